@@ -1,0 +1,52 @@
+# XinDang — the two commands: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+export XINDANG_DEV ?= 1
+
+.PHONY: run test install migrate demo lint bench bench-pg messages check clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py demo --if-empty
+
+## Set up everything and run the app with demo data at http://127.0.0.1:8000
+run: demo
+	$(PY) manage.py demo --print-logins
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+## Run every test (browser tests too when Debian's chromium is installed; otherwise says it skips them)
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+	$(PY) manage.py makemigrations --check --dry-run
+
+## Benchmarks (not tests): SQLite by default; `make bench-pg` on the local PostgreSQL
+bench: install
+	$(PY) bench/run.py $(BENCH_ARGS)
+
+bench-pg: install
+	$(PY) bench/run.py --engine postgresql $(BENCH_ARGS)
+
+## Refresh the translation catalogue (needs GNU gettext; the compiled .mo is committed)
+messages: install
+	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --no-location -i ".venv/*" -i "bench/*" -i "e2e/*"
+	$(PY) manage.py compilemessages -l zh_Hans
+
+clean:
+	rm -rf var/xindang.sqlite3* var/cache

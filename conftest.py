@@ -1,0 +1,87 @@
+"""Persona fixtures (ARCHITECTURE.md): a salesperson, their manager, another department's
+salesperson, the credit manager, the archivist, the GM — plus helpers to make customer files."""
+
+import itertools
+
+import pytest
+from django.contrib.auth.models import Group
+
+from xindang.accounts.models import Department, User
+from xindang.accounts.roles import Role
+from xindang.customers.rules import credit_code_check_char
+
+PASSWORD = "Xd-test-pass-2026"
+_serial = itertools.count(1)
+
+
+def make_credit_code(n: int | None = None, province: str = "11") -> str:
+    """A valid unified social credit code (GB 32100-2015), unique per n."""
+    n = next(_serial) if n is None else n
+    body = f"91{province}0000{n:09d}"
+    return body + credit_code_check_char(body)
+
+
+def make_user(username, *roles, department=None, **extra):
+    user = User.objects.create_user(username=username, password=PASSWORD, display_name=extra.pop("display_name", username),
+                                    department=department, **extra)
+    user.groups.add(*[Group.objects.get(name=str(r)) for r in roles])
+    return User.objects.get(pk=user.pk)  # fresh: no cached permissions
+
+
+@pytest.fixture
+def dept_xs1(db):
+    return Department.objects.create(code="XS1", name="销售一部", name_en="Sales 1")
+
+
+@pytest.fixture
+def dept_xs2(db):
+    return Department.objects.create(code="XS2", name="销售二部", name_en="Sales 2")
+
+
+@pytest.fixture
+def salesperson(dept_xs1):
+    return make_user("zhangsan", Role.SALESPERSON, department=dept_xs1, display_name="张三")
+
+
+@pytest.fixture
+def manager(dept_xs1):
+    return make_user("lisi", Role.DEPARTMENT_MANAGER, department=dept_xs1, display_name="李四")
+
+
+@pytest.fixture
+def other_salesperson(dept_xs2):
+    return make_user("wangwu", Role.SALESPERSON, department=dept_xs2, display_name="王五")
+
+
+@pytest.fixture
+def credit_manager(db):
+    return make_user("zhaoliu", Role.CREDIT_MANAGER, display_name="赵六")
+
+
+@pytest.fixture
+def archivist(db):
+    return make_user("sunqi", Role.ARCHIVIST, display_name="孙七")
+
+
+@pytest.fixture
+def gm(db):
+    return make_user("zhouba", Role.GENERAL_MANAGER, display_name="周八")
+
+
+@pytest.fixture
+def sysadmin(db):
+    return make_user("admin1", Role.SYSTEM_ADMIN, display_name="系统管理员", is_staff=True)
+
+
+@pytest.fixture
+def make_customer(db):
+    """make_customer(owner, name=…, **fields) → a saved file, created through the service."""
+    from xindang.customers import services
+
+    def _make(owner, name="华夏科技有限公司", by=None, confirm_similar=True, children=None, tags=(), **fields):
+        data = {"name": name, "department": fields.pop("department", owner.department), "owner": owner,
+                "credit_code": fields.pop("credit_code", make_credit_code()), **fields}
+        return services.create_customer(by=by or owner, data=data, tags=tags, children=children,
+                                        confirm_similar=confirm_similar)
+
+    return _make

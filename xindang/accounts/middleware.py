@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.utils import translation
+
+from .models import User
+
+
+class UserLanguageMiddleware:
+    """Chinese by default; a logged-in user's own choice sticks (User.language); before login the
+    language cookie decides. The browser's Accept-Language is deliberately ignored: the product
+    speaks Chinese unless someone asks for English."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            language = request.user.language
+        else:
+            language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, settings.LANGUAGE_CODE)
+        if language not in User.Language.values:
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response

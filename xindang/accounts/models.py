@@ -1,0 +1,67 @@
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .roles import Role
+
+
+class Department(models.Model):
+    """A department (部门); its code prefixes the file numbers it allocates (seed 000 4.2)."""
+
+    code = models.CharField(
+        _("code"), max_length=10, unique=True,
+        validators=[RegexValidator(r"^[A-Z][A-Z0-9]{0,9}$", _("Use 1–10 capital letters or digits, starting with a letter."))],
+        help_text=_("E.g. XS1; used in file numbers."),
+    )
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    name_en = models.CharField(_("English name"), max_length=100, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class User(AbstractUser):
+    class Language(models.TextChoices):
+        ZH_HANS = "zh-hans", "简体中文"
+        EN = "en", "English"
+
+    display_name = models.CharField(_("full name"), max_length=60, blank=True)
+    department = models.ForeignKey(Department, verbose_name=_("department"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="members")
+    language = models.CharField(_("language"), max_length=10, choices=Language.choices,
+                                default=Language.ZH_HANS)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    def get_full_name(self) -> str:
+        return self.display_name or super().get_full_name().strip()
+
+    @property
+    def role_codes(self) -> set[str]:
+        if not hasattr(self, "_role_codes"):
+            self._role_codes = set(self.groups.values_list("name", flat=True))
+        return self._role_codes
+
+    def has_role(self, role: Role) -> bool:
+        return str(role) in self.role_codes
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [Role(c).label for c in Role.values if c in self.role_codes]

@@ -1,0 +1,109 @@
+"""Writing the audit log. record_event() runs inside the caller's transaction, so an action and its
+audit event commit or roll back together."""
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils import timezone
+
+from .models import AuditChainHead, AuditEvent
+from .rules import GENESIS_HASH, event_hash
+
+
+def client_ip(request) -> str | None:
+    if request is None:
+        return None
+    header = getattr(settings, "XINDANG_CLIENT_IP_HEADER", "")
+    if header:
+        forwarded = request.META.get(header, "")
+        if forwarded:
+            return forwarded.split(",")[0].strip() or None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+@dataclass
+class EventSpec:
+    action: str
+    actor: object = None
+    ip: str | None = None
+    object_type: str = ""
+    object_id: str = ""
+    object_repr: str = ""
+    purpose: str = ""
+    data: dict = field(default_factory=dict)
+    actor_name: str = ""
+
+
+def hashed_fields(event: AuditEvent) -> dict:
+    """The fields covered by the hash, as stored (verify_audit recomputes from the same)."""
+    return {
+        "seq": event.seq,
+        "at": event.at.isoformat(timespec="microseconds"),
+        "actor_id": event.actor_id,
+        "actor_name": event.actor_name,
+        "ip": event.ip,
+        "action": event.action,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "object_repr": event.object_repr,
+        "purpose": event.purpose,
+        "data": event.data,
+    }
+
+
+def _spec_from(action, *, actor=None, request=None, obj=None, object_type="", object_id="",
+               object_repr="", purpose="", data=None) -> EventSpec:
+    if actor is None and request is not None and getattr(request, "user", None) is not None:
+        actor = request.user if request.user.is_authenticated else None
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+        object_repr = object_repr or str(obj)
+    actor_name = ""
+    if actor is not None:
+        actor_name = actor.get_full_name() or actor.get_username()
+    # Store details as plain JSON (what the database will give back), so the hash recomputes exactly.
+    data = json.loads(json.dumps(data or {}, cls=DjangoJSONEncoder))
+    return EventSpec(action=action, actor=actor, ip=client_ip(request), object_type=object_type,
+                     object_id=str(object_id), object_repr=str(object_repr)[:255], purpose=purpose[:255],
+                     data=data, actor_name=actor_name[:150])
+
+
+def record_event(action: str, **kwargs) -> AuditEvent:
+    """Append one event. kwargs: actor, request, obj, object_type, object_id, object_repr, purpose, data."""
+    return record_events([_spec_from(action, **kwargs)])[0]
+
+
+def spec(action: str, **kwargs) -> EventSpec:
+    return _spec_from(action, **kwargs)
+
+
+@transaction.atomic
+def record_events(specs: Iterable[EventSpec]) -> list[AuditEvent]:
+    """Append many events under one lock of the chain head (bulk imports write thousands)."""
+    specs = list(specs)
+    if not specs:
+        return []
+    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:
+        AuditChainHead.objects.get_or_create(pk=1, defaults={"last_seq": 0, "last_hash": GENESIS_HASH})
+        head = AuditChainHead.objects.select_for_update().get(pk=1)
+    now = timezone.now()
+    events = []
+    seq, prev = head.last_seq, head.last_hash
+    for s in specs:
+        seq += 1
+        event = AuditEvent(seq=seq, at=now, actor=s.actor, actor_name=s.actor_name, ip=s.ip,
+                           action=s.action, object_type=s.object_type, object_id=s.object_id,
+                           object_repr=s.object_repr, purpose=s.purpose, data=s.data, prev_hash=prev)
+        event.hash = event_hash(hashed_fields(event), prev)
+        prev = event.hash
+        events.append(event)
+    AuditEvent.objects.bulk_create(events, batch_size=500)
+    head.last_seq, head.last_hash = seq, prev
+    head.save(update_fields=["last_seq", "last_hash"])
+    return events

@@ -1,0 +1,20 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Sequence(models.Model):
+    """A named counter for business numbers (file numbers, customer codes, contract numbers).
+
+    Allocation happens inside the caller's transaction under a row lock (see numbering.py), so a
+    rolled-back save gives its number back (no gaps) and a committed number is never handed out again.
+    """
+
+    key = models.CharField(_("key"), max_length=100, unique=True)
+    last_value = models.PositiveBigIntegerField(_("last value"), default=0)
+
+    class Meta:
+        verbose_name = _("number sequence")
+        verbose_name_plural = _("number sequences")
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.last_value}"

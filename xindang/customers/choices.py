@@ -1,0 +1,98 @@
+"""Classifications of a customer file (SPEC §1; seed 001 客户档案管理的对象, 003 篇五 第四条)."""
+
+import json
+from pathlib import Path
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+class Status(models.TextChoices):
+    """Lifecycle (SPEC §8; seed 000 二.8, 001 三.8)."""
+
+    PROSPECTIVE = "prospective", _("Prospective")
+    ACTIVE = "active", _("Active")
+    SUSPENDED = "suspended", _("Trade suspended")
+    PAST = "past", _("Trade past")
+
+
+class Stage(models.TextChoices):
+    """Trade stage (by trade stage: upcoming / current / past), derived from the status."""
+
+    PROSPECTIVE = "prospective", _("Prospective")
+    CURRENT = "current", _("Current")
+    PAST = "past", _("Past")
+
+
+class Relationship(models.TextChoices):
+    """Customers are buyers and suppliers alike (seed 002 第四条), plus special parties (001 二.2)."""
+
+    BUYER = "buyer", _("Buyer")
+    SUPPLIER = "supplier", _("Supplier")
+    BOTH = "both", _("Buyer and supplier")
+    SPECIAL = "special", _("Special party")
+
+
+class Nature(models.TextChoices):
+    GOVERNMENT = "government", _("Government")
+    SPECIAL_COMPANY = "special_company", _("Special company")
+    ORDINARY_COMPANY = "ordinary_company", _("Ordinary company")
+    INDIVIDUAL = "individual", _("Individual")
+    TRADING_PARTNER = "trading_partner", _("Trading partner")
+
+
+class Tier(models.TextChoices):
+    CORE = "core", _("Core customer")
+    ORDINARY = "ordinary", _("Ordinary customer")
+
+
+class Importance(models.TextChoices):
+    IMPORTANT = "important", _("Important")
+    SPECIAL = "special", _("Special")
+    GENERAL = "general", _("General")
+
+
+class EnterpriseType(models.TextChoices):
+    """Common registration types of market entities (shared/reference/entity_types.json)."""
+
+    LLC = "llc", _("limited liability company")
+    JOINT_STOCK = "joint_stock", _("company limited by shares")
+    STATE_OWNED = "state_owned", _("wholly state-owned company")
+    SOLE_PROPRIETORSHIP = "sole_proprietorship", _("sole proprietorship")
+    PARTNERSHIP = "partnership", _("partnership")
+    INDIVIDUAL_BUSINESS = "individual_business", _("individual business")
+    FOREIGN_INVESTED = "foreign_invested", _("foreign-invested enterprise")
+    FARMERS_COOP = "farmers_coop", _("farmers' cooperative")
+    PUBLIC_INSTITUTION = "public_institution", _("public institution")
+    GOVERNMENT_AGENCY = "government_agency", _("government agency")
+    SOCIAL_ORGANISATION = "social_organisation", _("social organisation")
+    OTHER = "other", _("other")
+
+
+class ShareholderKind(models.TextChoices):
+    PERSON = "person", _("Natural person")
+    COMPANY = "company", _("Legal entity")
+
+
+class Relation(models.TextChoices):
+    PARENT = "parent", _("Parent company")
+    SUBSIDIARY = "subsidiary", _("Subsidiary")
+    AFFILIATE = "affiliate", _("Affiliate")
+    SAME_CONTROLLER = "same_controller", _("Same controlling party")
+    GUARANTOR = "guarantor", _("Guarantor")
+    OTHER = "other", _("Other")
+
+
+def _load(name: str) -> list[dict]:
+    return json.loads((DATA / name).read_text(encoding="utf-8"))["items"]
+
+
+# Industry sections GB/T 4754-2017 and provinces GB/T 2260: names are official Chinese; English
+# industry names are shown when the UI is in English.
+INDUSTRIES = _load("industries.json")
+PROVINCES = _load("provinces.json")
+INDUSTRY_CHOICES = [(i["code"], f'{i["code"]} {i["zh"]}') for i in INDUSTRIES]
+PROVINCE_CHOICES = [(p["code"], p["zh"]) for p in PROVINCES]
+INDUSTRY_EN = {i["code"]: i["en"] for i in INDUSTRIES}

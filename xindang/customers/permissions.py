@@ -1,0 +1,54 @@
+"""Customer-file capabilities and the one visibility rule (issue: foundation, item 11).
+
+Visibility (who may see which file at all) is decided by selectors.visible_customers(); every list,
+page, export and API call goes through it or through get_customer_for_user() below.
+"""
+
+from django.db import models
+
+from xindang.accounts.roles import Role
+
+
+class CustomerPermission(models.TextChoices):
+    VIEW = "customers.view_customer"
+    VIEW_ALL = "customers.view_all_customers"
+    VIEW_DEPARTMENT = "customers.view_department_customers"
+    ADD = "customers.add_customer"
+    CHANGE = "customers.change_customer"
+    EXPORT = "customers.export_customers"
+    IMPORT = "customers.import_customers"
+    ASSIGN_CODE = "customers.assign_customer_code"
+    CHANGE_STATUS = "customers.change_customer_status"
+
+
+_CHILD = ["contact", "bankaccount", "shareholder", "manager", "relatedcompany"]
+
+
+def _child(*actions):
+    return [f"{a}_{m}" for m in _CHILD for a in actions]
+
+
+_WORK = ["view_customer", "add_customer", "change_customer", *_child("view", "add", "change", "delete")]
+_READ = ["view_customer", *_child("view")]
+
+# Who sees what (SPEC §7, seed 001 三.2: files are secrets; responsible staff only):
+# salesperson → own files; department manager → the department's; credit managers, archivists,
+# the GM and the chairman → all. Finance credit controller, marketing manager, VP marketing and CFO
+# sit in the credit approval chains (seed 002 第十九、二十六条) and so see all as well.
+ROLE_GRANTS = {
+    Role.SALESPERSON: [*_WORK, "export_customers"],
+    Role.DEPARTMENT_MANAGER: [*_WORK, "view_department_customers", "export_customers", "change_customer_status"],
+    Role.CREDIT_MANAGER: [*_WORK, "view_all_customers", "export_customers", "import_customers",
+                          "assign_customer_code", "change_customer_status"],
+    Role.ARCHIVIST: [*_READ, "view_all_customers", "export_customers", "import_customers"],
+    Role.MARKETING_MANAGER: [*_READ, "view_all_customers", "export_customers", "change_customer_status"],
+    Role.FINANCE_CREDIT_CONTROLLER: [*_READ, "view_all_customers", "export_customers"],
+    Role.VP_MARKETING: [*_READ, "view_all_customers", "export_customers"],
+    Role.CFO: [*_READ, "view_all_customers", "export_customers"],
+    Role.GENERAL_MANAGER: [*_READ, "view_all_customers", "export_customers", "change_customer_status"],
+    Role.CHAIRMAN: [*_READ, "view_all_customers", "export_customers"],
+    Role.SERVICE_AGENT: [],
+    Role.SERVICE_SUPERVISOR: [],
+    Role.OFFICE_DIRECTOR: [],
+    Role.SYSTEM_ADMIN: [],
+}

@@ -1,0 +1,146 @@
+"""Customer-file rules as pure functions (no Django, no queries, no I/O)."""
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from pypinyin import Style, lazy_pinyin
+
+# --- Unified social credit code (统一社会信用代码), GB 32100-2015 ---------------------------------
+USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+_USCC_SHAPE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+
+
+def normalize_credit_code(value: str | None) -> str:
+    """Upper case, no spaces; full-width characters folded (users paste from PDFs)."""
+    if not value:
+        return ""
+    return unicodedata.normalize("NFKC", value).strip().replace(" ", "").upper()
+
+
+def credit_code_check_char(first17: str) -> str:
+    """The 18th character: 31 − (Σ value×weight mod 31), 31 → 0 (GB 32100-2015 §4)."""
+    total = sum(USCC_ALPHABET.index(ch) * w for ch, w in zip(first17, USCC_WEIGHTS, strict=True))
+    check = 31 - total % 31
+    return USCC_ALPHABET[0 if check == 31 else check]
+
+
+def credit_code_problem(code: str) -> str | None:
+    """None if valid, else "length" | "characters" | "check_digit" (SPEC §1, GB 32100-2015)."""
+    if len(code) != 18:
+        return "length"
+    if not _USCC_SHAPE.match(code):
+        return "characters"
+    if credit_code_check_char(code[:17]) != code[17]:
+        return "check_digit"
+    return None
+
+
+def province_of_credit_code(code: str) -> str:
+    """Positions 3–4 are the province of the registering authority (GB/T 2260)."""
+    return code[2:4] if len(code) == 18 else ""
+
+
+# --- Names: pinyin search and duplicate detection ---------------------------------------------
+# Legal-form and filler words that make two names look alike without making them the same company.
+_LEGAL_FORMS = (
+    "股份有限公司", "有限责任公司", "有限公司", "集团公司", "集团", "股份公司", "公司", "分公司",
+    "合伙企业", "有限合伙", "个体工商户", "厂", "商行", "经营部",
+)
+_PUNCT = re.compile(r"[\s\(\)（）【】\[\]·.,，、\-—_/]+")
+
+
+def normalize_name(name: str) -> str:
+    return unicodedata.normalize("NFKC", name or "").strip()
+
+
+def name_core(name: str) -> str:
+    """The distinctive part of a company name, for duplicate detection: no legal form, no punctuation."""
+    core = _PUNCT.sub("", normalize_name(name)).lower()
+    changed = True
+    while changed:
+        changed = False
+        for form in _LEGAL_FORMS:
+            if core.endswith(form) and len(core) > len(form):
+                core = core[: -len(form)]
+                changed = True
+    return core
+
+
+def name_pinyin(name: str) -> tuple[str, str]:
+    """(full pinyin, initials), lower case without separators: 华夏科技 → ("huaxiakeji", "hxkj")."""
+    text = normalize_name(name)
+    full = "".join(lazy_pinyin(text, errors="default")).lower()
+    initials = "".join(lazy_pinyin(text, style=Style.FIRST_LETTER, errors="default")).lower()
+    full = re.sub(r"[^0-9a-z]", "", full)
+    initials = re.sub(r"[^0-9a-z]", "", initials)
+    return full, initials
+
+
+def search_text(*, name: str, file_no: str, credit_code: str | None, code: str | None) -> str:
+    """One lower-case string that the search box matches by substring: name, pinyin, initials,
+    credit code, file number, customer code — separated by "|" so no match crosses two fields."""
+    full, initials = name_pinyin(name)
+    parts = [normalize_name(name).lower(), full, initials, (credit_code or "").lower(),
+             (file_no or "").lower(), (code or "").lower()]
+    return "|".join(parts)
+
+
+def normalize_query(query: str) -> str:
+    return unicodedata.normalize("NFKC", query or "").strip().lower().replace(" ", "")
+
+
+def name_similarity(a: str, b: str) -> float:
+    """0..1 similarity of the distinctive parts of two names."""
+    ca, cb = name_core(a), name_core(b)
+    if not ca or not cb:
+        return 0.0
+    if ca == cb:
+        return 1.0
+    return difflib.SequenceMatcher(None, ca, cb).ratio()
+
+
+def similar_names(name: str, candidates: Iterable[tuple[int, str]], threshold: float) -> list[tuple[int, float]]:
+    """Candidates (id, name) at or above the threshold, most similar first."""
+    scored = [(cid, name_similarity(name, other)) for cid, other in candidates]
+    return sorted([(cid, s) for cid, s in scored if s >= threshold], key=lambda t: -t[1])
+
+
+def name_shingles(core: str, size: int = 2, limit: int = 6) -> list[str]:
+    """A few distinct substrings of the core name used to fetch duplicate candidates cheaply."""
+    if len(core) <= size:
+        return [core] if core else []
+    grams = [core[i : i + size] for i in range(len(core) - size + 1)]
+    seen: list[str] = []
+    for gram in grams:
+        if gram not in seen:
+            seen.append(gram)
+    step = max(1, len(seen) // limit)
+    return seen[::step][:limit]
+
+
+# --- Lifecycle (SPEC §8; seed 000 二.8, 001 三.8) ----------------------------------------------
+PROSPECTIVE, ACTIVE, SUSPENDED, PAST = "prospective", "active", "suspended", "past"
+TRANSITIONS: dict[str, set[str]] = {
+    PROSPECTIVE: {ACTIVE, PAST},
+    ACTIVE: {SUSPENDED, PAST},
+    SUSPENDED: {ACTIVE, PAST},
+    PAST: {ACTIVE},  # trade may resume; destruction needs "can never resume" (001 三.8)
+}
+# Files that stay on the default (active) list; the others are found with the status filter.
+OPEN_STATUSES = (PROSPECTIVE, ACTIVE)
+
+
+def can_transition(current: str, target: str) -> bool:
+    return target in TRANSITIONS.get(current, set())
+
+
+def file_number(pattern: str, *, dept: str, year: int, seq: int) -> str:
+    """Files are numbered by department (按部门编号, seed 000 4.2), e.g. XS1-2026-00017."""
+    return pattern.format(dept=dept, year=year, seq=seq)
+
+
+def file_sequence_key(dept: str, year: int) -> str:
+    return f"customer.file_no:{dept}:{year}"

@@ -1,0 +1,154 @@
+"""Reading customer files. visible_customers() is the single visibility rule."""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from xindang.audit.services import record_event
+
+from . import rules
+from .models import Customer
+from .permissions import CustomerPermission
+
+
+def visible_customers(user) -> QuerySet[Customer]:
+    """The files `user` may see: all (credit managers, archivists, GM, chairman…), the department's
+    (department managers) or their own (salespeople). Nothing for anyone else."""
+    qs = Customer.objects.all()
+    if not user or not user.is_authenticated or not user.is_active:
+        return qs.none()
+    if user.is_superuser or user.has_perm(CustomerPermission.VIEW_ALL):
+        return qs
+    if not user.has_perm(CustomerPermission.VIEW):
+        return qs.none()
+    if user.has_perm(CustomerPermission.VIEW_DEPARTMENT) and user.department_id:
+        return qs.filter(Q(department_id=user.department_id) | Q(owner=user))
+    return qs.filter(owner=user)
+
+
+def can_see_customer(user, customer: Customer) -> bool:
+    return visible_customers(user).filter(pk=customer.pk).exists()
+
+
+def get_customer_for_user(user, pk, *, request=None, for_update: bool = False) -> Customer:
+    """The file if `user` may see it; otherwise 404 — the same answer as for a file that does not
+    exist, so a URL reveals nothing — and the attempt goes into the audit log."""
+    qs = visible_customers(user)
+    # PostgreSQL refuses FOR UPDATE across the nullable side of an outer join: no joins when locking.
+    qs = qs.select_for_update() if for_update else qs.select_related("department", "owner", "created_by", "updated_by")
+    try:
+        return qs.get(pk=pk)
+    except (Customer.DoesNotExist, ValueError, TypeError):
+        if str(pk).isdigit() and Customer.objects.filter(pk=pk).exists():
+            record_event("customer.access_denied", request=request, actor=user, object_type="customers.customer",
+                         object_id=str(pk))
+        raise Http404 from None
+
+
+SORTS = {
+    "file_no": "file_no", "-file_no": "-file_no",
+    "name": "name", "-name": "-name",
+    "updated": "updated_at", "-updated": "-updated_at",
+    "capital": "registered_capital", "-capital": "-registered_capital",
+    "status": "status", "-status": "-status",
+    "created": "created_at", "-created": "-created_at",
+}
+DEFAULT_SORT = "-updated"
+
+
+def search_customers(qs: QuerySet[Customer], query: str) -> QuerySet[Customer]:
+    """One box: name, pinyin or initials (hxkj → 华夏科技), credit code, file number, customer code."""
+    q = rules.normalize_query(query)
+    if not q:
+        return qs
+    return qs.filter(search_text__contains=q)
+
+
+def filter_customers(qs: QuerySet[Customer], params: dict) -> QuerySet[Customer]:
+    """Filters of the customer list; by default only open files (prospective, active) are listed —
+    suspended and past files appear when the status filter asks for them (SPEC §8)."""
+    status = params.get("status") or ""
+    if status == "all":
+        pass
+    elif status:
+        qs = qs.filter(status=status)
+    else:
+        qs = qs.filter(status__in=rules.OPEN_STATUSES)
+    for field in ("department", "owner"):
+        value = params.get(field)
+        if value and str(value).isdigit():
+            qs = qs.filter(**{f"{field}_id": int(value)})
+    for field in ("nature", "tier", "importance", "region", "industry", "relationship"):
+        value = params.get(field)
+        if value:
+            qs = qs.filter(**{field: value})
+    tag = params.get("tag")
+    if tag:
+        qs = qs.filter(tags__name=tag)
+    qs = search_customers(qs, params.get("q", ""))
+    sort = SORTS.get(params.get("sort") or DEFAULT_SORT, SORTS[DEFAULT_SORT])
+    return qs.order_by(sort, "-id")
+
+
+def customer_list(user, params: dict) -> QuerySet[Customer]:
+    return filter_customers(visible_customers(user), params).select_related("department", "owner")
+
+
+def customers_by_credit_code(credit_code: str) -> QuerySet[Customer]:
+    return Customer.objects.filter(credit_code=credit_code)
+
+
+def similar_customers(name: str, threshold: float, *, exclude_pk=None, limit: int = 5) -> list[tuple[Customer, float]]:
+    """Files whose names are very similar (duplicate warning). Candidates share a 2-character piece of
+    the distinctive name, so this stays cheap at 100k files."""
+    core = rules.name_core(name)
+    shingles = rules.name_shingles(core)
+    if not shingles:
+        return []
+    cond = Q()
+    for s in shingles:
+        cond |= Q(name_core__contains=s)
+    qs = Customer.objects.filter(cond)
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    candidates = list(qs.values_list("pk", "name")[:500])
+    scored = rules.similar_names(name, candidates, threshold)[:limit]
+    by_pk = Customer.objects.in_bulk([pk for pk, _ in scored])
+    return [(by_pk[pk], score) for pk, score in scored if pk in by_pk]
+
+
+def customer_children(customer: Customer) -> dict:
+    return {
+        "contacts": list(customer.contacts.all()),
+        "bank_accounts": list(customer.bank_accounts.all()),
+        "shareholders": list(customer.shareholders.all()),
+        "managers": list(customer.managers.all()),
+        "related_companies": list(customer.related_companies.all()),
+    }
+
+
+def workbench_items(user) -> list[dict]:
+    """To-do items of the customer module for the workbench: expired and expiring licences of the
+    files the user sees (owners and credit managers), files still without a customer code."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    if not user.is_authenticated:
+        return []
+    today = timezone.localdate()
+    items = []
+    qs = visible_customers(user).filter(status__in=rules.OPEN_STATUSES)
+    if not (user.has_perm(CustomerPermission.VIEW_ALL) and not user.has_perm(CustomerPermission.ASSIGN_CODE)):
+        soon = qs.filter(licence_valid_until__isnull=False, licence_valid_until__lte=today + timedelta(days=30))
+        for c in soon.order_by("licence_valid_until")[:50]:
+            expired = c.licence_valid_until < today
+            items.append({
+                "kind": _("Licence expired") if expired else _("Licence expires soon"),
+                "title": c.name, "due": c.licence_valid_until, "url": c.get_absolute_url(), "overdue": expired,
+            })
+    if user.has_perm(CustomerPermission.ASSIGN_CODE):
+        for c in qs.filter(code__isnull=True).order_by("created_at")[:50]:
+            items.append({"kind": _("No customer code yet"), "title": c.name, "due": None,
+                          "url": c.get_absolute_url(), "overdue": False})
+    return items

@@ -1,0 +1,266 @@
+"""Every write to a customer file: one function per business operation, atomic and audited."""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from xindang.audit.services import record_event
+from xindang.core import numbering
+from xindang.core.errors import DomainError
+from xindang.policy.selectors import current_policy
+
+from . import rules, selectors
+from .errors import CustomerError
+from .models import BankAccount, Contact, Customer, Manager, RelatedCompany, Shareholder, StatusChange, Tag
+from .permissions import CustomerPermission
+
+CHILD_MODELS = {
+    "contacts": Contact,
+    "bank_accounts": BankAccount,
+    "shareholders": Shareholder,
+    "managers": Manager,
+    "related_companies": RelatedCompany,
+}
+# Fields a user edits on the file itself (the rest is numbering, status and book-keeping).
+EDITABLE_FIELDS = [
+    "department", "owner", "name", "credit_code", "address", "enterprise_type", "nature", "business_scope",
+    "registered_capital", "legal_rep", "chairman", "general_manager", "founded_on", "operating_from",
+    "operating_to", "licence_valid_until", "licence_authority", "certifications", "industry", "region",
+    "city", "website", "phone", "fax", "email", "relationship", "tier", "importance", "notes",
+]
+
+
+@dataclass
+class SimilarName:
+    customer: Customer
+    score: float
+
+
+@dataclass
+class SaveResult:
+    customer: Customer
+    changes: dict = field(default_factory=dict)
+
+
+def refresh_search_fields(customer: Customer) -> None:
+    customer.credit_code = rules.normalize_credit_code(customer.credit_code) or None
+    customer.name = rules.normalize_name(customer.name)
+    customer.name_pinyin, customer.name_initials = rules.name_pinyin(customer.name)
+    customer.name_core = rules.name_core(customer.name)
+    customer.search_text = rules.search_text(name=customer.name, file_no=customer.file_no,
+                                             credit_code=customer.credit_code, code=customer.code)
+
+
+def check_duplicates(*, name: str, credit_code: str | None, exclude_pk=None, confirm_similar: bool,
+                     threshold: float) -> None:
+    """Same credit code → refused, naming the existing file; a very similar name → must be confirmed."""
+    code = rules.normalize_credit_code(credit_code)
+    if code:
+        existing = selectors.customers_by_credit_code(code).exclude(pk=exclude_pk).first()
+        if existing:
+            raise DomainError(
+                CustomerError.DUPLICATE_CREDIT_CODE,
+                CustomerError.DUPLICATE_CREDIT_CODE.label % {"file_no": existing.file_no, "name": existing.name},
+                field="credit_code", existing_pk=existing.pk, existing_file_no=existing.file_no,
+            )
+    if not confirm_similar:
+        similar = selectors.similar_customers(name, threshold, exclude_pk=exclude_pk)
+        if similar:
+            raise DomainError(CustomerError.SIMILAR_NAME, CustomerError.SIMILAR_NAME.label, field="name",
+                              similar=[SimilarName(c, s) for c, s in similar])
+
+
+def check_assignment(*, by, department, owner) -> None:
+    """Without the see-all permission a user files customers in their own department, and a
+    salesperson only for themselves (so the new file stays visible to its author)."""
+    if by.is_superuser or by.has_perm(CustomerPermission.VIEW_ALL):
+        return
+    if department is None or department.pk != by.department_id:
+        raise DomainError(CustomerError.NO_DEPARTMENT, CustomerError.NO_DEPARTMENT.label, field="department")
+    if owner.pk != by.pk and not (by.has_perm(CustomerPermission.VIEW_DEPARTMENT)
+                                  and owner.department_id == by.department_id):
+        raise DomainError(CustomerError.OWNER_NOT_ALLOWED, CustomerError.OWNER_NOT_ALLOWED.label, field="owner")
+
+
+def _full_clean(obj, exclude=None) -> None:
+    try:
+        obj.full_clean(exclude=exclude, validate_unique=False)
+    except ValidationError as exc:
+        raise DomainError(CustomerError.INVALID, CustomerError.INVALID.label, errors=exc.message_dict) from exc
+
+
+def _tags(names) -> list[Tag]:
+    cleaned = sorted({n.strip()[:30] for n in names or [] if n and n.strip()})
+    return [Tag.objects.get_or_create(name=n)[0] for n in cleaned]
+
+
+def allocate_file_no(department, *, policy=None, count: int = 1) -> list[str]:
+    policy = policy or current_policy()
+    year = timezone.localdate().year
+    first = numbering.allocate(rules.file_sequence_key(department.code, year), count)
+    return [rules.file_number(policy.core.file_no_format, dept=department.code, year=year, seq=s)
+            for s in range(first, first + count)]
+
+
+def _assign_code_if_allowed(customer: Customer, by, policy) -> None:
+    """A customer code is given on approval (002 篇五 第三条(4)); until the onboarding approval
+    exists, the first save by someone allowed to assign codes (a credit manager) gives it."""
+    if customer.code or not by.has_perm(CustomerPermission.ASSIGN_CODE):
+        return
+    seq = numbering.allocate("customer.code")
+    customer.code = policy.core.customer_code_format.format(seq=seq)
+
+
+def _save_children(customer: Customer, children: dict, by) -> dict:
+    """Upsert/delete child rows: each row a dict of fields plus optional "id" and "DELETE"."""
+    summary = {}
+    for key, rows in (children or {}).items():
+        model = CHILD_MODELS[key]
+        added = changed = deleted = 0
+        for row in rows:
+            row = dict(row)
+            pk, delete = row.pop("id", None), row.pop("DELETE", False)
+            if pk:
+                obj = model.objects.select_for_update().filter(pk=pk, customer=customer).first()
+                if obj is None:
+                    continue
+                obj._history_user = by
+                if delete:
+                    obj.delete()
+                    deleted += 1
+                    continue
+                diff = {k: v for k, v in row.items() if getattr(obj, k) != v}
+                if not diff:
+                    continue
+                for k, v in diff.items():
+                    setattr(obj, k, v)
+                changed += 1
+            elif delete or not any(v not in (None, "", False) for v in row.values()):
+                continue
+            else:
+                obj = model(customer=customer, **row)
+                obj._history_user = by
+                added += 1
+            _full_clean(obj, exclude=["customer"])
+            obj.save()
+        if added or changed or deleted:
+            summary[key] = {"added": added, "changed": changed, "deleted": deleted}
+    return summary
+
+
+@transaction.atomic
+def create_customer(*, by, data: dict, tags=(), children: dict | None = None, confirm_similar: bool = False,
+                    request=None) -> Customer:
+    """Open a new file: validated, duplicate-checked, numbered per department and year (gap-free:
+    the number is allocated in this transaction), history and audit written in the same transaction."""
+    policy = current_policy()
+    customer = Customer(**{k: v for k, v in data.items() if k in EDITABLE_FIELDS})
+    check_assignment(by=by, department=customer.department if customer.department_id else None,
+                     owner=customer.owner)
+    refresh_search_fields(customer)
+    check_duplicates(name=customer.name, credit_code=customer.credit_code, confirm_similar=confirm_similar,
+                     threshold=policy.core.duplicate_name_similarity)
+    customer.file_no = "pending"
+    _full_clean(customer, exclude=["file_no"])
+    customer.file_no = allocate_file_no(customer.department, policy=policy)[0]
+    _assign_code_if_allowed(customer, by, policy)
+    refresh_search_fields(customer)
+    customer.created_by = customer.updated_by = by
+    customer._history_user = by
+    customer.save()
+    customer.tags.set(_tags(tags))
+    summary = _save_children(customer, children, by)
+    record_event("customer.create", actor=by, request=request, obj=customer,
+                 data={"file_no": customer.file_no, "code": customer.code, "children": summary,
+                       "policy_version": policy.version})
+    return customer
+
+
+def _display(value) -> str:
+    if value is None:
+        return ""
+    return str(value)
+
+
+@transaction.atomic
+def update_customer(*, by, customer_id: int, expected_version: int, data: dict, tags=None,
+                    children: dict | None = None, confirm_similar: bool = False, request=None) -> SaveResult:
+    """Change a file. Refused with STALE if someone saved it since `expected_version` was read —
+    the second writer never silently overwrites the first."""
+    policy = current_policy()
+    customer = selectors.get_customer_for_user(by, customer_id, request=request, for_update=True)
+    if customer.version != expected_version:
+        who = customer.updated_by.get_full_name() if customer.updated_by else "?"
+        at = date_format(timezone.localtime(customer.updated_at), "Y-m-d H:i:s")
+        raise DomainError(CustomerError.STALE, CustomerError.STALE.label % {"user": who, "at": at},
+                          changed_by=who, changed_at=at)
+    changes = {}
+    for key, value in data.items():
+        if key not in EDITABLE_FIELDS:
+            continue
+        old = getattr(customer, key)
+        if key == "credit_code":
+            value = rules.normalize_credit_code(value) or None
+        if old != value:
+            changes[key] = [_display(old), _display(value)]
+            setattr(customer, key, value)
+    if "department" in changes or "owner" in changes:
+        check_assignment(by=by, department=customer.department, owner=customer.owner)
+    if "name" in changes or "credit_code" in changes:
+        check_duplicates(name=customer.name, credit_code=customer.credit_code, exclude_pk=customer.pk,
+                         confirm_similar=confirm_similar or "name" not in changes,
+                         threshold=policy.core.duplicate_name_similarity)
+    _full_clean(customer)
+    had_code = customer.code
+    _assign_code_if_allowed(customer, by, policy)
+    if customer.code != had_code:
+        changes["code"] = ["", customer.code]
+    tag_objs = None
+    if tags is not None:
+        tag_objs = _tags(tags)
+        old_tags = sorted(customer.tags.values_list("name", flat=True))
+        new_tags = sorted(t.name for t in tag_objs)
+        if old_tags != new_tags:
+            changes["tags"] = ["、".join(old_tags), "、".join(new_tags)]
+    summary = _save_children(customer, children, by)
+    if not changes and not summary:
+        return SaveResult(customer, {})
+    refresh_search_fields(customer)
+    customer.version += 1
+    customer.updated_by = by
+    customer._history_user = by
+    customer.save()
+    if tag_objs is not None and "tags" in changes:
+        customer.tags.set(tag_objs)
+    record_event("customer.update", actor=by, request=request, obj=customer,
+                 data={"changes": changes, "children": summary, "version": customer.version})
+    return SaveResult(customer, changes)
+
+
+@transaction.atomic
+def change_status(*, by, customer_id: int, to_status: str, reason: str, request=None) -> Customer:
+    """Lifecycle transition (SPEC §8): who, when and why are kept; the table is rules.TRANSITIONS."""
+    customer = selectors.get_customer_for_user(by, customer_id, request=request, for_update=True)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(CustomerError.REASON_REQUIRED, CustomerError.REASON_REQUIRED.label, field="reason")
+    if not rules.can_transition(customer.status, to_status):
+        raise DomainError(CustomerError.BAD_TRANSITION, CustomerError.BAD_TRANSITION.label % {
+            "from": customer.get_status_display(), "to": dict(Customer._meta.get_field("status").choices).get(
+                to_status, to_status)})
+    old = customer.status
+    StatusChange.objects.create(customer=customer, from_status=old, to_status=to_status, reason=reason[:500],
+                                changed_by=by)
+    customer.status = to_status
+    customer.status_changed_at = timezone.now()
+    customer.version += 1
+    customer.updated_by = by
+    customer._history_user = by
+    customer._change_reason = reason[:100]
+    customer.save()
+    record_event("customer.status", actor=by, request=request, obj=customer, purpose=reason[:255],
+                 data={"from": old, "to": to_status})
+    return customer

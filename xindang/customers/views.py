@@ -1,0 +1,4 @@
+from django.http import HttpResponse
+
+def customer_list(request):
+    return HttpResponse("")

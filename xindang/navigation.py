@@ -1,0 +1,31 @@
+"""The left navigation (UI.md): modules in the order of the work, only those the user may use."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+# (url name, label, permission needed or None, key used to mark the active item)
+NAV = [
+    ("home", _("Workbench"), None, "home"),
+    ("customers:list", _("Customer files"), None, "customers"),
+    ("customers:import", _("Import customers"), "customers.import_customers", "import"),
+    ("audit:list", _("Audit log"), "audit.view_auditevent", "audit"),
+    ("policy:list", _("Company policy"), "policy.view_policyversion", "policy"),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    items = []
+    for url_name, label, perm, key in NAV:
+        if perm and not user.has_perm(perm):
+            continue
+        items.append({"url": reverse(url_name), "label": label, "key": key})
+    if user.is_staff:
+        items.append({"url": reverse("admin:index"), "label": _("System settings"), "key": "admin"})
+    match = getattr(request, "resolver_match", None)
+    active = ""
+    if match is not None:
+        active = "import" if match.url_name and match.url_name.startswith("import") else (match.namespace or "home")
+    return {"nav_items": items, "nav_active": active}

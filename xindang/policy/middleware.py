@@ -1,0 +1,27 @@
+import time
+
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+
+from .selectors import current_policy
+
+SESSION_KEY = "xd_last_seen"
+
+
+class SessionTimeoutMiddleware:
+    """Logs an idle user out after policy.core.session_timeout_minutes."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated and not request.path.startswith("/static/"):
+            now = time.time()
+            last = request.session.get(SESSION_KEY)
+            if last is not None:
+                timeout = current_policy().core.session_timeout_minutes * 60
+                if now - last > timeout:
+                    logout(request)
+                    return redirect(f"/accounts/login/?next={request.path}&timeout=1")
+            request.session[SESSION_KEY] = now
+        return self.get_response(request)

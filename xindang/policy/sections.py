@@ -1,0 +1,85 @@
+"""The company policy's typed sections (the regulations' numbers and choices as data).
+
+Each section is a pydantic model whose defaults come from the seeds. Later apps register their own
+sections (retention, rating, grants, ageing…) with register_section(); a stored version that lacks
+a section gets that section's defaults.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+
+class CoreSection(BaseModel):
+    """Foundation settings (issue: foundation)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    # Files are numbered by department (按部门编号, seed 000 4.2): department code, year, sequence.
+    file_no_format: str = Field("{dept}-{year}-{seq:05d}", max_length=60)
+    # Customer code assigned on approval (seed 002 篇五 第三条(4)).
+    customer_code_format: str = Field("KH{seq:06d}", max_length=60)
+    # A new name this similar (0–1) to an existing one asks the user to confirm (duplicate check).
+    duplicate_name_similarity: float = Field(0.85, ge=0.5, le=1.0)
+    session_timeout_minutes: int = Field(30, ge=5, le=24 * 60)
+    upload_limit_mb: int = Field(20, ge=1, le=2048)
+    import_max_rows: int = Field(20000, ge=1, le=200000)
+    login_max_failures: int = Field(5, ge=3, le=50)
+    login_lockout_minutes: int = Field(15, ge=1, le=24 * 60)
+
+    @field_validator("file_no_format")
+    @classmethod
+    def _file_no_format(cls, value: str) -> str:
+        _check_format(value, {"dept": "XS1", "year": 2026, "seq": 17}, required=("{seq", "{dept", "{year"))
+        return value
+
+    @field_validator("customer_code_format")
+    @classmethod
+    def _customer_code_format(cls, value: str) -> str:
+        _check_format(value, {"seq": 17}, required=("{seq",))
+        return value
+
+
+def _check_format(value: str, sample: dict, required: tuple[str, ...]) -> None:
+    for token in required:
+        if token not in value:
+            raise ValueError(f"must contain {token}}}")
+    try:
+        value.format(**sample)
+    except (KeyError, ValueError, IndexError) as exc:
+        raise ValueError(f"invalid pattern: {exc}") from exc
+
+
+@dataclass(frozen=True)
+class SectionInfo:
+    name: str
+    model: type[BaseModel]
+    title: str
+    labels: dict  # field name -> (label, help text), translatable
+
+
+SECTIONS: dict[str, SectionInfo] = {}
+
+
+def register_section(name: str, model: type[BaseModel], title, labels: dict) -> None:
+    SECTIONS[name] = SectionInfo(name, model, title, labels)
+
+
+register_section(
+    "core",
+    CoreSection,
+    _("Foundation"),
+    {
+        "file_no_format": (_("File number format"),
+                           _("Placeholders: {dept} department code, {year}, {seq:05d} sequence.")),
+        "customer_code_format": (_("Customer code format"), _("Placeholder: {seq:06d} sequence.")),
+        "duplicate_name_similarity": (_("Duplicate-name similarity threshold"),
+                                      _("0.5–1.0; a new name at least this similar must be confirmed.")),
+        "session_timeout_minutes": (_("Session timeout (minutes)"), _("Idle time before logging out.")),
+        "upload_limit_mb": (_("Upload limit (MB)"), _("Largest file a user may upload.")),
+        "import_max_rows": (_("Import row limit"), _("Largest spreadsheet accepted by an import.")),
+        "login_max_failures": (_("Failed logins before lockout"), _("Per user name and per IP address.")),
+        "login_lockout_minutes": (_("Lockout period (minutes)"), _("How long logins are refused.")),
+    },
+)

@@ -1,0 +1,91 @@
+"""Changing the policy: drafts are edited freely; putting one in force supersedes the old version."""
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from pydantic import ValidationError
+
+from xindang.audit.services import record_event
+from xindang.core.errors import DomainError
+
+from .errors import PolicyError
+from .models import PolicyVersion
+from .sections import SECTIONS
+from .selectors import build_policy, version_in_force
+
+
+def _next_number() -> int:
+    return (PolicyVersion.objects.aggregate(m=Max("number"))["m"] or 0) + 1
+
+
+def full_data(data: dict) -> dict:
+    """Every registered section, validated, as plain JSON."""
+    policy = build_policy(data)
+    return {name: section.model_dump(mode="json") for name, section in policy.sections.items()}
+
+
+@transaction.atomic
+def create_draft(*, by, comment: str = "", request=None) -> PolicyVersion:
+    """A new draft, copied from the version in force. Only one draft at a time."""
+    if PolicyVersion.objects.select_for_update().filter(status=PolicyVersion.Status.DRAFT).exists():
+        raise DomainError(PolicyError.DRAFT_EXISTS, PolicyError.DRAFT_EXISTS.label)
+    base = version_in_force()
+    draft = PolicyVersion.objects.create(
+        number=_next_number(), status=PolicyVersion.Status.DRAFT,
+        data=full_data(base.data if base else {}), comment=comment, based_on=base, created_by=by,
+    )
+    record_event("policy.draft_created", actor=by, request=request, obj=draft, data={"based_on": base and base.number})
+    return draft
+
+
+@transaction.atomic
+def update_draft_section(*, draft_id: int, section: str, values: dict, by, request=None) -> PolicyVersion:
+    """Validate and store one section of a draft. Raises DomainError(INVALID) with pydantic's errors."""
+    draft = PolicyVersion.objects.select_for_update().get(pk=draft_id)
+    if draft.status != PolicyVersion.Status.DRAFT:
+        raise DomainError(PolicyError.NOT_DRAFT, PolicyError.NOT_DRAFT.label)
+    info = SECTIONS.get(section)
+    if info is None:
+        raise DomainError(PolicyError.UNKNOWN_SECTION, PolicyError.UNKNOWN_SECTION.label)
+    try:
+        validated = info.model.model_validate(values)
+    except ValidationError as exc:
+        raise DomainError(PolicyError.INVALID, PolicyError.INVALID.label, errors=exc.errors()) from exc
+    old = draft.data.get(section, {})
+    new = validated.model_dump(mode="json")
+    draft.data = {**draft.data, section: new}
+    draft.save(update_fields=["data", "updated_at"])
+    changes = {k: [old.get(k), v] for k, v in new.items() if old.get(k) != v}
+    record_event("policy.draft_changed", actor=by, request=request, obj=draft,
+                 data={"section": section, "changes": changes})
+    return draft
+
+
+@transaction.atomic
+def put_in_force(*, draft_id: int, by, comment: str = "", request=None) -> PolicyVersion:
+    """The draft becomes the version in force from now; the previous one is superseded (kept)."""
+    draft = PolicyVersion.objects.select_for_update().get(pk=draft_id)
+    if draft.status != PolicyVersion.Status.DRAFT:
+        raise DomainError(PolicyError.NOT_DRAFT, PolicyError.NOT_DRAFT.label)
+    now = timezone.now()
+    for old in PolicyVersion.objects.select_for_update().filter(status=PolicyVersion.Status.IN_FORCE):
+        old.status, old.effective_to = PolicyVersion.Status.SUPERSEDED, now
+        old.save(update_fields=["status", "effective_to", "updated_at"])
+    draft.data = full_data(draft.data)
+    draft.status, draft.effective_from, draft.activated_by = PolicyVersion.Status.IN_FORCE, now, by
+    if comment:
+        draft.comment = comment
+    draft.save()
+    record_event("policy.put_in_force", actor=by, request=request, obj=draft, purpose=draft.comment)
+    return draft
+
+
+@transaction.atomic
+def discard_draft(*, draft_id: int, by, request=None) -> PolicyVersion:
+    draft = PolicyVersion.objects.select_for_update().get(pk=draft_id)
+    if draft.status != PolicyVersion.Status.DRAFT:
+        raise DomainError(PolicyError.NOT_DRAFT, PolicyError.NOT_DRAFT.label)
+    draft.status = PolicyVersion.Status.DISCARDED
+    draft.save(update_fields=["status", "updated_at"])
+    record_event("policy.draft_discarded", actor=by, request=request, obj=draft)
+    return draft
