@@ -1,6 +1,6 @@
 """The left navigation (UI.md): modules in the order of the work, only those the user may use."""
 
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 # (url name, label, permission needed or None, key used to mark the active item)
@@ -21,7 +21,10 @@ def navigation(request):
     for url_name, label, perm, key in NAV:
         if perm and not user.has_perm(perm):
             continue
-        items.append({"url": reverse(url_name), "label": label, "key": key})
+        try:
+            items.append({"url": reverse(url_name), "label": label, "key": key})
+        except NoReverseMatch:  # a module not installed in this build
+            continue
     if user.is_staff:
         items.append({"url": reverse("admin:index"), "label": _("System settings"), "key": "admin"})
     match = getattr(request, "resolver_match", None)

@@ -189,3 +189,6 @@ LOGGING = {
 
 NINJA_PAGINATION_PER_PAGE = 50
 SIMPLE_HISTORY_REVERT_DISABLED = True
+# Development and tests serve static files straight from the source folders (no collectstatic step).
+WHITENOISE_USE_FINDERS = DEBUG or bool(os.environ.get("XINDANG_DEV"))
+WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS

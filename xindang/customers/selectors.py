@@ -152,3 +152,22 @@ def workbench_items(user) -> list[dict]:
             items.append({"kind": _("No customer code yet"), "title": c.name, "due": None,
                           "url": c.get_absolute_url(), "overdue": False})
     return items
+
+
+def customer_warnings(customer: Customer) -> list[str]:
+    """Warnings for the file header: expired or soon-expiring licence, trade stopped (UI.md)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    today = timezone.localdate()
+    warnings = []
+    if customer.licence_valid_until:
+        if customer.licence_valid_until < today:
+            warnings.append(_("Business licence expired on %(d)s") % {"d": customer.licence_valid_until.isoformat()})
+        elif customer.licence_valid_until <= today + timedelta(days=30):
+            warnings.append(_("Business licence expires on %(d)s") % {"d": customer.licence_valid_until.isoformat()})
+    if customer.operating_to and customer.operating_to < today:
+        warnings.append(_("Operating period ended on %(d)s") % {"d": customer.operating_to.isoformat()})
+    return warnings

@@ -1,4 +1,158 @@
-from django.http import HttpResponse
+"""Customer-file screens: list, file page, create/edit, status change. Thin: capability check →
+access helper → form → one service → message/redirect; DomainError becomes a form error."""
 
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from xindang.accounts.models import Department, User
+from xindang.audit.services import record_event
+from xindang.core.errors import DomainError
+
+from . import selectors, services
+from .choices import Importance, Nature, Relationship, Status, Tier
+from .errors import CustomerError
+from .forms import CustomerForm, StatusForm, build_formsets, formset_rows
+from .models import Tag
+from .permissions import CustomerPermission
+from .timeline import customer_timeline
+
+PAGE_SIZE = 50
+
+
+def _filter_options(user) -> dict:
+    from .choices import INDUSTRY_CHOICES, PROVINCE_CHOICES
+
+    options = {
+        "statuses": Status.choices, "natures": Nature.choices, "tiers": Tier.choices,
+        "importances": Importance.choices, "relationships": Relationship.choices,
+        "industries": INDUSTRY_CHOICES, "regions": PROVINCE_CHOICES,
+        "tags": list(Tag.objects.values_list("name", flat=True)[:200]),
+    }
+    if user.has_perm(CustomerPermission.VIEW_ALL):
+        options["departments"] = Department.objects.filter(is_active=True)
+        options["owners"] = User.objects.filter(owned_customers__isnull=False).distinct().order_by("username")
+    elif user.has_perm(CustomerPermission.VIEW_DEPARTMENT):
+        options["owners"] = User.objects.filter(department_id=user.department_id).order_by("username")
+    return options
+
+
+@permission_required(CustomerPermission.VIEW, raise_exception=True)
 def customer_list(request):
-    return HttpResponse("")
+    params = request.GET
+    qs = selectors.customer_list(request.user, params)
+    page = Paginator(qs, PAGE_SIZE).get_page(params.get("page"))
+    return render(request, "customers/list.html", {
+        "page": page, "params": params, "sort": params.get("sort") or selectors.DEFAULT_SORT,
+        "can_add": request.user.has_perm(CustomerPermission.ADD),
+        "can_export": request.user.has_perm(CustomerPermission.EXPORT),
+        "can_import": request.user.has_perm(CustomerPermission.IMPORT),
+        "filters_active": any(params.get(k) for k in ("department", "owner", "nature", "tier", "importance",
+                                                        "region", "industry", "tag", "relationship")),
+        **_filter_options(request.user),
+    })
+
+
+@permission_required(CustomerPermission.VIEW, raise_exception=True)
+def customer_detail(request, pk):
+    customer = selectors.get_customer_for_user(request.user, pk, request=request)
+    # Every look at a file is in the audit log (SPEC §7).
+    record_event("customer.view", request=request, obj=customer, purpose=request.GET.get("purpose", "")[:255])
+    can_status = request.user.has_perm(CustomerPermission.CHANGE_STATUS)
+    return render(request, "customers/detail.html", {
+        "customer": customer,
+        "children": selectors.customer_children(customer),
+        "tags": list(customer.tags.values_list("name", flat=True)),
+        "timeline": customer_timeline(customer),
+        "status_changes": customer.status_changes.select_related("changed_by")[:50],
+        "status_form": StatusForm(current=customer.status) if can_status else None,
+        "can_edit": request.user.has_perm(CustomerPermission.CHANGE),
+        "warnings": selectors.customer_warnings(customer),
+    })
+
+
+def _similar_from(exc: DomainError):
+    return exc.params.get("similar", []) if exc.code == CustomerError.SIMILAR_NAME else []
+
+
+def _apply_domain_error(form, exc: DomainError):
+    errors = exc.params.get("errors")
+    if errors:
+        for field, msgs in errors.items():
+            for msg in msgs:
+                form.add_error(field if field in form.fields else None, msg)
+    else:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+def _save(request, *, customer=None):
+    """Shared by create and edit: validate the form and every child formset, then one service call."""
+    user = request.user
+    form = CustomerForm(request.POST or None, instance=customer, user=user)
+    formsets = build_formsets(request.POST or None, instance=customer)
+    similar, duplicate_pk, formsets_invalid = [], None, False
+    if request.method == "POST":
+        formsets_invalid = not all([fs.is_valid() for _t, fs in formsets.values()])
+        all_valid = form.is_valid() and not formsets_invalid
+        if all_valid:
+            children = {key: formset_rows(fs) for key, (_t, fs) in formsets.items()}
+            try:
+                with transaction.atomic():
+                    if customer is None:
+                        saved = services.create_customer(
+                            by=user, data=form.service_data(), tags=form.cleaned_data["tags"], children=children,
+                            confirm_similar=form.cleaned_data["confirm_similar"], request=request)
+                        messages.success(request, _("Customer file %(no)s created.") % {"no": saved.file_no})
+                    else:
+                        result = services.update_customer(
+                            by=user, customer_id=customer.pk, expected_version=form.cleaned_data.get("version") or 0,
+                            data=form.service_data(), tags=form.cleaned_data["tags"], children=children,
+                            confirm_similar=form.cleaned_data["confirm_similar"], request=request)
+                        saved = result.customer
+                        if result.changes or children:
+                            messages.success(request, _("Customer file saved."))
+                return redirect(saved.get_absolute_url())
+            except DomainError as exc:
+                similar = _similar_from(exc)
+                duplicate_pk = exc.params.get("existing_pk")
+                _apply_domain_error(form, exc)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "customers/form.html", {
+        "form": form, "formsets": formsets, "customer": customer, "similar": similar,
+        "duplicate_pk": duplicate_pk, "formsets_invalid": formsets_invalid,
+    }, status=status)
+
+
+@permission_required(CustomerPermission.ADD, raise_exception=True)
+def customer_create(request):
+    return _save(request)
+
+
+@permission_required(CustomerPermission.CHANGE, raise_exception=True)
+def customer_edit(request, pk):
+    customer = selectors.get_customer_for_user(request.user, pk, request=request)
+    return _save(request, customer=customer)
+
+
+@require_POST
+@permission_required(CustomerPermission.CHANGE_STATUS, raise_exception=True)
+def customer_status(request, pk):
+    customer = selectors.get_customer_for_user(request.user, pk, request=request)
+    form = StatusForm(request.POST, current=customer.status)
+    if form.is_valid():
+        try:
+            services.change_status(by=request.user, customer_id=customer.pk, to_status=form.cleaned_data["to_status"],
+                                   reason=form.cleaned_data["reason"], request=request)
+            messages.success(request, _("Status changed."))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect(customer.get_absolute_url() + "#status")
+

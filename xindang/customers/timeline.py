@@ -1,0 +1,116 @@
+"""The file's change history (动态管理, seed 001 原则) as a readable timeline: every change of the file
+and of its child records, field by field (old → new), with who and when. Reads simple-history."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import models
+from django.utils.translation import gettext as _
+
+from xindang.accounts.models import Department, User
+
+from .models import BankAccount, Contact, Customer, Manager, RelatedCompany, Shareholder, Tag
+
+HIDDEN_FIELDS = {"version", "updated_at", "updated_by", "created_at", "created_by", "status_changed_at", "id",
+                 "customer"}
+CHILDREN = [Contact, BankAccount, Shareholder, Manager, RelatedCompany]
+
+
+@dataclass
+class Change:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class Entry:
+    at: datetime
+    user: str
+    kind: str  # "created" | "changed" | "deleted"
+    subject: str  # "customer file" or e.g. "contact 张三"
+    changes: list[Change] = field(default_factory=list)
+    reason: str = ""
+
+
+def _display(model, field_name: str, value, lookups: dict) -> str:
+    if value is None or value == "":
+        return "—"
+    if field_name == "tags":
+        ids = [row.get("tag") for row in value] if isinstance(value, list) else []
+        return "、".join(sorted(lookups["tags"].get(i, str(i)) for i in ids)) or "—"
+    try:
+        f = model._meta.get_field(field_name)
+    except Exception:  # noqa: BLE001 - fields removed since the record was written
+        return str(value)
+    if f.choices:
+        return str(dict(f.flatchoices).get(value, value))
+    if isinstance(f, models.ForeignKey):
+        key = f.related_model
+        return lookups.get(key, {}).get(value, str(value))
+    if isinstance(f, models.BooleanField):
+        return _("yes") if value else _("no")
+    if isinstance(f, models.DateField):
+        return value.strftime("%Y-%m-%d") if hasattr(value, "strftime") else str(value)
+    return str(value)
+
+
+def _label(model, field_name: str) -> str:
+    try:
+        return str(model._meta.get_field(field_name).verbose_name)
+    except Exception:  # noqa: BLE001
+        return field_name
+
+
+def _entries_for(records, model, subject_of, lookups) -> list[Entry]:
+    """records: historical rows of one object, oldest first."""
+    entries = []
+    previous = None
+    for rec in records:
+        user = rec.history_user.get_full_name() if rec.history_user else _("system")
+        subject = subject_of(rec)
+        if rec.history_type == "+":
+            entry = Entry(rec.history_date, user, "created", subject, reason=rec.history_change_reason or "")
+        elif rec.history_type == "-":
+            entry = Entry(rec.history_date, user, "deleted", subject, reason=rec.history_change_reason or "")
+        else:
+            changes = []
+            if previous is not None:
+                delta = rec.diff_against(previous)
+                for ch in delta.changes:
+                    if ch.field in HIDDEN_FIELDS:
+                        continue
+                    changes.append(Change(_label(model, ch.field), _display(model, ch.field, ch.old, lookups),
+                                          _display(model, ch.field, ch.new, lookups)))
+            if not changes:
+                previous = rec
+                continue
+            entry = Entry(rec.history_date, user, "changed", subject, changes,
+                          reason=rec.history_change_reason or "")
+        entries.append(entry)
+        previous = rec
+    return entries
+
+
+def customer_timeline(customer: Customer, limit: int = 300) -> list[Entry]:
+    lookups = {
+        Department: dict(Department.objects.values_list("pk", "name")),
+        User: {u.pk: u.get_full_name() or u.username for u in User.objects.filter(
+            pk__in=customer.history.values_list("owner_id", flat=True))},
+        "tags": dict(Tag.objects.values_list("pk", "name")),
+    }
+    entries = _entries_for(
+        customer.history.select_related("history_user").order_by("history_date", "history_id"),
+        Customer, lambda rec: _("customer file"), lookups,
+    )
+    for model in CHILDREN:
+        records = (model.history.filter(customer_id=customer.pk).select_related("history_user")
+                   .order_by("id", "history_date", "history_id"))
+        by_object: dict[int, list] = {}
+        for rec in records:
+            by_object.setdefault(rec.id, []).append(rec)
+        verbose = str(model._meta.verbose_name)
+        for recs in by_object.values():
+            entries += _entries_for(recs, model, lambda rec, v=verbose: f"{v} {rec.instance}", lookups)
+    entries.sort(key=lambda e: e.at, reverse=True)
+    return entries[:limit]
