@@ -22,8 +22,13 @@ def make_credit_code(n: int | None = None, province: str = "11") -> str:
 
 
 def make_user(username, *roles, department=None, **extra):
-    user = User.objects.create_user(username=username, password=PASSWORD, display_name=extra.pop("display_name", username),
-                                    department=department, **extra)
+    user = User.objects.create_user(
+        username=username,
+        password=PASSWORD,
+        display_name=extra.pop("display_name", username),
+        department=department,
+        **extra,
+    )
     user.groups.add(*[Group.objects.get(name=str(r)) for r in roles])
     return User.objects.get(pk=user.pk)  # fresh: no cached permissions
 
@@ -78,10 +83,18 @@ def make_customer(db):
     """make_customer(owner, name=…, **fields) → a saved file, created through the service."""
     from xindang.customers import services
 
-    def _make(owner, name="华夏科技有限公司", by=None, confirm_similar=True, children=None, tags=(), **fields):
-        data = {"name": name, "department": fields.pop("department", owner.department), "owner": owner,
-                "credit_code": fields.pop("credit_code", make_credit_code()), **fields}
-        return services.create_customer(by=by or owner, data=data, tags=tags, children=children,
-                                        confirm_similar=confirm_similar)
+    def _make(
+        owner, name="华夏科技有限公司", by=None, confirm_similar=True, children=None, tags=(), **fields
+    ):
+        data = {
+            "name": name,
+            "department": fields.pop("department", owner.department),
+            "owner": owner,
+            "credit_code": fields.pop("credit_code", make_credit_code()),
+            **fields,
+        }
+        return services.create_customer(
+            by=by or owner, data=data, tags=tags, children=children, confirm_similar=confirm_similar
+        )
 
     return _make

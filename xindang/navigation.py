@@ -30,5 +30,9 @@ def navigation(request):
     match = getattr(request, "resolver_match", None)
     active = ""
     if match is not None:
-        active = "import" if match.url_name and match.url_name.startswith("import") else (match.namespace or "home")
+        active = (
+            "import"
+            if match.url_name and match.url_name.startswith("import")
+            else (match.namespace or "home")
+        )
     return {"nav_items": items, "nav_active": active}

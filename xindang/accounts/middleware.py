@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.auth.middleware import LoginRequiredMiddleware as BaseLoginRequiredMiddleware
 from django.utils import translation
 
 from .models import User
@@ -24,3 +25,13 @@ class UserLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class LoginRequiredMiddleware(BaseLoginRequiredMiddleware):
+    """Every page needs a login (Django's middleware), except the API, which answers 401 itself
+    instead of redirecting to the login page."""
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.path_info.startswith("/api/"):
+            return None
+        return super().process_view(request, view_func, view_args, view_kwargs)

@@ -11,8 +11,14 @@ class Department(models.Model):
     """A department (部门); its code prefixes the file numbers it allocates (seed 000 4.2)."""
 
     code = models.CharField(
-        _("code"), max_length=10, unique=True,
-        validators=[RegexValidator(r"^[A-Z][A-Z0-9]{0,9}$", _("Use 1–10 capital letters or digits, starting with a letter."))],
+        _("code"),
+        max_length=10,
+        unique=True,
+        validators=[
+            RegexValidator(
+                r"^[A-Z][A-Z0-9]{0,9}$", _("Use 1–10 capital letters or digits, starting with a letter.")
+            )
+        ],
         help_text=_("E.g. XS1; used in file numbers."),
     )
     name = models.CharField(_("name"), max_length=100, unique=True)
@@ -35,10 +41,17 @@ class User(AbstractUser):
         EN = "en", "English"
 
     display_name = models.CharField(_("full name"), max_length=60, blank=True)
-    department = models.ForeignKey(Department, verbose_name=_("department"), null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="members")
-    language = models.CharField(_("language"), max_length=10, choices=Language.choices,
-                                default=Language.ZH_HANS)
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+    )
+    language = models.CharField(
+        _("language"), max_length=10, choices=Language.choices, default=Language.ZH_HANS
+    )
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 

@@ -4,8 +4,14 @@ from .roles import Role
 
 ROLE_GRANTS = {
     Role.SYSTEM_ADMIN: [
-        "add_user", "change_user", "view_user", "delete_user",
-        "add_department", "change_department", "view_department", "delete_department",
+        "add_user",
+        "change_user",
+        "view_user",
+        "delete_user",
+        "add_department",
+        "change_department",
+        "view_department",
+        "delete_department",
     ],
     Role.GENERAL_MANAGER: ["view_user", "view_department"],
 }
@@ -15,7 +21,16 @@ AUTH_GRANTS = {Role.SYSTEM_ADMIN: ["add_group", "change_group", "view_group", "v
 AUDIT_GRANTS = {Role.GENERAL_MANAGER: ["view_auditevent"], Role.SYSTEM_ADMIN: ["view_auditevent"]}
 POLICY_GRANTS = {
     Role.SYSTEM_ADMIN: ["view_policyversion", "add_policyversion", "change_policyversion"],
-    **{role: ["view_policyversion"] for role in (
-        Role.GENERAL_MANAGER, Role.CHAIRMAN, Role.CREDIT_MANAGER, Role.CFO, Role.VP_MARKETING,
-        Role.MARKETING_MANAGER, Role.FINANCE_CREDIT_CONTROLLER)},
+    **{
+        role: ["view_policyversion"]
+        for role in (
+            Role.GENERAL_MANAGER,
+            Role.CHAIRMAN,
+            Role.CREDIT_MANAGER,
+            Role.CFO,
+            Role.VP_MARKETING,
+            Role.MARKETING_MANAGER,
+            Role.FINANCE_CREDIT_CONTROLLER,
+        )
+    },
 }

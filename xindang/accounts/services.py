@@ -23,8 +23,12 @@ def _is_throttled(username: str, ip: str | None, max_failures: int, window: time
     """Failures since the window opened (and since the user's last success) reach the limit —
     counted per user name and, separately, per IP address."""
     since = timezone.now() - window
-    last_ok = (AuditEvent.objects.filter(action=LOGIN, object_id=username, at__gte=since)
-               .order_by("-seq").values_list("at", flat=True).first())
+    last_ok = (
+        AuditEvent.objects.filter(action=LOGIN, object_id=username, at__gte=since)
+        .order_by("-seq")
+        .values_list("at", flat=True)
+        .first()
+    )
     by_name = AuditEvent.objects.filter(action=LOGIN_FAILED, object_id=username, at__gte=last_ok or since)
     if by_name.count() >= max_failures:
         return True
@@ -41,18 +45,36 @@ def log_in(*, request, username: str, password: str) -> User:
     username = (username or "").strip()[:150]
     ip = client_ip(request)
     if _is_throttled(username, ip, core.login_max_failures, timedelta(minutes=core.login_lockout_minutes)):
-        record_event("auth.login_throttled", request=request, object_type="accounts.user",
-                     object_id=username, object_repr=username)
-        raise DomainError(AuthError.THROTTLED, AuthError.THROTTLED.label % {"minutes": core.login_lockout_minutes})
+        record_event(
+            "auth.login_throttled",
+            request=request,
+            object_type="accounts.user",
+            object_id=username,
+            object_repr=username,
+        )
+        raise DomainError(
+            AuthError.THROTTLED, AuthError.THROTTLED.label % {"minutes": core.login_lockout_minutes}
+        )
     user = authenticate(request, username=username, password=password)
     if user is None:
-        record_event(LOGIN_FAILED, request=request, object_type="accounts.user", object_id=username,
-                     object_repr=username)
+        record_event(
+            LOGIN_FAILED,
+            request=request,
+            object_type="accounts.user",
+            object_id=username,
+            object_repr=username,
+        )
         raise DomainError(AuthError.INVALID_CREDENTIALS, AuthError.INVALID_CREDENTIALS.label)
     with transaction.atomic():
         login(request, user)
-        record_event(LOGIN, actor=user, request=request, object_type="accounts.user", object_id=username,
-                     object_repr=str(user))
+        record_event(
+            LOGIN,
+            actor=user,
+            request=request,
+            object_type="accounts.user",
+            object_id=username,
+            object_repr=str(user),
+        )
     return user
 
 

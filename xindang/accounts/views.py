@@ -13,7 +13,9 @@ from .models import User
 
 def _safe_next(request, fallback="/"):
     nxt = request.POST.get("next") or request.GET.get("next") or fallback
-    if url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if url_has_allowed_host_and_scheme(
+        nxt, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return nxt
     return fallback
 
@@ -25,16 +27,22 @@ def login_view(request):
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.log_in(request=request, username=form.cleaned_data["username"],
-                            password=form.cleaned_data["password"])
+            services.log_in(
+                request=request,
+                username=form.cleaned_data["username"],
+                password=form.cleaned_data["password"],
+            )
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
             return redirect(_safe_next(request))
     status = 400 if form.errors else 200
-    return render(request, "accounts/login.html",
-                  {"form": form, "next": _safe_next(request, ""), "timeout": request.GET.get("timeout")},
-                  status=status)
+    return render(
+        request,
+        "accounts/login.html",
+        {"form": form, "next": _safe_next(request, ""), "timeout": request.GET.get("timeout")},
+        status=status,
+    )
 
 
 @require_POST

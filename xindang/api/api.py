@@ -1,6 +1,63 @@
-"""The REST API (Django Ninja); OpenAPI at /api/docs."""
+"""The REST API (Django Ninja); OpenAPI at /api/docs. Routers are thin: permission check (one place:
+api.permissions.require) → selectors/services → schema. Errors carry stable codes."""
 
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
-api = NinjaAPI(title="XinDang API", version="1", auth=django_auth, urls_namespace="api")
+from xindang.core.errors import DomainError
+
+from .customers import router as customers_router
+
+api = NinjaAPI(
+    title="XinDang API",
+    version="1",
+    auth=django_auth,
+    urls_namespace="api",
+    description="XinDang 信档 — customer files. Session authentication (log in first); "
+    "unsafe methods need the CSRF token.",
+)
+
+STATUS_OF = {
+    "customer.duplicate_credit_code": 409,
+    "customer.similar_name": 409,
+    "customer.stale": 409,
+}
+
+
+@api.exception_handler(DomainError)
+def domain_error(request, exc: DomainError):
+    body = {"code": exc.code, "message": exc.message}
+    if exc.field:
+        body["field"] = exc.field
+    if "errors" in exc.params:
+        body["errors"] = {k: [str(m) for m in v] for k, v in exc.params["errors"].items()}
+    if "existing_pk" in exc.params:
+        body["existing_id"] = exc.params["existing_pk"]
+    if "similar" in exc.params:
+        body["similar"] = [
+            {
+                "id": s.customer.pk,
+                "name": s.customer.name,
+                "file_no": s.customer.file_no,
+                "score": round(s.score, 3),
+            }
+            for s in exc.params["similar"]
+        ]
+    return api.create_response(request, body, status=STATUS_OF.get(exc.code, 422))
+
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request, exc):
+    return api.create_response(
+        request, {"code": "permission_denied", "message": "permission denied"}, status=403
+    )
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(request, {"code": "not_found", "message": "not found"}, status=404)
+
+
+api.add_router("/customers", customers_router, tags=["customers"])

@@ -93,6 +93,6 @@ def _load(name: str) -> list[dict]:
 # industry names are shown when the UI is in English.
 INDUSTRIES = _load("industries.json")
 PROVINCES = _load("provinces.json")
-INDUSTRY_CHOICES = [(i["code"], f'{i["code"]} {i["zh"]}') for i in INDUSTRIES]
+INDUSTRY_CHOICES = [(i["code"], f"{i['code']} {i['zh']}") for i in INDUSTRIES]
 PROVINCE_CHOICES = [(p["code"], p["zh"]) for p in PROVINCES]
 INDUSTRY_EN = {i["code"]: i["en"] for i in INDUSTRIES}

@@ -21,9 +21,26 @@ WAN = Decimal(10000)
 
 # The paper form's groups (基本资料 / 联系方式 / 分类 / 归属), in order.
 FIELD_GROUPS = [
-    (_("Basic data"), ["name", "credit_code", "enterprise_type", "nature", "registered_capital", "legal_rep",
-                       "chairman", "general_manager", "founded_on", "operating_from", "operating_to",
-                       "licence_valid_until", "licence_authority", "business_scope", "certifications"]),
+    (
+        _("Basic data"),
+        [
+            "name",
+            "credit_code",
+            "enterprise_type",
+            "nature",
+            "registered_capital",
+            "legal_rep",
+            "chairman",
+            "general_manager",
+            "founded_on",
+            "operating_from",
+            "operating_to",
+            "licence_valid_until",
+            "licence_authority",
+            "business_scope",
+            "certifications",
+        ],
+    ),
     (_("Address and contact"), ["address", "region", "city", "phone", "fax", "email", "website"]),
     (_("Classification"), ["relationship", "tier", "importance", "industry", "tags"]),
     (_("Responsibility"), ["department", "owner"]),
@@ -34,15 +51,19 @@ WIDE_FIELDS = {"business_scope", "certifications", "notes", "address", "name"}
 
 class CustomerForm(forms.ModelForm):
     registered_capital_unit = forms.ChoiceField(
-        label=_("unit"), choices=[("yuan", _("yuan")), ("wan", _("10,000 yuan (万元)"))], initial="yuan",
+        label=_("unit"),
+        choices=[("yuan", _("yuan")), ("wan", _("10,000 yuan (万元)"))],
+        initial="yuan",
         required=False,
     )
-    tags = forms.CharField(label=_("tags"), required=False, max_length=300,
-                           help_text=_("Separate tags with commas or spaces."))
+    tags = forms.CharField(
+        label=_("tags"), required=False, max_length=300, help_text=_("Separate tags with commas or spaces.")
+    )
     website = forms.URLField(label=_("website"), required=False, max_length=200, assume_scheme="https")
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     confirm_similar = forms.BooleanField(
-        label=_("Yes, this is a different customer from the similar names listed above."), required=False,
+        label=_("Yes, this is a different customer from the similar names listed above."),
+        required=False,
     )
 
     class Meta:
@@ -128,24 +149,37 @@ class CustomerForm(forms.ModelForm):
 
 
 def _formset(model, fields, widgets=None):
-    return inlineformset_factory(Customer, model, fields=fields, extra=1, can_delete=True, widgets=widgets or {})
+    return inlineformset_factory(
+        Customer, model, fields=fields, extra=1, can_delete=True, widgets=widgets or {}
+    )
 
 
 CHILD_FORMSETS = {
-    "contacts": (_("Contacts"), _formset(Contact, ["name", "title", "phone", "mobile", "email", "is_primary", "notes"])),
-    "bank_accounts": (_("Bank accounts"),
-                      _formset(BankAccount, ["bank_name", "account_name", "account_no", "is_settlement", "notes"])),
-    "shareholders": (_("Shareholders"),
-                     _formset(Shareholder, ["name", "kind", "share_pct", "contribution_amount"])),
+    "contacts": (
+        _("Contacts"),
+        _formset(Contact, ["name", "title", "phone", "mobile", "email", "is_primary", "notes"]),
+    ),
+    "bank_accounts": (
+        _("Bank accounts"),
+        _formset(BankAccount, ["bank_name", "account_name", "account_no", "is_settlement", "notes"]),
+    ),
+    "shareholders": (
+        _("Shareholders"),
+        _formset(Shareholder, ["name", "kind", "share_pct", "contribution_amount"]),
+    ),
     "managers": (_("Management"), _formset(Manager, ["name", "position", "age", "phone", "notes"])),
-    "related_companies": (_("Related companies"),
-                          _formset(RelatedCompany, ["name", "credit_code", "relation", "notes"])),
+    "related_companies": (
+        _("Related companies"),
+        _formset(RelatedCompany, ["name", "credit_code", "relation", "notes"]),
+    ),
 }
 
 
 def build_formsets(data=None, instance=None):
     instance = instance or Customer()
-    return {key: (title, cls(data, instance=instance, prefix=key)) for key, (title, cls) in CHILD_FORMSETS.items()}
+    return {
+        key: (title, cls(data, instance=instance, prefix=key)) for key, (title, cls) in CHILD_FORMSETS.items()
+    }
 
 
 def formset_rows(formset) -> list[dict]:

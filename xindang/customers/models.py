@@ -49,31 +49,55 @@ class Customer(models.Model):
 
     # Identification
     file_no = models.CharField(_("file number"), max_length=40, unique=True, editable=False)
-    code = models.CharField(_("customer code"), max_length=30, unique=True, null=True, blank=True,
-                            editable=False)
-    department = models.ForeignKey(Department, verbose_name=_("department"), on_delete=models.PROTECT,
-                                   related_name="customers")
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("salesperson"),
-                              on_delete=models.PROTECT, related_name="owned_customers")
+    code = models.CharField(
+        _("customer code"), max_length=30, unique=True, null=True, blank=True, editable=False
+    )
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="customers"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("salesperson"),
+        on_delete=models.PROTECT,
+        related_name="owned_customers",
+    )
     # Basic data (基本资料, seed 000 4.1.1; 001 二.1)
     name = models.CharField(_("registered name"), max_length=200)
-    credit_code = models.CharField(_("unified social credit code"), max_length=18, unique=True, null=True,
-                                   blank=True, validators=[validate_credit_code])
+    credit_code = models.CharField(
+        _("unified social credit code"),
+        max_length=18,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[validate_credit_code],
+    )
     address = models.CharField(_("office address"), max_length=300, blank=True)
-    enterprise_type = models.CharField(_("enterprise type"), max_length=32, choices=EnterpriseType.choices,
-                                       blank=True)
-    nature = models.CharField(_("nature"), max_length=32, choices=Nature.choices,
-                              default=Nature.ORDINARY_COMPANY)
+    enterprise_type = models.CharField(
+        _("enterprise type"), max_length=32, choices=EnterpriseType.choices, blank=True
+    )
+    nature = models.CharField(
+        _("nature"), max_length=32, choices=Nature.choices, default=Nature.ORDINARY_COMPANY
+    )
     business_scope = models.TextField(_("business scope"), blank=True)
-    registered_capital = models.DecimalField(_("registered capital (yuan)"), max_digits=18, decimal_places=2,
-                                             null=True, blank=True, validators=[MinValueValidator(0)])
+    registered_capital = models.DecimalField(
+        _("registered capital (yuan)"),
+        max_digits=18,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
     legal_rep = models.CharField(_("legal representative"), max_length=50, blank=True)
     chairman = models.CharField(_("chairman"), max_length=50, blank=True)
     general_manager = models.CharField(_("general manager"), max_length=50, blank=True)
     founded_on = models.DateField(_("founded on"), null=True, blank=True)
     operating_from = models.DateField(_("operating period from"), null=True, blank=True)
-    operating_to = models.DateField(_("operating period until"), null=True, blank=True,
-                                    help_text=_("Leave empty for an unlimited period."))
+    operating_to = models.DateField(
+        _("operating period until"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty for an unlimited period."),
+    )
     licence_valid_until = models.DateField(_("licence valid until"), null=True, blank=True)
     licence_authority = models.CharField(_("issuing authority"), max_length=100, blank=True)
     certifications = models.TextField(_("industry and management certifications"), blank=True)
@@ -85,33 +109,50 @@ class Customer(models.Model):
     fax = models.CharField(_("fax"), max_length=50, blank=True)
     email = models.EmailField(_("email"), blank=True)
     # Classification (SPEC §1)
-    relationship = models.CharField(_("relationship"), max_length=16, choices=Relationship.choices,
-                                    default=Relationship.BUYER)
+    relationship = models.CharField(
+        _("relationship"), max_length=16, choices=Relationship.choices, default=Relationship.BUYER
+    )
     tier = models.CharField(_("tier"), max_length=16, choices=Tier.choices, default=Tier.ORDINARY)
-    importance = models.CharField(_("importance"), max_length=16, choices=Importance.choices,
-                                  default=Importance.GENERAL)
-    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PROSPECTIVE,
-                              editable=False)
+    importance = models.CharField(
+        _("importance"), max_length=16, choices=Importance.choices, default=Importance.GENERAL
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PROSPECTIVE, editable=False
+    )
     tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="customers")
     notes = models.TextField(_("notes"), blank=True)
     # Search helpers, maintained by services (pinyin 拼音 and initials, see rules.search_text)
     name_pinyin = models.CharField(_("name in pinyin"), max_length=800, blank=True, editable=False)
     name_initials = models.CharField(_("pinyin initials"), max_length=200, blank=True, editable=False)
-    name_core = models.CharField(_("name without legal form"), max_length=200, blank=True, editable=False,
-                                 db_index=True)
+    name_core = models.CharField(
+        _("name without legal form"), max_length=200, blank=True, editable=False, db_index=True
+    )
     search_text = models.CharField(_("search text"), max_length=1200, blank=True, editable=False)
     # Book-keeping; `version` guards against lost updates (optimistic locking)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True,
-                                   on_delete=models.PROTECT, related_name="+", editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("updated by"), null=True,
-                                   on_delete=models.PROTECT, related_name="+", editable=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
     status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True, editable=False)
 
-    history = HistoricalRecords(m2m_fields=[tags], excluded_fields=["search_text", "name_pinyin",
-                                                                     "name_initials", "name_core"])
+    history = HistoricalRecords(
+        m2m_fields=[tags], excluded_fields=["search_text", "name_pinyin", "name_initials", "name_core"]
+    )
 
     class Meta:
         verbose_name = _("customer")
@@ -133,13 +174,20 @@ class Customer(models.Model):
             models.Index(fields=["name_initials"], name="customer_initials_idx"),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(registered_capital__gte=0) | Q(registered_capital__isnull=True),
-                                   name="customer_registered_capital_nonnegative"),
+            models.CheckConstraint(
+                condition=Q(registered_capital__gte=0) | Q(registered_capital__isnull=True),
+                name="customer_registered_capital_nonnegative",
+            ),
             models.CheckConstraint(condition=Q(status__in=Status.values), name="customer_status_valid"),
         ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.file_no})"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("customers:detail", args=[self.pk])
 
     @property
     def stage(self) -> str:
@@ -148,22 +196,19 @@ class Customer(models.Model):
     def get_stage_display(self) -> str:
         return Stage(self.stage).label
 
-    def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
-        return reverse("customers:detail", args=[self.pk])
-
 
 class StatusChange(models.Model):
     """A lifecycle transition with who, when and why (SPEC §8)."""
 
-    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.CASCADE,
-                                 related_name="status_changes")
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="status_changes"
+    )
     from_status = models.CharField(_("from"), max_length=16, choices=Status.choices)
     to_status = models.CharField(_("to"), max_length=16, choices=Status.choices)
     reason = models.CharField(_("reason"), max_length=500)
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("changed by"),
-                                   on_delete=models.PROTECT, related_name="+")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("changed by"), on_delete=models.PROTECT, related_name="+"
+    )
     changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
 
     class Meta:
@@ -226,13 +271,25 @@ class Shareholder(CustomerChild):
     """Shareholders (股东, seed 002 第八条 2)."""
 
     name = models.CharField(_("name"), max_length=200)
-    kind = models.CharField(_("kind"), max_length=16, choices=ShareholderKind.choices,
-                            default=ShareholderKind.COMPANY)
-    share_pct = models.DecimalField(_("share (%)"), max_digits=5, decimal_places=2, null=True, blank=True,
-                                    validators=[MinValueValidator(0), MaxValueValidator(100)])
-    contribution_amount = models.DecimalField(_("capital contribution (yuan)"), max_digits=18,
-                                              decimal_places=2, null=True, blank=True,
-                                              validators=[MinValueValidator(0)])
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=ShareholderKind.choices, default=ShareholderKind.COMPANY
+    )
+    share_pct = models.DecimalField(
+        _("share (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    contribution_amount = models.DecimalField(
+        _("capital contribution (yuan)"),
+        max_digits=18,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -256,8 +313,9 @@ class Manager(CustomerChild):
 
     name = models.CharField(_("name"), max_length=50)
     position = models.CharField(_("position"), max_length=50)
-    age = models.PositiveSmallIntegerField(_("age"), null=True, blank=True,
-                                           validators=[MinValueValidator(16), MaxValueValidator(100)])
+    age = models.PositiveSmallIntegerField(
+        _("age"), null=True, blank=True, validators=[MinValueValidator(16), MaxValueValidator(100)]
+    )
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     notes = models.CharField(_("notes"), max_length=300, blank=True)
     history = HistoricalRecords()
@@ -274,9 +332,12 @@ class Manager(CustomerChild):
 
 class RelatedCompany(CustomerChild):
     name = models.CharField(_("name"), max_length=200)
-    credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True,
-                                   validators=[validate_credit_code])
-    relation = models.CharField(_("relation"), max_length=20, choices=Relation.choices, default=Relation.AFFILIATE)
+    credit_code = models.CharField(
+        _("unified social credit code"), max_length=18, blank=True, validators=[validate_credit_code]
+    )
+    relation = models.CharField(
+        _("relation"), max_length=20, choices=Relation.choices, default=Relation.AFFILIATE
+    )
     notes = models.CharField(_("notes"), max_length=300, blank=True)
     history = HistoricalRecords()
 

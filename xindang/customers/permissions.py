@@ -37,9 +37,20 @@ _READ = ["view_customer", *_child("view")]
 # sit in the credit approval chains (seed 002 第十九、二十六条) and so see all as well.
 ROLE_GRANTS = {
     Role.SALESPERSON: [*_WORK, "export_customers"],
-    Role.DEPARTMENT_MANAGER: [*_WORK, "view_department_customers", "export_customers", "change_customer_status"],
-    Role.CREDIT_MANAGER: [*_WORK, "view_all_customers", "export_customers", "import_customers",
-                          "assign_customer_code", "change_customer_status"],
+    Role.DEPARTMENT_MANAGER: [
+        *_WORK,
+        "view_department_customers",
+        "export_customers",
+        "change_customer_status",
+    ],
+    Role.CREDIT_MANAGER: [
+        *_WORK,
+        "view_all_customers",
+        "export_customers",
+        "import_customers",
+        "assign_customer_code",
+        "change_customer_status",
+    ],
     Role.ARCHIVIST: [*_READ, "view_all_customers", "export_customers", "import_customers"],
     Role.MARKETING_MANAGER: [*_READ, "view_all_customers", "export_customers", "change_customer_status"],
     Role.FINANCE_CREDIT_CONTROLLER: [*_READ, "view_all_customers", "export_customers"],

@@ -46,8 +46,20 @@ def province_of_credit_code(code: str) -> str:
 # --- Names: pinyin search and duplicate detection ---------------------------------------------
 # Legal-form and filler words that make two names look alike without making them the same company.
 _LEGAL_FORMS = (
-    "股份有限公司", "有限责任公司", "有限公司", "集团公司", "集团", "股份公司", "公司", "分公司",
-    "合伙企业", "有限合伙", "个体工商户", "厂", "商行", "经营部",
+    "股份有限公司",
+    "有限责任公司",
+    "有限公司",
+    "集团公司",
+    "集团",
+    "股份公司",
+    "公司",
+    "分公司",
+    "合伙企业",
+    "有限合伙",
+    "个体工商户",
+    "厂",
+    "商行",
+    "经营部",
 )
 _PUNCT = re.compile(r"[\s\(\)（）【】\[\]·.,，、\-—_/]+")
 
@@ -83,8 +95,14 @@ def search_text(*, name: str, file_no: str, credit_code: str | None, code: str |
     """One lower-case string that the search box matches by substring: name, pinyin, initials,
     credit code, file number, customer code — separated by "|" so no match crosses two fields."""
     full, initials = name_pinyin(name)
-    parts = [normalize_name(name).lower(), full, initials, (credit_code or "").lower(),
-             (file_no or "").lower(), (code or "").lower()]
+    parts = [
+        normalize_name(name).lower(),
+        full,
+        initials,
+        (credit_code or "").lower(),
+        (file_no or "").lower(),
+        (code or "").lower(),
+    ]
     return "|".join(parts)
 
 
@@ -102,7 +120,9 @@ def name_similarity(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, ca, cb).ratio()
 
 
-def similar_names(name: str, candidates: Iterable[tuple[int, str]], threshold: float) -> list[tuple[int, float]]:
+def similar_names(
+    name: str, candidates: Iterable[tuple[int, str]], threshold: float
+) -> list[tuple[int, float]]:
     """Candidates (id, name) at or above the threshold, most similar first."""
     scored = [(cid, name_similarity(name, other)) for cid, other in candidates]
     return sorted([(cid, s) for cid, s in scored if s >= threshold], key=lambda t: -t[1])

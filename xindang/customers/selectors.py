@@ -34,23 +34,38 @@ def get_customer_for_user(user, pk, *, request=None, for_update: bool = False) -
     exist, so a URL reveals nothing — and the attempt goes into the audit log."""
     qs = visible_customers(user)
     # PostgreSQL refuses FOR UPDATE across the nullable side of an outer join: no joins when locking.
-    qs = qs.select_for_update() if for_update else qs.select_related("department", "owner", "created_by", "updated_by")
+    qs = (
+        qs.select_for_update()
+        if for_update
+        else qs.select_related("department", "owner", "created_by", "updated_by")
+    )
     try:
         return qs.get(pk=pk)
     except (Customer.DoesNotExist, ValueError, TypeError):
         if str(pk).isdigit() and Customer.objects.filter(pk=pk).exists():
-            record_event("customer.access_denied", request=request, actor=user, object_type="customers.customer",
-                         object_id=str(pk))
+            record_event(
+                "customer.access_denied",
+                request=request,
+                actor=user,
+                object_type="customers.customer",
+                object_id=str(pk),
+            )
         raise Http404 from None
 
 
 SORTS = {
-    "file_no": "file_no", "-file_no": "-file_no",
-    "name": "name", "-name": "-name",
-    "updated": "updated_at", "-updated": "-updated_at",
-    "capital": "registered_capital", "-capital": "-registered_capital",
-    "status": "status", "-status": "-status",
-    "created": "created_at", "-created": "-created_at",
+    "file_no": "file_no",
+    "-file_no": "-file_no",
+    "name": "name",
+    "-name": "-name",
+    "updated": "updated_at",
+    "-updated": "-updated_at",
+    "capital": "registered_capital",
+    "-capital": "-registered_capital",
+    "status": "status",
+    "-status": "-status",
+    "created": "created_at",
+    "-created": "-created_at",
 }
 DEFAULT_SORT = "-updated"
 
@@ -97,7 +112,9 @@ def customers_by_credit_code(credit_code: str) -> QuerySet[Customer]:
     return Customer.objects.filter(credit_code=credit_code)
 
 
-def similar_customers(name: str, threshold: float, *, exclude_pk=None, limit: int = 5) -> list[tuple[Customer, float]]:
+def similar_customers(
+    name: str, threshold: float, *, exclude_pk=None, limit: int = 5
+) -> list[tuple[Customer, float]]:
     """Files whose names are very similar (duplicate warning). Candidates share a 2-character piece of
     the distinctive name, so this stays cheap at 100k files."""
     core = rules.name_core(name)
@@ -140,17 +157,31 @@ def workbench_items(user) -> list[dict]:
     items = []
     qs = visible_customers(user).filter(status__in=rules.OPEN_STATUSES)
     if not (user.has_perm(CustomerPermission.VIEW_ALL) and not user.has_perm(CustomerPermission.ASSIGN_CODE)):
-        soon = qs.filter(licence_valid_until__isnull=False, licence_valid_until__lte=today + timedelta(days=30))
+        soon = qs.filter(
+            licence_valid_until__isnull=False, licence_valid_until__lte=today + timedelta(days=30)
+        )
         for c in soon.order_by("licence_valid_until")[:50]:
             expired = c.licence_valid_until < today
-            items.append({
-                "kind": _("Licence expired") if expired else _("Licence expires soon"),
-                "title": c.name, "due": c.licence_valid_until, "url": c.get_absolute_url(), "overdue": expired,
-            })
+            items.append(
+                {
+                    "kind": _("Licence expired") if expired else _("Licence expires soon"),
+                    "title": c.name,
+                    "due": c.licence_valid_until,
+                    "url": c.get_absolute_url(),
+                    "overdue": expired,
+                }
+            )
     if user.has_perm(CustomerPermission.ASSIGN_CODE):
         for c in qs.filter(code__isnull=True).order_by("created_at")[:50]:
-            items.append({"kind": _("No customer code yet"), "title": c.name, "due": None,
-                          "url": c.get_absolute_url(), "overdue": False})
+            items.append(
+                {
+                    "kind": _("No customer code yet"),
+                    "title": c.name,
+                    "due": None,
+                    "url": c.get_absolute_url(),
+                    "overdue": False,
+                }
+            )
     return items
 
 
@@ -165,9 +196,13 @@ def customer_warnings(customer: Customer) -> list[str]:
     warnings = []
     if customer.licence_valid_until:
         if customer.licence_valid_until < today:
-            warnings.append(_("Business licence expired on %(d)s") % {"d": customer.licence_valid_until.isoformat()})
+            warnings.append(
+                _("Business licence expired on %(d)s") % {"d": customer.licence_valid_until.isoformat()}
+            )
         elif customer.licence_valid_until <= today + timedelta(days=30):
-            warnings.append(_("Business licence expires on %(d)s") % {"d": customer.licence_valid_until.isoformat()})
+            warnings.append(
+                _("Business licence expires on %(d)s") % {"d": customer.licence_valid_until.isoformat()}
+            )
     if customer.operating_to and customer.operating_to < today:
         warnings.append(_("Operating period ended on %(d)s") % {"d": customer.operating_to.isoformat()})
     return warnings

@@ -26,10 +26,35 @@ CHILD_MODELS = {
 }
 # Fields a user edits on the file itself (the rest is numbering, status and book-keeping).
 EDITABLE_FIELDS = [
-    "department", "owner", "name", "credit_code", "address", "enterprise_type", "nature", "business_scope",
-    "registered_capital", "legal_rep", "chairman", "general_manager", "founded_on", "operating_from",
-    "operating_to", "licence_valid_until", "licence_authority", "certifications", "industry", "region",
-    "city", "website", "phone", "fax", "email", "relationship", "tier", "importance", "notes",
+    "department",
+    "owner",
+    "name",
+    "credit_code",
+    "address",
+    "enterprise_type",
+    "nature",
+    "business_scope",
+    "registered_capital",
+    "legal_rep",
+    "chairman",
+    "general_manager",
+    "founded_on",
+    "operating_from",
+    "operating_to",
+    "licence_valid_until",
+    "licence_authority",
+    "certifications",
+    "industry",
+    "region",
+    "city",
+    "website",
+    "phone",
+    "fax",
+    "email",
+    "relationship",
+    "tier",
+    "importance",
+    "notes",
 ]
 
 
@@ -50,12 +75,14 @@ def refresh_search_fields(customer: Customer) -> None:
     customer.name = rules.normalize_name(customer.name)
     customer.name_pinyin, customer.name_initials = rules.name_pinyin(customer.name)
     customer.name_core = rules.name_core(customer.name)
-    customer.search_text = rules.search_text(name=customer.name, file_no=customer.file_no,
-                                             credit_code=customer.credit_code, code=customer.code)
+    customer.search_text = rules.search_text(
+        name=customer.name, file_no=customer.file_no, credit_code=customer.credit_code, code=customer.code
+    )
 
 
-def check_duplicates(*, name: str, credit_code: str | None, exclude_pk=None, confirm_similar: bool,
-                     threshold: float) -> None:
+def check_duplicates(
+    *, name: str, credit_code: str | None, exclude_pk=None, confirm_similar: bool, threshold: float
+) -> None:
     """Same credit code → refused, naming the existing file; a very similar name → must be confirmed."""
     code = rules.normalize_credit_code(credit_code)
     if code:
@@ -63,14 +90,21 @@ def check_duplicates(*, name: str, credit_code: str | None, exclude_pk=None, con
         if existing:
             raise DomainError(
                 CustomerError.DUPLICATE_CREDIT_CODE,
-                CustomerError.DUPLICATE_CREDIT_CODE.label % {"file_no": existing.file_no, "name": existing.name},
-                field="credit_code", existing_pk=existing.pk, existing_file_no=existing.file_no,
+                CustomerError.DUPLICATE_CREDIT_CODE.label
+                % {"file_no": existing.file_no, "name": existing.name},
+                field="credit_code",
+                existing_pk=existing.pk,
+                existing_file_no=existing.file_no,
             )
     if not confirm_similar:
         similar = selectors.similar_customers(name, threshold, exclude_pk=exclude_pk)
         if similar:
-            raise DomainError(CustomerError.SIMILAR_NAME, CustomerError.SIMILAR_NAME.label, field="name",
-                              similar=[SimilarName(c, s) for c, s in similar])
+            raise DomainError(
+                CustomerError.SIMILAR_NAME,
+                CustomerError.SIMILAR_NAME.label,
+                field="name",
+                similar=[SimilarName(c, s) for c, s in similar],
+            )
 
 
 def check_assignment(*, by, department, owner) -> None:
@@ -80,16 +114,21 @@ def check_assignment(*, by, department, owner) -> None:
         return
     if department is None or department.pk != by.department_id:
         raise DomainError(CustomerError.NO_DEPARTMENT, CustomerError.NO_DEPARTMENT.label, field="department")
-    if owner.pk != by.pk and not (by.has_perm(CustomerPermission.VIEW_DEPARTMENT)
-                                  and owner.department_id == by.department_id):
-        raise DomainError(CustomerError.OWNER_NOT_ALLOWED, CustomerError.OWNER_NOT_ALLOWED.label, field="owner")
+    if owner.pk != by.pk and not (
+        by.has_perm(CustomerPermission.VIEW_DEPARTMENT) and owner.department_id == by.department_id
+    ):
+        raise DomainError(
+            CustomerError.OWNER_NOT_ALLOWED, CustomerError.OWNER_NOT_ALLOWED.label, field="owner"
+        )
 
 
 def _full_clean(obj, exclude=None) -> None:
     try:
         obj.full_clean(exclude=exclude, validate_unique=False)
     except ValidationError as exc:
-        raise DomainError(CustomerError.INVALID, CustomerError.INVALID.label, errors=exc.message_dict) from exc
+        raise DomainError(
+            CustomerError.INVALID, CustomerError.INVALID.label, errors=exc.message_dict
+        ) from exc
 
 
 def _tags(names) -> list[Tag]:
@@ -101,8 +140,10 @@ def allocate_file_no(department, *, policy=None, count: int = 1) -> list[str]:
     policy = policy or current_policy()
     year = timezone.localdate().year
     first = numbering.allocate(rules.file_sequence_key(department.code, year), count)
-    return [rules.file_number(policy.core.file_no_format, dept=department.code, year=year, seq=s)
-            for s in range(first, first + count)]
+    return [
+        rules.file_number(policy.core.file_no_format, dept=department.code, year=year, seq=s)
+        for s in range(first, first + count)
+    ]
 
 
 def _assign_code_if_allowed(customer: Customer, by, policy) -> None:
@@ -152,17 +193,23 @@ def _save_children(customer: Customer, children: dict, by) -> dict:
 
 
 @transaction.atomic
-def create_customer(*, by, data: dict, tags=(), children: dict | None = None, confirm_similar: bool = False,
-                    request=None) -> Customer:
+def create_customer(
+    *, by, data: dict, tags=(), children: dict | None = None, confirm_similar: bool = False, request=None
+) -> Customer:
     """Open a new file: validated, duplicate-checked, numbered per department and year (gap-free:
     the number is allocated in this transaction), history and audit written in the same transaction."""
     policy = current_policy()
     customer = Customer(**{k: v for k, v in data.items() if k in EDITABLE_FIELDS})
-    check_assignment(by=by, department=customer.department if customer.department_id else None,
-                     owner=customer.owner)
+    check_assignment(
+        by=by, department=customer.department if customer.department_id else None, owner=customer.owner
+    )
     refresh_search_fields(customer)
-    check_duplicates(name=customer.name, credit_code=customer.credit_code, confirm_similar=confirm_similar,
-                     threshold=policy.core.duplicate_name_similarity)
+    check_duplicates(
+        name=customer.name,
+        credit_code=customer.credit_code,
+        confirm_similar=confirm_similar,
+        threshold=policy.core.duplicate_name_similarity,
+    )
     customer.file_no = "pending"
     _full_clean(customer, exclude=["file_no"])
     customer.file_no = allocate_file_no(customer.department, policy=policy)[0]
@@ -173,9 +220,18 @@ def create_customer(*, by, data: dict, tags=(), children: dict | None = None, co
     customer.save()
     customer.tags.set(_tags(tags))
     summary = _save_children(customer, children, by)
-    record_event("customer.create", actor=by, request=request, obj=customer,
-                 data={"file_no": customer.file_no, "code": customer.code, "children": summary,
-                       "policy_version": policy.version})
+    record_event(
+        "customer.create",
+        actor=by,
+        request=request,
+        obj=customer,
+        data={
+            "file_no": customer.file_no,
+            "code": customer.code,
+            "children": summary,
+            "policy_version": policy.version,
+        },
+    )
     return customer
 
 
@@ -186,8 +242,17 @@ def _display(value) -> str:
 
 
 @transaction.atomic
-def update_customer(*, by, customer_id: int, expected_version: int, data: dict, tags=None,
-                    children: dict | None = None, confirm_similar: bool = False, request=None) -> SaveResult:
+def update_customer(
+    *,
+    by,
+    customer_id: int,
+    expected_version: int,
+    data: dict,
+    tags=None,
+    children: dict | None = None,
+    confirm_similar: bool = False,
+    request=None,
+) -> SaveResult:
     """Change a file. Refused with STALE if someone saved it since `expected_version` was read —
     the second writer never silently overwrites the first."""
     policy = current_policy()
@@ -195,8 +260,12 @@ def update_customer(*, by, customer_id: int, expected_version: int, data: dict, 
     if customer.version != expected_version:
         who = customer.updated_by.get_full_name() if customer.updated_by else "?"
         at = date_format(timezone.localtime(customer.updated_at), "Y-m-d H:i:s")
-        raise DomainError(CustomerError.STALE, CustomerError.STALE.label % {"user": who, "at": at},
-                          changed_by=who, changed_at=at)
+        raise DomainError(
+            CustomerError.STALE,
+            CustomerError.STALE.label % {"user": who, "at": at},
+            changed_by=who,
+            changed_at=at,
+        )
     changes = {}
     for key, value in data.items():
         if key not in EDITABLE_FIELDS:
@@ -204,15 +273,26 @@ def update_customer(*, by, customer_id: int, expected_version: int, data: dict, 
         old = getattr(customer, key)
         if key == "credit_code":
             value = rules.normalize_credit_code(value) or None
+        elif not Customer._meta.get_field(key).is_relation:
+            try:  # API and import callers may pass strings; compare like with like
+                value = Customer._meta.get_field(key).to_python(value)
+            except ValidationError as exc:
+                raise DomainError(
+                    CustomerError.INVALID, CustomerError.INVALID.label, errors={key: exc.messages}
+                ) from exc
         if old != value:
             changes[key] = [_display(old), _display(value)]
             setattr(customer, key, value)
     if "department" in changes or "owner" in changes:
         check_assignment(by=by, department=customer.department, owner=customer.owner)
     if "name" in changes or "credit_code" in changes:
-        check_duplicates(name=customer.name, credit_code=customer.credit_code, exclude_pk=customer.pk,
-                         confirm_similar=confirm_similar or "name" not in changes,
-                         threshold=policy.core.duplicate_name_similarity)
+        check_duplicates(
+            name=customer.name,
+            credit_code=customer.credit_code,
+            exclude_pk=customer.pk,
+            confirm_similar=confirm_similar or "name" not in changes,
+            threshold=policy.core.duplicate_name_similarity,
+        )
     _full_clean(customer)
     had_code = customer.code
     _assign_code_if_allowed(customer, by, policy)
@@ -235,8 +315,13 @@ def update_customer(*, by, customer_id: int, expected_version: int, data: dict, 
     customer.save()
     if tag_objs is not None and "tags" in changes:
         customer.tags.set(tag_objs)
-    record_event("customer.update", actor=by, request=request, obj=customer,
-                 data={"changes": changes, "children": summary, "version": customer.version})
+    record_event(
+        "customer.update",
+        actor=by,
+        request=request,
+        obj=customer,
+        data={"changes": changes, "children": summary, "version": customer.version},
+    )
     return SaveResult(customer, changes)
 
 
@@ -248,12 +333,18 @@ def change_status(*, by, customer_id: int, to_status: str, reason: str, request=
     if not reason:
         raise DomainError(CustomerError.REASON_REQUIRED, CustomerError.REASON_REQUIRED.label, field="reason")
     if not rules.can_transition(customer.status, to_status):
-        raise DomainError(CustomerError.BAD_TRANSITION, CustomerError.BAD_TRANSITION.label % {
-            "from": customer.get_status_display(), "to": dict(Customer._meta.get_field("status").choices).get(
-                to_status, to_status)})
+        raise DomainError(
+            CustomerError.BAD_TRANSITION,
+            CustomerError.BAD_TRANSITION.label
+            % {
+                "from": customer.get_status_display(),
+                "to": dict(Customer._meta.get_field("status").choices).get(to_status, to_status),
+            },
+        )
     old = customer.status
-    StatusChange.objects.create(customer=customer, from_status=old, to_status=to_status, reason=reason[:500],
-                                changed_by=by)
+    StatusChange.objects.create(
+        customer=customer, from_status=old, to_status=to_status, reason=reason[:500], changed_by=by
+    )
     customer.status = to_status
     customer.status_changed_at = timezone.now()
     customer.version += 1
@@ -261,6 +352,12 @@ def change_status(*, by, customer_id: int, to_status: str, reason: str, request=
     customer._history_user = by
     customer._change_reason = reason[:100]
     customer.save()
-    record_event("customer.status", actor=by, request=request, obj=customer, purpose=reason[:255],
-                 data={"from": old, "to": to_status})
+    record_event(
+        "customer.status",
+        actor=by,
+        request=request,
+        obj=customer,
+        purpose=reason[:255],
+        data={"from": old, "to": to_status},
+    )
     return customer

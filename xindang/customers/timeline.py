@@ -11,8 +11,16 @@ from xindang.accounts.models import Department, User
 
 from .models import BankAccount, Contact, Customer, Manager, RelatedCompany, Shareholder, Tag
 
-HIDDEN_FIELDS = {"version", "updated_at", "updated_by", "created_at", "created_by", "status_changed_at", "id",
-                 "customer"}
+HIDDEN_FIELDS = {
+    "version",
+    "updated_at",
+    "updated_by",
+    "created_at",
+    "created_by",
+    "status_changed_at",
+    "id",
+    "customer",
+}
 CHILDREN = [Contact, BankAccount, Shareholder, Manager, RelatedCompany]
 
 
@@ -80,13 +88,19 @@ def _entries_for(records, model, subject_of, lookups) -> list[Entry]:
                 for ch in delta.changes:
                     if ch.field in HIDDEN_FIELDS:
                         continue
-                    changes.append(Change(_label(model, ch.field), _display(model, ch.field, ch.old, lookups),
-                                          _display(model, ch.field, ch.new, lookups)))
+                    changes.append(
+                        Change(
+                            _label(model, ch.field),
+                            _display(model, ch.field, ch.old, lookups),
+                            _display(model, ch.field, ch.new, lookups),
+                        )
+                    )
             if not changes:
                 previous = rec
                 continue
-            entry = Entry(rec.history_date, user, "changed", subject, changes,
-                          reason=rec.history_change_reason or "")
+            entry = Entry(
+                rec.history_date, user, "changed", subject, changes, reason=rec.history_change_reason or ""
+            )
         entries.append(entry)
         previous = rec
     return entries
@@ -95,17 +109,24 @@ def _entries_for(records, model, subject_of, lookups) -> list[Entry]:
 def customer_timeline(customer: Customer, limit: int = 300) -> list[Entry]:
     lookups = {
         Department: dict(Department.objects.values_list("pk", "name")),
-        User: {u.pk: u.get_full_name() or u.username for u in User.objects.filter(
-            pk__in=customer.history.values_list("owner_id", flat=True))},
+        User: {
+            u.pk: u.get_full_name() or u.username
+            for u in User.objects.filter(pk__in=customer.history.values_list("owner_id", flat=True))
+        },
         "tags": dict(Tag.objects.values_list("pk", "name")),
     }
     entries = _entries_for(
         customer.history.select_related("history_user").order_by("history_date", "history_id"),
-        Customer, lambda rec: _("customer file"), lookups,
+        Customer,
+        lambda rec: _("customer file"),
+        lookups,
     )
     for model in CHILDREN:
-        records = (model.history.filter(customer_id=customer.pk).select_related("history_user")
-                   .order_by("id", "history_date", "history_id"))
+        records = (
+            model.history.filter(customer_id=customer.pk)
+            .select_related("history_user")
+            .order_by("id", "history_date", "history_id")
+        )
         by_object: dict[int, list] = {}
         for rec in records:
             by_object.setdefault(rec.id, []).append(rec)

@@ -5,8 +5,10 @@ from .rules import credit_code_problem, normalize_credit_code
 
 CREDIT_CODE_MESSAGES = {
     "length": _("A unified social credit code has 18 characters."),
-    "characters": _("The unified social credit code contains characters that are not allowed "
-                    "(digits and capital letters except I, O, S, V, Z; positions 3–8 are digits)."),
+    "characters": _(
+        "The unified social credit code contains characters that are not allowed "
+        "(digits and capital letters except I, O, S, V, Z; positions 3–8 are digits)."
+    ),
     "check_digit": _("The check digit of the unified social credit code is wrong (GB 32100-2015)."),
 }
 

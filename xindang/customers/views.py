@@ -28,9 +28,13 @@ def _filter_options(user) -> dict:
     from .choices import INDUSTRY_CHOICES, PROVINCE_CHOICES
 
     options = {
-        "statuses": Status.choices, "natures": Nature.choices, "tiers": Tier.choices,
-        "importances": Importance.choices, "relationships": Relationship.choices,
-        "industries": INDUSTRY_CHOICES, "regions": PROVINCE_CHOICES,
+        "statuses": Status.choices,
+        "natures": Nature.choices,
+        "tiers": Tier.choices,
+        "importances": Importance.choices,
+        "relationships": Relationship.choices,
+        "industries": INDUSTRY_CHOICES,
+        "regions": PROVINCE_CHOICES,
         "tags": list(Tag.objects.values_list("name", flat=True)[:200]),
     }
     if user.has_perm(CustomerPermission.VIEW_ALL):
@@ -46,15 +50,33 @@ def customer_list(request):
     params = request.GET
     qs = selectors.customer_list(request.user, params)
     page = Paginator(qs, PAGE_SIZE).get_page(params.get("page"))
-    return render(request, "customers/list.html", {
-        "page": page, "params": params, "sort": params.get("sort") or selectors.DEFAULT_SORT,
-        "can_add": request.user.has_perm(CustomerPermission.ADD),
-        "can_export": request.user.has_perm(CustomerPermission.EXPORT),
-        "can_import": request.user.has_perm(CustomerPermission.IMPORT),
-        "filters_active": any(params.get(k) for k in ("department", "owner", "nature", "tier", "importance",
-                                                        "region", "industry", "tag", "relationship")),
-        **_filter_options(request.user),
-    })
+    return render(
+        request,
+        "customers/list.html",
+        {
+            "page": page,
+            "params": params,
+            "sort": params.get("sort") or selectors.DEFAULT_SORT,
+            "can_add": request.user.has_perm(CustomerPermission.ADD),
+            "can_export": request.user.has_perm(CustomerPermission.EXPORT),
+            "can_import": request.user.has_perm(CustomerPermission.IMPORT),
+            "filters_active": any(
+                params.get(k)
+                for k in (
+                    "department",
+                    "owner",
+                    "nature",
+                    "tier",
+                    "importance",
+                    "region",
+                    "industry",
+                    "tag",
+                    "relationship",
+                )
+            ),
+            **_filter_options(request.user),
+        },
+    )
 
 
 @permission_required(CustomerPermission.VIEW, raise_exception=True)
@@ -63,16 +85,20 @@ def customer_detail(request, pk):
     # Every look at a file is in the audit log (SPEC §7).
     record_event("customer.view", request=request, obj=customer, purpose=request.GET.get("purpose", "")[:255])
     can_status = request.user.has_perm(CustomerPermission.CHANGE_STATUS)
-    return render(request, "customers/detail.html", {
-        "customer": customer,
-        "children": selectors.customer_children(customer),
-        "tags": list(customer.tags.values_list("name", flat=True)),
-        "timeline": customer_timeline(customer),
-        "status_changes": customer.status_changes.select_related("changed_by")[:50],
-        "status_form": StatusForm(current=customer.status) if can_status else None,
-        "can_edit": request.user.has_perm(CustomerPermission.CHANGE),
-        "warnings": selectors.customer_warnings(customer),
-    })
+    return render(
+        request,
+        "customers/detail.html",
+        {
+            "customer": customer,
+            "children": selectors.customer_children(customer),
+            "tags": list(customer.tags.values_list("name", flat=True)),
+            "timeline": customer_timeline(customer),
+            "status_changes": customer.status_changes.select_related("changed_by")[:50],
+            "status_form": StatusForm(current=customer.status) if can_status else None,
+            "can_edit": request.user.has_perm(CustomerPermission.CHANGE),
+            "warnings": selectors.customer_warnings(customer),
+        },
+    )
 
 
 def _similar_from(exc: DomainError):
@@ -96,7 +122,8 @@ def _save(request, *, customer=None):
     formsets = build_formsets(request.POST or None, instance=customer)
     similar, duplicate_pk, formsets_invalid = [], None, False
     if request.method == "POST":
-        formsets_invalid = not all([fs.is_valid() for _t, fs in formsets.values()])
+        valid = [fs.is_valid() for _t, fs in formsets.values()]  # validate every formset, no short-circuit
+        formsets_invalid = not all(valid)
         all_valid = form.is_valid() and not formsets_invalid
         if all_valid:
             children = {key: formset_rows(fs) for key, (_t, fs) in formsets.items()}
@@ -104,14 +131,25 @@ def _save(request, *, customer=None):
                 with transaction.atomic():
                     if customer is None:
                         saved = services.create_customer(
-                            by=user, data=form.service_data(), tags=form.cleaned_data["tags"], children=children,
-                            confirm_similar=form.cleaned_data["confirm_similar"], request=request)
+                            by=user,
+                            data=form.service_data(),
+                            tags=form.cleaned_data["tags"],
+                            children=children,
+                            confirm_similar=form.cleaned_data["confirm_similar"],
+                            request=request,
+                        )
                         messages.success(request, _("Customer file %(no)s created.") % {"no": saved.file_no})
                     else:
                         result = services.update_customer(
-                            by=user, customer_id=customer.pk, expected_version=form.cleaned_data.get("version") or 0,
-                            data=form.service_data(), tags=form.cleaned_data["tags"], children=children,
-                            confirm_similar=form.cleaned_data["confirm_similar"], request=request)
+                            by=user,
+                            customer_id=customer.pk,
+                            expected_version=form.cleaned_data.get("version") or 0,
+                            data=form.service_data(),
+                            tags=form.cleaned_data["tags"],
+                            children=children,
+                            confirm_similar=form.cleaned_data["confirm_similar"],
+                            request=request,
+                        )
                         saved = result.customer
                         if result.changes or children:
                             messages.success(request, _("Customer file saved."))
@@ -121,10 +159,19 @@ def _save(request, *, customer=None):
                 duplicate_pk = exc.params.get("existing_pk")
                 _apply_domain_error(form, exc)
     status = 400 if request.method == "POST" else 200
-    return render(request, "customers/form.html", {
-        "form": form, "formsets": formsets, "customer": customer, "similar": similar,
-        "duplicate_pk": duplicate_pk, "formsets_invalid": formsets_invalid,
-    }, status=status)
+    return render(
+        request,
+        "customers/form.html",
+        {
+            "form": form,
+            "formsets": formsets,
+            "customer": customer,
+            "similar": similar,
+            "duplicate_pk": duplicate_pk,
+            "formsets_invalid": formsets_invalid,
+        },
+        status=status,
+    )
 
 
 @permission_required(CustomerPermission.ADD, raise_exception=True)
@@ -145,8 +192,13 @@ def customer_status(request, pk):
     form = StatusForm(request.POST, current=customer.status)
     if form.is_valid():
         try:
-            services.change_status(by=request.user, customer_id=customer.pk, to_status=form.cleaned_data["to_status"],
-                                   reason=form.cleaned_data["reason"], request=request)
+            services.change_status(
+                by=request.user,
+                customer_id=customer.pk,
+                to_status=form.cleaned_data["to_status"],
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
             messages.success(request, _("Status changed."))
         except DomainError as exc:
             messages.error(request, exc.message)
@@ -155,4 +207,3 @@ def customer_status(request, pk):
             for error in errors:
                 messages.error(request, error)
     return redirect(customer.get_absolute_url() + "#status")
-

@@ -17,16 +17,29 @@ class PolicyVersion(models.Model):
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
     data = models.JSONField(_("settings"), default=dict)
     comment = models.CharField(_("reason for change"), max_length=500, blank=True)
-    based_on = models.ForeignKey("self", verbose_name=_("based on"), null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="+")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True,
-                                   blank=True, on_delete=models.PROTECT, related_name="+")
+    based_on = models.ForeignKey(
+        "self", verbose_name=_("based on"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     effective_from = models.DateTimeField(_("in force from"), null=True, blank=True)
     effective_to = models.DateTimeField(_("in force until"), null=True, blank=True)
-    activated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("put in force by"),
-                                     null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    activated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("put in force by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("policy version")

@@ -71,11 +71,15 @@ register_section(
     CoreSection,
     _("Foundation"),
     {
-        "file_no_format": (_("File number format"),
-                           _("Placeholders: {dept} department code, {year}, {seq:05d} sequence.")),
+        "file_no_format": (
+            _("File number format"),
+            _("Placeholders: {dept} department code, {year}, {seq:05d} sequence."),
+        ),
         "customer_code_format": (_("Customer code format"), _("Placeholder: {seq:06d} sequence.")),
-        "duplicate_name_similarity": (_("Duplicate-name similarity threshold"),
-                                      _("0.5–1.0; a new name at least this similar must be confirmed.")),
+        "duplicate_name_similarity": (
+            _("Duplicate-name similarity threshold"),
+            _("0.5–1.0; a new name at least this similar must be confirmed."),
+        ),
         "session_timeout_minutes": (_("Session timeout (minutes)"), _("Idle time before logging out.")),
         "upload_limit_mb": (_("Upload limit (MB)"), _("Largest file a user may upload.")),
         "import_max_rows": (_("Import row limit"), _("Largest spreadsheet accepted by an import.")),

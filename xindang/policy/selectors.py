@@ -6,7 +6,10 @@ from datetime import datetime
 from django.db.models import Q
 from django.utils import timezone
 
+from xindang.audit.models import AuditEvent
+
 from .models import PolicyVersion
+from .rules import FieldChange, diff_sections
 from .sections import SECTIONS
 
 
@@ -57,3 +60,45 @@ def current_policy(on: datetime | None = None) -> Policy:
 
 def policy_versions():
     return PolicyVersion.objects.select_related("created_by", "activated_by").order_by("-number")
+
+
+def section_defaults(name: str) -> dict:
+    return SECTIONS[name].model().model_dump(mode="json")
+
+
+def section_values(version: PolicyVersion) -> dict[str, dict]:
+    """Each registered section's stored values over its defaults, without validating: an old version
+    that a tightened rule would now refuse is still shown as it was."""
+    data = version.data or {}
+    return {name: {**section_defaults(name), **(data.get(name) or {})} for name in SECTIONS}
+
+
+def get_version(pk: int) -> PolicyVersion | None:
+    return policy_versions().filter(pk=pk).first()
+
+
+def draft_version() -> PolicyVersion | None:
+    return PolicyVersion.objects.filter(status=PolicyVersion.Status.DRAFT).order_by("-number").first()
+
+
+def previous_version(version: PolicyVersion) -> PolicyVersion | None:
+    """What this version replaced (in force / superseded) or would replace (draft, discarded)."""
+    if version.effective_from is None:
+        return version.based_on or version_in_force()
+    return (
+        PolicyVersion.objects.filter(effective_from__lt=version.effective_from)
+        .exclude(status__in=[PolicyVersion.Status.DRAFT, PolicyVersion.Status.DISCARDED])
+        .order_by("-effective_from")
+        .first()
+    )
+
+
+def version_changes(old: PolicyVersion | None, new: PolicyVersion) -> list[FieldChange]:
+    return diff_sections(section_values(old) if old else {}, section_values(new))
+
+
+def version_events(version: PolicyVersion):
+    """Who did what to this version, oldest first (the audit log is the record of changes)."""
+    return AuditEvent.objects.filter(object_type="policy.policyversion", object_id=str(version.pk)).order_by(
+        "seq"
+    )

@@ -17,8 +17,12 @@ def fill_roles(apps, schema_editor):
 
 
 def unfill_roles(apps, schema_editor):
-    for label, grants in (("accounts", ROLE_GRANTS), ("auth", AUTH_GRANTS), ("audit", AUDIT_GRANTS),
-                          ("policy", POLICY_GRANTS)):
+    for label, grants in (
+        ("accounts", ROLE_GRANTS),
+        ("auth", AUTH_GRANTS),
+        ("audit", AUDIT_GRANTS),
+        ("policy", POLICY_GRANTS),
+    ):
         revoke_role_permissions(apps, label, grants)
 
 

@@ -10,13 +10,26 @@ from xindang.customers.models import Customer
 
 def _form_data(**overrides):
     data = {
-        "name": "华夏科技有限公司", "credit_code": make_credit_code(), "nature": "ordinary_company",
-        "relationship": "buyer", "tier": "ordinary", "importance": "general", "registered_capital": "1000000",
-        "registered_capital_unit": "yuan", "tags": "", "version": "",
+        "name": "华夏科技有限公司",
+        "credit_code": make_credit_code(),
+        "nature": "ordinary_company",
+        "relationship": "buyer",
+        "tier": "ordinary",
+        "importance": "general",
+        "registered_capital": "1000000",
+        "registered_capital_unit": "yuan",
+        "tags": "",
+        "version": "",
     }
     for key in ("contacts", "bank_accounts", "shareholders", "managers", "related_companies"):
-        data.update({f"{key}-TOTAL_FORMS": "0", f"{key}-INITIAL_FORMS": "0", f"{key}-MIN_NUM_FORMS": "0",
-                     f"{key}-MAX_NUM_FORMS": "1000"})
+        data.update(
+            {
+                f"{key}-TOTAL_FORMS": "0",
+                f"{key}-INITIAL_FORMS": "0",
+                f"{key}-MIN_NUM_FORMS": "0",
+                f"{key}-MAX_NUM_FORMS": "1000",
+            }
+        )
     data.update(overrides)
     return data
 
@@ -28,8 +41,11 @@ def sales_client(client, salesperson):
 
 
 def test_create_customer_through_form(sales_client, salesperson):
-    data = _form_data(department=salesperson.department_id, owner=salesperson.pk,
-                      **{"contacts-TOTAL_FORMS": "1", "contacts-0-name": "王经理", "contacts-0-phone": "13800000000"})
+    data = _form_data(
+        department=salesperson.department_id,
+        owner=salesperson.pk,
+        **{"contacts-TOTAL_FORMS": "1", "contacts-0-name": "王经理", "contacts-0-phone": "13800000000"},
+    )
     response = sales_client.post(reverse("customers:create"), data)
     assert response.status_code == 302, response.content.decode()[:3000]
     customer = Customer.objects.get()
@@ -39,19 +55,26 @@ def test_create_customer_through_form(sales_client, salesperson):
 
 
 def test_registered_capital_in_wan(sales_client, salesperson):
-    data = _form_data(department=salesperson.department_id, owner=salesperson.pk, registered_capital="125",
-                      registered_capital_unit="wan")
+    data = _form_data(
+        department=salesperson.department_id,
+        owner=salesperson.pk,
+        registered_capital="125",
+        registered_capital_unit="wan",
+    )
     assert sales_client.post(reverse("customers:create"), data).status_code == 302
     assert str(Customer.objects.get().registered_capital) == "1250000.00"
 
 
-@pytest.mark.parametrize("field,value,code", [
-    ("credit_code", "91350100M000100Y44", "credit_code_check_digit"),
-    ("credit_code", "123", "credit_code_length"),
-    ("name", "", "required"),
-    ("registered_capital", "-5", "min_value"),
-    ("registered_capital", "abc", "invalid"),
-])
+@pytest.mark.parametrize(
+    "field,value,code",
+    [
+        ("credit_code", "91350100M000100Y44", "credit_code_check_digit"),
+        ("credit_code", "123", "credit_code_length"),
+        ("name", "", "required"),
+        ("registered_capital", "-5", "min_value"),
+        ("registered_capital", "abc", "invalid"),
+    ],
+)
 def test_bad_input_is_refused_and_nothing_saved(sales_client, salesperson, field, value, code):
     data = _form_data(department=salesperson.department_id, owner=salesperson.pk, **{field: value})
     response = sales_client.post(reverse("customers:create"), data)
@@ -62,8 +85,12 @@ def test_bad_input_is_refused_and_nothing_saved(sales_client, salesperson, field
 
 def test_duplicate_credit_code_links_to_existing(sales_client, salesperson, make_customer):
     existing = make_customer(salesperson, name="长城贸易有限公司")
-    data = _form_data(department=salesperson.department_id, owner=salesperson.pk, name="完全不同的名字有限公司",
-                      credit_code=existing.credit_code)
+    data = _form_data(
+        department=salesperson.department_id,
+        owner=salesperson.pk,
+        name="完全不同的名字有限公司",
+        credit_code=existing.credit_code,
+    )
     response = sales_client.post(reverse("customers:create"), data)
     assert response.status_code == 400
     assert response.context["duplicate_pk"] == existing.pk
@@ -73,7 +100,9 @@ def test_duplicate_credit_code_links_to_existing(sales_client, salesperson, make
 
 def test_similar_name_needs_confirmation(sales_client, salesperson, make_customer):
     make_customer(salesperson, name="杭州华夏科技有限公司")
-    data = _form_data(department=salesperson.department_id, owner=salesperson.pk, name="杭州华夏科技股份有限公司")
+    data = _form_data(
+        department=salesperson.department_id, owner=salesperson.pk, name="杭州华夏科技股份有限公司"
+    )
     response = sales_client.post(reverse("customers:create"), data)
     assert response.status_code == 400
     assert response.context["similar"]
@@ -85,10 +114,18 @@ def test_similar_name_needs_confirmation(sales_client, salesperson, make_custome
 
 def test_second_editor_is_refused_with_who_and_when(client, salesperson, manager, make_customer):
     customer = make_customer(salesperson)
-    form = _form_data(name=customer.name, credit_code=customer.credit_code, department=customer.department_id,
-                      owner=salesperson.pk, version=str(customer.version))
+    form = _form_data(
+        name=customer.name,
+        credit_code=customer.credit_code,
+        department=customer.department_id,
+        owner=salesperson.pk,
+        version=str(customer.version),
+    )
     client.force_login(manager)
-    assert client.post(reverse("customers:edit", args=[customer.pk]), {**form, "phone": "021-1"}).status_code == 302
+    assert (
+        client.post(reverse("customers:edit", args=[customer.pk]), {**form, "phone": "021-1"}).status_code
+        == 302
+    )
     client.force_login(salesperson)
     response = client.post(reverse("customers:edit", args=[customer.pk]), {**form, "phone": "021-2"})
     assert response.status_code == 400
@@ -105,11 +142,15 @@ def test_search_by_pinyin_initials_credit_code_and_file_no(sales_client, salespe
         assert [c.pk for c in response.context["page"].object_list] == [hx.pk], q
 
 
-def test_suspended_files_leave_the_default_list_but_are_found_with_filter(client, salesperson, manager, make_customer):
+def test_suspended_files_leave_the_default_list_but_are_found_with_filter(
+    client, salesperson, manager, make_customer
+):
     customer = make_customer(salesperson, name="停业贸易有限公司")
     client.force_login(manager)
     client.post(reverse("customers:status", args=[customer.pk]), {"to_status": "active", "reason": "首单"})
-    client.post(reverse("customers:status", args=[customer.pk]), {"to_status": "suspended", "reason": "经营异常"})
+    client.post(
+        reverse("customers:status", args=[customer.pk]), {"to_status": "suspended", "reason": "经营异常"}
+    )
     customer.refresh_from_db()
     assert customer.status == "suspended"
     assert customer.status_changes.count() == 2
@@ -138,8 +179,14 @@ def test_file_page_view_is_audited_and_escapes_html(sales_client, salesperson, m
 
 def test_history_shows_field_change_old_to_new(sales_client, salesperson, make_customer):
     customer = make_customer(salesperson, phone="010-1")
-    form = _form_data(name=customer.name, credit_code=customer.credit_code, department=customer.department_id,
-                      owner=salesperson.pk, version=str(customer.version), phone="010-2")
+    form = _form_data(
+        name=customer.name,
+        credit_code=customer.credit_code,
+        department=customer.department_id,
+        owner=salesperson.pk,
+        version=str(customer.version),
+        phone="010-2",
+    )
     assert sales_client.post(reverse("customers:edit", args=[customer.pk]), form).status_code == 302
     timeline = sales_client.get(reverse("customers:detail", args=[customer.pk])).context["timeline"]
     changed = [e for e in timeline if e.kind == "changed"]
