@@ -183,6 +183,22 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# S3-compatible object storage (MinIO, Ceph, OSS/COS S3 gateways, AWS) for uploaded files when a bucket is set.
+if os.environ.get("XINDANG_S3_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["XINDANG_S3_BUCKET"],
+            "endpoint_url": os.environ.get("XINDANG_S3_ENDPOINT_URL") or None,
+            "access_key": os.environ.get("XINDANG_S3_ACCESS_KEY") or None,
+            "secret_key": os.environ.get("XINDANG_S3_SECRET_KEY") or None,
+            "region_name": os.environ.get("XINDANG_S3_REGION") or None,
+            "location": os.environ.get("XINDANG_S3_PREFIX", "xindang"),
+            "default_acl": None,  # private objects; every download goes through a checked view
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 # Hard ceiling for any request body; the per-upload limit is company policy (policy.core.upload_limit_mb).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -59,7 +59,7 @@ class CustomerForm(forms.ModelForm):
     tags = forms.CharField(
         label=_("tags"), required=False, max_length=300, help_text=_("Separate tags with commas or spaces.")
     )
-    website = forms.URLField(label=_("website"), required=False, max_length=200, assume_scheme="https")
+    website = forms.URLField(label=_("Website"), required=False, max_length=200, assume_scheme="https")
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     confirm_similar = forms.BooleanField(
         label=_("Yes, this is a different customer from the similar names listed above."),
