@@ -33,13 +33,13 @@ def _create_counter(connection, key: str) -> None:
     duplicate insert leaves a *shared* lock on the row, and two writers that hold it and then ask
     for the exclusive lock of SELECT … FOR UPDATE deadlock (error 1213, seen with 8 parallel writers).
     ON DUPLICATE KEY UPDATE takes the exclusive lock straight away, so the writers simply queue."""
-    qn = connection.ops.quote_name
-    table, key_col, value_col = qn(Sequence._meta.db_table), qn("key"), qn("last_value")
     if connection.vendor == "mysql":
-        sql = (f"INSERT INTO {table} ({key_col}, {value_col}) VALUES (%s, 0) "
-               f"ON DUPLICATE KEY UPDATE {value_col} = {value_col}")
-    else:  # PostgreSQL, SQLite ≥ 3.24
-        sql = f"INSERT INTO {table} ({key_col}, {value_col}) VALUES (%s, 0) ON CONFLICT ({key_col}) DO NOTHING"
+        sql = (
+            "INSERT INTO core_sequence (`key`, last_value) VALUES (%s, 0) "
+            "ON DUPLICATE KEY UPDATE last_value = last_value"
+        )
+    else:  # PostgreSQL, SQLite >= 3.24
+        sql = 'INSERT INTO core_sequence ("key", last_value) VALUES (%s, 0) ON CONFLICT ("key") DO NOTHING'
     with connection.cursor() as cursor:
         cursor.execute(sql, [key])
 
