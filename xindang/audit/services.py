@@ -1,6 +1,7 @@
 """Writing the audit log. record_event() runs inside the caller's transaction, so an action and its
 audit event commit or roll back together."""
 
+import ipaddress
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -10,8 +11,20 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
+from xindang.core.numbering import ensure_row
+
 from .models import AuditChainHead, AuditEvent
 from .rules import GENESIS_HASH, event_hash
+
+
+def _normalised_ip(value: str) -> str | None:
+    """The address in canonical form, or None: a forged header must not break the insert (PostgreSQL's
+    inet rejects junk) nor be stored in a form the database rewrites (which would break the hash)."""
+    try:
+        address = ipaddress.ip_address(value.strip().split("%", 1)[0])
+    except ValueError:
+        return None
+    return str(address)
 
 
 def client_ip(request) -> str | None:
@@ -21,8 +34,8 @@ def client_ip(request) -> str | None:
     if header:
         forwarded = request.META.get(header, "")
         if forwarded:
-            return forwarded.split(",")[0].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
+            return _normalised_ip(forwarded.split(",")[0])
+    return _normalised_ip(request.META.get("REMOTE_ADDR") or "")
 
 
 @dataclass
@@ -55,8 +68,18 @@ def hashed_fields(event: AuditEvent) -> dict:
     }
 
 
-def _spec_from(action, *, actor=None, request=None, obj=None, object_type="", object_id="",
-               object_repr="", purpose="", data=None) -> EventSpec:
+def _spec_from(
+    action,
+    *,
+    actor=None,
+    request=None,
+    obj=None,
+    object_type="",
+    object_id="",
+    object_repr="",
+    purpose="",
+    data=None,
+) -> EventSpec:
     if actor is None and request is not None and getattr(request, "user", None) is not None:
         actor = request.user if request.user.is_authenticated else None
     if obj is not None:
@@ -68,9 +91,19 @@ def _spec_from(action, *, actor=None, request=None, obj=None, object_type="", ob
         actor_name = actor.get_full_name() or actor.get_username()
     # Store details as plain JSON (what the database will give back), so the hash recomputes exactly.
     data = json.loads(json.dumps(data or {}, cls=DjangoJSONEncoder))
-    return EventSpec(action=action, actor=actor, ip=client_ip(request), object_type=object_type,
-                     object_id=str(object_id), object_repr=str(object_repr)[:255], purpose=purpose[:255],
-                     data=data, actor_name=actor_name[:150])
+    # Cut to the column sizes: an over-long value (a 150-character user name in a failed login) must
+    # not make the insert fail on PostgreSQL/MySQL, nor be cut by the database after hashing.
+    return EventSpec(
+        action=action,
+        actor=actor,
+        ip=client_ip(request),
+        object_type=object_type[:64],
+        object_id=str(object_id)[:64],
+        object_repr=str(object_repr)[:255],
+        purpose=purpose[:255],
+        data=data,
+        actor_name=actor_name[:150],
+    )
 
 
 def record_event(action: str, **kwargs) -> AuditEvent:
@@ -90,16 +123,28 @@ def record_events(specs: Iterable[EventSpec]) -> list[AuditEvent]:
         return []
     head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
     if head is None:
-        AuditChainHead.objects.get_or_create(pk=1, defaults={"last_seq": 0, "last_hash": GENESIS_HASH})
+        # Not get_or_create: its losers deadlock on MariaDB (1213); see core.numbering.ensure_row.
+        ensure_row(AuditChainHead, id=1, last_seq=0, last_hash=GENESIS_HASH)
         head = AuditChainHead.objects.select_for_update().get(pk=1)
     now = timezone.now()
     events = []
     seq, prev = head.last_seq, head.last_hash
     for s in specs:
         seq += 1
-        event = AuditEvent(seq=seq, at=now, actor=s.actor, actor_name=s.actor_name, ip=s.ip,
-                           action=s.action, object_type=s.object_type, object_id=s.object_id,
-                           object_repr=s.object_repr, purpose=s.purpose, data=s.data, prev_hash=prev)
+        event = AuditEvent(
+            seq=seq,
+            at=now,
+            actor=s.actor,
+            actor_name=s.actor_name,
+            ip=s.ip,
+            action=s.action,
+            object_type=s.object_type,
+            object_id=s.object_id,
+            object_repr=s.object_repr,
+            purpose=s.purpose,
+            data=s.data,
+            prev_hash=prev,
+        )
         event.hash = event_hash(hashed_fields(event), prev)
         prev = event.hash
         events.append(event)
@@ -107,3 +152,21 @@ def record_events(specs: Iterable[EventSpec]) -> list[AuditEvent]:
     head.last_seq, head.last_hash = seq, prev
     head.save(update_fields=["last_seq", "last_hash"])
     return events
+
+
+def verify_chain_and_record(*, by, request=None):
+    """Check the whole chain (audit.selectors.verify_chain) and record that an auditor did, with the
+    result. The check runs before the event is appended, so it never holds the chain head's lock."""
+    from .selectors import verify_chain  # selectors import this module (hashed_fields)
+
+    check = verify_chain()
+    data = {"ok": check.ok, "count": check.count, "head_seq": check.head_seq}
+    if check.broken:
+        data.update(seq=check.broken.seq, reason=check.broken.reason)
+    record_event("audit.verify", actor=by, request=request, data=data)
+    return check
+
+
+def record_export(*, by, request=None, filters: dict, count: int) -> AuditEvent:
+    """The audit log was exported (written after the file is built, so no lock is held meanwhile)."""
+    return record_event("audit.export", actor=by, request=request, data={"filters": filters, "rows": count})

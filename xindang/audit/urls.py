@@ -4,5 +4,7 @@ from . import views
 
 app_name = "audit"
 urlpatterns = [
-    path("", views.index, name="list"),
+    path("", views.event_list, name="list"),
+    path("export/", views.export, name="export"),
+    path("verify/", views.verify, name="verify"),
 ]

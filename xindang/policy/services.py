@@ -24,6 +24,15 @@ def full_data(data: dict) -> dict:
     return {name: section.model_dump(mode="json") for name, section in policy.sections.items()}
 
 
+def _valid_full_data(data: dict) -> dict:
+    """full_data() for services: a stored version that no longer validates (a section's rule was
+    tightened after it was saved) is refused with INVALID and pydantic's errors, not a crash."""
+    try:
+        return full_data(data)
+    except ValidationError as exc:
+        raise DomainError(PolicyError.INVALID, PolicyError.INVALID.label, errors=exc.errors()) from exc
+
+
 @transaction.atomic
 def create_draft(*, by, comment: str = "", request=None) -> PolicyVersion:
     """A new draft, copied from the version in force. Only one draft at a time."""
@@ -31,10 +40,16 @@ def create_draft(*, by, comment: str = "", request=None) -> PolicyVersion:
         raise DomainError(PolicyError.DRAFT_EXISTS, PolicyError.DRAFT_EXISTS.label)
     base = version_in_force()
     draft = PolicyVersion.objects.create(
-        number=_next_number(), status=PolicyVersion.Status.DRAFT,
-        data=full_data(base.data if base else {}), comment=comment, based_on=base, created_by=by,
+        number=_next_number(),
+        status=PolicyVersion.Status.DRAFT,
+        data=_valid_full_data(base.data if base else {}),
+        comment=comment,
+        based_on=base,
+        created_by=by,
     )
-    record_event("policy.draft_created", actor=by, request=request, obj=draft, data={"based_on": base and base.number})
+    record_event(
+        "policy.draft_created", actor=by, request=request, obj=draft, data={"based_on": base and base.number}
+    )
     return draft
 
 
@@ -56,8 +71,13 @@ def update_draft_section(*, draft_id: int, section: str, values: dict, by, reque
     draft.data = {**draft.data, section: new}
     draft.save(update_fields=["data", "updated_at"])
     changes = {k: [old.get(k), v] for k, v in new.items() if old.get(k) != v}
-    record_event("policy.draft_changed", actor=by, request=request, obj=draft,
-                 data={"section": section, "changes": changes})
+    record_event(
+        "policy.draft_changed",
+        actor=by,
+        request=request,
+        obj=draft,
+        data={"section": section, "changes": changes},
+    )
     return draft
 
 
@@ -68,24 +88,34 @@ def put_in_force(*, draft_id: int, by, comment: str = "", request=None) -> Polic
     if draft.status != PolicyVersion.Status.DRAFT:
         raise DomainError(PolicyError.NOT_DRAFT, PolicyError.NOT_DRAFT.label)
     now = timezone.now()
+    replaced = []
     for old in PolicyVersion.objects.select_for_update().filter(status=PolicyVersion.Status.IN_FORCE):
         old.status, old.effective_to = PolicyVersion.Status.SUPERSEDED, now
         old.save(update_fields=["status", "effective_to", "updated_at"])
-    draft.data = full_data(draft.data)
+        replaced.append(old.number)
+    draft.data = _valid_full_data(draft.data)
     draft.status, draft.effective_from, draft.activated_by = PolicyVersion.Status.IN_FORCE, now, by
     if comment:
         draft.comment = comment
     draft.save()
-    record_event("policy.put_in_force", actor=by, request=request, obj=draft, purpose=draft.comment)
+    record_event(
+        "policy.put_in_force",
+        actor=by,
+        request=request,
+        obj=draft,
+        purpose=draft.comment,
+        data={"replaces": replaced},
+    )
     return draft
 
 
 @transaction.atomic
-def discard_draft(*, draft_id: int, by, request=None) -> PolicyVersion:
+def discard_draft(*, draft_id: int, by, request=None, reason: str = "") -> PolicyVersion:
+    """The draft is dropped (kept, marked discarded); the reason goes into the audit event."""
     draft = PolicyVersion.objects.select_for_update().get(pk=draft_id)
     if draft.status != PolicyVersion.Status.DRAFT:
         raise DomainError(PolicyError.NOT_DRAFT, PolicyError.NOT_DRAFT.label)
     draft.status = PolicyVersion.Status.DISCARDED
     draft.save(update_fields=["status", "updated_at"])
-    record_event("policy.draft_discarded", actor=by, request=request, obj=draft)
+    record_event("policy.draft_discarded", actor=by, request=request, obj=draft, purpose=reason)
     return draft
