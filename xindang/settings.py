@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "xindang.policy",
     "xindang.accounts",
     "xindang.customers",
+    "xindang.documents",
+    "xindang.contracts",
     "xindang.api",
 ]
 
