@@ -1,8 +1,20 @@
-"""The workbench (工作台): the user's to-do list across modules."""
+"""The workbench (工作台): the user's to-do list across modules (UI.md)."""
 
 from django.shortcuts import render
+from django.utils.module_loading import import_string
 
-from xindang.customers.selectors import workbench_items
+# Each module contributes its due items: f(user) -> [{"kind", "title", "due", "url", "overdue"}].
+WORKBENCH_PROVIDERS = [
+    "xindang.customers.selectors.workbench_items",
+]
+
+
+def workbench_items(user) -> list[dict]:
+    items = []
+    for path in WORKBENCH_PROVIDERS:
+        items += import_string(path)(user)
+    # Overdue first, then by due date; undated items last.
+    return sorted(items, key=lambda i: (not i.get("overdue"), i.get("due") is None, i.get("due") or ""))
 
 
 def home(request):
