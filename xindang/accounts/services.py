@@ -23,13 +23,17 @@ def _is_throttled(username: str, ip: str | None, max_failures: int, window: time
     """Failures since the window opened (and since the user's last success) reach the limit —
     counted per user name and, separately, per IP address."""
     since = timezone.now() - window
+    # "Since the last success" in the chain's order, not by time: a failure in the same clock tick as
+    # the success (or before the clock stepped back) must not count against the user.
     last_ok = (
         AuditEvent.objects.filter(action=LOGIN, object_id=username, at__gte=since)
         .order_by("-seq")
-        .values_list("at", flat=True)
+        .values_list("seq", flat=True)
         .first()
     )
-    by_name = AuditEvent.objects.filter(action=LOGIN_FAILED, object_id=username, at__gte=last_ok or since)
+    by_name = AuditEvent.objects.filter(
+        action=LOGIN_FAILED, object_id=username, at__gte=since, seq__gt=last_ok or 0
+    )
     if by_name.count() >= max_failures:
         return True
     if ip:

@@ -8,6 +8,8 @@ WAN = Decimal("10000")
 
 def to_yuan(value) -> Decimal:
     """Parse a user or spreadsheet value into yuan; raises ValueError on anything not a number."""
+    if isinstance(value, bool):  # a ticked spreadsheet cell is not one yuan
+        raise ValueError(f"not an amount: {value!r}")
     if isinstance(value, float):
         value = repr(value)
     if isinstance(value, str):
@@ -18,10 +20,15 @@ def to_yuan(value) -> Decimal:
         raise ValueError(f"not an amount: {value!r}") from exc
     if not amount.is_finite():
         raise ValueError(f"not an amount: {value!r}")
-    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+    try:
+        return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+    except InvalidOperation as exc:  # more digits than the decimal context holds (e.g. "1e30")
+        raise ValueError(f"not an amount: {value!r}") from exc
 
 
 def format_yuan(amount: Decimal | None) -> str:
+    """¥1,250,000.00 — rounded half up like to_yuan (Python's format would round half to even)."""
     if amount is None:
         return ""
-    return f"¥{amount:,.2f}"
+    value = to_yuan(amount)
+    return f"¥{value if value else abs(value):,.2f}"  # no "¥-0.00"

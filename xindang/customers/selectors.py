@@ -46,7 +46,8 @@ def get_customer_for_user(user, pk, *, request=None, for_update: bool = False) -
             record_event(
                 "customer.access_denied",
                 request=request,
-                actor=user,
+                # an anonymous visitor is no actor (AnonymousUser is not a row and has no full name)
+                actor=user if user is not None and user.is_authenticated else None,
                 object_type="customers.customer",
                 object_id=str(pk),
             )

@@ -1,0 +1,189 @@
+"""Who sees which customer file (SPEC §7, seed 001 三.2: files are secrets, responsible staff only).
+
+The rule (customers/permissions.py): a salesperson sees their own files; a department manager the
+department's and their own; credit managers, archivists, the GM, the chairman and the approvers in the
+credit chains (marketing manager, VP marketing, CFO, finance credit controller) see all; roles without
+customer permissions, inactive users and anonymous visitors see none.
+"""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.http import Http404
+
+from conftest import make_user
+from xindang.accounts.models import Department
+from xindang.accounts.roles import Role
+from xindang.audit.models import AuditEvent
+from xindang.customers.models import Customer
+from xindang.customers.selectors import get_customer_for_user, visible_customers
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # 20 users per test: Argon2's deliberate cost is tested in accounts/tests/test_login.py
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+ALL = {"own", "colleague", "other_dept", "manager_elsewhere", "leaver"}
+
+# viewer → the files they see. Files: "own" (the salesperson's, XS1), "colleague" (another XS1
+# salesperson's), "other_dept" (an XS2 salesperson's), "manager_elsewhere" (owned by the XS1 manager
+# but filed under XS2 — visible to the manager as their own, not through the department), "leaver" (filed
+# in XS1 by a salesperson who has since left and been deactivated).
+MATRIX = {
+    "salesperson": {"own"},
+    "department_manager": {"own", "colleague", "manager_elsewhere", "leaver"},
+    "other_dept_salesperson": {"other_dept"},
+    "credit_manager": ALL,
+    "archivist": ALL,
+    "general_manager": ALL,
+    "chairman": ALL,
+    "marketing_manager": ALL,
+    "cfo": ALL,
+    "vp_marketing": ALL,
+    "finance_credit_controller": ALL,
+    "service_agent": set(),
+    "service_supervisor": set(),
+    "office_director": set(),
+    "system_admin": set(),
+    "inactive_credit_manager": set(),  # would see all if active
+    "inactive_salesperson": set(),  # would see "own" if active
+    "no_role": set(),
+    "superuser": ALL,
+    "anonymous": set(),
+}
+
+
+@pytest.fixture
+def world(db, make_customer):
+    """The departments, the viewers and five files."""
+    xs1 = Department.objects.create(code="XS1", name="销售一部")
+    xs2 = Department.objects.create(code="XS2", name="销售二部")
+    v = {
+        "salesperson": make_user("zhangsan", Role.SALESPERSON, department=xs1, display_name="张三"),
+        "colleague": make_user("qianjiu", Role.SALESPERSON, department=xs1, display_name="钱九"),
+        "department_manager": make_user("lisi", Role.DEPARTMENT_MANAGER, department=xs1, display_name="李四"),
+        "other_dept_salesperson": make_user("wangwu", Role.SALESPERSON, department=xs2, display_name="王五"),
+        "credit_manager": make_user("zhaoliu", Role.CREDIT_MANAGER, display_name="赵六"),
+        "archivist": make_user("sunqi", Role.ARCHIVIST, display_name="孙七"),
+        "general_manager": make_user("zhouba", Role.GENERAL_MANAGER, display_name="周八"),
+        "chairman": make_user("wujiu", Role.CHAIRMAN, display_name="吴九"),
+        "marketing_manager": make_user("zhengshi", Role.MARKETING_MANAGER, display_name="郑十"),
+        "cfo": make_user("fengcw", Role.CFO, display_name="冯财务"),
+        "vp_marketing": make_user("chenyx", Role.VP_MARKETING, display_name="陈营销"),
+        "finance_credit_controller": make_user(
+            "chuxk", Role.FINANCE_CREDIT_CONTROLLER, display_name="褚信控"
+        ),
+        "service_agent": make_user("weikf", Role.SERVICE_AGENT, display_name="卫客服"),
+        "service_supervisor": make_user("jiangkf", Role.SERVICE_SUPERVISOR, display_name="蒋主管"),
+        "office_director": make_user("shenbg", Role.OFFICE_DIRECTOR, display_name="沈主任"),
+        "system_admin": make_user("hanxt", Role.SYSTEM_ADMIN, display_name="韩系统", is_staff=True),
+        "inactive_credit_manager": make_user(
+            "yangtx", Role.CREDIT_MANAGER, display_name="杨退休", is_active=False
+        ),
+        "inactive_salesperson": make_user("zhulz", Role.SALESPERSON, department=xs1, display_name="朱离职"),
+        "no_role": make_user("qinxr", department=xs1, display_name="秦新人"),
+        "superuser": make_user("root", display_name="超级用户", is_superuser=True),
+        "anonymous": AnonymousUser(),
+    }
+    files = {
+        "own": make_customer(v["salesperson"], name="华夏科技有限公司"),
+        "colleague": make_customer(v["colleague"], name="长城贸易有限公司"),
+        "other_dept": make_customer(v["other_dept_salesperson"], name="长江实业有限公司"),
+        "manager_elsewhere": make_customer(
+            v["department_manager"], name="黄河机械有限公司", department=xs2, by=v["credit_manager"]
+        ),
+    }
+    # the leaver filed a customer while employed, then was deactivated
+    files["leaver"] = make_customer(v["inactive_salesperson"], name="珠江电子有限公司")
+    v["inactive_salesperson"].is_active = False
+    v["inactive_salesperson"].save(update_fields=["is_active"])
+    v["inactive_salesperson"] = type(v["inactive_salesperson"]).objects.get(pk=v["inactive_salesperson"].pk)
+    return v, files
+
+
+def test_the_matrix_covers_every_role():
+    covered = {
+        "salesperson",
+        "department_manager",
+        "credit_manager",
+        "archivist",
+        "general_manager",
+        "chairman",
+        "marketing_manager",
+        "cfo",
+        "vp_marketing",
+        "finance_credit_controller",
+        "service_agent",
+        "service_supervisor",
+        "office_director",
+        "system_admin",
+    }
+    assert covered == set(Role.values)
+    assert covered <= set(MATRIX)
+
+
+@pytest.mark.parametrize(("viewer", "expected"), sorted(MATRIX.items()), ids=sorted(MATRIX))
+def test_visible_customers(world, viewer, expected):
+    users, files = world
+    user = users[viewer]
+    names = {key for key, c in files.items() if visible_customers(user).filter(pk=c.pk).exists()}
+    assert names == expected
+    assert visible_customers(user).count() == len(expected)  # and nothing else
+
+
+@pytest.mark.parametrize(("viewer", "expected"), sorted(MATRIX.items()), ids=sorted(MATRIX))
+def test_get_customer_for_user_opens_visible_files_and_hides_the_rest(world, viewer, expected):
+    users, files = world
+    user = users[viewer]
+    for key, customer in files.items():
+        before = AuditEvent.objects.filter(action="customer.access_denied").count()
+        if key in expected:
+            # then the file opens, and opening it is not an access-denied event
+            assert get_customer_for_user(user, customer.pk).pk == customer.pk
+            assert AuditEvent.objects.filter(action="customer.access_denied").count() == before
+        else:
+            # then it is "not found" — like a file that does not exist — and the attempt is logged
+            with pytest.raises(Http404):
+                get_customer_for_user(user, customer.pk)
+            denied = AuditEvent.objects.filter(action="customer.access_denied").order_by("-seq").first()
+            assert AuditEvent.objects.filter(action="customer.access_denied").count() == before + 1
+            assert (denied.object_type, denied.object_id) == ("customers.customer", str(customer.pk))
+            assert denied.actor_id == (user.pk if user.is_authenticated else None)
+
+
+@pytest.mark.parametrize("pk", [987654321, "987654321", "abc", None, "1 OR 1=1"])
+def test_a_file_that_does_not_exist_is_not_found_and_not_logged(world, pk):
+    users, files = world
+    assert not Customer.objects.filter(pk=987654321).exists()
+    for user in (users["salesperson"], users["credit_manager"], users["anonymous"]):
+        with pytest.raises(Http404):
+            get_customer_for_user(user, pk)
+    assert not AuditEvent.objects.filter(action="customer.access_denied").exists()
+
+
+def test_the_for_update_path_applies_the_same_rule(world):
+    users, files = world
+    with pytest.raises(Http404):
+        get_customer_for_user(users["salesperson"], files["colleague"].pk, for_update=True)
+    assert get_customer_for_user(users["salesperson"], files["own"].pk, for_update=True).pk == files["own"].pk
+
+
+def test_moving_a_file_to_another_owner_moves_its_visibility(world):
+    # given the salesperson's file is handed to the colleague (e.g. a change of territory)
+    users, files = world
+    Customer.objects.filter(pk=files["own"].pk).update(owner=users["colleague"])
+    # then the salesperson no longer sees it, the colleague and the manager do
+    assert not visible_customers(users["salesperson"]).filter(pk=files["own"].pk).exists()
+    assert visible_customers(users["colleague"]).filter(pk=files["own"].pk).exists()
+    assert visible_customers(users["department_manager"]).filter(pk=files["own"].pk).exists()
+
+
+def test_a_department_manager_without_a_department_sees_only_their_own(world):
+    users, files = world
+    mgr = users["department_manager"]
+    type(mgr).objects.filter(pk=mgr.pk).update(department=None)
+    mgr = type(mgr).objects.get(pk=mgr.pk)
+    assert set(visible_customers(mgr).values_list("pk", flat=True)) == {files["manager_elsewhere"].pk}
