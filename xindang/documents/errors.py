@@ -1,0 +1,47 @@
+import contextlib
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from xindang.core.errors import DomainError
+
+
+class DocumentError(models.TextChoices):
+    EMPTY_FILE = "document.empty_file", _("The file is empty.")
+    TOO_LARGE = "document.too_large", _("The file is larger than the limit of %(limit)s MB.")
+    BAD_FILE_NAME = (
+        "document.bad_file_name",
+        _("The file name may not contain path separators or control characters."),
+    )
+    EXECUTABLE = "document.executable", _("Programs and scripts cannot be filed.")
+    UNKNOWN_TYPE = (
+        "document.unknown_type",
+        _("The type of this file could not be recognised from its content."),
+    )
+    TYPE_NOT_ALLOWED = "document.type_not_allowed", _("Files of type %(mime)s are not accepted.")
+    EXTENSION_MISMATCH = (
+        "document.extension_mismatch",
+        _("The file name ends in .%(ext)s but the content is %(mime)s."),
+    )
+    DUPLICATE = "document.duplicate", _("This file is already in the customer's file (%(where)s).")
+    INVALID_DATES = "document.invalid_dates", _("“Valid until” cannot be before “valid from”.")
+    INVALID_LEVEL = "document.invalid_level", _("Confidentiality must be level 1, 2 or 3.")
+    UNKNOWN_RETENTION = "document.unknown_retention", _("Unknown retention class “%(name)s”.")
+    CATEGORY_INACTIVE = "document.category_inactive", _("This category is no longer in use.")
+    TITLE_REQUIRED = "document.title_required", _("Give the document a title.")
+    NOT_ALLOWED = "document.not_allowed", _("You may not file or change documents here.")
+    STORAGE_FAILED = "document.storage_failed", _("The file could not be stored safely; nothing was saved.")
+    ALTERED = (
+        "document.altered",
+        _("The stored file does not match its checksum; it was not sent. The archivist has been notified."),
+    )
+    MISSING = "document.missing", _("The stored file is missing.")
+
+
+def error(code: DocumentError, field: str | None = None, **params):
+    """A DomainError with the code's message filled in (codes are asserted by tests, never messages)."""
+    message = str(code.label)
+    if params:
+        with contextlib.suppress(KeyError, TypeError, ValueError):
+            message = message % params
+    return DomainError(code.value, message, field=field, **params)

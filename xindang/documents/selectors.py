@@ -1,0 +1,285 @@
+"""Reading documents. Who reads what is decided per customer file first (customers.selectors — the
+single visibility rule), then narrowed by confidentiality level as a queryset filter
+(confidentiality__in=<levels cleared>): no per-document grants."""
+
+from collections import OrderedDict
+from datetime import date, timedelta
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from xindang.accounts.roles import Role
+from xindang.customers.choices import Status
+from xindang.customers.models import Customer
+from xindang.customers.selectors import can_see_customer, visible_customers
+from xindang.policy.selectors import current_policy
+
+from . import rules
+from .models import Document, DocumentCategory, DocumentVersion, FixityRun
+
+
+def documents_policy(policy=None):
+    return (policy or current_policy()).documents
+
+
+def _roles(user) -> set[str]:
+    return set(getattr(user, "role_codes", set())) if user is not None and user.is_authenticated else set()
+
+
+def is_department_manager(user) -> bool:
+    return Role.DEPARTMENT_MANAGER.value in _roles(user) and bool(getattr(user, "department_id", None))
+
+
+def cleared_levels(user, customer: Customer, *, sees_file: bool | None = None, policy=None) -> frozenset[int]:
+    """The confidentiality levels `user` may read on this customer's file (rules.cleared_levels)."""
+    if sees_file is None:
+        sees_file = can_see_customer(user, customer)
+    return rules.cleared_levels(
+        user_roles=_roles(user),
+        is_owning_dept_manager=is_department_manager(user) and user.department_id == customer.department_id,
+        sees_file=sees_file,
+        clearance=documents_policy(policy).clearance(),
+    )
+
+
+def visible_documents(user, customer: Customer, *, policy=None) -> QuerySet[Document]:
+    """The documents of one file that `user` may read (list, open, download)."""
+    levels = cleared_levels(user, customer, policy=policy)
+    if not levels:
+        return Document.objects.none()
+    return Document.objects.filter(customer=customer, confidentiality__in=sorted(levels))
+
+
+def can_read(user, document: Document, *, policy=None) -> bool:
+    return document.confidentiality in cleared_levels(user, document.customer, policy=policy)
+
+
+def readable_filter(user, *, policy=None) -> Q | None:
+    """The level condition across all files (global list, workbench): the levels a user's roles clear
+    everywhere, plus those cleared as the manager of the file's department. None = nothing."""
+    clearance = documents_policy(policy).clearance()
+    roles = _roles(user)
+    everywhere = rules.cleared_levels(
+        user_roles=roles, is_owning_dept_manager=False, sees_file=True, clearance=clearance
+    )
+    cond = Q(confidentiality__in=sorted(everywhere)) if everywhere else None
+    if is_department_manager(user):
+        as_manager = (
+            rules.cleared_levels(
+                user_roles=roles, is_owning_dept_manager=True, sees_file=True, clearance=clearance
+            )
+            - everywhere
+        )
+        if as_manager:
+            extra = Q(confidentiality__in=sorted(as_manager), customer__department_id=user.department_id)
+            cond = extra if cond is None else cond | extra
+    return cond
+
+
+def readable_documents(user, *, policy=None) -> QuerySet[Document]:
+    """Every document `user` may read, across the files they see."""
+    cond = readable_filter(user, policy=policy)
+    if cond is None:
+        return Document.objects.none()
+    return Document.objects.filter(cond, customer__in=visible_customers(user))
+
+
+def get_document(pk) -> Document | None:
+    try:
+        return Document.objects.select_related(
+            "customer", "customer__department", "category", "filed_by", "current_version"
+        ).get(pk=pk)
+    except (Document.DoesNotExist, ValueError, TypeError):
+        return None
+
+
+def get_version(pk) -> DocumentVersion | None:
+    try:
+        return DocumentVersion.objects.select_related(
+            "document", "document__customer", "document__category", "uploaded_by"
+        ).get(pk=pk)
+    except (DocumentVersion.DoesNotExist, ValueError, TypeError):
+        return None
+
+
+def versions_of(document: Document) -> QuerySet[DocumentVersion]:
+    return document.versions.select_related("uploaded_by").order_by("-number")
+
+
+def active_categories() -> QuerySet[DocumentCategory]:
+    return DocumentCategory.objects.filter(is_active=True)
+
+
+def find_duplicate(customer: Customer, sha256: str) -> DocumentVersion | None:
+    """A version with the same content already in this customer's file (any document, any version)."""
+    return (
+        DocumentVersion.objects.select_related("document")
+        .filter(sha256=sha256, document__customer=customer)
+        .order_by("pk")
+        .first()
+    )
+
+
+# --- Dates that start retention clocks ---------------------------------------------------------
+def trade_ended_on(customer: Customer) -> date | None:
+    """Trade ended = the file moved to "trade past" (交易过去, SPEC §8); suspended trade may resume."""
+    if customer.status == Status.PAST and customer.status_changed_at:
+        return timezone.localdate(customer.status_changed_at)
+    return None
+
+
+def retention_of(document: Document, *, policy=None):
+    """(class or None, RetentionClock or None) of one document under the policy in force."""
+    cls = documents_policy(policy).retention_class(document.retention_class)
+    if cls is None:
+        return None, None
+    clock = rules.retention_clock(
+        min_years=cls.min_years,
+        event=cls.clock,
+        event_dates={
+            rules.UPLOAD: timezone.localdate(document.filed_at),
+            rules.TRADE_ENDED: trade_ended_on(document.customer),
+            rules.CONTRACT_ENDED: document.clock_started_on,
+            rules.DEBT_SETTLED: document.clock_started_on,
+        },
+    )
+    return cls, clock
+
+
+# --- The file page's documents section ----------------------------------------------------------
+def present_category_codes(customer: Customer) -> set[str]:
+    """Categories the file holds (all levels: completeness is a fact about the file, not the reader)."""
+    return set(
+        Document.objects.filter(customer=customer, version_count__gt=0)
+        .values_list("category__code", flat=True)
+        .distinct()
+    )
+
+
+def completeness(customer: Customer, *, policy=None) -> dict:
+    docs_policy = documents_policy(policy)
+    required = docs_policy.required_for(customer.stage)
+    missing_codes = rules.missing_categories(required, present_category_codes(customer))
+    by_code = {c.code: c for c in DocumentCategory.objects.filter(code__in=required)}
+    return {
+        "required": [by_code.get(code, code) for code in required],
+        "missing": [by_code.get(code, code) for code in missing_codes],
+        "complete": not missing_codes,
+    }
+
+
+def is_file_complete(customer: Customer, *, policy=None) -> bool:
+    """For the rating rules later: key data incomplete → never A (seed 002 第十八条)."""
+    return completeness(customer, policy=policy)["complete"]
+
+
+def customer_section(user, customer: Customer, *, policy=None) -> dict:
+    """Documents of one file grouped by category, with expiry flags and completeness."""
+    policy = policy or current_policy()
+    docs_policy = documents_policy(policy)
+    today = timezone.localdate()
+    docs = list(
+        visible_documents(user, customer, policy=policy)
+        .select_related("category", "current_version", "filed_by")
+        .order_by("category__sort_order", "category__code", "-filed_at", "-pk")
+    )
+    groups: OrderedDict = OrderedDict()
+    expired = []
+    for doc in docs:
+        doc.expiry = rules.expiry_status(doc.valid_until, today, docs_policy.expiry_reminder_days)
+        if doc.expiry == rules.EXPIRED:
+            expired.append(doc)
+        groups.setdefault(doc.category, []).append(doc)
+    hidden = Document.objects.filter(customer=customer).count() - len(docs)
+    return {
+        "groups": list(groups.items()),
+        "count": len(docs),
+        "hidden_count": max(hidden, 0),
+        "expired": expired,
+        "completeness": completeness(customer, policy=policy),
+    }
+
+
+# --- Lists and the workbench --------------------------------------------------------------------
+def document_list(user, params, *, policy=None) -> QuerySet[Document]:
+    """The global list: documents the user may read, filtered by category, level, expiry, customer."""
+    docs_policy = documents_policy(policy)
+    qs = readable_documents(user, policy=policy).select_related(
+        "customer", "category", "current_version", "filed_by"
+    )
+    category = params.get("category")
+    if category:
+        qs = qs.filter(category__code=category)
+    level = params.get("level")
+    if level in {"1", "2", "3"}:
+        qs = qs.filter(confidentiality=int(level))
+    customer = params.get("customer")
+    if customer and str(customer).isdigit():
+        qs = qs.filter(customer_id=int(customer))
+    q = (params.get("q") or "").strip()
+    if q:
+        qs = qs.filter(Q(title__icontains=q) | Q(customer__name__icontains=q) | Q(number__icontains=q))
+    today = timezone.localdate()
+    expiry = params.get("expiry")
+    if expiry == rules.EXPIRED:
+        qs = qs.filter(valid_until__lt=today)
+    elif expiry == rules.EXPIRING:
+        qs = qs.filter(
+            valid_until__gte=today, valid_until__lte=today + timedelta(days=docs_policy.expiry_reminder_days)
+        )
+    return qs.order_by("-filed_at", "-pk")
+
+
+def expiring_documents(user, *, policy=None) -> QuerySet[Document]:
+    """Documents with a validity end inside the reminder window or past it, on open files."""
+    days = documents_policy(policy).expiry_reminder_days
+    horizon = timezone.localdate() + timedelta(days=days)
+    return (
+        readable_documents(user, policy=policy)
+        .filter(valid_until__isnull=False, valid_until__lte=horizon)
+        .filter(customer__status__in=[Status.PROSPECTIVE, Status.ACTIVE])
+        .select_related("customer", "category")
+        .order_by("valid_until", "pk")
+    )
+
+
+def workbench_items(user) -> list[dict]:
+    """Expiring and expired documents for the file's owner and for credit managers (issue 3, item 7)."""
+    from django.utils.translation import gettext as _
+
+    if not user.is_authenticated:
+        return []
+    qs = expiring_documents(user)
+    if Role.CREDIT_MANAGER.value not in _roles(user):
+        qs = qs.filter(customer__owner=user)
+    today = timezone.localdate()
+    items = []
+    for doc in qs[:100]:
+        expired = doc.valid_until < today
+        items.append(
+            {
+                "kind": _("Document expired") if expired else _("Document expires soon"),
+                "title": f"{doc.customer.name} · {doc.title}",
+                "due": doc.valid_until,
+                "url": doc.get_absolute_url(),
+                "overdue": expired,
+            }
+        )
+    return items
+
+
+def customer_counts(customer_ids) -> dict[int, int]:
+    return dict(
+        Document.objects.filter(customer_id__in=customer_ids)
+        .values_list("customer_id")
+        .annotate(n=Count("id"))
+        .values_list("customer_id", "n")
+    )
+
+
+def last_fixity_run() -> FixityRun | None:
+    return FixityRun.objects.select_related("started_by").order_by("-started_at", "-id").first()
+
+
+def fixity_runs():
+    return FixityRun.objects.select_related("started_by").order_by("-started_at", "-id")

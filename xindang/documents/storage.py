@@ -1,0 +1,162 @@
+"""Content-addressed storage of document files through Django's default storage (local disk outside the
+web root, or S3-compatible object storage — settings.STORAGES["default"]).
+
+A file is stored once under documents/<sha256[:2]>/<sha256>, never under the user's name; it is
+checksummed while streaming and re-read after writing. A file written for a transaction that is then
+rolled back is deleted again (guard_until_commit), so a failed upload leaves no orphan behind.
+"""
+
+import contextlib
+import hashlib
+import logging
+import os
+import weakref
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.core.files import File
+from django.core.files.storage import FileSystemStorage, default_storage
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+PREFIX = "documents"
+CHUNK = 1024 * 1024
+
+
+def blob_name(sha256: str) -> str:
+    return f"{PREFIX}/{sha256[:2]}/{sha256}"
+
+
+def hash_stream(fileobj, chunk_size: int = CHUNK) -> tuple[str, int]:
+    """SHA-256 and size of a file object, read in chunks from its start."""
+    digest = hashlib.sha256()
+    size = 0
+    if hasattr(fileobj, "seek"):
+        fileobj.seek(0)
+    while True:
+        chunk = fileobj.read(chunk_size)
+        if not chunk:
+            break
+        digest.update(chunk)
+        size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def stored_checksum(name: str, storage=None) -> tuple[str, int] | None:
+    """SHA-256 and size of a stored file, re-read from storage; None when it is not there."""
+    storage = storage or default_storage
+    try:
+        with storage.open(name, "rb") as fh:
+            return hash_stream(fh)
+    except (FileNotFoundError, OSError):
+        return None
+    except Exception as exc:  # S3 answers a missing key with botocore's ClientError
+        if exc.__class__.__name__ in {"ClientError", "NoSuchKey"}:
+            return None
+        raise
+
+
+def iter_chunks(name: str, storage=None, chunk_size: int = CHUNK) -> Iterator[bytes]:
+    storage = storage or default_storage
+    with storage.open(name, "rb") as fh:
+        while True:
+            chunk = fh.read(chunk_size)
+            if not chunk:
+                return
+            yield chunk
+
+
+class BlobError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class StoredBlob:
+    name: str
+    created: bool  # written by this upload (not there before)
+
+
+def store_blob(fileobj, sha256: str, size: int, storage=None) -> StoredBlob:
+    """Write the content under its checksum and verify it by re-reading. The same content is stored
+    once: when the object exists and is intact it is reused; an altered object is rewritten from the
+    good content. Raises BlobError (after removing what it wrote) when the stored bytes do not verify."""
+    storage = storage or default_storage
+    name = blob_name(sha256)
+    existing = stored_checksum(name, storage) if storage.exists(name) else None
+    if existing == (sha256, size):
+        return StoredBlob(name, created=False)
+    if existing is not None:
+        logger.warning("stored file %s did not match its checksum; rewriting it from a new upload", name)
+        storage.delete(name)
+    fileobj.seek(0)
+    # A plain File wrapper: FileSystemStorage would otherwise *move* a temporary upload into place.
+    saved = storage.save(name, File(getattr(fileobj, "file", fileobj), name=sha256))
+    created = True
+    if saved != name:  # someone stored the same content meanwhile; keep theirs
+        storage.delete(saved)
+        created = False
+    if stored_checksum(name, storage) != (sha256, size):
+        if created:
+            storage.delete(name)
+        raise BlobError(f"{name} did not verify after writing")
+    return StoredBlob(name, created=created)
+
+
+def _deleter(storage, name):
+    """A delete that does not depend on settings at the time it runs (tests swap MEDIA_ROOT)."""
+    if isinstance(storage, FileSystemStorage):
+        path = storage.path(name)
+
+        def delete():
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(path)
+
+        return delete
+    return lambda: storage.delete(name)
+
+
+def _discard(delete, name):
+    try:
+        delete()
+        logger.info("removed %s: its transaction was rolled back", name)
+    except Exception:  # pragma: no cover - a leftover is reported as orphaned by verify_documents
+        logger.exception("could not remove %s after a rollback", name)
+
+
+class _UntilCommit:
+    """An on_commit callback whose only job is to be dropped: Django discards the callbacks of a
+    rolled-back transaction or savepoint, and when this object is discarded without having run, its
+    finalizer removes the file that was written for that transaction."""
+
+    def __init__(self, delete, name):
+        self._finalizer = weakref.finalize(self, _discard, delete, name)
+        self._finalizer.atexit = False
+
+    def __call__(self):
+        self._finalizer.detach()  # committed: the file stays
+
+
+def guard_until_commit(name: str, storage=None) -> None:
+    """Delete the stored file `name` if the current transaction (or savepoint) rolls back."""
+    storage = storage or default_storage
+    transaction.on_commit(_UntilCommit(_deleter(storage, name), name))
+
+
+def delete_blob(name: str, storage=None) -> None:
+    _deleter(storage or default_storage, name)()
+
+
+def list_blobs(storage=None) -> Iterator[str]:
+    """Every stored name under documents/ (for the orphan check)."""
+    storage = storage or default_storage
+    stack = [PREFIX]
+    while stack:
+        folder = stack.pop()
+        try:
+            dirs, files = storage.listdir(folder)
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        for f in files:
+            yield f"{folder}/{f}"
+        stack.extend(f"{folder}/{d}" for d in dirs)
