@@ -1,6 +1,6 @@
 """Gap-free, never-reused business numbers (file numbers 按部门编号, seed 000 4.2)."""
 
-from django.db import transaction
+from django.db import connections, transaction
 
 from .models import Sequence
 
@@ -13,13 +13,12 @@ def allocate(key: str, count: int = 1) -> int:
     """
     if count < 1:
         raise ValueError("count must be positive")
-    connection = transaction.get_connection()
-    if not connection.in_atomic_block:
+    if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("numbering.allocate() must run inside transaction.atomic()")
     locked = Sequence.objects.select_for_update().filter(key=key)
     seq = next(iter(locked), None)  # no ORDER BY: a locking read must use the unique index on key only
     if seq is None:
-        _create_counter(connection, key)
+        ensure_row(Sequence, key=key, last_value=0)
         seq = locked.get()
     first = seq.last_value + 1
     seq.last_value += count
@@ -27,21 +26,34 @@ def allocate(key: str, count: int = 1) -> int:
     return first
 
 
-def _create_counter(connection, key: str) -> None:
-    """Insert the counter row, or do nothing if a concurrent writer just did (it waits for that
-    writer's commit). One statement, no savepoint and no IntegrityError: on MariaDB/MySQL a failed
-    duplicate insert leaves a *shared* lock on the row, and two writers that hold it and then ask
-    for the exclusive lock of SELECT … FOR UPDATE deadlock (error 1213, seen with 8 parallel writers).
-    ON DUPLICATE KEY UPDATE takes the exclusive lock straight away, so the writers simply queue."""
+def ensure_row(model, **values) -> None:
+    """Insert a row with `values` unless one with the same first value (a unique column) exists.
+
+    For singleton and counter rows that concurrent writers may all find missing (also the audit
+    chain head). Not get_or_create: on MariaDB/MySQL a failed duplicate insert keeps a *shared* lock,
+    and writers that hold it and then ask for the exclusive lock of SELECT … FOR UPDATE deadlock
+    (error 1213). Nor an upsert in the caller's transaction: if that transaction rolls back, the
+    writers waiting on the row inherit gap locks and deadlock on their own inserts. So on MySQL the
+    row is committed at once on a connection of its own (it is harmless: an unused counter at zero);
+    PostgreSQL and SQLite wait on conflicts without such locks and insert in the caller's transaction.
+    """
+    connection = transaction.get_connection()
+    qn = connection.ops.quote_name
+    columns = [qn(model._meta.get_field(name).column) for name in values]
+    params = list(values.values())
+    # Identifiers come from the model's metadata, values are bound: nothing here comes from a user.
+    marks = ", ".join(["%s"] * len(params))
+    insert = f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608
     if connection.vendor == "mysql":
-        sql = (
-            "INSERT INTO core_sequence (`key`, last_value) VALUES (%s, 0) "
-            "ON DUPLICATE KEY UPDATE last_value = last_value"
-        )
-    else:  # PostgreSQL, SQLite >= 3.24
-        sql = 'INSERT INTO core_sequence ("key", last_value) VALUES (%s, 0) ON CONFLICT ("key") DO NOTHING'
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [key])
+        own = connections.create_connection(connection.alias)  # autocommit
+        try:
+            with own.cursor() as cursor:
+                cursor.execute(f"{insert} ON DUPLICATE KEY UPDATE {columns[0]} = {columns[0]}", params)
+        finally:
+            own.close()
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(f"{insert} ON CONFLICT ({columns[0]}) DO NOTHING", params)
 
 
 def format_number(pattern: str, **values) -> str:

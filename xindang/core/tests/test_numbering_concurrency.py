@@ -100,6 +100,19 @@ def test_parallel_saves_that_fail_give_their_numbers_back_and_never_share_one(sa
     assert Customer.objects.count() == len(committed)
 
 
+def test_first_saves_of_the_year_failing_together_block_nobody(salesperson):
+    # given every writer's first save fails after numbering: whoever created the year's counter rolls
+    # back while the others wait for that row (on MariaDB this used to end in deadlock 1213)
+    codes = credit_codes()
+
+    results = run_concurrently(
+        lambda i: open_files(salesperson.pk, i, codes[i], fail=lambda attempt: attempt == 0)
+    )
+
+    committed = sorted(seq_of(n) for c, _ in results for n in c)
+    assert committed == list(range(1, THREADS * (PER_THREAD - 1) + 1))
+
+
 def test_parallel_allocation_on_a_new_key_starts_at_one_without_collisions():
     # every writer races to create the counter row of a key that does not exist yet
     def allocate_many(_):
