@@ -107,7 +107,8 @@ def search_text(*, name: str, file_no: str, credit_code: str | None, code: str |
 
 
 def normalize_query(query: str) -> str:
-    return unicodedata.normalize("NFKC", query or "").strip().lower().replace(" ", "")
+    # "|" separates the fields of search_text: a query must not contain it, or it matches across two
+    return unicodedata.normalize("NFKC", query or "").strip().lower().replace(" ", "").replace("|", "")
 
 
 def name_similarity(a: str, b: str) -> float:

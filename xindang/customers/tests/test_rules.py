@@ -321,7 +321,25 @@ def test_search_text_with_no_code_yet_keeps_its_shape():
 
 @pytest.mark.parametrize(
     ("query", "normalised"),
-    [("HXKJ", "hxkj"), (" 华夏 科技 ", "华夏科技"), ("ｘｓ１－２０２６", "xs1-2026"), ("", ""), (None, "")],
+    [
+        ("HXKJ", "hxkj"),
+        (" 华夏 科技 ", "华夏科技"),
+        ("ｘｓ１－２０２６", "xs1-2026"),
+        ("hxkj|9135", "hxkj9135"),
+        ("｜", ""),
+        ("", ""),
+        (None, ""),
+    ],
 )
 def test_search_query_is_normalised_like_the_search_text(query, normalised):
     assert rules.normalize_query(query) == normalised
+
+
+def test_a_query_never_matches_across_two_fields():
+    # given the search text of 华夏科技有限公司: "…|huaxiakejiyouxiangongsi|hxkjyxgs|…"
+    text = rules.search_text(name="华夏科技有限公司", file_no="XS1-2026-00017", credit_code=None, code=None)
+    # when a query joins the end of one field to the start of the next, with or without the separator
+    for query in ("gongsi|hxkj", "gongsihxkj"):
+        # then it does not match
+        assert rules.normalize_query(query) not in text
+    assert rules.normalize_query("HXKJ") in text
