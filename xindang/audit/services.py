@@ -87,6 +87,8 @@ def _spec_from(
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)
     actor_name = ""
+    if actor is not None and not actor.is_authenticated:
+        actor = None  # an anonymous visitor is recorded by IP only
     if actor is not None:
         actor_name = actor.get_full_name() or actor.get_username()
     # Store details as plain JSON (what the database will give back), so the hash recomputes exactly.

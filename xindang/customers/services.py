@@ -200,6 +200,10 @@ def create_customer(
     the number is allocated in this transaction), history and audit written in the same transaction."""
     policy = current_policy()
     customer = Customer(**{k: v for k, v in data.items() if k in EDITABLE_FIELDS})
+    if not customer.owner_id:
+        customer.owner = by  # a new file belongs to whoever opens it unless said otherwise
+    if not customer.department_id and by.department_id:
+        customer.department = by.department
     check_assignment(
         by=by, department=customer.department if customer.department_id else None, owner=customer.owner
     )

@@ -1,7 +1,10 @@
 import time
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth import logout
 from django.shortcuts import redirect
+from django.urls import reverse
 
 from .selectors import current_policy
 
@@ -22,6 +25,7 @@ class SessionTimeoutMiddleware:
                 timeout = current_policy().core.session_timeout_minutes * 60
                 if now - last > timeout:
                     logout(request)
-                    return redirect(f"/accounts/login/?next={request.path}&timeout=1")
+                    query = urlencode({"next": request.get_full_path(), "timeout": 1})
+                    return redirect(f"{reverse(settings.LOGIN_URL)}?{query}")
             request.session[SESSION_KEY] = now
         return self.get_response(request)
