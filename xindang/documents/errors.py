@@ -35,7 +35,11 @@ class DocumentError(models.TextChoices):
         "document.altered",
         _("The stored file does not match its checksum; it was not sent. The archivist has been notified."),
     )
-    MISSING = "document.missing", _("The stored file is missing.")
+    MISSING = "document.missing", _("The stored file is missing; it was not sent.")
+    NOT_WATERMARKABLE = (
+        "document.not_watermarkable",
+        _("A marked copy of this file could not be made, so it cannot be handed out. Ask the archivist."),
+    )
 
 
 def error(code: DocumentError, field: str | None = None, **params):

@@ -5,6 +5,7 @@ For other apps (contracts…): upload_document(), add_version(), and selectors.v
 selectors.can_read(). They work for every category, the contract group included.
 """
 
+import hashlib
 import logging
 from dataclasses import dataclass
 from datetime import date
@@ -380,6 +381,53 @@ def start_retention_clock(
 
 
 # --- Reading, audited ------------------------------------------------------------------------------
+@dataclass
+class ReadCopy:
+    """What a reader gets: the watermarked bytes, or a stream of the verified original."""
+
+    content: bytes | None
+    stream: object | None
+    watermarked: bool
+
+
+def read_version(*, by, version: DocumentVersion, inline: bool = False, request=None) -> ReadCopy:
+    """Hand a version to a reader (download, or preview when `inline`). Guarantees: the reader is cleared
+    for the level (else document.not_allowed, recorded as document.download_denied); the stored bytes
+    match the checksum (else document.altered / document.missing, recorded as
+    document.integrity_failed, nothing sent); level 1/2 PDFs and images are a watermarked copy naming
+    the reader and the time, and a copy that cannot be marked is refused (fail closed); every read is
+    recorded as document.download / document.preview."""
+    from .watermark import WatermarkError, watermark
+
+    document = version.document
+    action = "document.preview" if inline else "document.download"
+    if not selectors.can_read(by, document):
+        record_denied(by=by, document=document, action=action, request=request)
+        raise error(DocumentError.NOT_ALLOWED)
+    docs_policy = selectors.documents_policy()
+    if rules.needs_watermark(document.confidentiality, docs_policy.watermark_levels, version.mime_type):
+        data = storage.read_blob(version.storage_name)
+        actual = hashlib.sha256(data).hexdigest() if data is not None else None
+        if actual != version.sha256:
+            record_integrity_failure(by=by, version=version, actual=actual, request=request)
+            raise error(DocumentError.MISSING if data is None else DocumentError.ALTERED)
+        try:
+            marked = watermark(data, version.mime_type, reader=by, at=timezone.now())
+        except WatermarkError as exc:
+            record_denied(by=by, document=document, action="watermark_failed", request=request)
+            raise error(DocumentError.NOT_WATERMARKABLE) from exc
+        record_read(by=by, version=version, action=action, request=request, watermarked=True)
+        return ReadCopy(content=marked, stream=None, watermarked=True)
+    result = storage.stored_checksum(version.storage_name)
+    if result != (version.sha256, version.size):
+        record_integrity_failure(
+            by=by, version=version, actual=result[0] if result else None, request=request
+        )
+        raise error(DocumentError.MISSING if result is None else DocumentError.ALTERED)
+    record_read(by=by, version=version, action=action, request=request)
+    return ReadCopy(content=None, stream=storage.open_blob(version.storage_name), watermarked=False)
+
+
 def record_read(*, by, version: DocumentVersion, action: str, request=None, watermarked: bool = False):
     """document.download / document.preview — who saw which version, and whether the copy was marked."""
     return record_event(

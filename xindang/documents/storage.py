@@ -57,6 +57,23 @@ def stored_checksum(name: str, storage=None) -> tuple[str, int] | None:
         raise
 
 
+def read_blob(name: str, storage=None) -> bytes | None:
+    storage = storage or default_storage
+    try:
+        with storage.open(name, "rb") as fh:
+            return fh.read()
+    except (FileNotFoundError, OSError):
+        return None
+    except Exception as exc:
+        if exc.__class__.__name__ in {"ClientError", "NoSuchKey"}:
+            return None
+        raise
+
+
+def open_blob(name: str, storage=None):
+    return (storage or default_storage).open(name, "rb")
+
+
 def iter_chunks(name: str, storage=None, chunk_size: int = CHUNK) -> Iterator[bytes]:
     storage = storage or default_storage
     with storage.open(name, "rb") as fh:

@@ -42,6 +42,16 @@ def png_bytes(color=(200, 30, 30), size=(60, 40)) -> bytes:
     return buf.getvalue()
 
 
+def set_policy(by, section: str, **values):
+    """Put a policy version in force with `values` changed in `section`."""
+    from xindang.policy import services as policy_services
+
+    draft = policy_services.create_draft(by=by, comment="test")
+    base = draft.data.get(section, {})
+    policy_services.update_draft_section(draft_id=draft.pk, section=section, values={**base, **values}, by=by)
+    return policy_services.put_in_force(draft_id=draft.pk, by=by, comment="test")
+
+
 def upload(name: str, data: bytes, content_type: str = "application/octet-stream") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, data, content_type=content_type)
 
