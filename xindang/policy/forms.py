@@ -129,7 +129,9 @@ def form_field(info: FieldInfo, label, help_text) -> forms.Field:
             not optional,
             **common,
         )
-    return forms.JSONField(required=not optional, widget=forms.Textarea(attrs={"rows": 3}), **common)
+    # Not required at the form: an empty list or object ("[]", "{}") is a valid value that Django's
+    # JSONField would refuse as "required"; pydantic decides what is acceptable.
+    return forms.JSONField(required=False, widget=forms.Textarea(attrs={"rows": 3}), **common)
 
 
 def section_form(section: SectionInfo, *, data=None, initial=None) -> forms.Form:
