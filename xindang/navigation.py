@@ -8,6 +8,7 @@ NAV = [
     ("home", _("Workbench"), None, "home"),
     ("customers:list", _("Customer files"), None, "customers"),
     ("customers:import", _("Import customers"), "customers.import_customers", "import"),
+    ("documents:list", _("Documents"), "documents.view_document", "documents"),
     ("audit:list", _("Audit log"), "audit.view_auditevent", "audit"),
     ("policy:list", _("Company policy"), "policy.view_policyversion", "policy"),
 ]

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/", include("xindang.accounts.urls")),
     path("customers/", include("xindang.customers.urls")),
+    path("documents/", include("xindang.documents.urls")),
     path("audit/", include("xindang.audit.urls")),
     path("policy/", include("xindang.policy.urls")),
     path("api/", api.urls),

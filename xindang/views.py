@@ -6,6 +6,7 @@ from django.utils.module_loading import import_string
 # Each module contributes its due items: f(user) -> [{"kind", "title", "due", "url", "overdue"}].
 WORKBENCH_PROVIDERS = [
     "xindang.customers.selectors.workbench_items",
+    "xindang.documents.selectors.workbench_items",
 ]
 
 
