@@ -9,6 +9,7 @@ NAV = [
     ("customers:list", _("Customer files"), None, "customers"),
     ("customers:import", _("Import customers"), "customers.import_customers", "import"),
     ("documents:list", _("Documents"), "documents.view_document", "documents"),
+    ("contracts:list", _("Contracts"), "contracts.view_contract", "contracts"),
     ("audit:list", _("Audit log"), "audit.view_auditevent", "audit"),
     ("policy:list", _("Company policy"), "policy.view_policyversion", "policy"),
 ]

@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("xindang.accounts.urls")),
     path("customers/", include("xindang.customers.urls")),
     path("documents/", include("xindang.documents.urls")),
+    path("contracts/", include("xindang.contracts.urls")),
     path("audit/", include("xindang.audit.urls")),
     path("policy/", include("xindang.policy.urls")),
     path("api/", api.urls),

@@ -7,6 +7,7 @@ from django.utils.module_loading import import_string
 WORKBENCH_PROVIDERS = [
     "xindang.customers.selectors.workbench_items",
     "xindang.documents.selectors.workbench_items",
+    "xindang.contracts.selectors.workbench_items",
 ]
 
 
