@@ -8,5 +8,23 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("Documents")
 
     def ready(self):
+        from xindang.audit.actions import register_actions
+
         # The documents section of the company policy (retention, clearance, completeness…).
         from . import sections  # noqa: F401
+
+        register_actions(
+            {
+                "document.upload": _("Filed document"),
+                "document.version_added": _("Uploaded new document version"),
+                "document.change": _("Changed document"),
+                "document.download": _("Downloaded document"),
+                "document.preview": _("Previewed document"),
+                "document.download_denied": _("Document access refused"),
+                "document.integrity_failed": _("Document failed its checksum"),
+                "document.clock_started": _("Started retention clock"),
+                "document.fixity_check": _("Checked stored files"),
+            },
+            groups={"document": _("Documents")},
+            object_pages={"documents.document": "documents:detail"},
+        )

@@ -89,7 +89,7 @@ def run_fixity_check(
     run.finished_at = timezone.now()
     run.save()
     record_event(
-        "documents.fixity_check",
+        "document.fixity_check",
         actor=by,
         request=request,
         obj=run,

@@ -173,27 +173,87 @@ def is_file_complete(customer: Customer, *, policy=None) -> bool:
     return completeness(customer, policy=policy)["complete"]
 
 
+def _span(start: date | None, end: date | None) -> str:
+    if not start and not end:
+        return ""
+    return f"{start.isoformat() if start else '…'} – {end.isoformat() if end else '…'}"
+
+
 def customer_section(user, customer: Customer, *, policy=None) -> dict:
-    """Documents of one file grouped by category, with expiry flags and completeness."""
+    """Documents of one file grouped by category, with expiry flags and completeness. Rows are plain
+    dicts with their text prepared here: a file of 1,000 documents renders without model instances."""
+    from django.urls import reverse
+
     policy = policy or current_policy()
     docs_policy = documents_policy(policy)
     today = timezone.localdate()
-    docs = list(
-        visible_documents(user, customer, policy=policy)
-        .select_related("category", "current_version", "filed_by")
-        .order_by("category__sort_order", "category__code", "-filed_at", "-pk")
+    levels = cleared_levels(user, customer, policy=policy)
+    qs = Document.objects.filter(customer=customer, confidentiality__in=sorted(levels)) if levels else None
+    rows = (
+        qs.order_by("category__sort_order", "category__code", "-filed_at", "-pk").values_list(
+            "pk",
+            "category_id",
+            "title",
+            "confidentiality",
+            "number",
+            "issuer",
+            "concerns_period",
+            "concerns_on",
+            "valid_from",
+            "valid_until",
+            "location",
+            "electronic_only",
+            "version_count",
+            "current_version__sha256",
+            "filed_at",
+            "filed_by_id",
+        )
+        if qs is not None
+        else []
     )
+    categories = DocumentCategory.objects.in_bulk()
+    names: dict[int, str] = {}
+    url_prefix = reverse("documents:detail", args=[0])[:-2]  # …/documents/<pk>/
     groups: OrderedDict = OrderedDict()
     expired = []
-    for doc in docs:
-        doc.expiry = rules.expiry_status(doc.valid_until, today, docs_policy.expiry_reminder_days)
-        if doc.expiry == rules.EXPIRED:
-            expired.append(doc)
-        groups.setdefault(doc.category, []).append(doc)
-    hidden = Document.objects.filter(customer=customer).count() - len(docs)
+    count = 0
+    for (pk, cat_id, title, level, number, issuer, period, concerns_on, valid_from, valid_until, location,
+         electronic_only, versions, sha256, filed_at, filed_by_id) in rows:  # fmt: skip
+        count += 1
+        expiry = rules.expiry_status(valid_until, today, docs_policy.expiry_reminder_days)
+        row = {
+            "pk": pk,
+            "url": f"{url_prefix}{pk}/",
+            "title": title,
+            "level": level,
+            "number_issuer": " · ".join(x for x in (number, issuer) if x),
+            "period": " ".join(x for x in (period, concerns_on.isoformat() if concerns_on else "") if x),
+            "validity": _span(valid_from, valid_until),
+            "valid_until": valid_until,
+            "expiry": expiry,
+            "location": location,
+            "electronic_only": electronic_only,
+            "version_count": versions,
+            "sha256": sha256 or "",
+            "filed_on": timezone.localdate(filed_at).isoformat(),
+            "filed_by_id": filed_by_id,
+        }
+        names[filed_by_id] = ""
+        if expiry == rules.EXPIRED:
+            expired.append(row)
+        groups.setdefault(categories[cat_id], []).append(row)
+    if names:
+        from django.contrib.auth import get_user_model
+
+        for u in get_user_model().objects.filter(pk__in=names):
+            names[u.pk] = str(u)
+        for docs in groups.values():
+            for row in docs:
+                row["filed_by"] = names[row["filed_by_id"]]
+    hidden = Document.objects.filter(customer=customer).count() - count
     return {
         "groups": list(groups.items()),
-        "count": len(docs),
+        "count": count,
         "hidden_count": max(hidden, 0),
         "expired": expired,
         "completeness": completeness(customer, policy=policy),

@@ -217,7 +217,8 @@ def upload_document(
                 filed_at=now,
                 **{k: ("" if v is None and k in _TEXT_FIELDS else v) for k, v in metadata.items()},
             )
-            document.full_clean(exclude=["current_version"])
+            # Field validation only: the rules above decided the constraints, the database enforces them.
+            document.full_clean(exclude=["current_version"], validate_constraints=False)
             document.save()
             version = _create_version(by, document, incoming, blob, now)
             record_event(
@@ -334,7 +335,7 @@ def update_document(*, by, document: Document, request=None, **changes) -> Docum
     if not diff:
         return locked
     try:
-        locked.full_clean(exclude=["current_version"])
+        locked.full_clean(exclude=["current_version"], validate_constraints=False)
     except ValidationError as exc:
         raise _domain_from_validation(exc) from exc
     locked.save()

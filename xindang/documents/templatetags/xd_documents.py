@@ -16,13 +16,20 @@ def category_label(category) -> str:
     return str(category)
 
 
+_LEVEL_LABELS: dict[tuple[int, str], str] = {}
+
+
 @register.filter
 def level_label(level) -> str:
-    """Confidentiality as a small label with text (never colour alone, UI.md)."""
-    css = {1: "bad", 2: "warn"}.get(int(level or 3), "prospective")
-    return format_html(
-        '<span class="label {}" data-level="{}">{}</span>', css, level, _("Level %(n)s") % {"n": level}
-    )
+    """Confidentiality as a small label with text (never colour alone, UI.md); built once per language."""
+    level = int(level or 3)
+    key = (level, get_language() or "")
+    if key not in _LEVEL_LABELS:
+        css = {1: "bad", 2: "warn"}.get(level, "prospective")
+        _LEVEL_LABELS[key] = format_html(
+            '<span class="label {}" data-level="{}">{}</span>', css, level, _("Level %(n)s") % {"n": level}
+        )
+    return _LEVEL_LABELS[key]
 
 
 @register.filter

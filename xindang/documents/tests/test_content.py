@@ -7,7 +7,7 @@ import pytest
 
 from xindang.documents import content, rules
 
-from .conftest import pdf_bytes, png_bytes
+from .samples import pdf_bytes, png_bytes
 
 
 def _zip(names: dict[str, bytes]) -> bytes:

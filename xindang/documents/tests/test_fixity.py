@@ -27,7 +27,7 @@ def test_clean_archive_passes(customer, salesperson, file_document):
     assert code == 0 and "missing 0, altered 0, orphaned 0" in out
     run = FixityRun.objects.get()
     assert run.ok and run.versions_checked == 2 and run.bytes_checked > 0
-    assert AuditEvent.objects.filter(action="documents.fixity_check").exists()
+    assert AuditEvent.objects.filter(action="document.fixity_check").exists()
 
 
 def test_altered_missing_and_orphaned_files_are_reported(customer, salesperson, file_document, media_root):
@@ -81,7 +81,7 @@ def test_a_file_shared_by_two_customers_is_read_once_and_reported_for_both(
 ):
     from xindang.documents import services
 
-    from .conftest import pdf_bytes, upload
+    from .samples import pdf_bytes, upload
 
     data = pdf_bytes("共享")
     versions = []

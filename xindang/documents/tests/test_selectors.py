@@ -9,7 +9,7 @@ from xindang.accounts.roles import Role
 from xindang.customers import services as customer_services
 from xindang.documents import selectors
 
-from .conftest import set_policy
+from .samples import set_policy
 
 
 @pytest.fixture
@@ -107,8 +107,8 @@ def test_customer_section_groups_by_category_and_flags_expired(
     file_document(salesperson, customer, category=category("brochure"), title="宣传册")
     section = selectors.customer_section(salesperson, customer)
     assert [c.code for c, _docs in section["groups"]] == ["business_licence", "permit", "brochure"]
-    assert section["expired"] == [old]
-    flags = {d.pk: d.expiry for _c, docs in section["groups"] for d in docs}
+    assert [row["pk"] for row in section["expired"]] == [old.pk]
+    flags = {row["pk"]: row["expiry"] for _c, rows in section["groups"] for row in rows}
     assert flags[old.pk] == "expired" and flags[soon.pk] == "expiring"
 
 

@@ -10,7 +10,7 @@ from conftest import PASSWORD
 from xindang.audit.models import AuditEvent
 from xindang.documents.models import Document, FixityRun
 
-from .conftest import pdf_bytes, png_bytes, upload
+from .samples import pdf_bytes, png_bytes, upload
 
 
 def login(client, user):
