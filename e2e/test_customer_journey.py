@@ -14,7 +14,7 @@ expect = pytest.importorskip(
     "playwright.sync_api", reason="browser tests skipped: playwright not installed"
 ).expect
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 NAME = "鸿运星辰科技有限公司"  # pinyin initials: hyxc…
 OLD_PHONE, NEW_PHONE = "010-62345678", "021-87654321"

@@ -101,7 +101,7 @@ TEMPLATES = [
 
 # --- Database: SQLite by default, DATABASE_URL selects PostgreSQL or MySQL/MariaDB -------------
 DEFAULT_SQLITE = VAR_DIR / "xindang.sqlite3"
-DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{DEFAULT_SQLITE}")
+DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{DEFAULT_SQLITE}"  # empty = SQLite too
 _db = dj_database_url.parse(DATABASE_URL, conn_max_age=int(os.environ.get("XINDANG_CONN_MAX_AGE", "0")))
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     # WAL + IMMEDIATE: writers queue instead of failing with "database is locked" (ARCHITECTURE.md).
