@@ -102,7 +102,17 @@ def browser():
     sync_api = pytest.importorskip(
         "playwright.sync_api", reason="browser tests skipped: playwright not installed"
     )
+    from django.db import connections
+
+    # Django keeps connections in context variables, and Playwright's sync API runs the rest of the
+    # session in another context: the connection objects seen from here on lack the snapshot that
+    # serialized_rollback restores after an earlier transactional test flushed the database (roles,
+    # categories… would be gone). Hand the snapshot over.
+    snapshots = {c.alias: getattr(c, "_test_serialized_contents", None) for c in connections.all()}
     with sync_api.sync_playwright() as pw:
+        for alias, snapshot in snapshots.items():
+            if snapshot is not None:
+                connections[alias]._test_serialized_contents = snapshot
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
