@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from xindang.audit.actions import action_label
 from xindang.core.errors import DomainError
 
 from . import services
@@ -122,7 +123,7 @@ def _render_detail(
             "activate_form": activate_form or PutInForceForm(initial={"reason": version.comment}),
             "discard_form": discard_form or DiscardForm(),
             "previous": previous_version(version),
-            "events": version_events(version),
+            "events": [(event, action_label(event.action)) for event in version_events(version)],
         },
         status=status,
     )

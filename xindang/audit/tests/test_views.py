@@ -189,3 +189,24 @@ def test_the_verify_button_reports_a_broken_chain(gm, salesperson):
 def test_viewing_the_log_writes_no_event(gm):
     client_for(gm).get(reverse("audit:list"))
     assert not AuditEvent.objects.exists()
+
+
+def test_an_export_over_the_row_limit_is_refused_without_an_event(gm, salesperson, monkeypatch):
+    monkeypatch.setattr("xindang.audit.views.MAX_EXPORT_ROWS", 1)
+    record_event("auth.login", actor=salesperson)
+    record_event("auth.logout", actor=salesperson)
+
+    response = client_for(gm).post(reverse("audit:export"), {"action": "auth.*"}, follow=True)
+
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+    assert response.context["form"].cleaned_data["action"] == "auth.*"  # back to the same filter
+    assert not AuditEvent.objects.filter(action="audit.export").exists()
+
+
+def test_control_characters_do_not_break_the_export(gm, salesperson):
+    record_event("customer.view", actor=salesperson, object_repr="华夏\x01科技\x1f有限公司", object_id="1")
+
+    response = client_for(gm).post(reverse("audit:export"), {})
+
+    sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
+    assert sheet.cell(row=2, column=8).value == "华夏科技有限公司"

@@ -208,5 +208,8 @@ def test_the_version_page_shows_who_changed_what(sysadmin, credit_manager, draft
         by=sysadmin,
     )
     response = client_for(credit_manager).get(reverse("policy:detail", args=[draft.pk]))
-    assert [e.action for e in response.context["events"]] == ["policy.draft_created", "policy.draft_changed"]
+    assert [e.action for e, _label in response.context["events"]] == [
+        "policy.draft_created",
+        "policy.draft_changed",
+    ]
     assert "upload_limit_mb" in response.content.decode()
