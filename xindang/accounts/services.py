@@ -26,13 +26,13 @@ def _is_throttled(username: str, ip: str | None, max_failures: int, window: time
     # "Since the last success" in the chain's order, not by time: a failure in the same clock tick as
     # the success (or before the clock stepped back) must not count against the user.
     last_ok = (
-        AuditEvent.objects.filter(action=LOGIN, object_id=username, at__gte=since)
+        AuditEvent.objects.filter(action=LOGIN, object_id=username[:64], at__gte=since)
         .order_by("-seq")
         .values_list("seq", flat=True)
         .first()
     )
     by_name = AuditEvent.objects.filter(
-        action=LOGIN_FAILED, object_id=username, at__gte=since, seq__gt=last_ok or 0
+        action=LOGIN_FAILED, object_id=username[:64], at__gte=since, seq__gt=last_ok or 0
     )
     if by_name.count() >= max_failures:
         return True

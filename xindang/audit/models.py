@@ -34,7 +34,10 @@ class AuditEvent(models.Model):
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
         ordering = ["-seq"]
-        indexes = [models.Index(fields=["object_type", "object_id", "seq"], name="audit_object_idx")]
+        indexes = [
+            models.Index(fields=["object_type", "object_id", "seq"], name="audit_object_idx"),
+            models.Index(fields=["action", "seq"], name="audit_action_seq_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.object_repr}"

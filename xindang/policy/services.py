@@ -36,6 +36,8 @@ def _valid_full_data(data: dict) -> dict:
 @transaction.atomic
 def create_draft(*, by, comment: str = "", request=None) -> PolicyVersion:
     """A new draft, copied from the version in force. Only one draft at a time."""
+    # The version in force is the mutex: two administrators creating drafts at once queue here.
+    list(PolicyVersion.objects.select_for_update().filter(status=PolicyVersion.Status.IN_FORCE))
     if PolicyVersion.objects.select_for_update().filter(status=PolicyVersion.Status.DRAFT).exists():
         raise DomainError(PolicyError.DRAFT_EXISTS, PolicyError.DRAFT_EXISTS.label)
     base = version_in_force()
