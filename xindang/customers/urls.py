@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_import
 
 app_name = "customers"
 urlpatterns = [
@@ -9,4 +9,10 @@ urlpatterns = [
     path("<int:pk>/", views.customer_detail, name="detail"),
     path("<int:pk>/edit/", views.customer_edit, name="edit"),
     path("<int:pk>/status/", views.customer_status, name="status"),
+    path("import/", views_import.import_index, name="import"),
+    path("import/template.xlsx", views_import.import_template, name="import_template"),
+    path("import/<int:pk>/", views_import.import_preview, name="import_preview"),
+    path("import/<int:pk>/confirm/", views_import.import_confirm, name="import_confirm"),
+    path("import/<int:pk>/progress/", views_import.import_progress, name="import_progress"),
+    path("export.xlsx", views_import.export, name="export"),
 ]

@@ -1,0 +1,146 @@
+"""Screens of the spreadsheet import and the .xlsx export of the customer list.
+
+Thin views: capability check → the user's own batch → one service → page or redirect."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from xindang.core.errors import DomainError
+from xindang.policy.selectors import current_policy
+
+from . import import_services
+from .models import ImportBatch
+from .permissions import CustomerPermission
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PROBLEMS_PER_PAGE = 100
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("Spreadsheet (.xlsx or .csv)"))
+
+
+def _require(request, permission) -> None:
+    if not request.user.has_perm(permission):
+        raise PermissionDenied
+
+
+def _phase_label(phase: str) -> str:
+    return {
+        "waiting": _("Waiting to start"),
+        "reading": _("Reading the file"),
+        "validating": _("Checking the rows"),
+        "saving": _("Saving the customer files"),
+        "done": _("Done"),
+    }.get(phase, "")
+
+
+@require_http_methods(["GET", "POST"])
+def import_index(request):
+    _require(request, CustomerPermission.IMPORT)
+    error = None
+    form = UploadForm()
+    if request.method == "POST":
+        form = UploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                batch = import_services.preview_import(
+                    by=request.user, upload=form.cleaned_data["file"], request=request
+                )
+            except DomainError as exc:
+                error = exc
+            else:
+                return redirect("customers:import_preview", pk=batch.pk)
+    policy = current_policy()
+    return render(
+        request,
+        "customers/import_index.html",
+        {
+            "form": form,
+            "error": error,
+            "limit_mb": policy.core.upload_limit_mb,
+            "max_rows": policy.core.import_max_rows,
+            "batches": import_services.batches_for_user(request.user)[:20],
+        },
+    )
+
+
+@require_GET
+def import_template(request):
+    _require(request, CustomerPermission.IMPORT)
+    response = HttpResponse(import_services.template_file(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="customer-import-template.xlsx"'
+    return response
+
+
+def _progress_context(batch: ImportBatch) -> dict:
+    progress = import_services.import_progress(batch)
+    progress["label"] = _phase_label(progress["phase"])
+    return {"batch": batch, "progress": progress}
+
+
+@require_GET
+def import_preview(request, pk):
+    _require(request, CustomerPermission.IMPORT)
+    batch = import_services.get_batch_for_user(request.user, pk)
+    context = _progress_context(batch)
+    page = Paginator(batch.problems, PROBLEMS_PER_PAGE).get_page(request.GET.get("page"))
+    context.update(
+        page=page,
+        problems=[
+            {
+                **p,
+                "message": import_services.problem_message(p),
+                "column": p.get("column") or import_services.column_label(p.get("field", "")),
+            }
+            for p in page.object_list
+        ],
+        problems_cut=batch.problem_count > len(batch.problems),
+        importable=batch.valid_rows + batch.warning_rows,
+    )
+    return render(request, "customers/import_preview.html", context)
+
+
+@require_POST
+def import_confirm(request, pk):
+    _require(request, CustomerPermission.IMPORT)
+    batch = import_services.get_batch_for_user(request.user, pk)
+    try:
+        import_services.start_import(
+            batch=batch,
+            by=request.user,
+            include_warnings=bool(request.POST.get("include_warnings")),
+            request=request,
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("customers:import_preview", pk=batch.pk)
+
+
+@require_GET
+def import_progress(request, pk):
+    """The htmx partial polled every second while the import runs; once finished it asks htmx to
+    reload the page, which then shows the outcome."""
+    _require(request, CustomerPermission.IMPORT)
+    batch = import_services.get_batch_for_user(request.user, pk)
+    response = render(request, "customers/import_progress.html", _progress_context(batch))
+    if batch.status != ImportBatch.Status.IMPORTING and request.headers.get("HX-Request"):
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@require_GET
+def export(request):
+    """The customer list with the list page's filters (same query string) as .xlsx."""
+    _require(request, CustomerPermission.EXPORT)
+    out, _count = import_services.export_customers(by=request.user, params=request.GET, request=request)
+    name = f"customers-{timezone.localtime():%Y%m%d-%H%M}.xlsx"
+    return FileResponse(out, as_attachment=True, filename=name, content_type=XLSX_TYPE)
