@@ -263,6 +263,7 @@ def customer_section(user, customer: Customer, *, policy=None) -> dict:
 # --- Lists and the workbench --------------------------------------------------------------------
 def document_list(user, params, *, policy=None) -> QuerySet[Document]:
     """The global list: documents the user may read, filtered by category, level, expiry, customer."""
+    policy = policy or current_policy()
     docs_policy = documents_policy(policy)
     qs = readable_documents(user, policy=policy).select_related(
         "customer", "category", "current_version", "filed_by"
@@ -292,6 +293,7 @@ def document_list(user, params, *, policy=None) -> QuerySet[Document]:
 
 def expiring_documents(user, *, policy=None) -> QuerySet[Document]:
     """Documents with a validity end inside the reminder window or past it, on open files."""
+    policy = policy or current_policy()
     days = documents_policy(policy).expiry_reminder_days
     horizon = timezone.localdate() + timedelta(days=days)
     return (

@@ -77,10 +77,11 @@ def customer_section(request, customer_pk):
 def document_list(request):
     form = DocumentFilterForm(request.GET or None)
     params = request.GET
-    qs = selectors.document_list(request.user, params)
+    policy = selectors.current_policy()
+    qs = selectors.document_list(request.user, params, policy=policy)
     page = Paginator(qs, PAGE_SIZE).get_page(params.get("page"))
     today = timezone.localdate()
-    days = selectors.documents_policy().expiry_reminder_days
+    days = selectors.documents_policy(policy).expiry_reminder_days
     for doc in page.object_list:
         doc.expiry = rules.expiry_status(doc.valid_until, today, days)
     return render(
