@@ -46,7 +46,11 @@ class DocumentMetadataForm(forms.Form):
     location = forms.CharField(
         label=_("Location of the original"), max_length=100, required=False, help_text=_("Cabinet / box.")
     )
-    electronic_only = forms.BooleanField(label=_("Electronic only (no paper original)"), required=False)
+    electronic_only = forms.BooleanField(
+        label=_("Electronic only (no paper original)"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"style": "width:auto;margin-right:6px"}),
+    )
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     groups = (
