@@ -15,10 +15,6 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-# Playwright's sync API runs an event loop in this thread; Django would then refuse ORM calls from
-# test code and fixtures (SynchronousOnlyOperation). The test thread never awaits anything itself.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = os.environ.get("XINDANG_CHROMIUM") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -109,13 +105,24 @@ def browser():
     # serialized_rollback restores after an earlier transactional test flushed the database (roles,
     # categories… would be gone). Hand the snapshot over.
     snapshots = {c.alias: getattr(c, "_test_serialized_contents", None) for c in connections.all()}
-    with sync_api.sync_playwright() as pw:
-        for alias, snapshot in snapshots.items():
-            if snapshot is not None:
-                connections[alias]._test_serialized_contents = snapshot
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    # Playwright's sync API runs an event loop in this thread; Django would then refuse ORM calls from
+    # test code and fixtures (SynchronousOnlyOperation). The test thread never awaits anything itself.
+    # Set from here to the end of the session only (browser tests run last: they are transactional).
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_api.sync_playwright() as pw:
+            for alias, snapshot in snapshots.items():
+                if snapshot is not None:
+                    connections[alias]._test_serialized_contents = snapshot
+            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture
@@ -130,6 +137,9 @@ def page(request, browser, live_server):
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid)
         path = SCREENSHOTS / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)
-        print(f"\nscreenshot of the failure: {path}")
+        try:
+            page.screenshot(path=str(path), full_page=True)
+            print(f"\nscreenshot of the failure: {path}")
+        except Exception as exc:  # a crashed page must not hide the test's own failure
+            print(f"\nno screenshot of the failure: {exc}")
     context.close()
