@@ -18,6 +18,8 @@ def _fast_password_hasher(settings):
     """Argon2 is deliberately slow (~0.3 s a hash); personas need no strength. The Argon2 behaviour
     itself is tested in accounts/tests/test_login.py, which restores the project's hashers."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 _serial = itertools.count(1)
 
 

@@ -185,7 +185,7 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-# S3-compatible object storage (MinIO, Ceph, OSS/COS S3 gateways, AWS) for uploaded files when a bucket is set.
+# S3-compatible object storage (MinIO, Ceph, S3 gateways, AWS) for uploaded files when a bucket is set.
 if os.environ.get("XINDANG_S3_BUCKET"):
     STORAGES["default"] = {
         "BACKEND": "storages.backends.s3.S3Storage",

@@ -122,12 +122,12 @@ class Customer(models.Model):
     tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="customers")
     notes = models.TextField(_("notes"), blank=True)
     # Search helpers, maintained by services (pinyin 拼音 and initials, see rules.search_text)
-    name_pinyin = models.CharField(_("name in pinyin"), max_length=800, blank=True, editable=False)
+    name_pinyin = models.TextField(_("name in pinyin"), blank=True, editable=False)
     name_initials = models.CharField(_("pinyin initials"), max_length=200, blank=True, editable=False)
     name_core = models.CharField(
         _("name without legal form"), max_length=200, blank=True, editable=False, db_index=True
     )
-    search_text = models.CharField(_("search text"), max_length=1200, blank=True, editable=False)
+    search_text = models.TextField(_("search text"), blank=True, editable=False)
     # Book-keeping; `version` guards against lost updates (optimistic locking)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

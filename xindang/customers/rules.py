@@ -95,15 +95,41 @@ def search_text(*, name: str, file_no: str, credit_code: str | None, code: str |
     """One lower-case string that the search box matches by substring: name, pinyin, initials,
     credit code, file number, customer code — separated by "|" so no match crosses two fields."""
     full, initials = name_pinyin(name)
+    lowered = normalize_name(name).lower()
     parts = [
-        normalize_name(name).lower(),
+        lowered,
         full,
         initials,
         (credit_code or "").lower(),
         (file_no or "").lower(),
         (code or "").lower(),
+        name_bigram_tokens(lowered),
     ]
     return "|".join(parts)
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
+
+
+def name_bigram_tokens(name: str) -> str:
+    """Every two-character piece of the Chinese part of a name as a space-separated word list
+    (" 华夏 夏科 科技 "). A two-character query (华夏) then matches the word " 华夏 ", which a
+    trigram index can find — a bare two-character substring has no trigram and scans every row."""
+    grams = []
+    for i in range(len(name) - 1):
+        pair = name[i : i + 2]
+        if _is_cjk(pair[0]) and _is_cjk(pair[1]) and pair not in grams:
+            grams.append(pair)
+    return f" {' '.join(grams)} " if grams else ""
+
+
+def search_pattern(query: str) -> tuple[str, str]:
+    """How the search box matches a normalized query: ("word", " 华夏 ") for a two-character
+    Chinese query (matched against the bigram words), else ("substring", query)."""
+    if len(query) == 2 and _is_cjk(query[0]) and _is_cjk(query[1]):
+        return "word", f" {query} "
+    return "substring", query
 
 
 def normalize_query(query: str) -> str:

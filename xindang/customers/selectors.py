@@ -81,7 +81,8 @@ def search_customers(qs: QuerySet[Customer], query: str) -> QuerySet[Customer]:
         # A whole credit code can only match a file's own code: use its unique index instead of a
         # substring scan (SQLite scans search_text: 300+ ms at 100k files; see bench/README.md).
         return qs.filter(credit_code=code)
-    return qs.filter(search_text__contains=q)
+    _kind, pattern = rules.search_pattern(q)
+    return qs.filter(search_text__contains=pattern)
 
 
 def filter_customers(qs: QuerySet[Customer], params: dict) -> QuerySet[Customer]:

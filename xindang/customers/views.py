@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,7 +18,7 @@ from . import selectors, services
 from .choices import Importance, Nature, Relationship, Status, Tier
 from .errors import CustomerError
 from .forms import CustomerForm, StatusForm, build_formsets, formset_rows
-from .models import Tag
+from .models import Customer, Tag
 from .permissions import CustomerPermission
 from .timeline import customer_timeline
 
@@ -39,7 +40,9 @@ def _filter_options(user) -> dict:
     }
     if user.has_perm(CustomerPermission.VIEW_ALL):
         options["departments"] = Department.objects.filter(is_active=True)
-        options["owners"] = User.objects.filter(owned_customers__isnull=False).distinct().order_by("username")
+        # EXISTS, not a join over every file (a join + DISTINCT cost ~300 ms at 100k files; bench/README.md)
+        owns = Customer.objects.filter(owner=OuterRef("pk"))
+        options["owners"] = User.objects.filter(Exists(owns)).order_by("username")
     elif user.has_perm(CustomerPermission.VIEW_DEPARTMENT):
         options["owners"] = User.objects.filter(department_id=user.department_id).order_by("username")
     return options

@@ -311,12 +311,21 @@ def test_search_text_holds_every_searchable_part_between_separators():
         "91350100m000100y43",
         "xs1-2026-00017",
         "kh000017",
+        " 华夏 夏科 科技 技有 有限 限公 公司 ",
     ]
 
 
 def test_search_text_with_no_code_yet_keeps_its_shape():
     text = rules.search_text(name="长江实业", file_no="XS2-2026-00001", credit_code=None, code=None)
-    assert text.split("|") == ["长江实业", "changjiangshiye", "cjsy", "", "xs2-2026-00001", ""]
+    assert text.split("|") == [
+        "长江实业",
+        "changjiangshiye",
+        "cjsy",
+        "",
+        "xs2-2026-00001",
+        "",
+        " 长江 江实 实业 ",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -343,3 +352,20 @@ def test_a_query_never_matches_across_two_fields():
         # then it does not match
         assert rules.normalize_query(query) not in text
     assert rules.normalize_query("HXKJ") in text
+
+
+@pytest.mark.parametrize(
+    "name,query,kind,pattern",
+    [
+        ("华夏科技", "华夏", "word", " 华夏 "),
+        ("华夏科技", "hxkj", "substring", "hxkj"),
+        ("华夏科技", "华夏科", "substring", "华夏科"),
+        ("ABC科技", "ab", "substring", "ab"),
+    ],
+)
+def test_two_character_chinese_query_is_matched_as_a_bigram_word(name, query, kind, pattern):
+    """Two-character Chinese queries match the name's bigram words, so PostgreSQL's trigram index
+    can serve them (bench/README.md); everything else is a plain substring."""
+    assert rules.search_pattern(query) == (kind, pattern)
+    text = rules.search_text(name=name, file_no="XS1-2026-00001", credit_code=None, code=None)
+    assert pattern in text

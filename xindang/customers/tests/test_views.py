@@ -201,3 +201,10 @@ def test_list_requires_permission(client, db):
     client.force_login(make_user("kefu", Role.SERVICE_AGENT))
     assert client.get(reverse("customers:list")).status_code == 403
     assert client.get(reverse("customers:create")).status_code == 403
+
+
+def test_two_character_chinese_fragment_matches_the_name_only(sales_client, salesperson, make_customer):
+    hx = make_customer(salesperson, name="杭州华夏科技有限公司")
+    make_customer(salesperson, name="华东夏科贸易有限公司")  # 华 and 夏 both occur, but never as 华夏
+    found = sales_client.get(reverse("customers:list"), {"q": "华夏"}).context["page"].object_list
+    assert [c.pk for c in found] == [hx.pk]
