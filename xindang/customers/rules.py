@@ -91,10 +91,17 @@ def name_pinyin(name: str) -> tuple[str, str]:
     return full, initials
 
 
-def search_text(*, name: str, file_no: str, credit_code: str | None, code: str | None) -> str:
+def search_text(
+    *,
+    name: str,
+    file_no: str,
+    credit_code: str | None,
+    code: str | None,
+    pinyin: tuple[str, str] | None = None,
+) -> str:
     """One lower-case string that the search box matches by substring: name, pinyin, initials,
     credit code, file number, customer code — separated by "|" so no match crosses two fields."""
-    full, initials = name_pinyin(name)
+    full, initials = pinyin or name_pinyin(name)  # callers that already have it skip the second pass
     lowered = normalize_name(name).lower()
     parts = [
         lowered,

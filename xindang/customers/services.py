@@ -76,7 +76,11 @@ def refresh_search_fields(customer: Customer) -> None:
     customer.name_pinyin, customer.name_initials = rules.name_pinyin(customer.name)
     customer.name_core = rules.name_core(customer.name)
     customer.search_text = rules.search_text(
-        name=customer.name, file_no=customer.file_no, credit_code=customer.credit_code, code=customer.code
+        name=customer.name,
+        file_no=customer.file_no,
+        credit_code=customer.credit_code,
+        code=customer.code,
+        pinyin=(customer.name_pinyin, customer.name_initials),
     )
 
 
