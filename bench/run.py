@@ -124,16 +124,18 @@ def seed(args) -> dict:
     from django.core.management import call_command
     from django.db import connection
 
-    from xindang.customers import demo, rules
+    from xindang.customers import rules
+    from xindang.customers.demo import organisation, seeding
+    from xindang.customers.demo.generator import DemoGenerator
 
     # Each name's pinyin is computed twice in a row (search fields, then search text); remember it.
     rules.name_pinyin = functools.lru_cache(maxsize=1024)(rules.name_pinyin)
     t0 = time.perf_counter()
     call_command("migrate", verbosity=0)
     t_migrate = time.perf_counter() - t0
-    departments = demo.ensure_departments()
-    users = demo.ensure_users(departments)
-    generator = demo.DemoGenerator(args.seed)
+    departments = organisation.ensure_departments()
+    users = organisation.ensure_users(departments)
+    generator = DemoGenerator(args.seed)
     owners = sales_force(departments, users, args.customers, generator)
     started = time.perf_counter()
 
@@ -146,7 +148,7 @@ def seed(args) -> dict:
             flush=True,
         )
 
-    demo.seed_customers(
+    seeding.seed_customers(
         args.customers,
         generator=generator,
         departments=departments,
@@ -181,11 +183,11 @@ def sales_force(departments, users, customers: int, generator) -> dict:
 
     from xindang.accounts.models import User
     from xindang.accounts.roles import Role
-    from xindang.customers import demo
+    from xindang.customers.demo import organisation
 
-    owners = demo.sales_owners(departments, users)
+    owners = organisation.sales_owners(departments, users)
     missing = customers // FILES_PER_SALESPERSON - sum(len(v) for v in owners.values())
-    codes = [*demo.SALES_DEPARTMENTS, "CG"]
+    codes = [*organisation.SALES_DEPARTMENTS, "CG"]
     group = Group.objects.get(name=Role.SALESPERSON.value)
     for i in range(max(0, missing)):
         code = codes[i % len(codes)]
@@ -516,7 +518,7 @@ def main() -> int:
         from django.db import connection
 
         from xindang.accounts.models import User
-        from xindang.customers import demo
+        from xindang.customers.demo.organisation import CREDIT_MANAGER_USERNAME
         from xindang.customers.models import Customer
 
         print(f"XinDang bench: {args.engine}, {args.customers:,} customer files")
@@ -532,7 +534,7 @@ def main() -> int:
         else:
             timings = seed(args)
             print("  migrate {migrate_s} s, seed {seed_s} s, analyze {analyze_s} s".format(**timings))
-        credit_manager = User.objects.get(username=demo.CREDIT_MANAGER_USERNAME)
+        credit_manager = User.objects.get(username=CREDIT_MANAGER_USERNAME)
         users = {
             "credit manager": credit_manager,
             "salesperson": User.objects.get(username=SMALL_SALESPERSON),

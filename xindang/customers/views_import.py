@@ -16,7 +16,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from xindang.core.errors import DomainError
 from xindang.policy.selectors import current_policy
 
-from . import import_services
+from .exporting import export_customers
+from .importing.columns import column_label
+from .importing.progress import import_progress as batch_progress
+from .importing.selectors import batches_for_user, get_batch_for_user
+from .importing.services import preview_import, start_import
+from .importing.template import template_file
+from .importing.validation import problem_message
 from .models import ImportBatch
 from .permissions import CustomerPermission
 
@@ -52,9 +58,7 @@ def import_index(request):
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                batch = import_services.preview_import(
-                    by=request.user, upload=form.cleaned_data["file"], request=request
-                )
+                batch = preview_import(by=request.user, upload=form.cleaned_data["file"], request=request)
             except DomainError as exc:
                 error = exc
             else:
@@ -68,7 +72,7 @@ def import_index(request):
             "error": error,
             "limit_mb": policy.core.upload_limit_mb,
             "max_rows": policy.core.import_max_rows,
-            "batches": import_services.batches_for_user(request.user)[:20],
+            "batches": batches_for_user(request.user)[:20],
         },
     )
 
@@ -76,13 +80,13 @@ def import_index(request):
 @require_GET
 def import_template(request):
     _require(request, CustomerPermission.IMPORT)
-    response = HttpResponse(import_services.template_file(), content_type=XLSX_TYPE)
+    response = HttpResponse(template_file(), content_type=XLSX_TYPE)
     response["Content-Disposition"] = 'attachment; filename="customer-import-template.xlsx"'
     return response
 
 
 def _progress_context(batch: ImportBatch) -> dict:
-    progress = import_services.import_progress(batch)
+    progress = batch_progress(batch)
     progress["label"] = _phase_label(progress["phase"])
     return {"batch": batch, "progress": progress}
 
@@ -90,7 +94,7 @@ def _progress_context(batch: ImportBatch) -> dict:
 @require_GET
 def import_preview(request, pk):
     _require(request, CustomerPermission.IMPORT)
-    batch = import_services.get_batch_for_user(request.user, pk)
+    batch = get_batch_for_user(request.user, pk)
     context = _progress_context(batch)
     page = Paginator(batch.problems, PROBLEMS_PER_PAGE).get_page(request.GET.get("page"))
     context.update(
@@ -98,8 +102,8 @@ def import_preview(request, pk):
         problems=[
             {
                 **p,
-                "message": import_services.problem_message(p),
-                "column": p.get("column") or import_services.column_label(p.get("field", "")),
+                "message": problem_message(p),
+                "column": p.get("column") or column_label(p.get("field", "")),
             }
             for p in page.object_list
         ],
@@ -112,9 +116,9 @@ def import_preview(request, pk):
 @require_POST
 def import_confirm(request, pk):
     _require(request, CustomerPermission.IMPORT)
-    batch = import_services.get_batch_for_user(request.user, pk)
+    batch = get_batch_for_user(request.user, pk)
     try:
-        import_services.start_import(
+        start_import(
             batch=batch,
             by=request.user,
             include_warnings=bool(request.POST.get("include_warnings")),
@@ -130,7 +134,7 @@ def import_progress(request, pk):
     """The htmx partial polled every second while the import runs; once finished it asks htmx to
     reload the page, which then shows the outcome."""
     _require(request, CustomerPermission.IMPORT)
-    batch = import_services.get_batch_for_user(request.user, pk)
+    batch = get_batch_for_user(request.user, pk)
     response = render(request, "customers/import_progress.html", _progress_context(batch))
     if batch.status != ImportBatch.Status.IMPORTING and request.headers.get("HX-Request"):
         response["HX-Refresh"] = "true"
@@ -141,6 +145,6 @@ def import_progress(request, pk):
 def export(request):
     """The customer list with the list page's filters (same query string) as .xlsx."""
     _require(request, CustomerPermission.EXPORT)
-    out, _count = import_services.export_customers(by=request.user, params=request.GET, request=request)
+    out, _count = export_customers(by=request.user, params=request.GET, request=request)
     name = f"customers-{timezone.localtime():%Y%m%d-%H%M}.xlsx"
     return FileResponse(out, as_attachment=True, filename=name, content_type=XLSX_TYPE)

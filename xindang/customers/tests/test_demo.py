@@ -9,7 +9,8 @@ from xindang.accounts.models import Department, User
 from xindang.accounts.roles import Role
 from xindang.audit.models import AuditEvent
 from xindang.customers import rules
-from xindang.customers.demo import DEMO_PASSWORD, DemoGenerator
+from xindang.customers.demo.generator import DemoGenerator
+from xindang.customers.demo.organisation import DEMO_PASSWORD
 from xindang.customers.models import Contact, Customer, StatusChange
 
 

@@ -12,9 +12,9 @@ from django.urls import reverse
 from conftest import make_user
 from xindang.accounts.roles import Role
 from xindang.audit.models import AuditEvent
-from xindang.customers import import_services
 from xindang.customers.choices import Importance
-from xindang.customers.spreadsheets import ImportErrorCode
+from xindang.customers.importing.errors import ImportErrorCode
+from xindang.customers.importing.services import preview_import
 
 
 @pytest.fixture(autouse=True)
@@ -97,6 +97,6 @@ def test_an_exported_list_reads_back_through_the_import(client, credit_manager, 
         salesperson, name="华夏科技有限公司", tags=["重点"], registered_capital=Decimal("1250000.50")
     )
     content, _rows, _s = exported(client, credit_manager)
-    batch = import_services.preview_import(by=credit_manager, upload=SimpleUploadedFile("导出.xlsx", content))
+    batch = preview_import(by=credit_manager, upload=SimpleUploadedFile("导出.xlsx", content))
     assert {p["code"] for p in batch.problems} == {ImportErrorCode.DUPLICATE_CREDIT_CODE}
     assert set(batch.columns["ignored"]) >= {"档案编号", "客户代码", "状态"}

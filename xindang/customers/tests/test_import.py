@@ -20,10 +20,11 @@ from xindang.accounts.roles import Role
 from xindang.audit.models import AuditEvent
 from xindang.core.errors import DomainError
 from xindang.core.models import Sequence
-from xindang.customers import import_services, spreadsheets
 from xindang.customers.choices import Nature, Tier
+from xindang.customers.importing import columns, progress, reading
+from xindang.customers.importing import services as import_services
+from xindang.customers.importing.errors import ImportErrorCode as E
 from xindang.customers.models import Contact, Customer, ImportBatch, Tag
-from xindang.customers.spreadsheets import ImportErrorCode as E
 from xindang.policy.selectors import build_policy
 
 HEAD = ["客户名称", "统一社会信用代码", "部门", "业务员"]
@@ -107,7 +108,7 @@ def test_template_round_trip_imports_the_filled_rows(client, credit_manager, sal
     wb = openpyxl.load_workbook(io.BytesIO(response.content))
     ws = wb.worksheets[0]
     headers = [c.value for c in ws[1]]
-    col = {spreadsheets.HEADER_INDEX[spreadsheets.header_key(h)]: i for i, h in enumerate(headers)}
+    col = {columns.HEADER_INDEX[columns.header_key(h)]: i for i, h in enumerate(headers)}
 
     def put(row_no, **values):
         for field, value in values.items():
@@ -555,7 +556,7 @@ def test_a_failure_midway_saves_nothing(credit_manager, salesperson, make_custom
     assert Customer.history.count() == 1
     assert used_numbers() == sequences
     assert AuditEvent.objects.count() == events + 1  # the preview only
-    assert import_services.import_progress(batch)["status"] == ImportBatch.Status.FAILED
+    assert progress.import_progress(batch)["status"] == ImportBatch.Status.FAILED
 
 
 def test_a_batch_is_confirmed_only_once(client, credit_manager, salesperson):
@@ -642,7 +643,7 @@ def test_progress_partial_polls_while_importing_and_stops_when_done(client, cred
     batch = preview(credit_manager, xlsx(_rows(2)))
     ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.IMPORTING)
     batch.refresh_from_db()
-    import_services.report_progress(batch, "saving", 50, 100)
+    progress.report_progress(batch, "saving", 50, 100)
     client.force_login(credit_manager)
     url = reverse("customers:import_progress", args=[batch.pk])
     page = client.get(url, HTTP_HX_REQUEST="true")
@@ -663,7 +664,7 @@ def test_an_import_interrupted_long_ago_is_shown_as_failed(credit_manager, sales
         status=ImportBatch.Status.IMPORTING, started_at=timezone.now() - datetime.timedelta(hours=1)
     )
     batch.refresh_from_db()
-    assert import_services.import_progress(batch)["status"] == ImportBatch.Status.FAILED
+    assert progress.import_progress(batch)["status"] == ImportBatch.Status.FAILED
 
 
 @pytest.mark.multidb
@@ -677,7 +678,7 @@ def test_the_background_thread_imports_and_reports_progress(credit_manager, sale
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.IMPORTED and batch.imported_rows == 30
     assert Customer.objects.count() == 30
-    assert import_services.import_progress(batch)["percent"] == 100
+    assert progress.import_progress(batch)["percent"] == 100
 
 
 def test_databases_that_return_no_ids_from_bulk_inserts_get_them_read_back(
@@ -703,11 +704,11 @@ def test_databases_that_return_no_ids_from_bulk_inserts_get_them_read_back(
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_every_value_the_template_offers_is_accepted(language):
-    lookup = spreadsheets.choice_lookup()
-    for column in spreadsheets.COLUMNS:
+    lookup = columns.choice_lookup()
+    for column in columns.COLUMNS:
         if column.kind == "choice":
-            for option in spreadsheets.choice_options(column.field, language):
-                assert spreadsheets.header_key(option) in lookup[column.field], (column.field, option)
+            for option in columns.choice_options(column.field, language):
+                assert columns.header_key(option) in lookup[column.field], (column.field, option)
 
 
 @pytest.mark.parametrize(
@@ -724,7 +725,7 @@ def test_every_value_the_template_offers_is_accepted(language):
     ],
 )
 def test_amounts_are_read_as_yuan(text, amount):
-    assert spreadsheets.parse_amount(text) == (Decimal(amount) if amount else None)
+    assert reading.parse_amount(text) == (Decimal(amount) if amount else None)
 
 
 @pytest.mark.parametrize(
@@ -738,4 +739,4 @@ def test_amounts_are_read_as_yuan(text, amount):
     ],
 )
 def test_dates_are_read_from_text_or_excel(value, date):
-    assert spreadsheets.parse_date(value) == date
+    assert reading.parse_date(value) == date

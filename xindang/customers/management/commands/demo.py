@@ -15,7 +15,8 @@ from django.utils import timezone, translation
 from xindang.accounts.models import User
 from xindang.accounts.roles import Role
 from xindang.audit.services import record_event
-from xindang.customers import demo
+from xindang.customers.demo import organisation, seeding
+from xindang.customers.demo.generator import DemoGenerator
 from xindang.customers.models import Customer
 
 
@@ -49,19 +50,19 @@ class Command(BaseCommand):
             return
         started = time.monotonic()
         with transaction.atomic():
-            departments = demo.ensure_departments()
-            users = demo.ensure_users(departments)
+            departments = organisation.ensure_departments()
+            users = organisation.ensure_users(departments)
             existing = Customer.objects.count()
-            generator = demo.DemoGenerator(
+            generator = DemoGenerator(
                 f"{seed}:{existing}",
                 today=timezone.localdate(),
                 taken_codes=Customer.objects.exclude(credit_code=None).values_list("credit_code", flat=True),
                 taken_names=Customer.objects.values_list("name", flat=True),
             )
-            created = demo.seed_customers(
+            created = seeding.seed_customers(
                 customers, generator=generator, departments=departments, users=users
             )
-            updated = demo.demo_updates(created, users, generator=generator)
+            updated = seeding.demo_updates(created, users, generator=generator)
             record_event(
                 "demo.seed",
                 object_type="customers.customer",
@@ -86,7 +87,7 @@ class Command(BaseCommand):
     def print_logins(self) -> None:
         users = {
             u.username: u
-            for u in User.objects.filter(username__in=[d.username for d in demo.DEMO_USERS])
+            for u in User.objects.filter(username__in=[d.username for d in organisation.DEMO_USERS])
             .select_related("department")
             .prefetch_related("groups")
         }
@@ -94,19 +95,19 @@ class Command(BaseCommand):
             self.stdout.write("No demo users yet: run `manage.py demo` first.")
             return
         rows = []
-        for spec in demo.DEMO_USERS:
+        for spec in organisation.DEMO_USERS:
             user = users.get(spec.username)
             if user is None:
                 continue
             codes = [g.name for g in user.groups.all() if g.name in Role.values] or [spec.role.value]
             with translation.override("en"):
-                role = "、".join(f"{demo.ROLE_ZH[Role(c)]} {Role(c).label}" for c in codes)
+                role = "、".join(f"{organisation.ROLE_ZH[Role(c)]} {Role(c).label}" for c in codes)
             dept = user.department.name if user.department else ""
-            rows.append((user.username, demo.DEMO_PASSWORD, role, dept))
+            rows.append((user.username, organisation.DEMO_PASSWORD, role, dept))
         header = ("username", "password", "role", "department")
         widths = [max(_width(str(r[i])) for r in [header, *rows]) + 2 for i in range(4)]
         self.stdout.write("")
-        self.stdout.write(f"XinDang 信档 demo — open {demo.DEMO_URL} and log in as one of:")
+        self.stdout.write(f"XinDang 信档 demo — open {organisation.DEMO_URL} and log in as one of:")
         self.stdout.write("")
         for row in [header, *rows]:
             self.stdout.write(
@@ -114,7 +115,7 @@ class Command(BaseCommand):
             )
         self.stdout.write("")
         self.stdout.write(
-            f"All demo users share the password {demo.DEMO_PASSWORD}. "
+            f"All demo users share the password {organisation.DEMO_PASSWORD}. "
             "Start with xinyong (credit manager, sees every file) or xiaoshou1 (a salesperson)."
         )
         self.stdout.write("")

@@ -1,0 +1,386 @@
+"""The writes of the customer import: preview (check and store an upload) and confirm (import it).
+
+* preview_import() reads the upload (reading.read_table: content sniffed, never the extension
+  trusted), checks every row (validation.validate_table), stores the file under imports/<random>
+  and writes an ImportBatch with the list of problems. Nothing in the customer files changes.
+* run_import() / start_import() re-read and re-check the file (data may have changed since the
+  preview) and create ALL importable rows in ONE transaction with bulk operations: file numbers per
+  department in one block, history, tags, primary contacts and audit events in bulk. Any failure
+  rolls everything back and marks the batch failed. A batch is confirmed at most once.
+"""
+
+import io
+import logging
+import os
+import threading
+import uuid
+from collections import defaultdict
+
+from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
+from django.db import connection, connections, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from xindang.accounts.models import Department, User
+from xindang.audit.services import client_ip, record_event, record_events, spec
+from xindang.core import numbering
+from xindang.core.errors import DomainError
+from xindang.core.models import Sequence
+from xindang.policy.selectors import current_policy
+
+from .. import rules
+from .. import services as customer_services
+from ..models import Contact, Customer, ImportBatch, Tag
+from ..permissions import CustomerPermission
+from .errors import ImportErrorCode, refuse
+from .progress import report_progress
+from .reading import Table, read_table
+from .validation import Report, RowCheck, validate_table
+
+logger = logging.getLogger(__name__)
+
+PROBLEMS_KEPT = 5000  # problems stored on a batch (the counts are always complete)
+SAVE_CHUNK = 1000  # customers per bulk insert round (a progress step while saving)
+
+
+# --- Preview ------------------------------------------------------------------------------------
+def _counts(report: Report) -> dict:
+    problems = report.problems()
+    return {
+        "total_rows": len(report.rows),
+        "empty_rows": report.empty_rows,
+        "valid_rows": report.valid_rows,
+        "warning_rows": report.warning_rows,
+        "error_rows": report.error_rows,
+        "problem_count": len(problems),
+        "problems": problems[:PROBLEMS_KEPT],
+        "columns": {"mapped": report.headers, "ignored": report.ignored},
+    }
+
+
+def preview_import(*, by, upload, request=None) -> ImportBatch:
+    """Read and check an uploaded spreadsheet; store it and its list of problems as an ImportBatch.
+    Refuses the whole file (DomainError, nothing stored) when it is too large, not really .xlsx/.csv,
+    has the wrong columns or too many rows. Caller checks the import capability."""
+    if not (by.is_superuser or by.has_perm(CustomerPermission.IMPORT)):
+        raise PermissionDenied
+    policy = current_policy()
+    limit = policy.core.upload_limit_mb
+    if upload.size is None or upload.size > limit * 1024 * 1024:
+        raise refuse(ImportErrorCode.TOO_LARGE, limit=limit)
+    original = os.path.basename((upload.name or "").replace("\\", "/"))[:255] or "upload"
+    table = read_table(upload, name=original, max_rows=policy.core.import_max_rows)
+    report = validate_table(table, by=by, policy=policy)
+    token = uuid.uuid4()
+    upload.seek(0)
+    stored = default_storage.save(f"imports/{token.hex}", upload)
+    try:
+        with transaction.atomic():
+            batch = ImportBatch.objects.create(
+                token=token,
+                created_by=by,
+                original_name=original,
+                stored_name=stored,
+                file_format=table.format,
+                file_size=upload.size,
+                policy_version=policy.version,
+                **_counts(report),
+            )
+            record_event(
+                "customer.import_preview",
+                actor=by,
+                request=request,
+                obj=batch,
+                data={
+                    "file": original,
+                    "format": table.format,
+                    "size": upload.size,
+                    "rows": batch.total_rows,
+                    "valid": batch.valid_rows,
+                    "warnings": batch.warning_rows,
+                    "errors": batch.error_rows,
+                    "policy_version": policy.version,
+                },
+            )
+    except BaseException:
+        default_storage.delete(stored)
+        raise
+    return batch
+
+
+# --- Confirm --------------------------------------------------------------------------------------
+def _claim(*, batch: ImportBatch, by, include_warnings: bool) -> ImportBatch:
+    """previewed → importing, once: a second confirm (double click, second tab) is refused."""
+    if batch.created_by_id != by.pk:
+        raise PermissionDenied
+    claimed = ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.PREVIEWED).update(
+        status=ImportBatch.Status.IMPORTING, include_warnings=include_warnings, started_at=timezone.now()
+    )
+    batch.refresh_from_db()
+    if not claimed:
+        raise refuse(ImportErrorCode.NOT_PREVIEWED, status=batch.get_status_display())
+    report_progress(batch, "reading")
+    return batch
+
+
+def run_import(
+    *, batch: ImportBatch, by, include_warnings: bool = False, ip: str | None = None
+) -> ImportBatch:
+    """Confirm a previewed batch and import it here and now (the synchronous path; the background
+    thread of start_import() runs the same). Returns the batch, imported or failed."""
+    _claim(batch=batch, by=by, include_warnings=include_warnings)
+    return _execute(batch, by, ip)
+
+
+def start_import(*, batch: ImportBatch, by, include_warnings: bool = False, request=None):
+    """Confirm a batch and import it in a background thread, reporting progress through the cache.
+    Returns the thread — or None when the import ran synchronously because the caller is inside a
+    transaction (a thread could not see its uncommitted data: tests, ATOMIC_REQUESTS)."""
+    ip = client_ip(request)
+    _claim(batch=batch, by=by, include_warnings=include_warnings)
+    if connection.in_atomic_block:
+        _execute(batch, by, ip)
+        return None
+    thread = threading.Thread(
+        target=_thread_main, args=(batch.pk, by.pk, ip), name=f"import-{batch.pk}", daemon=True
+    )
+    thread.start()
+    return thread
+
+
+def _thread_main(batch_id: int, by_id: int, ip: str | None) -> None:
+    try:
+        batch = ImportBatch.objects.get(pk=batch_id)
+        by = User.objects.get(pk=by_id)
+        _execute(batch, by, ip)
+    except Exception:  # _execute records failures itself; this is the last resort
+        logger.exception("import batch %s crashed", batch_id)
+    finally:
+        connections.close_all()  # this thread's connections only
+
+
+def _read_stored(batch: ImportBatch, *, max_rows: int) -> Table:
+    with default_storage.open(batch.stored_name, "rb") as stored:
+        fileobj = stored if stored.seekable() else io.BytesIO(stored.read())
+        return read_table(fileobj, name=batch.original_name, max_rows=max_rows)
+
+
+def _fail(batch: ImportBatch, message: str) -> ImportBatch:
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=ImportBatch.Status.FAILED, message=message[:2000], finished_at=timezone.now(), imported_rows=0
+    )
+    batch.refresh_from_db()
+    report_progress(batch, "failed")
+    return batch
+
+
+def _execute(batch: ImportBatch, by, ip: str | None) -> ImportBatch:
+    policy = current_policy()
+    try:
+        table = _read_stored(batch, max_rows=policy.core.import_max_rows)
+        report = validate_table(
+            table,
+            by=by,
+            policy=policy,
+            progress=lambda phase, done, total: report_progress(batch, phase, done, total),
+        )
+        rows = report.importable(batch.include_warnings)
+        _predict_numbers([r.customer for r in rows], by=by, policy=policy)
+        with transaction.atomic():
+            created, result, specs = _create_customers(rows, by=by, policy=policy, batch=batch)
+            for key, value in _counts(report).items():
+                setattr(batch, key, value)
+            batch.status = ImportBatch.Status.IMPORTED
+            batch.imported_rows = len(created)
+            batch.policy_version = policy.version
+            batch.result = result
+            batch.finished_at = timezone.now()
+            batch.message = ""
+            batch.save()
+            specs.append(
+                spec(
+                    "customer.import",
+                    actor=by,
+                    obj=batch,
+                    data={
+                        "file": batch.original_name,
+                        "imported": len(created),
+                        "rows": batch.total_rows,
+                        "skipped_errors": batch.error_rows,
+                        "skipped_warnings": 0 if batch.include_warnings else batch.warning_rows,
+                        "file_nos": result.get("file_nos", {}),
+                        "policy_version": policy.version,
+                    },
+                )
+            )
+            for s in specs:
+                s.ip = ip
+            # Last, so the audit chain's lock is held for the shortest time.
+            record_events(specs)
+    except DomainError as exc:
+        return _fail(batch, exc.message)
+    except Exception as exc:
+        logger.exception("import batch %s failed", batch.pk)
+        return _fail(batch, _("The import failed and nothing was saved: %(error)s") % {"error": exc})
+    report_progress(batch, "done", batch.imported_rows, batch.imported_rows)
+    return batch
+
+
+def _bulk_create_with_history(objs: list, model, *, by, reason: str, key: str) -> None:
+    """Insert rows and their "+" history records in bulk (simple-history's bulk_create_with_history).
+    Where the database cannot return the new ids from a bulk insert (MySQL), they are read back by a
+    unique key instead of simple-history's one-big-OR query."""
+    if connection.features.can_return_rows_from_bulk_insert:
+        bulk_create_with_history(objs, model, batch_size=500, default_user=by, default_change_reason=reason)
+        return
+    model.objects.bulk_create(objs, batch_size=500)
+    values = [getattr(o, key) for o in objs]
+    ids = {}
+    for start in range(0, len(values), 500):
+        ids.update(model.objects.filter(**{f"{key}__in": values[start : start + 500]}).values_list(key, "pk"))
+    for obj in objs:
+        obj.pk = ids[getattr(obj, key)]
+    model.history.bulk_history_create(objs, batch_size=500, default_user=by, default_change_reason=reason)
+
+
+def _chunks(items: list, size: int):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _may_assign_codes(by) -> bool:
+    return by.is_superuser or by.has_perm(CustomerPermission.ASSIGN_CODE)
+
+
+def _by_department(customers: list[Customer]) -> tuple[dict, dict]:
+    groups: dict[int, list[Customer]] = defaultdict(list)
+    for customer in customers:
+        groups[customer.department_id].append(customer)
+    return groups, Department.objects.in_bulk(list(groups))
+
+
+def _predict_numbers(customers: list[Customer], *, by, policy) -> None:
+    """Before the transaction: give each customer the file number and code it will most likely get
+    and compute its search fields (pinyin is the slow part) — so the transaction, which on SQLite
+    holds the database's write lock, stays short. _create_customers() allocates the real numbers and
+    recomputes the few whose guess was wrong (someone filed a customer in between)."""
+    year = timezone.localdate().year
+    groups, departments = _by_department(customers)
+
+    def last(key: str) -> int:
+        return Sequence.objects.filter(key=key).values_list("last_value", flat=True).first() or 0
+
+    for dept_id, group in groups.items():
+        code = departments[dept_id].code
+        start = last(rules.file_sequence_key(code, year)) + 1
+        for offset, customer in enumerate(group):
+            customer.file_no = rules.file_number(
+                policy.core.file_no_format, dept=code, year=year, seq=start + offset
+            )
+    if _may_assign_codes(by):
+        start = last("customer.code") + 1
+        for offset, customer in enumerate(customers):
+            customer.code = policy.core.customer_code_format.format(seq=start + offset)
+    for customer in customers:
+        customer_services.refresh_search_fields(customer)
+
+
+def _create_customers(rows: list[RowCheck], *, by, policy, batch: ImportBatch):
+    """All rows in the caller's transaction: numbers, customers, history, tags, contacts; returns
+    (customers, result summary, audit specs)."""
+    customers = [r.customer for r in rows]
+    total = len(customers)
+    result: dict = {"file_nos": {}}
+    if not customers:
+        return [], result, []
+    report_progress(batch, "saving", 0, total)
+    stale: set[int] = set()  # customers whose predicted numbers were not the ones allocated
+    groups, departments = _by_department(customers)
+    # One block of file numbers per department (按部门编号, seed 000 4.2), in a fixed order.
+    for dept_id in sorted(groups, key=lambda pk: departments[pk].code):
+        group = groups[dept_id]
+        numbers = customer_services.allocate_file_no(departments[dept_id], policy=policy, count=len(group))
+        for customer, number in zip(group, numbers, strict=True):
+            if customer.file_no != number:
+                customer.file_no = number
+                stale.add(id(customer))
+        result["file_nos"][departments[dept_id].code] = [numbers[0], numbers[-1]]
+    # Customer codes as customer_services._assign_code_if_allowed gives them, in one block.
+    if _may_assign_codes(by):
+        first = numbering.allocate("customer.code", total)
+        for offset, customer in enumerate(customers):
+            code = policy.core.customer_code_format.format(seq=first + offset)
+            if customer.code != code:
+                customer.code = code
+                stale.add(id(customer))
+        result["codes"] = [customers[0].code, customers[-1].code]
+    for customer in customers:
+        customer.created_by = customer.updated_by = by
+        if id(customer) in stale or not customer.search_text:
+            customer_services.refresh_search_fields(customer)
+    reason = (_("Imported from %(file)s") % {"file": batch.original_name})[:100]
+    done = 0
+    for chunk in _chunks(customers, SAVE_CHUNK):
+        _bulk_create_with_history(chunk, Customer, by=by, reason=reason, key="file_no")
+        done += len(chunk)
+        report_progress(batch, "saving", done, total)
+    _save_tags(rows)
+    contacts = []
+    for row in rows:
+        if row.contact:
+            contacts.append(Contact(customer=row.customer, is_primary=True, **row.contact))
+    if contacts:
+        _bulk_create_with_history(contacts, Contact, by=by, reason=reason, key="customer_id")
+    with_contact = {c.customer_id for c in contacts}
+    specs = [
+        spec(
+            "customer.create",
+            actor=by,
+            obj=c,
+            data={
+                "file_no": c.file_no,
+                "code": c.code,
+                "import_batch": batch.pk,
+                "policy_version": policy.version,
+                "children": {"contacts": {"added": 1, "changed": 0, "deleted": 0}}
+                if c.pk in with_contact
+                else {},
+            },
+        )
+        for c in customers
+    ]
+    return customers, result, specs
+
+
+def _save_tags(rows: list[RowCheck]) -> None:
+    """Tags in bulk: missing Tag rows, the customer↔tag rows, and the tags of each "+" history record
+    (simple-history's m2m history, as a single save + tags.set() would have written)."""
+    wanted = sorted({t for r in rows for t in r.tags})
+    if not wanted:
+        return
+    Tag.objects.bulk_create([Tag(name=n) for n in wanted], ignore_conflicts=True)
+    tag_ids = {}
+    for chunk in _chunks(wanted, 500):
+        tag_ids.update(Tag.objects.filter(name__in=chunk).values_list("name", "pk"))
+    through = Customer.tags.through
+    links = [through(customer_id=r.customer.pk, tag_id=tag_ids[t]) for r in rows for t in r.tags]
+    through.objects.bulk_create(links, batch_size=500)
+    tagged = sorted({r.customer.pk for r in rows if r.tags})
+    history_model = Customer.history.model
+    m2m_history_model = history_model.tags.model
+    history_rows = []
+    for chunk in _chunks(tagged, 500):
+        history_ids = dict(
+            history_model.objects.filter(id__in=chunk, history_type="+").values_list("id", "history_id")
+        )
+        for link_id, customer_id, tag_id in through.objects.filter(customer_id__in=chunk).values_list(
+            "id", "customer_id", "tag_id"
+        ):
+            history_rows.append(
+                m2m_history_model(
+                    id=link_id, customer_id=customer_id, tag_id=tag_id, history_id=history_ids[customer_id]
+                )
+            )
+    m2m_history_model.objects.bulk_create(history_rows, batch_size=500)
