@@ -3,7 +3,6 @@ access helper → form → one service → message/redirect; DomainError becomes
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.shortcuts import redirect, render
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_POST
 from xindang.accounts.models import Department, User
 from xindang.audit.services import record_event
 from xindang.core.errors import DomainError
+from xindang.core.pagination import CappedPaginator
 
 from . import selectors, services
 from .choices import Importance, Nature, Relationship, Status, Tier
@@ -23,6 +23,7 @@ from .permissions import CustomerPermission
 from .timeline import customer_timeline
 
 PAGE_SIZE = 50
+SEARCH_COUNT_CAP = 2000
 
 
 def _filter_options(user) -> dict:
@@ -52,7 +53,10 @@ def _filter_options(user) -> dict:
 def customer_list(request):
     params = request.GET
     qs = selectors.customer_list(request.user, params)
-    page = Paginator(qs, PAGE_SIZE).get_page(params.get("page"))
+    # Exact totals for browsing; a search stops counting at 2,000 matches ("more than 2,000").
+    page = CappedPaginator(qs, PAGE_SIZE, cap=SEARCH_COUNT_CAP if params.get("q") else None).get_page(
+        params.get("page")
+    )
     return render(
         request,
         "customers/list.html",

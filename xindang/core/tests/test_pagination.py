@@ -1,0 +1,24 @@
+import pytest
+
+from xindang.core.models import Sequence
+from xindang.core.pagination import CappedPaginator
+
+
+@pytest.fixture
+def sequences(db):
+    Sequence.objects.bulk_create([Sequence(key=f"k{i:03d}") for i in range(25)])
+    return Sequence.objects.order_by("key")
+
+
+@pytest.mark.parametrize(
+    ("cap", "count", "capped", "pages"),
+    [(None, 25, False, 3), (30, 25, False, 3), (25, 25, False, 3), (20, 21, True, 2), (5, 6, True, 1)],
+)
+def test_count_stops_at_the_cap(sequences, cap, count, capped, pages):
+    paginator = CappedPaginator(sequences, 10, cap=cap)
+    assert (paginator.count, paginator.capped, paginator.num_pages) == (count, capped, pages)
+
+
+def test_last_page_within_the_cap_holds_the_capped_rows(sequences):
+    page = CappedPaginator(sequences, 10, cap=20).get_page(99)
+    assert page.number == 2 and [s.key for s in page.object_list] == [f"k{i:03d}" for i in range(10, 20)]
