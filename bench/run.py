@@ -323,10 +323,14 @@ class Bench:
             response = client.get("/customers/", params)
             assert response.status_code == 200, response.status_code
             return response
+        from xindang.core.pagination import CappedPaginator
         from xindang.customers import selectors
+        from xindang.customers.views import PAGE_SIZE, SEARCH_COUNT_CAP
 
         qs = selectors.customer_list(user, params)
-        return list(qs[:50]), qs.count()
+        # exactly as the list view pages it: a search counts up to SEARCH_COUNT_CAP matches
+        paginator = CappedPaginator(qs, PAGE_SIZE, cap=SEARCH_COUNT_CAP if params.get("q") else None)
+        return list(paginator.page(1).object_list), paginator.count
 
     def app_detail(self, client, user, pk, layer: str):
         if layer == "page":
@@ -339,7 +343,7 @@ class Bench:
         return customer, selectors.customer_children(customer)
 
     # The floor: the bare indexed SQL query for the same lookup (rows of a page plus the count).
-    def floor_query(self, where: str, params: list):
+    def floor_query(self, where: str, params: list, count_cap: int | None = None):
         with self.connection.cursor() as cur:
             cur.execute(
                 f"SELECT id, name, file_no FROM customers_customer WHERE {where} "
@@ -347,7 +351,14 @@ class Bench:
                 params,
             )
             cur.fetchall()
-            cur.execute(f"SELECT COUNT(*) FROM customers_customer WHERE {where}", params)
+            if count_cap is None:
+                cur.execute(f"SELECT COUNT(*) FROM customers_customer WHERE {where}", params)
+            else:  # the same question the app asks of a search: how many, up to the cap
+                cur.execute(
+                    f"SELECT COUNT(*) FROM (SELECT 1 FROM customers_customer WHERE {where} "
+                    f"LIMIT {int(count_cap) + 1}) capped",
+                    params,
+                )
             return cur.fetchone()[0]
 
     def floor_pk(self, pk):
@@ -423,14 +434,17 @@ class Bench:
                 )
                 return cur.fetchone()[0]
 
+        from xindang.customers.views import SEARCH_COUNT_CAP
+
         def like(term):
-            return [f"%{rules.normalize_query(term)}%"]
+            # the same lookup the app makes (two Chinese characters match a bigram word)
+            return [f"%{rules.search_pattern(rules.normalize_query(term))[1]}%"]
 
         def floor_like(term):
-            return self.floor_query("search_text LIKE %s" + vis, like(term) + vis_params)
+            return self.floor_query("search_text LIKE %s" + vis, like(term) + vis_params, SEARCH_COUNT_CAP)
 
         def floor_code(term):
-            return self.floor_query("credit_code = %s" + vis, [term] + vis_params)
+            return self.floor_query("credit_code = %s" + vis, [term] + vis_params, SEARCH_COUNT_CAP)
 
         layers = ["page", "query"] if self.mode == "pages" else ["query"]
         open_files = "status IN ('prospective', 'active')"
