@@ -36,6 +36,8 @@ def ensure_row(model, **values) -> None:
     writers waiting on the row inherit gap locks and deadlock on their own inserts. So on MySQL the
     row is committed at once on a connection of its own (it is harmless: an unused counter at zero);
     PostgreSQL and SQLite wait on conflicts without such locks and insert in the caller's transaction.
+    Inside a TestCase's wrapping transaction nothing commits on its own either (it would outlive the
+    test; Django relaxes durable blocks there the same way), and no concurrent writer can wait there.
     """
     connection = transaction.get_connection()
     qn = connection.ops.quote_name
@@ -44,16 +46,21 @@ def ensure_row(model, **values) -> None:
     # Identifiers come from the model's metadata, values are bound: nothing here comes from a user.
     marks = ", ".join(["%s"] * len(params))
     insert = f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608
-    if connection.vendor == "mysql":
-        own = connections.create_connection(connection.alias)  # autocommit
-        try:
-            with own.cursor() as cursor:
-                cursor.execute(f"{insert} ON DUPLICATE KEY UPDATE {columns[0]} = {columns[0]}", params)
-        finally:
-            own.close()
-    else:
+    if connection.vendor != "mysql":
         with connection.cursor() as cursor:
             cursor.execute(f"{insert} ON CONFLICT ({columns[0]}) DO NOTHING", params)
+        return
+    upsert = f"{insert} ON DUPLICATE KEY UPDATE {columns[0]} = {columns[0]}"
+    if connection.atomic_blocks and connection.atomic_blocks[0]._from_testcase:
+        with connection.cursor() as cursor:
+            cursor.execute(upsert, params)
+        return
+    own = connections.create_connection(connection.alias)  # autocommit
+    try:
+        with own.cursor() as cursor:
+            cursor.execute(upsert, params)
+    finally:
+        own.close()
 
 
 def format_number(pattern: str, **values) -> str:
