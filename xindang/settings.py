@@ -185,22 +185,32 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-# S3-compatible object storage (MinIO, Ceph, S3 gateways, AWS) for uploaded files when a bucket is set.
-if os.environ.get("XINDANG_S3_BUCKET"):
-    STORAGES["default"] = {
+
+
+def s3_storage(env) -> dict:
+    """The default storage on S3-compatible object storage (MinIO, Ceph, S3 gateways, AWS), configured
+    from `env` (os.environ, or a dict in tests): XINDANG_S3_BUCKET, _ENDPOINT_URL, _ACCESS_KEY,
+    _SECRET_KEY, _REGION, _PREFIX."""
+    return {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": os.environ["XINDANG_S3_BUCKET"],
-            "endpoint_url": os.environ.get("XINDANG_S3_ENDPOINT_URL") or None,
-            "access_key": os.environ.get("XINDANG_S3_ACCESS_KEY") or None,
-            "secret_key": os.environ.get("XINDANG_S3_SECRET_KEY") or None,
-            "region_name": os.environ.get("XINDANG_S3_REGION") or None,
-            "location": os.environ.get("XINDANG_S3_PREFIX", "xindang"),
+            "bucket_name": env["XINDANG_S3_BUCKET"],
+            "endpoint_url": env.get("XINDANG_S3_ENDPOINT_URL") or None,
+            "access_key": env.get("XINDANG_S3_ACCESS_KEY") or None,
+            "secret_key": env.get("XINDANG_S3_SECRET_KEY") or None,
+            "region_name": env.get("XINDANG_S3_REGION") or None,
+            "location": env.get("XINDANG_S3_PREFIX", "xindang"),
             "default_acl": None,  # private objects; every download goes through a checked view
             "querystring_auth": True,
             "file_overwrite": False,
         },
     }
+
+
+# Uploaded files go to S3-compatible object storage when a bucket is set.
+if os.environ.get("XINDANG_S3_BUCKET"):
+    STORAGES["default"] = s3_storage(os.environ)
+
 # Hard ceiling for any request body; the per-upload limit is company policy (policy.core.upload_limit_mb).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
