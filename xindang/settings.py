@@ -203,6 +203,8 @@ def s3_storage(env) -> dict:
             "default_acl": None,  # private objects; every download goes through a checked view
             "querystring_auth": True,
             "file_overwrite": False,
+            # files past 5 MB spill to a temporary file instead of memory while read
+            "max_memory_size": 5 * 1024 * 1024,
         },
     }
 
