@@ -112,7 +112,9 @@ def filter_customers(qs: QuerySet[Customer], params: dict) -> QuerySet[Customer]
 
 
 def customer_list(user, params: dict) -> QuerySet[Customer]:
-    return filter_customers(visible_customers(user), params).select_related("department", "owner")
+    # prefetch, not select_related: joining before ORDER BY … LIMIT makes SQLite join and sort every
+    # open file (~0.9 s at 100k) where the bare query sorts narrow rows (~9 ms); bench/README.md
+    return filter_customers(visible_customers(user), params).prefetch_related("department", "owner")
 
 
 def customers_by_credit_code(credit_code: str) -> QuerySet[Customer]:
