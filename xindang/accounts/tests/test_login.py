@@ -17,12 +17,6 @@ pytestmark = pytest.mark.django_db
 PROJECT_HASHERS = list(django_settings.PASSWORD_HASHERS)
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # Argon2 is slow on purpose; the tests of the stored hash below put the project's hashers back.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 LOGIN = "/accounts/login/"
 LANGUAGE = "/accounts/language/"
 LOGOUT = "/accounts/logout/"

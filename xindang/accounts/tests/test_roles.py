@@ -20,11 +20,6 @@ GRANTS_BY_APP = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def granted(role: Role) -> set[str]:
     return {f"{app}.{codename}" for app, grants in GRANTS_BY_APP.items() for codename in grants.get(role, [])}
 

@@ -55,12 +55,6 @@ def contracts_policy(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # The personas are made with a password; Argon2 would cost ~0.3 s per user and test here.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     # Uploaded contract documents go to a private folder per test, never to var/media.
     settings.MEDIA_ROOT = str(tmp_path / "media")

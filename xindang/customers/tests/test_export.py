@@ -19,7 +19,6 @@ from xindang.customers.importing.services import preview_import
 
 @pytest.fixture(autouse=True)
 def _fast(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = str(tmp_path / "media")
 
 

@@ -32,7 +32,6 @@ HEAD = ["客户名称", "统一社会信用代码", "部门", "业务员"]
 
 @pytest.fixture(autouse=True)
 def _isolated_files_and_cache(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast personas
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.CACHES = {
         "default": {

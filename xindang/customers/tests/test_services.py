@@ -26,12 +26,6 @@ from xindang.customers.models import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # users are made in every test; Argon2's deliberate cost is tested in accounts/tests/test_login.py
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def events_after(seq: int) -> list[str]:
     """Actions written to the audit log after event number `seq`, oldest first."""
     return list(AuditEvent.objects.filter(seq__gt=seq).order_by("seq").values_list("action", flat=True))

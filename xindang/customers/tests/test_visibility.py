@@ -20,12 +20,6 @@ from xindang.customers.selectors import get_customer_for_user, visible_customers
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # 20 users per test: Argon2's deliberate cost is tested in accounts/tests/test_login.py
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 ALL = {"own", "colleague", "other_dept", "manager_elsewhere", "leaver"}
 
 # viewer → the files they see. Files: "own" (the salesperson's, XS1), "colleague" (another XS1
