@@ -10,6 +10,18 @@ NAV = [
     ("customers:import", _("Import customers"), "customers.import_customers", "import"),
     ("documents:list", _("Documents"), "documents.view_document", "documents"),
     ("contracts:list", _("Contracts"), "contracts.view_contract", "contracts"),
+    ("approvals:list", _("Approvals"), None, "approvals"),
+    ("credit:list", _("Credit"), "credit.view_investigation", "credit"),
+    ("grants:list", _("Credit grants"), "grants.view_creditgrant", "grants"),
+    (
+        "credit_control:reduction",
+        _("Credit control"),
+        "credit_control.view_overlimitrequest",
+        "credit_control",
+    ),
+    ("evaluations:list", _("Grant evaluations"), "evaluations.view_grantevaluation", "evaluations"),
+    ("ledger:list", _("Trade and ageing"), "ledger.view_tradeentry", "ledger"),
+    ("collection:list", _("Collection"), "collection.view_collectionrecord", "collection"),
     ("audit:list", _("Audit log"), "audit.view_auditevent", "audit"),
     ("policy:list", _("Company policy"), "policy.view_policyversion", "policy"),
 ]

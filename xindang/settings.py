@@ -60,6 +60,13 @@ INSTALLED_APPS = [
     "xindang.customers",
     "xindang.documents",
     "xindang.contracts",
+    "xindang.approvals",
+    "xindang.ledger",
+    "xindang.ledger.collection",
+    "xindang.credit",
+    "xindang.credit.grants",
+    "xindang.credit.control",
+    "xindang.credit.evaluations",
     "xindang.api",
 ]
 

@@ -8,6 +8,9 @@ from ninja.security import django_auth
 
 from xindang.core.errors import DomainError
 
+from . import approvals as approvals_api
+from . import credit as credit_api
+from . import ledger as ledger_api
 from .customers import router as customers_router
 
 api = NinjaAPI(
@@ -23,6 +26,9 @@ STATUS_OF = {
     "customer.duplicate_credit_code": 409,
     "customer.similar_name": 409,
     "customer.stale": 409,
+    **approvals_api.STATUS_OF,
+    **ledger_api.STATUS_OF,
+    **credit_api.STATUS_OF,
 }
 
 
@@ -61,3 +67,6 @@ def not_found(request, exc):
 
 
 api.add_router("/customers", customers_router, tags=["customers"])
+api.add_router("/approvals", approvals_api.router, tags=["approvals"])
+api.add_router("/ledger", ledger_api.router, tags=["ledger"])
+api.add_router("/credit", credit_api.router, tags=["credit"])

@@ -5,6 +5,7 @@ manage.py demo --if-empty        # only when there is no customer file yet (make
 manage.py demo --print-logins    # the demo logins and the URL; changes nothing
 """
 
+import random
 import time
 import unicodedata
 
@@ -15,6 +16,7 @@ from django.utils import timezone, translation
 from xindang.accounts.models import User
 from xindang.accounts.roles import Role
 from xindang.audit.services import record_event
+from xindang.core.demo import DemoContext, run_demo_steps
 from xindang.customers.demo import organisation, seeding
 from xindang.customers.demo.generator import DemoGenerator
 from xindang.customers.models import Customer
@@ -63,6 +65,17 @@ class Command(BaseCommand):
                 customers, generator=generator, departments=departments, users=users
             )
             updated = seeding.demo_updates(created, users, generator=generator)
+            # Later modules (credit, ledger, collection…) add their demo data for these files.
+            steps = run_demo_steps(
+                DemoContext(
+                    customers=created,
+                    users=users,
+                    departments=departments,
+                    today=timezone.localdate(),
+                    rng=random.Random(f"{seed}:{existing}:steps"),
+                    stdout=self.stdout,
+                )
+            )
             record_event(
                 "demo.seed",
                 object_type="customers.customer",
@@ -73,6 +86,7 @@ class Command(BaseCommand):
                     "seed": seed,
                     "users": sorted(users),
                     "departments": sorted(departments),
+                    "steps": {name: str(summary) for name, summary in steps.items()},
                 },
             )
         self.stdout.write(
