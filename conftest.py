@@ -83,6 +83,31 @@ def gm(db):
 
 
 @pytest.fixture
+def marketing_manager(dept_xs1):
+    return make_user("wujiu", Role.MARKETING_MANAGER, department=dept_xs1, display_name="吴九")
+
+
+@pytest.fixture
+def finance_controller(db):
+    return make_user("zhengshi", Role.FINANCE_CREDIT_CONTROLLER, display_name="郑十")
+
+
+@pytest.fixture
+def vp_marketing(db):
+    return make_user("fengyi", Role.VP_MARKETING, display_name="冯一")
+
+
+@pytest.fixture
+def cfo(db):
+    return make_user("chener", Role.CFO, display_name="陈二")
+
+
+@pytest.fixture
+def chairman(db):
+    return make_user("chusan", Role.CHAIRMAN, display_name="褚三")
+
+
+@pytest.fixture
 def sysadmin(db):
     return make_user("admin1", Role.SYSTEM_ADMIN, display_name="系统管理员", is_staff=True)
 
