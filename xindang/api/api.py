@@ -69,4 +69,4 @@ def not_found(request, exc):
 api.add_router("/customers", customers_router, tags=["customers"])
 api.add_router("/approvals", approvals_api.router, tags=["approvals"])
 api.add_router("/ledger", ledger_api.router, tags=["ledger"])
-api.add_router("/credit", credit_api.router, tags=["credit"])
+api.add_router("", credit_api.router, tags=["credit"])  # paths /credit-check, /credit/…

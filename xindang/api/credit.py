@@ -1,4 +1,4 @@
-"""API router: credit (filled by the credit module)."""
+"""API router: credit, mounted at the API root (paths /credit-check, /credit/…)."""
 
 from ninja import Router
 
