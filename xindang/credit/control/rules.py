@@ -1,0 +1,326 @@
+"""The credit check (授信执行) as pure functions: no Django, no queries, no I/O.
+
+The seed text (002 客户信用管理制度, 第二十八、三十一至三十五条; 004 第七条, 第九条3):
+  第二十八条 对于评为C级的客户,不予授信,不给予任何预付款和赊销。
+  第三十一条 营销部应严格执行客户信用管理制度,按照授权批准的授信范围和额度区分ABC类客户进行预付和赊销……
+  第三十二条 ……对于超出信用额度的预付款和发货,必须在得到上级相关部门的正式批准文书之后,方可办理。
+  第三十三条 对于原预付款、赊销欠款金额大于所给予信用额度的客户,……在较短的期间内压缩至信用额度之内。
+  第三十四条 对于原来已有预付款、赊销欠款的不享有信用额度的客户,……确保预付款、欠款额只能减少不能增加……
+  第三十五条 ……上次欠款未结清前,原则上不再进行新的预付款、赊销。
+  004 第七条 (危险客户) 2(4): 减少或停止发货 — trade suspension by a manager's instruction.
+  004 第九条3 (2) 赊销款与未结算票据余额合计额接近……规定的额度时,应事先向主管上司汇报;
+              (3) 如超出信用限度额,营销主管须向总经理汇报,确定处理办法。
+
+decide() answers one question — may this amount of this kind pass this control point for this
+customer now? — from plain inputs the service gathers under the customer's exposure lock. It
+returns an outcome and the reasons (code, article, params); the service translates the reasons.
+"""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+# --- Outcomes, control points, strengths ----------------------------------------------------------
+ALLOW, WARN, BLOCK, APPROVAL_REQUIRED = "allow", "warn", "block", "approval_required"
+OUTCOMES = (ALLOW, WARN, BLOCK, APPROVAL_REQUIRED)
+
+ORDER, SHIPMENT, PREPAYMENT, INVOICE = "order", "shipment", "prepayment", "invoice"
+CONTROL_POINTS = (ORDER, SHIPMENT, PREPAYMENT, INVOICE)
+
+IGNORE, STRENGTH_WARN, STRENGTH_BLOCK, ROUTE = "ignore", "warn", "block", "route_to_approval"
+STRENGTHS = (IGNORE, STRENGTH_WARN, STRENGTH_BLOCK, ROUTE)
+
+GRADES = ("A", "B", "C", "甲", "乙", "丙")
+NO_CREDIT_GRADES = frozenset({"C"})  # 第二十八条: C customers get no credit at all
+
+# Entry kinds (the ledger's EntryKind values). Only these raise the exposure; every other kind
+# (payment, credit note, goods received, note settled, write-off…) lowers it or leaves it alone.
+RAISING_KINDS = frozenset({"shipment", "prepayment", "invoice"})
+CHECK_KINDS = (
+    "shipment",
+    "prepayment",
+    "invoice",
+    "payment",
+    "goods_received",
+    "note_received",
+    "note_settled",
+    "credit_note",
+    "write_off",
+)
+
+# Exposure categories (the ledger's Exposure columns, without "_amount"); all count (004 第八条 /
+# SPEC §6: unpaid credit sales + unsettled prepayments + unsettled notes; held reservations too).
+CATEGORIES = ("open_shipments", "open_invoices", "prepayments", "notes", "reservations")
+
+# --- Reason codes --------------------------------------------------------------------------------
+GRADE_C = "grade_c"
+NO_GRANT = "no_grant"
+GRANT_EXPIRED = "grant_expired"
+OVER_LIMIT = "over_limit"
+REDUCTION_ONLY = "reduction_only"
+OVERDUE_UNPAID = "overdue_unpaid"
+TRADE_SUSPENDED = "trade_suspended"
+NEAR_LIMIT = "near_limit"
+LOWERS_EXPOSURE = "lowers_exposure"
+OVER_LIMIT_APPROVED = "over_limit_approved"
+NOT_CONTROLLED = "not_controlled"
+
+ARTICLES = {
+    GRADE_C: "002 第二十八条",
+    NO_GRANT: "002 第二十八条、第三十四条",
+    GRANT_EXPIRED: "002 第三十一条",
+    OVER_LIMIT: "002 第三十二条",
+    REDUCTION_ONLY: "002 第三十三条、第三十四条",
+    OVERDUE_UNPAID: "002 第三十五条",
+    TRADE_SUSPENDED: "004 第七条",
+    NEAR_LIMIT: "004 第九条3(2)",
+    LOWERS_EXPOSURE: "002 第三十三条、第三十四条",
+    OVER_LIMIT_APPROVED: "002 第三十二条",
+    NOT_CONTROLLED: "002 第三十一条",
+}
+
+# Violations an over-limit approval (超额审批, 第三十二条 "上级相关部门的正式批准文书") may lift.
+# A C customer (第二十八条: 不予授信) and a suspended trade (a manager's instruction) may not.
+APPROVABLE = frozenset({NO_GRANT, GRANT_EXPIRED, OVER_LIMIT, REDUCTION_ONLY, OVERDUE_UNPAID})
+WARNINGS = frozenset({NEAR_LIMIT})
+INFO = frozenset({LOWERS_EXPOSURE, OVER_LIMIT_APPROVED, NOT_CONTROLLED})
+
+ZERO = Decimal("0")
+
+
+@dataclass(frozen=True)
+class Reason:
+    code: str
+    article: str
+    params: dict = field(default_factory=dict)
+
+    @property
+    def severity(self) -> str:
+        if self.code in INFO:
+            return "info"
+        if self.code in WARNINGS:
+            return "warning"
+        return "violation"
+
+
+def reason(code: str, **params) -> Reason:
+    return Reason(code, ARTICLES[code], params)
+
+
+@dataclass(frozen=True)
+class GrantInput:
+    limit_amount: Decimal
+    valid_until: date | None = None
+    kind: str = ""
+
+
+@dataclass(frozen=True)
+class OverdueInput:
+    due_on: date
+    open_amount: Decimal
+    entry_id: int | None = None
+
+
+@dataclass(frozen=True)
+class CheckInputs:
+    grade: str | None
+    grant: GrantInput | None
+    exposure: Mapping[str, Decimal]
+    amount: Decimal
+    kind: str = "shipment"
+    control_point: str = SHIPMENT
+    on: date = date(2000, 1, 1)
+    oldest_overdue: OverdueInput | None = None
+    trade_suspended: bool = False
+    # An approved, unused, unexpired over-limit approval for exactly this amount (the service checks
+    # the amount, the customer and the validity; the rule only needs to know it is there).
+    approval_available: bool = False
+
+
+@dataclass(frozen=True)
+class ControlPolicy:
+    """The part of the credit_control policy section decide() needs (built by sections.py)."""
+
+    warning_threshold_percent: Decimal = Decimal("90")
+    # grade -> control point -> strength; a grade not listed uses "default".
+    matrix: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    overdue_blocks: bool = True
+    overdue_grace_days: int = 0
+
+    def strength(self, grade: str | None, control_point: str) -> str:
+        row = self.matrix.get(grade or "") or self.matrix.get("default") or {}
+        return row.get(control_point, STRENGTH_BLOCK)
+
+
+@dataclass(frozen=True)
+class Decision:
+    outcome: str
+    reasons: tuple[Reason, ...]
+    limit_amount: Decimal | None
+    exposure_amount: Decimal
+    amount: Decimal
+    strength: str
+    approval_used: bool = False
+
+    @property
+    def exposure_after_amount(self) -> Decimal:
+        return self.exposure_amount + self.amount
+
+    @property
+    def overage_amount(self) -> Decimal:
+        """How far this amount takes the exposure past the limit (the whole exposure after without one)."""
+        limit = self.limit_amount or ZERO
+        return max(ZERO, self.exposure_after_amount - max(limit, ZERO))
+
+    @property
+    def codes(self) -> list[str]:
+        return [r.code for r in self.reasons]
+
+    @property
+    def violations(self) -> list[Reason]:
+        return [r for r in self.reasons if r.severity == "violation"]
+
+    @property
+    def approvable(self) -> bool:
+        """May an over-limit approval lift this block (第三十二条)? Only if it may lift every violation."""
+        v = self.violations
+        return bool(v) and all(r.code in APPROVABLE for r in v)
+
+    @property
+    def passes(self) -> bool:
+        return self.outcome in (ALLOW, WARN)
+
+
+def total_exposure(exposure: Mapping[str, Decimal]) -> Decimal:
+    return sum((Decimal(exposure.get(c) or 0) for c in CATEGORIES), ZERO)
+
+
+def grant_usable(grant: GrantInput | None, on: date) -> bool:
+    return grant is not None and (grant.valid_until is None or grant.valid_until >= on)
+
+
+def violations(inputs: CheckInputs, policy: ControlPolicy) -> list[Reason]:
+    """Every rule the amount breaks, strongest first (each cites its article)."""
+    out: list[Reason] = []
+    exposure = total_exposure(inputs.exposure)
+    after = exposure + inputs.amount
+    if inputs.trade_suspended:  # 004 第七条: a manager's instruction stops trade until lifted
+        out.append(reason(TRADE_SUSPENDED))
+    if inputs.grade in NO_CREDIT_GRADES:  # 第二十八条
+        out.append(reason(GRADE_C, grade=inputs.grade))
+    if inputs.grant is None:  # 第二十八条 / 第三十四条: no limit, so nothing may be added
+        if inputs.grade not in NO_CREDIT_GRADES:
+            out.append(reason(NO_GRANT))
+        if exposure > 0:
+            out.append(reason(REDUCTION_ONLY, exposure=str(exposure), limit=None))
+    elif not grant_usable(inputs.grant, inputs.on):
+        out.append(reason(GRANT_EXPIRED, valid_until=inputs.grant.valid_until.isoformat()))
+    else:
+        limit = inputs.grant.limit_amount
+        if exposure > limit:  # 第三十三条: already over; only reductions until back under
+            out.append(reason(REDUCTION_ONLY, exposure=str(exposure), limit=str(limit)))
+        if after > limit:  # 第三十二条
+            out.append(
+                reason(
+                    OVER_LIMIT,
+                    limit=str(limit),
+                    exposure=str(exposure),
+                    amount=str(inputs.amount),
+                    overage=str(after - limit),
+                )
+            )
+    overdue = inputs.oldest_overdue
+    if (
+        policy.overdue_blocks
+        and overdue is not None
+        and overdue.open_amount > 0
+        and overdue.due_on + timedelta(days=policy.overdue_grace_days) < inputs.on
+    ):  # 第三十五条: no new credit until the previous debt is settled
+        out.append(
+            reason(
+                OVERDUE_UNPAID,
+                due_on=overdue.due_on.isoformat(),
+                open_amount=str(overdue.open_amount),
+                days=(inputs.on - overdue.due_on).days,
+            )
+        )
+    return out
+
+
+def near_limit(inputs: CheckInputs, policy: ControlPolicy) -> Reason | None:
+    """004 第九条3(2): warn once the new exposure reaches the threshold share of the limit."""
+    grant = inputs.grant
+    if not grant_usable(grant, inputs.on) or grant.limit_amount <= 0:
+        return None
+    after = total_exposure(inputs.exposure) + inputs.amount
+    used = after * 100 / grant.limit_amount
+    if after <= grant.limit_amount and used >= policy.warning_threshold_percent:
+        return reason(
+            NEAR_LIMIT,
+            percent=str(used.quantize(Decimal("0.1"))),
+            threshold=str(policy.warning_threshold_percent),
+        )
+    return None
+
+
+def decide(inputs: CheckInputs, policy: ControlPolicy) -> Decision:
+    """The credit check (授信执行, 002 第三十一–三十五条; 004 第九条3).
+
+    - Entries that lower the exposure always pass (第三十三/三十四条 ask for exactly that).
+    - Otherwise the violations are collected; the control matrix says what they mean at this control
+      point for this grade: ignore → allow, warn → warn, block → block, route_to_approval →
+      approval_required (when an approval may lift them; otherwise block).
+    - An available over-limit approval (第三十二条) lets the amount pass when it may lift every violation.
+    - Without violations, passing the warning threshold (004 第九条3(2)) warns.
+    """
+    limit = inputs.grant.limit_amount if inputs.grant is not None else None
+    exposure = total_exposure(inputs.exposure)
+    strength = policy.strength(inputs.grade, inputs.control_point)
+
+    def make(outcome, reasons, used=False):
+        return Decision(outcome, tuple(reasons), limit, exposure, inputs.amount, strength, used)
+
+    if inputs.kind not in RAISING_KINDS:
+        return make(ALLOW, [reason(LOWERS_EXPOSURE, kind=inputs.kind)])
+    found = violations(inputs, policy)
+    warning = near_limit(inputs, policy)
+    if strength == IGNORE:
+        return make(ALLOW, [*found, *([warning] if warning else []), reason(NOT_CONTROLLED)])
+    if not found:
+        return make(WARN if warning else ALLOW, [warning] if warning else [])
+    approvable = all(r.code in APPROVABLE for r in found)
+    if approvable and inputs.approval_available:
+        return make(ALLOW, [*found, reason(OVER_LIMIT_APPROVED)], used=True)
+    if strength == STRENGTH_WARN:
+        return make(WARN, found)
+    if strength == ROUTE and approvable:
+        return make(APPROVAL_REQUIRED, found)
+    return make(BLOCK, found)
+
+
+# --- Over-limit approval tiers (超额审批; like Yonyou's 审批额度) ---------------------------------
+
+
+@dataclass(frozen=True)
+class Tier:
+    up_to_amount: Decimal | None  # overage up to and including; None = no upper bound
+    grades: Sequence[str]  # empty = every grade
+    chain: Sequence[str]
+
+
+def approval_chain(tiers: Sequence[Tier], *, overage: Decimal, grade: str | None) -> list[str]:
+    """The approvers for an over-limit request: the first tier for this grade whose ceiling covers
+    the overage (第三十二条 上级相关部门的正式批准; 004 第九条3(3): over the limit → the GM)."""
+    for tier in tiers:
+        if tier.grades and (grade or "") not in tier.grades:
+            continue
+        if tier.up_to_amount is None or overage <= tier.up_to_amount:
+            return list(tier.chain)
+    return []
+
+
+def reserve_allowed(decision: Decision, kind: str) -> bool:
+    """Only a passing check of an amount that raises the exposure holds a reservation (第三十二条:
+    what passed is held against the limit until the shipment is posted)."""
+    return decision.passes and decision.amount > 0 and kind in RAISING_KINDS

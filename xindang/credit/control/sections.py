@@ -1,0 +1,176 @@
+"""The credit_control section of the company policy (registered from CreditControlConfig.ready()).
+
+Where the credit check runs and how hard (the control matrix, as in Kingdee's 信用控制 and Yonyou's
+信用控制点/控制强度), who approves an over-limit shipment or prepayment (like Yonyou's 审批额度),
+and the numbers of 002 第三十二–三十五条 and 004 第九条3.
+"""
+
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from xindang.accounts.roles import Role
+from xindang.policy.sections import register_section
+
+from . import rules
+
+_STRICT = {
+    rules.ORDER: rules.STRENGTH_WARN,
+    rules.SHIPMENT: rules.STRENGTH_BLOCK,
+    rules.PREPAYMENT: rules.STRENGTH_BLOCK,
+    rules.INVOICE: rules.STRENGTH_WARN,
+}
+_ALL_BLOCK = dict.fromkeys(rules.CONTROL_POINTS, rules.STRENGTH_BLOCK)
+
+
+def _default_matrix() -> dict[str, dict[str, str]]:
+    # A/甲 and B/乙 customers: orders and invoices warn, shipments and prepayments block (第三十二条:
+    # not without the formal approval); C/丙: every point blocks (第二十八条; 丙类 is the riskiest).
+    return {
+        "A": dict(_STRICT),
+        "B": dict(_STRICT),
+        "C": dict(_ALL_BLOCK),
+        "甲": dict(_STRICT),
+        "乙": dict(_STRICT),
+        "丙": dict(_ALL_BLOCK),
+        "default": dict(_ALL_BLOCK),
+    }
+
+
+_MM_FCC = [Role.MARKETING_MANAGER.value, Role.FINANCE_CREDIT_CONTROLLER.value]
+_PLUS_VP_CFO = [*_MM_FCC, Role.VP_MARKETING.value, Role.CFO.value]
+_PLUS_GM = [*_PLUS_VP_CFO, Role.GENERAL_MANAGER.value]
+
+
+class OverLimitTier(BaseModel):
+    """One row of the approval table: an overage up to up_to_amount (None = any) for these grades
+    (empty = all) goes to this chain of roles."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    up_to_amount: Decimal | None = Field(None, ge=0, max_digits=18, decimal_places=2)
+    grades: list[str] = Field(default_factory=list)
+    chain: list[str] = Field(min_length=1, max_length=8)
+
+    @field_validator("grades")
+    @classmethod
+    def _grades(cls, value: list[str]) -> list[str]:
+        unknown = sorted(set(value) - set(rules.GRADES))
+        if unknown:
+            raise ValueError(f"unknown grades: {', '.join(unknown)}")
+        return value
+
+    @field_validator("chain")
+    @classmethod
+    def _roles(cls, value: list[str]) -> list[str]:
+        unknown = sorted(set(value) - set(Role.values))
+        if unknown:
+            raise ValueError(f"unknown roles: {', '.join(unknown)}")
+        return value
+
+
+def _default_tiers() -> list[OverLimitTier]:
+    # 第三十二条: the marketing manager and the finance credit controller supervise; a larger overage
+    # goes higher; 004 第九条3(3): beyond that the general manager decides. A customers get more room.
+    t = OverLimitTier
+    return [
+        t(up_to_amount=Decimal("100000"), grades=["A", "甲"], chain=_MM_FCC),
+        t(up_to_amount=Decimal("50000"), grades=[], chain=_MM_FCC),
+        t(up_to_amount=Decimal("500000"), grades=[], chain=_PLUS_VP_CFO),
+        t(up_to_amount=None, grades=[], chain=_PLUS_GM),
+    ]
+
+
+class CreditControlSection(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    # 004 第九条3(2): report ahead when exposure approaches the limit.
+    warning_threshold_percent: Decimal = Field(Decimal("90"), gt=0, le=100, decimal_places=1)
+    # grade (A/B/C, 甲/乙/丙, or "default") → control point → strength.
+    control_matrix: dict[str, dict[str, str]] = Field(default_factory=_default_matrix)
+    over_limit_tiers: list[OverLimitTier] = Field(default_factory=_default_tiers, min_length=1)
+    over_limit_validity_days: int = Field(7, ge=1, le=90)
+    reservation_ttl_minutes: int = Field(30, ge=1, le=7 * 24 * 60)
+    # 第三十五条: no new credit until the previous debt is settled (原则上: policy may relax it).
+    overdue_blocks: bool = True
+    overdue_grace_days: int = Field(0, ge=0, le=365)
+
+    @field_validator("control_matrix")
+    @classmethod
+    def _matrix(cls, value: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+        bad_grades = sorted(set(value) - {*rules.GRADES, "default"})
+        if bad_grades:
+            raise ValueError(f"unknown grades: {', '.join(bad_grades)}")
+        for grade, row in value.items():
+            bad_points = sorted(set(row) - set(rules.CONTROL_POINTS))
+            if bad_points:
+                raise ValueError(f"{grade}: unknown control points: {', '.join(bad_points)}")
+            bad = sorted(set(row.values()) - set(rules.STRENGTHS))
+            if bad:
+                raise ValueError(f"{grade}: unknown strengths: {', '.join(bad)}")
+        return value
+
+    @field_validator("over_limit_tiers")
+    @classmethod
+    def _open_ended(cls, value: list[OverLimitTier]) -> list[OverLimitTier]:
+        if not any(t.up_to_amount is None and not t.grades for t in value):
+            raise ValueError("the last tier must cover any overage of any grade (no amount, no grades)")
+        return value
+
+    def control_policy(self) -> rules.ControlPolicy:
+        return rules.ControlPolicy(
+            warning_threshold_percent=self.warning_threshold_percent,
+            matrix=self.control_matrix,
+            overdue_blocks=self.overdue_blocks,
+            overdue_grace_days=self.overdue_grace_days,
+        )
+
+    def tiers(self) -> list[rules.Tier]:
+        return [rules.Tier(t.up_to_amount, tuple(t.grades), tuple(t.chain)) for t in self.over_limit_tiers]
+
+    def approval_chain(self, *, overage: Decimal, grade: str | None) -> list[str]:
+        return rules.approval_chain(self.tiers(), overage=overage, grade=grade)
+
+
+register_section(
+    "credit_control",
+    CreditControlSection,
+    _("Credit control"),
+    {
+        "warning_threshold_percent": (
+            _("Warning threshold (% of the limit)"),
+            _("The check warns once exposure plus the amount reaches this share of the limit."),
+        ),
+        "control_matrix": (
+            _("Control matrix"),
+            _(
+                "JSON object: grade (A, B, C, 甲, 乙, 丙, default) → control point (order, shipment, "
+                "prepayment, invoice) → strength (ignore, warn, block, route_to_approval)."
+            ),
+        ),
+        "over_limit_tiers": (
+            _("Over-limit approval tiers"),
+            _(
+                'JSON list of {"up_to_amount" (overage; null = any), "grades" (empty = all), "chain" '
+                "(role codes)}; the first matching tier applies."
+            ),
+        ),
+        "over_limit_validity_days": (
+            _("Over-limit approval validity (days)"),
+            _("An approved over-limit request lets its amount through once within this many days."),
+        ),
+        "reservation_ttl_minutes": (
+            _("Reservation time-to-live (minutes)"),
+            _("A reserving check holds the amount this long unless the shipment is posted first."),
+        ),
+        "overdue_blocks": (
+            _("Overdue debt blocks new credit"),
+            _("No new credit sales or prepayments while an item is overdue."),
+        ),
+        "overdue_grace_days": (
+            _("Grace days for overdue debt"),
+            _("Days after the due date before an unpaid item blocks."),
+        ),
+    },
+)
