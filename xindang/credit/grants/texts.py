@@ -1,0 +1,64 @@
+"""The grant rules' reason codes in words (rules.py returns codes; this turns them into sentences)."""
+
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+
+from xindang.core.money import format_yuan
+
+from . import rules
+
+REASON_TEXT = {
+    rules.NO_RATING: _("No approved credit rating"),
+    rules.C_NO_CREDIT: _("C customer: no credit, no prepayment, no sale on credit"),
+    rules.A_NO_HISTORY_LONG_TERM: _(
+        "A customer without earlier credit trade: no long-term grant; only a temporary one in special need"
+    ),
+    rules.A_NO_HISTORY_TEMPORARY: _(
+        "A customer without earlier credit trade, temporary: at most the average monthly collections "
+        "(%(collections)s), within one month"
+    ),
+    rules.A_WITH_HISTORY: _(
+        "A customer with credit trade: at most the lower of average monthly shipments (%(shipments)s) "
+        "and collections (%(collections)s)"
+    ),
+    rules.EXISTING_LOWER: _("The existing lower limit (%(existing)s) stays the ceiling"),
+    rules.B_NEEDS_COLLATERAL: _("B customer: only with full property collateral"),
+    rules.B_CAP: _(
+        "B customer: at most average monthly shipments (%(shipments)s) and collections (%(collections)s)"
+    ),
+    rules.B_COLLATERAL_CAP: _("B customer: at most the collateral value (%(collateral)s)"),
+    rules.JYB_CLASS_CAP: _("Class %(grade)s: at most %(cap)s per customer"),
+    rules.JYB_UNKNOWN_CLASS: _("Unknown class %(grade)s"),
+    rules.INCREASE: _(
+        "The new limit %(new)s is higher than the current %(old)s; "
+        "an adjusted limit should in principle be lower"
+    ),
+    rules.COMPANY_CAP: _("Active limits %(total)s above the receivables balance %(cap)s"),
+}
+
+_MONEY_PARAMS = {"collections", "shipments", "existing", "collateral", "cap", "new", "old", "total", "excess"}
+
+
+def _param(key, value):
+    if key in _MONEY_PARAMS:
+        try:
+            return format_yuan(Decimal(value))
+        except (ArithmeticError, ValueError, TypeError):
+            return value
+    return value
+
+
+def reason_text(reason) -> str:
+    """'<sentence> — <article>' for a rules.Reason or its stored dict."""
+    if isinstance(reason, dict):
+        code, article, params = reason.get("code"), reason.get("article", ""), reason.get("params") or {}
+    else:
+        code, article, params = reason.code, reason.article, reason.params
+    template = REASON_TEXT.get(code)
+    text = str(template) % {k: _param(k, v) for k, v in params.items()} if template else str(code)
+    return f"{text} — {article}" if article else text
+
+
+def reasons_text(reasons) -> str:
+    return "; ".join(reason_text(r) for r in reasons)
