@@ -1,0 +1,72 @@
+"""Kinds of approval and what happens when one is decided.
+
+A domain app registers each kind it submits, in its AppConfig.ready():
+
+    from xindang.approvals import register
+    register("credit.grant", on_approved=grant_approved, on_rejected=grant_rejected,
+             on_returned=grant_returned, label=_("Credit grant"))
+
+Callbacks get the ApprovalRequest and run inside the deciding transaction (after the request row is
+locked and updated). A DomainError raised by a callback rolls the whole decision back; the step
+stays pending and the approver sees the message.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+Callback = Callable[[object], object] | None
+
+
+@dataclass(frozen=True)
+class ApprovalKind:
+    kind: str
+    on_approved: Callback
+    on_rejected: Callback = None
+    on_returned: Callback = None
+    on_withdrawn: Callback = None
+    on_resubmitted: Callback = None
+    label: object = ""
+
+
+KINDS: dict[str, ApprovalKind] = {}
+
+
+def register(
+    kind: str,
+    *,
+    on_approved: Callback,
+    on_rejected: Callback = None,
+    on_returned: Callback = None,
+    on_withdrawn: Callback = None,
+    on_resubmitted: Callback = None,
+    label="",
+) -> ApprovalKind:
+    """Register (or re-register: tests and reloads) the kind `kind`."""
+    entry = ApprovalKind(
+        kind=kind,
+        on_approved=on_approved,
+        on_rejected=on_rejected,
+        on_returned=on_returned,
+        on_withdrawn=on_withdrawn,
+        on_resubmitted=on_resubmitted,
+        label=label or kind,
+    )
+    KINDS[kind] = entry
+    return entry
+
+
+def unregister(kind: str) -> None:
+    KINDS.pop(kind, None)
+
+
+def get_kind(kind: str) -> ApprovalKind | None:
+    return KINDS.get(kind)
+
+
+def kind_label(kind: str) -> str:
+    entry = KINDS.get(kind)
+    return str(entry.label) if entry else kind
+
+
+def kind_choices() -> list[tuple[str, str]]:
+    return sorted(((k, str(v.label)) for k, v in KINDS.items()), key=lambda c: c[1])
