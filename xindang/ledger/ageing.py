@@ -1,0 +1,263 @@
+"""Receivables ageing (账龄, issue 5 item 8; SPEC §6 "receivables ageing by customer, salesperson,
+department"; 000 二.7).
+
+The open receivable debits (shipments and invoices) at any as-of date, in the policy's buckets of days
+overdue, summed per customer, salesperson, department or for the company — in SQL, never row by row:
+
+    open at `on` = open now + allocations dated after `on`          (per debit entered by `on`)
+
+so the report is two aggregate queries (the debits still open now, and the allocations after the
+as-of date), each grouped by the chosen key and by bucket. A debit's bucket depends only on its due
+date, so the two sums add bucket by bucket. Entries without a due date are "not due" (as in
+ledger.rules.is_overdue). Drill-down to the entries uses the per-debit form for one customer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Case, DateField, DecimalField, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
+
+from xindang.ledger.collection import rules
+from xindang.ledger.models import Allocation, TradeEntry
+from xindang.ledger.rules import INVOICE, SHIPMENT
+
+DEBIT_KINDS = (SHIPMENT, INVOICE)  # the receivable pool (ledger.rules.POOL_OF)
+NO_DUE_DATE = date(9999, 12, 31)
+ZERO = Decimal("0.00")
+DIMENSIONS = ("company", "department", "salesperson", "customer")
+MONEY = DecimalField(max_digits=18, decimal_places=2)
+
+
+def due_expression(prefix: str = ""):
+    """The due date an entry is aged by (no due date: never overdue)."""
+    return Coalesce(f"{prefix}due_on", Value(NO_DUE_DATE, output_field=DateField()), output_field=DateField())
+
+
+def policy_buckets(policy=None) -> list[rules.Bucket]:
+    from xindang.policy.selectors import current_policy
+
+    return rules.buckets_from_bounds((policy or current_policy()).collection.ageing_bucket_days)
+
+
+def _bucket_condition(bucket: rules.Bucket, on: date, due: str) -> Q:
+    """The due dates of the entries in `bucket` at `on` (days overdue = on − due)."""
+    if bucket.low is None:  # not due: due on or after `on`
+        return Q(**{f"{due}__gte": on})
+    cond = Q(**{f"{due}__lte": on - timedelta(days=bucket.low)})
+    if bucket.high is not None:
+        cond &= Q(**{f"{due}__gte": on - timedelta(days=bucket.high)})
+    return cond
+
+
+def _bucket_sums(buckets, on: date, due: str, amount: str) -> dict:
+    return {
+        f"b{i}": Coalesce(
+            Sum(
+                Case(
+                    When(_bucket_condition(b, on, due), then=F(amount)),
+                    default=Value(ZERO),
+                    output_field=MONEY,
+                )
+            ),
+            Value(ZERO),
+            output_field=MONEY,
+        )
+        for i, b in enumerate(buckets)
+    }
+
+
+# Grouping keys per dimension, for the debits (d) and for allocations (through their debit).
+def _keys(dimension: str, prefix: str) -> dict:
+    if dimension == "customer":
+        return {"key": F(f"{prefix}customer_id")}
+    if dimension == "salesperson":
+        return {"key": Coalesce(f"{prefix}salesperson_id", f"{prefix}customer__owner_id")}
+    if dimension == "department":
+        return {"key": Coalesce(f"{prefix}department_id", f"{prefix}customer__department_id")}
+    return {"key": Value(0)}
+
+
+def _scope(qs, prefix: str, *, customers=None, department_id=None, salesperson_id=None, customer_id=None):
+    if customers is not None:
+        if customers.query.is_empty():
+            return qs.none()
+        if customers.query.has_filters():
+            qs = qs.filter(**{f"{prefix}customer__in": customers.values("pk")})
+    if customer_id:
+        qs = qs.filter(**{f"{prefix}customer_id": customer_id})
+    if department_id:
+        qs = qs.filter(
+            Q(**{f"{prefix}department_id": department_id})
+            | Q(**{f"{prefix}department__isnull": True, f"{prefix}customer__department_id": department_id})
+        )
+    if salesperson_id:
+        qs = qs.filter(
+            Q(**{f"{prefix}salesperson_id": salesperson_id})
+            | Q(**{f"{prefix}salesperson__isnull": True, f"{prefix}customer__owner_id": salesperson_id})
+        )
+    return qs
+
+
+@dataclass
+class AgeingRow:
+    key: int | None
+    label: str = ""
+    amounts: list = field(default_factory=list)  # one per bucket
+    sub: str = ""  # second line (file number, department)
+
+    @property
+    def total(self) -> Decimal:
+        return sum(self.amounts, ZERO)
+
+    @property
+    def overdue(self) -> Decimal:
+        return sum(self.amounts[1:], ZERO)
+
+
+@dataclass
+class AgeingReport:
+    on: date
+    dimension: str
+    buckets: list
+    rows: list
+    totals: AgeingRow
+
+
+def ageing_sums(
+    *,
+    on: date,
+    dimension: str = "customer",
+    buckets: list[rules.Bucket] | None = None,
+    customers=None,
+    department_id: int | None = None,
+    salesperson_id: int | None = None,
+    customer_id: int | None = None,
+) -> dict:
+    """{key: [amount per bucket]} of the receivables open at `on`, grouped by `dimension`
+    ("customer", "salesperson", "department", "company" — key 0). `customers`: a queryset restricting
+    to the files a user may see (visible_customers)."""
+    if dimension not in DIMENSIONS:
+        raise ValueError(dimension)
+    buckets = buckets or policy_buckets()
+    scope = {
+        "customers": customers,
+        "department_id": department_id,
+        "salesperson_id": salesperson_id,
+        "customer_id": customer_id,
+    }
+    result: dict = {}
+
+    debits = TradeEntry.objects.filter(kind__in=DEBIT_KINDS, open_amount__gt=0, entry_on__lte=on)
+    debits = _scope(debits, "", **scope).annotate(due=due_expression(), **_keys(dimension, ""))
+    debits = debits.order_by().values("key").annotate(**_bucket_sums(buckets, on, "due", "open_amount"))
+
+    later = Allocation.objects.filter(
+        allocated_on__gt=on, debit_entry__kind__in=DEBIT_KINDS, debit_entry__entry_on__lte=on
+    )
+    later = _scope(later, "debit_entry__", **scope).annotate(
+        due=due_expression("debit_entry__"), **_keys(dimension, "debit_entry__")
+    )
+    later = later.order_by().values("key").annotate(**_bucket_sums(buckets, on, "due", "amount"))
+
+    n = len(buckets)
+    for qs in (debits, later):
+        for row in qs.iterator(chunk_size=5000):
+            amounts = result.setdefault(row["key"], [ZERO] * n)
+            for i in range(n):
+                amounts[i] += row[f"b{i}"] or ZERO
+    return {k: v for k, v in result.items() if any(v)}
+
+
+def _labels(dimension: str, keys) -> dict:
+    keys = [k for k in keys if k]
+    if dimension == "customer":
+        from xindang.customers.models import Customer
+
+        return {
+            c["pk"]: (c["name"], c["file_no"] or "")
+            for c in Customer.objects.filter(pk__in=keys).values("pk", "name", "file_no")
+        }
+    if dimension == "salesperson":
+        from xindang.accounts.models import User
+
+        return {u.pk: (u.get_full_name() or u.username, "") for u in User.objects.filter(pk__in=keys)}
+    if dimension == "department":
+        from xindang.accounts.models import Department
+
+        return {d.pk: (str(d), d.code) for d in Department.objects.filter(pk__in=keys)}
+    return {}
+
+
+def ageing_report(*, on: date, dimension: str = "customer", buckets=None, **scope) -> AgeingReport:
+    """The ageing report: rows (largest overdue first) with labels, and company totals."""
+    buckets = buckets or policy_buckets()
+    sums = ageing_sums(on=on, dimension=dimension, buckets=buckets, **scope)
+    labels = _labels(dimension, sums.keys()) if len(sums) <= 20000 else {}
+    rows = []
+    for key, amounts in sums.items():
+        label, sub = labels.get(key, ("", ""))
+        rows.append(AgeingRow(key=key, label=label, sub=sub, amounts=amounts))
+    rows.sort(key=lambda r: (-r.overdue, -r.total, r.label))
+    totals = AgeingRow(
+        key=None, amounts=[sum((r.amounts[i] for r in rows), ZERO) for i in range(len(buckets))]
+    )
+    return AgeingReport(on=on, dimension=dimension, buckets=buckets, rows=rows, totals=totals)
+
+
+@dataclass
+class AgedEntry:
+    entry_id: int
+    kind: str
+    entry_on: date
+    due_on: date | None
+    amount: Decimal
+    open_amount: Decimal
+    days_overdue: int
+    bucket: str
+    salesperson_id: int | None
+    department_id: int | None
+    external_id: str | None
+
+
+def aged_entries(*, customer_id: int, on: date, buckets=None) -> list[AgedEntry]:
+    """The drill-down: one customer's receivable debits open at `on`, oldest due first."""
+    buckets = buckets or policy_buckets()
+    allocated = (
+        Allocation.objects.filter(debit_entry=OuterRef("pk"), allocated_on__lte=on)
+        .order_by()
+        .values("debit_entry")
+        .annotate(s=Sum("amount"))
+        .values("s")
+    )
+    qs = (
+        TradeEntry.objects.filter(customer_id=customer_id, kind__in=DEBIT_KINDS, entry_on__lte=on)
+        .annotate(
+            allocated=Coalesce(Subquery(allocated, output_field=MONEY), Value(ZERO), output_field=MONEY)
+        )
+        .annotate(open_at=F("amount") - F("allocated"))
+        .filter(open_at__gt=0)
+        .order_by(due_expression(), "entry_on", "id")
+    )
+    out = []
+    for e in qs:
+        days = rules.days_overdue(e.due_on, on)
+        out.append(
+            AgedEntry(
+                entry_id=e.pk,
+                kind=e.kind,
+                entry_on=e.entry_on,
+                due_on=e.due_on,
+                amount=e.amount,
+                open_amount=e.open_at,
+                days_overdue=max(days, 0),
+                bucket=rules.ageing_bucket(days, buckets),
+                salesperson_id=e.salesperson_id,
+                department_id=e.department_id,
+                external_id=e.external_id,
+            )
+        )
+    return out

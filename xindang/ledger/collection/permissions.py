@@ -1,0 +1,67 @@
+"""Collection capabilities (issue 5 items 8–9).
+
+Which customers' collection work a user sees is not decided here: it is visible iff the customer
+file is (customers.selectors.visible_customers). Salespeople see their own files, department
+managers their department's, the credit manager and the company's management all.
+"""
+
+from django.db import models
+
+from xindang.accounts.roles import Role
+
+
+class CollectionPermission(models.TextChoices):
+    VIEW = "collection.view_collectionrecord"
+    ADD_RECORD = "collection.add_collectionrecord"
+    ADD_PROMISE = "collection.add_paymentpromise"
+    COMPLETE_ANOMALY = "collection.change_anomalyreport"
+    WRITE_PROBLEM = "collection.change_problemaccountreport"
+    REVIEW_PROBLEM = "collection.review_problemaccountreport"
+    ADD_DANGER = "collection.add_dangerreport"
+    DECIDE_DANGER = "collection.decide_dangerreport"
+    SUSPEND = "collection.suspend_trade"
+    VIEW_AGEING = "collection.view_ageing"
+    EXPORT = "collection.export_collection"
+    MANAGE_ALL = "collection.manage_all_collection"
+
+
+_WORK = [
+    "view_collectionrecord",
+    "add_collectionrecord",
+    "add_paymentpromise",
+    "change_anomalyreport",
+    "change_problemaccountreport",
+    "add_dangerreport",
+    "view_ageing",
+]
+_READ = ["view_collectionrecord", "view_ageing", "export_collection"]
+_MANAGER = [
+    *_WORK,
+    "review_problemaccountreport",
+    "decide_dangerreport",
+    "suspend_trade",
+    "export_collection",
+]
+
+# Salespeople chase their own customers and complete the reports (000 二.7); department managers,
+# the marketing manager and the GM give instructions (004 第七条 2(3)) and may stop trade; the credit
+# manager does all of it for every file; finance and the board read.
+ROLE_GRANTS = {
+    Role.SALESPERSON: _WORK,
+    Role.DEPARTMENT_MANAGER: _MANAGER,
+    Role.MARKETING_MANAGER: _MANAGER,
+    Role.GENERAL_MANAGER: _MANAGER,
+    Role.CREDIT_MANAGER: [*_MANAGER, "manage_all_collection"],
+    Role.FINANCE_CREDIT_CONTROLLER: _READ,
+    Role.VP_MARKETING: _READ,
+    Role.CFO: _READ,
+    Role.CHAIRMAN: _READ,
+}
+
+
+def may_complete(user, report) -> bool:
+    """The salesperson a triggered report is assigned to completes it — or the customer's owner, or
+    the credit manager (all)."""
+    if user.has_perm(CollectionPermission.MANAGE_ALL):
+        return True
+    return user.pk in (report.assigned_to_id, report.customer.owner_id)

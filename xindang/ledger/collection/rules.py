@@ -1,0 +1,120 @@
+"""Pure collection rules: ageing buckets, promise outcomes, report triggers (no Django).
+
+Sources: 000 二.7 and 004 第十一条 (collection reports: 收款异样报告表, 问题帐款报告书, 商账追讨记录);
+002 第三十一条 (加大货款清收的力度), 第三十五条 (no new credit until the previous debt is settled);
+004 第七条 2 (dangerous customers: report to the superior, measures only on the superior's explicit
+instruction, the measures ①–⑤).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+NOT_DUE = "not_due"
+
+# 004 第七条 2(4): the measures for a customer whose credit has deteriorated.
+MEASURES = ("guarantor", "deposit", "notarised_contract", "reduce_shipments", "debt_in_lieu")
+
+# Promise states.
+OPEN, KEPT, BROKEN, CANCELLED = "open", "kept", "broken", "cancelled"
+
+
+@dataclass(frozen=True)
+class Bucket:
+    code: str  # "not_due", "1-30", …, "181+"
+    low: int | None  # smallest days overdue in the bucket (None: not due)
+    high: int | None  # largest days overdue (None: open-ended)
+
+
+def buckets_from_bounds(bounds: list[int]) -> list[Bucket]:
+    """The ageing buckets from the policy's upper bounds, e.g. [30, 60, 90, 180] →
+    not due, 1–30, 31–60, 61–90, 91–180, > 180 (SPEC §6; 000 二.7 receivables by age)."""
+    result = [Bucket(NOT_DUE, None, 0)]
+    low = 1
+    for high in sorted({int(b) for b in bounds if int(b) > 0}):
+        result.append(Bucket(f"{low}-{high}", low, high))
+        low = high + 1
+    result.append(Bucket(f"{low}+", low, None))
+    return result
+
+
+def days_overdue(due_on: date | None, on: date) -> int:
+    """Days past the due date at `on` (0 or less: not due). No due date: due on the entry date, so
+    the caller passes the entry date."""
+    if due_on is None:
+        return 0
+    return (on - due_on).days
+
+
+def ageing_bucket(days: int, buckets: list[Bucket]) -> str:
+    """The code of the bucket an amount `days` overdue falls in; ≤ 0 days is "not due"."""
+    if days <= 0:
+        return NOT_DUE
+    for bucket in buckets[1:]:
+        if bucket.high is None or days <= bucket.high:
+            return bucket.code
+    return buckets[-1].code  # pragma: no cover - the last bucket is open-ended
+
+
+def promise_state(
+    *,
+    amount: Decimal,
+    made_on: date,
+    promised_on: date,
+    paid_by_promise_date: Decimal,
+    today: date,
+    cancelled: bool = False,
+) -> str:
+    """A payment promise is kept when the payments from the day it was made up to the promised date
+    reach the amount; it is broken the day after the promised date if they do not (issue 5 item 9:
+    "often breaks promises" feeds the rating); until then it is open."""
+    if cancelled:
+        return CANCELLED
+    if paid_by_promise_date >= amount:
+        return KEPT
+    if today > promised_on:
+        return BROKEN
+    return OPEN
+
+
+def anomaly_due(days_late: int, threshold_days: int) -> bool:
+    """A collection-anomaly report (收款异样报告表, 000 二.7) is raised when a payment is late by more
+    than the policy's days."""
+    return days_late > threshold_days
+
+
+def problem_account_due(days_late: int, threshold_days: int) -> bool:
+    """A problem-account report (问题帐款报告书) is raised for an account overdue past the second
+    threshold."""
+    return days_late > threshold_days
+
+
+def months_back(on: date, months: int) -> date:
+    """The first day of the month `months` before `on`'s month."""
+    index = on.year * 12 + (on.month - 1) - months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def two_years_before(on: date) -> date:
+    try:
+        return on.replace(year=on.year - 2)
+    except ValueError:  # 29 February
+        return on.replace(year=on.year - 2, day=28)
+
+
+def falling_months(monthly: list[Decimal]) -> int:
+    """Consecutive months of decline at the end of a series of monthly amounts, oldest first: e.g.
+    [5, 7, 6, 4] → 2 (7→6→4). Used as "revenue trend falling" in the rating facts."""
+    count = 0
+    for i in range(len(monthly) - 1, 0, -1):
+        if monthly[i] < monthly[i - 1]:
+            count += 1
+        else:
+            break
+    return count
+
+
+def next_day(on: date) -> date:
+    return on + timedelta(days=1)

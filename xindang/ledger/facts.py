@@ -1,0 +1,252 @@
+"""What the ledger knows about a customer, for the rating engine and the grant ceilings (issue 5
+item 10; 002 第十–十七条 criteria such as 交易时间、付款记录、呆账、逾期; 004 第十一条).
+
+`ledger_facts(customer_id, on=…)` for one customer, `ledger_facts_bulk(ids, on=…)` for any number
+(the back-test runs it for every customer) in a fixed handful of aggregate queries per chunk of
+customers — never per customer.
+
+Definitions (all as of `on`, nothing after it counts):
+- first_trade_on: the first entry of any kind but a reversal; months_of_trade: whole months since.
+- has_credit_history: any credit sale (shipment, invoice) or prepayment.
+- window: the `window_months` complete calendar months before `on`'s month. Average monthly
+  shipments (credit sales: shipments + invoices, less their reversals) and collections (payments and
+  notes received, less their reversals) are divided by the window months the customer traded in (at
+  least 1), so a customer of three months is not averaged over twelve.
+- bad_debt_within_2y: a write-off (not reversed) in the two years up to `on`.
+- overdue_beyond_limit_within_2y: a receivable debit still unpaid `facts_overdue_days` (collection
+  policy) after its due date, that moment falling in the two years up to `on`.
+- broken_promises_2y: payment promises broken (promised date in the two years before `on`); an open
+  promise past its date counts when the payments did not reach its amount (evaluated lazily).
+- revenue_trend_falling_months: consecutive months of falling credit sales at the end of the window.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncMonth
+
+from xindang.ledger.collection import rules
+from xindang.ledger.rules import (
+    INVOICE,
+    NOTE_RECEIVED,
+    PAYMENT,
+    PREPAYMENT,
+    REVERSAL,
+    SHIPMENT,
+    WRITE_OFF,
+)
+
+ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
+SALE_KINDS = (SHIPMENT, INVOICE)
+COLLECTION_KINDS = (PAYMENT, NOTE_RECEIVED)
+CHUNK = 2000
+MONEY = DecimalField(max_digits=18, decimal_places=2)
+
+__all__ = ["LedgerFacts", "ledger_facts", "ledger_facts_bulk"]
+
+
+@dataclass(frozen=True)
+class LedgerFacts:
+    first_trade_on: date | None
+    months_of_trade: int
+    has_credit_history: bool
+    avg_monthly_shipments: Decimal
+    avg_monthly_collections: Decimal
+    bad_debt_within_2y: bool
+    overdue_beyond_limit_within_2y: bool
+    broken_promises_2y: int
+    revenue_trend_falling_months: int
+
+
+EMPTY = LedgerFacts(None, 0, False, ZERO, ZERO, False, False, 0, 0)
+
+
+def months_between(start: date, end: date) -> int:
+    """Whole months from `start` to `end` (0 if end is before start)."""
+    months = (end.year - start.year) * 12 + end.month - start.month - (1 if end.day < start.day else 0)
+    return max(months, 0)
+
+
+def _month_index(d: date) -> int:
+    return d.year * 12 + d.month - 1
+
+
+def ledger_facts(customer_id: int, *, on: date, window_months: int = 12, policy=None) -> LedgerFacts:
+    return ledger_facts_bulk([customer_id], on=on, window_months=window_months, policy=policy)[customer_id]
+
+
+def ledger_facts_bulk(
+    customer_ids, *, on: date, window_months: int = 12, policy=None
+) -> dict[int, LedgerFacts]:
+    """LedgerFacts for each id (customers without entries get empty facts): five aggregate queries per
+    chunk of 2,000 customers, whatever the size of their ledgers."""
+    from xindang.policy.selectors import current_policy
+
+    ids = sorted({int(i) for i in customer_ids})
+    limit_days = (policy or current_policy()).collection.facts_overdue_days
+    window_months = max(int(window_months), 1)
+    out: dict[int, LedgerFacts] = {}
+    for start in range(0, len(ids), CHUNK):
+        out.update(_chunk(ids[start : start + CHUNK], on, window_months, limit_days))
+    return out
+
+
+def _chunk(ids: list[int], on: date, window_months: int, limit_days: int) -> dict[int, LedgerFacts]:
+    from xindang.ledger.collection.models import PaymentPromise, PromiseStatus
+    from xindang.ledger.models import Allocation, TradeEntry
+
+    two_years = rules.two_years_before(on)
+    window_start = rules.months_back(on, window_months)
+    window_end = rules.months_back(on, 0)  # first day of on's month (excluded)
+
+    # 1. First trade, credit history, write-offs (one aggregate).
+    entries = TradeEntry.objects.filter(customer_id__in=ids, entry_on__lte=on)
+    head = {
+        r["customer_id"]: r
+        for r in entries.exclude(kind=REVERSAL)
+        .order_by()
+        .values("customer_id")
+        .annotate(
+            first=Min("entry_on"),
+            credit=Count("id", filter=Q(kind__in=(*SALE_KINDS, PREPAYMENT))),
+            written_off=Count(
+                "id",
+                filter=Q(kind=WRITE_OFF, entry_on__gt=two_years)
+                & (Q(reversed_by__isnull=True) | Q(reversed_by__entry_on__gt=on)),
+            ),
+        )
+    }
+
+    # 2. Monthly sales and collections in the window, reversals netted (one aggregate).
+    kind = Case(When(kind=REVERSAL, then=F("reverses__kind")), default=F("kind"))
+    sign = Case(When(kind=REVERSAL, then=Value(-1)), default=Value(1))
+    monthly_rows = (
+        TradeEntry.objects.filter(customer_id__in=ids, entry_on__gte=window_start, entry_on__lt=window_end)
+        .filter(
+            Q(kind__in=(*SALE_KINDS, *COLLECTION_KINDS))
+            | Q(kind=REVERSAL, reverses__kind__in=(*SALE_KINDS, *COLLECTION_KINDS))
+        )
+        .annotate(eff_kind=kind, month=TruncMonth("entry_on", output_field=DateField()))
+        .order_by()
+        .values("customer_id", "month", "eff_kind")
+        .annotate(total=Sum(ExpressionWrapper(F("amount") * sign, output_field=MONEY)))
+    )
+    sales: dict = defaultdict(lambda: defaultdict(lambda: ZERO))
+    collections: dict = defaultdict(lambda: ZERO)
+    for r in monthly_rows.iterator(chunk_size=5000):
+        month = r["month"]
+        if hasattr(month, "date"):
+            month = month.date()
+        if r["eff_kind"] in SALE_KINDS:
+            sales[r["customer_id"]][_month_index(month)] += r["total"] or ZERO
+        else:
+            collections[r["customer_id"]] += r["total"] or ZERO
+
+    # 3. A receivable unpaid `limit_days` after its due date, that moment within two years (one query).
+    allocated = (
+        Allocation.objects.filter(debit_entry=OuterRef("pk"), allocated_on__lte=OuterRef("late_on"))
+        .order_by()
+        .values("debit_entry")
+        .annotate(s=Sum("amount"))
+        .values("s")
+    )
+    late_on = ExpressionWrapper(F("due_on") + timedelta(days=limit_days), output_field=DateField())
+    overdue = set(
+        TradeEntry.objects.filter(
+            customer_id__in=ids,
+            kind__in=SALE_KINDS,
+            due_on__isnull=False,
+            due_on__gte=two_years - timedelta(days=limit_days),
+            due_on__lt=on - timedelta(days=limit_days),
+        )
+        .annotate(late_on=late_on)
+        .annotate(paid=Coalesce(Subquery(allocated, output_field=MONEY), Value(ZERO), output_field=MONEY))
+        .filter(paid__lt=F("amount"))
+        .order_by()
+        .values_list("customer_id", flat=True)
+        .distinct()
+    )
+
+    # 4. Broken promises in two years (one aggregate, plus the open ones past their date lazily).
+    broken: dict = defaultdict(int)
+    promises = PaymentPromise.objects.filter(
+        customer_id__in=ids, promised_on__gte=two_years, promised_on__lt=on
+    )
+    for r in (
+        promises.filter(status=PromiseStatus.BROKEN).order_by().values("customer_id").annotate(n=Count("id"))
+    ):
+        broken[r["customer_id"]] += r["n"]
+    pending = list(
+        promises.filter(status=PromiseStatus.OPEN).values("customer_id", "amount", "made_on", "promised_on")
+    )
+    if pending:
+        paid = Subquery(
+            TradeEntry.objects.filter(
+                customer_id=OuterRef("customer_id"),
+                kind__in=COLLECTION_KINDS,
+                entry_on__gte=OuterRef("made_on"),
+                entry_on__lte=OuterRef("promised_on"),
+                reversed_by__isnull=True,
+            )
+            .order_by()
+            .values("customer_id")
+            .annotate(s=Sum("amount"))
+            .values("s"),
+            output_field=MONEY,
+        )
+        for r in (
+            promises.filter(status=PromiseStatus.OPEN)
+            .annotate(paid=Coalesce(paid, Value(ZERO), output_field=MONEY))
+            .filter(paid__lt=F("amount"))
+            .order_by()
+            .values("customer_id")
+            .annotate(n=Count("id"))
+        ):
+            broken[r["customer_id"]] += r["n"]
+
+    result = {}
+    first_window = _month_index(window_start)
+    for cid in ids:
+        h = head.get(cid)
+        if h is None and cid not in broken:
+            result[cid] = EMPTY
+            continue
+        first = h["first"] if h else None
+        if first is not None and not isinstance(first, date):
+            first = date.fromisoformat(str(first)[:10])
+        traded_from = max(first_window, _month_index(first)) if first else first_window
+        months = [first_window + i for i in range(window_months)]
+        traded_months = max(1, sum(1 for m in months if m >= traded_from)) if first else 1
+        series = [sales[cid].get(m, ZERO) for m in months if m >= traded_from] if first else []
+        result[cid] = LedgerFacts(
+            first_trade_on=first,
+            months_of_trade=months_between(first, on) if first else 0,
+            has_credit_history=bool(h and h["credit"]),
+            avg_monthly_shipments=(sum(sales[cid].values(), ZERO) / traded_months).quantize(CENT),
+            avg_monthly_collections=(collections[cid] / traded_months).quantize(CENT),
+            bad_debt_within_2y=bool(h and h["written_off"]),
+            overdue_beyond_limit_within_2y=cid in overdue,
+            broken_promises_2y=broken.get(cid, 0),
+            revenue_trend_falling_months=rules.falling_months(series),
+        )
+    return result
