@@ -1,0 +1,188 @@
+"""The credit section of the company policy: rating scheme (A/B/C of seed 002 第十三–二十条 or 甲/乙/丙
+of seed 004 第九条), thresholds, investigation validity and the rating approval chain. Registered in
+CreditConfig.ready(). Defaults are the seed's numbers; where the seed leaves a number to the company
+the default is ours and its label says so."""
+
+from decimal import Decimal
+from typing import Literal
+
+from django.utils.translation import gettext_lazy as _
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from xindang.accounts.roles import Role
+from xindang.policy.sections import register_section
+
+KEY_DATA_FIELDS = (
+    "credit_code",
+    "legal_rep",
+    "registered_capital",
+    "founded_on",
+    "address",
+    "phone",
+    "business_scope",
+    "enterprise_type",
+)
+
+
+class CreditSection(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    # One policy chooses one scheme (issue 4 item 3).
+    scheme: Literal["abc", "jyb"] = "abc"
+
+    # --- A (002 第十五条) ---
+    a_min_cooperation_months: int = Field(12, ge=0, le=240)  # (1) 合作一年或以上
+    lookback_months: int = Field(24, ge=1, le=120)  # (2) 过去2年内
+    good_operations_years: int = Field(2, ge=1, le=5)  # (4) 最近连续2年经营状况良好
+    a_max_debt_ratio_pct: int = Field(60, ge=1, le=100)  # (5) 资金实力雄厚、偿债能力强
+    # (6) 年度回款、发货达到我制定的标准 — the seed leaves the amount to the company.
+    a_min_yearly_collections_amount: Decimal = Field(
+        Decimal("1000000.00"), ge=0, max_digits=18, decimal_places=2
+    )
+
+    # --- C (002 第十六条) ---
+    c_broken_promises_min: int = Field(3, ge=1, le=100)  # (2) 经常不兑现承诺
+    c_weak_debt_ratio_pct: int = Field(85, ge=1, le=200)  # (4) 资金实力不足,偿债能力较差
+    c_falling_turnover_months: int = Field(3, ge=1, le=36)  # (5) 营业额持续多月下滑
+
+    # --- 甲/乙/丙 (004 第九条) ---
+    jia_min_employees: int = Field(300, ge=1)
+    jia_min_revenue_amount: Decimal = Field(Decimal("50000000.00"), ge=0, max_digits=18, decimal_places=2)
+    bing_max_employees: int = Field(100, ge=1)  # 员工不足100人的小企业
+    bing_new_company_months: int = Field(24, ge=0, le=240)  # 新成立企业
+    # 债权余额在10万美元以上的非甲类客户 — ≈ 700,000 yuan
+    bing_receivables_amount: Decimal = Field(Decimal("700000.00"), ge=0, max_digits=18, decimal_places=2)
+    # 债权余额不足10万美元,但与本公司交易量较大 — average monthly shipments at or above this
+    bing_large_volume_monthly_amount: Decimal = Field(
+        Decimal("500000.00"), ge=0, max_digits=18, decimal_places=2
+    )
+    # Per-customer cap per class (004 第九条 3(1); the seed leaves the figure blank).
+    cap_jia_amount: Decimal = Field(Decimal("5000000.00"), ge=0, max_digits=18, decimal_places=2)
+    cap_yi_amount: Decimal = Field(Decimal("2000000.00"), ge=0, max_digits=18, decimal_places=2)
+    cap_bing_amount: Decimal = Field(Decimal("500000.00"), ge=0, max_digits=18, decimal_places=2)
+
+    # --- Investigation (002 第十–十二条; 001 动态管理) ---
+    investigation_valid_months: int = Field(3, ge=1, le=12)
+    min_financial_years: int = Field(2, ge=1, le=5)
+    quarterly_refresh: bool = True  # 第十二条: 每季度全面更新一次
+    key_data_fields: list[str] = Field(default_factory=lambda: list(KEY_DATA_FIELDS))  # 第十八条
+
+    # --- Approval (002 第十九条, 第三十条) ---
+    rating_chain: list[str] = Field(
+        default_factory=lambda: [
+            Role.MARKETING_MANAGER.value,
+            Role.FINANCE_CREDIT_CONTROLLER.value,
+            Role.GENERAL_MANAGER.value,
+        ],
+        min_length=1,
+        max_length=8,
+    )
+
+    @field_validator("rating_chain")
+    @classmethod
+    def _roles(cls, value: list[str]) -> list[str]:
+        unknown = sorted(set(value) - set(Role.values))
+        if unknown:
+            raise ValueError(f"unknown roles: {', '.join(unknown)}")
+        return value
+
+    @field_validator("key_data_fields")
+    @classmethod
+    def _fields(cls, value: list[str]) -> list[str]:
+        unknown = sorted(set(value) - set(KEY_DATA_FIELDS))
+        if unknown:
+            raise ValueError(f"unknown fields: {', '.join(unknown)} (use {', '.join(KEY_DATA_FIELDS)})")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        if self.c_weak_debt_ratio_pct < self.a_max_debt_ratio_pct:
+            raise ValueError("the C debt ratio must not be below the A debt ratio")
+        return self
+
+    def cap_for(self, grade: str):
+        """The per-customer cap of a 甲/乙/丙 class (None for A/B/C grades)."""
+        return {"jia": self.cap_jia_amount, "yi": self.cap_yi_amount, "bing": self.cap_bing_amount}.get(grade)
+
+
+register_section(
+    "credit",
+    CreditSection,
+    _("Credit investigation and rating"),
+    {
+        "scheme": (
+            _("Rating scheme"),
+            _(
+                "abc: A/B/C grades (002 第十三–十八条); "
+                "jyb: 甲/乙/丙 classes by size and reputation (004 第九条)."
+            ),
+        ),
+        "a_min_cooperation_months": (_("A: months of cooperation at least"), _("002 第十五条(1): one year.")),
+        "lookback_months": (
+            _("Look-back (months)"),
+            _(
+                "002 第十五条(2), 第十六条(1): "
+                "bad debt, undelivered goods, serious breach in the last 2 years."
+            ),
+        ),
+        "good_operations_years": (
+            _("A: years of good operations"),
+            _("002 第十五条(4): a profit in each of these years and revenue not falling year after year."),
+        ),
+        "a_max_debt_ratio_pct": (
+            _("A: debt ratio at most (%)"),
+            _("002 第十五条(5): liabilities / total assets; equity must also be positive."),
+        ),
+        "a_min_yearly_collections_amount": (
+            _("A: yearly collections at least (yuan) — company standard"),
+            _("002 第十五条(6) leaves the standard to the company; the default 1,000,000 yuan is ours."),
+        ),
+        "c_broken_promises_min": (
+            _("C: broken promises at least"),
+            _("002 第十六条(2): broken payment promises in the look-back period."),
+        ),
+        "c_weak_debt_ratio_pct": (_("C: debt ratio from (%)"), _("002 第十六条(4): weak solvency.")),
+        "c_falling_turnover_months": (
+            _("C: months of falling turnover"),
+            _("002 第十六条(5): turnover falling this many months in a row."),
+        ),
+        "jia_min_employees": (
+            _("甲: employees at least"),
+            _("004 第九条: a large company (or the revenue below)."),
+        ),
+        "jia_min_revenue_amount": (
+            _("甲: yearly revenue at least (yuan)"),
+            _("004 第九条: a large company."),
+        ),
+        "bing_max_employees": (_("丙: fewer employees than"), _("004 第九条: small companies.")),
+        "bing_new_company_months": (_("丙: founded less than (months) ago"), _("004 第九条: newly founded.")),
+        "bing_receivables_amount": (
+            _("丙: receivables above (yuan)"),
+            _("004 第九条: non-甲 customers owing more than US$100,000 (≈ 700,000 yuan)."),
+        ),
+        "bing_large_volume_monthly_amount": (
+            _("丙: large volume, monthly shipments from (yuan)"),
+            _("004 第九条: smaller balance but a large trade volume with us."),
+        ),
+        "cap_jia_amount": (_("Cap per 甲 customer (yuan)"), _("004 第九条 3(1); the seed leaves it blank.")),
+        "cap_yi_amount": (_("Cap per 乙 customer (yuan)"), _("As above.")),
+        "cap_bing_amount": (_("Cap per 丙 customer (yuan)"), _("As above.")),
+        "investigation_valid_months": (
+            _("Investigation valid (months)"),
+            _("An investigation older than this no longer supports a rating (max 12)."),
+        ),
+        "min_financial_years": (_("Years of financial figures required"), _("At least the last two years.")),
+        "quarterly_refresh": (
+            _("Quarterly full refresh"),
+            _("002 第十二条: investigations and rating forms are fully refreshed every quarter."),
+        ),
+        "key_data_fields": (
+            _("Key data fields"),
+            _("002 第十八条: a file missing any of these is never rated A. Customer field names."),
+        ),
+        "rating_chain": (
+            _("Rating approval chain"),
+            _("Role codes in order (002 第十九条, 第三十条)."),
+        ),
+    },
+)
