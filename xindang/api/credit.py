@@ -1,8 +1,244 @@
-"""API router: credit, mounted at the API root (paths /credit-check, /credit/…)."""
+"""API router: credit, mounted at the API root (paths /credit-check, /credit/…).
 
-from ninja import Router
+POST /credit-check runs the credit check (授信执行; xindang.credit.control.services.check_credit);
+POST /credit/over-limit sends a blocked amount up for over-limit approval (超额审批, 002 第三十二条)
+and answers with the approval's id (poll GET /api/approvals/{id}); GET /credit/over-limit/{id}
+says whether it was approved and until when it may be used.
+
+Auth: an API key with the scope "credit:check" (integrations, e.g. the ERP before it ships) or a
+logged-in user with the permission credit_control.check_credit.
+"""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from ninja import Router, Schema
+
+from xindang.credit.control import services
+from xindang.credit.control.models import OverLimitRequest
+from xindang.credit.control.permissions import ControlPermission
+from xindang.credit.control.selectors import get_over_limit_for_user
+from xindang.customers.models import Customer
+from xindang.customers.selectors import get_customer_for_user
+
+from .permissions import require
+
+SCOPE = "credit:check"
 
 router = Router()
 
 # DomainError code -> HTTP status for this router's errors (merged in api.api.STATUS_OF).
-STATUS_OF: dict[str, int] = {}
+STATUS_OF: dict[str, int] = {
+    "credit_check.bad_amount": 422,
+    "credit_check.bad_kind": 422,
+    "credit_check.bad_control_point": 422,
+    "over_limit.not_found": 404,
+    "over_limit.used": 409,
+    "over_limit.expired": 409,
+    "over_limit.not_approved": 409,
+    "over_limit.amount_mismatch": 409,
+    "over_limit.not_needed": 409,
+    "over_limit.not_approvable": 409,
+    "over_limit.requester_required": 403,
+}
+
+
+def _auth():
+    """API keys (H4's xindang/api/auth.py) first, then the session; the session alone until keys exist."""
+    from ninja.security import django_auth
+
+    try:
+        from .auth import ApiKeyAuth
+    except ImportError:  # pragma: no cover - the ledger's keys not yet installed
+        return [django_auth]
+    return [ApiKeyAuth(), django_auth]
+
+
+def _caller(request, permission) -> tuple[object | None, object | None]:
+    """(user, api_key): a key must carry the scope; a user the permission."""
+    key = getattr(request, "api_key", None)
+    if key is not None:
+        scopes = getattr(key, "scopes", None) or []
+        if SCOPE not in scopes:
+            raise PermissionDenied(SCOPE)
+        return getattr(key, "user", None), key
+    require(request, permission)
+    return request.user, None
+
+
+def _customer(request, user, key, pk: int) -> Customer:
+    if key is not None:
+        customer = Customer.objects.filter(pk=pk).first()
+        if customer is None:
+            raise Http404
+        return customer
+    return get_customer_for_user(user, pk, request=request)
+
+
+class CheckIn(Schema):
+    customer_id: int
+    amount: Decimal
+    kind: str = "shipment"
+    control_point: str | None = None
+    reserve: bool = False
+    reference: str = ""
+    over_limit_id: int | None = None
+
+
+class ReasonOut(Schema):
+    code: str
+    article: str
+    message: str
+
+
+class ReservationOut(Schema):
+    id: int
+    expires_at: datetime
+
+
+class OverdueOut(Schema):
+    entry_id: int | None = None
+    kind: str = ""
+    entry_on: date | None = None
+    due_on: date
+    amount: Decimal
+    open_amount: Decimal
+    days_overdue: int
+
+
+class ExposureOut(Schema):
+    open_shipments: Decimal
+    open_invoices: Decimal
+    prepayments: Decimal
+    notes: Decimal
+    reservations: Decimal
+    credit_balance: Decimal
+    total: Decimal
+
+
+class CheckOut(Schema):
+    outcome: str
+    reasons: list[ReasonOut]
+    customer_id: int
+    amount: Decimal
+    kind: str
+    control_point: str
+    grade: str | None
+    limit: Decimal | None
+    valid_until: date | None
+    exposure: ExposureOut
+    exposure_after: Decimal
+    oldest_overdue: OverdueOut | None
+    reservation: ReservationOut | None
+    approval_id: int | None
+    over_limit_id: int | None
+    overage: Decimal
+    approvable: bool
+    check_id: int | None
+
+
+def _default_point(kind: str) -> str:
+    return "prepayment" if kind == "prepayment" else "shipment"
+
+
+@router.post("/credit-check", response=CheckOut, auth=_auth(), summary="Credit check (授信执行)")
+def credit_check(request, payload: CheckIn):
+    """allow / warn / block / approval_required with reasons (code, article, message), the limit,
+    exposure by category, the oldest overdue item, the grade; with reserve=true a passing amount is
+    held until the shipment is posted or the reservation expires."""
+    user, key = _caller(request, ControlPermission.CHECK)
+    customer = _customer(request, user, key, payload.customer_id)
+    result = services.check_credit(
+        customer=customer,
+        amount=payload.amount,
+        kind=payload.kind,
+        control_point=payload.control_point or _default_point(payload.kind),
+        reserve=payload.reserve,
+        reference=payload.reference,
+        over_limit_id=payload.over_limit_id,
+        by=user,
+        api_key=key,
+        request=request,
+    )
+    return result.as_dict()
+
+
+class OverLimitIn(Schema):
+    customer_id: int
+    amount: Decimal
+    kind: str = "shipment"
+    control_point: str | None = None
+    reference: str = ""
+    reason: str = ""
+
+
+class OverLimitOut(Schema):
+    id: int
+    customer_id: int
+    amount: Decimal
+    kind: str
+    status: str
+    overage: Decimal
+    limit: Decimal | None
+    exposure: Decimal
+    chain: list[str]
+    approval_id: int | None
+    valid_until: datetime | None
+    used_at: datetime | None
+    requested_at: datetime
+
+
+def _olr_out(olr: OverLimitRequest) -> dict:
+    return {
+        "id": olr.pk,
+        "customer_id": olr.customer_id,
+        "amount": olr.amount,
+        "kind": olr.kind,
+        "status": olr.status,
+        "overage": olr.overage_amount,
+        "limit": olr.limit_amount,
+        "exposure": olr.exposure_amount,
+        "chain": olr.chain,
+        "approval_id": olr.approval_id,
+        "valid_until": olr.valid_until,
+        "used_at": olr.used_at,
+        "requested_at": olr.requested_at,
+    }
+
+
+@router.post(
+    "/credit/over-limit", response={201: OverLimitOut}, auth=_auth(), summary="Request over-limit approval"
+)
+def request_over_limit(request, payload: OverLimitIn):
+    """Send a blocked shipment or prepayment up for over-limit approval (超额审批); poll
+    GET /api/approvals/{approval_id}, then check again with over_limit_id and the same amount."""
+    user, key = _caller(request, ControlPermission.REQUEST_OVER_LIMIT)
+    if key is not None and user is None:
+        raise PermissionDenied("an over-limit request needs a person: the key has no user")
+    customer = _customer(request, user, key, payload.customer_id)
+    olr = services.request_over_limit(
+        customer=customer,
+        amount=payload.amount,
+        kind=payload.kind,
+        control_point=payload.control_point or _default_point(payload.kind),
+        reference=payload.reference,
+        reason=payload.reason,
+        by=user,
+        api_key=key,
+        request=request,
+    )
+    return 201, _olr_out(olr)
+
+
+@router.get("/credit/over-limit/{over_limit_id}", response=OverLimitOut, auth=_auth())
+def over_limit_detail(request, over_limit_id: int):
+    user, key = _caller(request, ControlPermission.VIEW_OVER_LIMIT)
+    if key is not None:
+        olr = OverLimitRequest.objects.filter(pk=over_limit_id).first()
+        if olr is None:
+            raise Http404
+    else:
+        olr = get_over_limit_for_user(user, over_limit_id, request=request)
+    return _olr_out(olr)

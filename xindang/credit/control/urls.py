@@ -1,3 +1,13 @@
-app_name = "credit_control"
+from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+app_name = "credit_control"
+urlpatterns = [
+    path("reduction/", views.reduction, name="reduction"),
+    path("reduction/export.xlsx", views.reduction_export, name="reduction_export"),
+    path("customer/<int:pk>/", views.customer_control, name="customer"),
+    path("customer/<int:pk>/check/", views.check, name="check"),
+    path("customer/<int:pk>/over-limit/", views.over_limit_request, name="over_limit_request"),
+    path("over-limit/<int:pk>/", views.over_limit_detail, name="over_limit_detail"),
+]

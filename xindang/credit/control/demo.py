@@ -1,0 +1,78 @@
+"""Demo data (order 50): a few recorded credit checks and two over-limit requests — one pending,
+one approved and not yet used — on customers that have a grant (grants ran at order 20, the ledger at 30)."""
+
+from decimal import Decimal
+
+from xindang.core.errors import DomainError
+
+from . import deps
+from .models import OverLimitRequest
+
+
+def _approve_all(olr, users: dict) -> None:
+    from xindang.accounts.models import User
+    from xindang.approvals.services import approve_step
+
+    approval = olr.approval
+    for role in olr.chain:
+        approver = (
+            User.objects.filter(groups__name=role, is_active=True).exclude(pk=olr.requested_by_id).first()
+        )
+        if approver is None:
+            return
+        approval.refresh_from_db()
+        approve_step(
+            approval=approval, approver=approver, comment="同意,限本次发货。", acknowledge_warnings=True
+        )
+
+
+def seed_demo(ctx) -> str:
+    from .services import check_credit, request_over_limit
+
+    today = ctx.today
+    customers = [c for c in ctx.customers if deps.active_grant(c, today) is not None]
+    if not customers:
+        return "no customers with a grant: skipped"
+    checks = requested = approved = 0
+    for customer in customers[:40]:
+        by = customer.owner
+        exposure = deps.exposure_of(customer)
+        grant = deps.active_grant(customer, today)
+        room = grant.limit_amount - exposure.committed_amount
+        amount = max(Decimal("1000"), (room * Decimal("0.3")).quantize(Decimal("1")))
+        try:
+            check_credit(
+                customer=customer,
+                amount=amount,
+                kind="shipment",
+                reference=f"SO{ctx.rng.randint(10000, 99999)}",
+                by=by,
+            )
+            checks += 1
+        except DomainError:
+            pass
+    for customer in customers[40:]:
+        if requested >= 2:
+            break
+        exposure = deps.exposure_of(customer)
+        grant = deps.active_grant(customer, today)
+        amount = max(grant.limit_amount - exposure.committed_amount, Decimal("0")) + Decimal("20000")
+        try:
+            olr = request_over_limit(
+                customer=customer,
+                amount=amount,
+                kind="shipment",
+                reference=f"SO{ctx.rng.randint(10000, 99999)}",
+                reason="年底备货,客户付款记录良好,申请本次超额发货。",
+                by=customer.owner,
+            )
+        except DomainError:
+            continue
+        requested += 1
+        if requested == 2:
+            try:
+                _approve_all(olr, ctx.users)
+                approved += int(OverLimitRequest.objects.get(pk=olr.pk).status == "approved")
+            except DomainError:
+                pass
+    return f"{checks} credit checks, {requested} over-limit requests ({approved} approved)"

@@ -1,0 +1,45 @@
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import CheckKind, ControlPoint
+
+RAISING = [(k, label) for k, label in CheckKind.choices if k in ("shipment", "prepayment", "invoice")]
+
+
+class CheckForm(forms.Form):
+    """The credit check from the UI: the same service as POST /api/credit-check."""
+
+    amount = forms.DecimalField(
+        label=_("Amount (yuan)"), max_digits=18, decimal_places=2, min_value=Decimal("0.01")
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=CheckKind.choices, initial="shipment")
+    control_point = forms.ChoiceField(
+        label=_("Control point"), choices=ControlPoint.choices, initial="shipment"
+    )
+    reserve = forms.BooleanField(
+        label=_("Hold the amount (reservation)"),
+        required=False,
+        help_text=_(
+            "A passing amount is held against the limit until the shipment is posted or the hold runs out."
+        ),
+    )
+    reference = forms.CharField(label=_("Reference (order number)"), max_length=100, required=False)
+    over_limit_id = forms.IntegerField(label=_("Approved over-limit request"), required=False, min_value=1)
+
+
+class OverLimitForm(forms.Form):
+    """Send a blocked shipment or prepayment up for over-limit approval (超额审批, 002 第三十二条)."""
+
+    amount = forms.DecimalField(
+        label=_("Amount (yuan)"), max_digits=18, decimal_places=2, min_value=Decimal("0.01")
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=RAISING, initial="shipment")
+    control_point = forms.ChoiceField(
+        label=_("Control point"), choices=ControlPoint.choices, initial="shipment"
+    )
+    reference = forms.CharField(label=_("Reference (order number)"), max_length=100, required=False)
+    reason = forms.CharField(
+        label=_("Why the overrun is justified"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )

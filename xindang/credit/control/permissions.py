@@ -1,0 +1,43 @@
+"""Credit control capabilities, in one place (issue 5, items 4–7).
+
+Which customers a user sees is not decided here: checks, over-limit requests and the reduction list
+follow the customer file's visibility (customers.selectors.visible_customers).
+"""
+
+from django.db import models
+
+from xindang.accounts.roles import Role
+
+
+class ControlPermission(models.TextChoices):
+    CHECK = "credit_control.check_credit"
+    VIEW_CHECKS = "credit_control.view_creditcheck"
+    VIEW_OVER_LIMIT = "credit_control.view_overlimitrequest"
+    REQUEST_OVER_LIMIT = "credit_control.add_overlimitrequest"
+    VIEW_REDUCTION = "credit_control.view_reduction_list"
+    EXPORT_REDUCTION = "credit_control.export_reduction_list"
+
+
+_SALES = [
+    "check_credit",
+    "view_creditcheck",
+    "view_overlimitrequest",
+    "add_overlimitrequest",
+    "view_reduction_list",
+]
+_SUPERVISE = [*_SALES, "export_reduction_list"]
+_READ = ["view_creditcheck", "view_overlimitrequest", "view_reduction_list", "export_reduction_list"]
+
+# 第三十二条: the marketing manager and the finance credit controller supervise credit execution
+# day to day; salespeople check and ask; the approval chain reads what it decides on.
+ROLE_GRANTS = {
+    Role.SALESPERSON: _SALES,
+    Role.DEPARTMENT_MANAGER: _SUPERVISE,
+    Role.CREDIT_MANAGER: _SUPERVISE,
+    Role.MARKETING_MANAGER: _SUPERVISE,
+    Role.FINANCE_CREDIT_CONTROLLER: _SUPERVISE,
+    Role.VP_MARKETING: _READ,
+    Role.CFO: _READ,
+    Role.GENERAL_MANAGER: _READ,
+    Role.CHAIRMAN: _READ,
+}

@@ -1,0 +1,541 @@
+"""The credit check (授信执行) and over-limit approval (超额审批): the writes of credit control.
+
+check_credit() reads everything it decides on under the customer's exposure row lock — the same
+lock every posting takes (xindang.ledger.services.lock_exposure) — so a reservation made here and a
+shipment posted there can never both pass a limit that only one of them fits.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy as _
+
+from xindang.audit.services import record_event
+from xindang.core.errors import DomainError
+from xindang.policy.selectors import current_policy
+
+from . import deps, rules
+from .models import CreditCheck, OverLimitRequest, OverLimitStatus
+from .texts import reasons_out
+
+OVER_LIMIT_KIND = "credit.over_limit"
+CENT = Decimal("0.01")
+
+
+@dataclass
+class CreditDecision:
+    """What check_credit answers: the outcome, why, and everything it decided on."""
+
+    outcome: str
+    reasons: list[dict]
+    customer_id: int
+    amount: Decimal
+    kind: str
+    control_point: str
+    grade: str | None
+    limit_amount: Decimal | None
+    valid_until: object
+    exposure: dict
+    exposure_amount: Decimal
+    oldest_overdue: dict | None
+    check_id: int | None = None
+    reservation_id: int | None = None
+    reservation_expires_at: object = None
+    approval_id: int | None = None
+    over_limit_id: int | None = None
+    over_limit_used: bool = False
+    overage_amount: Decimal = Decimal("0")
+    approvable: bool = False
+    policy_version: int = 0
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def passes(self) -> bool:
+        return self.outcome in (rules.ALLOW, rules.WARN)
+
+    def as_dict(self) -> dict:
+        return {
+            "outcome": self.outcome,
+            "reasons": [{k: r[k] for k in ("code", "article", "message")} for r in self.reasons],
+            "customer_id": self.customer_id,
+            "amount": self.amount,
+            "kind": self.kind,
+            "control_point": self.control_point,
+            "grade": self.grade,
+            "limit": self.limit_amount,
+            "valid_until": self.valid_until,
+            "exposure": {**self.exposure, "total": self.exposure_amount},
+            "exposure_after": self.exposure_amount + (self.amount if self.kind in rules.RAISING_KINDS else 0),
+            "oldest_overdue": self.oldest_overdue,
+            "reservation": (
+                {"id": self.reservation_id, "expires_at": self.reservation_expires_at}
+                if self.reservation_id
+                else None
+            ),
+            "approval_id": self.approval_id,
+            "over_limit_id": self.over_limit_id,
+            "overage": self.overage_amount,
+            "approvable": self.approvable,
+            "check_id": self.check_id,
+            "policy_version": self.policy_version,
+        }
+
+
+def _amount(value) -> Decimal:
+    try:
+        amount = Decimal(str(value)).quantize(CENT)
+    except (InvalidOperation, TypeError, ValueError):
+        raise DomainError(
+            "credit_check.bad_amount", _t("The amount is not a number."), field="amount"
+        ) from None
+    if amount <= 0:
+        raise DomainError("credit_check.bad_amount", _t("The amount must be more than zero."), field="amount")
+    return amount
+
+
+def _validate(kind: str, control_point: str) -> None:
+    if kind not in rules.CHECK_KINDS:
+        raise DomainError(
+            "credit_check.bad_kind", _t("Unknown kind: %(kind)s.") % {"kind": kind}, field="kind"
+        )
+    if control_point not in rules.CONTROL_POINTS:
+        raise DomainError(
+            "credit_check.bad_control_point",
+            _t("Unknown control point: %(point)s.") % {"point": control_point},
+            field="control_point",
+        )
+
+
+def _exposure_figures(exposure) -> dict:
+    return {c: getattr(exposure, f"{c}_amount") or Decimal("0") for c in rules.CATEGORIES} | {
+        "credit_balance": getattr(exposure, "credit_balance_amount", Decimal("0")) or Decimal("0")
+    }
+
+
+def _overdue(item, on) -> tuple[rules.OverdueInput | None, dict | None]:
+    if item is None:
+        return None, None
+    open_amount = getattr(item, "open_amount", None)
+    if open_amount is None:
+        open_amount = item.amount
+    due_on = item.due_on or item.entry_on
+    shown = {
+        "entry_id": getattr(item, "entry_id", None) or getattr(item, "pk", None),
+        "kind": getattr(item, "kind", ""),
+        "entry_on": getattr(item, "entry_on", None),
+        "due_on": due_on,
+        "amount": getattr(item, "amount", open_amount),
+        "open_amount": open_amount,
+        "days_overdue": (on - due_on).days,
+    }
+    return rules.OverdueInput(due_on, Decimal(open_amount), shown["entry_id"]), shown
+
+
+def _gather(customer, *, on):
+    """Everything but the exposure: the grant (or the one that ran out), grade, overdue, suspension."""
+    grant = deps.active_grant(customer, on)
+    if grant is None:
+        lapsed = deps.latest_grant(customer)
+        grant_input = (
+            rules.GrantInput(lapsed.limit_amount, lapsed.valid_until or on - timedelta(days=1), lapsed.kind)
+            if lapsed is not None
+            else None
+        )
+    else:
+        grant_input = rules.GrantInput(grant.limit_amount, grant.valid_until, grant.kind)
+    overdue_input, overdue_shown = _overdue(deps.oldest_overdue_item(customer, on), on)
+    return (
+        grant_input,
+        deps.current_grade(customer),
+        overdue_input,
+        overdue_shown,
+        deps.is_trade_suspended(customer),
+    )
+
+
+def _locked_over_limit(over_limit_id, *, customer, amount, kind, now) -> OverLimitRequest:
+    olr = OverLimitRequest.objects.select_for_update().filter(pk=over_limit_id).first()
+    if olr is None or olr.customer_id != customer.pk:
+        raise DomainError("over_limit.not_found", _t("No such over-limit request for this customer."))
+    if olr.status == OverLimitStatus.USED:
+        raise DomainError("over_limit.used", _t("This over-limit approval has already been used."))
+    if olr.status != OverLimitStatus.APPROVED:
+        raise DomainError("over_limit.not_approved", _t("This over-limit request is not approved."))
+    if olr.valid_until is not None and olr.valid_until < now:
+        raise DomainError("over_limit.expired", _t("This over-limit approval has run out."))
+    if olr.amount != amount or olr.kind != kind:
+        raise DomainError(
+            "over_limit.amount_mismatch",
+            _t("The over-limit approval is for %(amount)s (%(kind)s) exactly.")
+            % {"amount": olr.amount, "kind": olr.get_kind_display()},
+        )
+    return olr
+
+
+def _actor_name(by, api_key) -> str:
+    return str(getattr(api_key, "name", "") or "")[:100] if api_key is not None else ""
+
+
+@transaction.atomic
+def check_credit(
+    *,
+    customer,
+    amount,
+    kind: str = "shipment",
+    control_point: str = rules.SHIPMENT,
+    reserve: bool = False,
+    reference: str = "",
+    over_limit_id: int | None = None,
+    by=None,
+    api_key=None,
+    request=None,
+    record: bool = True,
+) -> CreditDecision:
+    """Decide whether `amount` of `kind` may pass `control_point` for `customer` now (002 第三十一–
+    三十五条; 004 第九条3), under the customer's exposure lock.
+
+    reserve=True and a passing outcome hold the amount in the ledger (a Reservation) until the
+    shipment is posted or the policy's time-to-live runs out. over_limit_id names an approved
+    over-limit request for exactly this amount: it lets the amount through once and is marked used
+    in the same transaction. route_to_approval in the matrix with a user asking opens the over-limit
+    request at once (approval_id in the answer). Every check is recorded (CreditCheck); blocks and
+    uses of an approval are audited.
+    """
+    amount = _amount(amount)
+    _validate(kind, control_point)
+    reference = (reference or "")[:100]
+    policy = current_policy()
+    section = policy.credit_control
+    now = timezone.now()
+    on = timezone.localdate(now)
+
+    exposure = deps.lock_exposure(customer.pk)  # the one lock point shared with posting
+    if deps.release_expired(customer):
+        exposure.refresh_from_db()
+    olr = None
+    if over_limit_id is not None:
+        olr = _locked_over_limit(over_limit_id, customer=customer, amount=amount, kind=kind, now=now)
+    grant, grade, overdue, overdue_shown, suspended = _gather(customer, on=on)
+    figures = _exposure_figures(exposure)
+    inputs = rules.CheckInputs(
+        grade=grade,
+        grant=grant,
+        exposure=figures,
+        amount=amount,
+        kind=kind,
+        control_point=control_point,
+        on=on,
+        oldest_overdue=overdue,
+        trade_suspended=suspended,
+        approval_available=olr is not None,
+    )
+    decision = rules.decide(inputs, section.control_policy())
+    reasons = [{"code": r.code, "article": r.article, "params": r.params} for r in decision.reasons]
+    result = CreditDecision(
+        outcome=decision.outcome,
+        reasons=reasons_out(reasons),
+        customer_id=customer.pk,
+        amount=amount,
+        kind=kind,
+        control_point=control_point,
+        grade=grade,
+        limit_amount=grant.limit_amount if grant else None,
+        valid_until=grant.valid_until if grant else None,
+        exposure=dict(figures),
+        exposure_amount=decision.exposure_amount,
+        oldest_overdue=overdue_shown,
+        overage_amount=decision.overage_amount,
+        approvable=decision.approvable,
+        policy_version=policy.version,
+    )
+    reservation = None
+    if reserve and rules.reserve_allowed(decision, kind):
+        reservation = deps.reserve(
+            customer=customer,
+            amount=amount,
+            kind=kind,
+            expires_at=now + timedelta(minutes=section.reservation_ttl_minutes),
+            reference=reference,
+            by=by if getattr(by, "is_authenticated", False) else None,
+        )
+        result.reservation_id, result.reservation_expires_at = reservation.pk, reservation.expires_at
+    if olr is not None and decision.approval_used:
+        olr.status, olr.used_at = OverLimitStatus.USED, now
+        olr.save(update_fields=["status", "used_at"])
+        result.over_limit_id, result.over_limit_used = olr.pk, True
+    user = by if getattr(by, "is_authenticated", False) else None
+    if decision.outcome == rules.APPROVAL_REQUIRED and user is not None:
+        routed = _submit_over_limit(
+            customer=customer,
+            amount=amount,
+            kind=kind,
+            control_point=control_point,
+            reference=reference,
+            reason=_t("Routed by the control matrix."),
+            decision=decision,
+            grade=grade,
+            section=section,
+            policy_version=policy.version,
+            by=user,
+            api_key=api_key,
+            request=request,
+        )
+        result.over_limit_id, result.approval_id = routed.pk, routed.approval_id
+    if record:
+        check = CreditCheck.objects.create(
+            customer=customer,
+            amount=amount,
+            kind=kind,
+            control_point=control_point,
+            reference=reference,
+            outcome=decision.outcome,
+            reasons=reasons,
+            inputs={
+                "exposure": {k: str(v) for k, v in figures.items()},
+                "valid_until": grant.valid_until.isoformat() if grant and grant.valid_until else None,
+                "oldest_overdue": {k: str(v) for k, v in overdue_shown.items()} if overdue_shown else None,
+                "trade_suspended": suspended,
+                "strength": decision.strength,
+                "reserve": bool(reserve),
+            },
+            limit_amount=result.limit_amount,
+            exposure_amount=decision.exposure_amount,
+            grade=grade or "",
+            reservation_ref=result.reservation_id,
+            over_limit_id=result.over_limit_id,
+            checked_by=user,
+            api_key_name=_actor_name(by, api_key),
+            policy_version=policy.version or 0,
+        )
+        result.check_id = check.pk
+        if decision.outcome in (rules.BLOCK, rules.APPROVAL_REQUIRED) or result.over_limit_used:
+            record_event(
+                "credit_check.over_limit_used" if result.over_limit_used else "credit_check.block",
+                actor=user,
+                request=request,
+                obj=customer,
+                data={
+                    "check": check.pk,
+                    "amount": str(amount),
+                    "kind": kind,
+                    "control_point": control_point,
+                    "outcome": decision.outcome,
+                    "codes": decision.codes,
+                    "api_key": check.api_key_name,
+                    "over_limit": result.over_limit_id,
+                },
+            )
+    return result
+
+
+def _submit_over_limit(
+    *,
+    customer,
+    amount,
+    kind,
+    control_point,
+    reference,
+    reason,
+    decision,
+    grade,
+    section,
+    policy_version,
+    by,
+    api_key=None,
+    request=None,
+) -> OverLimitRequest:
+    from xindang.approvals.services import submit_request
+
+    chain = section.approval_chain(overage=decision.overage_amount, grade=grade)
+    reasons = [{"code": r.code, "article": r.article, "params": r.params} for r in decision.reasons]
+    olr = OverLimitRequest.objects.create(
+        customer=customer,
+        amount=amount,
+        kind=kind,
+        control_point=control_point,
+        reference=reference,
+        reason=reason,
+        limit_amount=decision.limit_amount,
+        exposure_amount=decision.exposure_amount,
+        overage_amount=decision.overage_amount,
+        grade=grade or "",
+        reasons=reasons,
+        chain=chain,
+        requested_by=by,
+        api_key_name=_actor_name(by, api_key),
+        policy_version=policy_version or 0,
+    )
+    summary = "\n".join(r["message"] for r in reasons_out(reasons))
+    if reason:
+        summary = f"{reason}\n{summary}"
+    approval = submit_request(
+        kind=OVER_LIMIT_KIND,
+        obj=olr,
+        chain=chain,
+        requested_by=by,
+        title=_t("Over-limit %(kind)s for %(customer)s: %(amount)s")
+        % {"kind": olr.get_kind_display(), "customer": customer.name, "amount": amount},
+        summary=summary,
+        amount=amount,
+        data={
+            "limit": str(decision.limit_amount) if decision.limit_amount is not None else None,
+            "exposure": str(decision.exposure_amount),
+            "overage": str(decision.overage_amount),
+            "grade": grade or "",
+            "reference": reference,
+            "codes": decision.codes,
+        },
+        customer=customer,
+        request=request,
+    )
+    olr.approval = approval
+    olr.save(update_fields=["approval"])
+    record_event(
+        "over_limit.request",
+        actor=by,
+        request=request,
+        obj=olr,
+        data={
+            "amount": str(amount),
+            "overage": str(decision.overage_amount),
+            "chain": chain,
+            "approval": approval.pk,
+        },
+    )
+    return olr
+
+
+@transaction.atomic
+def request_over_limit(
+    *,
+    customer,
+    amount,
+    kind: str = "shipment",
+    control_point: str = rules.SHIPMENT,
+    reference: str = "",
+    reason: str = "",
+    by,
+    api_key=None,
+    request=None,
+) -> OverLimitRequest:
+    """Send a blocked shipment or prepayment up for the formal over-limit approval (超额审批, 002
+    第三十二条). The approvers come from the policy's tiers by overage and grade (004 第九条3(3):
+    the largest go to the general manager). Refused when the amount passes anyway or when an
+    approval could not lift the block (a C customer, a suspended trade)."""
+    amount = _amount(amount)
+    _validate(kind, control_point)
+    if kind not in rules.RAISING_KINDS:
+        raise DomainError(
+            "over_limit.not_needed", _t("Only shipments and prepayments need over-limit approval.")
+        )
+    if not getattr(by, "is_authenticated", False):
+        raise DomainError(
+            "over_limit.requester_required", _t("An over-limit request needs a person who asks.")
+        )
+    policy = current_policy()
+    section = policy.credit_control
+    on = timezone.localdate()
+    exposure = deps.lock_exposure(customer.pk)
+    if deps.release_expired(customer):
+        exposure.refresh_from_db()
+    grant, grade, overdue, _shown, suspended = _gather(customer, on=on)
+    inputs = rules.CheckInputs(
+        grade=grade,
+        grant=grant,
+        exposure=_exposure_figures(exposure),
+        amount=amount,
+        kind=kind,
+        control_point=control_point,
+        on=on,
+        oldest_overdue=overdue,
+        trade_suspended=suspended,
+    )
+    decision = rules.decide(inputs, section.control_policy())
+    if not decision.violations:
+        raise DomainError(
+            "over_limit.not_needed", _t("This amount is within the limit: no approval is needed.")
+        )
+    if not decision.approvable:
+        raise DomainError(
+            "over_limit.not_approvable",
+            _t("An over-limit approval cannot lift this block: %(why)s")
+            % {
+                "why": "; ".join(
+                    r["message"]
+                    for r in reasons_out(decision.violations)
+                    if r["code"] not in rules.APPROVABLE
+                )
+            },
+        )
+    return _submit_over_limit(
+        customer=customer,
+        amount=amount,
+        kind=kind,
+        control_point=control_point,
+        reference=(reference or "")[:100],
+        reason=(reason or "").strip(),
+        decision=decision,
+        grade=grade,
+        section=section,
+        policy_version=policy.version,
+        by=by,
+        api_key=api_key,
+        request=request,
+    )
+
+
+# --- Approval callbacks (run inside the deciding transaction) -------------------------------------
+
+
+def _for_approval(approval) -> OverLimitRequest:
+    return OverLimitRequest.objects.select_for_update().get(pk=int(approval.object_id))
+
+
+def on_approved(approval) -> None:
+    olr = _for_approval(approval)
+    now = timezone.now()
+    days = current_policy().credit_control.over_limit_validity_days
+    olr.status, olr.decided_at, olr.valid_until = OverLimitStatus.APPROVED, now, now + timedelta(days=days)
+    olr.save(update_fields=["status", "decided_at", "valid_until"])
+    record_event(
+        "over_limit.approved", obj=olr, data={"approval": approval.pk, "valid_until": olr.valid_until}
+    )
+
+
+def _closer(status, action):
+    def close(approval) -> None:
+        olr = _for_approval(approval)
+        olr.status, olr.decided_at = status, timezone.now()
+        olr.save(update_fields=["status", "decided_at"])
+        record_event(action, obj=olr, data={"approval": approval.pk})
+
+    return close
+
+
+on_rejected = _closer(OverLimitStatus.REJECTED, "over_limit.rejected")
+on_returned = _closer(OverLimitStatus.RETURNED, "over_limit.returned")
+on_withdrawn = _closer(OverLimitStatus.WITHDRAWN, "over_limit.withdrawn")
+
+
+def on_resubmitted(approval) -> None:
+    olr = _for_approval(approval)
+    olr.status = OverLimitStatus.PENDING
+    olr.save(update_fields=["status"])
+
+
+def register_approval_kind() -> None:
+    from xindang.approvals import register
+
+    register(
+        OVER_LIMIT_KIND,
+        on_approved=on_approved,
+        on_rejected=on_rejected,
+        on_returned=on_returned,
+        on_withdrawn=on_withdrawn,
+        on_resubmitted=on_resubmitted,
+        label=_("Over-limit approval"),
+    )

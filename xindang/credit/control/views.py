@@ -1,0 +1,270 @@
+"""Credit control screens: the reduction list (第三十三–三十四条) with export, a customer's credit
+control page (over-limit decisions and recent checks), the check form (the same service as
+POST /api/credit-check) and the over-limit request. Thin: capability → access helper → form →
+one service → message/redirect; DomainError becomes a form error."""
+
+import io
+
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from xindang.accounts.models import Department, User
+from xindang.audit.services import record_event
+from xindang.core.errors import DomainError
+from xindang.core.pagination import CappedPaginator
+from xindang.customers.selectors import get_customer_for_user
+
+from . import rules, selectors, services
+from .forms import CheckForm, OverLimitForm
+from .models import OverLimitStatus
+from .permissions import ControlPermission
+from .texts import reasons_out
+
+PAGE_SIZE = 50
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+OUTCOME_CLASSES = {
+    rules.ALLOW: "active",
+    rules.WARN: "warn",
+    rules.BLOCK: "bad",
+    rules.APPROVAL_REQUIRED: "warn",
+}
+STATUS_CLASSES = {
+    OverLimitStatus.PENDING: "warn",
+    OverLimitStatus.APPROVED: "active",
+    OverLimitStatus.USED: "past",
+    OverLimitStatus.REJECTED: "bad",
+    OverLimitStatus.RETURNED: "warn",
+    OverLimitStatus.WITHDRAWN: "past",
+}
+
+
+def grade_class(grade: str | None) -> str:
+    return {"A": "active", "甲": "active", "B": "warn", "乙": "warn", "C": "bad", "丙": "bad"}.get(
+        grade or "", ""
+    )
+
+
+def _filters(request) -> dict:
+    return {
+        "department": request.GET.get("department") or "",
+        "owner": request.GET.get("owner") or "",
+        "q": (request.GET.get("q") or "").strip(),
+        "reason": request.GET.get("reason") or "",
+    }
+
+
+def _rows(request, params):
+    def as_int(v):
+        return int(v) if str(v).isdigit() else None
+
+    return selectors.reduction_list(
+        request.user,
+        department=as_int(params["department"]),
+        owner=as_int(params["owner"]),
+        q=params["q"],
+        reason=params["reason"],
+    )
+
+
+@permission_required(ControlPermission.VIEW_REDUCTION, raise_exception=True)
+def reduction(request):
+    """Customers over their limit or without one but with exposure, with the amount to reduce."""
+    params = _filters(request)
+    rows = _rows(request, params)
+    page = CappedPaginator(rows, PAGE_SIZE, cap=None).get_page(request.GET.get("page"))
+    for row in page.object_list:
+        row.grade_class = grade_class(row.grade)
+    return render(
+        request,
+        "credit_control/reduction.html",
+        {
+            "page": page,
+            "params": params,
+            "departments": Department.objects.order_by("code"),
+            "owners": User.objects.filter(is_active=True).order_by("username"),
+            "total_reduce": sum((r.reduce_by_amount for r in rows), start=0),
+            "can_export": request.user.has_perm(ControlPermission.EXPORT_REDUCTION),
+            "can_check": request.user.has_perm(ControlPermission.CHECK),
+        },
+    )
+
+
+@permission_required(ControlPermission.EXPORT_REDUCTION, raise_exception=True)
+def reduction_export(request):
+    from openpyxl import Workbook
+
+    params = _filters(request)
+    rows = _rows(request, params)
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(_("Reduction list"))
+    sheet.append(
+        [
+            _("File number"),
+            _("Customer"),
+            _("Grade"),
+            _("Department"),
+            _("Owner"),
+            _("Reason"),
+            _("Limit"),
+            _("Exposure"),
+            _("To reduce"),
+        ]
+    )
+    for r in rows:
+        sheet.append(
+            [
+                r.customer.file_no,
+                r.customer.name,
+                r.grade or "",
+                r.customer.department.name,
+                str(r.customer.owner),
+                _("Over the limit") if r.reason == selectors.OVER_LIMIT else _("No limit"),
+                r.limit_amount,
+                r.exposure_amount,
+                r.reduce_by_amount,
+            ]
+        )
+    out = io.BytesIO()
+    book.save(out)
+    record_event(
+        "reduction.export", actor=request.user, request=request, data={"filters": params, "count": len(rows)}
+    )
+    response = HttpResponse(out.getvalue(), content_type=XLSX_TYPE)
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="reduction-{stamp}.xlsx"'
+    return response
+
+
+def _context(request, customer) -> dict:
+    user = request.user
+    return {
+        "customer": customer,
+        "row": selectors.on_reduction_list(customer),
+        "over_limit": selectors.visible_over_limit(user)
+        .filter(customer=customer)
+        .select_related("requested_by")[:50],
+        "checks": selectors.visible_checks(user).filter(customer=customer).select_related("checked_by")[:20],
+        "status_classes": STATUS_CLASSES,
+        "outcome_classes": OUTCOME_CLASSES,
+        "can_check": user.has_perm(ControlPermission.CHECK),
+        "can_request": user.has_perm(ControlPermission.REQUEST_OVER_LIMIT),
+    }
+
+
+def _decorate(ctx):
+    for olr in ctx["over_limit"]:
+        olr.status_class = STATUS_CLASSES.get(olr.status, "")
+    for c in ctx["checks"]:
+        c.outcome_class = OUTCOME_CLASSES.get(c.outcome, "")
+        c.reason_list = reasons_out(c.reasons)
+    return ctx
+
+
+def customer_control(request, pk):
+    """A customer's credit control page: reduction status, over-limit decisions, recent checks."""
+    if not (
+        request.user.has_perm(ControlPermission.VIEW_OVER_LIMIT)
+        or request.user.has_perm(ControlPermission.VIEW_CHECKS)
+    ):
+        raise PermissionDenied
+    customer = get_customer_for_user(request.user, pk, request=request)
+    ctx = _decorate(_context(request, customer))
+    ctx["over_limit"] = list(ctx["over_limit"])
+    ctx["checks"] = list(ctx["checks"])
+    return render(request, "credit_control/customer.html", ctx)
+
+
+@permission_required(ControlPermission.CHECK, raise_exception=True)
+def check(request, pk):
+    """The check form: the same service as the API; shows the answer with its reasons."""
+    customer = get_customer_for_user(request.user, pk, request=request)
+    form = CheckForm(request.POST or None, initial={"amount": request.GET.get("amount") or None})
+    result = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            result = services.check_credit(
+                customer=customer,
+                amount=data["amount"],
+                kind=data["kind"],
+                control_point=data["control_point"],
+                reserve=data["reserve"],
+                reference=data["reference"],
+                over_limit_id=data["over_limit_id"],
+                by=request.user,
+                request=request,
+            )
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    over_form = None
+    if result is not None and result.outcome == rules.BLOCK and result.approvable:
+        over_form = OverLimitForm(
+            initial={
+                "amount": result.amount,
+                "kind": result.kind,
+                "control_point": result.control_point,
+                "reference": form.cleaned_data.get("reference", ""),
+            }
+        )
+    return render(
+        request,
+        "credit_control/check.html",
+        {
+            "customer": customer,
+            "form": form,
+            "result": result,
+            "outcome_class": OUTCOME_CLASSES.get(result.outcome, "") if result else "",
+            "grade_class": grade_class(result.grade) if result else "",
+            "over_form": over_form if request.user.has_perm(ControlPermission.REQUEST_OVER_LIMIT) else None,
+        },
+    )
+
+
+@permission_required(ControlPermission.REQUEST_OVER_LIMIT, raise_exception=True)
+def over_limit_request(request, pk):
+    customer = get_customer_for_user(request.user, pk, request=request)
+    form = OverLimitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            olr = services.request_over_limit(
+                customer=customer,
+                amount=data["amount"],
+                kind=data["kind"],
+                control_point=data["control_point"],
+                reference=data["reference"],
+                reason=data["reason"],
+                by=request.user,
+                request=request,
+            )
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            from django.contrib import messages
+
+            messages.success(request, _("Sent for over-limit approval."))
+            return redirect("credit_control:over_limit_detail", olr.pk)
+    return render(request, "credit_control/over_limit_form.html", {"customer": customer, "form": form})
+
+
+@permission_required(ControlPermission.VIEW_OVER_LIMIT, raise_exception=True)
+def over_limit_detail(request, pk):
+    olr = selectors.get_over_limit_for_user(request.user, pk, request=request)
+    olr.status_class = STATUS_CLASSES.get(olr.status, "")
+    return render(
+        request,
+        "credit_control/over_limit_detail.html",
+        {
+            "olr": olr,
+            "customer": olr.customer,
+            "reasons": reasons_out(olr.reasons),
+            "usable": selectors.over_limit_usable(olr),
+            "grade_class": grade_class(olr.grade),
+            "checks": list(olr.checks.select_related("checked_by")[:10]),
+        },
+    )
