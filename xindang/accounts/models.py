@@ -78,3 +78,49 @@ class User(AbstractUser):
     @property
     def role_labels(self) -> list[str]:
         return [Role(c).label for c in Role.values if c in self.role_codes]
+
+
+class ApiKey(models.Model):
+    """A key for one integration (e.g. the ERP) to call the API (issue 5 item 2). Only the SHA-256
+    of the key is stored; the raw key (xd_<prefix>_<secret>) is shown once when it is made. Scopes
+    name what it may do: "ledger:read", "ledger:write", "credit:check"."""
+
+    SCOPES = (
+        ("ledger:read", _("Read the ledger")),
+        ("ledger:write", _("Post trade entries")),
+        ("credit:check", _("Credit check")),
+    )
+
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("prefix"), max_length=12, unique=True)
+    key_hash = models.CharField(_("key hash"), max_length=64, unique=True, editable=False)
+    scopes = models.JSONField(_("scopes"), default=list)
+    created_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("revoked by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+    def has_scope(self, scope: str) -> bool:
+        return self.is_active and scope in (self.scopes or [])

@@ -6,3 +6,24 @@ class LedgerConfig(AppConfig):
     name = "xindang.ledger"
     label = "ledger"
     verbose_name = _("Trade ledger")
+
+    def ready(self):
+        from xindang.audit.actions import register_actions
+
+        from . import sections  # noqa: F401 - registers the "ledger" policy section
+
+        register_actions(
+            {
+                "ledger.post": _("Posted trade entry"),
+                "ledger.post_batch": _("Posted trade entries (batch)"),
+                "ledger.import": _("Imported trade entries"),
+                "ledger.reservation_release": _("Released credit reservation"),
+                "ledger.exposure_fixed": _("Corrected maintained exposure"),
+                "ledger.write_off_request": _("Requested write-off"),
+                "ledger.export": _("Exported the ledger"),
+                "api_key.create": _("Created API key"),
+                "api_key.revoke": _("Revoked API key"),
+            },
+            groups={"ledger": _("Trade ledger"), "api_key": _("API keys")},
+            object_pages={"ledger.tradeentry": "ledger:entry"},
+        )

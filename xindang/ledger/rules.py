@@ -1,0 +1,166 @@
+"""Pure rules of the receivables ledger (no Django). Seed articles cited per function.
+
+Two open-item pools: the receivable pool (credit sales: shipments and invoices, settled by payments,
+notes received, credit notes and write-offs) and the prepaid pool (prepayments made, settled by goods
+received). A note received settles receivables but stays in exposure as an unsettled note until it is
+settled (004 第八条 3: the limit is measured on credit sales plus unsettled notes).
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+SHIPMENT = "shipment"
+INVOICE = "invoice"
+PAYMENT = "payment"
+PREPAYMENT = "prepayment"
+GOODS_RECEIVED = "goods_received"
+NOTE_RECEIVED = "note_received"
+NOTE_SETTLED = "note_settled"
+CREDIT_NOTE = "credit_note"
+WRITE_OFF = "write_off"
+REVERSAL = "reversal"
+
+KINDS = (
+    SHIPMENT,
+    INVOICE,
+    PAYMENT,
+    PREPAYMENT,
+    GOODS_RECEIVED,
+    NOTE_RECEIVED,
+    NOTE_SETTLED,
+    CREDIT_NOTE,
+    WRITE_OFF,
+    REVERSAL,
+)
+RECEIVABLE = "receivable"
+PREPAID = "prepaid"
+
+DEBIT_KINDS = frozenset({SHIPMENT, INVOICE, PREPAYMENT})
+CREDIT_KINDS = frozenset({PAYMENT, NOTE_RECEIVED, CREDIT_NOTE, WRITE_OFF, GOODS_RECEIVED})
+POOL_OF = {
+    SHIPMENT: RECEIVABLE,
+    INVOICE: RECEIVABLE,
+    PAYMENT: RECEIVABLE,
+    NOTE_RECEIVED: RECEIVABLE,
+    CREDIT_NOTE: RECEIVABLE,
+    WRITE_OFF: RECEIVABLE,
+    PREPAYMENT: PREPAID,
+    GOODS_RECEIVED: PREPAID,
+}
+# Exposure figure that holds the open part of each debit kind.
+CATEGORY_OF = {
+    SHIPMENT: "open_shipments_amount",
+    INVOICE: "open_invoices_amount",
+    PREPAYMENT: "prepayments_amount",
+}
+# Kinds that can consume a credit-check reservation (002 第三十二条: shipments and prepayments).
+RESERVABLE_KINDS = frozenset({SHIPMENT, PREPAYMENT})
+# Kinds an outside system or a user may post directly (write-offs go through approval, reversals
+# through reverse_entry).
+DIRECT_KINDS = frozenset(KINDS) - {WRITE_OFF}
+
+CENT = Decimal("0.01")
+MAX_AMOUNT = Decimal("9999999999999999.99")
+
+
+def signed_amount(kind: str, amount: Decimal, reversed_kind: str | None = None) -> Decimal:
+    """What the entry adds to the customer's debt (positive) or takes off (negative). A reversal
+    undoes its target. Note entries move money between categories, not the debt (see note_effect)."""
+    if kind == REVERSAL:
+        return -signed_amount(reversed_kind, amount) if reversed_kind else Decimal(0)
+    if kind in DEBIT_KINDS:
+        return amount
+    if kind in CREDIT_KINDS:
+        return -amount
+    return Decimal(0)
+
+
+def note_effect(kind: str, amount: Decimal, reversed_kind: str | None = None) -> Decimal:
+    """Change of the unsettled notes figure (004 第八条 3)."""
+    if kind == REVERSAL:
+        return -note_effect(reversed_kind, amount) if reversed_kind else Decimal(0)
+    if kind == NOTE_RECEIVED:
+        return amount
+    if kind == NOTE_SETTLED:
+        return -amount
+    return Decimal(0)
+
+
+def due_date(entry_on: date, term_days: int) -> date:
+    """Due date of a credit sale or prepayment = entry date + the grant's term (002 第二十二条:
+    the term runs from shipment to payment, or from prepayment to goods received)."""
+    return entry_on + timedelta(days=int(term_days))
+
+
+def to_yuan(amount: Decimal, rate: Decimal) -> Decimal:
+    """The yuan amount of a foreign-currency amount at the policy's fixed rate, to the cent."""
+    return (amount * rate).quantize(CENT)
+
+
+@dataclass(frozen=True)
+class Problem:
+    code: str
+    field: str
+    params: dict
+
+
+def entry_problems(
+    *,
+    kind: str,
+    amount,
+    entry_on,
+    due_on,
+    currency: str,
+    rates: dict,
+) -> list[Problem]:
+    """What is wrong with one entry before it meets the ledger (SPEC §6; issue 5 bad input):
+    unknown kind, an amount not positive or finer than a cent, unknown currency, due before entry."""
+    out = []
+    if kind not in KINDS:
+        out.append(Problem("ledger.unknown_kind", "kind", {"kind": kind}))
+    if not isinstance(amount, Decimal) or not amount.is_finite():
+        out.append(Problem("ledger.invalid_amount", "amount", {}))
+    elif amount <= 0:
+        out.append(Problem("ledger.amount_not_positive", "amount", {}))
+    elif amount != amount.quantize(CENT) or amount > MAX_AMOUNT:
+        out.append(Problem("ledger.invalid_amount", "amount", {}))
+    if currency not in rates:
+        out.append(Problem("ledger.unknown_currency", "currency", {"currency": currency}))
+    if entry_on is None:
+        out.append(Problem("ledger.entry_date_required", "entry_on", {}))
+    elif due_on is not None and due_on < entry_on:
+        out.append(Problem("ledger.due_before_entry", "due_on", {}))
+    return out
+
+
+@dataclass
+class Item:
+    """An open debit or an unallocated credit in memory: key orders FIFO (date, then posting order)."""
+
+    key: tuple
+    open: Decimal
+    ref: object = None
+
+
+def allocate_fifo(amount: Decimal, items: list[Item]) -> tuple[list[tuple[Item, Decimal]], Decimal]:
+    """Allocate `amount` to `items` oldest first (payments settle the oldest debts first; 002 第三十五条:
+    the previous debt is settled before new credit). Returns (item, taken) pairs and the remainder.
+    Mutates the items' open amounts."""
+    taken = []
+    rest = amount
+    for item in sorted(items, key=lambda i: i.key):
+        if rest <= 0:
+            break
+        if item.open <= 0:
+            continue
+        part = min(rest, item.open)
+        item.open -= part
+        rest -= part
+        taken.append((item, part))
+    return taken, rest
+
+
+def is_overdue(due_on: date | None, on: date) -> bool:
+    """An open debit is overdue the day after its due date."""
+    return due_on is not None and due_on < on
