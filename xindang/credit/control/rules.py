@@ -37,6 +37,7 @@ NO_CREDIT_GRADES = frozenset({"C"})  # 第二十八条: C customers get no credi
 # Entry kinds (the ledger's EntryKind values). Only these raise the exposure; every other kind
 # (payment, credit note, goods received, note settled, write-off…) lowers it or leaves it alone.
 RAISING_KINDS = frozenset({"shipment", "prepayment", "invoice"})
+RESERVABLE_KINDS = frozenset({"shipment", "prepayment"})  # what the ledger can hold and consume
 CHECK_KINDS = (
     "shipment",
     "prepayment",
@@ -323,4 +324,4 @@ def approval_chain(tiers: Sequence[Tier], *, overage: Decimal, grade: str | None
 def reserve_allowed(decision: Decision, kind: str) -> bool:
     """Only a passing check of an amount that raises the exposure holds a reservation (第三十二条:
     what passed is held against the limit until the shipment is posted)."""
-    return decision.passes and decision.amount > 0 and kind in RAISING_KINDS
+    return decision.passes and decision.amount > 0 and kind in RESERVABLE_KINDS
