@@ -1,8 +1,145 @@
-"""API router: approvals (filled by the approvals module)."""
+"""API router: approvals. Other routers answer with an approval id; clients poll GET
+/api/approvals/{id} for its status. Visibility as on the screens (404 for a request the user may
+not see)."""
 
-from ninja import Router
+from datetime import datetime
+from decimal import Decimal
+
+from django.core.paginator import Paginator
+from ninja import Query, Router, Schema
+
+from xindang.approvals import selectors
+from xindang.approvals.models import ApprovalRequest, ApprovalStatus
+from xindang.approvals.permissions import ApprovalPermission
+
+from .permissions import require
 
 router = Router()
 
 # DomainError code -> HTTP status for this router's errors (merged in api.api.STATUS_OF).
-STATUS_OF: dict[str, int] = {}
+STATUS_OF: dict[str, int] = {
+    "approval.already_decided": 409,
+    "approval.already_pending": 409,
+    "approval.self_approval": 403,
+    "approval.wrong_role": 403,
+    "approval.same_person": 403,
+    "approval.not_requester": 403,
+    "approval.not_visible": 404,
+}
+
+
+class StepOut(Schema):
+    round: int
+    position: int
+    role: str
+    status: str
+    acted_by: str | None
+    acted_at: datetime | None
+    comment: str
+
+
+class ApprovalOut(Schema):
+    id: int
+    kind: str
+    status: str
+    title: str
+    object_type: str
+    object_id: str
+    object_repr: str
+    customer_id: int | None
+    customer_name: str
+    amount: Decimal | None
+    requested_by: str
+    requested_at: datetime
+    decided_at: datetime | None
+    round: int
+    current_position: int | None
+    current_role: str | None
+    warnings: list[str]
+    steps: list[StepOut]
+
+
+class ApprovalPage(Schema):
+    count: int
+    page: int
+    pages: int
+    results: list[ApprovalOut]
+
+
+class ListParams(Schema):
+    status: ApprovalStatus | None = None
+    kind: str | None = None
+    mine: bool = False
+    waiting: bool = False
+    object_type: str | None = None
+    object_id: str | None = None
+    page: int = 1
+
+
+def _out(a: ApprovalRequest) -> dict:
+    step = a.current_step()
+    return {
+        "id": a.pk,
+        "kind": a.kind,
+        "status": a.status,
+        "title": a.title,
+        "object_type": a.object_type,
+        "object_id": a.object_id,
+        "object_repr": a.object_repr,
+        "customer_id": a.customer_ref,
+        "customer_name": a.customer_name,
+        "amount": a.amount,
+        "requested_by": a.requested_by.username,
+        "requested_at": a.requested_at,
+        "decided_at": a.decided_at,
+        "round": a.round,
+        "current_position": a.current_position if step else None,
+        "current_role": step.role if step else None,
+        "warnings": list(a.warnings or []),
+        "steps": [
+            {
+                "round": s.round,
+                "position": s.position,
+                "role": s.role,
+                "status": s.status,
+                "acted_by": s.acted_by.username if s.acted_by_id else None,
+                "acted_at": s.acted_at,
+                "comment": s.comment,
+            }
+            for s in sorted(a.steps.all(), key=lambda s: (s.round, s.position))
+        ],
+    }
+
+
+@router.get("", response=ApprovalPage)
+def list_approvals(request, params: Query[ListParams]):
+    """Approvals the user may see. mine=1: requested by me; waiting=1: waiting for my signature."""
+    require(request, ApprovalPermission.VIEW)
+    user = request.user
+    if params.waiting:
+        qs = selectors.pending_for_user(user)
+    elif params.mine:
+        qs = selectors.my_requests(user).order_by("-requested_at", "-pk")
+    else:
+        qs = selectors.visible_approvals(user).order_by("-requested_at", "-pk")
+    if params.status:
+        qs = qs.filter(status=params.status)
+    if params.kind:
+        qs = qs.filter(kind=params.kind)
+    if params.object_type:
+        qs = qs.filter(object_type=params.object_type)
+    if params.object_id:
+        qs = qs.filter(object_id=params.object_id)
+    page = Paginator(selectors.with_trail(qs), 50).get_page(params.page)
+    return {
+        "count": page.paginator.count,
+        "page": page.number,
+        "pages": page.paginator.num_pages,
+        "results": [_out(a) for a in page.object_list],
+    }
+
+
+@router.get("/{int:approval_id}", response=ApprovalOut)
+def get_approval(request, approval_id: int):
+    require(request, ApprovalPermission.VIEW)
+    return _out(selectors.get_approval_for_user(request.user, approval_id, request=request))

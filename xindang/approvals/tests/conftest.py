@@ -11,6 +11,13 @@ from xindang.core.errors import DomainError
 KIND = "test.thing"
 
 
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Attachments go to a private folder per test, never to var/media."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    return tmp_path / "media"
+
+
 class Recorder:
     def __init__(self):
         self.calls: list[tuple[str, int, str]] = []
