@@ -10,7 +10,7 @@ NAV = [
     ("customers:import", _("Import customers"), "customers.import_customers", "import"),
     ("documents:list", _("Documents"), "documents.view_document", "documents"),
     ("contracts:list", _("Contracts"), "contracts.view_contract", "contracts"),
-    ("approvals:list", _("Approvals"), None, "approvals"),
+    ("approvals:list", _("Approvals"), "approvals.view_approvalrequest", "approvals"),
     ("credit:list", _("Credit"), "credit.view_investigation", "credit"),
     ("grants:list", _("Credit grants"), "grants.view_creditgrant", "grants"),
     (

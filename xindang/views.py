@@ -8,6 +8,7 @@ WORKBENCH_PROVIDERS = [
     "xindang.customers.selectors.workbench_items",
     "xindang.documents.selectors.workbench_items",
     "xindang.contracts.selectors.workbench_items",
+    "xindang.approvals.selectors.workbench_items",
 ]
 
 
