@@ -1,0 +1,50 @@
+"""Demo data (order 60): the evaluations of the last full month for the demo grants, some of them
+signed by the finance credit controller, reported on by the salesperson and reviewed."""
+
+from xindang.core.demo import DemoContext
+
+from . import rules, services
+
+REPORTS = [
+    "客户经营正常,订单稳定,本月按期回款。",
+    "客户本月销售略有下滑,库存偏高,回款较上月放缓,需关注。",
+    "客户新开两家门店,资金周转偏紧,已约定下月中旬付清欠款。",
+    "客户经营状况良好,资产负债无重大变化,无异常。",
+]
+OPINIONS = ["同意财务及业务主管意见,维持现有额度。", "回款放缓,请业务主管加强催收,下月重点跟踪。"]
+
+
+def _first_user(ctx: DemoContext, login: str):
+    return ctx.users.get(login)
+
+
+def seed_demo(ctx: DemoContext) -> str:
+    month = rules.last_full_month(ctx.today)
+    result = services.generate_month(month)
+    controller = _first_user(ctx, "xinkong")
+    reviewer = _first_user(ctx, "yingxiao")
+    from .models import GrantEvaluation
+
+    signed = reported = reviewed = 0
+    evaluations = list(GrantEvaluation.objects.filter(month=month).select_related("customer", "salesperson"))
+    for i, ev in enumerate(evaluations):
+        roll = ctx.rng.random()
+        if controller is not None and roll < 0.7:
+            services.sign_figures(evaluation=ev, by=controller, remarks="数据已与往来账核对。")
+            signed += 1
+        if ev.salesperson is not None and ev.salesperson.is_active and roll < 0.55:
+            services.submit_report(
+                evaluation=ev,
+                by=ev.salesperson,
+                operations_report=REPORTS[i % len(REPORTS)],
+                payment_outlook="预计下月回款正常。",
+                confirmed=True,
+            )
+            reported += 1
+            if reviewer is not None and controller is not None and roll < 0.35:
+                services.review_evaluation(evaluation=ev, by=reviewer, opinion=OPINIONS[i % len(OPINIONS)])
+                reviewed += 1
+    return (
+        f"{result.created} evaluations of {month:%Y-%m} ({signed} signed, {reported} reported, "
+        f"{reviewed} reviewed)"
+    )

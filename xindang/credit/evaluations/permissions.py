@@ -1,0 +1,37 @@
+"""Grant-evaluation capabilities (seed 002 第三十七–四十二条).
+
+Which evaluations a user sees is not decided here: an evaluation is visible iff its customer file is
+(customers.selectors.visible_customers, through selectors.visible_evaluations). Who may take a step
+on a given evaluation (the file's salesperson writes the report) is an object rule in the service.
+"""
+
+from django.db import models
+
+from xindang.accounts.roles import Role
+
+
+class EvaluationPermission(models.TextChoices):
+    VIEW = "evaluations.view_grantevaluation"
+    SIGN = "evaluations.sign_figures"
+    REPORT = "evaluations.write_report"
+    REVIEW = "evaluations.review_evaluation"
+    GENERATE = "evaluations.generate_evaluations"
+    EXPORT = "evaluations.export_evaluations"
+
+
+_READ = ["view_grantevaluation", "export_evaluations"]
+
+# 第四十条: the finance credit controller fills in and signs the figures; 第三十九条: the salesperson
+# reports; 第四十一条: the marketing manager (and a department manager for the department's files)
+# reviews. The credit manager and the approval chain read.
+ROLE_GRANTS = {
+    Role.SALESPERSON: ["view_grantevaluation", "write_report"],
+    Role.DEPARTMENT_MANAGER: [*_READ, "review_evaluation"],
+    Role.MARKETING_MANAGER: [*_READ, "review_evaluation"],
+    Role.FINANCE_CREDIT_CONTROLLER: [*_READ, "sign_figures", "generate_evaluations"],
+    Role.CREDIT_MANAGER: _READ,
+    Role.VP_MARKETING: _READ,
+    Role.CFO: _READ,
+    Role.GENERAL_MANAGER: _READ,
+    Role.CHAIRMAN: _READ,
+}
