@@ -1,3 +1,19 @@
-app_name = "credit"
+from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+app_name = "credit"
+urlpatterns = [
+    path("", views.credit_list, name="list"),
+    path("export.xlsx", views.export, name="export"),
+    path("customer/<int:pk>/section/", views.customer_section, name="customer_section"),
+    path("customer/<int:pk>/investigate/", views.investigation_create, name="investigation_create"),
+    path("customer/<int:pk>/propose/", views.propose, name="propose"),
+    path("investigations/<int:pk>/", views.investigation_detail, name="investigation"),
+    path("investigations/<int:pk>/edit/", views.investigation_edit, name="investigation_edit"),
+    path("investigations/<int:pk>/sign/", views.investigation_sign, name="investigation_sign"),
+    path("investigations/<int:pk>/review/", views.investigation_review, name="investigation_review"),
+    path("investigations/<int:pk>/form.pdf", views.investigation_pdf, name="investigation_pdf"),
+    path("ratings/<int:pk>/", views.rating_detail, name="rating"),
+    path("ratings/<int:pk>/submit/", views.rating_submit, name="rating_submit"),
+]

@@ -1,0 +1,224 @@
+"""The printed 客户信用调查评定表: the investigation, its figures and findings, signature lines, the
+rating and its approval trail. reportlab with its built-in CID font STSong-Light (no font file)."""
+
+from io import BytesIO
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from .models import Source
+from .texts import reason_rows
+
+FONT = "STSong-Light"
+_registered = False
+
+
+def _font():
+    global _registered
+    if not _registered:
+        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+        _registered = True
+
+
+def _esc(text) -> str:
+    return (
+        str(text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br/>")
+    )
+
+
+def _money(value) -> str:
+    return "—" if value is None else f"{value:,.2f}"
+
+
+def _yes(value) -> str:
+    return _("Yes") if value else _("No")
+
+
+def investigation_pdf(inv, *, rating=None, approval=None, steps=(), printed_by=None) -> bytes:
+    _font()
+    body = ParagraphStyle("body", fontName=FONT, fontSize=9.5, leading=13)
+    head = ParagraphStyle("head", parent=body, fontSize=15, leading=20, alignment=1, spaceAfter=6)
+    h2 = ParagraphStyle("h2", parent=body, fontSize=11, leading=15, spaceBefore=8, spaceAfter=3)
+    grid = TableStyle(
+        [
+            ("FONTNAME", (0, 0), (-1, -1), FONT),
+            ("FONTSIZE", (0, 0), (-1, -1), 9),
+            ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke),
+        ]
+    )
+    c = inv.customer
+    header = [
+        f"{_('Customer')}: {c.name}",
+        f"{_('File number')}: {c.file_no}",
+        f"{_('Investigated on')}: {inv.investigated_on:%Y-%m-%d}",
+    ]
+    if inv.valid_until:
+        header.append(f"{_('Valid until')}: {inv.valid_until:%Y-%m-%d}")
+    story = [
+        Paragraph("客户信用调查评定表", head),
+        Paragraph(_esc("    ".join(header)), body),
+        Spacer(1, 4),
+    ]
+    items = [
+        ("1. " + _("Basic information"), inv.basic_info),
+        ("2. " + _("Shareholders and managers"), inv.shareholders),
+        ("3. " + _("Settlement bank accounts"), inv.bank_accounts),
+        ("4. " + _("Business operations"), inv.operations),
+        ("5. " + _("Financial situation"), inv.financial_notes),
+        ("6. " + _("Our trade with the customer"), inv.trade_history),
+        ("7. " + _("Credit record"), inv.credit_record),
+        ("8. " + _("Other matters"), inv.other_matters),
+    ]
+    rows = [[_("Item (002 第八条)"), _("Findings of the investigation")]]
+    rows += [[Paragraph(_esc(label), body), Paragraph(_esc(text) or "—", body)] for label, text in items]
+    t = Table(rows, colWidths=[48 * mm, 124 * mm])
+    t.setStyle(grid)
+    story += [t]
+    sources = [str(Source(s).label) for s in inv.sources or [] if s in Source.values]
+    if inv.sources_other:
+        sources.append(inv.sources_other)
+    story.append(Paragraph(_esc(f"{_('Sources used (002 第九条)')}: {'; '.join(sources) or '—'}"), body))
+    story.append(Paragraph(_esc(_("Financial figures (yuan)")), h2))
+    yrows = [
+        [
+            _("Year"),
+            _("Revenue"),
+            _("Net profit"),
+            _("Total assets"),
+            _("Liabilities"),
+            _("Equity"),
+            _("Cash flow"),
+        ]
+    ]
+    for y in inv.years.all():
+        yrows.append(
+            [
+                str(y.year),
+                _money(y.revenue_amount),
+                _money(y.profit_amount),
+                _money(y.total_assets_amount),
+                _money(y.liabilities_amount),
+                _money(y.equity_amount),
+                _money(y.cash_flow_amount),
+            ]
+        )
+    t = Table(yrows, colWidths=[16 * mm] + [26 * mm] * 6)
+    t.setStyle(grid)
+    story.append(t)
+    story.append(Paragraph(_esc(_("Findings")), h2))
+    flags = [
+        "lawful_and_kept_promises",
+        "operations_good",
+        "bad_debt",
+        "undelivered_goods",
+        "serious_breach",
+        "broken_promises",
+        "debt_disputes",
+        "asset_transfers",
+        "weak_capital",
+        "losses",
+        "falling_turnover",
+        "sales_decline",
+        "unfair_conduct",
+        "illegal_operation",
+        "ordered_to_stop",
+        "freeze_risk",
+        "past_credit_problems",
+    ]
+    cells = [
+        Paragraph(_esc(f"{inv._meta.get_field(f).verbose_name}: {_yes(getattr(inv, f))}"), body)
+        for f in flags
+    ]
+    frows = [cells[i : i + 2] + [""] * (2 - len(cells[i : i + 2])) for i in range(0, len(cells), 2)]
+    t = Table(frows, colWidths=[86 * mm, 86 * mm])
+    t.setStyle(
+        TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), ("GRID", (0, 0), (-1, -1), 0.3, colors.lightgrey)])
+    )
+    story.append(t)
+    story.append(Paragraph(_esc(_("Conclusion")), h2))
+    story.append(Paragraph(_esc(inv.conclusion) or "—", body))
+    # Signatures (002 第十条, 第十一条)
+    story.append(Paragraph(_esc(_("Signatures")), h2))
+    sig = [
+        [
+            _("Filled in by (answers for the truth of this form, 002 第十条)"),
+            str(inv.signed_by or "________"),
+            f"{timezone.localtime(inv.signed_at):%Y-%m-%d %H:%M}" if inv.signed_at else "________",
+        ],
+        [
+            _("Reviewed by (002 第十一条)"),
+            str(inv.reviewed_by or "________"),
+            f"{timezone.localtime(inv.reviewed_at):%Y-%m-%d %H:%M}" if inv.reviewed_at else "________",
+        ],
+    ]
+    t = Table([[Paragraph(_esc(a), body), b, c2] for a, b, c2 in sig], colWidths=[92 * mm, 40 * mm, 40 * mm])
+    t.setStyle(
+        TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), ("GRID", (0, 0), (-1, -1), 0.5, colors.grey)])
+    )
+    story.append(t)
+    if inv.review_notes:
+        story.append(Paragraph(_esc(f"{_('Review notes')}: {inv.review_notes}"), body))
+    # The rating (002 第十九条)
+    story.append(Paragraph(_esc(_("Credit rating")), h2))
+    if rating is None:
+        story.append(Paragraph(_esc(_("Not rated on this investigation yet.")), body))
+    else:
+        parts = [
+            f"{_('Grade')}: {rating.get_grade_display()}",
+            f"{_('Computed grade')}: {rating.get_computed_grade_display()}",
+            f"{_('Status')}: {rating.get_status_display()}",
+            f"{_('Policy version')}: {rating.policy_version}",
+        ]
+        line = "    ".join(parts)
+        story.append(Paragraph(_esc(line), body))
+        if rating.is_override:
+            story.append(Paragraph(_esc(f"{_('Override reason')}: {rating.override_reason}"), body))
+        for r in reason_rows(rating.reasons):
+            story.append(Paragraph(_esc(f"• {r['text']} — {r['article']}"), body))
+        if approval is not None:
+            arows = [[_("Step"), _("Role"), _("Decision"), _("By"), _("At"), _("Comment")]]
+            for s in steps:
+                arows.append(
+                    [
+                        str(s.position),
+                        str(s.role_label),
+                        s.get_status_display(),
+                        str(s.acted_by or ""),
+                        f"{timezone.localtime(s.acted_at):%Y-%m-%d %H:%M}" if s.acted_at else "",
+                        Paragraph(_esc(s.comment), body),
+                    ]
+                )
+            t = Table(arows, colWidths=[12 * mm, 34 * mm, 22 * mm, 28 * mm, 30 * mm, 46 * mm])
+            t.setStyle(grid)
+            story.append(Spacer(1, 4))
+            story.append(t)
+    if printed_by is not None:
+        story.append(Spacer(1, 8))
+        story.append(
+            Paragraph(
+                _esc(f"{_('Printed by')} {printed_by} · {timezone.localtime():%Y-%m-%d %H:%M}"),
+                ParagraphStyle("small", parent=body, fontSize=8, textColor=colors.grey),
+            )
+        )
+    buf = BytesIO()
+    doc = SimpleDocTemplate(
+        buf,
+        pagesize=A4,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=15 * mm,
+        bottomMargin=15 * mm,
+        title=f"客户信用调查评定表 {c.name}",
+        invariant=1,
+    )
+    doc.build(story)
+    return buf.getvalue()

@@ -1,0 +1,452 @@
+"""Credit screens: the credit list, the file's 资信调查与评级 panel, the investigation form (grouped
+like the paper form), its page with contradictions, sign and review, the printed form, and the
+rating proposal. Thin: capability → access helper → form → one service → message + redirect."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from xindang.accounts.models import Department
+from xindang.accounts.roles import role_label
+from xindang.audit.services import record_event
+from xindang.core.errors import DomainError
+from xindang.core.pagination import CappedPaginator
+from xindang.customers.selectors import get_customer_for_user
+from xindang.policy.selectors import current_policy
+
+from . import selectors, services
+from .forms import InvestigationForm, ProposeForm, ReviewForm, year_formset, years_data
+from .models import Grade, Investigation, InvestigationStatus, Rating, RatingStatus
+from .permissions import CreditPermission
+from .texts import SOURCE_TEXTS, reason_rows
+
+PAGE_SIZE = 50
+MAX_EXPORT_ROWS = 50000
+
+GRADE_CLASSES = {"A": "active", "B": "warn", "C": "bad", "jia": "active", "yi": "warn", "bing": "bad"}
+STATE_CLASSES = {selectors.VALID: "active", selectors.EXPIRED: "bad", selectors.MISSING: "warn"}
+
+
+def state_labels():
+    return {
+        selectors.VALID: _("Valid"),
+        selectors.EXPIRED: _("Expired"),
+        selectors.MISSING: _("Missing"),
+    }
+
+
+def _grade_label(grade):
+    if not grade:
+        return None
+    return {"code": grade, "label": Grade(grade).label, "css": GRADE_CLASSES.get(grade, "")}
+
+
+def _inv_state(valid_until, today):
+    if valid_until is None:
+        return selectors.MISSING
+    return selectors.VALID if valid_until >= today else selectors.EXPIRED
+
+
+def _investigation_for_user(request, pk, *, for_update=False) -> Investigation:
+    inv = Investigation.objects.filter(pk=pk).select_related("customer").first()
+    if inv is None:
+        raise Http404
+    get_customer_for_user(request.user, inv.customer_id, request=request)
+    return inv
+
+
+def _rating_for_user(request, pk) -> Rating:
+    rating = Rating.objects.filter(pk=pk).select_related("customer", "investigation", "proposed_by").first()
+    if rating is None:
+        raise Http404
+    get_customer_for_user(request.user, rating.customer_id, request=request)
+    return rating
+
+
+def _error(form, exc: DomainError):
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+# --- The credit list -------------------------------------------------------------------------------
+@permission_required(CreditPermission.VIEW, raise_exception=True)
+def credit_list(request):
+    params = request.GET
+    today = timezone.localdate()
+    qs = selectors.credit_list(request.user, params, on=today)
+    page = CappedPaginator(qs, PAGE_SIZE).get_page(params.get("page"))
+    labels = state_labels()
+    rows = []
+    for c in page.object_list:
+        state = _inv_state(c.valid_until, today)
+        rows.append(
+            {
+                "customer": c,
+                "grade": _grade_label(c.grade),
+                "rated_at": c.rated_at,
+                "valid_until": c.valid_until,
+                "state": state,
+                "state_label": labels[state],
+                "state_class": STATE_CLASSES[state],
+                "has_open": c.has_open,
+            }
+        )
+    return render(
+        request,
+        "credit/list.html",
+        {
+            "page": page,
+            "rows": rows,
+            "params": params,
+            "grades": Grade.choices,
+            "states": list(labels.items()),
+            "departments": Department.objects.filter(is_active=True),
+            "sort": params.get("sort") or selectors.DEFAULT_SORT,
+            "can_export": request.user.has_perm(CreditPermission.EXPORT),
+        },
+    )
+
+
+@permission_required(CreditPermission.EXPORT, raise_exception=True)
+def export(request):
+    from openpyxl import Workbook
+
+    today = timezone.localdate()
+    qs = selectors.credit_list(request.user, request.GET, on=today)[:MAX_EXPORT_ROWS]
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(_("Credit"))
+    ws.append(
+        [
+            _("File number"),
+            _("Customer"),
+            _("Department"),
+            _("Salesperson"),
+            _("Grade"),
+            _("Rated on"),
+            _("Investigation valid until"),
+            _("Investigation"),
+        ]
+    )
+    labels = state_labels()
+    count = 0
+    for c in qs:
+        count += 1
+        ws.append(
+            [
+                c.file_no,
+                c.name,
+                str(c.department),
+                str(c.owner),
+                str(Grade(c.grade).label) if c.grade else "",
+                timezone.localtime(c.rated_at).date() if c.rated_at else None,
+                c.valid_until,
+                str(labels[_inv_state(c.valid_until, today)]),
+            ]
+        )
+    record_event("credit.export", actor=request.user, request=request, data={"rows": count})
+    response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="credit-{today:%Y%m%d}.xlsx"'
+    wb.save(response)
+    return response
+
+
+# --- The file's panel ------------------------------------------------------------------------------
+def customer_section(request, pk):
+    customer = get_customer_for_user(request.user, pk, request=request)
+    user = request.user
+    allowed = user.has_perm(CreditPermission.VIEW)
+    ctx = {"customer": customer, "allowed": allowed}
+    if allowed:
+        current = selectors.current_rating(customer)
+        status = selectors.investigation_status(customer)
+        ratings = (
+            list(selectors.ratings_of(customer)[:50]) if user.has_perm(CreditPermission.VIEW_RATING) else []
+        )
+        for r in ratings:
+            r.grade_info = _grade_label(r.grade)
+            r.reason_rows = reason_rows(r.reasons)
+        ctx.update(
+            {
+                "current": current,
+                "current_grade": _grade_label(current.grade) if current else None,
+                "current_reasons": reason_rows(current.reasons) if current else [],
+                "status": status,
+                "state_label": state_labels()[status["state"]],
+                "state_class": STATE_CLASSES[status["state"]],
+                "investigations": list(selectors.investigations_of(customer)[:30]),
+                "ratings": ratings,
+                "can_add": user.has_perm(CreditPermission.ADD),
+                "can_propose": user.has_perm(CreditPermission.PROPOSE) and status["state"] == selectors.VALID,
+            }
+        )
+    return render(request, "credit/_customer_section.html", ctx)
+
+
+# --- Investigation form ----------------------------------------------------------------------------
+def _form_page(request, *, customer, inv=None):
+    form = InvestigationForm(request.POST or None, instance=inv)
+    years = year_formset(request.POST or None, investigation=inv)
+    if request.method == "POST" and form.is_valid() and years.is_valid():
+        try:
+            if inv is None:
+                saved = services.create_investigation(
+                    customer_id=customer.pk,
+                    by=request.user,
+                    data=form.service_data(),
+                    years=years_data(years),
+                    request=request,
+                )
+                messages.success(request, _("Investigation saved as a draft."))
+            else:
+                saved = services.update_investigation(
+                    investigation_id=inv.pk,
+                    by=request.user,
+                    data=form.service_data(),
+                    years=years_data(years),
+                    expected_version=form.cleaned_data.get("version"),
+                    request=request,
+                )
+                messages.success(request, _("Investigation saved."))
+            return redirect(saved.get_absolute_url())
+        except DomainError as exc:
+            _error(form, exc)
+    return render(
+        request,
+        "credit/investigation_form.html",
+        {"form": form, "years": years, "customer": customer, "inv": inv},
+    )
+
+
+@permission_required(CreditPermission.ADD, raise_exception=True)
+def investigation_create(request, pk):
+    customer = get_customer_for_user(request.user, pk, request=request)
+    return _form_page(request, customer=customer)
+
+
+@permission_required(CreditPermission.CHANGE, raise_exception=True)
+def investigation_edit(request, pk):
+    inv = _investigation_for_user(request, pk)
+    if inv.status != InvestigationStatus.DRAFT:
+        messages.error(request, _("Only a draft investigation can be changed."))
+        return redirect(inv.get_absolute_url())
+    return _form_page(request, customer=inv.customer, inv=inv)
+
+
+@permission_required(CreditPermission.VIEW, raise_exception=True)
+def investigation_detail(request, pk):
+    inv = _investigation_for_user(request, pk)
+    user = request.user
+    found = selectors.investigation_contradictions(inv)
+    flags = (
+        reason_rows(found) if inv.status != InvestigationStatus.REVIEWED else reason_rows(inv.contradictions)
+    )
+    can_sign = inv.status == InvestigationStatus.DRAFT and inv.created_by_id == user.pk
+    can_review = (
+        inv.status == InvestigationStatus.SIGNED
+        and user.has_perm(CreditPermission.REVIEW)
+        and user.pk not in (inv.created_by_id, inv.signed_by_id)
+    )
+    findings = [
+        (inv._meta.get_field(f).verbose_name, getattr(inv, f))
+        for f in [
+            "lawful_and_kept_promises",
+            "operations_good",
+            "bad_debt",
+            "undelivered_goods",
+            "serious_breach",
+            "broken_promises",
+            "debt_disputes",
+            "asset_transfers",
+            "weak_capital",
+            "losses",
+            "falling_turnover",
+            "sales_decline",
+            "unfair_conduct",
+            "illegal_operation",
+            "ordered_to_stop",
+            "freeze_risk",
+            "past_credit_problems",
+        ]
+    ]
+    return render(
+        request,
+        "credit/investigation_detail.html",
+        {
+            "inv": inv,
+            "customer": inv.customer,
+            "years": list(inv.years.all()),
+            "flags": flags,
+            "findings": findings,
+            "can_edit": inv.status == InvestigationStatus.DRAFT and user.has_perm(CreditPermission.CHANGE),
+            "can_sign": can_sign,
+            "can_review": can_review,
+            "review_form": ReviewForm(),
+        },
+    )
+
+
+@require_POST
+@permission_required(CreditPermission.ADD, raise_exception=True)
+def investigation_sign(request, pk):
+    inv = _investigation_for_user(request, pk)
+    if request.POST.get("confirm") != "1":
+        messages.error(request, _("Confirm that you answer for the truth of this form."))
+        return redirect(inv.get_absolute_url())
+    try:
+        services.sign_investigation(investigation_id=inv.pk, by=request.user, request=request)
+        messages.success(request, _("Investigation signed."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect(inv.get_absolute_url())
+
+
+@require_POST
+@permission_required(CreditPermission.REVIEW, raise_exception=True)
+def investigation_review(request, pk):
+    inv = _investigation_for_user(request, pk)
+    form = ReviewForm(request.POST)
+    form.is_valid()
+    try:
+        services.review_investigation(
+            investigation_id=inv.pk,
+            by=request.user,
+            notes=form.cleaned_data.get("notes", ""),
+            request=request,
+        )
+        messages.success(request, _("Investigation reviewed."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect(inv.get_absolute_url())
+
+
+@permission_required(CreditPermission.VIEW, raise_exception=True)
+def investigation_pdf(request, pk):
+    from .pdf import investigation_pdf as render_pdf
+
+    inv = _investigation_for_user(request, pk)
+    rating = inv.ratings.exclude(status=RatingStatus.WITHDRAWN).order_by("-proposed_at", "-id").first()
+    approval, steps = None, ()
+    if rating is not None and rating.approval_id:
+        approval = rating.approval
+        steps = approval.current_steps()
+    data = render_pdf(inv, rating=rating, approval=approval, steps=steps, printed_by=request.user)
+    record_event(
+        "credit.print", actor=request.user, request=request, obj=inv, data={"customer": inv.customer_id}
+    )
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="investigation-{inv.pk}.pdf"'
+    return response
+
+
+# --- Ratings ---------------------------------------------------------------------------------------
+@permission_required(CreditPermission.PROPOSE, raise_exception=True)
+def propose(request, pk):
+    customer = get_customer_for_user(request.user, pk, request=request)
+    policy = current_policy()
+    inv = selectors.latest_valid_investigation(customer)
+    result = selectors.compute_rating(customer, policy=policy) if inv else None
+    grades = services.scheme_grades(policy.credit.scheme)
+    form = ProposeForm(request.POST or None, grades=grades, computed=result.grade if result else None)
+    can_override = request.user.has_perm(CreditPermission.OVERRIDE)
+    if not can_override:
+        form.fields["grade"].disabled = True
+    if request.method == "POST" and result is not None and form.is_valid():
+        try:
+            rating = services.propose_rating(
+                customer_id=customer.pk,
+                by=request.user,
+                grade=form.cleaned_data.get("grade") or result.grade,
+                override_reason=form.cleaned_data.get("override_reason", ""),
+                note=form.cleaned_data.get("note", ""),
+                request=request,
+            )
+            messages.success(request, _("Rating proposed and sent for approval."))
+            return redirect(rating.get_absolute_url())
+        except DomainError as exc:
+            _error(form, exc)
+    facts = _fact_rows(result.facts) if result else []
+    return render(
+        request,
+        "credit/propose.html",
+        {
+            "customer": customer,
+            "inv": inv,
+            "result": result,
+            "grade": _grade_label(result.grade) if result else None,
+            "reasons": reason_rows(result.reasons) if result else [],
+            "facts": facts,
+            "form": form,
+            "can_override": can_override,
+            "policy": policy,
+            "chain": [role_label(r) for r in policy.credit.rating_chain],
+        },
+    )
+
+
+def _fact_rows(facts) -> list[tuple]:
+    from .models import Investigation as Inv
+
+    src = facts.sources or {}
+
+    def source(key):
+        return SOURCE_TEXTS.get(src.get(key, ""), "")
+
+    def yn(value):
+        return _("Yes") if value else _("No")
+
+    rows = [
+        (_("Months of cooperation"), facts.months_of_cooperation, source("months_of_cooperation")),
+        (Inv._meta.get_field("bad_debt").verbose_name, yn(facts.bad_debt), source("bad_debt")),
+        (_("Broken promises"), facts.broken_promises, source("broken_promises")),
+        (_("Debt ratio (%)"), facts.debt_ratio_pct if facts.debt_ratio_pct is not None else "—", ""),
+        (_("Equity"), facts.equity if facts.equity is not None else "—", ""),
+        (
+            _("Yearly collections"),
+            facts.yearly_collections if facts.yearly_collections is not None else "—",
+            source("yearly_collections"),
+        ),
+        (_("Months of falling turnover"), facts.falling_turnover_months, source("falling_turnover_months")),
+        (_("New customer"), yn(facts.is_new), ""),
+        (_("Key data complete"), yn(facts.key_data_complete), ", ".join(src.get("key_data_missing") or [])),
+        (_("Required documents complete"), yn(facts.documents_complete), ""),
+        (_("Employees"), facts.employee_count if facts.employee_count is not None else "—", ""),
+        (_("Receivables"), facts.receivables, ""),
+    ]
+    return rows
+
+
+@permission_required(CreditPermission.VIEW_RATING, raise_exception=True)
+def rating_detail(request, pk):
+    rating = _rating_for_user(request, pk)
+    return render(
+        request,
+        "credit/rating_detail.html",
+        {
+            "rating": rating,
+            "customer": rating.customer,
+            "grade": _grade_label(rating.grade),
+            "computed": _grade_label(rating.computed_grade),
+            "reasons": reason_rows(rating.reasons),
+            "can_submit": rating.status == RatingStatus.PROPOSED
+            and request.user.has_perm(CreditPermission.PROPOSE),
+            "approval_url": reverse("approvals:detail", args=[rating.approval_id])
+            if rating.approval_id
+            else "",
+        },
+    )
+
+
+@require_POST
+@permission_required(CreditPermission.PROPOSE, raise_exception=True)
+def rating_submit(request, pk):
+    rating = _rating_for_user(request, pk)
+    try:
+        services.submit_rating(rating_id=rating.pk, by=request.user, request=request)
+        messages.success(request, _("Rating sent for approval."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect(rating.get_absolute_url())
