@@ -1,0 +1,170 @@
+"""Credit screens: permissions, 404 for files the user may not see, the investigation form with its
+yearly figures, sign and review, the propose page with the computed grade and reasons, the list with
+its filters and export, and the printed form (PDF)."""
+
+from io import BytesIO
+
+import pytest
+from django.urls import reverse
+
+from conftest import PASSWORD
+from xindang.credit import services
+from xindang.credit.models import Investigation, InvestigationStatus, Rating, RatingStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client, user):
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+def test_customer_section_shows_state_and_buttons(client, customer, salesperson, investigate):
+    login(client, salesperson)
+    url = reverse("credit:customer_section", args=[customer.pk])
+    html = client.get(url).content.decode()
+    assert 'data-state="missing"' in html and 'data-testid="new-investigation"' in html
+    investigate(customer)
+    html = client.get(url).content.decode()
+    assert 'data-state="valid"' in html
+    assert 'data-testid="propose-rating"' not in html  # a salesperson does not propose
+
+
+def test_invisible_file_is_404_everywhere(client, customer, other_salesperson, investigate):
+    inv = investigate(customer)
+    login(client, other_salesperson)
+    for url in [
+        reverse("credit:customer_section", args=[customer.pk]),
+        reverse("credit:investigation_create", args=[customer.pk]),
+        reverse("credit:investigation", args=[inv.pk]),
+        reverse("credit:investigation_pdf", args=[inv.pk]),
+    ]:
+        assert client.get(url).status_code == 404, url
+
+
+def test_propose_needs_the_capability(client, customer, salesperson, investigate):
+    investigate(customer)
+    login(client, salesperson)
+    assert client.get(reverse("credit:propose", args=[customer.pk])).status_code == 403
+
+
+def test_investigation_form_creates_draft_with_years(client, customer, salesperson):
+    login(client, salesperson)
+    url = reverse("credit:investigation_create", args=[customer.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and "years-TOTAL_FORMS" in page.content.decode()
+    data = {
+        "investigated_on": "2026-01-05",
+        "sources": ["cooperation", "archive"],
+        "basic_info": "基本情况",
+        "conclusion": "良好",
+        "lawful_and_kept_promises": "on",
+        "broken_promises_count": "0",
+        "falling_turnover_months": "0",
+        "years-TOTAL_FORMS": "2",
+        "years-INITIAL_FORMS": "0",
+        "years-MIN_NUM_FORMS": "0",
+        "years-MAX_NUM_FORMS": "1000",
+        "years-0-year": "2024",
+        "years-0-revenue_amount": "1000000",
+        "years-0-profit_amount": "50000",
+        "years-1-year": "2025",
+        "years-1-revenue_amount": "1200000",
+        "years-1-profit_amount": "-20000",
+    }
+    response = client.post(url, data)
+    inv = Investigation.objects.get(customer=customer)
+    assert response.status_code == 302 and response.url == inv.get_absolute_url()
+    assert inv.status == InvestigationStatus.DRAFT and inv.sources == ["cooperation", "archive"]
+    assert [y.year for y in inv.years.all()] == [2024, 2025]
+    detail = client.get(inv.get_absolute_url()).content.decode()
+    assert 'data-code="x.loss_not_declared"' in detail  # the contradiction is flagged before review
+    assert 'data-testid="sign-investigation"' in detail
+
+
+def test_sign_and_review_through_the_pages(client, customer, salesperson, credit_manager, investigate):
+    inv = investigate(customer, sign=False)
+    login(client, salesperson)
+    client.post(reverse("credit:investigation_sign", args=[inv.pk]))  # no confirmation: refused
+    inv.refresh_from_db()
+    assert inv.status == InvestigationStatus.DRAFT
+    client.post(reverse("credit:investigation_sign", args=[inv.pk]), {"confirm": "1"})
+    inv.refresh_from_db()
+    assert inv.status == InvestigationStatus.SIGNED
+    # the author sees no review button; another user with the capability does
+    assert 'data-testid="review-investigation"' not in client.get(inv.get_absolute_url()).content.decode()
+    client.logout()
+    login(client, credit_manager)
+    assert 'data-testid="review-investigation"' in client.get(inv.get_absolute_url()).content.decode()
+    client.post(reverse("credit:investigation_review", args=[inv.pk]), {"notes": "已核对"})
+    inv.refresh_from_db()
+    assert inv.status == InvestigationStatus.REVIEWED and inv.reviewed_by == credit_manager
+
+
+def test_propose_page_shows_grade_reasons_and_submits(
+    client, customer, credit_manager, investigate, docs_complete
+):
+    investigate(customer)
+    login(client, credit_manager)
+    url = reverse("credit:propose", args=[customer.pk])
+    html = client.get(url).content.decode()
+    assert 'data-testid="computed-grade" data-grade="A"' in html
+    assert "002 第十五条(6)" in html and 'data-testid="facts"' in html
+    response = client.post(url, {"grade": "A"})
+    rating = Rating.objects.get(customer=customer)
+    assert response.status_code == 302 and rating.status == RatingStatus.PENDING
+    assert 'data-testid="approval-link"' in client.get(rating.get_absolute_url()).content.decode()
+
+
+def test_propose_override_without_reason_shows_error(
+    client, customer, credit_manager, investigate, docs_complete
+):
+    investigate(customer)
+    login(client, credit_manager)
+    response = client.post(reverse("credit:propose", args=[customer.pk]), {"grade": "C"})
+    assert response.status_code == 200
+    assert 'data-testid="form-errors"' in response.content.decode()
+    assert not Rating.objects.exists()
+
+
+def test_list_filters_and_export(client, customer, make_customer, credit_manager, salesperson, investigate):
+    other = make_customer(salesperson, name="江南纺织有限公司")
+    investigate(customer)
+    login(client, credit_manager)
+    html = client.get(reverse("credit:list")).content.decode()
+    assert customer.name in html and other.name in html
+    html = client.get(reverse("credit:list"), {"inv": "missing"}).content.decode()
+    assert other.name in html and customer.name not in html
+    html = client.get(reverse("credit:list"), {"inv": "valid", "sort": "-rated"}).content.decode()
+    assert customer.name in html and other.name not in html
+    response = client.get(reverse("credit:export"))
+    assert response.status_code == 200 and response.content[:2] == b"PK"
+    from openpyxl import load_workbook
+
+    rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert len(rows) == 3
+
+
+def test_list_is_limited_to_visible_files(client, customer, other_salesperson):
+    login(client, other_salesperson)
+    html = client.get(reverse("credit:list")).content.decode()
+    assert customer.name not in html
+
+
+def test_pdf_renders_with_customer_name(
+    client, customer, credit_manager, investigate, docs_complete, marketing_manager
+):
+    inv = investigate(customer)
+    rating = services.propose_rating(customer_id=customer.pk, by=credit_manager)
+    from xindang.approvals import services as approvals
+
+    approvals.approve_step(approval=rating.approval, approver=marketing_manager, comment="同意")
+    login(client, credit_manager)
+    response = client.get(reverse("credit:investigation_pdf", args=[inv.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    data = response.content
+    assert data.startswith(b"%PDF")
+    pypdf = pytest.importorskip("pypdf")
+    text = "".join(page.extract_text() for page in pypdf.PdfReader(BytesIO(data)).pages)
+    assert "华夏钢铁贸易有限公司" in text
+    assert "002 第十五条" in text
