@@ -9,6 +9,7 @@ WORKBENCH_PROVIDERS = [
     "xindang.documents.selectors.workbench_items",
     "xindang.contracts.selectors.workbench_items",
     "xindang.approvals.selectors.workbench_items",
+    "xindang.credit.selectors.workbench_items",
     "xindang.credit.evaluations.selectors.workbench_items",
 ]
 
