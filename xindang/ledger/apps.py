@@ -10,7 +10,19 @@ class LedgerConfig(AppConfig):
     def ready(self):
         from xindang.audit.actions import register_actions
 
+        from xindang.approvals import register
+
         from . import sections  # noqa: F401 - registers the "ledger" policy section
+        from . import services
+
+        register(
+            services.WRITE_OFF_KIND,
+            on_approved=services.on_write_off_approved,
+            on_rejected=services.on_write_off_rejected,
+            on_returned=services.on_write_off_returned,
+            on_withdrawn=services.on_write_off_rejected,
+            label=_("Write-off (bad debt)"),
+        )
 
         register_actions(
             {
