@@ -6,3 +6,29 @@ class GrantsConfig(AppConfig):
     name = "xindang.credit.grants"
     label = "grants"
     verbose_name = _("Credit grants")
+
+    def ready(self):
+        from xindang.audit.actions import register_actions
+        from xindang.core.demo import register_demo_step
+
+        from . import sections  # noqa: F401 - registers the "grants" policy section
+        from .demo import seed_grants
+        from .services import register_approval_kind
+
+        register_actions(
+            {
+                "grant.request": _("Requested credit grant"),
+                "grant.activate": _("Credit grant put in force"),
+                "grant.reject": _("Credit grant rejected"),
+                "grant.withdraw": _("Credit grant withdrawn"),
+                "grant.expire": _("Credit grant expired"),
+                "grant.notice": _("Downloaded credit grant notice"),
+                "grant.export": _("Exported credit grants"),
+                "grant.backtest": _("Back-tested a draft policy"),
+                "grant.access_denied": _("Access to credit grant refused"),
+            },
+            groups={"grant": _("Credit grants")},
+            object_pages={"grants.creditgrant": "grants:detail"},
+        )
+        register_approval_kind()
+        register_demo_step("grants", seed_grants, order=20)

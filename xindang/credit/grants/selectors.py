@@ -1,0 +1,284 @@
+"""Reading credit grants. A grant is visible iff its customer file is (visible_customers is the one
+rule); every list, page and export goes through visible_grants()."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet, Sum
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from xindang.audit.services import record_event
+from xindang.customers.selectors import visible_customers
+from xindang.policy.selectors import current_policy
+
+from . import rules
+from .models import CreditGrant, GrantStatus
+from .permissions import GrantPermission
+
+ZERO = Decimal("0")
+
+
+# --- What other modules provide (credit H2, ledger H4, collection H5) ------------------------------
+def current_rating(customer):
+    from xindang.credit.selectors import current_rating as rating_of
+
+    return rating_of(customer)
+
+
+def ledger_facts(customer_id: int, *, on: date, window_months: int):
+    from xindang.ledger.facts import ledger_facts as facts
+
+    return facts(customer_id, on=on, window_months=window_months)
+
+
+def exposure_amount(customer) -> Decimal:
+    from xindang.ledger.selectors import exposure_of
+
+    return exposure_of(customer).total_amount
+
+
+def exposures_for(customer_ids) -> dict[int, Decimal]:
+    from xindang.ledger.selectors import exposures_for as bulk
+
+    return {pk: row.total_amount for pk, row in bulk(list(customer_ids)).items()}
+
+
+def receivables_balance(on: date) -> Decimal:
+    from xindang.ledger.selectors import receivables_balance as balance
+
+    return balance(on=on)
+
+
+def is_trade_suspended(customer) -> bool:
+    from xindang.ledger.collection.selectors import is_trade_suspended as suspended
+
+    return suspended(customer)
+
+
+def investigation_expired(customer) -> bool:
+    """H2: is the customer's latest investigation missing or past its validity?"""
+    from xindang.credit.selectors import VALID, investigation_status
+
+    return investigation_status(customer)["state"] != VALID
+
+
+# --- Grants ----------------------------------------------------------------------------------------
+def visible_grants(user) -> QuerySet[CreditGrant]:
+    qs = CreditGrant.objects.all()
+    if not user or not user.is_authenticated or not user.has_perm(GrantPermission.VIEW):
+        return qs.none()
+    customers = visible_customers(user)
+    if customers.query.is_empty():
+        return qs.none()
+    if not customers.query.has_filters():
+        return qs
+    return qs.filter(customer__in=customers.values("pk"))
+
+
+def get_grant_for_user(user, pk, *, request=None) -> CreditGrant:
+    """The grant if `user` may see its customer file; otherwise 404 and the attempt is audited."""
+    qs = visible_grants(user).select_related("customer", "requested_by", "approval", "replaces")
+    try:
+        return qs.get(pk=pk)
+    except (CreditGrant.DoesNotExist, ValueError, TypeError):
+        if str(pk).isdigit() and CreditGrant.objects.filter(pk=pk).exists():
+            record_event(
+                "grant.access_denied",
+                request=request,
+                actor=user if user is not None and user.is_authenticated else None,
+                object_type="grants.creditgrant",
+                object_id=str(pk),
+            )
+        raise Http404 from None
+
+
+def _in_force(on: date) -> Q:
+    return Q(status=GrantStatus.ACTIVE) & (Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+
+
+def active_grant(customer, on: date | None = None) -> CreditGrant | None:
+    """The grant in force for the customer on `on` (default today): active and not past valid_until."""
+    on = on or timezone.localdate()
+    customer_id = getattr(customer, "pk", customer)
+    return (
+        CreditGrant.objects.filter(_in_force(on), customer_id=customer_id)
+        .order_by("-valid_from", "-pk")
+        .first()
+    )
+
+
+def active_grants_for(customer_ids, on: date | None = None) -> dict[int, CreditGrant]:
+    on = on or timezone.localdate()
+    out: dict[int, CreditGrant] = {}
+    qs = CreditGrant.objects.filter(_in_force(on), customer_id__in=list(customer_ids)).order_by(
+        "customer_id", "valid_from", "pk"
+    )
+    for grant in qs:
+        out[grant.customer_id] = grant  # the latest wins
+    return out
+
+
+def latest_grant(customer) -> CreditGrant | None:
+    """The customer's active grant even when it has run out (for the "expired" warnings)."""
+    return (
+        CreditGrant.objects.filter(
+            customer_id=customer.pk, status__in=[GrantStatus.ACTIVE, GrantStatus.EXPIRED]
+        )
+        .order_by("-valid_from", "-pk")
+        .first()
+    )
+
+
+def is_expired(grant: CreditGrant, on: date | None = None) -> bool:
+    on = on or timezone.localdate()
+    return grant.status == GrantStatus.EXPIRED or (
+        grant.status == GrantStatus.ACTIVE and grant.valid_until is not None and grant.valid_until < on
+    )
+
+
+def pending_grant(customer) -> CreditGrant | None:
+    return CreditGrant.objects.filter(customer_id=customer.pk, status=GrantStatus.PENDING).first()
+
+
+def total_active_limits(on: date | None = None, *, exclude_pk=None) -> Decimal:
+    qs = CreditGrant.objects.filter(_in_force(on or timezone.localdate()))
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.aggregate(total=Sum("limit_amount"))["total"] or ZERO
+
+
+def customer_grants(customer) -> QuerySet[CreditGrant]:
+    return CreditGrant.objects.filter(customer_id=customer.pk).select_related("requested_by", "approval")
+
+
+# --- The list --------------------------------------------------------------------------------------
+SORTS = {
+    "customer": "customer__name",
+    "-customer": "-customer__name",
+    "limit": "limit_amount",
+    "-limit": "-limit_amount",
+    "valid_until": "valid_until",
+    "-valid_until": "-valid_until",
+    "requested": "requested_at",
+    "-requested": "-requested_at",
+}
+DEFAULT_SORT = "-requested"
+
+
+def grant_list(user, params) -> QuerySet[CreditGrant]:
+    qs = visible_grants(user).select_related("customer", "customer__department", "requested_by")
+    today = timezone.localdate()
+    status = params.get("status", "")
+    if status == "expired":
+        qs = qs.filter(Q(status=GrantStatus.EXPIRED) | Q(status=GrantStatus.ACTIVE, valid_until__lt=today))
+    elif status == GrantStatus.ACTIVE:
+        qs = qs.filter(_in_force(today))
+    elif status in GrantStatus.values:
+        qs = qs.filter(status=status)
+    if params.get("kind") in rules.KINDS:
+        qs = qs.filter(kind=params["kind"])
+    if params.get("grade"):
+        qs = qs.filter(grade=params["grade"])
+    if str(params.get("department", "")).isdigit():
+        qs = qs.filter(customer__department_id=int(params["department"]))
+    if str(params.get("customer", "")).isdigit():
+        qs = qs.filter(customer_id=int(params["customer"]))
+    if params.get("expiring"):
+        days = current_policy().grants.expiring_days
+        qs = qs.filter(_in_force(today), valid_until__lte=today + timedelta(days=days))
+    q = (params.get("q") or "").strip()
+    if q:
+        qs = qs.filter(Q(customer__name__icontains=q) | Q(customer__file_no__icontains=q))
+    return qs.order_by(SORTS.get(params.get("sort") or DEFAULT_SORT, "-requested_at"), "-pk")
+
+
+# --- The file header -------------------------------------------------------------------------------
+@dataclass
+class HeaderState:
+    rating: object
+    grant: CreditGrant | None
+    exposure: Decimal
+    utilisation: int | None
+    warnings: list  # (css class, text)
+
+
+def header_state(customer, *, on: date | None = None) -> HeaderState:
+    on = on or timezone.localdate()
+    policy = current_policy()
+    rating = current_rating(customer)
+    grant = active_grant(customer, on)
+    exposure = exposure_amount(customer)
+    warnings = []
+    if grant is None:
+        last = latest_grant(customer)
+        if last is not None and is_expired(last, on):
+            warnings.append(("bad", _("Credit grant expired on %(date)s") % {"date": last.valid_until}))
+    elif grant.valid_until and grant.valid_until <= on + timedelta(days=policy.grants.expiring_days):
+        warnings.append(("warn", _("Credit grant expires on %(date)s") % {"date": grant.valid_until}))
+    if investigation_expired(customer):
+        warnings.append(("warn", _("Credit investigation missing or expired")))
+    limit = grant.limit_amount if grant else ZERO
+    if exposure > limit:
+        warnings.append(("bad", _("Exposure over the credit limit")))
+    if is_trade_suspended(customer):
+        warnings.append(("bad", _("Trade suspended")))
+    return HeaderState(
+        rating=rating,
+        grant=grant,
+        exposure=exposure,
+        utilisation=rules.utilisation_percent(exposure, grant.limit_amount) if grant else None,
+        warnings=warnings,
+    )
+
+
+# --- Workbench -------------------------------------------------------------------------------------
+def workbench_items(user) -> list[dict]:
+    """Grants expiring within the policy's days (credit manager: all visible; others: their own
+    customers), and grants that ran out while the customer still owes us."""
+    if not user.is_authenticated or not user.has_perm(GrantPermission.VIEW):
+        return []
+    today = timezone.localdate()
+    days = current_policy().grants.expiring_days
+    qs = visible_grants(user).select_related("customer")
+    if not user.has_perm(GrantPermission.BACKTEST):  # not a credit manager/approver: own customers
+        qs = qs.filter(customer__owner=user)
+    items = []
+    expiring = qs.filter(_in_force(today), valid_until__lte=today + timedelta(days=days)).order_by(
+        "valid_until"
+    )[:50]
+    for grant in expiring:
+        items.append(
+            {
+                "kind": _("Credit grant expiring"),
+                "title": f"{grant.customer.name} · {grant.limit_amount:,.2f}",
+                "due": grant.valid_until,
+                "url": reverse("grants:detail", args=[grant.pk]),
+                "overdue": False,
+            }
+        )
+    expired = list(
+        qs.filter(Q(status=GrantStatus.EXPIRED) | Q(status=GrantStatus.ACTIVE, valid_until__lt=today))
+        .exclude(customer__credit_grants__in=CreditGrant.objects.filter(_in_force(today)))
+        .order_by("valid_until")[:200]
+    )
+    if expired:
+        exposures = exposures_for({g.customer_id for g in expired})
+        seen = set()
+        for grant in expired:
+            if grant.customer_id in seen or exposures.get(grant.customer_id, ZERO) <= ZERO:
+                continue
+            seen.add(grant.customer_id)
+            items.append(
+                {
+                    "kind": _("Credit grant expired, exposure remains"),
+                    "title": f"{grant.customer.name} · {exposures[grant.customer_id]:,.2f}",
+                    "due": grant.valid_until,
+                    "url": reverse("grants:detail", args=[grant.pk]),
+                    "overdue": True,
+                }
+            )
+    return items

@@ -1,0 +1,303 @@
+"""Grant requests through the approval chain (issue 4 items 10–13)."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from xindang.approvals import services as approvals
+from xindang.approvals.models import ApprovalRequest
+from xindang.audit.models import AuditEvent
+from xindang.core.errors import DomainError
+from xindang.credit.grants import selectors, services
+from xindang.credit.grants.models import CollateralType, CreditGrant, GrantStatus
+
+from .conftest import make_facts, set_policy
+
+D = Decimal
+
+
+@pytest.fixture
+def customer(make_customer, salesperson):
+    return make_customer(salesperson, name="华夏机电有限公司")
+
+
+@pytest.fixture
+def chain_users(vp_marketing, cfo, gm, marketing_manager):
+    return {
+        "vp_marketing": vp_marketing,
+        "cfo": cfo,
+        "general_manager": gm,
+        "marketing_manager": marketing_manager,
+    }
+
+
+def approve_all(grant, chain_users, *, acknowledge=False):
+    approval = ApprovalRequest.objects.get(pk=grant.approval_id)
+    for step in approval.current_steps():
+        approvals.approve_step(
+            approval=ApprovalRequest.objects.get(pk=approval.pk),
+            approver=chain_users[step.role],
+            acknowledge_warnings=acknowledge,
+        )
+    grant.refresh_from_db()
+    return grant
+
+
+def _request(customer, by, **kw):
+    args = {"kind": "long_term", "limit_amount": D("50000"), "term_days": 30, "reason": "年度授信"}
+    args.update(kw)
+    return services.request_grant(customer=customer, by=by, **args)
+
+
+def test_no_rating_refused_before_any_approver(customer, salesperson, ledger):
+    with pytest.raises(DomainError) as exc:
+        _request(customer, salesperson)
+    assert exc.value.code == "grant.no_rating"
+    assert not ApprovalRequest.objects.exists() and not CreditGrant.objects.exists()
+
+
+def test_c_customer_refused_second_28(customer, salesperson, ledger, rate):
+    """002 第二十八条: 对于评为C级的客户, 不予授信."""
+    rate(customer, "C")
+    ledger.facts[customer.pk] = make_facts()
+    with pytest.raises(DomainError) as exc:
+        _request(customer, salesperson, limit_amount=D("1"))
+    assert exc.value.code == "grant.no_credit_for_c"
+    assert not ApprovalRequest.objects.exists()
+
+
+def test_over_ceiling_refused_before_approval(customer, salesperson, ledger, rate):
+    """002 第二十六条2: A with history ≤ min(avg shipments 100,000, avg collections 80,000)."""
+    rate(customer, "A")
+    ledger.facts[customer.pk] = make_facts(shipments="100000", collections="80000")
+    with pytest.raises(DomainError) as exc:
+        _request(customer, salesperson, limit_amount=D("80000.01"))
+    assert exc.value.code == "grant.over_ceiling"
+    assert not ApprovalRequest.objects.exists() and not CreditGrant.objects.exists()
+
+
+def test_a_without_history_long_term_not_allowed(customer, salesperson, ledger, rate):
+    rate(customer, "A")
+    ledger.facts[customer.pk] = make_facts(history=False, collections="30000")
+    with pytest.raises(DomainError) as exc:
+        _request(customer, salesperson, limit_amount=D("100"))
+    assert exc.value.code == "grant.not_allowed"
+    with pytest.raises(DomainError) as exc:
+        _request(customer, salesperson, kind="temporary", limit_amount=D("30000"), term_days=31)
+    assert exc.value.code == "grant.term_too_long"
+    grant = _request(customer, salesperson, kind="temporary", limit_amount=D("30000"), term_days=30)
+    assert grant.status == GrantStatus.PENDING and grant.ceiling_amount == D("30000")
+
+
+def test_approval_through_the_chain_activates(customer, salesperson, ledger, rate, chain_users):
+    rating = rate(customer, "A")
+    ledger.facts[customer.pk] = make_facts()
+    grant = _request(customer, salesperson, limit_amount=D("80000"))
+    approval = ApprovalRequest.objects.get(pk=grant.approval_id)
+    assert [s.role for s in approval.current_steps()] == ["vp_marketing", "cfo", "general_manager"]
+    assert grant.rating_id == rating.pk and grant.grade == "A" and grant.policy_version >= 1
+    assert grant.ceiling_reasons[0]["article"] == "002 第二十六条2"
+    assert selectors.active_grant(customer) is None
+    grant = approve_all(grant, chain_users)
+    assert grant.status == GrantStatus.ACTIVE
+    today = timezone.localdate()
+    assert grant.valid_from == today and grant.valid_until == date(today.year + 1, today.month, today.day)
+    assert selectors.active_grant(customer) == grant
+    assert AuditEvent.objects.filter(action="grant.activate", object_id=str(grant.pk)).exists()
+    assert AuditEvent.objects.filter(action="grant.request", object_id=str(grant.pk)).exists()
+
+
+def test_b_needs_collateral_and_marketing_manager_first(customer, salesperson, ledger, rate, chain_users):
+    """002 第二十七条: B only with property collateral; limit ≤ collateral; proposed by the marketing
+    manager to VP marketing, CFO, GM."""
+    rate(customer, "B")
+    ledger.facts[customer.pk] = make_facts(shipments="100000", collections="90000")
+    with pytest.raises(DomainError) as exc:
+        _request(customer, salesperson, limit_amount=D("10000"))
+    assert exc.value.code == "grant.not_allowed"
+    collateral = [{"type": CollateralType.REAL_ESTATE, "description": "厂房", "value_amount": D("60000")}]
+    with pytest.raises(DomainError) as exc:
+        _request(customer, salesperson, limit_amount=D("60000.01"), collateral=collateral)
+    assert exc.value.code == "grant.over_ceiling"
+    grant = _request(
+        customer, salesperson, kind="temporary", limit_amount=D("60000"), term_days=15, collateral=collateral
+    )
+    steps = ApprovalRequest.objects.get(pk=grant.approval_id).current_steps()
+    assert [s.role for s in steps] == ["marketing_manager", "vp_marketing", "cfo", "general_manager"]
+    assert grant.collaterals.get().value_amount == D("60000")
+    assert approve_all(grant, chain_users).status == GrantStatus.ACTIVE
+
+
+def test_chairman_added_above_policy_amount(customer, salesperson, ledger, rate, chain_users, chairman):
+    """002 第三十条: 客户授信额度由总经理、董事长审批 (above the policy amount)."""
+    rate(customer, "A")
+    ledger.facts[customer.pk] = make_facts(shipments="5000000", collections="5000000")
+    grant = _request(customer, salesperson, limit_amount=D("1500000"))
+    roles = [s.role for s in ApprovalRequest.objects.get(pk=grant.approval_id).current_steps()]
+    assert roles[-1] == "chairman"
+
+
+def test_replacement_increase_warns_and_needs_reason(customer, salesperson, ledger, rate, chain_users):
+    """002 第四十二条: an increase is a warning the approver must acknowledge, and needs a reason."""
+    rate(customer, "A")
+    ledger.facts[customer.pk] = make_facts(shipments="200000", collections="200000")
+    first = approve_all(_request(customer, salesperson, limit_amount=D("50000")), chain_users)
+    # An existing lower limit stays the ceiling (第二十六条2): the increase is refused outright …
+    with pytest.raises(DomainError) as exc:
+        _request(customer, salesperson, limit_amount=D("60000"))
+    assert exc.value.code == "grant.over_ceiling"
+    # … a lower limit replaces the old one without a warning.
+    second = _request(customer, salesperson, limit_amount=D("40000"), reason="")
+    assert second.replaces_id == first.pk
+    assert ApprovalRequest.objects.get(pk=second.approval_id).warnings == []
+    second = approve_all(second, chain_users)
+    first.refresh_from_db()
+    assert first.status == GrantStatus.REPLACED and second.status == GrantStatus.ACTIVE
+    assert selectors.active_grant(customer) == second
+
+
+def test_jyb_scheme_caps_per_class(customer, salesperson, ledger, rate, chain_users):
+    """004 第九条3(1): under the 甲/乙/丙 scheme the class cap per customer is the ceiling."""
+    set_policy(chain_users["general_manager"], "credit", scheme="jyb")
+    rate(customer, "yi", scheme="jyb")
+    ledger.facts[customer.pk] = make_facts(history=False, collections="0")
+    with pytest.raises(DomainError) as exc:
+        _request(customer, salesperson, limit_amount=D("2000000.01"))
+    assert exc.value.code == "grant.over_ceiling"
+    grant = _request(customer, salesperson, limit_amount=D("2000000"))
+    assert grant.scheme == "jyb" and grant.ceiling_amount == D("2000000")
+    roles = [s.role for s in ApprovalRequest.objects.get(pk=grant.approval_id).current_steps()]
+    assert roles == ["marketing_manager", "vp_marketing", "cfo", "general_manager", "chairman"]
+
+
+def test_increase_warning_must_be_acknowledged(customer, salesperson, ledger, rate, chain_users, monkeypatch):
+    """With the existing limit not capping (a B customer whose collateral grew), the increase reaches
+    the approver as a warning that must be acknowledged (第四十二条)."""
+    from xindang.credit.grants import rules
+
+    rate(customer, "A")
+    ledger.facts[customer.pk] = make_facts(shipments="200000", collections="200000")
+    first = approve_all(_request(customer, salesperson, limit_amount=D("50000")), chain_users)
+    real = rules.grant_ceiling
+    monkeypatch.setattr(
+        rules, "grant_ceiling", lambda *a: real(*a[:7], None, a[8])
+    )  # a policy where the existing limit does not cap
+    with pytest.raises(DomainError) as exc:
+        _request(customer, salesperson, limit_amount=D("70000"), reason="")
+    assert exc.value.code == "grant.reason_required"
+    second = _request(customer, salesperson, limit_amount=D("70000"), reason="扩大合作, 月发货量增加")
+    approval = ApprovalRequest.objects.get(pk=second.approval_id)
+    assert len(approval.warnings) == 1 and "第四十二条" in approval.warnings[0]
+    with pytest.raises(DomainError) as exc:
+        approve_all(second, chain_users, acknowledge=False)
+    assert exc.value.code == "approval.warnings_not_acknowledged"
+    second = approve_all(second, chain_users, acknowledge=True)
+    first.refresh_from_db()
+    assert second.status == GrantStatus.ACTIVE and first.status == GrantStatus.REPLACED
+
+
+def test_company_cap_refused_on_approval_and_rolled_back(customer, salesperson, ledger, rate, chain_users):
+    """002 第二十四条2①: active limits ≤ receivables balance on the reference date."""
+    rate(customer, "A")
+    ledger.facts[customer.pk] = make_facts()
+    ledger.receivables = D("30000")
+    grant = _request(customer, salesperson, limit_amount=D("50000"))
+    with pytest.raises(DomainError) as exc:
+        approve_all(grant, chain_users)
+    assert exc.value.code == "grant.company_cap"
+    assert "¥30,000.00" in exc.value.message
+    grant.refresh_from_db()
+    approval = ApprovalRequest.objects.get(pk=grant.approval_id)
+    assert grant.status == GrantStatus.PENDING and approval.status == "pending"
+    assert approval.current_position == 3  # the GM's step stays pending
+    ledger.receivables = D("50000")
+    approvals.approve_step(approval=approval, approver=chain_users["general_manager"])
+    grant.refresh_from_db()
+    assert grant.status == GrantStatus.ACTIVE
+
+
+def test_company_cap_off_in_policy(customer, salesperson, ledger, rate, chain_users, settings):
+    set_policy(chain_users["general_manager"], "grants", company_cap_enabled=False)
+    rate(customer, "A")
+    ledger.facts[customer.pk] = make_facts()
+    ledger.receivables = D("0")
+    assert (
+        approve_all(_request(customer, salesperson, limit_amount=D("50000")), chain_users).status == "active"
+    )
+
+
+def test_rejection_and_one_pending_request(customer, salesperson, ledger, rate, chain_users):
+    rate(customer, "A")
+    ledger.facts[customer.pk] = make_facts()
+    grant = _request(customer, salesperson)
+    with pytest.raises(DomainError) as exc:
+        _request(customer, salesperson)
+    assert exc.value.code == "grant.pending_exists"
+    approvals.reject(
+        approval=ApprovalRequest.objects.get(pk=grant.approval_id),
+        approver=chain_users["vp_marketing"],
+        reason="额度过高",
+    )
+    grant.refresh_from_db()
+    assert grant.status == GrantStatus.REJECTED
+    assert _request(customer, salesperson).status == GrantStatus.PENDING
+
+
+def test_requester_cannot_approve_own_grant(customer, vp_marketing, ledger, rate, chain_users):
+    rate(customer, "A")
+    ledger.facts[customer.pk] = make_facts()
+    grant = _request(customer, vp_marketing)
+    with pytest.raises(DomainError):
+        approvals.approve_step(
+            approval=ApprovalRequest.objects.get(pk=grant.approval_id), approver=vp_marketing
+        )
+
+
+def test_documents_must_belong_to_the_customer(customer, make_customer, salesperson, ledger, rate):
+    from xindang.documents.models import Document
+
+    rate(customer, "B")
+    ledger.facts[customer.pk] = make_facts()
+    other = make_customer(salesperson, name="远方贸易有限公司")
+    doc = Document(customer=other, title="x")
+    doc.pk, doc.customer_id = 999999, other.pk
+    collateral = [{"type": "real_estate", "value_amount": D("1000"), "documents": [doc]}]
+    with pytest.raises(DomainError) as exc:
+        _request(customer, salesperson, limit_amount=D("1000"), collateral=collateral)
+    assert exc.value.code == "grant.document_other_customer"
+
+
+def test_expiry_sweep_is_idempotent_and_selector_counts_expired(
+    customer, salesperson, ledger, rate, chain_users
+):
+    rate(customer, "A")
+    ledger.facts[customer.pk] = make_facts()
+    grant = approve_all(_request(customer, salesperson), chain_users)
+    later = grant.valid_until + timedelta(days=1)
+    assert selectors.active_grant(customer, on=later) is None
+    assert selectors.is_expired(grant, later)
+    call_command("expire_grants", on=later)
+    grant.refresh_from_db()
+    assert grant.status == GrantStatus.EXPIRED
+    assert services.expire_grants(on=later) == 0
+    assert AuditEvent.objects.filter(action="grant.expire").count() == 1
+
+
+def test_workbench_lists_expiring_and_expired_with_exposure(
+    customer, salesperson, credit_manager, ledger, rate, chain_users
+):
+    rate(customer, "A")
+    ledger.facts[customer.pk] = make_facts()
+    grant = approve_all(_request(customer, salesperson), chain_users)
+    CreditGrant.objects.filter(pk=grant.pk).update(valid_until=timezone.localdate() + timedelta(days=5))
+    items = selectors.workbench_items(credit_manager)
+    assert [i["url"] for i in items] == [f"/credit/grants/{grant.pk}/"]
+    assert selectors.workbench_items(salesperson)[0]["overdue"] is False
+    CreditGrant.objects.filter(pk=grant.pk).update(valid_until=timezone.localdate() - timedelta(days=1))
+    assert selectors.workbench_items(credit_manager) == []  # nothing owed: nothing to do
+    ledger.exposures[customer.pk] = D("1234")
+    items = selectors.workbench_items(credit_manager)
+    assert len(items) == 1 and items[0]["overdue"] is True
