@@ -10,6 +10,7 @@ WORKBENCH_PROVIDERS = [
     "xindang.contracts.selectors.workbench_items",
     "xindang.approvals.selectors.workbench_items",
     "xindang.credit.selectors.workbench_items",
+    "xindang.credit.grants.selectors.workbench_items",
     "xindang.credit.evaluations.selectors.workbench_items",
 ]
 
