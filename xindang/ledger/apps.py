@@ -8,12 +8,13 @@ class LedgerConfig(AppConfig):
     verbose_name = _("Trade ledger")
 
     def ready(self):
+        from xindang.approvals import register
         from xindang.audit.actions import register_actions
 
-        from xindang.approvals import register
-
-        from . import sections  # noqa: F401 - registers the "ledger" policy section
-        from . import services
+        from . import (
+            sections,  # noqa: F401 - registers the "ledger" policy section
+            services,
+        )
 
         register(
             services.WRITE_OFF_KIND,
