@@ -229,7 +229,7 @@ def search_approvals(user, filters: ApprovalFilters) -> QuerySet[ApprovalRequest
     if filters.date_from:
         qs = qs.filter(requested_at__gte=datetime.combine(filters.date_from, time.min, tzinfo=tz))
     if filters.date_to:
-        qs = qs.filter(requested_at__lt=datetime.combine(filters.date_to, time.max, tzinfo=tz))
+        qs = qs.filter(requested_at__lte=datetime.combine(filters.date_to, time.max, tzinfo=tz))
     if tab != "waiting":
         qs = qs.order_by("-requested_at", "-pk")
     return qs.select_related("requested_by")

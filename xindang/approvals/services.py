@@ -194,7 +194,9 @@ def _deciding_step(locked: ApprovalRequest, actor, position: int | None) -> Appr
             "approval.already_decided",
             _("This step has already been decided by someone else. Reload the page."),
         )
-    steps = list(locked.steps.filter(round=locked.round).order_by("position"))
+    # A locking read too: on MariaDB (repeatable read) a plain read could see a snapshot older than
+    # the request row just locked, e.g. an earlier signature not yet visible.
+    steps = list(locked.steps.filter(round=locked.round).order_by("position").select_for_update())
     step = next(s for s in steps if s.position == locked.current_position)
     if not getattr(actor, "is_active", False):
         raise _error(rules.WRONG_ROLE)
