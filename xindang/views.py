@@ -12,6 +12,7 @@ WORKBENCH_PROVIDERS = [
     "xindang.credit.selectors.workbench_items",
     "xindang.credit.grants.selectors.workbench_items",
     "xindang.credit.evaluations.selectors.workbench_items",
+    "xindang.ledger.collection.selectors.workbench_items",
 ]
 
 
