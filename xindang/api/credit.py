@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from xindang.credit.control import services
 from xindang.credit.control.models import OverLimitRequest
@@ -229,7 +229,7 @@ def request_over_limit(request, payload: OverLimitIn):
         api_key=key,
         request=request,
     )
-    return 201, _olr_out(olr)
+    return Status(201, _olr_out(olr))
 
 
 @router.get("/credit/over-limit/{over_limit_id}", response=OverLimitOut, auth=_auth())

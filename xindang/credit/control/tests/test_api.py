@@ -1,0 +1,101 @@
+"""POST /api/credit-check and /api/credit/over-limit (issue 5 items 4–5) and their bad input."""
+
+from decimal import Decimal
+
+import pytest
+
+from xindang.credit.control.models import CreditCheck, OverLimitRequest
+
+pytestmark = pytest.mark.django_db
+URL = "/api/credit-check"
+
+
+@pytest.fixture
+def api(client, salesperson):
+    client.force_login(salesperson)
+    return client
+
+
+def _post(client, url, body):
+    return client.post(url, body, content_type="application/json")
+
+
+def test_the_answer_explains_itself(api, customer):
+    r = _post(api, URL, {"customer_id": customer.pk, "amount": "95000", "kind": "shipment", "reserve": True})
+    assert r.status_code == 200, r.content
+    body = r.json()
+    assert body["outcome"] == "warn"
+    assert body["reasons"][0]["code"] == "near_limit" and body["reasons"][0]["article"] == "004 第九条3(2)"
+    assert body["reasons"][0]["message"]
+    assert Decimal(body["limit"]) == Decimal(100_000)
+    assert set(body["exposure"]) >= {
+        "open_shipments",
+        "open_invoices",
+        "prepayments",
+        "notes",
+        "reservations",
+        "total",
+    }
+    assert body["grade"] == "A" and body["oldest_overdue"] is None
+    assert body["reservation"]["id"] and body["reservation"]["expires_at"]
+    assert CreditCheck.objects.get(pk=body["check_id"]).reservation_ref == body["reservation"]["id"]
+
+
+def test_blocked_then_over_limit_request_answers_with_the_approval_id(api, customer):
+    blocked = _post(api, URL, {"customer_id": customer.pk, "amount": "150000", "kind": "shipment"}).json()
+    assert blocked["outcome"] == "block" and blocked["approvable"] is True
+    assert Decimal(blocked["overage"]) == Decimal(50_000)
+    r = _post(
+        api,
+        "/api/credit/over-limit",
+        {"customer_id": customer.pk, "amount": "150000", "kind": "shipment", "reason": "年底备货"},
+    )
+    assert r.status_code == 201, r.content
+    body = r.json()
+    olr = OverLimitRequest.objects.get(pk=body["id"])
+    assert body["approval_id"] == olr.approval_id and body["status"] == "pending"
+    shown = api.get(f"/api/credit/over-limit/{olr.pk}").json()
+    assert shown["approval_id"] == olr.approval_id
+    # Not yet approved: naming it is refused with a clear code.
+    r = _post(api, URL, {"customer_id": customer.pk, "amount": "150000", "over_limit_id": olr.pk})
+    assert r.status_code == 409 and r.json()["code"] == "over_limit.not_approved"
+
+
+@pytest.mark.parametrize("amount", ["0", "-100"])
+def test_zero_or_negative_amount_is_refused(api, customer, amount):
+    r = _post(api, URL, {"customer_id": customer.pk, "amount": amount, "kind": "shipment"})
+    assert r.status_code == 422 and r.json()["code"] == "credit_check.bad_amount"
+    assert not CreditCheck.objects.exists()
+
+
+def test_unknown_customer_is_not_found(api, customer):
+    r = _post(api, URL, {"customer_id": customer.pk + 999, "amount": "1", "kind": "shipment"})
+    assert r.status_code == 404
+
+
+def test_a_customer_of_another_department_is_not_found(client, other_salesperson, customer):
+    client.force_login(other_salesperson)
+    r = _post(client, URL, {"customer_id": customer.pk, "amount": "1", "kind": "shipment"})
+    assert r.status_code == 404
+
+
+def test_unknown_kind_is_refused(api, customer):
+    r = _post(api, URL, {"customer_id": customer.pk, "amount": "1", "kind": "gift"})
+    assert r.status_code == 422 and r.json()["code"] == "credit_check.bad_kind"
+
+
+def test_malformed_json_is_refused(api, customer):
+    r = api.post(URL, '{"customer_id": 1, "amount": ', content_type="application/json")
+    assert r.status_code in (400, 422)
+    assert not CreditCheck.objects.exists()
+
+
+def test_anonymous_is_refused(client, customer):
+    r = _post(client, URL, {"customer_id": customer.pk, "amount": "1"})
+    assert r.status_code in (401, 403)
+
+
+def test_a_user_without_the_permission_is_refused(client, archivist, customer):
+    client.force_login(archivist)
+    r = _post(client, URL, {"customer_id": customer.pk, "amount": "1"})
+    assert r.status_code == 403 and r.json()["code"] == "permission_denied"

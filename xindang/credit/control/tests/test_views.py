@@ -1,0 +1,74 @@
+"""The screens: reduction list with filters and export, the customer's credit control page, the
+check form (same service as the API), the over-limit request and its page."""
+
+import io
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from xindang.credit.control.models import CreditCheck, OverLimitRequest
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def over_limit_customer(customer, post, today):
+    post(customer, "shipment", 130_000, due_on=today + timedelta(days=30))
+    return customer
+
+
+def test_reduction_list_filters_and_exports(client, credit_manager, over_limit_customer):
+    client.force_login(credit_manager)
+    r = client.get(reverse("credit_control:reduction"))
+    assert r.status_code == 200
+    assert over_limit_customer.name in r.content.decode()
+    r = client.get(reverse("credit_control:reduction"), {"reason": "no_limit"})
+    assert over_limit_customer.name not in r.content.decode()
+    r = client.get(reverse("credit_control:reduction_export"))
+    assert r.status_code == 200
+    sheet = load_workbook(io.BytesIO(r.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[1][1] == over_limit_customer.name and Decimal(str(rows[1][8])) == Decimal(30_000)
+
+
+def test_salesperson_may_not_export_the_reduction_list(client, salesperson, over_limit_customer):
+    client.force_login(salesperson)
+    assert client.get(reverse("credit_control:reduction")).status_code == 200
+    assert client.get(reverse("credit_control:reduction_export")).status_code == 403
+
+
+def test_check_form_runs_the_service_and_offers_over_limit_approval(client, salesperson, customer):
+    client.force_login(salesperson)
+    url = reverse("credit_control:check", args=[customer.pk])
+    assert client.get(url).status_code == 200
+    r = client.post(url, {"amount": "150000", "kind": "shipment", "control_point": "shipment"})
+    page = r.content.decode()
+    assert 'data-outcome="block"' in page and 'data-testid="request-over-limit"' in page
+    assert CreditCheck.objects.filter(customer=customer, outcome="block").count() == 1
+    r = client.post(
+        reverse("credit_control:over_limit_request", args=[customer.pk]),
+        {"amount": "150000", "kind": "shipment", "control_point": "shipment", "reason": "年底备货"},
+    )
+    olr = OverLimitRequest.objects.get(customer=customer)
+    assert r.status_code == 302 and r["Location"] == reverse(
+        "credit_control:over_limit_detail", args=[olr.pk]
+    )
+    assert client.get(r["Location"]).status_code == 200
+    page = client.get(reverse("credit_control:customer", args=[customer.pk])).content.decode()
+    assert 'data-testid="over-limit-row"' in page and 'data-testid="check-row"' in page
+
+
+def test_check_form_shows_a_bad_amount_as_a_form_error(client, salesperson, customer):
+    client.force_login(salesperson)
+    r = client.post(reverse("credit_control:check", args=[customer.pk]), {"amount": "0", "kind": "shipment"})
+    assert 'data-testid="form-errors"' in r.content.decode()
+    assert not CreditCheck.objects.exists()
+
+
+def test_pages_of_another_department_are_not_found(client, other_salesperson, customer):
+    client.force_login(other_salesperson)
+    assert client.get(reverse("credit_control:check", args=[customer.pk])).status_code == 404
+    assert client.get(reverse("credit_control:customer", args=[customer.pk])).status_code == 404
