@@ -13,6 +13,7 @@ WORKBENCH_PROVIDERS = [
     "xindang.credit.grants.selectors.workbench_items",
     "xindang.credit.evaluations.selectors.workbench_items",
     "xindang.ledger.collection.selectors.workbench_items",
+    "xindang.credit.control.selectors.workbench_items",
 ]
 
 
