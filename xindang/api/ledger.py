@@ -1,8 +1,277 @@
-"""API router: ledger (filled by the ledger module)."""
+"""API router: the receivables ledger (issue 5 items 1–3). Auth: an API key (header X-API-Key, scopes
+"ledger:read" / "ledger:write") or the session of a user with the ledger permission.
 
-from ninja import Router
+POST /api/ledger/entries takes one entry or {"entries": [...]} (up to 10,000): accepted atomically or
+refused whole with errors per row. Posting the same (source_system, external_id) again is idempotent.
+"""
 
-router = Router()
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.shortcuts import get_object_or_404
+from ninja import Field, Query, Router, Schema, Status
+from ninja.security import django_auth
+
+from xindang.customers.selectors import visible_customers
+from xindang.ledger import selectors, services
+from xindang.ledger.models import TradeEntry
+from xindang.ledger.permissions import LedgerPermission
+
+from .auth import api_key_auth, api_key_of, require_scope
+
+router = Router(auth=[api_key_auth, django_auth])
 
 # DomainError code -> HTTP status for this router's errors (merged in api.api.STATUS_OF).
-STATUS_OF: dict[str, int] = {}
+STATUS_OF: dict[str, int] = {
+    "ledger.conflicting_repost": 409,
+    "ledger.already_reversed": 409,
+    "ledger.reservation_not_held": 409,
+    "ledger.batch_too_large": 413,
+    "ledger.unknown_customer": 422,
+}
+
+
+class LineIn(Schema):
+    product: str = Field(..., max_length=200)
+    quantity: Decimal | None = None
+    amount: Decimal | None = None
+    cost_amount: Decimal | None = None
+
+
+class EntryIn(Schema):
+    """One trade entry. amount: positive, in `currency` (the kind gives the direction). due_on: from
+    term_days (the grant's term) or the policy's default term when not given. Refer to an earlier
+    entry (reversal, note settlement) by its id or its external id in the same source system."""
+
+    customer_id: int
+    kind: str = Field(
+        ...,
+        description="shipment, invoice, payment, prepayment, goods_received, "
+        "note_received, note_settled, credit_note, reversal",
+    )
+    amount: Decimal
+    entry_on: date
+    external_id: str | None = Field(None, max_length=100)
+    source_system: str | None = Field(None, max_length=40)
+    due_on: date | None = None
+    term_days: int | None = Field(None, ge=0, le=3650)
+    currency: str = "CNY"
+    contract_id: int | None = None
+    salesperson_id: int | None = None
+    department_id: int | None = None
+    reservation_id: int | None = None
+    reverses_id: int | None = None
+    reverses_external_id: str | None = None
+    settles_id: int | None = None
+    settles_external_id: str | None = None
+    note_no: str = ""
+    note_matures_on: date | None = None
+    note_without_recourse: bool = False
+    memo: str = Field("", max_length=500)
+    lines: list[LineIn] = []
+
+
+class BatchIn(Schema):
+    entries: list[EntryIn]
+
+
+class EntryOut(Schema):
+    id: int
+    customer_id: int
+    kind: str
+    entry_on: date
+    due_on: date | None
+    amount: Decimal
+    currency: str
+    original_amount: Decimal
+    open_amount: Decimal
+    source_system: str
+    external_id: str | None
+    contract_id: int | None
+    salesperson_id: int | None
+    department_id: int | None
+    reverses_id: int | None
+    settles_id: int | None
+    note_no: str
+    note_matures_on: date | None
+    memo: str
+    created_at: datetime
+
+
+class PostResult(Schema):
+    created: bool
+    entry: EntryOut
+
+
+class BatchResultRow(Schema):
+    id: int
+    external_id: str | None
+    created: bool
+
+
+class BatchResult(Schema):
+    count: int
+    created: int
+    results: list[BatchResultRow]
+
+
+class EntryPage(Schema):
+    count: int
+    page: int
+    pages: int
+    results: list[EntryOut]
+
+
+class EntryFilters(Schema):
+    customer_id: int | None = None
+    kind: str = ""
+    date_from: date | None = Field(None, alias="from")
+    date_to: date | None = Field(None, alias="to")
+    source_system: str = ""
+    external_id: str = ""
+    open: bool = False
+    page: int = Field(1, ge=1)
+    page_size: int = Field(100, ge=1, le=1000)
+
+
+class ExposureOut(Schema):
+    customer_id: int
+    open_shipments_amount: Decimal
+    open_invoices_amount: Decimal
+    prepayments_amount: Decimal
+    notes_amount: Decimal
+    reservations_amount: Decimal
+    credit_balance_amount: Decimal
+    total_amount: Decimal
+    committed_amount: Decimal
+    overdue_amount: Decimal
+    oldest_overdue: EntryOut | None
+    updated_at: datetime | None
+
+
+def _row(e: EntryIn, default_source: str) -> dict:
+    source = e.source_system or default_source
+
+    def ref(pk, ext):
+        if pk is not None:
+            return pk
+        if ext:
+            return {"source_system": source, "external_id": ext}
+        return None
+
+    return {
+        "customer": e.customer_id,
+        "kind": e.kind,
+        "amount": e.amount,
+        "entry_on": e.entry_on,
+        "due_on": e.due_on,
+        "term_days": e.term_days,
+        "currency": e.currency,
+        "source_system": source,
+        "external_id": e.external_id,
+        "contract": e.contract_id,
+        "salesperson": e.salesperson_id,
+        "department": e.department_id,
+        "reservation": e.reservation_id,
+        "reverses": ref(e.reverses_id, e.reverses_external_id),
+        "settles": ref(e.settles_id, e.settles_external_id),
+        "note_no": e.note_no,
+        "note_matures_on": e.note_matures_on,
+        "note_without_recourse": e.note_without_recourse,
+        "memo": e.memo,
+        "lines": [line.dict() for line in e.lines],
+    }
+
+
+def _within(request):
+    """A session user posts only to files they may see (an API key serves the whole company)."""
+    return None if api_key_of(request) is not None else visible_customers(request.user)
+
+
+@router.post(
+    "/entries",
+    response={200: PostResult | BatchResult, 201: PostResult | BatchResult},
+    summary="Post one trade entry or a batch",
+)
+def post_entries(request, payload: EntryIn | BatchIn):
+    require_scope(request, "ledger:write", LedgerPermission.POST)
+    key = api_key_of(request)
+    by = None if key is not None else request.user
+    default_source = "api"
+    if isinstance(payload, BatchIn):
+        rows = [_row(e, default_source) for e in payload.entries]
+        results = services.post_trade_entries(
+            rows=rows, by=by, api_key=key, request=request, within=_within(request)
+        )
+        created = sum(1 for _e, c in results if c)
+        body = {
+            "count": len(results),
+            "created": created,
+            "results": [{"id": e.pk, "external_id": e.external_id, "created": c} for e, c in results],
+        }
+        return Status(201 if created else 200, body)
+    (row,) = [_row(payload, default_source)]
+    customer = row.pop("customer")
+    entry, created = services.post_trade_entry(
+        customer=customer, **row, by=by, api_key=key, request=request, within=_within(request)
+    )
+    return Status(201 if created else 200, {"created": created, "entry": entry})
+
+
+def _entries_for(request):
+    if api_key_of(request) is not None:
+        return TradeEntry.objects.all()
+    return selectors.visible_entries(request.user)
+
+
+@router.get("/entries", response=EntryPage, summary="List trade entries")
+def list_entries(request, filters: Query[EntryFilters]):
+    require_scope(request, "ledger:read", LedgerPermission.VIEW)
+    qs = _entries_for(request)
+    f = filters
+    if f.customer_id:
+        qs = qs.filter(customer_id=f.customer_id)
+    if f.kind:
+        qs = qs.filter(kind=f.kind)
+    if f.date_from:
+        qs = qs.filter(entry_on__gte=f.date_from)
+    if f.date_to:
+        qs = qs.filter(entry_on__lte=f.date_to)
+    if f.source_system:
+        qs = qs.filter(source_system=f.source_system)
+    if f.external_id:
+        qs = qs.filter(external_id=f.external_id)
+    if f.open:
+        qs = qs.filter(open_amount__gt=0)
+    qs = qs.order_by("-entry_on", "-id")
+    count = qs.count()
+    pages = max(1, -(-count // f.page_size))
+    start = (f.page - 1) * f.page_size
+    return {"count": count, "page": f.page, "pages": pages, "results": list(qs[start : start + f.page_size])}
+
+
+@router.get("/entries/{entry_id}", response=EntryOut, summary="One trade entry")
+def get_entry(request, entry_id: int):
+    require_scope(request, "ledger:read", LedgerPermission.VIEW)
+    return get_object_or_404(_entries_for(request), pk=entry_id)
+
+
+@router.get("/exposure/{customer_id}", response=ExposureOut, summary="A customer's exposure by category")
+def get_exposure(request, customer_id: int):
+    require_scope(request, "ledger:read", LedgerPermission.VIEW)
+    if api_key_of(request) is None:
+        get_object_or_404(visible_customers(request.user), pk=customer_id)
+    else:
+        from xindang.customers.models import Customer  # noqa: PLC0415
+
+        get_object_or_404(Customer, pk=customer_id)
+    e = selectors.exposure_of(customer_id)
+    return {
+        "customer_id": customer_id,
+        **e.figures(),
+        "total_amount": e.total_amount,
+        "committed_amount": e.committed_amount,
+        "overdue_amount": selectors.overdue_amount(customer_id),
+        "oldest_overdue": selectors.oldest_overdue_item(customer_id),
+        "updated_at": e.updated_at,
+    }

@@ -437,7 +437,7 @@ def _resolve_entry(value, source_system, cache, customer_id=None):
     return cache[("pk", pk)]
 
 
-def _prepare(rows: list[dict], *, policy, by, api_key, allow_write_off=False) -> list[_Row]:
+def _prepare(rows: list[dict], *, policy, by, api_key, allow_write_off=False, within=None) -> list[_Row]:
     """Validate every row and build the unsaved entries (nothing is written). Errors per row."""
     section = policy.ledger
     rates = section.currencies
@@ -451,7 +451,8 @@ def _prepare(rows: list[dict], *, policy, by, api_key, allow_write_off=False) ->
     customers = {}
     ids = sorted(customer_ids)
     for i in range(0, len(ids), 1000):
-        for c in Customer.objects.filter(pk__in=ids[i : i + 1000]).only("pk", "owner_id", "department_id"):
+        base = within if within is not None else Customer.objects.all()
+        for c in base.filter(pk__in=ids[i : i + 1000]).only("pk", "owner_id", "department_id"):
             customers[c.pk] = c
     ref_cache: dict = {}
     from xindang.accounts.models import Department, User  # noqa: PLC0415 - only when posting
@@ -805,9 +806,11 @@ def post_trade_entry(
     by=None,
     api_key=None,
     request=None,
+    within=None,
     _allow_write_off=False,
 ) -> tuple[TradeEntry, bool]:
-    """Post one entry (idempotent by source_system + external_id). Returns (entry, created)."""
+    """Post one entry (idempotent by source_system + external_id). Returns (entry, created).
+    within: a queryset of the customers the caller may post to (others are unknown customers)."""
     row = {
         "customer": customer,
         "kind": kind,
@@ -831,7 +834,9 @@ def post_trade_entry(
         "memo": memo,
     }
     policy = current_policy()
-    prepared = _prepare([row], policy=policy, by=by, api_key=api_key, allow_write_off=_allow_write_off)
+    prepared = _prepare(
+        [row], policy=policy, by=by, api_key=api_key, allow_write_off=_allow_write_off, within=within
+    )
     _run(prepared)
     entry, created = _results(prepared)[0]
     if created:
@@ -841,7 +846,7 @@ def post_trade_entry(
 
 @transaction.atomic
 def post_trade_entries(
-    *, rows, source_system=None, by=None, api_key=None, request=None, max_rows=None
+    *, rows, source_system=None, by=None, api_key=None, request=None, max_rows=None, within=None
 ) -> list[tuple[TradeEntry, bool]]:
     """Post a batch atomically: every row is validated first and any error refuses the whole batch
     (DomainError "ledger.batch_invalid" with errors per row; nothing saved). Rows are dicts of
@@ -855,7 +860,7 @@ def post_trade_entries(
         raise _error("ledger.batch_too_large", max=limit)
     if source_system:
         rows = [{**r, "source_system": r.get("source_system") or source_system} for r in rows]
-    prepared = _prepare(rows, policy=policy, by=by, api_key=api_key)
+    prepared = _prepare(rows, policy=policy, by=by, api_key=api_key, within=within)
     _run(prepared)
     results = _results(prepared)
     created = [e for e, c in results if c]
