@@ -268,7 +268,8 @@ def check_credit(
         olr.save(update_fields=["status", "used_at"])
         result.over_limit_id, result.over_limit_used = olr.pk, True
     user = by if getattr(by, "is_authenticated", False) else None
-    if decision.outcome == rules.APPROVAL_REQUIRED and user is not None:
+    requester = user or getattr(api_key, "created_by", None)  # a key asks in its creator's name
+    if decision.outcome == rules.APPROVAL_REQUIRED and requester is not None:
         routed = _submit_over_limit(
             customer=customer,
             amount=amount,
@@ -280,7 +281,7 @@ def check_credit(
             grade=grade,
             section=section,
             policy_version=policy.version,
-            by=user,
+            by=requester,
             api_key=api_key,
             request=request,
         )

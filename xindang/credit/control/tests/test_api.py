@@ -99,3 +99,64 @@ def test_a_user_without_the_permission_is_refused(client, archivist, customer):
     client.force_login(archivist)
     r = _post(client, URL, {"customer_id": customer.pk, "amount": "1"})
     assert r.status_code == 403 and r.json()["code"] == "permission_denied"
+
+
+@pytest.fixture
+def make_key(sysadmin):
+    from xindang.api.auth import create_api_key
+
+    def _make(*scopes):
+        _key, raw = create_api_key(name="ERP 用友U8", scopes=list(scopes), by=sysadmin)
+        return raw
+
+    return _make
+
+
+def test_a_key_with_the_credit_scope_checks_and_is_recorded(client, customer, make_key):
+    raw = make_key("credit:check")
+    r = client.post(
+        URL,
+        {"customer_id": customer.pk, "amount": "1000", "kind": "shipment"},
+        content_type="application/json",
+        headers={"X-API-Key": raw},
+    )
+    assert r.status_code == 200, r.content
+    check = CreditCheck.objects.get(pk=r.json()["check_id"])
+    assert check.api_key_name == "ERP 用友U8" and check.checked_by is None
+
+
+def test_a_key_may_request_over_limit_approval_in_its_creators_name(client, customer, make_key, sysadmin):
+    raw = make_key("credit:check")
+    r = client.post(
+        "/api/credit/over-limit",
+        {"customer_id": customer.pk, "amount": "120000", "kind": "shipment", "reason": "ERP 订单超额"},
+        content_type="application/json",
+        headers={"X-API-Key": raw},
+    )
+    assert r.status_code == 201, r.content
+    olr = OverLimitRequest.objects.get(pk=r.json()["id"])
+    assert olr.requested_by == sysadmin and olr.api_key_name == "ERP 用友U8" and olr.approval_id
+
+
+def test_a_wrong_key_is_refused(client, customer, make_key):
+    make_key("credit:check")
+    r = client.post(
+        URL,
+        {"customer_id": customer.pk, "amount": "1"},
+        content_type="application/json",
+        headers={"X-API-Key": "xd_00000000_wrong"},
+    )
+    assert r.status_code == 401
+    assert not CreditCheck.objects.exists()
+
+
+def test_a_read_only_key_is_refused(client, customer, make_key):
+    raw = make_key("ledger:read")
+    r = client.post(
+        URL,
+        {"customer_id": customer.pk, "amount": "1"},
+        content_type="application/json",
+        headers={"X-API-Key": raw},
+    )
+    assert r.status_code == 403
+    assert not CreditCheck.objects.exists()
