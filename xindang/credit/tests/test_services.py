@@ -293,3 +293,21 @@ def test_workbench_drops_customer_once_investigated(investigate, customer, credi
     items = selectors.workbench_items(credit_manager)
     assert not any(customer.name in i["title"] for i in items)
     assert timezone.localdate() <= selectors.quarter_end(timezone.localdate())
+
+
+# --- The ledger knows better -----------------------------------------------------------------------
+def test_ledger_write_off_makes_c_and_the_reason_names_the_ledger(investigate, customer, docs_complete):
+    from xindang.ledger.collection.tests.ledger_rows import entry
+
+    today = timezone.localdate()
+    entry(customer, "shipment", "10000.00", today - timedelta(days=800))
+    entry(customer, "payment", "10000.00", today - timedelta(days=700))
+    entry(customer, "write_off", "5000.00", today - timedelta(days=60))
+    inv = investigate(customer, months=1)  # the form says: one month of trade, no bad debt
+    facts = selectors.rating_facts(customer)
+    assert facts.sources["months_of_cooperation"] == "ledger" and facts.months_of_cooperation >= 25
+    assert facts.bad_debt and facts.sources["bad_debt"] == "ledger"
+    result = selectors.compute_rating(customer)
+    assert result.grade == "C"
+    assert result.reasons[0].code == "c.bad_debt" and result.reasons[0].params["source"] == "ledger"
+    assert "x.bad_debt_in_ledger" in [r.code for r in selectors.investigation_contradictions(inv)]
