@@ -24,6 +24,9 @@ KEY_DATA_FIELDS = (
 )
 
 
+RETIRED_FIELDS = ("cap_jia_amount", "cap_yi_amount", "cap_bing_amount")
+
+
 class CreditSection(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -56,10 +59,7 @@ class CreditSection(BaseModel):
     bing_large_volume_monthly_amount: Decimal = Field(
         Decimal("500000.00"), ge=0, max_digits=18, decimal_places=2
     )
-    # Per-customer cap per class (004 第九条 3(1); the seed leaves the figure blank).
-    cap_jia_amount: Decimal = Field(Decimal("5000000.00"), ge=0, max_digits=18, decimal_places=2)
-    cap_yi_amount: Decimal = Field(Decimal("2000000.00"), ge=0, max_digits=18, decimal_places=2)
-    cap_bing_amount: Decimal = Field(Decimal("500000.00"), ge=0, max_digits=18, decimal_places=2)
+    # The per-customer cap of each class (004 第九条3(1)) is a ceiling: grants.jyb_class_caps.
 
     # --- Investigation (002 第十–十二条; 001 动态管理) ---
     investigation_valid_months: int = Field(3, ge=1, le=12)
@@ -77,6 +77,14 @@ class CreditSection(BaseModel):
         min_length=1,
         max_length=8,
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_retired(cls, data):
+        """Versions stored while the class caps lived here (they are grants.jyb_class_caps now)."""
+        if isinstance(data, dict):
+            data = {k: v for k, v in data.items() if k not in RETIRED_FIELDS}
+        return data
 
     @field_validator("rating_chain")
     @classmethod
@@ -99,10 +107,6 @@ class CreditSection(BaseModel):
         if self.c_weak_debt_ratio_pct < self.a_max_debt_ratio_pct:
             raise ValueError("the C debt ratio must not be below the A debt ratio")
         return self
-
-    def cap_for(self, grade: str):
-        """The per-customer cap of a 甲/乙/丙 class (None for A/B/C grades)."""
-        return {"jia": self.cap_jia_amount, "yi": self.cap_yi_amount, "bing": self.cap_bing_amount}.get(grade)
 
 
 register_section(
@@ -164,9 +168,6 @@ register_section(
             _("丙: large volume, monthly shipments from (yuan)"),
             _("004 第九条: smaller balance but a large trade volume with us."),
         ),
-        "cap_jia_amount": (_("Cap per 甲 customer (yuan)"), _("004 第九条 3(1); the seed leaves it blank.")),
-        "cap_yi_amount": (_("Cap per 乙 customer (yuan)"), _("As above.")),
-        "cap_bing_amount": (_("Cap per 丙 customer (yuan)"), _("As above.")),
         "investigation_valid_months": (
             _("Investigation valid (months)"),
             _("An investigation older than this no longer supports a rating (max 12)."),
