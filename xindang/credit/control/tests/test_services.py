@@ -277,3 +277,18 @@ def test_other_departments_do_not_see_the_requests(customer, salesperson, other_
     with pytest.raises(Http404):
         selectors.get_over_limit_for_user(other_salesperson, olr.pk)
     assert selectors.reduction_list(other_salesperson) == []
+
+
+def test_a_suspended_trade_blocks_and_no_approval_lifts_it_004_article_7(customer, salesperson, manager):
+    from xindang.ledger.collection.services import suspend_trade
+
+    suspend_trade(customer=customer, by=manager, reason="客户涉诉,暂停发货")
+    result = services.check_credit(customer=customer, amount=D(10), kind="shipment")
+    assert result.outcome == rules.BLOCK and [r["code"] for r in result.reasons] == [rules.TRADE_SUSPENDED]
+    assert not result.approvable
+    with pytest.raises(DomainError) as err:
+        services.request_over_limit(
+            customer=customer, amount=D(120_000), kind="shipment", reason="x", by=salesperson
+        )
+    assert err.value.code == "over_limit.not_approvable"
+    assert services.check_credit(customer=customer, amount=D(10), kind="payment").outcome == rules.ALLOW
