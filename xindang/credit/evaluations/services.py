@@ -134,6 +134,7 @@ def refresh_figures(*, evaluation, by, request=None) -> GrantEvaluation:
     for name, value in figures.items():
         setattr(ev, name, value)
     ev.figures_at = timezone.now()
+    ev._history_user = by
     ev.save()
     record_event("evaluation.refresh", actor=by, request=request, obj=ev, data={"month": f"{ev.month:%Y-%m}"})
     return ev
@@ -149,6 +150,7 @@ def sign_figures(*, evaluation, by, remarks: str = "", request=None) -> GrantEva
     ev.controller_signed_by = by
     ev.controller_signed_at = timezone.now()
     ev.status = _status(ev)
+    ev._history_user = by
     ev.save()
     record_event(
         "evaluation.sign",
@@ -191,6 +193,7 @@ def submit_report(
     ev.reported_by = by
     ev.reported_at = timezone.now()
     ev.status = _status(ev)
+    ev._history_user = by
     ev.save()
     record_event("evaluation.report", actor=by, request=request, obj=ev, data={"month": f"{ev.month:%Y-%m}"})
     return ev
@@ -291,6 +294,7 @@ def review_evaluation(
             request=request,
         )
     ev.status = _status(ev)
+    ev._history_user = by
     ev.save()
     record_event(
         "evaluation.review",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("customer/<int:pk>/", views.customer_evaluations, name="customer"),
     path("<int:pk>/", views.evaluation_detail, name="detail"),
     path("<int:pk>/print/", views.evaluation_print, name="print"),
+    path("<int:pk>/pdf/", views.evaluation_pdf, name="pdf"),
     path("<int:pk>/sign/", views.sign, name="sign"),
     path("<int:pk>/report/", views.report, name="report"),
     path("<int:pk>/review/", views.review, name="review"),

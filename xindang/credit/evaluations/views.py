@@ -313,6 +313,20 @@ def evaluation_print(request, pk):
 
 
 @permission_required(EvaluationPermission.VIEW, raise_exception=True)
+def evaluation_pdf(request, pk):
+    """The same paper form as a PDF (reportlab, built-in CJK font)."""
+    from django.http import HttpResponse
+
+    from .pdf import evaluation_pdf as render_pdf
+
+    ev = selectors.get_evaluation_for_user(request.user, pk, request=request)
+    services.record_view(evaluation=ev, by=request.user, request=request, fmt="pdf")
+    response = HttpResponse(render_pdf(ev), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="grant-evaluation-{ev.month:%Y-%m}-{ev.pk}.pdf"'
+    return response
+
+
+@permission_required(EvaluationPermission.VIEW, raise_exception=True)
 def customer_evaluations(request, pk):
     """The evaluations of one customer file (linked from the file's grants section)."""
     customer = get_customer_for_user(request.user, pk, request=request)

@@ -286,3 +286,18 @@ def test_limit_in_wan_on_the_review_form():
 
     form = ReviewForm({"opinion": "x", "proposed_limit_amount": "60", "amount_unit": "wan"})
     assert form.is_valid() and form.cleaned_data["proposed_limit_amount"] == D("600000")
+
+
+def test_pdf_of_the_form(client, evaluation, finance_controller, other_salesperson):
+    response = _login(client, finance_controller).get(reverse("evaluations:pdf", args=[evaluation.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert (
+        _login(client, other_salesperson).get(reverse("evaluations:pdf", args=[evaluation.pk])).status_code
+        == 404
+    )
+
+
+def test_history_records_who_signed(evaluation, finance_controller):
+    services.sign_figures(evaluation=evaluation, by=finance_controller)
+    assert evaluation.history.order_by("-history_date").first().history_user == finance_controller
