@@ -19,7 +19,10 @@ from decimal import Decimal
 from django.db.models import Sum
 from django.utils import timezone
 
+from xindang.credit import rules as credit_rules
+from xindang.credit.selectors import rating_facts_bulk
 from xindang.customers.models import Customer
+from xindang.ledger.facts import ledger_facts_bulk
 from xindang.policy.selectors import build_policy, current_policy
 
 from . import rules, selectors
@@ -60,17 +63,12 @@ class Result:
 
 
 def _grades(ids, *, on, policy) -> dict[int, str]:
-    from xindang.credit import rules as credit_rules
-    from xindang.credit.selectors import rating_facts_bulk
-
     facts = rating_facts_bulk(ids, on=on, policy=policy)
     scheme = policy.credit.scheme
     return {cid: credit_rules.rate_with(scheme, f, policy.credit).grade for cid, f in facts.items()}
 
 
 def _ledger(ids, *, on, window_months):
-    from xindang.ledger.facts import ledger_facts_bulk
-
     return ledger_facts_bulk(ids, on=on, window_months=window_months)
 
 

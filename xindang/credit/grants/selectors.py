@@ -12,7 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xindang.audit.services import record_event
+from xindang.credit import selectors as credit_selectors
 from xindang.customers.selectors import visible_customers
+from xindang.ledger import facts as facts_module
+from xindang.ledger import selectors as ledger_selectors
+from xindang.ledger.collection import selectors as collection_selectors
 from xindang.policy.selectors import current_policy
 
 from . import rules
@@ -22,48 +26,34 @@ from .permissions import GrantPermission
 ZERO = Decimal("0")
 
 
-# --- What other modules provide (credit H2, ledger H4, collection H5) ------------------------------
+# --- What other modules provide (credit H2, ledger H4, collection H5): one seam each --------------
 def current_rating(customer):
-    from xindang.credit.selectors import current_rating as rating_of
-
-    return rating_of(customer)
+    return credit_selectors.current_rating(customer)
 
 
 def ledger_facts(customer_id: int, *, on: date, window_months: int):
-    from xindang.ledger.facts import ledger_facts as facts
-
-    return facts(customer_id, on=on, window_months=window_months)
+    return facts_module.ledger_facts(customer_id, on=on, window_months=window_months)
 
 
 def exposure_amount(customer) -> Decimal:
-    from xindang.ledger.selectors import exposure_of
-
-    return exposure_of(customer).total_amount
+    return ledger_selectors.exposure_of(customer).total_amount
 
 
 def exposures_for(customer_ids) -> dict[int, Decimal]:
-    from xindang.ledger.selectors import exposures_for as bulk
-
-    return {pk: row.total_amount for pk, row in bulk(list(customer_ids)).items()}
+    return {pk: row.total_amount for pk, row in ledger_selectors.exposures_for(list(customer_ids)).items()}
 
 
 def receivables_balance(on: date) -> Decimal:
-    from xindang.ledger.selectors import receivables_balance as balance
-
-    return balance(on=on)
+    return ledger_selectors.receivables_balance(on=on)
 
 
 def is_trade_suspended(customer) -> bool:
-    from xindang.ledger.collection.selectors import is_trade_suspended as suspended
-
-    return suspended(customer)
+    return collection_selectors.is_trade_suspended(customer)
 
 
 def investigation_expired(customer) -> bool:
-    """H2: is the customer's latest investigation missing or past its validity?"""
-    from xindang.credit.selectors import VALID, investigation_status
-
-    return investigation_status(customer)["state"] != VALID
+    """The customer's latest reviewed investigation is missing or past its validity (credit, H2)."""
+    return credit_selectors.investigation_status(customer)["state"] != credit_selectors.VALID
 
 
 # --- Grants ----------------------------------------------------------------------------------------
