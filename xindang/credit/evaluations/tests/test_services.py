@@ -1,6 +1,6 @@
 """Generating and completing the monthly grant evaluation (seed 002 第三十七–四十二条)."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal as D
 from types import SimpleNamespace
 
@@ -420,3 +420,28 @@ def test_a_refused_grant_request_rolls_the_review_back(ready, marketing_manager)
     assert exc.value.code.startswith("grant.")
     ready.refresh_from_db()
     assert ready.status == rules.READY_FOR_REVIEW and ready.reviewed_at is None
+
+
+def test_figures_take_the_same_few_queries_for_many_customers_and_days(
+    make_customer, salesperson, make_grant, post
+):
+    """Grouped queries over all the month's customers (not one per customer or per day)."""
+    from xindang.credit.evaluations import selectors
+
+    def count_queries(n_customers):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        ids = []
+        for i in range(n_customers):
+            c = make_customer(salesperson, name=f"测试客户{n_customers}-{i}有限公司")
+            make_grant(c)
+            for day in range(1, 29, 3):
+                post(c, "shipment", 1000 + day, d(10, day), due_on=d(10, day) + timedelta(days=20))
+            ids.append(c.pk)
+        with CaptureQueriesContext(connection) as ctx:
+            figures = selectors.month_ledger_figures(ids, OCT)
+        assert len(figures) == n_customers
+        return len(ctx.captured_queries)
+
+    assert count_queries(1) == count_queries(6) <= 8
