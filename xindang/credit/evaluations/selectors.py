@@ -415,7 +415,8 @@ def workbench_items(user) -> list[dict]:
         )
         grouped(pending, rules.REVIEW, _("Review grant evaluations"))
     if user.has_perm(EvaluationPermission.REPORT):
-        mine = qs.filter(salesperson=user, reported_at__isnull=True).select_related("customer")
+        mine = qs.filter(Q(salesperson=user) | Q(customer__owner=user), reported_at__isnull=True)
+        mine = mine.select_related("customer")
         for ev in mine.order_by("month", "customer__name")[:50]:
             due = dues(ev.month)[rules.REPORT]
             items.append(

@@ -175,11 +175,10 @@ def submit_report(
     业务主管……对汇报的真实性负全部责任). Only the salesperson responsible for the file writes it."""
     ev = _locked(evaluation)
     _check_step(ev, rules.REPORT)
-    responsible = ev.salesperson_id or ev.customer.owner_id
-    if by.pk != responsible:
+    if not may_report(by, ev):
         from django.contrib.auth import get_user_model
 
-        who = get_user_model().objects.filter(pk=responsible).first()
+        who = get_user_model().objects.filter(pk=ev.customer.owner_id).first()
         _raise(
             EvaluationError.NOT_SALESPERSON, user=(who.get_full_name() or who.get_username()) if who else "—"
         )
@@ -197,6 +196,12 @@ def submit_report(
     ev.save()
     record_event("evaluation.report", actor=by, request=request, obj=ev, data={"month": f"{ev.month:%Y-%m}"})
     return ev
+
+
+def may_report(user, evaluation) -> bool:
+    """The report is written by the salesperson responsible for the file (第三十九条): the owner when
+    the evaluation was generated, or the file's owner now if it has been handed to someone else."""
+    return user.pk in (evaluation.salesperson_id, evaluation.customer.owner_id)
 
 
 def reviewer_problem(user, evaluation) -> str | None:

@@ -191,7 +191,7 @@ def _can(user, ev) -> dict:
             step, signed=ev.is_signed, reported=ev.is_reported, reviewed=ev.is_reviewed
         )
         if ok and step == rules.REPORT:
-            ok = user.pk == (ev.salesperson_id or ev.customer.owner_id)
+            ok = services.may_report(user, ev)
         if ok and step == rules.REVIEW:
             ok = services.reviewer_problem(user, ev) is None
         steps[step] = ok

@@ -445,3 +445,16 @@ def test_figures_take_the_same_few_queries_for_many_customers_and_days(
         return len(ctx.captured_queries)
 
     assert count_queries(1) == count_queries(6) <= 8
+
+
+def test_a_file_handed_to_another_salesperson_is_reported_by_its_new_owner(evaluation, dept_xs1, salesperson):
+    from xindang.accounts.roles import Role
+    from xindang.customers.models import Customer
+
+    successor = make_user("zhouqi", Role.SALESPERSON, department=dept_xs1)
+    Customer.objects.filter(pk=evaluation.customer_id).update(owner=successor)
+    services.submit_report(
+        evaluation=evaluation, by=successor, operations_report="接手后走访,经营正常", confirmed=True
+    )
+    evaluation.refresh_from_db()
+    assert evaluation.reported_by == successor
