@@ -33,6 +33,7 @@ from .models import (
     Scheme,
 )
 from .permissions import CreditPermission
+from .texts import reason_rows
 
 APPROVAL_KIND = "credit.rating"
 
@@ -368,8 +369,13 @@ def submit_rating(*, rating_id: int, by, request=None) -> Rating:
         requested_by=by,
         title=_("Credit rating %(grade)s: %(customer)s")
         % {"grade": rating.get_grade_display(), "customer": rating.customer.name},
-        summary=_("Computed grade %(computed)s under policy version %(version)s.")
-        % {"computed": rating.get_computed_grade_display(), "version": rating.policy_version},
+        summary="\n".join(
+            [
+                _("Computed grade %(computed)s under policy version %(version)s.")
+                % {"computed": rating.get_computed_grade_display(), "version": rating.policy_version},
+                *(f"• {r['text']} — {r['article']}" for r in reason_rows(rating.reasons)),
+            ]
+        ),
         data={
             "grade": rating.grade,
             "computed_grade": rating.computed_grade,

@@ -146,6 +146,7 @@ def test_propose_computes_a_and_approval_chain_makes_it_effective(
         "general_manager",
     ]
     assert all(r["article"].startswith("002 第十五条") for r in rating.reasons)
+    assert "002 第十五条(6)" in rating.approval.summary  # the approvers read the reasons
     assert selectors.current_rating(customer) is None  # nothing changes before the last step
     approve_all(rating, *chain_users[:2])
     assert rating.status == RatingStatus.PENDING
