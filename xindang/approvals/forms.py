@@ -16,6 +16,7 @@ class FilterForm(forms.Form):
     date_from = forms.DateField(
         label=_("Requested from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+    sort = forms.CharField(required=False, max_length=20)
     date_to = forms.DateField(
         label=_("Requested until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -33,6 +34,7 @@ class FilterForm(forms.Form):
             q=data.get("q") or "",
             date_from=data.get("date_from"),
             date_to=data.get("date_to"),
+            sort=data.get("sort") or "",
         )
 
 

@@ -199,6 +199,24 @@ class ApprovalFilters:
     q: str = ""
     date_from: date | None = None
     date_to: date | None = None
+    sort: str = ""
+
+
+SORTS = {
+    "requested": ("requested_at", "pk"),
+    "amount": ("amount", "pk"),
+    "customer": ("customer_name", "pk"),
+    "status": ("status", "requested_at"),
+    "kind": ("kind", "requested_at"),
+}
+
+
+def _ordering(sort: str) -> list[str] | None:
+    key = sort.lstrip("-")
+    if key not in SORTS:
+        return None
+    sign = "-" if sort.startswith("-") else ""
+    return [f"{sign}{field}" for field in SORTS[key]]
 
 
 def tabs_for(user) -> list[str]:
@@ -230,7 +248,10 @@ def search_approvals(user, filters: ApprovalFilters) -> QuerySet[ApprovalRequest
         qs = qs.filter(requested_at__gte=datetime.combine(filters.date_from, time.min, tzinfo=tz))
     if filters.date_to:
         qs = qs.filter(requested_at__lte=datetime.combine(filters.date_to, time.max, tzinfo=tz))
-    if tab != "waiting":
+    ordering = _ordering(filters.sort)
+    if ordering:
+        qs = qs.order_by(*ordering)
+    elif tab != "waiting":  # waiting: oldest first (pending_for_user)
         qs = qs.order_by("-requested_at", "-pk")
     return qs.select_related("requested_by")
 

@@ -75,6 +75,7 @@ def approval_list(request):
             "tabs": [(t, tab_labels[t]) for t in tabs],
             "waiting_count": selectors.pending_count(user),
             "params": request.GET,
+            "sort": filters.sort,
         },
     )
 

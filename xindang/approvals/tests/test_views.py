@@ -70,7 +70,9 @@ def test_tabs_list_what_waits_what_i_asked_and_what_i_decided(
     client, submit, salesperson, marketing_manager, make_customer
 ):
     first = submit()
-    second = submit(obj=make_customer(salesperson, name="远东机械制造有限公司"), title="远东机械 临时授信")
+    second = submit(
+        obj=make_customer(salesperson, name="远东机械制造有限公司"), title="远东机械 临时授信", amount=200000
+    )
     services.approve_step(approval=first, approver=marketing_manager)
 
     def titles(user, tab, **params):
@@ -89,6 +91,8 @@ def test_tabs_list_what_waits_what_i_asked_and_what_i_decided(
         titles(salesperson, "mine", status="pending") and titles(salesperson, "mine", status="approved") == []
     )
     assert titles(salesperson, "mine", kind="test.thing", date_from="2000-01-01")
+    assert titles(salesperson, "mine", sort="amount") == [second.title, first.title]
+    assert titles(salesperson, "mine", sort="-amount") == [first.title, second.title]
 
 
 def test_all_tab_for_view_all_holders(client, submit, gm):
