@@ -1,6 +1,8 @@
 """Demo data (order 60): the evaluations of the last full month for the demo grants, some of them
 signed by the finance credit controller, reported on by the salesperson and reviewed."""
 
+from decimal import Decimal
+
 from xindang.core.demo import DemoContext
 
 from . import rules, services
@@ -14,6 +16,30 @@ REPORTS = [
 OPINIONS = ["同意财务及业务主管意见,维持现有额度。", "回款放缓,请业务主管加强催收,下月重点跟踪。"]
 
 
+def _propose_lower(ev, reviewer) -> bool:
+    """A review proposing a 20 % lower limit (第四十二条), when the grants module accepts the request
+    (rating and ceiling); otherwise nothing is written and the caller reviews without a proposal."""
+    from django.db import transaction
+
+    from xindang.core.errors import DomainError
+
+    lower = (ev.limit_amount * Decimal("0.8")).quantize(Decimal("1000"))
+    if lower <= 0 or ev.status != rules.READY_FOR_REVIEW:
+        return False
+    try:
+        with transaction.atomic():
+            services.review_evaluation(
+                evaluation=ev,
+                by=reviewer,
+                opinion="回款放缓,建议压缩信用额度,请业务主管加强催收。",
+                proposed_limit_amount=lower,
+                proposal_reason="近期回款放缓,按第四十二条压缩额度。",
+            )
+    except DomainError:
+        return False
+    return True
+
+
 def _first_user(ctx: DemoContext, login: str):
     return ctx.users.get(login)
 
@@ -25,7 +51,7 @@ def seed_demo(ctx: DemoContext) -> str:
     reviewer = _first_user(ctx, "yingxiao")
     from .models import GrantEvaluation
 
-    signed = reported = reviewed = 0
+    signed = reported = reviewed = proposed = 0
     evaluations = list(GrantEvaluation.objects.filter(month=month).select_related("customer", "salesperson"))
     for i, ev in enumerate(evaluations):
         roll = ctx.rng.random()
@@ -42,9 +68,15 @@ def seed_demo(ctx: DemoContext) -> str:
             )
             reported += 1
             if reviewer is not None and controller is not None and roll < 0.35:
-                services.review_evaluation(evaluation=ev, by=reviewer, opinion=OPINIONS[i % len(OPINIONS)])
+                ev.refresh_from_db()
+                if proposed < 2 and _propose_lower(ev, reviewer):
+                    proposed += 1
+                else:
+                    services.review_evaluation(
+                        evaluation=ev, by=reviewer, opinion=OPINIONS[i % len(OPINIONS)]
+                    )
                 reviewed += 1
     return (
         f"{result.created} evaluations of {month:%Y-%m} ({signed} signed, {reported} reported, "
-        f"{reviewed} reviewed)"
+        f"{reviewed} reviewed, {proposed} with a lower limit proposed)"
     )
