@@ -29,6 +29,7 @@ class LedgerConfig(AppConfig):
             {
                 "ledger.post": _("Posted trade entry"),
                 "ledger.post_batch": _("Posted trade entries (batch)"),
+                "ledger.import_preview": _("Previewed trade entry import"),
                 "ledger.import": _("Imported trade entries"),
                 "ledger.reservation_release": _("Released credit reservation"),
                 "ledger.exposure_fixed": _("Corrected maintained exposure"),

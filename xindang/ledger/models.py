@@ -336,3 +336,40 @@ class WriteOffRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer_id}: {self.amount}"
+
+
+class LedgerImport(models.Model):
+    """One spreadsheet import of trade entries: the stored file, its preview (problems per row) and
+    its outcome. Confirming posts every row in one transaction, or nothing."""
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("Previewed")
+        IMPORTED = "imported", _("Imported")
+        FAILED = "failed", _("Failed")
+
+    token = models.UUIDField(_("token"), unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    original_name = models.CharField(_("original file name"), max_length=255)
+    stored_name = models.CharField(_("stored file"), max_length=255)
+    file_format = models.CharField(_("format"), max_length=8)
+    source_system = models.CharField(_("source system"), max_length=40, default="import")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PREVIEWED)
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    error_rows = models.PositiveIntegerField(_("rows with errors"), default=0)
+    new_rows = models.PositiveIntegerField(_("new entries"), default=0)
+    existing_rows = models.PositiveIntegerField(_("already posted"), default=0)
+    imported_rows = models.PositiveIntegerField(_("imported rows"), default=0)
+    problems = models.JSONField(_("row problems"), default=list, blank=True)
+    message = models.TextField(_("message"), blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ledger import")
+        verbose_name_plural = _("ledger imports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.original_name

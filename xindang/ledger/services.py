@@ -1091,3 +1091,13 @@ def on_write_off_returned(approval):
     wo = _write_off_of(approval)
     wo.status = wo.Status.RETURNED
     wo.save(update_fields=["status"])
+
+
+def check_trade_entries(*, rows, within=None) -> dict:
+    """Validate rows as post_trade_entries would, writing nothing: {"errors": {row index: [messages]},
+    "new": count, "existing": count (already posted: a repost)} — for an import preview."""
+    prepared = _prepare(list(rows), policy=current_policy(), by=None, api_key=None, within=within)
+    _find_existing(prepared)
+    errors = {r.index: [m for _c, _f, m in r.errors] for r in prepared if r.errors}
+    existing = sum(1 for r in prepared if r.existing is not None or r.duplicate_of is not None)
+    return {"errors": errors, "new": len(prepared) - len(errors) - existing, "existing": existing}

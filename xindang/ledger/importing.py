@@ -1,0 +1,278 @@
+"""Trade entries from a spreadsheet (.xlsx / .csv), with the customer import's behaviour: upload →
+preview (every row checked, problems listed, nothing posted) → confirm (all rows in one transaction,
+or nothing). The file-format helpers are the customer import's (customers.importing.reading).
+
+Column headers are part of the file format (users match them by eye), so the Chinese and English
+header texts below are literal data, not UI strings.
+"""
+
+import os
+import uuid
+
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from xindang.audit.services import record_event
+from xindang.core.errors import DomainError
+from xindang.customers.importing import reading
+from xindang.customers.importing.columns import header_key
+from xindang.customers.models import Customer
+from xindang.policy.selectors import current_policy
+
+from . import services
+from .models import EntryKind, LedgerImport
+
+COLUMNS = {
+    "customer_id": ("客户ID", "Customer ID"),
+    "customer_code": ("客户代码", "Customer code", "客户编码", "客户编号"),
+    "file_no": ("档案号", "File number", "档案编号"),
+    "customer_name": ("客户名称", "Customer name", "客户"),
+    "kind": ("类型", "Kind", "业务类型", "单据类型"),
+    "entry_on": ("日期", "Date", "业务日期", "单据日期", "Entry date"),
+    "amount": ("金额", "Amount"),
+    "currency": ("币种", "Currency"),
+    "due_on": ("到期日", "Due on", "Due date"),
+    "term_days": ("账期(天)", "Term (days)", "账期"),
+    "external_id": ("单据号", "External id", "单号", "外部单号", "Document number"),
+    "source_system": ("来源系统", "Source system"),
+    "reverses": ("冲销单据号", "Reverses"),
+    "settles": ("结清票据单据号", "Settles note"),
+    "note_no": ("票据号", "Bill number", "汇票号码"),
+    "note_matures_on": ("票据到期日", "Bill matures on"),
+    "memo": ("摘要", "Memo", "备注"),
+}
+HEADER_INDEX = {header_key(t): f for f, texts in COLUMNS.items() for t in (f, *texts)}
+KIND_SYNONYMS = {
+    "赊销": "shipment",
+    "发货": "shipment",
+    "赊销发货": "shipment",
+    "发票": "invoice",
+    "开票": "invoice",
+    "回款": "payment",
+    "收款": "payment",
+    "预付款": "prepayment",
+    "预付": "prepayment",
+    "到货": "goods_received",
+    "承兑汇票": "note_received",
+    "收到票据": "note_received",
+    "票据": "note_received",
+    "票据结清": "note_settled",
+    "票据到期": "note_settled",
+    "贴现": "note_settled",
+    "退货": "credit_note",
+    "红字发票": "credit_note",
+    "冲销": "reversal",
+    "红冲": "reversal",
+}
+HEADER_SCAN_ROWS = 20
+
+
+def _kind_index() -> dict[str, str]:
+    index = {header_key(k): v for k, v in KIND_SYNONYMS.items()}
+    for value, _label in EntryKind.choices:
+        index[header_key(value)] = value
+        for lang in ("zh-hans", "en"):
+            with translation.override(lang):
+                index.setdefault(header_key(str(EntryKind(value).label)), value)
+    return index
+
+
+def read_rows(fileobj, *, name: str, max_rows: int) -> tuple[str, list[tuple[int, dict]]]:
+    """(format, [(row number as seen in Excel, {field: cell})]). Raises the customer import's
+    DomainErrors for files that are not really .xlsx/.csv."""
+    fileobj.seek(0)
+    head = fileobj.read(8)
+    fileobj.seek(0)
+    fmt = reading.file_format(name, head)
+    if fmt == reading.XLSX:
+        import openpyxl  # noqa: PLC0415
+
+        reading._check_ooxml(fileobj)  # noqa: SLF001 - the customer import's check, reused
+        try:
+            workbook = openpyxl.load_workbook(fileobj, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many kinds on damaged files
+            raise DomainError("ledger.import_unreadable", _("The workbook is damaged.")) from exc
+        try:
+            rows = list(workbook.worksheets[0].iter_rows(values_only=True))
+        finally:
+            workbook.close()
+    else:
+        import csv  # noqa: PLC0415
+        import io  # noqa: PLC0415
+
+        text = reading.decode_text(fileobj.read())
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=reading._delimiter(text)))  # noqa: SLF001
+    for number, cells in enumerate(rows[:HEADER_SCAN_ROWS], start=1):
+        mapping = {}
+        for i, cell in enumerate(cells):
+            f = HEADER_INDEX.get(header_key(reading.cell_text(cell)))
+            if f and f not in mapping.values():
+                mapping[i] = f
+        fields = set(mapping.values())
+        if {"kind", "amount", "entry_on"} <= fields and fields & {
+            "customer_id",
+            "customer_code",
+            "file_no",
+            "customer_name",
+        }:
+            out = []
+            for n, cells2 in enumerate(rows[number:], start=number + 1):
+                values = {f: cells2[i] for i, f in mapping.items() if i < len(cells2)}
+                if all(reading.is_blank(v) for v in values.values()):
+                    continue
+                out.append((n, values))
+                if len(out) > max_rows:
+                    raise DomainError(
+                        "ledger.import_too_many_rows", _("At most %(n)s rows.") % {"n": max_rows}
+                    )
+            if not out:
+                raise DomainError("ledger.import_no_rows", _("The file holds no entries."))
+            return fmt, out
+    raise DomainError(
+        "ledger.import_wrong_columns",
+        _("No header row with a customer (ID, code, file number or name), kind, date and amount."),
+    )
+
+
+def _customer_lookup(rows) -> dict:
+    codes = {reading.cell_text(v.get("customer_code")) for _n, v in rows} - {""}
+    files = {reading.cell_text(v.get("file_no")) for _n, v in rows} - {""}
+    names = {reading.cell_text(v.get("customer_name")) for _n, v in rows} - {""}
+    found = {}
+    for c in Customer.objects.filter(code__in=codes).only("pk", "code"):
+        found[("code", c.code)] = c.pk
+    for c in Customer.objects.filter(file_no__in=files).only("pk", "file_no"):
+        found[("file", c.file_no)] = c.pk
+    for c in Customer.objects.filter(name__in=names).only("pk", "name"):
+        found[("name", c.name)] = None if ("name", c.name) in found else c.pk  # ambiguous → None
+    return found
+
+
+def to_service_rows(rows, *, source_system: str) -> tuple[list[dict], dict[int, list[str]]]:
+    """Cells → post_trade_entries rows; cell problems by row index."""
+    lookup = _customer_lookup(rows)
+    kinds = _kind_index()
+    out, problems = [], {}
+    for index, (_n, v) in enumerate(rows):
+        errs = []
+        cid = reading.cell_text(v.get("customer_id"))
+        customer = int(cid) if cid.isdigit() else None
+        for field, key in (("customer_code", "code"), ("file_no", "file"), ("customer_name", "name")):
+            text = reading.cell_text(v.get(field))
+            if customer is None and text:
+                customer = lookup.get((key, text))
+        kind_text = reading.cell_text(v.get("kind"))
+        kind = kinds.get(header_key(kind_text), kind_text)
+        try:
+            amount = reading.parse_amount(v.get("amount"))
+        except ValueError:
+            amount = None
+            errs.append(_("The amount is not a number."))
+        dates = {}
+        for field in ("entry_on", "due_on", "note_matures_on"):
+            try:
+                dates[field] = reading.parse_date(v.get(field))
+            except ValueError:
+                dates[field] = None
+                errs.append(_("Not a date: %(value)s") % {"value": reading.cell_text(v.get(field))})
+        term = reading.cell_text(v.get("term_days"))
+        source = reading.cell_text(v.get("source_system")) or source_system
+        row = {
+            "customer": customer
+            if customer is not None
+            else reading.cell_text(v.get("customer_name")) or "?",
+            "kind": kind,
+            "amount": amount,
+            "entry_on": dates["entry_on"],
+            "due_on": dates["due_on"],
+            "term_days": int(term) if term.isdigit() else None,
+            "currency": reading.cell_text(v.get("currency")).upper() or "CNY",
+            "source_system": source,
+            "external_id": reading.cell_text(v.get("external_id")) or None,
+            "note_no": reading.cell_text(v.get("note_no")),
+            "note_matures_on": dates["note_matures_on"],
+            "memo": reading.cell_text(v.get("memo")),
+        }
+        for field in ("reverses", "settles"):
+            ref = reading.cell_text(v.get(field))
+            if ref:
+                row[field] = {"source_system": source, "external_id": ref}
+        out.append(row)
+        if errs:
+            problems[index] = errs
+    return out, problems
+
+
+def preview_ledger_import(*, by, upload, source_system="import", request=None) -> LedgerImport:
+    """Read and check an uploaded spreadsheet of entries; store the file and the problems. Posts
+    nothing. Caller checks the import capability."""
+    policy = current_policy()
+    limit = policy.core.upload_limit_mb
+    if upload.size is None or upload.size > limit * 1024 * 1024:
+        raise DomainError("ledger.import_too_large", _("The file is larger than %(n)s MB.") % {"n": limit})
+    original = os.path.basename((upload.name or "").replace("\\", "/"))[:255] or "upload"
+    fmt, rows = read_rows(upload, name=original, max_rows=policy.ledger.max_batch)
+    service_rows, cell_problems = to_service_rows(rows, source_system=source_system[:40] or "import")
+    check = services.check_trade_entries(rows=service_rows, within=None)
+    problems = []
+    bad = set(cell_problems) | set(check["errors"])
+    for index in sorted(bad):
+        for message in cell_problems.get(index, []) + check["errors"].get(index, []):
+            problems.append({"row": rows[index][0], "message": message})
+    token = uuid.uuid4()
+    upload.seek(0)
+    stored = default_storage.save(f"imports/ledger-{token.hex}", upload)
+    with transaction.atomic():
+        batch = LedgerImport.objects.create(
+            token=token,
+            created_by=by,
+            original_name=original,
+            stored_name=stored,
+            file_format=fmt,
+            source_system=source_system[:40] or "import",
+            total_rows=len(rows),
+            error_rows=len(bad),
+            new_rows=check["new"],
+            existing_rows=check["existing"],
+            problems=problems[:1000],
+        )
+        record_event(
+            "ledger.import_preview",
+            actor=by,
+            request=request,
+            object_type="ledger.ledgerimport",
+            object_id=str(batch.pk),
+            data={"file": original, "rows": len(rows), "errors": len(bad)},
+        )
+    return batch
+
+
+def confirm_ledger_import(*, batch: LedgerImport, by, request=None) -> LedgerImport:
+    """Post every row of a previewed import in one transaction (or nothing); once."""
+    with transaction.atomic():
+        locked = LedgerImport.objects.select_for_update().get(pk=batch.pk)
+        if locked.status != LedgerImport.Status.PREVIEWED:
+            raise DomainError("ledger.import_done", _("This import was already confirmed."))
+        if locked.error_rows:
+            raise DomainError("ledger.import_has_errors", _("Correct the rows with errors and upload again."))
+        with default_storage.open(locked.stored_name, "rb") as f:
+            _fmt, rows = read_rows(f, name=locked.original_name, max_rows=current_policy().ledger.max_batch)
+        service_rows, cell_problems = to_service_rows(rows, source_system=locked.source_system)
+        if cell_problems:
+            raise DomainError("ledger.import_has_errors", _("Correct the rows with errors and upload again."))
+        results = services.post_trade_entries(rows=service_rows, by=by, request=request)
+        locked.status = LedgerImport.Status.IMPORTED
+        locked.imported_rows = sum(1 for _e, c in results if c)
+        locked.finished_at = timezone.now()
+        locked.save(update_fields=["status", "imported_rows", "finished_at"])
+        record_event(
+            "ledger.import",
+            actor=by,
+            request=request,
+            object_type="ledger.ledgerimport",
+            object_id=str(locked.pk),
+            data={"file": locked.original_name, "imported": locked.imported_rows},
+        )
+    return locked
