@@ -10,12 +10,15 @@ class LedgerConfig(AppConfig):
     def ready(self):
         from xindang.approvals import register
         from xindang.audit.actions import register_actions
+        from xindang.core.demo import register_demo_step
 
         from . import (
             sections,  # noqa: F401 - registers the "ledger" policy section
             services,
         )
+        from .demo import seed_ledger
 
+        register_demo_step("ledger", seed_ledger, order=30)
         register(
             services.WRITE_OFF_KIND,
             on_approved=services.on_write_off_approved,
