@@ -168,3 +168,29 @@ def test_pdf_renders_with_customer_name(
     text = "".join(page.extract_text() for page in pypdf.PdfReader(BytesIO(data)).pages)
     assert "华夏钢铁贸易有限公司" in text
     assert "002 第十五条" in text
+
+
+def test_edit_draft_keeps_years_and_signed_form_is_not_editable(client, customer, salesperson, investigate):
+    inv = investigate(customer, sign=False)
+    login(client, salesperson)
+    url = reverse("credit:investigation_edit", args=[inv.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    form = page.context["form"]
+    years = page.context["years"]
+    data = {k: v for k, v in form.initial.items() if v is not None and not isinstance(v, bool | list)}
+    data.update({name: "on" for name, v in form.initial.items() if v is True})
+    data["sources"] = inv.sources
+    data["conclusion"] = "复核后修改"
+    data.update({f"years-{k}": v for k, v in years.management_form.initial.items()})
+    for i, f in enumerate(years.forms):
+        data[f"years-{i}-id"] = f.instance.pk or ""
+        for name, value in f.initial.items():
+            if value is not None:
+                data[f"years-{i}-{name}"] = value
+    response = client.post(url, data)
+    assert response.status_code == 302
+    inv.refresh_from_db()
+    assert inv.conclusion == "复核后修改" and inv.years.count() == 2
+    services.sign_investigation(investigation_id=inv.pk, by=salesperson)
+    assert client.get(url).status_code == 302  # signed: back to the page, never edited
