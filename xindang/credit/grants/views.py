@@ -22,7 +22,7 @@ from xindang.documents.selectors import visible_documents
 from xindang.policy.selectors import current_policy, get_version
 
 from . import rules, selectors, services
-from .backtest import run_backtest
+from .backtest import cached_backtest
 from .forms import CollateralFormSet, GrantRequestForm, GuaranteeFormSet, filled, parse_amount
 from .models import GrantKind, GrantStatus
 from .permissions import GrantPermission
@@ -337,20 +337,21 @@ def backtest(request, pk):
     version = get_version(pk)
     if version is None or version.status != version.Status.DRAFT:
         raise Http404
-    result = run_backtest(version)
-    record_event(
-        "grant.backtest",
-        actor=request.user,
-        request=request,
-        obj=version,
-        data={
-            "customers": result.customers,
-            "grade_changed": result.grade_changed,
-            "below_limit": result.below_limit,
-            "blocked": result.blocked,
-            "seconds": round(result.seconds, 2),
-        },
-    )
+    result, computed = cached_backtest(version, fresh=bool(request.GET.get("fresh")))
+    if computed:
+        record_event(
+            "grant.backtest",
+            actor=request.user,
+            request=request,
+            obj=version,
+            data={
+                "customers": result.customers,
+                "grade_changed": result.grade_changed,
+                "below_limit": result.below_limit,
+                "blocked": result.blocked,
+                "seconds": round(result.seconds, 2),
+            },
+        )
     if request.GET.get("format") == "xlsx":
         response = HttpResponse(write_backtest_xlsx(result, grade_label), content_type=XLSX_TYPE)
         response["Content-Disposition"] = f'attachment; filename="backtest-v{version.number}.xlsx"'

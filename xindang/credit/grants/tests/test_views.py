@@ -189,6 +189,13 @@ def test_backtest_stricter_draft_shows_changes_and_changes_nothing(
 ):
     """A stricter draft (every customer C) — grade changes, the limit above the new ceiling, blocked
     — and nothing in the database changes."""
+    from xindang.policy.selectors import current_policy
+
+    credit = current_policy().credit.model_dump(mode="json")
+    credit["a_min_cooperation_months"] = credit["a_min_cooperation_months"] + 12
+    draft = policy_services.update_draft_section(
+        draft_id=draft.pk, section="credit", values=credit, by=sysadmin
+    )
     monkeypatch.setattr(
         backtest,
         "_grades",
@@ -208,6 +215,8 @@ def test_backtest_stricter_draft_shows_changes_and_changes_nothing(
     sheet = load_workbook(BytesIO(xlsx.content)).worksheets[1]
     assert list(sheet.iter_rows(values_only=True))[1][0] == "华夏机电有限公司"
     assert list(CreditGrant.objects.values_list("pk", "status", "limit_amount")) == before
+    assert AuditEvent.objects.filter(action="grant.backtest").count() == 1  # the export reused the run
+    client.get(reverse("grants:backtest", args=[draft.pk]), {"fresh": "1"})
     assert AuditEvent.objects.filter(action="grant.backtest").count() == 2
 
 
