@@ -4,7 +4,9 @@ Each is a thin call into the owning app's public selector/service, so the check'
 like the rule it applies and the tests see one seam.
 """
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
 
 
 def lock_exposure(customer_id: int):
@@ -81,3 +83,138 @@ def is_trade_suspended(customer) -> bool:
     from xindang.ledger.collection.selectors import is_trade_suspended as suspended
 
     return bool(suspended(customer))
+
+
+# --- The check's hot path: everything in one statement --------------------------------------------
+#
+# The service could ask each neighbour in turn (lock_exposure, active_grant, current_rating,
+# oldest_overdue_item, is_trade_suspended, release_expired: six ORM queries, most of the check's
+# time spent compiling them). locked_facts() asks the same questions in ONE SELECT … FOR UPDATE on
+# the customer's exposure row, with a scalar subquery per neighbour; table and column names come
+# from the models, and tests/test_facts.py holds it equal to the selectors above on every case.
+# FOR UPDATE locks only the exposure row (PostgreSQL: FROM-clause rows; MariaDB/MySQL: subqueries
+# without their own locking clause take no locks) — the same lock posting takes.
+
+
+@dataclass(frozen=True)
+class Facts:
+    exposure: object  # an unsaved ledger Exposure carrying the figures
+    grant_limit_amount: Decimal | None
+    grant_valid_until: date | None
+    grant_kind: str | None
+    grade: str | None
+    oldest_overdue_id: int | None
+    expired_reservations: int
+    trade_suspended: bool
+
+
+_SQL: dict[str, str] = {}
+
+
+def _facts_sql(vendor: str, lock: bool) -> str:
+    key = f"{vendor}:{lock}"
+    if key in _SQL:
+        return _SQL[key]
+    from xindang.credit.grants.models import CreditGrant, GrantStatus
+    from xindang.credit.models import Rating, RatingStatus
+    from xindang.ledger import rules as ledger_rules
+    from xindang.ledger.collection.models import TradeSuspension
+    from xindang.ledger.models import Exposure, Reservation, TradeEntry
+
+    def t(model):
+        return model._meta.db_table
+
+    def c(model, name):
+        return model._meta.get_field(name).column
+
+    figures = ", ".join(f"e.{c(Exposure, f)}" for f in Exposure.FIGURES)
+    cust = c(Exposure, "customer")
+    grant_where = (
+        f"FROM {t(CreditGrant)} g WHERE g.{c(CreditGrant, 'customer')} = e.{cust} "
+        f"AND g.{c(CreditGrant, 'status')} = '{GrantStatus.ACTIVE}' "
+        f"AND (g.{c(CreditGrant, 'valid_until')} IS NULL OR g.{c(CreditGrant, 'valid_until')} >= %s) "
+        f"ORDER BY g.{c(CreditGrant, 'valid_from')} DESC, g.id DESC LIMIT 1"
+    )
+    debit = ", ".join(f"'{k}'" for k in sorted(ledger_rules.DEBIT_KINDS))
+    # Identifiers come from the models, literals from code constants; every value is a bound parameter.
+    sql = (
+        f"SELECT {figures}, "  # noqa: S608
+        f"(SELECT g.{c(CreditGrant, 'limit_amount')} {grant_where}), "
+        f"(SELECT g.{c(CreditGrant, 'valid_until')} {grant_where}), "
+        f"(SELECT g.{c(CreditGrant, 'kind')} {grant_where}), "
+        f"(SELECT r.{c(Rating, 'grade')} FROM {t(Rating)} r WHERE r.{c(Rating, 'customer')} = e.{cust} "
+        f"AND r.{c(Rating, 'status')} = '{RatingStatus.APPROVED}' "
+        f"ORDER BY r.{c(Rating, 'effective_at')} DESC, r.id DESC LIMIT 1), "
+        f"(SELECT x.id FROM {t(TradeEntry)} x WHERE x.{c(TradeEntry, 'customer')} = e.{cust} "
+        f"AND x.{c(TradeEntry, 'kind')} IN ({debit}) AND x.{c(TradeEntry, 'open_amount')} > 0 "
+        f"AND x.{c(TradeEntry, 'due_on')} < %s "
+        f"ORDER BY x.{c(TradeEntry, 'due_on')}, x.{c(TradeEntry, 'entry_on')}, x.id LIMIT 1), "
+        f"(SELECT COUNT(*) FROM {t(Reservation)} v WHERE v.{c(Reservation, 'customer')} = e.{cust} "
+        f"AND v.{c(Reservation, 'status')} = '{Reservation.Status.HELD}' "
+        f"AND v.{c(Reservation, 'expires_at')} <= %s), "
+        f"(SELECT COUNT(*) FROM {t(TradeSuspension)} s WHERE s.{c(TradeSuspension, 'customer')} = e.{cust} "
+        f"AND s.{c(TradeSuspension, 'lifted_at')} IS NULL) "
+        f"FROM {t(Exposure)} e WHERE e.{cust} = %s"
+    )
+    if lock and vendor != "sqlite":
+        sql += " FOR UPDATE"
+    _SQL[key] = sql
+    return sql
+
+
+def locked_facts(customer_id: int, *, on: date, now, lock: bool = True) -> Facts:
+    """The exposure row (locked) and what the check decides on, in one statement; creates the
+    exposure row first when the customer has none (through the ledger's lock_exposure)."""
+    from django.db import connection
+
+    from xindang.ledger.models import Exposure
+
+    ops = connection.ops
+    params = [
+        ops.adapt_datefield_value(on),
+        ops.adapt_datefield_value(on),
+        ops.adapt_datefield_value(on),
+        ops.adapt_datefield_value(on),
+        ops.adapt_datetimefield_value(now),
+        customer_id,
+    ]
+    sql = _facts_sql(connection.vendor, lock)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+        if row is None:
+            lock_exposure(customer_id)
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+    n = len(Exposure.FIGURES)
+    dec = Exposure._meta.get_field("open_shipments_amount")
+    values = [_money(dec, v) for v in row[:n]]
+    exposure = Exposure(customer_id=customer_id, **dict(zip(Exposure.FIGURES, values, strict=True)))
+    limit, valid_until, kind, grade, overdue_id, expired, suspended = row[n:]
+    if isinstance(valid_until, str):
+        valid_until = date.fromisoformat(valid_until)
+    elif isinstance(valid_until, datetime):
+        valid_until = valid_until.date()
+    return Facts(
+        exposure=exposure,
+        grant_limit_amount=_money(dec, limit) if limit is not None else None,
+        grant_valid_until=valid_until,
+        grant_kind=kind,
+        grade=grade,
+        oldest_overdue_id=overdue_id,
+        expired_reservations=int(expired or 0),
+        trade_suspended=bool(suspended),
+    )
+
+
+def _money(field, value) -> Decimal:
+    """A money column as Decimal with two places (SQLite hands back int or float)."""
+    if value is None:
+        return Decimal("0.00")
+    return field.to_python(value).quantize(Decimal("0.01"))
+
+
+def entry(pk: int):
+    from xindang.ledger.models import TradeEntry
+
+    return TradeEntry.objects.get(pk=pk)

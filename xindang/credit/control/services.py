@@ -25,6 +25,37 @@ from .texts import reasons_out
 OVER_LIMIT_KIND = "credit.over_limit"
 CENT = Decimal("0.01")
 
+_SECTIONS: dict = {}  # policy version pk → (number, credit_control section); versions in force never change
+
+
+def _section():
+    """(the credit_control section in force, its version number) — on the hot path of every check.
+
+    Same question as policy.selectors.version_in_force, but asking only for the version's id and
+    number and building the (immutable) section once per version instead of every section of the
+    whole policy at every call."""
+    from django.db.models import Q
+
+    from xindang.policy.models import PolicyVersion
+    from xindang.policy.selectors import policy_from_version
+
+    now = timezone.now()
+    row = (
+        PolicyVersion.objects.filter(effective_from__lte=now)
+        .filter(Q(effective_to__isnull=True) | Q(effective_to__gt=now))
+        .exclude(status__in=[PolicyVersion.Status.DRAFT, PolicyVersion.Status.DISCARDED])
+        .order_by("-effective_from")
+        .values_list("pk", "number")
+        .first()
+    )
+    if row is None:
+        return current_policy().credit_control, 0
+    cached = _SECTIONS.get(row[0])
+    if cached is None:
+        policy = policy_from_version(PolicyVersion.objects.get(pk=row[0]))
+        cached = _SECTIONS[row[0]] = (policy.credit_control, policy.version)
+    return cached
+
 
 @dataclass
 class CreditDecision:
@@ -135,26 +166,26 @@ def _overdue(item, on) -> tuple[rules.OverdueInput | None, dict | None]:
     return rules.OverdueInput(due_on, Decimal(open_amount), shown["entry_id"]), shown
 
 
-def _gather(customer, *, on):
-    """Everything but the exposure: the grant (or the one that ran out), grade, overdue, suspension."""
-    grant = deps.active_grant(customer, on)
-    if grant is None:
-        lapsed = deps.latest_grant(customer)
-        grant_input = (
-            rules.GrantInput(lapsed.limit_amount, lapsed.valid_until or on - timedelta(days=1), lapsed.kind)
-            if lapsed is not None
-            else None
-        )
-    else:
-        grant_input = rules.GrantInput(grant.limit_amount, grant.valid_until, grant.kind)
-    overdue_input, overdue_shown = _overdue(deps.oldest_overdue_item(customer, on), on)
-    return (
-        grant_input,
-        deps.current_grade(customer),
-        overdue_input,
-        overdue_shown,
-        deps.is_trade_suspended(customer),
+def _grant_input(facts, customer, on) -> rules.GrantInput | None:
+    if facts.grant_limit_amount is not None:
+        return rules.GrantInput(facts.grant_limit_amount, facts.grant_valid_until, facts.grant_kind or "")
+    lapsed = deps.latest_grant(customer)  # none in force: the one that ran out, for "grant expired"
+    if lapsed is None:
+        return None
+    return rules.GrantInput(lapsed.limit_amount, lapsed.valid_until or on - timedelta(days=1), lapsed.kind)
+
+
+def _read_locked(customer, *, on, now):
+    """Lock the customer's exposure row and read everything the check decides on (one statement;
+    expired reservations are released first, under the same lock)."""
+    facts = deps.locked_facts(customer.pk, on=on, now=now)
+    if facts.expired_reservations:
+        deps.release_expired(customer)
+        facts = deps.locked_facts(customer.pk, on=on, now=now)
+    overdue_input, overdue_shown = _overdue(
+        deps.entry(facts.oldest_overdue_id) if facts.oldest_overdue_id else None, on
     )
+    return facts, _grant_input(facts, customer, on), overdue_input, overdue_shown
 
 
 def _locked_over_limit(over_limit_id, *, customer, amount, kind, now) -> OverLimitRequest:
@@ -208,19 +239,17 @@ def check_credit(
     amount = _amount(amount)
     _validate(kind, control_point)
     reference = (reference or "")[:100]
-    policy = current_policy()
-    section = policy.credit_control
+    section, policy_version = _section()
     now = timezone.now()
     on = timezone.localdate(now)
 
-    exposure = deps.lock_exposure(customer.pk)  # the one lock point shared with posting
-    if deps.release_expired(customer):
-        exposure.refresh_from_db()
+    # The exposure row lock: the one lock point shared with posting (ledger.services.lock_exposure).
+    facts, grant, overdue, overdue_shown = _read_locked(customer, on=on, now=now)
+    grade, suspended = facts.grade, facts.trade_suspended
     olr = None
     if over_limit_id is not None:
         olr = _locked_over_limit(over_limit_id, customer=customer, amount=amount, kind=kind, now=now)
-    grant, grade, overdue, overdue_shown, suspended = _gather(customer, on=on)
-    figures = _exposure_figures(exposure)
+    figures = _exposure_figures(facts.exposure)
     inputs = rules.CheckInputs(
         grade=grade,
         grant=grant,
@@ -250,7 +279,7 @@ def check_credit(
         oldest_overdue=overdue_shown,
         overage_amount=decision.overage_amount,
         approvable=decision.approvable,
-        policy_version=policy.version,
+        policy_version=policy_version,
     )
     reservation = None
     if reserve and rules.reserve_allowed(decision, kind):
@@ -280,7 +309,7 @@ def check_credit(
             decision=decision,
             grade=grade,
             section=section,
-            policy_version=policy.version,
+            policy_version=policy_version,
             by=requester,
             api_key=api_key,
             request=request,
@@ -310,7 +339,7 @@ def check_credit(
             over_limit_id=result.over_limit_id,
             checked_by=user,
             api_key_name=_actor_name(by, api_key),
-            policy_version=policy.version or 0,
+            policy_version=policy_version or 0,
         )
         result.check_id = check.pk
         if decision.outcome in (rules.BLOCK, rules.APPROVAL_REQUIRED) or result.over_limit_used:
@@ -439,15 +468,14 @@ def request_over_limit(
         )
     policy = current_policy()
     section = policy.credit_control
-    on = timezone.localdate()
-    exposure = deps.lock_exposure(customer.pk)
-    if deps.release_expired(customer):
-        exposure.refresh_from_db()
-    grant, grade, overdue, _shown, suspended = _gather(customer, on=on)
+    now = timezone.now()
+    on = timezone.localdate(now)
+    facts, grant, overdue, _shown = _read_locked(customer, on=on, now=now)
+    grade, suspended = facts.grade, facts.trade_suspended
     inputs = rules.CheckInputs(
         grade=grade,
         grant=grant,
-        exposure=_exposure_figures(exposure),
+        exposure=_exposure_figures(facts.exposure),
         amount=amount,
         kind=kind,
         control_point=control_point,

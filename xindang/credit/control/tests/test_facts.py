@@ -1,0 +1,97 @@
+"""The check's one-statement read (deps.locked_facts) answers exactly what the neighbours' selectors
+answer — grant in force, grade, oldest overdue item, suspension, expired holds — on every engine."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from xindang.credit.control import deps
+from xindang.ledger.models import Reservation
+
+pytestmark = pytest.mark.django_db
+
+
+def _both(customer):
+    now = timezone.now()
+    on = timezone.localdate(now)
+    with transaction.atomic():
+        fast = deps.locked_facts(customer.pk, on=on, now=now)
+    grant = deps.active_grant(customer, on)
+    overdue = deps.oldest_overdue_item(customer, on)
+    slow = {
+        "figures": deps.exposure_of(customer).figures(),
+        "limit": grant.limit_amount if grant else None,
+        "valid_until": grant.valid_until if grant else None,
+        "kind": grant.kind if grant else None,
+        "grade": deps.current_grade(customer),
+        "overdue": overdue.pk if overdue else None,
+        "expired": Reservation.objects.filter(customer=customer, status="held", expires_at__lte=now).count(),
+        "suspended": deps.is_trade_suspended(customer),
+    }
+    got = {
+        "figures": fast.exposure.figures(),
+        "limit": fast.grant_limit_amount,
+        "valid_until": fast.grant_valid_until,
+        "kind": fast.grant_kind,
+        "grade": fast.grade,
+        "overdue": fast.oldest_overdue_id,
+        "expired": fast.expired_reservations,
+        "suspended": fast.trade_suspended,
+    }
+    return got, slow
+
+
+def test_a_new_customer_gets_its_exposure_row_and_nothing_else(make_customer, salesperson):
+    c = make_customer(salesperson, name="新开户商贸有限公司")
+    got, slow = _both(c)
+    assert got == slow and got["limit"] is None and got["grade"] is None
+
+
+def test_agrees_with_the_selectors_on_a_busy_customer(customer, manager, post, give_grant, give_grade, today):
+    from xindang.ledger.collection.services import suspend_trade
+    from xindang.ledger.services import reserve
+
+    post(
+        customer,
+        "shipment",
+        "1234.56",
+        entry_on=today - timedelta(days=50),
+        due_on=today - timedelta(days=20),
+    )
+    post(customer, "shipment", 800, entry_on=today - timedelta(days=40), due_on=today - timedelta(days=25))
+    post(customer, "invoice", 300, due_on=today + timedelta(days=10))
+    post(customer, "payment", 100)
+    give_grant(customer, "80000.50", valid_until=today)  # newer, lower, last day in force
+    give_grade(customer, "B")
+    with transaction.atomic():
+        reserve(
+            customer=customer,
+            amount=Decimal(5),
+            kind="shipment",
+            expires_at=timezone.now() - timedelta(seconds=1),
+        )
+        reserve(
+            customer=customer,
+            amount=Decimal(7),
+            kind="shipment",
+            expires_at=timezone.now() + timedelta(hours=1),
+        )
+    suspend_trade(customer=customer, by=manager, reason="暂停")
+    got, slow = _both(customer)
+    assert got == slow
+    assert (
+        got["limit"] == Decimal("80000.50")
+        and got["grade"] == "B"
+        and got["expired"] == 1
+        and got["suspended"]
+    )
+
+
+def test_an_expired_grant_is_not_in_force(make_customer, salesperson, give_grant, today):
+    c = make_customer(salesperson, name="额度过期有限公司")
+    give_grant(c, 1000, valid_until=today - timedelta(days=1))
+    got, slow = _both(c)
+    assert got == slow and got["limit"] is None
