@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import Case, DateField, DecimalField, F, OuterRef, Q, Subquery, Sum, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce
 
 from xindang.ledger.collection import rules
 from xindang.ledger.models import Allocation, TradeEntry
@@ -34,7 +34,9 @@ MONEY = DecimalField(max_digits=18, decimal_places=2)
 
 def due_expression(prefix: str = ""):
     """The due date an entry is aged by (no due date: never overdue)."""
-    return Coalesce(f"{prefix}due_on", Value(NO_DUE_DATE, output_field=DateField()), output_field=DateField())
+    # The literal is cast so that MySQL/MariaDB types the COALESCE as a date, not a string.
+    far = Cast(Value(NO_DUE_DATE, output_field=DateField()), DateField())
+    return Coalesce(f"{prefix}due_on", far, output_field=DateField())
 
 
 def policy_buckets(policy=None) -> list[rules.Bucket]:
