@@ -458,3 +458,35 @@ def test_a_file_handed_to_another_salesperson_is_reported_by_its_new_owner(evalu
     )
     evaluation.refresh_from_db()
     assert evaluation.reported_by == successor
+
+
+@pytest.mark.parametrize(
+    "entries",
+    [
+        # an advance (payment beyond what is open), then a shipment that uses it up
+        [("shipment", 100, 2), ("payment", 300, 3), ("shipment", 150, 10), ("shipment", 120, 20)],
+        # notes received and settled, prepayments half received
+        [
+            ("shipment", 500, 1),
+            ("note_received", 200, 5),
+            ("note_settled", 200, 25),
+            ("prepayment", 400, 6),
+            ("goods_received", 150, 9),
+            ("credit_note", 50, 12),
+        ],
+    ],
+)
+def test_month_end_exposure_agrees_with_the_ledgers_maintained_totals(customer, grant, post, entries):
+    """The evaluation's running exposure (from the entries) and the ledger's Exposure row (maintained
+    entry by entry with FIFO allocation) are two computations of one figure (004 第八条)."""
+    from xindang.ledger.selectors import exposure_of
+
+    note = None
+    for kind, amount, day in entries:
+        extra = {"due_on": d(11, 30)} if kind in ("shipment", "prepayment") else {}
+        if kind == "note_settled":
+            extra["settles"] = note
+        entry = post(customer, kind, amount * 1000, d(10, day), **extra)
+        note = entry if kind == "note_received" else note
+    ev = _evaluate(grant)
+    assert ev.end_exposure_amount == exposure_of(customer).total_amount
