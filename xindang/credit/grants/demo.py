@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from xindang.policy.selectors import current_policy
 
@@ -58,18 +59,18 @@ def seed_grants(ctx) -> str:
         )
         rows.append(grant)
         if grade == rules.B:
-            collateral.append((grant, limit * Decimal(ctx.rng.choice(["1.2", "1.5", "2"]))))
+            collateral.append((len(rows) - 1, limit * Decimal(ctx.rng.choice(["1.2", "1.5", "2"]))))
     with transaction.atomic():
-        CreditGrant.objects.bulk_create(rows, batch_size=500)
+        rows = bulk_create_with_history(rows, CreditGrant, batch_size=500, default_user=requester)
         Collateral.objects.bulk_create(
             [
                 Collateral(
-                    grant=g,
+                    grant=rows[index],
                     type=CollateralType.REAL_ESTATE,
                     description="厂房抵押(不动产权证)",
                     value_amount=value,
                 )
-                for g, value in collateral
+                for index, value in collateral
             ]
         )
         submitted = _pending_requests(pending, requester, policy)

@@ -14,6 +14,16 @@ from .models import CollateralType, GrantKind
 UNIT_CHOICES = [("yuan", _("yuan")), ("wan", _("10,000 yuan (万元)"))]
 
 
+def unit_field():
+    return forms.ChoiceField(
+        label=_("unit"),
+        choices=UNIT_CHOICES,
+        initial="yuan",
+        required=False,
+        widget=forms.Select(attrs={"style": "width:auto;min-width:7em"}),
+    )
+
+
 def parse_amount(text, unit: str) -> Decimal:
     """Yuan from what the user typed: "1,250,000", "125万", or a number in the chosen unit."""
     text = str(text or "").strip().replace(" ", "")
@@ -41,7 +51,7 @@ class AmountField(forms.CharField):
 class GrantRequestForm(forms.Form):
     kind = forms.ChoiceField(label=_("kind"), choices=GrantKind.choices, initial=GrantKind.LONG_TERM)
     limit_amount = AmountField(label=_("credit limit"))
-    limit_unit = forms.ChoiceField(label=_("unit"), choices=UNIT_CHOICES, initial="yuan", required=False)
+    limit_unit = unit_field()
     term_days = forms.IntegerField(label=_("term (days)"), min_value=1, max_value=366, initial=30)
     reason = forms.CharField(
         label=_("reason"),
@@ -65,7 +75,7 @@ class CollateralForm(forms.Form):
     )
     description = forms.CharField(label=_("description"), max_length=500, required=False)
     value_amount = AmountField(label=_("value"))
-    value_unit = forms.ChoiceField(label=_("unit"), choices=UNIT_CHOICES, initial="yuan", required=False)
+    value_unit = unit_field()
     documents = forms.ModelMultipleChoiceField(label=_("documents"), queryset=None, required=False)
 
     def __init__(self, *args, documents=None, **kwargs):
@@ -86,7 +96,7 @@ class GuaranteeForm(forms.Form):
     guarantor_name = forms.CharField(label=_("guarantor"), max_length=200)
     credit_code = forms.CharField(label=_("unified social credit code"), max_length=18, required=False)
     amount = AmountField(label=_("amount"))
-    amount_unit = forms.ChoiceField(label=_("unit"), choices=UNIT_CHOICES, initial="yuan", required=False)
+    amount_unit = unit_field()
     document = forms.ModelChoiceField(label=_("document"), queryset=None, required=False)
 
     def __init__(self, *args, documents=None, **kwargs):
