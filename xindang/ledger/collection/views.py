@@ -232,6 +232,16 @@ def customer_section(request, pk):
         for p in data.promises:
             p.css = PROMISE_CLASSES.get(p.display_state, "")
     user = request.user
+    ageing_row = None
+    if allowed and user.has_perm(CollectionPermission.VIEW_AGEING):
+        from xindang.ledger import ageing
+
+        buckets = ageing.policy_buckets()
+        amounts = ageing.ageing_sums(on=timezone.localdate(), buckets=buckets, customer_id=customer.pk).get(
+            customer.pk
+        )
+        if amounts:
+            ageing_row = list(zip(buckets, amounts, strict=True))
     return render(
         request,
         "collection/_customer_section.html",
@@ -246,6 +256,7 @@ def customer_section(request, pk):
             "can_suspend": user.has_perm(CollectionPermission.SUSPEND),
             "can_ageing": user.has_perm(CollectionPermission.VIEW_AGEING),
             "report_classes": REPORT_CLASSES,
+            "ageing_row": ageing_row,
         },
     )
 

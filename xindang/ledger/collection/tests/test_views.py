@@ -35,6 +35,7 @@ def test_customer_section_lists_collection_work(client, late_customer, salespers
     response = _as(client, salesperson).get(reverse("collection:customer_section", args=[late_customer.pk]))
     assert response.status_code == 200
     assert "客户说下周付款" in response.content.decode()
+    assert response.context["ageing_row"][-1][1] == Decimal("5000.00")  # long overdue: the last bucket
 
 
 @pytest.mark.django_db
