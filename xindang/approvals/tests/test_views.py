@@ -258,3 +258,15 @@ def test_workbench_lists_waiting_approvals_overdue_after_the_policy_days(
     set_policy(sysadmin, "approvals", pending_reminder_days=10)
     assert selectors.workbench_items(marketing_manager)[0]["overdue"] is False
     assert selectors.workbench_items(sysadmin) == []
+
+
+def test_the_approver_sees_the_domain_refusal_and_the_step_stays_open(
+    client, submit, recorder, marketing_manager
+):
+    approval = submit(chain=["marketing_manager"])
+    recorder.fail_on_approved = True
+    response = decide(client, marketing_manager, approval, "approve")
+    response = client.get(response.url)
+    assert "领域规则拒绝" in response.content.decode()
+    approval.refresh_from_db()
+    assert approval.status == ApprovalStatus.PENDING and response.context["can_sign"]
