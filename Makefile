@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 export XINDANG_DEV ?= 1
 
-.PHONY: run test install migrate demo lint bench bench-pg bench-documents bench-credit messages check clean
+.PHONY: run test install migrate demo lint bench bench-pg bench-documents bench-credit bench-ledger messages check clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -46,6 +46,9 @@ bench-pg: install
 ## Documents: upload MB/s beside a plain copy; the documents section of a 1,000-document file
 bench-documents: install
 	$(PY) bench/documents.py $(BENCH_ARGS)
+
+bench-ledger: install  ## ledger: PostgreSQL, 100k customers, 5M entries (BENCH_ARGS="--engine sqlite" for the small set)
+	$(PY) bench/ledger.py --engine postgresql $(BENCH_ARGS)
 
 ## Credit check p50/p99 in-process and over HTTP beside the naive ledger sum and the floor (ledger bench data)
 bench-credit: install

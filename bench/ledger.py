@@ -1,0 +1,647 @@
+#!/usr/bin/env python
+"""XinDang ledger benchmark (not a test): build a throwaway database of customers and trade entries,
+then time reading a customer's exposure three ways in the same run —
+
+  * maintained: the Exposure row the ledger keeps per customer (ledger.selectors.exposure_of);
+  * naive: the exposure summed over the customer's whole ledger at every call (how ERPNext computes
+    the outstanding amount; ledger.selectors.naive_exposure);
+  * floor: one indexed primary-key SELECT of the Exposure row (raw SQL, no ORM);
+
+— and the bulk-posting throughput of POST /api/ledger/entries (batches of 1,000, with an API key).
+
+    python bench/ledger.py --engine postgresql                # 100,000 customers, 5,000,000 entries
+    python bench/ledger.py                                    # SQLite, 10,000 customers, 500,000 entries
+    python bench/ledger.py --engine postgresql --keep         # keep the database …
+    python bench/ledger.py --engine postgresql --reuse        # … and measure it again without building
+
+Entries per customer are skewed (a few large accounts hold tens of thousands of entries, the median a
+few dozen), as in a real company. Exposure is read for customers drawn two ways: uniformly, and in
+proportion to their trade (credit checks come with shipments, so busy accounts are checked most).
+
+Other benchmarks reuse this one (the credit check adds its timing):
+
+    sys.path.insert(0, "bench"); import ledger
+    ledger.main(extra=lambda ctx: ctx.measure("credit check", lambda cid: check(cid)))
+
+`ctx.measure(name, fn)` times fn(customer_id) beside the floor and the naive sum; `build_dataset(...)`
+builds (or `--reuse`s) the data set. Results: stdout and bench/results/ledger-<engine>.json.
+"""
+
+import argparse
+import json
+import os
+import platform
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections import deque
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+BENCH_DB = "xindang_bench_ledger"
+for p in (str(ROOT), str(ROOT / "bench")):
+    if p not in sys.path:
+        sys.path.insert(0, p)
+
+DEFAULTS = {"postgresql": (100_000, 5_000_000), "sqlite": (10_000, 500_000), "mysql": (10_000, 500_000)}
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--engine", choices=["sqlite", "postgresql", "mysql"], default="sqlite")
+    p.add_argument("--customers", type=int, help="customers (default 100,000 on PostgreSQL, else 10,000)")
+    p.add_argument(
+        "--entries", type=int, help="trade entries (default 5,000,000 on PostgreSQL, else 500,000)"
+    )
+    p.add_argument("--iterations", type=int, default=2000, help="timed reads per operation (default 2000)")
+    p.add_argument("--warmup", type=int, default=200, help="untimed reads first (default 200)")
+    p.add_argument("--post-batches", type=int, default=10, help="API batches of 1,000 to post (default 10)")
+    p.add_argument(
+        "--skew", type=float, default=0.7, help="Zipf exponent of entries per customer (default 0.7)"
+    )
+    p.add_argument("--seed", default="ledger-bench")
+    p.add_argument("--keep", action="store_true", help="keep the database afterwards (see --reuse)")
+    p.add_argument("--reuse", action="store_true", help="reuse a kept database of the same size")
+    args = p.parse_args(argv)
+    customers, entries = DEFAULTS[args.engine]
+    args.customers = args.customers or customers
+    args.entries = args.entries or entries
+    return args
+
+
+# --- The throwaway database ------------------------------------------------------------------------
+def prepare_database(args):
+    """(DATABASE_URL, needs building, cleanup)."""
+    if args.engine == "sqlite":
+        if args.keep or args.reuse:
+            RESULTS.mkdir(parents=True, exist_ok=True)
+            path = RESULTS / f"ledger-{args.customers}-{args.entries}.sqlite3"
+            fresh = not (args.reuse and path.exists())
+            if fresh:
+                for suffix in ("", "-wal", "-shm"):
+                    Path(f"{path}{suffix}").unlink(missing_ok=True)
+            return f"sqlite:///{path}", fresh, lambda: None
+        tmp = Path(tempfile.mkdtemp(prefix="xindang-ledger-bench-"))
+        return f"sqlite:///{tmp / 'bench.sqlite3'}", True, lambda: shutil.rmtree(tmp, ignore_errors=True)
+    if args.engine == "postgresql":
+        import psycopg
+
+        def admin(sql):
+            with psycopg.connect(
+                "host=127.0.0.1 port=5432 user=postgres dbname=postgres", autocommit=True
+            ) as c:
+                cur = c.execute(sql)
+                return cur.fetchall() if cur.description else None
+
+        exists = bool(admin(f"SELECT 1 FROM pg_database WHERE datname = '{BENCH_DB}'"))
+        fresh = not (args.reuse and exists)
+        if fresh:
+            admin(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+            admin(f"CREATE DATABASE {BENCH_DB} ENCODING 'UTF8' TEMPLATE template0")
+        cleanup = (
+            (lambda: None)
+            if args.keep
+            else (lambda: admin(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)"))
+        )
+        return f"postgres://postgres@127.0.0.1:5432/{BENCH_DB}", fresh, cleanup
+    import pymysql
+
+    def admin(sql):
+        conn = pymysql.connect(host="127.0.0.1", port=3306, user="root", autocommit=True)
+        try:
+            with conn.cursor() as cur:
+                cur.execute(sql)
+                return cur.fetchall()
+        finally:
+            conn.close()
+
+    exists = bool(admin(f"SHOW DATABASES LIKE '{BENCH_DB}'"))
+    fresh = not (args.reuse and exists)
+    if fresh:
+        admin(f"DROP DATABASE IF EXISTS {BENCH_DB}")
+        admin(f"CREATE DATABASE {BENCH_DB} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
+    cleanup = (lambda: None) if args.keep else (lambda: admin(f"DROP DATABASE IF EXISTS {BENCH_DB}"))
+    return f"mysql://root@127.0.0.1:3306/{BENCH_DB}", fresh, cleanup
+
+
+def setup_django(database_url: str, var_dir: Path) -> None:
+    os.environ["DATABASE_URL"] = database_url
+    os.environ["XINDANG_DEV"] = "1"
+    os.environ["XINDANG_VAR_DIR"] = str(var_dir)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xindang.settings")
+    import django
+
+    django.setup()
+
+
+# --- Building the data set ---------------------------------------------------------------------------
+START = date(2024, 11, 1)
+DAYS = 730
+
+
+def entry_counts(customers: int, entries: int, skew: float, rng: random.Random) -> list[int]:
+    """Entries per customer: Zipf-like (rank^-skew), at least 1 each, summing to `entries`."""
+    weights = [(i + 1) ** -skew for i in range(customers)]
+    total = sum(weights)
+    counts = [max(1, int(entries * w / total)) for w in weights]
+    diff = entries - sum(counts)
+    i = 0
+    while diff != 0:  # spread the rounding over the largest accounts
+        step = 1 if diff > 0 else -1
+        if counts[i % customers] + step >= 1:
+            counts[i % customers] += step
+            diff -= step
+        i += 1
+    rng.shuffle(counts)
+    return counts
+
+
+def customer_entries(cid: int, n: int, rng: random.Random):
+    """One customer's entries in date order with their final open amounts (FIFO, as posting does),
+    and the customer's exposure figures. Debits: shipments (80 %) and invoices; payments settle the
+    oldest open debits (now and then a little more: an advance)."""
+    rows = []
+    open_debits = deque()  # [row index, open]
+    credit = Decimal(0)
+    days = sorted(rng.randrange(DAYS) for _ in range(n))
+    for k, d in enumerate(days):
+        on = START + timedelta(days=d)
+        if open_debits and rng.random() < 0.3:
+            take = min(len(open_debits), rng.randint(1, 3))
+            amount = sum((open_debits[j][1] for j in range(take)), Decimal(0))
+            if rng.random() < 0.05:
+                amount += Decimal(rng.randint(1, 50)) * 100
+            rest = amount
+            while open_debits and rest > 0:
+                part = min(rest, open_debits[0][1])
+                open_debits[0][1] -= part
+                rest -= part
+                if open_debits[0][1] == 0:
+                    rows[open_debits.popleft()[0]][5] = Decimal(0)
+            if open_debits:
+                rows[open_debits[0][0]][5] = open_debits[0][1]
+            credit += rest
+            rows.append(["payment", on, amount, None, f"HK-{cid}-{k}", rest])
+        else:
+            amount = Decimal(rng.randint(5, 2000)) * 100
+            kind = "shipment" if rng.random() < 0.8 else "invoice"
+            if credit > 0:
+                part = min(credit, amount)
+                credit -= part
+                open_amount = amount - part
+            else:
+                open_amount = amount
+            rows.append([kind, on, amount, on + timedelta(days=30), f"XS-{cid}-{k}", open_amount])
+            if open_amount > 0:
+                open_debits.append([len(rows) - 1, open_amount])
+    # credit sitting on payments: the newest payment rows hold it (their open = unallocated)
+    figures = {"open_shipments_amount": Decimal(0), "open_invoices_amount": Decimal(0)}
+    for r in rows:
+        if r[0] == "shipment":
+            figures["open_shipments_amount"] += r[5]
+        elif r[0] == "invoice":
+            figures["open_invoices_amount"] += r[5]
+    figures["credit_balance_amount"] = credit
+    left = credit
+    for r in reversed(rows):
+        if r[0] == "payment":
+            keep = min(left, r[5])
+            r[5] = keep
+            left -= keep
+    return rows, figures
+
+
+ENTRY_COLUMNS = [
+    "customer_id",
+    "kind",
+    "entry_on",
+    "amount",
+    "currency",
+    "original_amount",
+    "fx_rate",
+    "due_on",
+    "open_amount",
+    "source_system",
+    "external_id",
+    "salesperson_id",
+    "department_id",
+    "note_no",
+    "note_without_recourse",
+    "memo",
+    "created_at",
+]
+EXPOSURE_COLUMNS = [
+    "customer_id",
+    "open_shipments_amount",
+    "open_invoices_amount",
+    "prepayments_amount",
+    "notes_amount",
+    "reservations_amount",
+    "credit_balance_amount",
+    "updated_at",
+]
+
+
+def _make_customers(n: int, departments, owners) -> list[tuple[int, int, int]]:
+    """n bare customer files (bulk insert); returns (id, owner id, department id)."""
+    from django.utils import timezone
+
+    from xindang.customers.models import Customer
+
+    now = timezone.now()
+    batch = []
+    for i in range(n):
+        owner = owners[i % len(owners)]
+        batch.append(
+            Customer(
+                file_no=f"BL-{i:07d}",
+                name=f"基准贸易{i:07d}有限公司",
+                department_id=owner.department_id,
+                owner_id=owner.pk,
+                status="active",
+                created_at=now,
+                updated_at=now,
+            )
+        )
+    for i in range(0, n, 5000):
+        Customer.objects.bulk_create(batch[i : i + 5000])
+    return list(Customer.objects.order_by("id").values_list("id", "owner_id", "department_id"))
+
+
+def _pg_indexes(cursor, table: str) -> list[tuple[str, str]]:
+    cursor.execute(
+        "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.tablename = %s AND NOT EXISTS "
+        "(SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)",
+        [table],
+    )
+    return cursor.fetchall()
+
+
+def build_dataset(*, customers: int, entries: int, skew: float = 0.7, seed: str = "ledger-bench") -> dict:
+    """Migrate, then bulk-load `customers` files and `entries` trade entries (COPY on PostgreSQL,
+    multi-row inserts elsewhere) with their open amounts and Exposure rows as posting would leave them.
+    Returns timings."""
+    from django.core.management import call_command
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from xindang.accounts.models import User
+    from xindang.customers.demo import organisation
+
+    rng = random.Random(seed)
+    t0 = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    t_migrate = time.perf_counter() - t0
+    departments = organisation.ensure_departments()
+    users = organisation.ensure_users(departments)
+    owners = list(User.objects.filter(groups__name="salesperson").order_by("id")) or list(users.values())
+    t1 = time.perf_counter()
+    with transaction.atomic():
+        cust = _make_customers(customers, departments, owners)
+    t_customers = time.perf_counter() - t1
+    counts = entry_counts(len(cust), entries, skew, rng)
+    now = timezone.now()
+    t2 = time.perf_counter()
+    exposures = []
+    vendor = connection.vendor
+
+    def rows():
+        for (cid, owner, dept), n in zip(cust, counts, strict=True):
+            entry_rows, figures = customer_entries(cid, n, rng)
+            exposures.append((cid, figures))
+            for kind, on, amount, due, ext, open_amount in entry_rows:
+                yield (
+                    cid,
+                    kind,
+                    on,
+                    amount,
+                    "CNY",
+                    amount,
+                    Decimal(1),
+                    due,
+                    open_amount,
+                    "bench",
+                    ext,
+                    owner,
+                    dept,
+                    "",
+                    False,
+                    "",
+                    now,
+                )
+
+    done = 0
+    with transaction.atomic(), connection.cursor() as cur:
+        if vendor == "postgresql":
+            dropped = _pg_indexes(cur, "ledger_tradeentry")
+            for name, _def in dropped:
+                cur.execute(f'DROP INDEX "{name}"')
+            cur.execute("SET LOCAL session_replication_role = replica")  # no FK triggers during the load
+            raw = cur.cursor if hasattr(cur, "cursor") else cur
+            with raw.copy(f"COPY ledger_tradeentry ({', '.join(ENTRY_COLUMNS)}) FROM STDIN") as copy:
+                for row in rows():
+                    copy.write_row(row)
+                    done += 1
+                    if done % 500_000 == 0:
+                        print(f"\r  loaded {done:>9,} / {entries:,} entries", end="", flush=True)
+            print()
+            with raw.copy(f"COPY ledger_exposure ({', '.join(EXPOSURE_COLUMNS)}) FROM STDIN") as copy:
+                for cid, f in exposures:
+                    copy.write_row(
+                        (
+                            cid,
+                            f["open_shipments_amount"],
+                            f["open_invoices_amount"],
+                            0,
+                            0,
+                            0,
+                            f["credit_balance_amount"],
+                            now,
+                        )
+                    )
+            t_load = time.perf_counter() - t2
+            for _name, definition in dropped:
+                cur.execute(definition)
+        else:
+            stamp = connection.ops.adapt_datetimefield_value(now)
+            marks = ", ".join(["%s"] * len(ENTRY_COLUMNS))
+            sql = f"INSERT INTO ledger_tradeentry ({', '.join(ENTRY_COLUMNS)}) VALUES ({marks})"  # noqa: S608
+            buf = []
+            for row in rows():
+                buf.append(row)
+                if len(buf) >= 5000:
+                    cur.executemany(sql, [(*r[:-1], stamp) for r in buf])
+                    done += len(buf)
+                    buf = []
+                    if done % 100_000 == 0:
+                        print(f"\r  loaded {done:>9,} / {entries:,} entries", end="", flush=True)
+            if buf:
+                cur.executemany(sql, [(*r[:-1], stamp) for r in buf])
+            print()
+            marks = ", ".join(["%s"] * len(EXPOSURE_COLUMNS))
+            sql = f"INSERT INTO ledger_exposure ({', '.join(EXPOSURE_COLUMNS)}) VALUES ({marks})"  # noqa: S608
+            data = [
+                (
+                    cid,
+                    f["open_shipments_amount"],
+                    f["open_invoices_amount"],
+                    0,
+                    0,
+                    0,
+                    f["credit_balance_amount"],
+                    stamp,
+                )
+                for cid, f in exposures
+            ]
+            for i in range(0, len(data), 5000):
+                cur.executemany(sql, data[i : i + 5000])
+            t_load = time.perf_counter() - t2
+    with connection.cursor() as cur:
+        if vendor == "postgresql":
+            cur.execute("VACUUM ANALYZE ledger_tradeentry")
+            cur.execute("VACUUM ANALYZE ledger_exposure")
+        elif vendor == "sqlite":
+            cur.execute("ANALYZE")
+        else:
+            cur.execute("ANALYZE TABLE ledger_tradeentry, ledger_exposure")
+    return {
+        "migrate_s": round(t_migrate, 1),
+        "customers_s": round(t_customers, 1),
+        "entries_load_s": round(t_load, 1),
+        "indexes_and_analyze_s": round(time.perf_counter() - t2 - t_load, 1),
+        "entries_per_s_load": round(entries / max(t_load, 1e-9)),
+    }
+
+
+# --- Measuring ---------------------------------------------------------------------------------------
+def pct(times: list[float], q: float) -> float:
+    ordered = sorted(times)
+    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
+
+
+class Context:
+    """What extensions get: the samples of customer ids and measure(name, fn)."""
+
+    def __init__(self, args, connection):
+        from django.db.models import Count
+
+        from xindang.ledger import selectors
+        from xindang.ledger.models import TradeEntry
+
+        self.args = args
+        self.connection = connection
+        self.results: list[dict] = []
+        self.selectors = selectors
+        ids_counts = list(
+            TradeEntry.objects.values("customer_id").annotate(n=Count("id")).values_list("customer_id", "n")
+        )
+        rng = random.Random("samples")
+        ids = [i for i, _n in ids_counts]
+        weights = [n for _i, n in ids_counts]
+        n = args.iterations + args.warmup
+        self.samples = {
+            "uniform": [rng.choice(ids) for _ in range(n)],
+            "by activity": rng.choices(ids, weights=weights, k=n),
+        }
+        self.entries_of = dict(ids_counts)
+
+    def floor(self, cid):
+        with self.connection.cursor() as cur:
+            cur.execute("SELECT * FROM ledger_exposure WHERE customer_id = %s", [cid])
+            return cur.fetchone()
+
+    def naive(self, cid):
+        return self.selectors.naive_exposure(cid)
+
+    def _time(self, fn, ids) -> list[float]:
+        w = self.args.warmup
+        for cid in ids[:w]:
+            fn(cid)
+        times = []
+        for cid in ids[w:]:
+            t = time.perf_counter()
+            fn(cid)
+            times.append((time.perf_counter() - t) * 1000)
+        return times
+
+    def measure(self, name: str, fn, *, samples=("uniform", "by activity"), compare=True) -> list[dict]:
+        """Time fn(customer_id) over each sample, with the floor and the naive sum timed in the same
+        run on the same customers. Prints and records one row per sample."""
+        rows = []
+        for sample in samples:
+            ids = self.samples[sample]
+            app = self._time(fn, ids)
+            row = {
+                "operation": name,
+                "customers": sample,
+                "p50_ms": round(pct(app, 0.5), 3),
+                "p99_ms": round(pct(app, 0.99), 3),
+                "mean_ms": round(statistics.fmean(app), 3),
+                "entries_per_customer_p50": int(pct([self.entries_of.get(c, 0) for c in ids], 0.5)),
+            }
+            if compare:
+                floor = self._time(self.floor, ids)
+                naive = self._naive_times(ids)
+                row.update(
+                    floor_p50_ms=round(pct(floor, 0.5), 3),
+                    floor_p99_ms=round(pct(floor, 0.99), 3),
+                    naive_p50_ms=round(pct(naive, 0.5), 3),
+                    naive_p99_ms=round(pct(naive, 0.99), 3),
+                )
+                row["x_floor_p99"] = round(row["p99_ms"] / max(row["floor_p99_ms"], 1e-6), 2)
+                row["naive_over_app_p99"] = round(row["naive_p99_ms"] / max(row["p99_ms"], 1e-6), 1)
+            self.results.append(row)
+            rows.append(row)
+            print(
+                f"  {name:<34} {sample:<12} p50 {row['p50_ms']:8.3f} ms  p99 {row['p99_ms']:8.3f} ms"
+                + (
+                    f"  | floor p99 {row['floor_p99_ms']:.3f} (×{row['x_floor_p99']})"
+                    f"  | naive p50 {row['naive_p50_ms']:.2f} p99 {row['naive_p99_ms']:.2f} ms"
+                    f" (naive/app p99 {row['naive_over_app_p99']}×)"
+                    if compare
+                    else ""
+                )
+            )
+        return rows
+
+    _naive_cache: dict = {}
+
+    def _naive_times(self, ids):
+        key = id(ids)
+        if key not in self._naive_cache:
+            self._naive_cache[key] = self._time(self.naive, ids)
+        return self._naive_cache[key]
+
+
+def measure_posting(ctx: Context, batches: int) -> dict:
+    """POST /api/ledger/entries with an API key, batches of 1,000 new entries (shipments and
+    payments for customers drawn by activity), through the whole HTTP stack in process."""
+    from django.test import Client
+
+    from xindang.accounts.models import User
+    from xindang.api.auth import create_api_key
+
+    admin = User.objects.filter(is_superuser=True).first() or User.objects.order_by("id").first()
+    _key, raw = create_api_key(
+        name=f"bench {time.time():.0f}", scopes=["ledger:write", "ledger:read"], by=admin
+    )
+    client = Client()
+    rng = random.Random(f"post:{time.time()}")
+    ids = ctx.samples["by activity"]
+    stamp = int(time.time())
+    times = []
+    for b in range(batches):
+        rows = [
+            {
+                "customer_id": rng.choice(ids),
+                "kind": "shipment" if rng.random() < 0.7 else "payment",
+                "amount": f"{rng.randint(5, 2000) * 100}.00",
+                "entry_on": date.today().isoformat(),
+                "source_system": "bench-api",
+                "external_id": f"API-{stamp}-{b}-{i}",
+            }
+            for i in range(1000)
+        ]
+        body = json.dumps({"entries": rows})
+        t = time.perf_counter()
+        r = client.post("/api/ledger/entries", data=body, content_type="application/json", HTTP_X_API_KEY=raw)
+        times.append(time.perf_counter() - t)
+        assert r.status_code == 201, r.content[:300]
+    row = {
+        "operation": "POST /api/ledger/entries (batches of 1,000)",
+        "batches": batches,
+        "batch_p50_s": round(pct(times, 0.5), 3),
+        "entries_per_s": round(1000 * batches / sum(times)),
+    }
+    print(
+        f"  bulk posting via the API: {row['entries_per_s']:,} entries/s"
+        f" (batch of 1,000: p50 {row['batch_p50_s']} s)"
+    )
+    ctx.results.append(row)
+    return row
+
+
+def main(argv=None, extra=None) -> int:
+    args = parse_args(argv)
+    url, fresh, cleanup = prepare_database(args)
+    var_dir = Path(tempfile.mkdtemp(prefix="xindang-ledger-bench-var-"))
+    try:
+        setup_django(url, var_dir)
+        from django.db import connection
+
+        from xindang.customers.models import Customer
+        from xindang.ledger.models import TradeEntry
+
+        print(f"XinDang ledger bench: {args.engine}, {args.customers:,} customers, {args.entries:,} entries")
+        timings = {}
+        if not fresh:
+            held_c, held_e = Customer.objects.count(), TradeEntry.objects.count()
+            if held_c != args.customers or held_e < args.entries:
+                print(
+                    f"  the kept database holds {held_c:,} customers / {held_e:,} entries:"
+                    " run without --reuse"
+                )
+                return 2
+            print(f"  reusing the kept database ({held_c:,} customers, {held_e:,} entries)")
+        else:
+            timings = build_dataset(
+                customers=args.customers, entries=args.entries, skew=args.skew, seed=args.seed
+            )
+            print("  built: " + ", ".join(f"{k} {v}" for k, v in timings.items()))
+        from xindang.ledger import selectors
+
+        ctx = Context(args, connection)
+        load_before = os.getloadavg()[0]
+        ctx.measure("exposure (maintained, in-process)", lambda cid: selectors.exposure_of(cid).total_amount)
+        from django.test import Client
+
+        from xindang.accounts.models import User
+        from xindang.api.auth import create_api_key
+
+        admin = User.objects.order_by("id").first()
+        _k, raw = create_api_key(name="bench read", scopes=["ledger:read"], by=admin)
+        client = Client()
+
+        def over_http(cid):
+            r = client.get(f"/api/ledger/exposure/{cid}", HTTP_X_API_KEY=raw)
+            assert r.status_code == 200
+
+        ctx.measure("GET /api/ledger/exposure (HTTP stack)", over_http, compare=False)
+        if extra is not None:
+            extra(ctx)
+        if args.post_batches:
+            measure_posting(ctx, args.post_batches)
+        out = {
+            "engine": args.engine,
+            "server": connection.vendor,
+            "customers": args.customers,
+            "entries": args.entries,
+            "iterations": args.iterations,
+            "machine": {
+                "python": platform.python_version(),
+                "cpus": os.cpu_count(),
+                "load": [load_before, os.getloadavg()[0]],
+            },
+            "build": timings,
+            "results": ctx.results,
+        }
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        (RESULTS / f"ledger-{args.engine}.json").write_text(json.dumps(out, indent=2, default=str))
+        print(f"  results: bench/results/ledger-{args.engine}.json")
+        return 0
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        cleanup()
+        shutil.rmtree(var_dir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
