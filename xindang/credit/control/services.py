@@ -20,11 +20,14 @@ from xindang.policy.selectors import current_policy
 
 from . import deps, rules
 from .models import CreditCheck, OverLimitRequest, OverLimitStatus
+from .sections import CreditControlSection
 from .texts import reasons_out
 
 OVER_LIMIT_KIND = "credit.over_limit"
 CENT = Decimal("0.01")
 
+_VERSION_SQL: str | None = None
+_DEFAULT_SECTION = CreditControlSection()
 _SECTIONS: dict = {}  # policy version pk → (number, credit_control section); versions in force never change
 
 
@@ -34,22 +37,26 @@ def _section():
     Same question as policy.selectors.version_in_force, but asking only for the version's id and
     number and building the (immutable) section once per version instead of every section of the
     whole policy at every call."""
-    from django.db.models import Q
+    from django.db import connection
 
     from xindang.policy.models import PolicyVersion
     from xindang.policy.selectors import policy_from_version
 
-    now = timezone.now()
-    row = (
-        PolicyVersion.objects.filter(effective_from__lte=now)
-        .filter(Q(effective_to__isnull=True) | Q(effective_to__gt=now))
-        .exclude(status__in=[PolicyVersion.Status.DRAFT, PolicyVersion.Status.DISCARDED])
-        .order_by("-effective_from")
-        .values_list("pk", "number")
-        .first()
-    )
-    if row is None:
-        return current_policy().credit_control, 0
+    global _VERSION_SQL
+    if _VERSION_SQL is None:
+        t, col = PolicyVersion._meta.db_table, lambda n: PolicyVersion._meta.get_field(n).column
+        skip = ", ".join(f"'{s}'" for s in (PolicyVersion.Status.DRAFT, PolicyVersion.Status.DISCARDED))
+        _VERSION_SQL = (
+            f"SELECT id, {col('number')} FROM {t} WHERE {col('effective_from')} <= %s "  # noqa: S608
+            f"AND ({col('effective_to')} IS NULL OR {col('effective_to')} > %s) "
+            f"AND {col('status')} NOT IN ({skip}) ORDER BY {col('effective_from')} DESC LIMIT 1"
+        )
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(_VERSION_SQL, [now, now])
+        row = cursor.fetchone()
+    if row is None:  # no version stored yet: the seed's defaults
+        return _DEFAULT_SECTION, 0
     cached = _SECTIONS.get(row[0])
     if cached is None:
         policy = policy_from_version(PolicyVersion.objects.get(pk=row[0]))

@@ -292,3 +292,25 @@ def test_a_suspended_trade_blocks_and_no_approval_lifts_it_004_article_7(custome
         )
     assert err.value.code == "over_limit.not_approvable"
     assert services.check_credit(customer=customer, amount=D(10), kind="payment").outcome == rules.ALLOW
+
+
+def test_the_check_reads_the_policy_version_in_force(db):
+    from xindang.policy.selectors import current_policy
+
+    section, version = services._section()
+    policy = current_policy()
+    assert version == policy.version
+    assert section == policy.credit_control
+
+
+def test_a_new_policy_version_applies_to_the_next_check(customer, sysadmin):
+    from xindang.policy import services as policy
+
+    assert services.check_credit(customer=customer, amount=D(85_000), kind="shipment").outcome == rules.ALLOW
+    draft = policy.create_draft(by=sysadmin)
+    policy.update_draft_section(
+        draft_id=draft.pk, section="credit_control", values={"warning_threshold_percent": "80"}, by=sysadmin
+    )
+    version = policy.put_in_force(draft_id=draft.pk, by=sysadmin)
+    result = services.check_credit(customer=customer, amount=D(85_000), kind="shipment")
+    assert result.outcome == rules.WARN and result.policy_version == version.number
