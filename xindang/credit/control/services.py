@@ -28,7 +28,7 @@ CENT = Decimal("0.01")
 
 _VERSION_SQL: str | None = None
 _DEFAULT_SECTION = CreditControlSection()
-_SECTIONS: dict = {}  # policy version pk → (number, credit_control section); versions in force never change
+_SECTIONS: dict = {}  # (version id, number, from) → (section, number); versions in force never change
 
 
 def _section():
@@ -47,7 +47,8 @@ def _section():
         t, col = PolicyVersion._meta.db_table, lambda n: PolicyVersion._meta.get_field(n).column
         skip = ", ".join(f"'{s}'" for s in (PolicyVersion.Status.DRAFT, PolicyVersion.Status.DISCARDED))
         _VERSION_SQL = (
-            f"SELECT id, {col('number')} FROM {t} WHERE {col('effective_from')} <= %s "  # noqa: S608
+            f"SELECT id, {col('number')}, {col('effective_from')} FROM {t} "  # noqa: S608
+            f"WHERE {col('effective_from')} <= %s "
             f"AND ({col('effective_to')} IS NULL OR {col('effective_to')} > %s) "
             f"AND {col('status')} NOT IN ({skip}) ORDER BY {col('effective_from')} DESC LIMIT 1"
         )
@@ -57,10 +58,11 @@ def _section():
         row = cursor.fetchone()
     if row is None:  # no version stored yet: the seed's defaults
         return _DEFAULT_SECTION, 0
-    cached = _SECTIONS.get(row[0])
+    key = tuple(str(v) for v in row)  # id, number, in force from: a rolled-back id reused is another key
+    cached = _SECTIONS.get(key)
     if cached is None:
         policy = policy_from_version(PolicyVersion.objects.get(pk=row[0]))
-        cached = _SECTIONS[row[0]] = (policy.credit_control, policy.version)
+        cached = _SECTIONS[key] = (policy.credit_control, policy.version)
     return cached
 
 
