@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from xindang.audit.services import record_event
 from xindang.core.errors import DomainError
+from xindang.core.numbering import allocate
 from xindang.policy.selectors import current_policy
 
 from . import rules, selectors
@@ -44,6 +45,9 @@ def generate_month(month: date, *, by=None, request=None) -> GenerationResult:
     a grant that has its evaluation keeps it (unique grant+month); figures not yet signed by the finance
     credit controller are recomputed; signed ones are the record and stay. Audited once for the run."""
     month = rules.month_start(month)
+    # One run per month at a time: the counter row of the month is locked until this transaction
+    # ends, so a second run waits and then finds the evaluations the first one made.
+    run_no = allocate(f"evaluations.generate.{month:%Y-%m}")
     periods = selectors.grants_in_month(month)
     figures_by_customer = selectors.month_ledger_figures([p.grant.customer_id for p in periods], month)
     existing = {
@@ -80,14 +84,7 @@ def generate_month(month: date, *, by=None, request=None) -> GenerationResult:
                 ev.policy_version = policy_version
                 ev.save(update_fields=[*changed, "figures_at", "policy_version"])
                 refreshed.append(ev)
-    try:
-        with transaction.atomic():
-            GrantEvaluation.objects.bulk_create(new, batch_size=500)
-    except IntegrityError:  # a concurrent run created some: keep theirs, add the rest
-        for ev in new:
-            if not GrantEvaluation.objects.filter(grant_id=ev.grant_id, month=month).exists():
-                ev.pk = None
-                ev.save()
+    GrantEvaluation.objects.bulk_create(new, batch_size=500)
     result = GenerationResult(created=len(new), existing=len(existing), refreshed=len(refreshed))
     record_event(
         "evaluation.generate",
@@ -101,6 +98,7 @@ def generate_month(month: date, *, by=None, request=None) -> GenerationResult:
             "created": result.created,
             "existing": result.existing,
             "refreshed": result.refreshed,
+            "run": run_no,
         },
     )
     return result
