@@ -1,0 +1,37 @@
+"""Two proposers at once: the customer row lock lets exactly one rating reach the approval chain."""
+
+import pytest
+from django.contrib.auth.models import Group
+
+from xindang.accounts.models import User
+from xindang.accounts.roles import Role
+from xindang.core.errors import DomainError
+from xindang.core.tests.concurrency import run_concurrently
+from xindang.credit import services
+from xindang.credit.models import Rating, RatingStatus
+
+pytestmark = [pytest.mark.multidb, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+THREADS = 4
+
+
+def test_parallel_proposals_leave_one_pending(customer, investigate):
+    investigate(customer)
+    group = Group.objects.get(name=Role.CREDIT_MANAGER)
+    proposers = []
+    for i in range(THREADS):
+        user = User.objects.create_user(username=f"xy{i}", password="x", display_name=f"信用经理{i}")
+        user.groups.add(group)
+        proposers.append(user.pk)
+
+    def work(i):
+        try:
+            services.propose_rating(customer_id=customer.pk, by=User.objects.get(pk=proposers[i]))
+        except DomainError as exc:
+            return exc.code
+        return "won"
+
+    results = run_concurrently(work, threads=THREADS)
+    assert results.count("won") == 1, results
+    assert set(results) == {"won", "rating.pending_exists"}, results
+    assert Rating.objects.filter(customer=customer, status=RatingStatus.PENDING).count() == 1
