@@ -387,9 +387,21 @@ def anomaly_detail(request, pk):
     )
 
 
+def _pdf(report, kind):
+    from django.http import HttpResponse
+
+    from .pdf import report_pdf
+
+    response = HttpResponse(report_pdf(report, kind=kind), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{kind}-{report.pk}.pdf"'
+    return response
+
+
 @permission_required(CollectionPermission.VIEW, raise_exception=True)
 def anomaly_print(request, pk):
     report = selectors.get_anomaly_for_user(request.user, pk)
+    if request.GET.get("format") == "pdf":
+        return _pdf(report, "anomaly")
     return render(
         request,
         "collection/print_anomaly.html",
@@ -457,6 +469,8 @@ def problem_detail(request, pk):
 @permission_required(CollectionPermission.VIEW, raise_exception=True)
 def problem_print(request, pk):
     report = selectors.get_problem_for_user(request.user, pk)
+    if request.GET.get("format") == "pdf":
+        return _pdf(report, "problem")
     return render(
         request,
         "collection/print_problem.html",

@@ -141,6 +141,8 @@ def test_anomaly_report_completed_on_its_page_and_printable(client, late_custome
     assert report.delay_reason == "资金紧张"
     page = client.get(reverse("collection:anomaly_print", args=[report.pk]))
     assert "收款异样报告表" in page.content.decode() and "资金紧张" in page.content.decode()
+    pdf = client.get(reverse("collection:anomaly_print", args=[report.pk]), {"format": "pdf"})
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
 
 
 @pytest.mark.django_db
