@@ -308,7 +308,7 @@ def trail_rows(approval: ApprovalRequest) -> list[dict]:
                     "round": s.round,
                     "position": s.position,
                     "role": s.role,
-                    "role_label": role_label(s.role),
+                    "role_label": str(role_label(s.role)),
                     "who": str(s.acted_by) if s.acted_by_id else "",
                     "at": s.acted_at,
                     "decision": s.status,
