@@ -1,5 +1,7 @@
 """Sentences for the reason codes of rules.py (the rules return codes; people read these)."""
 
+from decimal import Decimal, InvalidOperation
+
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -98,12 +100,24 @@ SOURCE_TEXTS = {
 }
 
 
+def _display(key: str, value):
+    """Amounts (decimal strings) with thousands separators; empty values as a dash."""
+    if value in (None, ""):
+        return "—"
+    if key in ("amount", "min", "max", "equity") and isinstance(value, str) and "." in value:
+        try:
+            return f"{Decimal(value):,.2f}"
+        except InvalidOperation:
+            return value
+    return value
+
+
 def reason_text(reason) -> str:
     """A reason (dict or rules.Reason) as a sentence, with its source when a second source exists."""
     if not isinstance(reason, dict):
         reason = reason.as_dict()
     template = REASON_TEXTS.get(reason.get("code", ""))
-    params = {k: ("—" if v in (None, "") else v) for k, v in (reason.get("params") or {}).items()}
+    params = {k: _display(k, v) for k, v in (reason.get("params") or {}).items()}
     if template is None:
         return reason.get("code", "")
     try:
