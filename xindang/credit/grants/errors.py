@@ -50,3 +50,7 @@ class GrantError(models.TextChoices):
         ),
     )
     NOT_PENDING = "grant.not_pending", _("This grant is no longer waiting for approval.")
+    AMOUNT_CHANGED_ON_RESUBMIT = (
+        "grant.amount_changed_on_resubmit",
+        _("The limit of a grant cannot be changed on resubmission: withdraw it and request a new grant."),
+    )

@@ -376,6 +376,13 @@ def on_withdrawn(approval) -> None:
     _close(approval, GrantStatus.WITHDRAWN, "grant.withdraw")
 
 
+def on_resubmitted(approval) -> None:
+    """A returned request comes back: the limit the ceiling was checked against may not change."""
+    grant = _grant_of(approval)
+    if approval.amount is not None and approval.amount != grant.limit_amount:
+        _raise(GrantError.AMOUNT_CHANGED_ON_RESUBMIT)
+
+
 def register_approval_kind() -> None:
     from django.utils.translation import gettext_lazy
 
@@ -386,6 +393,7 @@ def register_approval_kind() -> None:
         on_approved=on_approved,
         on_rejected=on_rejected,
         on_withdrawn=on_withdrawn,
+        on_resubmitted=on_resubmitted,
         label=gettext_lazy("Credit grant"),
     )
 

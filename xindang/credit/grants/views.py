@@ -295,6 +295,8 @@ def customer_section(request, pk):
 def customer_header(request, pk):
     """Grade, limit, exposure, utilisation bar and warnings for the customer file header."""
     customer = get_customer_for_user(request.user, pk, request=request)
+    if not request.user.has_perm(GrantPermission.VIEW):
+        return HttpResponse("")  # limits and exposure are for those who may see the grants
     state = selectors.header_state(customer)
     grade = getattr(state.rating, "grade", "") or ""
     return render(

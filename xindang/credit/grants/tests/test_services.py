@@ -301,3 +301,22 @@ def test_workbench_lists_expiring_and_expired_with_exposure(
     ledger.exposures[customer.pk] = D("1234")
     items = selectors.workbench_items(credit_manager)
     assert len(items) == 1 and items[0]["overdue"] is True
+
+
+def test_returned_request_resubmitted_only_with_the_same_limit(
+    customer, salesperson, ledger, rate, chain_users
+):
+    rate(customer, "A")
+    ledger.facts[customer.pk] = make_facts()
+    grant = _request(customer, salesperson, limit_amount=D("50000"))
+    approval = ApprovalRequest.objects.get(pk=grant.approval_id)
+    approvals.return_for_changes(
+        approval=approval, approver=chain_users["vp_marketing"], reason="补充抵押资料"
+    )
+    with pytest.raises(DomainError) as exc:
+        approvals.resubmit(
+            approval=ApprovalRequest.objects.get(pk=approval.pk), by=salesperson, amount=D("90000")
+        )
+    assert exc.value.code == "grant.amount_changed_on_resubmit"
+    approvals.resubmit(approval=ApprovalRequest.objects.get(pk=approval.pk), by=salesperson, summary="已补充")
+    assert approve_all(grant, chain_users).status == GrantStatus.ACTIVE

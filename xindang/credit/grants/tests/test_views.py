@@ -235,3 +235,9 @@ def test_backtest_only_for_drafts_and_editors(client, salesperson, credit_manage
     policy_services.put_in_force(draft_id=draft.pk, by=sysadmin)
     client.force_login(credit_manager)
     assert client.get(reverse("grants:backtest", args=[draft.pk])).status_code == 404
+
+
+def test_header_is_empty_without_the_grants_capability(client, archivist, active_grant):
+    client.force_login(archivist)
+    response = client.get(reverse("grants:customer_header", args=[active_grant.customer_id]))
+    assert response.status_code == 200 and response.content == b""
