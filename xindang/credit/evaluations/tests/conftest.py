@@ -3,6 +3,7 @@ post(...) through the ledger service."""
 
 from datetime import date
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 
@@ -65,3 +66,18 @@ def evaluation(grant, customer):
 
     services.generate_month(OCT)
     return GrantEvaluation.objects.get(grant=grant, month=OCT)
+
+
+@pytest.fixture
+def ceiling_allows(monkeypatch):
+    """The grant ceiling (grants' business, tested there) as for an A customer with a long record."""
+    from xindang.credit.grants import selectors as grant_selectors
+    from xindang.ledger.facts import LedgerFacts
+
+    monkeypatch.setattr(
+        grant_selectors, "current_rating", lambda customer: SimpleNamespace(grade="A", scheme="abc", pk=None)
+    )
+    facts = LedgerFacts(
+        date(2025, 1, 1), 24, True, Decimal(5_000_000), Decimal(5_000_000), False, False, 0, 0
+    )
+    monkeypatch.setattr(grant_selectors, "ledger_facts", lambda *a, **k: facts)

@@ -2,7 +2,6 @@
 
 from datetime import date, datetime, timedelta
 from decimal import Decimal as D
-from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
@@ -341,19 +340,6 @@ def test_reviewed_is_final(ready, marketing_manager, finance_controller):
 
 
 # --- Adjustment proposal into the grant approval chain (第四十一–四十二条) ----------------------------
-@pytest.fixture
-def ceiling_allows(monkeypatch):
-    """The grant ceiling (grants' business, tested there) as for an A customer with a long record."""
-    from xindang.credit.grants import selectors as grant_selectors
-    from xindang.ledger.facts import LedgerFacts
-
-    monkeypatch.setattr(
-        grant_selectors, "current_rating", lambda customer: SimpleNamespace(grade="A", scheme="abc", pk=None)
-    )
-    facts = LedgerFacts(d(1, 1), 24, True, D(5_000_000), D(5_000_000), False, False, 0, 0)
-    monkeypatch.setattr(grant_selectors, "ledger_facts", lambda *a, **k: facts)
-
-
 def test_a_lower_limit_goes_to_the_grant_approval_chain(ready, grant, marketing_manager, ceiling_allows):
     services.review_evaluation(
         evaluation=ready,

@@ -301,3 +301,32 @@ def test_pdf_of_the_form(client, evaluation, finance_controller, other_salespers
 def test_history_records_who_signed(evaluation, finance_controller):
     services.sign_figures(evaluation=evaluation, by=finance_controller)
     assert evaluation.history.order_by("-history_date").first().history_user == finance_controller
+
+
+def test_reviewed_page_links_the_adjustment_request(
+    client, evaluation, finance_controller, salesperson, marketing_manager, ceiling_allows
+):
+    services.sign_figures(evaluation=evaluation, by=finance_controller)
+    services.submit_report(evaluation=evaluation, by=salesperson, operations_report="正常", confirmed=True)
+    response = _login(client, marketing_manager).post(
+        reverse("evaluations:review", args=[evaluation.pk]),
+        {
+            "opinion": "压缩额度",
+            "proposed_limit_amount": "60",
+            "amount_unit": "wan",
+            "proposal_reason": "回款放缓",
+        },
+    )
+    assert response.status_code == 302
+    evaluation.refresh_from_db()
+    assert evaluation.proposed_limit_amount == D("600000")
+    page = client.get(evaluation.get_absolute_url())
+    assert reverse("grants:detail", args=[evaluation.proposed_grant_id]) in page.content.decode()
+    assert client.get(reverse("evaluations:pdf", args=[evaluation.pk])).status_code == 200
+
+
+def test_policy_section_defaults_are_the_seeds_days():
+    from xindang.policy.selectors import default_policy
+
+    section = default_policy().evaluations
+    assert (section.due_day, section.review_due_day) == (10, 20)
