@@ -15,6 +15,7 @@ from xindang.accounts.models import Department
 from xindang.accounts.roles import role_label
 from xindang.audit.services import record_event
 from xindang.core.errors import DomainError
+from xindang.core.money import format_yuan
 from xindang.core.pagination import CappedPaginator
 from xindang.customers.selectors import get_customer_for_user
 from xindang.policy.selectors import current_policy
@@ -403,10 +404,10 @@ def _fact_rows(facts) -> list[tuple]:
         (Inv._meta.get_field("bad_debt").verbose_name, yn(facts.bad_debt), source("bad_debt")),
         (_("Broken promises"), facts.broken_promises, source("broken_promises")),
         (_("Debt ratio (%)"), facts.debt_ratio_pct if facts.debt_ratio_pct is not None else "—", ""),
-        (_("Equity"), facts.equity if facts.equity is not None else "—", ""),
+        (_("Equity"), format_yuan(facts.equity) if facts.equity is not None else "—", ""),
         (
             _("Yearly collections"),
-            facts.yearly_collections if facts.yearly_collections is not None else "—",
+            format_yuan(facts.yearly_collections) if facts.yearly_collections is not None else "—",
             source("yearly_collections"),
         ),
         (_("Months of falling turnover"), facts.falling_turnover_months, source("falling_turnover_months")),
@@ -414,7 +415,7 @@ def _fact_rows(facts) -> list[tuple]:
         (_("Key data complete"), yn(facts.key_data_complete), ", ".join(src.get("key_data_missing") or [])),
         (_("Required documents complete"), yn(facts.documents_complete), ""),
         (_("Employees"), facts.employee_count if facts.employee_count is not None else "—", ""),
-        (_("Receivables"), facts.receivables, ""),
+        (_("Receivables"), format_yuan(facts.receivables), ""),
     ]
     return rows
 
