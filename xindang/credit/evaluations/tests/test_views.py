@@ -330,3 +330,14 @@ def test_policy_section_defaults_are_the_seeds_days():
 
     section = default_policy().evaluations
     assert (section.due_day, section.review_due_day) == (10, 20)
+
+
+def test_all_months_of_one_customer_in_the_list_and_export(client, grant, finance_controller):
+    for month in (date(2026, 9, 1), date(2026, 10, 1)):
+        services.generate_month(month)
+    params = {"month": "all", "customer": grant.customer_id}
+    _login(client, finance_controller)
+    assert client.get(reverse("evaluations:list"), params).context["page"].paginator.count == 2
+    response = client.get(reverse("evaluations:export"), params)
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert [r[0] for r in sheet.iter_rows(min_row=2, values_only=True)] == ["2026-10", "2026-09"]
