@@ -255,7 +255,7 @@ def exposure_figures(
     return ExposureFigures(
         opening_amount=opening_amount,
         peak_amount=peak,
-        peak_on=peak_on,
+        peak_on=peak_on if peak > 0 else None,  # no day to name when nothing was held
         end_amount=balance.exposure,
         days_over_limit=over_days,
     )

@@ -22,7 +22,7 @@ def recv(amount) -> Balances:
     ("opening", "movements", "limit", "peak", "peak_on", "end", "over"),
     [
         # nothing moves: the balance carried in is peak and end; never over a higher limit
-        ("0", [], "1000", "0", OCT1, "0", 0),
+        ("0", [], "1000", "0", None, "0", 0),
         ("800", [], "1000", "800", OCT1, "800", 0),
         # carried in above the limit: every day of the month over it
         ("1200", [], "1000", "1200", OCT1, "1200", 31),
@@ -37,7 +37,7 @@ def recv(amount) -> Balances:
             10,  # 10th–19th
         ),
         # two entries on one day are summed before the day ends: no intraday peak
-        ("0", [(date(2026, 10, 5), "1500"), (date(2026, 10, 5), "-1500")], "1000", "0", OCT1, "0", 0),
+        ("0", [(date(2026, 10, 5), "1500"), (date(2026, 10, 5), "-1500")], "1000", "0", None, "0", 0),
         # over from the 31st only
         ("0", [(OCT31, "1001")], "1000", "1001", OCT31, "1001", 1),
         # a movement before the month counts into the opening; one after it is ignored
