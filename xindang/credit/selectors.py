@@ -367,6 +367,8 @@ def credit_list(user, params, *, on: date | None = None) -> QuerySet[Customer]:
         qs = qs.filter(valid_until__gte=on)
     if params.get("department", "").isdigit():
         qs = qs.filter(department_id=int(params["department"]))
+    if params.get("open") == "1":
+        qs = qs.filter(has_open=True)
     if params.get("status"):
         qs = qs.filter(status=params["status"])
     q = (params.get("q") or "").strip()
@@ -385,18 +387,43 @@ def quarter_start(day: date) -> date:
     return date(day.year, ((day.month - 1) // 3) * 3 + 1, 1)
 
 
+def _proposal_items(user) -> list[dict]:
+    """Rating proposals not yet sent for approval (e.g. made by manage.py rerate)."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    count = (
+        Rating.objects.filter(status=RatingStatus.PROPOSED, customer__in=visible_customers(user))
+        .values("customer_id")
+        .distinct()
+        .count()
+    )
+    if not count:
+        return []
+    return [
+        {
+            "kind": _("Rating proposals to send for approval"),
+            "title": _("%(count)s customers") % {"count": count},
+            "due": None,
+            "url": reverse("credit:list") + "?open=1",
+            "overdue": False,
+        }
+    ]
+
+
 def workbench_items(user) -> list[dict]:
     """For whoever reviews investigations with the credit manager's view of all files: trading
     customers whose investigation is missing or expired, and the quarterly full refresh (第十二条)."""
     from django.urls import reverse
     from django.utils.translation import gettext as _
 
-    if not (user.has_perm(CreditPermission.REVIEW) and user.has_perm(CreditPermission.ADD)):
-        return []
     from xindang.customers.permissions import CustomerPermission
 
     if not user.has_perm(CustomerPermission.VIEW_ALL):
         return []
+    items = _proposal_items(user) if user.has_perm(CreditPermission.PROPOSE) else []
+    if not (user.has_perm(CreditPermission.REVIEW) and user.has_perm(CreditPermission.ADD)):
+        return items
     today = timezone.localdate()
     section = credit_policy()
     base = visible_customers(user).filter(status=CustomerStatus.ACTIVE)
@@ -405,7 +432,6 @@ def workbench_items(user) -> list[dict]:
             "investigations__valid_until", filter=Q(investigations__status=InvestigationStatus.REVIEWED)
         )
     )
-    items = []
     due_rows = annotated.filter(Q(valid_until__isnull=True) | Q(valid_until__lt=today)).order_by(
         F("valid_until").asc(nulls_first=True), "pk"
     )[:100]

@@ -312,3 +312,13 @@ def test_ledger_write_off_makes_c_and_the_reason_names_the_ledger(investigate, c
     assert result.grade == "C"
     assert result.reasons[0].code == "c.bad_debt" and result.reasons[0].params["source"] == "ledger"
     assert "x.bad_debt_in_ledger" in [r.code for r in selectors.investigation_contradictions(inv)]
+
+
+def test_workbench_lists_rerate_proposals_for_proposers(
+    investigate, customer, marketing_manager, docs_complete
+):
+    investigate(customer)
+    assert selectors.workbench_items(marketing_manager) == []
+    services.rerate()
+    items = selectors.workbench_items(marketing_manager)
+    assert [i["url"] for i in items] == ["/credit/?open=1"]
