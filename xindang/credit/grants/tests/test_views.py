@@ -198,8 +198,8 @@ def test_backtest_stricter_draft_shows_changes_and_changes_nothing(
     )
     monkeypatch.setattr(
         backtest,
-        "_grades",
-        lambda ids, *, on, policy: dict.fromkeys(ids, "C" if policy.version == draft.number else "A"),
+        "_rate",
+        lambda facts, policy: dict.fromkeys(facts, "C" if policy.version == draft.number else "A"),
     )
     monkeypatch.setattr(backtest, "_ledger", lambda ids, *, on, window_months: {i: make_facts() for i in ids})
     ledger.exposures[active_grant.customer_id] = D("1000")
@@ -241,3 +241,33 @@ def test_header_is_empty_without_the_grants_capability(client, archivist, active
     client.force_login(archivist)
     response = client.get(reverse("grants:customer_header", args=[active_grant.customer_id]))
     assert response.status_code == 200 and response.content == b""
+
+
+@pytest.mark.parametrize(
+    "section,field,gathers",
+    [
+        ("grants", "window_months", 1),  # grant rules only: the grades are not recomputed
+        ("credit", "a_max_debt_ratio_pct", 1),  # a rating threshold: same facts, rated again
+        ("credit", "a_min_cooperation_months", 2),  # read while gathering the facts
+    ],
+)
+def test_backtest_gathers_facts_again_only_when_needed(
+    active_grant, draft, sysadmin, monkeypatch, section, field, gathers
+):
+    from xindang.policy.selectors import current_policy
+
+    values = current_policy().sections[section].model_dump(mode="json")
+    values[field] = values[field] + 1
+    draft = policy_services.update_draft_section(
+        draft_id=draft.pk, section=section, values=values, by=sysadmin
+    )
+    calls = []
+    real = backtest._facts
+    monkeypatch.setattr(
+        backtest,
+        "_facts",
+        lambda ids, *, on, policy: calls.append(policy.version) or real(ids, on=on, policy=policy),
+    )
+    monkeypatch.setattr(backtest, "_ledger", lambda ids, *, on, window_months: {i: make_facts() for i in ids})
+    result = backtest.run_backtest(draft)
+    assert len(calls) == gathers and result.customers == 1
