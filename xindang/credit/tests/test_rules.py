@@ -321,3 +321,22 @@ def test_add_months_clamps_to_month_end():
     from datetime import date
 
     assert rules.add_months(date(2025, 11, 30), 3) == date(2026, 2, 28)
+
+
+@settings(max_examples=200, deadline=None)
+@given(facts_strategy, st.integers(0, 6), st.integers(0, 8))
+def test_fewer_broken_promises_or_falling_months_never_lower_the_grade(facts, promises, months):
+    worse = replace(
+        facts, broken_promises=max(facts.broken_promises, promises), falling_turnover_months=months + 1
+    )
+    better = replace(
+        worse, broken_promises=min(worse.broken_promises, promises), falling_turnover_months=months
+    )
+    assert rules.ABC_ORDER[rules.rate(better, S).grade] >= rules.ABC_ORDER[rules.rate(worse, S).grade]
+
+
+@settings(max_examples=200, deadline=None)
+@given(facts_strategy, st.sampled_from(C_FLAGS))
+def test_any_c_fact_is_bing_under_jyb(facts, flag):
+    """004 第九条③: a customer with credit problems is 丙."""
+    assert rules.rate_jyb(replace(facts, **{flag: True}), S).grade == rules.BING
