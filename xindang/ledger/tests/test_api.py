@@ -200,3 +200,12 @@ def test_sysadmin_creates_a_key_in_the_admin_and_sees_it_once(client, sysadmin):
     client.post("/admin/accounts/apikey/", {"action": "revoke", "_selected_action": [key.pk]}, follow=True)
     key.refresh_from_db()
     assert key.revoked_at is not None
+
+
+def test_openapi_documents_the_ledger_endpoints(client, credit_manager):
+    client.force_login(credit_manager)
+    r = client.get("/api/openapi.json")
+    assert r.status_code == 200
+    paths = r.json()["paths"]
+    assert {"/api/ledger/entries", "/api/ledger/exposure/{customer_id}"} <= set(paths)
+    assert "post" in paths["/api/ledger/entries"]
