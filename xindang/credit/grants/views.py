@@ -76,7 +76,7 @@ def grant_list(request):
             "sort": params.get("sort") or selectors.DEFAULT_SORT,
             "statuses": [*GrantStatus.choices],
             "kinds": GrantKind.choices,
-            "grades": ["A", "B", "C", "jia", "yi", "bing"],
+            "grades": [(g, grade_label(g)) for g in ("A", "B", "C", "jia", "yi", "bing")],
             "departments": Department.objects.filter(is_active=True),
             "can_export": request.user.has_perm(GrantPermission.EXPORT),
         },
