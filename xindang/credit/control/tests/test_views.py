@@ -72,3 +72,23 @@ def test_pages_of_another_department_are_not_found(client, other_salesperson, cu
     client.force_login(other_salesperson)
     assert client.get(reverse("credit_control:check", args=[customer.pk])).status_code == 404
     assert client.get(reverse("credit_control:customer", args=[customer.pk])).status_code == 404
+
+
+def test_the_policy_draft_shows_and_saves_the_credit_control_section(client, sysadmin):
+    from xindang.policy import services as policy
+
+    draft = policy.create_draft(by=sysadmin)
+    client.force_login(sysadmin)
+    page = client.get(reverse("policy:detail", args=[draft.pk]))
+    assert page.status_code == 200
+    form = next(s["form"] for s in page.context["sections"] if s["name"] == "credit_control")
+    data = {form.add_prefix(name): form[name].value() for name in form.fields}
+    data = {k: v for k, v in data.items() if v is not None and v is not False}
+    data[form.add_prefix("warning_threshold_percent")] = "85"
+    r = client.post(reverse("policy:edit", args=[draft.pk, "credit_control"]), data)
+    assert r.status_code == 302, [
+        s["form"].errors for s in r.context["sections"] if s["name"] == "credit_control"
+    ]
+    draft.refresh_from_db()
+    assert Decimal(str(draft.data["credit_control"]["warning_threshold_percent"])) == Decimal(85)
+    assert draft.data["credit_control"]["over_limit_tiers"][-1]["chain"][-1] == "general_manager"
