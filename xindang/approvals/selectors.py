@@ -3,7 +3,7 @@ a role of its chain or acted on it, and view-all holders (approvals.view_all_app
 Everyone else gets a 404, and the attempt is audited."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
@@ -149,8 +149,6 @@ def waiting_since(approval: ApprovalRequest) -> datetime:
 
 
 def due_on(approval: ApprovalRequest, reminder_days: int) -> date:
-    from datetime import timedelta
-
     return timezone.localdate(waiting_since(approval)) + timedelta(days=reminder_days)
 
 
@@ -178,6 +176,22 @@ def workbench_items(user) -> list[dict]:
                 "due": due_on(approval, days),
                 "url": reverse("approvals:detail", args=[approval.pk]),
                 "overdue": is_overdue(approval, days, today),
+            }
+        )
+    # Requests returned to the user for changes wait for them too: resubmit or withdraw.
+    returned = with_trail(my_requests(user).filter(status=ApprovalStatus.RETURNED)).order_by("pk")[:200]
+    for approval in returned:
+        since = max((s.acted_at for s in approval.steps.all() if s.round == approval.round and s.acted_at),
+                    default=approval.submitted_at)  # fmt: skip
+        waited = (today - timezone.localdate(since)).days
+        items.append(
+            {
+                "kind": _("Approval"),
+                "title": _("%(title)s — returned for changes: resubmit or withdraw")
+                % {"title": approval.title},
+                "due": timezone.localdate(since) + timedelta(days=days),
+                "url": reverse("approvals:detail", args=[approval.pk]),
+                "overdue": rules.is_overdue(waiting_days=waited, reminder_days=days),
             }
         )
     return items

@@ -38,13 +38,16 @@ def calls():
     registry.unregister(KIND)
 
 
-def _race(approval_pk, approver_pks, action):
+def _race(approval_pk, approver_pks, action, requester_pk=None):
     def work(i):
         user = User.objects.get(pk=approver_pks[i])
         approval = ApprovalRequest.objects.get(pk=approval_pk)
         try:
             if action(i) == "approve":
                 services.approve_step(approval=approval, approver=user, position=1)
+            elif action(i) == "withdraw":
+                requester = User.objects.get(pk=requester_pk)
+                services.withdraw(approval=approval, by=requester, reason="客户取消")
             else:
                 services.reject(approval=approval, approver=user, reason=f"不同意{i}", position=1)
         except DomainError as exc:
@@ -80,3 +83,18 @@ def test_exactly_one_of_n_parallel_approvers_wins(customer, salesperson, approve
         assert fresh.status == ApprovalStatus.APPROVED and calls == [("approved", approval.pk)]
     else:
         assert fresh.status == ApprovalStatus.PENDING and fresh.current_position == 2 and calls == []
+
+
+def test_a_withdrawal_racing_one_step_approvals_leaves_one_outcome(customer, salesperson, approvers, calls):
+    approval = services.submit_request(
+        kind=KIND, obj=customer, chain=["marketing_manager"], requested_by=salesperson, title="并发撤回"
+    )
+    results = _race(approval.pk, approvers, lambda i: "withdraw" if i == 0 else "approve", salesperson.pk)
+    assert results.count("won") == 1, results
+    assert set(results) == {"won", "approval.already_decided"}, results
+    fresh = ApprovalRequest.objects.get(pk=approval.pk)
+    if results[0] == "won":
+        assert fresh.status == ApprovalStatus.WITHDRAWN and calls == []
+        assert fresh.steps.get().status == StepStatus.SKIPPED
+    else:
+        assert fresh.status == ApprovalStatus.APPROVED and calls == [("approved", approval.pk)]

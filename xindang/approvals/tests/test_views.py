@@ -270,3 +270,14 @@ def test_the_approver_sees_the_domain_refusal_and_the_step_stays_open(
     assert "领域规则拒绝" in response.content.decode()
     approval.refresh_from_db()
     assert approval.status == ApprovalStatus.PENDING and response.context["can_sign"]
+
+
+def test_workbench_reminds_the_requester_of_a_returned_request(submit, salesperson, marketing_manager):
+    approval = submit()
+    assert selectors.workbench_items(salesperson) == []
+    services.return_for_changes(approval=approval, approver=marketing_manager, reason="请补充担保合同")
+    items = selectors.workbench_items(salesperson)
+    assert [i["url"] for i in items] == [detail_url(approval)] and items[0]["overdue"] is False
+    assert selectors.workbench_items(marketing_manager) == []
+    services.resubmit(approval=approval, by=salesperson)
+    assert selectors.workbench_items(salesperson) == []
