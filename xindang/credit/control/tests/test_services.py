@@ -314,3 +314,22 @@ def test_a_new_policy_version_applies_to_the_next_check(customer, sysadmin):
     version = policy.put_in_force(draft_id=draft.pk, by=sysadmin)
     result = services.check_credit(customer=customer, amount=D(85_000), kind="shipment")
     assert result.outcome == rules.WARN and result.policy_version == version.number
+
+
+def test_posting_the_shipment_consumes_the_reservation(customer, salesperson, post):
+    held = services.check_credit(
+        customer=customer, amount=D(40_000), kind="shipment", reserve=True, by=salesperson
+    )
+    reservation = Reservation.objects.get(pk=held.reservation_id)
+    post(
+        customer,
+        "shipment",
+        40_000,
+        due_on=timezone.localdate() + timedelta(days=30),
+        reservation=reservation,
+    )
+    exposure = Exposure.objects.get(customer=customer)
+    assert (exposure.reservations_amount, exposure.open_shipments_amount) == (D(0), D(40_000))
+    assert Reservation.objects.get(pk=reservation.pk).status == "consumed"
+    # The limit now counts the shipment once, not twice.
+    assert services.check_credit(customer=customer, amount=D(60_000), kind="shipment").outcome == rules.WARN
