@@ -36,3 +36,9 @@ def test_list_mine_pending_and_waiting(client, submit, salesperson, marketing_ma
     assert client.get("/api/approvals", {"waiting": 1}).json()["count"] == 0
     client.force_login(marketing_manager)
     assert [r["id"] for r in client.get("/api/approvals", {"waiting": 1}).json()["results"]] == [approval.pk]
+
+
+def test_openapi_lists_the_approvals_paths(client, salesperson):
+    client.force_login(salesperson)
+    paths = client.get("/api/openapi.json").json()["paths"]
+    assert "/api/approvals" in paths and "/api/approvals/{approval_id}" in paths
