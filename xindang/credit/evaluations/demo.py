@@ -52,7 +52,17 @@ def seed_demo(ctx: DemoContext) -> str:
     from .models import GrantEvaluation
 
     signed = reported = reviewed = proposed = 0
-    evaluations = list(GrantEvaluation.objects.filter(month=month).select_related("customer", "salesperson"))
+    # Only this run's files, untouched so far: a second demo run leaves the first run's forms alone.
+    ids = [c.pk for c in ctx.customers]
+    evaluations = []
+    for start in range(0, len(ids), 1000):
+        evaluations += (
+            GrantEvaluation.objects.filter(
+                month=month, customer_id__in=ids[start : start + 1000], status=rules.GENERATED
+            )
+            .select_related("customer", "salesperson")
+            .order_by("pk")
+        )
     for i, ev in enumerate(evaluations):
         roll = ctx.rng.random()
         if controller is not None and roll < 0.7:
