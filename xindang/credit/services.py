@@ -351,6 +351,12 @@ def submit_rating(*, rating_id: int, by, request=None) -> Rating:
     rating = Rating.objects.select_for_update().select_related("customer").get(pk=rating_id)
     if rating.status != RatingStatus.PROPOSED:
         raise DomainError("rating.not_proposed", _("Only a proposed rating can be submitted."))
+    inv = rating.investigation
+    if inv is None or inv.valid_until is None or inv.valid_until < timezone.localdate():
+        raise DomainError(
+            "rating.investigation_expired",
+            _("The investigation this proposal rests on is no longer valid: investigate and propose again."),
+        )
     section = current_policy().credit
     warnings = []
     if rating.is_override:

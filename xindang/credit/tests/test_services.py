@@ -322,3 +322,12 @@ def test_workbench_lists_rerate_proposals_for_proposers(
     services.rerate()
     items = selectors.workbench_items(marketing_manager)
     assert [i["url"] for i in items] == ["/credit/?open=1"]
+
+
+def test_a_proposal_on_an_expired_investigation_is_not_submitted(investigate, customer, credit_manager):
+    inv = investigate(customer)
+    rating = services.propose_rating(customer_id=customer.pk, by=credit_manager, submit=False)
+    type(inv).objects.filter(pk=inv.pk).update(valid_until=timezone.localdate() - timedelta(days=1))
+    with pytest.raises(DomainError) as exc:
+        services.submit_rating(rating_id=rating.pk, by=credit_manager)
+    assert exc.value.code == "rating.investigation_expired"
