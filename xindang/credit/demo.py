@@ -6,12 +6,15 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+PENDING = 6
+
 
 def seed_demo(ctx) -> str:
+    from xindang.core.errors import DomainError
     from xindang.customers.choices import Status
     from xindang.policy.selectors import current_policy
 
-    from . import rules, selectors
+    from . import rules, selectors, services
     from .models import Investigation, InvestigationStatus, InvestigationYear, Rating, RatingStatus
 
     policy = current_policy()
@@ -105,7 +108,9 @@ def seed_demo(ctx) -> str:
     by_customer = {inv.customer_id: inv for inv in invs}
     ratings = []
     counts: dict[str, int] = {}
-    for c in customers:
+    # The last few are proposed through the approval engine instead: the chain has work to do.
+    pending_for = customers[-PENDING:] if len(customers) > PENDING * 4 else []
+    for c in customers[: len(customers) - len(pending_for)]:
         result = rules.rate_with(section.scheme, facts[c.pk], section)
         counts[result.grade] = counts.get(result.grade, 0) + 1
         ratings.append(
@@ -127,5 +132,14 @@ def seed_demo(ctx) -> str:
             )
         )
     Rating.objects.bulk_create(ratings, batch_size=500)
+    pending = 0
+    for c in pending_for:
+        try:
+            services.propose_rating(customer_id=c.pk, by=proposer, on=ctx.today, note="demo")
+            pending += 1
+        except DomainError:  # e.g. the approval engine refuses the chain of a changed policy
+            continue
     spread = ", ".join(f"{g} {n}" for g, n in sorted(counts.items()))
-    return f"{len(invs)} investigations, {len(ratings)} approved ratings ({spread})"
+    return (
+        f"{len(invs)} investigations, {len(ratings)} approved ratings ({spread}), {pending} awaiting approval"
+    )
