@@ -7,6 +7,7 @@ from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("todo-badge/", views.todo_badge, name="todo_badge"),
     path("accounts/", include("xindang.accounts.urls")),
     path("customers/", include("xindang.customers.urls")),
     path("documents/", include("xindang.documents.urls")),
