@@ -46,8 +46,8 @@ def grants_in_month(month: date) -> list[GrantPeriod]:
     qs = (
         CreditGrant.objects.filter(
             status__in=[GrantStatus.ACTIVE, GrantStatus.REPLACED, GrantStatus.EXPIRED],
-            valid_from__lte=last,
         )
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=last))
         .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=first))
         .select_related("customer")
         .order_by("customer_id", "pk")
