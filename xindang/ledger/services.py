@@ -249,7 +249,7 @@ class _Book:
         if target.kind in rules.DEBIT_KINDS:
             pool = rules.POOL_OF[target.kind]
             item = self._find(target, self.debits)
-            before = item.ref.open_amount if item else target.open_amount
+            before = item.ref.open_amount if item else _open_now(target)
             # Undo what credits paid on it: they become unallocated again.
             for credit_id, net in self.net_allocations(debit=target).items():
                 credit = self._credit_entry(credit_id, pool)
@@ -276,7 +276,7 @@ class _Book:
                     raise _error("ledger.reverse_settled_note")
                 self._bump("notes_amount", -target.amount)
             item = self._find(target, self.credits)
-            unallocated = item.ref.open_amount if item else target.open_amount
+            unallocated = item.ref.open_amount if item else _open_now(target)
             for debit_id, net in self.net_allocations(credit=target).items():
                 debit = self._debit_entry(debit_id, pool)
                 self._alloc(debit.ref, target, -net, on)
@@ -329,6 +329,11 @@ class _Book:
         return item
 
 
+def _open_now(entry: TradeEntry) -> Decimal:
+    """The open amount as stored now (read under the customer's lock; the caller's copy may be old)."""
+    return TradeEntry.objects.values_list("open_amount", flat=True).get(pk=entry.pk)
+
+
 def _net_allocations(*, debit=None, credit=None) -> dict[int, Decimal]:
     """Net allocated amount per counterpart of a saved entry (negative rows undo earlier ones)."""
     if debit is not None and debit.pk:
@@ -344,18 +349,31 @@ def _net_allocations(*, debit=None, credit=None) -> dict[int, Decimal]:
     return {}
 
 
-def _load_books(exposures: dict[int, Exposure]) -> dict[int, _Book]:
+def _load_books(exposures: dict[int, Exposure], rows) -> dict[int, _Book]:
+    """The books of the customers posted to, with the open items the postings can touch: a
+    customer's open debits only if a credit (or reversal) is posted, its unallocated credits only if
+    it holds a credit balance when a debit is posted. A shipment to a customer without an advance
+    reads nothing but its locked Exposure row."""
     books = {cid: _Book(customer_id=cid, exposure=e) for cid, e in exposures.items()}
-    ids = list(books)
-    for i in range(0, len(ids), 500):
-        chunk = ids[i : i + 500]
-        qs = (
-            TradeEntry.objects.filter(customer_id__in=chunk, open_amount__gt=0)
-            .only("id", "customer_id", "kind", "entry_on", "amount", "open_amount")
-            .order_by("entry_on", "id")
-        )
-        for entry in qs:
-            books[entry.customer_id].add_open(entry, entry.pk)
+    want = defaultdict(set)  # (side) -> customer ids
+    for row in rows:
+        e = row.entry
+        if e.kind in rules.CREDIT_KINDS or e.kind == rules.REVERSAL:
+            want["debits"].add(e.customer_id)
+        if (e.kind in rules.DEBIT_KINDS and exposures[e.customer_id].credit_balance_amount > 0) or (
+            e.kind == rules.REVERSAL
+        ):
+            want["credits"].add(e.customer_id)
+    for side, kinds in (("debits", rules.DEBIT_KINDS), ("credits", rules.CREDIT_KINDS)):
+        ids = sorted(want[side])
+        for i in range(0, len(ids), 500):
+            qs = (
+                TradeEntry.objects.filter(customer_id__in=ids[i : i + 500], kind__in=kinds, open_amount__gt=0)
+                .only("id", "customer_id", "kind", "entry_on", "amount", "open_amount")
+                .order_by("entry_on", "id")
+            )
+            for entry in qs:
+                books[entry.customer_id].add_open(entry, entry.pk)
     return books
 
 
@@ -684,7 +702,7 @@ def _run(prepared: list[_Row]) -> None:
     if not new:
         return
     wanted = {r.entry.customer_id for r in new}
-    books = _load_books({cid: e for cid, e in exposures.items() if cid in wanted})
+    books = _load_books({cid: e for cid, e in exposures.items() if cid in wanted}, new)
     now = timezone.now()
     reservations = []
     seq = 1 << 62

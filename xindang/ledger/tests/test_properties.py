@@ -1,0 +1,82 @@
+"""Property: any sequence of postings and reversals (batched or one by one) leaves the maintained
+exposure equal to the one recomputed from the ledger, and the maintained total equal to the naive
+sum over the whole ledger (SPEC §6; 004 第八条)."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+from itertools import count
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from xindang.core.errors import DomainError
+from xindang.ledger import selectors, services
+from xindang.ledger.models import TradeEntry
+
+pytestmark = pytest.mark.django_db
+_serial = count()
+
+step = st.tuples(
+    st.sampled_from(
+        [
+            "shipment",
+            "invoice",
+            "payment",
+            "credit_note",
+            "prepayment",
+            "goods_received",
+            "note_received",
+            "note_settled",
+            "reverse",
+        ]
+    ),
+    st.integers(min_value=1, max_value=500),
+    st.integers(min_value=0, max_value=60),
+    st.booleans(),
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=st.lists(step, min_size=1, max_size=25))
+def test_any_postings_keep_exposure_equal_to_the_ledger(make_customer, salesperson, steps):
+    customer = make_customer(salesperson, name=f"性质测试{next(_serial)}有限公司")
+    posted: list[TradeEntry] = []
+    batch: list[dict] = []
+    for kind, amount, day, batched in steps:
+        on = date(2026, 1, 1) + timedelta(days=day)
+        if kind == "reverse":
+            live = [
+                e
+                for e in posted
+                if e.kind != "reversal" and not TradeEntry.objects.filter(reverses=e).exists()
+            ]
+            if live:
+                try:
+                    rev, _ = services.reverse_entry(entry=live[amount % len(live)], entry_on=on)
+                    posted.append(rev)
+                except DomainError as exc:
+                    assert exc.code == "ledger.reverse_settled_note"
+            continue
+        row = {"customer": customer.pk, "kind": kind, "amount": Decimal(amount), "entry_on": on}
+        if kind == "note_settled":
+            notes = [e for e in posted if e.kind == "note_received"]
+            if not notes:
+                continue
+            row["settles"] = notes[amount % len(notes)]
+            row["amount"] = Decimal(1)
+        if batched and kind != "note_settled":
+            batch.append(row)
+            continue
+        if batch:
+            posted += [e for e, _c in services.post_trade_entries(rows=batch)]
+            batch = []
+        try:
+            e, _ = services.post_trade_entry(**row)
+            posted.append(e)
+        except DomainError as exc:
+            assert exc.code == "ledger.note_exceeds_open"
+    if batch:
+        posted += [e for e, _c in services.post_trade_entries(rows=batch)]
+    assert selectors.exposure_differences([customer.pk]) == []
+    assert selectors.exposure_of(customer).total_amount == selectors.naive_exposure(customer)
