@@ -162,62 +162,61 @@ def entry_counts(customers: int, entries: int, skew: float, rng: random.Random) 
     return counts
 
 
-def customer_entries(cid: int, n: int, rng: random.Random):
-    """One customer's entries in date order with their final open amounts (FIFO, as posting does),
-    and the customer's exposure figures. Debits: shipments (80 %) and invoices; payments settle the
-    oldest open debits (now and then a little more: an advance)."""
-    rows = []
-    open_debits = deque()  # [row index, open]
-    credit = Decimal(0)
+def customer_entries(cid: int, n: int, rng: random.Random, first_id: int):
+    """One customer's entries in date order, with explicit ids from `first_id`, their FIFO
+    allocations and final open amounts exactly as posting leaves them, and the exposure figures.
+    Debits: shipments (80 %) and invoices; payments settle the oldest open debits (now and then a
+    little more: an advance, applied to the next debits)."""
+    rows = []  # [id, kind, on, amount, due, external id, open]
+    allocations = []  # (debit id, credit id, amount, allocated on)
+    debits, credits = deque(), deque()  # indexes of rows still open
     days = sorted(rng.randrange(DAYS) for _ in range(n))
-    for k, d in enumerate(days):
-        on = START + timedelta(days=d)
-        if open_debits and rng.random() < 0.3:
-            take = min(len(open_debits), rng.randint(1, 3))
-            amount = sum((open_debits[j][1] for j in range(take)), Decimal(0))
+
+    def settle(idx, queue, as_debit):
+        while queue and rows[idx][6] > 0:
+            other = queue[0]
+            part = min(rows[idx][6], rows[other][6])
+            rows[idx][6] -= part
+            rows[other][6] -= part
+            d, c = (rows[idx][0], rows[other][0]) if as_debit else (rows[other][0], rows[idx][0])
+            allocations.append((d, c, part, rows[idx][2]))
+            if rows[other][6] == 0:
+                queue.popleft()
+
+    for k, day in enumerate(days):
+        on = START + timedelta(days=day)
+        idx = len(rows)
+        if debits and rng.random() < 0.45:
+            take = min(len(debits), rng.randint(1, 3))
+            amount = sum((rows[debits[j]][6] for j in range(take)), Decimal(0))
             if rng.random() < 0.05:
                 amount += Decimal(rng.randint(1, 50)) * 100
-            rest = amount
-            while open_debits and rest > 0:
-                part = min(rest, open_debits[0][1])
-                open_debits[0][1] -= part
-                rest -= part
-                if open_debits[0][1] == 0:
-                    rows[open_debits.popleft()[0]][5] = Decimal(0)
-            if open_debits:
-                rows[open_debits[0][0]][5] = open_debits[0][1]
-            credit += rest
-            rows.append(["payment", on, amount, None, f"HK-{cid}-{k}", rest])
+            rows.append([first_id + idx, "payment", on, amount, None, f"HK-{cid}-{k}", amount])
+            settle(idx, debits, as_debit=False)
+            if rows[idx][6] > 0:
+                credits.append(idx)
         else:
             amount = Decimal(rng.randint(5, 2000)) * 100
             kind = "shipment" if rng.random() < 0.8 else "invoice"
-            if credit > 0:
-                part = min(credit, amount)
-                credit -= part
-                open_amount = amount - part
-            else:
-                open_amount = amount
-            rows.append([kind, on, amount, on + timedelta(days=30), f"XS-{cid}-{k}", open_amount])
-            if open_amount > 0:
-                open_debits.append([len(rows) - 1, open_amount])
-    # credit sitting on payments: the newest payment rows hold it (their open = unallocated)
-    figures = {"open_shipments_amount": Decimal(0), "open_invoices_amount": Decimal(0)}
+            rows.append([first_id + idx, kind, on, amount, on + timedelta(days=30), f"XS-{cid}-{k}", amount])
+            settle(idx, credits, as_debit=True)
+            if rows[idx][6] > 0:
+                debits.append(idx)
+    figures = {
+        "open_shipments_amount": Decimal(0),
+        "open_invoices_amount": Decimal(0),
+        "credit_balance_amount": Decimal(0),
+    }
     for r in rows:
-        if r[0] == "shipment":
-            figures["open_shipments_amount"] += r[5]
-        elif r[0] == "invoice":
-            figures["open_invoices_amount"] += r[5]
-    figures["credit_balance_amount"] = credit
-    left = credit
-    for r in reversed(rows):
-        if r[0] == "payment":
-            keep = min(left, r[5])
-            r[5] = keep
-            left -= keep
-    return rows, figures
+        name = {"shipment": "open_shipments_amount", "invoice": "open_invoices_amount"}.get(
+            r[1], "credit_balance_amount"
+        )
+        figures[name] += r[6]
+    return rows, allocations, figures
 
 
 ENTRY_COLUMNS = [
+    "id",
     "customer_id",
     "kind",
     "entry_on",
@@ -236,6 +235,7 @@ ENTRY_COLUMNS = [
     "memo",
     "created_at",
 ]
+ALLOCATION_COLUMNS = ["debit_entry_id", "credit_entry_id", "amount", "allocated_on"]
 EXPOSURE_COLUMNS = [
     "customer_id",
     "open_shipments_amount",
@@ -309,14 +309,19 @@ def build_dataset(*, customers: int, entries: int, skew: float = 0.7, seed: str 
     now = timezone.now()
     t2 = time.perf_counter()
     exposures = []
+    allocations = []
     vendor = connection.vendor
 
     def rows():
+        next_id = 1
         for (cid, owner, dept), n in zip(cust, counts, strict=True):
-            entry_rows, figures = customer_entries(cid, n, rng)
+            entry_rows, allocs, figures = customer_entries(cid, n, rng, next_id)
+            next_id += len(entry_rows)
             exposures.append((cid, figures))
-            for kind, on, amount, due, ext, open_amount in entry_rows:
+            allocations.extend(allocs)
+            for eid, kind, on, amount, due, ext, open_amount in entry_rows:
                 yield (
+                    eid,
                     cid,
                     kind,
                     on,
@@ -339,7 +344,7 @@ def build_dataset(*, customers: int, entries: int, skew: float = 0.7, seed: str 
     done = 0
     with transaction.atomic(), connection.cursor() as cur:
         if vendor == "postgresql":
-            dropped = _pg_indexes(cur, "ledger_tradeentry")
+            dropped = _pg_indexes(cur, "ledger_tradeentry") + _pg_indexes(cur, "ledger_allocation")
             for name, _def in dropped:
                 cur.execute(f'DROP INDEX "{name}"')
             cur.execute("SET LOCAL session_replication_role = replica")  # no FK triggers during the load
@@ -365,6 +370,9 @@ def build_dataset(*, customers: int, entries: int, skew: float = 0.7, seed: str 
                             now,
                         )
                     )
+            with raw.copy(f"COPY ledger_allocation ({', '.join(ALLOCATION_COLUMNS)}) FROM STDIN") as copy:
+                for row in allocations:
+                    copy.write_row(row)
             t_load = time.perf_counter() - t2
             for _name, definition in dropped:
                 cur.execute(definition)
@@ -401,21 +409,33 @@ def build_dataset(*, customers: int, entries: int, skew: float = 0.7, seed: str 
             ]
             for i in range(0, len(data), 5000):
                 cur.executemany(sql, data[i : i + 5000])
+            marks = ", ".join(["%s"] * len(ALLOCATION_COLUMNS))
+            sql = f"INSERT INTO ledger_allocation ({', '.join(ALLOCATION_COLUMNS)}) VALUES ({marks})"  # noqa: S608
+            for i in range(0, len(allocations), 5000):
+                cur.executemany(sql, allocations[i : i + 5000])
             t_load = time.perf_counter() - t2
+        from django.core.management.color import no_style
+
+        from xindang.ledger.models import Allocation, TradeEntry
+
+        for statement in connection.ops.sequence_reset_sql(no_style(), [TradeEntry, Allocation]):
+            cur.execute(statement)
     with connection.cursor() as cur:
         if vendor == "postgresql":
             cur.execute("VACUUM ANALYZE ledger_tradeentry")
             cur.execute("VACUUM ANALYZE ledger_exposure")
+            cur.execute("VACUUM ANALYZE ledger_allocation")
         elif vendor == "sqlite":
             cur.execute("ANALYZE")
         else:
-            cur.execute("ANALYZE TABLE ledger_tradeentry, ledger_exposure")
+            cur.execute("ANALYZE TABLE ledger_tradeentry, ledger_exposure, ledger_allocation")
     return {
         "migrate_s": round(t_migrate, 1),
         "customers_s": round(t_customers, 1),
         "entries_load_s": round(t_load, 1),
         "indexes_and_analyze_s": round(time.perf_counter() - t2 - t_load, 1),
         "entries_per_s_load": round(entries / max(t_load, 1e-9)),
+        "allocations": len(allocations),
     }
 
 
@@ -617,6 +637,15 @@ def main(argv=None, extra=None) -> int:
             extra(ctx)
         if args.post_batches:
             measure_posting(ctx, args.post_batches)
+        t = time.perf_counter()
+        diffs = selectors.exposure_differences()
+        row = {
+            "operation": "reconcile_exposure (all customers)",
+            "seconds": round(time.perf_counter() - t, 1),
+        }
+        row["differences"] = len(diffs)
+        print(f"  reconcile_exposure over all customers: {row['seconds']} s, {len(diffs)} differences")
+        ctx.results.append(row)
         out = {
             "engine": args.engine,
             "server": connection.vendor,

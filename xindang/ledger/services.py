@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, connections, transaction
 from django.db.models import Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -1082,7 +1083,7 @@ def request_write_off(*, customer, amount, entry_on, reason, by, request=None):
         summary=reason,
         amount=amount,
         customer=customer,
-        object_url=f"/ledger/customer/{customer.pk}/",
+        object_url=reverse("ledger:customer", args=[customer.pk]),
         request=request,
     )
     wo.approval = approval
