@@ -179,7 +179,7 @@ def _row(e: EntryIn, default_source: str) -> dict:
         "note_matures_on": e.note_matures_on,
         "note_without_recourse": e.note_without_recourse,
         "memo": e.memo,
-        "lines": [line.dict() for line in e.lines],
+        "lines": [line.model_dump() for line in e.lines],
     }
 
 

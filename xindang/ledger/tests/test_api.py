@@ -209,3 +209,19 @@ def test_openapi_documents_the_ledger_endpoints(client, credit_manager):
     paths = r.json()["paths"]
     assert {"/api/ledger/entries", "/api/ledger/exposure/{customer_id}"} <= set(paths)
     assert "post" in paths["/api/ledger/entries"]
+
+
+def test_entry_lines_are_stored(client, customer, write_key):
+    body = entry(
+        customer,
+        lines=[
+            {"product": "热轧卷板 Q235", "quantity": "12.5", "amount": "1200.00", "cost_amount": "980.00"}
+        ],
+    )
+    assert send(client, body, write_key).status_code == 201
+    (line,) = TradeEntry.objects.get().lines.all()
+    assert (line.product, line.quantity, line.cost_amount) == (
+        "热轧卷板 Q235",
+        Decimal("12.5"),
+        Decimal("980.00"),
+    )
