@@ -36,8 +36,14 @@ KEY_DATA = {
 
 
 def log_in(page, username):
+    # Leave the page first: an htmx request still in flight (the to-do badge) could set the old
+    # session cookie again after it was cleared.
+    page.goto("about:blank")
     page.context.clear_cookies()
     page.goto("/accounts/login/")
+    if not page.locator("#id_username").count():  # still signed in: log out through the form
+        page.locator("form[action*=logout] button").click()
+        page.goto("/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
