@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _t
@@ -184,13 +185,13 @@ def _grant_input(facts, customer, on) -> rules.GrantInput | None:
     return rules.GrantInput(lapsed.limit_amount, lapsed.valid_until or on - timedelta(days=1), lapsed.kind)
 
 
-def _read_locked(customer, *, on, now):
-    """Lock the customer's exposure row and read everything the check decides on (one statement;
-    expired reservations are released first, under the same lock)."""
-    facts = deps.locked_facts(customer.pk, on=on, now=now)
+def _read_locked(customer, *, on, now, lock=True):
+    """Lock the customer's exposure row (when the check will write against the limit) and read
+    everything the check decides on (one statement; expired reservations released first)."""
+    facts = deps.locked_facts(customer.pk, on=on, now=now, lock=lock)
     if facts.expired_reservations:
         deps.release_expired(customer)
-        facts = deps.locked_facts(customer.pk, on=on, now=now)
+        facts = deps.locked_facts(customer.pk, on=on, now=now, lock=lock)
     overdue_input, overdue_shown = _overdue(
         deps.entry(facts.oldest_overdue_id) if facts.oldest_overdue_id else None, on
     )
@@ -236,7 +237,8 @@ def check_credit(
     record: bool = True,
 ) -> CreditDecision:
     """Decide whether `amount` of `kind` may pass `control_point` for `customer` now (002 第三十一–
-    三十五条; 004 第九条3), under the customer's exposure lock.
+    三十五条; 004 第九条3). A reserving check (or one using an approval) decides and writes under
+    the customer's exposure row lock; a check that only answers reads without locking.
 
     reserve=True and a passing outcome hold the amount in the ledger (a Reservation) until the
     shipment is posted or the policy's time-to-live runs out. over_limit_id names an approved
@@ -252,8 +254,11 @@ def check_credit(
     now = timezone.now()
     on = timezone.localdate(now)
 
-    # The exposure row lock: the one lock point shared with posting (ledger.services.lock_exposure).
-    facts, grant, overdue, overdue_shown = _read_locked(customer, on=on, now=now)
+    # The exposure row lock — the one lock point shared with posting (ledger.services.lock_exposure)
+    # — when the check writes against the limit: a reservation, or the use of an approval. A check
+    # that only answers reads the committed figures without locking.
+    durable = bool(reserve) or over_limit_id is not None
+    facts, grant, overdue, overdue_shown = _read_locked(customer, on=on, now=now, lock=durable)
     grade, suspended = facts.grade, facts.trade_suspended
     olr = None
     if over_limit_id is not None:
@@ -368,7 +373,21 @@ def check_credit(
                     "over_limit": result.over_limit_id,
                 },
             )
+    if not durable and result.approval_id is None:
+        _relax_commit()
     return result
+
+
+def _relax_commit() -> None:
+    """PostgreSQL: commit this check without waiting for the WAL flush (synchronous_commit off for
+    this transaction only). Safe for a check that held nothing and used no approval: a server crash
+    in the next fraction of a second can lose the record of the answer, never make the data
+    inconsistent. Reserving checks and approval uses keep the synchronous commit."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql" and getattr(settings, "CREDIT_CHECK_ASYNC_COMMIT", True):
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
 def _submit_over_limit(
