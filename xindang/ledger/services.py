@@ -23,6 +23,7 @@ from xindang.policy.selectors import current_policy
 
 from . import rules
 from .models import ZERO, Allocation, EntryLine, Exposure, Reservation, TradeEntry
+from .selectors import fetch_exposure
 
 MESSAGES = {
     "ledger.unknown_kind": lambda p: _("Unknown entry kind: %(kind)s.") % p,
@@ -79,15 +80,16 @@ def lock_exposure(customer_id) -> Exposure:
     The one lock point that postings and the credit check share; must run inside a transaction."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("lock_exposure() must run inside transaction.atomic()")
-    customer_id = getattr(customer_id, "pk", customer_id)
-    locked = Exposure.objects.select_for_update().filter(customer_id=customer_id)
-    row = next(iter(locked), None)
+    customer_id = int(getattr(customer_id, "pk", customer_id))
+    row = fetch_exposure(customer_id, for_update=True)
     if row is None:
         # Race-safe on all three engines: see core.numbering.ensure_row.
-        row = _zero_row(customer_id)
-        row["updated_at"] = transaction.get_connection().ops.adapt_datetimefield_value(row["updated_at"])
-        ensure_row(Exposure, **row)
-        row = locked.get()
+        values = _zero_row(customer_id)
+        values["updated_at"] = transaction.get_connection().ops.adapt_datetimefield_value(
+            values["updated_at"]
+        )
+        ensure_row(Exposure, **values)
+        row = fetch_exposure(customer_id, for_update=True)
     return row
 
 
