@@ -153,7 +153,7 @@ def _chunk(ids: list[int], on: date, window_months: int, limit_days: int) -> dic
     )
     sales: dict = defaultdict(lambda: defaultdict(lambda: ZERO))
     collections: dict = defaultdict(lambda: ZERO)
-    for r in monthly_rows.iterator(chunk_size=5000):
+    for r in list(monthly_rows):  # not .iterator(): a PostgreSQL cursor plans without parallel workers
         month = r["month"]
         if hasattr(month, "date"):
             month = month.date()

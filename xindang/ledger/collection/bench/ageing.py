@@ -7,6 +7,14 @@ Seeds a throwaway PostgreSQL database `xindang_bench_ageing` (dropped unless --k
 seeded one): 1,000 generated customer files cloned in SQL to `--customers`, and `--per` ledger rows
 per customer (shipments due after 30 days; four in five paid by a later payment, with its
 allocation; the rest open), all inserted with INSERT … SELECT generate_series.
+
+Measured 2026-11-23 on the shared 2-core machine (load average 4–5 from other work), PostgreSQL 15,
+100,000 customers, 5,000,000 entries, 2,000,000 allocations, median of 3:
+  ageing today, by customer (100,000 rows, labelled and sorted) 5.0 s; by salesperson 1.2 s;
+  by department 1.1 s; company 0.85 s.
+  ageing at a past date (2026-04-02; allocations after it counted back) by customer 9.2 s;
+  by salesperson 2.9 s; by department 2.6 s; company 1.8 s.
+  ledger_facts_bulk for all 100,000 customers: 82 s (five aggregate queries per 2,000 customers).
 """
 
 # ruff: noqa: S608 - SQL from model metadata and integers, no user input
@@ -161,7 +169,7 @@ def main():
     p.add_argument("--unlogged", action="store_true")
     args = p.parse_args()
     today = date.today()
-    start = today - timedelta(days=args.per * 7)
+    start = today - timedelta(days=args.per * 7 + 60)  # the last payments fall before today
     fresh = setup(args)
     try:
         if fresh:
