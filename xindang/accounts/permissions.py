@@ -12,10 +12,6 @@ ROLE_GRANTS = {
         "change_department",
         "view_department",
         "delete_department",
-        # API keys of the integrations (issue 5): made, revoked and audited by system administrators.
-        "add_apikey",
-        "change_apikey",
-        "view_apikey",
     ],
     Role.GENERAL_MANAGER: ["view_user", "view_department"],
 }

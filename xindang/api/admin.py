@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from xindang.accounts.models import ApiKey
+from xindang.accounts.roles import Role
 
 from .auth import create_api_key, revoke_api_key
 
@@ -44,6 +45,24 @@ class ApiKeyAdmin(admin.ModelAdmin):
 
     def get_fields(self, request, obj=None):
         return ["name", "scopes"] if obj is None else self.get_readonly_fields(request, obj)
+
+    # System administrators manage the keys (by role, not by a group permission: accounts' role
+    # grants are fixed by its first data migration, before this model existed).
+    def _admin(self, request) -> bool:
+        user = request.user
+        return user.is_active and (user.is_superuser or user.has_role(Role.SYSTEM_ADMIN))
+
+    def has_module_permission(self, request):
+        return self._admin(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._admin(request)
+
+    def has_add_permission(self, request):
+        return self._admin(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._admin(request)
 
     def has_delete_permission(self, request, obj=None):
         return False
