@@ -271,3 +271,12 @@ def test_backtest_gathers_facts_again_only_when_needed(
     monkeypatch.setattr(backtest, "_ledger", lambda ids, *, on, window_months: {i: make_facts() for i in ids})
     result = backtest.run_backtest(draft)
     assert len(calls) == gathers and result.customers == 1
+
+
+def test_backtest_command_prints_the_summary(active_grant, draft, monkeypatch, capsys):
+    from django.core.management import call_command
+
+    monkeypatch.setattr(backtest, "_ledger", lambda ids, *, on, window_months: {i: make_facts() for i in ids})
+    call_command("backtest_policy")
+    out = capsys.readouterr().out
+    assert f"draft v{draft.number}" in out and "1 customers" in out
