@@ -97,13 +97,28 @@ def is_trade_suspended(customer) -> bool:
 
 
 @dataclass(frozen=True)
+class OverdueRow:
+    """The oldest open debit past its due date (the fields the check shows)."""
+
+    entry_id: int
+    kind: str
+    entry_on: date
+    due_on: date
+    amount: Decimal
+    open_amount: Decimal
+
+
+OVERDUE_FIELDS = ("id", "kind", "entry_on", "due_on", "amount", "open_amount")
+
+
+@dataclass(frozen=True)
 class Facts:
     exposure: object  # an unsaved ledger Exposure carrying the figures
     grant_limit_amount: Decimal | None
     grant_valid_until: date | None
     grant_kind: str | None
     grade: str | None
-    oldest_overdue_id: int | None
+    oldest_overdue: "OverdueRow | None"
     expired_reservations: int
     trade_suspended: bool
 
@@ -136,6 +151,13 @@ def _facts_sql(vendor: str, lock: bool) -> str:
         f"ORDER BY g.{c(CreditGrant, 'valid_from')} DESC, g.id DESC LIMIT 1"
     )
     debit = ", ".join(f"'{k}'" for k in sorted(ledger_rules.DEBIT_KINDS))
+    overdue_where = (
+        f"FROM {t(TradeEntry)} x WHERE x.{c(TradeEntry, 'customer')} = e.{cust} "
+        f"AND x.{c(TradeEntry, 'kind')} IN ({debit}) AND x.{c(TradeEntry, 'open_amount')} > 0 "
+        f"AND x.{c(TradeEntry, 'due_on')} < %s "
+        f"ORDER BY x.{c(TradeEntry, 'due_on')}, x.{c(TradeEntry, 'entry_on')}, x.id LIMIT 1"
+    )
+    overdue = "".join(f"(SELECT x.{c(TradeEntry, name)} {overdue_where}), " for name in OVERDUE_FIELDS)
     # Identifiers come from the models, literals from code constants; every value is a bound parameter.
     sql = (
         f"SELECT {figures}, "  # noqa: S608
@@ -145,11 +167,8 @@ def _facts_sql(vendor: str, lock: bool) -> str:
         f"(SELECT r.{c(Rating, 'grade')} FROM {t(Rating)} r WHERE r.{c(Rating, 'customer')} = e.{cust} "
         f"AND r.{c(Rating, 'status')} = '{RatingStatus.APPROVED}' "
         f"ORDER BY r.{c(Rating, 'effective_at')} DESC, r.id DESC LIMIT 1), "
-        f"(SELECT x.id FROM {t(TradeEntry)} x WHERE x.{c(TradeEntry, 'customer')} = e.{cust} "
-        f"AND x.{c(TradeEntry, 'kind')} IN ({debit}) AND x.{c(TradeEntry, 'open_amount')} > 0 "
-        f"AND x.{c(TradeEntry, 'due_on')} < %s "
-        f"ORDER BY x.{c(TradeEntry, 'due_on')}, x.{c(TradeEntry, 'entry_on')}, x.id LIMIT 1), "
-        f"(SELECT COUNT(*) FROM {t(Reservation)} v WHERE v.{c(Reservation, 'customer')} = e.{cust} "
+        + overdue
+        + f"(SELECT COUNT(*) FROM {t(Reservation)} v WHERE v.{c(Reservation, 'customer')} = e.{cust} "  # noqa: S608
         f"AND v.{c(Reservation, 'status')} = '{Reservation.Status.HELD}' "
         f"AND v.{c(Reservation, 'expires_at')} <= %s), "
         f"(SELECT COUNT(*) FROM {t(TradeSuspension)} s WHERE s.{c(TradeSuspension, 'customer')} = e.{cust} "
@@ -170,14 +189,8 @@ def locked_facts(customer_id: int, *, on: date, now, lock: bool = True) -> Facts
     from xindang.ledger.models import Exposure
 
     ops = connection.ops
-    params = [
-        ops.adapt_datefield_value(on),
-        ops.adapt_datefield_value(on),
-        ops.adapt_datefield_value(on),
-        ops.adapt_datefield_value(on),
-        ops.adapt_datetimefield_value(now),
-        customer_id,
-    ]
+    day = ops.adapt_datefield_value(on)
+    params = [day] * (3 + len(OVERDUE_FIELDS)) + [ops.adapt_datetimefield_value(now), customer_id]
     sql = _facts_sql(connection.vendor, lock)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -190,21 +203,37 @@ def locked_facts(customer_id: int, *, on: date, now, lock: bool = True) -> Facts
     dec = Exposure._meta.get_field("open_shipments_amount")
     values = [_money(dec, v) for v in row[:n]]
     exposure = Exposure(customer_id=customer_id, **dict(zip(Exposure.FIGURES, values, strict=True)))
-    limit, valid_until, kind, grade, overdue_id, expired, suspended = row[n:]
-    if isinstance(valid_until, str):
-        valid_until = date.fromisoformat(valid_until)
-    elif isinstance(valid_until, datetime):
-        valid_until = valid_until.date()
+    limit, valid_until, kind, grade = row[n : n + 4]
+    overdue = row[n + 4 : n + 4 + len(OVERDUE_FIELDS)]
+    expired, suspended = row[n + 4 + len(OVERDUE_FIELDS) :]
+    oldest = None
+    if overdue[0] is not None:
+        oldest = OverdueRow(
+            entry_id=overdue[0],
+            kind=overdue[1],
+            entry_on=_date(overdue[2]),
+            due_on=_date(overdue[3]),
+            amount=_money(dec, overdue[4]),
+            open_amount=_money(dec, overdue[5]),
+        )
     return Facts(
         exposure=exposure,
         grant_limit_amount=_money(dec, limit) if limit is not None else None,
-        grant_valid_until=valid_until,
+        grant_valid_until=_date(valid_until),
         grant_kind=kind,
         grade=grade,
-        oldest_overdue_id=overdue_id,
+        oldest_overdue=oldest,
         expired_reservations=int(expired or 0),
         trade_suspended=bool(suspended),
     )
+
+
+def _date(value) -> date | None:
+    if value is None or type(value) is date:
+        return value
+    if isinstance(value, datetime):
+        return value.date()
+    return date.fromisoformat(str(value)[:10])
 
 
 def _money(field, value) -> Decimal:
@@ -212,9 +241,3 @@ def _money(field, value) -> Decimal:
     if value is None:
         return Decimal("0.00")
     return field.to_python(value).quantize(Decimal("0.01"))
-
-
-def entry(pk: int):
-    from xindang.ledger.models import TradeEntry
-
-    return TradeEntry.objects.get(pk=pk)

@@ -158,22 +158,19 @@ def _exposure_figures(exposure) -> dict:
 
 
 def _overdue(item, on) -> tuple[rules.OverdueInput | None, dict | None]:
+    """The oldest overdue item (deps.OverdueRow) as the rule's input and as the answer shows it."""
     if item is None:
         return None, None
-    open_amount = getattr(item, "open_amount", None)
-    if open_amount is None:
-        open_amount = item.amount
-    due_on = item.due_on or item.entry_on
     shown = {
-        "entry_id": getattr(item, "entry_id", None) or getattr(item, "pk", None),
-        "kind": getattr(item, "kind", ""),
-        "entry_on": getattr(item, "entry_on", None),
-        "due_on": due_on,
-        "amount": getattr(item, "amount", open_amount),
-        "open_amount": open_amount,
-        "days_overdue": (on - due_on).days,
+        "entry_id": item.entry_id,
+        "kind": item.kind,
+        "entry_on": item.entry_on,
+        "due_on": item.due_on,
+        "amount": item.amount,
+        "open_amount": item.open_amount,
+        "days_overdue": (on - item.due_on).days,
     }
-    return rules.OverdueInput(due_on, Decimal(open_amount), shown["entry_id"]), shown
+    return rules.OverdueInput(item.due_on, item.open_amount, item.entry_id), shown
 
 
 def _grant_input(facts, customer, on) -> rules.GrantInput | None:
@@ -192,9 +189,7 @@ def _read_locked(customer, *, on, now, lock=True):
     if facts.expired_reservations:
         deps.release_expired(customer)
         facts = deps.locked_facts(customer.pk, on=on, now=now, lock=lock)
-    overdue_input, overdue_shown = _overdue(
-        deps.entry(facts.oldest_overdue_id) if facts.oldest_overdue_id else None, on
-    )
+    overdue_input, overdue_shown = _overdue(facts.oldest_overdue, on)
     return facts, _grant_input(facts, customer, on), overdue_input, overdue_shown
 
 

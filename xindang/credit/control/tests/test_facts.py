@@ -37,10 +37,19 @@ def _both(customer):
         "valid_until": fast.grant_valid_until,
         "kind": fast.grant_kind,
         "grade": fast.grade,
-        "overdue": fast.oldest_overdue_id,
+        "overdue": fast.oldest_overdue.entry_id if fast.oldest_overdue else None,
         "expired": fast.expired_reservations,
         "suspended": fast.trade_suspended,
     }
+    if overdue is not None:
+        o = fast.oldest_overdue
+        assert (o.kind, o.entry_on, o.due_on, o.amount, o.open_amount) == (
+            overdue.kind,
+            overdue.entry_on,
+            overdue.due_on,
+            overdue.amount,
+            overdue.open_amount,
+        )
     return got, slow
 
 
