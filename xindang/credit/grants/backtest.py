@@ -8,7 +8,8 @@ none) from each policy's grants section, the active limit and the exposure. A cu
 - "grade changed" when the two computed grades differ;
 - "below limit" when the draft's ceiling is below its active limit (or the draft allows nothing);
 - "blocked" when it has an active limit or an exposure and the draft allows it no credit, or its
-  exposure is above the draft's ceiling.
+  exposure is above the draft's ceiling; "newly blocked" when it would not be under the version in
+  force (the table lists grade changes, limits above the new ceiling and the newly blocked).
 """
 
 import time
@@ -46,6 +47,7 @@ class Row:
     grade_changed: bool = False
     below_limit: bool = False
     blocked: bool = False
+    newly_blocked: bool = False
 
 
 @dataclass
@@ -57,6 +59,7 @@ class Result:
     grade_changed: int = 0
     below_limit: int = 0
     blocked: int = 0
+    newly_blocked: int = 0
     transitions: dict = field(default_factory=dict)  # (old, new) -> count
     rows: list = field(default_factory=list)  # only customers with a change
     seconds: float = 0.0
@@ -182,7 +185,10 @@ def run_backtest(draft, *, on: date | None = None, customer_ids=None) -> Result:
         c_new = _ceiling(g_new, new, kind, ledger_new.get(cid), value)
         exposure = exposures.get(cid, ZERO) or ZERO
         limit = grant.limit_amount if grant else None
+        amount_old = c_old.amount if c_old.allowed else ZERO
         amount_new = c_new.amount if c_new.allowed else ZERO
+        owes = limit is not None or exposure > ZERO
+        blocked_old = owes and (not c_old.allowed or exposure > amount_old)
         row = Row(
             customer_id=cid,
             name=info[cid][0],
@@ -196,15 +202,18 @@ def run_backtest(draft, *, on: date | None = None, customer_ids=None) -> Result:
             exposure=exposure,
             grade_changed=g_old != g_new,
             below_limit=limit is not None and amount_new < limit,
-            blocked=(limit is not None or exposure > ZERO) and (not c_new.allowed or exposure > amount_new),
+            blocked=owes and (not c_new.allowed or exposure > amount_new),
         )
+        row.newly_blocked = row.blocked and not blocked_old
         if row.grade_changed:
             result.grade_changed += 1
             key = (g_old or "—", g_new or "—")
             result.transitions[key] = result.transitions.get(key, 0) + 1
         result.below_limit += row.below_limit
         result.blocked += row.blocked
-        if row.grade_changed or row.below_limit or row.blocked:
+        result.newly_blocked += row.newly_blocked
+        # Listed: what the draft changes (a customer blocked under both versions is no news).
+        if row.grade_changed or row.below_limit or row.newly_blocked:
             result.rows.append(row)
     result.seconds = time.monotonic() - started
     return result

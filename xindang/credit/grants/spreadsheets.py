@@ -97,6 +97,7 @@ def write_backtest_xlsx(result, grade_label) -> bytes:
     summary.append([_("Grade would change"), result.grade_changed])
     summary.append([_("Ceiling below current limit"), result.below_limit])
     summary.append([_("Would be blocked"), result.blocked])
+    summary.append([_("Newly blocked by the draft"), result.newly_blocked])
     sheet = workbook.create_sheet(_("Changes"))
     sheet.freeze_panes = "A2"
     sheet.append(
@@ -113,6 +114,7 @@ def write_backtest_xlsx(result, grade_label) -> bytes:
             _("Grade changes"),
             _("Below limit"),
             _("Blocked"),
+            _("Newly blocked"),
         ]
     )
     for r in result.rows:
@@ -130,6 +132,7 @@ def write_backtest_xlsx(result, grade_label) -> bytes:
                 _("yes") if r.grade_changed else "",
                 _("yes") if r.below_limit else "",
                 _("yes") if r.blocked else "",
+                _("yes") if r.newly_blocked else "",
             ]
         )
     return _saved(workbook)

@@ -351,6 +351,7 @@ def backtest(request, pk):
                 "grade_changed": result.grade_changed,
                 "below_limit": result.below_limit,
                 "blocked": result.blocked,
+                "newly_blocked": result.newly_blocked,
                 "seconds": round(result.seconds, 2),
             },
         )
@@ -360,7 +361,7 @@ def backtest(request, pk):
         return response
     show = request.GET.get("show", "")
     rows = result.rows
-    if show in ("grade_changed", "below_limit", "blocked"):
+    if show in ("grade_changed", "below_limit", "newly_blocked"):
         rows = [r for r in rows if getattr(r, show)]
     page = CappedPaginator(rows, PAGE_SIZE, cap=None).get_page(request.GET.get("page"))
     for r in page.object_list:

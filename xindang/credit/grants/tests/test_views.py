@@ -211,6 +211,7 @@ def test_backtest_stricter_draft_shows_changes_and_changes_nothing(
     assert 'data-testid="bt-grade-changed">1<' in html
     assert 'data-testid="bt-below-limit">1<' in html
     assert 'data-testid="bt-blocked">1<' in html
+    assert 'data-testid="bt-newly-blocked">1<' in html  # under the version in force it was within
     xlsx = client.get(reverse("grants:backtest", args=[draft.pk]), {"format": "xlsx"})
     sheet = load_workbook(BytesIO(xlsx.content)).worksheets[1]
     assert list(sheet.iter_rows(values_only=True))[1][0] == "华夏机电有限公司"
