@@ -121,6 +121,12 @@ def test_notice_pdf_after_approval_is_audited(client, salesperson, active_grant)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     assert b"STSong-Light" in response.content
+    from pypdf import PdfReader
+
+    text = PdfReader(BytesIO(response.content)).pages[0].extract_text()
+    assert "授信通知函" in text and "¥60,000.00" in text and "30 天" in text
+    assert active_grant.valid_until.strftime("%Y年%-m月%-d日") in text
+    assert "同意" in text  # the approvers' comments in the trail
     assert AuditEvent.objects.filter(action="grant.notice", object_id=str(active_grant.pk)).exists()
 
 
