@@ -114,8 +114,11 @@ def normalize_grade(grade: str | None, scheme: str) -> str | None:
     return str(grade).strip().upper()
 
 
-def _with_existing(amount: Decimal, existing_limit, reasons: list[Reason], article: str) -> Decimal:
-    """第二十六条2 / 第二十七条: 如果原有预付、赊销额低于本条款标准的, 信用额度按从低标准执行."""
+def _with_existing(amount: Decimal, existing_limit, reasons: list[Reason], article: str, section) -> Decimal:
+    """第二十六条2 / 第二十七条: 如果原有预付、赊销额低于本条款标准的, 信用额度按从低标准执行 — unless the
+    policy lets an adjustment go above the existing limit (then 第四十二条 makes it a warning)."""
+    if not getattr(section, "existing_limit_is_ceiling", True):
+        return amount
     if existing_limit is not None and Decimal(existing_limit) < amount:
         reasons.append(Reason(EXISTING_LOWER, article, {"existing": str(Decimal(existing_limit))}))
         return Decimal(existing_limit)
@@ -148,7 +151,7 @@ def grant_ceiling(
         if grade not in caps:
             return _refused(Reason(JYB_UNKNOWN_CLASS, ART_004_9, {"grade": grade}))
         reasons = [Reason(JYB_CLASS_CAP, ART_004_9, {"grade": grade, "cap": str(Decimal(caps[grade]))})]
-        amount = _with_existing(Decimal(caps[grade]), existing_limit, reasons, ART_004_9)
+        amount = _with_existing(Decimal(caps[grade]), existing_limit, reasons, ART_004_9, section)
         term = section.jyb_term_days if kind == LONG_TERM else section.jyb_temporary_term_days
         return Ceiling(amount=amount, max_term_days=term, allowed=True, reasons=tuple(reasons))
 
@@ -166,7 +169,7 @@ def grant_ceiling(
         reasons = [
             Reason(A_WITH_HISTORY, ART_26_2, {"shipments": str(shipments), "collections": str(collections)})
         ]
-        amount = _with_existing(amount, existing_limit, reasons, ART_26_2)
+        amount = _with_existing(amount, existing_limit, reasons, ART_26_2, section)
         term = section.a_long_term_max_term_days if kind == LONG_TERM else section.a_temporary_max_term_days
         return Ceiling(amount=amount, max_term_days=term, allowed=True, reasons=tuple(reasons))
 
@@ -178,7 +181,7 @@ def grant_ceiling(
         if section.b_requires_collateral and collateral < amount:
             reasons.append(Reason(B_COLLATERAL_CAP, ART_27, {"collateral": str(collateral)}))
             amount = collateral
-        amount = _with_existing(amount, existing_limit, reasons, ART_27)
+        amount = _with_existing(amount, existing_limit, reasons, ART_27, section)
         term = section.b_long_term_term_days if kind == LONG_TERM else section.b_temporary_term_days
         return Ceiling(amount=amount, max_term_days=term, allowed=True, reasons=tuple(reasons))
 

@@ -45,6 +45,10 @@ class GrantsSection(BaseModel):
     b_long_term_term_days: int = Field(30, ge=1, le=366)
     b_temporary_term_days: int = Field(15, ge=1, le=366)
     b_requires_collateral: bool = True
+    # 第二十六条2 / 第二十七条: a lower existing limit stays the ceiling (so an increase is refused at
+    # request). Off: an adjustment may go up to the rules' ceiling, an increase being the 第四十二条
+    # warning the approvers acknowledge.
+    existing_limit_is_ceiling: bool = True
     # 004 第九条3(1): cap per customer of each class (yuan; the seed leaves the number blank).
     jyb_class_caps: dict[str, Decimal] = Field(
         default_factory=lambda: {
@@ -118,6 +122,13 @@ register_section(
         "b_requires_collateral": (
             _("B: collateral required"),
             _("002 第二十七条: only with full property collateral; the limit stays within its value."),
+        ),
+        "existing_limit_is_ceiling": (
+            _("A lower existing limit stays the ceiling"),
+            _(
+                "002 第二十六条2、第二十七条 (按从低标准执行). Off: an increase may be requested up to "
+                "the ceiling and reaches the approvers as the 第四十二条 warning."
+            ),
         ),
         "jyb_class_caps": (
             _("甲/乙/丙: cap per customer (yuan)"),

@@ -336,3 +336,10 @@ def test_ceiling_never_exceeds_the_averages_or_existing(grade, kind, history, sh
     c = rules.grant_ceiling(grade, rules.ABC, kind, history, ship, coll, collateral, None, S)
     if c.allowed:
         assert c.amount <= coll
+
+
+def test_existing_limit_caps_only_when_the_policy_says_so():
+    """002 第二十六条2 按从低标准执行 (default); off, the rules' ceiling applies and 第四十二条 warns."""
+    loose = GrantsSection(existing_limit_is_ceiling=False)
+    assert rules.grant_ceiling("A", rules.ABC, LT, True, 100, 100, 0, D(40), S).amount == D(40)
+    assert rules.grant_ceiling("A", rules.ABC, LT, True, 100, 100, 0, D(40), loose).amount == D(100)

@@ -173,18 +173,13 @@ def test_jyb_scheme_caps_per_class(customer, salesperson, ledger, rate, chain_us
     assert roles == ["marketing_manager", "vp_marketing", "cfo", "general_manager", "chairman"]
 
 
-def test_increase_warning_must_be_acknowledged(customer, salesperson, ledger, rate, chain_users, monkeypatch):
-    """With the existing limit not capping (a B customer whose collateral grew), the increase reaches
-    the approver as a warning that must be acknowledged (第四十二条)."""
-    from xindang.credit.grants import rules
-
+def test_increase_warning_must_be_acknowledged(customer, salesperson, ledger, rate, chain_users):
+    """With a policy where the existing limit does not cap, the increase reaches the approver as a
+    warning that must be acknowledged (第四十二条)."""
+    set_policy(chain_users["general_manager"], "grants", existing_limit_is_ceiling=False)
     rate(customer, "A")
     ledger.facts[customer.pk] = make_facts(shipments="200000", collections="200000")
     first = approve_all(_request(customer, salesperson, limit_amount=D("50000")), chain_users)
-    real = rules.grant_ceiling
-    monkeypatch.setattr(
-        rules, "grant_ceiling", lambda *a: real(*a[:7], None, a[8])
-    )  # a policy where the existing limit does not cap
     with pytest.raises(DomainError) as exc:
         _request(customer, salesperson, limit_amount=D("70000"), reason="")
     assert exc.value.code == "grant.reason_required"
