@@ -214,7 +214,9 @@ def request_grant(
             document=item.get("document"),
         )
 
-    chain = rules.grant_chain(ctx.grade, kind, limit_amount, policy.grants, scheme=ctx.scheme)
+    chain = _requester_proposes(
+        rules.grant_chain(ctx.grade, kind, limit_amount, policy.grants, scheme=ctx.scheme), by
+    )
     approval = submit_request(
         kind=APPROVAL_KIND,
         obj=grant,
@@ -264,6 +266,15 @@ def request_grant(
         },
     )
     return grant
+
+
+def _requester_proposes(chain: list[str], by) -> list[str]:
+    """第二十七条 由营销部经理上报: when the requester holds the role of the chain's first step(s), their
+    request is that proposal — those steps are dropped (nobody approves their own request)."""
+    roles = set(by.groups.values_list("name", flat=True))
+    while len(chain) > 1 and chain[0] in roles:
+        chain = chain[1:]
+    return chain
 
 
 def _grant_of(approval) -> CreditGrant:

@@ -241,14 +241,15 @@ def test_rejection_and_one_pending_request(customer, salesperson, ledger, rate, 
     assert _request(customer, salesperson).status == GrantStatus.PENDING
 
 
-def test_requester_cannot_approve_own_grant(customer, vp_marketing, ledger, rate, chain_users):
+def test_requester_cannot_approve_own_grant(customer, cfo, ledger, rate, chain_users):
     rate(customer, "A")
     ledger.facts[customer.pk] = make_facts()
-    grant = _request(customer, vp_marketing)
+    grant = _request(customer, cfo)
+    approval = ApprovalRequest.objects.get(pk=grant.approval_id)
+    assert [s.role for s in approval.current_steps()] == ["vp_marketing", "cfo", "general_manager"]
+    approvals.approve_step(approval=approval, approver=chain_users["vp_marketing"])
     with pytest.raises(DomainError):
-        approvals.approve_step(
-            approval=ApprovalRequest.objects.get(pk=grant.approval_id), approver=vp_marketing
-        )
+        approvals.approve_step(approval=ApprovalRequest.objects.get(pk=approval.pk), approver=cfo)
 
 
 def test_documents_must_belong_to_the_customer(customer, make_customer, salesperson, ledger, rate):
@@ -315,3 +316,16 @@ def test_returned_request_resubmitted_only_with_the_same_limit(
     assert exc.value.code == "grant.amount_changed_on_resubmit"
     approvals.resubmit(approval=ApprovalRequest.objects.get(pk=approval.pk), by=salesperson, summary="已补充")
     assert approve_all(grant, chain_users).status == GrantStatus.ACTIVE
+
+
+def test_marketing_manager_proposing_a_b_grant_is_the_first_step(
+    customer, marketing_manager, ledger, rate, chain_users
+):
+    """002 第二十七条: 由营销部经理上报营销副总、财务总监、总经理审批 — the marketing manager's own
+    request is the proposal; the chain goes on from the VP marketing."""
+    rate(customer, "B")
+    ledger.facts[customer.pk] = make_facts()
+    collateral = [{"type": CollateralType.REAL_ESTATE, "value_amount": D("100000")}]
+    grant = _request(customer, marketing_manager, limit_amount=D("50000"), collateral=collateral)
+    roles = [s.role for s in ApprovalRequest.objects.get(pk=grant.approval_id).current_steps()]
+    assert roles == ["vp_marketing", "cfo", "general_manager"]
