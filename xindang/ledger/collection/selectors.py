@@ -343,9 +343,8 @@ def workbench_items(user) -> list[dict]:
                 "overdue": broken,
             }
         )
-    anomalies = visible_anomalies(user).filter(status=ReportStatus.OPEN)
-    if not user.has_perm(CollectionPermission.MANAGE_ALL):
-        anomalies = anomalies.filter(Q(assigned_to=user) | mine)
+    # For the owner only: the credit manager may complete any report but is not reminded of all.
+    anomalies = visible_anomalies(user).filter(status=ReportStatus.OPEN).filter(Q(assigned_to=user) | mine)
     for r in anomalies.select_related("customer")[:50]:
         items.append(
             {

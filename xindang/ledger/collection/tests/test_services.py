@@ -290,3 +290,24 @@ def test_promises_count_in_the_rating_facts(customer, salesperson):
     services.run_daily(today=TODAY)
     assert PaymentPromise.objects.get().status == PromiseStatus.BROKEN
     assert ledger_facts(customer.pk, on=TODAY).broken_promises_2y == 1
+
+
+@pytest.mark.django_db
+def test_workbench_reminds_the_owner_and_the_managers_not_everyone(
+    customer, salesperson, manager, credit_manager
+):
+    entry(customer, "shipment", "100.00", date(2026, 1, 1), due_on=date(2026, 3, 1))
+    services.run_daily(today=TODAY)
+    report = ProblemAccountReport.objects.get()
+    with translation.override("en"):
+        assert {i["kind"] for i in selectors.workbench_items(salesperson)} >= {
+            "Complete collection-anomaly report",
+            "Write problem-account report",
+        }
+        assert selectors.workbench_items(credit_manager) == []
+        services.submit_problem(
+            report=report, by=salesperson, facts="f", cause="c", measures="m", responsible=None
+        )
+        assert [i["kind"] for i in selectors.workbench_items(manager)] == [
+            "Problem-account report awaiting your opinion"
+        ]
