@@ -147,10 +147,7 @@ def customer_section(request, pk):
 def customer_ledger(request, pk):
     """The customer's full ledger, oldest first, with the running balance."""
     customer = get_customer_for_user(request.user, pk, request=request)
-    rows = selectors.customer_ledger(customer)
-    page = CappedPaginator(rows, 100, cap=None).get_page(
-        request.GET.get("page") or (len(rows) - 1) // 100 + 1
-    )
+    page = selectors.customer_ledger_page(customer, request.GET.get("page"))
     return render(
         request,
         "ledger/customer.html",

@@ -113,3 +113,24 @@ def test_write_off_request_goes_to_approval(client, customer, post, credit_manag
 def test_salesperson_cannot_post(client, customer, salesperson):
     client.force_login(salesperson)
     assert client.get(f"/ledger/customer/{customer.pk}/new/").status_code == 403
+
+
+def test_customer_ledger_pages_carry_the_opening_balance(client, customer, post, salesperson):
+    from datetime import date, timedelta
+
+    from xindang.ledger import selectors, services
+
+    start = date(2026, 1, 1)
+    for i in range(130):
+        kind = ["shipment", "payment", "note_received", "prepayment", "goods_received"][i % 5]
+        post(customer, kind, str(10 + i), entry_on=start + timedelta(days=i))
+    services.reverse_entry(
+        entry=TradeEntry.objects.filter(kind="shipment").first(), entry_on=date(2026, 6, 1)
+    )
+    full = selectors.customer_ledger(customer)
+    last = selectors.customer_ledger_page(customer, per_page=50)
+    first = selectors.customer_ledger_page(customer, 1, per_page=50)
+    assert last.object_list == full[100:] and first.object_list == full[:50]
+    assert selectors.customer_ledger_page(customer, 2, per_page=50).object_list == full[50:100]
+    client.force_login(salesperson)
+    assert client.get(f"/ledger/customer/{customer.pk}/", {"page": 1}).status_code == 200
