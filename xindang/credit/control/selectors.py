@@ -83,18 +83,19 @@ class ReductionRow:
         return (self.exposure_amount * 100 / self.limit_amount).quantize(Decimal("0.1"))
 
 
-def reduction_list(user, *, department=None, owner=None, q: str = "", reason: str = "") -> list[ReductionRow]:
-    """Customers over their limit (第三十三条: bring back under it soon) or without a limit but with
-    exposure (第三十四条: it may only go down), with the amount to reduce, largest first.
-
-    Reads the ledger's totals table (one row per customer with any exposure), not the ledger."""
-    from django.db.models import DecimalField, F, OuterRef, Q, Subquery
+def reduction_queryset(user, *, department=None, owner=None, q: str = "", reason: str = ""):
+    """The ledger's totals rows (Exposure) of the customers on the reduction list that `user` may
+    see — over their limit (第三十三条: bring back under it soon) or without a limit but with
+    exposure (第三十四条: it may only go down) — annotated with committed, limit and reduce_by,
+    largest first. One SQL query; pages slice it, nothing reads the ledger itself."""
+    from django.db.models import DecimalField, F, OuterRef, Q, Subquery, Value
+    from django.db.models.functions import Coalesce
 
     from xindang.credit.grants.models import CreditGrant, GrantStatus
     from xindang.ledger.models import Exposure
 
     if not user or not user.is_authenticated or not user.has_perm(ControlPermission.VIEW_REDUCTION):
-        return []
+        return Exposure.objects.none()
     customers = visible_customers(user)
     if department:
         customers = customers.filter(department_id=department)
@@ -103,6 +104,7 @@ def reduction_list(user, *, department=None, owner=None, q: str = "", reason: st
     if q:
         customers = customers.filter(name__icontains=q.strip())
     on = timezone.localdate()
+    money = DecimalField(max_digits=18, decimal_places=2)
     limit = Subquery(
         CreditGrant.objects.filter(
             Q(valid_until__isnull=True) | Q(valid_until__gte=on),
@@ -111,7 +113,7 @@ def reduction_list(user, *, department=None, owner=None, q: str = "", reason: st
         )
         .order_by("-valid_from", "-pk")
         .values("limit_amount")[:1],
-        output_field=DecimalField(max_digits=18, decimal_places=2),
+        output_field=money,
     )
     committed = (
         F("open_shipments_amount")
@@ -120,40 +122,48 @@ def reduction_list(user, *, department=None, owner=None, q: str = "", reason: st
         + F("notes_amount")
         + F("reservations_amount")
     )
-    exposures = Exposure.objects.annotate(committed=committed, limit=limit).filter(committed__gt=0)
+    exposures = Exposure.objects.annotate(committed=committed).filter(committed__gt=0)
     if customers.query.has_filters() or customers.query.is_empty():
         exposures = exposures.filter(customer__in=customers.values("pk"))
+    exposures = exposures.annotate(limit=limit)
     wanted = Q(limit__isnull=True) | Q(committed__gt=F("limit"))
     if reason == NO_LIMIT:
         wanted = Q(limit__isnull=True)
     elif reason == OVER_LIMIT:
         wanted = Q(committed__gt=F("limit"))
-    out = []
-    for e in exposures.filter(wanted).order_by("customer_id"):
-        total = e.committed_amount
-        if e.limit is None:
-            out.append((e, NO_LIMIT, None, total))
-        elif total > e.limit:
-            out.append((e, OVER_LIMIT, e.limit, total - e.limit))
-    if not out:
+    return (
+        exposures.filter(wanted)
+        .annotate(reduce_by=F("committed") - Coalesce(F("limit"), Value(ZERO), output_field=money))
+        .order_by("-reduce_by", "customer_id")
+    )
+
+
+def reduction_rows(exposures) -> list[ReductionRow]:
+    """ReductionRows for annotated Exposure rows (a page of reduction_queryset): customers, owners,
+    departments and grades in three queries."""
+    exposures = list(exposures)
+    if not exposures:
         return []
-    by_id = Customer.objects.select_related("owner", "department").in_bulk([e.customer_id for e, *_ in out])
+    by_id = Customer.objects.select_related("owner", "department").in_bulk([e.customer_id for e in exposures])
     grades = deps.current_grades(by_id.keys())
-    result = [
+    return [
         ReductionRow(
             customer=by_id[e.customer_id],
-            reason=why,
-            limit_amount=limit,
+            reason=NO_LIMIT if e.limit is None else OVER_LIMIT,
+            limit_amount=e.limit,
             exposure_amount=e.committed_amount,
-            reduce_by_amount=reduce_by,
+            reduce_by_amount=e.committed_amount - (e.limit or ZERO),
             grade=grades.get(e.customer_id),
             figures=e.figures(),
         )
-        for e, why, limit, reduce_by in out
+        for e in exposures
         if e.customer_id in by_id
     ]
-    result.sort(key=lambda r: (-r.reduce_by_amount, r.customer.pk))
-    return result
+
+
+def reduction_list(user, *, department=None, owner=None, q: str = "", reason: str = "") -> list[ReductionRow]:
+    """The whole reduction list as rows (tests, export); screens page reduction_queryset instead."""
+    return reduction_rows(reduction_queryset(user, department=department, owner=owner, q=q, reason=reason))
 
 
 def on_reduction_list(customer) -> ReductionRow | None:
@@ -207,9 +217,8 @@ def workbench_items(user) -> list[dict]:
         )
     if not user.has_perm(ControlPermission.VIEW_REDUCTION):
         return items
-    rows = reduction_list(user)
-    mine = [r for r in rows if r.customer.owner_id == user.pk]
-    for row in mine[:MAX_CUSTOMER_ITEMS]:
+    mine = reduction_rows(reduction_queryset(user, owner=user.pk)[:MAX_CUSTOMER_ITEMS])
+    for row in mine:
         items.append(
             {
                 "kind": _("Reduce exposure (over the limit)")
@@ -221,15 +230,32 @@ def workbench_items(user) -> list[dict]:
                 "overdue": False,
             }
         )
-    others = len(rows) - len(mine)
-    if others > 0:
-        items.append(
-            {
-                "kind": _("Reduction list"),
-                "title": _("%(count)s customers over their limit or without one") % {"count": len(rows)},
-                "due": None,
-                "url": reverse("credit_control:reduction"),
-                "overdue": False,
-            }
-        )
+    if user.has_perm(ControlPermission.EXPORT_REDUCTION):  # those who supervise: one line with the count
+        count = _reduction_count(user)
+        if count > len(mine):
+            items.append(
+                {
+                    "kind": _("Reduction list"),
+                    "title": _("%(count)s customers over their limit or without one") % {"count": count},
+                    "due": None,
+                    "url": reverse("credit_control:reduction"),
+                    "overdue": False,
+                }
+            )
     return items
+
+
+COUNT_CACHE_SECONDS = 600
+
+
+def _reduction_count(user) -> int:
+    """How many customers on the user's reduction list — counted at most every ten minutes per user
+    (the home page shows it; counting evaluates every customer's limit)."""
+    from django.core.cache import cache
+
+    key = f"credit_control:reduction_count:{user.pk}"
+    count = cache.get(key)
+    if count is None:
+        count = reduction_queryset(user).count()
+        cache.set(key, count, COUNT_CACHE_SECONDS)
+    return count

@@ -58,11 +58,11 @@ def _filters(request) -> dict:
     }
 
 
-def _rows(request, params):
+def _queryset(request, params):
     def as_int(v):
         return int(v) if str(v).isdigit() else None
 
-    return selectors.reduction_list(
+    return selectors.reduction_queryset(
         request.user,
         department=as_int(params["department"]),
         owner=as_int(params["owner"]),
@@ -71,12 +71,21 @@ def _rows(request, params):
     )
 
 
+MAX_EXPORT_ROWS = 100_000
+
+
 @permission_required(ControlPermission.VIEW_REDUCTION, raise_exception=True)
 def reduction(request):
     """Customers over their limit or without one but with exposure, with the amount to reduce."""
+    from django.db.models import Count, Sum
+
     params = _filters(request)
-    rows = _rows(request, params)
-    page = CappedPaginator(rows, PAGE_SIZE, cap=None).get_page(request.GET.get("page"))
+    qs = _queryset(request, params)
+    totals = qs.aggregate(count=Count("pk"), total=Sum("reduce_by"))  # one pass for both
+    paginator = CappedPaginator(qs, PAGE_SIZE, cap=None)
+    paginator.count = totals["count"]
+    page = paginator.get_page(request.GET.get("page"))
+    page.object_list = selectors.reduction_rows(page.object_list)
     for row in page.object_list:
         row.grade_class = grade_class(row.grade)
     return render(
@@ -87,7 +96,7 @@ def reduction(request):
             "params": params,
             "departments": Department.objects.order_by("code"),
             "owners": User.objects.filter(is_active=True).order_by("username"),
-            "total_reduce": sum((r.reduce_by_amount for r in rows), start=0),
+            "total_reduce": totals["total"] or 0,
             "can_export": request.user.has_perm(ControlPermission.EXPORT_REDUCTION),
             "can_check": request.user.has_perm(ControlPermission.CHECK),
         },
@@ -99,7 +108,7 @@ def reduction_export(request):
     from openpyxl import Workbook
 
     params = _filters(request)
-    rows = _rows(request, params)
+    rows = selectors.reduction_rows(_queryset(request, params)[:MAX_EXPORT_ROWS])
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Reduction list"))
     sheet.append(

@@ -333,3 +333,14 @@ def test_posting_the_shipment_consumes_the_reservation(customer, salesperson, po
     assert Reservation.objects.get(pk=reservation.pk).status == "consumed"
     # The limit now counts the shipment once, not twice.
     assert services.check_credit(customer=customer, amount=D(60_000), kind="shipment").outcome == rules.WARN
+
+
+def test_supervisors_see_the_reduction_list_count_on_the_workbench(customer, credit_manager, post, today):
+    from django.core.cache import cache
+
+    cache.delete(f"credit_control:reduction_count:{credit_manager.pk}")
+    post(customer, "shipment", 150_000, due_on=today + timedelta(days=30))
+    items = selectors.workbench_items(credit_manager)
+    assert [i["url"] for i in items] == ["/credit/control/reduction/"]
+    assert "1" in str(items[0]["title"])
+    cache.delete(f"credit_control:reduction_count:{credit_manager.pk}")
