@@ -218,3 +218,34 @@ def test_ageing_drill_down_and_export(
 @pytest.mark.django_db
 def test_nobody_without_the_capability_sees_the_list(client, archivist):
     assert _as(client, archivist).get(reverse("collection:list")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_every_page_renders_for_the_credit_manager(client, late_customer, salesperson, credit_manager):
+    services.run_daily(today=date(2026, 6, 30))
+    danger = services.report_danger(
+        customer=late_customer, by=salesperson, kind="urgent", situation="失联", measures={}
+    )
+    record = services.add_record(
+        customer=late_customer, by=salesperson, method="call", contacted_on=date(2026, 6, 1), summary="s"
+    )
+    assert record.pk
+    pk = late_customer.pk
+    _as(client, credit_manager)
+    urls = [
+        reverse("collection:list"),
+        reverse("collection:ageing"),
+        reverse("collection:ageing_entries", args=[pk]),
+        reverse("collection:customer_section", args=[pk]),
+        reverse("collection:record_create", args=[pk]),
+        reverse("collection:promise_create", args=[pk]),
+        reverse("collection:danger_create", args=[pk]),
+        reverse("collection:suspend", args=[pk]),
+        reverse("collection:resume", args=[pk]),
+        reverse("collection:anomaly", args=[AnomalyReport.objects.get().pk]),
+        reverse("collection:problem", args=[late_customer.problem_reports.get().pk]),
+        reverse("collection:danger", args=[danger.pk]),
+    ]
+    for url in urls:
+        assert client.get(url).status_code == 200, url
+    assert client.get(reverse("collection:ageing_entries", args=[999999])).status_code == 404
