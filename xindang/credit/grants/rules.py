@@ -39,6 +39,7 @@ A_NO_HISTORY_LONG_TERM = "a_no_history_long_term"
 A_NO_HISTORY_TEMPORARY = "a_no_history_temporary"
 A_WITH_HISTORY = "a_with_history"
 EXISTING_LOWER = "existing_lower_limit"
+EXISTING_LOWER_WARNS = "existing_lower_limit_warns"
 B_NEEDS_COLLATERAL = "b_needs_collateral"
 B_CAP = "b_cap"
 B_COLLATERAL_CAP = "b_collateral_cap"
@@ -117,9 +118,11 @@ def normalize_grade(grade: str | None, scheme: str) -> str | None:
 def _with_existing(amount: Decimal, existing_limit, reasons: list[Reason], article: str, section) -> Decimal:
     """第二十六条2 / 第二十七条: 如果原有预付、赊销额低于本条款标准的, 信用额度按从低标准执行 — unless the
     policy lets an adjustment go above the existing limit (then 第四十二条 makes it a warning)."""
-    if not getattr(section, "existing_limit_is_ceiling", True):
-        return amount
     if existing_limit is not None and Decimal(existing_limit) < amount:
+        if not getattr(section, "existing_limit_is_ceiling", False):
+            # Shown, not binding: an increase above it is the 第四十二条 warning the approvers acknowledge.
+            reasons.append(Reason(EXISTING_LOWER_WARNS, article, {"existing": str(Decimal(existing_limit))}))
+            return amount
         reasons.append(Reason(EXISTING_LOWER, article, {"existing": str(Decimal(existing_limit))}))
         return Decimal(existing_limit)
     return amount

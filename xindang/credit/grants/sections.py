@@ -45,10 +45,11 @@ class GrantsSection(BaseModel):
     b_long_term_term_days: int = Field(30, ge=1, le=366)
     b_temporary_term_days: int = Field(15, ge=1, le=366)
     b_requires_collateral: bool = True
-    # 第二十六条2 / 第二十七条: a lower existing limit stays the ceiling (so an increase is refused at
-    # request). Off: an adjustment may go up to the rules' ceiling, an increase being the 第四十二条
-    # warning the approvers acknowledge.
-    existing_limit_is_ceiling: bool = True
+    # 第二十六条2 / 第二十七条 (按从低标准执行) against 第四十二条 (an adjusted limit *should* be lower):
+    # by default a lower existing limit is shown beside the ceiling and an increase above it needs a
+    # reason and reaches every approver as a warning to acknowledge (issue 4 item 13). On: the strict
+    # reading — the existing limit is the ceiling and an increase is refused at request.
+    existing_limit_is_ceiling: bool = False
     # 004 第九条3(1): cap per customer of each class (yuan; the seed leaves the number blank).
     jyb_class_caps: dict[str, Decimal] = Field(
         default_factory=lambda: {
@@ -126,8 +127,8 @@ register_section(
         "existing_limit_is_ceiling": (
             _("A lower existing limit stays the ceiling"),
             _(
-                "002 第二十六条2、第二十七条 (按从低标准执行). Off: an increase may be requested up to "
-                "the ceiling and reaches the approvers as the 第四十二条 warning."
+                "002 第二十六条2、第二十七条 (按从低标准执行). Off (default): an increase may be requested "
+                "up to the ceiling with a reason and reaches the approvers as the 第四十二条 warning."
             ),
         ),
         "jyb_class_caps": (

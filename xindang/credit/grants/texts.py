@@ -23,6 +23,10 @@ REASON_TEXT = {
         "and collections (%(collections)s)"
     ),
     rules.EXISTING_LOWER: _("The existing lower limit (%(existing)s) stays the ceiling"),
+    rules.EXISTING_LOWER_WARNS: _(
+        "The existing limit is %(existing)s: going above it needs a reason and every approver's "
+        "acknowledgement (002 第四十二条)"
+    ),
     rules.B_NEEDS_COLLATERAL: _("B customer: only with full property collateral"),
     rules.B_CAP: _(
         "B customer: at most average monthly shipments (%(shipments)s) and collections (%(collections)s)"

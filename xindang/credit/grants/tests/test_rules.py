@@ -11,6 +11,7 @@ from xindang.credit.grants import rules
 from xindang.credit.grants.sections import GrantsSection
 
 S = GrantsSection()
+STRICT = GrantsSection(existing_limit_is_ceiling=True)  # 第二十六条2 read strictly: the existing limit caps
 D = Decimal
 LT, TMP = rules.LONG_TERM, rules.TEMPORARY
 
@@ -197,7 +198,11 @@ CASES = [
 def test_grant_ceiling_abc(
     article, grade, kind, history, ship, coll, collateral, existing, allowed, amount, term, codes
 ):
-    c = rules.grant_ceiling(grade, rules.ABC, kind, history, D(ship), D(coll), D(collateral), existing, S)
+    # Rows naming the existing lower limit as the ceiling are under the strict switch (policy option).
+    section = STRICT if "existing_lower_limit" in codes else S
+    c = rules.grant_ceiling(
+        grade, rules.ABC, kind, history, D(ship), D(coll), D(collateral), existing, section
+    )
     assert c.allowed is allowed
     assert c.amount == amount
     assert c.max_term_days == term
@@ -220,7 +225,8 @@ def test_grant_ceiling_jyb_class_caps(article, grade, kind, amount, term):
 
 
 def test_jyb_existing_lower_limit_stays_and_unknown_class_refused():
-    assert rules.grant_ceiling("甲", rules.JYB, LT, True, 0, 0, 0, D(100), S).amount == D(100)
+    assert rules.grant_ceiling("甲", rules.JYB, LT, True, 0, 0, 0, D(100), STRICT).amount == D(100)
+    assert rules.grant_ceiling("甲", rules.JYB, LT, True, 0, 0, 0, D(100), S).amount == D(5_000_000)
     assert not rules.grant_ceiling("A", rules.JYB, LT, True, 0, 0, 0, None, S).allowed
 
 
@@ -339,7 +345,9 @@ def test_ceiling_never_exceeds_the_averages_or_existing(grade, kind, history, sh
 
 
 def test_existing_limit_caps_only_when_the_policy_says_so():
-    """002 第二十六条2 按从低标准执行 (default); off, the rules' ceiling applies and 第四十二条 warns."""
-    loose = GrantsSection(existing_limit_is_ceiling=False)
-    assert rules.grant_ceiling("A", rules.ABC, LT, True, 100, 100, 0, D(40), S).amount == D(40)
-    assert rules.grant_ceiling("A", rules.ABC, LT, True, 100, 100, 0, D(40), loose).amount == D(100)
+    """002 第二十六条2 按从低标准执行 with the strict switch on; by default the rules' ceiling applies,
+    the existing limit is named among the reasons and an increase is the 第四十二条 warning."""
+    assert rules.grant_ceiling("A", rules.ABC, LT, True, 100, 100, 0, D(40), STRICT).amount == D(40)
+    default = rules.grant_ceiling("A", rules.ABC, LT, True, 100, 100, 0, D(40), S)
+    assert default.amount == D(100)
+    assert rules.EXISTING_LOWER_WARNS in [r.code for r in default.reasons]

@@ -141,7 +141,9 @@ def test_chairman_added_above_policy_amount(customer, salesperson, ledger, rate,
 
 
 def test_replacement_increase_warns_and_needs_reason(customer, salesperson, ledger, rate, chain_users):
-    """002 第四十二条: an increase is a warning the approver must acknowledge, and needs a reason."""
+    """Under the strict reading of 第二十六条2 (policy switch on) a lower existing limit stays the
+    ceiling: an increase is refused outright, a decrease replaces the grant without a warning."""
+    set_policy(chain_users["general_manager"], "grants", existing_limit_is_ceiling=True)
     rate(customer, "A")
     ledger.facts[customer.pk] = make_facts(shipments="200000", collections="200000")
     first = approve_all(_request(customer, salesperson, limit_amount=D("50000")), chain_users)
@@ -174,9 +176,8 @@ def test_jyb_scheme_caps_per_class(customer, salesperson, ledger, rate, chain_us
 
 
 def test_increase_warning_must_be_acknowledged(customer, salesperson, ledger, rate, chain_users):
-    """With a policy where the existing limit does not cap, the increase reaches the approver as a
-    warning that must be acknowledged (第四十二条)."""
-    set_policy(chain_users["general_manager"], "grants", existing_limit_is_ceiling=False)
+    """By default the existing limit does not cap: the increase needs a reason and reaches every
+    approver as a warning that must be acknowledged (第四十二条)."""
     rate(customer, "A")
     ledger.facts[customer.pk] = make_facts(shipments="200000", collections="200000")
     first = approve_all(_request(customer, salesperson, limit_amount=D("50000")), chain_users)
