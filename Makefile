@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 export XINDANG_DEV ?= 1
 
-.PHONY: run test install migrate demo lint bench bench-pg bench-documents bench-credit bench-ledger messages check clean
+.PHONY: run test install migrate demo lint bench bench-pg bench-documents bench-credit bench-ledger bench-ageing messages check clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -53,6 +53,10 @@ bench-ledger: install  ## ledger: PostgreSQL, 100k customers, 5M entries (BENCH_
 ## Credit check p50/p99 in-process and over HTTP beside the naive ledger sum and the floor (ledger bench data)
 bench-credit: install
 	$(PY) bench/credit_check.py $(BENCH_ARGS)
+
+## Ageing report for 100k customers / 5M entries and the rating facts for all (PostgreSQL)
+bench-ageing: install
+	$(PY) bench/ageing.py --customers 100000 --per 50 $(BENCH_ARGS)
 
 ## Refresh the translation catalogue (needs GNU gettext; the compiled .mo is committed)
 messages: install

@@ -1,7 +1,7 @@
 """Ageing benchmark (not a test): the ageing report for every customer at today and at a past
 as-of date, and ledger_facts_bulk for every customer, on a generated ledger.
 
-    XINDANG_DEV=1 .venv/bin/python -m xindang.ledger.collection.bench.ageing --customers 100000 --per 50
+    make bench-ageing                    # = .venv/bin/python bench/ageing.py --customers 100000 --per 50
 
 Seeds a throwaway PostgreSQL database `xindang_bench_ageing` (dropped unless --keep; --reuse keeps a
 seeded one): 1,000 generated customer files cloned in SQL to `--customers`, and `--per` ledger rows
@@ -21,8 +21,12 @@ Measured 2026-11-23 on the shared 2-core machine (load average 4–5 from other 
 import argparse
 import os
 import statistics
+import sys
 import time
 from datetime import date, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script from anywhere
 
 DB = "xindang_bench_ageing"
 
