@@ -108,7 +108,14 @@ class OverdueRow:
     open_amount: Decimal
 
 
-OVERDUE_FIELDS = ("id", "kind", "entry_on", "due_on", "amount", "open_amount")
+OVERDUE_FIELDS = ("kind", "entry_on", "due_on", "amount", "open_amount")
+
+
+def _overdue_sql() -> str:
+    from xindang.ledger.models import TradeEntry
+
+    cols = ", ".join(TradeEntry._meta.get_field(f).column for f in OVERDUE_FIELDS)
+    return f"SELECT {cols} FROM {TradeEntry._meta.db_table} WHERE id = %s"  # noqa: S608 - model metadata
 
 
 @dataclass(frozen=True)
@@ -157,7 +164,7 @@ def _facts_sql(vendor: str, lock: bool) -> str:
         f"AND x.{c(TradeEntry, 'due_on')} < %s "
         f"ORDER BY x.{c(TradeEntry, 'due_on')}, x.{c(TradeEntry, 'entry_on')}, x.id LIMIT 1"
     )
-    overdue = "".join(f"(SELECT x.{c(TradeEntry, name)} {overdue_where}), " for name in OVERDUE_FIELDS)
+    overdue = f"(SELECT x.id {overdue_where}), "  # one scan; the row's fields by id after
     # Identifiers come from the models, literals from code constants; every value is a bound parameter.
     sql = (
         f"SELECT {figures}, "  # noqa: S608
@@ -190,7 +197,7 @@ def locked_facts(customer_id: int, *, on: date, now, lock: bool = True) -> Facts
 
     ops = connection.ops
     day = ops.adapt_datefield_value(on)
-    params = [day] * (3 + len(OVERDUE_FIELDS)) + [ops.adapt_datetimefield_value(now), customer_id]
+    params = [day] * 4 + [ops.adapt_datetimefield_value(now), customer_id]
     sql = _facts_sql(connection.vendor, lock)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -203,18 +210,19 @@ def locked_facts(customer_id: int, *, on: date, now, lock: bool = True) -> Facts
     dec = Exposure._meta.get_field("open_shipments_amount")
     values = [_money(dec, v) for v in row[:n]]
     exposure = Exposure(customer_id=customer_id, **dict(zip(Exposure.FIGURES, values, strict=True)))
-    limit, valid_until, kind, grade = row[n : n + 4]
-    overdue = row[n + 4 : n + 4 + len(OVERDUE_FIELDS)]
-    expired, suspended = row[n + 4 + len(OVERDUE_FIELDS) :]
+    limit, valid_until, kind, grade, overdue_id, expired, suspended = row[n:]
     oldest = None
-    if overdue[0] is not None:
+    if overdue_id is not None:
+        with connection.cursor() as cursor:
+            cursor.execute(_overdue_sql(), [overdue_id])
+            o = cursor.fetchone()
         oldest = OverdueRow(
-            entry_id=overdue[0],
-            kind=overdue[1],
-            entry_on=_date(overdue[2]),
-            due_on=_date(overdue[3]),
-            amount=_money(dec, overdue[4]),
-            open_amount=_money(dec, overdue[5]),
+            entry_id=overdue_id,
+            kind=o[0],
+            entry_on=_date(o[1]),
+            due_on=_date(o[2]),
+            amount=_money(dec, o[3]),
+            open_amount=_money(dec, o[4]),
         )
     return Facts(
         exposure=exposure,
