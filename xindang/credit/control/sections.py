@@ -139,7 +139,7 @@ register_section(
     _("Credit control"),
     {
         "warning_threshold_percent": (
-            _("Warning threshold (% of the limit)"),
+            _("Warning threshold (percent of the limit)"),
             _("The check warns once exposure plus the amount reaches this share of the limit."),
         ),
         "control_matrix": (
