@@ -96,6 +96,8 @@ class Command(BaseCommand):
             )
         )
         if options.get("verbosity", 1) >= 1:
+            for name, summary in steps.items():
+                self.stdout.write(f"  {name}: {summary}")
             self.stdout.write("Logins: manage.py demo --print-logins")
 
     def print_logins(self) -> None:
