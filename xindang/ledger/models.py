@@ -149,6 +149,13 @@ class TradeEntry(models.Model):
             models.Index(fields=["customer", "entry_on"], name="ledger_entry_cust_on_idx"),
             models.Index(fields=["customer", "kind", "open_amount"], name="ledger_entry_open_idx"),
             models.Index(fields=["entry_on"], name="ledger_entry_on_idx"),
+            # The credit check's "oldest overdue item" (002 第三十五条) on busy accounts: only open items
+            # (PostgreSQL/SQLite partial index; MariaDB has none and keeps ledger_entry_open_idx).
+            models.Index(
+                fields=["customer", "due_on", "entry_on", "id"],
+                condition=models.Q(open_amount__gt=0),
+                name="ledger_entry_open_due_idx",
+            ),
         ]
 
     def __str__(self) -> str:

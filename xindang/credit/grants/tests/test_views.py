@@ -170,6 +170,9 @@ def test_customer_section_and_header(client, salesperson, active_grant, ledger):
     assert 'data-testid="header-utilisation">110%' in header
     # No investigation on file, and over the limit; the grant is not expiring, trade not suspended.
     assert header.count('data-testid="header-warning"') == 2
+    # The salesperson may run the credit check from the header (credit control, 002 第三十一–三十五条).
+    assert salesperson.has_perm("credit_control.check_credit")
+    assert reverse("credit_control:check", args=[active_grant.customer_id]) in header
 
 
 def test_contract_badge_shows_the_grant(client, salesperson, active_grant):
