@@ -9,28 +9,14 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from xindang.core.pdf import FONT
+from xindang.core.pdf import cjk_font as _font
+from xindang.core.pdf import esc as _esc
 
 from .models import Source
 from .texts import reason_rows
-
-FONT = "STSong-Light"
-_registered = False
-
-
-def _font():
-    global _registered
-    if not _registered:
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-        _registered = True
-
-
-def _esc(text) -> str:
-    return (
-        str(text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br/>")
-    )
 
 
 def _money(value) -> str:

@@ -12,27 +12,11 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-FONT = "STSong-Light"
-
-
-def _font() -> str:
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-    return FONT
-
-
-def _esc(text) -> str:
-    return (
-        str(text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br/>")
-    )
-
-
-def _yuan(amount) -> str:
-    return "—" if amount is None else f"¥{amount:,.2f}"
+from xindang.core.pdf import cjk_font as _font
+from xindang.core.pdf import esc as _esc
+from xindang.core.pdf import yuan as _yuan
 
 
 def _day(value) -> str:
