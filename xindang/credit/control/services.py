@@ -351,9 +351,13 @@ def check_credit(
             policy_version=policy_version or 0,
         )
         result.check_id = check.pk
-        if decision.outcome in (rules.BLOCK, rules.APPROVAL_REQUIRED) or result.over_limit_used:
+        # A refused or routed answer changes nothing: its CreditCheck row is the documented decision
+        # (the customer's credit-control page, the monthly evaluation's "blocked checks"). Only the use
+        # of an over-limit approval changes something and goes into the hash-chained audit log — so
+        # blocked checks across the company do not queue on the audit chain's lock.
+        if result.over_limit_used:
             record_event(
-                "credit_check.over_limit_used" if result.over_limit_used else "credit_check.block",
+                "credit_check.over_limit_used",
                 actor=user,
                 request=request,
                 obj=customer,

@@ -31,13 +31,16 @@ def test_within_the_limit_is_allowed_and_the_answer_explains_itself(customer, sa
     assert check.inputs["exposure"]["open_shipments"] == "20000.00"
 
 
-def test_over_the_limit_blocks_and_is_audited_article_32(customer, salesperson):
+def test_over_the_limit_blocks_and_is_recorded_article_32(customer, salesperson):
     result = services.check_credit(customer=customer, amount=D("100000.01"), kind="shipment", by=salesperson)
     assert result.outcome == rules.BLOCK
     assert [r["code"] for r in result.reasons] == [rules.OVER_LIMIT]
     assert result.reasons[0]["article"] == "002 第三十二条"
     assert result.approvable and result.overage_amount == D("0.01")
-    assert AuditEvent.objects.filter(action="credit_check.block", object_id=str(customer.pk)).exists()
+    # the refusal is documented by its check row (not the audit chain: nothing changed)
+    check = CreditCheck.objects.get(pk=result.check_id)
+    assert (check.outcome, check.customer_id, check.checked_by) == (rules.BLOCK, customer.pk, salesperson)
+    assert not AuditEvent.objects.filter(action="credit_check.block").exists()
 
 
 def test_near_the_limit_warns_004_article_9(customer, salesperson):
