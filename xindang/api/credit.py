@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import Router, Schema, Status
+from ninja.security import django_auth
 
 from xindang.credit.control import services
 from xindang.credit.control.models import OverLimitRequest
@@ -23,6 +24,7 @@ from xindang.credit.control.selectors import get_over_limit_for_user
 from xindang.customers.models import Customer
 from xindang.customers.selectors import get_customer_for_user
 
+from .auth import api_key_auth, api_key_of
 from .permissions import require
 
 SCOPE = "credit:check"
@@ -47,20 +49,10 @@ STATUS_OF: dict[str, int] = {
 
 def _auth():
     """API keys (xindang/api/auth.py, header X-API-Key) first, then the session."""
-    from ninja.security import django_auth
-
-    try:
-        from .auth import api_key_auth
-    except ImportError:  # pragma: no cover - the ledger's keys not yet installed
-        return [django_auth]
     return [api_key_auth, django_auth]
 
 
 def _key_of(request):
-    try:
-        from .auth import api_key_of
-    except ImportError:  # pragma: no cover
-        return None
     return api_key_of(request)
 
 
