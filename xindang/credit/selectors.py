@@ -112,18 +112,14 @@ def investigation_status(customer, on: date | None = None) -> dict:
 
 # --- Rating facts ----------------------------------------------------------------------------------
 def _ledger_facts_bulk(ids, on, window_months):
-    try:
-        from xindang.ledger.facts import ledger_facts_bulk
-    except ImportError:  # the ledger module has not landed in this build
-        return {}
+    from xindang.ledger.facts import ledger_facts_bulk
+
     return ledger_facts_bulk(ids, on=on, window_months=window_months)
 
 
 def _receivables_bulk(ids) -> dict:
-    try:
-        from xindang.ledger.selectors import exposures_for
-    except ImportError:
-        return {}
+    from xindang.ledger.selectors import exposures_for
+
     out = {}
     for cid, exp in exposures_for(ids).items():
         out[cid] = (

@@ -462,10 +462,8 @@ def on_rating_returned(approval) -> None:
 
 
 def register_approval_kind() -> None:
-    try:
-        from xindang.approvals import register
-    except ImportError:  # the approval engine has not landed in this build
-        return
+    from xindang.approvals import register
+
     register(
         APPROVAL_KIND,
         on_approved=on_rating_approved,
