@@ -462,6 +462,21 @@ def _resolve_entry(value, source_system, cache, customer_id=None):
     return cache[("pk", pk)]
 
 
+# The grant's term (回款、到货期限, 002 第二十三条) gives the due date of a credit sale or prepayment
+# posted without one. Grants live in `credit`, a layer above the ledger, so credit registers the
+# lookup here at start-up (one explicit hook, like the approval registry): f(customer_ids) -> {id: days}.
+_grant_terms = None
+
+
+def register_grant_terms(lookup) -> None:
+    global _grant_terms
+    _grant_terms = lookup
+
+
+def _terms_of(customer_ids) -> dict:
+    return dict(_grant_terms(customer_ids)) if _grant_terms and customer_ids else {}
+
+
 def _prepare(rows: list[dict], *, policy, by, api_key, allow_write_off=False, within=None) -> list[_Row]:
     """Validate every row and build the unsaved entries (nothing is written). Errors per row."""
     section = policy.ledger
@@ -480,6 +495,7 @@ def _prepare(rows: list[dict], *, policy, by, api_key, allow_write_off=False, wi
         for c in base.filter(pk__in=ids[i : i + 1000]).only("pk", "owner_id", "department_id"):
             customers[c.pk] = c
     ref_cache: dict = {}
+    grant_terms: dict | None = None  # looked up once per batch, when a row needs it
     from xindang.accounts.models import Department, User  # noqa: PLC0415 - only when posting
     from xindang.contracts.models import Contract  # noqa: PLC0415
 
@@ -576,8 +592,11 @@ def _prepare(rows: list[dict], *, policy, by, api_key, allow_write_off=False, wi
             continue
         if kind in rules.DEBIT_KINDS and due_on is None:
             term = d.get("term_days")
-            term = section.default_term_days if term in (None, "") else int(term)
-            due_on = rules.due_date(entry_on, term)
+            if term in (None, ""):
+                if grant_terms is None:
+                    grant_terms = _terms_of(list(customers))
+                term = grant_terms.get(customer.pk) or section.default_term_days
+            due_on = rules.due_date(entry_on, int(term))
         rate = rates[currency]
         row.entry = TradeEntry(
             customer=customer,

@@ -32,3 +32,9 @@ class GrantsConfig(AppConfig):
         )
         register_approval_kind()
         register_demo_step("grants", seed_grants, order=20)
+        # Entries posted without a due date fall due after the term of the grant in force.
+        from xindang.ledger.services import register_grant_terms
+
+        from .selectors import grant_terms
+
+        register_grant_terms(grant_terms)

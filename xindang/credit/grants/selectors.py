@@ -112,6 +112,11 @@ def active_grants_for(customer_ids, on: date | None = None) -> dict[int, CreditG
     return out
 
 
+def grant_terms(customer_ids, on: date | None = None) -> dict[int, int]:
+    """Term days of each customer's grant in force (the ledger's default due date, 002 第二十三条)."""
+    return {cid: g.term_days for cid, g in active_grants_for(customer_ids, on).items() if g.term_days}
+
+
 def latest_grant(customer) -> CreditGrant | None:
     """The customer's active grant even when it has run out (for the "expired" warnings)."""
     return (

@@ -330,3 +330,37 @@ def test_marketing_manager_proposing_a_b_grant_is_the_first_step(
     grant = _request(customer, marketing_manager, limit_amount=D("50000"), collateral=collateral)
     roles = [s.role for s in ApprovalRequest.objects.get(pk=grant.approval_id).current_steps()]
     assert roles == ["vp_marketing", "cfo", "general_manager"]
+
+
+def test_ledger_entries_without_a_due_date_fall_due_after_the_grant_term(
+    customer, salesperson, ledger, rate, chain_users
+):
+    """002 第二十三条: the grant's term runs from shipment to payment; the ledger dates the debt by it."""
+    from xindang.ledger.services import post_trade_entry
+
+    rate(customer, "B")
+    ledger.facts[customer.pk] = make_facts(shipments="200000", collections="200000")
+    approve_all(
+        _request(
+            customer,
+            salesperson,
+            kind="temporary",
+            limit_amount=D("40000"),
+            term_days=15,
+            collateral=[
+                {"type": CollateralType.REAL_ESTATE, "value_amount": D("80000"), "description": "厂房"}
+            ],
+        ),
+        chain_users,
+    )
+    shipped_on = timezone.localdate()
+    entry, _created = post_trade_entry(
+        customer=customer, kind="shipment", amount=D("10000"), entry_on=shipped_on, by=salesperson
+    )
+    assert entry.due_on == shipped_on + timedelta(days=15)
+    # a due date given by the ERP wins
+    given = shipped_on + timedelta(days=3)
+    entry, _created = post_trade_entry(
+        customer=customer, kind="shipment", amount=D("1"), entry_on=shipped_on, due_on=given, by=salesperson
+    )
+    assert entry.due_on == given
