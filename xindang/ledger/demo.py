@@ -18,6 +18,17 @@ from .models import Exposure
 CENT = Decimal("0.01")
 
 
+def _granted_limits(ids) -> dict[int, Decimal]:
+    """customer id → limit of its demo grant, so that its trade is sized to the limit."""
+    try:
+        Grant = apps.get_model("grants", "CreditGrant")
+    except LookupError:
+        return {}
+    return dict(
+        Grant.objects.filter(customer_id__in=ids, status="active").values_list("customer_id", "limit_amount")
+    )
+
+
 def _credit_customers(ctx) -> dict[int, int]:
     """customer id → term days, for the demo customers with a grant (its term) or a rating (30)."""
     ids = {c.pk for c in ctx.customers}
@@ -54,10 +65,16 @@ def seed_ledger(ctx) -> str:
         [Exposure(customer_id=cid) for cid in terms], ignore_conflicts=True, batch_size=1000
     )
     start = ctx.today - timedelta(days=365)
+    limits = _granted_limits(set(terms))
     rows, settlements = [], []
     for cid, term in sorted(terms.items()):
         habit = rng.choices(["prompt", "late", "very_late", "ahead"], weights=[55, 25, 10, 10])[0]
         size = rng.choice([20_000, 60_000, 150_000, 400_000])
+        if cid in limits:
+            # About one shipment a month of ~0.25 × the limit (notes received stay in exposure for
+            # months): prompt payers stay within it, late payers run over it (the reduction list and
+            # the over-limit warnings have something to show).
+            size = max(10_000, int(limits[cid] * Decimal("0.35")))
         events = []
         day = rng.randint(0, 20)
         n = 0
