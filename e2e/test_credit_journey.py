@@ -38,6 +38,7 @@ KEY_DATA = {
 def log_in(page, username):
     # Leave the page first: an htmx request still in flight (the to-do badge) could set the old
     # session cookie again after it was cleared.
+    page.wait_for_load_state("networkidle")
     page.goto("about:blank")
     page.context.clear_cookies()
     page.goto("/accounts/login/")

@@ -9,6 +9,10 @@ from django.urls import reverse
 from .selectors import current_policy
 
 SESSION_KEY = "xd_last_seen"
+# Requests a page makes by itself (the top bar's to-do badge): they do not count as activity, and
+# they must not write the session — a late answer would otherwise set a session cookie again after
+# the user logged out or another user logged in.
+PASSIVE_PATHS = ("/todo-badge/",)
 
 
 class SessionTimeoutMiddleware:
@@ -27,5 +31,6 @@ class SessionTimeoutMiddleware:
                     logout(request)
                     query = urlencode({"next": request.get_full_path(), "timeout": 1})
                     return redirect(f"{reverse(settings.LOGIN_URL)}?{query}")
-            request.session[SESSION_KEY] = now
+            if request.path not in PASSIVE_PATHS:
+                request.session[SESSION_KEY] = now
         return self.get_response(request)

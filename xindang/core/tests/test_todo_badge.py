@@ -48,3 +48,12 @@ def test_badge_of_a_user_with_nothing_to_do_shows_zero(client, salesperson):
 def test_badge_needs_a_login(client):
     response = client.get("/todo-badge/")
     assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_badge_does_not_write_the_session(client, salesperson):
+    """The badge is a request the page makes by itself: it must not refresh the idle timer nor set the
+    session cookie again (a late answer could otherwise bring back a session after a logout)."""
+    client.login(username=salesperson.username, password=PASSWORD)
+    assert "sessionid" in client.get("/").cookies  # a page the user opens counts as activity
+    assert "sessionid" not in client.get("/todo-badge/").cookies
