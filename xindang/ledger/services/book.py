@@ -1,0 +1,374 @@
+"""The ledger's lock point and in-memory book: each customer's Exposure row locked (lock_exposure — the
+one lock point the credit check shares), its open items loaded, FIFO allocations and exposure figures
+kept in step as entries post; error messages of the ledger services."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db import connections, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from xindang.core.errors import DomainError
+from xindang.core.numbering import ensure_row
+
+from .. import rules
+from ..models import ZERO, Allocation, Exposure, TradeEntry
+from ..selectors import fetch_exposure
+
+MESSAGES = {
+    "ledger.unknown_kind": lambda p: _("Unknown entry kind: %(kind)s.") % p,
+    "ledger.invalid_amount": lambda p: _("The amount must be a number of yuan with at most two decimals."),
+    "ledger.amount_not_positive": lambda p: _("The amount must be greater than zero."),
+    "ledger.unknown_currency": lambda p: _("Currency %(currency)s is not accepted.") % p,
+    "ledger.entry_date_required": lambda p: _("The entry date is required."),
+    "ledger.due_before_entry": lambda p: _("The due date cannot be before the entry date."),
+    "ledger.unknown_customer": lambda p: _("Unknown customer: %(customer)s.") % p,
+    "ledger.conflicting_repost": lambda p: (
+        _("External id %(external_id)s of %(source_system)s was already posted with different data.") % p
+    ),
+    "ledger.write_off_needs_approval": lambda p: _("A write-off needs the general manager's approval."),
+    "ledger.write_off_exceeds_open": lambda p: _("A write-off cannot exceed the open debt."),
+    "ledger.reversal_target_required": lambda p: _("Say which entry this reverses."),
+    "ledger.reversal_unknown_target": lambda p: _("The entry to reverse does not exist."),
+    "ledger.already_reversed": lambda p: _("This entry has already been reversed."),
+    "ledger.cannot_reverse_reversal": lambda p: _("A reversal cannot be reversed; post the entry again."),
+    "ledger.reverse_settled_note": lambda p: _("Reverse the note's settlement first."),
+    "ledger.wrong_customer": lambda p: _("The referenced entry belongs to another customer."),
+    "ledger.note_required": lambda p: _("Say which note is settled."),
+    "ledger.note_exceeds_open": lambda p: _("The settlement exceeds what is left of the note."),
+    "ledger.reservation_not_held": lambda p: _(
+        "The reservation is not held (consumed, released or expired)."
+    ),
+    "ledger.reservation_kind": lambda p: _("Only a shipment or a prepayment consumes a reservation."),
+    "ledger.batch_too_large": lambda p: _("At most %(max)s entries in one batch.") % p,
+    "ledger.batch_invalid": lambda p: (
+        _("The batch was refused: %(count)s rows have errors. Nothing was saved.") % p
+    ),
+    "ledger.batch_empty": lambda p: _("The batch holds no entries."),
+    "ledger.invalid_reference": lambda p: _("Unknown %(field)s: %(value)s.") % p,
+}
+
+
+def message(code: str, **params) -> str:
+    fn = MESSAGES.get(code)
+    return str(fn(params)) if fn else code
+
+
+def _error(code: str, field: str | None = None, **params) -> DomainError:
+    return DomainError(code, message(code, **params), field=field, **params)
+
+
+# --- the lock point -------------------------------------------------------------------------------
+
+
+def _zero_row(customer_id) -> dict:
+    return dict(customer_id=customer_id, **dict.fromkeys(Exposure.FIGURES, ZERO), updated_at=timezone.now())
+
+
+def lock_exposure(customer_id) -> Exposure:
+    """Lock the customer's Exposure row (SELECT … FOR UPDATE), creating it if missing, and return it.
+    The one lock point that postings and the credit check share; must run inside a transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("lock_exposure() must run inside transaction.atomic()")
+    customer_id = int(getattr(customer_id, "pk", customer_id))
+    row = fetch_exposure(customer_id, for_update=True)
+    if row is None:
+        # Race-safe on all three engines: see core.numbering.ensure_row.
+        values = _zero_row(customer_id)
+        values["updated_at"] = transaction.get_connection().ops.adapt_datetimefield_value(
+            values["updated_at"]
+        )
+        ensure_row(Exposure, **values)
+        row = fetch_exposure(customer_id, for_update=True)
+    return row
+
+
+def _lock_exposures(customer_ids) -> dict[int, Exposure]:
+    ids = sorted(set(customer_ids))
+    rows: dict[int, Exposure] = {}
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        rows.update(
+            {e.customer_id: e for e in Exposure.objects.select_for_update().filter(customer_id__in=chunk)}
+        )
+    missing = [cid for cid in ids if cid not in rows]
+    if missing:
+        _insert_missing(missing)
+        for i in range(0, len(missing), 500):
+            chunk = missing[i : i + 500]
+            rows.update(
+                {e.customer_id: e for e in Exposure.objects.select_for_update().filter(customer_id__in=chunk)}
+            )
+    return rows
+
+
+def _insert_missing(customer_ids: list[int]) -> None:
+    """Create zero Exposure rows, race-safe, many at once (the bulk form of core.numbering.ensure_row:
+    in the caller's transaction on PostgreSQL and SQLite, committed at once on a connection of its own
+    on MariaDB so no duplicate-key shared lock is held)."""
+    connection = transaction.get_connection()
+    if connection.vendor != "mysql" or (
+        connection.atomic_blocks and connection.atomic_blocks[0]._from_testcase
+    ):
+        Exposure.objects.bulk_create(
+            [Exposure(**_zero_row(cid)) for cid in customer_ids], ignore_conflicts=True, batch_size=1000
+        )
+        return
+    qn = connection.ops.quote_name
+    names = ["customer_id", *Exposure.FIGURES, "updated_at"]
+    cols = ", ".join(qn(Exposure._meta.get_field(n).column) for n in names)
+    marks = ", ".join(["%s"] * len(names))
+    first = qn("customer_id")
+    sql = f"INSERT INTO {qn(Exposure._meta.db_table)} ({cols}) VALUES ({marks}) ON DUPLICATE KEY UPDATE {first} = {first}"  # noqa: S608,E501
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    own = connections.create_connection(connection.alias)
+    try:
+        with own.cursor() as cursor:
+            cursor.executemany(sql, [[cid, *([ZERO] * len(Exposure.FIGURES)), now] for cid in customer_ids])
+    finally:
+        own.close()
+
+
+# --- the in-memory book -----------------------------------------------------------------------------
+
+
+@dataclass
+class _Book:
+    """One customer's open items and exposure while a posting runs."""
+
+    customer_id: int
+    exposure: Exposure
+    debits: dict = field(default_factory=lambda: defaultdict(list))  # pool -> [Item(ref=entry)]
+    credits: dict = field(default_factory=lambda: defaultdict(list))
+    changed: dict = field(default_factory=dict)  # pk -> existing entry whose open_amount changed
+    allocations: list = field(default_factory=list)
+    note_left: dict = field(default_factory=dict)  # note pk -> unsettled amount
+
+    def add_open(self, entry: TradeEntry, seq: int) -> None:
+        pool = rules.POOL_OF.get(entry.kind)
+        if pool is None or entry.open_amount <= 0:
+            return
+        side = self.debits if entry.kind in rules.DEBIT_KINDS else self.credits
+        side[pool].append(rules.Item(key=(entry.entry_on, seq), open=entry.open_amount, ref=entry))
+
+    def _touch(self, entry: TradeEntry) -> None:
+        if entry.pk:
+            self.changed[entry.pk] = entry
+
+    def _bump(self, figure: str, delta: Decimal) -> None:
+        setattr(self.exposure, figure, getattr(self.exposure, figure) + delta)
+
+    def _alloc(self, debit: TradeEntry, credit: TradeEntry, amount: Decimal, on: date) -> None:
+        self.allocations.append(
+            Allocation(debit_entry=debit, credit_entry=credit, amount=amount, allocated_on=on)
+        )
+
+    def _sync(self, pairs) -> None:
+        for item, _part in pairs:
+            item.ref.open_amount = item.open
+            self._touch(item.ref)
+
+    def settle(self, pool: str) -> None:
+        """Apply unallocated credits of `pool` to its open debits, oldest first."""
+        credits = sorted((c for c in self.credits[pool] if c.open > 0), key=lambda i: i.key)
+        for credit in credits:
+            debits = [d for d in self.debits[pool] if d.open > 0]
+            if not debits:
+                break
+            pairs, rest = rules.allocate_fifo(credit.open, debits)
+            for item, part in pairs:
+                d, c = item.ref, credit.ref
+                self._alloc(d, c, part, max(d.entry_on, c.entry_on))
+                self._bump(rules.CATEGORY_OF[d.kind], -part)
+                self._bump("credit_balance_amount", -part)
+            self._sync(pairs)
+            credit.open = rest
+            credit.ref.open_amount = rest
+            self._touch(credit.ref)
+
+    def post_debit(self, entry: TradeEntry, seq: int) -> None:
+        entry.open_amount = entry.amount
+        self._bump(rules.CATEGORY_OF[entry.kind], entry.amount)
+        self.add_open(entry, seq)
+        self.settle(rules.POOL_OF[entry.kind])
+
+    def post_credit(self, entry: TradeEntry, seq: int) -> None:
+        pool = rules.POOL_OF[entry.kind]
+        debits = [d for d in self.debits[pool] if d.open > 0]
+        pairs, rest = rules.allocate_fifo(entry.amount, debits)
+        if entry.kind == rules.WRITE_OFF and rest > 0:
+            raise _error("ledger.write_off_exceeds_open", "amount")
+        for item, part in pairs:
+            self._alloc(item.ref, entry, part, max(item.ref.entry_on, entry.entry_on))
+            self._bump(rules.CATEGORY_OF[item.ref.kind], -part)
+        self._sync(pairs)
+        entry.open_amount = rest
+        self._bump("credit_balance_amount", rest)
+        if entry.kind == rules.NOTE_RECEIVED:
+            self._bump("notes_amount", entry.amount)
+            self.note_left[("new", id(entry))] = entry.amount
+        self.add_open(entry, seq)
+
+    def _left_of_note(self, note: TradeEntry) -> Decimal:
+        key = note.pk if note.pk else ("new", id(note))
+        if key not in self.note_left:
+            settled = (
+                TradeEntry.objects.filter(settles=note, reversed_by__isnull=True).aggregate(s=Sum("amount"))[
+                    "s"
+                ]
+                or ZERO
+            )
+            self.note_left[key] = note.amount - settled
+        return self.note_left[key]
+
+    def post_note_settled(self, entry: TradeEntry) -> None:
+        note = entry.settles
+        left = self._left_of_note(note)
+        if entry.amount > left:
+            raise _error("ledger.note_exceeds_open", "amount")
+        self.note_left[note.pk or ("new", id(note))] = left - entry.amount
+        self._bump("notes_amount", -entry.amount)
+
+    def _find(self, entry: TradeEntry, side: dict) -> rules.Item | None:
+        for items in side.values():
+            for item in items:
+                if item.ref is entry or (entry.pk and item.ref.pk == entry.pk):
+                    return item
+        return None
+
+    def post_reversal(self, entry: TradeEntry, seq: int) -> None:
+        target = entry.reverses
+        on = entry.entry_on
+        if target.kind in rules.DEBIT_KINDS:
+            pool = rules.POOL_OF[target.kind]
+            item = self._find(target, self.debits)
+            before = item.ref.open_amount if item else _open_now(target)
+            # Undo what credits paid on it: they become unallocated again.
+            for credit_id, net in self.net_allocations(debit=target).items():
+                credit = self._credit_entry(credit_id, pool)
+                self._alloc(target, credit.ref, -net, on)
+                credit.open += net
+                credit.ref.open_amount = credit.open
+                self._touch(credit.ref)
+                self._bump("credit_balance_amount", net)
+            self._alloc(target, entry, target.amount, on)
+            self._bump(rules.CATEGORY_OF[target.kind], -before)
+            if item:
+                item.open = ZERO
+                item.ref.open_amount = ZERO
+                self._touch(item.ref)
+            else:
+                target.open_amount = ZERO
+                self._touch(target)
+            self.settle(pool)
+        elif target.kind in rules.CREDIT_KINDS:
+            pool = rules.POOL_OF[target.kind]
+            if target.kind == rules.NOTE_RECEIVED:
+                left = self._left_of_note(target)
+                if left != target.amount:
+                    raise _error("ledger.reverse_settled_note")
+                self._bump("notes_amount", -target.amount)
+            item = self._find(target, self.credits)
+            unallocated = item.ref.open_amount if item else _open_now(target)
+            for debit_id, net in self.net_allocations(credit=target).items():
+                debit = self._debit_entry(debit_id, pool)
+                self._alloc(debit.ref, target, -net, on)
+                debit.open += net
+                debit.ref.open_amount = debit.open
+                self._touch(debit.ref)
+                self._bump(rules.CATEGORY_OF[debit.ref.kind], net)
+            self._alloc(entry, target, target.amount, on)
+            self._bump("credit_balance_amount", -unallocated)
+            if item:
+                item.open = ZERO
+                item.ref.open_amount = ZERO
+                self._touch(item.ref)
+            else:
+                target.open_amount = ZERO
+                self._touch(target)
+            self.settle(pool)
+        elif target.kind == rules.NOTE_SETTLED:
+            note = target.settles
+            key = note.pk
+            self.note_left[key] = self._left_of_note(note) + target.amount
+            self._bump("notes_amount", target.amount)
+        entry.open_amount = ZERO
+
+    def net_allocations(self, *, debit=None, credit=None) -> dict[int, Decimal]:
+        net = defaultdict(Decimal, _net_allocations(debit=debit, credit=credit))
+        for a in self.allocations:  # pending in this batch
+            if debit is not None and a.debit_entry.pk == debit.pk and a.credit_entry.pk:
+                net[a.credit_entry.pk] += a.amount
+            elif credit is not None and a.credit_entry.pk == credit.pk and a.debit_entry.pk:
+                net[a.debit_entry.pk] += a.amount
+        return {k: v for k, v in net.items() if v > 0}
+
+    def _credit_entry(self, pk: int, pool: str) -> rules.Item:
+        for item in self.credits[pool]:
+            if item.ref.pk == pk:
+                return item
+        ref = TradeEntry.objects.get(pk=pk)
+        item = rules.Item(key=(ref.entry_on, ref.pk), open=ref.open_amount, ref=ref)
+        self.credits[pool].append(item)
+        return item
+
+    def _debit_entry(self, pk: int, pool: str) -> rules.Item:
+        for item in self.debits[pool]:
+            if item.ref.pk == pk:
+                return item
+        ref = TradeEntry.objects.get(pk=pk)
+        item = rules.Item(key=(ref.entry_on, ref.pk), open=ref.open_amount, ref=ref)
+        self.debits[pool].append(item)
+        return item
+
+
+def _open_now(entry: TradeEntry) -> Decimal:
+    """The open amount as stored now (read under the customer's lock; the caller's copy may be old)."""
+    return TradeEntry.objects.values_list("open_amount", flat=True).get(pk=entry.pk)
+
+
+def _net_allocations(*, debit=None, credit=None) -> dict[int, Decimal]:
+    """Net allocated amount per counterpart of a saved entry (negative rows undo earlier ones)."""
+    if debit is not None and debit.pk:
+        rows = (
+            Allocation.objects.filter(debit_entry=debit).values("credit_entry_id").annotate(n=Sum("amount"))
+        )
+        return {r["credit_entry_id"]: r["n"] for r in rows}
+    if credit is not None and credit.pk:
+        rows = (
+            Allocation.objects.filter(credit_entry=credit).values("debit_entry_id").annotate(n=Sum("amount"))
+        )
+        return {r["debit_entry_id"]: r["n"] for r in rows}
+    return {}
+
+
+def _load_books(exposures: dict[int, Exposure], rows) -> dict[int, _Book]:
+    """The books of the customers posted to, with the open items the postings can touch: a
+    customer's open debits only if a credit (or reversal) is posted, its unallocated credits only if
+    it holds a credit balance when a debit is posted. A shipment to a customer without an advance
+    reads nothing but its locked Exposure row."""
+    books = {cid: _Book(customer_id=cid, exposure=e) for cid, e in exposures.items()}
+    want = defaultdict(set)  # (side) -> customer ids
+    for row in rows:
+        e = row.entry
+        if e.kind in rules.CREDIT_KINDS or e.kind == rules.REVERSAL:
+            want["debits"].add(e.customer_id)
+        if (e.kind in rules.DEBIT_KINDS and exposures[e.customer_id].credit_balance_amount > 0) or (
+            e.kind == rules.REVERSAL
+        ):
+            want["credits"].add(e.customer_id)
+    for side, kinds in (("debits", rules.DEBIT_KINDS), ("credits", rules.CREDIT_KINDS)):
+        ids = sorted(want[side])
+        for i in range(0, len(ids), 500):
+            qs = (
+                TradeEntry.objects.filter(customer_id__in=ids[i : i + 500], kind__in=kinds, open_amount__gt=0)
+                .only("id", "customer_id", "kind", "entry_on", "amount", "open_amount")
+                .order_by("entry_on", "id")
+            )
+            for entry in qs:
+                books[entry.customer_id].add_open(entry, entry.pk)
+    return books

@@ -1,0 +1,352 @@
+"""Preparing rows for posting: every field parsed and checked, customers and references resolved,
+the due date from the grant term, reposts recognised — all before anything is written, so a batch
+with one bad row is refused whole."""
+
+import contextlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from xindang.core.errors import DomainError
+from xindang.customers.models import Customer
+
+from .. import rules
+from ..models import EntryLine, Reservation, TradeEntry
+from .book import (
+    message,
+)
+
+# --- preparing rows ------------------------------------------------------------------------------
+
+
+_FIELDS = (
+    "customer",
+    "kind",
+    "amount",
+    "entry_on",
+    "due_on",
+    "term_days",
+    "currency",
+    "source_system",
+    "external_id",
+    "contract",
+    "salesperson",
+    "department",
+    "lines",
+    "reservation",
+    "reverses",
+    "settles",
+    "note_no",
+    "note_matures_on",
+    "note_without_recourse",
+    "memo",
+)
+
+
+def _decimal(value):
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, float):
+        value = repr(value)
+    try:
+        return Decimal(str(value).strip().replace(",", "")) if value is not None and value != "" else None
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def _date(value):
+    if value is None or value == "" or isinstance(value, date) and not isinstance(value, datetime):
+        return value or None
+    if isinstance(value, datetime):
+        return value.date()
+    try:
+        return date.fromisoformat(str(value).strip()[:10])
+    except ValueError:
+        return "invalid"
+
+
+@dataclass
+class _Row:
+    index: int
+    data: dict
+    entry: TradeEntry | None = None
+    lines: list = field(default_factory=list)
+    existing: TradeEntry | None = None
+    duplicate_of: "_Row | None" = None
+    errors: list = field(default_factory=list)
+
+    def fail(self, code, fld=None, **params):
+        self.errors.append((code, fld, message(code, **params)))
+
+
+def _resolve_entry(value, source_system, cache, customer_id=None):
+    """An entry reference: a TradeEntry, a pk, or {"external_id": …} of the same source system."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, TradeEntry):
+        return value
+    if isinstance(value, dict):
+        key = (value.get("source_system") or source_system, str(value.get("external_id")))
+        if key not in cache:
+            cache[key] = TradeEntry.objects.filter(source_system=key[0], external_id=key[1]).first()
+        return cache[key]
+    try:
+        pk = int(value)
+    except (TypeError, ValueError):
+        return None
+    if ("pk", pk) not in cache:
+        cache[("pk", pk)] = TradeEntry.objects.filter(pk=pk).first()
+    return cache[("pk", pk)]
+
+
+# The grant's term (回款、到货期限, 002 第二十三条) gives the due date of a credit sale or prepayment
+# posted without one. Grants live in `credit`, a layer above the ledger, so credit registers the
+# lookup here at start-up (one explicit hook, like the approval registry): f(customer_ids) -> {id: days}.
+_grant_terms = None
+
+
+def register_grant_terms(lookup) -> None:
+    global _grant_terms
+    _grant_terms = lookup
+
+
+def _terms_of(customer_ids) -> dict:
+    return dict(_grant_terms(customer_ids)) if _grant_terms and customer_ids else {}
+
+
+def _prepare(rows: list[dict], *, policy, by, api_key, allow_write_off=False, within=None) -> list[_Row]:
+    """Validate every row and build the unsaved entries (nothing is written). Errors per row."""
+    section = policy.ledger
+    rates = section.currencies
+    prepared = [_Row(i, dict(r)) for i, r in enumerate(rows)]
+    customer_ids = set()
+    for row in prepared:
+        c = row.data.get("customer")
+        cid = getattr(c, "pk", c)
+        with contextlib.suppress(TypeError, ValueError):
+            customer_ids.add(int(cid))
+    customers = {}
+    ids = sorted(customer_ids)
+    for i in range(0, len(ids), 1000):
+        base = within if within is not None else Customer.objects.all()
+        for c in base.filter(pk__in=ids[i : i + 1000]).only("pk", "owner_id", "department_id"):
+            customers[c.pk] = c
+    ref_cache: dict = {}
+    grant_terms: dict | None = None  # looked up once per batch, when a row needs it
+    from xindang.accounts.models import Department, User  # noqa: PLC0415 - only when posting
+    from xindang.contracts.models import Contract  # noqa: PLC0415
+
+    model_of = {
+        "contract": Contract,
+        "salesperson": User,
+        "department": Department,
+        "reservation": Reservation,
+    }
+    fk_cache: dict = {}
+
+    def fk(row, name, customer_id=None):
+        value = row.data.get(name)
+        if value is None or value == "":
+            return None
+        if isinstance(value, model_of[name]):
+            return value
+        try:
+            pk = int(value)
+        except (TypeError, ValueError):
+            pk = None
+        key = (name, pk)
+        if key not in fk_cache:
+            fk_cache[key] = model_of[name].objects.filter(pk=pk).first() if pk is not None else None
+        obj = fk_cache[key]
+        if obj is None:
+            row.fail("ledger.invalid_reference", name, field=name, value=value)
+        return obj
+
+    for row in prepared:
+        d = row.data
+        unknown = set(d) - set(_FIELDS)
+        for name in sorted(unknown):
+            row.fail("ledger.invalid_reference", name, field=name, value="?")
+        c = d.get("customer")
+        cid = getattr(c, "pk", c)
+        try:
+            customer = customers.get(int(cid))
+        except (TypeError, ValueError):
+            customer = None
+        if customer is None:
+            row.fail("ledger.unknown_customer", "customer", customer=cid)
+        kind = str(d.get("kind") or "")
+        amount = _decimal(d.get("amount"))
+        entry_on = _date(d.get("entry_on"))
+        due_on = _date(d.get("due_on"))
+        currency = str(d.get("currency") or "CNY").upper()
+        if entry_on == "invalid":
+            row.fail("ledger.entry_date_required", "entry_on")
+            entry_on = None
+        if due_on == "invalid":
+            row.fail("ledger.due_before_entry", "due_on")
+            due_on = None
+        for p in rules.entry_problems(
+            kind=kind, amount=amount, entry_on=entry_on, due_on=due_on, currency=currency, rates=rates
+        ):
+            row.fail(p.code, p.field, **p.params)
+        if kind == rules.WRITE_OFF and not allow_write_off:
+            row.fail("ledger.write_off_needs_approval", "kind")
+        source = str(d.get("source_system") or "manual")[:40]
+        ext = d.get("external_id")
+        ext = str(ext).strip()[:100] if ext not in (None, "") else None
+        reverses = _resolve_entry(d.get("reverses"), source, ref_cache)
+        settles = _resolve_entry(d.get("settles"), source, ref_cache)
+        if kind == rules.REVERSAL:
+            if d.get("reverses") in (None, ""):
+                row.fail("ledger.reversal_target_required", "reverses")
+            elif reverses is None:
+                row.fail("ledger.reversal_unknown_target", "reverses")
+            else:
+                if reverses.kind == rules.REVERSAL:
+                    row.fail("ledger.cannot_reverse_reversal", "reverses")
+                if TradeEntry.objects.filter(reverses=reverses).exists():
+                    row.fail("ledger.already_reversed", "reverses")
+                if customer and reverses.customer_id != customer.pk:
+                    row.fail("ledger.wrong_customer", "reverses")
+                amount = reverses.original_amount
+                currency = reverses.currency
+        if kind == rules.NOTE_SETTLED:
+            if settles is None or settles.kind != rules.NOTE_RECEIVED:
+                row.fail("ledger.note_required", "settles")
+            elif customer and settles.customer_id != customer.pk:
+                row.fail("ledger.wrong_customer", "settles")
+        contract = fk(row, "contract")
+        salesperson = fk(row, "salesperson")
+        department = fk(row, "department")
+        reservation = fk(row, "reservation")
+        if reservation is not None:
+            if kind not in rules.RESERVABLE_KINDS:
+                row.fail("ledger.reservation_kind", "reservation")
+            elif customer and reservation.customer_id != customer.pk:
+                row.fail("ledger.wrong_customer", "reservation")
+        if row.errors or customer is None:
+            continue
+        if kind in rules.DEBIT_KINDS and due_on is None:
+            term = d.get("term_days")
+            if term in (None, ""):
+                if grant_terms is None:
+                    grant_terms = _terms_of(list(customers))
+                term = grant_terms.get(customer.pk) or section.default_term_days
+            due_on = rules.due_date(entry_on, int(term))
+        rate = rates[currency]
+        row.entry = TradeEntry(
+            customer=customer,
+            kind=kind,
+            entry_on=entry_on,
+            amount=rules.to_yuan(amount, rate) if currency != "CNY" else amount,
+            currency=currency,
+            original_amount=amount,
+            fx_rate=rate,
+            due_on=due_on if kind in rules.DEBIT_KINDS or d.get("due_on") else None,
+            source_system=source,
+            external_id=ext,
+            contract=contract,
+            salesperson=salesperson,
+            salesperson_id=salesperson.pk if salesperson else customer.owner_id,
+            department_id=department.pk if department else customer.department_id,
+            reverses=reverses if kind == rules.REVERSAL else None,
+            settles=settles if kind == rules.NOTE_SETTLED else None,
+            reservation=reservation,
+            note_no=str(d.get("note_no") or "")[:60],
+            note_matures_on=_date(d.get("note_matures_on")) if d.get("note_matures_on") else None,
+            note_without_recourse=bool(d.get("note_without_recourse")),
+            memo=str(d.get("memo") or "")[:500],
+            created_by=by if by is not None and getattr(by, "is_authenticated", False) else None,
+            api_key=api_key,
+        )
+        if kind == rules.REVERSAL:
+            row.entry.amount, row.entry.fx_rate = reverses.amount, reverses.fx_rate
+        if row.entry.amount <= 0:
+            row.fail("ledger.amount_not_positive", "amount")
+        for line in d.get("lines") or ():
+            line = dict(line)
+            row.lines.append(
+                EntryLine(
+                    product=str(line.get("product") or "")[:200],
+                    quantity=_decimal(line.get("quantity")),
+                    amount=_decimal(line.get("amount")),
+                    cost_amount=_decimal(line.get("cost_amount", line.get("cost"))),
+                )
+            )
+    return prepared
+
+
+_COMPARED = ("customer_id", "kind", "original_amount", "currency", "entry_on")
+
+
+def _same(existing: TradeEntry, new: TradeEntry, explicit_due: bool) -> bool:
+    if any(getattr(existing, f) != getattr(new, f) for f in _COMPARED):
+        return False
+    return not explicit_due or existing.due_on == new.due_on
+
+
+def _find_existing(prepared: list[_Row]) -> None:
+    """Idempotency: a row whose (source system, external id) is already posted gets that entry back
+    if the data agree, or the conflicting-repost error."""
+    by_source = defaultdict(set)
+    for row in prepared:
+        if row.entry is not None and row.entry.external_id:
+            by_source[row.entry.source_system].add(row.entry.external_id)
+    found = {}
+    for source, ext_ids in by_source.items():
+        ext_ids = sorted(ext_ids)
+        for i in range(0, len(ext_ids), 1000):
+            for e in TradeEntry.objects.filter(source_system=source, external_id__in=ext_ids[i : i + 1000]):
+                found[(source, e.external_id)] = e
+    seen: dict = {}
+    for row in prepared:
+        e = row.entry
+        if e is None or not e.external_id:
+            continue
+        key = (e.source_system, e.external_id)
+        explicit_due = row.data.get("due_on") not in (None, "")
+        other = found.get(key)
+        if other is None and key in seen:
+            first = seen[key]
+            if _same(first.entry, e, explicit_due):
+                row.duplicate_of = first
+            else:
+                row.fail(
+                    "ledger.conflicting_repost",
+                    "external_id",
+                    external_id=e.external_id,
+                    source_system=e.source_system,
+                )
+            continue
+        if other is not None:
+            if _same(other, e, explicit_due):
+                row.existing = other
+            else:
+                row.fail(
+                    "ledger.conflicting_repost",
+                    "external_id",
+                    external_id=e.external_id,
+                    source_system=e.source_system,
+                )
+            continue
+        seen[key] = row
+
+
+def _raise_for(prepared: list[_Row]) -> None:
+    bad = [r for r in prepared if r.errors]
+    if not bad:
+        return
+    if len(prepared) == 1:
+        code, fld, _msg = bad[0].errors[0]
+        raise DomainError(
+            code, _msg, field=fld, errors={fld or "__all__": [m for _c, _f, m in bad[0].errors]}
+        )
+    errors = {f"row {r.index + 1}": [f"{c}: {m}" for c, _f, m in r.errors] for r in bad}
+    raise DomainError(
+        "ledger.batch_invalid",
+        message("ledger.batch_invalid", count=len(bad)),
+        errors=errors,
+        rows={r.index: [c for c, _f, _m in r.errors] for r in bad},
+    )
