@@ -13,16 +13,14 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _t
-from django.utils.translation import gettext_lazy as _
 
 from xindang.audit.services import record_event
 from xindang.core.errors import DomainError
-from xindang.policy.selectors import current_policy
 
-from . import deps, rules
-from .models import CreditCheck, OverLimitRequest, OverLimitStatus
-from .sections import CreditControlSection
-from .texts import reasons_out
+from .. import deps, rules
+from ..models import CreditCheck, OverLimitRequest, OverLimitStatus
+from ..sections import CreditControlSection
+from ..texts import reasons_out
 
 OVER_LIMIT_KIND = "credit.over_limit"
 CENT = Decimal("0.01")
@@ -464,134 +462,3 @@ def _submit_over_limit(
         },
     )
     return olr
-
-
-@transaction.atomic
-def request_over_limit(
-    *,
-    customer,
-    amount,
-    kind: str = "shipment",
-    control_point: str = rules.SHIPMENT,
-    reference: str = "",
-    reason: str = "",
-    by,
-    api_key=None,
-    request=None,
-) -> OverLimitRequest:
-    """Send a blocked shipment or prepayment up for the formal over-limit approval (超额审批, 002
-    第三十二条). The approvers come from the policy's tiers by overage and grade (004 第九条3(3):
-    the largest go to the general manager). Refused when the amount passes anyway or when an
-    approval could not lift the block (a C customer, a suspended trade)."""
-    amount = _amount(amount)
-    _validate(kind, control_point)
-    if kind not in rules.RAISING_KINDS:
-        raise DomainError(
-            "over_limit.not_needed", _t("Only shipments and prepayments need over-limit approval.")
-        )
-    if not getattr(by, "is_authenticated", False):
-        raise DomainError(
-            "over_limit.requester_required", _t("An over-limit request needs a person who asks.")
-        )
-    policy = current_policy()
-    section = policy.credit_control
-    now = timezone.now()
-    on = timezone.localdate(now)
-    facts, grant, overdue, _shown = _read_locked(customer, on=on, now=now)
-    grade, suspended = facts.grade, facts.trade_suspended
-    inputs = rules.CheckInputs(
-        grade=grade,
-        grant=grant,
-        exposure=_exposure_figures(facts.exposure),
-        amount=amount,
-        kind=kind,
-        control_point=control_point,
-        on=on,
-        oldest_overdue=overdue,
-        trade_suspended=suspended,
-    )
-    decision = rules.decide(inputs, section.control_policy())
-    if not decision.violations:
-        raise DomainError(
-            "over_limit.not_needed", _t("This amount is within the limit: no approval is needed.")
-        )
-    if not decision.approvable:
-        raise DomainError(
-            "over_limit.not_approvable",
-            _t("An over-limit approval cannot lift this block: %(why)s")
-            % {
-                "why": "; ".join(
-                    r["message"]
-                    for r in reasons_out(decision.violations)
-                    if r["code"] not in rules.APPROVABLE
-                )
-            },
-        )
-    return _submit_over_limit(
-        customer=customer,
-        amount=amount,
-        kind=kind,
-        control_point=control_point,
-        reference=(reference or "")[:100],
-        reason=(reason or "").strip(),
-        decision=decision,
-        grade=grade,
-        section=section,
-        policy_version=policy.version,
-        by=by,
-        api_key=api_key,
-        request=request,
-    )
-
-
-# --- Approval callbacks (run inside the deciding transaction) -------------------------------------
-
-
-def _for_approval(approval) -> OverLimitRequest:
-    return OverLimitRequest.objects.select_for_update().get(pk=int(approval.object_id))
-
-
-def on_approved(approval) -> None:
-    olr = _for_approval(approval)
-    now = timezone.now()
-    days = current_policy().credit_control.over_limit_validity_days
-    olr.status, olr.decided_at, olr.valid_until = OverLimitStatus.APPROVED, now, now + timedelta(days=days)
-    olr.save(update_fields=["status", "decided_at", "valid_until"])
-    record_event(
-        "over_limit.approved", obj=olr, data={"approval": approval.pk, "valid_until": olr.valid_until}
-    )
-
-
-def _closer(status, action):
-    def close(approval) -> None:
-        olr = _for_approval(approval)
-        olr.status, olr.decided_at = status, timezone.now()
-        olr.save(update_fields=["status", "decided_at"])
-        record_event(action, obj=olr, data={"approval": approval.pk})
-
-    return close
-
-
-on_rejected = _closer(OverLimitStatus.REJECTED, "over_limit.rejected")
-on_returned = _closer(OverLimitStatus.RETURNED, "over_limit.returned")
-on_withdrawn = _closer(OverLimitStatus.WITHDRAWN, "over_limit.withdrawn")
-
-
-def on_resubmitted(approval) -> None:
-    olr = _for_approval(approval)
-    olr.status = OverLimitStatus.PENDING
-    olr.save(update_fields=["status"])
-
-
-def register_approval_kind() -> None:
-    from xindang.approvals import register
-
-    register(
-        OVER_LIMIT_KIND,
-        on_approved=on_approved,
-        on_rejected=on_rejected,
-        on_returned=on_returned,
-        on_withdrawn=on_withdrawn,
-        on_resubmitted=on_resubmitted,
-        label=_("Over-limit approval"),
-    )
