@@ -1,0 +1,218 @@
+"""The collection reports on screen and in print: collection-anomaly reports (收款异样报告表),
+problem-account reports (问题帐款报告书) and dangerous-customer reports (危险客户报告)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from xindang.core.errors import DomainError
+
+from . import selectors, services
+from .forms import (
+    MEASURE_LABELS,
+    AnomalyForm,
+    DangerForm,
+    DecideForm,
+    OpinionForm,
+    ProblemForm,
+)
+from .models import DangerStatus, ReportStatus
+from .permissions import CollectionPermission, may_complete
+from .views import _customer, _form_error
+
+
+# --- Collection-anomaly reports (收款异样报告表) -------------------------------------------------------
+@permission_required(CollectionPermission.VIEW, raise_exception=True)
+def anomaly_detail(request, pk):
+    report = selectors.get_anomaly_for_user(request.user, pk)
+    can_complete = (
+        report.status == ReportStatus.OPEN
+        and request.user.has_perm(CollectionPermission.COMPLETE_ANOMALY)
+        and may_complete(request.user, report)
+    )
+    form = AnomalyForm(request.POST or None) if can_complete else None
+    if request.method == "POST":
+        if not can_complete:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.complete_anomaly(
+                    report=report, by=request.user, request=request, **form.cleaned_data
+                )
+                messages.success(request, _("Report completed."))
+                return redirect(report.get_absolute_url())
+            except DomainError as exc:
+                _form_error(form, exc)
+    return render(
+        request, "collection/anomaly.html", {"report": report, "customer": report.customer, "form": form}
+    )
+
+
+def _pdf(report, kind):
+    from django.http import HttpResponse
+
+    from .pdf import report_pdf
+
+    response = HttpResponse(report_pdf(report, kind=kind), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{kind}-{report.pk}.pdf"'
+    return response
+
+
+@permission_required(CollectionPermission.VIEW, raise_exception=True)
+def anomaly_print(request, pk):
+    report = selectors.get_anomaly_for_user(request.user, pk)
+    if request.GET.get("format") == "pdf":
+        return _pdf(report, "anomaly")
+    return render(
+        request,
+        "collection/print_anomaly.html",
+        {"report": report, "customer": report.customer, "today": timezone.localdate()},
+    )
+
+
+# --- Problem-account reports (问题帐款报告书) ---------------------------------------------------------
+@permission_required(CollectionPermission.VIEW, raise_exception=True)
+def problem_detail(request, pk):
+    report = selectors.get_problem_for_user(request.user, pk)
+    user = request.user
+    can_write = (
+        report.status in (ReportStatus.OPEN, ReportStatus.SUBMITTED)
+        and user.has_perm(CollectionPermission.WRITE_PROBLEM)
+        and may_complete(user, report)
+    )
+    can_review = (
+        report.status == ReportStatus.SUBMITTED
+        and user.has_perm(CollectionPermission.REVIEW_PROBLEM)
+        and report.completed_by_id != user.pk
+    )
+    initial = {
+        "facts": report.facts,
+        "cause": report.cause,
+        "measures": report.measures,
+        "responsible": report.responsible_id,
+    }
+    write_form = (
+        ProblemForm(request.POST if request.POST.get("action") == "submit" else None, initial=initial)
+        if can_write
+        else None
+    )
+    review_form = (
+        OpinionForm(request.POST if request.POST.get("action") == "review" else None) if can_review else None
+    )
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "submit" and write_form is not None:
+                if write_form.is_valid():
+                    services.submit_problem(
+                        report=report, by=user, request=request, **write_form.cleaned_data
+                    )
+                    messages.success(request, _("Report submitted to the manager."))
+                    return redirect(report.get_absolute_url())
+            elif action == "review" and review_form is not None:
+                if review_form.is_valid():
+                    services.review_problem(
+                        report=report, by=user, opinion=review_form.cleaned_data["opinion"], request=request
+                    )
+                    messages.success(request, _("Opinion recorded."))
+                    return redirect(report.get_absolute_url())
+            else:
+                raise PermissionDenied
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    return render(
+        request,
+        "collection/problem.html",
+        {"report": report, "customer": report.customer, "write_form": write_form, "review_form": review_form},
+    )
+
+
+@permission_required(CollectionPermission.VIEW, raise_exception=True)
+def problem_print(request, pk):
+    report = selectors.get_problem_for_user(request.user, pk)
+    if request.GET.get("format") == "pdf":
+        return _pdf(report, "problem")
+    return render(
+        request,
+        "collection/print_problem.html",
+        {"report": report, "customer": report.customer, "today": timezone.localdate()},
+    )
+
+
+# --- Dangerous-customer reports (危险客户报告) ----------------------------------------------------------
+@permission_required(CollectionPermission.ADD_DANGER, raise_exception=True)
+def danger_create(request, pk):
+    customer = _customer(request, pk)
+    form = DangerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.report_danger(
+                customer=customer,
+                by=request.user,
+                kind=form.cleaned_data["kind"],
+                situation=form.cleaned_data["situation"],
+                measures=form.measures(),
+                request=request,
+            )
+            messages.success(request, _("Report sent to your superior."))
+            return redirect(report.get_absolute_url())
+        except DomainError as exc:
+            _form_error(form, exc)
+    return render(
+        request,
+        "collection/danger_form.html",
+        {"form": form, "customer": customer},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@permission_required(CollectionPermission.VIEW, raise_exception=True)
+def danger_detail(request, pk):
+    report = selectors.get_danger_for_user(request.user, pk)
+    user = request.user
+    can_decide = (
+        report.status == DangerStatus.SUBMITTED
+        and user.has_perm(CollectionPermission.DECIDE_DANGER)
+        and report.reported_by_id != user.pk
+    )
+    initial = {f"approve_{c}": (m or {}).get("proposed") for c, m in report.measures.items()}
+    form = DecideForm(request.POST or None, initial=initial) if can_decide else None
+    if request.method == "POST":
+        if not can_decide:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.decide_danger(
+                    report=report,
+                    by=user,
+                    approved=form.approved(),
+                    decision=form.cleaned_data["decision"],
+                    request=request,
+                )
+                messages.success(request, _("Instruction recorded."))
+                return redirect(report.get_absolute_url())
+            except DomainError as exc:
+                _form_error(form, exc)
+    measures = [
+        {
+            "code": c,
+            "label": MEASURE_LABELS[c],
+            **(report.measures.get(c) or {}),
+            "field": form[f"approve_{c}"] if form else None,
+        }
+        for c in MEASURE_LABELS
+    ]
+    return render(
+        request,
+        "collection/danger.html",
+        {
+            "report": report,
+            "customer": report.customer,
+            "form": form,
+            "measures": measures,
+            "can_suspend": user.has_perm(CollectionPermission.SUSPEND),
+        },
+    )
