@@ -1,0 +1,215 @@
+"""Investigations (客户信用调查评定表): draft → signed by its author (002 第十条) → reviewed by another
+person, who answers the contradictions the system sees (第十一条). Every write atomic and audited."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from xindang.audit.services import record_event
+from xindang.core.errors import DomainError
+from xindang.customers.models import Customer
+from xindang.policy.selectors import current_policy
+
+from .. import rules, selectors
+from ..models import (
+    Investigation,
+    InvestigationStatus,
+    InvestigationYear,
+)
+
+INVESTIGATION_FIELDS = [
+    "investigated_on",
+    "basic_info",
+    "shareholders",
+    "bank_accounts",
+    "operations",
+    "financial_notes",
+    "trade_history",
+    "credit_record",
+    "other_matters",
+    "sources",
+    "sources_other",
+    "employee_count",
+    "founded_on",
+    "is_wholesaler",
+    "cooperation_since",
+    "yearly_collections_amount",
+    "lawful_and_kept_promises",
+    "operations_good",
+    "bad_debt",
+    "undelivered_goods",
+    "serious_breach",
+    "broken_promises",
+    "broken_promises_count",
+    "debt_disputes",
+    "asset_transfers",
+    "weak_capital",
+    "losses",
+    "falling_turnover",
+    "falling_turnover_months",
+    "sales_decline",
+    "unfair_conduct",
+    "illegal_operation",
+    "ordered_to_stop",
+    "freeze_risk",
+    "past_credit_problems",
+    "conclusion",
+]
+YEAR_FIELDS = [
+    "revenue_amount",
+    "profit_amount",
+    "total_assets_amount",
+    "liabilities_amount",
+    "equity_amount",
+    "cash_flow_amount",
+]
+
+
+def _audit_data(inv: Investigation) -> dict:
+    return {"customer": inv.customer_id, "investigated_on": inv.investigated_on, "status": inv.status}
+
+
+def _set_years(inv: Investigation, years) -> None:
+    if years is None:
+        return
+    inv.years.all().delete()
+    rows = []
+    seen = set()
+    for y in years:
+        year = y.get("year")
+        if not year:
+            continue
+        if year in seen:
+            raise DomainError(
+                "investigation.duplicate_year", _("Year %(year)s is given twice.") % {"year": year}
+            )
+        seen.add(year)
+        rows.append(InvestigationYear(investigation=inv, year=year, **{f: y.get(f) for f in YEAR_FIELDS}))
+    InvestigationYear.objects.bulk_create(rows)
+
+
+def _apply(inv: Investigation, data: dict) -> None:
+    for name in INVESTIGATION_FIELDS:
+        if name in data:
+            setattr(inv, name, data[name])
+    unknown = set(inv.sources or []) - set(rules.SOURCES)
+    if unknown:
+        raise DomainError("investigation.unknown_source", _("Unknown source."), field="sources")
+    if inv.investigated_on and inv.investigated_on > timezone.localdate():
+        raise DomainError(
+            "investigation.future_date",
+            _("The investigation date cannot be in the future."),
+            field="investigated_on",
+        )
+
+
+@transaction.atomic
+def create_investigation(*, customer_id: int, by, data: dict, years=(), request=None) -> Investigation:
+    customer = Customer.objects.select_for_update().get(pk=customer_id)
+    inv = Investigation(customer=customer, created_by=by, investigated_on=timezone.localdate())
+    if not data.get("founded_on"):
+        data = {**data, "founded_on": customer.founded_on}
+    _apply(inv, data)
+    inv.save()
+    _set_years(inv, list(years))
+    record_event("credit.investigation.create", actor=by, request=request, obj=inv, data=_audit_data(inv))
+    return inv
+
+
+def _lock_investigation(investigation_id: int) -> Investigation:
+    try:
+        return Investigation.objects.select_for_update().get(pk=investigation_id)
+    except Investigation.DoesNotExist:
+        raise DomainError("investigation.not_found", _("Investigation not found.")) from None
+
+
+@transaction.atomic
+def update_investigation(
+    *, investigation_id: int, by, data: dict, years=None, expected_version: int | None = None, request=None
+) -> Investigation:
+    """Only a draft changes; a signed form is replaced by a new investigation, never edited."""
+    inv = _lock_investigation(investigation_id)
+    if inv.status != InvestigationStatus.DRAFT:
+        raise DomainError("investigation.not_draft", _("Only a draft investigation can be changed."))
+    if expected_version is not None and expected_version != inv.version:
+        raise DomainError(
+            "investigation.stale",
+            _("Someone else changed this investigation meanwhile. Reload and try again."),
+        )
+    _apply(inv, data)
+    inv.version += 1
+    inv.save()
+    _set_years(inv, list(years) if years is not None else None)
+    record_event("credit.investigation.update", actor=by, request=request, obj=inv, data=_audit_data(inv))
+    return inv
+
+
+@transaction.atomic
+def sign_investigation(*, investigation_id: int, by, request=None) -> Investigation:
+    """002 第十条: the author signs that the form is true; validity runs from the investigation date."""
+    inv = _lock_investigation(investigation_id)
+    if inv.status != InvestigationStatus.DRAFT:
+        raise DomainError("investigation.not_draft", _("This investigation is already signed."))
+    if inv.created_by_id != by.pk:
+        raise DomainError(
+            "investigation.not_author", _("Only the person who filled in the form signs it (002 第十条).")
+        )
+    section = current_policy().credit
+    years = [y for y in inv.years.all() if y.revenue_amount is not None or y.profit_amount is not None]
+    if len(years) < section.min_financial_years:
+        raise DomainError(
+            "investigation.too_few_years",
+            _("Give the financial figures of at least %(n)s years.") % {"n": section.min_financial_years},
+        )
+    if not inv.sources:
+        raise DomainError(
+            "investigation.no_sources", _("Tick the sources used (002 第九条)."), field="sources"
+        )
+    if not inv.conclusion.strip():
+        raise DomainError("investigation.no_conclusion", _("Write the conclusion."), field="conclusion")
+    inv.status = InvestigationStatus.SIGNED
+    inv.signed_by = by
+    inv.signed_at = timezone.now()
+    inv.valid_until = rules.add_months(inv.investigated_on, section.investigation_valid_months)
+    inv.version += 1
+    inv.save()
+    record_event("credit.investigation.sign", actor=by, request=request, obj=inv, data=_audit_data(inv))
+    return inv
+
+
+@transaction.atomic
+def review_investigation(*, investigation_id: int, by, notes: str = "", request=None) -> Investigation:
+    """002 第十一条: another person reviews, sees the contradictions the system found and records notes;
+    when there are contradictions the notes must say how they were resolved."""
+    inv = _lock_investigation(investigation_id)
+    if inv.status != InvestigationStatus.SIGNED:
+        raise DomainError("investigation.not_signed", _("Only a signed investigation can be reviewed."))
+    if by.pk in (inv.created_by_id, inv.signed_by_id):
+        raise DomainError(
+            "investigation.self_review", _("The author cannot review their own investigation (002 第十一条).")
+        )
+    found = selectors.investigation_contradictions(inv)
+    notes = (notes or "").strip()
+    if found and not notes:
+        raise DomainError(
+            "investigation.notes_required",
+            _("The system found contradictions: write in the notes how they were checked."),
+            field="notes",
+        )
+    inv.status = InvestigationStatus.REVIEWED
+    inv.reviewed_by = by
+    inv.reviewed_at = timezone.now()
+    inv.review_notes = notes
+    inv.contradictions = [r.as_dict() for r in found]
+    inv.version += 1
+    inv.save()
+    record_event(
+        "credit.investigation.review",
+        actor=by,
+        request=request,
+        obj=inv,
+        data={**_audit_data(inv), "contradictions": [r.code for r in found]},
+    )
+    return inv

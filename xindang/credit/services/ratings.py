@@ -1,0 +1,269 @@
+"""Ratings: proposed with the computed grade and its reasons (an override needs a written reason), submitted
+through the approval engine (kind "credit.rating", 002 第十九条), in force when approved."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from xindang.audit.services import record_event
+from xindang.core.errors import DomainError
+from xindang.customers.models import Customer
+from xindang.policy.selectors import current_policy
+
+from .. import rules, selectors
+from ..models import (
+    Rating,
+    RatingStatus,
+    Scheme,
+)
+from ..permissions import CreditPermission
+from ..texts import reason_rows
+
+
+# --- Ratings ---------------------------------------------------------------------------------------
+def scheme_grades(scheme: str) -> list[str]:
+    return [rules.JIA, rules.YI, rules.BING] if scheme == Scheme.JYB else [rules.A, rules.B, rules.C]
+
+
+APPROVAL_KIND = "credit.rating"
+
+
+def _new_rating(
+    customer, result: rules.RatingResult, *, policy, inv, by, grade, override_reason, note
+) -> Rating:
+    return Rating(
+        customer=customer,
+        scheme=policy.credit.scheme,
+        grade=grade,
+        computed_grade=result.grade,
+        is_override=grade != result.grade,
+        override_reason=override_reason if grade != result.grade else "",
+        reasons=result.reasons_json(),
+        facts=result.facts.as_dict(),
+        investigation=inv,
+        policy_version=policy.version,
+        policy_version_ref_id=policy.version_id,
+        status=RatingStatus.PROPOSED,
+        proposed_by=by,
+        note=note,
+    )
+
+
+@transaction.atomic
+def propose_rating(
+    *,
+    customer_id: int,
+    by,
+    grade: str | None = None,
+    override_reason: str = "",
+    note: str = "",
+    submit: bool = True,
+    on: date | None = None,
+    request=None,
+) -> Rating:
+    """Compute the grade from the latest valid investigation, the ledger and the file; the proposer
+    may set another grade only with a written reason (marked as an override). With submit, the
+    proposal goes to the approval chain of the policy."""
+    customer = Customer.objects.select_for_update().get(pk=customer_id)
+    policy = current_policy()
+    on = on or timezone.localdate()
+    inv = selectors.latest_valid_investigation(customer, on)
+    if inv is None:
+        raise DomainError(
+            "rating.no_investigation",
+            _("The customer has no valid reviewed investigation: investigate first."),
+        )
+    if selectors.open_proposals(customer).filter(status=RatingStatus.PENDING).exists():
+        raise DomainError(
+            "rating.pending_exists", _("A rating of this customer is already awaiting approval.")
+        )
+    result = selectors.compute_rating(customer, on=on, policy=policy)
+    grade = grade or result.grade
+    if grade not in scheme_grades(policy.credit.scheme):
+        raise DomainError(
+            "rating.invalid_grade", _("This grade does not belong to the policy's scheme."), field="grade"
+        )
+    override_reason = (override_reason or "").strip()
+    if grade != result.grade:
+        if not by.has_perm(CreditPermission.OVERRIDE):
+            raise DomainError(
+                "rating.override_forbidden", _("You may not override the computed grade."), field="grade"
+            )
+        if not override_reason:
+            raise DomainError(
+                "rating.override_reason_required",
+                _("Overriding the computed grade needs a written reason."),
+                field="override_reason",
+            )
+    # An older, not yet submitted proposal gives way to the new one.
+    selectors.open_proposals(customer).filter(status=RatingStatus.PROPOSED).update(
+        status=RatingStatus.WITHDRAWN
+    )
+    rating = _new_rating(
+        customer,
+        result,
+        policy=policy,
+        inv=inv,
+        by=by,
+        grade=grade,
+        override_reason=override_reason,
+        note=note,
+    )
+    rating.save()
+    record_event(
+        "credit.rating.propose",
+        actor=by,
+        request=request,
+        obj=rating,
+        data={
+            "customer": customer.pk,
+            "grade": rating.grade,
+            "computed_grade": rating.computed_grade,
+            "is_override": rating.is_override,
+            "policy_version": rating.policy_version,
+            "reasons": [r["code"] for r in rating.reasons],
+        },
+    )
+    if submit:
+        submit_rating(rating_id=rating.pk, by=by, request=request)
+        rating.refresh_from_db()
+    return rating
+
+
+def _approval_services():
+    from xindang.approvals import services as approvals
+
+    return approvals
+
+
+@transaction.atomic
+def submit_rating(*, rating_id: int, by, request=None) -> Rating:
+    rating = Rating.objects.select_for_update().select_related("customer").get(pk=rating_id)
+    if rating.status != RatingStatus.PROPOSED:
+        raise DomainError("rating.not_proposed", _("Only a proposed rating can be submitted."))
+    inv = rating.investigation
+    if inv is None or inv.valid_until is None or inv.valid_until < timezone.localdate():
+        raise DomainError(
+            "rating.investigation_expired",
+            _("The investigation this proposal rests on is no longer valid: investigate and propose again."),
+        )
+    section = current_policy().credit
+    warnings = []
+    if rating.is_override:
+        warnings.append(
+            _("Override: computed %(computed)s, proposed %(grade)s. Reason: %(reason)s")
+            % {
+                "computed": rating.get_computed_grade_display(),
+                "grade": rating.get_grade_display(),
+                "reason": rating.override_reason,
+            }
+        )
+    approval = _approval_services().submit_request(
+        kind=APPROVAL_KIND,
+        obj=rating,
+        chain=list(section.rating_chain),
+        requested_by=by,
+        title=_("Credit rating %(grade)s: %(customer)s")
+        % {"grade": rating.get_grade_display(), "customer": rating.customer.name},
+        summary="\n".join(
+            [
+                _("Computed grade %(computed)s under policy version %(version)s.")
+                % {"computed": rating.get_computed_grade_display(), "version": rating.policy_version},
+                *(f"• {r['text']} — {r['article']}" for r in reason_rows(rating.reasons)),
+            ]
+        ),
+        data={
+            "grade": rating.grade,
+            "computed_grade": rating.computed_grade,
+            "is_override": rating.is_override,
+            "reasons": [r["code"] for r in rating.reasons],
+        },
+        warnings=warnings,
+        customer=rating.customer,
+        request=request,
+    )
+    rating.status = RatingStatus.PENDING
+    rating.approval = approval
+    rating.save()
+    record_event(
+        "credit.rating.submit",
+        actor=by,
+        request=request,
+        obj=rating,
+        data={"approval": approval.pk, "grade": rating.grade},
+    )
+    return rating
+
+
+def _make_effective(rating: Rating, *, at=None, actor=None, approval_id=None) -> Rating:
+    """The rating comes into force; the one in force before is superseded (history stays)."""
+    at = at or timezone.now()
+    Rating.objects.filter(customer_id=rating.customer_id, status=RatingStatus.APPROVED).exclude(
+        pk=rating.pk
+    ).update(status=RatingStatus.SUPERSEDED)
+    rating.status = RatingStatus.APPROVED
+    rating.decided_at = at
+    rating.effective_at = at
+    rating.save(update_fields=["status", "decided_at", "effective_at"])
+    record_event(
+        "credit.rating.approve",
+        actor=actor,
+        obj=rating,
+        data={"customer": rating.customer_id, "grade": rating.grade, "approval": approval_id},
+    )
+    return rating
+
+
+def _rating_of(approval) -> Rating:
+    try:
+        return Rating.objects.select_for_update().get(pk=int(approval.object_id))
+    except (Rating.DoesNotExist, ValueError):
+        raise DomainError("rating.not_found", _("The rating of this approval no longer exists.")) from None
+
+
+def on_rating_approved(approval) -> None:
+    rating = _rating_of(approval)
+    if rating.status != RatingStatus.PENDING:
+        raise DomainError("rating.not_pending", _("This rating is no longer awaiting approval."))
+    _make_effective(rating, approval_id=approval.pk)
+
+
+def _close(approval, status: str, action: str) -> None:
+    rating = _rating_of(approval)
+    if rating.status != RatingStatus.PENDING:
+        return
+    rating.status = status
+    rating.decided_at = timezone.now()
+    rating.save(update_fields=["status", "decided_at"])
+    record_event(action, obj=rating, data={"customer": rating.customer_id, "approval": approval.pk})
+
+
+def on_rating_rejected(approval) -> None:
+    _close(approval, RatingStatus.REJECTED, "credit.rating.reject")
+
+
+def on_rating_withdrawn(approval) -> None:
+    _close(approval, RatingStatus.WITHDRAWN, "credit.rating.withdraw")
+
+
+def on_rating_returned(approval) -> None:
+    """Returned for changes: the rating waits for the requester to resubmit (it stays pending in the
+    engine's sense); nothing to change here."""
+
+
+def register_approval_kind() -> None:
+    from xindang.approvals import register
+
+    register(
+        APPROVAL_KIND,
+        on_approved=on_rating_approved,
+        on_rejected=on_rating_rejected,
+        on_returned=on_rating_returned,
+        on_withdrawn=on_rating_withdrawn,
+        label=gettext_lazy("Credit rating"),
+    )
