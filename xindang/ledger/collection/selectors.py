@@ -2,8 +2,10 @@
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -115,6 +117,19 @@ def get_promise_for_user(user, pk) -> PaymentPromise:
     return _get(visible_promises(user), pk)
 
 
+def payments_between(customer_id: int, start: date, end: date) -> Decimal:
+    """Payments received (cash and bills) from `start` to `end`, reversals left out."""
+    from xindang.ledger.models import ZERO, EntryKind, TradeEntry
+
+    total = TradeEntry.objects.filter(
+        customer_id=customer_id,
+        kind__in=[EntryKind.PAYMENT, EntryKind.NOTE_RECEIVED],
+        entry_on__range=(start, end),
+        reversed_by__isnull=True,
+    ).aggregate(total=Coalesce(Sum("amount"), ZERO))["total"]
+    return total or ZERO
+
+
 # --- Promise state, evaluated lazily ---------------------------------------------------------------
 def promise_display_state(promise: PaymentPromise, today: date | None = None) -> str:
     """The stored status, except that an open promise past its date shows as broken before the daily
@@ -122,9 +137,7 @@ def promise_display_state(promise: PaymentPromise, today: date | None = None) ->
     or it would have been kept)."""
     today = today or timezone.localdate()
     if promise.status == PromiseStatus.OPEN and today > promise.promised_on:
-        from .services import _payments_between
-
-        paid = _payments_between(promise.customer_id, promise.made_on, promise.promised_on)
+        paid = payments_between(promise.customer_id, promise.made_on, promise.promised_on)
         return rules.promise_state(
             amount=promise.amount,
             made_on=promise.made_on,

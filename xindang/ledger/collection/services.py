@@ -5,7 +5,6 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Min, Sum
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,6 +26,7 @@ from .models import (
     TradeSuspension,
 )
 from .permissions import CollectionPermission, may_complete
+from .selectors import payments_between
 
 ZERO = Decimal("0.00")
 
@@ -101,19 +101,6 @@ def mark_next_step_done(*, record: CollectionRecord, by, request=None) -> Collec
 
 
 # --- Payment promises ------------------------------------------------------------------------------
-def _payments_between(customer_id: int, start: date, end: date) -> Decimal:
-    """Payments received (cash and bills) from `start` to `end`, reversals left out."""
-    from xindang.ledger.models import EntryKind, TradeEntry
-
-    total = TradeEntry.objects.filter(
-        customer_id=customer_id,
-        kind__in=[EntryKind.PAYMENT, EntryKind.NOTE_RECEIVED],
-        entry_on__range=(start, end),
-        reversed_by__isnull=True,
-    ).aggregate(total=Coalesce(Sum("amount"), ZERO))["total"]
-    return total or ZERO
-
-
 @transaction.atomic
 def add_promise(
     *,
@@ -198,7 +185,7 @@ def _settle_promise(pk: int, today: date) -> str | None:
     promise = PaymentPromise.objects.select_for_update().select_related("customer").get(pk=pk)
     if promise.status != PromiseStatus.OPEN:
         return None
-    paid = _payments_between(promise.customer_id, promise.made_on, min(promise.promised_on, today))
+    paid = payments_between(promise.customer_id, promise.made_on, min(promise.promised_on, today))
     state = rules.promise_state(
         amount=promise.amount,
         made_on=promise.made_on,
