@@ -1,0 +1,255 @@
+"""The collection reports people complete, the dangerous-customer measures (004 第七条 2), trade
+suspension by a manager, and the audit records of exports and ageing views."""
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from xindang.audit.services import record_event
+from xindang.core.errors import DomainError
+from xindang.customers.models import Customer
+
+from .. import rules
+from ..models import (
+    AnomalyReport,
+    DangerReport,
+    DangerStatus,
+    ProblemAccountReport,
+    ReportStatus,
+    TradeSuspension,
+)
+from ..permissions import CollectionPermission, may_complete
+from .work import (
+    _require,
+)
+
+
+# --- Completing the reports -----------------------------------------------------------------------
+@transaction.atomic
+def complete_anomaly(
+    *,
+    report: AnomalyReport,
+    by,
+    delay_reason: str,
+    customer_situation: str,
+    measures_proposed: str,
+    request=None,
+) -> AnomalyReport:
+    report = AnomalyReport.objects.select_for_update().select_related("customer").get(pk=report.pk)
+    if not may_complete(by, report):
+        raise DomainError("collection.not_assigned", _("This report is for the customer's salesperson."))
+    if report.status != ReportStatus.OPEN:
+        raise DomainError("collection.report_done", _("This report has already been completed."))
+    report.delay_reason = _require(
+        delay_reason, "collection.reason_required", _("Give the reason for the delay."), "delay_reason"
+    )
+    report.customer_situation = customer_situation.strip()
+    report.measures_proposed = _require(
+        measures_proposed, "collection.measures_required", _("Propose the measures."), "measures_proposed"
+    )
+    report.status = ReportStatus.SUBMITTED
+    report.completed_by = by
+    report.completed_at = timezone.now()
+    report.save()
+    record_event(
+        "collection.anomaly_complete",
+        actor=by,
+        request=request,
+        obj=report,
+        data={"customer": report.customer_id},
+    )
+    return report
+
+
+@transaction.atomic
+def submit_problem(
+    *, report: ProblemAccountReport, by, facts: str, cause: str, measures: str, responsible, request=None
+) -> ProblemAccountReport:
+    report = ProblemAccountReport.objects.select_for_update().select_related("customer").get(pk=report.pk)
+    if not may_complete(by, report):
+        raise DomainError("collection.not_assigned", _("This report is for the customer's salesperson."))
+    if report.status not in (ReportStatus.OPEN, ReportStatus.SUBMITTED):
+        raise DomainError("collection.report_done", _("This report has already been reviewed."))
+    report.facts = _require(facts, "collection.facts_required", _("State the facts."), "facts")
+    report.cause = _require(cause, "collection.cause_required", _("State the cause."), "cause")
+    report.measures = _require(
+        measures, "collection.measures_required", _("Propose the measures."), "measures"
+    )
+    report.responsible = responsible or by
+    report.status = ReportStatus.SUBMITTED
+    report.completed_by = by
+    report.completed_at = timezone.now()
+    report.save()
+    record_event(
+        "collection.problem_submit",
+        actor=by,
+        request=request,
+        obj=report,
+        data={"customer": report.customer_id},
+    )
+    return report
+
+
+@transaction.atomic
+def review_problem(*, report: ProblemAccountReport, by, opinion: str, request=None) -> ProblemAccountReport:
+    if not by.has_perm(CollectionPermission.REVIEW_PROBLEM):
+        raise DomainError("collection.forbidden", _("Only a manager gives the opinion."))
+    report = ProblemAccountReport.objects.select_for_update().select_related("customer").get(pk=report.pk)
+    if report.status != ReportStatus.SUBMITTED:
+        raise DomainError("collection.not_submitted", _("The salesperson has not submitted this report yet."))
+    if report.completed_by_id == by.pk:
+        raise DomainError("collection.own_report", _("You cannot review a report you wrote."))
+    report.manager_opinion = _require(
+        opinion, "collection.opinion_required", _("Give your opinion."), "opinion"
+    )
+    report.status = ReportStatus.REVIEWED
+    report.reviewed_by = by
+    report.reviewed_at = timezone.now()
+    report.save()
+    record_event(
+        "collection.problem_review",
+        actor=by,
+        request=request,
+        obj=report,
+        data={"customer": report.customer_id},
+    )
+    return report
+
+
+# --- Dangerous customers (004 第七条 2) ------------------------------------------------------------
+def _clean_measures(measures: dict) -> dict:
+    cleaned = {}
+    for code in rules.MEASURES:
+        item = measures.get(code) or {}
+        cleaned[code] = {
+            "proposed": bool(item.get("proposed")),
+            "notes": str(item.get("notes") or "").strip()[:1000],
+            "approved": None,
+        }
+    return cleaned
+
+
+@transaction.atomic
+def report_danger(*, customer, by, kind: str, situation: str, measures: dict, request=None) -> DangerReport:
+    situation = _require(
+        situation, "collection.situation_required", _("Describe what has changed."), "situation"
+    )
+    report = DangerReport.objects.create(
+        customer=customer,
+        kind=kind,
+        situation=situation,
+        measures=_clean_measures(measures or {}),
+        reported_by=by,
+        reported_on=timezone.localdate(),
+    )
+    proposed = [c for c, m in report.measures.items() if m["proposed"]]
+    record_event(
+        "collection.danger_report",
+        actor=by,
+        request=request,
+        obj=report,
+        data={"customer": customer.pk, "proposed": proposed},
+    )
+    return report
+
+
+@transaction.atomic
+def decide_danger(*, report: DangerReport, by, approved: dict, decision: str, request=None) -> DangerReport:
+    """The superior's explicit instruction (004 第七条 2(3)): each proposed measure approved or not."""
+    if not by.has_perm(CollectionPermission.DECIDE_DANGER):
+        raise DomainError("collection.forbidden", _("Only a manager decides the measures."))
+    report = DangerReport.objects.select_for_update().select_related("customer").get(pk=report.pk)
+    if report.status != DangerStatus.SUBMITTED:
+        raise DomainError("collection.already_decided", _("The measures have already been decided."))
+    if report.reported_by_id == by.pk:
+        raise DomainError("collection.own_report", _("The measures need your superior's instruction."))
+    report.decision = _require(
+        decision, "collection.decision_required", _("Write the instruction."), "decision"
+    )
+    measures = dict(report.measures)
+    for code in rules.MEASURES:
+        item = dict(measures.get(code) or {"proposed": False, "notes": ""})
+        item["approved"] = bool(approved.get(code))
+        measures[code] = item
+    report.measures = measures
+    report.status = DangerStatus.DECIDED
+    report.decided_by = by
+    report.decided_at = timezone.now()
+    report.save()
+    record_event(
+        "collection.danger_decide",
+        actor=by,
+        request=request,
+        obj=report,
+        data={"customer": report.customer_id, "approved": [c for c, m in measures.items() if m["approved"]]},
+    )
+    return report
+
+
+# --- Trade suspension -----------------------------------------------------------------------------
+@transaction.atomic
+def suspend_trade(
+    *, customer, by, reason: str, danger_report: DangerReport | None = None, request=None
+) -> TradeSuspension:
+    """Stop trade with the customer on a manager's instruction: the credit check blocks until lifted."""
+    if not by.has_perm(CollectionPermission.SUSPEND):
+        raise DomainError("collection.forbidden", _("Only a manager may suspend trade."))
+    reason = _require(reason, "collection.reason_required", _("Give a reason."), "reason")
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)  # one suspension at a time
+    if TradeSuspension.objects.filter(customer=customer, lifted_at__isnull=True).exists():
+        raise DomainError("collection.already_suspended", _("Trade with this customer is already suspended."))
+    suspension = TradeSuspension.objects.create(
+        customer=customer,
+        reason=reason,
+        suspended_by=by,
+        suspended_at=timezone.now(),
+        danger_report=danger_report,
+    )
+    record_event(
+        "collection.suspend",
+        actor=by,
+        request=request,
+        obj=customer,
+        data={"suspension": suspension.pk, "reason": reason},
+    )
+    return suspension
+
+
+@transaction.atomic
+def lift_suspension(*, customer, by, reason: str, request=None) -> TradeSuspension:
+    if not by.has_perm(CollectionPermission.SUSPEND):
+        raise DomainError("collection.forbidden", _("Only a manager may resume trade."))
+    reason = _require(reason, "collection.reason_required", _("Give a reason."), "reason")
+    Customer.objects.select_for_update().get(pk=customer.pk)
+    suspension = (
+        TradeSuspension.objects.filter(customer=customer, lifted_at__isnull=True).order_by("-id").first()
+    )
+    if suspension is None:
+        raise DomainError("collection.not_suspended", _("Trade with this customer is not suspended."))
+    suspension.lifted_by = by
+    suspension.lifted_at = timezone.now()
+    suspension.lift_reason = reason
+    suspension.save(update_fields=["lifted_by", "lifted_at", "lift_reason"])
+    record_event(
+        "collection.resume",
+        actor=by,
+        request=request,
+        obj=customer,
+        data={"suspension": suspension.pk, "reason": reason},
+    )
+    return suspension
+
+
+def record_export(*, by, request=None, what: str, count: int, filters: dict | None = None) -> None:
+    record_event(
+        "collection.export",
+        actor=by,
+        request=request,
+        data={"what": what, "count": count, "filters": filters or {}},
+    )
+
+
+def record_ageing_view(*, by, request=None, on: date, dimension: str) -> None:
+    record_event("collection.ageing", actor=by, request=request, data={"on": on, "by": dimension})
