@@ -1,0 +1,100 @@
+"""Talking about a pending request: comments and attachments (checked, stored, their downloads
+audited), and the audit record of an export of the approval lists."""
+
+import os
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from xindang.audit.services import record_event
+from xindang.core.errors import DomainError
+from xindang.policy.selectors import current_policy
+
+from ..models import (
+    ApprovalAttachment,
+    ApprovalComment,
+    ApprovalRequest,
+    ApprovalStatus,
+)
+
+# Files a browser or the desktop would run; nothing an approval needs.
+from .decisions import (
+    BLOCKED_EXTENSIONS,
+    _lock,
+)
+
+
+def _open_for_discussion(locked: ApprovalRequest, by) -> None:
+    from ..selectors import can_see  # selectors import nothing from here; kept local to avoid a cycle
+
+    if not can_see(by, locked):
+        raise DomainError("approval.not_visible", _("You may not see this request."))
+    if locked.status not in (ApprovalStatus.PENDING, ApprovalStatus.RETURNED):
+        raise DomainError(
+            "approval.closed", _("Comments and attachments are closed once a request is decided.")
+        )
+
+
+@transaction.atomic
+def add_comment(*, approval, by, body: str, request=None) -> ApprovalComment:
+    body = (body or "").strip()
+    if not body:
+        raise DomainError("approval.comment_required", _("Please write a comment."), field="body")
+    locked = _lock(approval)
+    _open_for_discussion(locked, by)
+    comment = ApprovalComment.objects.create(request=locked, round=locked.round, author=by, body=body)
+    record_event("approval.comment", actor=by, request=request, obj=locked, data={"comment": body[:500]})
+    return comment
+
+
+@transaction.atomic
+def add_attachment(*, approval, by, file, request=None) -> ApprovalAttachment:
+    """Attach a file (default storage). At most the policy's upload limit (core.upload_limit_mb)."""
+    if file is None:
+        raise DomainError("approval.attachment_empty", _("Please choose a file."), field="file")
+    name = os.path.basename(getattr(file, "name", "") or "file")[:255]
+    size = getattr(file, "size", None) or 0
+    limit_mb = current_policy().core.upload_limit_mb
+    if size <= 0:
+        raise DomainError("approval.attachment_empty", _("The file is empty."), field="file")
+    if size > limit_mb * 1024 * 1024:
+        raise DomainError(
+            "approval.attachment_too_large",
+            _("The file is larger than %(mb)s MB.") % {"mb": limit_mb},
+            field="file",
+        )
+    if os.path.splitext(name)[1].lower() in BLOCKED_EXTENSIONS:
+        raise DomainError("approval.attachment_type", _("This type of file is not accepted."), field="file")
+    locked = _lock(approval)
+    _open_for_discussion(locked, by)
+    attachment = ApprovalAttachment(
+        request=locked,
+        name=name,
+        size=size,
+        content_type=(getattr(file, "content_type", "") or "")[:100],
+        uploaded_by=by,
+    )
+    attachment.file.save(name, file, save=False)
+    attachment.save()
+    record_event(
+        "approval.attachment",
+        actor=by,
+        request=request,
+        obj=locked,
+        data={"attachment": attachment.pk, "name": name, "size": size},
+    )
+    return attachment
+
+
+def record_attachment_download(*, attachment: ApprovalAttachment, by, request=None) -> None:
+    record_event(
+        "approval.attachment_download",
+        actor=by,
+        request=request,
+        obj=attachment.request,
+        data={"attachment": attachment.pk, "name": attachment.name},
+    )
+
+
+def record_export(*, by, filters: dict, count: int, request=None) -> None:
+    record_event("approval.export", actor=by, request=request, data={"filters": filters, "rows": count})
