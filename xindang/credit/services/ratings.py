@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from xindang.approvals import services as approvals
 from xindang.audit.services import record_event
 from xindang.core.errors import DomainError
 from xindang.customers.models import Customer
@@ -135,12 +136,6 @@ def propose_rating(
     return rating
 
 
-def _approval_services():
-    from xindang.approvals import services as approvals
-
-    return approvals
-
-
 @transaction.atomic
 def submit_rating(*, rating_id: int, by, request=None) -> Rating:
     rating = Rating.objects.select_for_update().select_related("customer").get(pk=rating_id)
@@ -163,7 +158,7 @@ def submit_rating(*, rating_id: int, by, request=None) -> Rating:
                 "reason": rating.override_reason,
             }
         )
-    approval = _approval_services().submit_request(
+    approval = approvals.submit_request(
         kind=APPROVAL_KIND,
         obj=rating,
         chain=list(section.rating_chain),
