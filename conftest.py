@@ -132,3 +132,10 @@ def make_customer(db):
         )
 
     return _make
+
+
+@pytest.fixture(autouse=True)
+def _credit_check_records_written_at_once(settings):
+    """A check's record is written before the answer in tests (test_recorder.py tests the recorder
+    thread that writes it just behind the answer in production, on PostgreSQL)."""
+    settings.CREDIT_CHECK_RECORD_BEHIND = False

@@ -111,16 +111,16 @@ class OverdueRow:
 OVERDUE_FIELDS = ("kind", "entry_on", "due_on", "amount", "open_amount")
 
 
-def _overdue_sql() -> str:
-    from xindang.ledger.models import TradeEntry
-
-    cols = ", ".join(TradeEntry._meta.get_field(f).column for f in OVERDUE_FIELDS)
-    return f"SELECT {cols} FROM {TradeEntry._meta.db_table} WHERE id = %s"  # noqa: S608 - model metadata
+def _joined(vendor: str, exprs: list[str]) -> str:
+    """Several columns of one row as one '|'-separated text (a scalar subquery returns one column)."""
+    if vendor == "sqlite":  # SQLite 3.40 has no concat_ws
+        return " || '|' || ".join(f"CAST({e} AS TEXT)" for e in exprs)
+    return f"CONCAT_WS('|', {', '.join(exprs)})"
 
 
 @dataclass(frozen=True)
 class Facts:
-    exposure: object  # an unsaved ledger Exposure carrying the figures
+    exposure: dict  # the ledger Exposure row's figures: Exposure.FIGURES name → Decimal
     grant_limit_amount: Decimal | None
     grant_valid_until: date | None
     grant_kind: str | None
@@ -128,13 +128,17 @@ class Facts:
     oldest_overdue: "OverdueRow | None"
     expired_reservations: int
     trade_suspended: bool
+    # "id|number|in force from" of the policy version in force, None before any is stored.
+    policy_key: str | None = None
+    # The id the check's record will have, drawn from its sequence (PostgreSQL, when asked).
+    next_check_id: int | None = None
 
 
 _SQL: dict[str, str] = {}
 
 
-def _facts_sql(vendor: str, lock: bool) -> str:
-    key = f"{vendor}:{lock}"
+def _facts_sql(vendor: str, lock: bool, next_check_id: bool = False) -> str:
+    key = f"{vendor}:{lock}:{next_check_id}"
     if key in _SQL:
         return _SQL[key]
     from xindang.credit.grants.models import CreditGrant, GrantStatus
@@ -164,7 +168,8 @@ def _facts_sql(vendor: str, lock: bool) -> str:
         f"AND x.{c(TradeEntry, 'due_on')} < %s "
         f"ORDER BY x.{c(TradeEntry, 'due_on')}, x.{c(TradeEntry, 'entry_on')}, x.id LIMIT 1"
     )
-    overdue = f"(SELECT x.id {overdue_where}), "  # one scan; the row's fields by id after
+    x_cols = ["x.id"] + [f"x.{c(TradeEntry, f)}" for f in OVERDUE_FIELDS]
+    overdue = f"(SELECT {_joined(vendor, x_cols)} {overdue_where}), "  # one index descent, every field
     # Identifiers come from the models, literals from code constants; every value is a bound parameter.
     sql = (
         f"SELECT {figures}, "  # noqa: S608
@@ -179,8 +184,10 @@ def _facts_sql(vendor: str, lock: bool) -> str:
         f"AND v.{c(Reservation, 'status')} = '{Reservation.Status.HELD}' "
         f"AND v.{c(Reservation, 'expires_at')} <= %s), "
         f"(SELECT COUNT(*) FROM {t(TradeSuspension)} s WHERE s.{c(TradeSuspension, 'customer')} = e.{cust} "
-        f"AND s.{c(TradeSuspension, 'lifted_at')} IS NULL) "
-        f"FROM {t(Exposure)} e WHERE e.{cust} = %s"
+        f"AND s.{c(TradeSuspension, 'lifted_at')} IS NULL), "
+        + _version_sql(vendor)
+        + (_next_check_id_sql() if next_check_id else "")
+        + f" FROM {t(Exposure)} e WHERE e.{cust} = %s"
     )
     if lock and vendor != "sqlite":
         sql += " FOR UPDATE"
@@ -188,41 +195,66 @@ def _facts_sql(vendor: str, lock: bool) -> str:
     return sql
 
 
-def locked_facts(customer_id: int, *, on: date, now, lock: bool = True) -> Facts:
-    """The exposure row (locked) and what the check decides on, in one statement; creates the
-    exposure row first when the customer has none (through the ledger's lock_exposure)."""
+def _version_sql(vendor: str) -> str:
+    """The policy version in force now, as "id|number|in force from" (policy.selectors.version_in_force
+    asks the same; here it rides along in the check's one statement)."""
+    from xindang.policy.models import PolicyVersion
+
+    def col(n):
+        return PolicyVersion._meta.get_field(n).column
+
+    skip = ", ".join(f"'{s}'" for s in (PolicyVersion.Status.DRAFT, PolicyVersion.Status.DISCARDED))
+    key = _joined(vendor, ["p.id", f"p.{col('number')}", f"p.{col('effective_from')}"])
+    return (
+        f"(SELECT {key} FROM {PolicyVersion._meta.db_table} p "  # noqa: S608 - model metadata
+        f"WHERE p.{col('effective_from')} <= %s "
+        f"AND (p.{col('effective_to')} IS NULL OR p.{col('effective_to')} > %s) "
+        f"AND p.{col('status')} NOT IN ({skip}) ORDER BY p.{col('effective_from')} DESC LIMIT 1)"
+    )
+
+
+def _next_check_id_sql() -> str:
+    from .models import CreditCheck
+
+    return f", nextval(pg_get_serial_sequence('{CreditCheck._meta.db_table}', 'id'))"
+
+
+def locked_facts(
+    customer_id: int, *, on: date, now, lock: bool = True, create: bool = True, next_check_id: bool = False
+) -> Facts | None:
+    """The exposure row (locked) and what the check decides on, in one statement. A customer without
+    an exposure row gets one first (through the ledger's lock_exposure) — or, with create=False,
+    None comes back (a check that only reads does not write). next_check_id (PostgreSQL) also draws
+    the id of the check's record from its sequence."""
     from django.db import connection
 
+    from xindang.core.db import fetchone
     from xindang.ledger.models import Exposure
 
     ops = connection.ops
-    day = ops.adapt_datefield_value(on)
-    params = [day] * 4 + [ops.adapt_datetimefield_value(now), customer_id]
-    sql = _facts_sql(connection.vendor, lock)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-        if row is None:
-            lock_exposure(customer_id)
-            cursor.execute(sql, params)
-            row = cursor.fetchone()
+    day, moment = ops.adapt_datefield_value(on), ops.adapt_datetimefield_value(now)
+    params = [day] * 4 + [moment] * 3 + [customer_id]
+    sql = _facts_sql(connection.vendor, lock, next_check_id)
+    row = fetchone(sql, params)
+    if row is None:
+        if not create:
+            return None
+        lock_exposure(customer_id)
+        row = fetchone(sql, params)
     n = len(Exposure.FIGURES)
     dec = Exposure._meta.get_field("open_shipments_amount")
-    values = [_money(dec, v) for v in row[:n]]
-    exposure = Exposure(customer_id=customer_id, **dict(zip(Exposure.FIGURES, values, strict=True)))
-    limit, valid_until, kind, grade, overdue_id, expired, suspended = row[n:]
+    exposure = {name: _money(dec, v) for name, v in zip(Exposure.FIGURES, row[:n], strict=True)}
+    limit, valid_until, kind, grade, overdue, expired, suspended, policy_key, *check_id = row[n:]
     oldest = None
-    if overdue_id is not None:
-        with connection.cursor() as cursor:
-            cursor.execute(_overdue_sql(), [overdue_id])
-            o = cursor.fetchone()
+    if overdue is not None:
+        entry_id, o_kind, entry_on, due_on, o_amount, o_open = str(overdue).split("|")
         oldest = OverdueRow(
-            entry_id=overdue_id,
-            kind=o[0],
-            entry_on=_date(o[1]),
-            due_on=_date(o[2]),
-            amount=_money(dec, o[3]),
-            open_amount=_money(dec, o[4]),
+            entry_id=int(entry_id),
+            kind=o_kind,
+            entry_on=_date(entry_on),
+            due_on=_date(due_on),
+            amount=_money(dec, o_amount),
+            open_amount=_money(dec, o_open),
         )
     return Facts(
         exposure=exposure,
@@ -233,6 +265,8 @@ def locked_facts(customer_id: int, *, on: date, now, lock: bool = True) -> Facts
         oldest_overdue=oldest,
         expired_reservations=int(expired or 0),
         trade_suspended=bool(suspended),
+        policy_key=str(policy_key) if policy_key is not None else None,
+        next_check_id=check_id[0] if check_id else None,
     )
 
 
@@ -245,7 +279,14 @@ def _date(value) -> date | None:
 
 
 def _money(field, value) -> Decimal:
-    """A money column as Decimal with two places (SQLite hands back int or float)."""
+    """A money column as Decimal with two places (SQLite hands back int or float, the joined
+    columns text)."""
     if value is None:
-        return Decimal("0.00")
-    return field.to_python(value).quantize(Decimal("0.01"))
+        return _CENT_ZERO
+    if type(value) is not Decimal:
+        value = field.to_python(value)
+    return value.quantize(_CENT)
+
+
+_CENT = Decimal("0.01")
+_CENT_ZERO = Decimal("0.00")

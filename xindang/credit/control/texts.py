@@ -4,36 +4,40 @@ from django.utils.translation import gettext as _
 
 from . import rules
 
+# Each reason code's sentence (translated when it is shown, so a check translates only its own).
+_MESSAGES = {
+    rules.GRADE_C: lambda: _("Grade C customers get no credit: no credit sales, no prepayments."),
+    rules.NO_GRANT: lambda: _("The customer has no credit limit in force."),
+    rules.GRANT_EXPIRED: lambda: _("The credit limit ran out on %(valid_until)s."),
+    rules.OVER_LIMIT: lambda: _(
+        "Exposure %(exposure)s plus %(amount)s exceeds the limit %(limit)s by %(overage)s; "
+        "it needs a formal over-limit approval."
+    ),
+    rules.REDUCTION_ONLY: lambda: _(
+        "The customer is over its limit or has none (exposure %(exposure)s): only entries that "
+        "lower the exposure are allowed."
+    ),
+    rules.OVERDUE_UNPAID: lambda: _(
+        "An item due on %(due_on)s is %(days)s days overdue (%(open_amount)s open): no new credit "
+        "until it is settled."
+    ),
+    rules.TRADE_SUSPENDED: lambda: _("Trade with this customer is suspended."),
+    rules.NEAR_LIMIT: lambda: _(
+        "Exposure would reach %(percent)s %% of the limit (warning at %(threshold)s %%)."
+    ),
+    rules.LOWERS_EXPOSURE: lambda: _("This entry lowers the exposure: always allowed."),
+    rules.OVER_LIMIT_APPROVED: lambda: _(
+        "An approved over-limit request lets exactly this amount through once."
+    ),
+    rules.NOT_CONTROLLED: lambda: _("The credit check does not control this point for this grade."),
+}
+
 
 def reason_message(code: str, params: dict | None = None) -> str:
-    p = dict(params or {})
-    messages = {
-        rules.GRADE_C: _("Grade C customers get no credit: no credit sales, no prepayments."),
-        rules.NO_GRANT: _("The customer has no credit limit in force."),
-        rules.GRANT_EXPIRED: _("The credit limit ran out on %(valid_until)s."),
-        rules.OVER_LIMIT: _(
-            "Exposure %(exposure)s plus %(amount)s exceeds the limit %(limit)s by %(overage)s; "
-            "it needs a formal over-limit approval."
-        ),
-        rules.REDUCTION_ONLY: _(
-            "The customer is over its limit or has none (exposure %(exposure)s): only entries that "
-            "lower the exposure are allowed."
-        ),
-        rules.OVERDUE_UNPAID: _(
-            "An item due on %(due_on)s is %(days)s days overdue (%(open_amount)s open): no new credit "
-            "until it is settled."
-        ),
-        rules.TRADE_SUSPENDED: _("Trade with this customer is suspended."),
-        rules.NEAR_LIMIT: _(
-            "Exposure would reach %(percent)s %% of the limit (warning at %(threshold)s %%)."
-        ),
-        rules.LOWERS_EXPOSURE: _("This entry lowers the exposure: always allowed."),
-        rules.OVER_LIMIT_APPROVED: _("An approved over-limit request lets exactly this amount through once."),
-        rules.NOT_CONTROLLED: _("The credit check does not control this point for this grade."),
-    }
-    text = messages.get(code, code)
+    message = _MESSAGES.get(code)
+    text = message() if message is not None else code
     try:
-        return text % p if "%(" in text else text.replace("%%", "%")
+        return text % dict(params or {}) if "%(" in text else text.replace("%%", "%")
     except (KeyError, TypeError, ValueError):
         return text
 

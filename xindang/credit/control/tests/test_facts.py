@@ -32,7 +32,7 @@ def _both(customer):
         "suspended": deps.is_trade_suspended(customer),
     }
     got = {
-        "figures": fast.exposure.figures(),
+        "figures": fast.exposure,
         "limit": fast.grant_limit_amount,
         "valid_until": fast.grant_valid_until,
         "kind": fast.grant_kind,

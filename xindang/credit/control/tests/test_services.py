@@ -248,7 +248,11 @@ def test_route_to_approval_opens_the_request_at_once(customer, salesperson, monk
     policy = build_policy(
         {"credit_control": {"control_matrix": {"A": {"shipment": "route_to_approval"}}}}, version=9
     )
-    monkeypatch.setattr(services.checking, "_section", lambda: (policy.credit_control, policy.version))
+    monkeypatch.setattr(
+        services.checking,
+        "_section_for",
+        lambda _key: (policy.credit_control, policy.credit_control.control_policy(), policy.version),
+    )
     result = services.check_credit(customer=customer, amount=D(150_000), kind="shipment", by=salesperson)
     assert result.outcome == rules.APPROVAL_REQUIRED
     assert result.approval_id and result.over_limit_id
