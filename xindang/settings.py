@@ -130,6 +130,10 @@ elif _db["ENGINE"] == "django.db.backends.mysql":
     }
     _db["TEST"] = {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"}
 DATABASES = {"default": _db}
+# The credit check's record on PostgreSQL (README, "The credit check on PostgreSQL"): written behind
+# the answer by the recorder thread, and committed without waiting for the WAL flush.
+CREDIT_CHECK_RECORD_BEHIND = env_bool("XINDANG_CHECK_RECORD_BEHIND", True)
+CREDIT_CHECK_ASYNC_COMMIT = env_bool("XINDANG_CHECK_ASYNC_COMMIT", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache: a file cache shared by all worker processes; Redis when REDIS_URL is set -------------
