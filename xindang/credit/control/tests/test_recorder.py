@@ -86,6 +86,11 @@ def test_the_recorder_writes_the_answer_just_behind_it_with_the_id_it_answered(c
     recorder.flush()
     for result in results:
         assert _stored(result.check_id) == _answered(result)
+    # Text the COPY format must escape comes back as it was sent.
+    odd = "SO\t1\\N\n2\r①"
+    tricky = services.check_credit(customer=customer, amount=D(5), kind="shipment", reference=odd)
+    recorder.flush()
+    assert CreditCheck.objects.get(pk=tricky.check_id).reference == odd
     # A record written afterwards the ordinary way does not collide with the ids drawn.
     settings.CREDIT_CHECK_RECORD_BEHIND = False
     later = services.check_credit(customer=customer, amount=D(1), kind="shipment")
