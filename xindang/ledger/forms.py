@@ -25,6 +25,12 @@ class EntryForm(forms.Form):
     term_days = forms.IntegerField(label=_("Term (days)"), required=False, min_value=0, max_value=3650)
     external_id = forms.CharField(label=_("Document number"), max_length=100, required=False)
     contract = forms.ModelChoiceField(label=_("Contract"), queryset=None, required=False)
+    bills = forms.ModelChoiceField(
+        label=_("Shipment billed"),
+        queryset=None,
+        required=False,
+        help_text=_("For an invoice of goods already shipped: its open amount moves to the invoice."),
+    )
     settles = forms.ModelChoiceField(
         label=_("Note settled"), queryset=None, required=False, help_text=_("For a note settlement.")
     )
@@ -35,7 +41,7 @@ class EntryForm(forms.Form):
     note_without_recourse = forms.BooleanField(label=_("Discounted without recourse"), required=False)
     memo = forms.CharField(label=_("Memo"), max_length=500, required=False)
 
-    def __init__(self, *args, customer, currencies, contracts, notes, **kwargs):
+    def __init__(self, *args, customer, currencies, contracts, notes, shipments, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["currency"].choices = [(c, c) for c in currencies]
         self.fields["contract"].queryset = contracts
@@ -43,6 +49,24 @@ class EntryForm(forms.Form):
         self.fields["settles"].label_from_instance = lambda e: (
             f"{e.note_no or e.external_id or e.pk} · {e.amount}"
         )
+        self.fields["bills"].queryset = shipments
+        self.fields["bills"].label_from_instance = lambda e: (
+            f"{e.external_id or e.pk} · {e.entry_on:%Y-%m-%d} · {e.amount} ({e.open_amount})"
+        )
+
+    def clean(self):
+        d = super().clean()
+        if d.get("bills") is not None and d.get("kind") != rules.INVOICE:
+            self.add_error("bills", _("Only an invoice bills a shipment."))
+        if d.get("settles") is not None and d.get("kind") != rules.NOTE_SETTLED:
+            self.add_error("settles", _("Only a note settlement settles a note."))
+        return d
+
+    def error_field(self, field: str | None) -> str | None:
+        """The form field a service error names (an invoice's "settles" is this form's "bills")."""
+        if field == "settles" and self.cleaned_data.get("kind") == rules.INVOICE:
+            return "bills"
+        return field if field in self.fields else None
 
     def service_data(self) -> dict:
         d = self.cleaned_data
@@ -55,7 +79,7 @@ class EntryForm(forms.Form):
             "term_days": d.get("term_days"),
             "external_id": d.get("external_id") or None,
             "contract": d.get("contract"),
-            "settles": d.get("settles"),
+            "settles": d.get("bills") if d["kind"] == rules.INVOICE else d.get("settles"),
             "note_no": d.get("note_no") or "",
             "note_matures_on": d.get("note_matures_on"),
             "note_without_recourse": bool(d.get("note_without_recourse")),

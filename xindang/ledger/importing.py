@@ -38,7 +38,8 @@ COLUMNS = {
     "external_id": ("单据号", "External id", "单号", "外部单号", "Document number"),
     "source_system": ("来源系统", "Source system"),
     "reverses": ("冲销单据号", "Reverses"),
-    "settles": ("结清票据单据号", "Settles note"),
+    # A note settlement names the note it settles; an invoice, the shipment it bills.
+    "settles": ("结清票据单据号", "Settles note", "开票对应发货单号", "Bills shipment"),
     "note_no": ("票据号", "Bill number", "汇票号码"),
     "note_matures_on": ("票据到期日", "Bill matures on"),
     "memo": ("摘要", "Memo", "备注"),

@@ -89,12 +89,12 @@ class TradeEntry(models.Model):
     )
     settles = models.ForeignKey(
         "self",
-        verbose_name=_("settles note"),
+        verbose_name=_("settles"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="settlements",
-        help_text=_("For a note settlement: the note received."),
+        help_text=_("For a note settlement: the note received; for an invoice: the shipment it bills."),
     )
     reservation = models.ForeignKey(
         "ledger.Reservation",

@@ -161,6 +161,26 @@ def allocate_fifo(amount: Decimal, items: list[Item]) -> tuple[list[tuple[Item, 
     return taken, rest
 
 
+def billing(
+    invoice_amount: Decimal, shipment_amount: Decimal, shipment_open: Decimal
+) -> tuple[Decimal, Decimal]:
+    """An invoice that bills a shipment (赊销发货 then 开票) takes the debt over instead of adding to it
+    (004 第八条: exposure counts unpaid credit sales once). Returns (moved, carried):
+
+    * moved — the part of the shipment still open that the invoice now carries (the shipment's
+      open amount goes down by it, the invoice's is counted instead);
+    * carried — the part of the billed goods already paid on the shipment (payments, credit notes),
+      which therefore is not open on the invoice either.
+
+    The invoice's open amount is invoice_amount − carried; an invoice above the shipment (a price
+    added) keeps the difference open; an invoice below it (partial billing) leaves the rest of the
+    shipment open.
+    """
+    billed = min(invoice_amount, shipment_amount)
+    moved = min(invoice_amount, shipment_open)
+    return moved, max(billed - moved, Decimal("0"))
+
+
 def is_overdue(due_on: date | None, on: date) -> bool:
     """An open debit is overdue the day after its due date."""
     return due_on is not None and due_on < on

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Case, DecimalField, F, OuterRef, Q, Subquery, Sum, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 
 from xindang.customers.selectors import visible_customers
@@ -96,6 +96,38 @@ def _signed(kinds_pos, kinds_neg):
     )
 
 
+def _billed_once():
+    """An invoice that bills a shipment takes its debt over (rules.billing): the billed part,
+    min(invoice, shipment), is counted once — minus it for each such invoice, plus it back when the
+    invoice is reversed."""
+    billed = Least(F("amount"), F("settles__amount"))
+    unbilled = Least(F("reverses__amount"), F("reverses__settles__amount"))
+    whens = [
+        When(kind=rules.INVOICE, settles__isnull=False, then=-billed),
+        When(
+            kind=rules.REVERSAL, reverses__kind=rules.INVOICE, reverses__settles__isnull=False, then=unbilled
+        ),
+    ]
+    return Coalesce(
+        Sum(Case(*whens, default=Value(ZERO), output_field=_MONEY)), Value(ZERO), output_field=_MONEY
+    )
+
+
+def billable_shipments(customer):
+    """The customer's shipments still open, not reversed and not billed by an invoice in force
+    (what a new invoice may bill), newest first."""
+    billed = TradeEntry.objects.filter(
+        kind=rules.INVOICE, settles__isnull=False, reversed_by__isnull=True
+    ).values("settles_id")
+    return (
+        TradeEntry.objects.filter(
+            customer=customer, kind=rules.SHIPMENT, open_amount__gt=0, reversed_by__isnull=True
+        )
+        .exclude(pk__in=billed)
+        .order_by("-entry_on", "-id")
+    )
+
+
 def ledger_sums(customer_ids=None) -> dict[int, dict]:
     """Per customer, the net of the whole ledger by pool: receivable (credit sales less payments,
     notes, credit notes, write-offs), prepaid (prepayments less goods received), notes (received less
@@ -107,7 +139,8 @@ def ledger_sums(customer_ids=None) -> dict[int, dict]:
         receivable=_signed(
             {rules.SHIPMENT, rules.INVOICE},
             {rules.PAYMENT, rules.NOTE_RECEIVED, rules.CREDIT_NOTE, rules.WRITE_OFF},
-        ),
+        )
+        + _billed_once(),
         prepaid=_signed({rules.PREPAYMENT}, {rules.GOODS_RECEIVED}),
         notes=_signed({rules.NOTE_RECEIVED}, {rules.NOTE_SETTLED}),
     )

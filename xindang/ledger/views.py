@@ -209,6 +209,7 @@ def entry_create(request, pk):
         notes=TradeEntry.objects.filter(
             customer=customer, kind=rules.NOTE_RECEIVED, reversed_by__isnull=True
         ),
+        shipments=selectors.billable_shipments(customer),
         initial={"entry_on": timezone.localdate(), "currency": "CNY", "kind": rules.SHIPMENT},
     )
     if request.method == "POST" and form.is_valid():
@@ -217,7 +218,7 @@ def entry_create(request, pk):
                 customer=customer, **form.service_data(), by=request.user, request=request
             )
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            form.add_error(form.error_field(exc.field), exc.message)
         else:
             if created:
                 messages.success(request, _("Entry posted."))

@@ -116,10 +116,20 @@ class OverLimitRequest(models.Model):
 
 class CreditCheck(models.Model):
     """One credit check (授信执行) and its documented decision: what was asked, what the system knew
-    (limit, exposure by category, grade, oldest overdue item) and what it answered, with the reasons."""
+    (limit, exposure by category, grade, oldest overdue item) and what it answered, with the reasons.
+
+    An append-only log written at every check, so its foreign keys are not database constraints
+    (db_constraint=False): the database's per-row key checks were more than half of the cost of
+    writing the records (1,000 rows: 44 of 64 ms). A check records only a customer whose exposure row
+    it has just read (that row's key is a constraint); customers, users and over-limit requests are
+    never deleted (PROTECT, enforced by Django), so the references stay valid."""
 
     customer = models.ForeignKey(
-        Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="credit_checks"
+        Customer,
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        related_name="credit_checks",
+        db_constraint=False,
     )
     amount = models.DecimalField(_("amount"), max_digits=18, decimal_places=2)
     kind = models.CharField(_("kind"), max_length=20, choices=CheckKind.choices)
@@ -139,6 +149,7 @@ class CreditCheck(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="checks",
+        db_constraint=False,
     )
     checked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -147,6 +158,7 @@ class CreditCheck(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_constraint=False,
     )
     api_key_name = models.CharField(_("API key"), max_length=100, blank=True)
     checked_at = models.DateTimeField(_("checked at"), auto_now_add=True)

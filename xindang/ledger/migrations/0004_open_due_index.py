@@ -5,18 +5,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0003_api_key'),
-        ('contracts', '0003_contractdocument'),
-        ('customers', '0006_fill_search_bigrams'),
-        ('ledger', '0003_ledger_import'),
+        ("accounts", "0003_api_key"),
+        ("contracts", "0003_contractdocument"),
+        ("customers", "0006_fill_search_bigrams"),
+        ("ledger", "0003_ledger_import"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='tradeentry',
-            index=models.Index(condition=models.Q(('open_amount__gt', 0)), fields=['customer', 'due_on', 'entry_on', 'id'], name='ledger_entry_open_due_idx'),
+            model_name="tradeentry",
+            index=models.Index(
+                condition=models.Q(("open_amount__gt", 0)),
+                fields=["customer", "due_on", "entry_on", "id"],
+                name="ledger_entry_open_due_idx",
+            ),
         ),
     ]

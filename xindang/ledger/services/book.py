@@ -39,6 +39,10 @@ MESSAGES = {
     "ledger.reverse_settled_note": lambda p: _("Reverse the note's settlement first."),
     "ledger.wrong_customer": lambda p: _("The referenced entry belongs to another customer."),
     "ledger.note_required": lambda p: _("Say which note is settled."),
+    "ledger.shipment_required": lambda p: _("An invoice can only bill a credit sale / shipment."),
+    "ledger.shipment_already_billed": lambda p: _("This shipment is already billed by another invoice."),
+    "ledger.billed_shipment_reversed": lambda p: _("This shipment was reversed; it cannot be billed."),
+    "ledger.reverse_billed_shipment": lambda p: _("The shipment is billed: reverse its invoice first."),
     "ledger.note_exceeds_open": lambda p: _("The settlement exceeds what is left of the note."),
     "ledger.reservation_not_held": lambda p: _(
         "The reservation is not held (consumed, released or expired)."
@@ -192,9 +196,30 @@ class _Book:
 
     def post_debit(self, entry: TradeEntry, seq: int) -> None:
         entry.open_amount = entry.amount
-        self._bump(rules.CATEGORY_OF[entry.kind], entry.amount)
+        if entry.kind == rules.INVOICE and entry.settles is not None:
+            self._bill(entry)
+        self._bump(rules.CATEGORY_OF[entry.kind], entry.open_amount)
         self.add_open(entry, seq)
         self.settle(rules.POOL_OF[entry.kind])
+
+    def _shipment_item(self, shipment: TradeEntry) -> rules.Item:
+        return self._find(shipment, self.debits) or self._debit_entry(shipment.pk, rules.RECEIVABLE)
+
+    def _bill(self, invoice: TradeEntry) -> None:
+        """The invoice takes over the shipment it bills (rules.billing): the shipment's open part
+        moves to the invoice (an allocation shipment ← invoice), and what was already paid on the
+        billed goods is not open on the invoice (an allocation invoice ← shipment)."""
+        item = self._shipment_item(invoice.settles)
+        moved, carried = rules.billing(invoice.amount, item.ref.amount, item.open)
+        if moved > 0:
+            self._alloc(item.ref, invoice, moved, invoice.entry_on)
+            item.open -= moved
+            item.ref.open_amount = item.open
+            self._touch(item.ref)
+            self._bump("open_shipments_amount", -moved)
+        if carried > 0:
+            self._alloc(invoice, item.ref, carried, invoice.entry_on)
+        invoice.open_amount = invoice.amount - carried
 
     def post_credit(self, entry: TradeEntry, seq: int) -> None:
         pool = rules.POOL_OF[entry.kind]
@@ -247,14 +272,27 @@ class _Book:
             pool = rules.POOL_OF[target.kind]
             item = self._find(target, self.debits)
             before = item.ref.open_amount if item else _open_now(target)
+            billed = target.settles_id if target.kind == rules.INVOICE else None
             # Undo what credits paid on it: they become unallocated again.
             for credit_id, net in self.net_allocations(debit=target).items():
+                if credit_id == billed:  # the part paid on the billed shipment: it stays paid there
+                    self._alloc(target, target.settles, -net, on)
+                    continue
                 credit = self._credit_entry(credit_id, pool)
                 self._alloc(target, credit.ref, -net, on)
                 credit.open += net
                 credit.ref.open_amount = credit.open
                 self._touch(credit.ref)
                 self._bump("credit_balance_amount", net)
+            if billed is not None:  # the shipment's open part comes back to it
+                moved = self.net_allocations(credit=target).get(billed, ZERO)
+                if moved > 0:
+                    shipment = self._shipment_item(target.settles)
+                    self._alloc(shipment.ref, target, -moved, on)
+                    shipment.open += moved
+                    shipment.ref.open_amount = shipment.open
+                    self._touch(shipment.ref)
+                    self._bump("open_shipments_amount", moved)
             self._alloc(target, entry, target.amount, on)
             self._bump(rules.CATEGORY_OF[target.kind], -before)
             if item:

@@ -80,6 +80,15 @@ class _Row:
         self.errors.append((code, fld, message(code, **params)))
 
 
+def _billed(shipment: TradeEntry, source_system: str | None = None, external_id: str | None = None) -> bool:
+    """Whether an invoice in force bills the shipment (other than the one with this external id: a
+    repost of the same invoice is idempotent)."""
+    qs = TradeEntry.objects.filter(settles=shipment, kind=rules.INVOICE, reversed_by__isnull=True)
+    if external_id is not None:
+        qs = qs.exclude(source_system=source_system, external_id=external_id)
+    return qs.exists()
+
+
 def _resolve_entry(value, source_system, cache, customer_id=None):
     """An entry reference: a TradeEntry, a pk, or {"external_id": …} of the same source system."""
     if value is None or value == "":
@@ -163,6 +172,7 @@ def _prepare(rows: list[dict], *, policy, by, api_key, allow_write_off=False, wi
             row.fail("ledger.invalid_reference", name, field=name, value=value)
         return obj
 
+    billed_in_batch: set[int] = set()
     for row in prepared:
         d = row.data
         unknown = set(d) - set(_FIELDS)
@@ -210,6 +220,8 @@ def _prepare(rows: list[dict], *, policy, by, api_key, allow_write_off=False, wi
                     row.fail("ledger.already_reversed", "reverses")
                 if customer and reverses.customer_id != customer.pk:
                     row.fail("ledger.wrong_customer", "reverses")
+                if reverses.kind == rules.SHIPMENT and _billed(reverses):
+                    row.fail("ledger.reverse_billed_shipment", "reverses")
                 amount = reverses.original_amount
                 currency = reverses.currency
         if kind == rules.NOTE_SETTLED:
@@ -217,6 +229,17 @@ def _prepare(rows: list[dict], *, policy, by, api_key, allow_write_off=False, wi
                 row.fail("ledger.note_required", "settles")
             elif customer and settles.customer_id != customer.pk:
                 row.fail("ledger.wrong_customer", "settles")
+        if kind == rules.INVOICE and d.get("settles") not in (None, ""):  # an invoice billing a shipment
+            if settles is None or settles.kind != rules.SHIPMENT:
+                row.fail("ledger.shipment_required", "settles")
+            elif customer and settles.customer_id != customer.pk:
+                row.fail("ledger.wrong_customer", "settles")
+            elif TradeEntry.objects.filter(reverses=settles).exists():
+                row.fail("ledger.billed_shipment_reversed", "settles")
+            elif settles.pk in billed_in_batch or _billed(settles, source, ext):
+                row.fail("ledger.shipment_already_billed", "settles")
+            else:
+                billed_in_batch.add(settles.pk)
         contract = fk(row, "contract")
         salesperson = fk(row, "salesperson")
         department = fk(row, "department")
@@ -252,7 +275,7 @@ def _prepare(rows: list[dict], *, policy, by, api_key, allow_write_off=False, wi
             salesperson_id=salesperson.pk if salesperson else customer.owner_id,
             department_id=department.pk if department else customer.department_id,
             reverses=reverses if kind == rules.REVERSAL else None,
-            settles=settles if kind == rules.NOTE_SETTLED else None,
+            settles=settles if kind in (rules.NOTE_SETTLED, rules.INVOICE) else None,
             reservation=reservation,
             note_no=str(d.get("note_no") or "")[:60],
             note_matures_on=_date(d.get("note_matures_on")) if d.get("note_matures_on") else None,

@@ -134,3 +134,29 @@ def test_customer_ledger_pages_carry_the_opening_balance(client, customer, post,
     assert selectors.customer_ledger_page(customer, 2, per_page=50).object_list == full[50:100]
     client.force_login(salesperson)
     assert client.get(f"/ledger/customer/{customer.pk}/", {"page": 1}).status_code == 200
+
+
+def test_manual_invoice_bills_a_shipment_chosen_from_the_open_ones(client, customer, post, credit_manager):
+    shipment = post(customer, "shipment", "500", external_id="DN-7")
+    client.force_login(credit_manager)
+    url = f"/ledger/customer/{customer.pk}/new/"
+    assert "DN-7" in client.get(url).content.decode()  # offered as a shipment to bill
+    wrong = {
+        "kind": "payment",
+        "entry_on": "2026-03-01",
+        "amount": "500",
+        "currency": "CNY",
+        "bills": shipment.pk,
+    }
+    r = client.post(url, wrong)
+    assert r.status_code == 200 and "bills" in r.context["form"].errors
+    invoice = {**wrong, "kind": "invoice", "external_id": "INV-7", "term_days": "30"}
+    r = client.post(url, invoice)
+    assert r.status_code == 302
+    posted = TradeEntry.objects.get(external_id="INV-7")
+    assert posted.settles_id == shipment.pk and posted.open_amount == Decimal("500.00")
+    shipment.refresh_from_db()
+    assert shipment.open_amount == 0
+    assert "DN-7" not in client.get(url).content.decode()  # billed: no longer offered
+    page = client.get(f"/ledger/entries/{shipment.pk}/").content.decode()
+    assert f"/ledger/entries/{posted.pk}/" in page
