@@ -62,8 +62,13 @@ class EntryIn(Schema):
     reservation_id: int | None = None
     reverses_id: int | None = None
     reverses_external_id: str | None = None
-    settles_id: int | None = None
-    settles_external_id: str | None = None
+    settles_id: int | None = Field(
+        None, description="note_settled: the note received it settles; invoice: the shipment it bills"
+    )
+    settles_external_id: str | None = Field(
+        None,
+        description="the same by external id (same source system); an invoice takes over the shipment's debt",
+    )
     note_no: str = ""
     note_matures_on: date | None = None
     note_without_recourse: bool = False

@@ -10,7 +10,7 @@ connection, commit without waiting for the WAL flush) at most a quarter of a sec
 
 What can go wrong, and what happens then:
   * the process is stopped: an exit handler writes what is queued (flush());
-  * the process is killed, or the server crashes: the records of the last few milliseconds of
+  * the process is killed, or the server crashes: the records of the last quarter of a second of
     answers are lost — never a reservation, an approval or a posting, which are written in their own
     transactions before the answer;
   * the write fails (database briefly away): retried three times, then logged with every row, so an
@@ -90,6 +90,8 @@ class Recorder:
                     from django.db import connection
 
                     connection.close()
+            except Exception:  # noqa: BLE001 - the thread must live on (flush() waits for it)
+                log.exception("credit check recorder")
             finally:
                 for _ in batch:
                     self._queue.task_done()
