@@ -116,6 +116,11 @@ def extra(ctx) -> None:
     from xindang.customers.models import Customer
 
     print(f"  credit check: grants and grades for {give_grants(ctx):,} sampled customers")
+    from xindang.ledger.services import release_expired
+
+    # Holds left by an earlier run (--reuse) have expired: the scheduled release_expired_reservations
+    # job would have released them; otherwise the first check of each such customer does it.
+    print(f"  expired reservations released: {release_expired():,}")
     amounts = random.Random("amounts")
     # The caller holds the customer (the API looks it up first); built before timing.
     customers = {cid: Customer(pk=cid) for sample in ctx.samples.values() for cid in sample}
