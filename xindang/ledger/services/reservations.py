@@ -26,25 +26,6 @@ def reserve(*, customer, amount, kind, expires_at, reference="", by=None) -> Res
         raise _error("ledger.reservation_kind", "kind")
     customer_id = getattr(customer, "pk", customer)
     now = timezone.now()
-    # One UPDATE adds the hold (row-locked until commit, like lock_exposure); a customer without an
-    # exposure row gets one first. On PostgreSQL both statements are prepared once per connection (a
-    # reserving credit check runs them every time); MariaDB has no UPDATE … RETURNING.
-    if connection.vendor != "postgresql":
-        rows = Exposure.objects.filter(customer_id=customer_id)
-        if not rows.update(reservations_amount=F("reservations_amount") + amount, updated_at=now):
-            lock_exposure(customer_id)
-            rows.update(reservations_amount=F("reservations_amount") + amount, updated_at=now)
-        return Reservation.objects.create(
-            customer_id=customer_id,
-            amount=amount,
-            kind=kind,
-            reference=str(reference)[:100],
-            expires_at=expires_at,
-            created_by=by if by is not None and getattr(by, "is_authenticated", False) else None,
-        )
-    if fetchone(_sql("hold"), [amount, now, customer_id]) is None:
-        lock_exposure(customer_id)
-        fetchone(_sql("hold"), [amount, now, customer_id])
     r = Reservation(
         customer_id=customer_id,
         amount=amount,
@@ -55,6 +36,19 @@ def reserve(*, customer, amount, kind, expires_at, reference="", by=None) -> Res
         created_by=by if by is not None and getattr(by, "is_authenticated", False) else None,
         created_at=now,
     )
+    # One UPDATE adds the hold (row-locked until commit, like lock_exposure); a customer without an
+    # exposure row gets one first. On PostgreSQL both statements are prepared once per connection (a
+    # reserving credit check runs them every time); MariaDB has no UPDATE … RETURNING.
+    if connection.vendor != "postgresql":
+        rows = Exposure.objects.filter(customer_id=customer_id)
+        if not rows.update(reservations_amount=F("reservations_amount") + amount, updated_at=now):
+            lock_exposure(customer_id)
+            rows.update(reservations_amount=F("reservations_amount") + amount, updated_at=now)
+        r.save(force_insert=True)
+        return r
+    if fetchone(_sql("hold"), [amount, now, customer_id]) is None:
+        lock_exposure(customer_id)
+        fetchone(_sql("hold"), [amount, now, customer_id])
     (r.pk,) = fetchone(
         _sql("insert"),
         [customer_id, amount, r.kind, r.reference, r.status, expires_at, r.created_by_id, now],
