@@ -6,27 +6,48 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('credit_control', '0002_fill_role_permissions'),
-        ('customers', '0006_fill_search_bigrams'),
+        ("credit_control", "0002_fill_role_permissions"),
+        ("customers", "0006_fill_search_bigrams"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='creditcheck',
-            name='checked_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='checked by'),
+            model_name="creditcheck",
+            name="checked_by",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="checked by",
+            ),
         ),
         migrations.AlterField(
-            model_name='creditcheck',
-            name='customer',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.PROTECT, related_name='credit_checks', to='customers.customer', verbose_name='customer'),
+            model_name="creditcheck",
+            name="customer",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="credit_checks",
+                to="customers.customer",
+                verbose_name="customer",
+            ),
         ),
         migrations.AlterField(
-            model_name='creditcheck',
-            name='over_limit',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='checks', to='credit_control.overlimitrequest', verbose_name='over-limit request'),
+            model_name="creditcheck",
+            name="over_limit",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="checks",
+                to="credit_control.overlimitrequest",
+                verbose_name="over-limit request",
+            ),
         ),
     ]

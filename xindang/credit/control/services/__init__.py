@@ -1,14 +1,12 @@
-"""The credit check's writes, by sub-domain: `checking` (check_credit — the decision under the
-exposure lock, reservations, the recorded CreditCheck) and `over_limit` (超额审批 requests and their
-approval callbacks). Callers import from here: `from xindang.credit.control import services`."""
+"""The credit check's writes, by sub-domain: `checking` (check_credit — the decision, under the
+exposure lock when it holds an amount), `inputs` (the policy section and the facts it decides on),
+`recording` (the CreditCheck record) and `over_limit` (超额审批 requests and their approval
+callbacks). Callers import from here: `from xindang.credit.control import services`."""
 
-from .checking import (  # noqa: F401 - the package's interface
-    OVER_LIMIT_KIND,
-    CreditDecision,
-    _section,
-    check_credit,
-)
+from .checking import CreditDecision, check_credit  # noqa: F401 - the package's interface
+from .inputs import _section  # noqa: F401 - the package's interface
 from .over_limit import (  # noqa: F401 - the package's interface
+    OVER_LIMIT_KIND,
     on_approved,
     on_resubmitted,
     register_approval_kind,

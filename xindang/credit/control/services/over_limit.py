@@ -15,7 +15,9 @@ from xindang.policy.selectors import current_policy
 from .. import rules
 from ..models import OverLimitRequest, OverLimitStatus
 from ..texts import reasons_out
-from .checking import OVER_LIMIT_KIND, _amount, _exposure_figures, _read_locked, _submit_over_limit, _validate
+from .inputs import _actor_name, _amount, _exposure_figures, _read_locked, _validate
+
+OVER_LIMIT_KIND = "credit.over_limit"
 
 
 @transaction.atomic
@@ -147,3 +149,80 @@ def register_approval_kind() -> None:
         on_resubmitted=on_resubmitted,
         label=_("Over-limit approval"),
     )
+
+
+def _submit_over_limit(
+    *,
+    customer,
+    amount,
+    kind,
+    control_point,
+    reference,
+    reason,
+    decision,
+    grade,
+    section,
+    policy_version,
+    by,
+    api_key=None,
+    request=None,
+) -> OverLimitRequest:
+    from xindang.approvals.services import submit_request
+
+    chain = section.approval_chain(overage=decision.overage_amount, grade=grade)
+    reasons = [{"code": r.code, "article": r.article, "params": r.params} for r in decision.reasons]
+    olr = OverLimitRequest.objects.create(
+        customer=customer,
+        amount=amount,
+        kind=kind,
+        control_point=control_point,
+        reference=reference,
+        reason=reason,
+        limit_amount=decision.limit_amount,
+        exposure_amount=decision.exposure_amount,
+        overage_amount=decision.overage_amount,
+        grade=grade or "",
+        reasons=reasons,
+        chain=chain,
+        requested_by=by,
+        api_key_name=_actor_name(by, api_key),
+        policy_version=policy_version or 0,
+    )
+    summary = "\n".join(r["message"] for r in reasons_out(reasons))
+    if reason:
+        summary = f"{reason}\n{summary}"
+    approval = submit_request(
+        kind=OVER_LIMIT_KIND,
+        obj=olr,
+        chain=chain,
+        requested_by=by,
+        title=_t("Over-limit %(kind)s for %(customer)s: %(amount)s")
+        % {"kind": olr.get_kind_display(), "customer": customer.name, "amount": amount},
+        summary=summary,
+        amount=amount,
+        data={
+            "limit": str(decision.limit_amount) if decision.limit_amount is not None else None,
+            "exposure": str(decision.exposure_amount),
+            "overage": str(decision.overage_amount),
+            "grade": grade or "",
+            "reference": reference,
+            "codes": decision.codes,
+        },
+        customer=customer,
+        request=request,
+    )
+    olr.approval = approval
+    olr.save(update_fields=["approval"])
+    record_event(
+        "over_limit.request",
+        actor=by,
+        request=request,
+        obj=olr,
+        data={
+            "amount": str(amount),
+            "overage": str(decision.overage_amount),
+            "chain": chain,
+            "approval": approval.pk,
+        },
+    )
+    return olr
