@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from xindang.audit.services import record_event
 from xindang.core.errors import DomainError
+from xindang.core.files import guard_until_commit
 from xindang.customers.models import Customer
 from xindang.customers.selectors import can_see_customer
 
@@ -108,7 +109,7 @@ def _after_store(blob: storage.StoredBlob, uploaded_file, incoming: IncomingFile
     """Inside the transaction: a file written by this upload goes again if the transaction rolls back;
     a reused one is checked once more after commit (a rolled-back upload elsewhere may have removed it)."""
     if blob.created:
-        storage.guard_until_commit(blob.name)
+        guard_until_commit(blob.name)
     else:
 
         def ensure_still_there():

@@ -3,20 +3,18 @@ web root, or S3-compatible object storage — settings.STORAGES["default"]).
 
 A file is stored once under documents/<sha256[:2]>/<sha256>, never under the user's name; it is
 checksummed while streaming and re-read after writing. A file written for a transaction that is then
-rolled back is deleted again (guard_until_commit), so a failed upload leaves no orphan behind.
+rolled back is deleted again (core.files.guard_until_commit), so a failed upload leaves no orphan behind.
 """
 
-import contextlib
 import hashlib
 import logging
-import os
-import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.core.files import File
-from django.core.files.storage import FileSystemStorage, default_storage
-from django.db import transaction
+from django.core.files.storage import default_storage
+
+from xindang.core.files import delete_file
 
 logger = logging.getLogger(__name__)
 
@@ -120,48 +118,8 @@ def store_blob(fileobj, sha256: str, size: int, storage=None) -> StoredBlob:
     return StoredBlob(name, created=created)
 
 
-def _deleter(storage, name):
-    """A delete that does not depend on settings at the time it runs (tests swap MEDIA_ROOT)."""
-    if isinstance(storage, FileSystemStorage):
-        path = storage.path(name)
-
-        def delete():
-            with contextlib.suppress(FileNotFoundError):
-                os.remove(path)
-
-        return delete
-    return lambda: storage.delete(name)
-
-
-def _discard(delete, name):
-    try:
-        delete()
-        logger.info("removed %s: its transaction was rolled back", name)
-    except Exception:  # pragma: no cover - a leftover is reported as orphaned by verify_documents
-        logger.exception("could not remove %s after a rollback", name)
-
-
-class _UntilCommit:
-    """An on_commit callback whose only job is to be dropped: Django discards the callbacks of a
-    rolled-back transaction or savepoint, and when this object is discarded without having run, its
-    finalizer removes the file that was written for that transaction."""
-
-    def __init__(self, delete, name):
-        self._finalizer = weakref.finalize(self, _discard, delete, name)
-        self._finalizer.atexit = False
-
-    def __call__(self):
-        self._finalizer.detach()  # committed: the file stays
-
-
-def guard_until_commit(name: str, storage=None) -> None:
-    """Delete the stored file `name` if the current transaction (or savepoint) rolls back."""
-    storage = storage or default_storage
-    transaction.on_commit(_UntilCommit(_deleter(storage, name), name))
-
-
 def delete_blob(name: str, storage=None) -> None:
-    _deleter(storage or default_storage, name)()
+    delete_file(name, storage)
 
 
 def list_blobs(storage=None) -> Iterator[str]:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from xindang.audit.services import record_event
 from xindang.core.errors import DomainError
+from xindang.core.files import guard_until_commit
 from xindang.policy.selectors import current_policy
 
 from ..models import (
@@ -75,6 +76,7 @@ def add_attachment(*, approval, by, file, request=None) -> ApprovalAttachment:
         uploaded_by=by,
     )
     attachment.file.save(name, file, save=False)
+    guard_until_commit(attachment.file.name, attachment.file.storage)  # removed if this rolls back
     attachment.save()
     record_event(
         "approval.attachment",

@@ -281,3 +281,58 @@ def test_workbench_reminds_the_requester_of_a_returned_request(submit, salespers
     assert selectors.workbench_items(marketing_manager) == []
     services.resubmit(approval=approval, by=salesperson)
     assert selectors.workbench_items(salesperson) == []
+
+
+def _stored(media_root):
+    return [p for p in media_root.rglob("*") if p.is_file()] if media_root.exists() else []
+
+
+def test_an_attachment_whose_transaction_rolls_back_leaves_no_file(
+    submit, salesperson, media_root, monkeypatch
+):
+    # given a pending request
+    approval = submit()
+
+    # when the attachment's audit record fails after the file was written, the whole write rolls back
+    class AuditDown(Exception):
+        pass
+
+    def failing_record_event(*args, **kwargs):
+        assert len(_stored(media_root)) == 1  # the file was written before the failure
+        raise AuditDown
+
+    monkeypatch.setattr("xindang.approvals.services.discussion.record_event", failing_record_event)
+    with pytest.raises(AuditDown):
+        services.add_attachment(
+            approval=approval,
+            by=salesperson,
+            file=SimpleUploadedFile("担保函.pdf", b"%PDF-1.4 test", content_type="application/pdf"),
+        )
+    # then neither the row nor the file is left behind
+    assert ApprovalAttachment.objects.count() == 0
+    assert _stored(media_root) == []
+
+
+def test_an_attachment_in_a_callers_rolled_back_transaction_leaves_no_file(submit, salesperson, media_root):
+    from django.db import transaction
+
+    approval = submit()
+
+    class Abort(Exception):
+        pass
+
+    with pytest.raises(Abort), transaction.atomic():
+        services.add_attachment(
+            approval=approval,
+            by=salesperson,
+            file=SimpleUploadedFile("担保函.pdf", b"%PDF-1.4 test", content_type="application/pdf"),
+        )
+        raise Abort
+    assert ApprovalAttachment.objects.count() == 0 and _stored(media_root) == []
+    # and one that commits keeps its file
+    services.add_attachment(
+        approval=approval,
+        by=salesperson,
+        file=SimpleUploadedFile("担保函.pdf", b"%PDF-1.4 test", content_type="application/pdf"),
+    )
+    assert ApprovalAttachment.objects.count() == 1 and len(_stored(media_root)) == 1
