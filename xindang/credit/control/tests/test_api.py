@@ -125,7 +125,9 @@ def test_a_key_with_the_credit_scope_checks_and_is_recorded(client, customer, ma
     assert check.api_key_name == "ERP 用友U8" and check.checked_by is None
 
 
-def test_a_key_may_request_over_limit_approval_in_its_creators_name(client, customer, make_key, sysadmin):
+def test_a_key_may_request_over_limit_approval_in_its_creators_name(
+    client, customer, make_key, sysadmin, credit_manager
+):
     raw = make_key("credit:check")
     r = client.post(
         "/api/credit/over-limit",
@@ -136,6 +138,16 @@ def test_a_key_may_request_over_limit_approval_in_its_creators_name(client, cust
     assert r.status_code == 201, r.content
     olr = OverLimitRequest.objects.get(pk=r.json()["id"])
     assert olr.requested_by == sysadmin and olr.api_key_name == "ERP 用友U8" and olr.approval_id
+    # the request's page and the customer's credit-control page say it came through the key
+    from django.urls import reverse
+
+    client.force_login(credit_manager)
+    for url in (
+        reverse("credit_control:over_limit_detail", args=[olr.pk]),
+        reverse("credit_control:customer", args=[customer.pk]),
+    ):
+        html = client.get(url).content.decode()
+        assert f"API 密钥“ERP 用友U8”（以 {sysadmin} 的名义）" in html, url
 
 
 def test_a_wrong_key_is_refused(client, customer, make_key):
