@@ -11,12 +11,14 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from conftest import PASSWORD, make_user
+from conftest import make_user
 from xindang.accounts.roles import Role
 from xindang.approvals.models import ApprovalRequest
 from xindang.credit.grants.models import CreditGrant, GrantStatus
 from xindang.credit.models import Rating, RatingStatus
 from xindang.customers.models import Customer
+
+from .journey import approve_through_chain, log_in
 
 expect = pytest.importorskip(
     "playwright.sync_api", reason="browser tests skipped: playwright not installed"
@@ -33,22 +35,6 @@ KEY_DATA = {
     "business_scope": "钢材批发",
     "enterprise_type": "llc",
 }
-
-
-def log_in(page, username):
-    # Leave the page first: an htmx request still in flight (the to-do badge) could set the old
-    # session cookie again after it was cleared.
-    page.wait_for_load_state("networkidle")
-    page.goto("about:blank")
-    page.context.clear_cookies()
-    page.goto("/accounts/login/")
-    if not page.locator("#id_username").count():  # still signed in: log out through the form
-        page.locator("form[action*=logout] button").click()
-        page.goto("/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    expect(page.locator("nav.side")).to_be_visible()
 
 
 def trade_history(customer):
@@ -74,26 +60,6 @@ def trade_history(customer):
     post_trade_entry(
         customer=customer, kind="payment", amount=Decimal("800000"), entry_on=new_year + timedelta(days=10)
     )
-
-
-def approve_through_chain(page, approval_id, people, *, acknowledge=False):
-    """Each current approver logs in, opens the request and approves; returns the roles in order."""
-    roles = []
-    while True:
-        approval = ApprovalRequest.objects.get(pk=approval_id)
-        if approval.status != "pending":
-            return roles
-        step = approval.current_step()
-        roles.append(step.role)
-        log_in(page, people[step.role].username)
-        page.goto(f"/approvals/{approval_id}/")
-        expect(page.locator("[data-testid=current-role]")).to_be_visible()
-        page.fill("[data-testid=comment]", "同意")
-        if acknowledge and page.locator("[data-testid=acknowledge]").count():
-            page.check("[data-testid=acknowledge]")
-        page.click("[data-testid=approve]")
-        expect(page.locator("[data-testid=status]")).to_be_visible()
-        assert len(roles) < 8, "the chain does not end"
 
 
 def test_investigate_rate_approve_grant_and_notice(
