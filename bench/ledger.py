@@ -17,6 +17,11 @@ then time reading a customer's exposure three ways in the same run —
 Entries per customer are skewed (a few large accounts hold tens of thousands of entries, the median a
 few dozen), as in a real company. Exposure is read for customers drawn two ways: uniformly, and in
 proportion to their trade (credit checks come with shipments, so busy accounts are checked most).
+The operation, the floor and the naive form take turns on every customer (their order rotating), so
+whatever else the machine does at a moment slows all three alike. Besides each sample's percentiles,
+the calls of both samples are grouped by the length of the customer's ledger (1–100, 101–1,000,
+1,001–10,000, more entries): the naive cost grows with the ledger, the maintained one does not; and
+"whole series" is the naive series' total time over the operation's (what a day of checks costs).
 
 Other benchmarks reuse this one (the credit check adds its timing):
 
@@ -515,26 +520,44 @@ class Context:
         """fn timed over ids[warmup:], after an untimed pass over ids[:warmup] — or, with --warm,
         over every id of the sample (steady state: each function finds the customers' pages in
         the cache, as it would for the accounts a company checks every day)."""
+        return self._interleaved([fn], ids)[0]
+
+    def _interleaved(self, fns, ids) -> list[list[float]]:
+        """Each of fns timed on each customer of ids[warmup:], the functions taking turns on every
+        customer (their order rotating), so that whatever else the machine does at a moment — other
+        processes, the database's own background work, the check's recorder — falls on all of them
+        alike, as bench/run.py times app and floor alternately. Untimed first: ids[:warmup], or with
+        --warm every id (each function finds the customers' pages in the cache)."""
         w = self.args.warmup
-        for cid in ids if self.args.warm else ids[:w]:
-            fn(cid)
-        times = []
+        for fn in fns:
+            for cid in ids if self.args.warm else ids[:w]:
+                fn(cid)
+        times = [[] for _ in fns]
+        order = list(range(len(fns)))
         for cid in ids[w:]:
-            t = time.perf_counter()
-            fn(cid)
-            times.append((time.perf_counter() - t) * 1000)
+            order.append(order.pop(0))
+            for k in order:
+                t = time.perf_counter()
+                fns[k](cid)
+                times[k].append((time.perf_counter() - t) * 1000)
         return times
 
     def measure(
         self, name: str, fn, *, samples=("uniform", "by activity"), compare=True, naive=None, after=None
     ) -> list[dict]:
-        """Time fn(customer_id) over each sample, with the floor and the naive sum (or `naive`, the
-        naive form of the same operation) timed in the same run on the same customers. after() runs
-        untimed after each timed series. Prints and records one row per sample."""
+        """Time fn(customer_id) over each sample — with compare, the floor and the naive sum (or
+        `naive`, the naive form of the same operation) taking turns with it on the same customers in
+        the same run. after() runs untimed after each timed series. Prints and records one row per
+        sample and, with compare, one per band of ledger length (both samples' calls together) and
+        the ratio of the whole series' time (the workload: what a day of such checks costs)."""
         rows = []
+        calls = []  # (entries of the customer, app ms, floor ms, naive ms) of both samples
         for sample in samples:
             ids = self.samples[sample]
-            app = self._time(fn, ids)
+            if compare:
+                app, floor, naive_times = self._interleaved([fn, self.floor, naive or self.naive], ids)
+            else:
+                app = self._time(fn, ids)
             if after is not None:
                 after()
             row = {
@@ -547,10 +570,11 @@ class Context:
                 "entries_per_customer_p50": int(pct([self.entries_of.get(c, 0) for c in ids], 0.5)),
             }
             if compare:
-                floor = self._time(self.floor, ids)
-                naive_times = self._naive_times(ids) if naive is None else self._time(naive, ids)
-                if naive is not None and after is not None:
-                    after()
+                measured = ids[self.args.warmup :]
+                calls += [
+                    (self.entries_of.get(c, 0), a, f, n)
+                    for c, a, f, n in zip(measured, app, floor, naive_times, strict=True)
+                ]
                 row.update(
                     floor_p50_ms=round(pct(floor, 0.5), 3),
                     floor_p95_ms=round(pct(floor, 0.95), 3),
@@ -558,11 +582,13 @@ class Context:
                     naive_p50_ms=round(pct(naive_times, 0.5), 3),
                     naive_p95_ms=round(pct(naive_times, 0.95), 3),
                     naive_p99_ms=round(pct(naive_times, 0.99), 3),
+                    naive_mean_ms=round(statistics.fmean(naive_times), 3),
                 )
                 row["x_floor_p50"] = round(row["p50_ms"] / max(row["floor_p50_ms"], 1e-6), 2)
                 row["x_floor_p99"] = round(row["p99_ms"] / max(row["floor_p99_ms"], 1e-6), 2)
                 row["naive_over_app_p99"] = round(row["naive_p99_ms"] / max(row["p99_ms"], 1e-6), 1)
                 row["naive_over_app_p50"] = round(row["naive_p50_ms"] / max(row["p50_ms"], 1e-6), 1)
+                row["naive_over_app_total"] = round(sum(naive_times) / max(sum(app), 1e-9), 1)
             self.results.append(row)
             rows.append(row)
             print(
@@ -572,20 +598,47 @@ class Context:
                     f"  | floor p50 {row['floor_p50_ms']:.3f} p99 {row['floor_p99_ms']:.3f}"
                     f" (×{row['x_floor_p50']} / ×{row['x_floor_p99']})"
                     f"  | naive p50 {row['naive_p50_ms']:.2f} p99 {row['naive_p99_ms']:.2f} ms"
-                    f" (naive/app {row['naive_over_app_p50']}× / {row['naive_over_app_p99']}×)"
+                    f" (naive/app {row['naive_over_app_p50']}× / {row['naive_over_app_p99']}×;"
+                    f" whole series {row['naive_over_app_total']}×)"
                     if compare
                     else ""
                 )
             )
+        if calls:
+            rows += self._bands(name, calls)
         return rows
 
-    _naive_cache: dict = {}
+    BANDS = ((1, 100), (101, 1_000), (1_001, 10_000), (10_001, None))
 
-    def _naive_times(self, ids):
-        key = id(ids)
-        if key not in self._naive_cache:
-            self._naive_cache[key] = self._time(self.naive, ids)
-        return self._naive_cache[key]
+    def _bands(self, name: str, calls) -> list[dict]:
+        """One row per band of ledger length: the naive cost grows with the ledger, the check's not."""
+        rows = []
+        for low, high in self.BANDS:
+            band = [c for c in calls if c[0] >= low and (high is None or c[0] <= high)]
+            if not band:
+                continue
+            app, floor, naive = ([c[k] for c in band] for k in (1, 2, 3))
+            row = {
+                "operation": name,
+                "entries": f"{low:,}–{high:,}" if high else f"> {low - 1:,}",
+                "calls": len(band),
+                "p50_ms": round(pct(app, 0.5), 3),
+                "p99_ms": round(pct(app, 0.99), 3),
+                "floor_p50_ms": round(pct(floor, 0.5), 3),
+                "naive_p50_ms": round(pct(naive, 0.5), 3),
+                "naive_p99_ms": round(pct(naive, 0.99), 3),
+                "naive_over_app_p50": round(pct(naive, 0.5) / max(pct(app, 0.5), 1e-6), 1),
+                "naive_over_app_total": round(sum(naive) / max(sum(app), 1e-9), 1),
+            }
+            self.results.append(row)
+            rows.append(row)
+            print(
+                f"    {row['entries']:>15} entries: {row['calls']:>5} calls  p50 {row['p50_ms']:8.3f}"
+                f" p99 {row['p99_ms']:8.3f} ms | floor p50 {row['floor_p50_ms']:.3f}"
+                f" | naive p50 {row['naive_p50_ms']:9.2f} p99 {row['naive_p99_ms']:9.2f} ms"
+                f" (naive/app {row['naive_over_app_p50']}× at p50, {row['naive_over_app_total']}× in all)"
+            )
+        return rows
 
 
 def measure_posting(ctx: Context, batches: int) -> dict:
