@@ -143,3 +143,21 @@ def page(request, browser, live_server):
         except Exception as exc:  # a crashed page must not hide the test's own failure
             print(f"\nno screenshot of the failure: {exc}")
     context.close()
+
+
+@pytest.fixture
+def approvers(marketing_manager, finance_controller, gm, vp_marketing, cfo, credit_manager):
+    """Role code → the person who signs that step, for every role an approval chain of the
+    policy may name (approve_through_chain in e2e/journey.py walks them)."""
+    from conftest import make_user
+    from xindang.accounts.roles import Role
+
+    return {
+        Role.MARKETING_MANAGER.value: marketing_manager,
+        Role.FINANCE_CREDIT_CONTROLLER.value: finance_controller,
+        Role.GENERAL_MANAGER.value: gm,
+        Role.VP_MARKETING.value: vp_marketing,
+        Role.CFO.value: cfo,
+        Role.CHAIRMAN.value: make_user("dongshizhang_e2e", Role.CHAIRMAN),
+        Role.CREDIT_MANAGER.value: credit_manager,
+    }

@@ -11,8 +11,6 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from conftest import make_user
-from xindang.accounts.roles import Role
 from xindang.approvals.models import ApprovalRequest
 from xindang.credit.grants.models import CreditGrant, GrantStatus
 from xindang.credit.models import Rating, RatingStatus
@@ -67,21 +65,10 @@ def test_investigate_rate_approve_grant_and_notice(
     make_customer,
     salesperson,
     credit_manager,
-    marketing_manager,
-    finance_controller,
-    gm,
-    vp_marketing,
-    cfo,
+    approvers,
 ):
     page.on("dialog", lambda dialog: dialog.accept())
-    people = {
-        Role.MARKETING_MANAGER.value: marketing_manager,
-        Role.FINANCE_CREDIT_CONTROLLER.value: finance_controller,
-        Role.GENERAL_MANAGER.value: gm,
-        Role.VP_MARKETING.value: vp_marketing,
-        Role.CFO.value: cfo,
-        Role.CHAIRMAN.value: make_user("dongshizhang_e2e", Role.CHAIRMAN),
-    }
+    people = approvers
     customer = make_customer(salesperson, name="华夏钢铁贸易有限公司", **KEY_DATA)
     Customer.objects.filter(pk=customer.pk).update(status="active")
     trade_history(customer)

@@ -10,8 +10,6 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from conftest import make_user
-from xindang.accounts.roles import Role
 from xindang.credit.control.models import CreditCheck, OverLimitRequest, OverLimitStatus
 from xindang.credit.grants.models import CreditGrant, GrantStatus
 from xindang.credit.models import Rating, RatingStatus
@@ -35,26 +33,10 @@ def check(page, customer, amount, over_limit_id=""):
 
 
 def test_post_check_block_approve_over_limit_and_age(
-    page,
-    make_customer,
-    salesperson,
-    credit_manager,
-    marketing_manager,
-    finance_controller,
-    gm,
-    vp_marketing,
-    cfo,
+    page, make_customer, salesperson, credit_manager, approvers
 ):
     page.on("dialog", lambda dialog: dialog.accept())
-    people = {
-        Role.MARKETING_MANAGER.value: marketing_manager,
-        Role.FINANCE_CREDIT_CONTROLLER.value: finance_controller,
-        Role.GENERAL_MANAGER.value: gm,
-        Role.VP_MARKETING.value: vp_marketing,
-        Role.CFO.value: cfo,
-        Role.CHAIRMAN.value: make_user("dongshizhang_e2e", Role.CHAIRMAN),
-        Role.CREDIT_MANAGER.value: credit_manager,
-    }
+    people = approvers
     today = timezone.localdate()
     customer = make_customer(salesperson, name=NAME)
     Customer.objects.filter(pk=customer.pk).update(status="active")
