@@ -68,7 +68,6 @@ def test_investigate_rate_approve_grant_and_notice(
     approvers,
 ):
     page.on("dialog", lambda dialog: dialog.accept())
-    people = approvers
     customer = make_customer(salesperson, name="华夏钢铁贸易有限公司", **KEY_DATA)
     Customer.objects.filter(pk=customer.pk).update(status="active")
     trade_history(customer)
@@ -120,7 +119,7 @@ def test_investigate_rate_approve_grant_and_notice(
 
     # Three approvers approve the rating (002 第十九条).
     rating = Rating.objects.get(customer=customer)
-    assert approve_through_chain(page, rating.approval_id, people) == [
+    assert approve_through_chain(page, rating.approval_id, approvers) == [
         "marketing_manager",
         "finance_credit_controller",
         "general_manager",
@@ -163,7 +162,7 @@ def test_investigate_rate_approve_grant_and_notice(
     assert grant.status == GrantStatus.PENDING and grant.limit_amount == Decimal("50000")
 
     # The approvers of 第二十六/二十七条 approve it.
-    roles = approve_through_chain(page, grant.approval_id, people)
+    roles = approve_through_chain(page, grant.approval_id, approvers)
     assert roles[-3:] == ["vp_marketing", "cfo", "general_manager"]
     grant.refresh_from_db()
     assert grant.status == GrantStatus.ACTIVE

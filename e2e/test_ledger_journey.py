@@ -1,8 +1,8 @@
 """Receivables and credit control in a real browser (issue 5): the credit manager posts a shipment by
 hand (a bad amount is refused and nothing is posted); the salesperson's credit check of the next
 shipment is blocked over the limit and sent for over-limit approval (002 第三十二条); the
-approvers approve it; the approval lets exactly that amount through once; the ageing report drills
-down from the company to the customer's entries."""
+approvers approve it; the approval lets exactly that amount through once; the ageing report by customer
+drills down from the customer's row to its entries."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -36,7 +36,6 @@ def test_post_check_block_approve_over_limit_and_age(
     page, make_customer, salesperson, credit_manager, approvers
 ):
     page.on("dialog", lambda dialog: dialog.accept())
-    people = approvers
     today = timezone.localdate()
     customer = make_customer(salesperson, name=NAME)
     Customer.objects.filter(pk=customer.pk).update(status="active")
@@ -87,7 +86,7 @@ def test_post_check_block_approve_over_limit_and_age(
     assert olr.amount == Decimal("50000") and olr.overage_amount == Decimal("30000") and olr.approval_id
 
     # The approvers of the policy's tier approve it (each acknowledges the warning where asked).
-    roles = approve_through_chain(page, olr.approval_id, people, acknowledge=True)
+    roles = approve_through_chain(page, olr.approval_id, approvers, acknowledge=True)
     assert roles, "an over-limit request has at least one approver"
     olr.refresh_from_db()
     assert olr.status == OverLimitStatus.APPROVED
