@@ -60,7 +60,7 @@ bench-ageing: install
 
 ## Refresh the translation catalogue (needs GNU gettext; the compiled .mo is committed)
 messages: install
-	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --no-location -i ".venv/*" -i "bench/*" -i "e2e/*"
+	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --no-location --no-wrap -i ".venv/*" -i "bench/*" -i "e2e/*"
 	$(PY) manage.py compilemessages -l zh_Hans
 
 clean:

@@ -5,7 +5,9 @@ sections (retention, rating, grants, ageing…) with register_section(); a store
 a section gets that section's defaults.
 """
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -52,18 +54,53 @@ def _check_format(value: str, sample: dict, required: tuple[str, ...]) -> None:
 
 
 @dataclass(frozen=True)
+class Departure:
+    """A policy value that can decide differently from the regulation's text.
+
+    The default policy follows the text; a value for which `departs(value)` is true is a departure
+    and the policy page lists it with the article it departs from and what it changes. Declared by
+    the section that owns the field (register_section(..., departures=[...]))."""
+
+    field: str
+    article: (
+        str  # the citation as a credit manager finds it in the seed, e.g. "002 客户信用管理制度 第三十条"
+    )
+    departs: Callable[[Any], bool]
+    text: str  # translatable: what the regulation says and what the departing value does instead
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How the policy reads an ambiguous word of the regulations (经常, 多月, 原则上 …): shown on the
+    policy page beside the fields that carry the reading, so a credit manager sees and can change it."""
+
+    word: str  # the regulation's word, as printed (Chinese)
+    article: str
+    fields: tuple[str, ...]
+    text: str  # translatable: the reading
+
+
+@dataclass(frozen=True)
 class SectionInfo:
     name: str
     model: type[BaseModel]
     title: str
     labels: dict  # field name -> (label, help text), translatable
+    departures: tuple[Departure, ...] = field(default=())
+    readings: tuple[Reading, ...] = field(default=())
 
 
 SECTIONS: dict[str, SectionInfo] = {}
 
 
-def register_section(name: str, model: type[BaseModel], title, labels: dict) -> None:
-    SECTIONS[name] = SectionInfo(name, model, title, labels)
+def register_section(
+    name: str, model: type[BaseModel], title, labels: dict, *, departures=(), readings=()
+) -> None:
+    for item in (*departures, *(f for r in readings for f in r.fields)):
+        field_name = item.field if isinstance(item, Departure) else item
+        if field_name not in model.model_fields:
+            raise ValueError(f"{name}: no field {field_name!r} for a departure or reading")
+    SECTIONS[name] = SectionInfo(name, model, title, labels, tuple(departures), tuple(readings))
 
 
 register_section(

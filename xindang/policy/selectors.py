@@ -102,3 +102,37 @@ def version_events(version: PolicyVersion):
     return AuditEvent.objects.filter(object_type="policy.policyversion", object_id=str(version.pk)).order_by(
         "seq"
     )
+
+
+@dataclass(frozen=True)
+class DepartureRow:
+    """One value of a version that departs from the regulation's text (see sections.Departure)."""
+
+    section: str
+    field: str
+    value: object
+    article: str
+    text: str
+
+
+def policy_departures(values: dict[str, dict]) -> list[DepartureRow]:
+    """The departures in a version's values (section → field → value, as section_values gives):
+    the default policy has none."""
+    rows = []
+    for name, info in SECTIONS.items():
+        for departure in info.departures:
+            value = values.get(name, {}).get(departure.field)
+            if departure.departs(value):
+                rows.append(
+                    DepartureRow(name, departure.field, value, departure.article, str(departure.text))
+                )
+    return rows
+
+
+def version_departures(version: PolicyVersion) -> list[DepartureRow]:
+    return policy_departures(section_values(version))
+
+
+def policy_readings() -> list[tuple[str, object]]:
+    """Every registered reading of an ambiguous word, with its section name."""
+    return [(name, reading) for name, info in SECTIONS.items() for reading in info.readings]

@@ -32,10 +32,12 @@ from .sections import SECTIONS
 from .selectors import (
     draft_version,
     get_version,
+    policy_readings,
     policy_versions,
     previous_version,
     section_values,
     version_changes,
+    version_departures,
     version_events,
     version_in_force,
 )
@@ -124,6 +126,26 @@ def _render_detail(
             "discard_form": discard_form or DiscardForm(),
             "previous": previous_version(version),
             "events": [(event, action_label(event.action)) for event in version_events(version)],
+            "departures": [
+                {
+                    "section": SECTIONS[row.section].title,
+                    "label": _label(row.section, row.field)[0],
+                    "value": _display(row.value),
+                    "article": row.article,
+                    "text": row.text,
+                }
+                for row in version_departures(version)
+            ],
+            "readings": [
+                {
+                    "section": SECTIONS[name].title,
+                    "word": reading.word,
+                    "article": reading.article,
+                    "labels": [_label(name, f)[0] for f in reading.fields],
+                    "text": reading.text,
+                }
+                for name, reading in policy_readings()
+            ],
         },
         status=status,
     )
