@@ -62,9 +62,7 @@ class Departure:
     the section that owns the field (register_section(..., departures=[...]))."""
 
     field: str
-    article: (
-        str  # the citation as a credit manager finds it in the seed, e.g. "002 客户信用管理制度 第三十条"
-    )
+    article: str  # the citation as found in the seed, e.g. "002 客户信用管理制度 第三十条"
     departs: Callable[[Any], bool]
     text: str  # translatable: what the regulation says and what the departing value does instead
 
