@@ -1,5 +1,6 @@
 """XinDang settings: one module, driven by the environment (see .env.example)."""
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -40,6 +41,30 @@ SECRET_KEY = os.environ.get("XINDANG_SECRET_KEY") or (
 if not SECRET_KEY:
     # Running outside `make run`/tests without a secret is a deployment mistake, not a default.
     SECRET_KEY = env_str("XINDANG_SECRET_KEY")
+
+
+def _audit_key() -> tuple[bytes, bool]:
+    """The key of the audit chain's HMAC, kept outside the database: XINDANG_AUDIT_KEY, or the first
+    line of the file XINDANG_AUDIT_KEY_FILE; else derived from the secret key (then rotating the
+    secret key needs the old derived key among the retired ones — set a key of its own)."""
+    raw = os.environ.get("XINDANG_AUDIT_KEY", "")
+    path = os.environ.get("XINDANG_AUDIT_KEY_FILE", "")
+    if not raw and path:
+        raw = Path(path).read_text(encoding="utf-8").strip().splitlines()[0].strip()
+    if raw:
+        if len(raw) < 32:
+            raise RuntimeError("XINDANG_AUDIT_KEY must be at least 32 characters")
+        return raw.encode(), False
+    return hashlib.sha256(b"xindang audit chain|" + SECRET_KEY.encode()).hexdigest().encode(), True
+
+
+XINDANG_AUDIT_KEY, XINDANG_AUDIT_KEY_DERIVED = _audit_key()
+# Keys the chain was signed with before a rotation (comma-separated), kept to verify older events.
+XINDANG_AUDIT_RETIRED_KEYS = [key.encode() for key in env_list("XINDANG_AUDIT_RETIRED_KEYS")]
+# Where `verify_audit --anchor` appends the chain head's anchors: put it on other storage than the
+# database (another disk, a mounted share, write-once media); the nightly output carries them too.
+XINDANG_AUDIT_ANCHOR_FILE = Path(os.environ.get("XINDANG_AUDIT_ANCHOR_FILE", VAR_DIR / "audit-anchors.jsonl"))
+
 ALLOWED_HOSTS = env_list("XINDANG_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("XINDANG_CSRF_TRUSTED_ORIGINS")
 

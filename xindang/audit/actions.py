@@ -72,6 +72,9 @@ BROKEN_REASONS: dict[str, str] = {
     "missing": _("missing: a row was deleted"),
     "relinked": _("relinked: the row does not point to the previous one"),
     "unrecorded": _("unrecorded: rows were written around the chain head"),
+    "unkeyed": _("unkeyed: a row was rewritten without the chain's key"),
+    "unknown_key": _("unknown key: the row names a key that is not configured"),
+    "forged_anchor": _("forged anchor: an anchor's signature does not hold"),
 }
 
 

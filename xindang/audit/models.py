@@ -29,6 +29,8 @@ class AuditEvent(models.Model):
     data = models.JSONField(_("details"), default=dict, blank=True)
     prev_hash = models.CharField(_("previous hash"), max_length=64)
     hash = models.CharField(_("hash"), max_length=64)
+    # Which key signed the hash (audit.rules.key_id); empty on events written before keying.
+    key_id = models.CharField(_("key ID"), max_length=16, blank=True, default="")
 
     class Meta:
         verbose_name = _("audit event")

@@ -1,6 +1,7 @@
 """Reading the audit log: the filtered list for auditors, and the integrity check of the chain."""
 
 import ipaddress
+import json
 from array import array
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, fields
@@ -11,8 +12,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from .models import AuditChainHead, AuditEvent
-from .rules import GENESIS_HASH, BrokenLink, first_broken_link, tail_break
-from .services import hashed_fields
+from .rules import GENESIS_HASH, Anchor, BrokenLink, anchor_break, first_broken_link, tail_break
+from .services import chain_keys, hashed_fields
 
 
 @dataclass(frozen=True)
@@ -99,11 +100,38 @@ _CHAIN_COLUMNS = (
     "data",
     "prev_hash",
     "hash",
+    "key_id",
 )
 
 
-def verify_chain(*, chunk_size: int = 2000) -> ChainCheck:
-    """Recompute every link in seq order and compare the end with the chain head.
+def read_anchors(path) -> list[Anchor]:
+    """The anchors of an anchor file (one JSON object a line); a line that is not an anchor is
+    refused with its number, since a damaged anchor file must not pass as an empty one."""
+    anchors = []
+    with open(path, encoding="utf-8") as lines:
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+                anchors.append(
+                    Anchor(
+                        int(item["seq"]),
+                        str(item["hash"]),
+                        str(item["at"]),
+                        str(item["key_id"]),
+                        str(item["mac"]),
+                    )
+                )
+            except (ValueError, KeyError, TypeError) as exc:
+                raise ValueError(f"line {number} of {path} is not an anchor") from exc
+    return anchors
+
+
+def verify_chain(*, chunk_size: int = 2000, anchors: list[Anchor] | None = None) -> ChainCheck:
+    """Recompute every link in seq order (keyed with the configured keys) and compare the end with
+    the chain head; then, when anchors are given, hold the chain against them (a truncated tail with a
+    rewound head, or a chain recomputed from an earlier row, no longer matches an anchor).
 
     Reads in keyset pages (seq > last LIMIT chunk_size) rather than one .iterator(): PyMySQL buffers a
     whole result set client-side, so one query over millions of rows would not stay bounded in memory.
@@ -131,7 +159,14 @@ def verify_chain(*, chunk_size: int = 2000) -> ChainCheck:
                 yield event.seq, hashed_fields(event), event.prev_hash, event.hash
             after = batch[-1]["seq"]
 
-    broken = first_broken_link(links()) or tail_break(seen["seq"], seen["hash"], head_seq, head_hash)
+    keys = chain_keys()
+    broken = first_broken_link(links(), keys) or tail_break(seen["seq"], seen["hash"], head_seq, head_hash)
+    if broken is None and anchors:
+
+        def hash_at(seq: int) -> str | None:
+            return AuditEvent.objects.filter(seq=seq).values_list("hash", flat=True).first()
+
+        broken = anchor_break(anchors, hash_at, head_seq, keys)
     row = AuditEvent.objects.filter(seq=seen["seq"]).first() if broken and seen["seq"] else None
     return ChainCheck(count=seen["count"], head_seq=head_seq, broken=broken, row=row)
 

@@ -3,6 +3,7 @@ audit event commit or roll back together."""
 
 import ipaddress
 import json
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -14,7 +15,7 @@ from django.utils import timezone
 from xindang.core.numbering import ensure_row
 
 from .models import AuditChainHead, AuditEvent
-from .rules import GENESIS_HASH, event_hash
+from .rules import GENESIS_HASH, Anchor, event_hash, key_id, make_anchor
 
 
 def _normalised_ip(value: str) -> str | None:
@@ -51,9 +52,16 @@ class EventSpec:
     actor_name: str = ""
 
 
+def chain_keys() -> dict[str, bytes]:
+    """Key id → key for verifying: the current key and the retired ones (settings)."""
+    keys = [settings.XINDANG_AUDIT_KEY, *settings.XINDANG_AUDIT_RETIRED_KEYS]
+    return {key_id(key): key for key in keys}
+
+
 def hashed_fields(event: AuditEvent) -> dict:
-    """The fields covered by the hash, as stored (verify_audit recomputes from the same)."""
-    return {
+    """The fields covered by the hash, as stored (verify_audit recomputes from the same). The key id
+    is covered when present; events written before keying hash as they always did."""
+    fields = {
         "seq": event.seq,
         "at": event.at.isoformat(timespec="microseconds"),
         "actor_id": event.actor_id,
@@ -66,6 +74,9 @@ def hashed_fields(event: AuditEvent) -> dict:
         "purpose": event.purpose,
         "data": event.data,
     }
+    if getattr(event, "key_id", ""):
+        fields["key_id"] = event.key_id
+    return fields
 
 
 def _spec_from(
@@ -129,6 +140,8 @@ def record_events(specs: Iterable[EventSpec]) -> list[AuditEvent]:
         ensure_row(AuditChainHead, id=1, last_seq=0, last_hash=GENESIS_HASH)
         head = AuditChainHead.objects.select_for_update().get(pk=1)
     now = timezone.now()
+    key = settings.XINDANG_AUDIT_KEY
+    signer = key_id(key)
     events = []
     seq, prev = head.last_seq, head.last_hash
     for s in specs:
@@ -146,8 +159,9 @@ def record_events(specs: Iterable[EventSpec]) -> list[AuditEvent]:
             purpose=s.purpose,
             data=s.data,
             prev_hash=prev,
+            key_id=signer,
         )
-        event.hash = event_hash(hashed_fields(event), prev)
+        event.hash = event_hash(hashed_fields(event), prev, key)
         prev = event.hash
         events.append(event)
     AuditEvent.objects.bulk_create(events, batch_size=500)
@@ -172,3 +186,20 @@ def verify_chain_and_record(*, by, request=None):
 def record_export(*, by, request=None, filters: dict, count: int) -> AuditEvent:
     """The audit log was exported (written after the file is built, so no lock is held meanwhile)."""
     return record_event("audit.export", actor=by, request=request, data={"filters": filters, "rows": count})
+
+
+def write_anchor() -> Anchor:
+    """Append the chain head's anchor (sequence, hash, time, MAC) to the anchor file, outside the
+    database, and return it. Taken after a verification that held (manage.py verify_audit --anchor)."""
+    head = AuditChainHead.objects.filter(pk=1).values_list("last_seq", "last_hash").first()
+    seq, chain_hash = head or (0, GENESIS_HASH)
+    anchor = make_anchor(
+        seq, chain_hash, timezone.now().isoformat(timespec="seconds"), settings.XINDANG_AUDIT_KEY
+    )
+    path = settings.XINDANG_AUDIT_ANCHOR_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a", encoding="utf-8") as out:
+        out.write(json.dumps(anchor.as_dict(), sort_keys=True) + "\n")
+        out.flush()
+        os.fsync(out.fileno())
+    return anchor

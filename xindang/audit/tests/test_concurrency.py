@@ -5,7 +5,7 @@ from django.db import transaction
 
 from xindang.audit.models import AuditChainHead, AuditEvent
 from xindang.audit.rules import first_broken_link
-from xindang.audit.services import hashed_fields, record_event, record_events, spec
+from xindang.audit.services import chain_keys, hashed_fields, record_event, record_events, spec
 from xindang.core.tests.concurrency import THREADS, run_concurrently
 
 PER_THREAD = 10
@@ -40,7 +40,7 @@ def test_parallel_events_form_one_unbroken_chain():
     assert seqs == list(range(1, THREADS * PER_THREAD + 1))
     rows = chain_rows()
     assert [r[0] for r in rows] == seqs
-    assert first_broken_link(rows) is None
+    assert first_broken_link(rows, chain_keys()) is None
     head = AuditChainHead.objects.get()
     assert (head.last_seq, head.last_hash) == (rows[-1][0], rows[-1][3])
 
@@ -68,4 +68,4 @@ def test_parallel_batches_and_rolled_back_events_leave_no_gap():
     rows = chain_rows()
     assert kept == [r[0] for r in rows] == list(range(1, len(kept) + 1))
     assert len(kept) < THREADS * (PER_THREAD // 2) * 3, "the test must roll some batches back"
-    assert first_broken_link(rows) is None
+    assert first_broken_link(rows, chain_keys()) is None

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def five_events(salesperson):
+def five_events(salesperson, audit_tampering):
     record_event("auth.login", actor=salesperson, object_type="accounts.user", object_id="zhangsan")
     record_events(
         [
@@ -109,9 +109,9 @@ def test_events_appended_after_the_head_was_read_are_not_a_false_alarm(five_even
     # An append racing the check: the head has been read, then a sixth event commits before the rows are.
     real_walk = selectors.first_broken_link
 
-    def append_then_walk(links):
+    def append_then_walk(links, keys):
         record_event("customer.view", actor=salesperson)
-        return real_walk(links)
+        return real_walk(links, keys)
 
     monkeypatch.setattr(selectors, "first_broken_link", append_then_walk)
     check = verify_chain()

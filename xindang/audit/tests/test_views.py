@@ -168,7 +168,7 @@ def test_the_verify_button_reports_an_intact_chain_and_records_the_check(sysadmi
     assert event.data == {"ok": True, "count": 1, "head_seq": 1}
 
 
-def test_the_verify_button_reports_a_broken_chain(gm, salesperson):
+def test_the_verify_button_reports_a_broken_chain(gm, salesperson, audit_tampering):
     for _ in range(3):
         record_event("customer.view", actor=salesperson)
     AuditEvent.objects.filter(seq=2).update(actor_name="别人")
