@@ -17,6 +17,7 @@ from xindang.accounts.models import Department
 from xindang.audit.services import record_event
 from xindang.core.errors import DomainError
 from xindang.core.pagination import CappedPaginator
+from xindang.credit.picture import credit_picture
 from xindang.customers.selectors import get_customer_for_user
 from xindang.documents.selectors import visible_documents
 from xindang.policy.selectors import current_policy, get_version
@@ -221,6 +222,7 @@ def request_grant(request, pk):
             "existing": existing,
             "pending": selectors.pending_grant(customer),
             "error_code": getattr(form, "error_code", ""),
+            "picture": credit_picture(customer),
             **_ceiling_view(ctx, limit, form.cleaned_data.get("term_days") if limit is not None else None),
         },
         status=422 if request.method == "POST" else 200,
@@ -253,6 +255,9 @@ def grant_detail(request, pk):
             "can_print": request.user.has_perm(GrantPermission.PRINT_NOTICE)
             and grant.status == GrantStatus.ACTIVE,
             "history": grant.history.select_related("history_user").order_by("-history_date")[:20],
+            "picture": credit_picture(
+                grant.customer, grant=grant if grant.status == GrantStatus.PENDING else None
+            ),
         },
     )
 
