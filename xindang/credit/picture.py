@@ -282,7 +282,8 @@ def grant_approval_panel(approval, request) -> str:
     grant = CreditGrant.objects.select_related("customer").filter(pk=_int(approval.object_id)).first()
     if grant is None:
         return ""
-    return render_picture(credit_picture(grant.customer, grant=grant), request)
+    picture = credit_picture(grant.customer, grant=grant)
+    return render_picture(picture, request, shown_warnings=approval.warnings or [])
 
 
 def over_limit_approval_panel(approval, request) -> str:

@@ -114,7 +114,9 @@ def test_grant_approval_page_shows_the_credit_picture(client, customer, salesper
     assert 'data-testid="picture-proposed"><strong>¥30,000.00' in html
     assert "华夏控股有限公司" in html.split('data-testid="picture-collateral"')[1]
     assert 'data-testid="picture-grants"' in html  # the grant in force is a previous grant
-    assert 'data-testid="below-exposure"' in html
+    assert 'data-testid="proposed-below-exposure"' in html
+    # The 第三十三条 warning is the approval's own (acknowledged by each approver), not said twice.
+    assert html.count("第三十三条") == 2  # the summary and the approval's warning
 
 
 def test_a_grant_below_the_exposure_says_so_in_the_request(customer, salesperson):
@@ -128,7 +130,7 @@ def test_a_grant_above_the_exposure_carries_no_reduction_warning(client, custome
     assert "第三十三条" not in approval.summary and not approval.warnings
     client.force_login(vp_marketing)
     html = client.get(reverse("approvals:detail", args=[approval.pk])).content.decode()
-    assert 'data-testid="credit-picture"' in html and 'data-testid="below-exposure"' not in html
+    assert 'data-testid="credit-picture"' in html and 'data-testid="proposed-below-exposure"' not in html
 
 
 def test_over_limit_approval_page_shows_the_headroom_after_the_amount(client, customer, salesperson, gm):
