@@ -105,7 +105,7 @@ def _documents(user, customer):
     return visible_documents(user, customer).order_by("title")
 
 
-def _ceiling_view(ctx, limit_amount=None, term_days=None) -> dict:
+def _ceiling_view(ctx, limit_amount=None, term_days=None, customer=None) -> dict:
     ceiling = ctx.ceiling
     problems = ceiling.problems(limit_amount, term_days or 1) if limit_amount is not None else []
     return {
@@ -124,7 +124,11 @@ def _ceiling_view(ctx, limit_amount=None, term_days=None) -> dict:
                 ctx.existing.limit_amount if ctx.existing else None, limit_amount or 0
             )
         ]
-        if limit_amount is not None
+        + [  # 第三十三条: below what is owed, the customer goes on the reduction list at once
+            reason_text(w)
+            for w in rules.below_exposure_warnings(limit_amount, selectors.committed_amount(customer))
+        ]
+        if limit_amount is not None and customer is not None
         else [],
     }
 
@@ -166,7 +170,9 @@ def ceiling(request, pk):
     except ValidationError:
         limit = None
     term = int(data["term_days"]) if str(data.get("term_days", "")).isdigit() else None
-    return render(request, "grants/_ceiling.html", {"customer": customer, **_ceiling_view(ctx, limit, term)})
+    return render(
+        request, "grants/_ceiling.html", {"customer": customer, **_ceiling_view(ctx, limit, term, customer)}
+    )
 
 
 @permission_required(GrantPermission.REQUEST, raise_exception=True)
@@ -223,7 +229,9 @@ def request_grant(request, pk):
             "pending": selectors.pending_grant(customer),
             "error_code": getattr(form, "error_code", ""),
             "picture": credit_picture(customer),
-            **_ceiling_view(ctx, limit, form.cleaned_data.get("term_days") if limit is not None else None),
+            **_ceiling_view(
+                ctx, limit, form.cleaned_data.get("term_days") if limit is not None else None, customer
+            ),
         },
         status=422 if request.method == "POST" else 200,
     )

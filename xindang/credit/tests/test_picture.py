@@ -197,3 +197,34 @@ def test_grant_request_and_grant_pages_show_the_picture(client, customer, salesp
     assert 'data-testid="credit-picture"' in html and 'data-testid="below-exposure"' in html
     html = client.get(reverse("grants:request", args=[customer.pk])).content.decode()
     assert 'data-testid="credit-picture"' in html
+
+
+def test_the_request_form_warns_while_the_limit_typed_is_below_the_exposure(client, customer, salesperson):
+    client.force_login(salesperson)
+    data = {
+        "kind": "long_term",
+        "limit_amount": "3",
+        "limit_unit": "wan",
+        "term_days": "30",
+        "collateral-TOTAL_FORMS": "0",
+        "collateral-INITIAL_FORMS": "0",
+    }
+    html = client.post(reverse("grants:ceiling", args=[customer.pk]), data).content.decode()
+    assert "第三十三条" in html and "¥20,000.00" in html
+    data["limit_amount"] = "6"
+    html = client.post(reverse("grants:ceiling", args=[customer.pk]), data).content.decode()
+    assert "第三十三条" not in html
+
+
+def test_the_picture_reads_in_english_for_an_english_reader(client, customer, credit_manager):
+    import re
+
+    credit_manager.language = "en"
+    credit_manager.save(update_fields=["language"])
+    client.force_login(credit_manager)
+    html = client.get(reverse("credit_control:customer", args=[customer.pk])).content.decode()
+    section = html.split('data-testid="credit-picture"')[1].split("</section>")[0]
+    text = re.sub(r"<[^>]+>", " ", section).replace(customer.name, "")
+    text = re.sub(r"\d{3} 第[^ ]*?条[0-9①-⑩]*", "", text)  # citations of the regulations stay Chinese
+    assert "Credit picture" in text and "Exposure by category" in text
+    assert not re.findall(r"[\u4e00-\u9fff]+", text)
