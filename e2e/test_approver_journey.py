@@ -2,7 +2,8 @@
 approver of a grant request and of an over-limit request opens each approval and sees, on that page,
 the customer's grade, limit, exposure, utilisation, overdue amount and ageing — and the warning that
 the proposed limit is below the exposure (002 第三十三条). No 500, no English left on the Chinese page;
-screenshots of both pages are kept in var/e2e/."""
+screenshots of both pages (and of the customer's credit-control page, the same picture) are kept in
+var/e2e/."""
 
 import re
 from datetime import date, timedelta
@@ -60,7 +61,7 @@ def open_and_check(page, url: str, shot: str, *, skip_title=False):
 
 
 def test_approver_sees_the_credit_picture_on_grant_and_over_limit_approvals(
-    page, monkeypatch, make_customer, salesperson, approvers
+    page, monkeypatch, make_customer, salesperson, approvers, credit_manager
 ):
     today = timezone.localdate()
     customer = make_customer(salesperson, name=NAME)
@@ -123,3 +124,8 @@ def test_approver_sees_the_credit_picture_on_grant_and_over_limit_approvals(
     picture = open_and_check(page, f"/approvals/{approval.pk}/", "approver-over-limit.png", skip_title=True)
     expect(picture.locator("[data-testid=picture-headroom-after]")).to_contain_text("¥-20,000.00")
     expect(page.locator("[data-testid=decision-form]")).to_be_visible()
+
+    # The same picture is the customer's credit-control page (with the full lists of decisions).
+    log_in(page, credit_manager.username)
+    open_and_check(page, f"/credit/control/customer/{customer.pk}/", "credit-control-page.png")
+    expect(page.locator("[data-testid=over-limit-row]")).to_have_count(1)
