@@ -228,3 +228,11 @@ def test_the_picture_reads_in_english_for_an_english_reader(client, customer, cr
     text = re.sub(r"\d{3} 第[^ ]*?条[0-9①-⑩]*", "", text)  # citations of the regulations stay Chinese
     assert "Credit picture" in text and "Exposure by category" in text
     assert not re.findall(r"[\u4e00-\u9fff]+", text)
+
+
+def test_over_limit_request_page_shows_the_picture(client, customer, salesperson):
+    olr = request_over_limit(customer=customer, amount=D("70000"), by=salesperson, reason="年底备货")
+    client.force_login(salesperson)
+    html = client.get(reverse("credit_control:over_limit_detail", args=[olr.pk])).content.decode()
+    assert 'data-testid="credit-picture"' in html
+    assert 'data-testid="picture-headroom-after"><span class="label bad">¥-20,000.00' in html
