@@ -26,6 +26,13 @@ NAV = [
     ("policy:list", _("Company policy"), "policy.view_policyversion", "policy"),
 ]
 
+# Pages of another app that belong under a menu item: the ageing is half of 往来与账龄 (the ledger
+# list and the ageing share a tab bar, templates/ledger/_tabs.html).
+ACTIVE_UNDER = {
+    "collection:ageing": "ledger",
+    "collection:ageing_entries": "ledger",
+}
+
 
 def navigation(request):
     user = getattr(request, "user", None)
@@ -49,4 +56,5 @@ def navigation(request):
             if match.url_name and match.url_name.startswith("import")
             else (match.namespace or "home")
         )
+        active = ACTIVE_UNDER.get(match.view_name, active)
     return {"nav_items": items, "nav_active": active}

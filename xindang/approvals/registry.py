@@ -9,6 +9,11 @@ A domain app registers each kind it submits, in its AppConfig.ready():
 Callbacks get the ApprovalRequest and run inside the deciding transaction (after the request row is
 locked and updated). A DomainError raised by a callback rolls the whole decision back; the step
 stays pending and the approver sees the message.
+
+A kind may also register a panel: what the approver needs to see about the request's object, rendered
+by the domain app into the approval page (e.g. credit's "credit picture" on grant approvals):
+
+    register_panel("credit.grant", render)   # render(approval, request) -> HTML string
 """
 
 from collections.abc import Callable
@@ -70,3 +75,18 @@ def kind_label(kind: str) -> str:
 
 def kind_choices() -> list[tuple[str, str]]:
     return sorted(((k, str(v.label)) for k, v in KINDS.items()), key=lambda c: c[1])
+
+
+Panel = Callable[[object, object], str]
+PANELS: dict[str, Panel] = {}
+
+
+def register_panel(kind: str, render: Panel) -> None:
+    """The panel shown on the approval page of requests of `kind` (the domain app renders it; the
+    approval page has already checked that the reader may see the request)."""
+    PANELS[kind] = render
+
+
+def render_panel(approval, request) -> str:
+    render = PANELS.get(approval.kind)
+    return render(approval, request) if render else ""

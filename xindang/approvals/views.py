@@ -20,6 +20,7 @@ from . import selectors, services
 from .forms import AttachmentForm, CommentForm, DecisionForm, FilterForm, ReasonForm, ResubmitForm
 from .models import ApprovalAttachment, ApprovalStatus
 from .permissions import ApprovalPermission
+from .registry import render_panel
 from .spreadsheets import MAX_EXPORT_ROWS, XLSX_TYPE, write_approvals_xlsx
 
 PAGE_SIZE = 50
@@ -131,6 +132,7 @@ def detail(request, pk):
             "attachments": approval.attachments.select_related("uploaded_by"),
             "upload_limit_mb": current_policy().core.upload_limit_mb,
             "data_items": data_items,
+            "panel": render_panel(approval, request),
         },
     )
 

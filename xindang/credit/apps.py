@@ -34,3 +34,6 @@ class CreditConfig(AppConfig):
         )
         register_approval_kind()
         register_demo_step("credit", seed_demo, order=10)
+        from .picture import register_approval_panels
+
+        register_approval_panels()  # the credit picture on grant and over-limit approvals

@@ -206,7 +206,8 @@ def _labels(dimension: str, keys) -> dict:
     if dimension == "department":
         from xindang.accounts.models import Department
 
-        return {d.pk: (str(d), d.code) for d in Department.objects.filter(pk__in=keys)}
+        # The name once, its code as the second line (str(d) already holds the code).
+        return {d.pk: (d.name, d.code) for d in Department.objects.filter(pk__in=keys)}
     return {}
 
 

@@ -16,6 +16,7 @@ from xindang.accounts.models import Department, User
 from xindang.audit.services import record_event
 from xindang.core.errors import DomainError
 from xindang.core.pagination import CappedPaginator
+from xindang.credit.picture import credit_picture
 from xindang.customers.selectors import get_customer_for_user
 
 from . import rules, selectors, services
@@ -185,6 +186,8 @@ def customer_control(request, pk):
     ctx = _decorate(_context(request, customer))
     ctx["over_limit"] = list(ctx["over_limit"])
     ctx["checks"] = list(ctx["checks"])
+    # The credit picture on top; its checks and decisions are the full lists below.
+    ctx["picture"] = credit_picture(customer, show_checks=False, show_decisions=False)
     return render(request, "credit_control/customer.html", ctx)
 
 
@@ -275,5 +278,11 @@ def over_limit_detail(request, pk):
             "usable": selectors.over_limit_usable(olr),
             "grade_class": grade_class(olr.grade),
             "checks": list(olr.checks.select_related("checked_by")[:10]),
+            "picture": credit_picture(
+                olr.customer,
+                asked_amount=olr.amount
+                if olr.status in (OverLimitStatus.PENDING, OverLimitStatus.RETURNED)
+                else None,
+            ),
         },
     )

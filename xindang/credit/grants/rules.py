@@ -48,6 +48,7 @@ JYB_UNKNOWN_CLASS = "jyb_unknown_class"
 NO_AVERAGES = "no_averages"
 INCREASE = "increase"
 COMPANY_CAP = "company_cap"
+BELOW_EXPOSURE = "below_exposure"
 
 ART_26_1 = "002 第二十六条1"
 ART_26_2 = "002 第二十六条2"
@@ -56,6 +57,7 @@ ART_28 = "002 第二十八条"
 ART_30 = "002 第三十条"
 ART_24 = "002 第二十四条2①"
 ART_42 = "002 第四十二条"
+ART_33 = "002 第三十三条"
 ART_004_9 = "004 第九条3(1)"
 ART_13 = "002 第十三–二十条"
 
@@ -218,6 +220,27 @@ def adjustment_warnings(old_limit, new_limit) -> list[Reason]:
     if old_limit is None or Decimal(new_limit) <= Decimal(old_limit):
         return []
     return [Reason(INCREASE, ART_42, {"old": str(Decimal(old_limit)), "new": str(Decimal(new_limit))})]
+
+
+def limit_below_exposure(limit, exposure) -> bool:
+    """A limit below what the customer already owes (incl. amounts held by credit checks)."""
+    return Decimal(limit) < Decimal(exposure)
+
+
+def below_exposure_warnings(limit, exposure) -> list[Reason]:
+    """第三十三条: 赊销欠款金额大于所给予信用额度的客户 … 压缩至信用额度之内 — a limit below the current
+    exposure puts the customer on the reduction list the day it takes effect; the approvers are told
+    (a warning each acknowledges), the request is not refused (lowering a limit is allowed)."""
+    if not limit_below_exposure(limit, exposure):
+        return []
+    excess = Decimal(exposure) - Decimal(limit)
+    return [
+        Reason(
+            BELOW_EXPOSURE,
+            ART_33,
+            {"new": str(Decimal(limit)), "exposure": str(Decimal(exposure)), "excess": str(excess)},
+        )
+    ]
 
 
 def grant_chain(grade: str | None, kind: str, amount, section, scheme: str = ABC) -> list[str]:

@@ -39,6 +39,11 @@ def exposure_amount(customer) -> Decimal:
     return ledger_selectors.exposure_of(customer).total_amount
 
 
+def committed_amount(customer) -> Decimal:
+    """Exposure plus amounts held by credit checks (what the reduction list compares with the limit)."""
+    return ledger_selectors.exposure_of(customer).committed_amount
+
+
 def exposures_for(customer_ids) -> dict[int, Decimal]:
     return {pk: row.total_amount for pk, row in ledger_selectors.exposures_for(list(customer_ids)).items()}
 

@@ -175,6 +175,8 @@ def request_grant(
     warnings = rules.adjustment_warnings(replaces.limit_amount if replaces else None, limit_amount)
     if warnings and not reason:
         _raise(GrantError.REASON_REQUIRED, "reason")
+    # 第三十三条: a limit below what is owed puts the customer on the reduction list at once.
+    below = rules.below_exposure_warnings(limit_amount, selectors.committed_amount(customer))
 
     grant = CreditGrant(
         customer=customer,
@@ -229,6 +231,7 @@ def request_grant(
                 _("Grade %(grade)s; ceiling %(ceiling)s; term %(term)s days.")
                 % {"grade": ctx.grade, "ceiling": f"¥{ctx.ceiling.amount:,.2f}", "term": term_days},
                 *(reason_text(r) for r in ctx.ceiling.reasons),
+                *(reason_text(w) for w in below),
                 reason,
             ]
         ).strip(),
@@ -242,7 +245,7 @@ def request_grant(
             "grade": ctx.grade,
             "replaces": replaces.pk if replaces else None,
         },
-        warnings=[reason_text(w) for w in warnings],
+        warnings=[reason_text(w) for w in [*warnings, *below]],
         customer=customer,
         request=request,
     )

@@ -38,10 +38,25 @@ REASON_TEXT = {
         "The new limit %(new)s is higher than the current %(old)s; "
         "an adjusted limit should in principle be lower"
     ),
+    rules.BELOW_EXPOSURE: _(
+        "The proposed limit %(new)s is below the current exposure %(exposure)s: the customer goes on "
+        "the reduction list as soon as it takes effect and must reduce by %(excess)s"
+    ),
     rules.COMPANY_CAP: _("Active limits %(total)s above the receivables balance %(cap)s"),
 }
 
-_MONEY_PARAMS = {"collections", "shipments", "existing", "collateral", "cap", "new", "old", "total", "excess"}
+_MONEY_PARAMS = {
+    "collections",
+    "shipments",
+    "existing",
+    "collateral",
+    "cap",
+    "new",
+    "old",
+    "total",
+    "excess",
+    "exposure",
+}
 
 
 def _param(key, value):

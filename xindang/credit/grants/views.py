@@ -17,6 +17,7 @@ from xindang.accounts.models import Department
 from xindang.audit.services import record_event
 from xindang.core.errors import DomainError
 from xindang.core.pagination import CappedPaginator
+from xindang.credit.picture import credit_picture
 from xindang.customers.selectors import get_customer_for_user
 from xindang.documents.selectors import visible_documents
 from xindang.policy.selectors import current_policy, get_version
@@ -104,7 +105,7 @@ def _documents(user, customer):
     return visible_documents(user, customer).order_by("title")
 
 
-def _ceiling_view(ctx, limit_amount=None, term_days=None) -> dict:
+def _ceiling_view(ctx, limit_amount=None, term_days=None, customer=None) -> dict:
     ceiling = ctx.ceiling
     problems = ceiling.problems(limit_amount, term_days or 1) if limit_amount is not None else []
     return {
@@ -123,7 +124,11 @@ def _ceiling_view(ctx, limit_amount=None, term_days=None) -> dict:
                 ctx.existing.limit_amount if ctx.existing else None, limit_amount or 0
             )
         ]
-        if limit_amount is not None
+        + [  # 第三十三条: below what is owed, the customer goes on the reduction list at once
+            reason_text(w)
+            for w in rules.below_exposure_warnings(limit_amount, selectors.committed_amount(customer))
+        ]
+        if limit_amount is not None and customer is not None
         else [],
     }
 
@@ -165,7 +170,9 @@ def ceiling(request, pk):
     except ValidationError:
         limit = None
     term = int(data["term_days"]) if str(data.get("term_days", "")).isdigit() else None
-    return render(request, "grants/_ceiling.html", {"customer": customer, **_ceiling_view(ctx, limit, term)})
+    return render(
+        request, "grants/_ceiling.html", {"customer": customer, **_ceiling_view(ctx, limit, term, customer)}
+    )
 
 
 @permission_required(GrantPermission.REQUEST, raise_exception=True)
@@ -221,7 +228,10 @@ def request_grant(request, pk):
             "existing": existing,
             "pending": selectors.pending_grant(customer),
             "error_code": getattr(form, "error_code", ""),
-            **_ceiling_view(ctx, limit, form.cleaned_data.get("term_days") if limit is not None else None),
+            "picture": credit_picture(customer),
+            **_ceiling_view(
+                ctx, limit, form.cleaned_data.get("term_days") if limit is not None else None, customer
+            ),
         },
         status=422 if request.method == "POST" else 200,
     )
@@ -253,6 +263,9 @@ def grant_detail(request, pk):
             "can_print": request.user.has_perm(GrantPermission.PRINT_NOTICE)
             and grant.status == GrantStatus.ACTIVE,
             "history": grant.history.select_related("history_user").order_by("-history_date")[:20],
+            "picture": credit_picture(
+                grant.customer, grant=grant if grant.status == GrantStatus.PENDING else None
+            ),
         },
     )
 

@@ -1,6 +1,8 @@
 """Ageing pages: company → department → salesperson → customer → entries, at any as-of date, and the
 .xlsx export (views of the collection app; the figures come from xindang.ledger.ageing)."""
 
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.http import FileResponse
@@ -9,7 +11,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xindang.accounts.models import Department
 from xindang.customers.selectors import visible_customers
 
 from . import selectors, services
@@ -55,7 +56,9 @@ def ageing_view(request):
     on = report.on.isoformat()
     for row in page.object_list:
         if report.dimension == "customer":
-            row.url = reverse("collection:ageing_entries", args=[row.key]) + f"?on={on}"
+            drilled = {"on": on, "department": department_id, "salesperson": salesperson_id}
+            query = urlencode({k: v for k, v in drilled.items() if v})
+            row.url = reverse("collection:ageing_entries", args=[row.key]) + "?" + query
         elif next_by:
             key = {"department": "department", "salesperson": "salesperson"}.get(report.dimension)
             extra = {"department": department_id, "salesperson": salesperson_id}
@@ -66,27 +69,12 @@ def ageing_view(request):
             row.label = _("Company")
         elif not row.label:
             row.label = _("(none)")
-    crumbs = [(_("Company"), selectors.ageing_url(on=on, by="department"))]
-    if department_id:
-        dept = Department.objects.filter(pk=department_id).first()
-        crumbs.append(
-            (
-                str(dept) if dept else "?",
-                selectors.ageing_url(on=on, by="salesperson", department=department_id),
-            )
-        )
-    if salesperson_id:
-        from xindang.accounts.models import User
-
-        user = User.objects.filter(pk=salesperson_id).first()
-        crumbs.append(
-            (
-                (user.get_full_name() or user.username) if user else "?",
-                selectors.ageing_url(
-                    on=on, by="customer", department=department_id, salesperson=salesperson_id
-                ),
-            )
-        )
+    here = selectors.ageing_url(
+        on=on, by=report.dimension, department=department_id, salesperson=salesperson_id
+    )
+    crumbs = selectors.ageing_crumbs(
+        on=on, department_id=department_id, salesperson_id=salesperson_id, here=here
+    )
     return render(
         request,
         "collection/ageing.html",
@@ -131,11 +119,21 @@ def ageing_entries(request, pk):
     labels = {b.code: b for b in buckets}
     for e in entries:
         e.bucket_obj = labels[e.bucket]
+    # The way back up: the department and salesperson drilled through, else the file's own.
+    department_id = form.cleaned_data.get("department") if form.is_valid() else None
+    salesperson_id = form.cleaned_data.get("salesperson") if form.is_valid() else None
+    crumbs = selectors.ageing_crumbs(
+        on=on,
+        department_id=department_id or customer.department_id,
+        salesperson_id=salesperson_id or customer.owner_id,
+        customer=customer,
+    )
     return render(
         request,
         "collection/ageing_entries.html",
         {
             "customer": customer,
+            "crumbs": crumbs,
             "on": on,
             "entries": entries,
             "total": sum((e.open_amount for e in entries), 0),

@@ -1,0 +1,309 @@
+"""The credit picture (信用全貌, UI.md "The credit picture"): one read of everything a decision about a
+customer's credit needs — grade and its reasons, limit, exposure by category with the utilisation,
+headroom, overdue amount and oldest item, the ageing buckets, payment behaviour, the rules' ceiling
+with its reasons, collateral and guarantees with their documents, previous grants, reservations held,
+recent checks and over-limit decisions, the last investigation — as one typed value rendered by one
+template (credit/_picture.html).
+
+It is shown on the grant and over-limit approval pages (registered with the approvals engine as the
+panel of those kinds, so approvals need not know credit), on the grant request page and as the
+customer's credit-control page. A fixed number of queries, whatever the size of the customer's
+ledger (counted in tests/test_picture.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+ZERO = Decimal("0.00")
+GRADE_CLASSES = {
+    **{"A": "active", "B": "warn", "C": "bad"},
+    **{"jia": "active", "yi": "warn", "bing": "bad", "甲": "active", "乙": "warn", "丙": "bad"},
+}
+
+
+@dataclass(frozen=True)
+class AgeingBucket:
+    label: str
+    amount: Decimal
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class ExposureLine:
+    label: str
+    amount: Decimal
+
+
+@dataclass
+class CreditPicture:
+    customer: object
+    on: date
+    # grade
+    rating: object | None
+    grade: str
+    grade_label: str
+    grade_class: str
+    grade_reasons: list  # credit.texts.reason_rows
+    # limit and exposure
+    grant: object | None  # the grant in force
+    limit_amount: Decimal | None
+    exposure_amount: Decimal  # 004 第八条: open credit sales + prepayments + notes
+    reservations_amount: Decimal
+    committed_amount: Decimal  # exposure + reservations (what a credit check counts)
+    exposure_lines: list[ExposureLine]
+    credit_balance_amount: Decimal
+    utilisation: int | None
+    headroom_amount: Decimal | None  # limit − committed; None without a limit
+    # overdue and ageing
+    overdue_amount: Decimal
+    oldest_overdue: object | None  # ledger TradeEntry
+    oldest_overdue_days: int | None
+    ageing: list[AgeingBucket]
+    # payment behaviour
+    promises_kept: int
+    promises_broken: int
+    promises_open: int
+    # the rules' ceiling
+    ceiling_amount: Decimal | None
+    ceiling_allowed: bool
+    ceiling_max_term_days: int | None
+    ceiling_reasons: list[str]
+    ceiling_at_request: bool  # the stored ceiling of the grant asked for (not computed now)
+    # collateral behind the grant asked for (or the one in force)
+    collaterals: list
+    guarantees: list
+    previous_grants: list
+    reservations: list
+    checks: list | None  # None: not shown to this reader
+    decisions: list | None  # over-limit requests; None: not shown
+    investigation: object | None
+    investigation_state: str  # valid | expired | missing
+    # what is asked
+    proposed_grant: object | None = None
+    proposed_limit: Decimal | None = None
+    asked_amount: Decimal | None = None  # an over-limit request's amount
+    warnings: list = field(default_factory=list)
+
+    @property
+    def bar_width(self) -> int:
+        return min(self.utilisation or 0, 100)
+
+    @property
+    def over_limit(self) -> bool:
+        return self.limit_amount is not None and self.committed_amount > self.limit_amount
+
+    @property
+    def headroom_after_amount(self) -> Decimal | None:
+        """The headroom left once the asked amount passes (negative: over the limit by that much)."""
+        if self.headroom_amount is None or self.asked_amount is None:
+            return None
+        return self.headroom_amount - self.asked_amount
+
+    @property
+    def below_exposure(self) -> bool:
+        from .grants.rules import limit_below_exposure
+
+        return self.proposed_limit is not None and limit_below_exposure(
+            self.proposed_limit, self.committed_amount
+        )
+
+
+def _ageing(customer_id: int, on: date) -> tuple[list[AgeingBucket], Decimal]:
+    from xindang.ledger import ageing
+    from xindang.ledger.collection.spreadsheets import bucket_label
+
+    buckets = ageing.policy_buckets()
+    sums = ageing.ageing_sums(on=on, dimension="customer", buckets=buckets, customer_id=customer_id)
+    amounts = sums.get(customer_id) or [ZERO] * len(buckets)
+    rows = [
+        AgeingBucket(label=bucket_label(b), amount=a, overdue=b.low is not None)
+        for b, a in zip(buckets, amounts, strict=True)
+    ]
+    return rows, sum((r.amount for r in rows if r.overdue), ZERO)
+
+
+def _promises(customer_id: int) -> dict:
+    from xindang.ledger.collection.models import PaymentPromise, PromiseStatus
+
+    return PaymentPromise.objects.filter(customer_id=customer_id).aggregate(
+        kept=Count("pk", filter=Q(status=PromiseStatus.KEPT)),
+        broken=Count("pk", filter=Q(status=PromiseStatus.BROKEN)),
+        open=Count("pk", filter=Q(status=PromiseStatus.OPEN)),
+    )
+
+
+def _exposure_lines(exposure) -> list[ExposureLine]:
+    from django.utils.translation import gettext as _
+
+    return [
+        ExposureLine(_("Open shipments"), exposure.open_shipments_amount),
+        ExposureLine(_("Open invoices"), exposure.open_invoices_amount),
+        ExposureLine(_("Open prepayments"), exposure.prepayments_amount),
+        ExposureLine(_("Unsettled notes"), exposure.notes_amount),
+    ]
+
+
+def credit_picture(
+    customer,
+    *,
+    grant=None,
+    asked_amount: Decimal | None = None,
+    recent: int = 5,
+    show_checks: bool = True,
+    show_decisions: bool = True,
+    on: date | None = None,
+) -> CreditPicture:
+    """The credit picture of `customer` today. `grant`: a grant asked for (its limit is the proposed
+    one, its collateral and stored ceiling are shown); `asked_amount`: an over-limit request's amount
+    (the headroom after it is shown). `recent`: how many checks, decisions and previous grants."""
+    from xindang.credit import selectors as credit_selectors
+    from xindang.credit.control.models import CreditCheck, OverLimitRequest
+    from xindang.credit.grants import rules as grant_rules
+    from xindang.credit.grants import selectors as grant_selectors
+    from xindang.credit.grants.models import CreditGrant
+    from xindang.credit.grants.texts import reason_text as ceiling_text
+    from xindang.ledger import selectors as ledger_selectors
+
+    from .texts import reason_rows
+
+    on = on or timezone.localdate()
+    rating = credit_selectors.current_rating(customer)
+    grade = getattr(rating, "grade", "") or ""
+    in_force = grant_selectors.active_grant(customer, on)
+    # An approved grant's own page: it is the grant in force, nothing is asked any more.
+    proposed = None if grant is not None and in_force is not None and grant.pk == in_force.pk else grant
+    exposure = ledger_selectors.exposure_of(customer)
+    limit = in_force.limit_amount if in_force else None
+    committed = exposure.committed_amount
+    ageing, overdue = _ageing(customer.pk, on)
+    oldest = ledger_selectors.oldest_overdue_item(customer, on)
+    promises = _promises(customer.pk)
+
+    # Collateral and guarantees of the grant asked for, else of the grant in force.
+    backing = proposed or in_force
+    collaterals = list(backing.collaterals.prefetch_related("documents")) if backing else []
+    guarantees = list(backing.guarantees.select_related("document")) if backing else []
+
+    if proposed is not None:  # what the rules allowed when it was asked (the request was checked on it)
+        ceiling_amount, allowed, max_term = proposed.ceiling_amount, True, None
+        ceiling_reasons = [ceiling_text(r) for r in proposed.ceiling_reasons]
+        at_request = True
+    else:
+        from xindang.credit.grants.services import compute_ceiling
+
+        ctx = compute_ceiling(
+            customer=customer,
+            kind=in_force.kind if in_force else grant_rules.LONG_TERM,
+            collateral_value=sum((c.value_amount for c in collaterals), ZERO),
+            on=on,
+            replaces=in_force,
+        )
+        ceiling_amount, allowed = ctx.ceiling.amount, ctx.ceiling.allowed
+        max_term = ctx.ceiling.max_term_days
+        ceiling_reasons = [ceiling_text(r) for r in ctx.ceiling.reasons]
+        at_request = False
+
+    previous = CreditGrant.objects.filter(customer_id=customer.pk).order_by("-requested_at", "-pk")
+    if proposed is not None:
+        previous = previous.exclude(pk=proposed.pk)
+    status = credit_selectors.investigation_status(customer, on)
+    picture = CreditPicture(
+        customer=customer,
+        on=on,
+        rating=rating,
+        grade=grade,
+        grade_label=rating.get_grade_display() if rating else "",
+        grade_class=GRADE_CLASSES.get(grade, ""),
+        grade_reasons=reason_rows(rating.reasons) if rating else [],
+        grant=in_force,
+        limit_amount=limit,
+        exposure_amount=exposure.total_amount,
+        reservations_amount=exposure.reservations_amount,
+        committed_amount=committed,
+        exposure_lines=_exposure_lines(exposure),
+        credit_balance_amount=exposure.credit_balance_amount,
+        utilisation=grant_rules.utilisation_percent(committed, limit),
+        headroom_amount=(limit - committed) if limit is not None else None,
+        overdue_amount=overdue,
+        oldest_overdue=oldest,
+        oldest_overdue_days=(on - oldest.due_on).days if oldest is not None else None,
+        ageing=ageing,
+        promises_kept=promises["kept"],
+        promises_broken=promises["broken"],
+        promises_open=promises["open"],
+        ceiling_amount=ceiling_amount,
+        ceiling_allowed=allowed,
+        ceiling_max_term_days=max_term,
+        ceiling_reasons=ceiling_reasons,
+        ceiling_at_request=at_request,
+        collaterals=collaterals,
+        guarantees=guarantees,
+        previous_grants=list(previous[:recent]),
+        reservations=ledger_selectors.held_reservations(customer),
+        checks=list(CreditCheck.objects.filter(customer_id=customer.pk).select_related("checked_by")[:recent])
+        if show_checks
+        else None,
+        decisions=list(
+            OverLimitRequest.objects.filter(customer_id=customer.pk).select_related("requested_by")[:recent]
+        )
+        if show_decisions
+        else None,
+        investigation=status["investigation"],
+        investigation_state=status["state"],
+        proposed_grant=proposed,
+        proposed_limit=proposed.limit_amount if proposed is not None else None,
+        asked_amount=asked_amount,
+    )
+    if picture.below_exposure:
+        picture.warnings.extend(
+            ceiling_text(w)
+            for w in grant_rules.below_exposure_warnings(picture.proposed_limit, picture.committed_amount)
+        )
+    return picture
+
+
+def render_picture(picture: CreditPicture, request=None, **extra) -> str:
+    """The picture as HTML (credit/_picture.html), for pages that are not credit's own templates."""
+    return render_to_string("credit/_picture.html", {"picture": picture, **extra}, request=request)
+
+
+# --- The approvals engine's panel for credit kinds ------------------------------------------------
+def grant_approval_panel(approval, request) -> str:
+    """The credit picture on a grant approval: the grant asked for (its limit against the exposure)."""
+    from xindang.credit.grants.models import CreditGrant
+
+    grant = CreditGrant.objects.select_related("customer").filter(pk=_int(approval.object_id)).first()
+    if grant is None:
+        return ""
+    picture = credit_picture(grant.customer, grant=grant)
+    return render_picture(picture, request, shown_warnings=approval.warnings or [])
+
+
+def over_limit_approval_panel(approval, request) -> str:
+    """The credit picture on an over-limit approval: the amount asked for against the headroom."""
+    from xindang.credit.control.models import OverLimitRequest
+
+    olr = OverLimitRequest.objects.select_related("customer").filter(pk=_int(approval.object_id)).first()
+    if olr is None:
+        return ""
+    return render_picture(credit_picture(olr.customer, asked_amount=olr.amount), request)
+
+
+def _int(value) -> int | None:
+    return int(value) if str(value).isdigit() else None
+
+
+def register_approval_panels() -> None:
+    from xindang.approvals.registry import register_panel
+    from xindang.credit.control.services import OVER_LIMIT_KIND
+    from xindang.credit.grants.services import APPROVAL_KIND as GRANT_KIND
+
+    register_panel(GRANT_KIND, grant_approval_panel)
+    register_panel(OVER_LIMIT_KIND, over_limit_approval_panel)
