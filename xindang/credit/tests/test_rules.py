@@ -34,6 +34,7 @@ A_FACTS = rules.RatingFacts(
     debt_ratio_pct=D(40),
     equity=D(600),
     yearly_collections=D(2_000_000),
+    yearly_shipments=D(2_500_000),
     is_new=False,
     key_data_complete=True,
     documents_complete=True,
