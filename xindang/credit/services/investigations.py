@@ -188,7 +188,9 @@ def reviewer_problem(inv: Investigation, user, section) -> CreditError | None:
 def _check_reviewer(inv: Investigation, user, section) -> None:
     problem = reviewer_problem(inv, user, section)
     if problem == CreditError.REVIEWER_NOT_MANAGER:
-        raise error(problem, roles=", ".join(role_label(r) for r in section.investigation_reviewer_roles))
+        raise error(
+            problem, roles=", ".join(str(role_label(r)) for r in section.investigation_reviewer_roles)
+        )
     if problem is not None:
         raise error(problem)
 

@@ -50,7 +50,9 @@ def codes(result):
 def test_all_six_conditions_give_a_citing_each_clause_of_article_15():
     result = rules.rate(A_FACTS, S)
     assert result.grade == rules.A
-    assert [r.article for r in result.reasons] == [f"002 第十五条({i})" for i in range(1, 7)]
+    # (6) 年度回款、发货: collections and shipments, each against the company's standard
+    assert [r.article for r in result.reasons] == [f"002 第十五条({i})" for i in (1, 2, 3, 4, 5, 6, 6)]
+    assert [r.code for r in result.reasons][-2:] == ["a.collections", "a.shipments"]
 
 
 # Each A condition on its own, when missing, gives B and names the failed clause (002 第十五条, 第十七条).
