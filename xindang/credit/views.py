@@ -390,7 +390,17 @@ def propose(request, pk):
                 note=form.cleaned_data.get("note", ""),
                 request=request,
             )
-            messages.success(request, _("Rating proposed and sent for approval."))
+            if rating.status == RatingStatus.PROPOSED:
+                messages.success(
+                    request,
+                    _(
+                        "Rating proposed. It goes for approval once the salesperson in charge "
+                        "(%(name)s) has given an opinion (002 第十九条)."
+                    )
+                    % {"name": rating.salesperson},
+                )
+            else:
+                messages.success(request, _("Rating proposed and sent for approval."))
             return redirect(rating.get_absolute_url())
         except DomainError as exc:
             _error(form, exc)
