@@ -8,8 +8,8 @@ from . import rules
 from .models import Grade, Investigation, InvestigationYear, Source
 
 # (legend, fields) in the order of the paper form (002 第八条 items, 第九条 sources, findings) with the
-# credit report's further items (001 客户资信调查报告: 银行信用, 实地调查结果, 公共记录, 媒体披露及评语,
-# 授信建议).
+# credit report's further items (001 客户档案专题 客户档案的内容 2 客户资信调查报告: 银行信用,
+# 实地调查结果, 公共记录, 媒体披露及评语, 授信建议).
 FIELD_GROUPS = [
     (_("Investigation"), ["investigated_on", "sources", "sources_other"]),
     (
@@ -31,7 +31,7 @@ FIELD_GROUPS = [
         ],
     ),
     (
-        _("Public records and media (001 客户资信调查报告)"),
+        _("Public records and media (001 客户档案专题 客户档案的内容 2 客户资信调查报告)"),
         ["public_records_court", "public_records_tax", "public_records_penalties", "media"],
     ),
     (_("8. Other matters"), ["other_matters"]),

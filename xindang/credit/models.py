@@ -68,7 +68,7 @@ class Investigation(models.Model):
     # 002 第九条
     sources = models.JSONField(_("sources used"), default=list, blank=True)
     sources_other = models.CharField(_("other sources"), max_length=200, blank=True)
-    # For 甲/乙/丙 (004 第九条)
+    # For 甲/乙/丙 (004 客户信息管理制度 第九条)
     employee_count = models.PositiveIntegerField(_("employees"), null=True, blank=True)
     founded_on = models.DateField(_("founded on"), null=True, blank=True)
     is_wholesaler = models.BooleanField(_("intermediate wholesaler"), default=False)
@@ -88,7 +88,7 @@ class Investigation(models.Model):
         help_text=_("Used when the trade ledger has no history of this customer."),
         **MONEY,
     )
-    # The credit report's further items (001 客户资信调查报告; 002 第九条 渠道)
+    # The credit report's further items (001 客户档案专题 客户档案的内容 2 客户资信调查报告; 002 第九条 渠道)
     bank_credit = models.TextField(
         _("Bank credit"),
         blank=True,

@@ -76,7 +76,12 @@ def investigation_pdf(inv, *, rating=None, approval=None, steps=(), printed_by=N
         (_("Media reports and comments"), inv.media),
         ("8. " + _("Other matters"), inv.other_matters),
     ]
-    rows = [[_("Item (002 第八条; 001 客户资信调查报告)"), _("Findings of the investigation")]]
+    rows = [
+        [
+            _("Item (002 第八条; 001 客户档案专题 客户档案的内容 2 客户资信调查报告)"),
+            _("Findings of the investigation"),
+        ]
+    ]
     rows += [[Paragraph(_esc(label), body), Paragraph(_esc(text) or "—", body)] for label, text in items]
     t = Table(rows, colWidths=[48 * mm, 124 * mm])
     t.setStyle(grid)

@@ -1,8 +1,8 @@
 """The rating rules as pure functions over plain values (no Django).
 
-A/B/C: seed 002 第十三–十八条. 甲/乙/丙: seed 004 第九条. Contradictions a reviewer must look at:
-002 第十一条(1). Every reason carries a stable code, the article it applies and its parameters; the
-view translates codes into sentences.
+A/B/C: seed 002 第十三–十八条. 甲/乙/丙: seed 004 客户信息管理制度 第九条. Contradictions a reviewer
+must look at: 002 第十一条(1). Every reason carries a stable code, the article it applies and its
+parameters; the view translates codes into sentences.
 
 `section` is any object with the attributes of sections.CreditSection (the pydantic model).
 """
@@ -57,7 +57,7 @@ FINDINGS: tuple[Finding, ...] = (
     Finding("illegal_operation", "002 第十六条(7)", C_FINDING),
     Finding("ordered_to_stop", "002 第十六条(8)", C_FINDING),
     Finding("freeze_risk", "002 第十六条(9)", C_FINDING),
-    Finding("past_credit_problems", "004 第九条1(1)③", JYB_FINDING),
+    Finding("past_credit_problems", "004 客户信息管理制度 第九条1(1)③", JYB_FINDING),
 )
 FINDING_FIELDS: tuple[str, ...] = tuple(f.field for f in FINDINGS)
 # The findings with the figures given beside them, in the order of the form.
@@ -134,7 +134,7 @@ class RatingFacts:
     is_new: bool = True
     key_data_complete: bool = False
     documents_complete: bool = False
-    # 甲/乙/丙 (004 第九条)
+    # 甲/乙/丙 (004 客户信息管理制度 第九条)
     employee_count: int | None = None
     company_age_months: int | None = None
     is_wholesaler: bool = False
@@ -465,13 +465,13 @@ def rate(facts: RatingFacts, section) -> RatingResult:
     return RatingResult(B, tuple(reasons), facts)
 
 
-# --- 甲/乙/丙 (004 第九条) ----------------------------------------------------------------------------
+# --- 甲/乙/丙 (004 客户信息管理制度 第九条) ----------------------------------------------------------
 def rate_jyb(facts: RatingFacts, section) -> RatingResult:
-    """004 第九条 1(1): 丙 — intermediate wholesaler, < 100 employees or newly founded, past credit
-    problems, or (non-甲) receivables above the policy amount or a large volume with us; 甲 — a large
-    company (employees or revenue), good reputation (no C condition, lawful, promises kept), stable
-    operations; otherwise 乙."""
-    art = "004 第九条1(1)"
+    """004 客户信息管理制度 第九条 1(1): 丙 — intermediate wholesaler, < 100 employees or newly
+    founded, past credit problems, or (non-甲) receivables above the policy amount or a large volume
+    with us; 甲 — a large company (employees or revenue), good reputation (no C condition, lawful,
+    promises kept), stable operations; otherwise 乙."""
+    art = "004 客户信息管理制度 第九条1(1)"
     bing = []
     if facts.is_wholesaler:
         bing.append(Reason("bing.wholesaler", f"{art}③"))

@@ -1,7 +1,7 @@
 """The credit section of the company policy: rating scheme (A/B/C of seed 002 第十三–二十条 or 甲/乙/丙
-of seed 004 第九条), thresholds, investigation validity and the rating approval chain. Registered in
-CreditConfig.ready(). Defaults are the seed's numbers; where the seed leaves a number to the company
-the default is ours and its label says so."""
+of seed 004 客户信息管理制度 第九条), thresholds, investigation validity and the rating approval chain.
+Registered in CreditConfig.ready(). Defaults are the seed's numbers; where the seed leaves a number to
+the company the default is ours and its label says so."""
 
 from decimal import Decimal
 from typing import Literal
@@ -57,7 +57,7 @@ class CreditSection(BaseModel):
     # (a departure); otherwise they are evidence shown to the rater.
     c_our_sales_falling: bool = False
 
-    # --- 甲/乙/丙 (004 第九条) ---
+    # --- 甲/乙/丙 (004 客户信息管理制度 第九条) ---
     jia_min_employees: int = Field(300, ge=1)
     jia_min_revenue_amount: Decimal = Field(Decimal("50000000.00"), ge=0, max_digits=18, decimal_places=2)
     bing_max_employees: int = Field(100, ge=1)  # 员工不足100人的小企业
@@ -68,7 +68,8 @@ class CreditSection(BaseModel):
     bing_large_volume_monthly_amount: Decimal = Field(
         Decimal("500000.00"), ge=0, max_digits=18, decimal_places=2
     )
-    # The per-customer cap of each class (004 第九条3(1)) is a ceiling: grants.jyb_class_caps.
+    # The per-customer cap of each class (004 客户信息管理制度 第九条3(1)) is a ceiling:
+    # grants.jyb_class_caps.
 
     # --- Investigation (002 第十–十二条; 001 动态管理) ---
     investigation_valid_months: int = Field(3, ge=1, le=12)
@@ -135,7 +136,7 @@ register_section(
             _("Rating scheme"),
             _(
                 "abc: A/B/C grades (002 第十三–十八条); "
-                "jyb: 甲/乙/丙 classes by size and reputation (004 第九条)."
+                "jyb: 甲/乙/丙 classes by size and reputation (004 客户信息管理制度 第九条)."
             ),
         ),
         "a_min_cooperation_months": (_("A: months of cooperation at least"), _("002 第十五条(1): one year.")),
@@ -194,21 +195,27 @@ register_section(
         ),
         "jia_min_employees": (
             _("甲: employees at least"),
-            _("004 第九条: a large company (or the revenue below)."),
+            _("004 客户信息管理制度 第九条: a large company (or the revenue below)."),
         ),
         "jia_min_revenue_amount": (
             _("甲: yearly revenue at least (yuan)"),
-            _("004 第九条: a large company."),
+            _("004 客户信息管理制度 第九条: a large company."),
         ),
-        "bing_max_employees": (_("丙: fewer employees than"), _("004 第九条: small companies.")),
-        "bing_new_company_months": (_("丙: founded less than (months) ago"), _("004 第九条: newly founded.")),
+        "bing_max_employees": (
+            _("丙: fewer employees than"),
+            _("004 客户信息管理制度 第九条: small companies."),
+        ),
+        "bing_new_company_months": (
+            _("丙: founded less than (months) ago"),
+            _("004 客户信息管理制度 第九条: newly founded."),
+        ),
         "bing_receivables_amount": (
             _("丙: receivables above (yuan)"),
-            _("004 第九条: non-甲 customers owing more than US$100,000 (≈ 700,000 yuan)."),
+            _("004 客户信息管理制度 第九条: non-甲 customers owing more than US$100,000 (≈ 700,000 yuan)."),
         ),
         "bing_large_volume_monthly_amount": (
             _("丙: large volume, monthly shipments from (yuan)"),
-            _("004 第九条: smaller balance but a large trade volume with us."),
+            _("004 客户信息管理制度 第九条: smaller balance but a large trade volume with us."),
         ),
         "investigation_valid_months": (
             _("Investigation valid (months)"),

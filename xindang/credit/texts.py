@@ -80,7 +80,7 @@ REASON_TEXTS = {
     "c.illegal_operation": gettext_lazy("Serious illegal operation"),
     "c.ordered_to_stop": gettext_lazy("Ordered by an authority to stop or rectify"),
     "c.freeze_risk": gettext_lazy("Bank accounts at risk of seizure or freezing"),
-    # 甲/乙/丙 (004 第九条)
+    # 甲/乙/丙 (004 客户信息管理制度 第九条)
     "jia.large": gettext_lazy("A large company"),
     "jia.reputation": gettext_lazy("Good reputation"),
     "jia.stable": gettext_lazy("Stable operations over %(years)s years"),

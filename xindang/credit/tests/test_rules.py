@@ -1,4 +1,5 @@
-"""The rating rules (002 第十五–十八条; 004 第九条) and the contradictions (002 第十一条), table-driven."""
+"""The rating rules (002 第十五–十八条; 004 客户信息管理制度 第九条) and the contradictions
+(002 第十一条), table-driven."""
 
 from dataclasses import replace
 from decimal import Decimal
@@ -220,7 +221,7 @@ def test_every_result_cites_an_article(facts):
     assert result.reasons and all(r.article.startswith("002 第十") for r in result.reasons)
 
 
-# --- 甲/乙/丙 (004 第九条) ---------------------------------------------------------------------------
+# --- 甲/乙/丙 (004 客户信息管理制度 第九条) ----------------------------------------------------------
 @pytest.mark.parametrize(
     ("change", "grade", "code"),
     [
@@ -247,7 +248,7 @@ def test_jyb_classes(change, grade, code):
     result = rules.rate_jyb(replace(A_FACTS, **change), S)
     assert result.grade == grade
     assert code in codes(result)
-    assert all(r.article.startswith("004 第九条") for r in result.reasons)
+    assert all(r.article.startswith("004 客户信息管理制度 第九条") for r in result.reasons)
 
 
 def test_jia_by_revenue():
@@ -341,7 +342,7 @@ def test_fewer_broken_promises_or_falling_months_never_lower_the_grade(facts, pr
 @settings(max_examples=200, deadline=None)
 @given(facts_strategy, st.sampled_from(C_FLAGS))
 def test_any_c_fact_is_bing_under_jyb(facts, flag):
-    """004 第九条③: a customer with credit problems is 丙."""
+    """004 客户信息管理制度 第九条③: a customer with credit problems is 丙."""
     assert rules.rate_jyb(replace(facts, **{flag: True}), S).grade == rules.BING
 
 
