@@ -58,6 +58,16 @@ def test_investigation_form_creates_draft_with_years(client, customer, salespers
         "sources": ["cooperation", "archive"],
         "basic_info": "基本情况",
         "conclusion": "良好",
+        "site_visit": "厂区整洁",
+        "bank_credit": "银行反映结算正常",
+        "public_records_court": "无诉讼",
+        "public_records_tax": "纳税A级",
+        "public_records_penalties": "无处罚",
+        "media": "无负面报道",
+        "credit_proposal": "建议授信",
+        "proposed_limit_amount": "300000",
+        "proposed_term_days": "30",
+        "yearly_shipments_amount": "1500000",
         "lawful_and_kept_promises": "on",
         "broken_promises_count": "0",
         "falling_turnover_months": "0",
@@ -77,7 +87,16 @@ def test_investigation_form_creates_draft_with_years(client, customer, salespers
     assert response.status_code == 302 and response.url == inv.get_absolute_url()
     assert inv.status == InvestigationStatus.DRAFT and inv.sources == ["cooperation", "archive"]
     assert [y.year for y in inv.years.all()] == [2024, 2025]
+    # the credit report's items (001 客户档案专题 客户档案的内容 2 客户资信调查报告)
+    assert (inv.site_visit, inv.public_records_tax, inv.media, inv.credit_proposal) == (
+        "厂区整洁",
+        "纳税A级",
+        "无负面报道",
+        "建议授信",
+    )
+    assert inv.proposed_limit_amount == 300000 and inv.yearly_shipments_amount == 1500000
     detail = client.get(inv.get_absolute_url()).content.decode()
+    assert "银行反映结算正常" in detail and "无诉讼" in detail and "无处罚" in detail
     assert 'data-code="x.loss_not_declared"' in detail  # the contradiction is flagged before review
     assert 'data-testid="sign-investigation"' in detail
 
