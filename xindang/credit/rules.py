@@ -256,14 +256,21 @@ def c_reasons(f: RatingFacts, section) -> list[Reason]:
     art = "002 第十六条"
     months = section.lookback_months
     out = []
+    # A finding only the investigation can make names who made it (the one who signed the form).
+    found = {"by": f.investigator} if f.investigator else {}
     if f.bad_debt:
+        source = f.sources.get("bad_debt", "")
         out.append(
-            Reason("c.bad_debt", f"{art}(1)", {"months": months, "source": f.sources.get("bad_debt", "")})
+            Reason(
+                "c.bad_debt",
+                f"{art}(1)",
+                {"months": months, "source": source, **(found if source == SRC_INVESTIGATION else {})},
+            )
         )
     if f.undelivered_goods:
-        out.append(Reason("c.undelivered_goods", f"{art}(1)", {"months": months}))
+        out.append(Reason("c.undelivered_goods", f"{art}(1)", {"months": months, **found}))
     if f.serious_breach:
-        out.append(Reason("c.serious_breach", f"{art}(1)", {"months": months}))
+        out.append(Reason("c.serious_breach", f"{art}(1)", {"months": months, **found}))
     if f.often_breaks_promises:
         # The investigator's finding decides, whatever the count (the count is shown beside it).
         out.append(
@@ -286,11 +293,11 @@ def c_reasons(f: RatingFacts, section) -> list[Reason]:
             )
         )
     if f.debt_disputes:
-        out.append(Reason("c.debt_disputes", f"{art}(3)"))
+        out.append(Reason("c.debt_disputes", f"{art}(3)", found))
     if f.asset_transfers:
-        out.append(Reason("c.asset_transfers", f"{art}(3)"))
+        out.append(Reason("c.asset_transfers", f"{art}(3)", found))
     if f.weak_capital:
-        out.append(Reason("c.weak_capital", f"{art}(4)"))
+        out.append(Reason("c.weak_capital", f"{art}(4)", found))
     if f.debt_ratio_pct is not None and f.debt_ratio_pct >= section.c_weak_debt_ratio_pct:
         out.append(
             Reason(
@@ -302,7 +309,7 @@ def c_reasons(f: RatingFacts, section) -> list[Reason]:
     if f.equity is not None and f.equity <= 0:
         out.append(Reason("c.negative_equity", f"{art}(4)", {"equity": str(f.equity)}))
     if f.serious_losses:
-        out.append(Reason("c.serious_losses", f"{art}(5)"))
+        out.append(Reason("c.serious_losses", f"{art}(5)", found))
     if f.falling_turnover:
         out.append(
             Reason(
@@ -340,15 +347,15 @@ def c_reasons(f: RatingFacts, section) -> list[Reason]:
             )
         )
     if f.sales_decline:
-        out.append(Reason("c.sales_decline", f"{art}(6)"))
+        out.append(Reason("c.sales_decline", f"{art}(6)", found))
     if f.unfair_conduct:
-        out.append(Reason("c.unfair_conduct", f"{art}(6)"))
+        out.append(Reason("c.unfair_conduct", f"{art}(6)", found))
     if f.illegal_operation:
-        out.append(Reason("c.illegal_operation", f"{art}(7)"))
+        out.append(Reason("c.illegal_operation", f"{art}(7)", found))
     if f.ordered_to_stop:
-        out.append(Reason("c.ordered_to_stop", f"{art}(8)"))
+        out.append(Reason("c.ordered_to_stop", f"{art}(8)", found))
     if f.freeze_risk:
-        out.append(Reason("c.freeze_risk", f"{art}(9)"))
+        out.append(Reason("c.freeze_risk", f"{art}(9)", found))
     return out
 
 

@@ -164,6 +164,9 @@ def reason_text(reason) -> str:
         text = str(template) % params
     except (KeyError, TypeError, ValueError):
         text = str(template)
+    by = params.get("by")
+    if by and by != "—" and "%(by)s" not in str(template):
+        text = _("%(text)s (finding of %(by)s)") % {"text": text, "by": by}
     source = params.get("source")
     if source and source != "—" and source in SOURCE_TEXTS:
         text = _("%(text)s (source: %(source)s)") % {"text": text, "source": SOURCE_TEXTS[source]}

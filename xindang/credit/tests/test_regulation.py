@@ -287,3 +287,14 @@ def test_the_classification_form_prints_as_a_table_with_its_signatures(
     for value in [customer.name, str(salesperson), "回款偏慢", str(marketing_manager), "002 第十五条"]:
         assert value in text, value
     assert 'data-testid="print-classification"' in client.get(rating.get_absolute_url()).content.decode()
+
+
+def test_every_finding_only_the_investigation_makes_names_who_made_it(
+    investigate, customer, salesperson, docs_complete
+):
+    from xindang.credit.texts import reason_rows
+
+    investigate(customer, freeze_risk=True, debt_disputes=True)
+    result = selectors.compute_rating(customer)
+    assert [r.params.get("by") for r in result.reasons] == [str(salesperson)] * 2
+    assert all(str(salesperson) in row["text"] for row in reason_rows(result.reasons))
