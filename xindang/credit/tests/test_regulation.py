@@ -298,3 +298,15 @@ def test_every_finding_only_the_investigation_makes_names_who_made_it(
     result = selectors.compute_rating(customer)
     assert [r.params.get("by") for r in result.reasons] == [str(salesperson)] * 2
     assert all(str(salesperson) in row["text"] for row in reason_rows(result.reasons))
+
+
+def test_the_policy_page_shows_the_readings_and_no_departure_by_default(credit_manager):
+    from xindang.policy.models import PolicyVersion
+
+    client = Client()
+    client.force_login(credit_manager)
+    page = client.get(reverse("policy:detail", args=[PolicyVersion.objects.get(number=1).pk]))
+    html = page.content.decode()
+    assert 'data-testid="policy-readings"' in html
+    assert "经常" in html and "多月" in html and "最近连续2年" in html
+    assert [d for d in page.context["departures"] if "002 第十" in d["article"]] == []
