@@ -158,7 +158,7 @@ def sign_rating_as_salesperson(
 ) -> Rating:
     """The salesperson in charge (经办业务员) takes part in the classification (002 第十九条): agrees
     with the proposed grade or not, with a written opinion when not. Only on a proposal not yet sent."""
-    rating = Rating.objects.select_for_update().select_related("salesperson").get(pk=rating_id)
+    rating = Rating.objects.select_for_update().get(pk=rating_id)
     if rating.salesperson_id != by.pk:
         raise error(
             CreditError.NOT_SALESPERSON, name=str(rating.salesperson) if rating.salesperson_id else "—"
