@@ -1,7 +1,8 @@
-"""Credit in a real browser (issue 4): a salesperson files an investigation and signs it, the credit
-manager reviews it and proposes the computed grade with its reasons, three approvers approve the
-rating; a grant above the ceiling is refused before any approver sees it, one within the ceiling
-goes through the chain, and the grant notice (授信通知函) downloads as a PDF."""
+"""Credit in a real browser (issue 4): a salesperson files an investigation and signs it, the
+department manager reviews it (002 第十条), the credit manager proposes the computed grade with its
+reasons, the salesperson in charge gives an opinion (第十九条), three approvers approve the rating; a
+grant above the ceiling is refused before any approver sees it, one within the ceiling goes through
+the chain, and the grant notice (授信通知函) downloads as a PDF. A ticked 第十六条 finding ends in C."""
 
 import re
 from datetime import date, timedelta
@@ -64,6 +65,7 @@ def test_investigate_rate_approve_grant_and_notice(
     page,
     make_customer,
     salesperson,
+    manager,
     credit_manager,
     approvers,
 ):
@@ -84,6 +86,7 @@ def test_investigate_rate_approve_grant_and_notice(
     page.fill("#id_basic_info", "成立于2010年,主营钢材批发。")
     page.fill("#id_employee_count", "320")
     page.fill("#id_yearly_collections_amount", "2400000")
+    page.fill("#id_yearly_shipments_amount", "2600000")
     page.check("#id_lawful_and_kept_promises")
     page.check("#id_operations_good")
     page.fill("#id_conclusion", "资信良好。")
@@ -103,11 +106,13 @@ def test_investigate_rate_approve_grant_and_notice(
     expect(page.locator("[data-testid=investigation-status]")).to_have_attribute("data-status", "signed")
     investigation_url = page.url
 
-    # The credit manager reviews it, sees the computed grade with its reasons and proposes it.
-    log_in(page, credit_manager.username)
+    # The department manager reviews it (002 第十条); the credit manager sees the computed grade with
+    # its reasons and proposes it.
+    log_in(page, manager.username)
     page.goto(investigation_url)
     page.click("[data-testid=review-investigation]")
     expect(page.locator("[data-testid=investigation-status]")).to_have_attribute("data-status", "reviewed")
+    log_in(page, credit_manager.username)
     page.goto(f"/credit/customer/{customer.pk}/propose/")
     computed = page.locator("[data-testid=computed-grade]")
     expect(computed).to_be_visible()
@@ -116,6 +121,18 @@ def test_investigate_rate_approve_grant_and_notice(
     expect(page.locator("[data-testid=reasons] li").first).to_contain_text("第")
     page.click("[data-testid=submit-rating]")
     expect(page).to_have_url(re.compile(r"/credit/ratings/\d+/$"))
+    rating_url = page.url
+
+    # The salesperson in charge takes part (002 第十九条), then the proposal goes for approval.
+    log_in(page, salesperson.username)
+    page.goto(rating_url)
+    page.check("input[name=agrees][value='1']")
+    page.click("[data-testid=give-opinion]")
+    expect(page.locator("[data-testid=salesperson-opinion]")).to_have_attribute("data-agrees", "1")
+    log_in(page, credit_manager.username)
+    page.goto(rating_url)
+    page.click("[data-testid=submit-rating]")
+    expect(page.locator("[data-testid=rating-status]")).to_have_attribute("data-status", "pending")
 
     # Three approvers approve the rating (002 第十九条).
     rating = Rating.objects.get(customer=customer)
@@ -178,3 +195,64 @@ def test_investigate_rate_approve_grant_and_notice(
     assert pdf.startswith(b"%PDF")
     page.goto(customer.get_absolute_url())
     expect(page.locator("[data-testid=header-limit]")).to_have_text("¥50,000.00")
+
+
+def test_a_ticked_finding_ends_in_c(page, make_customer, salesperson, manager, credit_manager):
+    """002 第十六条(2): the investigator ticks 经常不兑现承诺 with one broken promise counted (below the
+    policy's three); the department manager must answer the disagreement; the rating is C and its
+    reason names the finding and who made it."""
+    customer = make_customer(salesperson, name="江南纺织有限公司", **KEY_DATA)
+    Customer.objects.filter(pk=customer.pk).update(status="active")
+    today = timezone.localdate()
+
+    log_in(page, salesperson.username)
+    page.goto(customer.get_absolute_url())
+    page.locator("#credit [data-testid=new-investigation]").click()
+    page.fill("#id_investigated_on", today.isoformat())
+    page.check("input[name=sources][value=observation]")
+    page.fill("#id_cooperation_since", (today - timedelta(days=3 * 365)).isoformat())
+    page.fill("#id_yearly_collections_amount", "2400000")
+    page.fill("#id_yearly_shipments_amount", "2600000")
+    page.check("#id_lawful_and_kept_promises")
+    page.check("#id_operations_good")
+    page.check("#id_broken_promises")
+    page.fill("#id_broken_promises_count", "1")
+    page.fill("#id_conclusion", "近期多次不兑现付款承诺。")
+    for i, (year, revenue, profit) in enumerate(
+        [(today.year - 2, 10_000_000, 800_000), (today.year - 1, 11_000_000, 900_000)]
+    ):
+        page.fill(f"#id_years-{i}-year", str(year))
+        page.fill(f"#id_years-{i}-revenue_amount", str(revenue))
+        page.fill(f"#id_years-{i}-profit_amount", str(profit))
+        page.fill(f"#id_years-{i}-total_assets_amount", str(revenue * 8 // 10))
+        page.fill(f"#id_years-{i}-liabilities_amount", str(revenue * 3 // 10))
+        page.fill(f"#id_years-{i}-equity_amount", str(revenue * 5 // 10))
+    page.click("[data-testid=save-investigation]")
+    expect(page).to_have_url(re.compile(r"/credit/investigations/\d+/$"))
+    expect(page.locator("[data-finding=broken_promises]")).to_have_attribute("data-value", "1")
+    page.check("[data-testid=sign-confirm]")
+    page.click("[data-testid=sign-investigation]")
+    expect(page.locator("[data-testid=investigation-status]")).to_have_attribute("data-status", "signed")
+    investigation_url = page.url
+
+    # The department manager sees the disagreement and must answer it before marking it reviewed.
+    log_in(page, manager.username)
+    page.goto(investigation_url)
+    expect(page.locator("[data-code='x.broken_promises_ticked_below']")).to_be_visible()
+    page.click("[data-testid=review-investigation]")
+    expect(page.locator("[data-testid=investigation-status]")).to_have_attribute("data-status", "signed")
+    page.fill("#id_notes", "经核实,客户多次口头承诺付款未兑现,以调查结论为准。")
+    page.click("[data-testid=review-investigation]")
+    expect(page.locator("[data-testid=investigation-status]")).to_have_attribute("data-status", "reviewed")
+
+    # The computed grade is C, citing the finding and who made it.
+    log_in(page, credit_manager.username)
+    page.goto(f"/credit/customer/{customer.pk}/propose/")
+    expect(page.locator("[data-testid=computed-grade]")).to_have_attribute("data-grade", "C")
+    reason = page.locator("[data-testid=reasons] li[data-code='c.broken_promises_finding']")
+    expect(reason).to_contain_text(str(salesperson))
+    expect(reason).to_contain_text("002 第十六条(2)")
+    page.click("[data-testid=submit-rating]")
+    expect(page).to_have_url(re.compile(r"/credit/ratings/\d+/$"))
+    rating = Rating.objects.get(customer=customer)
+    assert rating.grade == rating.computed_grade == "C"

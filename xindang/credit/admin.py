@@ -14,7 +14,7 @@ class InvestigationAdmin(SimpleHistoryAdmin):
     list_display = ["customer", "investigated_on", "status", "valid_until", "created_by", "reviewed_by"]
     list_filter = ["status"]
     search_fields = ["customer__name", "customer__file_no"]
-    raw_id_fields = ["customer", "created_by", "signed_by", "reviewed_by"]
+    raw_id_fields = ["customer", "created_by", "signed_by", "reviewed_by", "filed_by"]
     inlines = [YearInline]
 
 
@@ -31,4 +31,11 @@ class RatingAdmin(admin.ModelAdmin):
     ]
     list_filter = ["status", "grade", "scheme", "is_override"]
     search_fields = ["customer__name", "customer__file_no"]
-    raw_id_fields = ["customer", "investigation", "proposed_by", "approval", "policy_version_ref"]
+    raw_id_fields = [
+        "customer",
+        "investigation",
+        "proposed_by",
+        "salesperson",
+        "approval",
+        "policy_version_ref",
+    ]

@@ -21,7 +21,9 @@ def seed_demo(ctx) -> str:
     section = policy.credit
     rng = ctx.rng
     author = ctx.users.get("xiaoshou1") or next(iter(ctx.users.values()))
-    reviewer = ctx.users.get("xinyong") or author
+    # 002 第十条: the department manager (here the marketing manager) reviews, finance files.
+    reviewer = ctx.users.get("yingxiao") or author
+    filer = ctx.users.get("xinkong")
     proposer = ctx.users.get("xinyong") or author
     customers = [c for c in ctx.customers if c.status in (Status.ACTIVE, Status.SUSPENDED)]
     customers = customers[: max(1, int(len(customers) * 0.7))] if customers else []
@@ -54,6 +56,15 @@ def seed_demo(ctx) -> str:
             yearly_collections_amount=Decimal(
                 rng.randint(12, 40) * 100000 if profile == "good" else rng.randint(3, 20) * 100000
             ),
+            yearly_shipments_amount=Decimal(
+                rng.randint(12, 40) * 100000 if profile == "good" else rng.randint(3, 20) * 100000
+            ),
+            bank_credit="基本户开户行反映结算正常。" if profile != "bad" else "银行反映近期有退票。",
+            site_visit="实地查看厂区及仓库,经营场所与登记一致。",
+            public_records_court="未见未结诉讼。" if profile != "bad" else "有一起买卖合同纠纷在审。",
+            public_records_tax="纳税正常。",
+            public_records_penalties="未见行政处罚。",
+            media="未见负面报道。",
             lawful_and_kept_promises=profile != "bad",
             operations_good=profile == "good",
             bad_debt=profile == "bad" and rng.random() < 0.5,
@@ -72,6 +83,11 @@ def seed_demo(ctx) -> str:
             reviewed_by=reviewer,
             reviewed_at=now,
             review_notes="已审核。",
+            filed_by=filer,
+            filed_at=now if filer else None,
+            credit_proposal={"good": "建议给予授信。", "mid": "建议有担保时授信。", "bad": "不建议授信。"}[
+                profile
+            ],
             valid_until=rules.add_months(on, section.investigation_valid_months),
         )
         invs.append(inv)
@@ -126,6 +142,9 @@ def seed_demo(ctx) -> str:
                 policy_version_ref_id=policy.version_id,
                 status=RatingStatus.APPROVED,
                 proposed_by=proposer,
+                salesperson_id=c.owner_id,
+                salesperson_agrees=True if c.owner_id else None,
+                salesperson_signed_at=now if c.owner_id else None,
                 decided_at=now,
                 effective_at=now,
                 note="demo",
@@ -135,7 +154,11 @@ def seed_demo(ctx) -> str:
     pending = 0
     for c in pending_for:
         try:
-            services.propose_rating(customer_id=c.pk, by=proposer, on=ctx.today, note="demo")
+            rating = services.propose_rating(customer_id=c.pk, by=proposer, on=ctx.today, note="demo")
+            if services.salesperson_pending(rating, section):
+                # 002 第十九条: the salesperson in charge agrees, then the proposal goes for approval
+                services.sign_rating_as_salesperson(rating_id=rating.pk, by=c.owner, agrees=True)
+                services.submit_rating(rating_id=rating.pk, by=proposer)
             pending += 1
         except DomainError:  # e.g. the approval engine refuses the chain of a changed policy
             continue

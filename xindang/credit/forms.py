@@ -4,60 +4,60 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import rules
 from .models import Grade, Investigation, InvestigationYear, Source
 
-# (legend, fields) in the order of the paper form (002 第八条 items, 第九条 sources, findings).
+# (legend, fields) in the order of the paper form (002 第八条 items, 第九条 sources, findings) with the
+# credit report's further items (001 客户档案专题 客户档案的内容 2 客户资信调查报告: 银行信用,
+# 实地调查结果, 公共记录, 媒体披露及评语, 授信建议).
 FIELD_GROUPS = [
     (_("Investigation"), ["investigated_on", "sources", "sources_other"]),
     (
-        _("1–3. Customer, shareholders and managers, bank accounts"),
-        ["basic_info", "shareholders", "bank_accounts"],
+        _("1–3. Customer, shareholders and managers, banks"),
+        ["basic_info", "shareholders", "bank_accounts", "bank_credit"],
     ),
     (
         _("4–5. Operations and finances"),
-        ["operations", "financial_notes", "employee_count", "founded_on", "is_wholesaler"],
+        ["operations", "site_visit", "financial_notes", "employee_count", "founded_on", "is_wholesaler"],
     ),
     (
         _("6–7. Trade with us and credit record"),
-        ["trade_history", "cooperation_since", "yearly_collections_amount", "credit_record"],
-    ),
-    (_("8. Other matters"), ["other_matters"]),
-    (
-        _("Findings (002 第十五–十六条)"),
         [
-            "lawful_and_kept_promises",
-            "operations_good",
-            "bad_debt",
-            "undelivered_goods",
-            "serious_breach",
-            "broken_promises",
-            "broken_promises_count",
-            "debt_disputes",
-            "asset_transfers",
-            "weak_capital",
-            "losses",
-            "falling_turnover",
-            "falling_turnover_months",
-            "sales_decline",
-            "unfair_conduct",
-            "illegal_operation",
-            "ordered_to_stop",
-            "freeze_risk",
-            "past_credit_problems",
+            "trade_history",
+            "cooperation_since",
+            "yearly_collections_amount",
+            "yearly_shipments_amount",
+            "credit_record",
         ],
     ),
-    (_("Conclusion"), ["conclusion"]),
+    (
+        _("Public records and media (001 客户档案专题 客户档案的内容 2 客户资信调查报告)"),
+        ["public_records_court", "public_records_tax", "public_records_penalties", "media"],
+    ),
+    (_("8. Other matters"), ["other_matters"]),
+    (_("Findings (002 第十五–十六条)"), list(rules.FINDING_FORM_FIELDS)),
+    (
+        _("Conclusion and credit proposal"),
+        ["conclusion", "credit_proposal", "proposed_limit_amount", "proposed_term_days"],
+    ),
 ]
 WIDE = {
     "basic_info",
     "shareholders",
     "bank_accounts",
+    "bank_credit",
     "operations",
+    "site_visit",
     "financial_notes",
     "trade_history",
     "credit_record",
+    "public_records_court",
+    "public_records_tax",
+    "public_records_penalties",
+    "media",
     "other_matters",
     "conclusion",
+    "credit_proposal",
     "sources",
 }
 
@@ -87,6 +87,8 @@ class InvestigationForm(forms.ModelForm):
             self.initial["version"] = self.instance.version
         else:
             self.initial.setdefault("investigated_on", timezone.localdate())
+
+    wide_fields = sorted(WIDE)
 
     def groups(self):
         return [(legend, [self[name] for name in names]) for legend, names in FIELD_GROUPS]
@@ -162,3 +164,20 @@ class ProposeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["grade"].choices = [(g, Grade(g).label) for g in grades]
         self.initial.setdefault("grade", computed)
+
+
+class SalespersonOpinionForm(forms.Form):
+    """002 第十九条: the salesperson in charge agrees with the proposed grade or says why not."""
+
+    agrees = forms.TypedChoiceField(
+        label=_("Do you agree with the proposed grade?"),
+        choices=[("1", _("Agree")), ("0", _("Do not agree"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    opinion = forms.CharField(
+        label=_("Opinion of the salesperson in charge"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("Required when you do not agree."),
+    )

@@ -68,7 +68,7 @@ class Investigation(models.Model):
     # 002 第九条
     sources = models.JSONField(_("sources used"), default=list, blank=True)
     sources_other = models.CharField(_("other sources"), max_length=200, blank=True)
-    # For 甲/乙/丙 (004 第九条)
+    # For 甲/乙/丙 (004 客户信息管理制度 第九条)
     employee_count = models.PositiveIntegerField(_("employees"), null=True, blank=True)
     founded_on = models.DateField(_("founded on"), null=True, blank=True)
     is_wholesaler = models.BooleanField(_("intermediate wholesaler"), default=False)
@@ -83,6 +83,26 @@ class Investigation(models.Model):
         help_text=_("Used when the trade ledger has no history of this customer."),
         **MONEY,
     )
+    yearly_shipments_amount = models.DecimalField(
+        _("yearly shipments to the customer (yuan)"),
+        help_text=_("Used when the trade ledger has no history of this customer."),
+        **MONEY,
+    )
+    # The credit report's further items (001 客户档案专题 客户档案的内容 2 客户资信调查报告; 002 第九条 渠道)
+    bank_credit = models.TextField(
+        _("Bank credit"),
+        blank=True,
+        help_text=_("The customer's standing with its banks, not only the accounts."),
+    )
+    site_visit = models.TextField(_("Site visit findings"), blank=True)
+    public_records_court = models.TextField(_("Public records: courts (lawsuits, enforcement)"), blank=True)
+    public_records_tax = models.TextField(_("Public records: tax"), blank=True)
+    public_records_penalties = models.TextField(_("Public records: administrative penalties"), blank=True)
+    media = models.TextField(_("Media reports and comments"), blank=True)
+    # 授信建议: the investigator's credit proposal
+    credit_proposal = models.TextField(_("Credit proposal"), blank=True)
+    proposed_limit_amount = models.DecimalField(_("proposed credit limit (yuan)"), **MONEY)
+    proposed_term_days = models.PositiveIntegerField(_("proposed payment term (days)"), null=True, blank=True)
     # Findings (yes/no), 002 第十五–十六条
     lawful_and_kept_promises = models.BooleanField(
         _("operates lawfully, keeps contracts and promises"), default=False
@@ -133,6 +153,16 @@ class Investigation(models.Model):
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     review_notes = models.TextField(_("review notes"), blank=True)
+    # 002 第十条: 财务部门备案 — the finance department files the reviewed form
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("filed by (finance department)"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    filed_at = models.DateTimeField(_("filed at"), null=True, blank=True)
     contradictions = models.JSONField(_("contradictions seen at review"), default=list, blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
@@ -144,6 +174,7 @@ class Investigation(models.Model):
         ordering = ["-investigated_on", "-id"]
         permissions = [
             ("review_investigation", _("Can review investigations")),
+            ("file_investigation", _("Can file investigations (finance department)")),
             ("export_credit", _("Can export the credit list")),
         ]
         indexes = [
@@ -266,6 +297,18 @@ class Rating(models.Model):
         related_name="+",
     )
     note = models.TextField(_("note"), blank=True)
+    # 002 第十九条: 会同经办业务员 — the salesperson in charge takes part in the classification
+    salesperson = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("salesperson in charge"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    salesperson_agrees = models.BooleanField(_("salesperson agrees"), null=True, blank=True)
+    salesperson_opinion = models.TextField(_("salesperson's opinion"), blank=True)
+    salesperson_signed_at = models.DateTimeField(_("salesperson signed at"), null=True, blank=True)
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("proposed by"),

@@ -1,5 +1,6 @@
 """The printed 客户信用调查评定表: the investigation, its figures and findings, signature lines, the
-rating and its approval trail. reportlab with its built-in CID font STSong-Light (no font file)."""
+rating and its approval trail; the 客户信用等级分类表 of a rating (002 第十九条). reportlab with its
+built-in CID font STSong-Light (no font file)."""
 
 from io import BytesIO
 
@@ -16,6 +17,7 @@ from xindang.core.pdf import cjk_font as _font
 from xindang.core.pdf import esc as _esc
 
 from .models import Source
+from .rules import FINDINGS
 from .texts import reason_rows
 
 
@@ -25,6 +27,10 @@ def _money(value) -> str:
 
 def _yes(value) -> str:
     return _("Yes") if value else _("No")
+
+
+def _when(at) -> str:
+    return f"{timezone.localtime(at):%Y-%m-%d %H:%M}" if at else "________"
 
 
 def investigation_pdf(inv, *, rating=None, approval=None, steps=(), printed_by=None) -> bytes:
@@ -58,17 +64,43 @@ def investigation_pdf(inv, *, rating=None, approval=None, steps=(), printed_by=N
         ("1. " + _("Basic information"), inv.basic_info),
         ("2. " + _("Shareholders and managers"), inv.shareholders),
         ("3. " + _("Settlement bank accounts"), inv.bank_accounts),
+        (_("Bank credit"), inv.bank_credit),
         ("4. " + _("Business operations"), inv.operations),
+        (_("Site visit findings"), inv.site_visit),
         ("5. " + _("Financial situation"), inv.financial_notes),
         ("6. " + _("Our trade with the customer"), inv.trade_history),
         ("7. " + _("Credit record"), inv.credit_record),
+        (_("Public records: courts (lawsuits, enforcement)"), inv.public_records_court),
+        (_("Public records: tax"), inv.public_records_tax),
+        (_("Public records: administrative penalties"), inv.public_records_penalties),
+        (_("Media reports and comments"), inv.media),
         ("8. " + _("Other matters"), inv.other_matters),
     ]
-    rows = [[_("Item (002 第八条)"), _("Findings of the investigation")]]
+    rows = [
+        [
+            _("Item (002 第八条; 001 客户档案专题 客户档案的内容 2 客户资信调查报告)"),
+            _("Findings of the investigation"),
+        ]
+    ]
     rows += [[Paragraph(_esc(label), body), Paragraph(_esc(text) or "—", body)] for label, text in items]
     t = Table(rows, colWidths=[48 * mm, 124 * mm])
     t.setStyle(grid)
     story += [t]
+    # The figures the screen holds beside the items (employees, founding, wholesaler, trade with us).
+    facts = [
+        (_("Employees"), "—" if inv.employee_count is None else str(inv.employee_count)),
+        (_("Founded on"), f"{inv.founded_on:%Y-%m-%d}" if inv.founded_on else "—"),
+        (_("Intermediate wholesaler"), _yes(inv.is_wholesaler)),
+        (_("Trading with us since"), f"{inv.cooperation_since:%Y-%m-%d}" if inv.cooperation_since else "—"),
+        (_("Yearly collections"), _money(inv.yearly_collections_amount)),
+        (_("Yearly shipments"), _money(inv.yearly_shipments_amount)),
+    ]
+    cells = [Paragraph(_esc(f"{label}: {value}"), body) for label, value in facts]
+    t = Table([cells[i : i + 3] for i in range(0, len(cells), 3)], colWidths=[57 * mm, 57 * mm, 58 * mm])
+    t.setStyle(
+        TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), ("GRID", (0, 0), (-1, -1), 0.3, colors.lightgrey)])
+    )
+    story += [Spacer(1, 3), t]
     sources = [str(Source(s).label) for s in inv.sources or [] if s in Source.values]
     if inv.sources_other:
         sources.append(inv.sources_other)
@@ -101,29 +133,12 @@ def investigation_pdf(inv, *, rating=None, approval=None, steps=(), printed_by=N
     t.setStyle(grid)
     story.append(t)
     story.append(Paragraph(_esc(_("Findings")), h2))
-    flags = [
-        "lawful_and_kept_promises",
-        "operations_good",
-        "bad_debt",
-        "undelivered_goods",
-        "serious_breach",
-        "broken_promises",
-        "debt_disputes",
-        "asset_transfers",
-        "weak_capital",
-        "losses",
-        "falling_turnover",
-        "sales_decline",
-        "unfair_conduct",
-        "illegal_operation",
-        "ordered_to_stop",
-        "freeze_risk",
-        "past_credit_problems",
-    ]
-    cells = [
-        Paragraph(_esc(f"{inv._meta.get_field(f).verbose_name}: {_yes(getattr(inv, f))}"), body)
-        for f in flags
-    ]
+    cells = []
+    for f in FINDINGS:
+        text = f"{inv._meta.get_field(f.field).verbose_name}: {_yes(getattr(inv, f.field))}"
+        if f.count_field:
+            text += f" ({inv._meta.get_field(f.count_field).verbose_name}: {getattr(inv, f.count_field)})"
+        cells.append(Paragraph(_esc(f"{text} — {f.article}"), body))
     frows = [cells[i : i + 2] + [""] * (2 - len(cells[i : i + 2])) for i in range(0, len(cells), 2)]
     t = Table(frows, colWidths=[86 * mm, 86 * mm])
     t.setStyle(
@@ -132,6 +147,13 @@ def investigation_pdf(inv, *, rating=None, approval=None, steps=(), printed_by=N
     story.append(t)
     story.append(Paragraph(_esc(_("Conclusion")), h2))
     story.append(Paragraph(_esc(inv.conclusion) or "—", body))
+    story.append(Paragraph(_esc(_("Credit proposal")), h2))
+    proposal = [
+        inv.credit_proposal or "—",
+        f"{_('Proposed credit limit')}: {_money(inv.proposed_limit_amount)}",
+        f"{_('Proposed payment term (days)')}: {inv.proposed_term_days or '—'}",
+    ]
+    story.append(Paragraph(_esc("    ".join(proposal)), body))
     # Signatures (002 第十条, 第十一条)
     story.append(Paragraph(_esc(_("Signatures")), h2))
     sig = [
@@ -141,9 +163,14 @@ def investigation_pdf(inv, *, rating=None, approval=None, steps=(), printed_by=N
             f"{timezone.localtime(inv.signed_at):%Y-%m-%d %H:%M}" if inv.signed_at else "________",
         ],
         [
-            _("Reviewed by (002 第十一条)"),
+            _("Reviewed by the department manager (002 第十条, 第十一条)"),
             str(inv.reviewed_by or "________"),
             f"{timezone.localtime(inv.reviewed_at):%Y-%m-%d %H:%M}" if inv.reviewed_at else "________",
+        ],
+        [
+            _("Filed by the finance department (002 第十条)"),
+            str(inv.filed_by or "________"),
+            _when(inv.filed_at),
         ],
     ]
     t = Table([[Paragraph(_esc(a), body), b, c2] for a, b, c2 in sig], colWidths=[92 * mm, 40 * mm, 40 * mm])
@@ -204,6 +231,151 @@ def investigation_pdf(inv, *, rating=None, approval=None, steps=(), printed_by=N
         topMargin=15 * mm,
         bottomMargin=15 * mm,
         title=f"客户信用调查评定表 {c.name}",
+        invariant=1,
+    )
+    doc.build(story)
+    return buf.getvalue()
+
+
+def rating_pdf(rating, *, steps=(), printed_by=None) -> bytes:
+    """The 客户信用等级分类表 (002 第十九条): the grade and its reasons as a table, and the signatures of
+    the marketing manager, the salesperson in charge (经办业务员) and the finance credit controller who
+    rate together, then the rest of the approval chain."""
+    from xindang.accounts.roles import Role, role_label
+
+    _font()
+    body = ParagraphStyle("body", fontName=FONT, fontSize=9.5, leading=13)
+    head = ParagraphStyle("head", parent=body, fontSize=15, leading=20, alignment=1, spaceAfter=6)
+    h2 = ParagraphStyle("h2", parent=body, fontSize=11, leading=15, spaceBefore=8, spaceAfter=3)
+    grid = TableStyle(
+        [
+            ("FONTNAME", (0, 0), (-1, -1), FONT),
+            ("FONTSIZE", (0, 0), (-1, -1), 9),
+            ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke),
+        ]
+    )
+    c = rating.customer
+    inv = rating.investigation
+
+    def cell(text):
+        return Paragraph(_esc(str(text)) or "—", body)
+
+    story = [Paragraph("客户信用等级分类表", head)]
+    info = [
+        [cell(_("Customer")), cell(c.name), cell(_("File number")), cell(c.file_no)],
+        [
+            cell(_("Department")),
+            cell(c.department or "—"),
+            cell(_("Salesperson in charge")),
+            cell(rating.salesperson or "—"),
+        ],
+        [
+            cell(_("Grade")),
+            cell(rating.get_grade_display()),
+            cell(_("Computed grade")),
+            cell(rating.get_computed_grade_display()),
+        ],
+        [
+            cell(_("Investigation")),
+            cell(f"{inv.investigated_on:%Y-%m-%d}" if inv else "—"),
+            cell(_("Policy version")),
+            cell(rating.policy_version),
+        ],
+        [
+            cell(_("Status")),
+            cell(rating.get_status_display()),
+            cell(_("In force from")),
+            cell(f"{timezone.localtime(rating.effective_at):%Y-%m-%d}" if rating.effective_at else "—"),
+        ],
+    ]
+    t = Table(info, colWidths=[30 * mm, 56 * mm, 30 * mm, 56 * mm])
+    t.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), FONT),
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
+                ("BACKGROUND", (0, 0), (0, -1), colors.whitesmoke),
+                ("BACKGROUND", (2, 0), (2, -1), colors.whitesmoke),
+            ]
+        )
+    )
+    story.append(t)
+    if rating.is_override:
+        story.append(Paragraph(_esc(f"{_('Override reason')}: {rating.override_reason}"), body))
+    story.append(Paragraph(_esc(_("Reasons (002 第十五–十八条)")), h2))
+    rows = [[_("Article"), _("Reason")]]
+    rows += [[cell(r["article"]), cell(r["text"])] for r in reason_rows(rating.reasons)]
+    t = Table(rows, colWidths=[36 * mm, 136 * mm])
+    t.setStyle(grid)
+    story.append(t)
+
+    # Signatures: who rates together (002 第十九条), then the rest of the chain.
+    story.append(Paragraph(_esc(_("Signatures (002 第十九条)")), h2))
+    by_role = {}
+    for s in steps:
+        by_role.setdefault(s.role, s)
+
+    def step_row(role):
+        s = by_role.get(role)
+        if s is None:
+            return [cell(role_label(role)), cell("________"), cell(""), cell("________")]
+        return [
+            cell(role_label(role)),
+            cell(s.acted_by or "________"),
+            cell(f"{s.get_status_display()} {s.comment}".strip()),
+            cell(_when(s.acted_at)),
+        ]
+
+    if rating.salesperson_signed_at:
+        opinion = _("Agrees") if rating.salesperson_agrees else _("Does not agree")
+        if rating.salesperson_opinion:
+            opinion = f"{opinion}: {rating.salesperson_opinion}"
+    else:
+        opinion = ""
+    sig = [
+        [_("Role"), _("Name"), _("Decision / opinion"), _("Date")],
+        step_row(Role.MARKETING_MANAGER.value),
+        [
+            cell(_("Salesperson in charge")),
+            cell(rating.salesperson or "________"),
+            cell(opinion),
+            cell(_when(rating.salesperson_signed_at)),
+        ],
+        step_row(Role.FINANCE_CREDIT_CONTROLLER.value),
+    ]
+    named = {Role.MARKETING_MANAGER.value, Role.FINANCE_CREDIT_CONTROLLER.value}
+    sig += [step_row(s.role) for s in steps if s.role not in named]
+    t = Table(sig, colWidths=[40 * mm, 34 * mm, 66 * mm, 32 * mm])
+    t.setStyle(grid)
+    story.append(t)
+    story.append(
+        Paragraph(
+            _esc(
+                f"{_('Proposed by')}: {rating.proposed_by or '—'} · "
+                f"{timezone.localtime(rating.proposed_at):%Y-%m-%d %H:%M}"
+            ),
+            body,
+        )
+    )
+    if printed_by is not None:
+        story.append(Spacer(1, 8))
+        story.append(
+            Paragraph(
+                _esc(f"{_('Printed by')} {printed_by} · {timezone.localtime():%Y-%m-%d %H:%M}"),
+                ParagraphStyle("small", parent=body, fontSize=8, textColor=colors.grey),
+            )
+        )
+    buf = BytesIO()
+    doc = SimpleDocTemplate(
+        buf,
+        pagesize=A4,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=15 * mm,
+        bottomMargin=15 * mm,
+        title=f"客户信用等级分类表 {c.name}",
         invariant=1,
     )
     doc.build(story)

@@ -13,6 +13,7 @@ class CreditPermission(models.TextChoices):
     ADD = "credit.add_investigation"
     CHANGE = "credit.change_investigation"
     REVIEW = "credit.review_investigation"
+    FILE = "credit.file_investigation"
     EXPORT = "credit.export_credit"
     VIEW_RATING = "credit.view_rating"
     PROPOSE = "credit.propose_rating"
@@ -22,7 +23,9 @@ class CreditPermission(models.TextChoices):
 _READ = ["view_investigation", "view_rating", "export_credit"]
 _WRITE = ["view_investigation", "add_investigation", "change_investigation", "view_rating"]
 
-# 002 第十条: the salesperson (业务主管) fills in the form; 第十一条: another department reviews it;
+# 002 第十条: the salesperson (业务主管) fills in the form, the department manager reviews it (the policy's
+# investigation_reviewer_roles decide who may; REVIEW only opens the screen), the finance department
+# files it (财务部门备案); 第十一条: the review looks for contradictions;
 # 第十九条: the marketing manager rates with the salesperson and the finance credit controller.
 ROLE_GRANTS = {
     Role.SALESPERSON: _WRITE,
@@ -41,4 +44,10 @@ ROLE_GRANTS = {
     Role.CFO: _READ,
     Role.GENERAL_MANAGER: _READ,
     Role.CHAIRMAN: _READ,
+}
+
+# Granted by a later migration (0004), after the permission existed: 002 第十条 财务部门备案.
+FILE_GRANTS = {
+    Role.FINANCE_CREDIT_CONTROLLER: ["file_investigation"],
+    Role.CFO: ["file_investigation"],
 }

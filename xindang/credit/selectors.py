@@ -88,6 +88,7 @@ def latest_valid_investigation(customer, on: date | None = None) -> Investigatio
         Investigation.objects.filter(
             customer_id=cid, status=InvestigationStatus.REVIEWED, investigated_on__lte=on, valid_until__gte=on
         )
+        .select_related("signed_by", "created_by")
         .prefetch_related("years")
         .order_by("-investigated_on", "-id")
         .first()
@@ -151,9 +152,10 @@ def key_data_missing(customer, section) -> list[str]:
 def build_facts(
     customer, inv, *, ledger, docs_complete: bool, receivables, on: date, section
 ) -> rules.RatingFacts:
-    """Combine the sources. A bad fact found by either the investigation or the ledger counts; where
-    the ledger has the customer's history it supplies months of trade, collections and the monthly
-    trend; `sources` records which source each of those facts came from."""
+    """Combine the sources. A bad fact found by either the investigation or the ledger counts, and an
+    explicit finding of the investigator counts whatever the figures say (the stricter side wins);
+    where the ledger has the customer's history it supplies months of trade, yearly collections and
+    shipments and our monthly sales trend; `sources` records which source each of those came from."""
     sources: dict[str, str] = {}
     years = tuple(y.figures() for y in inv.years.all()) if inv else ()
     has_ledger = ledger is not None and ledger.first_trade_on is not None
@@ -172,22 +174,25 @@ def build_facts(
         sources["bad_debt"] = rules.SRC_LEDGER
     elif manual_bad_debt:
         sources["bad_debt"] = rules.SRC_INVESTIGATION
-    manual_promises = inv.broken_promises_count if inv and inv.broken_promises else 0
+    # 第十六条(2): the investigator's finding decides on its own; the counts (the investigator's and the
+    # ledger's broken promises) are further evidence.
+    manual_promises = inv.broken_promises_count if inv else 0
     ledger_promises = ledger.broken_promises_2y if ledger else 0
     sources["broken_promises"] = (
         rules.SRC_LEDGER if ledger_promises >= manual_promises and ledger else (rules.SRC_INVESTIGATION)
     )
     if has_ledger:
         collections = (ledger.avg_monthly_collections or Decimal(0)) * 12
-        sources["yearly_collections"] = rules.SRC_LEDGER
+        shipments = (ledger.avg_monthly_shipments or Decimal(0)) * 12
+        sources["yearly_collections"] = sources["yearly_shipments"] = rules.SRC_LEDGER
     else:
         collections = inv.yearly_collections_amount if inv else None
-        sources["yearly_collections"] = rules.SRC_INVESTIGATION
-    manual_falling = inv.falling_turnover_months if inv and inv.falling_turnover else 0
-    ledger_falling = ledger.revenue_trend_falling_months if ledger else 0
-    sources["falling_turnover_months"] = (
-        rules.SRC_LEDGER if ledger and ledger_falling >= manual_falling else rules.SRC_INVESTIGATION
-    )
+        shipments = inv.yearly_shipments_amount if inv else None
+        sources["yearly_collections"] = sources["yearly_shipments"] = rules.SRC_INVESTIGATION
+    # 第十六条(5) is the customer's own turnover (the investigation); our falling sales to the customer
+    # (the ledger) are evidence beside it.
+    sources["falling_turnover_months"] = rules.SRC_INVESTIGATION
+    sources["our_sales_falling_months"] = rules.SRC_LEDGER
     latest = rules.latest_year(years)
     ratio = rules.debt_ratio_pct(latest.total_assets, latest.liabilities) if latest else None
     equity = None
@@ -205,14 +210,20 @@ def build_facts(
         lawful_and_kept_promises=bool(inv and inv.lawful_and_kept_promises),
         broken_promises=max(manual_promises, ledger_promises),
         years=years,
+        rating_year=on.year,
+        operations_good_finding=bool(inv.operations_good) if inv else None,
         debt_ratio_pct=ratio,
         equity=equity,
         yearly_collections=collections,
+        yearly_shipments=shipments,
         debt_disputes=bool(inv and inv.debt_disputes),
         asset_transfers=bool(inv and inv.asset_transfers),
         weak_capital=bool(inv and inv.weak_capital),
         serious_losses=bool(inv and inv.losses),
-        falling_turnover_months=max(manual_falling, ledger_falling),
+        falling_turnover_months=inv.falling_turnover_months if inv else 0,
+        often_breaks_promises=bool(inv and inv.broken_promises),
+        falling_turnover=bool(inv and inv.falling_turnover),
+        our_sales_falling_months=(ledger.revenue_trend_falling_months if ledger else 0) or 0,
         sales_decline=bool(inv and inv.sales_decline),
         unfair_conduct=bool(inv and inv.unfair_conduct),
         illegal_operation=bool(inv and inv.illegal_operation),
@@ -227,6 +238,7 @@ def build_facts(
         receivables=Decimal(receivables or 0),
         avg_monthly_shipments=(ledger.avg_monthly_shipments if ledger else Decimal(0)) or Decimal(0),
         past_credit_problems=bool(inv and inv.past_credit_problems),
+        investigator=str(inv.signed_by or inv.created_by) if inv else "",
         sources={**sources, "investigation": inv.pk if inv else None, "key_data_missing": missing_key},
     )
 
@@ -240,6 +252,7 @@ def _latest_valid_bulk(ids, on) -> dict[int, Investigation]:
             investigated_on__lte=on,
             valid_until__gte=on,
         )
+        .select_related("signed_by", "created_by")
         .prefetch_related("years")
         .order_by("customer_id", "-investigated_on", "-id")
     )
@@ -297,15 +310,7 @@ def investigation_contradictions(
     section = credit_policy(policy)
     on = on or inv.investigated_on
     ledger = _ledger_facts_bulk([inv.customer_id], on, 12).get(inv.customer_id)
-    findings = rules.Findings(
-        losses=inv.losses,
-        falling_turnover=inv.falling_turnover,
-        operations_good=inv.operations_good,
-        bad_debt=inv.bad_debt,
-        broken_promises=inv.broken_promises,
-        weak_capital=inv.weak_capital,
-        lawful_and_kept_promises=inv.lawful_and_kept_promises,
-    )
+    findings = rules.Findings(**{name: getattr(inv, name) for name in rules.Findings.__dataclass_fields__})
     return rules.contradictions(
         findings,
         [y.figures() for y in inv.years.all()],
@@ -313,6 +318,7 @@ def investigation_contradictions(
         ledger_bad_debt=bool(ledger and ledger.bad_debt_within_2y),
         ledger_broken_promises=ledger.broken_promises_2y if ledger else None,
         employee_count=inv.employee_count,
+        rating_year=on.year,
     )
 
 
@@ -407,6 +413,26 @@ def _proposal_items(user) -> list[dict]:
     ]
 
 
+def _opinion_items(user) -> list[dict]:
+    """Proposals waiting for the opinion of their salesperson in charge (002 第十九条)."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    rows = Rating.objects.filter(
+        status=RatingStatus.PROPOSED, salesperson=user, salesperson_signed_at__isnull=True
+    ).select_related("customer")[:50]
+    return [
+        {
+            "kind": _("Rating awaiting your opinion (002 第十九条)"),
+            "title": f"{r.customer.file_no} · {r.customer.name} · {r.get_grade_display()}",
+            "due": None,
+            "url": reverse("credit:rating", args=[r.pk]),
+            "overdue": False,
+        }
+        for r in rows
+    ]
+
+
 def workbench_items(user) -> list[dict]:
     """For whoever reviews investigations with the credit manager's view of all files: trading
     customers whose investigation is missing or expired, and the quarterly full refresh (第十二条)."""
@@ -415,9 +441,10 @@ def workbench_items(user) -> list[dict]:
 
     from xindang.customers.permissions import CustomerPermission
 
+    opinions = _opinion_items(user)
     if not user.has_perm(CustomerPermission.VIEW_ALL):
-        return []
-    items = _proposal_items(user) if user.has_perm(CreditPermission.PROPOSE) else []
+        return opinions
+    items = opinions + (_proposal_items(user) if user.has_perm(CreditPermission.PROPOSE) else [])
     if not (user.has_perm(CreditPermission.REVIEW) and user.has_perm(CreditPermission.ADD)):
         return items
     today = timezone.localdate()

@@ -12,13 +12,17 @@ REASON_TEXTS = {
         "No bad debt, undelivered goods or serious breach in the last %(months)s months"
     ),
     "a.lawful_and_kept_promises": gettext_lazy("Operates lawfully, keeps contracts and promises"),
-    "a.good_operations": gettext_lazy("Good operations in each of the last %(years)s years"),
+    "a.good_operations": gettext_lazy(
+        "Good operations in each of the last %(years)s full years (%(window)s)"
+    ),
+    "a.operations_finding": gettext_lazy("The investigator (%(by)s) confirms good operations"),
     "a.strong_capital": gettext_lazy(
         "Strong capital and solvency: debt ratio %(ratio)s %% (at most %(max)s %%)"
     ),
     "a.collections": gettext_lazy(
         "Yearly collections %(amount)s yuan meet the company standard of %(min)s yuan"
     ),
+    "a.shipments": gettext_lazy("Yearly shipments %(amount)s yuan meet the company standard of %(min)s yuan"),
     # B (002 第十七条, 第十八条)
     "b.default": gettext_lazy("Neither the A nor the C conditions are all met: B"),
     "b.not_a.cooperation": gettext_lazy("Not A: cooperation only %(months)s months (A needs %(min)s)"),
@@ -29,14 +33,20 @@ REASON_TEXTS = {
         "Not A: lawful operation and kept promises not confirmed (%(count)s broken promises)"
     ),
     "b.not_a.good_operations": gettext_lazy(
-        "Not A: operations not good in each of the last %(years)s years "
-        "(a loss, falling revenue or figures missing)"
+        "Not A: operations not shown good in each of the last %(years)s full years (%(window)s): "
+        "a loss, falling revenue or figures missing (missing: %(missing)s)"
+    ),
+    "b.not_a.operations_finding": gettext_lazy(
+        "Not A: the investigator (%(by)s) did not confirm good operations in the last two years"
     ),
     "b.not_a.strong_capital": gettext_lazy(
         "Not A: debt ratio %(ratio)s %% above %(max)s %%, or equity not positive"
     ),
     "b.not_a.collections": gettext_lazy(
         "Not A: yearly collections %(amount)s below the standard of %(min)s yuan"
+    ),
+    "b.not_a.shipments": gettext_lazy(
+        "Not A: yearly shipments %(amount)s below the standard of %(min)s yuan"
     ),
     "b.new_customer": gettext_lazy("A new customer is not rated A"),
     "b.key_data_incomplete": gettext_lazy("Key data of the file incomplete: not rated A"),
@@ -46,19 +56,31 @@ REASON_TEXTS = {
     "c.undelivered_goods": gettext_lazy("Goods owed to us (undelivered) in the last %(months)s months"),
     "c.serious_breach": gettext_lazy("Other serious breach in the last %(months)s months"),
     "c.broken_promises": gettext_lazy("Often breaks promises: %(count)s broken promises (C from %(min)s)"),
+    "c.broken_promises_finding": gettext_lazy(
+        "Often breaks promises: finding of the investigator %(by)s (%(count)s broken promises counted)"
+    ),
     "c.debt_disputes": gettext_lazy("Bad debt disputes"),
     "c.asset_transfers": gettext_lazy("Serious transfer of assets"),
     "c.weak_capital": gettext_lazy("Weak capital, poor solvency"),
     "c.debt_ratio": gettext_lazy("Debt ratio %(ratio)s %% (C from %(max)s %%)"),
     "c.negative_equity": gettext_lazy("Equity not positive (%(equity)s yuan)"),
     "c.serious_losses": gettext_lazy("Serious losses"),
-    "c.falling_turnover": gettext_lazy("Turnover falling for %(months)s months in a row (C from %(min)s)"),
+    "c.falling_turnover": gettext_lazy(
+        "The customer's turnover falling for %(months)s months in a row (C from %(min)s)"
+    ),
+    "c.falling_turnover_finding": gettext_lazy(
+        "The customer's turnover falling for months: finding of the investigator %(by)s "
+        "(%(months)s months given)"
+    ),
+    "c.our_sales_falling": gettext_lazy(
+        "Departure of the policy: our sales to the customer fell %(months)s months in a row (C from %(min)s)"
+    ),
     "c.sales_decline": gettext_lazy("Production or sales in serious continuous decline"),
     "c.unfair_conduct": gettext_lazy("Unfair conduct"),
     "c.illegal_operation": gettext_lazy("Serious illegal operation"),
     "c.ordered_to_stop": gettext_lazy("Ordered by an authority to stop or rectify"),
     "c.freeze_risk": gettext_lazy("Bank accounts at risk of seizure or freezing"),
-    # 甲/乙/丙 (004 第九条)
+    # 甲/乙/丙 (004 客户信息管理制度 第九条)
     "jia.large": gettext_lazy("A large company"),
     "jia.reputation": gettext_lazy("Good reputation"),
     "jia.stable": gettext_lazy("Stable operations over %(years)s years"),
@@ -90,6 +112,24 @@ REASON_TEXTS = {
     "x.balance_sheet": gettext_lazy("%(year)s: total assets minus liabilities differ from equity"),
     "x.too_few_years": gettext_lazy("Only %(count)s years of figures (at least %(min)s)"),
     "x.employee_count": gettext_lazy("Employee count is not plausible"),
+    "x.broken_promises_ticked_below": gettext_lazy(
+        "“Often breaks promises” ticked while only %(count)s broken promises are counted (C from %(min)s): "
+        "the finding decides (C)"
+    ),
+    "x.broken_promises_count_not_ticked": gettext_lazy(
+        "%(count)s broken promises given but “often breaks promises” is not ticked: the count decides (C)"
+    ),
+    "x.falling_turnover_ticked_below": gettext_lazy(
+        "“Turnover falling for months” ticked with %(months)s months given (C from %(min)s): "
+        "the finding decides (C)"
+    ),
+    "x.falling_turnover_months_not_ticked": gettext_lazy(
+        "%(months)s months of falling turnover given but “turnover falling for months” is not ticked: "
+        "the months decide (C)"
+    ),
+    "x.operations_not_good_but_figures": gettext_lazy(
+        "“Good operations” not ticked while the figures of %(years)s look good: the answer decides (not A)"
+    ),
 }
 
 SOURCE_TEXTS = {
@@ -124,6 +164,9 @@ def reason_text(reason) -> str:
         text = str(template) % params
     except (KeyError, TypeError, ValueError):
         text = str(template)
+    by = params.get("by")
+    if by and by != "—" and "%(by)s" not in str(template):
+        text = _("%(text)s (finding of %(by)s)") % {"text": text, "by": by}
     source = params.get("source")
     if source and source != "—" and source in SOURCE_TEXTS:
         text = _("%(text)s (source: %(source)s)") % {"text": text, "source": SOURCE_TEXTS[source]}

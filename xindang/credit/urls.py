@@ -13,7 +13,10 @@ urlpatterns = [
     path("investigations/<int:pk>/edit/", views.investigation_edit, name="investigation_edit"),
     path("investigations/<int:pk>/sign/", views.investigation_sign, name="investigation_sign"),
     path("investigations/<int:pk>/review/", views.investigation_review, name="investigation_review"),
+    path("investigations/<int:pk>/file/", views.investigation_file, name="investigation_file"),
     path("investigations/<int:pk>/form.pdf", views.investigation_pdf, name="investigation_pdf"),
     path("ratings/<int:pk>/", views.rating_detail, name="rating"),
     path("ratings/<int:pk>/submit/", views.rating_submit, name="rating_submit"),
+    path("ratings/<int:pk>/opinion/", views.rating_opinion, name="rating_opinion"),
+    path("ratings/<int:pk>/classification.pdf", views.rating_pdf, name="rating_pdf"),
 ]

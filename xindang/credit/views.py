@@ -20,8 +20,15 @@ from xindang.core.pagination import CappedPaginator
 from xindang.customers.selectors import get_customer_for_user
 from xindang.policy.selectors import current_policy
 
-from . import selectors, services
-from .forms import InvestigationForm, ProposeForm, ReviewForm, year_formset, years_data
+from . import rules, selectors, services
+from .forms import (
+    InvestigationForm,
+    ProposeForm,
+    ReviewForm,
+    SalespersonOpinionForm,
+    year_formset,
+    years_data,
+)
 from .models import Grade, Investigation, InvestigationStatus, Rating, RatingStatus
 from .permissions import CreditPermission
 from .texts import SOURCE_TEXTS, reason_rows
@@ -188,6 +195,24 @@ def customer_section(request, pk):
 
 
 # --- Investigation form ----------------------------------------------------------------------------
+def finding_rows(inv) -> list[dict]:
+    """The investigator's findings (rules.FINDINGS) with the figure given beside each, for the page."""
+    rows = []
+    for f in rules.FINDINGS:
+        count = getattr(inv, f.count_field) if f.count_field else None
+        rows.append(
+            {
+                "field": f.field,
+                "label": inv._meta.get_field(f.field).verbose_name,
+                "value": getattr(inv, f.field),
+                "article": f.article,
+                "count_label": inv._meta.get_field(f.count_field).verbose_name if f.count_field else "",
+                "count": count,
+            }
+        )
+    return rows
+
+
 def _form_page(request, *, customer, inv=None):
     form = InvestigationForm(request.POST or None, instance=inv)
     years = year_formset(request.POST or None, investigation=inv)
@@ -251,28 +276,14 @@ def investigation_detail(request, pk):
         and user.has_perm(CreditPermission.REVIEW)
         and user.pk not in (inv.created_by_id, inv.signed_by_id)
     )
-    findings = [
-        (inv._meta.get_field(f).verbose_name, getattr(inv, f))
-        for f in [
-            "lawful_and_kept_promises",
-            "operations_good",
-            "bad_debt",
-            "undelivered_goods",
-            "serious_breach",
-            "broken_promises",
-            "debt_disputes",
-            "asset_transfers",
-            "weak_capital",
-            "losses",
-            "falling_turnover",
-            "sales_decline",
-            "unfair_conduct",
-            "illegal_operation",
-            "ordered_to_stop",
-            "freeze_risk",
-            "past_credit_problems",
-        ]
-    ]
+    findings = finding_rows(inv)
+    policy_section = current_policy().credit
+    can_review = can_review and services.reviewer_problem(inv, user, policy_section) is None
+    can_file = (
+        inv.status == InvestigationStatus.REVIEWED
+        and inv.filed_at is None
+        and user.has_perm(CreditPermission.FILE)
+    )
     return render(
         request,
         "credit/investigation_detail.html",
@@ -285,6 +296,7 @@ def investigation_detail(request, pk):
             "can_edit": inv.status == InvestigationStatus.DRAFT and user.has_perm(CreditPermission.CHANGE),
             "can_sign": can_sign,
             "can_review": can_review,
+            "can_file": can_file,
             "review_form": ReviewForm(),
         },
     )
@@ -319,6 +331,19 @@ def investigation_review(request, pk):
             request=request,
         )
         messages.success(request, _("Investigation reviewed."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect(inv.get_absolute_url())
+
+
+@require_POST
+@permission_required(CreditPermission.FILE, raise_exception=True)
+def investigation_file(request, pk):
+    """002 第十条 财务部门备案."""
+    inv = _investigation_for_user(request, pk)
+    try:
+        services.file_investigation(investigation_id=inv.pk, by=request.user, request=request)
+        messages.success(request, _("Investigation filed by the finance department."))
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect(inv.get_absolute_url())
@@ -365,7 +390,17 @@ def propose(request, pk):
                 note=form.cleaned_data.get("note", ""),
                 request=request,
             )
-            messages.success(request, _("Rating proposed and sent for approval."))
+            if rating.status == RatingStatus.PROPOSED:
+                messages.success(
+                    request,
+                    _(
+                        "Rating proposed. It goes for approval once the salesperson in charge "
+                        "(%(name)s) has given an opinion (002 第十九条)."
+                    )
+                    % {"name": rating.salesperson},
+                )
+            else:
+                messages.success(request, _("Rating proposed and sent for approval."))
             return redirect(rating.get_absolute_url())
         except DomainError as exc:
             _error(form, exc)
@@ -410,7 +445,31 @@ def _fact_rows(facts) -> list[tuple]:
             format_yuan(facts.yearly_collections) if facts.yearly_collections is not None else "—",
             source("yearly_collections"),
         ),
-        (_("Months of falling turnover"), facts.falling_turnover_months, source("falling_turnover_months")),
+        (
+            _("Yearly shipments"),
+            format_yuan(facts.yearly_shipments) if facts.yearly_shipments is not None else "—",
+            source("yearly_shipments"),
+        ),
+        (
+            _("Investigator's finding: often breaks promises"),
+            yn(facts.often_breaks_promises),
+            facts.investigator,
+        ),
+        (
+            _("Investigator's finding: customer's turnover falling for months"),
+            yn(facts.falling_turnover),
+            facts.investigator,
+        ),
+        (
+            _("Months of falling turnover (the customer's own)"),
+            facts.falling_turnover_months,
+            source("falling_turnover_months"),
+        ),
+        (
+            _("Months our sales to the customer fell (evidence, not 第十六条(5))"),
+            facts.our_sales_falling_months,
+            source("our_sales_falling_months"),
+        ),
         (_("New customer"), yn(facts.is_new), ""),
         (_("Key data complete"), yn(facts.key_data_complete), ", ".join(src.get("key_data_missing") or [])),
         (_("Required documents complete"), yn(facts.documents_complete), ""),
@@ -423,6 +482,8 @@ def _fact_rows(facts) -> list[tuple]:
 @permission_required(CreditPermission.VIEW_RATING, raise_exception=True)
 def rating_detail(request, pk):
     rating = _rating_for_user(request, pk)
+    section = current_policy().credit
+    pending = services.salesperson_pending(rating, section)
     return render(
         request,
         "credit/rating_detail.html",
@@ -433,7 +494,13 @@ def rating_detail(request, pk):
             "computed": _grade_label(rating.computed_grade),
             "reasons": reason_rows(rating.reasons),
             "can_submit": rating.status == RatingStatus.PROPOSED
+            and not pending
             and request.user.has_perm(CreditPermission.PROPOSE),
+            "salesperson_pending": pending and rating.status == RatingStatus.PROPOSED,
+            "can_give_opinion": pending
+            and rating.status == RatingStatus.PROPOSED
+            and rating.salesperson_id == request.user.pk,
+            "opinion_form": SalespersonOpinionForm(),
             "approval_url": reverse("approvals:detail", args=[rating.approval_id])
             if rating.approval_id
             else "",
@@ -451,3 +518,42 @@ def rating_submit(request, pk):
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect(rating.get_absolute_url())
+
+
+@require_POST
+@permission_required(CreditPermission.VIEW_RATING, raise_exception=True)
+def rating_opinion(request, pk):
+    """002 第十九条: the salesperson in charge gives their opinion on the proposed grade."""
+    rating = _rating_for_user(request, pk)
+    form = SalespersonOpinionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say whether you agree with the proposed grade."))
+        return redirect(rating.get_absolute_url())
+    try:
+        services.sign_rating_as_salesperson(
+            rating_id=rating.pk,
+            by=request.user,
+            agrees=form.cleaned_data["agrees"],
+            opinion=form.cleaned_data.get("opinion", ""),
+            request=request,
+        )
+        messages.success(request, _("Your opinion is recorded."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect(rating.get_absolute_url())
+
+
+@permission_required(CreditPermission.VIEW_RATING, raise_exception=True)
+def rating_pdf(request, pk):
+    """The 客户信用等级分类表 (002 第十九条) of one rating, with its signatures."""
+    from .pdf import rating_pdf as render_pdf
+
+    rating = _rating_for_user(request, pk)
+    steps = rating.approval.current_steps() if rating.approval_id else ()
+    data = render_pdf(rating, steps=steps, printed_by=request.user)
+    record_event(
+        "credit.print", actor=request.user, request=request, obj=rating, data={"customer": rating.customer_id}
+    )
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="rating-{rating.pk}.pdf"'
+    return response

@@ -6,7 +6,9 @@ from .investigations import (  # noqa: F401 - the package's interface
     INVESTIGATION_FIELDS,
     YEAR_FIELDS,
     create_investigation,
+    file_investigation,
     review_investigation,
+    reviewer_problem,
     sign_investigation,
     update_investigation,
 )
@@ -19,7 +21,9 @@ from .ratings import (  # noqa: F401 - the package's interface
     on_rating_withdrawn,
     propose_rating,
     register_approval_kind,
+    salesperson_pending,
     scheme_grades,
+    sign_rating_as_salesperson,
     submit_rating,
 )
 from .rerating import (  # noqa: F401 - the package's interface

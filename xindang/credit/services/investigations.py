@@ -1,5 +1,6 @@
-"""Investigations (客户信用调查评定表): draft → signed by its author (002 第十条) → reviewed by another
-person, who answers the contradictions the system sees (第十一条). Every write atomic and audited."""
+"""Investigations (客户信用调查评定表): draft → signed by its author (002 第十条) → reviewed by the
+department manager (第十条 上报部门经理审核), who answers the contradictions the system sees (第十一条)
+→ filed by the finance department (第十条 财务部门备案). Every write atomic and audited."""
 
 from __future__ import annotations
 
@@ -7,12 +8,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xindang.accounts.roles import Role, role_label
 from xindang.audit.services import record_event
 from xindang.core.errors import DomainError
 from xindang.customers.models import Customer
 from xindang.policy.selectors import current_policy
 
 from .. import rules, selectors
+from ..errors import CreditError, error
 from ..models import (
     Investigation,
     InvestigationStatus,
@@ -24,10 +27,16 @@ INVESTIGATION_FIELDS = [
     "basic_info",
     "shareholders",
     "bank_accounts",
+    "bank_credit",
     "operations",
+    "site_visit",
     "financial_notes",
     "trade_history",
     "credit_record",
+    "public_records_court",
+    "public_records_tax",
+    "public_records_penalties",
+    "media",
     "other_matters",
     "sources",
     "sources_other",
@@ -36,26 +45,12 @@ INVESTIGATION_FIELDS = [
     "is_wholesaler",
     "cooperation_since",
     "yearly_collections_amount",
-    "lawful_and_kept_promises",
-    "operations_good",
-    "bad_debt",
-    "undelivered_goods",
-    "serious_breach",
-    "broken_promises",
-    "broken_promises_count",
-    "debt_disputes",
-    "asset_transfers",
-    "weak_capital",
-    "losses",
-    "falling_turnover",
-    "falling_turnover_months",
-    "sales_decline",
-    "unfair_conduct",
-    "illegal_operation",
-    "ordered_to_stop",
-    "freeze_risk",
-    "past_credit_problems",
+    "yearly_shipments_amount",
+    *rules.FINDING_FORM_FIELDS,
     "conclusion",
+    "credit_proposal",
+    "proposed_limit_amount",
+    "proposed_term_days",
 ]
 YEAR_FIELDS = [
     "revenue_amount",
@@ -179,6 +174,27 @@ def sign_investigation(*, investigation_id: int, by, request=None) -> Investigat
     return inv
 
 
+def reviewer_problem(inv: Investigation, user, section) -> CreditError | None:
+    """002 第十条: the department manager reviews. A role of the policy's investigation_reviewer_roles
+    qualifies; a department manager only for a file of their own department."""
+    roles = set(user.groups.values_list("name", flat=True)) & set(section.investigation_reviewer_roles)
+    if not roles:
+        return CreditError.REVIEWER_NOT_MANAGER
+    if roles == {Role.DEPARTMENT_MANAGER.value} and user.department_id != inv.customer.department_id:
+        return CreditError.REVIEWER_OTHER_DEPARTMENT
+    return None
+
+
+def _check_reviewer(inv: Investigation, user, section) -> None:
+    problem = reviewer_problem(inv, user, section)
+    if problem == CreditError.REVIEWER_NOT_MANAGER:
+        raise error(
+            problem, roles=", ".join(str(role_label(r)) for r in section.investigation_reviewer_roles)
+        )
+    if problem is not None:
+        raise error(problem)
+
+
 @transaction.atomic
 def review_investigation(*, investigation_id: int, by, notes: str = "", request=None) -> Investigation:
     """002 第十一条: another person reviews, sees the contradictions the system found and records notes;
@@ -190,6 +206,7 @@ def review_investigation(*, investigation_id: int, by, notes: str = "", request=
         raise DomainError(
             "investigation.self_review", _("The author cannot review their own investigation (002 第十一条).")
         )
+    _check_reviewer(inv, by, current_policy().credit)
     found = selectors.investigation_contradictions(inv)
     notes = (notes or "").strip()
     if found and not notes:
@@ -212,4 +229,24 @@ def review_investigation(*, investigation_id: int, by, notes: str = "", request=
         obj=inv,
         data={**_audit_data(inv), "contradictions": [r.code for r in found]},
     )
+    return inv
+
+
+@transaction.atomic
+def file_investigation(*, investigation_id: int, by, request=None) -> Investigation:
+    """002 第十条 财务部门备案: the finance department records that it has filed the reviewed form.
+    Caller checks the capability (CreditPermission.FILE); the filer must hold a finance role."""
+    inv = _lock_investigation(investigation_id)
+    if inv.status != InvestigationStatus.REVIEWED:
+        raise error(CreditError.NOT_REVIEWED)
+    if inv.filed_at is not None:
+        raise error(CreditError.ALREADY_FILED)
+    roles = set(by.groups.values_list("name", flat=True))
+    if not roles & {Role.FINANCE_CREDIT_CONTROLLER.value, Role.CFO.value}:
+        raise error(CreditError.NOT_FINANCE)
+    inv.filed_by = by
+    inv.filed_at = timezone.now()
+    inv.version += 1
+    inv.save(update_fields=["filed_by", "filed_at", "version", "updated_at"])
+    record_event("credit.investigation.file", actor=by, request=request, obj=inv, data=_audit_data(inv))
     return inv

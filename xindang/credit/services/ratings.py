@@ -17,6 +17,7 @@ from xindang.customers.models import Customer
 from xindang.policy.selectors import current_policy
 
 from .. import rules, selectors
+from ..errors import CreditError, error
 from ..models import (
     Rating,
     RatingStatus,
@@ -52,6 +53,7 @@ def _new_rating(
         status=RatingStatus.PROPOSED,
         proposed_by=by,
         note=note,
+        salesperson_id=customer.owner_id,
     )
 
 
@@ -115,6 +117,10 @@ def propose_rating(
         override_reason=override_reason,
         note=note,
     )
+    if by.pk == customer.owner_id:
+        # The salesperson in charge proposes: their opinion is the proposal itself (002 第十九条).
+        rating.salesperson_agrees = True
+        rating.salesperson_signed_at = timezone.now()
     rating.save()
     record_event(
         "credit.rating.propose",
@@ -130,9 +136,51 @@ def propose_rating(
             "reasons": [r["code"] for r in rating.reasons],
         },
     )
-    if submit:
+    if submit and not salesperson_pending(rating, policy.credit):
         submit_rating(rating_id=rating.pk, by=by, request=request)
         rating.refresh_from_db()
+    return rating
+
+
+def salesperson_pending(rating: Rating, section) -> bool:
+    """002 第十九条 会同经办业务员: the salesperson in charge has not yet given an opinion (and the
+    policy wants it)."""
+    return bool(
+        section.rating_salesperson_takes_part
+        and rating.salesperson_id
+        and rating.salesperson_signed_at is None
+    )
+
+
+@transaction.atomic
+def sign_rating_as_salesperson(
+    *, rating_id: int, by, agrees: bool, opinion: str = "", request=None
+) -> Rating:
+    """The salesperson in charge (经办业务员) takes part in the classification (002 第十九条): agrees
+    with the proposed grade or not, with a written opinion when not. Only on a proposal not yet sent."""
+    rating = Rating.objects.select_for_update().get(pk=rating_id)
+    if rating.salesperson_id != by.pk:
+        raise error(
+            CreditError.NOT_SALESPERSON, name=str(rating.salesperson) if rating.salesperson_id else "—"
+        )
+    if rating.status != RatingStatus.PROPOSED:
+        raise DomainError("rating.not_proposed", _("Only a proposed rating can be submitted."))
+    if rating.salesperson_signed_at is not None:
+        raise error(CreditError.SALESPERSON_SIGNED)
+    opinion = (opinion or "").strip()
+    if not agrees and not opinion:
+        raise error(CreditError.OPINION_REQUIRED, field="opinion")
+    rating.salesperson_agrees = bool(agrees)
+    rating.salesperson_opinion = opinion
+    rating.salesperson_signed_at = timezone.now()
+    rating.save(update_fields=["salesperson_agrees", "salesperson_opinion", "salesperson_signed_at"])
+    record_event(
+        "credit.rating.salesperson",
+        actor=by,
+        request=request,
+        obj=rating,
+        data={"customer": rating.customer_id, "agrees": rating.salesperson_agrees, "grade": rating.grade},
+    )
     return rating
 
 
@@ -148,7 +196,14 @@ def submit_rating(*, rating_id: int, by, request=None) -> Rating:
             _("The investigation this proposal rests on is no longer valid: investigate and propose again."),
         )
     section = current_policy().credit
+    if salesperson_pending(rating, section):
+        raise error(CreditError.SALESPERSON_PENDING, name=str(rating.salesperson))
     warnings = []
+    if rating.salesperson_agrees is False:
+        warnings.append(
+            _("The salesperson in charge (%(name)s) does not agree: %(opinion)s")
+            % {"name": rating.salesperson, "opinion": rating.salesperson_opinion}
+        )
     if rating.is_override:
         warnings.append(
             _("Override: computed %(computed)s, proposed %(grade)s. Reason: %(reason)s")

@@ -24,6 +24,7 @@ GOOD = {
     "basic_info": "成立于2010年,主营钢材批发。",
     "employee_count": 320,
     "yearly_collections_amount": Decimal("2400000"),
+    "yearly_shipments_amount": Decimal("2600000"),
     "lawful_and_kept_promises": True,
     "operations_good": True,
     "conclusion": "资信良好。",
@@ -71,12 +72,13 @@ def customer(make_customer, salesperson):
 
 
 @pytest.fixture
-def investigate(salesperson, credit_manager):
-    """investigate(customer, author=salesperson, reviewer=credit_manager, months=36, **findings)
-    → a reviewed investigation (None reviewer: only signed; sign=False: a draft)."""
+def investigate(salesperson, manager):
+    """investigate(customer, author=salesperson, reviewer=manager, months=36, **findings)
+    → a reviewed investigation (None reviewer: only signed; sign=False: a draft). The reviewer is the
+    department manager (002 第十条)."""
     from xindang.credit import services
 
-    def _make(customer, *, author=None, reviewer=credit_manager, sign=True, months=36, years=None, **fields):
+    def _make(customer, *, author=None, reviewer=manager, sign=True, months=36, years=None, **fields):
         author = author or salesperson
         data = {**GOOD, "cooperation_since": timezone.localdate() - timedelta(days=31 * months), **fields}
         inv = services.create_investigation(

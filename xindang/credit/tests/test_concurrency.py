@@ -1,4 +1,5 @@
-"""Two proposers at once: the customer row lock lets exactly one rating reach the approval chain."""
+"""Proposers at once: the customer row lock leaves exactly one proposal open (the others withdrawn);
+it waits for the salesperson in charge (002 第十九条) before the approval chain."""
 
 import pytest
 from django.contrib.auth.models import Group
@@ -31,7 +32,9 @@ def test_parallel_proposals_leave_one_pending(customer, investigate):
             return exc.code
         return "won"
 
+    # The proposals wait for the salesperson in charge (002 第十九条): each withdraws the one before.
     results = run_concurrently(work, threads=THREADS)
-    assert results.count("won") == 1, results
-    assert set(results) == {"won", "rating.pending_exists"}, results
-    assert Rating.objects.filter(customer=customer, status=RatingStatus.PENDING).count() == 1
+    assert results.count("won") == THREADS, results
+    open_ones = Rating.objects.filter(customer=customer, status=RatingStatus.PROPOSED)
+    assert open_ones.count() == 1
+    assert Rating.objects.filter(customer=customer, status=RatingStatus.WITHDRAWN).count() == THREADS - 1

@@ -1,4 +1,5 @@
-"""The rating rules (002 第十五–十八条; 004 第九条) and the contradictions (002 第十一条), table-driven."""
+"""The rating rules (002 第十五–十八条; 004 客户信息管理制度 第九条) and the contradictions
+(002 第十一条), table-driven."""
 
 from dataclasses import replace
 from decimal import Decimal
@@ -34,6 +35,7 @@ A_FACTS = rules.RatingFacts(
     debt_ratio_pct=D(40),
     equity=D(600),
     yearly_collections=D(2_000_000),
+    yearly_shipments=D(2_500_000),
     is_new=False,
     key_data_complete=True,
     documents_complete=True,
@@ -49,7 +51,9 @@ def codes(result):
 def test_all_six_conditions_give_a_citing_each_clause_of_article_15():
     result = rules.rate(A_FACTS, S)
     assert result.grade == rules.A
-    assert [r.article for r in result.reasons] == [f"002 第十五条({i})" for i in range(1, 7)]
+    # (6) 年度回款、发货: collections and shipments, each against the company's standard
+    assert [r.article for r in result.reasons] == [f"002 第十五条({i})" for i in (1, 2, 3, 4, 5, 6, 6)]
+    assert [r.code for r in result.reasons][-2:] == ["a.collections", "a.shipments"]
 
 
 # Each A condition on its own, when missing, gives B and names the failed clause (002 第十五条, 第十七条).
@@ -217,7 +221,7 @@ def test_every_result_cites_an_article(facts):
     assert result.reasons and all(r.article.startswith("002 第十") for r in result.reasons)
 
 
-# --- 甲/乙/丙 (004 第九条) ---------------------------------------------------------------------------
+# --- 甲/乙/丙 (004 客户信息管理制度 第九条) ----------------------------------------------------------
 @pytest.mark.parametrize(
     ("change", "grade", "code"),
     [
@@ -244,7 +248,7 @@ def test_jyb_classes(change, grade, code):
     result = rules.rate_jyb(replace(A_FACTS, **change), S)
     assert result.grade == grade
     assert code in codes(result)
-    assert all(r.article.startswith("004 第九条") for r in result.reasons)
+    assert all(r.article.startswith("004 客户信息管理制度 第九条") for r in result.reasons)
 
 
 def test_jia_by_revenue():
@@ -338,5 +342,152 @@ def test_fewer_broken_promises_or_falling_months_never_lower_the_grade(facts, pr
 @settings(max_examples=200, deadline=None)
 @given(facts_strategy, st.sampled_from(C_FLAGS))
 def test_any_c_fact_is_bing_under_jyb(facts, flag):
-    """004 第九条③: a customer with credit problems is 丙."""
+    """004 客户信息管理制度 第九条③: a customer with credit problems is 丙."""
     assert rules.rate_jyb(replace(facts, **{flag: True}), S).grade == rules.BING
+
+
+# --- The investigator's findings (002 第十六条(2),(5); 第十五条(4)) -----------------------------------
+@pytest.mark.parametrize(
+    ("change", "code", "article"),
+    [
+        # ticked below the threshold of the figures: the finding decides
+        (
+            {"often_breaks_promises": True, "broken_promises": 1},
+            "c.broken_promises_finding",
+            "002 第十六条(2)",
+        ),
+        (
+            {"falling_turnover": True, "falling_turnover_months": 1},
+            "c.falling_turnover_finding",
+            "002 第十六条(5)",
+        ),
+        # the figures at the threshold without a tick: the figures decide
+        ({"broken_promises": 3}, "c.broken_promises", "002 第十六条(2)"),
+        ({"falling_turnover_months": 3}, "c.falling_turnover", "002 第十六条(5)"),
+    ],
+)
+def test_the_investigators_finding_or_the_figures_give_c(change, code, article):
+    result = rules.rate(replace(A_FACTS, investigator="张三", **change), S)
+    assert result.grade == rules.C
+    assert [(r.code, r.article) for r in result.reasons] == [(code, article)]
+    if code.endswith("_finding"):
+        assert result.reasons[0].params["by"] == "张三"
+
+
+def test_an_explicit_no_to_good_operations_prevents_a_whatever_the_figures():
+    result = rules.rate(replace(A_FACTS, operations_good_finding=False, investigator="张三"), S)
+    assert result.grade == rules.B
+    assert ("b.not_a.operations_finding", "002 第十五条(4)") in [(r.code, r.article) for r in result.reasons]
+    assert rules.rate(replace(A_FACTS, operations_good_finding=True), S).grade == rules.A
+
+
+@pytest.mark.parametrize(
+    ("findings", "kwargs", "code"),
+    [
+        (
+            replace(HONEST, broken_promises=True, broken_promises_count=1),
+            {},
+            "x.broken_promises_ticked_below",
+        ),
+        (replace(HONEST, broken_promises_count=3), {}, "x.broken_promises_count_not_ticked"),
+        (
+            replace(HONEST, falling_turnover=True, falling_turnover_months=1),
+            {},
+            "x.falling_turnover_ticked_below",
+        ),
+        (replace(HONEST, falling_turnover_months=4), {}, "x.falling_turnover_months_not_ticked"),
+        (replace(HONEST, operations_good=False), {"rating_year": 2026}, "x.operations_not_good_but_figures"),
+    ],
+)
+def test_ticks_and_figures_that_disagree_are_contradictions_for_the_reviewer(findings, kwargs, code):
+    assert code in [r.code for r in rules.contradictions(findings, GOOD_YEARS, S, **kwargs)]
+
+
+# --- 最近连续2年 (002 第十五条(4)) ----------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("years", "rating_year", "ok", "missing"),
+    [
+        (GOOD_YEARS, 2026, True, ()),
+        (GOOD_YEARS, 2027, False, (2026,)),  # 2024 and 2025 no longer the latest two full years
+        ((year(2023, 900, 50), year(2024, 1000, 80)), 2026, False, (2025,)),
+        ((year(2024, 1000, 80), year(2025, 1100, 90), year(2026, 500, -50)), 2026, True, ()),  # 2026 not full
+    ],
+)
+def test_good_operations_are_the_two_full_years_before_the_rating_date(years, rating_year, ok, missing):
+    check = rules.check_operations(years, 2, rating_year)
+    assert (check.ok, check.missing) == (ok, missing)
+
+
+def test_old_figures_do_not_make_a_and_the_reason_names_the_missing_years():
+    facts = replace(A_FACTS, years=(year(2022, 900, 50), year(2023, 1000, 80)), rating_year=2026)
+    result = rules.rate(facts, S)
+    assert result.grade == rules.B
+    reason = next(r for r in result.reasons if r.code == "b.not_a.good_operations")
+    assert reason.params["missing"] == "2024, 2025" and reason.params["window"] == "2024, 2025"
+
+
+older_year = st.builds(
+    year,
+    st.integers(2015, 2023),
+    st.integers(1, 5000),
+    st.integers(-500, 500),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(facts_strategy, older_year)
+def test_an_older_year_entered_never_changes_the_grade(facts, older):
+    facts = replace(facts, rating_year=2026)
+    with_older = replace(facts, years=(older, *[y for y in facts.years if y.year != older.year]))
+    assert rules.rate(with_older, S).grade == rules.rate(facts, S).grade
+
+
+# --- 年度回款、发货 (002 第十五条(6)) -------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("collections", "shipments", "grade", "failed"),
+    [
+        (D(2_000_000), D(2_000_000), rules.A, []),
+        (D(2_000_000), D(999_999), rules.B, ["b.not_a.shipments"]),
+        (D(2_000_000), None, rules.B, ["b.not_a.shipments"]),
+        (D(999_999), D(2_000_000), rules.B, ["b.not_a.collections"]),
+    ],
+)
+def test_yearly_collections_and_shipments_both_meet_the_standard(collections, shipments, grade, failed):
+    result = rules.rate(replace(A_FACTS, yearly_collections=collections, yearly_shipments=shipments), S)
+    assert result.grade == grade
+    assert [r.code for r in result.reasons if r.code.startswith("b.not_a.")] == failed
+
+
+# --- 营业额持续多月下滑 is the customer's own turnover (002 第十六条(5)) --------------------------------
+def test_our_falling_sales_are_evidence_not_c_unless_the_policy_departs():
+    facts = replace(A_FACTS, our_sales_falling_months=6)
+    assert rules.rate(facts, S).grade == rules.A
+    departing = CreditSection(c_our_sales_falling=True)
+    result = rules.rate(facts, departing)
+    assert result.grade == rules.C
+    assert [(r.code, r.article) for r in result.reasons] == [("c.our_sales_falling", "002 第十六条(5)")]
+
+
+def test_the_departures_and_readings_of_the_credit_section_are_declared():
+    from xindang.policy.sections import SECTIONS
+    from xindang.policy.selectors import policy_departures
+
+    info = SECTIONS["credit"]
+    assert {r.word for r in info.readings} >= {"经常", "多月", "最近连续2年", "我制定的标准"}
+    rows = policy_departures(
+        {
+            "credit": {
+                "c_our_sales_falling": True,
+                "investigation_reviewer_roles": ["department_manager", "credit_manager"],
+                "rating_salesperson_takes_part": False,
+            }
+        }
+    )
+    assert [(r.field, r.article) for r in rows if r.section == "credit"] == [
+        ("c_our_sales_falling", "002 第十六条(5)"),
+        ("investigation_reviewer_roles", "002 第十条"),
+        ("rating_salesperson_takes_part", "002 第十九条"),
+    ]
+    assert [
+        r for r in policy_departures({"credit": CreditSection().model_dump()}) if r.section == "credit"
+    ] == []

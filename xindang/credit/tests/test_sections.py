@@ -13,7 +13,7 @@ def test_defaults_are_the_seed_numbers():
     assert s.lookback_months == 24  # 002 第十五条(2): 过去2年内
     assert s.good_operations_years == 2  # 002 第十五条(4): 最近连续2年
     assert s.investigation_valid_months == 3  # default 3 months
-    assert s.bing_max_employees == 100  # 004 第九条: 员工不足100人
+    assert s.bing_max_employees == 100  # 004 客户信息管理制度 第九条: 员工不足100人
     assert s.rating_chain == ["marketing_manager", "finance_credit_controller", "general_manager"]
 
 

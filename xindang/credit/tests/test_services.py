@@ -31,6 +31,15 @@ def approve_all(rating, *approvers):
     return rating
 
 
+def propose(customer, *, by, **kwargs):
+    """Propose; the salesperson in charge agrees (002 第十九条); send for approval."""
+    rating = services.propose_rating(customer_id=customer.pk, by=by, **kwargs)
+    if rating.status == RatingStatus.PROPOSED:
+        services.sign_rating_as_salesperson(rating_id=rating.pk, by=rating.salesperson, agrees=True)
+        rating = services.submit_rating(rating_id=rating.pk, by=by)
+    return rating
+
+
 # --- Investigations --------------------------------------------------------------------------------
 def test_sign_sets_validity_from_policy_and_is_audited(investigate, customer):
     inv = investigate(customer, reviewer=None)
@@ -61,16 +70,16 @@ def test_author_cannot_review_own_form(investigate, customer, salesperson):
     assert exc.value.code == "investigation.self_review"
 
 
-def test_review_with_contradictions_needs_notes_and_records_them(investigate, customer, credit_manager):
+def test_review_with_contradictions_needs_notes_and_records_them(investigate, customer, manager):
     years = good_years()
     years[1]["profit_amount"] = Decimal(
         "-100000"
     )  # a loss while "no losses" and "good operations" are ticked
     inv = investigate(customer, reviewer=None, years=years)
     with pytest.raises(DomainError) as exc:
-        services.review_investigation(investigation_id=inv.pk, by=credit_manager, notes="")
+        services.review_investigation(investigation_id=inv.pk, by=manager, notes="")
     assert exc.value.code == "investigation.notes_required"
-    inv = services.review_investigation(investigation_id=inv.pk, by=credit_manager, notes="亏损已核实")
+    inv = services.review_investigation(investigation_id=inv.pk, by=manager, notes="亏损已核实")
     codes = {c["code"] for c in inv.contradictions}
     assert {"x.loss_not_declared", "x.good_operations_but_figures"} <= codes
 
@@ -137,7 +146,7 @@ def test_propose_computes_a_and_approval_chain_makes_it_effective(
     investigate, customer, credit_manager, chain_users, docs_complete
 ):
     investigate(customer)
-    rating = services.propose_rating(customer_id=customer.pk, by=credit_manager)
+    rating = propose(customer, by=credit_manager)
     assert rating.grade == rating.computed_grade == "A" and not rating.is_override
     assert rating.status == RatingStatus.PENDING and rating.approval_id
     assert [s.role for s in rating.approval.current_steps()] == [
@@ -163,9 +172,9 @@ def test_new_rating_supersedes_the_previous_one(
     investigate, customer, credit_manager, chain_users, docs_complete
 ):
     investigate(customer)
-    first = approve_all(services.propose_rating(customer_id=customer.pk, by=credit_manager), *chain_users)
+    first = approve_all(propose(customer, by=credit_manager), *chain_users)
     investigate(customer, freeze_risk=True)
-    second = services.propose_rating(customer_id=customer.pk, by=credit_manager)
+    second = propose(customer, by=credit_manager)
     assert second.computed_grade == "C"
     assert [r["code"] for r in second.reasons] == ["c.freeze_risk"]
     approve_all(second, *chain_users)
@@ -179,7 +188,7 @@ def test_rejection_leaves_the_grade_in_force(investigate, customer, credit_manag
     from xindang.approvals import services as approvals
 
     investigate(customer)
-    rating = services.propose_rating(customer_id=customer.pk, by=credit_manager)
+    rating = propose(customer, by=credit_manager)
     approvals.reject(approval=rating.approval, approver=marketing_manager, reason="资料不全")
     rating.refresh_from_db()
     assert rating.status == RatingStatus.REJECTED
@@ -189,11 +198,9 @@ def test_rejection_leaves_the_grade_in_force(investigate, customer, credit_manag
 def test_override_needs_a_reason_and_is_marked(investigate, customer, credit_manager, docs_complete):
     investigate(customer)
     with pytest.raises(DomainError) as exc:
-        services.propose_rating(customer_id=customer.pk, by=credit_manager, grade="B")
+        propose(customer, by=credit_manager, grade="B")
     assert exc.value.code == "rating.override_reason_required"
-    rating = services.propose_rating(
-        customer_id=customer.pk, by=credit_manager, grade="B", override_reason="新任法人代表,观察一个季度"
-    )
+    rating = propose(customer, by=credit_manager, grade="B", override_reason="新任法人代表,观察一个季度")
     assert rating.is_override and rating.grade == "B" and rating.computed_grade == "A"
     assert rating.approval.warnings  # the approvers see the override
 
@@ -201,13 +208,13 @@ def test_override_needs_a_reason_and_is_marked(investigate, customer, credit_man
 def test_override_needs_the_capability(investigate, customer, manager, docs_complete):
     investigate(customer)
     with pytest.raises(DomainError) as exc:
-        services.propose_rating(customer_id=customer.pk, by=manager, grade="C", override_reason="x")
+        propose(customer, by=manager, grade="C", override_reason="x")
     assert exc.value.code == "rating.override_forbidden"
 
 
 def test_propose_without_valid_investigation_is_refused(customer, credit_manager):
     with pytest.raises(DomainError) as exc:
-        services.propose_rating(customer_id=customer.pk, by=credit_manager)
+        propose(customer, by=credit_manager)
     assert exc.value.code == "rating.no_investigation"
 
 
@@ -217,7 +224,7 @@ def test_proposer_cannot_approve_own_rating(investigate, customer, chain_users, 
     mm = chain_users[0]
     both = make_user("qianjin", Role.MARKETING_MANAGER, Role.CREDIT_MANAGER, display_name="钱进")
     investigate(customer)
-    rating = services.propose_rating(customer_id=customer.pk, by=both)
+    rating = propose(customer, by=both)
     with pytest.raises(DomainError):
         approvals.approve_step(approval=rating.approval, approver=both)
     approvals.approve_step(approval=rating.approval, approver=mm)
@@ -226,11 +233,11 @@ def test_proposer_cannot_approve_own_rating(investigate, customer, chain_users, 
 def test_jyb_scheme_rates_jia_yi_bing(investigate, customer, credit_manager, sysadmin, docs_complete):
     set_policy(sysadmin, "credit", scheme="jyb")
     investigate(customer)
-    rating = services.propose_rating(customer_id=customer.pk, by=credit_manager)
+    rating = propose(customer, by=credit_manager)
     assert rating.scheme == "jyb" and rating.grade == "jia"
     assert rating.policy_version >= 1
     with pytest.raises(DomainError) as exc:
-        services.propose_rating(customer_id=customer.pk, by=credit_manager, grade="A", override_reason="x")
+        propose(customer, by=credit_manager, grade="A", override_reason="x")
     assert exc.value.code in ("rating.invalid_grade", "rating.pending_exists")
 
 
@@ -250,11 +257,12 @@ def test_rerate_proposes_changes_once(investigate, customer, make_customer, sale
 
 
 def test_rerate_dry_run_and_department(
-    investigate, customer, make_customer, other_salesperson, docs_complete
+    investigate, customer, make_customer, other_salesperson, dept_xs2, docs_complete
 ):
     elsewhere = make_customer(other_salesperson, name="西部建材有限公司")
+    xs2_manager = make_user("xs2mgr", Role.DEPARTMENT_MANAGER, department=dept_xs2)
     investigate(customer)
-    investigate(elsewhere, author=other_salesperson)
+    investigate(elsewhere, author=other_salesperson, reviewer=xs2_manager)
     assert len(services.rerate(dry_run=True)) == 2
     assert Rating.objects.count() == 0
     only = services.rerate(department="XS1")
@@ -263,7 +271,7 @@ def test_rerate_dry_run_and_department(
 
 def test_rerate_skips_unchanged_grade(investigate, customer, credit_manager, chain_users, docs_complete):
     investigate(customer)
-    approve_all(services.propose_rating(customer_id=customer.pk, by=credit_manager), *chain_users)
+    approve_all(propose(customer, by=credit_manager), *chain_users)
     assert services.rerate() == []
 
 

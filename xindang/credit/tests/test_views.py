@@ -58,6 +58,16 @@ def test_investigation_form_creates_draft_with_years(client, customer, salespers
         "sources": ["cooperation", "archive"],
         "basic_info": "基本情况",
         "conclusion": "良好",
+        "site_visit": "厂区整洁",
+        "bank_credit": "银行反映结算正常",
+        "public_records_court": "无诉讼",
+        "public_records_tax": "纳税A级",
+        "public_records_penalties": "无处罚",
+        "media": "无负面报道",
+        "credit_proposal": "建议授信",
+        "proposed_limit_amount": "300000",
+        "proposed_term_days": "30",
+        "yearly_shipments_amount": "1500000",
         "lawful_and_kept_promises": "on",
         "broken_promises_count": "0",
         "falling_turnover_months": "0",
@@ -77,12 +87,23 @@ def test_investigation_form_creates_draft_with_years(client, customer, salespers
     assert response.status_code == 302 and response.url == inv.get_absolute_url()
     assert inv.status == InvestigationStatus.DRAFT and inv.sources == ["cooperation", "archive"]
     assert [y.year for y in inv.years.all()] == [2024, 2025]
+    # the credit report's items (001 客户档案专题 客户档案的内容 2 客户资信调查报告)
+    assert (inv.site_visit, inv.public_records_tax, inv.media, inv.credit_proposal) == (
+        "厂区整洁",
+        "纳税A级",
+        "无负面报道",
+        "建议授信",
+    )
+    assert inv.proposed_limit_amount == 300000 and inv.yearly_shipments_amount == 1500000
     detail = client.get(inv.get_absolute_url()).content.decode()
+    assert "银行反映结算正常" in detail and "无诉讼" in detail and "无处罚" in detail
     assert 'data-code="x.loss_not_declared"' in detail  # the contradiction is flagged before review
     assert 'data-testid="sign-investigation"' in detail
 
 
-def test_sign_and_review_through_the_pages(client, customer, salesperson, credit_manager, investigate):
+def test_sign_and_review_through_the_pages(
+    client, customer, salesperson, credit_manager, manager, investigate
+):
     inv = investigate(customer, sign=False)
     login(client, salesperson)
     client.post(reverse("credit:investigation_sign", args=[inv.pk]))  # no confirmation: refused
@@ -91,18 +112,22 @@ def test_sign_and_review_through_the_pages(client, customer, salesperson, credit
     client.post(reverse("credit:investigation_sign", args=[inv.pk]), {"confirm": "1"})
     inv.refresh_from_db()
     assert inv.status == InvestigationStatus.SIGNED
-    # the author sees no review button; another user with the capability does
+    # the author sees no review button; nor does the credit manager (002 第十条: the department
+    # manager reviews); the department manager does
     assert 'data-testid="review-investigation"' not in client.get(inv.get_absolute_url()).content.decode()
     client.logout()
     login(client, credit_manager)
+    assert 'data-testid="review-investigation"' not in client.get(inv.get_absolute_url()).content.decode()
+    client.logout()
+    login(client, manager)
     assert 'data-testid="review-investigation"' in client.get(inv.get_absolute_url()).content.decode()
     client.post(reverse("credit:investigation_review", args=[inv.pk]), {"notes": "已核对"})
     inv.refresh_from_db()
-    assert inv.status == InvestigationStatus.REVIEWED and inv.reviewed_by == credit_manager
+    assert inv.status == InvestigationStatus.REVIEWED and inv.reviewed_by == manager
 
 
 def test_propose_page_shows_grade_reasons_and_submits(
-    client, customer, credit_manager, investigate, docs_complete
+    client, customer, credit_manager, salesperson, investigate, docs_complete
 ):
     investigate(customer)
     login(client, credit_manager)
@@ -112,7 +137,28 @@ def test_propose_page_shows_grade_reasons_and_submits(
     assert "002 第十五条(6)" in html and 'data-testid="facts"' in html
     response = client.post(url, {"grade": "A"})
     rating = Rating.objects.get(customer=customer)
-    assert response.status_code == 302 and rating.status == RatingStatus.PENDING
+    # 002 第十九条: the salesperson in charge takes part before it goes for approval
+    assert response.status_code == 302 and rating.status == RatingStatus.PROPOSED
+    assert rating.salesperson == salesperson
+    html = client.get(rating.get_absolute_url()).content.decode()
+    assert 'data-testid="submit-rating"' not in html and 'data-testid="opinion-form"' not in html
+    client.logout()
+    login(client, salesperson)
+    assert 'data-testid="opinion-form"' in client.get(rating.get_absolute_url()).content.decode()
+    client.post(reverse("credit:rating_opinion", args=[rating.pk]), {"agrees": "0"})  # no opinion: refused
+    rating.refresh_from_db()
+    assert rating.salesperson_signed_at is None
+    client.post(
+        reverse("credit:rating_opinion", args=[rating.pk]), {"agrees": "0", "opinion": "客户近期回款变慢"}
+    )
+    rating.refresh_from_db()
+    assert rating.salesperson_agrees is False and rating.salesperson_opinion == "客户近期回款变慢"
+    client.logout()
+    login(client, credit_manager)
+    client.post(reverse("credit:rating_submit", args=[rating.pk]))
+    rating.refresh_from_db()
+    assert rating.status == RatingStatus.PENDING
+    assert any("客户近期回款变慢" in w for w in rating.approval.warnings)  # the approvers read it
     assert 'data-testid="approval-link"' in client.get(rating.get_absolute_url()).content.decode()
 
 
@@ -156,6 +202,8 @@ def test_pdf_renders_with_customer_name(
 ):
     inv = investigate(customer)
     rating = services.propose_rating(customer_id=customer.pk, by=credit_manager)
+    services.sign_rating_as_salesperson(rating_id=rating.pk, by=customer.owner, agrees=True)
+    rating = services.submit_rating(rating_id=rating.pk, by=credit_manager)
     from xindang.approvals import services as approvals
 
     approvals.approve_step(approval=rating.approval, approver=marketing_manager, comment="同意")
