@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from xindang.core.workbench import WorkItem
 from xindang.customers.choices import Status as CustomerStatus
 from xindang.customers.models import Customer
 from xindang.customers.selectors import visible_customers
@@ -383,7 +384,7 @@ def quarter_start(day: date) -> date:
     return date(day.year, ((day.month - 1) // 3) * 3 + 1, 1)
 
 
-def _proposal_items(user) -> list[dict]:
+def _proposal_items(user) -> list[WorkItem]:
     """Rating proposals not yet sent for approval (e.g. made by manage.py rerate)."""
     from django.urls import reverse
     from django.utils.translation import gettext as _
@@ -397,17 +398,16 @@ def _proposal_items(user) -> list[dict]:
     if not count:
         return []
     return [
-        {
-            "kind": _("Rating proposals to send for approval"),
-            "title": _("%(count)s customers") % {"count": count},
-            "due": None,
-            "url": reverse("credit:list") + "?open=1",
-            "overdue": False,
-        }
+        WorkItem(
+            kind="credit.rating_proposals",
+            label=_("Rating proposals to send for approval"),
+            title=_("%(count)s customers") % {"count": count},
+            url=reverse("credit:list") + "?open=1",
+        )
     ]
 
 
-def workbench_items(user) -> list[dict]:
+def workbench_items(user) -> list[WorkItem]:
     """For whoever reviews investigations with the credit manager's view of all files: trading
     customers whose investigation is missing or expired, and the quarterly full refresh (第十二条)."""
     from django.urls import reverse
@@ -434,13 +434,16 @@ def workbench_items(user) -> list[dict]:
     for c in due_rows:
         missing = c.valid_until is None
         items.append(
-            {
-                "kind": _("Investigation missing") if missing else _("Investigation expired"),
-                "title": f"{c.file_no} · {c.name}",
-                "due": c.valid_until,
-                "url": reverse("customers:detail", args=[c.pk]) + "#credit",
-                "overdue": not missing,
-            }
+            WorkItem(
+                kind="credit.investigation_missing" if missing else "credit.investigation_expired",
+                label=_("Investigation missing") if missing else _("Investigation expired"),
+                title=f"{c.file_no} · {c.name}",
+                due=c.valid_until,
+                url=reverse("credit:investigation_create", args=[c.pk]),
+                overdue=not missing,
+                customer_id=c.pk,
+                customer_name=c.name,
+            )
         )
     if section.quarterly_refresh:
         q_start = quarter_start(today)
@@ -453,13 +456,13 @@ def workbench_items(user) -> list[dict]:
         ).count()
         if not_refreshed:
             items.append(
-                {
-                    "kind": _("Quarterly full refresh of investigations (002 第十二条)"),
-                    "title": _("%(count)s trading customers not yet investigated this quarter")
+                WorkItem(
+                    kind="credit.quarterly_refresh",
+                    label=_("Quarterly full refresh of investigations (002 第十二条)"),
+                    title=_("%(count)s trading customers not yet investigated this quarter")
                     % {"count": not_refreshed},
-                    "due": quarter_end(today),
-                    "url": reverse("credit:list") + f"?inv={EXPIRED}",
-                    "overdue": False,
-                }
+                    due=quarter_end(today),
+                    url=reverse("credit:list") + f"?inv={EXPIRED}",
+                )
             )
     return items

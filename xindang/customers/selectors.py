@@ -4,6 +4,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from xindang.audit.services import record_event
+from xindang.core.workbench import WorkItem
 
 from . import rules
 from .models import Customer
@@ -152,11 +153,12 @@ def customer_children(customer: Customer) -> dict:
     }
 
 
-def workbench_items(user) -> list[dict]:
+def workbench_items(user) -> list[WorkItem]:
     """To-do items of the customer module for the workbench: expired and expiring licences of the
     files the user sees (owners and credit managers), files still without a customer code."""
     from datetime import timedelta
 
+    from django.urls import reverse
     from django.utils import timezone
     from django.utils.translation import gettext as _
 
@@ -172,24 +174,28 @@ def workbench_items(user) -> list[dict]:
         for c in soon.order_by("licence_valid_until")[:50]:
             expired = c.licence_valid_until < today
             items.append(
-                {
-                    "kind": _("Licence expired") if expired else _("Licence expires soon"),
-                    "title": c.name,
-                    "due": c.licence_valid_until,
-                    "url": c.get_absolute_url(),
-                    "overdue": expired,
-                }
+                WorkItem(
+                    kind="customers.licence_expired" if expired else "customers.licence_expiring",
+                    label=_("Licence expired") if expired else _("Licence expires soon"),
+                    title=c.name,
+                    due=c.licence_valid_until,
+                    url=reverse("customers:edit", args=[c.pk]) + "#id_licence_valid_until",
+                    overdue=expired,
+                    customer_id=c.pk,
+                    customer_name=c.name,
+                )
             )
     if user.has_perm(CustomerPermission.ASSIGN_CODE):
         for c in qs.filter(code__isnull=True).order_by("created_at")[:50]:
             items.append(
-                {
-                    "kind": _("No customer code yet"),
-                    "title": c.name,
-                    "due": None,
-                    "url": c.get_absolute_url(),
-                    "overdue": False,
-                }
+                WorkItem(
+                    kind="customers.no_code",
+                    label=_("No customer code yet"),
+                    title=c.name,
+                    url=reverse("customers:edit", args=[c.pk]),
+                    customer_id=c.pk,
+                    customer_name=c.name,
+                )
             )
     return items
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xindang.audit.services import record_event
+from xindang.core.workbench import WorkItem
 from xindang.credit import selectors as credit_selectors
 from xindang.customers.selectors import visible_customers
 from xindang.ledger import facts as facts_module
@@ -231,7 +232,7 @@ def header_state(customer, *, on: date | None = None) -> HeaderState:
 
 
 # --- Workbench -------------------------------------------------------------------------------------
-def workbench_items(user) -> list[dict]:
+def workbench_items(user) -> list[WorkItem]:
     """Grants expiring within the policy's days (credit manager: all visible; others: their own
     customers), and grants that ran out while the customer still owes us."""
     if not user.is_authenticated or not user.has_perm(GrantPermission.VIEW):
@@ -242,18 +243,23 @@ def workbench_items(user) -> list[dict]:
     if not user.has_perm(GrantPermission.BACKTEST):  # not a credit manager/approver: own customers
         qs = qs.filter(customer__owner=user)
     items = []
+    may_request = user.has_perm(GrantPermission.REQUEST)  # renewing is asking for the next grant
     expiring = qs.filter(_in_force(today), valid_until__lte=today + timedelta(days=days)).order_by(
         "valid_until"
     )[:50]
     for grant in expiring:
         items.append(
-            {
-                "kind": _("Credit grant expiring"),
-                "title": f"{grant.customer.name} · {grant.limit_amount:,.2f}",
-                "due": grant.valid_until,
-                "url": reverse("grants:detail", args=[grant.pk]),
-                "overdue": False,
-            }
+            WorkItem(
+                kind="grants.expiring",
+                label=_("Credit grant expiring"),
+                title=f"{grant.customer.name} · {grant.limit_amount:,.2f}",
+                due=grant.valid_until,
+                url=reverse("grants:request", args=[grant.customer_id])
+                if may_request
+                else reverse("grants:detail", args=[grant.pk]),
+                customer_id=grant.customer_id,
+                customer_name=grant.customer.name,
+            )
         )
     expired = list(
         qs.filter(Q(status=GrantStatus.EXPIRED) | Q(status=GrantStatus.ACTIVE, valid_until__lt=today))
@@ -268,12 +274,15 @@ def workbench_items(user) -> list[dict]:
                 continue
             seen.add(grant.customer_id)
             items.append(
-                {
-                    "kind": _("Credit grant expired, exposure remains"),
-                    "title": f"{grant.customer.name} · {exposures[grant.customer_id]:,.2f}",
-                    "due": grant.valid_until,
-                    "url": reverse("grants:detail", args=[grant.pk]),
-                    "overdue": True,
-                }
+                WorkItem(
+                    kind="grants.expired_with_exposure",
+                    label=_("Credit grant expired, exposure remains"),
+                    title=f"{grant.customer.name} · {exposures[grant.customer_id]:,.2f}",
+                    due=grant.valid_until,
+                    url=reverse("grants:detail", args=[grant.pk]),
+                    overdue=True,
+                    customer_id=grant.customer_id,
+                    customer_name=grant.customer.name,
+                )
             )
     return items
