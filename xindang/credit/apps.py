@@ -34,3 +34,6 @@ class CreditConfig(AppConfig):
         )
         register_approval_kind()
         register_demo_step("credit", seed_demo, order=10)
+        from .columns import register_list_columns
+
+        register_list_columns()  # grade, limit, utilisation and investigation columns of the customer list

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -89,6 +89,14 @@ def get_grant_for_user(user, pk, *, request=None) -> CreditGrant:
 
 def _in_force(on: date) -> Q:
     return Q(status=GrantStatus.ACTIVE) & (Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+
+
+def in_force_limit_expression(on: date):
+    """The limit of the grant in force on `on` for the outer customer row (as active_grant picks it),
+    None without one: for annotating customer lists."""
+    grant = CreditGrant.objects.filter(_in_force(on), customer_id=OuterRef("pk"))
+    limit = grant.order_by("-valid_from", "-pk").values("limit_amount")[:1]
+    return Subquery(limit, output_field=CreditGrant._meta.get_field("limit_amount"))
 
 
 def active_grant(customer, on: date | None = None) -> CreditGrant | None:
