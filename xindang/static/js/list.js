@@ -11,11 +11,14 @@
     box.select();
   });
   function boxes() { return document.querySelectorAll("input[name=ids]"); }
+  function ticked() {
+    return Array.prototype.filter.call(boxes(), function (b) { return b.checked; }).length;
+  }
   function recount() {
     var out = document.querySelector("[data-selected-count]");
     if (!out) return;
-    var n = Array.prototype.filter.call(boxes(), function (b) { return b.checked; }).length;
-    out.textContent = out.getAttribute("data-template").replace("%(n)s", n);
+    var n = ticked();
+    out.textContent = String(n);
   }
   document.addEventListener("change", function (e) {
     if (e.target.matches("[data-select-all]")) {
@@ -24,6 +27,12 @@
     if (e.target.matches("[data-select-all], input[name=ids]")) recount();
   });
   document.addEventListener("click", function (e) {
+    var needs = e.target.closest("[data-needs-selection]");
+    if (needs && !ticked()) {
+      e.preventDefault();
+      window.alert(needs.getAttribute("data-needs-selection"));
+      return;
+    }
     var button = e.target.closest("[data-confirm]");
     if (button && !window.confirm(button.getAttribute("data-confirm"))) e.preventDefault();
   });
