@@ -168,18 +168,6 @@ def customer_list(user, params: dict, *, columns=(), related: bool = True) -> Qu
     return qs.prefetch_related("department", "owner") if related else qs
 
 
-def salespeople(department_ids=None):
-    """Active users with the salesperson role, of the given departments (all when None): who may be
-    the salesperson (业务员) of a file of that department."""
-    from xindang.accounts.models import User
-    from xindang.accounts.roles import Role
-
-    qs = User.objects.filter(is_active=True, groups__name=Role.SALESPERSON.value, department__isnull=False)
-    if department_ids is not None:
-        qs = qs.filter(department_id__in=list(department_ids))
-    return qs.select_related("department").order_by("department__code", "username").distinct()
-
-
 def customers_by_credit_code(credit_code: str) -> QuerySet[Customer]:
     return Customer.objects.filter(credit_code=credit_code)
 

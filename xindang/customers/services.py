@@ -393,13 +393,21 @@ def reassign_owner(*, by, customer_ids, owner_id: int, request=None) -> int:
     salesperson of each file's department; the user may only assign as check_assignment allows
     (department managers within their department, credit managers anywhere, salespeople not to others).
     Each changed file gets a new version, its history and one audit event. Returns the files changed."""
+    from xindang.accounts.models import User
+    from xindang.accounts.roles import Role
     from xindang.audit.services import record_events, spec
 
     customers = _selected_for_update(by=by, customer_ids=customer_ids, request=request)
-    owner = selectors.salespeople().filter(pk=owner_id).first() if str(owner_id).isdigit() else None
+    owner = User.objects.filter(pk=owner_id).first() if str(owner_id).isdigit() else None
+    is_salesperson = owner is not None and owner.has_role(Role.SALESPERSON)
     events = []
     for customer in customers:
-        if owner is None or owner.department_id != customer.department_id:
+        if owner is None or not rules.may_be_salesperson_of(
+            is_active=owner.is_active,
+            is_salesperson=is_salesperson,
+            department_id=owner.department_id,
+            file_department_id=customer.department_id,
+        ):
             department = customer.department
             raise DomainError(
                 CustomerError.OWNER_NOT_SALESPERSON,

@@ -21,6 +21,7 @@ from xindang.accounts.roles import Role
 from xindang.audit.models import AuditEvent
 from xindang.credit.grants.models import CreditGrant, GrantStatus
 from xindang.credit.models import Investigation, InvestigationStatus, Rating, RatingStatus
+from xindang.customers import rules
 from xindang.customers.columns import available_columns
 from xindang.customers.models import Customer
 from xindang.customers.views import customer_list
@@ -221,6 +222,25 @@ def test_who_may_not_see_limits_gets_no_limit_column_nor_sort(client, three, dep
 
 
 # --- Bulk actions ------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("active", "salesperson", "department", "allowed"),
+    [
+        (True, True, 1, True),  # a salesperson of the file's department (001 公司客户信息管理办法 五)
+        (True, True, 2, False),  # another department's salesperson
+        (True, False, 1, False),  # the department manager is no salesperson
+        (False, True, 1, False),  # someone who left
+        (True, True, None, False),  # no department at all
+    ],
+)
+def test_who_may_be_the_salesperson_of_a_file(active, salesperson, department, allowed):
+    assert (
+        rules.may_be_salesperson_of(
+            is_active=active, is_salesperson=salesperson, department_id=department, file_department_id=1
+        )
+        is allowed
+    )
+
+
 @pytest.fixture
 def colleague(dept_xs1):
     return make_user("zhaoer", Role.SALESPERSON, department=dept_xs1, display_name="赵二")
