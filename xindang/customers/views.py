@@ -135,6 +135,8 @@ def _render_list(request, params, *, status: int = 200):
             "per_page": per_page,
             "page_sizes": PAGE_SIZES,
             "params": params,
+            # where the column choice and the bulk actions come back to (also after a refusal)
+            "list_path": reverse("customers:list") + (f"?{params.urlencode()}" if params else ""),
             "sort": params.get("sort") or selectors.DEFAULT_SORT,
             "can_add": user.has_perm(CustomerPermission.ADD),
             "can_export": user.has_perm(CustomerPermission.EXPORT),
@@ -169,7 +171,7 @@ def customer_list(request):
 def _back_to_list(request) -> str:
     """The list with the filters it was opened with (a local URL only)."""
     target = request.POST.get("next") or ""
-    if target.startswith(reverse("customers:list")) and url_has_allowed_host_and_scheme(
+    if urlsplit(target).path == reverse("customers:list") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}
     ):
         return target

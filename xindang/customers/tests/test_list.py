@@ -273,8 +273,11 @@ def test_reassign_to_someone_outside_the_department_changes_nothing(
     a, b, _c = three
     owner = {"other_department": other_salesperson.pk, "not_salesperson": manager.pk, "nonsense": "x"}[who]
     client.force_login(credit_manager)
-    response = client.post(reverse("customers:bulk_reassign"), {"ids": [a.pk, b.pk], "owner": owner})
+    response = client.post(
+        reverse("customers:bulk_reassign"), {"ids": [a.pk, b.pk], "owner": owner, "next": LIST + "?sort=name"}
+    )
     assert response.status_code == 400
+    assert 'name="next" value="/customers/?sort=name"' in response.content.decode()  # the list, as it was
     assert set(Customer.objects.values_list("owner__username", flat=True)) == {"zhangsan"}
     assert not AuditEvent.objects.filter(action="customer.update", actor=credit_manager).exists()
 
