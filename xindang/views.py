@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from xindang.core.workbench import WorkItem
+from xindang.customers.rules import name_pinyin
 
 # Each module contributes its due items: f(user) -> list[WorkItem] (xindang.core.workbench).
 WORKBENCH_PROVIDERS = [
@@ -95,7 +96,11 @@ def home(request):
     cache.set(_badge_key(request.user), _counts(items), BADGE_SECONDS)
     params = request.GET
     shown = filter_items(items, params, today=timezone.localdate())
-    customers = sorted({(i.customer_id, i.customer_name) for i in items if i.customer_id}, key=lambda c: c[1])
+    # the customers of the to-dos, by pinyin like the customer list (not by code point)
+    customers = sorted(
+        {(i.customer_id, i.customer_name) for i in items if i.customer_id},
+        key=lambda c: (name_pinyin(c[1])[0], c[1]),
+    )
     page = Paginator(shown, PAGE_SIZE).get_page(params.get("page"))
     filtered = any(params.get(k) for k in ("kind", "customer", "due"))
     return render(

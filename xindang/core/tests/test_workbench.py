@@ -142,6 +142,14 @@ def test_workbench_filters_by_kind_customer_and_due(client, fake, credit_manager
 
 
 @pytest.mark.django_db
+def test_customer_filter_lists_customers_by_pinyin(client, fake, credit_manager):
+    for n, name in enumerate(["华夏科技有限公司", "长城贸易有限公司", "安徽机电有限公司"], start=1):
+        fake.append(WorkItem(kind="k", label="类", title=name, url="/", customer_id=n, customer_name=name))
+    customers = _get(client, credit_manager).context["customers"]
+    assert [name for _pk, name in customers] == ["安徽机电有限公司", "长城贸易有限公司", "华夏科技有限公司"]
+
+
+@pytest.mark.django_db
 def test_empty_workbench_says_so_plainly(client, fake, credit_manager):
     html = _get(client, credit_manager).content.decode()
     assert 'data-testid="todo-empty"' in html and 'data-testid="todo-list"' not in html
