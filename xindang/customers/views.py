@@ -71,7 +71,8 @@ def _filter_options(user, *, can_reassign: bool = False) -> dict:
         users = User.objects.filter(Q(department_id=user.department_id) | Q(pk=user.pk))
     else:
         return options
-    users = list(users.annotate(owns_files=owns, is_salesperson=sells).order_by("username"))
+    users = users.annotate(owns_files=owns, is_salesperson=sells).select_related("department")
+    users = list(users.order_by("username"))
     options["user_map"] = {u.pk: u for u in users}
     sees_all = user.has_perm(CustomerPermission.VIEW_ALL)
     options["owners"] = [
@@ -113,14 +114,15 @@ def _render_list(request, params, *, status: int = 200):
     preference = list_preference(user, LIST_KEY)
     chosen = columns.chosen_columns(user, preference.columns if preference else None)
     per_page = (preference.page_size if preference else None) or PAGE_SIZE
-    qs = selectors.customer_list(user, params, columns=chosen, related=False)
+    # The page's ids from the narrow sorted query, then the chosen columns for those rows only.
+    ids = selectors.customer_list(user, params, related=False).values_list("pk", flat=True)
     # Exact totals for browsing; a search stops counting at 2,000 matches ("more than 2,000").
-    page = CappedPaginator(qs, per_page, cap=SEARCH_COUNT_CAP if params.get("q") else None).get_page(
+    page = CappedPaginator(ids, per_page, cap=SEARCH_COUNT_CAP if params.get("q") else None).get_page(
         params.get("page")
     )
     can_reassign = _can_reassign(user)
     options = _filter_options(user, can_reassign=can_reassign)
-    rows = list(page.object_list)
+    rows = page.object_list = selectors.customers_with_columns(list(page.object_list), chosen)
     _attach_related(rows, options.pop("department_map"), options.pop("user_map"))
     return render(
         request,

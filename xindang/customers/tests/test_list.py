@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import make_user
-from xindang.accounts.models import ListPreference
+from xindang.accounts.models import Department, ListPreference
 from xindang.accounts.roles import Role
 from xindang.audit.models import AuditEvent
 from xindang.credit.grants.models import CreditGrant, GrantStatus
@@ -150,7 +150,11 @@ def _list_queries(client, **query):
 def test_the_list_stays_a_handful_of_queries(
     client, rf, credit_manager, make_customer, salesperson, three, django_assert_max_num_queries
 ):
-    # given 33 files with the whole credit picture, the credit manager's columns all shown
+    # given 33 files with the whole credit picture, the credit manager's columns all shown, and
+    # salespeople in several departments to give files to
+    for n in range(4):
+        department = Department.objects.create(code=f"QS{n}", name=f"区域{n}部")
+        make_user(f"qs{n}", Role.SALESPERSON, department=department, display_name=f"区域业务员{n}")
     for n in range(30):
         customer = make_customer(salesperson, name=f"测试{n:02d}号贸易有限公司")
         credit_picture(customer, exposure=str(1000 * n), limit="50000", grade="B", overdue_days=n + 1)
