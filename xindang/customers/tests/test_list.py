@@ -300,6 +300,17 @@ def test_a_department_manager_reassigns_only_files_they_see(
 
 
 @pytest.mark.django_db
+def test_a_department_manager_hands_files_over_within_the_department(client, manager, three, colleague):
+    a, _b, _c = three
+    client.force_login(manager)
+    html = client.get(LIST).content.decode()
+    assert f'<option value="{colleague.pk}">赵二</option>' in html  # offered: a salesperson of XS1
+    response = client.post(reverse("customers:bulk_reassign"), {"ids": [a.pk], "owner": colleague.pk})
+    assert response.status_code == 302
+    assert Customer.objects.get(pk=a.pk).owner == colleague
+
+
+@pytest.mark.django_db
 def test_a_salesperson_may_not_reassign(client, salesperson, three, colleague):
     a, _b, _c = three
     client.force_login(salesperson)
