@@ -124,3 +124,25 @@ class ApiKey(models.Model):
 
     def has_scope(self, scope: str) -> bool:
         return self.is_active and scope in (self.scopes or [])
+
+
+class ListPreference(models.Model):
+    """How a user likes a list (which columns, how many rows a page), remembered per user and list."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="list_preferences"
+    )
+    list_key = models.CharField(_("list"), max_length=40)
+    columns = models.JSONField(_("columns"), default=list, blank=True)
+    page_size = models.PositiveSmallIntegerField(_("rows per page"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("list preference")
+        verbose_name_plural = _("list preferences")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "list_key"], name="accounts_listpref_user_list_uniq")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.list_key}"

@@ -15,7 +15,7 @@ from xindang.core.errors import DomainError
 from xindang.policy.selectors import current_policy
 
 from .errors import AuthError
-from .models import ApiKey, User
+from .models import ApiKey, ListPreference, User
 
 LOGIN_FAILED = "auth.login_failed"
 LOGIN = "auth.login"
@@ -97,6 +97,20 @@ def set_language(*, user: User, language: str, request=None) -> None:
     if user.language != language:
         user.language = language
         user.save(update_fields=["language"])
+
+
+PAGE_SIZES = (25, 50, 100, 200)
+
+
+@transaction.atomic
+def save_list_preference(*, user: User, list_key: str, columns: list[str], page_size: int | None) -> None:
+    """Remember the columns and page size `user` chose for a list. A personal display setting like
+    the language: not audited. The list validates the column keys; the page size is one of PAGE_SIZES."""
+    if page_size is not None and page_size not in PAGE_SIZES:
+        raise ValueError(page_size)
+    ListPreference.objects.update_or_create(
+        user=user, list_key=list_key, defaults={"columns": list(columns), "page_size": page_size}
+    )
 
 
 # --- API keys (issue 5 item 2): one per integration, stored as a SHA-256, scoped ----------------

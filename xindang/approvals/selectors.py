@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from xindang.accounts.roles import role_label
 from xindang.audit.services import record_event
+from xindang.core.workbench import WorkItem
 from xindang.policy.selectors import current_policy
 
 from . import rules
@@ -158,7 +159,7 @@ def is_overdue(approval: ApprovalRequest, reminder_days: int, today: date | None
     return rules.is_overdue(waiting_days=waited, reminder_days=reminder_days)
 
 
-def workbench_items(user) -> list[dict]:
+def workbench_items(user) -> list[WorkItem]:
     """The to-do list: approvals waiting for `user`, due after the policy's reminder days."""
     if not user or not user.is_authenticated:
         return []
@@ -169,14 +170,17 @@ def workbench_items(user) -> list[dict]:
     for approval in with_trail(pending_for_user(user, policy=policy))[:200]:
         step = approval.current_step()
         items.append(
-            {
-                "kind": _("Approval"),
-                "title": _("%(title)s — sign as %(role)s")
+            WorkItem(
+                kind="approvals.approval",
+                label=_("Approval"),
+                title=_("%(title)s — sign as %(role)s")
                 % {"title": approval.title, "role": role_label(step.role) if step else ""},
-                "due": due_on(approval, days),
-                "url": reverse("approvals:detail", args=[approval.pk]),
-                "overdue": is_overdue(approval, days, today),
-            }
+                due=due_on(approval, days),
+                url=reverse("approvals:detail", args=[approval.pk]),
+                overdue=is_overdue(approval, days, today),
+                customer_id=approval.customer_ref,
+                customer_name=approval.customer_name,
+            )
         )
     # Requests returned to the user for changes wait for them too: resubmit or withdraw.
     returned = with_trail(my_requests(user).filter(status=ApprovalStatus.RETURNED)).order_by("pk")[:200]
@@ -185,14 +189,16 @@ def workbench_items(user) -> list[dict]:
                     default=approval.submitted_at)  # fmt: skip
         waited = (today - timezone.localdate(since)).days
         items.append(
-            {
-                "kind": _("Approval"),
-                "title": _("%(title)s — returned for changes: resubmit or withdraw")
-                % {"title": approval.title},
-                "due": timezone.localdate(since) + timedelta(days=days),
-                "url": reverse("approvals:detail", args=[approval.pk]),
-                "overdue": rules.is_overdue(waiting_days=waited, reminder_days=days),
-            }
+            WorkItem(
+                kind="approvals.returned",
+                label=_("Approval returned for changes"),
+                title=_("%(title)s — returned for changes: resubmit or withdraw") % {"title": approval.title},
+                due=timezone.localdate(since) + timedelta(days=days),
+                url=reverse("approvals:detail", args=[approval.pk]),
+                overdue=rules.is_overdue(waiting_days=waited, reminder_days=days),
+                customer_id=approval.customer_ref,
+                customer_name=approval.customer_name,
+            )
         )
     return items
 

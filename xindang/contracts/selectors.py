@@ -10,6 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from xindang.audit.services import record_event
+from xindang.core.workbench import WorkItem
 from xindang.customers.rules import normalize_query
 from xindang.customers.selectors import visible_customers
 from xindang.documents.models import Document, DocumentCategory
@@ -351,7 +352,7 @@ def open_handover_steps(user, today: date | None = None) -> list[OpenStep]:
     return steps
 
 
-def workbench_items(user) -> list[dict]:
+def workbench_items(user) -> list[WorkItem]:
     """Contract-file handovers due soon or overdue, and files waiting to be received (workbench)."""
     from django.utils.translation import gettext as _
 
@@ -367,16 +368,16 @@ def workbench_items(user) -> list[dict]:
         step = open_step.handover
         contract = step.contract
         overdue = open_step.state == rules.OVERDUE
-        kind = labels[(step.stage, open_step.action)]
-        if overdue:
-            kind = _("Overdue: %(what)s") % {"what": kind}
         items.append(
-            {
-                "kind": kind,
-                "title": f"{contract.contract_no} · {contract.customer.name}",
-                "due": step.due_on,
-                "url": contract.get_absolute_url() + "#handover",
-                "overdue": overdue,
-            }
+            WorkItem(
+                kind=f"contracts.{step.stage}.{open_step.action}",
+                label=labels[(step.stage, open_step.action)],
+                title=f"{contract.contract_no} · {contract.customer.name}",
+                due=step.due_on,
+                url=contract.get_absolute_url() + "#handover",
+                overdue=overdue,
+                customer_id=contract.customer_id,
+                customer_name=contract.customer.name,
+            )
         )
     return items

@@ -37,3 +37,6 @@ class CreditConfig(AppConfig):
         from .picture import register_approval_panels
 
         register_approval_panels()  # the credit picture on grant and over-limit approvals
+        from .columns import register_list_columns
+
+        register_list_columns()  # grade, limit, utilisation and investigation columns of the customer list

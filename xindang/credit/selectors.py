@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from xindang.core.workbench import WorkItem
 from xindang.customers.choices import Status as CustomerStatus
 from xindang.customers.models import Customer
 from xindang.customers.selectors import visible_customers
@@ -389,7 +390,7 @@ def quarter_start(day: date) -> date:
     return date(day.year, ((day.month - 1) // 3) * 3 + 1, 1)
 
 
-def _proposal_items(user) -> list[dict]:
+def _proposal_items(user) -> list[WorkItem]:
     """Rating proposals not yet sent for approval (e.g. made by manage.py rerate)."""
     from django.urls import reverse
     from django.utils.translation import gettext as _
@@ -403,17 +404,16 @@ def _proposal_items(user) -> list[dict]:
     if not count:
         return []
     return [
-        {
-            "kind": _("Rating proposals to send for approval"),
-            "title": _("%(count)s customers") % {"count": count},
-            "due": None,
-            "url": reverse("credit:list") + "?open=1",
-            "overdue": False,
-        }
+        WorkItem(
+            kind="credit.rating_proposals",
+            label=_("Rating proposals to send for approval"),
+            title=_("%(count)s customers") % {"count": count},
+            url=reverse("credit:list") + "?open=1",
+        )
     ]
 
 
-def _opinion_items(user) -> list[dict]:
+def _opinion_items(user) -> list[WorkItem]:
     """Proposals waiting for the opinion of their salesperson in charge (002 第十九条)."""
     from django.urls import reverse
     from django.utils.translation import gettext as _
@@ -422,18 +422,19 @@ def _opinion_items(user) -> list[dict]:
         status=RatingStatus.PROPOSED, salesperson=user, salesperson_signed_at__isnull=True
     ).select_related("customer")[:50]
     return [
-        {
-            "kind": _("Rating awaiting your opinion (002 第十九条)"),
-            "title": f"{r.customer.file_no} · {r.customer.name} · {r.get_grade_display()}",
-            "due": None,
-            "url": reverse("credit:rating", args=[r.pk]),
-            "overdue": False,
-        }
+        WorkItem(
+            kind="credit.rating_opinion",
+            label=_("Rating awaiting your opinion (002 第十九条)"),
+            title=f"{r.customer.file_no} · {r.customer.name} · {r.get_grade_display()}",
+            url=reverse("credit:rating", args=[r.pk]),
+            customer_id=r.customer_id,
+            customer_name=r.customer.name,
+        )
         for r in rows
     ]
 
 
-def workbench_items(user) -> list[dict]:
+def workbench_items(user) -> list[WorkItem]:
     """For whoever reviews investigations with the credit manager's view of all files: trading
     customers whose investigation is missing or expired, and the quarterly full refresh (第十二条)."""
     from django.urls import reverse
@@ -461,13 +462,16 @@ def workbench_items(user) -> list[dict]:
     for c in due_rows:
         missing = c.valid_until is None
         items.append(
-            {
-                "kind": _("Investigation missing") if missing else _("Investigation expired"),
-                "title": f"{c.file_no} · {c.name}",
-                "due": c.valid_until,
-                "url": reverse("customers:detail", args=[c.pk]) + "#credit",
-                "overdue": not missing,
-            }
+            WorkItem(
+                kind="credit.investigation_missing" if missing else "credit.investigation_expired",
+                label=_("Investigation missing") if missing else _("Investigation expired"),
+                title=f"{c.file_no} · {c.name}",
+                due=c.valid_until,
+                url=reverse("credit:investigation_create", args=[c.pk]),
+                overdue=not missing,
+                customer_id=c.pk,
+                customer_name=c.name,
+            )
         )
     if section.quarterly_refresh:
         q_start = quarter_start(today)
@@ -480,13 +484,13 @@ def workbench_items(user) -> list[dict]:
         ).count()
         if not_refreshed:
             items.append(
-                {
-                    "kind": _("Quarterly full refresh of investigations (002 第十二条)"),
-                    "title": _("%(count)s trading customers not yet investigated this quarter")
+                WorkItem(
+                    kind="credit.quarterly_refresh",
+                    label=_("Quarterly full refresh of investigations (002 第十二条)"),
+                    title=_("%(count)s trading customers not yet investigated this quarter")
                     % {"count": not_refreshed},
-                    "due": quarter_end(today),
-                    "url": reverse("credit:list") + f"?inv={EXPIRED}",
-                    "overdue": False,
-                }
+                    due=quarter_end(today),
+                    url=reverse("credit:list") + f"?inv={EXPIRED}",
+                )
             )
     return items

@@ -26,3 +26,13 @@ class CustomerError(models.TextChoices):
     REASON_REQUIRED = "customer.reason_required", _("Give a reason for the change of status.")
     NO_DEPARTMENT = "customer.no_department", _("Choose a department for the file.")
     OWNER_NOT_ALLOWED = "customer.owner_not_allowed", _("You may only assign files to yourself.")
+    NOTHING_SELECTED = "customer.nothing_selected", _("Select at least one customer file first.")
+    SELECTION_NOT_VISIBLE = (
+        "customer.selection_not_visible",
+        _("Some of the selected files do not exist or are not yours to change."),
+    )
+    OWNER_NOT_SALESPERSON = (
+        "customer.owner_not_salesperson",
+        _("%(user)s is not an active salesperson of %(department)s, the department of file %(file_no)s."),
+    )
+    TAG_REQUIRED = "customer.tag_required", _("Enter a tag of at most 30 characters.")

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from xindang.audit.services import record_event
 
 from . import selectors
+from .columns import DATE, DAYS, MONEY, PERCENT, registered_columns
 from .importing.columns import COLUMNS, column_header
 from .models import Customer
 from .permissions import CustomerPermission
@@ -57,6 +58,7 @@ EXPORT_EXTRA = [  # (key, zh, en) columns of the export that the import ignores
 ]
 EXPORT_TAIL = [("created_at", "建档时间", "Created at"), ("updated_at", "更新时间", "Updated at")]
 EXPORT_COLUMNS = [c for c in COLUMNS if not c.field.startswith("contact_")]
+EXCEL_FORMATS = {MONEY: "#,##0.00", DATE: "yyyy-mm-dd", PERCENT: "0.0", DAYS: "0"}
 
 
 def export_headers(language: str | None = None) -> list[str]:
@@ -106,7 +108,9 @@ def write_workbook(
     return count
 
 
-def _export_rows(qs, tags: dict[int, list[str]]):
+def _export_rows(qs, tags: dict[int, list[str]], credit_columns=()):
+    today = timezone.localdate()
+
     def local(value):
         return timezone.localtime(value).replace(tzinfo=None) if value else None
 
@@ -126,6 +130,9 @@ def _export_rows(qs, tags: dict[int, list[str]]):
                 value = getattr(c, name)
             row.append(None if value == "" else value)
         row += [local(c.created_at), local(c.updated_at)]
+        for column in credit_columns:
+            value = column.value_of(c, today)
+            row.append(round(value, 1) if column.kind == PERCENT and value is not None else value)
         yield row
 
 
@@ -135,7 +142,9 @@ def export_customers(*, by, params, request=None):
     export is recorded in the audit log with its filter and row count. Caller checks the capability."""
     if not (by.is_superuser or by.has_perm(CustomerPermission.EXPORT)):
         raise PermissionDenied
-    qs = selectors.customer_list(by, params)
+    # The credit columns (grade, limit, exposure…) the user may see, registered by the higher modules.
+    credit_columns = [c for c in registered_columns() if c.is_available(by)]
+    qs = selectors.customer_list(by, params, columns=credit_columns)
     tags: dict[int, list[str]] = defaultdict(list)
     through = Customer.tags.through
     for customer_id, tag in (
@@ -144,7 +153,7 @@ def export_customers(*, by, params, request=None):
         .values_list("customer_id", "tag__name")
     ):
         tags[customer_id].append(tag)
-    headers = export_headers()
+    headers = export_headers() + [str(c.label) for c in credit_columns]
     first = len(EXPORT_EXTRA)
     formats, widths = {}, {}
     for index, column in enumerate(EXPORT_COLUMNS, start=first):
@@ -156,16 +165,26 @@ def export_customers(*, by, params, request=None):
     tail = first + len(EXPORT_COLUMNS)
     formats[tail] = formats[tail + 1] = "yyyy-mm-dd hh:mm"
     widths.update({0: 18, 1: 12, tail: 17, tail + 1: 17})
+    for index, column in enumerate(credit_columns, start=tail + 2):
+        formats[index] = EXCEL_FORMATS.get(column.kind)
+        widths[index] = 14
     out = tempfile.TemporaryFile()  # noqa: SIM115 — returned open; FileResponse closes it
     count = write_workbook(
         out,
         title=_("Customers")[:31],
         headers=headers,
-        rows=_export_rows(qs, tags),
+        rows=_export_rows(qs, tags, credit_columns),
         widths=widths,
         formats=formats,
     )
     out.seek(0)
-    kept = {k: v for k, v in (params.items() if hasattr(params, "items") else []) if v and k != "page"}
+    kept = {
+        k: v
+        for k, v in (params.items() if hasattr(params, "items") else [])
+        if v and k not in ("page", "ids", "csrfmiddlewaretoken", "next", "owner", "tag")
+    }
+    ids = selectors.selected_ids(params)
+    if ids:
+        kept["ids"] = ids
     record_event("customer.export", actor=by, request=request, data={"filter": kept, "rows": count})
     return out, count

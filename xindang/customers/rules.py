@@ -198,3 +198,13 @@ def file_number(pattern: str, *, dept: str, year: int, seq: int) -> str:
 
 def file_sequence_key(dept: str, year: int) -> str:
     return f"customer.file_no:{dept}:{year}"
+
+
+# --- The file's salesperson (业务员) ------------------------------------------------------------------
+def may_be_salesperson_of(
+    *, is_active: bool, is_salesperson: bool, department_id: int | None, file_department_id: int
+) -> bool:
+    """Who may be given a file: an active salesperson of the file's own department. A department keeps
+    its customers' files when people change (seed 001 公司客户信息管理办法 五: when an employee leaves,
+    "其业务部门会同信息部将其客户资料接收、整理、归档"), so files move within the department."""
+    return is_active and is_salesperson and department_id is not None and department_id == file_department_id

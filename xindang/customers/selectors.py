@@ -2,10 +2,13 @@
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from xindang.audit.services import record_event
+from xindang.core.workbench import WorkItem
 
 from . import rules
+from .columns import annotations
 from .models import Customer
 from .permissions import CustomerPermission
 
@@ -57,8 +60,10 @@ def get_customer_for_user(user, pk, *, request=None, for_update: bool = False) -
 SORTS = {
     "file_no": "file_no",
     "-file_no": "-file_no",
-    "name": "name",
-    "-name": "-name",
+    # Chinese names sort by their pinyin (长城 changcheng before 华夏 huaxia), not by code point (华 U+534E
+    # before 长 U+957F); the name breaks ties between homophones.
+    "name": ("name_pinyin", "name"),
+    "-name": ("-name_pinyin", "-name"),
     "updated": "updated_at",
     "-updated": "-updated_at",
     "capital": "registered_capital",
@@ -69,6 +74,30 @@ SORTS = {
     "-created": "-created_at",
 }
 DEFAULT_SORT = "-updated"
+
+
+def selected_ids(params) -> list[int]:
+    """The rows ticked on the list (?ids=1&ids=2) for the bulk actions; nonsense is dropped."""
+    values = params.getlist("ids") if hasattr(params, "getlist") else params.get("ids") or []
+    if isinstance(values, str | int):
+        values = [values]
+    return sorted({int(v) for v in values if str(v).isdigit()})
+
+
+def _registered_sort(sort: str):
+    """Sorting by a column registered by a higher module (exposure, grade…), empty rows last."""
+    from django.db.models import F
+
+    from .columns import registered_columns
+
+    descending = sort.startswith("-")
+    for column in registered_columns():
+        if column.sort and column.sort_param == sort.lstrip("-"):
+            expr = F(column.sort)
+            if descending != column.sort_reversed:
+                return column, expr.desc(nulls_last=True)
+            return column, expr.asc(nulls_last=True)
+    return None, None
 
 
 def search_customers(qs: QuerySet[Customer], query: str) -> QuerySet[Customer]:
@@ -88,6 +117,9 @@ def search_customers(qs: QuerySet[Customer], query: str) -> QuerySet[Customer]:
 def filter_customers(qs: QuerySet[Customer], params: dict) -> QuerySet[Customer]:
     """Filters of the customer list; by default only open files (prospective, active) are listed —
     suspended and past files appear when the status filter asks for them (SPEC §8)."""
+    ids = selected_ids(params)
+    if ids:  # the rows ticked on the list (export selected): exactly those, whatever the filters
+        return _sorted(qs.filter(pk__in=ids), params)
     status = params.get("status") or ""
     if status == "all":
         pass
@@ -107,14 +139,43 @@ def filter_customers(qs: QuerySet[Customer], params: dict) -> QuerySet[Customer]
     if tag:
         qs = qs.filter(tags__name=tag)
     qs = search_customers(qs, params.get("q", ""))
-    sort = SORTS.get(params.get("sort") or DEFAULT_SORT, SORTS[DEFAULT_SORT])
-    return qs.order_by(sort, "-id")
+    return _sorted(qs, params)
 
 
-def customer_list(user, params: dict) -> QuerySet[Customer]:
+def _sorted(qs: QuerySet[Customer], params) -> QuerySet[Customer]:
+    sort = params.get("sort") or DEFAULT_SORT
+    column, expr = _registered_sort(sort)
+    if column is not None:
+        return qs.annotate(**annotations([column], timezone.localdate())).order_by(expr, "-id")
+    order = SORTS.get(sort, SORTS[DEFAULT_SORT])
+    return qs.order_by(*(order if isinstance(order, tuple) else (order,)), "-id")
+
+
+def customer_list(user, params: dict, *, columns=(), related: bool = True) -> QuerySet[Customer]:
+    """The list page's rows: visibility, filters, order, and the values of the registered `columns`
+    (customers.columns: exposure, grade… computed by subqueries in the same query)."""
+    column, _expr = _registered_sort(params.get("sort") or "")
+    if column is not None and not column.is_available(user):  # no sorting by what one may not see
+        params = params.copy()
+        params["sort"] = DEFAULT_SORT
+    qs = filter_customers(visible_customers(user), params)
+    extra = annotations([c for c in columns if c.annotate is not None], timezone.localdate())
+    if extra:
+        qs = qs.annotate(**{k: v for k, v in extra.items() if k not in qs.query.annotations})
     # prefetch, not select_related: joining before ORDER BY … LIMIT makes SQLite join and sort every
-    # open file (~0.9 s at 100k) where the bare query sorts narrow rows (~9 ms); bench/README.md
-    return filter_customers(visible_customers(user), params).prefetch_related("department", "owner")
+    # open file (~0.9 s at 100k) where the bare query sorts narrow rows (~9 ms); bench/README.md.
+    # related=False: the caller attaches them itself (the list page has them from its filters).
+    return qs.prefetch_related("department", "owner") if related else qs
+
+
+def customers_with_columns(ids: list[int], columns) -> list[Customer]:
+    """The files `ids` (already chosen through customer_list, so visible) in that order, with the
+    values of the registered `columns`. The list page pages the narrow sorted query first and computes
+    the columns only for the page's rows: SQLite would otherwise compute every column's subquery for
+    every file before sorting."""
+    extra = annotations([c for c in columns if c.annotate is not None], timezone.localdate())
+    rows = Customer.objects.filter(pk__in=ids).annotate(**extra).in_bulk()
+    return [rows[pk] for pk in ids if pk in rows]
 
 
 def customers_by_credit_code(credit_code: str) -> QuerySet[Customer]:
@@ -152,11 +213,12 @@ def customer_children(customer: Customer) -> dict:
     }
 
 
-def workbench_items(user) -> list[dict]:
+def workbench_items(user) -> list[WorkItem]:
     """To-do items of the customer module for the workbench: expired and expiring licences of the
     files the user sees (owners and credit managers), files still without a customer code."""
     from datetime import timedelta
 
+    from django.urls import reverse
     from django.utils import timezone
     from django.utils.translation import gettext as _
 
@@ -172,24 +234,28 @@ def workbench_items(user) -> list[dict]:
         for c in soon.order_by("licence_valid_until")[:50]:
             expired = c.licence_valid_until < today
             items.append(
-                {
-                    "kind": _("Licence expired") if expired else _("Licence expires soon"),
-                    "title": c.name,
-                    "due": c.licence_valid_until,
-                    "url": c.get_absolute_url(),
-                    "overdue": expired,
-                }
+                WorkItem(
+                    kind="customers.licence_expired" if expired else "customers.licence_expiring",
+                    label=_("Licence expired") if expired else _("Licence expires soon"),
+                    title=c.name,
+                    due=c.licence_valid_until,
+                    url=reverse("customers:edit", args=[c.pk]) + "#id_licence_valid_until",
+                    overdue=expired,
+                    customer_id=c.pk,
+                    customer_name=c.name,
+                )
             )
     if user.has_perm(CustomerPermission.ASSIGN_CODE):
         for c in qs.filter(code__isnull=True).order_by("created_at")[:50]:
             items.append(
-                {
-                    "kind": _("No customer code yet"),
-                    "title": c.name,
-                    "due": None,
-                    "url": c.get_absolute_url(),
-                    "overdue": False,
-                }
+                WorkItem(
+                    kind="customers.no_code",
+                    label=_("No customer code yet"),
+                    title=c.name,
+                    url=reverse("customers:edit", args=[c.pk]),
+                    customer_id=c.pk,
+                    customer_name=c.name,
+                )
             )
     return items
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from xindang.core.errors import DomainError
 from xindang.policy.selectors import current_policy
 
+from .errors import CustomerError
 from .exporting import export_customers
 from .importing.columns import column_label
 from .importing.progress import import_progress as batch_progress
@@ -25,6 +26,7 @@ from .importing.template import template_file
 from .importing.validation import problem_message
 from .models import ImportBatch
 from .permissions import CustomerPermission
+from .selectors import selected_ids
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PROBLEMS_PER_PAGE = 100
@@ -145,6 +147,8 @@ def import_progress(request, pk):
 def export(request):
     """The customer list with the list page's filters (same query string) as .xlsx."""
     _require(request, CustomerPermission.EXPORT)
+    if request.GET.get("selected") and not selected_ids(request.GET):  # "export selected", none ticked
+        return HttpResponse(CustomerError.NOTHING_SELECTED.label, status=400, content_type="text/plain")
     out, _count = export_customers(by=request.user, params=request.GET, request=request)
     name = f"customers-{timezone.localtime():%Y%m%d-%H%M}.xlsx"
     return FileResponse(out, as_attachment=True, filename=name, content_type=XLSX_TYPE)

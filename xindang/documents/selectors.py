@@ -9,6 +9,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from xindang.accounts.roles import Role
+from xindang.core.workbench import WorkItem
 from xindang.customers.choices import Status
 from xindang.customers.models import Customer
 from xindang.customers.selectors import can_see_customer, visible_customers
@@ -305,7 +306,7 @@ def expiring_documents(user, *, policy=None) -> QuerySet[Document]:
     )
 
 
-def workbench_items(user) -> list[dict]:
+def workbench_items(user) -> list[WorkItem]:
     """Expiring and expired documents for the file's owner and for credit managers (issue 3, item 7)."""
     from django.utils.translation import gettext as _
 
@@ -319,13 +320,16 @@ def workbench_items(user) -> list[dict]:
     for doc in qs[:100]:
         expired = doc.valid_until < today
         items.append(
-            {
-                "kind": _("Document expired") if expired else _("Document expires soon"),
-                "title": f"{doc.customer.name} · {doc.title}",
-                "due": doc.valid_until,
-                "url": doc.get_absolute_url(),
-                "overdue": expired,
-            }
+            WorkItem(
+                kind="documents.expired" if expired else "documents.expiring",
+                label=_("Document expired") if expired else _("Document expires soon"),
+                title=f"{doc.customer.name} · {doc.title}",
+                due=doc.valid_until,
+                url=doc.get_absolute_url(),
+                overdue=expired,
+                customer_id=doc.customer_id,
+                customer_name=doc.customer.name,
+            )
         )
     return items
 

@@ -16,8 +16,10 @@ class LedgerConfig(AppConfig):
             sections,  # noqa: F401 - registers the "ledger" policy section
             services,
         )
+        from .columns import register_list_columns
         from .demo import seed_ledger
 
+        register_list_columns()  # exposure and overdue columns of the customer list
         register_demo_step("ledger", seed_ledger, order=30)
         register(
             services.WRITE_OFF_KIND,

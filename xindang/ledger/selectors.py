@@ -428,7 +428,7 @@ def held_reservations(customer):
     return list(Reservation.objects.filter(customer_id=_id(customer), status=Reservation.Status.HELD))
 
 
-def workbench_items(user) -> list[dict]:
+def workbench_items(user) -> list:
     """Nothing on the to-do list yet from the ledger itself (collection work is H5's)."""
     if not user.has_perm(LedgerPermission.VIEW):
         return []

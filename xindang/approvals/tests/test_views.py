@@ -251,12 +251,12 @@ def test_workbench_lists_waiting_approvals_overdue_after_the_policy_days(
 
     approval = submit()
     items = selectors.workbench_items(marketing_manager)
-    assert [i["url"] for i in items] == [detail_url(approval)]
-    assert items[0]["overdue"] is False and items[0]["due"] == timezone.localdate() + timedelta(days=3)
+    assert [i.url for i in items] == [detail_url(approval)]
+    assert items[0].overdue is False and items[0].due == timezone.localdate() + timedelta(days=3)
     ApprovalRequest.objects.filter(pk=approval.pk).update(submitted_at=timezone.now() - timedelta(days=4))
-    assert selectors.workbench_items(marketing_manager)[0]["overdue"] is True
+    assert selectors.workbench_items(marketing_manager)[0].overdue is True
     set_policy(sysadmin, "approvals", pending_reminder_days=10)
-    assert selectors.workbench_items(marketing_manager)[0]["overdue"] is False
+    assert selectors.workbench_items(marketing_manager)[0].overdue is False
     assert selectors.workbench_items(sysadmin) == []
 
 
@@ -277,7 +277,7 @@ def test_workbench_reminds_the_requester_of_a_returned_request(submit, salespers
     assert selectors.workbench_items(salesperson) == []
     services.return_for_changes(approval=approval, approver=marketing_manager, reason="请补充担保合同")
     items = selectors.workbench_items(salesperson)
-    assert [i["url"] for i in items] == [detail_url(approval)] and items[0]["overdue"] is False
+    assert [i.url for i in items] == [detail_url(approval)] and items[0].overdue is False
     assert selectors.workbench_items(marketing_manager) == []
     services.resubmit(approval=approval, by=salesperson)
     assert selectors.workbench_items(salesperson) == []

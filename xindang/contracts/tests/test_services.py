@@ -443,7 +443,7 @@ def test_late_handover_is_recorded_as_late(contract, salesperson, time_machine):
 
 # --- Overdue and due-soon lists (workbench) -------------------------------------------------------------
 def _kinds(items):
-    return sorted((i["overdue"], i["title"].split(" · ")[0]) for i in items)
+    return sorted((i.overdue, i.title.split(" · ")[0]) for i in items)
 
 
 def test_overdue_handovers_appear_on_the_handlers_and_credit_managers_lists(
@@ -456,7 +456,7 @@ def test_overdue_handovers_appear_on_the_handlers_and_credit_managers_lists(
     assert selectors.workbench_items(salesperson) == []  # not yet due soon (7 days)
     _at(time_machine, "2026-03-26")
     [soon] = selectors.workbench_items(salesperson)
-    assert not soon["overdue"] and soon["due"] == date(2026, 4, 1)
+    assert not soon.overdue and soon.due == date(2026, 4, 1)
     assert selectors.workbench_items(credit_manager) == []  # not the credit manager's business yet
 
     _at(time_machine, "2026-04-02")
@@ -474,7 +474,7 @@ def test_handed_files_wait_on_the_receivers_list(
     services.hand_over(by=salesperson, handover_id=_step(contract).pk)
     assert selectors.workbench_items(salesperson) == []
     [item] = selectors.workbench_items(credit_manager)
-    assert item["url"].endswith("#handover")
+    assert item.url.endswith("#handover")
 
     services.receive(by=credit_manager, handover_id=_step(contract).pk)  # archive due 2026-04-01
     _at(time_machine, "2026-04-02")

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from xindang.audit.services import record_event
+from xindang.core.workbench import WorkItem
 from xindang.customers.models import Customer
 from xindang.customers.selectors import visible_customers
 
@@ -193,7 +194,7 @@ EXPIRING_SOON = timedelta(days=2)
 MAX_CUSTOMER_ITEMS = 20
 
 
-def workbench_items(user) -> list[dict]:
+def workbench_items(user) -> list[WorkItem]:
     """Over-limit approvals granted but unused (expiring first) for whoever asked; customers on the
     reduction list for their owner, and a count for managers and the credit manager."""
     from django.utils.translation import gettext as _
@@ -207,40 +208,45 @@ def workbench_items(user) -> list[dict]:
     ).select_related("customer")
     for olr in approved.order_by("valid_until")[:MAX_CUSTOMER_ITEMS]:
         items.append(
-            {
-                "kind": _("Over-limit approval not yet used"),
-                "title": f"{olr.customer.name} · {olr.amount}",
-                "due": timezone.localdate(olr.valid_until),
-                "url": reverse("credit_control:over_limit_detail", args=[olr.pk]),
-                "overdue": olr.valid_until - now <= EXPIRING_SOON,
-            }
+            WorkItem(
+                kind="credit_control.over_limit_unused",
+                label=_("Over-limit approval not yet used"),
+                title=f"{olr.customer.name} · {olr.amount}",
+                due=timezone.localdate(olr.valid_until),
+                url=reverse("credit_control:over_limit_detail", args=[olr.pk]),
+                overdue=olr.valid_until - now <= EXPIRING_SOON,
+                customer_id=olr.customer_id,
+                customer_name=olr.customer.name,
+            )
         )
     if not user.has_perm(ControlPermission.VIEW_REDUCTION):
         return items
     mine = reduction_rows(reduction_queryset(user, owner=user.pk)[:MAX_CUSTOMER_ITEMS])
     for row in mine:
         items.append(
-            {
-                "kind": _("Reduce exposure (over the limit)")
+            WorkItem(
+                kind="credit_control.reduce_over_limit"
+                if row.reason == OVER_LIMIT
+                else "credit_control.reduce_no_limit",
+                label=_("Reduce exposure (over the limit)")
                 if row.reason == OVER_LIMIT
                 else _("Reduce exposure (no limit)"),
-                "title": f"{row.customer.name} · {row.reduce_by_amount}",
-                "due": None,
-                "url": reverse("credit_control:customer", args=[row.customer.pk]),
-                "overdue": False,
-            }
+                title=f"{row.customer.name} · {row.reduce_by_amount}",
+                url=reverse("credit_control:customer", args=[row.customer.pk]),
+                customer_id=row.customer.pk,
+                customer_name=row.customer.name,
+            )
         )
     if user.has_perm(ControlPermission.EXPORT_REDUCTION):  # those who supervise: one line with the count
         count = _reduction_count(user)
         if count > len(mine):
             items.append(
-                {
-                    "kind": _("Reduction list"),
-                    "title": _("%(count)s customers over their limit or without one") % {"count": count},
-                    "due": None,
-                    "url": reverse("credit_control:reduction"),
-                    "overdue": False,
-                }
+                WorkItem(
+                    kind="credit_control.reduction_list",
+                    label=_("Reduction list"),
+                    title=_("%(count)s customers over their limit or without one") % {"count": count},
+                    url=reverse("credit_control:reduction"),
+                )
             )
     return items
 

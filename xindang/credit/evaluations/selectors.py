@@ -15,6 +15,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
+from xindang.core.workbench import WorkItem
 from xindang.customers.selectors import search_customers, visible_customers
 
 from . import rules
@@ -373,7 +374,7 @@ def quarter_summary(user, year: int, quarter: int, params=None) -> tuple[list[da
 
 
 # --- Workbench ------------------------------------------------------------------------------------
-def workbench_items(user) -> list[dict]:
+def workbench_items(user) -> list[WorkItem]:
     """Evaluations waiting for the user's signature, report or review, due by the policy's day of the
     following month (第三十九–四十一条); overdue after it. Controllers and reviewers get one item per
     month, salespeople one per customer."""
@@ -392,40 +393,49 @@ def workbench_items(user) -> list[dict]:
     def dues(month):
         return rules.due_dates(month, due_day=policy.due_day, review_due_day=policy.review_due_day)
 
-    def grouped(pending, step, label):
+    def grouped(pending, step, kind, label):
         status = rules.READY_FOR_REVIEW if step == rules.REVIEW else "open"
         for row in pending.values("month").annotate(n=Count("pk")).order_by("month")[:24]:
             due = dues(row["month"])[step]
             items.append(
-                {
-                    "kind": label,
-                    "title": _("%(n)s evaluations of %(month)s")
+                WorkItem(
+                    kind=kind,
+                    label=label,
+                    title=_("%(n)s evaluations of %(month)s")
                     % {"n": row["n"], "month": row["month"].strftime("%Y-%m")},
-                    "due": due,
-                    "url": reverse("evaluations:list") + f"?month={row['month']:%Y-%m}&status={status}",
-                    "overdue": today > due,
-                }
+                    due=due,
+                    url=reverse("evaluations:list") + f"?month={row['month']:%Y-%m}&status={status}",
+                    overdue=today > due,
+                )
             )
 
     if user.has_perm(EvaluationPermission.SIGN):
-        grouped(qs.filter(controller_signed_at__isnull=True), rules.SIGN, _("Sign grant evaluations"))
+        grouped(
+            qs.filter(controller_signed_at__isnull=True),
+            rules.SIGN,
+            "evaluations.sign",
+            _("Sign grant evaluations"),
+        )
     if user.has_perm(EvaluationPermission.REVIEW):
         pending = qs.filter(
             controller_signed_at__isnull=False, reported_at__isnull=False, reviewed_at__isnull=True
         )
-        grouped(pending, rules.REVIEW, _("Review grant evaluations"))
+        grouped(pending, rules.REVIEW, "evaluations.review", _("Review grant evaluations"))
     if user.has_perm(EvaluationPermission.REPORT):
         mine = qs.filter(Q(salesperson=user) | Q(customer__owner=user), reported_at__isnull=True)
         mine = mine.select_related("customer")
         for ev in mine.order_by("month", "customer__name")[:50]:
             due = dues(ev.month)[rules.REPORT]
             items.append(
-                {
-                    "kind": _("Report on a granted customer"),
-                    "title": f"{ev.customer.name} · {ev.month:%Y-%m}",
-                    "due": due,
-                    "url": ev.get_absolute_url(),
-                    "overdue": today > due,
-                }
+                WorkItem(
+                    kind="evaluations.report",
+                    label=_("Report on a granted customer"),
+                    title=f"{ev.customer.name} · {ev.month:%Y-%m}",
+                    due=due,
+                    url=ev.get_absolute_url(),
+                    overdue=today > due,
+                    customer_id=ev.customer_id,
+                    customer_name=ev.customer.name,
+                )
             )
     return items

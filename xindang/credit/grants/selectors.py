@@ -5,13 +5,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xindang.audit.services import record_event
+from xindang.core.workbench import WorkItem
 from xindang.credit import selectors as credit_selectors
 from xindang.customers.selectors import visible_customers
 from xindang.ledger import facts as facts_module
@@ -93,6 +94,14 @@ def get_grant_for_user(user, pk, *, request=None) -> CreditGrant:
 
 def _in_force(on: date) -> Q:
     return Q(status=GrantStatus.ACTIVE) & (Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+
+
+def in_force_limit_expression(on: date):
+    """The limit of the grant in force on `on` for the outer customer row (as active_grant picks it),
+    None without one: for annotating customer lists."""
+    grant = CreditGrant.objects.filter(_in_force(on), customer_id=OuterRef("pk"))
+    limit = grant.order_by("-valid_from", "-pk").values("limit_amount")[:1]
+    return Subquery(limit, output_field=CreditGrant._meta.get_field("limit_amount"))
 
 
 def active_grant(customer, on: date | None = None) -> CreditGrant | None:
@@ -236,7 +245,7 @@ def header_state(customer, *, on: date | None = None) -> HeaderState:
 
 
 # --- Workbench -------------------------------------------------------------------------------------
-def workbench_items(user) -> list[dict]:
+def workbench_items(user) -> list[WorkItem]:
     """Grants expiring within the policy's days (credit manager: all visible; others: their own
     customers), and grants that ran out while the customer still owes us."""
     if not user.is_authenticated or not user.has_perm(GrantPermission.VIEW):
@@ -247,18 +256,23 @@ def workbench_items(user) -> list[dict]:
     if not user.has_perm(GrantPermission.BACKTEST):  # not a credit manager/approver: own customers
         qs = qs.filter(customer__owner=user)
     items = []
+    may_request = user.has_perm(GrantPermission.REQUEST)  # renewing is asking for the next grant
     expiring = qs.filter(_in_force(today), valid_until__lte=today + timedelta(days=days)).order_by(
         "valid_until"
     )[:50]
     for grant in expiring:
         items.append(
-            {
-                "kind": _("Credit grant expiring"),
-                "title": f"{grant.customer.name} · {grant.limit_amount:,.2f}",
-                "due": grant.valid_until,
-                "url": reverse("grants:detail", args=[grant.pk]),
-                "overdue": False,
-            }
+            WorkItem(
+                kind="grants.expiring",
+                label=_("Credit grant expiring"),
+                title=f"{grant.customer.name} · {grant.limit_amount:,.2f}",
+                due=grant.valid_until,
+                url=reverse("grants:request", args=[grant.customer_id])
+                if may_request
+                else reverse("grants:detail", args=[grant.pk]),
+                customer_id=grant.customer_id,
+                customer_name=grant.customer.name,
+            )
         )
     expired = list(
         qs.filter(Q(status=GrantStatus.EXPIRED) | Q(status=GrantStatus.ACTIVE, valid_until__lt=today))
@@ -273,12 +287,15 @@ def workbench_items(user) -> list[dict]:
                 continue
             seen.add(grant.customer_id)
             items.append(
-                {
-                    "kind": _("Credit grant expired, exposure remains"),
-                    "title": f"{grant.customer.name} · {exposures[grant.customer_id]:,.2f}",
-                    "due": grant.valid_until,
-                    "url": reverse("grants:detail", args=[grant.pk]),
-                    "overdue": True,
-                }
+                WorkItem(
+                    kind="grants.expired_with_exposure",
+                    label=_("Credit grant expired, exposure remains"),
+                    title=f"{grant.customer.name} · {exposures[grant.customer_id]:,.2f}",
+                    due=grant.valid_until,
+                    url=reverse("grants:detail", args=[grant.pk]),
+                    overdue=True,
+                    customer_id=grant.customer_id,
+                    customer_name=grant.customer.name,
+                )
             )
     return items

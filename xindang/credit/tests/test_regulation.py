@@ -250,7 +250,7 @@ def test_the_salesperson_in_charge_gives_an_opinion_before_approval(
         services.sign_rating_as_salesperson(rating_id=rating.pk, by=salesperson, agrees=False)
     assert exc.value.code == "rating.opinion_required"
     items = selectors.workbench_items(salesperson)
-    assert [i["url"] for i in items] == [rating.get_absolute_url()]
+    assert [i.url for i in items] == [rating.get_absolute_url()]
     services.sign_rating_as_salesperson(rating_id=rating.pk, by=salesperson, agrees=True, opinion="同意")
     rating = services.submit_rating(rating_id=rating.pk, by=credit_manager)
     assert rating.status == RatingStatus.PENDING

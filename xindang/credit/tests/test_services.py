@@ -291,16 +291,16 @@ def test_rerate_command_reports_and_is_idempotent(investigate, customer, docs_co
 # --- Workbench -------------------------------------------------------------------------------------
 def test_workbench_lists_missing_and_expired_investigations(customer, credit_manager, salesperson):
     items = selectors.workbench_items(credit_manager)
-    titles = [i["title"] for i in items]
+    titles = [i.title for i in items]
     assert any(customer.name in t for t in titles)
-    assert any("002 第十二条" in str(i["kind"]) for i in items)
+    assert any("002 第十二条" in str(i.label) for i in items)
     assert selectors.workbench_items(salesperson) == []
 
 
 def test_workbench_drops_customer_once_investigated(investigate, customer, credit_manager):
     investigate(customer)
     items = selectors.workbench_items(credit_manager)
-    assert not any(customer.name in i["title"] for i in items)
+    assert not any(customer.name in i.title for i in items)
     assert timezone.localdate() <= selectors.quarter_end(timezone.localdate())
 
 
@@ -329,7 +329,7 @@ def test_workbench_lists_rerate_proposals_for_proposers(
     assert selectors.workbench_items(marketing_manager) == []
     services.rerate()
     items = selectors.workbench_items(marketing_manager)
-    assert [i["url"] for i in items] == ["/credit/?open=1"]
+    assert [i.url for i in items] == ["/credit/?open=1"]
 
 
 def test_a_proposal_on_an_expired_investigation_is_not_submitted(investigate, customer, credit_manager):

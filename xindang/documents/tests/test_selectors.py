@@ -125,8 +125,8 @@ def test_workbench_lists_expiring_documents_for_owner_and_credit_manager(
     file_document(salesperson, customer, valid_until=today + timedelta(days=90), title="远期许可证")
     for user in (salesperson, credit_manager):
         items = selectors.workbench_items(user)
-        assert [i["url"] for i in items] == [doc.get_absolute_url()]
-        assert items[0]["overdue"] is False
+        assert [i.url for i in items] == [doc.get_absolute_url()]
+        assert items[0].overdue is False
     assert selectors.workbench_items(manager) == []  # sees the file, but is neither owner nor credit manager
 
 

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
+from xindang.core import workbench
 from xindang.customers.selectors import visible_customers
 from xindang.policy.selectors import current_policy
 
@@ -330,7 +331,7 @@ def open_work(user, params: dict | None = None, today: date | None = None) -> li
 
 
 # --- Workbench --------------------------------------------------------------------------------
-def workbench_items(user) -> list[dict]:
+def workbench_items(user) -> list[workbench.WorkItem]:
     """Promises due today or broken, anomaly reports to complete (the assigned salesperson), problem
     accounts to write (salesperson) or awaiting the manager, collection next steps due."""
     from django.utils.translation import gettext as _
@@ -348,73 +349,88 @@ def workbench_items(user) -> list[dict]:
     ):
         broken = today > p.promised_on
         items.append(
-            {
-                "kind": _("Payment promise broken") if broken else _("Payment promise due"),
-                "title": f"{p.customer.name} · ¥{p.amount:,.2f}",
-                "due": p.promised_on,
-                "url": p.customer.get_absolute_url() + "#collection",
-                "overdue": broken,
-            }
+            workbench.WorkItem(
+                kind="collection.promise_broken" if broken else "collection.promise_due",
+                label=_("Payment promise broken") if broken else _("Payment promise due"),
+                title=f"{p.customer.name} · ¥{p.amount:,.2f}",
+                due=p.promised_on,
+                url=p.customer.get_absolute_url() + "#collection",
+                overdue=broken,
+                customer_id=p.customer_id,
+                customer_name=p.customer.name,
+            )
         )
     # For the owner only: the credit manager may complete any report but is not reminded of all.
     anomalies = visible_anomalies(user).filter(status=ReportStatus.OPEN).filter(Q(assigned_to=user) | mine)
     for r in anomalies.select_related("customer")[:50]:
         items.append(
-            {
-                "kind": _("Complete collection-anomaly report"),
-                "title": r.customer.name,
-                "due": r.raised_on + timedelta(days=3),
-                "url": r.get_absolute_url(),
-                "overdue": today > r.raised_on + timedelta(days=3),
-            }
+            workbench.WorkItem(
+                kind="collection.anomaly_report",
+                label=_("Complete collection-anomaly report"),
+                title=r.customer.name,
+                due=r.raised_on + timedelta(days=3),
+                url=r.get_absolute_url(),
+                overdue=today > r.raised_on + timedelta(days=3),
+                customer_id=r.customer_id,
+                customer_name=r.customer.name,
+            )
         )
     problems = visible_problems(user).filter(status=ReportStatus.OPEN).filter(Q(assigned_to=user) | mine)
     for r in problems.select_related("customer")[:50]:
         items.append(
-            {
-                "kind": _("Write problem-account report"),
-                "title": r.customer.name,
-                "due": r.raised_on + timedelta(days=7),
-                "url": r.get_absolute_url(),
-                "overdue": today > r.raised_on + timedelta(days=7),
-            }
+            workbench.WorkItem(
+                kind="collection.problem_report",
+                label=_("Write problem-account report"),
+                title=r.customer.name,
+                due=r.raised_on + timedelta(days=7),
+                url=r.get_absolute_url(),
+                overdue=today > r.raised_on + timedelta(days=7),
+                customer_id=r.customer_id,
+                customer_name=r.customer.name,
+            )
         )
     if user.has_perm(CollectionPermission.REVIEW_PROBLEM):
         waiting = visible_problems(user).filter(status=ReportStatus.SUBMITTED).exclude(completed_by=user)
         for r in waiting.select_related("customer")[:50]:
             items.append(
-                {
-                    "kind": _("Problem-account report awaiting your opinion"),
-                    "title": r.customer.name,
-                    "due": None,
-                    "url": r.get_absolute_url(),
-                    "overdue": False,
-                }
+                workbench.WorkItem(
+                    kind="collection.problem_opinion",
+                    label=_("Problem-account report awaiting your opinion"),
+                    title=r.customer.name,
+                    url=r.get_absolute_url(),
+                    customer_id=r.customer_id,
+                    customer_name=r.customer.name,
+                )
             )
     if user.has_perm(CollectionPermission.DECIDE_DANGER):
         waiting = visible_dangers(user).filter(status=DangerStatus.SUBMITTED).exclude(reported_by=user)
         for r in waiting.select_related("customer")[:50]:
             items.append(
-                {
-                    "kind": _("Dangerous-customer report awaiting your instruction"),
-                    "title": r.customer.name,
-                    "due": r.reported_on,
-                    "url": r.get_absolute_url(),
-                    "overdue": False,
-                }
+                workbench.WorkItem(
+                    kind="collection.danger_instruction",
+                    label=_("Dangerous-customer report awaiting your instruction"),
+                    title=r.customer.name,
+                    due=r.reported_on,
+                    url=r.get_absolute_url(),
+                    customer_id=r.customer_id,
+                    customer_name=r.customer.name,
+                )
             )
     steps = visible_records(user).filter(
         recorded_by=user, next_step_done=False, next_step_on__isnull=False, next_step_on__lte=soon
     )
     for r in steps.select_related("customer")[:50]:
         items.append(
-            {
-                "kind": _("Collection next step"),
-                "title": f"{r.customer.name} · {r.next_step}",
-                "due": r.next_step_on,
-                "url": r.customer.get_absolute_url() + "#collection",
-                "overdue": r.next_step_on < today,
-            }
+            workbench.WorkItem(
+                kind="collection.next_step",
+                label=_("Collection next step"),
+                title=f"{r.customer.name} · {r.next_step}",
+                due=r.next_step_on,
+                url=r.customer.get_absolute_url() + "#collection",
+                overdue=r.next_step_on < today,
+                customer_id=r.customer_id,
+                customer_name=r.customer.name,
+            )
         )
     return items
 

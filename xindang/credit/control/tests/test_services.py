@@ -269,10 +269,10 @@ def test_workbench_lists_unused_approvals_and_reduction_customers(
         approvers,
     )
     items = selectors.workbench_items(salesperson)
-    assert any(olr.customer.name in i["title"] and i["url"].endswith(f"/{olr.pk}/") for i in items)
+    assert any(olr.customer.name in i.title and i.url.endswith(f"/{olr.pk}/") for i in items)
     post(customer, "shipment", 150_000, due_on=today + timedelta(days=30))
     items = selectors.workbench_items(salesperson)
-    assert any(i["url"].endswith(f"/customer/{customer.pk}/") for i in items)
+    assert any(i.url.endswith(f"/customer/{customer.pk}/") for i in items)
 
 
 def test_other_departments_do_not_see_the_requests(customer, salesperson, other_salesperson):
@@ -348,6 +348,6 @@ def test_supervisors_see_the_reduction_list_count_on_the_workbench(customer, cre
     cache.delete(f"credit_control:reduction_count:{credit_manager.pk}")
     post(customer, "shipment", 150_000, due_on=today + timedelta(days=30))
     items = selectors.workbench_items(credit_manager)
-    assert [i["url"] for i in items] == ["/credit/control/reduction/"]
-    assert "1" in str(items[0]["title"])
+    assert [i.url for i in items] == ["/credit/control/reduction/"]
+    assert "1" in str(items[0].title)
     cache.delete(f"credit_control:reduction_count:{credit_manager.pk}")

@@ -213,17 +213,17 @@ def test_unknown_evaluation_answers_404(client, finance_controller):
 
 # --- Workbench (overdue evaluations on the to-do lists) --------------------------------------------
 def _kinds(items):
-    return {(i["kind"], i["overdue"]) for i in items}
+    return {(i.label, i.overdue) for i in items}
 
 
 def test_controller_sees_the_month_to_sign_overdue_after_the_due_day(evaluation, finance_controller):
     with time_machine.travel(date(2026, 11, 5), tick=False):
         [item] = selectors.workbench_items(finance_controller)
-        assert item["due"] == date(2026, 11, 10) and not item["overdue"]
-        assert "2026-10" in item["title"]
+        assert item.due == date(2026, 11, 10) and not item.overdue
+        assert "2026-10" in item.title
     with time_machine.travel(date(2026, 11, 11), tick=False):
         [item] = selectors.workbench_items(finance_controller)
-        assert item["overdue"]
+        assert item.overdue
     services.sign_figures(evaluation=evaluation, by=finance_controller)
     with time_machine.travel(date(2026, 11, 11), tick=False):
         assert selectors.workbench_items(finance_controller) == []
@@ -232,7 +232,7 @@ def test_controller_sees_the_month_to_sign_overdue_after_the_due_day(evaluation,
 def test_salesperson_sees_the_report_missing(evaluation, salesperson, other_salesperson):
     with time_machine.travel(date(2026, 11, 12), tick=False):
         [item] = selectors.workbench_items(salesperson)
-        assert item["overdue"] and item["url"] == evaluation.get_absolute_url()
+        assert item.overdue and item.url == evaluation.get_absolute_url()
         assert selectors.workbench_items(other_salesperson) == []
     services.submit_report(evaluation=evaluation, by=salesperson, operations_report="正常", confirmed=True)
     with time_machine.travel(date(2026, 11, 12), tick=False):
@@ -248,9 +248,9 @@ def test_marketing_manager_sees_reviews_once_signed_and_reported(
     services.submit_report(evaluation=evaluation, by=salesperson, operations_report="正常", confirmed=True)
     with time_machine.travel(date(2026, 11, 15), tick=False):
         [item] = selectors.workbench_items(marketing_manager)
-        assert item["due"] == date(2026, 11, 20) and not item["overdue"]
+        assert item.due == date(2026, 11, 20) and not item.overdue
     with time_machine.travel(date(2026, 11, 21), tick=False):
-        assert selectors.workbench_items(marketing_manager)[0]["overdue"]
+        assert selectors.workbench_items(marketing_manager)[0].overdue
 
 
 def test_the_running_month_is_not_on_the_workbench(grant, finance_controller):
@@ -272,7 +272,7 @@ def test_due_day_comes_from_policy(evaluation, finance_controller, monkeypatch):
     monkeypatch.setattr(policy_selectors, "current_policy", patched)
     with time_machine.travel(date(2026, 11, 4), tick=False):
         [item] = selectors.workbench_items(finance_controller)
-        assert item["due"] == date(2026, 11, 3) and item["overdue"]
+        assert item.due == date(2026, 11, 3) and item.overdue
 
 
 def test_workbench_registered():

@@ -291,13 +291,16 @@ def test_workbench_lists_expiring_and_expired_with_exposure(
     grant = approve_all(_request(customer, salesperson), chain_users)
     CreditGrant.objects.filter(pk=grant.pk).update(valid_until=timezone.localdate() + timedelta(days=5))
     items = selectors.workbench_items(credit_manager)
-    assert [i["url"] for i in items] == [f"/credit/grants/{grant.pk}/"]
-    assert selectors.workbench_items(salesperson)[0]["overdue"] is False
+    # renewing an expiring grant is requesting the next one: the item opens the request form
+    assert [i.url for i in items] == [f"/credit/grants/customer/{customer.pk}/new/"]
+    assert items[0].kind == "grants.expiring" and items[0].customer_id == customer.pk
+    assert selectors.workbench_items(salesperson)[0].overdue is False
     CreditGrant.objects.filter(pk=grant.pk).update(valid_until=timezone.localdate() - timedelta(days=1))
     assert selectors.workbench_items(credit_manager) == []  # nothing owed: nothing to do
     ledger.exposures[customer.pk] = D("1234")
     items = selectors.workbench_items(credit_manager)
-    assert len(items) == 1 and items[0]["overdue"] is True
+    assert len(items) == 1 and items[0].overdue is True
+    assert items[0].url == f"/credit/grants/{grant.pk}/"
 
 
 def test_returned_request_resubmitted_only_with_the_same_limit(

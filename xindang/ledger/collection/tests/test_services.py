@@ -269,7 +269,7 @@ def test_record_with_next_step_and_workbench(customer, salesperson):
     )
     _promise(customer, salesperson, made=today, promised=today)
     with translation.override("en"):
-        kinds = {i["kind"] for i in selectors.workbench_items(salesperson)}
+        kinds = {i.label for i in selectors.workbench_items(salesperson)}
     assert {"Collection next step", "Payment promise due"} <= kinds
     with pytest.raises(DomainError) as exc:
         services.add_record(
@@ -300,7 +300,7 @@ def test_workbench_reminds_the_owner_and_the_managers_not_everyone(
     services.run_daily(today=TODAY)
     report = ProblemAccountReport.objects.get()
     with translation.override("en"):
-        assert {i["kind"] for i in selectors.workbench_items(salesperson)} >= {
+        assert {i.label for i in selectors.workbench_items(salesperson)} >= {
             "Complete collection-anomaly report",
             "Write problem-account report",
         }
@@ -308,6 +308,6 @@ def test_workbench_reminds_the_owner_and_the_managers_not_everyone(
         services.submit_problem(
             report=report, by=salesperson, facts="f", cause="c", measures="m", responsible=None
         )
-        assert [i["kind"] for i in selectors.workbench_items(manager)] == [
+        assert [i.label for i in selectors.workbench_items(manager)] == [
             "Problem-account report awaiting your opinion"
         ]
