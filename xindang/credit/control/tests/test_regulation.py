@@ -107,7 +107,7 @@ def test_last_months_debt_not_yet_due_blocks_and_names_the_item(customer, salesp
     assert [r["code"] for r in result.reasons] == [rules.PREVIOUS_DEBT]
     assert result.previous_debt["entry_id"] == entry.pk
     assert D(result.previous_debt["open_amount"]) == D(50_000)
-    assert "#%d" % entry.pk in result.reasons[0]["message"] and "¥50,000.00" in result.reasons[0]["message"]
+    assert f"#{entry.pk}" in result.reasons[0]["message"] and "¥50,000.00" in result.reasons[0]["message"]
     olr = services.request_over_limit(
         customer=customer, amount=D(10_000), kind="shipment", reason="老客户", by=salesperson
     )
