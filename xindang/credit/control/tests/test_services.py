@@ -129,17 +129,6 @@ def _approve(olr, users):
     return olr
 
 
-@pytest.fixture
-def approvers(marketing_manager, finance_controller, vp_marketing, cfo, gm):
-    return {
-        "marketing_manager": marketing_manager,
-        "finance_credit_controller": finance_controller,
-        "vp_marketing": vp_marketing,
-        "cfo": cfo,
-        "general_manager": gm,
-    }
-
-
 def test_over_limit_approval_lets_exactly_that_amount_through_once_article_32(
     customer, salesperson, approvers
 ):
