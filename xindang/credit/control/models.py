@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from xindang.core.money import format_yuan
 from xindang.customers.models import Customer
 
 from . import rules
@@ -106,7 +107,8 @@ class OverLimitRequest(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.customer} · {self.amount} ({self.get_status_display()})"
+        # Also the approval's stored object name: no words, so it reads the same in either language.
+        return f"#{self.pk} {self.customer} · {format_yuan(self.amount)}"
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse
@@ -176,7 +178,7 @@ class CreditCheck(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.customer} · {self.amount} → {self.outcome}"
+        return f"{self.customer} · {format_yuan(self.amount)} → {self.outcome}"
 
 
 class ShipmentStopStatus(models.TextChoices):

@@ -198,7 +198,7 @@ def _submit_over_limit(
             "grade": grade or "",
             "reference": reference,
             "codes": decision.codes,
-            "exception": decision.exception,
+            **({"exception": True} if decision.exception else {}),  # 第三十四条 departure: GM only
         },
         customer=customer,
         request=request,
