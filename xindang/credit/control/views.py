@@ -172,8 +172,18 @@ def _context(request, customer) -> dict:
         "status_classes": STATUS_CLASSES,
         "outcome_classes": OUTCOME_CLASSES,
         "can_check": user.has_perm(ControlPermission.CHECK),
-        "can_request": user.has_perm(ControlPermission.REQUEST_OVER_LIMIT),
+        # 第三十四条: without a limit there is no approval route (unless the GM-only exception is on).
+        "can_request": user.has_perm(ControlPermission.REQUEST_OVER_LIMIT) and _has_route(customer),
     }
+
+
+def _has_route(customer) -> bool:
+    from . import deps
+
+    if deps.active_grant(customer, timezone.localdate()) is not None:
+        return True
+    section, _version = services._section()
+    return section.no_limit_exception
 
 
 def _decorate(ctx):

@@ -73,6 +73,19 @@ def test_no_limit_blocks_with_no_approval_route(no_limit, salesperson, monkeypat
     assert routed.outcome == rules.BLOCK and routed.approval_id is None
 
 
+def test_no_limit_pages_offer_no_approval_route(client, no_limit, salesperson):
+    client.force_login(salesperson)
+    page = client.get(reverse("credit_control:customer", args=[no_limit.pk])).content.decode()
+    assert reverse("credit_control:over_limit_request", args=[no_limit.pk]) not in page
+    r = client.post(
+        reverse("credit_control:check", args=[no_limit.pk]),
+        {"amount": "1000", "kind": "shipment", "control_point": "shipment"},
+    )
+    body = r.content.decode()
+    assert 'data-outcome="block"' in body and 'data-testid="no-route"' in body
+    assert 'data-testid="request-over-limit"' not in body
+
+
 def test_no_limit_payments_and_prepaid_shipments_pass(no_limit, post):
     assert services.check_credit(customer=no_limit, amount=D(1_000), kind="payment").outcome == rules.ALLOW
     post(no_limit, "payment", 8_000)  # 5,000 settles the shipment, 3,000 stays as the customer's balance
