@@ -200,3 +200,13 @@ def test_stop_screens(client, customer, salesperson, manager):
     r = client.post(reverse("credit_control:decide_stop", args=[customer.pk, "lift"]), {"note": "恢复"})
     assert r.status_code == 302 and ShipmentStop.objects.get().lifted_at is not None
     assert CreditCheck.objects.count() == 0
+
+
+def test_the_administrator_sees_the_stops_read_only(client, customer, salesperson, sysadmin):
+    stops.stop_shipments(customer=customer, by=salesperson, reason="急停")
+    sysadmin.is_superuser = True
+    sysadmin.save(update_fields=["is_superuser"])
+    client.force_login(sysadmin)
+    assert client.get("/admin/credit_control/shipmentstop/").status_code == 200
+    stop = ShipmentStop.objects.get()
+    assert client.get(f"/admin/credit_control/shipmentstop/{stop.pk}/change/").status_code == 200
