@@ -27,6 +27,7 @@ class ControlPoint(models.TextChoices):
 
 class CheckKind(models.TextChoices):
     SHIPMENT = "shipment", _("Credit sale / shipment")
+    CASH_SALE = "cash_sale", _("Cash sale (paid on delivery)")
     PREPAYMENT = "prepayment", _("Prepayment to a supplier")
     INVOICE = "invoice", _("Invoice")
     PAYMENT = "payment", _("Payment received")

@@ -39,8 +39,10 @@ NO_CREDIT_GRADES = frozenset({"C"})  # 第二十八条: C customers get no credi
 # (payment, credit note, goods received, note settled, write-off…) lowers it or leaves it alone.
 RAISING_KINDS = frozenset({"shipment", "prepayment", "invoice"})
 RESERVABLE_KINDS = frozenset({"shipment", "prepayment"})  # what the ledger can hold and consume
+CASH_SALE = "cash_sale"  # 现款现货: goods against cash on delivery — no credit, the exposure does not grow
 CHECK_KINDS = (
     "shipment",
+    CASH_SALE,
     "prepayment",
     "invoice",
     "payment",
@@ -66,6 +68,7 @@ PREVIOUS_DEBT = "previous_debt_unsettled"
 TRADE_SUSPENDED = "trade_suspended"
 SHIPMENTS_STOPPED = "shipments_stopped"
 COVERED_BY_PREPAYMENT = "covered_by_prepayment"
+PAID_IN_CASH = "paid_in_cash"
 NO_LIMIT_EXCEPTION = "no_limit_exception"
 NEAR_LIMIT = "near_limit"
 LOWERS_EXPOSURE = "lowers_exposure"
@@ -83,6 +86,7 @@ ARTICLES = {
     TRADE_SUSPENDED: "004 第七条",
     SHIPMENTS_STOPPED: "004 客户信息管理制度 第十一条1(3)",
     COVERED_BY_PREPAYMENT: "002 第三十四条",
+    PAID_IN_CASH: "002 第三十四条",
     NO_LIMIT_EXCEPTION: "002 第三十四条",
     NEAR_LIMIT: "004 第九条3(2)",
     LOWERS_EXPOSURE: "002 第三十三条、第三十四条",
@@ -98,7 +102,14 @@ APPROVABLE = frozenset({GRANT_EXPIRED, OVER_LIMIT, REDUCTION_ONLY, OVERDUE_UNPAI
 NO_LIMIT_CODES = frozenset({NO_GRANT})
 WARNINGS = frozenset({NEAR_LIMIT})
 INFO = frozenset(
-    {LOWERS_EXPOSURE, OVER_LIMIT_APPROVED, NOT_CONTROLLED, COVERED_BY_PREPAYMENT, NO_LIMIT_EXCEPTION}
+    {
+        LOWERS_EXPOSURE,
+        OVER_LIMIT_APPROVED,
+        NOT_CONTROLLED,
+        COVERED_BY_PREPAYMENT,
+        PAID_IN_CASH,
+        NO_LIMIT_EXCEPTION,
+    }
 )
 
 # 第三十五条's "上次欠款" (the debt of the previous settlement period), as the policy reads it:
@@ -355,9 +366,9 @@ def near_limit(inputs: CheckInputs, policy: ControlPolicy) -> Reason | None:
 def decide(inputs: CheckInputs, policy: ControlPolicy) -> Decision:
     """The credit check (授信执行, 002 第三十一–三十五条; 004 第九条3).
 
-    - Entries that lower the exposure always pass (第三十三/三十四条 ask for exactly that); so does a
-      shipment of a customer without a limit that its advance payment covers (第三十四条: the
-      exposure does not grow).
+    - Entries that lower the exposure always pass (第三十三/三十四条 ask for exactly that); so do a
+      cash sale (现款现货) and a shipment of a customer without a limit that its advance payment
+      covers (第三十四条: the exposure does not grow) — but not while trade or shipments are stopped.
     - A customer without a limit (第三十四条 只能减少不能增加) is blocked with no approval route,
       unless the policy's GM-only exception (a departure) is on.
     - Otherwise the violations are collected; the control matrix says what they mean at this control
@@ -375,6 +386,11 @@ def decide(inputs: CheckInputs, policy: ControlPolicy) -> Decision:
             outcome, tuple(reasons), limit, exposure, inputs.amount, strength, used, lift[0], lift[1]
         )
 
+    if inputs.kind == CASH_SALE:  # 第三十四条: paid in cash, so no credit — unless trade is stopped
+        stopped = [r for r in violations(inputs, policy) if r.code in (TRADE_SUSPENDED, SHIPMENTS_STOPPED)]
+        if stopped and strength != IGNORE:
+            return make(BLOCK, stopped)
+        return make(ALLOW, [reason(PAID_IN_CASH, amount=str(inputs.amount))])
     if inputs.kind not in RAISING_KINDS:
         return make(ALLOW, [reason(LOWERS_EXPOSURE, kind=inputs.kind)])
     found = violations(inputs, policy)

@@ -49,6 +49,7 @@ _MESSAGES = {
     rules.COVERED_BY_PREPAYMENT: lambda: _(
         "The customer's advance payment covers this shipment of %(amount)s: the exposure does not grow."
     ),
+    rules.PAID_IN_CASH: lambda: _("A cash sale of %(amount)s is no credit: the exposure does not grow."),
     rules.NO_LIMIT_EXCEPTION: lambda: _(
         "An exception for a customer without a limit, approved by the general manager (a departure "
         "from 002 第三十四条)."

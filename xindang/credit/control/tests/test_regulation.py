@@ -94,6 +94,9 @@ def test_no_limit_payments_and_prepaid_shipments_pass(no_limit, post):
     assert [r["code"] for r in covered.reasons] == [rules.COVERED_BY_PREPAYMENT]
     beyond = services.check_credit(customer=no_limit, amount=D("3000.01"), kind="shipment")
     assert beyond.outcome == rules.BLOCK
+    cash = services.check_credit(customer=no_limit, amount=D(50_000), kind="cash_sale")
+    assert cash.outcome == rules.ALLOW and [r["code"] for r in cash.reasons] == [rules.PAID_IN_CASH]
+    assert cash.headroom_amount is None
 
 
 def test_the_no_limit_exception_departure_goes_to_the_gm_alone(no_limit, salesperson, gm, monkeypatch):

@@ -122,6 +122,18 @@ def inputs(**kw):
             [rules.NO_GRANT],
         ),
         (
+            "第三十四条 no limit: a cash sale is no credit",
+            {"grant": None, "exposure": exposure(invoices=5_000), "kind": rules.CASH_SALE},
+            rules.ALLOW,
+            [rules.PAID_IN_CASH],
+        ),
+        (
+            "004 第七条 a suspended trade stops cash sales too",
+            {"grant": None, "kind": rules.CASH_SALE, "trade_suspended": True},
+            rules.BLOCK,
+            [rules.TRADE_SUSPENDED],
+        ),
+        (
             "004 第十一条1(3) the salesperson's emergency stop",
             {"shipments_stopped": True},
             rules.BLOCK,
@@ -368,8 +380,8 @@ def test_never_allows_past_the_limit_without_an_approval(inp, strength):
 @settings(max_examples=200)
 @given(any_inputs(), strengths)
 def test_entries_that_lower_the_exposure_always_pass(inp, strength):
-    if inp.kind in rules.RAISING_KINDS:
-        return
+    if inp.kind in rules.RAISING_KINDS or (inp.kind == rules.CASH_SALE and inp.trade_suspended):
+        return  # a cash sale keeps the exposure but still stops while trade is suspended
     assert rules.decide(inp, matrix_policy(strength)).outcome == rules.ALLOW
 
 
