@@ -93,17 +93,17 @@ class CreditDecision:
 def _locked_over_limit(over_limit_id, *, customer, amount, kind, now) -> OverLimitRequest:
     olr = OverLimitRequest.objects.select_for_update().filter(pk=over_limit_id).first()
     if olr is None or olr.customer_id != customer.pk:
-        raise_error(ControlError.OVER_LIMIT_NOT_FOUND, "over_limit")
+        raise_error(ControlError.OVER_LIMIT_NOT_FOUND, "over_limit_id")
     if olr.status == OverLimitStatus.USED:
-        raise_error(ControlError.OVER_LIMIT_USED, "over_limit")
+        raise_error(ControlError.OVER_LIMIT_USED, "over_limit_id")
     if olr.status != OverLimitStatus.APPROVED:
-        raise_error(ControlError.OVER_LIMIT_NOT_APPROVED, "over_limit")
+        raise_error(ControlError.OVER_LIMIT_NOT_APPROVED, "over_limit_id")
     if olr.valid_until is not None and olr.valid_until < now:
-        raise_error(ControlError.OVER_LIMIT_EXPIRED, "over_limit")
+        raise_error(ControlError.OVER_LIMIT_EXPIRED, "over_limit_id")
     if olr.amount != amount or olr.kind != kind:
         raise_error(
             ControlError.OVER_LIMIT_MISMATCH,
-            "over_limit",
+            "over_limit_id",
             amount=format_yuan(olr.amount),
             kind=olr.get_kind_display(),
         )

@@ -213,3 +213,17 @@ def test_the_administrator_sees_the_stops_read_only(client, customer, salesperso
     assert client.get("/admin/credit_control/shipmentstop/").status_code == 200
     stop = ShipmentStop.objects.get()
     assert client.get(f"/admin/credit_control/shipmentstop/{stop.pk}/change/").status_code == 200
+
+
+def test_the_check_page_names_the_unsettled_previous_debt(client, customer, salesperson, post, today):
+    last_month = today.replace(day=1) - timedelta(days=1)
+    entry = post(customer, "shipment", 50_000, entry_on=last_month, due_on=today + timedelta(days=30))
+    client.force_login(salesperson)
+    r = client.post(
+        reverse("credit_control:check", args=[customer.pk]),
+        {"amount": "10000", "kind": "shipment", "control_point": "shipment"},
+    )
+    body = r.content.decode()
+    assert 'data-outcome="block"' in body and 'data-testid="request-over-limit"' in body
+    assert reverse("ledger:entry", args=[entry.pk]) in body and "¥50,000.00" in body
+    assert 'data-testid="headroom"><span>¥40,000.00</span>' in body
