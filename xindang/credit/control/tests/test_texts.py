@@ -126,3 +126,23 @@ def test_the_api_answers_params_message_and_headroom(client, customer, salespers
     reason = body["reasons"][0]
     assert reason["code"] == "over_limit" and reason["params"]["overage"] == "50000.00"
     assert "¥50,000.00" in reason["message"]
+
+
+@pytest.mark.parametrize(
+    "kw, code",
+    [
+        ({"amount": "0"}, "credit_check.bad_amount"),
+        ({"amount": "abc"}, "credit_check.bad_amount"),
+        ({"amount": "1", "kind": "gift"}, "credit_check.bad_kind"),
+        ({"amount": "1", "over_limit_id": 999_999}, "over_limit.not_found"),
+    ],
+)
+def test_the_checks_errors_are_translated(customer, kw, code):
+    """The messages once hidden behind a gettext alias reach the catalogue: Chinese under zh-hans."""
+    from xindang.core.errors import DomainError
+
+    for language, expect_han in (("zh-hans", True), ("en", False)):
+        with translation.override(language), pytest.raises(DomainError) as err:
+            services.check_credit(customer=customer, **kw)
+        assert err.value.code == code
+        assert bool(HAN.search(err.value.message)) is expect_han, err.value.message
