@@ -44,6 +44,12 @@ STATUS_OF: dict[str, int] = {
     "over_limit.not_needed": 409,
     "over_limit.not_approvable": 409,
     "over_limit.requester_required": 403,
+    "shipment_stop.forbidden": 403,
+    "shipment_stop.decide_forbidden": 403,
+    "shipment_stop.already_stopped": 409,
+    "shipment_stop.not_found": 409,
+    "shipment_stop.already_confirmed": 409,
+    "shipment_stop.reason_required": 422,
 }
 
 
@@ -90,7 +96,8 @@ class CheckIn(Schema):
 class ReasonOut(Schema):
     code: str
     article: str
-    message: str
+    params: dict = {}  # the values the message is rendered from (amounts as plain decimals)
+    message: str  # rendered in the request's language, amounts like ¥80,000.00
 
 
 class ReservationOut(Schema):
@@ -135,6 +142,10 @@ class CheckOut(Schema):
     approval_id: int | None
     over_limit_id: int | None
     overage: Decimal
+    headroom: Decimal | None  # limit − exposure − amount; None without a limit
+    previous_debt: (
+        dict | None
+    )  # 002 第三十五条: the unsettled previous item (entry_id, entry_on, open_amount…)
     approvable: bool
     check_id: int | None
 

@@ -104,6 +104,19 @@ class ApprovalRequest(models.Model):
 
         return kind_label(self.kind)
 
+    @property
+    def display_title(self) -> str:
+        """The title in the reader's language (rendered by the kind when it registered a renderer)."""
+        from .registry import render_text
+
+        return render_text(self, "title", self.title)
+
+    @property
+    def display_summary(self) -> str:
+        from .registry import render_text
+
+        return render_text(self, "summary", self.summary)
+
 
 class ApprovalStep(models.Model):
     request = models.ForeignKey(

@@ -6,6 +6,10 @@ A domain app registers each kind it submits, in its AppConfig.ready():
     register("credit.grant", on_approved=grant_approved, on_rejected=grant_rejected,
              on_returned=grant_returned, label=_("Credit grant"))
 
+A kind may also render its title and summary when they are shown (title=, summary=: callables of the
+ApprovalRequest returning text in the reader's language, from the codes and parameters the request
+stores); without them the text stored at submission is shown.
+
 Callbacks get the ApprovalRequest and run inside the deciding transaction (after the request row is
 locked and updated). A DomainError raised by a callback rolls the whole decision back; the step
 stays pending and the approver sees the message.
@@ -31,6 +35,8 @@ class ApprovalKind:
     on_withdrawn: Callback = None
     on_resubmitted: Callback = None
     label: object = ""
+    title: Callback = None
+    summary: Callback = None
 
 
 KINDS: dict[str, ApprovalKind] = {}
@@ -45,6 +51,8 @@ def register(
     on_withdrawn: Callback = None,
     on_resubmitted: Callback = None,
     label="",
+    title: Callback = None,
+    summary: Callback = None,
 ) -> ApprovalKind:
     """Register (or re-register: tests and reloads) the kind `kind`."""
     entry = ApprovalKind(
@@ -55,6 +63,8 @@ def register(
         on_withdrawn=on_withdrawn,
         on_resubmitted=on_resubmitted,
         label=label or kind,
+        title=title,
+        summary=summary,
     )
     KINDS[kind] = entry
     return entry
@@ -90,3 +100,15 @@ def register_panel(kind: str, render: Panel) -> None:
 def render_panel(approval, request) -> str:
     render = PANELS.get(approval.kind)
     return render(approval, request) if render else ""
+
+
+def render_text(approval, what: str, stored: str) -> str:
+    """The kind's rendering of the request's title or summary (`what`), else the stored text."""
+    entry = KINDS.get(approval.kind)
+    render = getattr(entry, what, None) if entry else None
+    if render is None:
+        return stored
+    try:
+        return render(approval) or stored
+    except (KeyError, TypeError, ValueError):  # stored parameters the renderer cannot read
+        return stored

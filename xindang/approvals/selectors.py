@@ -174,7 +174,7 @@ def workbench_items(user) -> list[WorkItem]:
                 kind="approvals.approval",
                 label=_("Approval"),
                 title=_("%(title)s — sign as %(role)s")
-                % {"title": approval.title, "role": role_label(step.role) if step else ""},
+                % {"title": approval.display_title, "role": role_label(step.role) if step else ""},
                 due=due_on(approval, days),
                 url=reverse("approvals:detail", args=[approval.pk]),
                 overdue=is_overdue(approval, days, today),
@@ -192,7 +192,8 @@ def workbench_items(user) -> list[WorkItem]:
             WorkItem(
                 kind="approvals.returned",
                 label=_("Approval returned for changes"),
-                title=_("%(title)s — returned for changes: resubmit or withdraw") % {"title": approval.title},
+                title=_("%(title)s — returned for changes: resubmit or withdraw")
+                % {"title": approval.display_title},
                 due=timezone.localdate(since) + timedelta(days=days),
                 url=reverse("approvals:detail", args=[approval.pk]),
                 overdue=rules.is_overdue(waiting_days=waited, reminder_days=days),

@@ -46,7 +46,7 @@ def write_approvals_xlsx(approvals) -> BytesIO:
             [
                 a.pk,
                 _clean(a.kind_label),
-                _clean(a.title),
+                _clean(a.display_title),
                 _clean(a.customer_name),
                 a.amount,
                 _clean(str(a.requested_by)),

@@ -276,6 +276,18 @@ def oldest_overdue_item(customer, on: date | None = None) -> TradeEntry | None:
     )
 
 
+def oldest_unsettled_before(customer, before: date) -> TradeEntry | None:
+    """The oldest open debit entered before `before` (002 第三十五条 上次欠款: with a monthly settlement
+    period, `before` is the first day of this month)."""
+    return (
+        TradeEntry.objects.filter(
+            customer_id=_id(customer), kind__in=rules.DEBIT_KINDS, open_amount__gt=0, entry_on__lt=before
+        )
+        .order_by("entry_on", "pk")
+        .first()
+    )
+
+
 def overdue_amount(customer, on: date | None = None) -> Decimal:
     on = on or timezone.localdate()
     return (

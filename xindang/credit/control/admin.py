@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import CreditCheck, OverLimitRequest
+from .models import CreditCheck, OverLimitRequest, ShipmentStop
 
 
 @admin.register(CreditCheck)
@@ -20,4 +20,30 @@ class OverLimitRequestAdmin(admin.ModelAdmin):
     raw_id_fields = ("customer", "approval", "requested_by")
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ShipmentStop)
+class ShipmentStopAdmin(admin.ModelAdmin):
+    """Read-only: stops are made, confirmed and lifted through the audited services."""
+
+    list_display = (
+        "stopped_at",
+        "customer",
+        "status",
+        "stopped_by",
+        "confirmed_by",
+        "lifted_by",
+        "lifted_at",
+    )
+    list_filter = ("status",)
+    raw_id_fields = ("customer", "stopped_by", "confirmed_by", "lifted_by")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -27,8 +27,12 @@ class CreditControlConfig(AppConfig):
                 "over_limit.withdrawn": _("Over-limit request withdrawn"),
                 "over_limit.access_denied": _("Access to over-limit request refused"),
                 "reduction.export": _("Exported the reduction list"),
+                "shipment_stop.stop": _("Stopped shipments (emergency)"),
+                "shipment_stop.confirm": _("Confirmed an emergency shipment stop"),
+                "shipment_stop.lift": _("Lifted an emergency shipment stop"),
             },
             groups={
+                "shipment_stop": _("Emergency shipment stops"),
                 "credit_check": _("Credit checks"),
                 "over_limit": _("Over-limit approvals"),
                 "reduction": _("Reduction list"),

@@ -1,5 +1,6 @@
-"""Demo data (order 50): a few recorded credit checks and two over-limit requests — one pending,
-one approved and not yet used — on customers that have a grant (grants ran at order 20, the ledger at 30)."""
+"""Demo data (order 50): a few recorded credit checks, two over-limit requests — one pending,
+one approved and not yet used — and one emergency shipment stop, on customers that have a grant
+(grants ran at order 20, the ledger at 30)."""
 
 from decimal import Decimal
 
@@ -75,4 +76,23 @@ def seed_demo(ctx) -> str:
                 approved += int(OverLimitRequest.objects.get(pk=olr.pk).status == "approved")
             except DomainError:
                 pass
-    return f"{checks} credit checks, {requested} over-limit requests ({approved} approved)"
+    stopped = _demo_stop(customers[-1:])
+    return (
+        f"{checks} credit checks, {requested} over-limit requests ({approved} approved), "
+        f"{stopped} shipment stop"
+    )
+
+
+def _demo_stop(customers) -> int:
+    """One emergency stop awaiting its department manager (004 客户信息管理制度 第十一条1(3))."""
+    from .services.stops import stop_shipments
+
+    for customer in customers:
+        try:
+            stop_shipments(
+                customer=customer, by=customer.owner, reason="客户大额票据被银行退票,先暂停发货,待核实。"
+            )
+        except DomainError:
+            continue
+        return 1
+    return 0

@@ -79,6 +79,12 @@ def current_grades(customer_ids) -> dict:
     return grades(list(customer_ids))
 
 
+def oldest_unsettled_before(customer, before: date):
+    from xindang.ledger.selectors import oldest_unsettled_before as oldest
+
+    return oldest(customer, before)
+
+
 def is_trade_suspended(customer) -> bool:
     from xindang.ledger.collection.selectors import is_trade_suspended as suspended
 
@@ -103,7 +109,7 @@ class OverdueRow:
     entry_id: int
     kind: str
     entry_on: date
-    due_on: date
+    due_on: date | None
     amount: Decimal
     open_amount: Decimal
 
@@ -128,6 +134,10 @@ class Facts:
     oldest_overdue: "OverdueRow | None"
     expired_reservations: int
     trade_suspended: bool
+    # An emergency stop of shipments not yet lifted (004 客户信息管理制度 第十一条1(3)).
+    shipments_stopped: bool = False
+    # The oldest open debit entered before this month began (002 第三十五条, month period).
+    previous_month_debt: "OverdueRow | None" = None
     # "id|number|in force from" of the policy version in force, None before any is stored.
     policy_key: str | None = None
     # The id the check's record will have, drawn from its sequence (PostgreSQL, when asked).
@@ -146,6 +156,8 @@ def _facts_sql(vendor: str, lock: bool, next_check_id: bool = False) -> str:
     from xindang.ledger import rules as ledger_rules
     from xindang.ledger.collection.models import TradeSuspension
     from xindang.ledger.models import Exposure, Reservation, TradeEntry
+
+    from .models import ShipmentStop
 
     def t(model):
         return model._meta.db_table
@@ -170,6 +182,22 @@ def _facts_sql(vendor: str, lock: bool, next_check_id: bool = False) -> str:
     )
     x_cols = ["x.id"] + [f"x.{c(TradeEntry, f)}" for f in OVERDUE_FIELDS]
     overdue = f"(SELECT {_joined(vendor, x_cols)} {overdue_where}), "  # one index descent, every field
+    # 002 第三十五条 (month period): the oldest open debit entered before this month began.
+    previous_where = (
+        f"FROM {t(TradeEntry)} x WHERE x.{c(TradeEntry, 'customer')} = e.{cust} "
+        f"AND x.{c(TradeEntry, 'kind')} IN ({debit}) AND x.{c(TradeEntry, 'open_amount')} > 0 "
+        f"AND x.{c(TradeEntry, 'entry_on')} < %s "
+        f"ORDER BY x.{c(TradeEntry, 'entry_on')}, x.id LIMIT 1"
+    )
+    text = "CHAR" if vendor == "mysql" else "TEXT"
+    due = f"COALESCE(CAST(x.{c(TradeEntry, 'due_on')} AS {text}), '')"  # may be empty here; keep its place
+    p_cols = [due if col.endswith(f".{c(TradeEntry, 'due_on')}") else col for col in x_cols]
+    previous = f"(SELECT {_joined(vendor, p_cols)} {previous_where}), "
+    stop_t, stop_c = t(ShipmentStop), c(ShipmentStop, "customer")
+    stopped = (
+        f"(SELECT COUNT(*) FROM {stop_t} q WHERE q.{stop_c} = e.{cust} "  # noqa: S608
+        f"AND q.{c(ShipmentStop, 'lifted_at')} IS NULL), "
+    )
     # Identifiers come from the models, literals from code constants; every value is a bound parameter.
     sql = (
         f"SELECT {figures}, "  # noqa: S608
@@ -180,11 +208,13 @@ def _facts_sql(vendor: str, lock: bool, next_check_id: bool = False) -> str:
         f"AND r.{c(Rating, 'status')} = '{RatingStatus.APPROVED}' "
         f"ORDER BY r.{c(Rating, 'effective_at')} DESC, r.id DESC LIMIT 1), "
         + overdue
+        + previous
         + f"(SELECT COUNT(*) FROM {t(Reservation)} v WHERE v.{c(Reservation, 'customer')} = e.{cust} "  # noqa: S608
         f"AND v.{c(Reservation, 'status')} = '{Reservation.Status.HELD}' "
         f"AND v.{c(Reservation, 'expires_at')} <= %s), "
         f"(SELECT COUNT(*) FROM {t(TradeSuspension)} s WHERE s.{c(TradeSuspension, 'customer')} = e.{cust} "
         f"AND s.{c(TradeSuspension, 'lifted_at')} IS NULL), "
+        + stopped
         + _version_sql(vendor)
         + (_next_check_id_sql() if next_check_id else "")
         + f" FROM {t(Exposure)} e WHERE e.{cust} = %s"
@@ -233,7 +263,8 @@ def locked_facts(
 
     ops = connection.ops
     day, moment = ops.adapt_datefield_value(on), ops.adapt_datetimefield_value(now)
-    params = [day] * 4 + [moment] * 3 + [customer_id]
+    month_start = ops.adapt_datefield_value(on.replace(day=1))
+    params = [day] * 4 + [month_start] + [moment] * 3 + [customer_id]
     sql = _facts_sql(connection.vendor, lock, next_check_id)
     row = fetchone(sql, params)
     if row is None:
@@ -244,29 +275,37 @@ def locked_facts(
     n = len(Exposure.FIGURES)
     dec = Exposure._meta.get_field("open_shipments_amount")
     exposure = {name: _money(dec, v) for name, v in zip(Exposure.FIGURES, row[:n], strict=True)}
-    limit, valid_until, kind, grade, overdue, expired, suspended, policy_key, *check_id = row[n:]
-    oldest = None
-    if overdue is not None:
-        entry_id, o_kind, entry_on, due_on, o_amount, o_open = str(overdue).split("|")
-        oldest = OverdueRow(
-            entry_id=int(entry_id),
-            kind=o_kind,
-            entry_on=_date(entry_on),
-            due_on=_date(due_on),
-            amount=_money(dec, o_amount),
-            open_amount=_money(dec, o_open),
-        )
+    limit, valid_until, kind, grade, overdue, previous, expired, suspended, stopped, policy_key, *check_id = (
+        row[n:]
+    )
     return Facts(
         exposure=exposure,
         grant_limit_amount=_money(dec, limit) if limit is not None else None,
         grant_valid_until=_date(valid_until),
         grant_kind=kind,
         grade=grade,
-        oldest_overdue=oldest,
+        oldest_overdue=_overdue_row(dec, overdue),
+        previous_month_debt=_overdue_row(dec, previous),
         expired_reservations=int(expired or 0),
         trade_suspended=bool(suspended),
+        shipments_stopped=bool(stopped),
         policy_key=str(policy_key) if policy_key is not None else None,
         next_check_id=check_id[0] if check_id else None,
+    )
+
+
+def _overdue_row(dec, joined) -> "OverdueRow | None":
+    """An entry's fields joined by '|' in one scalar subquery, as an OverdueRow (None for none)."""
+    if joined is None:
+        return None
+    entry_id, o_kind, entry_on, due_on, o_amount, o_open = str(joined).split("|")
+    return OverdueRow(
+        entry_id=int(entry_id),
+        kind=o_kind,
+        entry_on=_date(entry_on),
+        due_on=_date(due_on) if due_on else None,
+        amount=_money(dec, o_amount),
+        open_amount=_money(dec, o_open),
     )
 
 

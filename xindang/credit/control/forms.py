@@ -26,7 +26,29 @@ class CheckForm(forms.Form):
         ),
     )
     reference = forms.CharField(label=_("Reference (order number)"), max_length=100, required=False)
-    over_limit_id = forms.IntegerField(label=_("Approved over-limit request"), required=False, min_value=1)
+    over_limit_id = forms.TypedChoiceField(
+        label=_("Approved over-limit request"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_("Approved and not yet used; it lets exactly its amount of its kind through once."),
+    )
+
+    def __init__(self, *args, approved=(), **kwargs):
+        """approved: the customer's approved, unused, unexpired over-limit requests to choose from."""
+        from xindang.core.money import format_yuan
+
+        super().__init__(*args, **kwargs)
+        choices = [("", _("None"))]
+        for olr in approved:
+            label = _("#%(id)s · %(kind)s %(amount)s · valid until %(until)s") % {
+                "id": olr.pk,
+                "kind": olr.get_kind_display(),
+                "amount": format_yuan(olr.amount),
+                "until": olr.valid_until.strftime("%Y-%m-%d %H:%M") if olr.valid_until else "—",
+            }
+            choices.append((str(olr.pk), label))
+        self.fields["over_limit_id"].choices = choices
 
 
 class OverLimitForm(forms.Form):
@@ -42,4 +64,20 @@ class OverLimitForm(forms.Form):
     reference = forms.CharField(label=_("Reference (order number)"), max_length=100, required=False)
     reason = forms.CharField(
         label=_("Why the overrun is justified"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+
+class StopShipmentsForm(forms.Form):
+    """An emergency stop of shipments (004 客户信息管理制度 第十一条1(3))."""
+
+    reason = forms.CharField(
+        label=_("Why shipments must stop now"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+
+
+class DecideStopForm(forms.Form):
+    """The department manager confirms or lifts an emergency stop."""
+
+    note = forms.CharField(
+        label=_("Note or reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False
     )

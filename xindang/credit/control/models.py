@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from xindang.core.money import format_yuan
 from xindang.customers.models import Customer
 
 from . import rules
@@ -26,6 +27,7 @@ class ControlPoint(models.TextChoices):
 
 class CheckKind(models.TextChoices):
     SHIPMENT = "shipment", _("Credit sale / shipment")
+    CASH_SALE = "cash_sale", _("Cash sale (paid on delivery)")
     PREPAYMENT = "prepayment", _("Prepayment to a supplier")
     INVOICE = "invoice", _("Invoice")
     PAYMENT = "payment", _("Payment received")
@@ -106,7 +108,8 @@ class OverLimitRequest(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.customer} · {self.amount} ({self.get_status_display()})"
+        # Also the approval's stored object name: no words, so it reads the same in either language.
+        return f"#{self.pk} {self.customer} · {format_yuan(self.amount)}"
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse
@@ -176,4 +179,71 @@ class CreditCheck(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.customer} · {self.amount} → {self.outcome}"
+        return f"{self.customer} · {format_yuan(self.amount)} → {self.outcome}"
+
+
+class ShipmentStopStatus(models.TextChoices):
+    STOPPED = "stopped", _("Stopped, awaiting the manager")
+    CONFIRMED = "confirmed", _("Confirmed by the manager")
+    LIFTED = "lifted", _("Lifted")
+
+
+class ShipmentStop(models.Model):
+    """An emergency stop of shipments (004 客户信息管理制度 第十一条1(3): 作为应急措施,营销人员有权暂时
+    停止贷货): the salesperson in charge stops shipments to their customer at once; the manager of the
+    customer's department is told (workbench) and confirms or lifts it. The credit check blocks while
+    it is not lifted."""
+
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="shipment_stops"
+    )
+    reason = models.TextField(_("reason"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=ShipmentStopStatus.choices, default=ShipmentStopStatus.STOPPED
+    )
+    stopped_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("stopped by"), on_delete=models.PROTECT, related_name="+"
+    )
+    stopped_at = models.DateTimeField(_("stopped at"))
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    confirm_note = models.TextField(_("manager's note"), blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("lifted by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    lifted_at = models.DateTimeField(_("lifted at"), null=True, blank=True)
+    lift_reason = models.TextField(_("reason for lifting"), blank=True)
+
+    class Meta:
+        verbose_name = _("emergency shipment stop")
+        verbose_name_plural = _("emergency shipment stops")
+        ordering = ["-stopped_at", "-pk"]
+        indexes = [models.Index(fields=["customer", "lifted_at"], name="ctrl_stop_customer_lifted")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer"], condition=Q(lifted_at__isnull=True), name="ctrl_stop_one_open"
+            ),
+        ]
+        permissions = [
+            ("stop_shipments", _("Can stop shipments to an own customer in an emergency")),
+            ("decide_shipment_stop", _("Can confirm or lift an emergency shipment stop")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer} · {self.stopped_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.lifted_at is None

@@ -16,6 +16,8 @@ class ControlPermission(models.TextChoices):
     REQUEST_OVER_LIMIT = "credit_control.add_overlimitrequest"
     VIEW_REDUCTION = "credit_control.view_reduction_list"
     EXPORT_REDUCTION = "credit_control.export_reduction_list"
+    STOP_SHIPMENTS = "credit_control.stop_shipments"
+    DECIDE_STOP = "credit_control.decide_shipment_stop"
 
 
 _SALES = [
@@ -40,4 +42,12 @@ ROLE_GRANTS = {
     Role.CFO: _READ,
     Role.GENERAL_MANAGER: _READ,
     Role.CHAIRMAN: _READ,
+}
+
+# 004 客户信息管理制度 第十一条1(3): the salesperson stops shipments in an emergency (their own
+# customers: the service checks it); the department manager confirms or lifts the stop (the manager
+# of the customer's department: the service checks it). Applied by migration 0005.
+STOP_GRANTS = {
+    Role.SALESPERSON: ["stop_shipments"],
+    Role.DEPARTMENT_MANAGER: ["decide_shipment_stop"],
 }

@@ -6,12 +6,13 @@ and the numbers of 002 第三十二–三十五条 and 004 第九条3.
 """
 
 from decimal import Decimal
+from typing import Literal
 
 from django.utils.translation import gettext_lazy as _
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from xindang.accounts.roles import Role
-from xindang.policy.sections import register_section
+from xindang.policy.sections import Departure, Reading, register_section
 
 from . import rules
 
@@ -38,9 +39,10 @@ def _default_matrix() -> dict[str, dict[str, str]]:
     }
 
 
-_MM_FCC = [Role.MARKETING_MANAGER.value, Role.FINANCE_CREDIT_CONTROLLER.value]
-_PLUS_VP_CFO = [*_MM_FCC, Role.VP_MARKETING.value, Role.CFO.value]
-_PLUS_GM = [*_PLUS_VP_CFO, Role.GENERAL_MANAGER.value]
+_GM = Role.GENERAL_MANAGER.value
+_MM_FCC_GM = [Role.MARKETING_MANAGER.value, Role.FINANCE_CREDIT_CONTROLLER.value, _GM]
+_ALL_TO_GM = [Role.MARKETING_MANAGER.value, Role.FINANCE_CREDIT_CONTROLLER.value, Role.VP_MARKETING.value]
+_ALL_TO_GM += [Role.CFO.value, _GM]
 
 
 class OverLimitTier(BaseModel):
@@ -71,15 +73,25 @@ class OverLimitTier(BaseModel):
 
 
 def _default_tiers() -> list[OverLimitTier]:
-    # 第三十二条: the marketing manager and the finance credit controller supervise; a larger overage
-    # goes higher; 004 第九条3(3): beyond that the general manager decides. A customers get more room.
+    # 第三十二条: the marketing manager and the finance credit controller supervise and check first;
+    # a larger overage adds the VP marketing and the CFO; 004 客户信息管理制度 第九条3(3) (如超出信用
+    # 限度额,营销主管须向总经理汇报,确定处理办法): every tier ends with the general manager.
     t = OverLimitTier
     return [
-        t(up_to_amount=Decimal("100000"), grades=["A", "甲"], chain=_MM_FCC),
-        t(up_to_amount=Decimal("50000"), grades=[], chain=_MM_FCC),
-        t(up_to_amount=Decimal("500000"), grades=[], chain=_PLUS_VP_CFO),
-        t(up_to_amount=None, grades=[], chain=_PLUS_GM),
+        t(up_to_amount=Decimal("100000"), grades=["A", "甲"], chain=_MM_FCC_GM),
+        t(up_to_amount=Decimal("50000"), grades=[], chain=_MM_FCC_GM),
+        t(up_to_amount=Decimal("500000"), grades=[], chain=_ALL_TO_GM),
+        t(up_to_amount=None, grades=[], chain=_ALL_TO_GM),
     ]
+
+
+def _skips_gm(tiers) -> bool:
+    """Departure from 004 第九条3(3): some tier's chain does not end with the general manager."""
+    for tier in tiers or []:
+        chain = tier.get("chain") if isinstance(tier, dict) else getattr(tier, "chain", None)
+        if not rules.ends_with_gm(list(chain or [])):
+            return True
+    return False
 
 
 class CreditControlSection(BaseModel):
@@ -92,9 +104,13 @@ class CreditControlSection(BaseModel):
     over_limit_tiers: list[OverLimitTier] = Field(default_factory=_default_tiers, min_length=1)
     over_limit_validity_days: int = Field(7, ge=1, le=90)
     reservation_ttl_minutes: int = Field(30, ge=1, le=7 * 24 * 60)
-    # 第三十五条: no new credit until the previous debt is settled (原则上: policy may relax it).
+    # 第三十五条: no new credit until the previous debt is settled (原则上: routed to approval).
     overdue_blocks: bool = True
+    previous_debt_mode: Literal["previous_period", "overdue_only"] = rules.PREVIOUS_PERIOD
+    settlement_period: Literal["month", "contract_term"] = rules.MONTH
     overdue_grace_days: int = Field(0, ge=0, le=365)
+    # 第三十四条 只能减少不能增加: no exception by default; on, the GM alone may approve one (departure).
+    no_limit_exception: bool = False
 
     @field_validator("control_matrix")
     @classmethod
@@ -124,12 +140,18 @@ class CreditControlSection(BaseModel):
             matrix=self.control_matrix,
             overdue_blocks=self.overdue_blocks,
             overdue_grace_days=self.overdue_grace_days,
+            previous_debt_mode=self.previous_debt_mode,
+            settlement_period=self.settlement_period,
+            no_limit_exception=self.no_limit_exception,
         )
 
     def tiers(self) -> list[rules.Tier]:
         return [rules.Tier(t.up_to_amount, tuple(t.grades), tuple(t.chain)) for t in self.over_limit_tiers]
 
-    def approval_chain(self, *, overage: Decimal, grade: str | None) -> list[str]:
+    def approval_chain(self, *, overage: Decimal, grade: str | None, exception: bool = False) -> list[str]:
+        """The approvers: the tier's chain; the no-limit exception (第三十四条 departure) only the GM."""
+        if exception:
+            return rules.exception_chain()
         return rules.approval_chain(self.tiers(), overage=overage, grade=grade)
 
 
@@ -165,12 +187,89 @@ register_section(
             _("A reserving check holds the amount this long unless the shipment is posted first."),
         ),
         "overdue_blocks": (
-            _("Overdue debt blocks new credit"),
-            _("No new credit sales or prepayments while an item is overdue."),
+            _("Unsettled debt blocks new credit"),
+            _("No new credit sales or prepayments while the previous debt is not settled (002 第三十五条)."),
+        ),
+        "previous_debt_mode": (
+            _("What counts as the previous debt"),
+            _(
+                "previous_period: the debt of the previous settlement period not cleared (the text of "
+                "002 第三十五条); overdue_only: only debt past its due date (a departure)."
+            ),
+        ),
+        "settlement_period": (
+            _("Settlement period"),
+            _(
+                "month: debt entered before this calendar month began is the previous period's; "
+                "contract_term: the contract's payment term, debt whose term has ended."
+            ),
         ),
         "overdue_grace_days": (
             _("Grace days for overdue debt"),
-            _("Days after the due date before an unpaid item blocks."),
+            _("With overdue_only: days after the due date before an unpaid item blocks."),
+        ),
+        "no_limit_exception": (
+            _("Exception for customers without a limit (general manager only)"),
+            _(
+                "Off: a customer without a limit may only reduce its exposure, with no approval route "
+                "(002 第三十四条). On: the general manager alone may approve an exception."
+            ),
         ),
     },
+    departures=[
+        Departure(
+            "over_limit_tiers",
+            "004 客户信息管理制度 第九条3(3)",
+            _skips_gm,
+            _(
+                "The regulation sends every overrun of the credit limit to the general manager; "
+                "some tiers here are approved without the general manager."
+            ),
+        ),
+        Departure(
+            "no_limit_exception",
+            "002 客户信用管理制度 第三十四条",
+            bool,
+            _(
+                "The regulation lets the exposure of a customer without a limit only fall; here the "
+                "general manager may approve an exception."
+            ),
+        ),
+        Departure(
+            "previous_debt_mode",
+            "002 客户信用管理制度 第三十五条",
+            lambda v: v not in (None, rules.PREVIOUS_PERIOD),
+            _(
+                "The regulation stops new credit until the previous period's debt is settled; here "
+                "only debt past its due date stops it."
+            ),
+        ),
+        Departure(
+            "overdue_blocks",
+            "002 客户信用管理制度 第三十五条",
+            lambda v: v is False,
+            _("The regulation stops new credit until the previous debt is settled; here it does not."),
+        ),
+    ],
+    readings=[
+        Reading(
+            "原则上",
+            "002 客户信用管理制度 第三十五条",
+            ("previous_debt_mode", "overdue_blocks"),
+            _(
+                "“As a rule”: the check stops new credit sales and prepayments while the previous "
+                "debt is open, and the stop can be lifted only by a formal over-limit approval."
+            ),
+        ),
+        Reading(
+            "上次欠款 / 定期对帐、清帐",
+            "002 客户信用管理制度 第三十五条",
+            ("settlement_period",),
+            _(
+                "“The previous debt”: the debt of the previous settlement period — by default the "
+                "calendar month (debt entered before this month began and not cleared); or the "
+                "contract's payment term (debt whose term has ended)."
+            ),
+        ),
+    ],
 )

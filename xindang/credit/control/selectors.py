@@ -5,18 +5,19 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
 from xindang.audit.services import record_event
+from xindang.core.money import format_yuan
 from xindang.core.workbench import WorkItem
 from xindang.customers.models import Customer
 from xindang.customers.selectors import visible_customers
 
 from . import deps
-from .models import CreditCheck, OverLimitRequest, OverLimitStatus
+from .models import CreditCheck, OverLimitRequest, OverLimitStatus, ShipmentStop, ShipmentStopStatus
 from .permissions import ControlPermission
 
 ZERO = Decimal("0")
@@ -62,6 +63,31 @@ def get_over_limit_for_user(user, pk, *, request=None) -> OverLimitRequest:
 def over_limit_usable(olr: OverLimitRequest, now=None) -> bool:
     now = now or timezone.now()
     return olr.status == OverLimitStatus.APPROVED and (olr.valid_until is None or olr.valid_until >= now)
+
+
+def usable_over_limit(customer, now=None) -> QuerySet[OverLimitRequest]:
+    """The customer's approved over-limit requests not yet used nor run out (the check form's list)."""
+    now = now or timezone.now()
+    return (
+        OverLimitRequest.objects.filter(customer=customer, status=OverLimitStatus.APPROVED)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=now))
+        .order_by("valid_until", "pk")
+    )
+
+
+def open_shipment_stop(customer) -> ShipmentStop | None:
+    """The emergency stop of shipments in force for the customer (004 第十一条1(3)), if any."""
+    return (
+        ShipmentStop.objects.filter(customer=customer, lifted_at__isnull=True)
+        .select_related("stopped_by", "confirmed_by")
+        .first()
+    )
+
+
+def shipment_stops(customer) -> QuerySet[ShipmentStop]:
+    return ShipmentStop.objects.filter(customer=customer).select_related(
+        "stopped_by", "confirmed_by", "lifted_by"
+    )
 
 
 # --- The reduction list (第三十三–三十四条) ---------------------------------------------------------
@@ -211,7 +237,7 @@ def workbench_items(user) -> list[WorkItem]:
             WorkItem(
                 kind="credit_control.over_limit_unused",
                 label=_("Over-limit approval not yet used"),
-                title=f"{olr.customer.name} · {olr.amount}",
+                title=f"{olr.customer.name} · {format_yuan(olr.amount)}",
                 due=timezone.localdate(olr.valid_until),
                 url=reverse("credit_control:over_limit_detail", args=[olr.pk]),
                 overdue=olr.valid_until - now <= EXPIRING_SOON,
@@ -219,6 +245,28 @@ def workbench_items(user) -> list[WorkItem]:
                 customer_name=olr.customer.name,
             )
         )
+    if user.has_perm(ControlPermission.DECIDE_STOP) and user.department_id:
+        # 004 客户信息管理制度 第十一条1(3): the manager hears of a salesperson's emergency stop at once.
+        stops = ShipmentStop.objects.filter(
+            customer__department_id=user.department_id, status=ShipmentStopStatus.STOPPED
+        ).select_related("customer", "stopped_by")
+        for stop in stops.order_by("stopped_at")[:MAX_CUSTOMER_ITEMS]:
+            items.append(
+                WorkItem(
+                    kind="credit_control.shipment_stop",
+                    label=_("Emergency shipment stop: confirm or lift"),
+                    title=_("%(customer)s · stopped by %(who)s")
+                    % {
+                        "customer": stop.customer.name,
+                        "who": stop.stopped_by.display_name or stop.stopped_by.username,
+                    },
+                    due=timezone.localdate(stop.stopped_at),
+                    url=reverse("credit_control:customer", args=[stop.customer_id]) + "#shipment-stop",
+                    overdue=True,
+                    customer_id=stop.customer_id,
+                    customer_name=stop.customer.name,
+                )
+            )
     if not user.has_perm(ControlPermission.VIEW_REDUCTION):
         return items
     mine = reduction_rows(reduction_queryset(user, owner=user.pk)[:MAX_CUSTOMER_ITEMS])
@@ -231,7 +279,7 @@ def workbench_items(user) -> list[WorkItem]:
                 label=_("Reduce exposure (over the limit)")
                 if row.reason == OVER_LIMIT
                 else _("Reduce exposure (no limit)"),
-                title=f"{row.customer.name} · {row.reduce_by_amount}",
+                title=f"{row.customer.name} · {format_yuan(row.reduce_by_amount)}",
                 url=reverse("credit_control:customer", args=[row.customer.pk]),
                 customer_id=row.customer.pk,
                 customer_name=row.customer.name,

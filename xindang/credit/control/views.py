@@ -5,12 +5,15 @@ one service → message/redirect; DomainError becomes a form error."""
 
 import io
 
+from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from xindang.accounts.models import Department, User
 from xindang.audit.services import record_event
@@ -20,7 +23,7 @@ from xindang.credit.picture import credit_picture
 from xindang.customers.selectors import get_customer_for_user
 
 from . import rules, selectors, services
-from .forms import CheckForm, OverLimitForm
+from .forms import CheckForm, DecideStopForm, OverLimitForm, StopShipmentsForm
 from .models import OverLimitStatus
 from .permissions import ControlPermission
 from .texts import reasons_out
@@ -151,8 +154,16 @@ def reduction_export(request):
 
 
 def _context(request, customer) -> dict:
+    from .services.stops import can_decide_stop, can_stop_shipments
+
     user = request.user
     return {
+        "stop": selectors.open_shipment_stop(customer),
+        "past_stops": list(selectors.shipment_stops(customer).filter(lifted_at__isnull=False)[:5]),
+        "can_stop": can_stop_shipments(user, customer),
+        "can_decide_stop": can_decide_stop(user, customer),
+        "stop_form": StopShipmentsForm(),
+        "decide_form": DecideStopForm(),
         "customer": customer,
         "row": selectors.on_reduction_list(customer),
         "over_limit": selectors.visible_over_limit(user)
@@ -162,8 +173,18 @@ def _context(request, customer) -> dict:
         "status_classes": STATUS_CLASSES,
         "outcome_classes": OUTCOME_CLASSES,
         "can_check": user.has_perm(ControlPermission.CHECK),
-        "can_request": user.has_perm(ControlPermission.REQUEST_OVER_LIMIT),
+        # 第三十四条: without a limit there is no approval route (unless the GM-only exception is on).
+        "can_request": user.has_perm(ControlPermission.REQUEST_OVER_LIMIT) and _has_route(customer),
     }
+
+
+def _has_route(customer) -> bool:
+    from . import deps
+
+    if deps.active_grant(customer, timezone.localdate()) is not None:
+        return True
+    section, _version = services._section()
+    return section.no_limit_exception
 
 
 def _decorate(ctx):
@@ -175,8 +196,9 @@ def _decorate(ctx):
     return ctx
 
 
-def customer_control(request, pk):
-    """A customer's credit control page: reduction status, over-limit decisions, recent checks."""
+def customer_control(request, pk, *, forms=None, status=200):
+    """A customer's credit control page: emergency stop, reduction status, over-limit decisions,
+    recent checks."""
     if not (
         request.user.has_perm(ControlPermission.VIEW_OVER_LIMIT)
         or request.user.has_perm(ControlPermission.VIEW_CHECKS)
@@ -184,18 +206,67 @@ def customer_control(request, pk):
         raise PermissionDenied
     customer = get_customer_for_user(request.user, pk, request=request)
     ctx = _decorate(_context(request, customer))
+    ctx.update(forms or {})
     ctx["over_limit"] = list(ctx["over_limit"])
     ctx["checks"] = list(ctx["checks"])
     # The credit picture on top; its checks and decisions are the full lists below.
     ctx["picture"] = credit_picture(customer, show_checks=False, show_decisions=False)
-    return render(request, "credit_control/customer.html", ctx)
+    return render(request, "credit_control/customer.html", ctx, status=status)
+
+
+@require_POST
+@permission_required(ControlPermission.STOP_SHIPMENTS, raise_exception=True)
+def stop_shipments(request, pk):
+    """004 客户信息管理制度 第十一条1(3): the salesperson in charge stops shipments at once."""
+    from .services.stops import stop_shipments as stop
+
+    customer = get_customer_for_user(request.user, pk, request=request)
+    form = StopShipmentsForm(request.POST)
+    if form.is_valid():
+        try:
+            stop(customer=customer, by=request.user, reason=form.cleaned_data["reason"], request=request)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("Shipments stopped; the department manager has been told."))
+            return redirect(reverse("credit_control:customer", args=[customer.pk]) + "#shipment-stop")
+    return customer_control(request, pk, forms={"stop_form": form}, status=400)
+
+
+@require_POST
+@permission_required(ControlPermission.DECIDE_STOP, raise_exception=True)
+def decide_stop(request, pk, action):
+    """The department manager confirms or lifts the emergency stop (lifting needs a reason)."""
+    from .services import stops
+
+    if action not in ("confirm", "lift"):
+        raise Http404
+    customer = get_customer_for_user(request.user, pk, request=request)
+    form = DecideStopForm(request.POST)
+    if form.is_valid():
+        note = form.cleaned_data["note"]
+        try:
+            if action == "confirm":
+                stops.confirm_shipment_stop(customer=customer, by=request.user, note=note, request=request)
+                messages.success(request, _("The stop is confirmed: shipments stay stopped."))
+            else:
+                stops.lift_shipment_stop(customer=customer, by=request.user, reason=note, request=request)
+                messages.success(request, _("The stop is lifted: the credit check no longer blocks on it."))
+        except DomainError as exc:
+            form.add_error("note" if exc.field == "reason" else None, exc.message)
+        else:
+            return redirect(reverse("credit_control:customer", args=[customer.pk]) + "#shipment-stop")
+    return customer_control(request, pk, forms={"decide_form": form}, status=400)
 
 
 @permission_required(ControlPermission.CHECK, raise_exception=True)
 def check(request, pk):
     """The check form: the same service as the API; shows the answer with its reasons."""
     customer = get_customer_for_user(request.user, pk, request=request)
-    form = CheckForm(request.POST or None, initial={"amount": request.GET.get("amount") or None})
+    approved = list(selectors.usable_over_limit(customer))
+    form = CheckForm(
+        request.POST or None, initial={"amount": request.GET.get("amount") or None}, approved=approved
+    )
     result = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -234,6 +305,7 @@ def check(request, pk):
             "grade_class": grade_class(result.grade) if result else "",
             "over_form": over_form if request.user.has_perm(ControlPermission.REQUEST_OVER_LIMIT) else None,
         },
+        status=400 if request.method == "POST" and form.errors else 200,
     )
 
 
@@ -257,8 +329,6 @@ def over_limit_request(request, pk):
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            from django.contrib import messages
-
             messages.success(request, _("Sent for over-limit approval."))
             return redirect("credit_control:over_limit_detail", olr.pk)
     return render(request, "credit_control/over_limit_form.html", {"customer": customer, "form": form})

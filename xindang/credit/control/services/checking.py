@@ -14,15 +14,15 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _t
 
 from xindang.audit.services import record_event
-from xindang.core.errors import DomainError
+from xindang.core.money import format_yuan
 
 from .. import deps, rules
+from ..errors import ControlError, raise_error
 from ..models import OverLimitRequest, OverLimitStatus
 from ..texts import reasons_out
-from .inputs import _actor_name, _amount, _exposure_figures, _read_locked, _section_for, _validate
+from .inputs import _actor_name, _amount, _read_locked, _section_for, _validate, check_inputs
 from .over_limit import _submit_over_limit
 from .recording import _record, _record_behind
 
@@ -52,6 +52,8 @@ class CreditDecision:
     overage_amount: Decimal = Decimal("0")
     approvable: bool = False
     policy_version: int = 0
+    headroom_amount: Decimal | None = None
+    previous_debt: dict | None = None
     extra: dict = field(default_factory=dict)
 
     @property
@@ -61,7 +63,7 @@ class CreditDecision:
     def as_dict(self) -> dict:
         return {
             "outcome": self.outcome,
-            "reasons": [{k: r[k] for k in ("code", "article", "message")} for r in self.reasons],
+            "reasons": [{k: r[k] for k in ("code", "article", "params", "message")} for r in self.reasons],
             "customer_id": self.customer_id,
             "amount": self.amount,
             "kind": self.kind,
@@ -80,6 +82,8 @@ class CreditDecision:
             "approval_id": self.approval_id,
             "over_limit_id": self.over_limit_id,
             "overage": self.overage_amount,
+            "headroom": self.headroom_amount,
+            "previous_debt": self.previous_debt,
             "approvable": self.approvable,
             "check_id": self.check_id,
             "policy_version": self.policy_version,
@@ -89,18 +93,19 @@ class CreditDecision:
 def _locked_over_limit(over_limit_id, *, customer, amount, kind, now) -> OverLimitRequest:
     olr = OverLimitRequest.objects.select_for_update().filter(pk=over_limit_id).first()
     if olr is None or olr.customer_id != customer.pk:
-        raise DomainError("over_limit.not_found", _t("No such over-limit request for this customer."))
+        raise_error(ControlError.OVER_LIMIT_NOT_FOUND, "over_limit_id")
     if olr.status == OverLimitStatus.USED:
-        raise DomainError("over_limit.used", _t("This over-limit approval has already been used."))
+        raise_error(ControlError.OVER_LIMIT_USED, "over_limit_id")
     if olr.status != OverLimitStatus.APPROVED:
-        raise DomainError("over_limit.not_approved", _t("This over-limit request is not approved."))
+        raise_error(ControlError.OVER_LIMIT_NOT_APPROVED, "over_limit_id")
     if olr.valid_until is not None and olr.valid_until < now:
-        raise DomainError("over_limit.expired", _t("This over-limit approval has run out."))
+        raise_error(ControlError.OVER_LIMIT_EXPIRED, "over_limit_id")
     if olr.amount != amount or olr.kind != kind:
-        raise DomainError(
-            "over_limit.amount_mismatch",
-            _t("The over-limit approval is for %(amount)s (%(kind)s) exactly.")
-            % {"amount": olr.amount, "kind": olr.get_kind_display()},
+        raise_error(
+            ControlError.OVER_LIMIT_MISMATCH,
+            "over_limit_id",
+            amount=format_yuan(olr.amount),
+            kind=olr.get_kind_display(),
         )
     return olr
 
@@ -251,22 +256,19 @@ def _check_locked(ask: _Ask) -> CreditDecision:
 
 def _decide(ask: _Ask, read, *, on, olr=None):
     """The rules applied to what was read: (rules.Decision, the CreditDecision answered, section)."""
-    facts, grant, overdue, overdue_shown = read
+    facts, grant, _overdue, overdue_shown = read
     section, policy, policy_version = _section_for(facts.policy_key)
-    figures = _exposure_figures(facts.exposure)
-    inputs = rules.CheckInputs(
-        grade=facts.grade,
-        grant=grant,
-        exposure=figures,
+    inputs = check_inputs(
+        read,
         amount=ask.amount,
         kind=ask.kind,
         control_point=ask.control_point,
         on=on,
-        oldest_overdue=overdue,
-        trade_suspended=facts.trade_suspended,
         approval_available=olr is not None,
     )
+    figures = dict(inputs.exposure)
     decision = rules.decide(inputs, policy)
+    limit = grant.limit_amount if grant else None
     result = CreditDecision(
         outcome=decision.outcome,
         reasons=reasons_out(decision.reasons),
@@ -275,7 +277,7 @@ def _decide(ask: _Ask, read, *, on, olr=None):
         kind=ask.kind,
         control_point=ask.control_point,
         grade=facts.grade,
-        limit_amount=grant.limit_amount if grant else None,
+        limit_amount=limit,
         valid_until=grant.valid_until if grant else None,
         exposure=figures,
         exposure_amount=decision.exposure_amount,
@@ -283,8 +285,18 @@ def _decide(ask: _Ask, read, *, on, olr=None):
         overage_amount=decision.overage_amount,
         approvable=decision.approvable,
         policy_version=policy_version,
+        headroom_amount=rules.headroom(limit, decision.exposure_amount, ask.amount, ask.kind),
+        previous_debt=_previous_shown(decision),
     )
     return decision, result, section
+
+
+def _previous_shown(decision) -> dict | None:
+    """第三十五条: the unsettled previous debt the answer names (entry, date, open amount)."""
+    for r in decision.reasons:
+        if r.code in (rules.PREVIOUS_DEBT, rules.OVERDUE_UNPAID):
+            return dict(r.params, code=r.code)
+    return None
 
 
 def _requester(ask: _Ask):
@@ -299,7 +311,7 @@ def _route(ask: _Ask, decision, result: CreditDecision, section) -> None:
         kind=ask.kind,
         control_point=ask.control_point,
         reference=ask.reference,
-        reason=_t("Routed by the control matrix."),
+        reason="",  # routed by the control matrix: the stored reasons say why
         decision=decision,
         grade=result.grade,
         section=section,

@@ -6,11 +6,9 @@ from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.utils import timezone
-from django.utils.translation import gettext as _t
-
-from xindang.core.errors import DomainError
 
 from .. import deps, rules
+from ..errors import ControlError, raise_error
 from ..sections import CreditControlSection
 
 CENT = Decimal("0.01")
@@ -54,25 +52,17 @@ def _amount(value) -> Decimal:
     try:
         amount = Decimal(str(value)).quantize(CENT)
     except (InvalidOperation, TypeError, ValueError):
-        raise DomainError(
-            "credit_check.bad_amount", _t("The amount is not a number."), field="amount"
-        ) from None
-    if amount <= 0:
-        raise DomainError("credit_check.bad_amount", _t("The amount must be more than zero."), field="amount")
+        amount = None
+    if amount is None or not amount.is_finite() or amount <= 0:
+        raise_error(ControlError.BAD_AMOUNT, "amount")
     return amount
 
 
 def _validate(kind: str, control_point: str) -> None:
     if kind not in rules.CHECK_KINDS:
-        raise DomainError(
-            "credit_check.bad_kind", _t("Unknown kind: %(kind)s.") % {"kind": kind}, field="kind"
-        )
+        raise_error(ControlError.BAD_KIND, "kind", kind=kind)
     if control_point not in rules.CONTROL_POINTS:
-        raise DomainError(
-            "credit_check.bad_control_point",
-            _t("Unknown control point: %(point)s.") % {"point": control_point},
-            field="control_point",
-        )
+        raise_error(ControlError.BAD_CONTROL_POINT, "control_point", point=control_point)
 
 
 def _exposure_figures(exposure: dict) -> dict:
@@ -95,7 +85,14 @@ def _overdue(item, on) -> tuple[rules.OverdueInput | None, dict | None]:
         "open_amount": item.open_amount,
         "days_overdue": (on - item.due_on).days,
     }
-    return rules.OverdueInput(item.due_on, item.open_amount, item.entry_id), shown
+    return rules.OverdueInput(item.due_on, item.open_amount, item.entry_id, item.entry_on), shown
+
+
+def previous_input(item) -> rules.OverdueInput | None:
+    """The oldest open debit of a previous month (deps.OverdueRow) as the rule's input."""
+    if item is None:
+        return None
+    return rules.OverdueInput(item.due_on, item.open_amount, item.entry_id, item.entry_on)
 
 
 def _grant_input(facts, customer, on) -> rules.GrantInput | None:
@@ -130,3 +127,22 @@ def _read_locked(customer, *, on, now, lock=True, create=True, next_check_id=Fal
 
 def _actor_name(by, api_key) -> str:
     return str(getattr(api_key, "name", "") or "")[:100] if api_key is not None else ""
+
+
+def check_inputs(read, *, amount, kind, control_point, on, approval_available=False) -> rules.CheckInputs:
+    """The rule's inputs from what _read_locked read."""
+    facts, grant, overdue, _shown = read
+    return rules.CheckInputs(
+        grade=facts.grade,
+        grant=grant,
+        exposure=_exposure_figures(facts.exposure),
+        amount=amount,
+        kind=kind,
+        control_point=control_point,
+        on=on,
+        oldest_overdue=overdue,
+        trade_suspended=facts.trade_suspended,
+        shipments_stopped=facts.shipments_stopped,
+        previous_month_debt=previous_input(facts.previous_month_debt),
+        approval_available=approval_available,
+    )

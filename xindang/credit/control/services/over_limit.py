@@ -5,17 +5,16 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from xindang.audit.services import record_event
-from xindang.core.errors import DomainError
 from xindang.policy.selectors import current_policy
 
 from .. import rules
+from ..errors import ControlError, raise_error
 from ..models import OverLimitRequest, OverLimitStatus
-from ..texts import reasons_out
-from .inputs import _actor_name, _amount, _exposure_figures, _read_locked, _validate
+from ..texts import over_limit_summary, over_limit_title, reasons_out
+from .inputs import _actor_name, _amount, _read_locked, _validate, check_inputs
 
 OVER_LIMIT_KIND = "credit.over_limit"
 
@@ -35,52 +34,30 @@ def request_over_limit(
 ) -> OverLimitRequest:
     """Send a blocked shipment or prepayment up for the formal over-limit approval (超额审批, 002
     第三十二条). The approvers come from the policy's tiers by overage and grade (004 第九条3(3):
-    the largest go to the general manager). Refused when the amount passes anyway or when an
-    approval could not lift the block (a C customer, a suspended trade)."""
+    every chain ends with the general manager). Refused when the amount passes anyway or when an
+    approval could not lift the block (a C customer, a suspended trade, an emergency stop, a customer
+    without a limit — 第三十四条 — unless the policy's GM-only exception is on)."""
     amount = _amount(amount)
     _validate(kind, control_point)
     if kind not in rules.RAISING_KINDS:
-        raise DomainError(
-            "over_limit.not_needed", _t("Only shipments and prepayments need over-limit approval.")
-        )
+        raise_error(ControlError.OVER_LIMIT_NOT_NEEDED)
     if not getattr(by, "is_authenticated", False):
-        raise DomainError(
-            "over_limit.requester_required", _t("An over-limit request needs a person who asks.")
-        )
+        raise_error(ControlError.OVER_LIMIT_REQUESTER)
     policy = current_policy()
     section = policy.credit_control
     now = timezone.now()
     on = timezone.localdate(now)
-    facts, grant, overdue, _shown = _read_locked(customer, on=on, now=now)
-    grade, suspended = facts.grade, facts.trade_suspended
-    inputs = rules.CheckInputs(
-        grade=grade,
-        grant=grant,
-        exposure=_exposure_figures(facts.exposure),
-        amount=amount,
-        kind=kind,
-        control_point=control_point,
-        on=on,
-        oldest_overdue=overdue,
-        trade_suspended=suspended,
-    )
+    read = _read_locked(customer, on=on, now=now)
+    inputs = check_inputs(read, amount=amount, kind=kind, control_point=control_point, on=on)
+    grade = read[0].grade
     decision = rules.decide(inputs, section.control_policy())
     if not decision.violations:
-        raise DomainError(
-            "over_limit.not_needed", _t("This amount is within the limit: no approval is needed.")
-        )
+        raise_error(ControlError.OVER_LIMIT_NOT_NEEDED)
     if not decision.approvable:
-        raise DomainError(
-            "over_limit.not_approvable",
-            _t("An over-limit approval cannot lift this block: %(why)s")
-            % {
-                "why": "; ".join(
-                    r["message"]
-                    for r in reasons_out(decision.violations)
-                    if r["code"] not in rules.APPROVABLE
-                )
-            },
-        )
+        lifts = rules.APPROVABLE | (rules.NO_LIMIT_CODES if decision.exception else frozenset())
+        why = [r for r in reasons_out(decision.violations) if r["code"] not in lifts]
+        why = why or [r for r in reasons_out(decision.violations) if r["code"] in rules.NO_LIMIT_CODES]
+        raise_error(ControlError.OVER_LIMIT_NOT_APPROVABLE, why="; ".join(r["message"] for r in why))
     return _submit_over_limit(
         customer=customer,
         amount=amount,
@@ -148,7 +125,23 @@ def register_approval_kind() -> None:
         on_withdrawn=on_withdrawn,
         on_resubmitted=on_resubmitted,
         label=_("Over-limit approval"),
+        title=_approval_title,
+        summary=_approval_summary,
     )
+
+
+def _approval_title(approval) -> str:
+    """Rendered when shown, in the reader's language (the stored title is the submitter's)."""
+    return over_limit_title(
+        {"kind": approval.data.get("kind", ""), "customer": approval.customer_name, "amount": approval.amount}
+    )
+
+
+def _approval_summary(approval) -> str:
+    olr = OverLimitRequest.objects.filter(pk=approval.object_id).only("reason", "reasons").first()
+    if olr is None:
+        return approval.summary
+    return over_limit_summary({"reason": olr.reason, "reasons": olr.reasons})
 
 
 def _submit_over_limit(
@@ -169,7 +162,7 @@ def _submit_over_limit(
 ) -> OverLimitRequest:
     from xindang.approvals.services import submit_request
 
-    chain = section.approval_chain(overage=decision.overage_amount, grade=grade)
+    chain = section.approval_chain(overage=decision.overage_amount, grade=grade, exception=decision.exception)
     reasons = [{"code": r.code, "article": r.article, "params": r.params} for r in decision.reasons]
     olr = OverLimitRequest.objects.create(
         customer=customer,
@@ -188,25 +181,24 @@ def _submit_over_limit(
         api_key_name=_actor_name(by, api_key),
         policy_version=policy_version or 0,
     )
-    summary = "\n".join(r["message"] for r in reasons_out(reasons))
-    if reason:
-        summary = f"{reason}\n{summary}"
     approval = submit_request(
         kind=OVER_LIMIT_KIND,
         obj=olr,
         chain=chain,
         requested_by=by,
-        title=_t("Over-limit %(kind)s for %(customer)s: %(amount)s")
-        % {"kind": olr.get_kind_display(), "customer": customer.name, "amount": amount},
-        summary=summary,
+        # Stored for search and as a fallback; shown rendered from kind, customer and amount.
+        title=over_limit_title({"kind": kind, "customer": customer.name, "amount": amount}),
+        summary=over_limit_summary({"reason": reason, "reasons": reasons}),
         amount=amount,
         data={
+            "kind": kind,
             "limit": str(decision.limit_amount) if decision.limit_amount is not None else None,
             "exposure": str(decision.exposure_amount),
             "overage": str(decision.overage_amount),
             "grade": grade or "",
             "reference": reference,
             "codes": decision.codes,
+            **({"exception": True} if decision.exception else {}),  # 第三十四条 departure: GM only
         },
         customer=customer,
         request=request,

@@ -72,3 +72,14 @@ def customer(make_customer, salesperson, give_grant, give_grade):
     give_grade(c, "A")
     give_grant(c, 100_000)
     return c
+
+
+@pytest.fixture
+def approvers(marketing_manager, finance_controller, vp_marketing, cfo, gm):
+    return {
+        "marketing_manager": marketing_manager,
+        "finance_credit_controller": finance_controller,
+        "vp_marketing": vp_marketing,
+        "cfo": cfo,
+        "general_manager": gm,
+    }

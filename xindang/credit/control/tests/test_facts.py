@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from xindang.credit.control import deps
+from xindang.credit.control.models import ShipmentStop
 from xindang.ledger.models import Reservation
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +22,10 @@ def _both(customer):
         fast = deps.locked_facts(customer.pk, on=on, now=now)
     grant = deps.active_grant(customer, on)
     overdue = deps.oldest_overdue_item(customer, on)
+    previous = deps.oldest_unsettled_before(customer, on.replace(day=1))
     slow = {
+        "previous": previous.pk if previous else None,
+        "stopped": ShipmentStop.objects.filter(customer=customer, lifted_at__isnull=True).exists(),
         "figures": deps.exposure_of(customer).figures(),
         "limit": grant.limit_amount if grant else None,
         "valid_until": grant.valid_until if grant else None,
@@ -32,6 +36,8 @@ def _both(customer):
         "suspended": deps.is_trade_suspended(customer),
     }
     got = {
+        "previous": fast.previous_month_debt.entry_id if fast.previous_month_debt else None,
+        "stopped": fast.shipments_stopped,
         "figures": fast.exposure,
         "limit": fast.grant_limit_amount,
         "valid_until": fast.grant_valid_until,
@@ -50,6 +56,14 @@ def _both(customer):
             overdue.amount,
             overdue.open_amount,
         )
+    if previous is not None:
+        p = fast.previous_month_debt
+        assert (p.kind, p.entry_on, p.due_on, p.open_amount) == (
+            previous.kind,
+            previous.entry_on,
+            previous.due_on,
+            previous.open_amount,
+        )
     return got, slow
 
 
@@ -60,6 +74,7 @@ def test_a_new_customer_gets_its_exposure_row_and_nothing_else(make_customer, sa
 
 
 def test_agrees_with_the_selectors_on_a_busy_customer(customer, manager, post, give_grant, give_grade, today):
+    from xindang.credit.control.services import stops
     from xindang.ledger.collection.services import suspend_trade
     from xindang.ledger.services import reserve
 
@@ -89,8 +104,11 @@ def test_agrees_with_the_selectors_on_a_busy_customer(customer, manager, post, g
             expires_at=timezone.now() + timedelta(hours=1),
         )
     suspend_trade(customer=customer, by=manager, reason="暂停")
+    post(customer, "prepayment", 50, entry_on=today - timedelta(days=60))  # the oldest; no due date
+    stops.stop_shipments(customer=customer, by=customer.owner, reason="急停")
     got, slow = _both(customer)
-    assert got == slow
+    assert got == slow and got["stopped"]
+    assert deps.oldest_unsettled_before(customer, today.replace(day=1)).kind == "prepayment"
     assert (
         got["limit"] == Decimal("80000.50")
         and got["grade"] == "B"

@@ -68,7 +68,7 @@ def test_an_answer_outside_a_transaction_is_recorded_as_answered(customer, post,
     post(customer, "shipment", 50_000, entry_on=today - timedelta(days=90), due_on=today - timedelta(days=60))
     blocked = services.check_credit(customer=customer, amount=D(1_000), kind="shipment")
     assert (allowed.outcome, blocked.outcome) == (rules.ALLOW, rules.BLOCK)
-    assert [r["code"] for r in blocked.reasons] == [rules.OVERDUE_UNPAID]
+    assert [r["code"] for r in blocked.reasons] == [rules.PREVIOUS_DEBT]  # 002 第三十五条
     for result in (allowed, blocked):
         assert _stored(result.check_id) == _answered(result)
 

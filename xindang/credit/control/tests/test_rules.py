@@ -88,16 +88,56 @@ def inputs(**kw):
             [rules.LOWERS_EXPOSURE],
         ),
         (
-            "第三十五条 overdue debt unpaid",
-            {"oldest_overdue": rules.OverdueInput(TODAY - timedelta(days=3), D(800))},
+            "第三十五条 previous month's debt not cleared (not yet due)",
+            {
+                "previous_month_debt": rules.OverdueInput(
+                    TODAY + timedelta(days=5), D(800), 7, TODAY - timedelta(days=40)
+                )
+            },
             rules.BLOCK,
-            [rules.OVERDUE_UNPAID],
+            [rules.PREVIOUS_DEBT],
         ),
         (
-            "第三十五条 due today is not overdue",
-            {"oldest_overdue": rules.OverdueInput(TODAY, D(800))},
+            "第三十五条 this month's open debt is not the previous debt",
+            {"oldest_overdue": None, "previous_month_debt": None},
             rules.ALLOW,
             [],
+        ),
+        (
+            "第三十五条 overdue this month is not the previous month's debt",
+            {"oldest_overdue": rules.OverdueInput(TODAY - timedelta(days=3), D(800))},
+            rules.ALLOW,
+            [],
+        ),
+        (
+            "第三十四条 no limit: a shipment the advance payment covers keeps the exposure",
+            {"grant": None, "exposure": {**exposure(invoices=5_000), "credit_balance": D(10_000)}},
+            rules.ALLOW,
+            [rules.COVERED_BY_PREPAYMENT],
+        ),
+        (
+            "第三十四条 no limit: a shipment beyond the advance payment is blocked",
+            {"grant": None, "exposure": {**exposure(), "credit_balance": D(9_999)}},
+            rules.BLOCK,
+            [rules.NO_GRANT],
+        ),
+        (
+            "第三十四条 no limit: a cash sale is no credit",
+            {"grant": None, "exposure": exposure(invoices=5_000), "kind": rules.CASH_SALE},
+            rules.ALLOW,
+            [rules.PAID_IN_CASH],
+        ),
+        (
+            "004 第七条 a suspended trade stops cash sales too",
+            {"grant": None, "kind": rules.CASH_SALE, "trade_suspended": True},
+            rules.BLOCK,
+            [rules.TRADE_SUSPENDED],
+        ),
+        (
+            "004 第十一条1(3) the salesperson's emergency stop",
+            {"shipments_stopped": True},
+            rules.BLOCK,
+            [rules.SHIPMENTS_STOPPED],
         ),
         (
             "004 第七条 trade suspended",
@@ -154,29 +194,130 @@ def test_route_to_approval_asks_for_approval_when_an_approval_could_lift_the_blo
     assert suspended.outcome == rules.BLOCK
 
 
-def test_overdue_grace_days_and_switch():
+def _policy(**kw):
+    return rules.ControlPolicy(matrix=POLICY.matrix, **kw)
+
+
+def test_overdue_only_departure_grace_days_and_switch():
+    """The old reading of 第三十五条 (only overdue debt blocks) is a departure, with its grace days."""
     overdue = rules.OverdueInput(TODAY - timedelta(days=5), D(100))
-    lenient = rules.ControlPolicy(matrix=POLICY.matrix, overdue_grace_days=5)
+    only = _policy(previous_debt_mode=rules.OVERDUE_ONLY)
+    assert rules.decide(inputs(oldest_overdue=overdue), only).codes == [rules.OVERDUE_UNPAID]
+    lenient = _policy(previous_debt_mode=rules.OVERDUE_ONLY, overdue_grace_days=5)
     assert rules.decide(inputs(oldest_overdue=overdue), lenient).outcome == rules.ALLOW
-    off = rules.ControlPolicy(matrix=POLICY.matrix, overdue_blocks=False)
+    off = _policy(previous_debt_mode=rules.OVERDUE_ONLY, overdue_blocks=False)
     assert rules.decide(inputs(oldest_overdue=overdue), off).outcome == rules.ALLOW
-    assert rules.decide(inputs(oldest_overdue=overdue), POLICY).outcome == rules.BLOCK
 
 
 @pytest.mark.parametrize(
-    "overage, grade, chain_end",
+    "article, period, previous, overdue, codes",
     [
-        (D(30_000), "B", "finance_credit_controller"),
-        (D(80_000), "A", "finance_credit_controller"),  # A customers have more room
-        (D(80_000), "B", "cfo"),
-        (D(500_000), "乙", "cfo"),
-        (D("500000.01"), "A", "general_manager"),  # 004 第九条3(3): over → the GM
+        # 002 第三十五条 上次欠款未结清前,原则上不再进行新的预付款、赊销 — 50,000 open, not yet due,
+        # entered last month: the text blocks it (the old overdue-only default allowed it).
+        ("month: last month's debt, not yet due", rules.MONTH, (40, -5), None, [rules.PREVIOUS_DEBT]),
+        ("month: nothing entered before this month", rules.MONTH, None, None, []),
+        ("contract term: the term has ended", rules.CONTRACT_TERM, None, (40, 3), [rules.PREVIOUS_DEBT]),
+        ("contract term: last month's, term not ended", rules.CONTRACT_TERM, (40, -5), None, []),
     ],
 )
-def test_over_limit_approval_tier_by_overage_and_grade(overage, grade, chain_end):
-    chain = CreditControlSection().approval_chain(overage=overage, grade=grade)
-    assert chain[:2] == ["marketing_manager", "finance_credit_controller"]  # 第三十二条
-    assert chain[-1] == chain_end
+def test_previous_debt_by_settlement_period_article_35(article, period, previous, overdue, codes):
+    def item(days):
+        if days is None:
+            return None
+        entered, due = days
+        return rules.OverdueInput(TODAY - timedelta(days=due), D(50_000), 11, TODAY - timedelta(days=entered))
+
+    policy = _policy(settlement_period=period)
+    decision = rules.decide(inputs(previous_month_debt=item(previous), oldest_overdue=item(overdue)), policy)
+    assert decision.codes == codes, article
+    if codes:
+        assert decision.outcome == rules.BLOCK and decision.approvable, "原则上: an approval may lift it"
+        assert (
+            decision.reasons[0].params["entry_id"] == 11
+            and decision.reasons[0].params["open_amount"] == "50000"
+        )
+
+
+def test_previous_debt_routes_to_approval_under_route_to_approval():
+    policy = rules.ControlPolicy(matrix={"A": {rules.SHIPMENT: rules.ROUTE}})
+    debt = rules.OverdueInput(TODAY + timedelta(days=9), D(50_000), 3, TODAY - timedelta(days=35))
+    assert rules.decide(inputs(previous_month_debt=debt), policy).outcome == rules.APPROVAL_REQUIRED
+
+
+@pytest.mark.parametrize(
+    "exposure_kw, amount",
+    [({}, D(10_000)), ({"invoices": 5_000}, D(1)), ({"shipments": 1}, D(10_000_000))],
+)
+@pytest.mark.parametrize("strength", [rules.STRENGTH_BLOCK, rules.ROUTE])
+def test_no_limit_blocks_without_an_approval_route_article_34(exposure_kw, amount, strength):
+    """第三十四条 只能减少不能增加: no limit → blocked, and no over-limit approval may lift it."""
+    policy = rules.ControlPolicy(matrix={"default": dict.fromkeys(rules.CONTROL_POINTS, strength)})
+    decision = rules.decide(inputs(grant=None, exposure=exposure(**exposure_kw), amount=amount), policy)
+    assert decision.outcome == rules.BLOCK and not decision.approvable
+    approved = rules.decide(
+        inputs(grant=None, exposure=exposure(**exposure_kw), amount=amount, approval_available=True), policy
+    )
+    assert approved.outcome == rules.BLOCK and not approved.approval_used
+
+
+def test_no_limit_exception_is_gm_only_and_a_departure():
+    policy = _policy(no_limit_exception=True)
+    decision = rules.decide(inputs(grant=None), policy)
+    assert decision.outcome == rules.BLOCK and decision.approvable and decision.exception
+    used = rules.decide(inputs(grant=None, approval_available=True), policy)
+    assert used.outcome == rules.ALLOW and rules.NO_LIMIT_EXCEPTION in used.codes
+    assert CreditControlSection(no_limit_exception=True).approval_chain(
+        overage=D(10_000), grade="A", exception=True
+    ) == ["general_manager"]
+    # a C customer stays without credit even then (第二十八条)
+    assert not rules.decide(inputs(grant=None, grade="C"), policy).approvable
+
+
+@pytest.mark.parametrize(
+    "overage, grade, chain",
+    [
+        (D(30_000), "B", ["marketing_manager", "finance_credit_controller", "general_manager"]),
+        (D(80_000), "A", ["marketing_manager", "finance_credit_controller", "general_manager"]),
+        (
+            D(80_000),
+            "B",
+            ["marketing_manager", "finance_credit_controller", "vp_marketing", "cfo", "general_manager"],
+        ),
+        (
+            D(500_000),
+            "乙",
+            ["marketing_manager", "finance_credit_controller", "vp_marketing", "cfo", "general_manager"],
+        ),
+        (
+            D("500000.01"),
+            "A",
+            ["marketing_manager", "finance_credit_controller", "vp_marketing", "cfo", "general_manager"],
+        ),
+        (D("0.01"), None, ["marketing_manager", "finance_credit_controller", "general_manager"]),
+    ],
+)
+def test_every_over_limit_chain_ends_with_the_general_manager_004_article_9_3_3(overage, grade, chain):
+    """004 客户信息管理制度 第九条3(3) 如超出信用限度额,营销主管须向总经理汇报: lower tiers add earlier
+    steps (第三十二条: the marketing manager and the finance credit controller), never replace the GM."""
+    assert CreditControlSection().approval_chain(overage=overage, grade=grade) == chain
+
+
+def test_a_tier_without_the_general_manager_is_a_listed_departure():
+    from xindang.policy.selectors import policy_departures
+
+    default = CreditControlSection().model_dump(mode="json")
+    assert policy_departures({"credit_control": default}) == []
+    old = CreditControlSection(
+        over_limit_tiers=[
+            {"up_to_amount": "50000", "chain": ["marketing_manager", "finance_credit_controller"]},
+            {"up_to_amount": None, "chain": ["general_manager"]},
+        ],
+        no_limit_exception=True,
+        previous_debt_mode="overdue_only",
+    ).model_dump(mode="json")
+    rows = policy_departures({"credit_control": old})
+    assert {r.field for r in rows} == {"over_limit_tiers", "no_limit_exception", "previous_debt_mode"}
+    assert all(r.article.startswith(("004 客户信息管理制度", "002 客户信用管理制度")) for r in rows)
 
 
 def test_section_refuses_unknown_strengths_and_an_incomplete_tier_table():
@@ -239,8 +380,8 @@ def test_never_allows_past_the_limit_without_an_approval(inp, strength):
 @settings(max_examples=200)
 @given(any_inputs(), strengths)
 def test_entries_that_lower_the_exposure_always_pass(inp, strength):
-    if inp.kind in rules.RAISING_KINDS:
-        return
+    if inp.kind in rules.RAISING_KINDS or (inp.kind == rules.CASH_SALE and inp.trade_suspended):
+        return  # a cash sale keeps the exposure but still stops while trade is suspended
     assert rules.decide(inp, matrix_policy(strength)).outcome == rules.ALLOW
 
 

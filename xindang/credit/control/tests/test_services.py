@@ -17,6 +17,20 @@ D = Decimal
 pytestmark = pytest.mark.django_db
 
 
+def _use_section(monkeypatch, **values):
+    """Run the checks and over-limit requests of this test under a policy with these credit_control
+    values (a departure, say)."""
+    from xindang.policy.selectors import build_policy
+
+    policy = build_policy({"credit_control": values}, version=9)
+    section = policy.credit_control
+    monkeypatch.setattr(
+        services.checking, "_section_for", lambda _key: (section, section.control_policy(), policy.version)
+    )
+    monkeypatch.setattr(services.over_limit, "current_policy", lambda: policy)
+    return policy
+
+
 def test_within_the_limit_is_allowed_and_the_answer_explains_itself(customer, salesperson, post):
     post(customer, "shipment", 20_000, due_on=timezone.localdate() + timedelta(days=30))
     result = services.check_credit(customer=customer, amount=D(30_000), kind="shipment", by=salesperson)
@@ -68,7 +82,8 @@ def test_an_expired_grant_blocks(make_customer, salesperson, give_grant, today):
     assert [r["code"] for r in result.reasons] == [rules.GRANT_EXPIRED]
 
 
-def test_overdue_debt_blocks_new_credit_article_35(customer, post, today):
+def test_overdue_debt_blocks_new_credit_under_the_overdue_only_departure(customer, post, today, monkeypatch):
+    _use_section(monkeypatch, previous_debt_mode="overdue_only")
     post(customer, "shipment", 1_000, entry_on=today - timedelta(days=40), due_on=today - timedelta(days=10))
     result = services.check_credit(customer=customer, amount=D(10), kind="shipment")
     assert result.outcome == rules.BLOCK
@@ -114,17 +129,6 @@ def _approve(olr, users):
     return olr
 
 
-@pytest.fixture
-def approvers(marketing_manager, finance_controller, vp_marketing, cfo, gm):
-    return {
-        "marketing_manager": marketing_manager,
-        "finance_credit_controller": finance_controller,
-        "vp_marketing": vp_marketing,
-        "cfo": cfo,
-        "general_manager": gm,
-    }
-
-
 def test_over_limit_approval_lets_exactly_that_amount_through_once_article_32(
     customer, salesperson, approvers
 ):
@@ -132,7 +136,8 @@ def test_over_limit_approval_lets_exactly_that_amount_through_once_article_32(
         customer=customer, amount=D(130_000), kind="shipment", reason="年底备货", by=salesperson
     )
     assert olr.status == OverLimitStatus.PENDING and olr.overage_amount == D(30_000)
-    assert olr.chain == ["marketing_manager", "finance_credit_controller"]  # A customer, ≤ 100,000 over
+    # A customer, ≤ 100,000 over: the supervisors first, then the GM (004 客户信息管理制度 第九条3(3)).
+    assert olr.chain == ["marketing_manager", "finance_credit_controller", "general_manager"]
     assert olr.approval.kind == "credit.over_limit" and olr.approval.amount == D(130_000)
     # Not usable before it is approved.
     with pytest.raises(DomainError) as err:

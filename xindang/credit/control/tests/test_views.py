@@ -92,3 +92,25 @@ def test_the_policy_draft_shows_and_saves_the_credit_control_section(client, sys
     draft.refresh_from_db()
     assert Decimal(str(draft.data["credit_control"]["warning_threshold_percent"])) == Decimal(85)
     assert draft.data["credit_control"]["over_limit_tiers"][-1]["chain"][-1] == "general_manager"
+
+
+def test_the_policy_page_shows_the_readings_and_a_departing_draft(client, sysadmin):
+    """002 第三十五条: 原则上 and the settlement period are read on the policy page; switching to
+    "overdue only" shows as a departure with its article."""
+    from xindang.policy import services as policy
+
+    draft = policy.create_draft(by=sysadmin)
+    client.force_login(sysadmin)
+    page = client.get(reverse("policy:detail", args=[draft.pk]))
+    readings = [r for r in page.context["readings"] if r["article"] == "002 客户信用管理制度 第三十五条"]
+    assert {r["word"] for r in readings} >= {"原则上"}
+    assert not page.context["departures"]
+    policy.update_draft_section(
+        draft_id=draft.pk,
+        section="credit_control",
+        values={"previous_debt_mode": "overdue_only"},
+        by=sysadmin,
+    )
+    page = client.get(reverse("policy:detail", args=[draft.pk]))
+    assert [d["article"] for d in page.context["departures"]] == ["002 客户信用管理制度 第三十五条"]
+    assert "overdue_only" in page.content.decode()
