@@ -20,7 +20,7 @@ from xindang.ledger.collection import selectors as collection_selectors
 from xindang.policy.selectors import current_policy
 
 from . import rules
-from .models import CreditGrant, GrantStatus
+from .models import BacktestRun, CreditGrant, GrantStatus, ReductionStep
 from .permissions import GrantPermission
 
 ZERO = Decimal("0")
@@ -277,3 +277,112 @@ def workbench_items(user) -> list[dict]:
                 }
             )
     return items
+
+
+# --- The limit in force on a day (002 第二十六条2、第二十七条 并应逐步减少) ------------------------------
+def limit_in_force(grant, on: date | None = None) -> Decimal | None:
+    """The limit of `grant` in force on `on`: the step of its reduction schedule begun by then, or
+    its limit (no schedule, or the schedule has run). The credit check and the reduction list use
+    this (or the two expressions below, which answer the same in SQL)."""
+    if grant is None:
+        return None
+    on = on or timezone.localdate()
+    step = (
+        ReductionStep.objects.filter(grant_id=grant.pk, from_on__isnull=False, from_on__lte=on)
+        .order_by("-from_on")
+        .values_list("limit_amount", flat=True)
+        .first()
+    )
+    return step if step is not None else grant.limit_amount
+
+
+def limit_in_force_expression(on: date, grant_ref: str = "pk"):
+    """ORM: the limit in force on `on` of the grant `OuterRef(grant_ref)` names (annotate a grant
+    queryset with it, e.g. in a Subquery over CreditGrant)."""
+    from django.db.models import DecimalField, F, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    money = DecimalField(max_digits=18, decimal_places=2)
+    step = Subquery(
+        ReductionStep.objects.filter(grant_id=OuterRef(grant_ref), from_on__isnull=False, from_on__lte=on)
+        .order_by("-from_on")
+        .values("limit_amount")[:1],
+        output_field=money,
+    )
+    return Coalesce(step, F("limit_amount"), output_field=money)
+
+
+def limit_in_force_sql(grant_alias: str) -> str:
+    """Raw SQL (for a hand-written statement): the limit in force of the grant row `grant_alias`,
+    with ONE date parameter (%s, the day) to bind before the statement's following parameters."""
+    step, grant = ReductionStep._meta, CreditGrant._meta
+    col = {f: step.get_field(f).column for f in ("grant", "from_on", "limit_amount")}
+    limit = grant.get_field("limit_amount").column
+    return (
+        f"COALESCE((SELECT s.{col['limit_amount']} FROM {step.db_table} s "  # noqa: S608 - model metadata
+        f"WHERE s.{col['grant']} = {grant_alias}.{grant.pk.column} AND s.{col['from_on']} IS NOT NULL "
+        f"AND s.{col['from_on']} <= %s ORDER BY s.{col['from_on']} DESC LIMIT 1), {grant_alias}.{limit})"
+    )
+
+
+def reduction_steps(grant) -> list[ReductionStep]:
+    return list(grant.reduction_steps.order_by("months")) if grant is not None and grant.pk else []
+
+
+# --- Back-test before force (issue 11: a draft credit policy is back-tested before it applies) -----
+# The sections the back-test computes from: a draft that changes neither needs none.
+BACKTESTED_SECTIONS = ("credit", "grants")
+
+
+def latest_backtest(version) -> BacktestRun | None:
+    """The newest back-test of the draft as it stands now (None when it changed since)."""
+    return (
+        BacktestRun.objects.filter(version_id=version.pk, draft_updated_at=version.updated_at)
+        .select_related("computed_by")
+        .order_by("-computed_at", "-pk")
+        .first()
+    )
+
+
+def backtest_needed(version) -> bool:
+    from xindang.policy.selectors import section_values, version_in_force
+
+    in_force = version_in_force()
+    if in_force is None:
+        return True
+    new, old = section_values(version), section_values(in_force)
+    return any(new.get(name) != old.get(name) for name in BACKTESTED_SECTIONS)
+
+
+def backtest_check(version):
+    """The policy's activation check (registered in apps.py): a draft that changes the credit or
+    grant rules is put in force after a completed back-test of it (or with a written reason)."""
+    from django.utils.formats import date_format
+
+    from xindang.policy.activation import ActivationCheck
+
+    if version.status != version.Status.DRAFT:
+        return None
+    run = latest_backtest(version)
+    needed = backtest_needed(version)
+    url = reverse("grants:backtest", args=[version.pk])
+    if run is None:
+        note = (
+            _("This draft changes the credit rules: back-test it against every customer first.")
+            if needed
+            else _("This draft leaves the rating and grant rules as they are; no back-test is needed.")
+        )
+        return ActivationCheck("grants.backtest", _("Back-test"), needed, False, url=url, note=note)
+    at = timezone.localtime(run.computed_at)
+    summary = (
+        (_("Customers"), str(run.customers)),
+        (_("Grade would change"), str(run.grade_changed)),
+        (_("Ceiling below current limit"), str(run.below_limit)),
+        (_("Would be blocked"), str(run.blocked)),
+        (_("Newly blocked by the draft"), str(run.newly_blocked)),
+        (_("Against version in force"), f"v{run.in_force_number}"),
+        (_("Computed"), f"{date_format(at, 'Y-m-d H:i')} · {run.computed_by or '—'}"),
+    )
+    return ActivationCheck(
+        "grants.backtest", _("Back-test"), needed, True, summary=summary, url=url, ref={"backtest": run.pk}
+    )

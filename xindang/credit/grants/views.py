@@ -340,21 +340,8 @@ def backtest(request, pk):
     if version is None or version.status != version.Status.DRAFT:
         raise Http404
     result, computed = cached_backtest(version, fresh=bool(request.GET.get("fresh")))
-    if computed:
-        record_event(
-            "grant.backtest",
-            actor=request.user,
-            request=request,
-            obj=version,
-            data={
-                "customers": result.customers,
-                "grade_changed": result.grade_changed,
-                "below_limit": result.below_limit,
-                "blocked": result.blocked,
-                "newly_blocked": result.newly_blocked,
-                "seconds": round(result.seconds, 2),
-            },
-        )
+    if computed or selectors.latest_backtest(version) is None:
+        services.record_backtest(result=result, draft=version, by=request.user, request=request)
     if request.GET.get("format") == "xlsx":
         response = HttpResponse(write_backtest_xlsx(result, grade_label), content_type=XLSX_TYPE)
         response["Content-Disposition"] = f'attachment; filename="backtest-v{version.number}.xlsx"'

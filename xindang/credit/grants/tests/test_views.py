@@ -33,7 +33,7 @@ def rated(customer, ledger, rate):
 
 
 @pytest.fixture
-def active_grant(rated, salesperson, vp_marketing, cfo, gm):
+def active_grant(rated, salesperson, vp_marketing, cfo, gm, chairman):
     grant = services.request_grant(
         customer=rated,
         by=salesperson,
@@ -42,7 +42,7 @@ def active_grant(rated, salesperson, vp_marketing, cfo, gm):
         term_days=30,
         reason="年度授信",
     )
-    for user in (vp_marketing, cfo, gm):
+    for user in (vp_marketing, cfo, gm, chairman):  # 002 第三十条: the GM and the chairman last
         approvals.approve_step(
             approval=ApprovalRequest.objects.get(pk=grant.approval_id), approver=user, comment="同意"
         )
