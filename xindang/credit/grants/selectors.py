@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from xindang.audit.services import record_event
 from xindang.credit import selectors as credit_selectors
+from xindang.core.money import format_yuan
 from xindang.customers.selectors import visible_customers
 from xindang.ledger import facts as facts_module
 from xindang.ledger import selectors as ledger_selectors
@@ -199,6 +200,7 @@ class HeaderState:
     exposure: Decimal
     utilisation: int | None
     warnings: list  # (css class, text)
+    limit: Decimal | None = None  # in force today (a reduction schedule's step)
 
 
 def header_state(customer, *, on: date | None = None) -> HeaderState:
@@ -216,17 +218,25 @@ def header_state(customer, *, on: date | None = None) -> HeaderState:
         warnings.append(("warn", _("Credit grant expires on %(date)s") % {"date": grant.valid_until}))
     if investigation_expired(customer):
         warnings.append(("warn", _("Credit investigation missing or expired")))
-    limit = grant.limit_amount if grant else ZERO
-    if exposure > limit:
+    limit = limit_in_force(grant, on) if grant else None
+    if exposure > (limit or ZERO):
         warnings.append(("bad", _("Exposure over the credit limit")))
+    if grant is not None and limit != grant.limit_amount:
+        warnings.append(
+            (
+                "warn",
+                _("Limit reduced step by step to %(limit)s") % {"limit": format_yuan(grant.limit_amount)},
+            )
+        )
     if is_trade_suspended(customer):
         warnings.append(("bad", _("Trade suspended")))
     return HeaderState(
         rating=rating,
         grant=grant,
         exposure=exposure,
-        utilisation=rules.utilisation_percent(exposure, grant.limit_amount) if grant else None,
+        utilisation=rules.utilisation_percent(exposure, limit) if grant else None,
         warnings=warnings,
+        limit=limit,
     )
 
 

@@ -27,7 +27,7 @@ from .forms import CollateralFormSet, GrantRequestForm, GuaranteeFormSet, filled
 from .models import GrantKind, GrantStatus
 from .permissions import GrantPermission
 from .spreadsheets import XLSX_TYPE, write_backtest_xlsx, write_grants_xlsx
-from .texts import reason_text
+from .texts import reason_text, step_text
 
 PAGE_SIZE = 50
 MAX_EXPORT_ROWS = 100_000
@@ -104,10 +104,18 @@ def _documents(user, customer):
     return visible_documents(user, customer).order_by("title")
 
 
-def _ceiling_view(ctx, limit_amount=None, term_days=None) -> dict:
+def _ceiling_view(ctx, limit_amount=None, term_days=None, customer=None) -> dict:
     ceiling = ctx.ceiling
     problems = ceiling.problems(limit_amount, term_days or 1) if limit_amount is not None else []
+    plan = (
+        services.reduction_plan(
+            ctx, limit_amount=limit_amount, section=current_policy().grants, customer=customer
+        )
+        if limit_amount is not None and customer is not None and not problems
+        else []
+    )
     return {
+        "schedule": [step_text(step) for step in plan],
         "ceiling": ceiling,
         "grade": ctx.grade,
         "grade_label": grade_label(ctx.grade),
@@ -165,7 +173,9 @@ def ceiling(request, pk):
     except ValidationError:
         limit = None
     term = int(data["term_days"]) if str(data.get("term_days", "")).isdigit() else None
-    return render(request, "grants/_ceiling.html", {"customer": customer, **_ceiling_view(ctx, limit, term)})
+    return render(
+        request, "grants/_ceiling.html", {"customer": customer, **_ceiling_view(ctx, limit, term, customer)}
+    )
 
 
 @permission_required(GrantPermission.REQUEST, raise_exception=True)
@@ -221,7 +231,9 @@ def request_grant(request, pk):
             "existing": existing,
             "pending": selectors.pending_grant(customer),
             "error_code": getattr(form, "error_code", ""),
-            **_ceiling_view(ctx, limit, form.cleaned_data.get("term_days") if limit is not None else None),
+            **_ceiling_view(
+                ctx, limit, form.cleaned_data.get("term_days") if limit is not None else None, customer
+            ),
         },
         status=422 if request.method == "POST" else 200,
     )
@@ -250,6 +262,8 @@ def grant_detail(request, pk):
             "collaterals": grant.collaterals.prefetch_related("documents"),
             "guarantees": grant.guarantees.select_related("document"),
             "replaced_by": grant.replaced_by.all(),
+            "steps": selectors.reduction_steps(grant),
+            "limit_today": selectors.limit_in_force(grant) if grant.status == GrantStatus.ACTIVE else None,
             "can_print": request.user.has_perm(GrantPermission.PRINT_NOTICE)
             and grant.status == GrantStatus.ACTIVE,
             "history": grant.history.select_related("history_user").order_by("-history_date")[:20],

@@ -290,3 +290,33 @@ def test_backtest_command_prints_the_summary(active_grant, draft, monkeypatch, c
     call_command("backtest_policy")
     out = capsys.readouterr().out
     assert f"draft v{draft.number}" in out and "1 customers" in out
+
+
+def test_reduction_schedule_shown_on_request_grant_page_and_header(
+    client, salesperson, active_grant, ledger, vp_marketing, cfo, gm, chairman
+):
+    """002 第二十六条2 并应逐步减少: the rules now allow 40,000 against the limit of 60,000 in force — the
+    request form shows the steps, the grant page their dates, the file header the limit of the day."""
+    customer = active_grant.customer
+    ledger.facts[customer.pk] = make_facts(shipments="40000", collections="40000")
+    client.force_login(salesperson)
+    data = {
+        "kind": "long_term",
+        "limit_amount": "40000",
+        "limit_unit": "yuan",
+        "term_days": "30",
+        "collateral-TOTAL_FORMS": "0",
+        "collateral-INITIAL_FORMS": "0",
+    }
+    html = client.post(reverse("grants:ceiling", args=[customer.pk]), data).content.decode()
+    assert 'data-testid="reduction-schedule"' in html and "¥53,333.33" in html and "¥40,000.00" in html
+    grant = services.request_grant(
+        customer=customer, by=salesperson, kind="long_term", limit_amount=D("40000"), term_days=30
+    )
+    for user in (vp_marketing, cfo, gm, chairman):
+        approvals.approve_step(approval=ApprovalRequest.objects.get(pk=grant.approval_id), approver=user)
+    html = client.get(reverse("grants:detail", args=[grant.pk])).content.decode()
+    assert 'data-testid="reduction-steps"' in html
+    assert 'data-testid="limit-today">¥60,000.00' in html
+    header = client.get(reverse("grants:customer_header", args=[customer.pk])).content.decode()
+    assert 'data-testid="header-limit">¥60,000.00' in header
