@@ -36,7 +36,7 @@ class GrantsConfig(AppConfig):
         from .selectors import backtest_check
 
         register_activation_check(backtest_check)
-        register_demo_step("grants", seed_grants, order=20)
+        register_demo_step("grants", seed_grants, order=35)
         # Entries posted without a due date fall due after the term of the grant in force.
         from xindang.ledger.services import register_grant_terms
 

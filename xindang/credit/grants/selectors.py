@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xindang.audit.services import record_event
-from xindang.credit import selectors as credit_selectors
 from xindang.core.money import format_yuan
+from xindang.credit import selectors as credit_selectors
 from xindang.customers.selectors import visible_customers
 from xindang.ledger import facts as facts_module
 from xindang.ledger import selectors as ledger_selectors

@@ -50,4 +50,4 @@ def test_registering_twice_keeps_one(monkeypatch):
 
     register_activation_check(fn)
     register_activation_check(fn)
-    assert activation._CHECKS == [fn]
+    assert [fn] == activation._CHECKS
