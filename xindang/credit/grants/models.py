@@ -215,6 +215,8 @@ class BacktestRun(models.Model):
     below_limit = models.PositiveIntegerField(_("ceiling below current limit"))
     blocked = models.PositiveIntegerField(_("would be blocked"))
     newly_blocked = models.PositiveIntegerField(_("newly blocked"))
+    ceiling_raised = models.PositiveIntegerField(_("ceiling raised"), default=0)
+    ceiling_lowered = models.PositiveIntegerField(_("ceiling lowered"), default=0)
     seconds = models.DecimalField(_("seconds"), max_digits=9, decimal_places=2)
     computed_at = models.DateTimeField(_("computed at"))
     computed_by = models.ForeignKey(

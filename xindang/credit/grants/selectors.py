@@ -387,6 +387,8 @@ def backtest_check(version):
     summary = (
         (_("Customers"), str(run.customers)),
         (_("Grade would change"), str(run.grade_changed)),
+        (_("Ceiling raised"), str(run.ceiling_raised)),
+        (_("Ceiling lowered"), str(run.ceiling_lowered)),
         (_("Ceiling below current limit"), str(run.below_limit)),
         (_("Would be blocked"), str(run.blocked)),
         (_("Newly blocked by the draft"), str(run.newly_blocked)),

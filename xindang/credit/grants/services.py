@@ -478,6 +478,8 @@ def record_backtest(*, result, draft, by=None, request=None):
         below_limit=result.below_limit,
         blocked=result.blocked,
         newly_blocked=result.newly_blocked,
+        ceiling_raised=result.ceiling_raised,
+        ceiling_lowered=result.ceiling_lowered,
         seconds=Decimal(str(round(result.seconds, 2))),
         computed_at=result.computed_at or timezone.now(),
         computed_by=by,
@@ -494,6 +496,8 @@ def record_backtest(*, result, draft, by=None, request=None):
             "below_limit": result.below_limit,
             "blocked": result.blocked,
             "newly_blocked": result.newly_blocked,
+            "ceiling_raised": result.ceiling_raised,
+            "ceiling_lowered": result.ceiling_lowered,
             "seconds": round(result.seconds, 2),
         },
     )

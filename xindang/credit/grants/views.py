@@ -362,7 +362,7 @@ def backtest(request, pk):
         return response
     show = request.GET.get("show", "")
     rows = result.rows
-    if show in ("grade_changed", "below_limit", "newly_blocked"):
+    if show in ("grade_changed", "ceiling_changed", "below_limit", "newly_blocked"):
         rows = [r for r in rows if getattr(r, show)]
     page = CappedPaginator(rows, PAGE_SIZE, cap=None).get_page(request.GET.get("page"))
     for r in page.object_list:

@@ -320,3 +320,26 @@ def test_reduction_schedule_shown_on_request_grant_page_and_header(
     assert 'data-testid="limit-today">¥60,000.00' in html
     header = client.get(reverse("grants:customer_header", args=[customer.pk])).content.decode()
     assert 'data-testid="header-limit">¥60,000.00' in header
+
+
+def test_backtest_shows_the_departure_from_the_existing_limit_as_raised_ceilings(
+    active_grant, draft, sysadmin, monkeypatch, ledger
+):
+    """The old default (a lower existing limit only warns) back-tested against the regulation's
+    reading (002 第二十六条2): the customer with a limit of 60,000 and averages of 80,000 gets a ceiling
+    of 80,000 under the departure — one ceiling raised, listed."""
+    from xindang.policy.selectors import current_policy
+
+    grants = current_policy().grants.model_dump(mode="json")
+    draft = policy_services.update_draft_section(
+        draft_id=draft.pk,
+        section="grants",
+        values={**grants, "existing_limit_is_ceiling": False},
+        by=sysadmin,
+    )
+    monkeypatch.setattr(backtest, "_ledger", lambda ids, *, on, window_months: {i: make_facts() for i in ids})
+    monkeypatch.setattr(backtest, "_rate", lambda facts, policy: dict.fromkeys(facts, "A"))
+    result = backtest.run_backtest(draft)
+    assert (result.ceiling_raised, result.ceiling_lowered) == (1, 0)
+    [row] = result.rows
+    assert (row.ceiling_old, row.ceiling_new) == (D("60000"), D("80000")) and row.ceiling_changed

@@ -31,6 +31,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"draft v{result.draft_number} vs v{result.in_force_number} in force, "
             f"{result.customers} customers, {result.seconds:.1f} s: grade changes {result.grade_changed}, "
+            f"ceiling raised {result.ceiling_raised}, lowered {result.ceiling_lowered}, "
             f"below limit {result.below_limit}, blocked {result.blocked} (newly {result.newly_blocked})"
         )
         for (old, new), count in sorted(result.transitions.items(), key=lambda t: -t[1]):
