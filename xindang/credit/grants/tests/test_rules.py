@@ -460,3 +460,24 @@ def test_reduction_starts_from_the_existing_limit_or_the_exposure():
     assert rules.reduction_start(D(50000), D(90000)) == D(50000)
     assert rules.reduction_start(None, D(90000)) == D(90000)
     assert rules.reduction_start(None, D(0)) is None
+
+
+def test_the_old_defaults_are_labelled_departures_and_the_default_has_none():
+    """Defaults follow 002 第二十六条2、第二十七条 and 第三十条; the old behaviour is a labelled departure."""
+    from xindang.policy.selectors import policy_departures, section_defaults
+
+    assert [
+        r for r in policy_departures({"grants": section_defaults("grants")}) if r.section == "grants"
+    ] == []
+    old = {
+        **section_defaults("grants"),
+        "existing_limit_is_ceiling": False,
+        "chairman_above_amount": "1000000",
+        "reduction_months": 0,
+    }
+    rows = {r.field: r.article for r in policy_departures({"grants": old}) if r.section == "grants"}
+    assert rows == {
+        "existing_limit_is_ceiling": "002 第二十六条2、第二十七条",
+        "reduction_months": "002 第二十六条2、第二十七条",
+        "chairman_above_amount": "002 第三十条",
+    }
