@@ -12,6 +12,7 @@ from xindang.approvals.models import ApprovalRequest
 from xindang.audit.models import AuditEvent
 from xindang.credit.grants.models import CreditGrant, GrantStatus
 from xindang.credit.models import Investigation, InvestigationStatus, Rating, RatingStatus
+from xindang.customers.models import Customer
 from xindang.ledger.models import TradeEntry
 
 pytestmark = pytest.mark.django_db
@@ -32,14 +33,16 @@ def test_demo_records_carry_their_trails_and_read_as_real_data():
     assert ratings.exists()
     assert not ratings.filter(note__icontains="demo").exists()
     assert not TradeEntry.objects.filter(source_system__icontains="demo").exists()
+    assert not Customer.history.filter(history_change_reason__icontains="demo").exists()
     for rating in ratings.filter(status=RatingStatus.APPROVED).select_related("approval"):
         assert rating.approval is not None and _approved_along_the_chain(rating.approval)
     investigations = Investigation.objects.filter(status=InvestigationStatus.REVIEWED)
     assert investigations.exists()
     for inv in investigations:
         actions = set(
-            AuditEvent.objects.filter(object_id=str(inv.pk), action__startswith="credit.investigation.")
-            .values_list("action", flat=True)
+            AuditEvent.objects.filter(
+                object_id=str(inv.pk), action__startswith="credit.investigation."
+            ).values_list("action", flat=True)
         )
         assert {"credit.investigation.sign", "credit.investigation.review"} <= actions
         assert inv.reviewed_by_id not in (inv.created_by_id, inv.signed_by_id)
