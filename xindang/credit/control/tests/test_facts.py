@@ -23,7 +23,7 @@ def _both(customer):
     overdue = deps.oldest_overdue_item(customer, on)
     slow = {
         "figures": deps.exposure_of(customer).figures(),
-        "limit": grant.limit_amount if grant else None,
+        "limit": deps.limit_in_force(grant, on) if grant else None,  # a reduction schedule's step
         "valid_until": grant.valid_until if grant else None,
         "kind": grant.kind if grant else None,
         "grade": deps.current_grade(customer),
