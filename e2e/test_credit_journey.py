@@ -178,9 +178,9 @@ def test_investigate_rate_approve_grant_and_notice(
     grant = CreditGrant.objects.get(customer=customer)
     assert grant.status == GrantStatus.PENDING and grant.limit_amount == Decimal("50000")
 
-    # The approvers of 第二十六/二十七条 approve it.
+    # The approvers of 第二十六/二十七条 approve it, the general manager and the chairman last (第三十条).
     roles = approve_through_chain(page, grant.approval_id, approvers)
-    assert roles[-3:] == ["vp_marketing", "cfo", "general_manager"]
+    assert roles[-4:] == ["vp_marketing", "cfo", "general_manager", "chairman"]
     grant.refresh_from_db()
     assert grant.status == GrantStatus.ACTIVE
 

@@ -1,7 +1,8 @@
-"""Demo step "ledger" (order 30, after ratings and grants): a year of plausible trade for the demo
-customers that have a grant or a rating — credit shipments, some invoices, payments after the term
-(a few chronically late, a few paying ahead), some prepayments with goods received, acceptance bills
-of which most are settled — posted through the batch service so allocations and exposure are real.
+"""Demo step "ledger" (order 30, after the ratings; the grants, order 35, are sized to its trade): a
+year of plausible trade for the demo customers that have a grant or a rating — credit shipments, some
+invoices, payments after the term (a few chronically late, a few paying ahead), some prepayments with
+goods received, acceptance bills of which most are settled — posted through the batch service so
+allocations and exposure are real.
 
 The grants and ratings are read through the app registry (they live above the ledger) only to pick
 the customers and their terms; nothing of theirs is imported.
@@ -16,6 +17,8 @@ from . import services
 from .models import Exposure
 
 CENT = Decimal("0.01")
+# The demo trade reads as if it came from the company's ERP (as real imported entries do).
+SOURCE = "ERP"
 
 
 def _granted_limits(ids) -> dict[int, Decimal]:
@@ -119,9 +122,9 @@ def seed_ledger(ctx) -> str:
                                 "kind": "note_settled",
                                 "amount": paid,
                                 "entry_on": matures,
-                                "source_system": "demo",
+                                "source_system": SOURCE,
                                 "external_id": f"{note_id}-S",
-                                "settles": {"source_system": "demo", "external_id": note_id},
+                                "settles": {"source_system": SOURCE, "external_id": note_id},
                             }
                         )
                 else:
@@ -149,7 +152,7 @@ def seed_ledger(ctx) -> str:
             day += rng.randint(18, 40)
         events.sort(key=lambda e: (e[0], e[1]["kind"] in ("payment", "note_received", "goods_received")))
         for on, data in events:
-            rows.append({"customer": cid, "entry_on": on, "source_system": "demo", **data})
+            rows.append({"customer": cid, "entry_on": on, "source_system": SOURCE, **data})
     posted = 0
     for i in range(0, len(rows), 10_000):
         posted += len(services.post_trade_entries(rows=rows[i : i + 10_000], max_rows=10_000))

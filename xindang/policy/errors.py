@@ -10,3 +10,7 @@ class PolicyError(models.TextChoices):
     INVALID = "policy.invalid", _("The settings are not valid.")
     DRAFT_EXISTS = "policy.draft_exists", _("A draft already exists; edit or discard it first.")
     UNKNOWN_SECTION = "policy.unknown_section", _("Unknown policy section.")
+    CHECKS_MISSING = (
+        "policy.checks_missing",
+        _("Run the back-test of this draft first, or give a written reason to put it in force without it."),
+    )

@@ -152,6 +152,13 @@ class PutInForceForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for change"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )
+    skip_reason = forms.CharField(
+        label=_("Reason to put it in force without the back-test"),
+        help_text=_("Only when the back-test of this draft has not been run; recorded in the audit log."),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     confirm = forms.BooleanField(
         label=_("I confirm: this version applies from now on and replaces the one in force.")
     )

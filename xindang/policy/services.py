@@ -8,6 +8,7 @@ from pydantic import ValidationError
 from xindang.audit.services import record_event
 from xindang.core.errors import DomainError
 
+from .activation import activation_checks
 from .errors import PolicyError
 from .models import PolicyVersion
 from .sections import SECTIONS
@@ -84,11 +85,22 @@ def update_draft_section(*, draft_id: int, section: str, values: dict, by, reque
 
 
 @transaction.atomic
-def put_in_force(*, draft_id: int, by, comment: str = "", request=None) -> PolicyVersion:
-    """The draft becomes the version in force from now; the previous one is superseded (kept)."""
+def put_in_force(
+    *, draft_id: int, by, comment: str = "", skip_checks_reason: str = "", request=None
+) -> PolicyVersion:
+    """The draft becomes the version in force from now; the previous one is superseded (kept).
+    Every required activation check (e.g. the credit back-test of the draft) must be done, or
+    `skip_checks_reason` says in writing why the draft goes in force without it (audited)."""
     draft = PolicyVersion.objects.select_for_update().get(pk=draft_id)
     if draft.status != PolicyVersion.Status.DRAFT:
         raise DomainError(PolicyError.NOT_DRAFT, PolicyError.NOT_DRAFT.label)
+    checks = activation_checks(draft)
+    missing = [c.name for c in checks if c.required and not c.done]
+    skip_checks_reason = (skip_checks_reason or "").strip()
+    if missing and not skip_checks_reason:
+        raise DomainError(
+            PolicyError.CHECKS_MISSING, PolicyError.CHECKS_MISSING.label, field="skip_reason", checks=missing
+        )
     now = timezone.now()
     replaced = []
     for old in PolicyVersion.objects.select_for_update().filter(status=PolicyVersion.Status.IN_FORCE):
@@ -106,9 +118,21 @@ def put_in_force(*, draft_id: int, by, comment: str = "", request=None) -> Polic
         request=request,
         obj=draft,
         purpose=draft.comment,
-        data={"replaces": replaced},
+        data={"replaces": replaced, **_checks_data(checks, missing, skip_checks_reason)},
     )
     return draft
+
+
+def _checks_data(checks, missing: list[str], skip_reason: str) -> dict:
+    """What the put-in-force event records of the activation checks: the ones done (their reference)
+    and, when some were skipped, which and why."""
+    data = {}
+    done = {c.name: c.ref for c in checks if c.done}
+    if done:
+        data["checks"] = done
+    if missing:
+        data.update(skipped_checks=missing, skip_reason=skip_reason)
+    return data
 
 
 @transaction.atomic

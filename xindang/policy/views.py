@@ -16,6 +16,7 @@ from xindang.audit.actions import action_label
 from xindang.core.errors import DomainError
 
 from . import services
+from .activation import activation_checks
 from .errors import PolicyError
 from .forms import (
     CompareForm,
@@ -124,6 +125,7 @@ def _render_detail(
             "sections": _sections(version, editable, bound or {}),
             "activate_form": activate_form or PutInForceForm(initial={"reason": version.comment}),
             "discard_form": discard_form or DiscardForm(),
+            "checks": activation_checks(version) if version.status == PolicyVersion.Status.DRAFT else [],
             "previous": previous_version(version),
             "events": [(event, action_label(event.action)) for event in version_events(version)],
             "departures": [
@@ -217,9 +219,16 @@ def activate(request, pk: int):
         return _render_detail(request, version, activate_form=form, status=400)
     try:
         version = services.put_in_force(
-            draft_id=version.pk, by=request.user, comment=form.cleaned_data["reason"], request=request
+            draft_id=version.pk,
+            by=request.user,
+            comment=form.cleaned_data["reason"],
+            skip_checks_reason=form.cleaned_data["skip_reason"],
+            request=request,
         )
     except DomainError as exc:
+        if exc.code == PolicyError.CHECKS_MISSING:
+            form.add_error("skip_reason", exc.message)
+            return _render_detail(request, version, activate_form=form, status=400)
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Version v%(number)s is in force.") % {"number": version.number})

@@ -54,6 +54,13 @@ def active_grant(customer, on: date):
     return grant(customer, on)
 
 
+def limit_in_force(grant, on: date):
+    """The grant's limit on `on`, following its reduction schedule (002 第二十六条2、第二十七条)."""
+    from xindang.credit.grants.selectors import limit_in_force as limit
+
+    return limit(grant, on)
+
+
 def active_grants_for(customer_ids, on: date) -> dict:
     from xindang.credit.grants.selectors import active_grants_for as grants
 
@@ -152,6 +159,7 @@ def _facts_sql(vendor: str, lock: bool, next_check_id: bool = False) -> str:
     if key in _SQL:
         return _SQL[key]
     from xindang.credit.grants.models import CreditGrant, GrantStatus
+    from xindang.credit.grants.selectors import limit_in_force_sql
     from xindang.credit.models import Rating, RatingStatus
     from xindang.ledger import rules as ledger_rules
     from xindang.ledger.collection.models import TradeSuspension
@@ -201,7 +209,7 @@ def _facts_sql(vendor: str, lock: bool, next_check_id: bool = False) -> str:
     # Identifiers come from the models, literals from code constants; every value is a bound parameter.
     sql = (
         f"SELECT {figures}, "  # noqa: S608
-        f"(SELECT g.{c(CreditGrant, 'limit_amount')} {grant_where}), "
+        f"(SELECT {limit_in_force_sql('g')} {grant_where}), "  # the reduction schedule's step
         f"(SELECT g.{c(CreditGrant, 'valid_until')} {grant_where}), "
         f"(SELECT g.{c(CreditGrant, 'kind')} {grant_where}), "
         f"(SELECT r.{c(Rating, 'grade')} FROM {t(Rating)} r WHERE r.{c(Rating, 'customer')} = e.{cust} "
@@ -264,7 +272,7 @@ def locked_facts(
     ops = connection.ops
     day, moment = ops.adapt_datefield_value(on), ops.adapt_datetimefield_value(now)
     month_start = ops.adapt_datefield_value(on.replace(day=1))
-    params = [day] * 4 + [month_start] + [moment] * 3 + [customer_id]
+    params = [day] * 5 + [month_start] + [moment] * 3 + [customer_id]
     sql = _facts_sql(connection.vendor, lock, next_check_id)
     row = fetchone(sql, params)
     if row is None:

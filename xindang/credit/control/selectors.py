@@ -119,6 +119,7 @@ def reduction_queryset(user, *, department=None, owner=None, q: str = "", reason
     from django.db.models.functions import Coalesce
 
     from xindang.credit.grants.models import CreditGrant, GrantStatus
+    from xindang.credit.grants.selectors import limit_in_force_expression
     from xindang.ledger.models import Exposure
 
     if not user or not user.is_authenticated or not user.has_perm(ControlPermission.VIEW_REDUCTION):
@@ -139,7 +140,8 @@ def reduction_queryset(user, *, department=None, owner=None, q: str = "", reason
             status=GrantStatus.ACTIVE,
         )
         .order_by("-valid_from", "-pk")
-        .values("limit_amount")[:1],
+        .annotate(in_force=limit_in_force_expression(on))  # the reduction schedule's step
+        .values("in_force")[:1],
         output_field=money,
     )
     committed = (
@@ -199,10 +201,11 @@ def on_reduction_list(customer) -> ReductionRow | None:
     total = exposure.committed_amount
     if total <= 0:
         return None
-    grant = deps.active_grant(customer, timezone.localdate())
-    if grant is not None and total <= grant.limit_amount:
+    on = timezone.localdate()
+    grant = deps.active_grant(customer, on)
+    limit = deps.limit_in_force(grant, on) if grant is not None else None
+    if limit is not None and total <= limit:
         return None
-    limit = grant.limit_amount if grant is not None else None
     return ReductionRow(
         customer=customer,
         reason=NO_LIMIT if grant is None else OVER_LIMIT,

@@ -27,6 +27,24 @@ def _person(user) -> str:
     return (user.get_full_name() or user.get_username()) if user else ""
 
 
+def _adjustment_approvals(ev, written) -> list:
+    """第四十一条 报总经理、董事长批准: the general manager's and the chairman's sign-off on the adjusted
+    limit, from the approval of the grant request it went to (empty lines while undecided)."""
+    approval = getattr(ev.proposed_grant, "approval", None) if ev.proposed_grant_id else None
+    if approval is None:
+        return []
+    steps = {s.role: s for s in approval.current_steps()}
+    rows = []
+    for role, label in (("general_manager", "总经理审批"), ("chairman", "董事长审批")):
+        step = steps.get(role)
+        acted = step is not None and step.acted_by_id is not None
+        text = (step.get_status_display() + (f": {step.comment}" if step.comment else "")) if acted else ""
+        who = _person(step.acted_by) if acted else ""
+        when = timezone.localtime(step.acted_at) if acted and step.acted_at else None
+        rows.append(written(label, "第四十一条", text, who, when))
+    return rows
+
+
 def evaluation_pdf(ev) -> bytes:
     font = _font()
     body = ParagraphStyle("body", fontName=font, fontSize=10, leading=15)
@@ -134,6 +152,7 @@ def evaluation_pdf(ev) -> bytes:
             ev.reviewed_at and timezone.localtime(ev.reviewed_at),
         ),
         written("营销主管副总意见", "第四十一条", "", "", None),
+        *_adjustment_approvals(ev, written),
     ]
     story = [
         Paragraph(_esc(company), centre) if company else Spacer(1, 1),

@@ -31,7 +31,12 @@ class GrantsConfig(AppConfig):
             object_pages={"grants.creditgrant": "grants:detail"},
         )
         register_approval_kind()
-        register_demo_step("grants", seed_grants, order=20)
+        from xindang.policy.activation import register_activation_check
+
+        from .selectors import backtest_check
+
+        register_activation_check(backtest_check)
+        register_demo_step("grants", seed_grants, order=35)
         # Entries posted without a due date fall due after the term of the grant in force.
         from xindang.ledger.services import register_grant_terms
 

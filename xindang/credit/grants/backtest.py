@@ -9,7 +9,10 @@ none) from each policy's grants section, the active limit and the exposure. A cu
 - "below limit" when the draft's ceiling is below its active limit (or the draft allows nothing);
 - "blocked" when it has an active limit or an exposure and the draft allows it no credit, or its
   exposure is above the draft's ceiling; "newly blocked" when it would not be under the version in
-  force (the table lists grade changes, limits above the new ceiling and the newly blocked).
+  force;
+- "ceiling raised" / "ceiling lowered" when the draft's ceiling (with the active limit as the
+  existing limit of 002 第二十六条2、第二十七条) is above / below the one in force
+(the table lists grade changes, ceiling changes, limits above the new ceiling and the newly blocked).
 """
 
 import time
@@ -45,6 +48,7 @@ class Row:
     ceiling_new: Decimal | None
     exposure: Decimal
     grade_changed: bool = False
+    ceiling_changed: bool = False
     below_limit: bool = False
     blocked: bool = False
     newly_blocked: bool = False
@@ -60,6 +64,8 @@ class Result:
     below_limit: int = 0
     blocked: int = 0
     newly_blocked: int = 0
+    ceiling_raised: int = 0
+    ceiling_lowered: int = 0
     transitions: dict = field(default_factory=dict)  # (old, new) -> count
     rows: list = field(default_factory=list)  # only customers with a change
     seconds: float = 0.0
@@ -91,7 +97,7 @@ def _ledger(ids, *, on, window_months):
     return ledger_facts_bulk(ids, on=on, window_months=window_months)
 
 
-def _ceiling(grade, policy, kind, ledger, collateral) -> rules.Ceiling:
+def _ceiling(grade, policy, kind, ledger, collateral, existing=None) -> rules.Ceiling:
     scheme = rules.JYB if policy.credit.scheme == rules.JYB else rules.ABC
     return rules.grant_ceiling(
         grade,
@@ -101,7 +107,7 @@ def _ceiling(grade, policy, kind, ledger, collateral) -> rules.Ceiling:
         ledger.avg_monthly_shipments if ledger else ZERO,
         ledger.avg_monthly_collections if ledger else ZERO,
         collateral,
-        None,
+        existing,
         policy.grants,
     )
 
@@ -181,10 +187,15 @@ def run_backtest(draft, *, on: date | None = None, customer_ids=None) -> Result:
         kind = grant.kind if grant else rules.LONG_TERM
         value = collateral.get(cid) or ZERO
         g_old, g_new = grades_old.get(cid, ""), grades_new.get(cid, "")
+        limit = grant.limit_amount if grant else None
+        # The ceilings the customer's limit is checked against (below_limit, blocked): the rules' own
+        # standard; the ceilings shown and compared also hold the active limit as the existing one
+        # (第二十六条2: a departure that lets an increase above it shows as a raised ceiling).
         c_old = _ceiling(g_old, old, kind, ledger_old.get(cid), value)
         c_new = _ceiling(g_new, new, kind, ledger_new.get(cid), value)
+        shown_old = _ceiling(g_old, old, kind, ledger_old.get(cid), value, limit)
+        shown_new = _ceiling(g_new, new, kind, ledger_new.get(cid), value, limit)
         exposure = exposures.get(cid, ZERO) or ZERO
-        limit = grant.limit_amount if grant else None
         amount_old = c_old.amount if c_old.allowed else ZERO
         amount_new = c_new.amount if c_new.allowed else ZERO
         owes = limit is not None or exposure > ZERO
@@ -197,14 +208,18 @@ def run_backtest(draft, *, on: date | None = None, customer_ids=None) -> Result:
             grade_old=g_old,
             grade_new=g_new,
             limit_amount=limit,
-            ceiling_old=c_old.amount if c_old.allowed else None,
-            ceiling_new=c_new.amount if c_new.allowed else None,
+            ceiling_old=shown_old.amount if shown_old.allowed else None,
+            ceiling_new=shown_new.amount if shown_new.allowed else None,
             exposure=exposure,
             grade_changed=g_old != g_new,
             below_limit=limit is not None and amount_new < limit,
             blocked=owes and (not c_new.allowed or exposure > amount_new),
         )
         row.newly_blocked = row.blocked and not blocked_old
+        shown = (shown_old.amount or ZERO, shown_new.amount or ZERO)
+        row.ceiling_changed = shown[0] != shown[1]
+        result.ceiling_raised += shown[1] > shown[0]
+        result.ceiling_lowered += shown[1] < shown[0]
         if row.grade_changed:
             result.grade_changed += 1
             key = (g_old or "—", g_new or "—")
@@ -213,7 +228,7 @@ def run_backtest(draft, *, on: date | None = None, customer_ids=None) -> Result:
         result.blocked += row.blocked
         result.newly_blocked += row.newly_blocked
         # Listed: what the draft changes (a customer blocked under both versions is no news).
-        if row.grade_changed or row.below_limit or row.newly_blocked:
+        if row.grade_changed or row.ceiling_changed or row.below_limit or row.newly_blocked:
             result.rows.append(row)
     result.seconds = time.monotonic() - started
     return result

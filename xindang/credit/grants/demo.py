@@ -1,21 +1,27 @@
-"""Demo step "grants" (order 20, after the ratings): grants in force for a share of the A and B
-customers (B with collateral), and a pending request or two waiting for the approvers.
+"""Demo step "grants" (order 35, after the ratings and a year of trade): grants requested and approved
+as a user would — request_grant() (the ceiling from the customer's real averages, B with collateral)
+and every step of the policy's chain signed through the approval service — for a share of the A and
+B customers, and a request or two left with the approvers.
 
-The ledger is seeded after this step (order 30), so the ceilings cannot be computed from trade yet:
-the grants in force are written in bulk as if approved earlier, and the pending requests are sent
-to the approval engine directly with the policy's chain."""
+The story is a year long: a grant approved today is dated back to the day the story has it requested
+(its request, the steps of its approval trail and its validity move together), so the book holds
+grants expiring over the coming months, some already expired (expire_grants), and the monthly
+evaluations have grants to evaluate. The audit log keeps the real time the demo was loaded."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
+from xindang.core.errors import DomainError
 from xindang.policy.selectors import current_policy
 
 from . import rules
-from .models import Collateral, CollateralType, CreditGrant, GrantStatus
+from .models import CollateralType, CreditGrant
+
+PENDING = 2
+REASONS = {rules.LONG_TERM: "年度授信, 按合同约定长期赊销。", rules.TEMPORARY: "旺季备货, 申请临时赊销。"}
 
 
 def _grades(customers) -> dict[int, str]:
@@ -25,90 +31,89 @@ def _grades(customers) -> dict[int, str]:
 
 
 def seed_grants(ctx) -> str:
+    from xindang.approvals.demo import approve_through, users_by_role
+
+    from . import services
+
     policy = current_policy()
     grades = _grades(ctx.customers)
+    approvers = users_by_role(ctx.users)
     requester = ctx.users.get("yingxiao") or ctx.users.get("xinyong")
-    rows, collateral, pending = [], [], []
+    granted = pending = refused = 0
     for customer in ctx.customers:
         grade = grades.get(customer.pk)
         if grade not in (rules.A, rules.B) or ctx.rng.random() > 0.6:
             continue
-        if len(pending) < 2 and ctx.rng.random() < 0.05:
-            pending.append((customer, grade))
-            continue
-        limit = Decimal(ctx.rng.choice([5, 8, 10, 15, 20, 30, 50, 80])) * 10000
         kind = rules.LONG_TERM if grade == rules.A or ctx.rng.random() < 0.7 else rules.TEMPORARY
-        term = 30 if kind == rules.LONG_TERM else (15 if grade == rules.B else 30)
-        valid_from = ctx.today - timedelta(days=ctx.rng.randint(10, 380))
-        valid_until = rules.add_months(valid_from, policy.grants.validity_months)
-        grant = CreditGrant(
-            customer=customer,
-            kind=kind,
-            limit_amount=limit,
-            term_days=term,
-            reason="年度授信" if kind == rules.LONG_TERM else "临时赊销",
-            status=GrantStatus.ACTIVE if valid_until >= ctx.today else GrantStatus.EXPIRED,
-            valid_from=valid_from,
-            valid_until=valid_until,
-            grade=grade,
-            policy_version=policy.version,
-            policy_version_ref_id=policy.version_id,
-            ceiling_amount=limit,
-            requested_by=requester,
-            decided_at=timezone.now(),
-        )
-        rows.append(grant)
+        ceiling = services.compute_ceiling(customer=customer, kind=kind, collateral_value=Decimal("1e12"))
+        if not ceiling.ceiling.allowed or not ceiling.ceiling.amount:
+            continue
+        # A round limit below the ceiling (第二十六、二十七条), B secured by a property worth more.
+        share = Decimal(ctx.rng.choice(["0.5", "0.6", "0.8"]))
+        limit = (ceiling.ceiling.amount * share / 10000).to_integral_value() * 10000
+        if limit <= 0:
+            continue
+        collateral = []
         if grade == rules.B:
-            collateral.append((len(rows) - 1, limit * Decimal(ctx.rng.choice(["1.2", "1.5", "2"]))))
-    with transaction.atomic():
-        rows = bulk_create_with_history(rows, CreditGrant, batch_size=500, default_user=requester)
-        Collateral.objects.bulk_create(
-            [
-                Collateral(
-                    grant=rows[index],
-                    type=CollateralType.REAL_ESTATE,
-                    description="厂房抵押(不动产权证)",
-                    value_amount=value,
-                )
-                for index, value in collateral
+            value = limit * Decimal(ctx.rng.choice(["1.2", "1.5", "2"]))
+            collateral = [
+                {
+                    "type": CollateralType.REAL_ESTATE,
+                    "description": "厂房抵押(不动产权证)",
+                    "value_amount": value,
+                }
             ]
-        )
-        submitted = _pending_requests(pending, requester, policy)
-    return f"{len(rows)} grants ({len(collateral)} with collateral), {submitted} pending"
+        by = customer.owner if customer.owner_id and customer.owner.is_active else requester
+        term = ceiling.ceiling.max_term_days or 30
+        try:
+            with transaction.atomic():
+                grant = services.request_grant(
+                    customer=customer,
+                    by=by,
+                    kind=kind,
+                    limit_amount=limit,
+                    term_days=term,
+                    reason=REASONS[kind],
+                    collateral=collateral,
+                )
+        except DomainError:
+            refused += 1
+            continue
+        if pending < PENDING and granted % 25 == 12:  # a couple stay with the approvers
+            pending += 1
+            continue
+        requested_on = ctx.today - timedelta(days=ctx.rng.randint(10, 380))
+        try:
+            with transaction.atomic():
+                approve_through(grant.approval, approvers, comment="同意授信。", acknowledge=True)
+                _date_back(grant, requested_on, policy)
+        except DomainError:  # e.g. the company-wide cap (第二十四条2①): left with the last approver
+            pending += 1
+            continue
+        granted += 1
+    expired = services.expire_grants(on=ctx.today)
+    return f"{granted} grants approved ({expired} since expired), {pending} pending, {refused} refused"
 
 
-def _pending_requests(pending, requester, policy) -> int:
-    from xindang.approvals.services import submit_request
+def _date_back(grant, requested_on, policy) -> None:
+    """Move the grant's request, approval trail and validity to `requested_on` (approved over the
+    following days), keeping their order."""
+    from xindang.approvals.models import ApprovalRequest, ApprovalStep
 
-    count = 0
-    for customer, grade in pending:
-        limit = Decimal(100000)
-        grant = CreditGrant.objects.create(
-            customer=customer,
-            kind=rules.LONG_TERM,
-            limit_amount=limit,
-            term_days=30,
-            reason="新签年度合同, 申请长期赊销额度",
-            status=GrantStatus.PENDING,
-            grade=grade,
-            policy_version=policy.version,
-            policy_version_ref_id=policy.version_id,
-            requested_by=customer.owner or requester,
-        )
-        if grade == rules.B:
-            Collateral.objects.create(
-                grant=grant, type=CollateralType.REAL_ESTATE, description="厂房抵押", value_amount=limit * 2
-            )
-        grant.approval = submit_request(
-            kind="credit.grant",
-            obj=grant,
-            chain=rules.grant_chain(grade, rules.LONG_TERM, limit, policy.grants),
-            requested_by=grant.requested_by,
-            title=f"授信申请: {customer.name}, 长期 ¥{limit:,.2f}",
-            amount=limit,
-            data={"grant": grant.pk, "grade": grade},
-            customer=customer,
-        )
-        grant.save(update_fields=["approval"])
-        count += 1
-    return count
+    tz = timezone.get_current_timezone()
+    at = timezone.make_aware(datetime.combine(requested_on, time(9, 30)), tz)
+    steps = list(ApprovalStep.objects.filter(request_id=grant.approval_id).order_by("position"))
+    for i, step in enumerate(steps):
+        step.acted_at = at + timedelta(days=i // 2, hours=2 * (i + 1))
+    ApprovalStep.objects.bulk_update(steps, ["acted_at"])
+    decided = steps[-1].acted_at if steps else at
+    ApprovalRequest.objects.filter(pk=grant.approval_id).update(
+        requested_at=at, submitted_at=at, decided_at=decided
+    )
+    valid_from = timezone.localtime(decided).date()
+    CreditGrant.objects.filter(pk=grant.pk).update(
+        requested_at=at,
+        decided_at=decided,
+        valid_from=valid_from,
+        valid_until=rules.add_months(valid_from, policy.grants.validity_months),
+    )

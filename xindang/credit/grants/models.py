@@ -172,3 +172,66 @@ class Guarantee(models.Model):
 
     def __str__(self) -> str:
         return f"{self.guarantor_name} {self.amount}"
+
+
+class ReductionStep(models.Model):
+    """One step of a grant's reduction schedule (002 第二十六条2、第二十七条 并应逐步减少): from
+    `months` after the grant comes into force (`from_on`, set then) its limit in force is
+    `limit_amount`. Proposed with the request; the last step is the grant's limit."""
+
+    grant = models.ForeignKey(
+        CreditGrant, verbose_name=_("grant"), on_delete=models.CASCADE, related_name="reduction_steps"
+    )
+    months = models.PositiveSmallIntegerField(_("months after coming into force"))
+    from_on = models.DateField(_("from"), null=True, blank=True)
+    limit_amount = models.DecimalField(_("limit in force"), max_digits=18, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("reduction step")
+        verbose_name_plural = _("reduction steps")
+        ordering = ["grant", "months"]
+        constraints = [
+            models.UniqueConstraint(fields=["grant", "months"], name="reduction_step_unique_month"),
+            models.CheckConstraint(condition=Q(limit_amount__gte=0), name="reduction_step_not_negative"),
+        ]
+        indexes = [models.Index(fields=["grant", "from_on"], name="reduction_step_grant_on_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.grant_id} +{self.months} {self.limit_amount}"
+
+
+class BacktestRun(models.Model):
+    """A completed back-test of a draft policy version (its summary): putting the draft in force asks
+    for one of the draft as it stands (`draft_updated_at`), or a written reason to skip it."""
+
+    version = models.ForeignKey(
+        "policy.PolicyVersion", verbose_name=_("policy version"), on_delete=models.CASCADE, related_name="+"
+    )
+    draft_updated_at = models.DateTimeField(_("draft as of"))
+    in_force_number = models.PositiveIntegerField(_("version in force"))
+    on = models.DateField(_("as of"))
+    customers = models.PositiveIntegerField(_("customers"))
+    grade_changed = models.PositiveIntegerField(_("grade would change"))
+    below_limit = models.PositiveIntegerField(_("ceiling below current limit"))
+    blocked = models.PositiveIntegerField(_("would be blocked"))
+    newly_blocked = models.PositiveIntegerField(_("newly blocked"))
+    ceiling_raised = models.PositiveIntegerField(_("ceiling raised"), default=0)
+    ceiling_lowered = models.PositiveIntegerField(_("ceiling lowered"), default=0)
+    seconds = models.DecimalField(_("seconds"), max_digits=9, decimal_places=2)
+    computed_at = models.DateTimeField(_("computed at"))
+    computed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("computed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("back-test")
+        verbose_name_plural = _("back-tests")
+        ordering = ["-computed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"v{self.version_id} {self.computed_at:%Y-%m-%d %H:%M}"

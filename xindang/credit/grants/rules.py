@@ -12,7 +12,8 @@ Seed 002 (客户管理制度模板 篇二):
   第二十八条 C级客户: 不予授信。
   第三十条 客户授信额度由总经理、董事长审批。
   第四十二条 原则上调整后的信用额度应低于原信用额度。
-Seed 004 第九条3(1): 公司对每一客户的信用限度额以不超过(…)万美元为限 (甲/乙/丙 scheme).
+    第二十六条2 / 第二十七条 …按从低标准执行, 并应逐步减少.
+Seed 004 客户信息管理制度 第九条3(1): 公司对每一客户的信用限度额以不超过(…)万美元为限 (甲/乙/丙 scheme).
 
 Results carry reason codes with their article and parameters; the service/view translates them.
 """
@@ -58,7 +59,8 @@ ART_30 = "002 第三十条"
 ART_24 = "002 第二十四条2①"
 ART_42 = "002 第四十二条"
 ART_33 = "002 第三十三条"
-ART_004_9 = "004 第九条3(1)"
+ART_004_9 = "004 客户信息管理制度 第九条3(1)"
+GENERAL_MANAGER, CHAIRMAN = "general_manager", "chairman"  # role codes (accounts.roles.Role)
 ART_13 = "002 第十三–二十条"
 
 
@@ -245,14 +247,16 @@ def below_exposure_warnings(limit, exposure) -> list[Reason]:
 
 def grant_chain(grade: str | None, kind: str, amount, section, scheme: str = ABC) -> list[str]:
     """The approvers of a grant (role codes): the policy's chain for the grade and kind
-    (第二十六条: VP marketing, CFO, GM; 第二十七条: marketing manager first), with the chairman added
-    above the policy amount (第三十条)."""
+    (第二十六条: VP marketing, CFO, GM; 第二十七条: marketing manager first), ending with the general
+    manager and the chairman (第三十条 客户授信额度由总经理、董事长审批). The chairman is left out only
+    when the policy departs with an amount (`chairman_above_amount`) and the grant is not above it."""
     grade = normalize_grade(grade, scheme) or ""
     chains = section.chains
     chain = list(chains.get(f"{grade}.{kind}") or chains.get(grade) or chains.get("default") or [])
+    chain = [role for role in chain if role not in (GENERAL_MANAGER, CHAIRMAN)] + [GENERAL_MANAGER]
     threshold = section.chairman_above_amount
-    if threshold is not None and Decimal(amount) > Decimal(threshold) and "chairman" not in chain:
-        chain.append("chairman")
+    if threshold is None or Decimal(amount) > Decimal(threshold):
+        chain.append(CHAIRMAN)
     return chain
 
 
@@ -278,3 +282,59 @@ def utilisation_percent(exposure, limit) -> int | None:
     if limit is None or Decimal(limit) <= ZERO:
         return None
     return int((Decimal(exposure) * 100 / Decimal(limit)).to_integral_value())
+
+
+@dataclass(frozen=True)
+class ReductionStep:
+    """One step of a reduction schedule: from `months` after the grant comes into force, the limit
+    in force is `limit_amount`."""
+
+    months: int
+    limit_amount: Decimal
+
+
+def reduction_start(existing_limit, exposure) -> Decimal | None:
+    """Where a reduction starts (第二十六条2 / 第二十七条 原有预付、赊销额): the existing limit; a customer
+    without one starts from its exposure (None when it has neither)."""
+    if existing_limit is not None:
+        return Decimal(existing_limit)
+    exposure = Decimal(exposure or 0)
+    return exposure if exposure > ZERO else None
+
+
+def reduction_schedule(start, target, steps: int, months: int) -> list[ReductionStep]:
+    """第二十六条2 / 第二十七条 并应逐步减少: from `start` down to `target` in `steps` equal steps spread
+    over `months` months — the first step one interval after the grant comes into force, the last
+    (the target) at `months`. The first row is the start (month 0). Empty when there is nothing to
+    reduce (`start` None or not above `target`) or `months` is 0 (the target applies at once).
+    Steps falling in the same month merge into the lower one."""
+    if start is None or months <= 0 or steps < 1:
+        return []
+    start, target = Decimal(start), Decimal(target)
+    if start <= target:
+        return []
+    cent = Decimal("0.01")
+    by_month: dict[int, Decimal] = {0: start.quantize(cent)}
+    for i in range(1, steps + 1):
+        month = -(-i * months // steps)  # ceil(i * months / steps)
+        amount = target if i == steps else (start - (start - target) * i / steps).quantize(cent)
+        by_month[month] = amount
+    return [ReductionStep(m, a) for m, a in sorted(by_month.items())]
+
+
+def scheduled_limit(steps, valid_from: date | None, on: date, final) -> Decimal:
+    """The limit in force on `on` for a grant in force from `valid_from` with reduction `steps`
+    (ReductionStep or dicts with months/limit_amount): the last step begun by `on`; `final` (the
+    grant's limit) without a schedule or once it has run."""
+    if not steps or valid_from is None:
+        return Decimal(final)
+    ordered = sorted(steps, key=_step_months)
+    current = ordered[0]
+    for step in ordered:
+        if add_months(valid_from, _step_months(step)) <= on:
+            current = step
+    return Decimal(current["limit_amount"] if isinstance(current, dict) else current.limit_amount)
+
+
+def _step_months(step) -> int:
+    return int(step["months"] if isinstance(step, dict) else step.months)

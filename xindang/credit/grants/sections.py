@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from xindang.accounts.roles import Role
-from xindang.policy.sections import register_section
+from xindang.policy.sections import Departure, Reading, register_section
 
 from . import rules
 
@@ -45,11 +45,15 @@ class GrantsSection(BaseModel):
     b_long_term_term_days: int = Field(30, ge=1, le=366)
     b_temporary_term_days: int = Field(15, ge=1, le=366)
     b_requires_collateral: bool = True
-    # 第二十六条2 / 第二十七条 (按从低标准执行) against 第四十二条 (an adjusted limit *should* be lower):
-    # by default a lower existing limit is shown beside the ceiling and an increase above it needs a
-    # reason and reaches every approver as a warning to acknowledge (issue 4 item 13). On: the strict
-    # reading — the existing limit is the ceiling and an increase is refused at request.
-    existing_limit_is_ceiling: bool = False
+    # 第二十六条2 / 第二十七条: 如果原有预付、赊销额低于本条款标准的, 信用额度按从低标准执行 — a lower
+    # existing limit is the ceiling (an increase above it is refused at request). Off is a departure:
+    # the existing limit is only shown and an increase reaches the approvers as the 第四十二条 warning.
+    existing_limit_is_ceiling: bool = True
+    # 第二十六条2 / 第二十七条 并应逐步减少: a grant below the customer's existing limit (or, without one,
+    # below its exposure) steps down to the new limit in this many equal steps over this many months
+    # (the first step one interval after it comes into force). 0 months: at once (a departure).
+    reduction_steps: int = Field(3, ge=1, le=24)
+    reduction_months: int = Field(3, ge=0, le=36)
     # 004 第九条3(1): cap per customer of each class (yuan; the seed leaves the number blank).
     jyb_class_caps: dict[str, Decimal] = Field(
         default_factory=lambda: {
@@ -60,10 +64,11 @@ class GrantsSection(BaseModel):
     )
     jyb_term_days: int = Field(30, ge=1, le=366)
     jyb_temporary_term_days: int = Field(15, ge=1, le=366)
-    # Approval chains per "<grade>.<kind>", "<grade>" or "default" (role codes); 第三十条: the chairman
-    # is added above this amount (yuan; null: never).
+    # Approval chains per "<grade>.<kind>", "<grade>" or "default" (role codes). 第三十条 客户授信额度由
+    # 总经理、董事长审批: every chain ends with the general manager and the chairman. An amount here is a
+    # departure: the chairman only approves grants above it (null: always, as the article says).
     chains: dict[str, list[str]] = Field(default_factory=_default_chains)
-    chairman_above_amount: Decimal | None = Field(Decimal("1000000"), ge=0)
+    chairman_above_amount: Decimal | None = Field(None, ge=0)
     # 第二十四条2①: the total of active limits ≤ the receivables balance on the reference date
     # (null: January 1 of the current year).
     company_cap_enabled: bool = True
@@ -127,9 +132,21 @@ register_section(
         "existing_limit_is_ceiling": (
             _("A lower existing limit stays the ceiling"),
             _(
-                "002 第二十六条2、第二十七条 (按从低标准执行). Off (default): an increase may be requested "
-                "up to the ceiling with a reason and reaches the approvers as the 第四十二条 warning."
+                "002 第二十六条2、第二十七条 (按从低标准执行). On (default): an increase above the existing "
+                "limit is refused. Off: it may be requested up to the ceiling with a reason and reaches "
+                "the approvers as the 第四十二条 warning."
             ),
+        ),
+        "reduction_steps": (
+            _("Reduction to a lower limit: steps"),
+            _(
+                "002 第二十六条2、第二十七条 (并应逐步减少): equal steps from the existing limit to the "
+                "new one."
+            ),
+        ),
+        "reduction_months": (
+            _("Reduction to a lower limit: months"),
+            _("The steps are spread over this many months; 0: the new limit applies at once."),
         ),
         "jyb_class_caps": (
             _("甲/乙/丙: cap per customer (yuan)"),
@@ -145,8 +162,11 @@ register_section(
             ),
         ),
         "chairman_above_amount": (
-            _("Chairman approves above (yuan)"),
-            _("002 第三十条: grants above this amount also need the chairman; empty: never."),
+            _("Chairman approves only above (yuan)"),
+            _(
+                "002 第三十条: every grant is approved by the general manager and the chairman (empty, "
+                "the default). An amount: grants up to it end with the general manager."
+            ),
         ),
         "company_cap_enabled": (
             _("Company-wide cap"),
@@ -157,4 +177,48 @@ register_section(
             _("Receivables balance on this date (empty: January 1 of the current year)."),
         ),
     },
+    departures=[
+        Departure(
+            "existing_limit_is_ceiling",
+            "002 第二十六条2、第二十七条",
+            lambda value: value is False,
+            _(
+                "按从低标准执行: a lower existing limit is the ceiling. Off: the rules' ceiling applies, "
+                "the existing limit only warns and an increase needs a reason (第四十二条)."
+            ),
+        ),
+        Departure(
+            "reduction_months",
+            "002 第二十六条2、第二十七条",
+            lambda value: value == 0,
+            _("并应逐步减少: the limit is reduced step by step. 0 months: the lower limit applies at once."),
+        ),
+        Departure(
+            "chairman_above_amount",
+            "002 第三十条",
+            lambda value: value is not None,
+            _(
+                "客户授信额度由总经理、董事长审批: every limit is approved by the general manager and the "
+                "chairman. With an amount: grants up to it are approved without the chairman."
+            ),
+        ),
+    ],
+    readings=[
+        Reading(
+            "原有预付、赊销额",
+            "002 第二十六条2、第二十七条",
+            ("existing_limit_is_ceiling",),
+            _("The limit of the grant in force; a customer without one has no existing limit to keep."),
+        ),
+        Reading(
+            "逐步减少",
+            "002 第二十六条2、第二十七条",
+            ("reduction_steps", "reduction_months"),
+            _(
+                "From the existing limit (or, without one, the exposure) down to the new limit in equal "
+                "steps spread over the months set; the credit check and the reduction list apply the "
+                "step in force on the day."
+            ),
+        ),
+    ],
 )

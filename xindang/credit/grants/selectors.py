@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xindang.audit.services import record_event
+from xindang.core.money import format_yuan
 from xindang.core.workbench import WorkItem
 from xindang.credit import selectors as credit_selectors
 from xindang.customers.selectors import visible_customers
@@ -21,7 +22,7 @@ from xindang.ledger.collection import selectors as collection_selectors
 from xindang.policy.selectors import current_policy
 
 from . import rules
-from .models import CreditGrant, GrantStatus
+from .models import BacktestRun, CreditGrant, GrantStatus, ReductionStep
 from .permissions import GrantPermission
 
 ZERO = Decimal("0")
@@ -99,8 +100,10 @@ def _in_force(on: date) -> Q:
 def in_force_limit_expression(on: date):
     """The limit of the grant in force on `on` for the outer customer row (as active_grant picks it),
     None without one: for annotating customer lists."""
-    grant = CreditGrant.objects.filter(_in_force(on), customer_id=OuterRef("pk"))
-    limit = grant.order_by("-valid_from", "-pk").values("limit_amount")[:1]
+    grant = CreditGrant.objects.filter(_in_force(on), customer_id=OuterRef("pk")).annotate(
+        limit_of_day=limit_in_force_expression(on)  # the reduction schedule's step of the day
+    )
+    limit = grant.order_by("-valid_from", "-pk").values("limit_of_day")[:1]
     return Subquery(limit, output_field=CreditGrant._meta.get_field("limit_amount"))
 
 
@@ -213,6 +216,7 @@ class HeaderState:
     exposure: Decimal
     utilisation: int | None
     warnings: list  # (css class, text)
+    limit: Decimal | None = None  # in force today (a reduction schedule's step)
 
 
 def header_state(customer, *, on: date | None = None) -> HeaderState:
@@ -230,17 +234,25 @@ def header_state(customer, *, on: date | None = None) -> HeaderState:
         warnings.append(("warn", _("Credit grant expires on %(date)s") % {"date": grant.valid_until}))
     if investigation_expired(customer):
         warnings.append(("warn", _("Credit investigation missing or expired")))
-    limit = grant.limit_amount if grant else ZERO
-    if exposure > limit:
+    limit = limit_in_force(grant, on) if grant else None
+    if exposure > (limit or ZERO):
         warnings.append(("bad", _("Exposure over the credit limit")))
+    if grant is not None and limit != grant.limit_amount:
+        warnings.append(
+            (
+                "warn",
+                _("Limit reduced step by step to %(limit)s") % {"limit": format_yuan(grant.limit_amount)},
+            )
+        )
     if is_trade_suspended(customer):
         warnings.append(("bad", _("Trade suspended")))
     return HeaderState(
         rating=rating,
         grant=grant,
         exposure=exposure,
-        utilisation=rules.utilisation_percent(exposure, grant.limit_amount) if grant else None,
+        utilisation=rules.utilisation_percent(exposure, limit) if grant else None,
         warnings=warnings,
+        limit=limit,
     )
 
 
@@ -299,3 +311,114 @@ def workbench_items(user) -> list[WorkItem]:
                 )
             )
     return items
+
+
+# --- The limit in force on a day (002 第二十六条2、第二十七条 并应逐步减少) ------------------------------
+def limit_in_force(grant, on: date | None = None) -> Decimal | None:
+    """The limit of `grant` in force on `on`: the step of its reduction schedule begun by then, or
+    its limit (no schedule, or the schedule has run). The credit check and the reduction list use
+    this (or the two expressions below, which answer the same in SQL)."""
+    if grant is None:
+        return None
+    on = on or timezone.localdate()
+    step = (
+        ReductionStep.objects.filter(grant_id=grant.pk, from_on__isnull=False, from_on__lte=on)
+        .order_by("-from_on")
+        .values_list("limit_amount", flat=True)
+        .first()
+    )
+    return step if step is not None else grant.limit_amount
+
+
+def limit_in_force_expression(on: date, grant_ref: str = "pk"):
+    """ORM: the limit in force on `on` of the grant `OuterRef(grant_ref)` names (annotate a grant
+    queryset with it, e.g. in a Subquery over CreditGrant)."""
+    from django.db.models import DecimalField, F, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    money = DecimalField(max_digits=18, decimal_places=2)
+    step = Subquery(
+        ReductionStep.objects.filter(grant_id=OuterRef(grant_ref), from_on__isnull=False, from_on__lte=on)
+        .order_by("-from_on")
+        .values("limit_amount")[:1],
+        output_field=money,
+    )
+    return Coalesce(step, F("limit_amount"), output_field=money)
+
+
+def limit_in_force_sql(grant_alias: str) -> str:
+    """Raw SQL (for a hand-written statement): the limit in force of the grant row `grant_alias`,
+    with ONE date parameter (%s, the day) to bind before the statement's following parameters."""
+    step, grant = ReductionStep._meta, CreditGrant._meta
+    col = {f: step.get_field(f).column for f in ("grant", "from_on", "limit_amount")}
+    limit = grant.get_field("limit_amount").column
+    return (
+        f"COALESCE((SELECT s.{col['limit_amount']} FROM {step.db_table} s "  # noqa: S608 - model metadata
+        f"WHERE s.{col['grant']} = {grant_alias}.{grant.pk.column} AND s.{col['from_on']} IS NOT NULL "
+        f"AND s.{col['from_on']} <= %s ORDER BY s.{col['from_on']} DESC LIMIT 1), {grant_alias}.{limit})"
+    )
+
+
+def reduction_steps(grant) -> list[ReductionStep]:
+    return list(grant.reduction_steps.order_by("months")) if grant is not None and grant.pk else []
+
+
+# --- Back-test before force (issue 11: a draft credit policy is back-tested before it applies) -----
+# The sections the back-test computes from: a draft that changes neither needs none.
+BACKTESTED_SECTIONS = ("credit", "grants")
+
+
+def latest_backtest(version) -> BacktestRun | None:
+    """The newest back-test of the draft as it stands now (None when it changed since)."""
+    return (
+        BacktestRun.objects.filter(version_id=version.pk, draft_updated_at=version.updated_at)
+        .select_related("computed_by")
+        .order_by("-computed_at", "-pk")
+        .first()
+    )
+
+
+def backtest_needed(version) -> bool:
+    from xindang.policy.selectors import section_values, version_in_force
+
+    in_force = version_in_force()
+    if in_force is None:
+        return True
+    new, old = section_values(version), section_values(in_force)
+    return any(new.get(name) != old.get(name) for name in BACKTESTED_SECTIONS)
+
+
+def backtest_check(version):
+    """The policy's activation check (registered in apps.py): a draft that changes the credit or
+    grant rules is put in force after a completed back-test of it (or with a written reason)."""
+    from django.utils.formats import date_format
+
+    from xindang.policy.activation import ActivationCheck
+
+    if version.status != version.Status.DRAFT:
+        return None
+    run = latest_backtest(version)
+    needed = backtest_needed(version)
+    url = reverse("grants:backtest", args=[version.pk])
+    if run is None:
+        note = (
+            _("This draft changes the credit rules: back-test it against every customer first.")
+            if needed
+            else _("This draft leaves the rating and grant rules as they are; no back-test is needed.")
+        )
+        return ActivationCheck("grants.backtest", _("Back-test"), needed, False, url=url, note=note)
+    at = timezone.localtime(run.computed_at)
+    summary = (
+        (_("Customers"), str(run.customers)),
+        (_("Grade would change"), str(run.grade_changed)),
+        (_("Ceiling raised"), str(run.ceiling_raised)),
+        (_("Ceiling lowered"), str(run.ceiling_lowered)),
+        (_("Ceiling below current limit"), str(run.below_limit)),
+        (_("Would be blocked"), str(run.blocked)),
+        (_("Newly blocked by the draft"), str(run.newly_blocked)),
+        (_("Against version in force"), f"v{run.in_force_number}"),
+        (_("Computed"), f"{date_format(at, 'Y-m-d H:i')} · {run.computed_by or '—'}"),
+    )
+    return ActivationCheck(
+        "grants.backtest", _("Back-test"), needed, True, summary=summary, url=url, ref={"backtest": run.pk}
+    )

@@ -17,8 +17,8 @@ from xindang.policy.selectors import current_policy
 
 from . import rules, selectors
 from .errors import GrantError
-from .models import Collateral, CreditGrant, GrantStatus, Guarantee
-from .texts import reason_text, reasons_text
+from .models import Collateral, CreditGrant, GrantStatus, Guarantee, ReductionStep
+from .texts import reason_text, reasons_text, schedule_text
 
 APPROVAL_KIND = "credit.grant"
 ZERO = Decimal("0")
@@ -172,6 +172,7 @@ def request_grant(
         replaces=replaces,
     )
     _check_request(ctx, limit_amount=limit_amount, term_days=term_days)
+    plan = reduction_plan(ctx, limit_amount=limit_amount, section=policy.grants, customer=customer)
     warnings = rules.adjustment_warnings(replaces.limit_amount if replaces else None, limit_amount)
     if warnings and not reason:
         _raise(GrantError.REASON_REQUIRED, "reason")
@@ -198,6 +199,9 @@ def request_grant(
     )
     grant._history_user = by
     grant.save()
+    ReductionStep.objects.bulk_create(
+        [ReductionStep(grant=grant, months=step.months, limit_amount=step.limit_amount) for step in plan]
+    )
     for item in collateral:
         row = Collateral.objects.create(
             grant=grant,
@@ -232,6 +236,7 @@ def request_grant(
                 % {"grade": ctx.grade, "ceiling": f"¥{ctx.ceiling.amount:,.2f}", "term": term_days},
                 *(reason_text(r) for r in ctx.ceiling.reasons),
                 *(reason_text(w) for w in below),
+                schedule_text(plan),
                 reason,
             ]
         ).strip(),
@@ -244,13 +249,16 @@ def request_grant(
             "ceiling_amount": str(ctx.ceiling.amount),
             "grade": ctx.grade,
             "replaces": replaces.pk if replaces else None,
+            "reduction": [_step_json(step) for step in plan],
         },
         warnings=[reason_text(w) for w in [*warnings, *below]],
         customer=customer,
         request=request,
     )
+    # Linking the approval is not a change of the grant a reader needs twice in its history: one
+    # "awaiting approval" row, written above with its requester.
+    CreditGrant.objects.filter(pk=grant.pk).update(approval=approval)
     grant.approval = approval
-    grant.save(update_fields=["approval"])
     record_event(
         "grant.request",
         actor=by,
@@ -265,10 +273,27 @@ def request_grant(
             "grade": ctx.grade,
             "replaces": replaces.pk if replaces else None,
             "chain": chain,
+            "reduction": [_step_json(step) for step in plan],
             "policy_version": policy.version,
         },
     )
     return grant
+
+
+def _step_json(step: rules.ReductionStep) -> dict:
+    return {"months": step.months, "limit_amount": str(step.limit_amount)}
+
+
+def reduction_plan(ctx: CeilingContext, *, limit_amount, section, customer) -> list[rules.ReductionStep]:
+    """第二十六条2 / 第二十七条 并应逐步减少: where the customer's existing limit (without one, its
+    exposure) stands above what the rules now allow, the grant steps down to `limit_amount` on the
+    policy's schedule; otherwise (or with 0 months) the new limit applies at once."""
+    existing = ctx.existing.limit_amount if ctx.existing else None
+    start = rules.reduction_start(existing, selectors.exposure_amount(customer) if existing is None else None)
+    ceiling = ctx.ceiling.amount
+    if start is None or ceiling is None or start <= ceiling:
+        return []
+    return rules.reduction_schedule(start, limit_amount, section.reduction_steps, section.reduction_months)
 
 
 def _requester_proposes(chain: list[str], by) -> list[str]:
@@ -350,6 +375,10 @@ def _activate(approval) -> CreditGrant:
     grant.decided_at = timezone.now()
     grant._history_user = _decider(approval)
     grant.save(update_fields=["status", "valid_from", "valid_until", "decided_at"])
+    steps = list(grant.reduction_steps.all())
+    for step in steps:
+        step.from_on = rules.add_months(today, step.months)
+    ReductionStep.objects.bulk_update(steps, ["from_on"])
     record_event(
         "grant.activate",
         actor=_decider(approval),
@@ -435,3 +464,44 @@ def record_notice_download(*, grant, by, request=None) -> None:
 
 def grant_url(grant) -> str:
     return reverse("grants:detail", args=[grant.pk])
+
+
+@transaction.atomic
+def record_backtest(*, result, draft, by=None, request=None):
+    """A completed back-test of `draft` (its summary), kept so the draft can be put in force; audited."""
+    from .models import BacktestRun
+
+    run = BacktestRun.objects.create(
+        version=draft,
+        draft_updated_at=draft.updated_at,
+        in_force_number=result.in_force_number,
+        on=result.on,
+        customers=result.customers,
+        grade_changed=result.grade_changed,
+        below_limit=result.below_limit,
+        blocked=result.blocked,
+        newly_blocked=result.newly_blocked,
+        ceiling_raised=result.ceiling_raised,
+        ceiling_lowered=result.ceiling_lowered,
+        seconds=Decimal(str(round(result.seconds, 2))),
+        computed_at=result.computed_at or timezone.now(),
+        computed_by=by,
+    )
+    record_event(
+        "grant.backtest",
+        actor=by,
+        request=request,
+        obj=draft,
+        data={
+            "run": run.pk,
+            "customers": result.customers,
+            "grade_changed": result.grade_changed,
+            "below_limit": result.below_limit,
+            "blocked": result.blocked,
+            "newly_blocked": result.newly_blocked,
+            "ceiling_raised": result.ceiling_raised,
+            "ceiling_lowered": result.ceiling_lowered,
+            "seconds": round(result.seconds, 2),
+        },
+    )
+    return run

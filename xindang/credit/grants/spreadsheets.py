@@ -95,6 +95,8 @@ def write_backtest_xlsx(result, grade_label) -> bytes:
     summary.append([_("As of"), result.on.isoformat()])
     summary.append([_("Customers"), result.customers])
     summary.append([_("Grade would change"), result.grade_changed])
+    summary.append([_("Ceiling raised"), result.ceiling_raised])
+    summary.append([_("Ceiling lowered"), result.ceiling_lowered])
     summary.append([_("Ceiling below current limit"), result.below_limit])
     summary.append([_("Would be blocked"), result.blocked])
     summary.append([_("Newly blocked by the draft"), result.newly_blocked])

@@ -81,3 +81,28 @@ def reason_text(reason) -> str:
 
 def reasons_text(reasons) -> str:
     return "; ".join(reason_text(r) for r in reasons)
+
+
+def step_text(step) -> str:
+    """'¥80,000.00 after 1 month' for a rules.ReductionStep, a ReductionStep row or its dict."""
+    from django.utils.translation import gettext, ngettext
+
+    months = int(step["months"] if isinstance(step, dict) else step.months)
+    amount = format_yuan(Decimal(step["limit_amount"] if isinstance(step, dict) else step.limit_amount))
+    if months == 0:
+        return gettext("%(amount)s when it comes into force") % {"amount": amount}
+    return ngettext("%(amount)s after %(months)s month", "%(amount)s after %(months)s months", months) % {
+        "amount": amount,
+        "months": months,
+    }
+
+
+def schedule_text(steps) -> str:
+    """The reduction schedule in one line ('' without one)."""
+    from django.utils.translation import gettext
+
+    if not steps:
+        return ""
+    return gettext("Reduced step by step: %(steps)s — 002 第二十六条2、第二十七条 (并应逐步减少)") % {
+        "steps": "; ".join(step_text(s) for s in steps)
+    }

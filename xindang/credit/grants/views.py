@@ -28,7 +28,7 @@ from .forms import CollateralFormSet, GrantRequestForm, GuaranteeFormSet, filled
 from .models import GrantKind, GrantStatus
 from .permissions import GrantPermission
 from .spreadsheets import XLSX_TYPE, write_backtest_xlsx, write_grants_xlsx
-from .texts import reason_text
+from .texts import reason_text, step_text
 
 PAGE_SIZE = 50
 MAX_EXPORT_ROWS = 100_000
@@ -108,7 +108,15 @@ def _documents(user, customer):
 def _ceiling_view(ctx, limit_amount=None, term_days=None, customer=None) -> dict:
     ceiling = ctx.ceiling
     problems = ceiling.problems(limit_amount, term_days or 1) if limit_amount is not None else []
+    plan = (
+        services.reduction_plan(
+            ctx, limit_amount=limit_amount, section=current_policy().grants, customer=customer
+        )
+        if limit_amount is not None and customer is not None and not problems
+        else []
+    )
     return {
+        "schedule": [step_text(step) for step in plan],
         "ceiling": ceiling,
         "grade": ctx.grade,
         "grade_label": grade_label(ctx.grade),
@@ -260,6 +268,8 @@ def grant_detail(request, pk):
             "collaterals": grant.collaterals.prefetch_related("documents"),
             "guarantees": grant.guarantees.select_related("document"),
             "replaced_by": grant.replaced_by.all(),
+            "steps": selectors.reduction_steps(grant),
+            "limit_today": selectors.limit_in_force(grant) if grant.status == GrantStatus.ACTIVE else None,
             "can_print": request.user.has_perm(GrantPermission.PRINT_NOTICE)
             and grant.status == GrantStatus.ACTIVE,
             "history": grant.history.select_related("history_user").order_by("-history_date")[:20],
@@ -353,28 +363,15 @@ def backtest(request, pk):
     if version is None or version.status != version.Status.DRAFT:
         raise Http404
     result, computed = cached_backtest(version, fresh=bool(request.GET.get("fresh")))
-    if computed:
-        record_event(
-            "grant.backtest",
-            actor=request.user,
-            request=request,
-            obj=version,
-            data={
-                "customers": result.customers,
-                "grade_changed": result.grade_changed,
-                "below_limit": result.below_limit,
-                "blocked": result.blocked,
-                "newly_blocked": result.newly_blocked,
-                "seconds": round(result.seconds, 2),
-            },
-        )
+    if computed or selectors.latest_backtest(version) is None:
+        services.record_backtest(result=result, draft=version, by=request.user, request=request)
     if request.GET.get("format") == "xlsx":
         response = HttpResponse(write_backtest_xlsx(result, grade_label), content_type=XLSX_TYPE)
         response["Content-Disposition"] = f'attachment; filename="backtest-v{version.number}.xlsx"'
         return response
     show = request.GET.get("show", "")
     rows = result.rows
-    if show in ("grade_changed", "below_limit", "newly_blocked"):
+    if show in ("grade_changed", "ceiling_changed", "below_limit", "newly_blocked"):
         rows = [r for r in rows if getattr(r, show)]
     page = CappedPaginator(rows, PAGE_SIZE, cap=None).get_page(request.GET.get("page"))
     for r in page.object_list:

@@ -128,7 +128,7 @@ def save_customers(
         for c in customers:
             c.pk = ids[c.file_no]
     if history:
-        Customer.history.bulk_history_create(customers, batch_size=batch_size, default_change_reason="demo")
+        Customer.history.bulk_history_create(customers, batch_size=batch_size)
     tags = {name: Tag.objects.get_or_create(name=name)[0] for name in DEMO_TAGS}
     Through = Customer.tags.through
     Through.objects.bulk_create(
@@ -171,7 +171,7 @@ def save_customers(
                 row._history_user, row._history_date = c.owner, c._history_date
                 rows.append(row)
         if history:
-            bulk_create_with_history(rows, model, batch_size=batch_size, default_change_reason="demo")
+            bulk_create_with_history(rows, model, batch_size=batch_size)
         else:
             model.objects.bulk_create(rows, batch_size=batch_size)
 

@@ -27,7 +27,7 @@ def _both(customer):
         "previous": previous.pk if previous else None,
         "stopped": ShipmentStop.objects.filter(customer=customer, lifted_at__isnull=True).exists(),
         "figures": deps.exposure_of(customer).figures(),
-        "limit": grant.limit_amount if grant else None,
+        "limit": deps.limit_in_force(grant, on) if grant else None,  # a reduction schedule's step
         "valid_until": grant.valid_until if grant else None,
         "kind": grant.kind if grant else None,
         "grade": deps.current_grade(customer),

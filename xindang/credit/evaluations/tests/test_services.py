@@ -356,9 +356,48 @@ def test_a_lower_limit_goes_to_the_grant_approval_chain(ready, grant, marketing_
     assert ready.status == rules.REVIEWED
 
 
-def test_an_increase_carries_the_article_42_warning(ready, marketing_manager, ceiling_allows):
-    # By default an existing lower limit does not cap the ceiling: the increase goes to the approvers
-    # with the warning they must acknowledge (grants policy, 第四十二条).
+def test_an_adjusted_limit_is_approved_by_the_general_manager_and_the_chairman(
+    ready, grant, marketing_manager, ceiling_allows
+):
+    """002 第四十一条: 报总经理、董事长批准 — the proposal goes through the grant chain, which ends with
+    the general manager and the chairman (第三十条)."""
+    services.review_evaluation(
+        evaluation=ready,
+        by=marketing_manager,
+        opinion="回款放缓,建议压缩额度。",
+        proposed_limit_amount=D(600_000),
+        proposal_reason="近三个月回款放缓",
+    )
+    ready.refresh_from_db()
+    roles = [s.role for s in ready.proposed_grant.approval.current_steps()]
+    assert roles[-2:] == ["general_manager", "chairman"]
+
+
+def test_an_increase_is_refused_while_the_existing_limit_is_the_ceiling(
+    ready, marketing_manager, ceiling_allows
+):
+    """002 第二十六条2 按从低标准执行 (the default): the existing limit is the ceiling of an adjustment."""
+    with pytest.raises(DomainError) as exc:
+        services.review_evaluation(
+            evaluation=ready,
+            by=marketing_manager,
+            opinion="业务扩大",
+            proposed_limit_amount=D(1_500_000),
+            proposal_reason="新增长期合同",
+        )
+    assert exc.value.code == "grant.over_ceiling"
+    ready.refresh_from_db()
+    assert ready.proposed_grant is None and ready.reviewed_by is None
+
+
+def test_an_increase_carries_the_article_42_warning(ready, marketing_manager, ceiling_allows, monkeypatch):
+    # Under the departure from 第二十六条2 (existing limit only warns) the increase goes to the
+    # approvers with the warning they must acknowledge (grants policy, 第四十二条).
+    from xindang.credit.grants import services as grant_services
+    from xindang.policy.selectors import build_policy
+
+    departed = build_policy({"grants": {"existing_limit_is_ceiling": False}})
+    monkeypatch.setattr(grant_services, "current_policy", lambda: departed)
     services.review_evaluation(
         evaluation=ready,
         by=marketing_manager,

@@ -341,3 +341,40 @@ def test_all_months_of_one_customer_in_the_list_and_export(client, grant, financ
     response = client.get(reverse("evaluations:export"), params)
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     assert [r[0] for r in sheet.iter_rows(min_row=2, values_only=True)] == ["2026-10", "2026-09"]
+
+
+def test_the_adjusted_limit_shows_the_general_managers_and_chairmans_approval(
+    client,
+    evaluation,
+    finance_controller,
+    salesperson,
+    marketing_manager,
+    vp_marketing,
+    cfo,
+    gm,
+    ceiling_allows,
+):
+    """002 第四十一条 报总经理、董事长批准: the form shows the approval of the adjusted limit — the page
+    its trail, the printout a sign-off line for the general manager and one for the chairman."""
+    from xindang.approvals import services as approvals
+    from xindang.credit.evaluations.pdf import _adjustment_approvals
+
+    services.sign_figures(evaluation=evaluation, by=finance_controller)
+    services.submit_report(evaluation=evaluation, by=salesperson, operations_report="正常", confirmed=True)
+    services.review_evaluation(
+        evaluation=evaluation,
+        by=marketing_manager,
+        opinion="压缩额度",
+        proposed_limit_amount=D("600000"),
+        proposal_reason="回款放缓",
+    )
+    evaluation.refresh_from_db()
+    approval = evaluation.proposed_grant.approval
+    for user in (vp_marketing, cfo, gm):
+        approval = approvals.approve_step(approval=approval, approver=user, comment="同意")
+    page = _login(client, marketing_manager).get(evaluation.get_absolute_url()).content.decode()
+    block = page[page.index('data-testid="adjustment-approval"') :]
+    assert "第四十一条" in block and str(gm) in block
+    rows = _adjustment_approvals(evaluation, lambda label, article, text, who, when: (label, who, when))
+    assert [(label, who) for label, who, _when in rows] == [("总经理审批", str(gm)), ("董事长审批", "")]
+    assert rows[0][2] is not None and rows[1][2] is None

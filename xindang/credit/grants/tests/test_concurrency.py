@@ -1,5 +1,5 @@
-"""The company-wide cap (002 第二十四条2①) under concurrency: two general managers approving the last
-step of two grants at once, with room under the cap for only one — exactly one is activated."""
+"""The company-wide cap (002 第二十四条2①) under concurrency: two chairmen approving the last step
+(002 第三十条) of two grants at once, with room under the cap for only one — exactly one is activated."""
 
 from decimal import Decimal
 
@@ -20,9 +20,9 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_two_approvals_at_once_stay_under_the_company_cap(
-    make_customer, salesperson, vp_marketing, cfo, ledger, rate
+    make_customer, salesperson, vp_marketing, cfo, gm, ledger, rate
 ):
-    gms = [make_user(f"zongjingli{i}", Role.GENERAL_MANAGER) for i in range(2)]
+    chairmen = [make_user(f"dongshizhang{i}", Role.CHAIRMAN) for i in range(2)]
     grants = []
     for i in range(2):
         customer = make_customer(salesperson, name=f"并发测试{i}号贸易有限公司")
@@ -31,7 +31,7 @@ def test_two_approvals_at_once_stay_under_the_company_cap(
         grant = services.request_grant(
             customer=customer, by=salesperson, kind="long_term", limit_amount=Decimal("60000"), term_days=30
         )
-        for user in (vp_marketing, cfo):
+        for user in (vp_marketing, cfo, gm):
             approvals.approve_step(approval=ApprovalRequest.objects.get(pk=grant.approval_id), approver=user)
         grants.append(grant)
     ledger.receivables = Decimal("100000")  # room for one 60,000 grant, not two
@@ -39,7 +39,7 @@ def test_two_approvals_at_once_stay_under_the_company_cap(
     def work(i):
         try:
             approvals.approve_step(
-                approval=ApprovalRequest.objects.get(pk=grants[i].approval_id), approver=gms[i]
+                approval=ApprovalRequest.objects.get(pk=grants[i].approval_id), approver=chairmen[i]
             )
         except DomainError as exc:
             return exc.code

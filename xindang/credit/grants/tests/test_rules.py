@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from xindang.credit.grants import rules
 from xindang.credit.grants.sections import GrantsSection
 
-S = GrantsSection()
-STRICT = GrantsSection(existing_limit_is_ceiling=True)  # 第二十六条2 read strictly: the existing limit caps
+S = GrantsSection()  # the regulation's reading: a lower existing limit is the ceiling (第二十六条2)
+WARN_ONLY = GrantsSection(existing_limit_is_ceiling=False)  # the labelled departure: it only warns
 D = Decimal
 LT, TMP = rules.LONG_TERM, rules.TEMPORARY
 
@@ -198,8 +198,8 @@ CASES = [
 def test_grant_ceiling_abc(
     article, grade, kind, history, ship, coll, collateral, existing, allowed, amount, term, codes
 ):
-    # Rows naming the existing lower limit as the ceiling are under the strict switch (policy option).
-    section = STRICT if "existing_lower_limit" in codes else S
+    # Rows where the existing limit only warns are under the departure (policy switch off).
+    section = WARN_ONLY if "existing_lower_limit_warns" in codes else S
     c = rules.grant_ceiling(
         grade, rules.ABC, kind, history, D(ship), D(coll), D(collateral), existing, section
     )
@@ -211,9 +211,9 @@ def test_grant_ceiling_abc(
 
 
 JYB_CASES = [
-    ("004 第九条3(1): 甲 cap", "甲", LT, D(5_000_000), 30),
-    ("004 第九条3(1): 乙 cap, temporary term", "乙", TMP, D(2_000_000), 15),
-    ("004 第九条3(1): 丙 cap (latin alias)", "bing", LT, D(500_000), 30),
+    ("004 客户信息管理制度 第九条3(1): 甲 cap", "甲", LT, D(5_000_000), 30),
+    ("004 客户信息管理制度 第九条3(1): 乙 cap, temporary term", "乙", TMP, D(2_000_000), 15),
+    ("004 客户信息管理制度 第九条3(1): 丙 cap (latin alias)", "bing", LT, D(500_000), 30),
 ]
 
 
@@ -221,12 +221,12 @@ JYB_CASES = [
 def test_grant_ceiling_jyb_class_caps(article, grade, kind, amount, term):
     c = rules.grant_ceiling(grade, rules.JYB, kind, False, 0, 0, 0, None, S)
     assert c.allowed and c.amount == amount and c.max_term_days == term
-    assert c.reasons[0].code == "jyb_class_cap" and c.reasons[0].article == "004 第九条3(1)"
+    assert c.reasons[0].code == "jyb_class_cap" and c.reasons[0].article == "004 客户信息管理制度 第九条3(1)"
 
 
 def test_jyb_existing_lower_limit_stays_and_unknown_class_refused():
-    assert rules.grant_ceiling("甲", rules.JYB, LT, True, 0, 0, 0, D(100), STRICT).amount == D(100)
-    assert rules.grant_ceiling("甲", rules.JYB, LT, True, 0, 0, 0, D(100), S).amount == D(5_000_000)
+    assert rules.grant_ceiling("甲", rules.JYB, LT, True, 0, 0, 0, D(100), S).amount == D(100)
+    assert rules.grant_ceiling("甲", rules.JYB, LT, True, 0, 0, 0, D(100), WARN_ONLY).amount == D(5_000_000)
     assert not rules.grant_ceiling("A", rules.JYB, LT, True, 0, 0, 0, None, S).allowed
 
 
@@ -265,17 +265,70 @@ def test_adjustment_warnings_second_42(old, new, codes):
     assert [w.code for w in rules.adjustment_warnings(old, new)] == codes
 
 
-def test_grant_chain_per_grade_and_chairman_above_amount():
-    assert rules.grant_chain("A", TMP, D(1000), S) == ["vp_marketing", "cfo", "general_manager"]
-    assert rules.grant_chain("B", LT, D(1000), S) == [
-        "marketing_manager",
-        "vp_marketing",
-        "cfo",
-        "general_manager",
-    ]
-    # 第三十条: the chairman above the policy amount
-    assert rules.grant_chain("A", LT, D("1000000.01"), S)[-1] == "chairman"
-    assert "chairman" not in rules.grant_chain("A", LT, D(1000000), S)
+CHAIRMAN_FROM_1M = GrantsSection(chairman_above_amount=D(1000000))  # the labelled departure
+
+
+@pytest.mark.parametrize(
+    "article,grade,kind,amount,section,chain",
+    [
+        (
+            "002 第二十六条、第三十条",
+            "A",
+            TMP,
+            D(1000),
+            S,
+            ["vp_marketing", "cfo", "general_manager", "chairman"],
+        ),
+        (
+            "002 第二十七条、第三十条",
+            "B",
+            LT,
+            D(1000),
+            S,
+            ["marketing_manager", "vp_marketing", "cfo", "general_manager", "chairman"],
+        ),
+        (
+            "002 第三十条: a small grant too",
+            "A",
+            LT,
+            D(1),
+            S,
+            ["vp_marketing", "cfo", "general_manager", "chairman"],
+        ),
+        (
+            "002 第三十条 departure: up to the amount without the chairman",
+            "A",
+            LT,
+            D(1000000),
+            CHAIRMAN_FROM_1M,
+            ["vp_marketing", "cfo", "general_manager"],
+        ),
+        (
+            "002 第三十条 departure: above the amount with the chairman",
+            "A",
+            LT,
+            D("1000000.01"),
+            CHAIRMAN_FROM_1M,
+            ["vp_marketing", "cfo", "general_manager", "chairman"],
+        ),
+        (
+            "002 第三十条: a chain not ending with the GM still ends with the GM and the chairman",
+            "A",
+            LT,
+            D(10),
+            GrantsSection(chains={"default": ["general_manager", "cfo"]}),
+            ["cfo", "general_manager", "chairman"],
+        ),
+    ],
+)
+def test_grant_chain_ends_with_the_general_manager_and_the_chairman(
+    article, grade, kind, amount, section, chain
+):
+    """002 第三十条: 客户授信额度由总经理、董事长审批."""
+    assert rules.grant_chain(grade, kind, amount, section) == chain
+
+
+def test_grant_chain_jyb_starts_with_the_marketing_manager():
     assert rules.grant_chain("乙", LT, D(10), S, scheme=rules.JYB)[0] == "marketing_manager"
 
 
@@ -344,10 +397,87 @@ def test_ceiling_never_exceeds_the_averages_or_existing(grade, kind, history, sh
         assert c.amount <= coll
 
 
-def test_existing_limit_caps_only_when_the_policy_says_so():
-    """002 第二十六条2 按从低标准执行 with the strict switch on; by default the rules' ceiling applies,
-    the existing limit is named among the reasons and an increase is the 第四十二条 warning."""
-    assert rules.grant_ceiling("A", rules.ABC, LT, True, 100, 100, 0, D(40), STRICT).amount == D(40)
-    default = rules.grant_ceiling("A", rules.ABC, LT, True, 100, 100, 0, D(40), S)
-    assert default.amount == D(100)
-    assert rules.EXISTING_LOWER_WARNS in [r.code for r in default.reasons]
+def test_existing_lower_limit_is_the_ceiling_by_default():
+    """002 第二十六条2 按从低标准执行: an A customer with an existing limit of 30,000 and monthly averages
+    of 80,000 gets a ceiling of 30,000 (the issue's case); the departure (switch off) only warns."""
+    default = rules.grant_ceiling("A", rules.ABC, LT, True, 80000, 80000, 0, D(30000), S)
+    assert default.amount == D(30000)
+    assert default.reasons[-1].code == rules.EXISTING_LOWER
+    assert default.reasons[-1].article == "002 第二十六条2"
+    departure = rules.grant_ceiling("A", rules.ABC, LT, True, 80000, 80000, 0, D(30000), WARN_ONLY)
+    assert departure.amount == D(80000)
+    assert rules.EXISTING_LOWER_WARNS in [r.code for r in departure.reasons]
+
+
+@pytest.mark.parametrize(
+    "article,start,target,steps,months,expected",
+    [
+        (
+            "002 第二十六条2 并应逐步减少: 3 monthly steps",
+            D(100000),
+            D(40000),
+            3,
+            3,
+            [(0, D(100000)), (1, D(80000)), (2, D(60000)), (3, D(40000))],
+        ),
+        (
+            "002 第二十七条: 2 steps over 6 months",
+            D(90000),
+            D(30000),
+            2,
+            6,
+            [(0, D(90000)), (3, D(60000)), (6, D(30000))],
+        ),
+        (
+            "more steps than months merge into the lower",
+            D(60),
+            D(0),
+            6,
+            3,
+            [(0, D(60)), (1, D(40)), (2, D(20)), (3, D(0))],
+        ),
+        ("departure: 0 months, at once", D(100000), D(40000), 3, 0, []),
+        ("nothing to reduce", D(40000), D(40000), 3, 3, []),
+        ("no existing limit or exposure", None, D(40000), 3, 3, []),
+    ],
+)
+def test_reduction_schedule(article, start, target, steps, months, expected):
+    plan = rules.reduction_schedule(start, target, steps, months)
+    assert [(s.months, s.limit_amount) for s in plan] == expected
+
+
+def test_scheduled_limit_follows_the_step_begun_by_the_day():
+    plan = rules.reduction_schedule(D(100000), D(40000), 3, 3)
+    start = date(2026, 1, 31)
+    assert rules.scheduled_limit(plan, start, date(2026, 1, 31), D(40000)) == D(100000)
+    assert rules.scheduled_limit(plan, start, date(2026, 2, 27), D(40000)) == D(100000)
+    assert rules.scheduled_limit(plan, start, date(2026, 2, 28), D(40000)) == D(80000)
+    assert rules.scheduled_limit(plan, start, date(2026, 4, 30), D(40000)) == D(40000)
+    assert rules.scheduled_limit([], start, date(2026, 2, 28), D(40000)) == D(40000)
+
+
+def test_reduction_starts_from_the_existing_limit_or_the_exposure():
+    assert rules.reduction_start(D(50000), D(90000)) == D(50000)
+    assert rules.reduction_start(None, D(90000)) == D(90000)
+    assert rules.reduction_start(None, D(0)) is None
+
+
+def test_the_old_defaults_are_labelled_departures_and_the_default_has_none():
+    """Defaults follow 002 第二十六条2、第二十七条 and 第三十条; the old behaviour is a labelled departure."""
+    from xindang.policy.selectors import policy_departures, section_defaults
+
+    assert [
+        r for r in policy_departures({"grants": section_defaults("grants")}) if r.section == "grants"
+    ] == []
+    old = {
+        **section_defaults("grants"),
+        "existing_limit_is_ceiling": False,
+        "chairman_above_amount": "1000000",
+        "reduction_months": 0,
+    }
+    rows = {r.field: r.article for r in policy_departures({"grants": old}) if r.section == "grants"}
+    assert rows == {
+        "existing_limit_is_ceiling": "002 第二十六条2、第二十七条",
+        "reduction_months": "002 第二十六条2、第二十七条",
+        "chairman_above_amount": "002 第三十条",
+    }

@@ -11,7 +11,7 @@ from xindang.approvals import services as approvals
 from xindang.approvals.models import ApprovalRequest
 from xindang.audit.models import AuditEvent
 from xindang.core.errors import DomainError
-from xindang.credit.grants import selectors, services
+from xindang.credit.grants import rules, selectors, services
 from xindang.credit.grants.models import CollateralType, CreditGrant, GrantStatus
 
 from .conftest import make_facts, set_policy
@@ -25,12 +25,13 @@ def customer(make_customer, salesperson):
 
 
 @pytest.fixture
-def chain_users(vp_marketing, cfo, gm, marketing_manager):
+def chain_users(vp_marketing, cfo, gm, marketing_manager, chairman):
     return {
         "vp_marketing": vp_marketing,
         "cfo": cfo,
         "general_manager": gm,
         "marketing_manager": marketing_manager,
+        "chairman": chairman,
     }
 
 
@@ -97,7 +98,12 @@ def test_approval_through_the_chain_activates(customer, salesperson, ledger, rat
     ledger.facts[customer.pk] = make_facts()
     grant = _request(customer, salesperson, limit_amount=D("80000"))
     approval = ApprovalRequest.objects.get(pk=grant.approval_id)
-    assert [s.role for s in approval.current_steps()] == ["vp_marketing", "cfo", "general_manager"]
+    assert [s.role for s in approval.current_steps()] == [
+        "vp_marketing",
+        "cfo",
+        "general_manager",
+        "chairman",
+    ]
     assert grant.rating_id == rating.pk and grant.grade == "A" and grant.policy_version >= 1
     assert grant.ceiling_reasons[0]["article"] == "002 第二十六条2"
     assert selectors.active_grant(customer) is None
@@ -126,24 +132,47 @@ def test_b_needs_collateral_and_marketing_manager_first(customer, salesperson, l
         customer, salesperson, kind="temporary", limit_amount=D("60000"), term_days=15, collateral=collateral
     )
     steps = ApprovalRequest.objects.get(pk=grant.approval_id).current_steps()
-    assert [s.role for s in steps] == ["marketing_manager", "vp_marketing", "cfo", "general_manager"]
+    assert [s.role for s in steps] == [
+        "marketing_manager",
+        "vp_marketing",
+        "cfo",
+        "general_manager",
+        "chairman",
+    ]
     assert grant.collaterals.get().value_amount == D("60000")
     assert approve_all(grant, chain_users).status == GrantStatus.ACTIVE
 
 
-def test_chairman_added_above_policy_amount(customer, salesperson, ledger, rate, chain_users, chairman):
-    """002 第三十条: 客户授信额度由总经理、董事长审批 (above the policy amount)."""
+def test_every_grant_ends_with_the_general_manager_and_the_chairman(
+    customer, salesperson, ledger, rate, chain_users
+):
+    """002 第三十条: 客户授信额度由总经理、董事长审批 — also a small grant."""
+    rate(customer, "A")
+    ledger.facts[customer.pk] = make_facts()
+    grant = _request(customer, salesperson, limit_amount=D("10000"))
+    roles = [s.role for s in ApprovalRequest.objects.get(pk=grant.approval_id).current_steps()]
+    assert roles[-2:] == ["general_manager", "chairman"]
+
+
+def test_departure_chairman_only_above_an_amount(customer, salesperson, ledger, rate, chain_users):
+    """Departure from 002 第三十条 (policy amount set): the chairman only above it."""
+    set_policy(chain_users["general_manager"], "grants", chairman_above_amount="1000000")
     rate(customer, "A")
     ledger.facts[customer.pk] = make_facts(shipments="5000000", collections="5000000")
-    grant = _request(customer, salesperson, limit_amount=D("1500000"))
-    roles = [s.role for s in ApprovalRequest.objects.get(pk=grant.approval_id).current_steps()]
-    assert roles[-1] == "chairman"
+    small = _request(customer, salesperson, limit_amount=D("1000000"))
+    roles = [s.role for s in ApprovalRequest.objects.get(pk=small.approval_id).current_steps()]
+    assert roles == ["vp_marketing", "cfo", "general_manager"]
+    approvals.withdraw(
+        approval=ApprovalRequest.objects.get(pk=small.approval_id), by=salesperson, reason="改"
+    )
+    large = _request(customer, salesperson, limit_amount=D("1500000"))
+    roles = [s.role for s in ApprovalRequest.objects.get(pk=large.approval_id).current_steps()]
+    assert roles[-2:] == ["general_manager", "chairman"]
 
 
-def test_replacement_increase_warns_and_needs_reason(customer, salesperson, ledger, rate, chain_users):
-    """Under the strict reading of 第二十六条2 (policy switch on) a lower existing limit stays the
-    ceiling: an increase is refused outright, a decrease replaces the grant without a warning."""
-    set_policy(chain_users["general_manager"], "grants", existing_limit_is_ceiling=True)
+def test_existing_lower_limit_is_the_ceiling(customer, salesperson, ledger, rate, chain_users):
+    """002 第二十六条2 按从低标准执行 (the default): a lower existing limit stays the ceiling — an
+    increase is refused outright, a decrease replaces the grant without a warning."""
     rate(customer, "A")
     ledger.facts[customer.pk] = make_facts(shipments="200000", collections="200000")
     first = approve_all(_request(customer, salesperson, limit_amount=D("50000")), chain_users)
@@ -175,9 +204,10 @@ def test_jyb_scheme_caps_per_class(customer, salesperson, ledger, rate, chain_us
     assert roles == ["marketing_manager", "vp_marketing", "cfo", "general_manager", "chairman"]
 
 
-def test_increase_warning_must_be_acknowledged(customer, salesperson, ledger, rate, chain_users):
-    """By default the existing limit does not cap: the increase needs a reason and reaches every
-    approver as a warning that must be acknowledged (第四十二条)."""
+def test_departure_increase_warning_must_be_acknowledged(customer, salesperson, ledger, rate, chain_users):
+    """Departure from 002 第二十六条2 (switch off): the existing limit does not cap; the increase needs
+    a reason and reaches every approver as a warning that must be acknowledged (第四十二条)."""
+    set_policy(chain_users["general_manager"], "grants", existing_limit_is_ceiling=False)
     rate(customer, "A")
     ledger.facts[customer.pk] = make_facts(shipments="200000", collections="200000")
     first = approve_all(_request(customer, salesperson, limit_amount=D("50000")), chain_users)
@@ -208,9 +238,9 @@ def test_company_cap_refused_on_approval_and_rolled_back(customer, salesperson, 
     grant.refresh_from_db()
     approval = ApprovalRequest.objects.get(pk=grant.approval_id)
     assert grant.status == GrantStatus.PENDING and approval.status == "pending"
-    assert approval.current_position == 3  # the GM's step stays pending
+    assert approval.current_position == 4  # the chairman's step (the last) stays pending
     ledger.receivables = D("50000")
-    approvals.approve_step(approval=approval, approver=chain_users["general_manager"])
+    approvals.approve_step(approval=approval, approver=chain_users["chairman"])
     grant.refresh_from_db()
     assert grant.status == GrantStatus.ACTIVE
 
@@ -247,7 +277,12 @@ def test_requester_cannot_approve_own_grant(customer, cfo, ledger, rate, chain_u
     ledger.facts[customer.pk] = make_facts()
     grant = _request(customer, cfo)
     approval = ApprovalRequest.objects.get(pk=grant.approval_id)
-    assert [s.role for s in approval.current_steps()] == ["vp_marketing", "cfo", "general_manager"]
+    assert [s.role for s in approval.current_steps()] == [
+        "vp_marketing",
+        "cfo",
+        "general_manager",
+        "chairman",
+    ]
     approvals.approve_step(approval=approval, approver=chain_users["vp_marketing"])
     with pytest.raises(DomainError):
         approvals.approve_step(approval=ApprovalRequest.objects.get(pk=approval.pk), approver=cfo)
@@ -332,7 +367,7 @@ def test_marketing_manager_proposing_a_b_grant_is_the_first_step(
     collateral = [{"type": CollateralType.REAL_ESTATE, "value_amount": D("100000")}]
     grant = _request(customer, marketing_manager, limit_amount=D("50000"), collateral=collateral)
     roles = [s.role for s in ApprovalRequest.objects.get(pk=grant.approval_id).current_steps()]
-    assert roles == ["vp_marketing", "cfo", "general_manager"]
+    assert roles == ["vp_marketing", "cfo", "general_manager", "chairman"]
 
 
 def test_ledger_entries_without_a_due_date_fall_due_after_the_grant_term(
@@ -367,3 +402,104 @@ def test_ledger_entries_without_a_due_date_fall_due_after_the_grant_term(
         customer=customer, kind="shipment", amount=D("1"), entry_on=shipped_on, due_on=given, by=salesperson
     )
     assert entry.due_on == given
+
+
+def test_a_grant_request_writes_one_history_row_with_its_requester(customer, salesperson, ledger, rate):
+    """One "awaiting approval" row per request, with the requester as operator (not two)."""
+    rate(customer, "A")
+    ledger.facts[customer.pk] = make_facts()
+    grant = _request(customer, salesperson)
+    rows = list(grant.history.all())
+    assert len(rows) == 1
+    assert rows[0].status == GrantStatus.PENDING and rows[0].history_user == salesperson
+    assert CreditGrant.objects.get(pk=grant.pk).approval_id is not None
+
+
+def _fall_to(ledger, customer, amount):
+    ledger.facts[customer.pk] = make_facts(shipments=amount, collections=amount)
+
+
+def test_a_limit_above_what_the_rules_now_allow_is_reduced_step_by_step(
+    customer, salesperson, ledger, rate, chain_users
+):
+    """002 第二十六条2 并应逐步减少: the customer's limit of 100,000 stands above what the rules now allow
+    (40,000): the new grant steps down over the policy's 3 months, shown to the approvers; once in
+    force the limit of the day follows the schedule."""
+    from django.db import transaction
+
+    from xindang.credit.control import deps
+
+    rate(customer, "A")
+    _fall_to(ledger, customer, "100000")
+    first = approve_all(_request(customer, salesperson, limit_amount=D("100000")), chain_users)
+    _fall_to(ledger, customer, "40000")
+    grant = _request(customer, salesperson, limit_amount=D("40000"))
+    steps = [(s.months, s.limit_amount) for s in selectors.reduction_steps(grant)]
+    assert steps == [(0, D(100000)), (1, D(80000)), (2, D(60000)), (3, D(40000))]
+    approval = ApprovalRequest.objects.get(pk=grant.approval_id)
+    assert "第二十六条2" in approval.summary and "¥80,000.00" in approval.summary
+    assert approval.data["reduction"][1] == {"months": 1, "limit_amount": "80000.00"}
+    grant = approve_all(grant, chain_users)
+    first.refresh_from_db()
+    assert first.status == GrantStatus.REPLACED
+    today = timezone.localdate()
+    assert selectors.limit_in_force(grant, today) == D(100000)
+    in_a_month = rules.add_months(today, 1)
+    assert selectors.limit_in_force(grant, in_a_month) == D(80000)
+    assert selectors.limit_in_force(grant, rules.add_months(today, 3)) == D(40000)
+    # The credit check reads the same limit of the day (its one-statement read).
+    with transaction.atomic():
+        assert deps.locked_facts(customer.pk, on=today, now=timezone.now()).grant_limit_amount == D(100000)
+        later = deps.locked_facts(customer.pk, on=in_a_month, now=timezone.now())
+        assert later.grant_limit_amount == D(80000)
+
+
+def test_no_schedule_when_the_rules_still_allow_the_existing_limit(
+    customer, salesperson, ledger, rate, chain_users
+):
+    rate(customer, "A")
+    _fall_to(ledger, customer, "100000")
+    approve_all(_request(customer, salesperson, limit_amount=D("100000")), chain_users)
+    grant = _request(customer, salesperson, limit_amount=D("60000"))  # a choice, not the rules
+    assert selectors.reduction_steps(grant) == []
+
+
+def test_departure_reduced_at_once(customer, salesperson, ledger, rate, chain_users):
+    """Departure (0 months): the lower limit applies at once."""
+    set_policy(chain_users["general_manager"], "grants", reduction_months=0)
+    rate(customer, "A")
+    _fall_to(ledger, customer, "100000")
+    approve_all(_request(customer, salesperson, limit_amount=D("100000")), chain_users)
+    _fall_to(ledger, customer, "40000")
+    grant = approve_all(_request(customer, salesperson, limit_amount=D("40000")), chain_users)
+    assert selectors.reduction_steps(grant) == []
+    assert selectors.limit_in_force(grant) == D(40000)
+
+
+def test_reduction_list_follows_the_schedule(
+    customer, salesperson, ledger, rate, chain_users, credit_manager
+):
+    """The reduction list (第三十三条) measures the exposure against the limit of the day."""
+    import time_machine
+
+    from xindang.credit.control.selectors import on_reduction_list, reduction_list
+    from xindang.ledger.services import post_trade_entry
+
+    rate(customer, "A")
+    _fall_to(ledger, customer, "100000")
+    approve_all(_request(customer, salesperson, limit_amount=D("100000")), chain_users)
+    post_trade_entry(
+        customer=customer, kind="shipment", amount=D("90000"), entry_on=timezone.localdate(), by=salesperson
+    )
+    _fall_to(ledger, customer, "40000")
+    # 40,000 is below the 90,000 owed (第三十三条): every approver acknowledges that warning
+    approve_all(_request(customer, salesperson, limit_amount=D("40000")), chain_users, acknowledge=True)
+    # Today the step is still 100,000: 90,000 is under it, so not on the list …
+    assert on_reduction_list(customer) is None
+    assert [r.customer.pk for r in reduction_list(credit_manager)] == []
+    # … a month later the step is 80,000 and the customer is 10,000 over it.
+    with time_machine.travel(rules.add_months(timezone.localdate(), 1) + timedelta(days=1), tick=False):
+        row = on_reduction_list(customer)
+        assert row.limit_amount == D(80000) and row.reduce_by_amount == D(10000)
+        [listed] = reduction_list(credit_manager)
+        assert listed.customer.pk == customer.pk and listed.limit_amount == D(80000)

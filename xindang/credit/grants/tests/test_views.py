@@ -33,7 +33,7 @@ def rated(customer, ledger, rate):
 
 
 @pytest.fixture
-def active_grant(rated, salesperson, vp_marketing, cfo, gm):
+def active_grant(rated, salesperson, vp_marketing, cfo, gm, chairman):
     grant = services.request_grant(
         customer=rated,
         by=salesperson,
@@ -42,7 +42,7 @@ def active_grant(rated, salesperson, vp_marketing, cfo, gm):
         term_days=30,
         reason="年度授信",
     )
-    for user in (vp_marketing, cfo, gm):
+    for user in (vp_marketing, cfo, gm, chairman):  # 002 第三十条: the GM and the chairman last
         approvals.approve_step(
             approval=ApprovalRequest.objects.get(pk=grant.approval_id), approver=user, comment="同意"
         )
@@ -290,3 +290,56 @@ def test_backtest_command_prints_the_summary(active_grant, draft, monkeypatch, c
     call_command("backtest_policy")
     out = capsys.readouterr().out
     assert f"draft v{draft.number}" in out and "1 customers" in out
+
+
+def test_reduction_schedule_shown_on_request_grant_page_and_header(
+    client, salesperson, active_grant, ledger, vp_marketing, cfo, gm, chairman
+):
+    """002 第二十六条2 并应逐步减少: the rules now allow 40,000 against the limit of 60,000 in force — the
+    request form shows the steps, the grant page their dates, the file header the limit of the day."""
+    customer = active_grant.customer
+    ledger.facts[customer.pk] = make_facts(shipments="40000", collections="40000")
+    client.force_login(salesperson)
+    data = {
+        "kind": "long_term",
+        "limit_amount": "40000",
+        "limit_unit": "yuan",
+        "term_days": "30",
+        "collateral-TOTAL_FORMS": "0",
+        "collateral-INITIAL_FORMS": "0",
+    }
+    html = client.post(reverse("grants:ceiling", args=[customer.pk]), data).content.decode()
+    assert 'data-testid="reduction-schedule"' in html and "¥53,333.33" in html and "¥40,000.00" in html
+    grant = services.request_grant(
+        customer=customer, by=salesperson, kind="long_term", limit_amount=D("40000"), term_days=30
+    )
+    for user in (vp_marketing, cfo, gm, chairman):
+        approvals.approve_step(approval=ApprovalRequest.objects.get(pk=grant.approval_id), approver=user)
+    html = client.get(reverse("grants:detail", args=[grant.pk])).content.decode()
+    assert 'data-testid="reduction-steps"' in html
+    assert 'data-testid="limit-today">¥60,000.00' in html
+    header = client.get(reverse("grants:customer_header", args=[customer.pk])).content.decode()
+    assert 'data-testid="header-limit">¥60,000.00' in header
+
+
+def test_backtest_shows_the_departure_from_the_existing_limit_as_raised_ceilings(
+    active_grant, draft, sysadmin, monkeypatch, ledger
+):
+    """The old default (a lower existing limit only warns) back-tested against the regulation's
+    reading (002 第二十六条2): the customer with a limit of 60,000 and averages of 80,000 gets a ceiling
+    of 80,000 under the departure — one ceiling raised, listed."""
+    from xindang.policy.selectors import current_policy
+
+    grants = current_policy().grants.model_dump(mode="json")
+    draft = policy_services.update_draft_section(
+        draft_id=draft.pk,
+        section="grants",
+        values={**grants, "existing_limit_is_ceiling": False},
+        by=sysadmin,
+    )
+    monkeypatch.setattr(backtest, "_ledger", lambda ids, *, on, window_months: {i: make_facts() for i in ids})
+    monkeypatch.setattr(backtest, "_rate", lambda facts, policy: dict.fromkeys(facts, "A"))
+    result = backtest.run_backtest(draft)
+    assert (result.ceiling_raised, result.ceiling_lowered) == (1, 0)
+    [row] = result.rows
+    assert (row.ceiling_old, row.ceiling_new) == (D("60000"), D("80000")) and row.ceiling_changed

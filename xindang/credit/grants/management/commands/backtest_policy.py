@@ -5,6 +5,7 @@ large book (10,000 customers take 10–20 s) opens at once afterwards. Reads onl
 from django.core.management.base import BaseCommand, CommandError
 
 from xindang.credit.grants.backtest import cached_backtest
+from xindang.credit.grants.services import record_backtest
 from xindang.policy.models import PolicyVersion
 from xindang.policy.selectors import draft_version
 
@@ -26,9 +27,11 @@ class Command(BaseCommand):
         if draft is None:
             raise CommandError("no draft policy version")
         result, _computed = cached_backtest(draft, fresh=True)
+        record_backtest(result=result, draft=draft)
         self.stdout.write(
             f"draft v{result.draft_number} vs v{result.in_force_number} in force, "
             f"{result.customers} customers, {result.seconds:.1f} s: grade changes {result.grade_changed}, "
+            f"ceiling raised {result.ceiling_raised}, lowered {result.ceiling_lowered}, "
             f"below limit {result.below_limit}, blocked {result.blocked} (newly {result.newly_blocked})"
         )
         for (old, new), count in sorted(result.transitions.items(), key=lambda t: -t[1]):
