@@ -4,6 +4,7 @@ department fills in (第四十条), the business supervisor's written report (�
 manager's review and the VP marketing's opinion (第四十一条), each with its signature."""
 
 from django.utils import timezone
+from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer
 
@@ -57,7 +58,8 @@ def evaluation_pdf(ev, *, company: str = "") -> bytes:
             "",
         ],
     ]
-    span_last = [("SPAN", (1, len(figures) - 1), (3, len(figures) - 1))]
+    last = len(figures) - 1
+    span_last = [("BACKGROUND", (1, last), (3, last), colors.white), ("SPAN", (1, last), (3, last))]
 
     def written(label, article, text, who, when):
         sign = f"签字: {who or '________'}　　日期: {_day(when) or '________'}"
