@@ -21,6 +21,7 @@ import os
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
 
@@ -92,6 +93,7 @@ def _is_ideograph(code: int) -> bool:
     return 0x3400 <= code <= 0x4DBF or 0x4E00 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF
 
 
+@lru_cache(maxsize=65536)
 def cid_covers(ch: str) -> bool:
     """What STSong-Light (Adobe-GB1, through the UniGB-UCS2-H CMap) draws, read conservatively:
     printable ASCII, the GB 2312 repertoire, and ideographs of GB 18030 (Adobe-GB1-4 holds them).
