@@ -311,6 +311,7 @@ def evaluation_list(user, params) -> QuerySet[GrantEvaluation]:
         "controller_signed_by",
         "reported_by",
         "reviewed_by",
+        "vp_signed_by",
     )
     month = params.get("month")
     if month:

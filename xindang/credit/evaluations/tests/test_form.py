@@ -127,3 +127,17 @@ def test_evaluation_pdf_labels_stay_in_their_column(client, reviewed, finance_co
     assert any("付款承诺" in t for _x, _s, t in starting_in_label_column)
     for x, size, text in starting_in_label_column:
         assert x + pdfmetrics.stringWidth(text, font, size) <= edge + 0.5, text
+
+
+def test_export_carries_the_vp_opinion(client, reviewed, vp_marketing, finance_controller):
+    import io
+
+    from openpyxl import load_workbook
+
+    services.give_vp_opinion(evaluation=reviewed, by=vp_marketing, opinion="同意执行")
+    client.force_login(finance_controller)
+    response = client.get(reverse("evaluations:export"), {"month": f"{reviewed.month:%Y-%m}"})
+    rows = list(
+        load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.iter_rows(values_only=True)
+    )
+    assert rows[1][-2:] == (vp_marketing.get_full_name(), "同意执行")
