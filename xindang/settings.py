@@ -197,6 +197,9 @@ SESSION_COOKIE_SECURE = env_bool("XINDANG_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # Behind a reverse proxy, the client IP comes from this header (audit log); empty = REMOTE_ADDR.
 XINDANG_CLIENT_IP_HEADER = os.environ.get("XINDANG_CLIENT_IP_HEADER", "")
+# PDFs: a TrueType CJK font to embed (path, or path#index in a .ttc); empty = an installed one if
+# found, else reportlab's built-in STSong-Light; "cid" = always the built-in font (core/pdf.py).
+XINDANG_PDF_FONT = os.environ.get("XINDANG_PDF_FONT", "")
 
 # --- i18n: Chinese first, English on request ---------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

@@ -31,6 +31,8 @@ class CustomerRow(Schema):
     region: str
     industry: str
     registered_capital: Decimal | None
+    registered_capital_currency: str
+    postal_code: str
     updated_at: datetime
 
 
@@ -160,7 +162,9 @@ class CustomerIn(Schema):
     enterprise_type: str = ""
     nature: str = "ordinary_company"
     business_scope: str = ""
-    registered_capital: Decimal | None = None
+    registered_capital: Decimal | None = Field(None, description="In registered_capital_currency.")
+    registered_capital_currency: str = Field("CNY", description="ISO 4217: CNY, USD, EUR, HKD, JPY, GBP …")
+    postal_code: str = Field("", max_length=6, description="Six digits.")
     legal_rep: str = ""
     chairman: str = ""
     general_manager: str = ""

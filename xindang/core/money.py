@@ -32,3 +32,13 @@ def format_yuan(amount: Decimal | None) -> str:
         return ""
     value = to_yuan(amount)
     return f"¥{value if value else abs(value):,.2f}"  # no "¥-0.00"
+
+
+def format_money(amount: Decimal | None, currency: str = "CNY") -> str:
+    """An amount in its own currency: ¥1,250,000.00 for yuan, "USD 10,725,264,000.00" for others."""
+    if amount is None:
+        return ""
+    if not currency or currency == "CNY":
+        return format_yuan(amount)
+    value = to_yuan(amount)
+    return f"{currency} {value if value else abs(value):,.2f}"

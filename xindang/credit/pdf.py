@@ -218,7 +218,10 @@ def investigation_pdf(inv, *, rating=None, approval=None, steps=(), printed_by=N
         story.append(Spacer(1, 8))
         story.append(
             Paragraph(
-                _esc(f"{_('Printed by')} {printed_by} · {timezone.localtime():%Y-%m-%d %H:%M}"),
+                _esc(
+                    _("Printed by %(who)s · %(at)s")
+                    % {"who": printed_by, "at": f"{timezone.localtime():%Y-%m-%d %H:%M}"}
+                ),
                 ParagraphStyle("small", parent=body, fontSize=8, textColor=colors.grey),
             )
         )
@@ -363,7 +366,10 @@ def rating_pdf(rating, *, steps=(), printed_by=None) -> bytes:
         story.append(Spacer(1, 8))
         story.append(
             Paragraph(
-                _esc(f"{_('Printed by')} {printed_by} · {timezone.localtime():%Y-%m-%d %H:%M}"),
+                _esc(
+                    _("Printed by %(who)s · %(at)s")
+                    % {"who": printed_by, "at": f"{timezone.localtime():%Y-%m-%d %H:%M}"}
+                ),
                 ParagraphStyle("small", parent=body, fontSize=8, textColor=colors.grey),
             )
         )

@@ -9,6 +9,24 @@ from django.utils.translation import gettext_lazy as _
 DATA = Path(__file__).resolve().parent / "data"
 
 
+class Currency(models.TextChoices):
+    """The currency a registered capital is stated in (customers.rules.CAPITAL_CURRENCIES)."""
+
+    CNY = "CNY", _("Renminbi (CNY)")
+    USD = "USD", _("US dollar (USD)")
+    EUR = "EUR", _("Euro (EUR)")
+    HKD = "HKD", _("Hong Kong dollar (HKD)")
+    JPY = "JPY", _("Japanese yen (JPY)")
+    GBP = "GBP", _("Pound sterling (GBP)")
+    SGD = "SGD", _("Singapore dollar (SGD)")
+    AUD = "AUD", _("Australian dollar (AUD)")
+    CAD = "CAD", _("Canadian dollar (CAD)")
+    CHF = "CHF", _("Swiss franc (CHF)")
+    KRW = "KRW", _("Korean won (KRW)")
+    TWD = "TWD", _("New Taiwan dollar (TWD)")
+    MOP = "MOP", _("Macau pataca (MOP)")
+
+
 class Status(models.TextChoices):
     """Lifecycle (SPEC §8; seed 000 二.8, 001 三.8)."""
 

@@ -2,6 +2,7 @@
 business rules (duplicates, numbering, assignment) are enforced by services."""
 
 import re
+import unicodedata
 from decimal import Decimal
 
 from django import forms
@@ -11,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from xindang.accounts.models import Department, User
 
 from . import rules
-from .choices import Status
+from .choices import Currency, Status
 from .models import BankAccount, Contact, Customer, Manager, RelatedCompany, Shareholder
 from .permissions import CustomerPermission
 from .services import EDITABLE_FIELDS
@@ -41,7 +42,10 @@ FIELD_GROUPS = [
             "certifications",
         ],
     ),
-    (_("Address and contact"), ["address", "region", "city", "phone", "fax", "email", "website"]),
+    (
+        _("Address and contact"),
+        ["address", "postal_code", "region", "city", "phone", "fax", "email", "website"],
+    ),
     (_("Classification"), ["relationship", "tier", "importance", "industry", "tags"]),
     (_("Responsibility"), ["department", "owner"]),
     (_("Notes"), ["notes"]),
@@ -50,6 +54,14 @@ WIDE_FIELDS = {"business_scope", "certifications", "notes", "address", "name"}
 
 
 class CustomerForm(forms.ModelForm):
+    # Text, so the licence's own words are accepted: "500万", "1072526.4万美元", "USD 10,000".
+    registered_capital = forms.CharField(
+        label=_("registered capital"),
+        required=False,
+        max_length=60,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        help_text=_("A number, or as on the licence: 500万元, 1072526.4万美元, USD 10,000."),
+    )
     registered_capital_unit = forms.ChoiceField(
         label=_("unit"),
         choices=[("yuan", _("yuan")), ("wan", _("10,000 yuan (万元)"))],
@@ -77,14 +89,17 @@ class CustomerForm(forms.ModelForm):
             "business_scope": forms.Textarea(attrs={"rows": 3}),
             "certifications": forms.Textarea(attrs={"rows": 2}),
             "notes": forms.Textarea(attrs={"rows": 3}),
-            "registered_capital": forms.TextInput(attrs={"inputmode": "decimal"}),
+            "postal_code": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 6}),
         }
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["name"].required = True
-        self.fields["registered_capital"].localize = False
+        self.fields["registered_capital_currency"].required = False
+        self.fields["registered_capital_currency"].label = _("currency")
+        if self.instance.pk and self.instance.registered_capital is not None:
+            self.initial["registered_capital"] = f"{self.instance.registered_capital:f}"
         departments = Department.objects.filter(is_active=True)
         owners = User.objects.filter(is_active=True).select_related("department").order_by("username")
         sees_all = user.is_superuser or user.has_perm(CustomerPermission.VIEW_ALL)
@@ -126,12 +141,44 @@ class CustomerForm(forms.ModelForm):
             raise forms.ValidationError(_("A tag has at most 30 characters."), code="tag_length")
         return tags
 
+    def clean_registered_capital_currency(self):
+        return self.cleaned_data.get("registered_capital_currency") or Currency.CNY
+
+    def clean_postal_code(self):
+        return unicodedata.normalize("NFKC", self.cleaned_data.get("postal_code") or "").strip()
+
+    def clean_registered_capital(self):
+        """(amount, currency or None) from the text; the currency list applies to a bare number."""
+        raw = (self.cleaned_data.get("registered_capital") or "").strip()
+        try:
+            amount, currency = rules.parse_capital(raw, default_currency="")
+        except rules.CapitalUnitError as exc:
+            raise forms.ValidationError(
+                _("Unknown unit or currency “%(unit)s”: write e.g. 500万元, 1072526.4万美元 or USD 10,000."),
+                code="capital_unit",
+                params={"unit": exc.unit},
+            ) from exc
+        except ValueError as exc:
+            raise forms.ValidationError(_("Enter a number."), code="invalid") from exc
+        if amount is not None and amount < 0:
+            raise forms.ValidationError(_("The registered capital cannot be negative."), code="min_value")
+        return amount, currency
+
+    def _post_clean(self):
+        # The model sees the amount; the text's currency (if it names one) wins over the list.
+        capital = self.cleaned_data.get("registered_capital")
+        if isinstance(capital, tuple):
+            amount, currency = capital
+            in_wan = self.cleaned_data.get("registered_capital_unit") == "wan"
+            if amount is not None and not currency and in_wan:
+                amount = (amount * WAN).quantize(Decimal("0.01"))
+            self.cleaned_data["registered_capital"] = amount
+            if currency:
+                self.cleaned_data["registered_capital_currency"] = currency
+        super()._post_clean()
+
     def clean(self):
         data = super().clean()
-        capital = data.get("registered_capital")
-        if capital is not None and data.get("registered_capital_unit") == "wan":
-            data["registered_capital"] = (capital * WAN).quantize(Decimal("0.01"))
-            self.instance.registered_capital = data["registered_capital"]
         start, end = data.get("operating_from"), data.get("operating_to")
         if start and end and end < start:
             self.add_error("operating_to", _("The operating period cannot end before it starts."))

@@ -10,6 +10,7 @@ from xindang.accounts.models import Department
 from .choices import (
     INDUSTRY_CHOICES,
     PROVINCE_CHOICES,
+    Currency,
     EnterpriseType,
     Importance,
     Nature,
@@ -20,7 +21,7 @@ from .choices import (
     Status,
     Tier,
 )
-from .validators import validate_credit_code
+from .validators import validate_credit_code, validate_postal_code
 
 STAGE_OF_STATUS = {
     Status.PROSPECTIVE: Stage.PROSPECTIVE,
@@ -72,6 +73,9 @@ class Customer(models.Model):
         validators=[validate_credit_code],
     )
     address = models.CharField(_("office address"), max_length=300, blank=True)
+    postal_code = models.CharField(
+        _("postal code"), max_length=6, blank=True, validators=[validate_postal_code]
+    )
     enterprise_type = models.CharField(
         _("enterprise type"), max_length=32, choices=EnterpriseType.choices, blank=True
     )
@@ -79,13 +83,17 @@ class Customer(models.Model):
         _("nature"), max_length=32, choices=Nature.choices, default=Nature.ORDINARY_COMPANY
     )
     business_scope = models.TextField(_("business scope"), blank=True)
+    # In its own currency, as the licence states it (a foreign-invested company: "1072526.4万美元").
     registered_capital = models.DecimalField(
-        _("registered capital (yuan)"),
+        _("registered capital"),
         max_digits=18,
         decimal_places=2,
         null=True,
         blank=True,
         validators=[MinValueValidator(0)],
+    )
+    registered_capital_currency = models.CharField(
+        _("currency of the registered capital"), max_length=3, choices=Currency.choices, default=Currency.CNY
     )
     legal_rep = models.CharField(_("legal representative"), max_length=50, blank=True)
     chairman = models.CharField(_("chairman"), max_length=50, blank=True)

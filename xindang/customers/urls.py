@@ -11,6 +11,7 @@ urlpatterns = [
     path("bulk/tag/", views.bulk_tag, name="bulk_tag"),
     path("<int:pk>/", views.customer_detail, name="detail"),
     path("<int:pk>/edit/", views.customer_edit, name="edit"),
+    path("<int:pk>/file.pdf", views.customer_pdf, name="pdf"),
     path("<int:pk>/status/", views.customer_status, name="status"),
     path("import/", views_import.import_index, name="import"),
     path("import/template.xlsx", views_import.import_template, name="import_template"),

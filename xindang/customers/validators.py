@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .rules import credit_code_problem, normalize_credit_code
+from .rules import credit_code_problem, is_postal_code, normalize_credit_code
 
 CREDIT_CODE_MESSAGES = {
     "length": _("A unified social credit code has 18 characters."),
@@ -20,3 +20,9 @@ def validate_credit_code(value: str) -> None:
     problem = credit_code_problem(code)
     if problem:
         raise ValidationError(CREDIT_CODE_MESSAGES[problem], code=f"credit_code_{problem}")
+
+
+def validate_postal_code(value: str) -> None:
+    """A mainland postal code (邮政编码) has six digits."""
+    if value and not is_postal_code(value):
+        raise ValidationError(_("A postal code has six digits."), code="postal_code")

@@ -275,6 +275,24 @@ def customer_detail(request, pk):
     )
 
 
+@permission_required(CustomerPermission.VIEW, raise_exception=True)
+def customer_pdf(request, pk):
+    """The file as one printed form (客户资料表): basic data, contacts, banks, shareholders,
+    classification, grade and limit. Printing is a look at the file: audited like one."""
+    from django.http import HttpResponse
+
+    from xindang.policy.selectors import current_policy
+
+    from .printout import card_pdf
+
+    customer = selectors.get_customer_for_user(request.user, pk, request=request)
+    content = card_pdf(customer, user=request.user, company=current_policy().core.company_name)
+    record_event("customer.view", request=request, obj=customer, data={"format": "pdf"})
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="customer-file-{customer.file_no}.pdf"'
+    return response
+
+
 def _similar_from(exc: DomainError):
     return exc.params.get("similar", []) if exc.code == CustomerError.SIMILAR_NAME else []
 

@@ -18,6 +18,8 @@ class CoreSection(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
+    # The company's registered name: the letterhead of the letters and printed forms (授信通知函 …).
+    company_name: str = Field("", max_length=100)
     # Files are numbered by department (按部门编号, seed 000 4.2): department code, year, sequence.
     file_no_format: str = Field("{dept}-{year}-{seq:05d}", max_length=60)
     # Customer code assigned on approval (seed 002 篇五 第三条(4)).
@@ -106,6 +108,10 @@ register_section(
     CoreSection,
     _("Foundation"),
     {
+        "company_name": (
+            _("Company name"),
+            _("The company's registered name, printed on the letterhead of letters and forms."),
+        ),
         "file_no_format": (
             _("File number format"),
             _("Placeholders: {dept} department code, {year}, {seq:05d} sequence."),

@@ -1,6 +1,6 @@
 from django import template
 
-from xindang.core.money import format_yuan
+from xindang.core.money import format_money, format_yuan
 
 register = template.Library()
 
@@ -9,6 +9,12 @@ register = template.Library()
 def yuan(value):
     """¥1,250,000.00 (UI.md: yuan with thousands separators)."""
     return format_yuan(value)
+
+
+@register.filter
+def money(value, currency="CNY"):
+    """An amount in its own currency: {{ c.registered_capital|money:c.registered_capital_currency }}."""
+    return format_money(value, currency)
 
 
 @register.simple_tag(takes_context=True)

@@ -21,6 +21,7 @@ class EvaluationsConfig(AppConfig):
                 "evaluation.sign": _("Signed the figures of a grant evaluation"),
                 "evaluation.report": _("Reported on a granted customer"),
                 "evaluation.review": _("Reviewed a grant evaluation"),
+                "evaluation.vp_opinion": _("Gave the VP marketing's opinion on a grant evaluation"),
                 "evaluation.view": _("Viewed a grant evaluation"),
                 "evaluation.export": _("Exported grant evaluations"),
             },

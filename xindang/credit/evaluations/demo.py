@@ -1,9 +1,11 @@
 """Demo data (order 60): the evaluations of the last full month for the demo grants, some of them
-signed by the finance credit controller, reported on by the salesperson and reviewed."""
+signed by the finance credit controller, reported on by the business supervisor (the manager of the
+customer's department) and reviewed, some with the VP marketing's opinion."""
 
 from decimal import Decimal
 
 from xindang.core.demo import DemoContext
+from xindang.policy.selectors import current_policy
 
 from . import rules, services
 
@@ -49,7 +51,17 @@ def seed_demo(ctx: DemoContext) -> str:
     result = services.generate_month(month)
     controller = _first_user(ctx, "xinkong")
     reviewer = _first_user(ctx, "yingxiao")
+    vp = _first_user(ctx, "yingxiaofuzong")
+    from django.contrib.auth import get_user_model
+
+    from xindang.accounts.roles import Role
+
     from .models import GrantEvaluation
+
+    # 第三十九条: the business supervisor — the manager of the customer's department — reports.
+    supervisors = {}
+    for user in get_user_model().objects.filter(groups__name=Role.DEPARTMENT_MANAGER, is_active=True):
+        supervisors.setdefault(user.department_id, user)
 
     signed = reported = reviewed = proposed = 0
     # Only this run's files, untouched so far: a second demo run leaves the first run's forms alone.
@@ -68,10 +80,15 @@ def seed_demo(ctx: DemoContext) -> str:
         if controller is not None and roll < 0.7:
             services.sign_figures(evaluation=ev, by=controller, remarks="数据已与往来账核对。")
             signed += 1
-        if ev.salesperson is not None and ev.salesperson.is_active and roll < 0.55:
+        reporter = (
+            supervisors.get(ev.customer.department_id)
+            if current_policy().evaluations.reporter == rules.DEPARTMENT_MANAGER
+            else ev.salesperson
+        )
+        if reporter is not None and reporter.is_active and roll < 0.55:
             services.submit_report(
                 evaluation=ev,
-                by=ev.salesperson,
+                by=reporter,
                 operations_report=REPORTS[i % len(REPORTS)],
                 payment_outlook="预计下月回款正常。",
                 confirmed=True,
@@ -85,6 +102,8 @@ def seed_demo(ctx: DemoContext) -> str:
                     services.review_evaluation(
                         evaluation=ev, by=reviewer, opinion=OPINIONS[i % len(OPINIONS)]
                     )
+                    if vp is not None and roll < 0.2:
+                        services.give_vp_opinion(evaluation=ev, by=vp, opinion="同意营销部经理意见。")
                 reviewed += 1
     return (
         f"{result.created} evaluations of {month:%Y-%m} ({signed} signed, {reported} reported, "

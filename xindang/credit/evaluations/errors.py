@@ -13,6 +13,21 @@ class EvaluationError(models.TextChoices):
         "evaluation.not_ready_for_review",
         _("The review needs the signed figures and the salesperson's report first (第四十一条)."),
     )
+    NOT_REVIEWED = (
+        "evaluation.not_reviewed",
+        _(
+            "The VP marketing gives an opinion on the marketing manager's review (第四十一条); "
+            "it is not reviewed yet."
+        ),
+    )
+    ALREADY_VP = "evaluation.already_vp", _("The VP marketing's opinion is already given.")
+    NOT_SUPERVISOR = (
+        "evaluation.not_supervisor",
+        _(
+            "The written report is the business supervisor's (业务主管, 第三十九条): the manager of the "
+            "customer's department (%(user)s)."
+        ),
+    )
     NOT_SALESPERSON = (
         "evaluation.not_salesperson",
         _("Only the salesperson responsible for this customer, %(user)s, writes the report (第三十九条)."),

@@ -74,3 +74,12 @@ class ReviewForm(forms.Form):
         if amount is not None and data.get("amount_unit") == "wan":
             data["proposed_limit_amount"] = amount * WAN
         return data
+
+
+class VpOpinionForm(forms.Form):
+    opinion = forms.CharField(
+        label=_("VP marketing's opinion"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=8000,
+        help_text=_("The marketing manager's review goes up to the VP marketing (营销主管副总, 第四十一条)."),
+    )

@@ -22,6 +22,7 @@ class EvaluationStatus(models.TextChoices):
     SALESPERSON_REPORTED = rules.SALESPERSON_REPORTED, _("Salesperson reported")
     READY_FOR_REVIEW = rules.READY_FOR_REVIEW, _("Awaiting review")
     REVIEWED = rules.REVIEWED, _("Reviewed")
+    VP_REVIEWED = rules.VP_REVIEWED, _("VP marketing's opinion given")
 
 
 class GrantEvaluation(models.Model):
@@ -118,6 +119,18 @@ class GrantEvaluation(models.Model):
         related_name="+",
     )
 
+    # --- The VP marketing's opinion (第四十一条: 上报营销主管副总) --------------------------------------
+    vp_opinion = models.TextField(_("VP marketing's opinion"), blank=True)
+    vp_signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("opinion signed by (VP marketing)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    vp_signed_at = models.DateTimeField(_("opinion signed at (VP marketing)"), null=True, blank=True)
+
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
 
@@ -147,6 +160,7 @@ class GrantEvaluation(models.Model):
             ("sign_figures", _("Can sign the figures of a grant evaluation")),
             ("write_report", _("Can write the salesperson's report of a grant evaluation")),
             ("review_evaluation", _("Can review a grant evaluation")),
+            ("give_vp_opinion", _("Can give the VP marketing's opinion on a grant evaluation")),
             ("generate_evaluations", _("Can generate the monthly grant evaluations")),
             ("export_evaluations", _("Can export grant evaluations")),
         ]
@@ -168,6 +182,10 @@ class GrantEvaluation(models.Model):
     @property
     def is_reviewed(self) -> bool:
         return self.reviewed_at is not None
+
+    @property
+    def has_vp_opinion(self) -> bool:
+        return self.vp_signed_at is not None
 
     @property
     def end_utilisation(self):

@@ -1,21 +1,14 @@
-"""The credit-limit execution evaluation (客户授信额度执行评价表) as a PDF laid out like the paper form:
-reportlab with its built-in CID font STSong-Light (no font file to download); the figures, the three
-written parts with their signature lines, and a line for the VP of marketing
-(第四十一条: 上报营销主管副总)."""
+"""The credit-limit execution evaluation (客户授信额度执行评价表, 002 第三十七–四十二条) as a PDF laid out
+like the paper form (core.pdf: letterhead, embedded CJK font, wrapping cells): the figures the finance
+department fills in (第四十条), the business supervisor's written report (第三十九条), the marketing
+manager's review and the VP marketing's opinion (第四十一条), each with its signature."""
 
-from io import BytesIO
-
-from django.conf import settings
 from django.utils import timezone
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Spacer
 
-from xindang.core.pdf import cjk_font as _font
-from xindang.core.pdf import esc as _esc
+from xindang.core import pdf
 from xindang.core.pdf import yuan as _yuan
 
 
@@ -45,64 +38,31 @@ def _adjustment_approvals(ev, written) -> list:
     return rows
 
 
-def evaluation_pdf(ev) -> bytes:
-    font = _font()
-    body = ParagraphStyle("body", fontName=font, fontSize=10, leading=15)
-    title = ParagraphStyle("title", parent=body, fontSize=17, leading=24, alignment=TA_CENTER)
-    centre = ParagraphStyle("centre", parent=body, alignment=TA_CENTER)
-    small = ParagraphStyle("small", parent=body, fontSize=8, leading=11)
-    company = getattr(settings, "XINDANG_COMPANY_NAME", "") or ""
+def evaluation_pdf(ev, *, company: str = "") -> bytes:
+    st = pdf.styles()
     customer = ev.customer
-    out = BytesIO()
-    doc = SimpleDocTemplate(
-        out,
-        pagesize=A4,
-        leftMargin=16 * mm,
-        rightMargin=16 * mm,
-        topMargin=14 * mm,
-        bottomMargin=14 * mm,
-        title="客户授信额度执行评价表",
-        author=company,
-    )
-    grid = TableStyle(
-        [
-            ("FONTNAME", (0, 0), (-1, -1), font),
-            ("FONTSIZE", (0, 0), (-1, -1), 9.5),
-            ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("BACKGROUND", (0, 0), (0, -1), colors.whitesmoke),
-            ("BACKGROUND", (2, 0), (2, -1), colors.whitesmoke),
-        ]
-    )
     kind = "长期" if ev.grant.kind == "long_term" else "临时"
+    widths = [32 * mm, 57 * mm, 32 * mm, 57 * mm]
     head = [
-        ["客户名称", Paragraph(_esc(customer.name), body), "档案编号", customer.file_no],
+        ["客户名称", customer.name, "档案编号", customer.file_no],
         [
             "部门",
             customer.department.name if customer.department_id else "",
-            "业务主管",
+            "业务员",
             _person(ev.salesperson),
         ],
         ["授信类型", kind, "授信期间", f"{_day(ev.grant_from)} – {_day(ev.grant_until)}"],
     ]
     overdue = _yuan(ev.overdue_amount) + (f"(最长 {ev.oldest_overdue_days} 天)" if ev.overdue_amount else "")
+    peak = _yuan(ev.peak_exposure_amount) + (f"({_day(ev.peak_exposure_on)})" if ev.peak_exposure_on else "")
+    end = _yuan(ev.end_exposure_amount) + (
+        f"({ev.end_utilisation}%)" if ev.end_utilisation is not None else ""
+    )
     figures = [
         ["信用额度", _yuan(ev.limit_amount), "回款期限(天)", str(ev.term_days)],
         ["月初占用额", _yuan(ev.opening_exposure_amount), "本月赊销发货", _yuan(ev.shipments_amount)],
-        [
-            "本月最高占用额",
-            _yuan(ev.peak_exposure_amount)
-            + (f"({_day(ev.peak_exposure_on)})" if ev.peak_exposure_on else ""),
-            "本月回款",
-            _yuan(ev.collections_amount),
-        ],
-        [
-            "月末占用额",
-            _yuan(ev.end_exposure_amount)
-            + (f"({ev.end_utilisation}%)" if ev.end_utilisation is not None else ""),
-            "月末逾期欠款",
-            overdue,
-        ],
+        ["本月最高占用额", peak, "本月回款", _yuan(ev.collections_amount)],
+        ["月末占用额", end, "月末逾期欠款", overdue],
         [
             "超额天数",
             str(ev.days_over_limit),
@@ -116,71 +76,65 @@ def evaluation_pdf(ev) -> bytes:
             "",
         ],
     ]
-    widths = [34 * mm, 56 * mm, 34 * mm, 54 * mm]
+    last = len(figures) - 1
+    span_last = [("BACKGROUND", (1, last), (3, last), colors.white), ("SPAN", (1, last), (3, last))]
 
     def written(label, article, text, who, when):
-        sign = f"签字: {_esc(who) or '＿＿＿＿＿＿'}　　日期: {_day(when) or '＿＿＿＿＿＿'}"
-        cell = [Paragraph(_esc(text) or "&nbsp;", body), Spacer(1, 14 * mm if not text else 4 * mm)]
-        cell.append(Paragraph(sign, ParagraphStyle("sign", parent=body, alignment=2)))
-        return [Paragraph(f"{label}<br/><font size=8>{article}</font>", body), cell]
+        sign = f"签字: {who or '________'}　　日期: {_day(when) or '________'}"
+        cell = [pdf.para(text, st.cell), Spacer(1, 4 * mm if text else 14 * mm), pdf.para(sign, st.right)]
+        return [[pdf.para(label, st.label), pdf.para(article, st.small)], cell]
 
     review_text = ev.review_opinion
     if ev.proposed_limit_amount is not None:
-        review_text += f"\n建议调整信用额度为 {_yuan(ev.proposed_limit_amount)}:{ev.proposal_reason}"
+        review_text += f"\n建议调整信用额度为 {_yuan(ev.proposed_limit_amount)}: {ev.proposal_reason}"
         if ev.proposed_grant_id:
-            review_text += f"(授信申请 #{ev.proposed_grant_id},报总经理、董事长审批)"
+            review_text += f"(授信申请 #{ev.proposed_grant_id}, 报总经理、董事长审批)"
+
+    def local(moment):
+        return moment and timezone.localtime(moment)
+
     parts = [
         written(
-            "财务信用控制主管意见",
+            "财务部意见",
             "第三十七、四十条",
             ev.controller_remarks,
             _person(ev.controller_signed_by),
-            ev.controller_signed_at and timezone.localtime(ev.controller_signed_at),
+            local(ev.controller_signed_at),
         ),
         written(
             "业务主管经营状况书面汇报",
             "第三十九条",
             "\n".join(t for t in (ev.operations_report, ev.payment_outlook) if t),
             _person(ev.reported_by),
-            ev.reported_at and timezone.localtime(ev.reported_at),
+            local(ev.reported_at),
         ),
         written(
             "营销部经理评价意见",
             "第四十一、四十二条",
             review_text,
             _person(ev.reviewed_by),
-            ev.reviewed_at and timezone.localtime(ev.reviewed_at),
+            local(ev.reviewed_at),
         ),
-        written("营销主管副总意见", "第四十一条", "", "", None),
+        written(
+            "营销主管副总意见", "第四十一条", ev.vp_opinion, _person(ev.vp_signed_by), local(ev.vp_signed_at)
+        ),
         *_adjustment_approvals(ev, written),
     ]
-    story = [
-        Paragraph(_esc(company), centre) if company else Spacer(1, 1),
-        Paragraph("客户授信额度执行评价表", title),
-        Paragraph(f"{ev.month.year} 年 {ev.month.month} 月", centre),
-        Spacer(1, 4 * mm),
-        Table(head, colWidths=widths, style=grid),
+    story = pdf.letterhead(
+        company, "客户授信额度执行评价表", subtitle=f"{ev.month.year} 年 {ev.month.month} 月"
+    )
+    story += [
+        pdf.table(head, widths, label_columns=(0, 2)),
         Spacer(1, 3 * mm),
-        Table(figures, colWidths=widths, style=grid),
+        pdf.table(figures, widths, label_columns=(0, 2), extra=span_last),
         Spacer(1, 3 * mm),
-        Table(
-            parts,
-            colWidths=[34 * mm, 144 * mm],
-            style=TableStyle(
-                [
-                    ("FONTNAME", (0, 0), (-1, -1), font),
-                    ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("BACKGROUND", (0, 0), (0, -1), colors.whitesmoke),
-                ]
-            ),
-        ),
+        pdf.table(parts, [32 * mm, 146 * mm]),
         Spacer(1, 3 * mm),
-        Paragraph(
-            f"数据来源: 往来账, 计算于 {timezone.localtime(ev.figures_at):%Y-%m-%d %H:%M}; "
-            f"打印于 {timezone.localtime():%Y-%m-%d %H:%M}。财务部门对财务数据的真实性负责(第四十条)。",
-            small,
+        pdf.para(
+            f"数据来源: 往来账, 计算于 {timezone.localtime(ev.figures_at):%Y-%m-%d %H:%M}。"
+            "财务部门对财务数据的真实性负责(第四十条); 业务主管对汇报的真实性负全部责任(第三十九条)。",
+            st.small,
         ),
     ]
-    doc.build(story)
-    return out.getvalue()
+    footer = f"{customer.name} {ev.month:%Y-%m} · 打印于 {timezone.localtime():%Y-%m-%d %H:%M}"
+    return pdf.render(story, title="客户授信额度执行评价表", author=company, footer=footer)

@@ -15,15 +15,17 @@ class EvaluationPermission(models.TextChoices):
     SIGN = "evaluations.sign_figures"
     REPORT = "evaluations.write_report"
     REVIEW = "evaluations.review_evaluation"
+    VP_OPINION = "evaluations.give_vp_opinion"
     GENERATE = "evaluations.generate_evaluations"
     EXPORT = "evaluations.export_evaluations"
 
 
 _READ = ["view_grantevaluation", "export_evaluations"]
 
-# 第四十条: the finance credit controller fills in and signs the figures; 第三十九条: the salesperson
-# reports; 第四十一条: the marketing manager (and a department manager for the department's files)
-# reviews. The credit manager and the approval chain read.
+# Applied by migration 0002. 第四十条: the finance credit controller fills in and signs the figures;
+# 第三十九条: the salesperson reports (kept for the policy's departure, see SUPERVISOR_AND_VP_GRANTS);
+# 第四十一条: the marketing manager (and a department manager for the department's files) reviews.
+# The credit manager and the approval chain read.
 ROLE_GRANTS = {
     Role.SALESPERSON: ["view_grantevaluation", "write_report"],
     Role.DEPARTMENT_MANAGER: [*_READ, "review_evaluation"],
@@ -34,4 +36,13 @@ ROLE_GRANTS = {
     Role.CFO: _READ,
     Role.GENERAL_MANAGER: _READ,
     Role.CHAIRMAN: _READ,
+}
+
+# Applied by migration 0004. 第三十九条: the business supervisors (业务主管) report — by the policy's
+# reading the manager of the customer's department; 第四十条: the finance department fills in the form
+# (the CFO heads it); 第四十一条: the review goes up to the VP marketing (营销主管副总), who gives an opinion.
+SUPERVISOR_AND_VP_GRANTS = {
+    Role.DEPARTMENT_MANAGER: ["write_report"],
+    Role.CFO: ["sign_figures", "generate_evaluations"],
+    Role.VP_MARKETING: ["give_vp_opinion"],
 }

@@ -26,13 +26,19 @@ CONTROLLER_SIGNED = "controller_signed"
 SALESPERSON_REPORTED = "salesperson_reported"
 READY_FOR_REVIEW = "ready_for_review"
 REVIEWED = "reviewed"
-STATUSES = (GENERATED, CONTROLLER_SIGNED, SALESPERSON_REPORTED, READY_FOR_REVIEW, REVIEWED)
+VP_REVIEWED = "vp_reviewed"  # 第四十一条: 上报营销主管副总 — the VP marketing's opinion closes the form
+STATUSES = (GENERATED, CONTROLLER_SIGNED, SALESPERSON_REPORTED, READY_FOR_REVIEW, REVIEWED, VP_REVIEWED)
 
-SIGN, REPORT, REVIEW = "sign", "report", "review"
+SIGN, REPORT, REVIEW, VP = "sign", "report", "review", "vp"
+
+# Who writes the monthly report (第三十九条 业务主管): the policy's reading (sections.EvaluationsSection).
+DEPARTMENT_MANAGER, SALESPERSON = "department_manager", "salesperson"
 
 
-def status_of(*, signed: bool, reported: bool, reviewed: bool) -> str:
-    """The status follows from which of the three signatures are there (第三十九–四十一条)."""
+def status_of(*, signed: bool, reported: bool, reviewed: bool, vp: bool = False) -> str:
+    """The status follows from which of the four signatures are there (第三十九–四十一条)."""
+    if vp:
+        return VP_REVIEWED
     if reviewed:
         return REVIEWED
     if signed and reported:
@@ -44,10 +50,15 @@ def status_of(*, signed: bool, reported: bool, reviewed: bool) -> str:
     return GENERATED
 
 
-def step_problem(step: str, *, signed: bool, reported: bool, reviewed: bool) -> str | None:
+def step_problem(step: str, *, signed: bool, reported: bool, reviewed: bool, vp: bool = False) -> str | None:
     """None if `step` may be taken now, else an error code. Each signature is given once; the review
-    needs the controller's signed figures and the salesperson's report (第四十一条: the manager reviews
-    the written report); nothing changes after the review."""
+    needs the finance department's signed figures and the supervisor's report (第四十一条: the manager
+    reviews the written report); after the review only the VP marketing's opinion is added (上报营销主管
+    副总), once."""
+    if step == VP:
+        if not reviewed:
+            return "evaluation.not_reviewed"
+        return "evaluation.already_vp" if vp else None
     if reviewed:
         return "evaluation.already_reviewed"
     if step == SIGN and signed:
@@ -133,6 +144,7 @@ def due_dates(month: date, *, due_day: int, review_due_day: int) -> dict[str, da
         SIGN: day_in_month(following, due_day),
         REPORT: day_in_month(following, due_day),
         REVIEW: day_in_month(following, review_day),
+        VP: day_in_month(following, review_day),  # the VP's opinion: by the same day as the review
     }
 
 

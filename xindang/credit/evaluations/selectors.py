@@ -15,6 +15,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
+from xindang.accounts.roles import Role
 from xindang.core.workbench import WorkItem
 from xindang.customers.selectors import search_customers, visible_customers
 
@@ -311,6 +312,7 @@ def evaluation_list(user, params) -> QuerySet[GrantEvaluation]:
         "controller_signed_by",
         "reported_by",
         "reviewed_by",
+        "vp_signed_by",
     )
     month = params.get("month")
     if month:
@@ -394,7 +396,7 @@ def workbench_items(user) -> list[WorkItem]:
         return rules.due_dates(month, due_day=policy.due_day, review_due_day=policy.review_due_day)
 
     def grouped(pending, step, kind, label):
-        status = rules.READY_FOR_REVIEW if step == rules.REVIEW else "open"
+        status = {rules.REVIEW: rules.READY_FOR_REVIEW, rules.VP: rules.REVIEWED}.get(step, "open")
         for row in pending.values("month").annotate(n=Count("pk")).order_by("month")[:24]:
             due = dues(row["month"])[step]
             items.append(
@@ -421,8 +423,21 @@ def workbench_items(user) -> list[WorkItem]:
             controller_signed_at__isnull=False, reported_at__isnull=False, reviewed_at__isnull=True
         )
         grouped(pending, rules.REVIEW, "evaluations.review", _("Review grant evaluations"))
+    if user.has_perm(EvaluationPermission.VP_OPINION):
+        pending = qs.filter(reviewed_at__isnull=False, vp_signed_at__isnull=True)
+        grouped(
+            pending,
+            rules.VP,
+            "evaluations.vp_opinion",
+            _("Give the VP marketing's opinion on grant evaluations"),
+        )
     if user.has_perm(EvaluationPermission.REPORT):
-        mine = qs.filter(Q(salesperson=user) | Q(customer__owner=user), reported_at__isnull=True)
+        if policy.reporter == rules.SALESPERSON:
+            mine = qs.filter(Q(salesperson=user) | Q(customer__owner=user), reported_at__isnull=True)
+        elif user.department_id and user.groups.filter(name=Role.DEPARTMENT_MANAGER).exists():
+            mine = qs.filter(customer__department_id=user.department_id, reported_at__isnull=True)
+        else:
+            mine = qs.none()
         mine = mine.select_related("customer")
         for ev in mine.order_by("month", "customer__name")[:50]:
             due = dues(ev.month)[rules.REPORT]

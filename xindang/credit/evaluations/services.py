@@ -36,7 +36,9 @@ class GenerationResult:
 
 
 def _status(ev: GrantEvaluation) -> str:
-    return rules.status_of(signed=ev.is_signed, reported=ev.is_reported, reviewed=ev.is_reviewed)
+    return rules.status_of(
+        signed=ev.is_signed, reported=ev.is_reported, reviewed=ev.is_reviewed, vp=ev.has_vp_opinion
+    )
 
 
 @transaction.atomic
@@ -110,7 +112,9 @@ def _locked(evaluation) -> GrantEvaluation:
 
 
 def _check_step(ev: GrantEvaluation, step: str) -> None:
-    problem = rules.step_problem(step, signed=ev.is_signed, reported=ev.is_reported, reviewed=ev.is_reviewed)
+    problem = rules.step_problem(
+        step, signed=ev.is_signed, reported=ev.is_reported, reviewed=ev.is_reviewed, vp=ev.has_vp_opinion
+    )
     if problem:
         _raise(EvaluationError(problem))
 
@@ -169,17 +173,13 @@ def sign_figures(*, evaluation, by, remarks: str = "", request=None) -> GrantEva
 def submit_report(
     *, evaluation, by, operations_report: str, payment_outlook: str = "", confirmed: bool, request=None
 ) -> GrantEvaluation:
-    """The salesperson's written report on the customer's operations, signed as true (第三十九条:
-    业务主管……对汇报的真实性负全部责任). Only the salesperson responsible for the file writes it."""
+    """The business supervisor's written report on the customer's operations, signed as true (第三十九条:
+    业务主管……对汇报的真实性负全部责任). By the policy's reading of 业务主管 the manager of the
+    customer's department writes it (or, as a departure, the salesperson responsible for the file)."""
     ev = _locked(evaluation)
     _check_step(ev, rules.REPORT)
     if not may_report(by, ev):
-        from django.contrib.auth import get_user_model
-
-        who = get_user_model().objects.filter(pk=ev.customer.owner_id).first()
-        _raise(
-            EvaluationError.NOT_SALESPERSON, user=(who.get_full_name() or who.get_username()) if who else "—"
-        )
+        _refuse_reporter(ev)
     operations_report = (operations_report or "").strip()
     if not operations_report:
         _raise(EvaluationError.TEXT_REQUIRED, "operations_report")
@@ -196,10 +196,35 @@ def submit_report(
     return ev
 
 
-def may_report(user, evaluation) -> bool:
-    """The report is written by the salesperson responsible for the file (第三十九条): the owner when
-    the evaluation was generated, or the file's owner now if it has been handed to someone else."""
-    return user.pk in (evaluation.salesperson_id, evaluation.customer.owner_id)
+def may_report(user, evaluation, *, reporter: str | None = None) -> bool:
+    """Whether `user` writes the report (第三十九条 业务主管), by the policy's reading: a department
+    manager of the customer's department; or (departure) the salesperson responsible for the file —
+    the owner when the evaluation was generated, or the file's owner now if it was handed over."""
+    from xindang.accounts.roles import Role
+
+    reporter = reporter or current_policy().evaluations.reporter
+    if reporter == rules.SALESPERSON:
+        return user.pk in (evaluation.salesperson_id, evaluation.customer.owner_id)
+    return (
+        user.department_id is not None
+        and user.department_id == evaluation.customer.department_id
+        and user.groups.filter(name=Role.DEPARTMENT_MANAGER).exists()
+    )
+
+
+def _refuse_reporter(ev: GrantEvaluation):
+    from django.contrib.auth import get_user_model
+
+    from xindang.accounts.roles import Role
+
+    users = get_user_model().objects.filter(is_active=True)
+    if current_policy().evaluations.reporter == rules.SALESPERSON:
+        who = users.filter(pk=ev.customer.owner_id).first()
+        name = (who.get_full_name() or who.get_username()) if who else "—"
+        _raise(EvaluationError.NOT_SALESPERSON, user=name)
+    managers = users.filter(department_id=ev.customer.department_id, groups__name=Role.DEPARTMENT_MANAGER)
+    names = "、".join(u.get_full_name() or u.get_username() for u in managers.order_by("username")) or "—"
+    _raise(EvaluationError.NOT_SUPERVISOR, user=names)
 
 
 def reviewer_problem(user, evaluation) -> str | None:
@@ -315,6 +340,30 @@ def review_evaluation(
             else [],
             "proposed_grant": ev.proposed_grant_id,
         },
+    )
+    return ev
+
+
+@transaction.atomic
+def give_vp_opinion(*, evaluation, by, opinion: str, request=None) -> GrantEvaluation:
+    """The VP marketing's opinion on the reviewed evaluation (第四十一条: 营销部经理……签署书面评价意见,
+    上报营销主管副总), signed once; not by the manager who signed the review. Caller checks the
+    capability (EvaluationPermission.VP_OPINION)."""
+    ev = _locked(evaluation)
+    _check_step(ev, rules.VP)
+    if ev.reviewed_by_id == by.pk:
+        _raise(EvaluationError.OWN_REPORT)
+    opinion = (opinion or "").strip()
+    if not opinion:
+        _raise(EvaluationError.TEXT_REQUIRED, "opinion")
+    ev.vp_opinion = opinion
+    ev.vp_signed_by = by
+    ev.vp_signed_at = timezone.now()
+    ev.status = _status(ev)
+    ev._history_user = by
+    ev.save()
+    record_event(
+        "evaluation.vp_opinion", actor=by, request=request, obj=ev, data={"month": f"{ev.month:%Y-%m}"}
     )
     return ev
 

@@ -65,8 +65,11 @@ def write_evaluations_xlsx(evaluations) -> tempfile.SpooledTemporaryFile:
         _("Reviewed by"),
         _("Review opinion"),
         _("Proposed new limit"),
+        _("opinion signed by (VP marketing)"),
+        _("VP marketing's opinion"),
     ]
-    for index, width in enumerate([9, 14, 30, 12, 10] + [14] * 16 + [12, 10, 30, 10, 40, 10, 40, 14]):
+    widths = [9, 14, 30, 12, 10] + [14] * 16 + [12, 10, 30, 10, 40, 10, 40, 14, 10, 40]
+    for index, width in enumerate(widths):
         column = index + 1
         letter = (chr(ord("A") + (column - 1) // 26 - 1) if column > 26 else "") + chr(
             ord("A") + (column - 1) % 26
@@ -106,6 +109,8 @@ def write_evaluations_xlsx(evaluations) -> tempfile.SpooledTemporaryFile:
                 _text(sheet, ev.reviewed_by.get_full_name() if ev.reviewed_by_id else ""),
                 _text(sheet, ev.review_opinion),
                 _amount(sheet, ev.proposed_limit_amount),
+                _text(sheet, ev.vp_signed_by.get_full_name() if ev.vp_signed_by_id else ""),
+                _text(sheet, ev.vp_opinion),
             ]
         )
     out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - handed to FileResponse

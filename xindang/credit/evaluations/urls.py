@@ -16,5 +16,6 @@ urlpatterns = [
     path("<int:pk>/sign/", views.sign, name="sign"),
     path("<int:pk>/report/", views.report, name="report"),
     path("<int:pk>/review/", views.review, name="review"),
+    path("<int:pk>/vp-opinion/", views.vp_opinion, name="vp_opinion"),
     path("<int:pk>/refresh/", views.refresh, name="refresh"),
 ]

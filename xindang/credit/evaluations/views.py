@@ -18,7 +18,7 @@ from xindang.core.pagination import CappedPaginator
 from xindang.customers.selectors import get_customer_for_user
 
 from . import rules, selectors, services
-from .forms import ReportForm, ReviewForm, SignForm
+from .forms import ReportForm, ReviewForm, SignForm, VpOpinionForm
 from .models import EvaluationStatus
 from .permissions import EvaluationPermission
 from .spreadsheets import MAX_EXPORT_ROWS, XLSX_TYPE, write_evaluations_xlsx
@@ -30,6 +30,7 @@ STATUS_CLASSES = {
     rules.SALESPERSON_REPORTED: "warn",
     rules.READY_FOR_REVIEW: "warn",
     rules.REVIEWED: "active",
+    rules.VP_REVIEWED: "active",
 }
 
 
@@ -186,9 +187,10 @@ def _can(user, ev) -> dict:
         (rules.SIGN, EvaluationPermission.SIGN),
         (rules.REPORT, EvaluationPermission.REPORT),
         (rules.REVIEW, EvaluationPermission.REVIEW),
+        (rules.VP, EvaluationPermission.VP_OPINION),
     ):
         ok = user.has_perm(perm) and not rules.step_problem(
-            step, signed=ev.is_signed, reported=ev.is_reported, reviewed=ev.is_reviewed
+            step, signed=ev.is_signed, reported=ev.is_reported, reviewed=ev.is_reviewed, vp=ev.has_vp_opinion
         )
         if ok and step == rules.REPORT:
             ok = services.may_report(user, ev)
@@ -225,6 +227,8 @@ def evaluation_detail(request, pk, *, forms=None, status=200):
             "sign_form": forms.get("sign") or (SignForm() if can[rules.SIGN] else None),
             "report_form": forms.get("report") or (ReportForm() if can[rules.REPORT] else None),
             "review_form": forms.get("review") or (ReviewForm() if can[rules.REVIEW] else None),
+            "vp_form": forms.get("vp") or (VpOpinionForm() if can[rules.VP] else None),
+            "reporter_reading": _policy().reporter,
             "history": _history(ev),
             "increase_warning_limit": ev.limit_amount,
         },
@@ -291,6 +295,15 @@ def review(request, pk):
 
 
 @require_POST
+def vp_opinion(request, pk):
+    def call(ev, data):
+        services.give_vp_opinion(evaluation=ev, by=request.user, opinion=data["opinion"], request=request)
+        messages.success(request, _("Opinion signed."))
+
+    return _step(request, pk, EvaluationPermission.VP_OPINION, VpOpinionForm, "vp", call)
+
+
+@require_POST
 @permission_required(EvaluationPermission.SIGN, raise_exception=True)
 def refresh(request, pk):
     ev = selectors.get_evaluation_for_user(request.user, pk, request=request)
@@ -314,14 +327,17 @@ def evaluation_print(request, pk):
 
 @permission_required(EvaluationPermission.VIEW, raise_exception=True)
 def evaluation_pdf(request, pk):
-    """The same paper form as a PDF (reportlab, built-in CJK font)."""
+    """The same paper form as a PDF (core.pdf: the company's letterhead, an embedded CJK font)."""
     from django.http import HttpResponse
+
+    from xindang.policy.selectors import current_policy
 
     from .pdf import evaluation_pdf as render_pdf
 
     ev = selectors.get_evaluation_for_user(request.user, pk, request=request)
     services.record_view(evaluation=ev, by=request.user, request=request, fmt="pdf")
-    response = HttpResponse(render_pdf(ev), content_type="application/pdf")
+    content = render_pdf(ev, company=current_policy().core.company_name)
+    response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="grant-evaluation-{ev.month:%Y-%m}-{ev.pk}.pdf"'
     return response
 

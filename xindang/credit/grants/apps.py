@@ -43,3 +43,9 @@ class GrantsConfig(AppConfig):
         from .selectors import grant_terms
 
         register_grant_terms(grant_terms)
+        # Grade and limit on the printed customer file (客户资料表).
+        from xindang.customers.printout import register_card_section
+
+        from .card import card_section
+
+        register_card_section(card_section)

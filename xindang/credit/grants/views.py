@@ -254,6 +254,17 @@ def _trail(grant) -> list[dict]:
     return trail_rows(grant.approval)
 
 
+def _reply_kind(grant):
+    from .letters import reply_kind
+
+    previous = grant.replaces
+    return reply_kind(
+        status=grant.status,
+        limit_amount=grant.limit_amount,
+        previous_limit=previous.limit_amount if previous is not None else None,
+    )
+
+
 @permission_required(GrantPermission.VIEW, raise_exception=True)
 def grant_detail(request, pk):
     grant = selectors.get_grant_for_user(request.user, pk, request=request)
@@ -272,6 +283,7 @@ def grant_detail(request, pk):
             "limit_today": selectors.limit_in_force(grant) if grant.status == GrantStatus.ACTIVE else None,
             "can_print": request.user.has_perm(GrantPermission.PRINT_NOTICE)
             and grant.status == GrantStatus.ACTIVE,
+            "reply_kind": _reply_kind(grant) if request.user.has_perm(GrantPermission.PRINT_NOTICE) else None,
             "history": grant.history.select_related("history_user").order_by("-history_date")[:20],
             "picture": credit_picture(
                 grant.customer, grant=grant if grant.status == GrantStatus.PENDING else None
@@ -287,10 +299,30 @@ def notice(request, pk):
     grant = selectors.get_grant_for_user(request.user, pk, request=request)
     if grant.status not in (GrantStatus.ACTIVE, GrantStatus.EXPIRED, GrantStatus.REPLACED):
         raise Http404
-    pdf = notice_pdf(grant, trail=_trail(grant))
+    internal = request.GET.get("copy") == "internal"  # the internal copy carries the approval trail
+    company = current_policy().core.company_name
+    pdf = notice_pdf(grant, trail=_trail(grant) if internal else [], company=company, internal=internal)
     services.record_notice_download(grant=grant, by=request.user, request=request)
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="grant-notice-{grant.pk}.pdf"'
+    name = f"grant-notice-{grant.pk}{'-internal' if internal else ''}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@permission_required(GrantPermission.PRINT_NOTICE, raise_exception=True)
+def reply_letter(request, pk):
+    """回复客户的标准函 to a refused request or a reduced limit, on the company's letterhead."""
+    from .pdf import reply_letter_pdf
+
+    grant = selectors.get_grant_for_user(request.user, pk, request=request)
+    kind = _reply_kind(grant)
+    if kind is None:
+        raise Http404
+    company = current_policy().core.company_name
+    pdf = reply_letter_pdf(grant, kind=kind, company=company, previous=grant.replaces)
+    services.record_notice_download(grant=grant, by=request.user, request=request)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="grant-reply-{grant.pk}.pdf"'
     return response
 
 

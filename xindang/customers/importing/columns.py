@@ -13,7 +13,8 @@ from pathlib import Path
 
 from django.utils import translation
 
-from ..choices import INDUSTRIES, PROVINCES, EnterpriseType, Importance, Nature, Relationship, Tier
+from ..choices import INDUSTRIES, PROVINCES, Currency, EnterpriseType, Importance, Nature, Relationship, Tier
+from ..rules import CURRENCY_WORDS
 
 
 # --- Columns ------------------------------------------------------------------------------------
@@ -68,6 +69,7 @@ COLUMNS: list[Column] = [
         aliases=("负责业务员", "负责人", "客户经理", "Owner", "Account owner"),
     ),
     Column("address", "办公地址", "Office address", aliases=("地址", "公司地址", "Address")),
+    Column("postal_code", "邮编", "Postal code", aliases=("邮政编码", "邮码", "Postcode", "ZIP")),
     Column("enterprise_type", "企业类型", "Enterprise type", "choice", aliases=("公司类型", "类型")),
     Column("nature", "客户性质", "Nature", "choice", aliases=("性质",)),
     Column("relationship", "往来关系", "Relationship", "choice", aliases=("客户类别", "购销关系")),
@@ -78,10 +80,17 @@ COLUMNS: list[Column] = [
     Column("city", "城市", "City", aliases=("所在城市",)),
     Column(
         "registered_capital",
-        "注册资本（元）",
-        "Registered capital (yuan)",
+        "注册资本",
+        "Registered capital",
         "amount",
-        aliases=("注册资本", "注册资金", "Registered capital"),
+        aliases=("注册资本（元）", "注册资金", "Registered capital (yuan)"),
+    ),
+    Column(
+        "registered_capital_currency",
+        "注册资本币种",
+        "Currency of the registered capital",
+        "choice",
+        aliases=("币种", "注册资本货币", "Capital currency", "Currency"),
     ),
     Column("legal_rep", "法定代表人", "Legal representative", aliases=("法人", "法人代表")),
     Column("chairman", "董事长", "Chairman"),
@@ -168,6 +177,7 @@ _CHOICE_ENUMS = {
     "tier": Tier,
     "importance": Importance,
     "enterprise_type": EnterpriseType,
+    "registered_capital_currency": Currency,
 }
 _PROVINCE_SUFFIXES = ("壮族自治区", "回族自治区", "维吾尔自治区", "自治区", "特别行政区", "省", "市")
 
@@ -193,6 +203,8 @@ def choice_lookup() -> dict[str, dict[str, str]]:
             for text in texts:
                 table.setdefault(header_key(text), value)
         lookup[name] = table
+    for word, code in CURRENCY_WORDS.items():  # 美元, 港币 … as licences write them
+        lookup["registered_capital_currency"].setdefault(header_key(word), code)
     for value, zh in _entity_types_zh().items():
         lookup["enterprise_type"].setdefault(header_key(zh), value)
     lookup["industry"] = {}

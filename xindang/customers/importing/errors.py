@@ -68,6 +68,11 @@ class ImportErrorCode(models.TextChoices):
     CHOICE_UNKNOWN = "import.choice_unknown", _("“%(value)s” is not one of the allowed values.")
     NUMBER_INVALID = "import.number_invalid", _("“%(value)s” is not a number.")
     NUMBER_NEGATIVE = "import.number_negative", _("The amount cannot be negative.")
+    CAPITAL_UNIT_UNKNOWN = (
+        "import.capital_unit_unknown",
+        _("Unknown unit or currency “%(unit)s” in the registered capital “%(value)s”."),
+    )
+    POSTAL_CODE_INVALID = "import.postal_code_invalid", _("“%(value)s” is not a postal code (six digits).")
     DATE_INVALID = "import.date_invalid", _("“%(value)s” is not a date (use YYYY-MM-DD).")
     INVALID = "import.invalid", _("Invalid value: %(detail)s")
 

@@ -87,7 +87,12 @@ def column_hints() -> dict[str, str]:
         "owner": _(
             "User name or full name of the salesperson; empty means you, if you are in the department."
         ),
-        "registered_capital": _("Yuan; plain numbers or with 万 (× 10,000), e.g. 500万."),
+        "registered_capital": _(
+            "As on the licence: a number, with 万 (× 10,000) or a currency, e.g. 500万, 1072526.4万美元, "
+            "USD 10,000. A bare number is in the currency column's currency (default yuan)."
+        ),
+        "registered_capital_currency": _("CNY, USD, EUR, HKD, JPY, GBP … or 美元, 港元 …; empty means yuan."),
+        "postal_code": _("Six digits, e.g. 100086."),
         "founded_on": _("YYYY-MM-DD or an Excel date."),
         "operating_from": _("YYYY-MM-DD or an Excel date."),
         "operating_to": _("YYYY-MM-DD or an Excel date; empty for an unlimited period."),

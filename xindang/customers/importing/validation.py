@@ -4,6 +4,7 @@ Each row gets its list of problems: errors (the row is not imported) and warning
 when the user says so)."""
 
 import difflib
+import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -20,7 +21,7 @@ from ..permissions import CustomerPermission
 from ..validators import CREDIT_CODE_MESSAGES
 from .columns import COLUMNS, choice_lookup, header_key
 from .errors import ImportErrorCode
-from .reading import RawRow, Table, cell_text, is_formula, parse_amount, parse_date, split_tags
+from .reading import RawRow, Table, cell_text, is_blank, is_formula, parse_date, split_tags
 
 PROGRESS_EVERY = 500  # rows between two progress reports
 
@@ -229,7 +230,19 @@ class RowValidator:
         if "registered_capital" in values and "registered_capital" not in bad:
             raw_capital = values["registered_capital"]
             try:
-                amount = parse_amount(raw_capital)
+                amount, currency = rules.parse_capital(
+                    None if is_blank(raw_capital) else raw_capital,
+                    default_currency=data.get("registered_capital_currency") or "CNY",
+                )
+            except rules.CapitalUnitError as exc:
+                self._problem(
+                    row,
+                    "registered_capital",
+                    ImportErrorCode.CAPITAL_UNIT_UNKNOWN,
+                    unit=exc.unit,
+                    value=cell_text(raw_capital),
+                )
+                bad.add("registered_capital")
             except ValueError:
                 self._problem(
                     row,
@@ -244,6 +257,17 @@ class RowValidator:
                     bad.add("registered_capital")
                 else:
                     data["registered_capital"] = amount
+                    data["registered_capital_currency"] = currency
+        raw_postal = get("postal_code")
+        if isinstance(raw_postal, int) and not isinstance(raw_postal, bool) and 0 <= raw_postal < 10**6:
+            data["postal_code"] = f"{raw_postal:06d}"  # a number cell lost the leading zero (010000)
+        postal = unicodedata.normalize("NFKC", data.get("postal_code") or "").strip()
+        if postal and not rules.is_postal_code(postal):
+            self._problem(row, "postal_code", ImportErrorCode.POSTAL_CODE_INVALID, value=postal)
+            bad.add("postal_code")
+            postal = ""
+        if "postal_code" in data:
+            data["postal_code"] = postal
         for name in DATE_FIELDS:
             if name not in values or name in bad:
                 continue

@@ -43,7 +43,7 @@ def test_export_holds_only_the_files_the_user_sees(client, salesperson, other_sa
     row = rows[0]
     assert row["档案编号"] == mine.file_no and row["部门"] == "销售一部" and row["业务员"] == "张三"
     assert row["统一社会信用代码"] == mine.credit_code
-    assert row["注册资本（元）"] == 5000000
+    assert row["注册资本"] == 5000000 and row["注册资本币种"] == "人民币 (CNY)"
 
 
 def test_export_applies_the_list_filters_and_is_audited(client, credit_manager, salesperson, make_customer):

@@ -27,6 +27,7 @@ class CollectionConfig(AppConfig):
                 "collection.problem_raise": _("Raised problem-account report"),
                 "collection.problem_submit": _("Submitted problem-account report"),
                 "collection.problem_review": _("Reviewed problem-account report"),
+                "collection.report_sign": _("Signed a line of a collection report"),
                 "collection.danger_report": _("Reported dangerous customer"),
                 "collection.danger_decide": _("Decided measures for dangerous customer"),
                 "collection.suspend": _("Suspended trade with customer"),

@@ -328,3 +328,54 @@ class TradeSuspension(models.Model):
     @property
     def is_active(self) -> bool:
         return self.lifted_at is None
+
+
+class SignLine(models.TextChoices):
+    SALESPERSON = rules.SIGN_SALESPERSON, _("Salesperson")
+    DEPARTMENT_MANAGER = rules.SIGN_DEPARTMENT_MANAGER, _("Department manager")
+    CREDIT_MANAGER = rules.SIGN_CREDIT_MANAGER, _("Credit manager")
+
+
+class ReportSignOff(models.Model):
+    """One signature line of a printed collection report (收款异样报告表 or 问题帐款报告书), signed in
+    the application: who signed which line, when, with an optional remark."""
+
+    anomaly = models.ForeignKey(
+        AnomalyReport,
+        verbose_name=_("collection-anomaly report"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="sign_offs",
+    )
+    problem = models.ForeignKey(
+        ProblemAccountReport,
+        verbose_name=_("problem-account report"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="sign_offs",
+    )
+    line = models.CharField(_("signature line"), max_length=20, choices=SignLine.choices)
+    signed_by = models.ForeignKey(
+        USER, verbose_name=_("signed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    signed_at = models.DateTimeField(_("signed at"))
+    remark = models.CharField(_("remark"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("report sign-off")
+        verbose_name_plural = _("report sign-offs")
+        ordering = ["signed_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(anomaly__isnull=False) & Q(problem__isnull=True))
+                | (Q(anomaly__isnull=True) & Q(problem__isnull=False)),
+                name="signoff_one_report",
+            ),
+            models.UniqueConstraint(fields=["anomaly", "line"], name="signoff_anomaly_line_once"),
+            models.UniqueConstraint(fields=["problem", "line"], name="signoff_problem_line_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_line_display()} · {self.signed_by}"

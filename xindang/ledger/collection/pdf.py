@@ -1,17 +1,21 @@
-"""The two paper forms of 000 二.7 as PDF: 收款异样报告表 and 问题帐款报告书 (reportlab with its
-built-in CID font STSong-Light), with signature lines."""
+"""The two paper forms of 000 二.7 as PDF: 收款异样报告表 and 问题帐款报告书 (core.pdf: letterhead,
+embedded CJK font, wrapping cells). Each signature line prints the recorded sign-off (who, when,
+remark) — the salesperson, the department manager, the credit manager — or a blank line to sign."""
 
-from io import BytesIO
-
+from django.utils import timezone
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Spacer
 
-from xindang.core.pdf import cjk_font as _font
-from xindang.core.pdf import esc as _esc
+from xindang.core import pdf
+
+from . import rules
+
+LINE_LABELS = {
+    rules.SIGN_SALESPERSON: "业务员",
+    rules.SIGN_DEPARTMENT_MANAGER: "部门经理",
+    rules.SIGN_CREDIT_MANAGER: "信用管理员",
+}
 
 
 def _person(user) -> str:
@@ -22,25 +26,12 @@ def _day(value) -> str:
     return value.strftime("%Y-%m-%d") if value else ""
 
 
-def report_pdf(report, *, kind: str) -> bytes:
+def report_pdf(report, *, kind: str, company: str = "") -> bytes:
     """kind: "anomaly" (收款异样报告表) or "problem" (问题帐款报告书)."""
-    font = _font()
-    body = ParagraphStyle("body", fontName=font, fontSize=10, leading=15)
-    title = ParagraphStyle("title", parent=body, fontSize=17, leading=24, alignment=TA_CENTER)
     heading = "收款异样报告表" if kind == "anomaly" else "问题帐款报告书"
     customer = report.customer
-    out = BytesIO()
-    doc = SimpleDocTemplate(
-        out,
-        pagesize=A4,
-        leftMargin=16 * mm,
-        rightMargin=16 * mm,
-        topMargin=14 * mm,
-        bottomMargin=14 * mm,
-        title=heading,
-    )
     head = [
-        ["客户名称", Paragraph(_esc(customer.name), body), "档案编号", customer.file_no],
+        ["客户名称", customer.name, "档案编号", customer.file_no],
         [
             "部门",
             customer.department.name if customer.department_id else "",
@@ -56,7 +47,6 @@ def report_pdf(report, *, kind: str) -> bytes:
             ("客户现状", report.customer_situation),
             ("拟采取措施", report.measures_proposed),
         ]
-        signatures = "业务员: ＿＿＿＿＿＿　　部门经理: ＿＿＿＿＿＿　　信用管理员: ＿＿＿＿＿＿"
     else:
         parts = [
             ("事实经过", report.facts),
@@ -65,21 +55,30 @@ def report_pdf(report, *, kind: str) -> bytes:
             ("责任人", _person(report.responsible)),
             ("主管意见", report.manager_opinion),
         ]
-        signatures = "报告人: ＿＿＿＿＿＿　　主管: ＿＿＿＿＿＿　　日期: ＿＿＿＿＿＿"
-    rows = head + [[label, Paragraph(_esc(text), body), "", ""] for label, text in parts]
-    style = [
-        ("FONTNAME", (0, 0), (-1, -1), font),
-        ("FONTSIZE", (0, 0), (-1, -1), 9.5),
-        ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("BACKGROUND", (0, 0), (0, -1), colors.whitesmoke),
-        ("BACKGROUND", (2, 0), (2, len(head) - 1), colors.whitesmoke),
-    ]
+    rows = head + [[label, text, "", ""] for label, text in parts]
+    extra = []
     for i in range(len(head), len(rows)):
-        style += [("SPAN", (1, i), (3, i)), ("BOTTOMPADDING", (0, i), (-1, i), 28)]
-    table = Table(rows, colWidths=[30 * mm, 60 * mm, 30 * mm, 58 * mm])
-    table.setStyle(TableStyle(style))
-    doc.build(
-        [Paragraph(heading, title), Spacer(1, 6 * mm), table, Spacer(1, 14 * mm), Paragraph(signatures, body)]
-    )
-    return out.getvalue()
+        extra += [
+            ("BACKGROUND", (1, i), (3, i), colors.white),
+            ("SPAN", (1, i), (3, i)),
+            ("BOTTOMPADDING", (0, i), (-1, i), 24),
+        ]
+    signed = {s.line: s for s in report.sign_offs.select_related("signed_by")}
+    sign_rows = [["签字", "签字人", "日期", "备注"]]
+    for line in rules.SIGN_ORDER:
+        s = signed.get(line)
+        when = timezone.localtime(s.signed_at).strftime("%Y-%m-%d %H:%M") if s else ""
+        sign_rows.append([LINE_LABELS[line], _person(s.signed_by) if s else "", when, s.remark if s else ""])
+    story = pdf.letterhead(company, heading, number=f"编号: {report.pk}")
+    story += [
+        pdf.table(rows, [30 * mm, 60 * mm, 30 * mm, 58 * mm], label_columns=(0, 2), extra=extra),
+        Spacer(1, 8 * mm),
+        pdf.table(
+            sign_rows,
+            [30 * mm, 50 * mm, 40 * mm, 58 * mm],
+            header=True,
+            extra=[("BOTTOMPADDING", (0, 1), (-1, -1), 12)],
+        ),
+    ]
+    footer = f"{customer.name} {heading} {report.pk} · 打印于 {timezone.localtime():%Y-%m-%d %H:%M}"
+    return pdf.render(story, title=heading, author=company, footer=footer)

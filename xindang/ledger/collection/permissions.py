@@ -65,3 +65,17 @@ def may_complete(user, report) -> bool:
     if user.has_perm(CollectionPermission.MANAGE_ALL):
         return True
     return user.pk in (report.assigned_to_id, report.customer.owner_id)
+
+
+def may_sign_line(user, report, line: str) -> bool:
+    """Who signs each line of a printed report: the salesperson the report is for (or the file's
+    owner), a department manager of the customer's department, a credit manager."""
+    from . import rules
+
+    if line == rules.SIGN_SALESPERSON:
+        return user.pk in (report.assigned_to_id, report.customer.owner_id)
+    if line == rules.SIGN_DEPARTMENT_MANAGER:
+        return user.has_role(Role.DEPARTMENT_MANAGER) and user.department_id == report.customer.department_id
+    if line == rules.SIGN_CREDIT_MANAGER:
+        return user.has_role(Role.CREDIT_MANAGER)
+    return False

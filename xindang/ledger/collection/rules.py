@@ -118,3 +118,30 @@ def falling_months(monthly: list[Decimal]) -> int:
 
 def next_day(on: date) -> date:
     return on + timedelta(days=1)
+
+
+# --- Sign-offs of the printed reports (000 二.7: 收款异样报告表, 问题帐款报告书) -------------------------
+# Each signature line of the paper form, in the order the form goes round: the salesperson who wrote
+# it, the department manager, the credit manager.
+SIGN_SALESPERSON = "salesperson"
+SIGN_DEPARTMENT_MANAGER = "department_manager"
+SIGN_CREDIT_MANAGER = "credit_manager"
+SIGN_ORDER = (SIGN_SALESPERSON, SIGN_DEPARTMENT_MANAGER, SIGN_CREDIT_MANAGER)
+
+
+def sign_off_problem(*, line: str, report_completed: bool, signed: dict, user_id: int) -> str | None:
+    """None if `line` may be signed now, else an error code. A report is signed once it is completed;
+    the lines in SIGN_ORDER (a line waits for the one before it), each once, and nobody signs two
+    lines of one report. `signed`: {line: user id} of the lines already signed."""
+    if line not in SIGN_ORDER:
+        return "collection.sign_line_unknown"
+    if not report_completed:
+        return "collection.sign_not_completed"
+    if line in signed:
+        return "collection.sign_already"
+    before = SIGN_ORDER[: SIGN_ORDER.index(line)]
+    if any(b not in signed for b in before):
+        return "collection.sign_out_of_order"
+    if user_id in signed.values():
+        return "collection.sign_twice"
+    return None

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from xindang.core.errors import DomainError
 
@@ -47,16 +48,83 @@ def anomaly_detail(request, pk):
             except DomainError as exc:
                 _form_error(form, exc)
     return render(
-        request, "collection/anomaly.html", {"report": report, "customer": report.customer, "form": form}
+        request,
+        "collection/anomaly.html",
+        {
+            "report": report,
+            "customer": report.customer,
+            "form": form,
+            "sign_lines": sign_lines(report, request.user),
+            "sign_url": "collection:anomaly_sign",
+        },
     )
+
+
+def sign_lines(report, user) -> list[dict]:
+    """The report's signature lines as the page shows them: who signed, or whether `user` may sign."""
+    from . import rules
+    from .models import SignLine
+    from .permissions import may_sign_line
+
+    done = {s.line: s for s in report.sign_offs.select_related("signed_by")}
+    signed = {line: s.signed_by_id for line, s in done.items()}
+    rows = []
+    for line in rules.SIGN_ORDER:
+        can = (
+            line not in done
+            and may_sign_line(user, report, line)
+            and rules.sign_off_problem(
+                line=line, report_completed=report.status != ReportStatus.OPEN, signed=signed, user_id=user.pk
+            )
+            is None
+        )
+        rows.append(
+            {"line": line, "label": SignLine(line).label, "sign_off": done.get(line), "can_sign": can}
+        )
+    return rows
+
+
+def _sign(request, report, page):
+    """Sign the posted line; a refusal shows the report page again with the reason (400)."""
+    try:
+        services.sign_report(
+            report=report,
+            by=request.user,
+            line=request.POST.get("line", ""),
+            remark=request.POST.get("remark", ""),
+            request=request,
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        request.method = "GET"  # the page as shown, nothing else submitted
+        response = page(request, report.pk)
+        response.status_code = 400
+        return response
+    messages.success(request, _("Signed."))
+    return redirect(report.get_absolute_url() + "#sign-offs")
+
+
+@require_POST
+@permission_required(CollectionPermission.VIEW, raise_exception=True)
+def anomaly_sign(request, pk):
+    return _sign(request, selectors.get_anomaly_for_user(request.user, pk), anomaly_detail)
+
+
+@require_POST
+@permission_required(CollectionPermission.VIEW, raise_exception=True)
+def problem_sign(request, pk):
+    return _sign(request, selectors.get_problem_for_user(request.user, pk), problem_detail)
 
 
 def _pdf(report, kind):
     from django.http import HttpResponse
 
+    from xindang.policy.selectors import current_policy
+
     from .pdf import report_pdf
 
-    response = HttpResponse(report_pdf(report, kind=kind), content_type="application/pdf")
+    content = report_pdf(report, kind=kind, company=current_policy().core.company_name)
+    response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{kind}-{report.pk}.pdf"'
     return response
 
@@ -69,7 +137,12 @@ def anomaly_print(request, pk):
     return render(
         request,
         "collection/print_anomaly.html",
-        {"report": report, "customer": report.customer, "today": timezone.localdate()},
+        {
+            "report": report,
+            "customer": report.customer,
+            "today": timezone.localdate(),
+            "sign_lines": sign_lines(report, request.user),
+        },
     )
 
 
@@ -126,7 +199,14 @@ def problem_detail(request, pk):
     return render(
         request,
         "collection/problem.html",
-        {"report": report, "customer": report.customer, "write_form": write_form, "review_form": review_form},
+        {
+            "report": report,
+            "customer": report.customer,
+            "write_form": write_form,
+            "review_form": review_form,
+            "sign_lines": sign_lines(report, request.user),
+            "sign_url": "collection:problem_sign",
+        },
     )
 
 
@@ -138,7 +218,12 @@ def problem_print(request, pk):
     return render(
         request,
         "collection/print_problem.html",
-        {"report": report, "customer": report.customer, "today": timezone.localdate()},
+        {
+            "report": report,
+            "customer": report.customer,
+            "today": timezone.localdate(),
+            "sign_lines": sign_lines(report, request.user),
+        },
     )
 
 

@@ -261,9 +261,9 @@ def test_command_refuses_a_month_not_ended():
 
 
 # --- The three signatures (第三十九–四十一条) --------------------------------------------------------
-def test_sign_report_review_in_either_order(evaluation, finance_controller, salesperson, marketing_manager):
+def test_sign_report_review_in_either_order(evaluation, finance_controller, manager, marketing_manager):
     services.submit_report(
-        evaluation=evaluation, by=salesperson, operations_report="经营正常,订单稳定。", confirmed=True
+        evaluation=evaluation, by=manager, operations_report="经营正常,订单稳定。", confirmed=True
     )
     evaluation.refresh_from_db()
     assert evaluation.status == rules.SALESPERSON_REPORTED
@@ -283,29 +283,28 @@ def test_sign_report_review_in_either_order(evaluation, finance_controller, sale
     assert {"evaluation.sign", "evaluation.report", "evaluation.review"} <= actions
 
 
-def test_each_signature_once(evaluation, finance_controller, salesperson):
+def test_each_signature_once(evaluation, finance_controller, manager):
     services.sign_figures(evaluation=evaluation, by=finance_controller)
     with pytest.raises(DomainError) as exc:
         services.sign_figures(evaluation=evaluation, by=finance_controller)
     assert exc.value.code == "evaluation.already_signed"
-    services.submit_report(evaluation=evaluation, by=salesperson, operations_report="正常", confirmed=True)
+    services.submit_report(evaluation=evaluation, by=manager, operations_report="正常", confirmed=True)
     with pytest.raises(DomainError) as exc:
-        services.submit_report(
-            evaluation=evaluation, by=salesperson, operations_report="再报", confirmed=True
-        )
+        services.submit_report(evaluation=evaluation, by=manager, operations_report="再报", confirmed=True)
     assert exc.value.code == "evaluation.already_reported"
 
 
 @pytest.mark.parametrize(
     ("who", "text", "confirmed", "code"),
     [
-        ("other_salesperson", "正常", True, "evaluation.not_salesperson"),
-        ("manager", "正常", True, "evaluation.not_salesperson"),
-        ("salesperson", "  ", True, "evaluation.text_required"),
-        ("salesperson", "正常", False, "evaluation.not_confirmed"),  # 第三十九条: answers for its truth
+        ("other_salesperson", "正常", True, "evaluation.not_supervisor"),
+        ("salesperson", "正常", True, "evaluation.not_supervisor"),  # 业务主管, not 经办业务员 (第十九条)
+        ("other_manager", "正常", True, "evaluation.not_supervisor"),  # another department's manager
+        ("manager", "  ", True, "evaluation.text_required"),
+        ("manager", "正常", False, "evaluation.not_confirmed"),  # 第三十九条: answers for its truth
     ],
 )
-def test_only_the_files_salesperson_reports_and_confirms(request, evaluation, who, text, confirmed, code):
+def test_only_the_business_supervisor_reports_and_confirms(request, evaluation, who, text, confirmed, code):
     user = request.getfixturevalue(who)
     with pytest.raises(DomainError) as exc:
         services.submit_report(evaluation=evaluation, by=user, operations_report=text, confirmed=confirmed)
@@ -313,21 +312,31 @@ def test_only_the_files_salesperson_reports_and_confirms(request, evaluation, wh
 
 
 @pytest.fixture
-def ready(evaluation, finance_controller, salesperson):
+def other_manager(dept_xs2):
+    from xindang.accounts.roles import Role
+
+    return make_user("qianliu", Role.DEPARTMENT_MANAGER, department=dept_xs2)
+
+
+@pytest.fixture
+def ready(evaluation, finance_controller, manager):
     services.sign_figures(evaluation=evaluation, by=finance_controller)
-    services.submit_report(evaluation=evaluation, by=salesperson, operations_report="正常", confirmed=True)
+    services.submit_report(evaluation=evaluation, by=manager, operations_report="正常", confirmed=True)
     evaluation.refresh_from_db()
     return evaluation
 
 
-def test_a_department_manager_reviews_only_the_departments_files(ready, dept_xs2, manager):
+def test_a_department_manager_reviews_only_the_departments_files(ready, dept_xs1, other_manager, manager):
     from xindang.accounts.roles import Role
 
-    other_manager = make_user("qianliu", Role.DEPARTMENT_MANAGER, department=dept_xs2)
     with pytest.raises(DomainError) as exc:
         services.review_evaluation(evaluation=ready, by=other_manager, opinion="同意")
     assert exc.value.code == "evaluation.not_reviewer"
-    services.review_evaluation(evaluation=ready, by=manager, opinion="同意")
+    with pytest.raises(DomainError) as exc:
+        services.review_evaluation(evaluation=ready, by=manager, opinion="同意")  # wrote the report
+    assert exc.value.code == "evaluation.own_report"
+    second = make_user("xs1jingli2", Role.DEPARTMENT_MANAGER, department=dept_xs1)
+    services.review_evaluation(evaluation=ready, by=second, opinion="同意")
     ready.refresh_from_db()
     assert ready.status == rules.REVIEWED
 
@@ -469,10 +478,14 @@ def test_figures_take_the_same_few_queries_for_many_customers_and_days(
     assert count_queries(1) == count_queries(6) <= 8
 
 
-def test_a_file_handed_to_another_salesperson_is_reported_by_its_new_owner(evaluation, dept_xs1, salesperson):
+def test_a_file_handed_to_another_salesperson_is_reported_by_its_new_owner(
+    evaluation, dept_xs1, salesperson, credit_manager
+):
     from xindang.accounts.roles import Role
+    from xindang.credit.grants.tests.conftest import set_policy
     from xindang.customers.models import Customer
 
+    set_policy(credit_manager, "evaluations", reporter="salesperson")  # the departure of 第三十九条
     successor = make_user("zhouqi", Role.SALESPERSON, department=dept_xs1)
     Customer.objects.filter(pk=evaluation.customer_id).update(owner=successor)
     services.submit_report(

@@ -106,14 +106,14 @@ def test_detail_page_is_laid_out_like_the_form(client, evaluation, finance_contr
 
 
 def test_the_three_steps_through_the_screens(
-    client, evaluation, finance_controller, salesperson, marketing_manager
+    client, evaluation, finance_controller, manager, marketing_manager
 ):
     _login(client, finance_controller)
     assert (
         client.post(reverse("evaluations:sign", args=[evaluation.pk]), {"remarks": "数据属实"}).status_code
         == 302
     )
-    _login(client, salesperson)
+    _login(client, manager)
     response = client.post(
         reverse("evaluations:report", args=[evaluation.pk]), {"operations_report": "经营正常"}
     )
@@ -150,11 +150,11 @@ def test_steps_need_the_capability(client, evaluation, salesperson, finance_cont
 
 
 def test_review_with_a_proposal_error_shows_on_the_form(
-    client, evaluation, finance_controller, salesperson, manager
+    client, evaluation, finance_controller, manager, marketing_manager
 ):
     services.sign_figures(evaluation=evaluation, by=finance_controller)
-    services.submit_report(evaluation=evaluation, by=salesperson, operations_report="正常", confirmed=True)
-    response = _login(client, manager).post(
+    services.submit_report(evaluation=evaluation, by=manager, operations_report="正常", confirmed=True)
+    response = _login(client, marketing_manager).post(
         reverse("evaluations:review", args=[evaluation.pk]),
         {"opinion": "压缩", "proposed_limit_amount": "60", "amount_unit": "wan", "proposal_reason": ""},
     )
@@ -229,23 +229,24 @@ def test_controller_sees_the_month_to_sign_overdue_after_the_due_day(evaluation,
         assert selectors.workbench_items(finance_controller) == []
 
 
-def test_salesperson_sees_the_report_missing(evaluation, salesperson, other_salesperson):
+def test_business_supervisor_sees_the_report_missing(evaluation, manager, salesperson, other_salesperson):
     with time_machine.travel(date(2026, 11, 12), tick=False):
-        [item] = selectors.workbench_items(salesperson)
-        assert item.overdue and item.url == evaluation.get_absolute_url()
+        [item] = [i for i in selectors.workbench_items(manager) if i.url == evaluation.get_absolute_url()]
+        assert item.overdue
+        assert selectors.workbench_items(salesperson) == []  # 业务主管 reports, not the salesperson
         assert selectors.workbench_items(other_salesperson) == []
-    services.submit_report(evaluation=evaluation, by=salesperson, operations_report="正常", confirmed=True)
+    services.submit_report(evaluation=evaluation, by=manager, operations_report="正常", confirmed=True)
     with time_machine.travel(date(2026, 11, 12), tick=False):
-        assert selectors.workbench_items(salesperson) == []
+        assert not [i for i in selectors.workbench_items(manager) if i.url == evaluation.get_absolute_url()]
 
 
 def test_marketing_manager_sees_reviews_once_signed_and_reported(
-    evaluation, marketing_manager, finance_controller, salesperson
+    evaluation, marketing_manager, finance_controller, manager
 ):
     with time_machine.travel(date(2026, 11, 25), tick=False):
         assert selectors.workbench_items(marketing_manager) == []
     services.sign_figures(evaluation=evaluation, by=finance_controller)
-    services.submit_report(evaluation=evaluation, by=salesperson, operations_report="正常", confirmed=True)
+    services.submit_report(evaluation=evaluation, by=manager, operations_report="正常", confirmed=True)
     with time_machine.travel(date(2026, 11, 15), tick=False):
         [item] = selectors.workbench_items(marketing_manager)
         assert item.due == date(2026, 11, 20) and not item.overdue
@@ -304,10 +305,10 @@ def test_history_records_who_signed(evaluation, finance_controller):
 
 
 def test_reviewed_page_links_the_adjustment_request(
-    client, evaluation, finance_controller, salesperson, marketing_manager, ceiling_allows
+    client, evaluation, finance_controller, manager, marketing_manager, ceiling_allows
 ):
     services.sign_figures(evaluation=evaluation, by=finance_controller)
-    services.submit_report(evaluation=evaluation, by=salesperson, operations_report="正常", confirmed=True)
+    services.submit_report(evaluation=evaluation, by=manager, operations_report="正常", confirmed=True)
     response = _login(client, marketing_manager).post(
         reverse("evaluations:review", args=[evaluation.pk]),
         {
@@ -347,7 +348,7 @@ def test_the_adjusted_limit_shows_the_general_managers_and_chairmans_approval(
     client,
     evaluation,
     finance_controller,
-    salesperson,
+    manager,
     marketing_manager,
     vp_marketing,
     cfo,
@@ -360,7 +361,8 @@ def test_the_adjusted_limit_shows_the_general_managers_and_chairmans_approval(
     from xindang.credit.evaluations.pdf import _adjustment_approvals
 
     services.sign_figures(evaluation=evaluation, by=finance_controller)
-    services.submit_report(evaluation=evaluation, by=salesperson, operations_report="正常", confirmed=True)
+    # 第三十九条: the business supervisor (the customer's department manager) reports
+    services.submit_report(evaluation=evaluation, by=manager, operations_report="正常", confirmed=True)
     services.review_evaluation(
         evaluation=evaluation,
         by=marketing_manager,

@@ -9,6 +9,7 @@ from .reports import (  # noqa: F401 - the package's interface
     record_export,
     report_danger,
     review_problem,
+    sign_report,
     submit_problem,
     suspend_trade,
 )

@@ -12,15 +12,18 @@ from xindang.core.errors import DomainError
 from xindang.customers.models import Customer
 
 from .. import rules
+from ..errors import CollectionError
 from ..models import (
     AnomalyReport,
     DangerReport,
     DangerStatus,
     ProblemAccountReport,
+    ReportSignOff,
     ReportStatus,
+    SignLine,
     TradeSuspension,
 )
-from ..permissions import CollectionPermission, may_complete
+from ..permissions import CollectionPermission, may_complete, may_sign_line
 from .work import (
     _require,
 )
@@ -116,6 +119,45 @@ def review_problem(*, report: ProblemAccountReport, by, opinion: str, request=No
         data={"customer": report.customer_id},
     )
     return report
+
+
+# --- Sign-offs of the printed reports -------------------------------------------------------------
+def _refuse(error: CollectionError, field: str | None = None, **params):
+    message = str(error.label) % params if params else str(error.label)
+    raise DomainError(error.value, message, field=field, **params)
+
+
+@transaction.atomic
+def sign_report(*, report, by, line: str, remark: str = "", request=None) -> ReportSignOff:
+    """Sign one signature line of a collection-anomaly or problem-account report (000 二.7) in the
+    application: the salesperson, then a department manager of the customer's department, then a
+    credit manager; each line once, nobody twice. The printout shows who signed and when."""
+    model = type(report)
+    report = model.objects.select_for_update().select_related("customer").get(pk=report.pk)
+    kind = "anomaly" if isinstance(report, AnomalyReport) else "problem"
+    signed = dict(report.sign_offs.values_list("line", "signed_by_id"))
+    problem = rules.sign_off_problem(
+        line=line, report_completed=report.status != ReportStatus.OPEN, signed=signed, user_id=by.pk
+    )
+    if problem:
+        _refuse(CollectionError(problem))
+    if not may_sign_line(by, report, line):
+        _refuse(CollectionError.SIGN_NOT_YOURS, who=str(SignLine(line).label))
+    sign_off = ReportSignOff.objects.create(
+        **{kind: report},
+        line=line,
+        signed_by=by,
+        signed_at=timezone.now(),
+        remark=(remark or "").strip()[:300],
+    )
+    record_event(
+        "collection.report_sign",
+        actor=by,
+        request=request,
+        obj=report,
+        data={"customer": report.customer_id, "line": line, "report": kind},
+    )
+    return sign_off
 
 
 # --- Dangerous customers (004 第七条 2) ------------------------------------------------------------
