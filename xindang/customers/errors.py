@@ -26,3 +26,7 @@ class CustomerError(models.TextChoices):
     REASON_REQUIRED = "customer.reason_required", _("Give a reason for the change of status.")
     NO_DEPARTMENT = "customer.no_department", _("Choose a department for the file.")
     OWNER_NOT_ALLOWED = "customer.owner_not_allowed", _("You may only assign files to yourself.")
+    OWNER_NOT_SALESPERSON = (
+        "customer.owner_not_salesperson",
+        _("The salesperson of a file must be an active salesperson of the file's department."),
+    )

@@ -18,6 +18,7 @@ from xindang.contracts import rules, services
 from xindang.contracts.errors import ContractError
 from xindang.contracts.models import Contract, ContractDocument, Handover
 from xindang.core.errors import DomainError
+from xindang.customers.models import Customer
 from xindang.documents.models import DocumentCategory
 
 from .conftest import pdf_upload
@@ -86,7 +87,9 @@ def test_the_customer_section_says_so_to_users_without_contract_permission(clien
     # someone who keeps customer files but has no contract permission (a custom group)
     user = make_user("keeper", department=dept_xs1)
     user.user_permissions.add(Permission.objects.get(codename="view_customer"))
-    customer = make_customer(user, by=make_user("boss", Role.CREDIT_MANAGER))
+    seller = make_user("seller", Role.SALESPERSON, department=dept_xs1)
+    customer = make_customer(seller, by=make_user("boss", Role.CREDIT_MANAGER))
+    Customer.objects.filter(pk=customer.pk).update(owner=user)  # a file kept by that user
     response = _login(client, user).get(reverse("contracts:customer_section", args=[customer.pk]))
     assert response.status_code == 200
     assert 'data-testid="customer-contracts"' not in response.content.decode()
@@ -242,8 +245,6 @@ def test_the_handler_opens_the_customer_file_of_their_contract(
     client, salesperson, dept_xs1, customer, contract
 ):
     # given the file of 张三's contract is given to another salesperson of the department
-    from xindang.customers.models import Customer
-
     colleague = make_user("zhaosi", Role.SALESPERSON, department=dept_xs1)
     Customer.objects.filter(pk=customer.pk).update(owner=colleague)
     stranger = make_user("qianwu", Role.SALESPERSON, department=dept_xs1)
