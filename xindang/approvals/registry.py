@@ -9,6 +9,10 @@ A domain app registers each kind it submits, in its AppConfig.ready():
 Callbacks get the ApprovalRequest and run inside the deciding transaction (after the request row is
 locked and updated). A DomainError raised by a callback rolls the whole decision back; the step
 stays pending and the approver sees the message.
+
+`describe(data)` turns the request's recorded data (plain keys and values, as the domain stored
+them) into (label, value) pairs in the reader's language for the approval page; a kind without it
+shows no recorded data (raw keys mean nothing to an approver).
 """
 
 from collections.abc import Callable
@@ -26,6 +30,7 @@ class ApprovalKind:
     on_withdrawn: Callback = None
     on_resubmitted: Callback = None
     label: object = ""
+    describe: Callable[[dict], list[tuple[str, str]]] | None = None
 
 
 KINDS: dict[str, ApprovalKind] = {}
@@ -40,6 +45,7 @@ def register(
     on_withdrawn: Callback = None,
     on_resubmitted: Callback = None,
     label="",
+    describe: Callable[[dict], list[tuple[str, str]]] | None = None,
 ) -> ApprovalKind:
     """Register (or re-register: tests and reloads) the kind `kind`."""
     entry = ApprovalKind(
@@ -50,6 +56,7 @@ def register(
         on_withdrawn=on_withdrawn,
         on_resubmitted=on_resubmitted,
         label=label or kind,
+        describe=describe,
     )
     KINDS[kind] = entry
     return entry
@@ -66,6 +73,15 @@ def get_kind(kind: str) -> ApprovalKind | None:
 def kind_label(kind: str) -> str:
     entry = KINDS.get(kind)
     return str(entry.label) if entry else kind
+
+
+def describe_data(kind: str, data) -> list[tuple[str, str]]:
+    """The recorded data of a request of `kind` as labelled values (see register); [] if the kind
+    does not describe it or the data is not a mapping."""
+    entry = KINDS.get(kind)
+    if entry is None or entry.describe is None or not isinstance(data, dict):
+        return []
+    return [(str(label), str(value)) for label, value in entry.describe(data)]
 
 
 def kind_choices() -> list[tuple[str, str]]:

@@ -13,7 +13,7 @@ from xindang.accounts.models import Department, User
 from xindang.accounts.roles import Role
 
 from . import rules
-from .choices import Status
+from .choices import Status, industry_choices, province_choices
 from .models import BankAccount, Contact, Customer, Manager, RelatedCompany, Shareholder
 from .permissions import CustomerPermission
 from .services import EDITABLE_FIELDS
@@ -127,6 +127,10 @@ class CustomerForm(forms.ModelForm):
             self.initial["tags"] = "、".join(self.instance.tags.values_list("name", flat=True))
             self.initial["version"] = self.instance.version
         self.fields["credit_code"].widget.attrs.update({"maxlength": 18, "autocomplete": "off"})
+        # code tables in the reader's language (the stored value is the code)
+        for name, choices in (("industry", industry_choices()), ("region", province_choices())):
+            if name in self.fields:
+                self.fields[name].choices = [("", "---------"), *choices]
 
     def validate_unique(self):
         # Uniqueness of the credit code is a business rule with its own message and a link to the

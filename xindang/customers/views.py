@@ -27,7 +27,7 @@ SEARCH_COUNT_CAP = 2000
 
 
 def _filter_options(user) -> dict:
-    from .choices import INDUSTRY_CHOICES, PROVINCE_CHOICES
+    from .choices import industry_choices, province_choices
 
     options = {
         "statuses": Status.choices,
@@ -35,8 +35,8 @@ def _filter_options(user) -> dict:
         "tiers": Tier.choices,
         "importances": Importance.choices,
         "relationships": Relationship.choices,
-        "industries": INDUSTRY_CHOICES,
-        "regions": PROVINCE_CHOICES,
+        "industries": industry_choices(),
+        "regions": province_choices(),
         "tags": list(Tag.objects.values_list("name", flat=True)[:200]),
     }
     if user.has_perm(CustomerPermission.VIEW_ALL):
