@@ -177,7 +177,13 @@ class CustomerForm(forms.ModelForm):
 
 def _formset(model, fields, widgets=None):
     return inlineformset_factory(
-        Customer, model, fields=fields, extra=1, can_delete=True, widgets=widgets or {}
+        # no blank row: rows are added in place (htmx, views.child_row_add)
+        Customer,
+        model,
+        fields=fields,
+        extra=0,
+        can_delete=True,
+        widgets=widgets or {},
     )
 
 
