@@ -208,7 +208,8 @@ def child_row_add(request, key):
     except ValueError:
         index = 0
     index = min(index, formset.max_num)
-    f = formset._construct_form(index, empty_permitted=True, use_required_attribute=False)
+    f = formset.form(prefix=formset.add_prefix(index), empty_permitted=True, use_required_attribute=False)
+    formset.add_fields(f, index)  # the id, the file's key and DELETE, as the formset renders them
     return render(request, "customers/_child_row_added.html", {"key": key, "f": f, "total": index + 1})
 
 
