@@ -13,7 +13,14 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e ".[dev]"
 	@touch $(STAMP)
 
-install: $(STAMP)
+## A local .env for development (XINDANG_DEV=1, a random secret key), so that every command of the
+## README also works outside make; never overwritten, never committed (.gitignore).
+.env:
+	@printf '%s\n' "# Local development settings written by make install; not for production." \
+	  "XINDANG_DEV=1" "XINDANG_SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > .env
+	@echo "wrote .env (development settings with a random secret key)"
+
+install: $(STAMP) .env
 
 migrate: install
 	$(PY) manage.py migrate --noinput

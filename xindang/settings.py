@@ -6,8 +6,16 @@ from pathlib import Path
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
+from dotenv import load_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# A local `.env` (written by `make install` for development: XINDANG_DEV=1 and a random secret key)
+# fills in what the real environment does not set; the environment always wins. A production
+# server has no .env (or its own) and no XINDANG_DEV, so it still refuses to start without its
+# own XINDANG_SECRET_KEY. XINDANG_ENV_FILE names another file ("" reads none).
+ENV_FILE = os.environ.get("XINDANG_ENV_FILE", str(BASE_DIR / ".env"))
+if ENV_FILE:
+    load_dotenv(ENV_FILE, override=False)
 VAR_DIR = Path(os.environ.get("XINDANG_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 

@@ -77,7 +77,8 @@ class User(AbstractUser):
 
     @property
     def role_labels(self) -> list[str]:
-        return [Role(c).label for c in Role.values if c in self.role_codes]
+        # str(): the labels are lazy translations; callers join them into text.
+        return [str(Role(c).label) for c in Role.values if c in self.role_codes]
 
 
 class ApiKey(models.Model):

@@ -12,6 +12,7 @@ from . import approvals as approvals_api
 from . import credit as credit_api
 from . import ledger as ledger_api
 from .customers import router as customers_router
+from .docs import VendoredSwagger, login_required_for_docs
 
 api = NinjaAPI(
     title="XinDang API",
@@ -20,6 +21,9 @@ api = NinjaAPI(
     urls_namespace="api",
     description="XinDang 信档 — customer files. Session authentication (log in first); "
     "unsafe methods need the CSRF token.",
+    # Swagger UI from vendored static files (works offline); docs and schema need a login (docs.py)
+    docs=VendoredSwagger(),
+    docs_decorator=login_required_for_docs,
 )
 
 STATUS_OF = {

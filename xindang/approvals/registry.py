@@ -18,6 +18,9 @@ A kind may also register a panel: what the approver needs to see about the reque
 by the domain app into the approval page (e.g. credit's "credit picture" on grant approvals):
 
     register_panel("credit.grant", render)   # render(approval, request) -> HTML string
+`describe(data)` turns the request's recorded data (plain keys and values, as the domain stored
+them) into (label, value) pairs in the reader's language for the approval page; a kind without it
+shows no recorded data (raw keys mean nothing to an approver).
 """
 
 from collections.abc import Callable
@@ -37,6 +40,7 @@ class ApprovalKind:
     label: object = ""
     title: Callback = None
     summary: Callback = None
+    describe: Callable[[dict], list[tuple[str, str]]] | None = None
 
 
 KINDS: dict[str, ApprovalKind] = {}
@@ -53,6 +57,7 @@ def register(
     label="",
     title: Callback = None,
     summary: Callback = None,
+    describe: Callable[[dict], list[tuple[str, str]]] | None = None,
 ) -> ApprovalKind:
     """Register (or re-register: tests and reloads) the kind `kind`."""
     entry = ApprovalKind(
@@ -65,6 +70,7 @@ def register(
         label=label or kind,
         title=title,
         summary=summary,
+        describe=describe,
     )
     KINDS[kind] = entry
     return entry
@@ -81,6 +87,15 @@ def get_kind(kind: str) -> ApprovalKind | None:
 def kind_label(kind: str) -> str:
     entry = KINDS.get(kind)
     return str(entry.label) if entry else kind
+
+
+def describe_data(kind: str, data) -> list[tuple[str, str]]:
+    """The recorded data of a request of `kind` as labelled values (see register); [] if the kind
+    does not describe it or the data is not a mapping."""
+    entry = KINDS.get(kind)
+    if entry is None or entry.describe is None or not isinstance(data, dict):
+        return []
+    return [(str(label), str(value)) for label, value in entry.describe(data)]
 
 
 def kind_choices() -> list[tuple[str, str]]:

@@ -20,7 +20,7 @@ from . import selectors, services
 from .forms import AttachmentForm, CommentForm, DecisionForm, FilterForm, ReasonForm, ResubmitForm
 from .models import ApprovalAttachment, ApprovalStatus
 from .permissions import ApprovalPermission
-from .registry import render_panel
+from .registry import describe_data, render_panel
 from .spreadsheets import MAX_EXPORT_ROWS, XLSX_TYPE, write_approvals_xlsx
 
 PAGE_SIZE = 50
@@ -105,11 +105,7 @@ def detail(request, pk):
     can_sign = approval.is_pending and selectors.may_sign(request.user, approval)
     step = approval.current_step()
     open_ = approval.status in (ApprovalStatus.PENDING, ApprovalStatus.RETURNED)
-    data_items = (
-        [(k, v) for k, v in approval.data.items() if isinstance(v, str | int | float | bool)]
-        if isinstance(approval.data, dict)
-        else []
-    )
+    data_items = describe_data(approval.kind, approval.data)
     return render(
         request,
         "approvals/detail.html",

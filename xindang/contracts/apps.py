@@ -9,8 +9,12 @@ class ContractsConfig(AppConfig):
 
     def ready(self):
         from xindang.audit.actions import register_actions
+        from xindang.customers.selectors import register_visibility
 
         from . import sections  # noqa: F401 - registers the "contracts" policy section
+        from .selectors import handled_customers
+
+        register_visibility(handled_customers)
 
         register_actions(
             {

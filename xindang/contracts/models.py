@@ -25,6 +25,7 @@ class Status(models.TextChoices):
     CHANGED = rules.CHANGED, _("Changed")
     TERMINATED = rules.TERMINATED, _("Terminated")
     COMPLETED = rules.COMPLETED, _("Completed")
+    CANCELLED = rules.CANCELLED, _("Cancelled (never signed)")
 
 
 class EventKind(models.TextChoices):

@@ -18,27 +18,30 @@ from decimal import Decimal
 SALE, PURCHASE, FRAMEWORK, OTHER = "sale", "purchase", "framework", "other"
 KINDS = (SALE, PURCHASE, FRAMEWORK, OTHER)
 
-DRAFT, SIGNED, IN_PERFORMANCE, CHANGED, TERMINATED, COMPLETED = (
+DRAFT, SIGNED, IN_PERFORMANCE, CHANGED, TERMINATED, COMPLETED, CANCELLED = (
     "draft",
     "signed",
     "in_performance",
     "changed",
     "terminated",
     "completed",
+    "cancelled",
 )
-STATUSES = (DRAFT, SIGNED, IN_PERFORMANCE, CHANGED, TERMINATED, COMPLETED)
-FINAL_STATUSES = frozenset({TERMINATED, COMPLETED})
+STATUSES = (DRAFT, SIGNED, IN_PERFORMANCE, CHANGED, TERMINATED, COMPLETED, CANCELLED)
+FINAL_STATUSES = frozenset({TERMINATED, COMPLETED, CANCELLED})
 
 # A contract is concluded by signing; afterwards it is performed, may be changed (变更) any number of
 # times, and ends either performed (履行完毕) or terminated (解除). A draft is not yet a contract, so it
-# cannot be changed, performed or terminated; an ended contract does not come back.
+# cannot be changed, performed or terminated; it is either signed or cancelled (作废: never signed,
+# its number stays in the ledger and is not reused). An ended contract does not come back.
 TRANSITIONS: dict[str, frozenset[str]] = {
-    DRAFT: frozenset({SIGNED}),
+    DRAFT: frozenset({SIGNED, CANCELLED}),
     SIGNED: frozenset({IN_PERFORMANCE, CHANGED, TERMINATED, COMPLETED}),
     IN_PERFORMANCE: frozenset({CHANGED, TERMINATED, COMPLETED}),
     CHANGED: frozenset({IN_PERFORMANCE, CHANGED, TERMINATED, COMPLETED}),
     TERMINATED: frozenset(),
     COMPLETED: frozenset(),
+    CANCELLED: frozenset(),
 }
 
 
@@ -58,8 +61,9 @@ def is_editable(status: str) -> bool:
 
 
 def reason_required(target: str) -> bool:
-    """A change or a termination must say why (it is what the next reader of the file asks)."""
-    return target in (CHANGED, TERMINATED)
+    """A change, a termination or a cancelled draft must say why (it is what the next reader of the
+    file asks)."""
+    return target in (CHANGED, TERMINATED, CANCELLED)
 
 
 # --- Events that start a handover (001 三: 签订、变更、履行及解除) -----------------------------------

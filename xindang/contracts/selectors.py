@@ -22,6 +22,13 @@ from .models import Contract, ContractDocument, ContractEvent, Handover, Handove
 from .permissions import ContractPermission
 
 
+def handled_customers(user) -> Q:
+    """The files of the contracts `user` handles (承办人): registered with
+    customers.selectors.register_visibility, so the handler opens the file of their contract even
+    when it is another salesperson's (e.g. after the file was reassigned)."""
+    return Q(pk__in=Contract.objects.filter(handler_id=user.pk).values("customer_id"))
+
+
 def visible_contracts(user) -> QuerySet[Contract]:
     qs = Contract.objects.all()
     if not user or not user.is_authenticated or not user.has_perm(ContractPermission.VIEW):

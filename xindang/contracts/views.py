@@ -62,6 +62,7 @@ STATUS_CLASSES = {
     rules.CHANGED: "warn",
     rules.TERMINATED: "past",
     rules.COMPLETED: "past",
+    rules.CANCELLED: "past",
 }
 
 

@@ -166,8 +166,8 @@ register_section(
         "a_min_yearly_shipments_amount": (
             _("A: yearly shipments at least (yuan) — company standard"),
             _(
-                "002 第十五条(6) 年度回款、发货: credit sales to the customer in a year; "
-                "the default 1,000,000 yuan is ours."
+                "002 第十五条(6), yearly collections and shipments: credit sales to the customer in a "
+                "year; the default 1,000,000 yuan is ours."
             ),
         ),
         "c_weak_debt_ratio_pct": (_("C: debt ratio from (%)"), _("002 第十六条(4): weak solvency.")),
@@ -270,7 +270,7 @@ register_section(
             "002 第十六条(2)",
             ("c_broken_promises_min",),
             _(
-                "经常不兑现承诺: the investigator's finding, or at least this many broken payment "
+                "Often breaks promises: the investigator's finding, or at least this many broken payment "
                 "promises in the look-back period (the investigator's count or the ledger's)."
             ),
         ),
@@ -279,8 +279,8 @@ register_section(
             "002 第十六条(5)",
             ("c_falling_turnover_months",),
             _(
-                "营业额持续多月下滑: the investigator's finding, or the customer's own turnover falling "
-                "at least this many months in a row."
+                "Turnover falling for many months: the investigator's finding, or the customer's own "
+                "turnover falling at least this many months in a row."
             ),
         ),
         Reading(
@@ -297,8 +297,8 @@ register_section(
             "002 第十五条(6)",
             ("a_min_yearly_collections_amount", "a_min_yearly_shipments_amount"),
             _(
-                "年度回款、发货: yearly collections and yearly shipments each reach the amount set here "
-                "(from the trade ledger, or the investigation where the ledger has no history)."
+                "Yearly collections and shipments: each reaches the amount set here (from the trade "
+                "ledger, or the investigation where the ledger has no history)."
             ),
         ),
     ],

@@ -114,3 +114,32 @@ PROVINCES = _load("provinces.json")
 INDUSTRY_CHOICES = [(i["code"], f"{i['code']} {i['zh']}") for i in INDUSTRIES]
 PROVINCE_CHOICES = [(p["code"], p["zh"]) for p in PROVINCES]
 INDUSTRY_EN = {i["code"]: i["en"] for i in INDUSTRIES}
+PROVINCE_EN = {p["code"]: p["en"] for p in PROVINCES}
+
+
+def _english() -> bool:
+    from django.utils.translation import get_language
+
+    return (get_language() or "").startswith("en")
+
+
+def industry_choices() -> list[tuple[str, str]]:
+    """The industry sections in the reader's language (the stored value is the code)."""
+    if _english():
+        return [(i["code"], f"{i['code']} {i['en']}") for i in INDUSTRIES]
+    return INDUSTRY_CHOICES
+
+
+def province_choices() -> list[tuple[str, str]]:
+    """The provinces in the reader's language (the stored value is the code)."""
+    if _english():
+        return [(p["code"], p["en"]) for p in PROVINCES]
+    return PROVINCE_CHOICES
+
+
+def industry_label(code: str) -> str:
+    return dict(industry_choices()).get(code, code or "")
+
+
+def province_label(code: str) -> str:
+    return dict(province_choices()).get(code, code or "")

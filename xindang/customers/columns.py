@@ -73,7 +73,7 @@ OWN_COLUMNS = [
     ListColumn("status", _("Status"), sort="status", default=True, order=5, value=_display("status")),
     ListColumn("tier", _("Tier"), order=6, value=_display("tier")),
     ListColumn("importance", _("Importance"), order=7, value=_display("importance")),
-    ListColumn("region", _("Region"), order=8, value=_display("region")),
+    ListColumn("region", _("Region"), order=8, value=lambda row, today: row.region_label() or ""),
     ListColumn(
         "registered_capital",
         _("Registered capital"),

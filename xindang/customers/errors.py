@@ -36,3 +36,7 @@ class CustomerError(models.TextChoices):
         _("%(user)s is not an active salesperson of %(department)s, the department of file %(file_no)s."),
     )
     TAG_REQUIRED = "customer.tag_required", _("Enter a tag of at most 30 characters.")
+    OWNER_NOT_A_SALESPERSON = (
+        "customer.owner_not_a_salesperson",
+        _("The salesperson of a file must be an active salesperson of the file's department."),
+    )

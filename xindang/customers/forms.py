@@ -6,13 +6,15 @@ import unicodedata
 from decimal import Decimal
 
 from django import forms
+from django.db.models import Q
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from xindang.accounts.models import Department, User
+from xindang.accounts.roles import Role
 
 from . import rules
-from .choices import Currency, Status
+from .choices import Currency, Status, industry_choices, province_choices
 from .models import BankAccount, Contact, Customer, Manager, RelatedCompany, Shareholder
 from .permissions import CustomerPermission
 from .services import EDITABLE_FIELDS
@@ -101,7 +103,14 @@ class CustomerForm(forms.ModelForm):
         if self.instance.pk and self.instance.registered_capital is not None:
             self.initial["registered_capital"] = f"{self.instance.registered_capital:f}"
         departments = Department.objects.filter(is_active=True)
-        owners = User.objects.filter(is_active=True).select_related("department").order_by("username")
+        # The salesperson (业务员) is chosen among the salespeople of the departments offered
+        # (rules.owner_problem; the service checks it again); grouped by department.
+        owners = (
+            User.objects.filter(is_active=True, groups__name=Role.SALESPERSON, department__isnull=False)
+            .select_related("department")
+            .order_by("department__code", "username")
+            .distinct()
+        )
         sees_all = user.is_superuser or user.has_perm(CustomerPermission.VIEW_ALL)
         if not sees_all:
             departments = departments.filter(pk=user.department_id)
@@ -109,9 +118,23 @@ class CustomerForm(forms.ModelForm):
                 owners = owners.filter(department_id=user.department_id)
             else:
                 owners = owners.filter(pk=user.pk)
+        if self.instance.pk and self.instance.owner_id:
+            # the file's present salesperson stays selectable (an edit that keeps it is not refused;
+            # a change of salesperson or department is checked by the service)
+            owners = (
+                User.objects.filter(Q(pk__in=owners.values("pk")) | Q(pk=self.instance.owner_id))
+                .select_related("department")
+                .order_by("department__code", "username")
+            )
         self.fields["department"].queryset = departments
         self.fields["owner"].queryset = owners
         self.fields["owner"].label_from_instance = lambda u: f"{u.get_full_name()} ({u.username})"
+        groups: dict[str, list] = {}
+        for u in owners:
+            groups.setdefault(str(u.department or "—"), []).append(
+                (u.pk, f"{u.get_full_name()} ({u.username})")
+            )
+        self.fields["owner"].choices = [("", "---------"), *groups.items()]
         if not self.instance.pk:
             self.initial.setdefault("department", user.department_id)
             self.initial.setdefault("owner", user.pk)
@@ -119,6 +142,10 @@ class CustomerForm(forms.ModelForm):
             self.initial["tags"] = "、".join(self.instance.tags.values_list("name", flat=True))
             self.initial["version"] = self.instance.version
         self.fields["credit_code"].widget.attrs.update({"maxlength": 18, "autocomplete": "off"})
+        # code tables in the reader's language (the stored value is the code)
+        for name, choices in (("industry", industry_choices()), ("region", province_choices())):
+            if name in self.fields:
+                self.fields[name].choices = [("", "---------"), *choices]
 
     def validate_unique(self):
         # Uniqueness of the credit code is a business rule with its own message and a link to the
@@ -197,7 +224,13 @@ class CustomerForm(forms.ModelForm):
 
 def _formset(model, fields, widgets=None):
     return inlineformset_factory(
-        Customer, model, fields=fields, extra=1, can_delete=True, widgets=widgets or {}
+        # no blank row: rows are added in place (htmx, views.child_row_add)
+        Customer,
+        model,
+        fields=fields,
+        extra=0,
+        can_delete=True,
+        widgets=widgets or {},
     )
 
 

@@ -197,6 +197,18 @@ class Customer(models.Model):
 
         return reverse("customers:detail", args=[self.pk])
 
+    def region_label(self) -> str:
+        """The province in the reader's language (GB/T 2260 names; English: pinyin)."""
+        from .choices import province_label
+
+        return province_label(self.region)
+
+    def industry_label(self) -> str:
+        """The industry section in the reader's language (GB/T 4754-2017)."""
+        from .choices import industry_label
+
+        return industry_label(self.industry)
+
     @property
     def stage(self) -> str:
         return STAGE_OF_STATUS[Status(self.status)]

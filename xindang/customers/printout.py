@@ -75,7 +75,7 @@ def card_pdf(customer: Customer, *, user, company: str = "") -> bytes:
     address = [
         (_label("address"), c.address),
         (_label("postal_code"), c.postal_code),
-        (_label("region"), f"{c.get_region_display()} {c.city}".strip()),
+        (_label("region"), f"{c.region_label()} {c.city}".strip()),
         (_label("phone"), c.phone),
         (_label("fax"), c.fax),
         (_label("email"), c.email),

@@ -1,5 +1,7 @@
 """Reading customer files. visible_customers() is the single visibility rule."""
 
+from collections.abc import Callable
+
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -12,10 +14,21 @@ from .columns import annotations
 from .models import Customer
 from .permissions import CustomerPermission
 
+# Modules above customers that give a user work on a file widen what the user sees (a contract's
+# handler, 承办人, opens the file of the contract). Each registers, in its AppConfig.ready(), a
+# function user -> Q over Customer (a `pk__in` subquery, so that no join duplicates rows).
+_VISIBILITY_GRANTS: list[Callable[[object], Q]] = []
+
+
+def register_visibility(grant: Callable[[object], Q]) -> None:
+    if grant not in _VISIBILITY_GRANTS:
+        _VISIBILITY_GRANTS.append(grant)
+
 
 def visible_customers(user) -> QuerySet[Customer]:
     """The files `user` may see: all (credit managers, archivists, GM, chairman…), the department's
-    (department managers) or their own (salespeople). Nothing for anyone else."""
+    (department managers) or their own (salespeople), and those a registered module gives them work
+    on (the files of contracts they handle). Nothing for anyone else."""
     qs = Customer.objects.all()
     if not user or not user.is_authenticated or not user.is_active:
         return qs.none()
@@ -24,8 +37,12 @@ def visible_customers(user) -> QuerySet[Customer]:
     if not user.has_perm(CustomerPermission.VIEW):
         return qs.none()
     if user.has_perm(CustomerPermission.VIEW_DEPARTMENT) and user.department_id:
-        return qs.filter(Q(department_id=user.department_id) | Q(owner=user))
-    return qs.filter(owner=user)
+        seen = Q(department_id=user.department_id) | Q(owner=user)
+    else:
+        seen = Q(owner=user)
+    for grant in _VISIBILITY_GRANTS:
+        seen |= grant(user)
+    return qs.filter(seen)
 
 
 def can_see_customer(user, customer: Customer) -> bool:

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from xindang.accounts.roles import Role
 from xindang.audit.services import record_event
 from xindang.core import numbering
 from xindang.core.errors import DomainError
@@ -115,16 +116,30 @@ def check_duplicates(
 
 def check_assignment(*, by, department, owner) -> None:
     """Without the see-all permission a user files customers in their own department, and a
-    salesperson only for themselves (so the new file stays visible to its author)."""
-    if by.is_superuser or by.has_perm(CustomerPermission.VIEW_ALL):
-        return
-    if department is None or department.pk != by.department_id:
+    salesperson only for themselves (so the new file stays visible to its author). The file's
+    salesperson (业务员) is an active salesperson of the file's department (rules.owner_problem)."""
+    if department is None:
         raise DomainError(CustomerError.NO_DEPARTMENT, CustomerError.NO_DEPARTMENT.label, field="department")
-    if owner.pk != by.pk and not (
-        by.has_perm(CustomerPermission.VIEW_DEPARTMENT) and owner.department_id == by.department_id
-    ):
+    if not (by.is_superuser or by.has_perm(CustomerPermission.VIEW_ALL)):
+        if department.pk != by.department_id:
+            raise DomainError(
+                CustomerError.NO_DEPARTMENT, CustomerError.NO_DEPARTMENT.label, field="department"
+            )
+        if owner.pk != by.pk and not (
+            by.has_perm(CustomerPermission.VIEW_DEPARTMENT) and owner.department_id == by.department_id
+        ):
+            raise DomainError(
+                CustomerError.OWNER_NOT_ALLOWED, CustomerError.OWNER_NOT_ALLOWED.label, field="owner"
+            )
+    problem = rules.owner_problem(
+        is_active=owner.is_active,
+        is_salesperson=owner.has_role(Role.SALESPERSON),
+        owner_department_id=owner.department_id,
+        department_id=department.pk,
+    )
+    if problem is not None:
         raise DomainError(
-            CustomerError.OWNER_NOT_ALLOWED, CustomerError.OWNER_NOT_ALLOWED.label, field="owner"
+            CustomerError.OWNER_NOT_A_SALESPERSON, CustomerError.OWNER_NOT_A_SALESPERSON.label, field="owner"
         )
 
 

@@ -1,6 +1,7 @@
 """Customer-file screens: list, file page, create/edit, status change. Thin: capability check →
 access helper → form → one service → message/redirect; DomainError becomes a form error."""
 
+import re
 from urllib.parse import urlsplit
 
 from django.contrib import messages
@@ -8,14 +9,14 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
-from django.http import QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from xindang.accounts.models import Department, User
 from xindang.accounts.selectors import list_preference
@@ -27,7 +28,7 @@ from xindang.core.pagination import CappedPaginator
 from . import columns, selectors, services
 from .choices import Importance, Nature, Relationship, Status, Tier
 from .errors import CustomerError
-from .forms import CustomerForm, StatusForm, build_formsets, formset_rows
+from .forms import CHILD_FORMSETS, CustomerForm, StatusForm, build_formsets, formset_rows
 from .models import Customer, Tag
 from .permissions import CustomerPermission
 from .timeline import customer_timeline
@@ -43,7 +44,7 @@ def _filter_options(user, *, can_reassign: bool = False) -> dict:
     relation). One query for the departments and one for the users, however they are used."""
     from xindang.accounts.roles import Role
 
-    from .choices import INDUSTRY_CHOICES, PROVINCE_CHOICES
+    from .choices import industry_choices, province_choices
 
     departments = list(Department.objects.all())
     options = {
@@ -52,8 +53,8 @@ def _filter_options(user, *, can_reassign: bool = False) -> dict:
         "tiers": Tier.choices,
         "importances": Importance.choices,
         "relationships": Relationship.choices,
-        "industries": INDUSTRY_CHOICES,
-        "regions": PROVINCE_CHOICES,
+        "industries": industry_choices(),
+        "regions": province_choices(),
         "tags": list(Tag.objects.values_list("name", flat=True)[:200]),
         "department_map": {d.pk: d for d in departments},
         "user_map": {},
@@ -364,6 +365,62 @@ def _save(request, *, customer=None):
         },
         status=status,
     )
+
+
+# --- Child tables of the file form, row by row (htmx) ----------------------------------------------
+def _may_edit_files(user) -> bool:
+    return user.has_perm(CustomerPermission.ADD) or user.has_perm(CustomerPermission.CHANGE)
+
+
+def _child_formset_class(key):
+    if key not in CHILD_FORMSETS:
+        raise Http404
+    return CHILD_FORMSETS[key][1]
+
+
+@require_GET
+def child_row_add(request, key):
+    """A new empty row of the child table `key` at the index the form's TOTAL_FORMS names, and that
+    count raised by one (out-of-band swap). Nothing is saved: the file's Save validates everything."""
+    if not _may_edit_files(request.user):
+        raise PermissionDenied
+    formset = _child_formset_class(key)(prefix=key)
+    try:
+        index = max(0, int(request.GET.get(f"{key}-TOTAL_FORMS", "0")))
+    except ValueError:
+        index = 0
+    index = min(index, formset.max_num)
+    f = formset.form(prefix=formset.add_prefix(index), empty_permitted=True, use_required_attribute=False)
+    formset.add_fields(f, index)  # the id, the file's key and DELETE, as the formset renders them
+    return render(request, "customers/_child_row_added.html", {"key": key, "f": f, "total": index + 1})
+
+
+@require_POST
+def child_row_remove(request, key):
+    """Remove a row in place: a new row simply goes (an absent extra form is empty); a saved row is
+    kept as hidden fields marked DELETE, with Undo, and goes when the file is saved (the service
+    checks that it belongs to the file)."""
+    if not _may_edit_files(request.user):
+        raise PermissionDenied
+    formset_class = _child_formset_class(key)
+    prefix_re = re.compile(rf"^{re.escape(key)}-(\d+)-")
+    indexes = {int(m.group(1)) for name in request.POST if (m := prefix_re.match(name))}
+    if len(indexes) != 1:
+        return HttpResponse("")
+    index = indexes.pop()
+    row_id = request.POST.get(f"{key}-{index}-id")
+    if not row_id:
+        return HttpResponse("")  # a new row: nothing to keep
+    model = formset_class.model
+    instance = model.objects.filter(pk=row_id).first() if str(row_id).isdigit() else None
+    visible = selectors.visible_customers(request.user)
+    if instance is None or not visible.filter(pk=instance.customer_id).exists():
+        raise Http404
+    formset = formset_class(prefix=key, instance=instance.customer)
+    form = formset.form(request.POST, prefix=f"{key}-{index}", instance=instance)
+    formset.add_fields(form, index)  # the row's id and the file's key, as the formset renders them
+    template = "customers/_child_row.html" if request.GET.get("undo") else "customers/_child_row_removed.html"
+    return render(request, template, {"key": key, "f": form})
 
 
 @permission_required(CustomerPermission.ADD, raise_exception=True)

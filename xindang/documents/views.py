@@ -87,7 +87,15 @@ def document_list(request):
     return render(
         request,
         "documents/list.html",
-        {"page": page, "form": form, "params": params, "EXPIRED": rules.EXPIRED, "EXPIRING": rules.EXPIRING},
+        {
+            "page": page,
+            "form": form,
+            "params": params,
+            # an empty list says "none yet" unless a filter narrowed it
+            "filtered": any(params.get(k) for k in ("q", "category", "level", "expiry", "customer")),
+            "EXPIRED": rules.EXPIRED,
+            "EXPIRING": rules.EXPIRING,
+        },
     )
 
 

@@ -1,7 +1,7 @@
 """The company-policy screens: versions, a version's settings (a draft's are editable), the diff
 between two versions, putting a draft in force, and "which version was in force on date D"."""
 
-import json
+import re
 from datetime import datetime, time
 
 from django.contrib import messages
@@ -9,6 +9,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -27,6 +29,7 @@ from .forms import (
     apply_pydantic_errors,
     section_form,
 )
+from .labels import value_label
 from .models import PolicyVersion
 from .permissions import PolicyPermission, policy_permission_required
 from .sections import SECTIONS
@@ -54,13 +57,46 @@ def _version_or_404(pk: int) -> PolicyVersion:
     return version
 
 
+def _code(value) -> str:
+    """One code of a policy value: its registered label (policy.labels), else the code as code."""
+    label = value_label(value) if isinstance(value, str) else None
+    if label is not None:
+        return conditional_escape(label)
+    if isinstance(value, bool):
+        return conditional_escape(_("Yes") if value else _("No"))
+    if isinstance(value, str):
+        return format_html("<code>{}</code>", value)
+    return conditional_escape(str(value))
+
+
+def _inline(value) -> str:
+    """A part of a list or mapping, escaped (nested lists and mappings in parentheses)."""
+    if isinstance(value, list | dict):
+        return f"({_display(value)})" if value else "—"
+    return "—" if value is None else _code(value)
+
+
 def _display(value) -> str:
+    """A policy value for reading: codes shown by their labels (a list of role codes is an approval
+    chain, signed in order: "A → B"); mappings as "key: value" pairs; other codes as code."""
     if value is None:
         return "—"
+    if isinstance(value, list):
+        if not value:
+            return "—"
+        if all(isinstance(v, str | int | float | bool) for v in value):
+            chain = all(isinstance(v, str) and value_label(v) is not None for v in value)
+            return mark_safe((" → " if chain else "、").join(_code(v) for v in value))  # noqa: S308
+        return mark_safe("; ".join(_inline(v) for v in value))  # noqa: S308
+    if isinstance(value, dict):
+        if not value:
+            return "—"
+        pairs = [f"{_code(k)}: {_inline(v)}" for k, v in value.items()]
+        return mark_safe("; ".join(pairs))  # noqa: S308 - every part escaped above
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
-    if isinstance(value, list | dict):
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    if isinstance(value, str) and re.fullmatch(r"[\x21-\x7e]+", value):
+        return _code(value)  # a code or pattern (abc, HT-{dept}-{year}-{seq:04d}): its label or as code
     return str(value)
 
 

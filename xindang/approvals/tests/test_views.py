@@ -11,10 +11,12 @@ from openpyxl import load_workbook
 
 from conftest import make_user
 from xindang.accounts.roles import Role
-from xindang.approvals import selectors, services
+from xindang.approvals import registry, selectors, services
 from xindang.approvals.models import ApprovalAttachment, ApprovalStatus
 from xindang.audit.models import AuditEvent
 from xindang.documents.tests.samples import set_policy
+
+from .conftest import KIND
 
 pytestmark = pytest.mark.django_db
 
@@ -336,3 +338,24 @@ def test_an_attachment_in_a_callers_rolled_back_transaction_leaves_no_file(submi
         file=SimpleUploadedFile("担保函.pdf", b"%PDF-1.4 test", content_type="application/pdf"),
     )
     assert ApprovalAttachment.objects.count() == 1 and len(_stored(media_root)) == 1
+
+
+def test_recorded_data_is_shown_as_the_kind_describes_it_never_as_raw_keys(
+    client, submit, recorder, marketing_manager
+):
+    # given a request whose data holds internal keys and codes
+    data = {"grant": 7, "kind": "long_term", "limit_amount": "80000.00"}
+    approval = submit(data=data)
+    # when the kind does not describe its data, the page shows none of it
+    html = page(client, marketing_manager, detail_url(approval)).content.decode()
+    assert "limit_amount" not in html and "long_term" not in html
+    # and when it does, the approver reads labelled, formatted values
+    registry.register(
+        KIND,
+        on_approved=recorder.approved,
+        label="测试审批",
+        describe=lambda d: [("申请额度", "¥80,000.00"), ("类型", "长期")],
+    )
+    html = page(client, marketing_manager, detail_url(approval)).content.decode()
+    assert "申请额度" in html and "¥80,000.00" in html and "长期" in html
+    assert "limit_amount" not in html and "long_term" not in html

@@ -7,6 +7,7 @@ import pytest
 
 from xindang.contracts import rules
 from xindang.contracts.rules import (
+    CANCELLED,
     CHANGED,
     COMPLETED,
     DRAFT,
@@ -20,6 +21,7 @@ from xindang.contracts.rules import (
 # --- Status transitions ---------------------------------------------------------------------------
 ALLOWED = {
     (DRAFT, SIGNED),
+    (DRAFT, CANCELLED),  # a draft that will not be signed is cancelled (作废); its number stays
     (SIGNED, IN_PERFORMANCE),
     (SIGNED, CHANGED),
     (SIGNED, TERMINATED),
@@ -50,6 +52,8 @@ def test_transition_table_allows_exactly_the_sensible_moves(current, target):
         (COMPLETED, CHANGED),
         (SIGNED, DRAFT),
         (SIGNED, SIGNED),
+        (SIGNED, CANCELLED),  # a concluded contract ends by termination (解除), not by cancelling
+        (CANCELLED, SIGNED),  # a cancelled draft does not come back
     ],
 )
 def test_nonsense_transitions_are_refused(current, target):
@@ -64,6 +68,7 @@ def test_unknown_status_has_no_transitions():
 def test_allowed_targets_keep_the_order_of_the_statuses():
     assert rules.allowed_targets(SIGNED) == [IN_PERFORMANCE, CHANGED, TERMINATED, COMPLETED]
     assert rules.allowed_targets(TERMINATED) == []
+    assert rules.allowed_targets(DRAFT) == [SIGNED, CANCELLED]
 
 
 @pytest.mark.parametrize(
@@ -74,6 +79,7 @@ def test_allowed_targets_keep_the_order_of_the_statuses():
         (COMPLETED, rules.PERFORMANCE),  # 履行
         (TERMINATED, rules.TERMINATION),  # 解除
         (IN_PERFORMANCE, None),  # starting performance is no procedure with a handover
+        (CANCELLED, None),  # a draft never signed has no contract file to hand over
     ],
 )
 def test_the_four_procedures_of_001_start_a_handover(target, event):
@@ -81,13 +87,16 @@ def test_the_four_procedures_of_001_start_a_handover(target, event):
 
 
 @pytest.mark.parametrize(
-    "status,editable", [(DRAFT, True), (SIGNED, True), (CHANGED, True), (COMPLETED, False)]
+    "status,editable",
+    [(DRAFT, True), (SIGNED, True), (CHANGED, True), (COMPLETED, False), (CANCELLED, False)],
 )
 def test_closed_contracts_are_not_editable(status, editable):
     assert rules.is_editable(status) is editable
 
 
-@pytest.mark.parametrize("target,required", [(CHANGED, True), (TERMINATED, True), (SIGNED, False)])
+@pytest.mark.parametrize(
+    "target,required", [(CHANGED, True), (TERMINATED, True), (CANCELLED, True), (SIGNED, False)]
+)
 def test_change_and_termination_need_a_reason(target, required):
     assert rules.reason_required(target) is required
 

@@ -294,6 +294,31 @@ def test_status_transitions_that_make_no_sense_are_refused(contract, salesperson
     assert (after.status, after.version) == (before.status, before.version)
 
 
+def test_a_draft_can_be_cancelled_with_a_reason_and_keeps_its_number(contract, salesperson):
+    # given a draft that will not be signed
+    number = contract.contract_no
+    # when its handler cancels it without a reason, it is refused and nothing changes
+    with pytest.raises(DomainError) as exc:
+        services.change_contract_status(
+            by=salesperson, contract_id=contract.pk, to_status=rules.CANCELLED, reason=" "
+        )
+    assert exc.value.code == ContractError.REASON_REQUIRED
+    assert Contract.objects.get().status == rules.DRAFT
+    # and with a reason it is cancelled: closed, its number kept, no handover opened, audited
+    services.change_contract_status(
+        by=salesperson, contract_id=contract.pk, to_status=rules.CANCELLED, reason="客户放弃采购"
+    )
+    after = Contract.objects.get()
+    assert (after.status, after.contract_no) == (rules.CANCELLED, number)
+    assert not Handover.objects.exists() and not ContractEvent.objects.exists()
+    event = AuditEvent.objects.filter(action="contract.status", object_id=str(contract.pk)).get()
+    assert event.data["to"] == rules.CANCELLED
+    # and a cancelled draft cannot be signed afterwards
+    with pytest.raises(DomainError) as exc:
+        services.change_contract_status(by=salesperson, contract_id=contract.pk, to_status=rules.SIGNED)
+    assert exc.value.code == ContractError.BAD_TRANSITION
+
+
 @pytest.mark.parametrize("target", [rules.CHANGED, rules.TERMINATED])
 def test_change_and_termination_need_a_reason(contract, salesperson, target):
     _sign(contract, salesperson)

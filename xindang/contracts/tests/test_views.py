@@ -18,6 +18,7 @@ from xindang.contracts import rules, services
 from xindang.contracts.errors import ContractError
 from xindang.contracts.models import Contract, ContractDocument, Handover
 from xindang.core.errors import DomainError
+from xindang.customers.models import Customer
 from xindang.documents.models import DocumentCategory
 
 from .conftest import pdf_upload
@@ -86,7 +87,9 @@ def test_the_customer_section_says_so_to_users_without_contract_permission(clien
     # someone who keeps customer files but has no contract permission (a custom group)
     user = make_user("keeper", department=dept_xs1)
     user.user_permissions.add(Permission.objects.get(codename="view_customer"))
-    customer = make_customer(user, by=make_user("boss", Role.CREDIT_MANAGER))
+    seller = make_user("seller", Role.SALESPERSON, department=dept_xs1)
+    customer = make_customer(seller, by=make_user("boss", Role.CREDIT_MANAGER))
+    Customer.objects.filter(pk=customer.pk).update(owner=user)  # a file kept by that user
     response = _login(client, user).get(reverse("contracts:customer_section", args=[customer.pk]))
     assert response.status_code == 200
     assert 'data-testid="customer-contracts"' not in response.content.decode()
@@ -221,6 +224,43 @@ def test_signing_through_the_page_opens_a_handover(client, salesperson, contract
     assert Handover.objects.get().due_on == date(2026, 4, 1)
     html = client.get(contract.get_absolute_url()).content.decode()
     assert 'data-testid="hand-over"' in html  # the handler's button
+
+
+def test_a_draft_is_cancelled_through_the_page(client, salesperson, contract):
+    # given a draft: the status form offers cancelling it
+    html = _login(client, salesperson).get(contract.get_absolute_url()).content.decode()
+    assert 'value="cancelled"' in html
+    # when the handler cancels it with a reason
+    response = client.post(
+        reverse("contracts:status", args=[contract.pk]),
+        {"to_status": "cancelled", "reason": "客户放弃采购", "version": "1"},
+    )
+    # then it is cancelled and no handover is due
+    assert response.status_code == 302
+    assert Contract.objects.get().status == rules.CANCELLED
+    assert not Handover.objects.exists()
+
+
+def test_the_handler_opens_the_customer_file_of_their_contract(
+    client, salesperson, dept_xs1, customer, contract
+):
+    # given the file of 张三's contract is given to another salesperson of the department
+    colleague = make_user("zhaosi", Role.SALESPERSON, department=dept_xs1)
+    Customer.objects.filter(pk=customer.pk).update(owner=colleague)
+    stranger = make_user("qianwu", Role.SALESPERSON, department=dept_xs1)
+    # when 张三, still the contract's handler (承办人), opens the customer file and the contract
+    _login(client, salesperson)
+    # then both open, and the file lists the contract
+    assert client.get(reverse("customers:detail", args=[customer.pk])).status_code == 200
+    assert client.get(contract.get_absolute_url()).status_code == 200
+    section = client.get(reverse("contracts:customer_section", args=[customer.pk])).content.decode()
+    assert contract.contract_no in section
+    # and the customer list shows the file once
+    html = client.get(reverse("customers:list")).content.decode()
+    assert html.count(f">{customer.file_no}</a>") == 1
+    # but a salesperson who handles no contract of it still gets a 404
+    _login(client, stranger)
+    assert client.get(reverse("customers:detail", args=[customer.pk])).status_code == 404
 
 
 def test_a_nonsense_status_is_refused(client, salesperson, contract):

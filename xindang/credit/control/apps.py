@@ -16,6 +16,21 @@ class CreditControlConfig(AppConfig):
         from .services import register_approval_kind
 
         register_approval_kind()
+        # the control matrix of the policy: control points and strengths by their names
+        from xindang.policy.labels import register_value_labels
+
+        from . import rules
+        from .models import ControlPoint
+
+        register_value_labels(
+            {
+                **dict(ControlPoint.choices),
+                rules.IGNORE: _("Ignore"),
+                rules.STRENGTH_WARN: _("Warn"),
+                rules.STRENGTH_BLOCK: _("Block"),
+                rules.ROUTE: _("Route to over-limit approval"),
+            }
+        )
         register_actions(
             {
                 "credit_check.block": _("Credit check blocked"),

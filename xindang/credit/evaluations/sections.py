@@ -70,7 +70,7 @@ register_section(
             ("reporter",),
             _(
                 "The business supervisor is read as the manager of the customer's sales department: the "
-                "regulation names the salesperson in charge separately (经办业务员, 第十九条)."
+                "regulation names the salesperson in charge separately (第十九条)."
             ),
         )
     ],

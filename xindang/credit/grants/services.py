@@ -12,12 +12,13 @@ from django.utils.translation import gettext as _
 
 from xindang.audit.services import record_event
 from xindang.core.errors import DomainError
+from xindang.core.money import format_yuan
 from xindang.customers.models import Customer
 from xindang.policy.selectors import current_policy
 
 from . import rules, selectors
 from .errors import GrantError
-from .models import Collateral, CreditGrant, GrantStatus, Guarantee, ReductionStep
+from .models import Collateral, CreditGrant, GrantKind, GrantStatus, Guarantee, ReductionStep
 from .texts import reason_text, reasons_text, schedule_text
 
 APPROVAL_KIND = "credit.grant"
@@ -426,6 +427,23 @@ def on_resubmitted(approval) -> None:
         _raise(GrantError.AMOUNT_CHANGED_ON_RESUBMIT)
 
 
+def describe_approval_data(data: dict) -> list[tuple[str, str]]:
+    """A grant request's recorded data as the approver reads it (labels in their language, amounts
+    formatted), for the approval page; internal ids are left out (the page links the grant)."""
+    items: list[tuple[str, str]] = []
+    if data.get("kind") in GrantKind.values:
+        items.append((_("Kind"), str(GrantKind(data["kind"]).label)))
+    if data.get("limit_amount") is not None:
+        items.append((_("Requested limit"), format_yuan(Decimal(str(data["limit_amount"])))))
+    if data.get("term_days") is not None:
+        items.append((_("Term"), _("%(days)s days") % {"days": data["term_days"]}))
+    if data.get("ceiling_amount") is not None:
+        items.append((_("Ceiling by the rules"), format_yuan(Decimal(str(data["ceiling_amount"])))))
+    if data.get("grade"):
+        items.append((_("Grade"), str(data["grade"])))
+    return items
+
+
 def register_approval_kind() -> None:
     from django.utils.translation import gettext_lazy
 
@@ -438,6 +456,7 @@ def register_approval_kind() -> None:
         on_withdrawn=on_withdrawn,
         on_resubmitted=on_resubmitted,
         label=gettext_lazy("Credit grant"),
+        describe=describe_approval_data,
     )
 
 

@@ -306,6 +306,18 @@ def on_rating_returned(approval) -> None:
     engine's sense); nothing to change here."""
 
 
+def describe_approval_data(data: dict) -> list[tuple[str, str]]:
+    """A rating request's recorded data for the approval page, in the reader's language."""
+    items: list[tuple[str, str]] = []
+    if data.get("grade"):
+        items.append((_("Proposed grade"), str(data["grade"])))
+    if data.get("computed_grade"):
+        items.append((_("Grade by the rules"), str(data["computed_grade"])))
+    if "is_override" in data:
+        items.append((_("Overridden"), _("Yes") if data["is_override"] else _("No")))
+    return items
+
+
 def register_approval_kind() -> None:
     from xindang.approvals import register
 
@@ -316,4 +328,5 @@ def register_approval_kind() -> None:
         on_returned=on_rating_returned,
         on_withdrawn=on_rating_withdrawn,
         label=gettext_lazy("Credit rating"),
+        describe=describe_approval_data,
     )

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('customers', '0004_importbatch'),
+        ("customers", "0004_importbatch"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='customer',
-            name='name_pinyin',
-            field=models.TextField(blank=True, editable=False, verbose_name='name in pinyin'),
+            model_name="customer",
+            name="name_pinyin",
+            field=models.TextField(blank=True, editable=False, verbose_name="name in pinyin"),
         ),
         migrations.AlterField(
-            model_name='customer',
-            name='search_text',
-            field=models.TextField(blank=True, editable=False, verbose_name='search text'),
+            model_name="customer",
+            name="search_text",
+            field=models.TextField(blank=True, editable=False, verbose_name="search text"),
         ),
     ]

@@ -6,40 +6,101 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('customers', '0006_fill_search_bigrams'),
+        ("customers", "0006_fill_search_bigrams"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='customer',
-            name='postal_code',
-            field=models.CharField(blank=True, max_length=6, validators=[xindang.customers.validators.validate_postal_code], verbose_name='postal code'),
+            model_name="customer",
+            name="postal_code",
+            field=models.CharField(
+                blank=True,
+                max_length=6,
+                validators=[xindang.customers.validators.validate_postal_code],
+                verbose_name="postal code",
+            ),
         ),
         migrations.AddField(
-            model_name='customer',
-            name='registered_capital_currency',
-            field=models.CharField(choices=[('CNY', 'Renminbi (CNY)'), ('USD', 'US dollar (USD)'), ('EUR', 'Euro (EUR)'), ('HKD', 'Hong Kong dollar (HKD)'), ('JPY', 'Japanese yen (JPY)'), ('GBP', 'Pound sterling (GBP)'), ('SGD', 'Singapore dollar (SGD)'), ('AUD', 'Australian dollar (AUD)'), ('CAD', 'Canadian dollar (CAD)'), ('CHF', 'Swiss franc (CHF)'), ('KRW', 'Korean won (KRW)'), ('TWD', 'New Taiwan dollar (TWD)'), ('MOP', 'Macau pataca (MOP)')], default='CNY', max_length=3, verbose_name='currency of the registered capital'),
+            model_name="customer",
+            name="registered_capital_currency",
+            field=models.CharField(
+                choices=[
+                    ("CNY", "Renminbi (CNY)"),
+                    ("USD", "US dollar (USD)"),
+                    ("EUR", "Euro (EUR)"),
+                    ("HKD", "Hong Kong dollar (HKD)"),
+                    ("JPY", "Japanese yen (JPY)"),
+                    ("GBP", "Pound sterling (GBP)"),
+                    ("SGD", "Singapore dollar (SGD)"),
+                    ("AUD", "Australian dollar (AUD)"),
+                    ("CAD", "Canadian dollar (CAD)"),
+                    ("CHF", "Swiss franc (CHF)"),
+                    ("KRW", "Korean won (KRW)"),
+                    ("TWD", "New Taiwan dollar (TWD)"),
+                    ("MOP", "Macau pataca (MOP)"),
+                ],
+                default="CNY",
+                max_length=3,
+                verbose_name="currency of the registered capital",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalcustomer',
-            name='postal_code',
-            field=models.CharField(blank=True, max_length=6, validators=[xindang.customers.validators.validate_postal_code], verbose_name='postal code'),
+            model_name="historicalcustomer",
+            name="postal_code",
+            field=models.CharField(
+                blank=True,
+                max_length=6,
+                validators=[xindang.customers.validators.validate_postal_code],
+                verbose_name="postal code",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalcustomer',
-            name='registered_capital_currency',
-            field=models.CharField(choices=[('CNY', 'Renminbi (CNY)'), ('USD', 'US dollar (USD)'), ('EUR', 'Euro (EUR)'), ('HKD', 'Hong Kong dollar (HKD)'), ('JPY', 'Japanese yen (JPY)'), ('GBP', 'Pound sterling (GBP)'), ('SGD', 'Singapore dollar (SGD)'), ('AUD', 'Australian dollar (AUD)'), ('CAD', 'Canadian dollar (CAD)'), ('CHF', 'Swiss franc (CHF)'), ('KRW', 'Korean won (KRW)'), ('TWD', 'New Taiwan dollar (TWD)'), ('MOP', 'Macau pataca (MOP)')], default='CNY', max_length=3, verbose_name='currency of the registered capital'),
+            model_name="historicalcustomer",
+            name="registered_capital_currency",
+            field=models.CharField(
+                choices=[
+                    ("CNY", "Renminbi (CNY)"),
+                    ("USD", "US dollar (USD)"),
+                    ("EUR", "Euro (EUR)"),
+                    ("HKD", "Hong Kong dollar (HKD)"),
+                    ("JPY", "Japanese yen (JPY)"),
+                    ("GBP", "Pound sterling (GBP)"),
+                    ("SGD", "Singapore dollar (SGD)"),
+                    ("AUD", "Australian dollar (AUD)"),
+                    ("CAD", "Canadian dollar (CAD)"),
+                    ("CHF", "Swiss franc (CHF)"),
+                    ("KRW", "Korean won (KRW)"),
+                    ("TWD", "New Taiwan dollar (TWD)"),
+                    ("MOP", "Macau pataca (MOP)"),
+                ],
+                default="CNY",
+                max_length=3,
+                verbose_name="currency of the registered capital",
+            ),
         ),
         migrations.AlterField(
-            model_name='customer',
-            name='registered_capital',
-            field=models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='registered capital'),
+            model_name="customer",
+            name="registered_capital",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=2,
+                max_digits=18,
+                null=True,
+                validators=[django.core.validators.MinValueValidator(0)],
+                verbose_name="registered capital",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalcustomer',
-            name='registered_capital',
-            field=models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='registered capital'),
+            model_name="historicalcustomer",
+            name="registered_capital",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=2,
+                max_digits=18,
+                null=True,
+                validators=[django.core.validators.MinValueValidator(0)],
+                verbose_name="registered capital",
+            ),
         ),
     ]

@@ -80,6 +80,11 @@ def test_form_accepts_capital_in_dollars_and_shows_it_in_dollars(sales_client, s
     assert customer.postal_code == "200120"
     page = sales_client.get(customer.get_absolute_url()).content.decode()
     assert "USD 10,725,264,000.00" in page and "200120" in page
+    # the list shows it in its currency once the column is chosen (it is not a default column)
+    sales_client.post(
+        reverse("customers:list_columns"),
+        {"columns": ["registered_capital"], "page_size": "25", "next": reverse("customers:list")},
+    )
     listing = sales_client.get(reverse("customers:list")).content.decode()
     assert "USD 10,725,264,000.00" in listing
 

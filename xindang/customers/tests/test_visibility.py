@@ -87,9 +87,13 @@ def world(db, make_customer):
         "colleague": make_customer(v["colleague"], name="长城贸易有限公司"),
         "other_dept": make_customer(v["other_dept_salesperson"], name="长江实业有限公司"),
         "manager_elsewhere": make_customer(
-            v["department_manager"], name="黄河机械有限公司", department=xs2, by=v["credit_manager"]
+            v["other_dept_salesperson"], name="黄河机械有限公司", department=xs2, by=v["credit_manager"]
         ),
     }
+    # a file of another department kept by the department manager (from before a file's salesperson
+    # had to be a salesperson of its department; the service no longer saves such an owner)
+    Customer.objects.filter(pk=files["manager_elsewhere"].pk).update(owner=v["department_manager"])
+    files["manager_elsewhere"].refresh_from_db()
     # the leaver filed a customer while employed, then was deactivated
     files["leaver"] = make_customer(v["inactive_salesperson"], name="珠江电子有限公司")
     v["inactive_salesperson"].is_active = False

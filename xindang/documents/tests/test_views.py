@@ -249,6 +249,18 @@ def test_global_list_only_shows_readable_documents(
     assert "三级资料" in html and "一级资料" not in html
 
 
+def test_empty_list_without_a_filter_says_there_are_no_documents_yet(client, customer, salesperson):
+    # given no document filed anywhere the salesperson can see
+    login(client, salesperson)
+    # when the list opens without a filter
+    html = client.get(reverse("documents:list")).content.decode()
+    # then it says there are none yet (not that none match)
+    assert "还没有档案资料" in html and "没有符合条件的档案资料" not in html
+    # and with a filter, that nothing matches
+    html = client.get(reverse("documents:list"), {"q": "不存在"}).content.decode()
+    assert "没有符合条件的档案资料" in html and "还没有档案资料" not in html
+
+
 def test_workbench_shows_expiring_documents(client, customer, salesperson, file_document):
     from datetime import timedelta
 

@@ -114,6 +114,25 @@ def on_resubmitted(approval) -> None:
     olr.save(update_fields=["status"])
 
 
+def describe_approval_data(data: dict) -> list[tuple[str, str]]:
+    """An over-limit request's recorded figures for the approval page, labelled in the reader's
+    language and formatted like the amounts beside them."""
+    from decimal import Decimal
+
+    from xindang.core.money import format_yuan
+
+    items: list[tuple[str, str]] = []
+    figures = (("limit", _("Limit")), ("exposure", _("Exposure")), ("overage", _("Over the limit by")))
+    for key, label in figures:
+        if data.get(key) is not None:
+            items.append((str(label), format_yuan(Decimal(str(data[key])))))
+    if data.get("grade"):
+        items.append((str(_("Grade")), str(data["grade"])))
+    if data.get("reference"):
+        items.append((str(_("Reference")), str(data["reference"])))
+    return items
+
+
 def register_approval_kind() -> None:
     from xindang.approvals import register
 
@@ -127,6 +146,7 @@ def register_approval_kind() -> None:
         label=_("Over-limit approval"),
         title=_approval_title,
         summary=_approval_summary,
+        describe=describe_approval_data,
     )
 
 
