@@ -46,6 +46,7 @@ class EntryIn(Schema):
     customer_id: int
     kind: str = Field(
         ...,
+        max_length=20,
         description="shipment, invoice, payment, prepayment, goods_received, "
         "note_received, note_settled, credit_note, reversal",
     )
@@ -55,21 +56,22 @@ class EntryIn(Schema):
     source_system: str | None = Field(None, max_length=40)
     due_on: date | None = None
     term_days: int | None = Field(None, ge=0, le=3650)
-    currency: str = "CNY"
+    currency: str = Field("CNY", max_length=3)
     contract_id: int | None = None
     salesperson_id: int | None = None
     department_id: int | None = None
     reservation_id: int | None = None
     reverses_id: int | None = None
-    reverses_external_id: str | None = None
+    reverses_external_id: str | None = Field(None, max_length=100)
     settles_id: int | None = Field(
         None, description="note_settled: the note received it settles; invoice: the shipment it bills"
     )
     settles_external_id: str | None = Field(
         None,
+        max_length=100,
         description="the same by external id (same source system); an invoice takes over the shipment's debt",
     )
-    note_no: str = ""
+    note_no: str = Field("", max_length=60)
     note_matures_on: date | None = None
     note_without_recourse: bool = False
     memo: str = Field("", max_length=500)
@@ -135,7 +137,8 @@ class EntryFilters(Schema):
     source_system: str = ""
     external_id: str = ""
     open: bool = False
-    page: int = Field(1, ge=1)
+    # An offset past any table is a 422, not a database overflow (issue 13 item 2).
+    page: int = Field(1, ge=1, le=1_000_000)
     page_size: int = Field(100, ge=1, le=1000)
 
 

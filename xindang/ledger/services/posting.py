@@ -60,6 +60,8 @@ def _run(prepared: list[_Row]) -> None:
                 book.post_note_settled(e)
             elif e.kind == rules.REVERSAL:
                 book.post_reversal(e, seq)
+            if not rules.figures_fit(book.exposure.figures()):
+                raise _error("ledger.total_too_large", "amount")
         except DomainError as exc:
             if len(prepared) == 1:
                 raise
