@@ -16,7 +16,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
-from ninja.security import django_auth
 
 from xindang.core.errors import DomainError
 from xindang.credit.control import services
@@ -27,7 +26,7 @@ from xindang.customers.models import Customer
 from xindang.customers.selectors import get_customer_for_user
 from xindang.ledger.rules import MAX_AMOUNT
 
-from .auth import api_key_auth, api_key_of
+from .auth import api_key_auth, api_key_of, session_auth
 from .permissions import require
 
 SCOPE = "credit:check"
@@ -52,7 +51,7 @@ STATUS_OF: dict[str, int] = {
 
 def _auth():
     """API keys (xindang/api/auth.py, header X-API-Key) first, then the session."""
-    return [api_key_auth, django_auth]
+    return [api_key_auth, session_auth]
 
 
 def _key_of(request):

@@ -10,16 +10,15 @@ from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
-from ninja.security import django_auth
 
 from xindang.customers.selectors import visible_customers
 from xindang.ledger import selectors, services
 from xindang.ledger.models import TradeEntry
 from xindang.ledger.permissions import LedgerPermission
 
-from .auth import api_key_auth, api_key_of, require_scope
+from .auth import api_key_auth, api_key_of, require_scope, session_auth
 
-router = Router(auth=[api_key_auth, django_auth])
+router = Router(auth=[api_key_auth, session_auth])
 
 # DomainError code -> HTTP status for this router's errors (merged in api.api.STATUS_OF).
 STATUS_OF: dict[str, int] = {

@@ -130,7 +130,10 @@ def test_figures_fit_their_columns_and_the_committed_sum(figures, fits):
     [
         ({"quantity": Decimal("1E+30"), "amount": None, "cost_amount": None}, ["quantity"]),
         ({"quantity": Decimal("1.00001"), "amount": None, "cost_amount": None}, ["quantity"]),
-        ({"quantity": None, "amount": "invalid", "cost_amount": Decimal("-1E+17")}, ["amount", "cost_amount"]),
+        (
+            {"quantity": None, "amount": "invalid", "cost_amount": Decimal("-1E+17")},
+            ["amount", "cost_amount"],
+        ),  # noqa: E501
         ({"quantity": Decimal(3), "amount": Decimal("12.50"), "cost_amount": None}, []),
     ],
 )
