@@ -26,3 +26,4 @@ class CustomerError(models.TextChoices):
     REASON_REQUIRED = "customer.reason_required", _("Give a reason for the change of status.")
     NO_DEPARTMENT = "customer.no_department", _("Choose a department for the file.")
     OWNER_NOT_ALLOWED = "customer.owner_not_allowed", _("You may only assign files to yourself.")
+    PERMISSION_DENIED = "customer.permission_denied", _("You do not have the permission for this operation.")

@@ -112,7 +112,9 @@ def preview_import(*, by, upload, request=None) -> ImportBatch:
 
 # --- Confirm --------------------------------------------------------------------------------------
 def _claim(*, batch: ImportBatch, by, include_warnings: bool) -> ImportBatch:
-    """previewed → importing, once: a second confirm (double click, second tab) is refused."""
+    """previewed → importing, once: a second confirm (double click, second tab) is refused. The
+    actor still needs the import capability (it may have been withdrawn since the preview)."""
+    customer_services.require_capability(by, CustomerPermission.IMPORT)
     if batch.created_by_id != by.pk:
         raise PermissionDenied
     claimed = ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.PREVIEWED).update(
