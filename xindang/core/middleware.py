@@ -10,6 +10,7 @@ files are not looked at (their bytes are their own business).
 import json
 
 from django.http import HttpResponseBadRequest, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 
 NUL = "\x00"
@@ -54,7 +55,13 @@ class RefuseNulMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request_has_nul(request):
+        try:
+            refused = request_has_nul(request)
+        except MultiPartParserError:
+            return HttpResponseBadRequest(
+                _("The upload could not be read."), content_type="text/plain; charset=utf-8"
+            )
+        if refused:
             text = _(
                 "The request holds a control character (NUL) that no field accepts. Nothing was changed."
             )
