@@ -64,6 +64,7 @@ MESSAGES = {
     ),
     "ledger.batch_empty": lambda p: _("The batch holds no entries."),
     "ledger.invalid_reference": lambda p: _("Unknown %(field)s: %(value)s.") % p,
+    "ledger.permission_denied": lambda p: _("You do not have the permission for this operation."),
 }
 
 
@@ -74,6 +75,16 @@ def message(code: str, **params) -> str:
 
 def _error(code: str, field: str | None = None, **params) -> DomainError:
     return DomainError(code, message(code, **params), field=field, **params)
+
+
+def require_capability(by, permission: str) -> None:
+    """A write service checks a person's capability itself (issue 13 item 6), whoever calls it. No
+    person (by=None) is an integration or a scheduled job: the API checks a key's scope, commands run
+    as the system."""
+    if by is None:
+        return
+    if not getattr(by, "is_authenticated", False) or not by.has_perm(str(permission)):
+        raise _error("ledger.permission_denied", permission=str(permission))
 
 
 # --- the lock point -------------------------------------------------------------------------------
