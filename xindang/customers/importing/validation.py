@@ -125,8 +125,8 @@ class SimilarNames:
         self.cores: list[str] = []
         self.exact: dict[str, int] = {}
         self.counts: list[Counter] = []  # characters of each core, for the quick upper bound
-        # ("c" | "b", token, occurrence) -> positions
-        self.index: dict[tuple[str, str, int], list[int]] = defaultdict(list)
+        # ("c" | "b", token, occurrence, length of the core) -> positions
+        self.index: dict[tuple[str, str, int, int], list[int]] = defaultdict(list)
         self.frequency: Counter = Counter()
         self._frozen = False
 
@@ -139,11 +139,10 @@ class SimilarNames:
         for core in cores:
             self.frequency.update({("c", ch) for ch in core} | {("b", bg) for bg in _bigrams(core)})
 
-    def _needs(self, n: int) -> tuple[int | None, int | None]:
-        """(least shared pieces over the partner lengths looked up by pieces, least shared characters
-        over those looked up by characters); None where there is no such partner length."""
+    def _partners(self, n: int):
+        """(m, kind, least overlap) for every partner length m that can reach t with length n: by
+        pieces ("b") where such a pair shares at least one piece, else by characters ("c")."""
         t = self.threshold
-        pieces = chars = None
         low = max(1, math.floor(n * t / (2 - t) - EPS))
         high = math.ceil(n * (2 - t) / t + EPS)
         for m in range(low, high + 1):
@@ -151,21 +150,26 @@ class SimilarNames:
             if matched > min(n, m):
                 continue  # no pair of these lengths reaches t
             shared = 3 * matched - (n + m) - 1
-            if shared >= 1:
-                pieces = shared if pieces is None else min(pieces, shared)
-            else:
-                chars = matched if chars is None else min(chars, matched)
-        return pieces, chars
+            yield (m, "b", shared) if shared >= 1 else (m, "c", matched)
+
+    def _ordered(self, core: str) -> dict[str, list[tuple[str, int]]]:
+        out = {}
+        for kind, tokens in (("b", _bigrams(core)), ("c", list(core))):
+            out[kind] = sorted(_occurrences(tokens), key=lambda o, k=kind: (self.frequency[(k, o[0])], o))
+        return out
 
     def _prefixes(self, core: str) -> list[tuple[str, str, int]]:
-        pieces, chars = self._needs(len(core))
-        out = []
-        for kind, tokens, overlap in (("b", _bigrams(core), pieces), ("c", list(core), chars)):
-            if overlap is None or not tokens:
-                continue
-            ordered = sorted(_occurrences(tokens), key=lambda o, k=kind: (self.frequency[(k, o[0])], o))
-            out.extend((kind, token, k) for token, k in ordered[: max(0, len(ordered) - overlap + 1)])
-        return out
+        """The tokens `core` is indexed under: per kind, the prefix for the least overlap over all its
+        partner lengths (so that every partner's probe meets it)."""
+        least: dict[str, int] = {}
+        for _m, kind, overlap in self._partners(len(core)):
+            least[kind] = min(least.get(kind, overlap), overlap)
+        ordered = self._ordered(core)
+        return [
+            (kind, token, k)
+            for kind, overlap in least.items()
+            for token, k in ordered[kind][: max(0, len(ordered[kind]) - overlap + 1)]
+        ]
 
     def add(self, name: str, label: str, core: str | None = None) -> None:
         core = rules.name_core(name) if core is None else core
@@ -178,8 +182,8 @@ class SimilarNames:
         self.cores.append(core)
         self.counts.append(Counter(core))
         self.exact.setdefault(core, position)
-        for token in self._prefixes(core):
-            self.index[token].append(position)
+        for kind, token, k in self._prefixes(core):
+            self.index[(kind, token, k, len(core))].append(position)
 
     def find(self, name: str, core: str | None = None) -> str | None:
         """The label of the most similar name at or above the threshold (the earliest of equals), or None."""
@@ -189,7 +193,14 @@ class SimilarNames:
         if core in self.exact:  # same distinctive name, other legal form: similarity 1.0
             return self.labels[self.exact[core]]
         t, n = self.threshold, len(core)
-        positions = sorted({p for token in self._prefixes(core) for p in self.index.get(token, ())})
+        # Per partner length m, the probe's prefix for exactly that pair's least overlap, looked up
+        # among names of length m only.
+        ordered = self._ordered(core)
+        found: set[int] = set()
+        for m, kind, overlap in self._partners(n):
+            for token, k in ordered[kind][: max(0, len(ordered[kind]) - overlap + 1)]:
+                found.update(self.index.get((kind, token, k, m), ()))
+        positions = sorted(found)
         mine = Counter(core).items()
         bounded = []
         for position in positions:
