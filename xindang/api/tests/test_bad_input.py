@@ -202,3 +202,26 @@ def test_a_hold_past_the_committed_column_is_refused_and_writes_nothing(customer
             expires_at=later,
         )
     assert Exposure.objects.get(customer_id=customer.pk).reservations_amount == 10
+
+
+@pytest.mark.parametrize(
+    ("fields", "error_field"),
+    [
+        ({"entry_on": "9999-12-31"}, "entry_on"),
+        ({"amount": "9999999999999999.99"}, "amount"),
+        ({"amount": "1e30"}, "amount"),
+        ({"memo": "坏\x00备注"}, None),  # refused at the door (400)
+    ],
+    ids=["date", "amount", "huge", "nul"],
+)
+def test_the_entry_screen_shows_bad_input_as_a_form_error(
+    client, credit_manager, customer, fields, error_field
+):
+    client.login(username=credit_manager.username, password=PASSWORD)
+    data = {"kind": "shipment", "entry_on": "2026-03-01", "amount": "100.00", "currency": "CNY", **fields}
+    r = client.post(f"/ledger/customer/{customer.pk}/new/", data)
+    if error_field is None:
+        assert r.status_code == 400
+    else:
+        assert r.status_code == 200 and error_field in r.context["form"].errors
+    assert not TradeEntry.objects.exists()
