@@ -4,20 +4,20 @@ api.permissions.require) → selectors/services → schema. Errors carry stable 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import NinjaAPI
-from ninja.security import django_auth
 
 from xindang.core.errors import DomainError
 
 from . import approvals as approvals_api
 from . import credit as credit_api
 from . import ledger as ledger_api
+from .auth import session_auth
 from .customers import router as customers_router
 from .docs import VendoredSwagger, login_required_for_docs
 
 api = NinjaAPI(
     title="XinDang API",
     version="1",
-    auth=django_auth,
+    auth=session_auth,
     urls_namespace="api",
     description="XinDang 信档 — customer files. Session authentication (log in first); "
     "unsafe methods need the CSRF token.",

@@ -2,11 +2,15 @@
 token (only the prefix is kept readable), scoped ("ledger:read", "ledger:write", "credit:check").
 
 Routers accept either a key (header X-API-Key) or the session of a user with the permission:
-`auth=[api_key_auth, django_auth]`, then `require_scope(request, scope, permission)` first thing.
+`auth=[api_key_auth, session_auth]`, then `require_scope(request, scope, permission)` first thing.
+A request that carries a key which is wrong or revoked is refused (401) on every route, even with a
+valid session beside it: an integration whose key was revoked must stop, not carry on as whoever's
+browser session happens to share the cookie jar.
 """
 
 from django.core.exceptions import PermissionDenied
-from ninja.security import APIKeyHeader
+from ninja.errors import AuthenticationError
+from ninja.security import APIKeyHeader, SessionAuth
 
 from xindang.accounts.models import ApiKey
 
@@ -29,13 +33,30 @@ class ApiKeyAuth(APIKeyHeader):
     param_name = "X-API-Key"
 
     def authenticate(self, request, key):
+        if key is None:  # no key sent: the session decides
+            return None
         found = use_api_key(key)
-        if found is not None:
-            request.api_key = found
+        if found is None:
+            raise AuthenticationError(401, "invalid or revoked API key")
+        request.api_key = found
         return found
 
 
+class KeyCheckingSessionAuth(SessionAuth):
+    """The session, unless the request also carries an X-API-Key that is wrong or revoked (401)."""
+
+    def authenticate(self, request, key):
+        sent = request.headers.get(ApiKeyAuth.param_name)
+        if (
+            sent is not None
+            and not ApiKey.objects.filter(key_hash=hash_key(sent.strip()), revoked_at__isnull=True).exists()
+        ):
+            raise AuthenticationError(401, "invalid or revoked API key")
+        return super().authenticate(request, key)
+
+
 api_key_auth = ApiKeyAuth()
+session_auth = KeyCheckingSessionAuth()
 
 
 def api_key_of(request) -> ApiKey | None:

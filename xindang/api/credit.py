@@ -14,17 +14,19 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
-from ninja.security import django_auth
 
+from xindang.core.errors import DomainError
 from xindang.credit.control import services
 from xindang.credit.control.models import OverLimitRequest
 from xindang.credit.control.permissions import ControlPermission
 from xindang.credit.control.selectors import get_over_limit_for_user
 from xindang.customers.models import Customer
 from xindang.customers.selectors import get_customer_for_user
+from xindang.ledger.rules import MAX_AMOUNT
 
-from .auth import api_key_auth, api_key_of
+from .auth import api_key_auth, api_key_of, session_auth
 from .permissions import require
 
 SCOPE = "credit:check"
@@ -55,7 +57,7 @@ STATUS_OF: dict[str, int] = {
 
 def _auth():
     """API keys (xindang/api/auth.py, header X-API-Key) first, then the session."""
-    return [api_key_auth, django_auth]
+    return [api_key_auth, session_auth]
 
 
 def _key_of(request):
@@ -150,6 +152,18 @@ class CheckOut(Schema):
     check_id: int | None
 
 
+def _bounded(amount: Decimal) -> Decimal:
+    """An amount the check's record and the over-limit request can keep (DECIMAL(18, 2)): anything
+    larger is a 422 here, not a database error when the record is written (issue 13 item 2)."""
+    if amount.is_finite() and amount > MAX_AMOUNT:
+        raise DomainError(
+            "credit_check.bad_amount",
+            _("The amount is above the largest amount the ledger holds (%(max)s).") % {"max": MAX_AMOUNT},
+            field="amount",
+        )
+    return amount
+
+
 def _default_point(kind: str) -> str:
     return "prepayment" if kind == "prepayment" else "shipment"
 
@@ -163,7 +177,7 @@ def credit_check(request, payload: CheckIn):
     customer = _customer(request, user, key, payload.customer_id)
     result = services.check_credit(
         customer=customer,
-        amount=payload.amount,
+        amount=_bounded(payload.amount),
         kind=payload.kind,
         control_point=payload.control_point or _default_point(payload.kind),
         reserve=payload.reserve,
@@ -229,7 +243,7 @@ def request_over_limit(request, payload: OverLimitIn):
     customer = _customer(request, user, key, payload.customer_id)
     olr = services.request_over_limit(
         customer=customer,
-        amount=payload.amount,
+        amount=_bounded(payload.amount),
         kind=payload.kind,
         control_point=payload.control_point or _default_point(payload.kind),
         reference=payload.reference,

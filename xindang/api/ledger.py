@@ -5,21 +5,23 @@ POST /api/ledger/entries takes one entry or {"entries": [...]} (up to 10,000): a
 refused whole with errors per row. Posting the same (source_system, external_id) again is idempotent.
 """
 
+import contextlib
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
-from ninja.security import django_auth
 
-from xindang.customers.selectors import visible_customers
+from xindang.customers.models import Customer
+from xindang.customers.selectors import get_customer_for_user, visible_customers
 from xindang.ledger import selectors, services
 from xindang.ledger.models import TradeEntry
 from xindang.ledger.permissions import LedgerPermission
 
-from .auth import api_key_auth, api_key_of, require_scope
+from .auth import api_key_auth, api_key_of, require_scope, session_auth
 
-router = Router(auth=[api_key_auth, django_auth])
+router = Router(auth=[api_key_auth, session_auth])
 
 # DomainError code -> HTTP status for this router's errors (merged in api.api.STATUS_OF).
 STATUS_OF: dict[str, int] = {
@@ -46,6 +48,7 @@ class EntryIn(Schema):
     customer_id: int
     kind: str = Field(
         ...,
+        max_length=20,
         description="shipment, invoice, payment, prepayment, goods_received, "
         "note_received, note_settled, credit_note, reversal",
     )
@@ -55,21 +58,22 @@ class EntryIn(Schema):
     source_system: str | None = Field(None, max_length=40)
     due_on: date | None = None
     term_days: int | None = Field(None, ge=0, le=3650)
-    currency: str = "CNY"
+    currency: str = Field("CNY", max_length=3)
     contract_id: int | None = None
     salesperson_id: int | None = None
     department_id: int | None = None
     reservation_id: int | None = None
     reverses_id: int | None = None
-    reverses_external_id: str | None = None
+    reverses_external_id: str | None = Field(None, max_length=100)
     settles_id: int | None = Field(
         None, description="note_settled: the note received it settles; invoice: the shipment it bills"
     )
     settles_external_id: str | None = Field(
         None,
+        max_length=100,
         description="the same by external id (same source system); an invoice takes over the shipment's debt",
     )
-    note_no: str = ""
+    note_no: str = Field("", max_length=60)
     note_matures_on: date | None = None
     note_without_recourse: bool = False
     memo: str = Field("", max_length=500)
@@ -135,7 +139,8 @@ class EntryFilters(Schema):
     source_system: str = ""
     external_id: str = ""
     open: bool = False
-    page: int = Field(1, ge=1)
+    # An offset past any table is a 422, not a database overflow (issue 13 item 2).
+    page: int = Field(1, ge=1, le=1_000_000)
     page_size: int = Field(100, ge=1, le=1000)
 
 
@@ -193,6 +198,22 @@ def _within(request):
     return None if api_key_of(request) is not None else visible_customers(request.user)
 
 
+def _refuse_invisible(request, customer_ids) -> None:
+    """A session user naming files of another department is refused (404) and each attempt is
+    audited, as on the screens (customers.selectors.get_customer_for_user); ids of no file at all are
+    left to the service, which answers ledger.unknown_customer."""
+    if api_key_of(request) is not None:
+        return
+    ids = {int(i) for i in customer_ids if isinstance(i, int) and not isinstance(i, bool)}
+    hidden = ids - set(visible_customers(request.user).filter(pk__in=ids).values_list("pk", flat=True))
+    hidden = sorted(Customer.objects.filter(pk__in=hidden).values_list("pk", flat=True))
+    for pk in hidden:
+        with contextlib.suppress(Http404):
+            get_customer_for_user(request.user, pk, request=request)
+    if hidden:
+        raise Http404
+
+
 @router.post(
     "/entries",
     response={200: PostResult | BatchResult, 201: PostResult | BatchResult},
@@ -203,6 +224,8 @@ def post_entries(request, payload: EntryIn | BatchIn):
     key = api_key_of(request)
     by = None if key is not None else request.user
     default_source = "api"
+    entries = payload.entries if isinstance(payload, BatchIn) else [payload]
+    _refuse_invisible(request, [e.customer_id for e in entries])
     if isinstance(payload, BatchIn):
         rows = [_row(e, default_source) for e in payload.entries]
         results = services.post_trade_entries(
@@ -235,6 +258,7 @@ def list_entries(request, filters: Query[EntryFilters]):
     qs = _entries_for(request)
     f = filters
     if f.customer_id:
+        _refuse_invisible(request, [f.customer_id])
         qs = qs.filter(customer_id=f.customer_id)
     if f.kind:
         qs = qs.filter(kind=f.kind)
@@ -258,6 +282,9 @@ def list_entries(request, filters: Query[EntryFilters]):
 @router.get("/entries/{entry_id}", response=EntryOut, summary="One trade entry")
 def get_entry(request, entry_id: int):
     require_scope(request, "ledger:read", LedgerPermission.VIEW)
+    if api_key_of(request) is None:  # the entry's file decides, and a refusal is audited
+        entry = get_object_or_404(TradeEntry.objects.only("customer_id"), pk=entry_id)
+        _refuse_invisible(request, [entry.customer_id])
     return get_object_or_404(_entries_for(request), pk=entry_id)
 
 
@@ -265,10 +292,8 @@ def get_entry(request, entry_id: int):
 def get_exposure(request, customer_id: int):
     require_scope(request, "ledger:read", LedgerPermission.VIEW)
     if api_key_of(request) is None:
-        get_object_or_404(visible_customers(request.user), pk=customer_id)
+        get_customer_for_user(request.user, customer_id, request=request)  # a refusal is audited
     else:
-        from xindang.customers.models import Customer  # noqa: PLC0415
-
         get_object_or_404(Customer, pk=customer_id)
     e = selectors.exposure_of(customer_id)
     return {

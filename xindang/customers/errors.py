@@ -40,3 +40,4 @@ class CustomerError(models.TextChoices):
         "customer.owner_not_a_salesperson",
         _("The salesperson of a file must be an active salesperson of the file's department."),
     )
+    PERMISSION_DENIED = "customer.permission_denied", _("You do not have the permission for this operation.")

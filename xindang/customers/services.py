@@ -73,6 +73,15 @@ class SaveResult:
     changes: dict = field(default_factory=dict)
 
 
+def require_capability(by, permission: CustomerPermission) -> None:
+    """Every write service checks the actor's capability itself, not only the view or API route that
+    calls it (issue 13 item 6): a command, an import or a new caller cannot skip it."""
+    if by is None or not getattr(by, "is_authenticated", False) or not by.has_perm(str(permission)):
+        raise DomainError(
+            CustomerError.PERMISSION_DENIED, CustomerError.PERMISSION_DENIED.label, permission=str(permission)
+        )
+
+
 def refresh_search_fields(customer: Customer) -> None:
     customer.credit_code = rules.normalize_credit_code(customer.credit_code) or None
     customer.name = rules.normalize_name(customer.name)
@@ -219,6 +228,7 @@ def create_customer(
 ) -> Customer:
     """Open a new file: validated, duplicate-checked, numbered per department and year (gap-free:
     the number is allocated in this transaction), history and audit written in the same transaction."""
+    require_capability(by, CustomerPermission.ADD)
     policy = current_policy()
     customer = Customer(**{k: v for k, v in data.items() if k in EDITABLE_FIELDS})
     if not customer.owner_id:
@@ -266,7 +276,12 @@ def _display(value) -> str:
     return str(value)
 
 
-@transaction.atomic
+def _visible_or_404(by, customer_id, request) -> None:
+    """The refusal of a file the actor may not see, audited outside the write's transaction (whose
+    rollback would take the audit event with it)."""
+    selectors.get_customer_for_user(by, customer_id, request=request)
+
+
 def update_customer(
     *,
     by,
@@ -279,7 +294,25 @@ def update_customer(
     request=None,
 ) -> SaveResult:
     """Change a file. Refused with STALE if someone saved it since `expected_version` was read —
-    the second writer never silently overwrites the first."""
+    the second writer never silently overwrites the first. Needs CHANGE and a file the actor sees."""
+    require_capability(by, CustomerPermission.CHANGE)
+    _visible_or_404(by, customer_id, request)
+    return _update_customer(
+        by=by,
+        customer_id=customer_id,
+        expected_version=expected_version,
+        data=data,
+        tags=tags,
+        children=children,
+        confirm_similar=confirm_similar,
+        request=request,
+    )
+
+
+@transaction.atomic
+def _update_customer(
+    *, by, customer_id, expected_version, data, tags, children, confirm_similar, request
+) -> SaveResult:
     policy = current_policy()
     customer = selectors.get_customer_for_user(by, customer_id, request=request, for_update=True)
     if customer.version != expected_version:
@@ -350,9 +383,16 @@ def update_customer(
     return SaveResult(customer, changes)
 
 
-@transaction.atomic
 def change_status(*, by, customer_id: int, to_status: str, reason: str, request=None) -> Customer:
-    """Lifecycle transition (SPEC §8): who, when and why are kept; the table is rules.TRANSITIONS."""
+    """Lifecycle transition (SPEC §8): who, when and why are kept; the table is rules.TRANSITIONS.
+    Needs CHANGE_STATUS and a file the actor sees."""
+    require_capability(by, CustomerPermission.CHANGE_STATUS)
+    _visible_or_404(by, customer_id, request)
+    return _change_status(by=by, customer_id=customer_id, to_status=to_status, reason=reason, request=request)
+
+
+@transaction.atomic
+def _change_status(*, by, customer_id: int, to_status: str, reason: str, request=None) -> Customer:
     customer = selectors.get_customer_for_user(by, customer_id, request=request, for_update=True)
     reason = (reason or "").strip()
     if not reason:

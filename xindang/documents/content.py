@@ -50,6 +50,43 @@ def sniff(head: bytes, fileobj=None) -> str:
     return rules.OCTET
 
 
+_PDF_EOF = b"%%EOF"
+_PDF_PADDING = b" \t\r\n\x00\x0c"
+_CHUNK = 1024 * 1024
+
+
+def pdf_is_whole(fileobj) -> bool:
+    """Whether a PDF ends where its last %%EOF marker says it does (only whitespace or NUL padding
+    after it) and is not a ZIP archive as well. A ZIP — with a program inside, say — appended after
+    the end passes every PDF reader unnoticed, and an archive tool opens the same file as a ZIP (a
+    polyglot); neither belongs in an archive of record (issue 13 item 12). Reads the whole file, in
+    chunks; a PDF without any %%EOF is judged by the ZIP test alone."""
+    fileobj.seek(0)
+    last_eof = -1
+    offset = 0
+    carry = b""
+    trailing_data = False
+    while True:
+        chunk = fileobj.read(_CHUNK)
+        if not chunk:
+            break
+        window = carry + chunk
+        found = window.rfind(_PDF_EOF)
+        if found >= 0:
+            last_eof = offset - len(carry) + found
+            trailing_data = bool(window[found + len(_PDF_EOF) :].strip(_PDF_PADDING))
+        elif last_eof >= 0:
+            trailing_data = trailing_data or bool(chunk.strip(_PDF_PADDING))
+        offset += len(chunk)
+        carry = window[-(len(_PDF_EOF) - 1) :]
+    fileobj.seek(0)
+    try:
+        is_zip = zipfile.is_zipfile(fileobj)
+    finally:
+        fileobj.seek(0)
+    return not trailing_data and not is_zip
+
+
 def _zip_kind(fileobj) -> str:
     """OOXML (docx/xlsx/pptx) is a zip with [Content_Types].xml and its part folder; other zips are zip.
     A zip that holds a program counts as a program."""

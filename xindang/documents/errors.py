@@ -14,6 +14,13 @@ class DocumentError(models.TextChoices):
         _("The file name may not contain path separators or control characters."),
     )
     EXECUTABLE = "document.executable", _("Programs and scripts cannot be filed.")
+    PDF_NOT_WHOLE = (
+        "document.pdf_not_whole",
+        _(
+            "This PDF carries other data after its end (such as an archive or a program) or is also an "
+            "archive; it cannot be filed. Save it again as a plain PDF."
+        ),
+    )
     UNKNOWN_TYPE = (
         "document.unknown_type",
         _("The type of this file could not be recognised from its content."),

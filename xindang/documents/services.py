@@ -71,6 +71,8 @@ def inspect_upload(uploaded_file, *, policy=None) -> IncomingFile:
     decision = rules.content_decision(detected, name, policy.documents.allowed_mime_types)
     if decision.error == "executable":
         raise error(DocumentError.EXECUTABLE, field="file")
+    if detected == "application/pdf" and not content.pdf_is_whole(uploaded_file):
+        raise error(DocumentError.PDF_NOT_WHOLE, field="file")
     if decision.error == "unknown":
         raise error(DocumentError.UNKNOWN_TYPE, field="file")
     if decision.error == "mismatch":

@@ -23,6 +23,7 @@ from xindang.policy.selectors import current_policy
 
 from . import services
 from .models import EntryKind, LedgerImport
+from .permissions import LedgerPermission
 
 COLUMNS = {
     "customer_id": ("客户ID", "Customer ID"),
@@ -208,7 +209,8 @@ def to_service_rows(rows, *, source_system: str) -> tuple[list[dict], dict[int, 
 
 def preview_ledger_import(*, by, upload, source_system="import", request=None) -> LedgerImport:
     """Read and check an uploaded spreadsheet of entries; store the file and the problems. Posts
-    nothing. Caller checks the import capability."""
+    nothing. Needs the import capability."""
+    services.require_capability(by, LedgerPermission.IMPORT)
     policy = current_policy()
     limit = policy.core.upload_limit_mb
     if upload.size is None or upload.size > limit * 1024 * 1024:
@@ -252,6 +254,7 @@ def preview_ledger_import(*, by, upload, source_system="import", request=None) -
 
 def confirm_ledger_import(*, batch: LedgerImport, by, request=None) -> LedgerImport:
     """Post every row of a previewed import in one transaction (or nothing); once."""
+    services.require_capability(by, LedgerPermission.IMPORT)
     with transaction.atomic():
         locked = LedgerImport.objects.select_for_update().get(pk=batch.pk)
         if locked.status != LedgerImport.Status.PREVIEWED:

@@ -61,7 +61,23 @@ RESERVABLE_KINDS = frozenset({SHIPMENT, PREPAYMENT})
 DIRECT_KINDS = frozenset(KINDS) - {WRITE_OFF}
 
 CENT = Decimal("0.01")
+# What an amount column (DECIMAL(18, 2)) holds: no entry, no kept sum may pass it.
 MAX_AMOUNT = Decimal("9999999999999999.99")
+# A line's quantity column is DECIMAL(18, 4).
+MAX_QUANTITY = Decimal("99999999999999.9999")
+# Dates the ledger accepts: wide enough for any real trade, narrow enough that the longest term
+# (3,650 days) and ageing arithmetic never leave the calendar (year 9999 is Python's last).
+FIRST_DATE = date(1900, 1, 1)
+LAST_DATE = date(2999, 12, 31)
+MAX_TERM_DAYS = 3650
+# The figures whose sum is what a credit check counts (exposure + reservations).
+COMMITTED_FIGURES = (
+    "open_shipments_amount",
+    "open_invoices_amount",
+    "prepayments_amount",
+    "notes_amount",
+    "reservations_amount",
+)
 
 
 def signed_amount(kind: str, amount: Decimal, reversed_kind: str | None = None) -> Decimal:
@@ -93,6 +109,38 @@ def due_date(entry_on: date, term_days: int) -> date:
     return entry_on + timedelta(days=int(term_days))
 
 
+def figures_fit(figures: dict) -> bool:
+    """Whether a customer's kept totals still fit their columns: every figure and the committed sum
+    (exposure by category plus reservations, which the credit check stores) within MAX_AMOUNT. Checked
+    before writing, so an entry that would overflow is refused instead of breaking every later posting
+    and check of the customer (issue 13 item 1)."""
+    if any(abs(v) > MAX_AMOUNT for v in figures.values()):
+        return False
+    return sum((figures.get(f, 0) for f in COMMITTED_FIGURES), Decimal(0)) <= MAX_AMOUNT
+
+
+def date_in_range(value: date | None) -> bool:
+    return value is None or FIRST_DATE <= value <= LAST_DATE
+
+
+def line_problems(*, quantity, amount, cost_amount) -> list[str]:
+    """Fields of an entry line that are not numbers its columns hold: quantity up to 14 digits before
+    the point and 4 after, amounts those of an entry (None = not given)."""
+    bad = []
+    for name, value, bound, places in (
+        ("quantity", quantity, MAX_QUANTITY, Decimal("0.0001")),
+        ("amount", amount, MAX_AMOUNT, CENT),
+        ("cost_amount", cost_amount, MAX_AMOUNT, CENT),
+    ):
+        if value is None:
+            continue
+        number = isinstance(value, Decimal) and value.is_finite()
+        # Magnitude before quantizing: "1e30" has more digits than the decimal context holds.
+        if not number or abs(value) > bound or value != value.quantize(places):
+            bad.append(name)
+    return bad
+
+
 def to_yuan(amount: Decimal, rate: Decimal) -> Decimal:
     """The yuan amount of a foreign-currency amount at the policy's fixed rate, to the cent."""
     return (amount * rate).quantize(CENT)
@@ -113,25 +161,46 @@ def entry_problems(
     due_on,
     currency: str,
     rates: dict,
+    max_amount: Decimal = MAX_AMOUNT,
+    term_days=None,
 ) -> list[Problem]:
     """What is wrong with one entry before it meets the ledger (SPEC §6; issue 5 bad input):
-    unknown kind, an amount not positive or finer than a cent, unknown currency, due before entry."""
+    unknown kind, an amount not positive or finer than a cent, above the policy's maximum per entry
+    (in the entry's currency and in yuan), unknown currency, due before entry, a date outside
+    FIRST_DATE–LAST_DATE, a term that is not 0–3,650 days (issue 13 items 1–2)."""
     out = []
     if kind not in KINDS:
         out.append(Problem("ledger.unknown_kind", "kind", {"kind": kind}))
+    # Compare magnitudes before quantizing: "1e30" has more digits than the decimal context holds.
     if not isinstance(amount, Decimal) or not amount.is_finite():
         out.append(Problem("ledger.invalid_amount", "amount", {}))
     elif amount <= 0:
         out.append(Problem("ledger.amount_not_positive", "amount", {}))
-    elif amount != amount.quantize(CENT) or amount > MAX_AMOUNT:
+    elif amount > max_amount or amount > MAX_AMOUNT:
+        out.append(Problem("ledger.amount_too_large", "amount", {"max": min(max_amount, MAX_AMOUNT)}))
+    elif amount != amount.quantize(CENT):
         out.append(Problem("ledger.invalid_amount", "amount", {}))
+    elif currency in rates and (amount * rates[currency]).quantize(CENT) > min(max_amount, MAX_AMOUNT):
+        out.append(Problem("ledger.amount_too_large", "amount", {"max": min(max_amount, MAX_AMOUNT)}))
     if currency not in rates:
         out.append(Problem("ledger.unknown_currency", "currency", {"currency": currency}))
     if entry_on is None:
         out.append(Problem("ledger.entry_date_required", "entry_on", {}))
+    elif not date_in_range(entry_on):
+        out.append(Problem("ledger.date_out_of_range", "entry_on", date_range()))
+    elif due_on is not None and not date_in_range(due_on):
+        out.append(Problem("ledger.date_out_of_range", "due_on", date_range()))
     elif due_on is not None and due_on < entry_on:
         out.append(Problem("ledger.due_before_entry", "due_on", {}))
+    if term_days is not None and not (
+        isinstance(term_days, int) and not isinstance(term_days, bool) and 0 <= term_days <= MAX_TERM_DAYS
+    ):
+        out.append(Problem("ledger.invalid_term", "term_days", {"max": MAX_TERM_DAYS}))
     return out
+
+
+def date_range() -> dict:
+    return {"first": FIRST_DATE.isoformat(), "last": LAST_DATE.isoformat()}
 
 
 @dataclass

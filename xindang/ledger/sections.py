@@ -21,6 +21,12 @@ class LedgerSection(BaseModel):
     # Bad-debt write-off (核销) needs the general manager (SPEC §6; issue 5 item 1).
     write_off_chain: list[str] = Field(default_factory=lambda: [Role.GENERAL_MANAGER.value], min_length=1)
     max_batch: int = Field(10000, ge=1, le=10000)
+    # The largest amount of one entry, in yuan (and in its own currency). Far above any real trade,
+    # far below what the kept totals hold (DECIMAL(18, 2)), so a typing slip of a few digits or an
+    # integration's garbage is refused up front; the totals are checked before every write too.
+    max_entry_amount: Decimal = Field(
+        Decimal("1000000000000.00"), gt=0, le=Decimal("9999999999999999.99"), decimal_places=2
+    )
 
     @field_validator("currencies")
     @classmethod
@@ -59,5 +65,9 @@ register_section(
         ),
         "write_off_chain": (_("Write-off approval chain"), _("Role codes, in order.")),
         "max_batch": (_("Largest batch"), _("Entries accepted in one API call or import.")),
+        "max_entry_amount": (
+            _("Largest amount of one entry (yuan)"),
+            _("Entries above it are refused; the customer's totals are also checked before writing."),
+        ),
     },
 )

@@ -31,6 +31,12 @@ class CoreSection(BaseModel):
     import_max_rows: int = Field(20000, ge=1, le=200000)
     login_max_failures: int = Field(5, ge=3, le=50)
     login_lockout_minutes: int = Field(15, ge=1, le=24 * 60)
+    # An address is never locked (one office behind NAT shares it): after this many failures from it
+    # within the lockout period, each further attempt from it waits (login_ip_delay_step_seconds more
+    # per failure, at most login_ip_max_delay_seconds) — guessing slows down, the right password works.
+    login_ip_slowdown_after: int = Field(10, ge=1, le=1000)
+    login_ip_delay_step_seconds: float = Field(0.5, ge=0, le=10)
+    login_ip_max_delay_seconds: float = Field(5, ge=0, le=30)
 
     @field_validator("file_no_format")
     @classmethod
@@ -124,7 +130,19 @@ register_section(
         "session_timeout_minutes": (_("Session timeout (minutes)"), _("Idle time before logging out.")),
         "upload_limit_mb": (_("Upload limit (MB)"), _("Largest file a user may upload.")),
         "import_max_rows": (_("Import row limit"), _("Largest spreadsheet accepted by an import.")),
-        "login_max_failures": (_("Failed logins before lockout"), _("Per user name and per IP address.")),
+        "login_max_failures": (
+            _("Failed logins before lockout"),
+            _("Per user name; an address is slowed down, never locked."),
+        ),
         "login_lockout_minutes": (_("Lockout period (minutes)"), _("How long logins are refused.")),
+        "login_ip_slowdown_after": (
+            _("Failed logins from one address before it is slowed down"),
+            _("Within the lockout period; every user at that address still logs in with the right password."),
+        ),
+        "login_ip_delay_step_seconds": (
+            _("Delay added per further failure (seconds)"),
+            _("Each attempt from a slowed-down address waits this much longer per failure beyond the limit."),
+        ),
+        "login_ip_max_delay_seconds": (_("Longest delay (seconds)"), _("The wait never exceeds this.")),
     },
 )

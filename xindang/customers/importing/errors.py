@@ -33,6 +33,17 @@ class ImportErrorCode(models.TextChoices):
             "Upload the file again to start over."
         ),
     )
+    NOTHING_TO_IMPORT = (
+        "import.nothing_to_import",
+        _("The preview shows no row to import: nothing was imported. Correct the file and upload it again."),
+    )
+    CHANGED_SINCE_PREVIEW = (
+        "import.changed_since_preview",
+        _(
+            "Since the preview, the check of rows %(rows)s came out differently (the customer files "
+            "changed meanwhile). Nothing was imported; upload the file again to see a new preview."
+        ),
+    )
     # --- a row ---
     FORMULA = "import.formula", _("Formulas are not allowed; paste values instead.")
     NAME_REQUIRED = "import.name_required", _("The registered name is required.")

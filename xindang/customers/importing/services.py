@@ -86,6 +86,8 @@ def preview_import(*, by, upload, request=None) -> ImportBatch:
                 file_format=table.format,
                 file_size=upload.size,
                 policy_version=policy.version,
+                # The rows the preview shows as importable: the confirm imports exactly these.
+                result={"preview_rows": _row_numbers(report)},
                 **_counts(report),
             )
             record_event(
@@ -110,11 +112,32 @@ def preview_import(*, by, upload, request=None) -> ImportBatch:
     return batch
 
 
+def _row_numbers(report: Report) -> dict:
+    return {
+        "valid": [r.number for r in report.rows if not r.errors and not r.warnings],
+        "warning": [r.number for r in report.rows if not r.errors and r.warnings],
+    }
+
+
+def _shown(batch: ImportBatch, include_warnings: bool) -> set[int] | None:
+    """Row numbers the preview offered for this confirm (None for a batch previewed before they were kept)."""
+    rows = (batch.result or {}).get("preview_rows")
+    if rows is None:
+        return None
+    return set(rows["valid"]) | (set(rows["warning"]) if include_warnings else set())
+
+
 # --- Confirm --------------------------------------------------------------------------------------
 def _claim(*, batch: ImportBatch, by, include_warnings: bool) -> ImportBatch:
-    """previewed → importing, once: a second confirm (double click, second tab) is refused."""
+    """previewed → importing, once: a second confirm (double click, second tab) is refused. The
+    actor still needs the import capability (it may have been withdrawn since the preview)."""
+    customer_services.require_capability(by, CustomerPermission.IMPORT)
     if batch.created_by_id != by.pk:
         raise PermissionDenied
+    if batch.status == ImportBatch.Status.PREVIEWED and not (
+        batch.valid_rows or (include_warnings and batch.warning_rows)
+    ):
+        raise refuse(ImportErrorCode.NOTHING_TO_IMPORT)
     claimed = ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.PREVIEWED).update(
         status=ImportBatch.Status.IMPORTING, include_warnings=include_warnings, started_at=timezone.now()
     )
@@ -187,6 +210,12 @@ def _execute(batch: ImportBatch, by, ip: str | None) -> ImportBatch:
             progress=lambda phase, done, total: report_progress(batch, phase, done, total),
         )
         rows = report.importable(batch.include_warnings)
+        shown = _shown(batch, batch.include_warnings)
+        if shown is not None and shown != {r.number for r in rows}:
+            changed = sorted(shown ^ {r.number for r in rows})
+            raise refuse(ImportErrorCode.CHANGED_SINCE_PREVIEW, rows=", ".join(map(str, changed[:10])))
+        if not rows:
+            raise refuse(ImportErrorCode.NOTHING_TO_IMPORT)
         _predict_numbers([r.customer for r in rows], by=by, policy=policy)
         with transaction.atomic():
             created, result, specs = _create_customers(rows, by=by, policy=policy, batch=batch)

@@ -3,7 +3,7 @@ full_clean, the duplicate rules — against the database as it is now, without a
 Each row gets its list of problems: errors (the row is not imported) and warnings (imported only
 when the user says so)."""
 
-import difflib
+import math
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -24,6 +24,7 @@ from .errors import ImportErrorCode
 from .reading import RawRow, Table, cell_text, is_blank, is_formula, parse_date, split_tags
 
 PROGRESS_EVERY = 500  # rows between two progress reports
+EPS = 1e-9  # float slack: bounds are rounded towards keeping a candidate
 
 TEXT_FIELDS = [c.field for c in COLUMNS if c.kind == "text" and not c.field.startswith("contact_")]
 CHOICE_FIELDS = [c.field for c in COLUMNS if c.kind == "choice"]
@@ -83,22 +84,40 @@ class Report:
         return out
 
 
-def _grams(core: str) -> set[str]:
-    return {core} if len(core) <= 2 else {core[i : i + 2] for i in range(len(core) - 1)}
+def _occurrences(tokens) -> list[tuple[str, int]]:
+    """The k-th occurrence of a token is a token of its own, so shared multisets become shared sets."""
+    seen: Counter = Counter()
+    out = []
+    for token in tokens:
+        out.append((token, seen[token]))
+        seen[token] += 1
+    return out
+
+
+def _bigrams(core: str) -> list[str]:
+    return [core[i : i + 2] for i in range(len(core) - 1)]
 
 
 class SimilarNames:
     """Very similar names (rules.similar_names at policy.core.duplicate_name_similarity) among the
-    existing files and the rows above in the file, without a query per row.
+    existing files and the rows above in the file, without a query per row — complete and the same in
+    every process (issue 13 item 5).
 
-    Like selectors.similar_customers, candidates share a 2-character piece of the distinctive name
-    (rules.name_core) — here looked up in an in-memory index, rarest pieces first. A candidate whose
-    core cannot reach the threshold (difflib's quick_ratio, an upper bound of the ratio the rule
-    computes) is dropped; the rule itself decides on the rest."""
+    Complete. The rule's ratio is 2·M/(n+m), M the characters in difflib's k matching blocks. A pair at
+    or above the threshold t has M ≥ t·(n+m)/2, so the cores share at least M characters (as
+    multisets) and, since blocks are separated by unmatched characters (k − 1 ≤ n + m − 2M), at least
+    M − k ≥ 3M − (n+m) − 1 two-character pieces. Whenever that is ≥ 1 (at the default 0.85, for all
+    but one-character names) pairs are looked up by pieces, which are selective; otherwise by
+    characters. Either way by prefix filtering (Chaudhuri et al. 2006): if two token sets share o
+    tokens, the first shared token in ONE fixed order of tokens lies within the first |set| − o + 1
+    tokens of each. Each core is indexed under such a prefix (o: the least overlap over every partner
+    length that can reach t) and a probe looks only there, so nothing the rule scores ≥ t is missed.
+    The rule then scores the candidates, highest upper bound (difflib's quick_ratio) first, until no
+    other can score more.
 
-    RAREST = 4  # pieces of a name used to pick candidates
-    COMMON = 1000  # a piece found in more names than this picks none (科技, 贸易 …)
-    SCORED = 8  # candidates (most shared pieces first) that get a closer look
+    Deterministic: tokens are ordered by (how many names hold them, the token) — counted once from the
+    names given to prime() before the first add — never by a set's order; candidates are taken in the
+    order they were added and ties go to the earliest, so the hash seed changes nothing."""
 
     def __init__(self, threshold: float):
         self.threshold = threshold
@@ -106,40 +125,102 @@ class SimilarNames:
         self.names: list[str] = []
         self.cores: list[str] = []
         self.exact: dict[str, int] = {}
-        self.index: dict[str, list[int]] = defaultdict(list)
+        self.counts: list[Counter] = []  # characters of each core, for the quick upper bound
+        # ("c" | "b", token, occurrence, length of the core) -> positions
+        self.index: dict[tuple[str, str, int, int], list[int]] = defaultdict(list)
+        self.frequency: Counter = Counter()
+        self._frozen = False
+
+    def prime(self, cores) -> None:
+        """Count how many names hold each character and piece (existing files and the table's rows),
+        so prefixes hold rare tokens and candidate lists stay short. Only an efficiency hint, but it
+        must not change once names are indexed."""
+        if self._frozen:
+            raise RuntimeError("prime() after add()")
+        for core in cores:
+            self.frequency.update({("c", ch) for ch in core} | {("b", bg) for bg in _bigrams(core)})
+
+    def _partners(self, n: int):
+        """(m, kind, least overlap) for every partner length m that can reach t with length n: by
+        pieces ("b") where such a pair shares at least one piece, else by characters ("c")."""
+        t = self.threshold
+        low = max(1, math.floor(n * t / (2 - t) - EPS))
+        high = math.ceil(n * (2 - t) / t + EPS)
+        for m in range(low, high + 1):
+            matched = math.ceil(t * (n + m) / 2 - EPS)
+            if matched > min(n, m):
+                continue  # no pair of these lengths reaches t
+            shared = 3 * matched - (n + m) - 1
+            yield (m, "b", shared) if shared >= 1 else (m, "c", matched)
+
+    def _ordered(self, core: str) -> dict[str, list[tuple[str, int]]]:
+        out = {}
+        for kind, tokens in (("b", _bigrams(core)), ("c", list(core))):
+            out[kind] = sorted(_occurrences(tokens), key=lambda o, k=kind: (self.frequency[(k, o[0])], o))
+        return out
+
+    def _prefixes(self, core: str) -> list[tuple[str, str, int]]:
+        """The tokens `core` is indexed under: per kind, the prefix for the least overlap over all its
+        partner lengths (so that every partner's probe meets it)."""
+        least: dict[str, int] = {}
+        for _m, kind, overlap in self._partners(len(core)):
+            least[kind] = min(least.get(kind, overlap), overlap)
+        ordered = self._ordered(core)
+        return [
+            (kind, token, k)
+            for kind, overlap in least.items()
+            for token, k in ordered[kind][: max(0, len(ordered[kind]) - overlap + 1)]
+        ]
 
     def add(self, name: str, label: str, core: str | None = None) -> None:
         core = rules.name_core(name) if core is None else core
         if not core:
             return
+        self._frozen = True
         position = len(self.names)
         self.names.append(name)
         self.labels.append(label)
         self.cores.append(core)
+        self.counts.append(Counter(core))
         self.exact.setdefault(core, position)
-        for gram in _grams(core):
-            self.index[gram].append(position)
+        for kind, token, k in self._prefixes(core):
+            self.index[(kind, token, k, len(core))].append(position)
 
     def find(self, name: str, core: str | None = None) -> str | None:
-        """The label of the most similar name at or above the threshold, or None."""
+        """The label of the most similar name at or above the threshold (the earliest of equals), or None."""
         core = rules.name_core(name) if core is None else core
         if not core:
             return None
         if core in self.exact:  # same distinctive name, other legal form: similarity 1.0
             return self.labels[self.exact[core]]
-        postings = sorted((p for p in (self.index.get(g) for g in _grams(core)) if p), key=len)
-        counts: Counter = Counter()
-        for posting in postings[: self.RAREST]:
-            if len(posting) <= self.COMMON:
-                counts.update(posting)
-        matcher = difflib.SequenceMatcher(None, b=core)
-        candidates = []
-        for position, _shared in counts.most_common(self.SCORED):
-            matcher.set_seq1(self.cores[position])
-            if matcher.real_quick_ratio() >= self.threshold and matcher.quick_ratio() >= self.threshold:
-                candidates.append((position, self.names[position]))
-        scored = rules.similar_names(name, candidates, self.threshold)
-        return self.labels[scored[0][0]] if scored else None
+        t, n = self.threshold, len(core)
+        # Per partner length m, the probe's prefix for exactly that pair's least overlap, looked up
+        # among names of length m only.
+        ordered = self._ordered(core)
+        found: set[int] = set()
+        for m, kind, overlap in self._partners(n):
+            for token, k in ordered[kind][: max(0, len(ordered[kind]) - overlap + 1)]:
+                found.update(self.index.get((kind, token, k, m), ()))
+        positions = sorted(found)
+        mine = Counter(core).items()
+        bounded = []
+        for position in positions:
+            m = len(self.cores[position])
+            if 2 * min(n, m) < t * (n + m) - EPS:  # the ratio cannot reach t whatever matches
+                continue
+            theirs = self.counts[position]
+            # difflib's quick_ratio (shared characters), an upper bound of the rule's ratio
+            bound = 2.0 * sum(min(c, theirs[ch]) for ch, c in mine if ch in theirs) / (n + m)
+            if bound >= t:
+                bounded.append((-bound, position))
+        best = None  # (score, position)
+        for negative_bound, position in sorted(bounded):
+            if best is not None and -negative_bound < best[0]:
+                break
+            scored = rules.similar_names(name, [(position, self.names[position])], t)
+            if scored and (best is None or (scored[0][1], -position) > (best[0], -best[1])):
+                best = (scored[0][1], position)
+        return self.labels[best[1]] if best else None
 
 
 class RowValidator:
@@ -176,9 +257,12 @@ class RowValidator:
             )
         self.seen_codes: dict[str, int] = {}
         self.similar = SimilarNames(policy.core.duplicate_name_similarity)
-        for name, file_no, core in Customer.objects.values_list("name", "file_no", "name_core").iterator(
-            chunk_size=5000
-        ):
+        existing = list(Customer.objects.order_by("pk").values_list("name", "file_no", "name_core"))
+        self.similar.prime(
+            [core or rules.name_core(name) for name, _no, core in existing]
+            + [rules.name_core(cell_text(raw.values.get("name"))) for raw in table.rows]
+        )
+        for name, file_no, core in existing:
             self.similar.add(name, f"{file_no} {name}", core or None)
 
     def _problem(self, row: RowCheck, field_name: str, code: ImportErrorCode, /, level="error", **params):

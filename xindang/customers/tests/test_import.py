@@ -570,15 +570,31 @@ def test_a_batch_is_confirmed_only_once(client, credit_manager, salesperson):
     assert Customer.objects.count() == 2
 
 
-def test_confirm_checks_the_rows_again(credit_manager, salesperson, make_customer):
+def test_confirm_checks_the_rows_again_and_imports_only_what_the_preview_showed(
+    credit_manager, salesperson, make_customer
+):
+    """A row that became a duplicate since the preview: the confirm imports exactly the rows the
+    preview showed or nothing, and says which rows changed (issue 13 item 5)."""
     rows = _rows(3)
     batch = preview(credit_manager, xlsx(rows))
     assert batch.valid_rows == 3
-    taken = make_customer(salesperson, name="抢先建档有限公司", credit_code=rows[1][1])
+    make_customer(salesperson, name="抢先建档有限公司", credit_code=rows[1][1])
     batch = import_services.run_import(batch=batch, by=credit_manager)
-    assert batch.imported_rows == 2
-    assert codes_by_row(batch) == {(3, E.DUPLICATE_CREDIT_CODE)}
-    assert batch.problems[0]["params"]["file_no"] == taken.file_no
+    assert batch.status == ImportBatch.Status.FAILED and batch.imported_rows == 0
+    assert "3" in batch.message
+    assert Customer.objects.count() == 1
+
+
+def test_a_confirm_with_nothing_to_import_says_so(credit_manager):
+    rows = _rows(2)
+    rows[0][1] = rows[1][1] = "91110000000000000X"  # invalid codes: every row has an error
+    batch = preview(credit_manager, xlsx(rows))
+    assert batch.valid_rows == 0
+    with pytest.raises(DomainError) as err:
+        import_services.run_import(batch=batch, by=credit_manager)
+    assert err.value.code == "import.nothing_to_import"
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.PREVIEWED
 
 
 def test_the_owner_cannot_be_confirmed_by_someone_else(credit_manager, archivist, salesperson):

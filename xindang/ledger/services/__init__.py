@@ -8,6 +8,7 @@ from .book import (  # noqa: F401 - the package's interface
     _error,
     lock_exposure,
     message,
+    require_capability,
 )
 from .corrections import (  # noqa: F401 - the package's interface
     WRITE_OFF_KIND,

@@ -23,6 +23,16 @@ MESSAGES = {
     "ledger.unknown_kind": lambda p: _("Unknown entry kind: %(kind)s.") % p,
     "ledger.invalid_amount": lambda p: _("The amount must be a number of yuan with at most two decimals."),
     "ledger.amount_not_positive": lambda p: _("The amount must be greater than zero."),
+    "ledger.amount_too_large": lambda p: (
+        _("The amount is above the largest amount of one entry (%(max)s yuan, company policy).") % p
+    ),
+    "ledger.total_too_large": lambda p: _(
+        "This entry would take the customer's totals past what the ledger can hold. Nothing was saved."
+    ),
+    "ledger.date_out_of_range": lambda p: _("Dates must lie between %(first)s and %(last)s.") % p,
+    "ledger.invalid_term": lambda p: _("The term must be a whole number of days from 0 to %(max)s.") % p,
+    "ledger.invalid_text": lambda p: _("The field %(field)s holds a control character (NUL).") % p,
+    "ledger.invalid_line": lambda p: _("An entry line's %(field)s is not a number the ledger can hold.") % p,
     "ledger.unknown_currency": lambda p: _("Currency %(currency)s is not accepted.") % p,
     "ledger.entry_date_required": lambda p: _("The entry date is required."),
     "ledger.due_before_entry": lambda p: _("The due date cannot be before the entry date."),
@@ -54,6 +64,7 @@ MESSAGES = {
     ),
     "ledger.batch_empty": lambda p: _("The batch holds no entries."),
     "ledger.invalid_reference": lambda p: _("Unknown %(field)s: %(value)s.") % p,
+    "ledger.permission_denied": lambda p: _("You do not have the permission for this operation."),
 }
 
 
@@ -64,6 +75,16 @@ def message(code: str, **params) -> str:
 
 def _error(code: str, field: str | None = None, **params) -> DomainError:
     return DomainError(code, message(code, **params), field=field, **params)
+
+
+def require_capability(by, permission: str) -> None:
+    """A write service checks a person's capability itself (issue 13 item 6), whoever calls it. No
+    person (by=None) is an integration or a scheduled job: the API checks a key's scope, commands run
+    as the system."""
+    if by is None:
+        return
+    if not getattr(by, "is_authenticated", False) or not by.has_perm(str(permission)):
+        raise _error("ledger.permission_denied", permission=str(permission))
 
 
 # --- the lock point -------------------------------------------------------------------------------

@@ -13,11 +13,13 @@ from xindang.policy.selectors import current_policy
 
 from .. import rules
 from ..models import ZERO, Allocation, EntryLine, Exposure, Reservation, TradeEntry
+from ..permissions import LedgerPermission
 from .book import (
     _error,
     _load_books,
     _lock_exposures,
     message,
+    require_capability,
 )
 
 # --- preparing rows ------------------------------------------------------------------------------
@@ -60,6 +62,8 @@ def _run(prepared: list[_Row]) -> None:
                 book.post_note_settled(e)
             elif e.kind == rules.REVERSAL:
                 book.post_reversal(e, seq)
+            if not rules.figures_fit(book.exposure.figures()):
+                raise _error("ledger.total_too_large", "amount")
         except DomainError as exc:
             if len(prepared) == 1:
                 raise
@@ -181,6 +185,8 @@ def post_trade_entry(
 ) -> tuple[TradeEntry, bool]:
     """Post one entry (idempotent by source_system + external_id). Returns (entry, created).
     within: a queryset of the customers the caller may post to (others are unknown customers)."""
+    if not _allow_write_off:  # an approved write-off posts for its requester, approved by the chain
+        require_capability(by, LedgerPermission.POST)
     row = {
         "customer": customer,
         "kind": kind,
@@ -221,6 +227,7 @@ def post_trade_entries(
     """Post a batch atomically: every row is validated first and any error refuses the whole batch
     (DomainError "ledger.batch_invalid" with errors per row; nothing saved). Rows are dicts of
     post_trade_entry's arguments (customer may be an id). Returns (entry, created) per row."""
+    require_capability(by, LedgerPermission.POST)
     rows = list(rows)
     policy = current_policy()
     limit = max_rows or policy.ledger.max_batch
@@ -271,6 +278,7 @@ def reverse_entry(
     request=None,
 ) -> tuple[TradeEntry, bool]:
     """Post the reversing entry of `entry` (the only correction: entries are never edited)."""
+    require_capability(by, LedgerPermission.REVERSE)
     entry_on = entry_on or max(entry.entry_on, timezone.localdate())
     return post_trade_entry(
         customer=entry.customer_id,

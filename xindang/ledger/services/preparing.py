@@ -66,6 +66,34 @@ def _date(value):
         return "invalid"
 
 
+def _term(value):
+    """term_days as an int, None when not given, or "invalid" (the rules refuse it)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return "invalid"
+    if isinstance(value, int):
+        return value
+    try:
+        number = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        return "invalid"
+    if not number.is_finite() or number != number.to_integral_value() or abs(number) > 10**6:
+        return "invalid"
+    return int(number)
+
+
+def _line_number(value):
+    """A line's number: Decimal, None when not given, or "invalid"."""
+    if value is None or value == "":
+        return None
+    number = _decimal(value)
+    return "invalid" if number is None else number
+
+
+_TEXT_FIELDS = ("source_system", "external_id", "note_no", "memo")
+
+
 @dataclass
 class _Row:
     index: int
@@ -191,6 +219,7 @@ def _prepare(rows: list[dict], *, policy, by, api_key, allow_write_off=False, wi
         entry_on = _date(d.get("entry_on"))
         due_on = _date(d.get("due_on"))
         currency = str(d.get("currency") or "CNY").upper()
+        term_days = _term(d.get("term_days"))
         if entry_on == "invalid":
             row.fail("ledger.entry_date_required", "entry_on")
             entry_on = None
@@ -198,9 +227,41 @@ def _prepare(rows: list[dict], *, policy, by, api_key, allow_write_off=False, wi
             row.fail("ledger.due_before_entry", "due_on")
             due_on = None
         for p in rules.entry_problems(
-            kind=kind, amount=amount, entry_on=entry_on, due_on=due_on, currency=currency, rates=rates
+            kind=kind,
+            amount=amount,
+            entry_on=entry_on,
+            due_on=due_on,
+            currency=currency,
+            rates=rates,
+            max_amount=section.max_entry_amount,
+            term_days=term_days,
         ):
             row.fail(p.code, p.field, **p.params)
+        matures_on = _date(d.get("note_matures_on")) if d.get("note_matures_on") else None
+        if matures_on == "invalid" or not rules.date_in_range(matures_on):
+            row.fail("ledger.date_out_of_range", "note_matures_on", **rules.date_range())
+        # A NUL character is no text a database keeps (PostgreSQL refuses it outright).
+        for name in _TEXT_FIELDS:
+            if "\x00" in str(d.get(name) or ""):
+                row.fail("ledger.invalid_text", name, field=name)
+        lines = []
+        for line in d.get("lines") or ():
+            try:
+                line = dict(line)
+            except (TypeError, ValueError):
+                row.fail("ledger.invalid_line", "lines", field="lines")
+                continue
+            numbers = {
+                "quantity": _line_number(line.get("quantity")),
+                "amount": _line_number(line.get("amount")),
+                "cost_amount": _line_number(line.get("cost_amount", line.get("cost"))),
+            }
+            bad = rules.line_problems(**numbers)
+            if "\x00" in str(line.get("product") or ""):
+                bad.append("product")
+            for name in bad:
+                row.fail("ledger.invalid_line", "lines", field=name)
+            lines.append((str(line.get("product") or "")[:200], numbers))
         if kind == rules.WRITE_OFF and not allow_write_off:
             row.fail("ledger.write_off_needs_approval", "kind")
         source = str(d.get("source_system") or "manual")[:40]
@@ -252,12 +313,16 @@ def _prepare(rows: list[dict], *, policy, by, api_key, allow_write_off=False, wi
         if row.errors or customer is None:
             continue
         if kind in rules.DEBIT_KINDS and due_on is None:
-            term = d.get("term_days")
-            if term in (None, ""):
+            term = term_days
+            if term is None:
                 if grant_terms is None:
                     grant_terms = _terms_of(list(customers))
                 term = grant_terms.get(customer.pk) or section.default_term_days
-            due_on = rules.due_date(entry_on, int(term))
+            try:
+                due_on = rules.due_date(entry_on, int(term))
+            except OverflowError:
+                row.fail("ledger.date_out_of_range", "due_on", **rules.date_range())
+                continue
         rate = rates[currency]
         row.entry = TradeEntry(
             customer=customer,
@@ -278,7 +343,7 @@ def _prepare(rows: list[dict], *, policy, by, api_key, allow_write_off=False, wi
             settles=settles if kind in (rules.NOTE_SETTLED, rules.INVOICE) else None,
             reservation=reservation,
             note_no=str(d.get("note_no") or "")[:60],
-            note_matures_on=_date(d.get("note_matures_on")) if d.get("note_matures_on") else None,
+            note_matures_on=matures_on,
             note_without_recourse=bool(d.get("note_without_recourse")),
             memo=str(d.get("memo") or "")[:500],
             created_by=by if by is not None and getattr(by, "is_authenticated", False) else None,
@@ -288,16 +353,8 @@ def _prepare(rows: list[dict], *, policy, by, api_key, allow_write_off=False, wi
             row.entry.amount, row.entry.fx_rate = reverses.amount, reverses.fx_rate
         if row.entry.amount <= 0:
             row.fail("ledger.amount_not_positive", "amount")
-        for line in d.get("lines") or ():
-            line = dict(line)
-            row.lines.append(
-                EntryLine(
-                    product=str(line.get("product") or "")[:200],
-                    quantity=_decimal(line.get("quantity")),
-                    amount=_decimal(line.get("amount")),
-                    cost_amount=_decimal(line.get("cost_amount", line.get("cost"))),
-                )
-            )
+        for product, numbers in lines:
+            row.lines.append(EntryLine(product=product, **numbers))
     return prepared
 
 

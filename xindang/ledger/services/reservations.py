@@ -36,25 +36,43 @@ def reserve(*, customer, amount, kind, expires_at, reference="", by=None) -> Res
         created_by=by if by is not None and getattr(by, "is_authenticated", False) else None,
         created_at=now,
     )
-    # One UPDATE adds the hold (row-locked until commit, like lock_exposure); a customer without an
-    # exposure row gets one first. On PostgreSQL both statements are prepared once per connection (a
-    # reserving credit check runs them every time); MariaDB has no UPDATE … RETURNING.
+    # One UPDATE adds the hold (row-locked until commit, like lock_exposure) if the committed sum
+    # (exposure + reservations) still fits its column afterwards; a customer without an exposure row
+    # gets one first, and a refused UPDATE is told apart from a missing row under the lock. On
+    # PostgreSQL both statements are prepared once per connection (a reserving credit check runs them
+    # every time); MariaDB has no UPDATE … RETURNING.
+    if amount > rules.MAX_AMOUNT:
+        raise _error("ledger.total_too_large", "amount")
+    room = rules.MAX_AMOUNT - amount
     if connection.vendor != "postgresql":
-        rows = Exposure.objects.filter(customer_id=customer_id)
+        committed = sum((F(f) for f in rules.COMMITTED_FIGURES[1:]), F(rules.COMMITTED_FIGURES[0]))
+        rows = Exposure.objects.alias(committed=committed).filter(
+            customer_id=customer_id, committed__lte=room
+        )
         if not rows.update(reservations_amount=F("reservations_amount") + amount, updated_at=now):
-            lock_exposure(customer_id)
+            _refuse_if_full(customer_id, amount)
             rows.update(reservations_amount=F("reservations_amount") + amount, updated_at=now)
         r.save(force_insert=True)
         return r
-    if fetchone(_sql("hold"), [amount, now, customer_id]) is None:
-        lock_exposure(customer_id)
-        fetchone(_sql("hold"), [amount, now, customer_id])
+    if fetchone(_sql("hold"), [amount, now, customer_id, room]) is None:
+        _refuse_if_full(customer_id, amount)
+        fetchone(_sql("hold"), [amount, now, customer_id, room])
     (r.pk,) = fetchone(
         _sql("insert"),
         [customer_id, amount, r.kind, r.reference, r.status, expires_at, r.created_by_id, now],
     )
     r._state.adding = False
     return r
+
+
+def _refuse_if_full(customer_id, amount) -> None:
+    """Under the exposure lock (created if missing): refuse a hold that takes the committed sum past
+    what its column holds (issue 13 item 1)."""
+    exposure = lock_exposure(customer_id)
+    if not rules.figures_fit(
+        {**exposure.figures(), "reservations_amount": exposure.reservations_amount + amount}
+    ):
+        raise _error("ledger.total_too_large", "amount")
 
 
 _SQL: dict[str, str] = {}
@@ -71,7 +89,9 @@ def _sql(name: str) -> str:
         _SQL["hold"] = (
             f"UPDATE {q(e._meta.db_table)} SET {col(e, 'reservations_amount')} = "  # noqa: S608
             f"{col(e, 'reservations_amount')} + %s, {col(e, 'updated_at')} = %s "
-            f"WHERE {col(e, 'customer')} = %s RETURNING {col(e, 'customer')}"
+            f"WHERE {col(e, 'customer')} = %s "
+            f"AND {' + '.join(col(e, f) for f in rules.COMMITTED_FIGURES)} <= %s "
+            f"RETURNING {col(e, 'customer')}"
         )
         fields = (
             "customer",

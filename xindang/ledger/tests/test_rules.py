@@ -72,3 +72,70 @@ def test_fifo_allocation_conserves_money_and_pays_oldest_first(opens, amount):
     assert paid == sorted(paid)
     if len(pairs) > 1:
         assert all(i.open == 0 for i, _p in pairs[:-1])
+
+
+# Issue 13 items 1–2: nothing the ledger keeps may overflow its DECIMAL(18, 2) columns.
+MAX = Decimal("1000000000000.00")  # the policy's default maximum per entry
+
+
+@pytest.mark.parametrize(
+    ("fields", "code"),
+    [
+        ({"amount": Decimal("1E+30")}, "ledger.amount_too_large"),
+        ({"amount": MAX + Decimal("0.01")}, "ledger.amount_too_large"),
+        ({"amount": rules.MAX_AMOUNT}, "ledger.amount_too_large"),
+        ({"amount": Decimal("150000000000"), "currency": "USD"}, "ledger.amount_too_large"),  # in yuan
+        ({"entry_on": date(9999, 12, 31)}, "ledger.date_out_of_range"),
+        ({"entry_on": date(1899, 12, 31)}, "ledger.date_out_of_range"),
+        ({"due_on": date(3000, 1, 1)}, "ledger.date_out_of_range"),
+        ({"term_days": 3651}, "ledger.invalid_term"),
+        ({"term_days": -1}, "ledger.invalid_term"),
+        ({"term_days": "invalid"}, "ledger.invalid_term"),
+    ],
+)
+def test_entry_problems_refuse_what_the_ledger_cannot_keep(fields, code):
+    values = {
+        "kind": rules.SHIPMENT,
+        "amount": Decimal("100.00"),
+        "entry_on": date(2026, 1, 10),
+        "due_on": None,
+        "currency": "CNY",
+        "rates": RATES,
+        "max_amount": MAX,
+        **fields,
+    }
+    assert [p.code for p in rules.entry_problems(**values)] == [code]
+
+
+def test_the_latest_date_with_the_longest_term_stays_in_the_calendar():
+    assert rules.due_date(rules.LAST_DATE, rules.MAX_TERM_DAYS).year < 9999
+
+
+@pytest.mark.parametrize(
+    ("figures", "fits"),
+    [
+        ({"open_shipments_amount": rules.MAX_AMOUNT}, True),
+        ({"open_shipments_amount": rules.MAX_AMOUNT, "reservations_amount": Decimal("0.01")}, False),
+        ({"open_invoices_amount": rules.MAX_AMOUNT - 1, "notes_amount": Decimal(2)}, False),
+        ({"credit_balance_amount": rules.MAX_AMOUNT + 1}, False),
+        ({"credit_balance_amount": rules.MAX_AMOUNT, "prepayments_amount": rules.MAX_AMOUNT}, True),
+    ],
+)
+def test_figures_fit_their_columns_and_the_committed_sum(figures, fits):
+    assert rules.figures_fit(figures) is fits
+
+
+@pytest.mark.parametrize(
+    ("numbers", "bad"),
+    [
+        ({"quantity": Decimal("1E+30"), "amount": None, "cost_amount": None}, ["quantity"]),
+        ({"quantity": Decimal("1.00001"), "amount": None, "cost_amount": None}, ["quantity"]),
+        (
+            {"quantity": None, "amount": "invalid", "cost_amount": Decimal("-1E+17")},
+            ["amount", "cost_amount"],
+        ),  # noqa: E501
+        ({"quantity": Decimal(3), "amount": Decimal("12.50"), "cost_amount": None}, []),
+    ],
+)
+def test_line_problems_name_the_numbers_a_line_cannot_keep(numbers, bad):
+    assert rules.line_problems(**numbers) == bad

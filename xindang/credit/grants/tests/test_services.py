@@ -393,13 +393,13 @@ def test_ledger_entries_without_a_due_date_fall_due_after_the_grant_term(
     )
     shipped_on = timezone.localdate()
     entry, _created = post_trade_entry(
-        customer=customer, kind="shipment", amount=D("10000"), entry_on=shipped_on, by=salesperson
+        customer=customer, kind="shipment", amount=D("10000"), entry_on=shipped_on
     )
     assert entry.due_on == shipped_on + timedelta(days=15)
     # a due date given by the ERP wins
     given = shipped_on + timedelta(days=3)
     entry, _created = post_trade_entry(
-        customer=customer, kind="shipment", amount=D("1"), entry_on=shipped_on, due_on=given, by=salesperson
+        customer=customer, kind="shipment", amount=D("1"), entry_on=shipped_on, due_on=given
     )
     assert entry.due_on == given
 

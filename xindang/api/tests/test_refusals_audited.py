@@ -1,0 +1,120 @@
+"""Every API route answers another department's ids with a refusal and an audit event, the way the
+screens do (issue 13 item 4). The table must name every route with an id: a new route fails the test
+until it is walked too."""
+
+import json
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from xindang.api.api import api
+from xindang.audit.models import AuditEvent
+from xindang.ledger.models import TradeEntry
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def xs1_objects(make_customer, salesperson):
+    """A file of 销售一部 with an entry, a grant and an over-limit request (with its approval)."""
+    from xindang.credit.control import services as control
+    from xindang.credit.grants.models import CreditGrant, GrantStatus
+    from xindang.credit.models import Rating, RatingStatus
+    from xindang.ledger.services import post_trade_entry
+
+    customer = make_customer(salesperson, name="华夏钢铁贸易有限公司")
+    on = timezone.localdate()
+    CreditGrant.objects.create(
+        customer=customer,
+        limit_amount=Decimal(100_000),
+        term_days=30,
+        status=GrantStatus.ACTIVE,
+        valid_from=on - timedelta(days=30),
+        valid_until=on + timedelta(days=300),
+    )
+    Rating.objects.create(
+        customer=customer,
+        grade="A",
+        computed_grade="A",
+        status=RatingStatus.APPROVED,
+        effective_at=timezone.now(),
+    )
+    entry, _ = post_trade_entry(customer=customer, kind="shipment", amount=Decimal(1000), entry_on=on)
+    olr = control.request_over_limit(
+        customer=customer, amount=Decimal(130_000), kind="shipment", reason="年底备货", by=salesperson
+    )
+    return {"customer": customer, "entry": entry, "olr": olr}
+
+
+def _cases(o):
+    c, e, olr = o["customer"].pk, o["entry"].pk, o["olr"]
+    return {
+        ("get", "/api/customers/{customer_id}"): (f"/api/customers/{c}", None),
+        ("patch", "/api/customers/{customer_id}"): (
+            f"/api/customers/{c}",
+            {"version": 1, "fields": {"phone": "1"}},
+        ),
+        ("post", "/api/customers/{customer_id}/status"): (
+            f"/api/customers/{c}/status",
+            {"to_status": "suspended", "reason": "试"},
+        ),
+        ("get", "/api/approvals/{approval_id}"): (f"/api/approvals/{olr.approval_id}", None),
+        ("get", "/api/ledger/entries/{entry_id}"): (f"/api/ledger/entries/{e}", None),
+        ("get", "/api/ledger/entries"): (f"/api/ledger/entries?customer_id={c}", None),
+        ("post", "/api/ledger/entries"): (
+            "/api/ledger/entries",
+            {"customer_id": c, "kind": "payment", "amount": "10.00", "entry_on": "2026-03-01"},
+        ),
+        ("get", "/api/ledger/exposure/{customer_id}"): (f"/api/ledger/exposure/{c}", None),
+        ("post", "/api/credit-check"): ("/api/credit-check", {"customer_id": c, "amount": "10.00"}),
+        ("post", "/api/credit/over-limit"): (
+            "/api/credit/over-limit",
+            {"customer_id": c, "amount": "130000.00"},
+        ),
+        ("get", "/api/credit/over-limit/{over_limit_id}"): (f"/api/credit/over-limit/{olr.pk}", None),
+    }
+
+
+# Routes without another department's id to ask for (lists are filtered, creation names no file).
+NO_ID = {("get", "/api/customers"), ("post", "/api/customers"), ("get", "/api/approvals")}
+
+
+def test_every_api_route_is_walked(xs1_objects):
+    routes = {(m, p) for p, ops in api.get_openapi_schema()["paths"].items() for m in ops}
+    assert routes - NO_ID == set(_cases(xs1_objects))
+
+
+def _personas(dept_xs2, other_salesperson):
+    """Department-scoped users of 销售二部: a salesperson, a manager, a manager who may also post."""
+    from django.contrib.auth.models import Permission
+
+    from conftest import make_user
+    from xindang.accounts.models import User
+    from xindang.accounts.roles import Role
+
+    manager = make_user("zhengyi", Role.DEPARTMENT_MANAGER, Role.SALESPERSON, department=dept_xs2)
+    poster = make_user("zhenger", Role.DEPARTMENT_MANAGER, department=dept_xs2)
+    poster.user_permissions.add(Permission.objects.get(codename="post_tradeentry"))
+    return [other_salesperson, manager, User.objects.get(pk=poster.pk)]
+
+
+def test_another_departments_ids_are_refused_and_audited(client, xs1_objects, dept_xs2, other_salesperson):
+    entries = TradeEntry.objects.count()
+    refused_by_id = set()
+    for user in _personas(dept_xs2, other_salesperson):
+        client.force_login(user)
+        for (method, route), (url, body) in _cases(xs1_objects).items():
+            before = AuditEvent.objects.filter(action__endswith="access_denied").count()
+            kwargs = {} if body is None else {"data": json.dumps(body), "content_type": "application/json"}
+            r = getattr(client, method)(url, **kwargs)
+            if r.status_code == 403:  # the role lacks the capability altogether: refused before any id
+                continue
+            assert r.status_code == 404, (user.username, method, url, r.status_code, r.content[:300])
+            denied = AuditEvent.objects.filter(action__endswith="access_denied").order_by("-seq")
+            assert denied.count() == before + 1, (user.username, method, url)
+            assert denied.first().actor_id == user.pk
+            refused_by_id.add((method, route))
+    assert TradeEntry.objects.count() == entries
+    assert refused_by_id == set(_cases(xs1_objects))  # every route was reached with the id at least once
