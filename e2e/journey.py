@@ -1,9 +1,12 @@
-"""Steps the browser journeys share: logging in as someone, and walking a request through its
-approval chain as each approver in turn."""
+"""Steps the browser journeys share: logging in as someone, walking a request through its approval
+chain as each approver in turn, and a checked screenshot of a page."""
+
+import re
 
 import pytest
 
 from conftest import PASSWORD
+from e2e.conftest import SCREENSHOTS
 from xindang.approvals.models import ApprovalRequest
 
 expect = pytest.importorskip(
@@ -45,3 +48,22 @@ def approve_through_chain(page, approval_id, people, *, acknowledge=False):
         page.click("[data-testid=approve]")
         expect(page.locator("[data-testid=status]")).to_be_visible()
         assert len(roles) < 8, "the chain does not end"
+
+
+# Latin words that may stand on a Chinese page: names of things, not untranslated UI text.
+ALLOWED_LATIN = {"Excel", "XinDang", "PDF", "English"}  # "English": the language switch's own name
+LATIN_WORD = re.compile(r"(?<![A-Za-z0-9_.-])[A-Za-z]{3,}(?![A-Za-z0-9_-])")
+
+
+def snapshot(page, name: str, errors: list, *, allowed=()) -> None:
+    """Save the page as var/e2e/<name>.png and check it: no server error so far, no English words in
+    the Chinese page's text (data like file numbers and credit codes carry no such words)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    assert path.stat().st_size > 10_000, f"{path} is empty"
+    assert not errors, f"server errors before {name}: {errors}"
+    text = page.locator("body").inner_text()
+    assert "Server Error" not in text and "Traceback" not in text
+    english = sorted(set(LATIN_WORD.findall(text)) - ALLOWED_LATIN - set(allowed))
+    assert not english, f"untranslated English on {name}: {english}"

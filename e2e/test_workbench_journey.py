@@ -12,35 +12,15 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from conftest import make_user
-from e2e.conftest import SCREENSHOTS
 from xindang.accounts.roles import Role
 from xindang.audit.models import AuditEvent
 from xindang.customers.models import Customer
 from xindang.customers.tests.test_list import credit_picture
 from xindang.views import workbench_items
 
-from .journey import expect, log_in
+from .journey import expect, log_in, snapshot
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-# Latin words that may stand on a Chinese page: names of things, not untranslated UI text.
-ALLOWED_LATIN = {"Excel", "XinDang", "PDF", "English"}  # "English": the language switch's own name
-LATIN_WORD = re.compile(r"(?<![A-Za-z0-9_.-])[A-Za-z]{3,}(?![A-Za-z0-9_-])")
-
-
-def snapshot(page, name: str, errors: list) -> None:
-    """Save the page as var/e2e/<name>.png and check it: no server error so far, no English words in
-    the Chinese page's text (data like file numbers and credit codes carry no such words)."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    assert path.stat().st_size > 10_000, f"{path} is empty"
-    assert not errors, f"server errors before {name}: {errors}"
-    text = page.locator("body").inner_text()
-    assert "Server Error" not in text and "Traceback" not in text
-    english = sorted(set(LATIN_WORD.findall(text)) - ALLOWED_LATIN)
-    assert not english, f"untranslated English on {name}: {english}"
-
 
 def test_credit_manager_works_the_workbench_and_the_customer_list(
     page, make_customer, salesperson, credit_manager, tmp_path

@@ -17,10 +17,23 @@ class RoleChoiceField(forms.ModelMultipleChoiceField):
         return role_label(obj.name)
 
 
+class RoleFilter(admin.SimpleListFilter):
+    """Filter users by role, named in the reader's language (the groups' names are role codes)."""
+
+    title = _("role")
+    parameter_name = "role"
+
+    def lookups(self, request, model_admin):
+        return [(g.name, role_label(g.name)) for g in Group.objects.order_by("name")]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(groups__name=self.value()) if self.value() else queryset
+
+
 @admin.register(User)
 class UserAdmin(AuditedAdminMixin, SimpleHistoryAdmin, BaseUserAdmin):
     list_display = ["username", "display_name", "department", "roles", "is_active", "last_login"]
-    list_filter = ["department", "groups", "is_active"]
+    list_filter = ["department", RoleFilter, "is_active"]
     search_fields = ["username", "display_name", "email"]
     fieldsets = (
         (None, {"fields": ("username", "password")}),
