@@ -22,6 +22,7 @@ from .journey import expect, log_in, snapshot
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
+
 def test_credit_manager_works_the_workbench_and_the_customer_list(
     page, make_customer, salesperson, credit_manager, tmp_path
 ):
