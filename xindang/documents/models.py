@@ -137,6 +137,11 @@ class Document(models.Model):
         return reverse("documents:detail", args=[self.pk])
 
 
+class ChecksumAlgorithm(models.TextChoices):
+    SHA256 = "sha256", "SHA-256"
+    SM3 = "sm3", _("SM3 (GB/T 32905)")
+
+
 class DocumentVersion(models.Model):
     """One uploaded file of a document. Kept for ever here (disposal is a later, approved step);
     stored under its SHA-256, never under the user's file name."""
@@ -149,6 +154,12 @@ class DocumentVersion(models.Model):
     size = models.PositiveBigIntegerField(_("size (bytes)"))
     mime_type = models.CharField(_("content type"), max_length=100)
     sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    # The fixity value the policy chose when this version was filed (documents.checksum_algorithm):
+    # SHA-256 (then equal to sha256) or SM3 (GB/T 32905). sha256 above stays the storage address.
+    checksum_algorithm = models.CharField(
+        _("checksum algorithm"), max_length=10, choices=ChecksumAlgorithm.choices, default="sha256"
+    )
+    checksum = models.CharField(_("checksum"), max_length=128, blank=True, default="")
     original_name = models.CharField(_("file name"), max_length=255)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
@@ -165,6 +176,11 @@ class DocumentVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document} v{self.number}"
+
+    @property
+    def fixity_checksum(self) -> str:
+        """The checksum recorded for this version under its algorithm (rows before SM3: the SHA-256)."""
+        return self.checksum or self.sha256
 
 
 class FixityRun(models.Model):
@@ -190,6 +206,7 @@ class FixityRun(models.Model):
     missing_count = models.PositiveIntegerField(_("missing"), default=0)
     altered_count = models.PositiveIntegerField(_("altered"), default=0)
     orphaned_count = models.PositiveIntegerField(_("orphaned"), default=0)
+    checksum_changed_count = models.PositiveIntegerField(_("checksum changed"), default=0)
 
     class Meta:
         verbose_name = _("integrity check")
@@ -201,7 +218,7 @@ class FixityRun(models.Model):
 
     @property
     def findings_count(self) -> int:
-        return self.missing_count + self.altered_count + self.orphaned_count
+        return self.missing_count + self.altered_count + self.orphaned_count + self.checksum_changed_count
 
     @property
     def ok(self) -> bool:
@@ -213,11 +230,15 @@ class FixityFinding(models.Model):
         MISSING = "missing", _("Missing")
         ALTERED = "altered", _("Altered (checksum mismatch)")
         ORPHANED = "orphaned", _("Orphaned (no version refers to it)")
+        CHECKSUM_CHANGED = (
+            "checksum_changed",
+            _("Checksum changed (the stored checksum differs from the one the audit trail recorded)"),
+        )
 
     run = models.ForeignKey(
         FixityRun, verbose_name=_("integrity check"), on_delete=models.PROTECT, related_name="findings"
     )
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     version = models.ForeignKey(
         DocumentVersion,
         verbose_name=_("document version"),

@@ -1,6 +1,7 @@
 """Documents in the file (档案资料) as pure rules: retention clock, clearance per confidentiality level,
 completeness, expiry, file names and content types. No Django, no queries, no I/O."""
 
+import hashlib
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -258,3 +259,41 @@ def content_decision(detected: str, file_name: str, allowed: Iterable[str]) -> C
     if mime not in allowed:
         return ContentDecision(mime, "not_allowed")
     return ContentDecision(mime, None)
+
+
+# Fixity checksums: SHA-256 (FIPS 180-4) or SM3 (GB/T 32905-2016, the national hash standard).
+CHECKSUM_ALGORITHMS = ("sha256", "sm3")
+
+
+def checksum_algorithm_available(name: str, available) -> bool:
+    """Whether `name` can be chosen: one we support and one the crypto library provides
+    (hashlib.algorithms_available; SM3 comes from OpenSSL and is missing from some builds)."""
+    return name in CHECKSUM_ALGORITHMS and (name == "sha256" or name in set(available))
+
+
+def findings_digest(findings) -> str:
+    """SHA-256 over a fixity run's findings (kind, version id, storage name, expected, actual, in a
+    fixed order), recorded in the run's audit event so a rewritten result is seen (seed 004 第十三条:
+    a tracking and monitoring mechanism keeps customer information complete and authentic)."""
+    lines = sorted(
+        "\x1f".join(str(part if part is not None else "") for part in finding) for finding in findings
+    )
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+def recorded_checksum_mismatch(stored: dict, recorded: dict | None) -> str | None:
+    """Compare a version's stored checksums with those its creating audit event recorded; a short
+    reason when they differ (None when they agree). `recorded` None: no event records the version."""
+    if recorded is None:
+        return "no audit event records this version"
+    algorithm = recorded.get("checksum_algorithm", "sha256")
+    checksum = recorded.get("checksum") or recorded.get("sha256")
+    if recorded.get("sha256") != stored["sha256"]:
+        return "SHA-256 differs from the audit trail"
+    if algorithm != stored["checksum_algorithm"]:
+        return f"algorithm {stored['checksum_algorithm']} (audit trail: {algorithm})"
+    if checksum != stored["checksum"]:
+        return f"{algorithm.upper()} checksum differs from the audit trail"
+    if "size" in recorded and recorded["size"] != stored["size"]:
+        return f"size {stored['size']} (audit trail: {recorded['size']})"
+    return None

@@ -1,6 +1,7 @@
 """The documents section of the company policy: retention schedule, clearance per level, required
 categories per stage, accepted content types, reminders. Registered in DocumentsConfig.ready()."""
 
+import hashlib
 from typing import Literal
 
 from django.utils.translation import gettext_lazy as _
@@ -138,6 +139,24 @@ class DocumentsSection(BaseModel):
         }
     )
     allowed_mime_types: list[str] = Field(default_factory=lambda: list(DEFAULT_MIME_TYPES))
+    # The fixity checksum recorded for new versions: SHA-256, or SM3 (GB/T 32905) where auditors ask
+    # for the national algorithm. Files stay stored under their SHA-256 either way.
+    checksum_algorithm: Literal["sha256", "sm3"] = "sha256"
+
+    @field_validator("checksum_algorithm")
+    @classmethod
+    def _algorithm_available(cls, value: str) -> str:
+        if not rules.checksum_algorithm_available(value, hashlib.algorithms_available):
+            raise ValueError(
+                str(
+                    _(
+                        "This server's cryptography library (OpenSSL) does not provide %(name)s; "
+                        "keep SHA-256 or install an OpenSSL with SM3."
+                    )
+                )
+                % {"name": value.upper()}
+            )
+        return value
 
     @field_validator("level1_clearance", "level2_clearance", "level3_clearance")
     @classmethod
@@ -242,6 +261,13 @@ register_section(
         "allowed_mime_types": (
             _("Accepted content types"),
             _("Detected from the content. Programs are never accepted."),
+        ),
+        "checksum_algorithm": (
+            _("Checksum algorithm for new files"),
+            _(
+                "sha256 or sm3 (GB/T 32905, the national algorithm). Applies to files filed from now on; "
+                "files are still stored under their SHA-256, and the audit trail stays HMAC-SHA-256."
+            ),
         ),
     },
 )

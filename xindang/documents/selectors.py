@@ -349,3 +349,24 @@ def last_fixity_run() -> FixityRun | None:
 
 def fixity_runs():
     return FixityRun.objects.select_related("started_by").order_by("-started_at", "-id")
+
+
+def fixity_run_recorded(run: FixityRun) -> bool | None:
+    """Whether a run's counts and findings still match what its audit event recorded (False: the run or
+    its findings were rewritten since); None when no event records it (unfinished, or removed)."""
+    from xindang.audit.models import AuditEvent
+
+    from .fixity import run_summary
+
+    event = (
+        AuditEvent.objects.filter(
+            action="document.fixity_check", object_type="documents.fixityrun", object_id=str(run.pk)
+        )
+        .order_by("seq")
+        .first()
+    )
+    if event is None or not isinstance(event.data, dict):
+        return None
+    summary = run_summary(run)
+    # events written before the digest carry only the counts; compare what they recorded
+    return all(summary.get(key) == value for key, value in event.data.items())

@@ -47,6 +47,8 @@ class IncomingFile:
     size: int
     mime_type: str
     sha256: str
+    checksum_algorithm: str = "sha256"
+    checksum: str = ""
 
 
 def inspect_upload(uploaded_file, *, policy=None) -> IncomingFile:
@@ -81,10 +83,18 @@ def inspect_upload(uploaded_file, *, policy=None) -> IncomingFile:
         )
     if decision.error == "not_allowed":
         raise error(DocumentError.TYPE_NOT_ALLOWED, field="file", mime=decision.mime_type)
-    sha256, streamed = storage.hash_stream(uploaded_file)
+    algorithm = policy.documents.checksum_algorithm
+    sha256, checksum, streamed = storage.hash_stream_with(uploaded_file, algorithm)
     if streamed != size:  # the upload changed under us, or its size was a lie
         raise error(DocumentError.STORAGE_FAILED, field="file")
-    return IncomingFile(name=name, size=size, mime_type=decision.mime_type, sha256=sha256)
+    return IncomingFile(
+        name=name,
+        size=size,
+        mime_type=decision.mime_type,
+        sha256=sha256,
+        checksum_algorithm=algorithm,
+        checksum=checksum,
+    )
 
 
 def _duplicate_error(by, customer: Customer, sha256: str) -> DomainError | None:
@@ -159,6 +169,8 @@ def _version_event_data(version: DocumentVersion) -> dict:
     return {
         "version": version.number,
         "sha256": version.sha256,
+        "checksum_algorithm": version.checksum_algorithm,
+        "checksum": version.fixity_checksum,
         "size": version.size,
         "mime_type": version.mime_type,
         "file_name": version.original_name,
@@ -263,6 +275,8 @@ def _create_version(by, document: Document, incoming: IncomingFile, blob, now) -
         size=incoming.size,
         mime_type=incoming.mime_type,
         sha256=incoming.sha256,
+        checksum_algorithm=incoming.checksum_algorithm,
+        checksum=incoming.checksum or incoming.sha256,
         original_name=incoming.name,
         uploaded_by=by,
         uploaded_at=now,

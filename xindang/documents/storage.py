@@ -28,7 +28,15 @@ def blob_name(sha256: str) -> str:
 
 def hash_stream(fileobj, chunk_size: int = CHUNK) -> tuple[str, int]:
     """SHA-256 and size of a file object, read in chunks from its start."""
+    sha256, _extra, size = hash_stream_with(fileobj, "sha256", chunk_size)
+    return sha256, size
+
+
+def hash_stream_with(fileobj, algorithm: str, chunk_size: int = CHUNK) -> tuple[str, str, int]:
+    """SHA-256, the checksum under `algorithm` (sha256 or sm3, the policy's fixity algorithm) and size,
+    in one read. Raises ValueError when this Python's OpenSSL lacks the algorithm."""
     digest = hashlib.sha256()
+    extra = None if algorithm == "sha256" else hashlib.new(algorithm)
     size = 0
     if hasattr(fileobj, "seek"):
         fileobj.seek(0)
@@ -37,8 +45,11 @@ def hash_stream(fileobj, chunk_size: int = CHUNK) -> tuple[str, int]:
         if not chunk:
             break
         digest.update(chunk)
+        if extra is not None:
+            extra.update(chunk)
         size += len(chunk)
-    return digest.hexdigest(), size
+    sha256 = digest.hexdigest()
+    return sha256, (sha256 if extra is None else extra.hexdigest()), size
 
 
 def stored_checksum(name: str, storage=None) -> tuple[str, int] | None:
@@ -47,6 +58,20 @@ def stored_checksum(name: str, storage=None) -> tuple[str, int] | None:
     try:
         with storage.open(name, "rb") as fh:
             return hash_stream(fh)
+    except (FileNotFoundError, OSError):
+        return None
+    except Exception as exc:  # S3 answers a missing key with botocore's ClientError
+        if exc.__class__.__name__ in {"ClientError", "NoSuchKey"}:
+            return None
+        raise
+
+
+def stored_checksums(name: str, algorithm: str, storage=None) -> tuple[str, str, int] | None:
+    """SHA-256, the `algorithm` checksum and size of a stored file; None when it is not there."""
+    storage = storage or default_storage
+    try:
+        with storage.open(name, "rb") as fh:
+            return hash_stream_with(fh, algorithm)
     except (FileNotFoundError, OSError):
         return None
     except Exception as exc:  # S3 answers a missing key with botocore's ClientError

@@ -298,6 +298,7 @@ def fixity(request):
         "documents/fixity.html",
         {
             "last": last,
+            "last_recorded": selectors.fixity_run_recorded(last) if last and last.finished_at else None,
             "findings": findings,
             "runs": runs,
             "can_run": request.user.has_perm(DocumentPermission.RUN_FIXITY),

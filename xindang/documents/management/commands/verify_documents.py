@@ -1,5 +1,7 @@
-"""Re-read every stored document version and check its SHA-256; report missing, altered and orphaned
-files. Records the run and its findings; exits with status 1 when there are findings (for cron)."""
+"""Re-read every stored document version and check its SHA-256 (and SM3 where the version used it);
+compare the stored checksums with those the audit trail recorded at upload; report missing, altered and
+orphaned files and changed checksums. Records the run and its findings; exits with status 1 when there
+are findings (for cron)."""
 
 from datetime import timedelta
 
@@ -29,15 +31,18 @@ class Command(BaseCommand):
             ),
         )
         for finding in run.findings.order_by("kind", "id"):
-            line = f"{finding.kind.upper():9} {finding.storage_name}"
+            line = f"{finding.kind.upper():16} {finding.storage_name}"
             if finding.version_id:
                 line += f"  (version #{finding.version_id})"
             if finding.actual_sha256:
                 line += f"  expected {finding.expected_sha256[:12]}… got {finding.actual_sha256[:12]}…"
+            if finding.detail:
+                line += f"  {finding.detail}"
             self.stdout.write(line)
         summary = (
             f"run #{run.pk}: {run.versions_checked} versions, {run.bytes_checked} bytes checked; "
-            f"missing {run.missing_count}, altered {run.altered_count}, orphaned {run.orphaned_count}"
+            f"missing {run.missing_count}, altered {run.altered_count}, orphaned {run.orphaned_count}, "
+            f"checksum changed {run.checksum_changed_count}"
         )
         if run.findings_count:
             self.stdout.write(self.style.ERROR(summary))
