@@ -9,7 +9,7 @@ class LoginForm(forms.Form):
 
 class OtpCodeForm(forms.Form):
     code = forms.CharField(
-        label=_("Code"),
+        label=_("Verification code"),
         max_length=16,
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True, "size": 8}

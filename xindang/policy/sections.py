@@ -49,6 +49,11 @@ class CoreSection(BaseModel):
         _check_format(value, {"dept": "XS1", "year": 2026, "seq": 17}, required=("{seq", "{dept", "{year"))
         return value
 
+    @field_validator("otp_required_roles", mode="before")
+    @classmethod
+    def _otp_roles_blank(cls, value):
+        return [] if value is None or value == "" else value  # a cleared text box: nobody
+
     @field_validator("otp_required_roles")
     @classmethod
     def _otp_roles(cls, value: list[str]) -> list[str]:

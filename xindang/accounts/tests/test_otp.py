@@ -188,6 +188,7 @@ def test_the_api_ignores_an_unverified_session_but_keys_are_unaffected(
 
 def test_the_policy_takes_role_codes_only():
     assert CoreSection().otp_required_roles == []
+    assert CoreSection(otp_required_roles=None).otp_required_roles == []  # a cleared text box
     assert CoreSection(otp_required_roles=["system_admin", "general_manager"]).otp_required_roles == [
         "general_manager",
         "system_admin",
