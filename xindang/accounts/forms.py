@@ -12,6 +12,12 @@ class OtpCodeForm(forms.Form):
         label=_("Verification code"),
         max_length=16,
         widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True, "size": 8}
+            attrs={
+                "class": "otp-code",
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "autofocus": True,
+                "size": 8,
+            }
         ),
     )
