@@ -86,6 +86,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "xindang.core",
     "xindang.audit",
     "xindang.policy",
@@ -113,6 +115,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "xindang.accounts.middleware.LoginRequiredMiddleware",
     "xindang.accounts.middleware.UserLanguageMiddleware",
     "xindang.policy.middleware.SessionTimeoutMiddleware",
@@ -120,6 +123,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
+
+# Second factor (django-otp, TOTP): the name authenticator apps show beside the account.
+OTP_TOTP_ISSUER = "XinDang"
 
 ROOT_URLCONF = "xindang.urls"
 WSGI_APPLICATION = "xindang.wsgi.application"

@@ -8,9 +8,18 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Users and departments")
 
     def ready(self):
+        from xindang.audit.actions import register_actions
         from xindang.policy.labels import register_value_labels
 
         from .roles import Role
 
         # approval chains in the policy are lists of role codes: shown by the roles' names
         register_value_labels(dict(Role.choices))
+        register_actions(
+            {
+                "auth.otp_setup": _("Set up two-factor authentication"),
+                "auth.otp_removed": _("Removed two-factor authentication"),
+                "auth.otp_passed": _("Entered a correct two-factor code"),
+                "auth.otp_failed": _("Entered a wrong two-factor code"),
+            }
+        )

@@ -1,8 +1,27 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware as BaseLoginRequiredMiddleware
+from django.contrib.auth.models import AnonymousUser
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import translation
 
 from .models import User
+from .selectors import OTP_SETUP, OTP_VERIFY, otp_step
+
+OTP_PAGES = {OTP_VERIFY: "accounts:otp_verify", OTP_SETUP: "accounts:otp_setup"}
+
+
+def otp_step_allowed(*steps):
+    """Marks a view as reachable while the session still owes the given second-factor steps (the
+    code page, the setup page, logging out, the language)."""
+
+    def decorate(view):
+        view.otp_steps_allowed = frozenset(steps)
+        return view
+
+    return decorate
 
 
 class UserLanguageMiddleware:
@@ -29,9 +48,23 @@ class UserLanguageMiddleware:
 
 class LoginRequiredMiddleware(BaseLoginRequiredMiddleware):
     """Every page needs a login (Django's middleware), except the API, which answers 401 itself
-    instead of redirecting to the login page."""
+    instead of redirecting to the login page.
+
+    The second factor is enforced here too, in this one place: a session whose user has a confirmed
+    TOTP device counts as logged in only after the code (django-otp's user.is_verified()); a user
+    whose role requires a device and has none is sent to set one up before anything else. Until then
+    the API sees no session user (401; API keys are unaffected)."""
 
     def process_view(self, request, view_func, view_args, view_kwargs):
+        step = otp_step(request.user)
+        if step is not None:
+            if request.path_info.startswith("/api/"):
+                request.user = AnonymousUser()
+                return None
+            if step not in getattr(view_func, "otp_steps_allowed", ()):
+                query = urlencode({"next": request.get_full_path()})
+                return redirect(f"{reverse(OTP_PAGES[step])}?{query}")
+            return None
         if request.path_info.startswith("/api/"):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)

@@ -8,3 +8,47 @@ def list_preference(user, list_key: str) -> ListPreference | None:
     if not user or not user.is_authenticated:
         return None
     return ListPreference.objects.filter(user=user, list_key=list_key).first()
+
+
+# --- Second factor (TOTP, django-otp) ---------------------------------------------------------------
+OTP_VERIFY = "verify"  # the user has a confirmed device: the session waits for its code
+OTP_SETUP = "setup"  # the user's role requires a device and there is none: set one up first
+
+
+def otp_device(user):
+    """The user's confirmed TOTP device, or None."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+
+
+def pending_otp_device(user):
+    """The device being set up (not confirmed yet), or None."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
+
+
+def otp_required(user) -> bool:
+    """The policy (core.otp_required_roles) makes a second factor compulsory for one of the user's roles."""
+    from xindang.policy.selectors import current_policy
+
+    roles = set(current_policy().core.otp_required_roles)
+    return bool(roles & user.role_codes)
+
+
+def otp_step(user) -> str | None:
+    """What a logged-in user's session still owes before it counts as logged in: OTP_VERIFY (enter a
+    code), OTP_SETUP (set up a device first), or None (nothing: verified, or no second factor)."""
+    if not user.is_authenticated:
+        return None
+    is_verified = getattr(user, "is_verified", None)
+    if is_verified is not None and is_verified():
+        return None
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        return OTP_VERIFY
+    if otp_required(user):
+        return OTP_SETUP
+    return None

@@ -196,3 +196,119 @@ def use_api_key(raw: str | None) -> ApiKey | None:
             Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USED_RESOLUTION)
         ).update(last_used_at=now)
     return key
+
+
+# --- Second factor (TOTP, django-otp): optional, or required for the policy's roles ------------------
+OTP_SETUP = "auth.otp_setup"
+OTP_REMOVED = "auth.otp_removed"
+OTP_PASSED = "auth.otp_passed"
+OTP_FAILED = "auth.otp_failed"
+
+
+def _user_event(action: str, *, user, request, data=None) -> None:
+    record_event(
+        action,
+        actor=user,
+        request=request,
+        object_type="accounts.user",
+        object_id=user.username,
+        object_repr=str(user),
+        data=data or {},
+    )
+
+
+def _check_code(*, device_pk: int, token: str, user, request, purpose: str):
+    """Check `token` against the device under a row lock (django-otp's throttling: after each wrong
+    code the next attempt must wait twice as long). A wrong or throttled code is audited and raises;
+    its audit event and the throttle count are committed before the error propagates."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    token = "".join((token or "").split())[:16]
+    with transaction.atomic():
+        device = TOTPDevice.objects.select_for_update().get(pk=device_pk)
+        allowed, info = device.verify_is_allowed()
+        if not allowed:
+            locked_until = (info or {}).get("locked_until")
+            seconds = max(1, int((locked_until - timezone.now()).total_seconds()) + 1) if locked_until else 1
+            _user_event(OTP_FAILED, user=user, request=request, data={"purpose": purpose, "throttled": True})
+            error = (AuthError.OTP_THROTTLED, AuthError.OTP_THROTTLED.label % {"seconds": seconds})
+        elif not device.verify_token(token):  # counts the failure (throttling) itself
+            _user_event(OTP_FAILED, user=user, request=request, data={"purpose": purpose})
+            error = (AuthError.OTP_INVALID, AuthError.OTP_INVALID.label)
+        else:
+            return device
+    raise DomainError(*error)
+
+
+def start_otp_setup(*, user, request=None):
+    """A new (unconfirmed) TOTP device for `user`, or the one already being set up. Not audited: it
+    does nothing until confirmed with a code (confirm_otp_setup)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from .selectors import otp_device, pending_otp_device
+
+    if otp_device(user) is not None:
+        raise DomainError(AuthError.OTP_ALREADY, AuthError.OTP_ALREADY.label)
+    return pending_otp_device(user) or TOTPDevice.objects.create(user=user, name="default", confirmed=False)
+
+
+def confirm_otp_setup(*, request, token: str):
+    """The user proves the authenticator app has the secret: the device is confirmed and this session
+    counts as verified. Raises OTP_NO_DEVICE / OTP_ALREADY / OTP_INVALID / OTP_THROTTLED."""
+    from django_otp import login as otp_login
+
+    from .selectors import otp_device, pending_otp_device
+
+    user = request.user
+    if otp_device(user) is not None:
+        raise DomainError(AuthError.OTP_ALREADY, AuthError.OTP_ALREADY.label)
+    pending = pending_otp_device(user)
+    if pending is None:
+        raise DomainError(AuthError.OTP_NO_DEVICE, AuthError.OTP_NO_DEVICE.label)
+    device = _check_code(device_pk=pending.pk, token=token, user=user, request=request, purpose="setup")
+    with transaction.atomic():
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        type(device).objects.filter(user=user).exclude(pk=device.pk).delete()
+        otp_login(request, device)
+        _user_event(OTP_SETUP, user=user, request=request)
+    return device
+
+
+def verify_otp(*, request, token: str):
+    """The second step of a login: the code of the user's confirmed device. On success the session is
+    fully logged in (django-otp records the device in the session; user.is_verified())."""
+    from django_otp import login as otp_login
+
+    from .selectors import otp_device
+
+    user = request.user
+    device = otp_device(user)
+    if device is None:
+        raise DomainError(AuthError.OTP_NO_DEVICE, AuthError.OTP_NO_DEVICE.label)
+    device = _check_code(device_pk=device.pk, token=token, user=user, request=request, purpose="login")
+    with transaction.atomic():
+        otp_login(request, device)
+        _user_event(OTP_PASSED, user=user, request=request)
+    return device
+
+
+def remove_otp(*, request, token: str) -> None:
+    """Remove the user's second factor, confirmed with a current code. Refused (OTP_REQUIRED) when the
+    policy requires it for one of the user's roles."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from .selectors import otp_device, otp_required
+
+    user = request.user
+    if otp_required(user):
+        raise DomainError(AuthError.OTP_REQUIRED, AuthError.OTP_REQUIRED.label)
+    device = otp_device(user)
+    if device is None:
+        raise DomainError(AuthError.OTP_NO_DEVICE, AuthError.OTP_NO_DEVICE.label)
+    device = _check_code(device_pk=device.pk, token=token, user=user, request=request, purpose="remove")
+    with transaction.atomic():
+        type(device).objects.filter(user=user).delete()
+        request.session.pop(DEVICE_ID_SESSION_KEY, None)
+        request.user.otp_device = None
+        _user_event(OTP_REMOVED, user=user, request=request)

@@ -1,14 +1,20 @@
+from base64 import b32encode
+
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xindang.core.errors import DomainError
 
-from . import services
-from .forms import LoginForm
+from . import selectors, services
+from .forms import LoginForm, OtpCodeForm
+from .middleware import otp_step_allowed
 from .models import User
+from .selectors import OTP_SETUP, OTP_VERIFY
 
 
 def _safe_next(request, fallback="/"):
@@ -47,6 +53,7 @@ def login_view(request):
 
 @require_POST
 @login_not_required
+@otp_step_allowed(OTP_VERIFY, OTP_SETUP)
 def logout_view(request):
     services.log_out(request=request)
     return redirect(settings.LOGOUT_REDIRECT_URL)
@@ -54,6 +61,7 @@ def logout_view(request):
 
 @require_POST
 @login_not_required
+@otp_step_allowed(OTP_VERIFY, OTP_SETUP)
 def set_language_view(request):
     language = request.POST.get("language", "")
     if language not in User.Language.values:
@@ -63,3 +71,65 @@ def set_language_view(request):
     response = redirect(_safe_next(request))
     response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600, samesite="Lax")
     return response
+
+
+# --- Second factor (TOTP) -------------------------------------------------------------------------
+@otp_step_allowed(OTP_VERIFY)
+def otp_verify_view(request):
+    """The second step of a login: the code of the user's authenticator app."""
+    if selectors.otp_step(request.user) != OTP_VERIFY:
+        return redirect(_safe_next(request))
+    form = OtpCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.verify_otp(request=request, token=form.cleaned_data["code"])
+        except DomainError as exc:
+            form.add_error("code", exc.message)
+        else:
+            return redirect(_safe_next(request))
+    return render(
+        request,
+        "accounts/otp_verify.html",
+        {"form": form, "next": _safe_next(request, ""), "otp_pending": True},
+        status=400 if form.errors else 200,
+    )
+
+
+@otp_step_allowed(OTP_SETUP)
+def otp_setup_view(request):
+    """Two-factor authentication: start (a new secret), confirm with a code, or remove with a code."""
+    user = request.user
+    required = selectors.otp_required(user)
+    pending_step = selectors.otp_step(user) == OTP_SETUP
+    action = request.POST.get("action", "")
+    form = OtpCodeForm(request.POST if action in ("confirm", "remove") else None)
+    if request.method == "POST":
+        try:
+            if action == "start":
+                services.start_otp_setup(user=user, request=request)
+                return redirect(request.get_full_path())
+            if action in ("confirm", "remove") and form.is_valid():
+                if action == "confirm":
+                    services.confirm_otp_setup(request=request, token=form.cleaned_data["code"])
+                    messages.success(request, _("Two-factor authentication is set up."))
+                    return redirect(_safe_next(request) if pending_step else request.path)
+                services.remove_otp(request=request, token=form.cleaned_data["code"])
+                messages.success(request, _("Two-factor authentication is removed."))
+                return redirect(request.path)
+        except DomainError as exc:
+            form.add_error("code" if action != "start" else None, exc.message)
+    device = selectors.otp_device(user)
+    pending = None if device else selectors.pending_otp_device(user)
+    context = {
+        "form": form,
+        "device": device,
+        "pending": pending,
+        "required": required,
+        "otp_pending": pending_step,
+        "next": _safe_next(request, ""),
+        "action": action,
+    }
+    if pending is not None:
+        context["secret"] = b32encode(pending.bin_key).decode()
+        context["otpauth_uri"] = pending.config_url
+    return render(request, "accounts/otp_setup.html", context, status=400 if form.errors else 200)
