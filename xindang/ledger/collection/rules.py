@@ -1,8 +1,10 @@
 """Pure collection rules: ageing buckets, promise outcomes, report triggers (no Django).
 
-Sources: 000 二.7 and 004 第十一条 (collection reports: 收款异样报告表, 问题帐款报告书, 商账追讨记录);
+Sources: 000 二.7 and 004 客户信息管理制度 第十一条 (collection reports: 收款异样报告表, 问题帐款报告书,
+商账追讨记录);
 002 第三十一条 (加大货款清收的力度), 第三十五条 (no new credit until the previous debt is settled);
-004 第七条 2 (dangerous customers: report to the superior, measures only on the superior's explicit
+004 客户信息管理制度 第七条 2 (dangerous customers: report to the superior, measures only on the superior's
+explicit
 instruction, the measures ①–⑤).
 """
 
@@ -14,7 +16,7 @@ from decimal import Decimal
 
 NOT_DUE = "not_due"
 
-# 004 第七条 2(4): the measures for a customer whose credit has deteriorated.
+# 004 客户信息管理制度 第七条 2(4): the measures for a customer whose credit has deteriorated.
 MEASURES = ("guarantor", "deposit", "notarised_contract", "reduce_shipments", "debt_in_lieu")
 
 # Promise states.
