@@ -106,7 +106,8 @@ def may_read(
 
 
 def needs_watermark(level: int, watermark_levels: Iterable[int], mime_type: str) -> bool:
-    """Copies of level 1 and 2 PDFs and images name their reader (SPEC §7: no copying, 001 三.3–6)."""
+    """Copies of level 1 and 2 PDFs and images name their reader (SPEC §7: no copying, 000 客户信息管理办法
+    三.3–6)."""
     return level in set(watermark_levels) and (
         mime_type == "application/pdf" or mime_type in WATERMARK_IMAGES
     )

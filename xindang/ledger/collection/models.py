@@ -1,4 +1,5 @@
-"""Collection work in the customer file (issue 5 item 9; 000 二.7; 004 客户信息管理制度 第七条, 第十一条).
+"""Collection work in the customer file (issue 5 item 9; 000 客户信息管理办法 二.7; 004 客户信息管理制度
+第七条, 第十一条).
 
 The reports raised by `collection_daily` keep a snapshot of the overdue item that triggered them
 (entry id, due date, open amount, days late): the ledger entry itself is never edited, and the
@@ -162,7 +163,8 @@ class _TriggeredReport(models.Model):
 
 
 class AnomalyReport(_TriggeredReport):
-    """收款异样报告表: raised when a payment is later than the policy's days (000 二.7); the salesperson
+    """收款异样报告表: raised when a payment is later than the policy's days (000 客户信息管理办法 二.7); the
+    salesperson
     states the reason for the delay, the customer's situation and the measures proposed."""
 
     customer = models.ForeignKey(

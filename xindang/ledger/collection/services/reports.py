@@ -130,7 +130,8 @@ def _refuse(error: CollectionError, field: str | None = None, **params):
 
 @transaction.atomic
 def sign_report(*, report, by, line: str, remark: str = "", request=None) -> ReportSignOff:
-    """Sign one signature line of a collection-anomaly or problem-account report (000 二.7) in the
+    """Sign one signature line of a collection-anomaly or problem-account report (000 客户信息管理办法 二.7)
+    in the
     application: the salesperson, then a department manager of the customer's department, then a
     credit manager; each line once, nobody twice. The printout shows who signed and when."""
     model = type(report)
