@@ -29,7 +29,8 @@ class Status(models.TextChoices):
 
 
 class EventKind(models.TextChoices):
-    """The procedures after which the contract file is handed over (001 三: 签订、变更、履行及解除)."""
+    """The procedures after which the contract file is handed over (001 客户信用档案建立与管理制度 3:
+    签订、变更、履行及解除)."""
 
     SIGNING = rules.SIGNING, _("Signing")
     CHANGE = rules.CHANGE, _("Change")
@@ -49,7 +50,8 @@ class HandoverStatus(models.TextChoices):
 
 
 class Contract(models.Model):
-    """A contract (合同) in a customer file, numbered by department and year (000 4.2 / 001 二)."""
+    """A contract (合同) in a customer file, numbered by department and year (000 4.2 / 001
+    客户信用档案建立与管理制度 2)."""
 
     customer = models.ForeignKey(
         Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="contracts"
@@ -158,7 +160,7 @@ class Contract(models.Model):
 
 class ContractEvent(models.Model):
     """A procedure done on the contract (signing, change, performance, termination) — each starts a
-    handover of the contract file (001 三)."""
+    handover of the contract file (001 客户信用档案建立与管理制度 3)."""
 
     contract = models.ForeignKey(
         Contract, verbose_name=_("contract"), on_delete=models.CASCADE, related_name="events"

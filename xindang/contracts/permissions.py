@@ -33,7 +33,8 @@ def handover_permission(stage: str, step: str) -> str | None:
 _WORK = ["view_contract", "add_contract", "change_contract"]
 _READ = ["view_contract", "export_ledger", "view_statistics"]
 
-# The credit (contract) manager keeps the ledger and receives the files (000 4.2; 001 二、三); the
+# The credit (contract) manager keeps the ledger and receives the files (000 4.2; 001
+# 客户信用档案建立与管理制度 2–3); the
 # archive room files them. Managers and the approval chain read the ledger and the statistics.
 ROLE_GRANTS = {
     Role.SALESPERSON: _WORK,

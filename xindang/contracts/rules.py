@@ -66,7 +66,7 @@ def reason_required(target: str) -> bool:
     return target in (CHANGED, TERMINATED, CANCELLED)
 
 
-# --- Events that start a handover (001 三: 签订、变更、履行及解除) -----------------------------------
+# --- Events that start a handover (001 客户信用档案建立与管理制度 3: 签订、变更、履行及解除) ----------------
 SIGNING, CHANGE, PERFORMANCE, TERMINATION = "signing", "change", "performance", "termination"
 EVENT_KINDS = (SIGNING, CHANGE, PERFORMANCE, TERMINATION)
 EVENT_OF_STATUS = {SIGNED: SIGNING, CHANGED: CHANGE, COMPLETED: PERFORMANCE, TERMINATED: TERMINATION}
@@ -98,7 +98,8 @@ HANDOVER_STATUSES = (PENDING, HANDED, DONE)
 
 def handover_due(start: date, days: int) -> date:
     """Stage 1 is due `days` after the procedure (签订、变更、履行、解除); stage 2 `days` after the
-    credit manager received and checked the file (核实后). Default 30 days each ("一个月内", 001 三);
+    credit manager received and checked the file (核实后). Default 30 days each ("一个月内", 001
+    客户信用档案建立与管理制度 3);
     000 第二条(二) has ten days — both are company policy."""
     if days < 0:
         raise ValueError("days must not be negative")
@@ -188,7 +189,8 @@ def contract_problems(
 
 
 def contract_number(pattern: str, *, dept: str, year: int, seq: int) -> str:
-    """Contracts are numbered by department and year, never reused (000 4.2 / 001 二), e.g.
+    """Contracts are numbered by department and year, never reused (000 4.2 / 001 客户信用档案建立与管理制度
+    2), e.g.
     HT-XS1-2026-0017 with the pattern "HT-{dept}-{year}-{seq:04d}"."""
     return pattern.format(dept=dept, year=year, seq=seq)
 
@@ -197,7 +199,7 @@ def contract_sequence_key(dept: str, year: int) -> str:
     return f"contract.no:{dept}:{year}"
 
 
-# --- Statistics (001 4: 合同统计报表, before 10 January and 10 July) -----------------------------
+# --- Statistics (001 客户信用档案建立与管理制度 4: 合同统计报表, before 10 January and 10 July) -------------
 YEAR, H1, H2 = "year", "h1", "h2"
 PARTS = (YEAR, H1, H2)
 
@@ -315,7 +317,7 @@ def _grouped(facts: Iterable[ContractFact], key, order: Iterable[str] | None = N
 def contract_statistics(
     contracts: Iterable[ContractFact], events: Iterable[EventFact], start: date, end: date
 ) -> Statistics:
-    """The contract statistics report for [start, end] (001 4):
+    """The contract statistics report for [start, end] (001 客户信用档案建立与管理制度 4):
     - the contracts signed in the period (new), counted and summed by department, kind and status
       (their status today); drafts are no contracts yet and never counted;
     - movements in the period: new (signed), changed, performed and terminated — each contract once

@@ -11,14 +11,16 @@ from . import rules
 class ContractsSection(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    # Contracts are numbered by department (000 4.2 / 001 二): department code, year, sequence.
+    # Contracts are numbered by department (000 4.2 / 001 客户信用档案建立与管理制度 2): department code,
+    # year, sequence.
     contract_no_format: str = Field("HT-{dept}-{year}-{seq:04d}", max_length=60)
-    # 001 三: the handler hands the file over within one month; the credit manager files it into the
+    # 001 客户信用档案建立与管理制度 3: the handler hands the file over within one month; the credit manager
+    # files it into the
     # archive room within one month after checking it (000 第二条(二): ten days).
     handover_days_to_credit_manager: int = Field(30, ge=1, le=366)
     handover_days_to_archive: int = Field(30, ge=1, le=366)
     handover_due_soon_days: int = Field(7, ge=0, le=90)
-    # 001 4: statistics before 10 January (last year) and 10 July (this half-year).
+    # 001 客户信用档案建立与管理制度 4: statistics before 10 January (last year) and 10 July (this half-year).
     statistics_due_dates: list[str] = Field(default_factory=lambda: ["01-10", "07-10"], min_length=1)
     currencies: list[str] = Field(
         default_factory=lambda: ["CNY", "USD", "EUR", "HKD", "JPY", "GBP"], min_length=1, max_length=50

@@ -238,7 +238,8 @@ def change_contract_status(
 ) -> Contract:
     """Move a contract along rules.TRANSITIONS. Signing, changing, completing and terminating are
     the procedures after which the handler must hand the file to the credit manager within the
-    policy's days (001 三; SPEC §3): each records a ContractEvent and opens its stage-1 Handover."""
+    policy's days (001 客户信用档案建立与管理制度 3; SPEC §3): each records a ContractEvent and opens its
+    stage-1 Handover."""
     selectors.get_contract_for_user(by, contract_id, request=request)  # 404, audited, before the write
     with transaction.atomic():
         contract = Contract.objects.select_for_update().get(pk=contract_id)
@@ -315,7 +316,8 @@ def change_contract_status(
 
 @transaction.atomic
 def hand_over(*, by, handover_id: int, note: str = "", request=None) -> Handover:
-    """Record that `by` handed the file over: stage 1 by the contract's handler (001 三). The caller
+    """Record that `by` handed the file over: stage 1 by the contract's handler (001
+    客户信用档案建立与管理制度 3). The caller
     checks the capability for stage 2 (permissions.handover_permission)."""
     step = selectors.get_handover_for_user(by, handover_id, for_update=True)
     contract = Contract.objects.select_related("handler").get(pk=step.contract_id)
@@ -349,7 +351,8 @@ def receive(
     *, by, handover_id: int, missing_items: str = "", archive_location: str = "", request=None
 ) -> Handover:
     """Record that `by` received and checked the file, with what was missing. Receiving stage 1
-    (credit manager) opens stage 2, due the policy's days after this check (核实后一个月内, 001 三);
+    (credit manager) opens stage 2, due the policy's days after this check (核实后一个月内, 001
+    客户信用档案建立与管理制度 3);
     receiving stage 2 files it into the archive room. The caller checks the capability."""
     step = selectors.get_handover_for_user(by, handover_id, for_update=True)
     contract = Contract.objects.get(pk=step.contract_id)

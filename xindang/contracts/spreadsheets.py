@@ -112,7 +112,8 @@ def group_label(dimension: str, key: str) -> str:
 
 
 def write_statistics_xlsx(stats: rules.Statistics, title: str) -> tempfile.SpooledTemporaryFile:
-    """The contract statistics report (合同统计报表, 001 4): one sheet, one table per dimension."""
+    """The contract statistics report (合同统计报表, 001 客户信用档案建立与管理制度 4): one sheet, one table
+    per dimension."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Contract statistics"))
     sheet.column_dimensions["A"].width = 28

@@ -54,7 +54,8 @@ class CreditPicture:
     # limit and exposure
     grant: object | None  # the grant in force
     limit_amount: Decimal | None
-    exposure_amount: Decimal  # 004 第八条: open credit sales + prepayments + notes
+    # 004 客户信息管理制度 第八条 + 002 第二十二条: open credit sales + prepayments + notes
+    exposure_amount: Decimal
     reservations_amount: Decimal
     committed_amount: Decimal  # exposure + reservations (what a credit check counts)
     exposure_lines: list[ExposureLine]

@@ -37,6 +37,9 @@ class CreditSection(BaseModel):
 
     # --- A (002 第十五条) ---
     a_min_cooperation_months: int = Field(12, ge=0, le=240)  # (1) 合作一年或以上
+    # 002 第十八条 原则上新开发……的客户不应列入信用A级: "new" is a customer with fewer months of
+    # cooperation than this (the seed gives no number; the default, one year, follows 第十五条(1)).
+    new_customer_months: int = Field(12, ge=0, le=240)
     lookback_months: int = Field(24, ge=1, le=120)  # (2) 过去2年内
     good_operations_years: int = Field(2, ge=1, le=5)  # (4) 最近连续2年经营状况良好
     a_max_debt_ratio_pct: int = Field(60, ge=1, le=100)  # (5) 资金实力雄厚、偿债能力强
@@ -140,6 +143,13 @@ register_section(
             ),
         ),
         "a_min_cooperation_months": (_("A: months of cooperation at least"), _("002 第十五条(1): one year.")),
+        "new_customer_months": (
+            _("New customer: months of cooperation under"),
+            _(
+                "002 第十八条: a newly developed customer is in principle not rated A. The article gives no "
+                "number; the default, one year, is ours (after 第十五条(1))."
+            ),
+        ),
         "lookback_months": (
             _("Look-back (months)"),
             _(
@@ -265,6 +275,12 @@ register_section(
         ),
     ],
     readings=[
+        Reading(
+            "新开发",
+            "002 第十八条",
+            ("new_customer_months",),
+            _("A new customer: one whose cooperation with us is shorter than this many months."),
+        ),
         Reading(
             "经常",
             "002 第十六条(2)",

@@ -230,7 +230,7 @@ def build_facts(
         illegal_operation=bool(inv and inv.illegal_operation),
         ordered_to_stop=bool(inv and inv.ordered_to_stop),
         freeze_risk=bool(inv and inv.freeze_risk),
-        is_new=months < section.a_min_cooperation_months,
+        is_new=months < section.new_customer_months,  # 002 第十八条 新开发
         key_data_complete=not missing_key,
         documents_complete=docs_complete,
         employee_count=inv.employee_count if inv else None,

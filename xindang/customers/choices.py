@@ -28,7 +28,7 @@ class Currency(models.TextChoices):
 
 
 class Status(models.TextChoices):
-    """Lifecycle (SPEC §8; seed 000 二.8, 001 三.8)."""
+    """Lifecycle (SPEC §8; seed 000 客户信息管理办法 二.8, 三.8)."""
 
     PROSPECTIVE = "prospective", _("Prospective")
     ACTIVE = "active", _("Active")
@@ -45,7 +45,8 @@ class Stage(models.TextChoices):
 
 
 class Relationship(models.TextChoices):
-    """Customers are buyers and suppliers alike (seed 002 第四条), plus special parties (001 二.2)."""
+    """Customers are buyers and suppliers alike (seed 002 第四条), plus special parties (001
+    公司客户信息管理办法 二.2)."""
 
     BUYER = "buyer", _("Buyer")
     SUPPLIER = "supplier", _("Supplier")

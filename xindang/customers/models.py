@@ -62,7 +62,7 @@ class Customer(models.Model):
         on_delete=models.PROTECT,
         related_name="owned_customers",
     )
-    # Basic data (基本资料, seed 000 4.1.1; 001 二.1)
+    # Basic data (基本资料, seed 000 4.1.1; 001 公司客户信息管理办法 三.3(2))
     name = models.CharField(_("registered name"), max_length=200)
     credit_code = models.CharField(
         _("unified social credit code"),

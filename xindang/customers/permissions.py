@@ -31,7 +31,8 @@ def _child(*actions):
 _WORK = ["view_customer", "add_customer", "change_customer", *_child("view", "add", "change", "delete")]
 _READ = ["view_customer", *_child("view")]
 
-# Who sees what (SPEC §7, seed 001 三.2: files are secrets; responsible staff only):
+# Who sees what (SPEC §7, seed 001 客户档案管理制度及操作细则 六 2, 000 客户信息管理办法 三.2: files are
+# secrets; responsible staff only):
 # salesperson → own files; department manager → the department's; credit managers, archivists,
 # the GM and the chairman → all. Finance credit controller, marketing manager, VP marketing and CFO
 # sit in the credit approval chains (seed 002 第十九、二十六条) and so see all as well.

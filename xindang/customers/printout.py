@@ -1,4 +1,5 @@
-"""The customer file printed as one PDF (客户资料表 / 客户卡, seed 000 4.1.1; 001 二.1): basic data,
+"""The customer file printed as one PDF (客户资料表 / 客户卡, seed 000 4.1.1; 001 公司客户信息管理办法
+三.3(2)): basic data,
 address and contacts, bank accounts, shareholders and management, classification, and — from the
 credit module, which sits above this app — the grade and the credit limit.
 

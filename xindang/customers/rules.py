@@ -176,13 +176,13 @@ def name_shingles(core: str, size: int = 2, limit: int = 6) -> list[str]:
     return seen[::step][:limit]
 
 
-# --- Lifecycle (SPEC §8; seed 000 二.8, 001 三.8) ----------------------------------------------
+# --- Lifecycle (SPEC §8; seed 000 客户信息管理办法 二.8, 三.8) ----------------------------------------------
 PROSPECTIVE, ACTIVE, SUSPENDED, PAST = "prospective", "active", "suspended", "past"
 TRANSITIONS: dict[str, set[str]] = {
     PROSPECTIVE: {ACTIVE, PAST},
     ACTIVE: {SUSPENDED, PAST},
     SUSPENDED: {ACTIVE, PAST},
-    PAST: {ACTIVE},  # trade may resume; destruction needs "can never resume" (001 三.8)
+    PAST: {ACTIVE},  # trade may resume; destruction needs "can never resume" (000 客户信息管理办法 三.8)
 }
 # Files that stay on the default (active) list; the others are found with the status filter.
 OPEN_STATUSES = (PROSPECTIVE, ACTIVE)

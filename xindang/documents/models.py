@@ -20,7 +20,7 @@ class CategoryGroup(models.TextChoices):
 
 
 class Level(models.IntegerChoices):
-    """Confidentiality (密级, seed 004 2.1, 2.4): level 1 is the most sensitive."""
+    """Confidentiality (密级, seed 001 档案管理制度及流程2 1.4–1.5): level 1 is the most sensitive."""
 
     ONE = 1, _("Level 1")
     TWO = 2, _("Level 2")

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-# --- Retention (保管期限; SPEC §2 after seed 004 档案管理制度及流程 2.1.4) ---------------------------
+# --- Retention (保管期限; SPEC §2 after seed 001 档案管理制度及流程2 2.1.4) ---------------------------
 # The events that start a retention clock. A class says which one applies to its documents.
 UPLOAD = "upload"
 TRADE_ENDED = "trade_ended"
@@ -39,7 +39,7 @@ class RetentionClock:
 def retention_clock(
     *, min_years: int | None, event: str, event_dates: Mapping[str, date | None]
 ) -> RetentionClock:
-    """The clock of one document (seed 004 2.1.4: permanent / long / short; SPEC §2).
+    """The clock of one document (seed 001 档案管理制度及流程2 2.1.4: permanent / long / short; SPEC §2).
 
     Permanent (min_years None) is never disposed of: no disposal date. Otherwise the clock starts on
     the date of the class's business event (upload, trade ended, contract ended, debt settled) and the
@@ -58,7 +58,7 @@ def may_dispose(clock: RetentionClock, today: date) -> bool:
     return clock.earliest_disposal_on is not None and clock.earliest_disposal_on <= today
 
 
-# --- Clearance per confidentiality level (密级; seed 004 2.1, 2.4; SPEC §7) -----------------------------
+# --- Clearance per confidentiality level (密级; seed 001 档案管理制度及流程2 1.4–1.5; SPEC §7) --------------
 LEVELS = (1, 2, 3)
 EVERYONE = "*"  # everyone who may see the customer file
 OWNING_DEPARTMENT_MANAGER = "owning_department_manager"  # the manager of the file's department
@@ -72,7 +72,8 @@ def cleared_levels(
     clearance: Mapping[int, Iterable[str]],
 ) -> frozenset[int]:
     """The levels a user may read on one customer file. Access is decided per file first (who sees the
-    file at all), then narrowed by level: level 1 is the most sensitive (seed 004 2.1, 2.4).
+    file at all), then narrowed by level: level 1 is the most sensitive (seed 001 档案管理制度及流程2
+    1.4–1.5).
     `clearance` maps a level to role codes, OWNING_DEPARTMENT_MANAGER and/or EVERYONE."""
     if not sees_file:
         return frozenset()
@@ -106,7 +107,8 @@ def may_read(
 
 
 def needs_watermark(level: int, watermark_levels: Iterable[int], mime_type: str) -> bool:
-    """Copies of level 1 and 2 PDFs and images name their reader (SPEC §7: no copying, 001 三.3–6)."""
+    """Copies of level 1 and 2 PDFs and images name their reader (SPEC §7: no copying, 000 客户信息管理办法
+    三.3–6)."""
     return level in set(watermark_levels) and (
         mime_type == "application/pdf" or mime_type in WATERMARK_IMAGES
     )
@@ -273,8 +275,9 @@ def checksum_algorithm_available(name: str, available) -> bool:
 
 def findings_digest(findings) -> str:
     """SHA-256 over a fixity run's findings (kind, version id, storage name, expected, actual, in a
-    fixed order), recorded in the run's audit event so a rewritten result is seen (seed 004 第十三条:
-    a tracking and monitoring mechanism keeps customer information complete and authentic)."""
+    fixed order), recorded in the run's audit event so a rewritten result is seen (seed 004
+    客户信息保护管理制度 第十三条: a tracking and monitoring mechanism keeps customer information
+    complete and authentic)."""
     lines = sorted(
         "\x1f".join(str(part if part is not None else "") for part in finding) for finding in findings
     )

@@ -33,7 +33,7 @@ def _cls(code, label, label_en, min_years, clock):
 
 # Both shipped presets use the same codes, so category defaults hold whichever is chosen.
 RETENTION_PRESETS: dict[str, list[RetentionClass]] = {
-    # The regulation (seed 004 档案管理制度及流程 2.1.4; SPEC §2): permanent, long 16–50 years, short up
+    # The regulation (seed 001 档案管理制度及流程2 2.1.4; SPEC §2): permanent, long 16–50 years, short up
     # to 15 years. A class keeps its documents at least min_years: long from 16 years, short its full
     # 15 years (the regulation gives short only an upper bound; keeping the whole term is the safe reading).
     "regulation": [
@@ -124,7 +124,7 @@ class DocumentsSection(BaseModel):
         }
     )
     expiry_reminder_days: int = Field(30, ge=0, le=365)
-    # Who reads which level (seed 004 2.1, 2.4); '*' = everyone who may see the file,
+    # Who reads which level (seed 001 档案管理制度及流程2 1.4–1.5); '*' = everyone who may see the file,
     # 'owning_department_manager' = the manager of the file's department. Level 1 is the most sensitive.
     level1_clearance: list[str] = Field(default_factory=lambda: list(_LEVEL1))
     level2_clearance: list[str] = Field(default_factory=lambda: [*_LEVEL1, rules.OWNING_DEPARTMENT_MANAGER])

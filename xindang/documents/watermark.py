@@ -1,4 +1,5 @@
-"""Watermarked copies for readers of level 1 and 2 documents (SPEC §7: no copying; seed 001 三.3–6):
+"""Watermarked copies for readers of level 1 and 2 documents (SPEC §7: no copying; seed 000 客户信息管理办法
+三.3–6):
 the reader's name and the time, diagonally across every page or image, so a leaked copy names its
 reader. The stored original is never changed.
 

@@ -1,5 +1,5 @@
 """Receivables ageing (账龄, issue 5 item 8; SPEC §6 "receivables ageing by customer, salesperson,
-department"; 000 二.7).
+department"; 000 客户信息管理办法 二.7).
 
 The open receivable debits (shipments and invoices) at any as-of date, in the policy's buckets of days
 overdue, summed per customer, salesperson, department or for the company — in SQL, never row by row:

@@ -15,7 +15,8 @@ _MONEY = DecimalField(max_digits=18, decimal_places=2)
 
 
 def exposure_expression():
-    """Exposure (004 第八条) of the outer customer row: open credit sales + open prepayments +
+    """Exposure (004 客户信息管理制度 第八条 + 002 第二十二条) of the outer customer row: open credit sales +
+    open prepayments +
     unsettled notes, from the maintained Exposure row (zero when it never traded)."""
     total = (
         F("open_shipments_amount") + F("open_invoices_amount") + F("prepayments_amount") + F("notes_amount")

@@ -1,4 +1,4 @@
-"""The receivables ledger (往来账, SPEC §6; seed 002 第三十一–三十六条, 004 第八条).
+"""The receivables ledger (往来账, SPEC §6; seed 002 第三十一–三十六条, 004 客户信息管理制度 第八条).
 
 Trade entries are never edited or deleted: a correction is a reversing entry. The per-customer
 totals (`Exposure`) are maintained in the same transaction as each entry, under the row lock that the
@@ -249,7 +249,8 @@ class Exposure(models.Model):
 
     @property
     def total_amount(self) -> Decimal:
-        """Exposure (004 第八条): open credit sales + open prepayments + unsettled notes."""
+        """Exposure (004 客户信息管理制度 第八条 + 002 第二十二条): open credit sales + open prepayments +
+        unsettled notes."""
         return (
             self.open_shipments_amount
             + self.open_invoices_amount

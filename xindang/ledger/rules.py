@@ -3,7 +3,7 @@
 Two open-item pools: the receivable pool (credit sales: shipments and invoices, settled by payments,
 notes received, credit notes and write-offs) and the prepaid pool (prepayments made, settled by goods
 received). A note received settles receivables but stays in exposure as an unsettled note until it is
-settled (004 第八条 3: the limit is measured on credit sales plus unsettled notes).
+settled (004 客户信息管理制度 第八条 3: the limit is measured on credit sales plus unsettled notes).
 """
 
 from dataclasses import dataclass
@@ -93,7 +93,7 @@ def signed_amount(kind: str, amount: Decimal, reversed_kind: str | None = None) 
 
 
 def note_effect(kind: str, amount: Decimal, reversed_kind: str | None = None) -> Decimal:
-    """Change of the unsettled notes figure (004 第八条 3)."""
+    """Change of the unsettled notes figure (004 客户信息管理制度 第八条 3)."""
     if kind == REVERSAL:
         return -note_effect(reversed_kind, amount) if reversed_kind else Decimal(0)
     if kind == NOTE_RECEIVED:
@@ -234,7 +234,7 @@ def billing(
     invoice_amount: Decimal, shipment_amount: Decimal, shipment_open: Decimal
 ) -> tuple[Decimal, Decimal]:
     """An invoice that bills a shipment (赊销发货 then 开票) takes the debt over instead of adding to it
-    (004 第八条: exposure counts unpaid credit sales once). Returns (moved, carried):
+    (004 客户信息管理制度 第八条: exposure counts unpaid credit sales once). Returns (moved, carried):
 
     * moved — the part of the shipment still open that the invoice now carries (the shipment's
       open amount goes down by it, the invoice's is counted instead);

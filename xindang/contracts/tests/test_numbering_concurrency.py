@@ -1,5 +1,5 @@
 """Concurrent writers get gap-free, unique contract numbers per department and year on every engine
-(SQLite, PostgreSQL, MariaDB) — 000 4.2 / 001 二: 公司所有合同都必须按部门编号."""
+(SQLite, PostgreSQL, MariaDB) — 000 4.2 / 001 客户信用档案建立与管理制度 2: 公司所有合同都必须按部门编号."""
 
 from decimal import Decimal
 

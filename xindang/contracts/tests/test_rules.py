@@ -119,7 +119,7 @@ def test_procedure_dates(kind, occurred_on, signed_on, problem):
     )
 
 
-# --- Handover deadlines (001 三: 一个月内; 000 第二条(二): 十日内) ------------------------------------
+# --- Handover deadlines (001 客户信用档案建立与管理制度 3: 一个月内; 000 第二条(二): 十日内) ----------------
 @pytest.mark.parametrize(
     "start,days,due",
     [
@@ -250,7 +250,7 @@ def test_contract_number_is_by_department_and_year():
     assert rules.contract_sequence_key("XS1", 2026) != rules.contract_sequence_key("XS1", 2027)
 
 
-# --- Statistics periods and due dates (001 4) -------------------------------------------------------
+# --- Statistics periods and due dates (001 客户信用档案建立与管理制度 4) ------------------------------------
 @pytest.mark.parametrize(
     "part,bounds",
     [

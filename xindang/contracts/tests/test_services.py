@@ -368,7 +368,7 @@ def test_a_status_change_from_a_stale_page_is_refused(contract, salesperson, man
     assert Contract.objects.get().status == rules.DRAFT
 
 
-# --- Handover (001 三) --------------------------------------------------------------------------------
+# --- Handover (001 客户信用档案建立与管理制度 3) ------------------------------------------------------------
 def test_the_contract_file_goes_from_handler_to_credit_manager_to_archive_room(
     contract, salesperson, credit_manager, archivist, time_machine
 ):

@@ -19,7 +19,8 @@ CITATION = re.compile(
     # a phrase of the regulation quoted right after the citation: "第二十七条 (按从低标准执行)"
     r"(\s*[（(“「][\u3400-\u9fff，、；\s]+[)）”」])?"
 )
-# The grades of the 甲/乙/丙 scheme are the names 004 第九条 gives them, kept in both languages.
+# The grades of the 甲/乙/丙 scheme are the names 004 客户信息管理制度 第九条 gives them, kept in both
+# languages.
 REGULATION_TERMS = re.compile(r"(?<![\u3400-\u9fff])[甲乙丙](?![\u3400-\u9fff])")
 # Words that are the same in both languages: the product, file formats, currencies, units, grades.
 SAME_IN_BOTH = {

@@ -1,13 +1,13 @@
 """The credit check (授信执行) as pure functions: no Django, no queries, no I/O.
 
-The seed text (002 客户信用管理制度, 第二十八、三十一至三十五条; 004 第七条, 第九条3):
+The seed text (002 客户信用管理制度, 第二十八、三十一至三十五条; 004 客户信息管理制度 第七条, 第九条3):
   第二十八条 对于评为C级的客户,不予授信,不给予任何预付款和赊销。
   第三十一条 营销部应严格执行客户信用管理制度,按照授权批准的授信范围和额度区分ABC类客户进行预付和赊销……
   第三十二条 ……对于超出信用额度的预付款和发货,必须在得到上级相关部门的正式批准文书之后,方可办理。
   第三十三条 对于原预付款、赊销欠款金额大于所给予信用额度的客户,……在较短的期间内压缩至信用额度之内。
   第三十四条 对于原来已有预付款、赊销欠款的不享有信用额度的客户,……确保预付款、欠款额只能减少不能增加……
   第三十五条 对于预付、赊销客户必须定期对帐、清帐,上次欠款未结清前,原则上不再进行新的预付款、赊销。
-  004 第七条 (危险客户) 2(4): 减少或停止发货 — trade suspension by a manager's instruction.
+  004 客户信息管理制度 第七条 (危险客户) 2(4): 减少或停止发货 — trade suspension by a manager's instruction.
   004 客户信息管理制度 第九条3 (2) 赊销款与未结算票据余额合计额接近……规定的额度时,应事先向主管上司汇报;
               (3) 如超出信用限度额,营销主管须向总经理汇报,确定处理办法。
   004 客户信息管理制度 第十一条1(3) 作为应急措施,营销人员有权暂时停止贷货。
@@ -53,8 +53,9 @@ CHECK_KINDS = (
     "write_off",
 )
 
-# Exposure categories (the ledger's Exposure columns, without "_amount"); all count (004 第八条 /
-# SPEC §6: unpaid credit sales + unsettled prepayments + unsettled notes; held reservations too).
+# Exposure categories (the ledger's Exposure columns, without "_amount"); all count (004 客户信息管理制度
+# 第八条 3: credit sales + unsettled notes; prepayments by 002 第二十二条; SPEC §6: unpaid credit sales +
+# unsettled prepayments + unsettled notes; held reservations too).
 CATEGORIES = ("open_shipments", "open_invoices", "prepayments", "notes", "reservations")
 
 # --- Reason codes --------------------------------------------------------------------------------
@@ -83,12 +84,12 @@ ARTICLES = {
     REDUCTION_ONLY: "002 第三十三条、第三十四条",
     OVERDUE_UNPAID: "002 第三十五条",
     PREVIOUS_DEBT: "002 第三十五条",
-    TRADE_SUSPENDED: "004 第七条",
+    TRADE_SUSPENDED: "004 客户信息管理制度 第七条",
     SHIPMENTS_STOPPED: "004 客户信息管理制度 第十一条1(3)",
     COVERED_BY_PREPAYMENT: "002 第三十四条",
     PAID_IN_CASH: "002 第三十四条",
     NO_LIMIT_EXCEPTION: "002 第三十四条",
-    NEAR_LIMIT: "004 第九条3(2)",
+    NEAR_LIMIT: "004 客户信息管理制度 第九条3(2)",
     LOWERS_EXPOSURE: "002 第三十三条、第三十四条",
     OVER_LIMIT_APPROVED: "002 第三十二条",
     NOT_CONTROLLED: "002 第三十一条",
@@ -274,7 +275,7 @@ def violations(inputs: CheckInputs, policy: ControlPolicy) -> list[Reason]:
     out: list[Reason] = []
     exposure = total_exposure(inputs.exposure)
     after = exposure + inputs.amount
-    if inputs.trade_suspended:  # 004 第七条: a manager's instruction stops trade until lifted
+    if inputs.trade_suspended:  # 004 客户信息管理制度 第七条: a manager's instruction stops trade
         out.append(reason(TRADE_SUSPENDED))
     if inputs.shipments_stopped:  # 004 客户信息管理制度 第十一条1(3): the salesperson's emergency stop
         out.append(reason(SHIPMENTS_STOPPED))
@@ -348,7 +349,8 @@ def can_lift(found: Sequence[Reason], policy: ControlPolicy) -> tuple[bool, bool
 
 
 def near_limit(inputs: CheckInputs, policy: ControlPolicy) -> Reason | None:
-    """004 第九条3(2): warn once the new exposure reaches the threshold share of the limit."""
+    """004 客户信息管理制度 第九条3(2): warn once the new exposure reaches the threshold share of the
+    limit."""
     grant = inputs.grant
     if not grant_usable(grant, inputs.on) or grant.limit_amount <= 0:
         return None
@@ -364,7 +366,7 @@ def near_limit(inputs: CheckInputs, policy: ControlPolicy) -> Reason | None:
 
 
 def decide(inputs: CheckInputs, policy: ControlPolicy) -> Decision:
-    """The credit check (授信执行, 002 第三十一–三十五条; 004 第九条3).
+    """The credit check (授信执行, 002 第三十一–三十五条; 004 客户信息管理制度 第九条3).
 
     - Entries that lower the exposure always pass (第三十三/三十四条 ask for exactly that); so do a
       cash sale (现款现货) and a shipment of a customer without a limit that its advance payment
@@ -375,7 +377,7 @@ def decide(inputs: CheckInputs, policy: ControlPolicy) -> Decision:
       point for this grade: ignore → allow, warn → warn, block → block, route_to_approval →
       approval_required (when an approval may lift them; otherwise block).
     - An available over-limit approval (第三十二条) lets the amount pass when it may lift every violation.
-    - Without violations, passing the warning threshold (004 第九条3(2)) warns.
+    - Without violations, passing the warning threshold (004 客户信息管理制度 第九条3(2)) warns.
     """
     limit = inputs.grant.limit_amount if inputs.grant is not None else None
     exposure = total_exposure(inputs.exposure)

@@ -2,7 +2,7 @@
 
 Where the credit check runs and how hard (the control matrix, as in Kingdee's 信用控制 and Yonyou's
 信用控制点/控制强度), who approves an over-limit shipment or prepayment (like Yonyou's 审批额度),
-and the numbers of 002 第三十二–三十五条 and 004 第九条3.
+and the numbers of 002 第三十二–三十五条 and 004 客户信息管理制度 第九条3.
 """
 
 from decimal import Decimal
@@ -86,7 +86,8 @@ def _default_tiers() -> list[OverLimitTier]:
 
 
 def _skips_gm(tiers) -> bool:
-    """Departure from 004 第九条3(3): some tier's chain does not end with the general manager."""
+    """Departure from 004 客户信息管理制度 第九条3(3): some tier's chain does not end with the general
+    manager."""
     for tier in tiers or []:
         chain = tier.get("chain") if isinstance(tier, dict) else getattr(tier, "chain", None)
         if not rules.ends_with_gm(list(chain or [])):
@@ -97,7 +98,7 @@ def _skips_gm(tiers) -> bool:
 class CreditControlSection(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    # 004 第九条3(2): report ahead when exposure approaches the limit.
+    # 004 客户信息管理制度 第九条3(2): report ahead when exposure approaches the limit.
     warning_threshold_percent: Decimal = Field(Decimal("90"), gt=0, le=100, decimal_places=1)
     # grade (A/B/C, 甲/乙/丙, or "default") → control point → strength.
     control_matrix: dict[str, dict[str, str]] = Field(default_factory=_default_matrix)

@@ -76,7 +76,8 @@ def usable_over_limit(customer, now=None) -> QuerySet[OverLimitRequest]:
 
 
 def open_shipment_stop(customer) -> ShipmentStop | None:
-    """The emergency stop of shipments in force for the customer (004 第十一条1(3)), if any."""
+    """The emergency stop of shipments in force for the customer (004 客户信息管理制度 第十一条1(3)), if
+    any."""
     return (
         ShipmentStop.objects.filter(customer=customer, lifted_at__isnull=True)
         .select_related("stopped_by", "confirmed_by")

@@ -158,7 +158,8 @@ def active_in_period(
     return not (ends_on is not None and ends_on < first_day)
 
 
-# --- Exposure by day (004 第八条: exposure = open credit sales + open prepayments + unsettled notes) ---
+# --- Exposure by day (004 客户信息管理制度 第八条 + 002 第二十二条: exposure = open credit sales + open
+# prepayments + unsettled notes) ---
 RECEIVABLE, PREPAYMENTS, NOTES = "receivable", "prepayments", "notes"
 
 # How each kind of trade entry moves the three parts of exposure (+1 raises, -1 lowers). A note

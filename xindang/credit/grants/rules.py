@@ -144,7 +144,8 @@ def grant_ceiling(
     section,
 ) -> Ceiling:
     """The ceiling a grant of `kind` may have for a customer rated `grade` (002 第二十六–二十八条;
-    004 第九条3(1) under the 甲/乙/丙 scheme). `existing_limit` is the customer's active limit (None
+    004 客户信息管理制度 第九条3(1) under the 甲/乙/丙 scheme). `existing_limit` is the customer's active
+    limit (None
     when it has none); a lower existing limit stays the ceiling (第二十六条2, 第二十七条)."""
     grade = normalize_grade(grade, scheme)
     shipments = _money(avg_monthly_shipments)

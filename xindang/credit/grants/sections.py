@@ -1,4 +1,5 @@
-"""The "grants" section of the company policy (授信, seed 002 第二十一–三十条, 第四十二条; 004 第九条)."""
+"""The "grants" section of the company policy (授信, seed 002 第二十一–三十条, 第四十二条; 004
+客户信息管理制度 第九条)."""
 
 from datetime import date
 from decimal import Decimal
@@ -24,7 +25,7 @@ def _default_chains() -> dict[str, list[str]]:
         # 第二十七条: 由营销部经理上报营销副总、财务总监、总经理审批
         "B.temporary": with_mm,
         "B.long_term": with_mm,
-        # 甲/乙/丙 (004 第九条) and anything else: the full chain of the issue
+        # 甲/乙/丙 (004 客户信息管理制度 第九条) and anything else: the full chain of the issue
         "default": with_mm,
     }
 
@@ -54,7 +55,8 @@ class GrantsSection(BaseModel):
     # (the first step one interval after it comes into force). 0 months: at once (a departure).
     reduction_steps: int = Field(3, ge=1, le=24)
     reduction_months: int = Field(3, ge=0, le=36)
-    # 004 第九条3(1): cap per customer of each class (yuan; the seed leaves the number blank).
+    # 004 客户信息管理制度 第九条3(1): cap per customer of each class (yuan; the seed leaves the number
+    # blank).
     jyb_class_caps: dict[str, Decimal] = Field(
         default_factory=lambda: {
             rules.JIA: Decimal("5000000"),
@@ -150,7 +152,7 @@ register_section(
         ),
         "jyb_class_caps": (
             _("甲/乙/丙: cap per customer (yuan)"),
-            _('004 第九条3(1), e.g. {"甲": 5000000, "乙": 2000000, "丙": 500000}.'),
+            _('004 客户信息管理制度 第九条3(1), e.g. {"甲": 5000000, "乙": 2000000, "丙": 500000}.'),
         ),
         "jyb_term_days": (_("甲/乙/丙: term of a long-term grant (days)"), ""),
         "jyb_temporary_term_days": (_("甲/乙/丙: term of a temporary grant (days)"), ""),

@@ -209,7 +209,8 @@ class DemoGenerator:
         nature = Nature.ORDINARY_COMPANY
         authority = "9"
         if relationship == Relationship.SPECIAL:
-            # Special parties (001 二.2): law firms (registered by judicial administration, "31")
+            # Special parties (001 公司客户信息管理办法 二.2): law firms (registered by judicial
+            # administration, "31")
             # and accounting firms.
             stem = self.stem()
             if r.random() < 0.5:

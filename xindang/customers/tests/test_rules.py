@@ -239,7 +239,7 @@ def test_name_shingles_are_distinct_pieces_of_the_core():
     assert len(rules.name_shingles("中国石油化工股份集团江苏分部")) <= 6
 
 
-# --- Lifecycle (SPEC §8; seed 000 二.8 and 三.8, 001 三.8) --------------------------------------
+# --- Lifecycle (SPEC §8; seed 000 客户信息管理办法 二.8 and 三.8) --------------------------------------
 # Written out on purpose: a change to rules.TRANSITIONS must be a deliberate change to this table.
 # A past customer may trade again; destruction (not a status) needs "can never resume" (三.8).
 ALLOWED = {

@@ -236,7 +236,7 @@ def test_an_update_of_an_invisible_file_is_refused_as_not_found(
     assert theirs.phone == ""
 
 
-# --- Status (SPEC §8; seed 000 二.8, 001 三.8) -----------------------------------------------------
+# --- Status (SPEC §8; seed 000 客户信息管理办法 二.8, 三.8) -------------------------------------------------
 def test_status_change_keeps_who_when_and_why(manager, salesperson, make_customer):
     customer = make_customer(salesperson, name="华夏科技有限公司")
     before = last_seq()

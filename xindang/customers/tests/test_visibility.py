@@ -1,4 +1,5 @@
-"""Who sees which customer file (SPEC §7, seed 001 三.2: files are secrets, responsible staff only).
+"""Who sees which customer file (SPEC §7, seed 001 客户档案管理制度及操作细则 六 2, 000 客户信息管理办法 三.2:
+files are secrets, responsible staff only).
 
 The rule (customers/permissions.py): a salesperson sees their own files; a department manager the
 department's and their own; credit managers, archivists, the GM, the chairman and the approvers in the

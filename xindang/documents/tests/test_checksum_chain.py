@@ -149,7 +149,7 @@ _STORED = {"sha256": "a" * 64, "checksum_algorithm": "sha256", "checksum": "a" *
     ],
 )
 def test_recorded_checksum_mismatch(recorded, differs):
-    # seed 004 第十三条: tracking keeps customer information complete and authentic
+    # seed 004 客户信息保护管理制度 第十三条: tracking keeps customer information complete and authentic
     assert (rules.recorded_checksum_mismatch(_STORED, recorded) is not None) is differs
 
 

@@ -1,5 +1,6 @@
-"""Pure rules of the documents app (no database): retention (seed 004 档案管理制度及流程 2.1.4, SPEC §2),
-clearance per level (seed 004 2.1, 2.4; SPEC §7), completeness (seed 002 第十八条), expiry, names, types."""
+"""Pure rules of the documents app (no database): retention (seed 001 档案管理制度及流程2 2.1.4, SPEC §2),
+clearance per level (seed 001 档案管理制度及流程2 1.4–1.5; SPEC §7), completeness (seed 002 第十八条), expiry,
+names, types."""
 
 from datetime import date
 
@@ -11,7 +12,8 @@ from xindang.documents.sections import RETENTION_PRESETS, DocumentsSection
 D = date
 
 
-# --- Retention clock (004 2.1.4: permanent / long / short; the enterprise rule 永久/30年/10年) ---------
+# --- Retention clock (001 档案管理制度及流程2 2.1.4: permanent / long / short;
+# the enterprise rule 永久/30年/10年) ---------------------------------------------------------------
 @pytest.mark.parametrize(
     ("min_years", "event", "dates", "started_on", "disposal_on", "permanent"),
     [
@@ -60,7 +62,7 @@ def test_add_years_maps_29_february_to_28_february():
 @pytest.mark.parametrize(
     ("preset", "expected"),
     [
-        # seed 004 2.1.4: permanent; long 16–50 years; short up to 15 years
+        # seed 001 档案管理制度及流程2 2.1.4: permanent; long 16–50 years; short up to 15 years
         ("regulation", {"permanent": None, "long": 16, "short": 15}),
         # the current enterprise rule: permanent / 30 years / 10 years
         ("enterprise", {"permanent": None, "long": 30, "short": 10}),
@@ -73,7 +75,7 @@ def test_shipped_retention_presets(preset, expected):
     assert {c.clock for c in classes.values()} == set(rules.CLOCK_EVENTS)  # every event is used once at least
 
 
-# --- Clearance per level (004 2.1, 2.4) ------------------------------------------------------------
+# --- Clearance per level (001 档案管理制度及流程2 1.4–1.5) --------------------------------------------------
 CLEARANCE = DocumentsSection().clearance()
 
 

@@ -28,7 +28,8 @@ def _levels(qs):
 def test_level_narrows_what_the_file_shows(
     customer, salesperson, manager, credit_manager, archivist, gm, three_levels
 ):
-    # seed 004 2.1/2.4 as the default policy: level 1 → credit managers, archivists, GM, chairman;
+    # seed 001 档案管理制度及流程2 1.4–1.5 as the default policy: level 1 → credit managers, archivists, GM,
+    # chairman;
     # level 2 → also the owning department's manager; level 3 → everyone who sees the file
     assert _levels(selectors.visible_documents(salesperson, customer)) == [3]
     assert _levels(selectors.visible_documents(manager, customer)) == [2, 3]

@@ -1,4 +1,5 @@
-"""Collection work in the customer file (issue 5 item 9; 000 二.7; 004 第七条, 第十一条).
+"""Collection work in the customer file (issue 5 item 9; 000 客户信息管理办法 二.7; 004 客户信息管理制度
+第七条, 第十一条).
 
 The reports raised by `collection_daily` keep a snapshot of the overdue item that triggered them
 (entry id, due date, open amount, days late): the ledger entry itself is never edited, and the
@@ -162,7 +163,8 @@ class _TriggeredReport(models.Model):
 
 
 class AnomalyReport(_TriggeredReport):
-    """收款异样报告表: raised when a payment is later than the policy's days (000 二.7); the salesperson
+    """收款异样报告表: raised when a payment is later than the policy's days (000 客户信息管理办法 二.7); the
+    salesperson
     states the reason for the delay, the customer's situation and the measures proposed."""
 
     customer = models.ForeignKey(
@@ -234,7 +236,7 @@ class ProblemAccountReport(_TriggeredReport):
 
 
 class ReportKind(models.TextChoices):
-    """004 第七条 1(2): daily, urgent or regular report; a sudden change is urgent (2(2))."""
+    """004 客户信息管理制度 第七条 1(2): daily, urgent or regular report; a sudden change is urgent (2(2))."""
 
     URGENT = "urgent", _("Urgent report")
     DAILY = "daily", _("Daily report")
@@ -247,7 +249,8 @@ class DangerStatus(models.TextChoices):
 
 
 class DangerReport(models.Model):
-    """危险客户报告 (004 第七条 2): the salesperson reports a customer whose credit is deteriorating and
+    """危险客户报告 (004 客户信息管理制度 第七条 2): the salesperson reports a customer whose credit is
+    deteriorating and
     proposes measures ①–⑤; measures are taken only on the superior's explicit instruction (2(3)).
 
     measures: {code: {"proposed": bool, "notes": str, "approved": bool | None}} for rules.MEASURES."""
@@ -290,7 +293,8 @@ class DangerReport(models.Model):
 
 
 class TradeSuspension(models.Model):
-    """Trade stopped on a manager's instruction (004 第七条 2(4)④; SPEC §6): the credit check blocks
+    """Trade stopped on a manager's instruction (004 客户信息管理制度 第七条 2(4)④; SPEC §6): the credit check
+    blocks
     while it is active; lifting needs a reason too."""
 
     customer = models.ForeignKey(

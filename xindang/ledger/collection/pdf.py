@@ -1,4 +1,5 @@
-"""The two paper forms of 000 二.7 as PDF: 收款异样报告表 and 问题帐款报告书 (core.pdf: letterhead,
+"""The two paper forms of 000 客户信息管理办法 二.7 as PDF: 收款异样报告表 and 问题帐款报告书 (core.pdf:
+letterhead,
 embedded CJK font, wrapping cells). Each signature line prints the recorded sign-off (who, when,
 remark) — the salesperson, the department manager, the credit manager — or a blank line to sign."""
 

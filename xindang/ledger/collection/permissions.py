@@ -43,8 +43,10 @@ _MANAGER = [
     "export_collection",
 ]
 
-# Salespeople chase their own customers and complete the reports (000 二.7); department managers,
-# the marketing manager and the GM give instructions (004 第七条 2(3)) and may stop trade; the credit
+# Salespeople chase their own customers and complete the reports (000 客户信息管理办法 二.7); department
+# managers,
+# the marketing manager and the GM give instructions (004 客户信息管理制度 第七条 2(3)) and may stop trade;
+# the credit
 # manager does all of it for every file; finance and the board read.
 ROLE_GRANTS = {
     Role.SALESPERSON: _WORK,

@@ -1,8 +1,11 @@
 """Pure collection rules: ageing buckets, promise outcomes, report triggers (no Django).
 
-Sources: 000 二.7 and 004 第十一条 (collection reports: 收款异样报告表, 问题帐款报告书, 商账追讨记录);
+Sources: 000 客户信息管理办法 二.7 and 004 客户信息管理制度 第十一条 (collection reports: 收款异样报告表,
+问题帐款报告书,
+商账追讨记录);
 002 第三十一条 (加大货款清收的力度), 第三十五条 (no new credit until the previous debt is settled);
-004 第七条 2 (dangerous customers: report to the superior, measures only on the superior's explicit
+004 客户信息管理制度 第七条 2 (dangerous customers: report to the superior, measures only on the superior's
+explicit
 instruction, the measures ①–⑤).
 """
 
@@ -14,7 +17,7 @@ from decimal import Decimal
 
 NOT_DUE = "not_due"
 
-# 004 第七条 2(4): the measures for a customer whose credit has deteriorated.
+# 004 客户信息管理制度 第七条 2(4): the measures for a customer whose credit has deteriorated.
 MEASURES = ("guarantor", "deposit", "notarised_contract", "reduce_shipments", "debt_in_lieu")
 
 # Promise states.
@@ -30,7 +33,7 @@ class Bucket:
 
 def buckets_from_bounds(bounds: list[int]) -> list[Bucket]:
     """The ageing buckets from the policy's upper bounds, e.g. [30, 60, 90, 180] →
-    not due, 1–30, 31–60, 61–90, 91–180, > 180 (SPEC §6; 000 二.7 receivables by age)."""
+    not due, 1–30, 31–60, 61–90, 91–180, > 180 (SPEC §6; 000 客户信息管理办法 二.7 receivables by age)."""
     result = [Bucket(NOT_DUE, None, 0)]
     low = 1
     for high in sorted({int(b) for b in bounds if int(b) > 0}):
@@ -80,7 +83,8 @@ def promise_state(
 
 
 def anomaly_due(days_late: int, threshold_days: int) -> bool:
-    """A collection-anomaly report (收款异样报告表, 000 二.7) is raised when a payment is late by more
+    """A collection-anomaly report (收款异样报告表, 000 客户信息管理办法 二.7) is raised when a payment is
+    late by more
     than the policy's days."""
     return days_late > threshold_days
 
@@ -120,7 +124,7 @@ def next_day(on: date) -> date:
     return on + timedelta(days=1)
 
 
-# --- Sign-offs of the printed reports (000 二.7: 收款异样报告表, 问题帐款报告书) -------------------------
+# --- Sign-offs of the printed reports (000 客户信息管理办法 二.7: 收款异样报告表, 问题帐款报告书) -----------
 # Each signature line of the paper form, in the order the form goes round: the salesperson who wrote
 # it, the department manager, the credit manager.
 SIGN_SALESPERSON = "salesperson"

@@ -13,7 +13,8 @@ class CollectionSection(BaseModel):
     ageing_bucket_days: list[int] = Field(
         default_factory=lambda: [30, 60, 90, 180], min_length=1, max_length=12
     )
-    # 000 二.7: a payment this many days late raises a collection-anomaly report (收款异样报告表) …
+    # 000 客户信息管理办法 二.7: a payment this many days late raises a collection-anomaly report
+    # (收款异样报告表) …
     anomaly_after_days: int = Field(15, ge=1, le=365)
     # … and past this many days a problem-account report (问题帐款报告书).
     problem_account_after_days: int = Field(60, ge=1, le=1095)
@@ -47,11 +48,17 @@ register_section(
         ),
         "anomaly_after_days": (
             _("Collection-anomaly report after (days late)"),
-            _("A payment later than this raises a collection-anomaly report for the salesperson (000 二.7)."),
+            _(
+                "A payment later than this raises a collection-anomaly report for the salesperson "
+                "(000 客户信息管理办法 二.7)."
+            ),
         ),
         "problem_account_after_days": (
             _("Problem-account report after (days late)"),
-            _("An account overdue longer than this gets a problem-account report (000 二.7)."),
+            _(
+                "An account overdue longer than this gets a problem-account report "
+                "(000 客户信息管理办法 二.7)."
+            ),
         ),
         "facts_overdue_days": (
             _("Rating: overdue beyond (days)"),

@@ -1,5 +1,5 @@
 """An invoice that bills a shipment (赊销发货, then 开票) takes its debt over: exposure counts unpaid
-credit sales once (004 第八条; SPEC §6), by category — open shipments are shipped and not yet
+credit sales once (004 客户信息管理制度 第八条; SPEC §6), by category — open shipments are shipped and not yet
 invoiced, open invoices invoiced and not yet paid."""
 
 import json
@@ -31,7 +31,8 @@ def _consistent(customer):
     assert selectors.naive_exposure(customer) == selectors.exposure_of(customer).total_amount
 
 
-# 004 第八条: the billed part counts once; table of (shipment, paid before billing, invoice) →
+# 004 客户信息管理制度 第八条: the billed part counts once; table of (shipment, paid before billing, invoice)
+# →
 # (moved, carried) and the open amounts after.
 BILLING = [
     # shipment, paid, invoice, moved, carried, shipment open, invoice open
@@ -191,7 +192,8 @@ def test_the_api_bills_a_shipment_by_its_external_id(client, customer, sysadmin)
 )
 def test_billing_never_changes_what_is_owed(make_customer, salesperson, ship, paid, inv, paid_after, reverse):
     """Whatever the amounts, the exposure after billing is the ledger's net debt counted once, and
-    reversing the invoice leaves the shipment's debt as if it had never been billed (004 第八条)."""
+    reversing the invoice leaves the shipment's debt as if it had never been billed (004 客户信息管理制度
+    第八条)."""
     customer = make_customer(salesperson, name=f"开票测试{next(_serial)}有限公司")
     day = iter(range(1, 28))
 

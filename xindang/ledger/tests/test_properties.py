@@ -1,7 +1,7 @@
 """Property: any sequence of postings and reversals (batched or one by one; invoices billing earlier
 shipments among them) leaves the maintained
 exposure equal to the one recomputed from the ledger, and the maintained total equal to the naive
-sum over the whole ledger (SPEC §6; 004 第八条)."""
+sum over the whole ledger (SPEC §6; 004 客户信息管理制度 第八条)."""
 
 from datetime import date, timedelta
 from decimal import Decimal

@@ -1,5 +1,5 @@
 """Posting, open items, exposure by category, idempotency, reversals, notes, reservations (SPEC §6;
-002 第三十一–三十六条; 004 第八条)."""
+002 第三十一–三十六条; 004 客户信息管理制度 第八条)."""
 
 from datetime import date, timedelta
 from decimal import Decimal
@@ -60,7 +60,7 @@ def test_payment_larger_than_open_is_kept_as_credit_balance_and_applied_later(cu
 def test_note_received_settles_the_debt_but_stays_in_exposure_until_settled(customer, post):
     post(customer, "shipment", "500")
     note = post(customer, "note_received", "500", note_no="BA-001", note_matures_on=date(2026, 7, 1))
-    assert figures(customer) == {"notes_amount": D(500), "total": D(500)}  # 004 第八条 3
+    assert figures(customer) == {"notes_amount": D(500), "total": D(500)}  # 004 客户信息管理制度 第八条 3
     post(customer, "note_settled", "500", settles=note, note_without_recourse=True)
     assert figures(customer) == {"total": D(0)}
 

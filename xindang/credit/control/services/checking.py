@@ -152,7 +152,7 @@ def check_credit(
     record: bool = True,
 ) -> CreditDecision:
     """Decide whether `amount` of `kind` may pass `control_point` for `customer` now (002 第三十一–
-    三十五条; 004 第九条3).
+    三十五条; 004 客户信息管理制度 第九条3).
 
     A check that writes against the limit — reserve=True (a passing outcome holds the amount in the
     ledger, a Reservation, until the shipment is posted or the policy's time-to-live runs out) or

@@ -33,7 +33,8 @@ def request_over_limit(
     request=None,
 ) -> OverLimitRequest:
     """Send a blocked shipment or prepayment up for the formal over-limit approval (超额审批, 002
-    第三十二条). The approvers come from the policy's tiers by overage and grade (004 第九条3(3):
+    第三十二条). The approvers come from the policy's tiers by overage and grade (004 客户信息管理制度
+    第九条3(3):
     every chain ends with the general manager). Refused when the amount passes anyway or when an
     approval could not lift the block (a C customer, a suspended trade, an emergency stop, a customer
     without a limit — 第三十四条 — unless the policy's GM-only exception is on)."""

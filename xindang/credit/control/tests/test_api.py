@@ -25,7 +25,8 @@ def test_the_answer_explains_itself(api, customer):
     assert r.status_code == 200, r.content
     body = r.json()
     assert body["outcome"] == "warn"
-    assert body["reasons"][0]["code"] == "near_limit" and body["reasons"][0]["article"] == "004 第九条3(2)"
+    assert body["reasons"][0]["code"] == "near_limit"
+    assert body["reasons"][0]["article"] == "004 客户信息管理制度 第九条3(2)"
     assert body["reasons"][0]["message"]
     assert Decimal(body["limit"]) == Decimal(100_000)
     assert set(body["exposure"]) >= {

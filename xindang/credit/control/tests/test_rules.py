@@ -1,4 +1,5 @@
-"""The credit check's rules (002 第二十八、三十一–三十五条; 004 第七条, 第九条3), table-driven."""
+"""The credit check's rules (002 第二十八、三十一–三十五条; 004 客户信息管理制度 第七条, 第九条3),
+table-driven."""
 
 from datetime import date, timedelta
 from decimal import Decimal
@@ -64,7 +65,7 @@ def inputs(**kw):
             [rules.OVER_LIMIT],
         ),
         (
-            "004 第八条 notes and prepayments count",
+            "004 客户信息管理制度 第八条 + 002 第二十二条 notes and prepayments count",
             {"exposure": exposure(prepayments=50_000, notes=45_000)},
             rules.BLOCK,
             [rules.OVER_LIMIT],
@@ -128,31 +129,31 @@ def inputs(**kw):
             [rules.PAID_IN_CASH],
         ),
         (
-            "004 第七条 a suspended trade stops cash sales too",
+            "004 客户信息管理制度 第七条 a suspended trade stops cash sales too",
             {"grant": None, "kind": rules.CASH_SALE, "trade_suspended": True},
             rules.BLOCK,
             [rules.TRADE_SUSPENDED],
         ),
         (
-            "004 第十一条1(3) the salesperson's emergency stop",
+            "004 客户信息管理制度 第十一条1(3) the salesperson's emergency stop",
             {"shipments_stopped": True},
             rules.BLOCK,
             [rules.SHIPMENTS_STOPPED],
         ),
         (
-            "004 第七条 trade suspended",
+            "004 客户信息管理制度 第七条 trade suspended",
             {"trade_suspended": True},
             rules.BLOCK,
             [rules.TRADE_SUSPENDED],
         ),
         (
-            "004 第九条3(2) warning above 90 %",
+            "004 客户信息管理制度 第九条3(2) warning above 90 %",
             {"exposure": exposure(shipments=81_000)},
             rules.WARN,
             [rules.NEAR_LIMIT],
         ),
         (
-            "004 第九条3(2) below 90 %: no warning",
+            "004 客户信息管理制度 第九条3(2) below 90 %: no warning",
             {"exposure": exposure(shipments=79_000)},
             rules.ALLOW,
             [],
@@ -170,7 +171,7 @@ def inputs(**kw):
             [rules.OVER_LIMIT, rules.OVER_LIMIT_APPROVED],
         ),
         (
-            "004 第七条 approval does not lift a suspension",
+            "004 客户信息管理制度 第七条 approval does not lift a suspension",
             {"amount": D(150_000), "approval_available": True, "trade_suspended": True},
             rules.BLOCK,
             [rules.TRADE_SUSPENDED, rules.OVER_LIMIT],

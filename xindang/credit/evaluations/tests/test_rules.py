@@ -76,7 +76,8 @@ def test_days_over_limit_count_only_while_the_grant_was_in_force():
 
 
 def test_an_advance_is_no_negative_exposure_of_prepayments():
-    """A credit balance (payment beyond what is open) does not offset a prepayment (004 第八条)."""
+    """A credit balance (payment beyond what is open) does not offset a prepayment (004 客户信息管理制度
+    第八条 + 002 第二十二条)."""
     figures = rules.exposure_figures(
         opening=Balances(receivable=D("-300"), prepayments=D("500")),
         movements=[],

@@ -513,7 +513,7 @@ def test_a_file_handed_to_another_salesperson_is_reported_by_its_new_owner(
 )
 def test_month_end_exposure_agrees_with_the_ledgers_maintained_totals(customer, grant, post, entries):
     """The evaluation's running exposure (from the entries) and the ledger's Exposure row (maintained
-    entry by entry with FIFO allocation) are two computations of one figure (004 第八条)."""
+    entry by entry with FIFO allocation) are two computations of one figure (004 客户信息管理制度 第八条)."""
     from xindang.ledger.selectors import exposure_of
 
     note = None

@@ -1,4 +1,5 @@
-"""The grant ceiling per article (002 第二十四、二十六–二十八、三十、四十二条; 004 第九条3(1))."""
+"""The grant ceiling per article (002 第二十四、二十六–二十八、三十、四十二条; 004 客户信息管理制度
+第九条3(1))."""
 
 from datetime import date
 from decimal import Decimal

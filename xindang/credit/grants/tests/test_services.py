@@ -191,7 +191,8 @@ def test_existing_lower_limit_is_the_ceiling(customer, salesperson, ledger, rate
 
 
 def test_jyb_scheme_caps_per_class(customer, salesperson, ledger, rate, chain_users):
-    """004 第九条3(1): under the 甲/乙/丙 scheme the class cap per customer is the ceiling."""
+    """004 客户信息管理制度 第九条3(1): under the 甲/乙/丙 scheme the class cap per customer is the
+    ceiling."""
     set_policy(chain_users["general_manager"], "credit", scheme="jyb")
     rate(customer, "yi", scheme="jyb")
     ledger.facts[customer.pk] = make_facts(history=False, collections="0")

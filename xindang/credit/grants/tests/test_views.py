@@ -259,7 +259,8 @@ def test_header_is_empty_without_the_grants_capability(client, archivist, active
     [
         ("grants", "window_months", 1),  # grant rules only: the grades are not recomputed
         ("credit", "a_max_debt_ratio_pct", 1),  # a rating threshold: same facts, rated again
-        ("credit", "a_min_cooperation_months", 2),  # read while gathering the facts
+        ("credit", "a_min_cooperation_months", 1),  # an A condition: same facts, rated again
+        ("credit", "new_customer_months", 2),  # read while gathering the facts (002 第十八条)
     ],
 )
 def test_backtest_gathers_facts_again_only_when_needed(

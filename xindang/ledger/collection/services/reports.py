@@ -1,4 +1,5 @@
-"""The collection reports people complete, the dangerous-customer measures (004 第七条 2), trade
+"""The collection reports people complete, the dangerous-customer measures (004 客户信息管理制度 第七条 2),
+trade
 suspension by a manager, and the audit records of exports and ageing views."""
 
 from datetime import date
@@ -129,7 +130,8 @@ def _refuse(error: CollectionError, field: str | None = None, **params):
 
 @transaction.atomic
 def sign_report(*, report, by, line: str, remark: str = "", request=None) -> ReportSignOff:
-    """Sign one signature line of a collection-anomaly or problem-account report (000 二.7) in the
+    """Sign one signature line of a collection-anomaly or problem-account report (000 客户信息管理办法 二.7)
+    in the
     application: the salesperson, then a department manager of the customer's department, then a
     credit manager; each line once, nobody twice. The printout shows who signed and when."""
     model = type(report)
@@ -160,7 +162,7 @@ def sign_report(*, report, by, line: str, remark: str = "", request=None) -> Rep
     return sign_off
 
 
-# --- Dangerous customers (004 第七条 2) ------------------------------------------------------------
+# --- Dangerous customers (004 客户信息管理制度 第七条 2) ----------------------------------------------------
 def _clean_measures(measures: dict) -> dict:
     cleaned = {}
     for code in rules.MEASURES:
@@ -199,7 +201,8 @@ def report_danger(*, customer, by, kind: str, situation: str, measures: dict, re
 
 @transaction.atomic
 def decide_danger(*, report: DangerReport, by, approved: dict, decision: str, request=None) -> DangerReport:
-    """The superior's explicit instruction (004 第七条 2(3)): each proposed measure approved or not."""
+    """The superior's explicit instruction (004 客户信息管理制度 第七条 2(3)): each proposed measure approved
+    or not."""
     if not by.has_perm(CollectionPermission.DECIDE_DANGER):
         raise DomainError("collection.forbidden", _("Only a manager decides the measures."))
     report = DangerReport.objects.select_for_update().select_related("customer").get(pk=report.pk)

@@ -1,4 +1,5 @@
-"""Pure collection rules: ageing buckets (issue 5 item 8), promise outcomes, report triggers (000 二.7)."""
+"""Pure collection rules: ageing buckets (issue 5 item 8), promise outcomes, report triggers (000
+客户信息管理办法 二.7)."""
 
 from datetime import date
 from decimal import Decimal

@@ -1,4 +1,5 @@
-"""Each signature line of the printed 收款异样报告表 and 问题帐款报告书 (000 二.7) is a recorded sign-off:
+"""Each signature line of the printed 收款异样报告表 and 问题帐款报告书 (000 客户信息管理办法 二.7) is a
+recorded sign-off:
 the salesperson, a department manager of the customer's department, a credit manager — in that order,
 each once, nobody twice — and the printout shows who signed and when."""
 
