@@ -7,7 +7,6 @@ import pytest
 from django.contrib.auth.models import Group
 from hypothesis import HealthCheck, settings
 
-
 from xindang.accounts.models import Department, User
 from xindang.accounts.roles import Role
 from xindang.customers.rules import credit_code_check_char
