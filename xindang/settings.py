@@ -212,7 +212,10 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # reverse proxy that ends TLS, the header by which it says the request came over HTTPS
 # (XINDANG_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO, value "https" unless given as NAME=VALUE).
 SECURE_SSL_REDIRECT = env_bool("XINDANG_SSL_REDIRECT", False)
-SECURE_HSTS_SECONDS = int(os.environ.get("XINDANG_HSTS_SECONDS") or 0)
+try:
+    SECURE_HSTS_SECONDS = int(os.environ.get("XINDANG_HSTS_SECONDS") or 0)
+except ValueError as exc:
+    raise RuntimeError("environment variable XINDANG_HSTS_SECONDS must be a number of seconds") from exc
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("XINDANG_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("XINDANG_HSTS_PRELOAD", True)
 
