@@ -1,14 +1,15 @@
-"""The records of answer-only credit checks, written just behind the answer (PostgreSQL).
+"""The records of answer-only credit checks, written just behind the answer (PostgreSQL; opt-in).
 
-A check that only answers (no reservation, no approval used or opened) changes nothing; its
-CreditCheck row documents what was asked, known and answered. Writing that row before answering
-would double the check's round trips, so on PostgreSQL — outside a caller's transaction, with
-CREDIT_CHECK_RECORD_BEHIND on (the default; tests turn it off and test it on its own) — the check
-takes the row's id from the table's sequence in its one read, answers, and hands the row to this
-process's recorder thread, which writes what has queued up with one COPY in one transaction (its own
-connection, commit without waiting for the WAL flush) at most a quarter of a second later.
+By default a check's CreditCheck row is committed, synchronously, before the answer
+(services/recording.py): nothing answered is unrecorded. This recorder is for PostgreSQL sites that
+measured they need to save the record's round trip: with CREDIT_CHECK_RECORD_BEHIND turned on
+(XINDANG_CHECK_RECORD_BEHIND=1; off by default), a check outside a caller's transaction that only
+answers (no reservation, no approval used or opened) takes the row's id from the table's sequence in
+its one read, answers, and hands the row to this process's recorder thread, which writes what has
+queued up with one COPY in one transaction (its own connection, commit without waiting for the WAL
+flush) at most a quarter of a second later. No thread is started until a row is handed to it.
 
-What can go wrong, and what happens then:
+What can go wrong with it on, and what happens then:
   * the process is stopped: an exit handler writes what is queued (flush());
   * the process is killed, or the server crashes: the records of the last quarter of a second of
     answers are lost — never a reservation, an approval or a posting, which are written in their own

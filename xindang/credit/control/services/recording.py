@@ -1,6 +1,12 @@
-"""The CreditCheck record of a check: what was asked, what the system knew and what it answered —
-written in the caller's transaction, as one prepared INSERT with a relaxed commit, or handed to the
-recorder thread (recorder.py) just behind the answer."""
+"""The CreditCheck record of a check: what was asked, what the system knew and what it answered.
+
+By default it is written before the answer, durably: in the caller's transaction, or (a check that
+only answers) as one INSERT committed with a synchronous commit — on every engine, so an answer
+given is an answer recorded. Two opt-in settings, for PostgreSQL sites that measured they need
+them, trade that for speed: CREDIT_CHECK_ASYNC_COMMIT (the INSERT commits without waiting for the
+WAL flush) and CREDIT_CHECK_RECORD_BEHIND (the row is handed to the recorder thread, recorder.py,
+and written just behind the answer). Both can lose the records of the last fraction of a second
+of answers in a crash."""
 
 import json
 from typing import TYPE_CHECKING
@@ -19,13 +25,13 @@ if TYPE_CHECKING:
 
 def _record_behind() -> bool:
     """Whether an answer's record goes to the recorder thread (recorder.py): PostgreSQL, outside a
-    caller's transaction, CREDIT_CHECK_RECORD_BEHIND on."""
+    caller's transaction, CREDIT_CHECK_RECORD_BEHIND turned on (off by default)."""
     from django.db import connection
 
     return (
         connection.vendor == "postgresql"
         and not connection.in_atomic_block
-        and getattr(settings, "CREDIT_CHECK_RECORD_BEHIND", True)
+        and getattr(settings, "CREDIT_CHECK_RECORD_BEHIND", False)
     )
 
 
@@ -85,16 +91,17 @@ def _params(values: dict, wrap=None) -> list:
 
 
 def _insert_check(values: dict) -> int:
-    """INSERT the record. On PostgreSQL one hand-written statement (planned once per connection);
-    outside a transaction it also commits without waiting for the WAL flush (synchronous_commit off
-    for this one-statement transaction, CREDIT_CHECK_ASYNC_COMMIT): a server crash in the next
-    fraction of a second can lose the record of an answer, never make the data inconsistent. Inside
-    a caller's transaction (routing to approval, reserving, tests) the caller's commit decides."""
+    """INSERT the record, committed before the answer. On PostgreSQL one hand-written statement
+    (planned once per connection), committed synchronously by default; only with the opt-in
+    CREDIT_CHECK_ASYNC_COMMIT, outside a transaction, does it commit without waiting for the WAL
+    flush (synchronous_commit off for this one-statement transaction): then a server crash in the
+    next fraction of a second can lose the record of an answer, never make the data inconsistent.
+    Inside a caller's transaction (routing to approval, reserving) the caller's commit decides."""
     from django.db import connection
 
     if connection.vendor != "postgresql":
         return CreditCheck.objects.create(**values).pk
-    relaxed = not connection.in_atomic_block and getattr(settings, "CREDIT_CHECK_ASYNC_COMMIT", True)
+    relaxed = not connection.in_atomic_block and getattr(settings, "CREDIT_CHECK_ASYNC_COMMIT", False)
     sql = _INSERT_SQL.get(relaxed)
     if sql is None:
         meta, quote = CreditCheck._meta, connection.ops.quote_name

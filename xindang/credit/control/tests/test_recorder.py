@@ -1,20 +1,25 @@
 """The hot path of a check that only answers (002 第三十一–三十五条): one read outside any transaction,
-its record written with an asynchronous commit, or just behind the answer by the recorder thread
-(PostgreSQL) — and the fallbacks when the read finds something to write first."""
+its record committed durably before the answer by default — or, opt-in on PostgreSQL, with an
+asynchronous commit or just behind the answer by the recorder thread — and the fallbacks when the
+read finds something to write first."""
 
 import json
 import logging
+import threading
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from xindang import settings as project_settings
 from xindang.credit.control import recorder as recorder_module
 from xindang.credit.control import rules, services
 from xindang.credit.control.models import CreditCheck
 from xindang.credit.control.recorder import recorder
+from xindang.credit.control.services import recording
 from xindang.ledger.models import Exposure, Reservation
 
 pytestmark = [pytest.mark.multidb, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -71,6 +76,58 @@ def test_an_answer_outside_a_transaction_is_recorded_as_answered(customer, post,
     assert [r["code"] for r in blocked.reasons] == [rules.PREVIOUS_DEBT]  # 002 第三十五条
     for result in (allowed, blocked):
         assert _stored(result.check_id) == _answered(result)
+
+
+def _recorder_threads() -> int:
+    return sum(1 for t in threading.enumerate() if t.name == "credit-check-recorder")
+
+
+def _statements(monkeypatch) -> list[str]:
+    """The record's hand-written statements (PostgreSQL), which go past Django's query log."""
+    sent = []
+    real = recording.fetchone
+
+    def fetchone(sql, params):
+        sent.append(sql)
+        return real(sql, params)
+
+    monkeypatch.setattr(recording, "fetchone", fetchone)
+    return sent
+
+
+def test_by_default_the_record_is_committed_before_the_answer_and_no_recorder_runs(
+    customer, settings, monkeypatch
+):
+    # The project's defaults (the conftest fixture forces the record to be written at once in every
+    # test, so the defaults are read from the settings module, as the environment left them).
+    assert project_settings.CREDIT_CHECK_RECORD_BEHIND is False
+    assert project_settings.CREDIT_CHECK_ASYNC_COMMIT is False
+    settings.CREDIT_CHECK_RECORD_BEHIND = project_settings.CREDIT_CHECK_RECORD_BEHIND
+    settings.CREDIT_CHECK_ASYNC_COMMIT = project_settings.CREDIT_CHECK_ASYNC_COMMIT
+    services.check_credit(customer=customer, amount=D(1), kind="shipment")  # the exposure row exists
+    handed = []
+    monkeypatch.setattr(recorder, "put", handed.append)
+    sent = _statements(monkeypatch)
+    threads = _recorder_threads()
+    assert not connection.in_atomic_block
+    with CaptureQueriesContext(connection) as queries:
+        result = services.check_credit(customer=customer, amount=D(20_000), kind="shipment")
+    # when check_credit returns, the record is in the database, as answered, and no thread has it
+    assert _stored(result.check_id) == _answered(result)
+    assert handed == [] and _recorder_threads() == threads
+    # its commit waited for the WAL flush: nothing turned synchronous_commit off
+    assert sent or connection.vendor != "postgresql"
+    assert not any("synchronous_commit" in q for q in [*sent, *(q["sql"] for q in queries.captured_queries)])
+
+
+@only_postgresql
+def test_the_opt_in_relaxed_commit_turns_synchronous_commit_off(customer, settings, monkeypatch):
+    settings.CREDIT_CHECK_ASYNC_COMMIT = True
+    services.check_credit(customer=customer, amount=D(1), kind="shipment")  # the exposure row exists
+    sent = _statements(monkeypatch)
+    result = services.check_credit(customer=customer, amount=D(20_000), kind="shipment")
+    assert _stored(result.check_id) == _answered(result)
+    assert ["synchronous_commit" in sql for sql in sent if sql.startswith("INSERT")] == [True]
 
 
 @only_postgresql
