@@ -250,10 +250,10 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "xindang" / "static"]
-# Uploaded files live outside the web root and are never served directly.
 # Backups (manage.py backup) keep datetimes to the microsecond: xindang.core.serializers.
 SERIALIZATION_MODULES = {"exactjson": "xindang.core.serializers"}
 
+# Uploaded files live outside the web root and are never served directly.
 MEDIA_ROOT = Path(os.environ.get("XINDANG_MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/_never_served/"
 STORAGES = {
