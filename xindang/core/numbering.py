@@ -1,6 +1,6 @@
 """Gap-free, never-reused business numbers (file numbers 按部门编号, seed 000 4.2)."""
 
-from django.db import connections, transaction
+from django.db import OperationalError, connections, transaction
 
 from .models import Sequence
 
@@ -24,6 +24,10 @@ def allocate(key: str, count: int = 1) -> int:
     seq.last_value += count
     seq.save(update_fields=["last_value"])
     return first
+
+
+# How long ensure_row's own connection waits for a lock before it inserts in the caller's transaction.
+OWN_INSERT_WAIT_SECONDS = 3
 
 
 def ensure_row(model, **values) -> None:
@@ -58,6 +62,16 @@ def ensure_row(model, **values) -> None:
     own = connections.create_connection(connection.alias)  # autocommit
     try:
         with own.cursor() as cursor:
+            cursor.execute(f"SET SESSION innodb_lock_wait_timeout = {OWN_INSERT_WAIT_SECONDS}")
+            cursor.execute(upsert, params)
+    except OperationalError as exc:
+        if exc.args[:1] != (1205,):  # not "lock wait timeout exceeded"
+            raise
+        # The insert waited for this very transaction: InnoDB lets a locking read of a missing key
+        # lock the delete-marked remains of a removed row (not yet purged), which the other
+        # connection's insert must then wait for — a deadlock across two connections that InnoDB
+        # cannot see. Insert in the caller's transaction instead, which holds that lock already.
+        with connection.cursor() as cursor:
             cursor.execute(upsert, params)
     finally:
         own.close()

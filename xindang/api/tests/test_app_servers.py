@@ -6,8 +6,10 @@ numbers are unique and gap-free, exactly one approver decided, the exposure reco
 ledger and the audit chain verifies. Real processes, real connections; SQLite is one process's file
 and is not served this way."""
 
+import contextlib
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -92,6 +94,7 @@ def servers(tmp_path):
                     env=env,
                     stdout=log,
                     stderr=subprocess.STDOUT,
+                    start_new_session=True,  # master and workers in a group of their own (below)
                 ),
                 log,
             )
@@ -117,6 +120,10 @@ def servers(tmp_path):
                 proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 proc.kill()
+                proc.wait(timeout=10)
+            # no worker outlives the test with a database connection of its own
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
             log.close()
 
 
