@@ -214,30 +214,7 @@ def investigation_pdf(inv, *, rating=None, approval=None, steps=(), printed_by=N
             t.setStyle(grid)
             story.append(Spacer(1, 4))
             story.append(t)
-    if printed_by is not None:
-        story.append(Spacer(1, 8))
-        story.append(
-            Paragraph(
-                _esc(
-                    _("Printed by %(who)s · %(at)s")
-                    % {"who": printed_by, "at": f"{timezone.localtime():%Y-%m-%d %H:%M}"}
-                ),
-                ParagraphStyle("small", parent=body, fontSize=8, textColor=colors.grey),
-            )
-        )
-    buf = BytesIO()
-    doc = SimpleDocTemplate(
-        buf,
-        pagesize=A4,
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=15 * mm,
-        bottomMargin=15 * mm,
-        title=f"客户信用调查评定表 {c.name}",
-        invariant=1,
-    )
-    doc.build(story)
-    return buf.getvalue()
+    return _finish(story, body, printed_by, title=f"客户信用调查评定表 {c.name}")
 
 
 def rating_pdf(rating, *, steps=(), printed_by=None) -> bytes:
@@ -362,6 +339,11 @@ def rating_pdf(rating, *, steps=(), printed_by=None) -> bytes:
             body,
         )
     )
+    return _finish(story, body, printed_by, title=f"客户信用等级分类表 {c.name}")
+
+
+def _finish(story: list, body, printed_by, *, title: str) -> bytes:
+    """The printed-by line (when asked) and the A4 document of both forms of this module."""
     if printed_by is not None:
         story.append(Spacer(1, 8))
         story.append(
@@ -381,7 +363,7 @@ def rating_pdf(rating, *, steps=(), printed_by=None) -> bytes:
         rightMargin=18 * mm,
         topMargin=15 * mm,
         bottomMargin=15 * mm,
-        title=f"客户信用等级分类表 {c.name}",
+        title=title,
         invariant=1,
     )
     doc.build(story)
