@@ -102,6 +102,15 @@ INSTALLED_APPS = [
     "xindang.credit.grants",
     "xindang.credit.control",
     "xindang.credit.evaluations",
+    "xindang.custody",
+    "xindang.lifecycle",
+    "xindang.retention",
+    "xindang.onboarding",
+    "xindang.suppliers",
+    "xindang.handovers",
+    "xindang.duties",
+    "xindang.relations",
+    "xindang.reports",
     "xindang.api",
 ]
 

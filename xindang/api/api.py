@@ -55,7 +55,7 @@ def domain_error(request, exc: DomainError):
             }
             for s in exc.params["similar"]
         ]
-    return api.create_response(request, body, status=STATUS_OF.get(exc.code, 422))
+    return api.create_response(request, body, status=STATUS_OF.get(exc.code, exc.status))
 
 
 @api.exception_handler(PermissionDenied)

@@ -17,6 +17,9 @@ class WorkItem:
     overdue: bool = False
     customer_id: int | None = None
     customer_name: str = ""
+    # the rule that makes this work due, with its seed article ("002 第十二条: quarterly credit-data
+    # refresh"): shown beside the item and kept on the duty the daily run makes of it
+    rule: str = ""
 
     def sort_key(self) -> tuple:
         """Overdue first, then by due date (earliest first); undated items last."""

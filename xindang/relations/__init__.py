@@ -1,0 +1,1 @@
+"""What the company learns from serving a customer: visits, complaints, satisfaction surveys."""

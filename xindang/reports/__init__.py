@@ -1,0 +1,1 @@
+"""Analyses and dashboards over the other apps' data (reads only)."""
