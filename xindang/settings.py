@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "xindang.custody",
     "xindang.lifecycle",
     "xindang.retention",
+    "xindang.privacy",
     "xindang.onboarding",
     "xindang.suppliers",
     "xindang.handovers",

@@ -22,6 +22,7 @@ urlpatterns = [
     path("custody/", include("xindang.custody.urls")),
     path("lifecycle/", include("xindang.lifecycle.urls")),
     path("retention/", include("xindang.retention.urls")),
+    path("privacy/", include("xindang.privacy.urls")),
     path("onboarding/", include("xindang.onboarding.urls")),
     path("suppliers/", include("xindang.suppliers.urls")),
     path("handovers/", include("xindang.handovers.urls")),
