@@ -19,7 +19,7 @@ Re-measured in session 3 (another machine of the same size, load ~1): today 4.35
   0.64 s; past date 6.15 s / 1.59 / 1.61 / 1.16 s.
 """
 
-# ruff: noqa: S608 - SQL from model metadata and integers, no user input
+# SQL from model metadata and integers, no user input
 import argparse
 import os
 import statistics

@@ -394,7 +394,7 @@ def build_dataset(*, customers: int, entries: int, skew: float = 0.7, seed: str 
         else:
             stamp = connection.ops.adapt_datetimefield_value(now)
             marks = ", ".join(["%s"] * len(ENTRY_COLUMNS))
-            sql = f"INSERT INTO ledger_tradeentry ({', '.join(ENTRY_COLUMNS)}) VALUES ({marks})"  # noqa: S608
+            sql = f"INSERT INTO ledger_tradeentry ({', '.join(ENTRY_COLUMNS)}) VALUES ({marks})"
             buf = []
             for row in rows():
                 buf.append(row)
@@ -408,7 +408,7 @@ def build_dataset(*, customers: int, entries: int, skew: float = 0.7, seed: str 
                 cur.executemany(sql, [(*r[:-1], stamp) for r in buf])
             print()
             marks = ", ".join(["%s"] * len(EXPOSURE_COLUMNS))
-            sql = f"INSERT INTO ledger_exposure ({', '.join(EXPOSURE_COLUMNS)}) VALUES ({marks})"  # noqa: S608
+            sql = f"INSERT INTO ledger_exposure ({', '.join(EXPOSURE_COLUMNS)}) VALUES ({marks})"
             data = [
                 (
                     cid,
@@ -425,7 +425,7 @@ def build_dataset(*, customers: int, entries: int, skew: float = 0.7, seed: str 
             for i in range(0, len(data), 5000):
                 cur.executemany(sql, data[i : i + 5000])
             marks = ", ".join(["%s"] * len(ALLOCATION_COLUMNS))
-            sql = f"INSERT INTO ledger_allocation ({', '.join(ALLOCATION_COLUMNS)}) VALUES ({marks})"  # noqa: S608
+            sql = f"INSERT INTO ledger_allocation ({', '.join(ALLOCATION_COLUMNS)}) VALUES ({marks})"
             for i in range(0, len(allocations), 5000):
                 cur.executemany(sql, allocations[i : i + 5000])
             t_load = time.perf_counter() - t2

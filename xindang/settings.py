@@ -1,6 +1,7 @@
 """XinDang settings: one module, driven by the environment (see .env.example)."""
 
 import hashlib
+import importlib.util
 import os
 from pathlib import Path
 
@@ -191,6 +192,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache: a file cache shared by all worker processes; Redis when REDIS_URL is set -------------
 if os.environ.get("REDIS_URL"):
+    if importlib.util.find_spec("redis") is None:
+        raise RuntimeError("REDIS_URL is set but the redis package is missing: pip install 'xindang[redis]'")
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",

@@ -49,7 +49,7 @@ def _display(model, field_name: str, value, lookups: dict) -> str:
         return "、".join(sorted(lookups["tags"].get(i, str(i)) for i in ids)) or "—"
     try:
         f = model._meta.get_field(field_name)
-    except Exception:  # noqa: BLE001 - fields removed since the record was written
+    except Exception:  # fields removed since the record was written
         return str(value)
     if f.choices:
         return str(dict(f.flatchoices).get(value, value))
@@ -66,7 +66,7 @@ def _display(model, field_name: str, value, lookups: dict) -> str:
 def _label(model, field_name: str) -> str:
     try:
         return str(model._meta.get_field(field_name).verbose_name)
-    except Exception:  # noqa: BLE001
+    except Exception:
         return field_name
 
 

@@ -18,7 +18,7 @@ class OversizedUpload(UploadedFile):
     """A file whose upload was cut at the limit: its name, and a size one byte past the limit."""
 
     def __init__(self, name: str, content_type: str | None, size: int):
-        import io  # noqa: PLC0415
+        import io
 
         super().__init__(io.BytesIO(b""), name=name, content_type=content_type, size=size)
 

@@ -89,9 +89,9 @@ def read_rows(fileobj, *, name: str, max_rows: int) -> tuple[str, list[tuple[int
     fileobj.seek(0)
     fmt = reading.file_format(name, head)
     if fmt == reading.XLSX:
-        import openpyxl  # noqa: PLC0415
+        import openpyxl
 
-        reading._check_ooxml(fileobj)  # noqa: SLF001 - the customer import's check, reused
+        reading._check_ooxml(fileobj)  # the customer import's check, reused
         try:
             workbook = openpyxl.load_workbook(fileobj, read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many kinds on damaged files
@@ -101,11 +101,11 @@ def read_rows(fileobj, *, name: str, max_rows: int) -> tuple[str, list[tuple[int
         finally:
             workbook.close()
     else:
-        import csv  # noqa: PLC0415
-        import io  # noqa: PLC0415
+        import csv
+        import io
 
         text = reading.decode_text(fileobj.read())
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=reading._delimiter(text)))  # noqa: SLF001
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=reading._delimiter(text)))
     for number, cells in enumerate(rows[:HEADER_SCAN_ROWS], start=1):
         mapping = {}
         for i, cell in enumerate(cells):

@@ -391,7 +391,7 @@ def customer_ledger_page(customer, page_number=None, per_page: int = 100):
     the page is read from whichever end is nearer (no long OFFSET), and its balance is carried in by
     one SQL sum over the shorter side (the entries before it, or what is owed now less the entries
     after it), so an account with fifty thousand entries costs little more than one with fifty."""
-    from django.core.paginator import Page, Paginator  # noqa: PLC0415
+    from django.core.paginator import Page, Paginator
 
     cid = _id(customer)
     base = TradeEntry.objects.filter(customer_id=cid)
@@ -400,7 +400,7 @@ def customer_ledger_page(customer, page_number=None, per_page: int = 100):
     paginator.__dict__["count"] = count  # counted once above
     try:
         number = paginator.validate_number(page_number or paginator.num_pages)
-    except Exception:  # noqa: BLE001 - an out-of-range or bad page number shows the last page
+    except Exception:  # an out-of-range or bad page number shows the last page
         number = paginator.num_pages
     start = (number - 1) * per_page
     end = min(start + per_page, count)

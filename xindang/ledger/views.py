@@ -63,7 +63,7 @@ def entry_list(request):
 @permission_required(LedgerPermission.EXPORT, raise_exception=True)
 def export(request):
     """The entry list with the list page's filters (same query string) as .xlsx; audited."""
-    from openpyxl import Workbook  # noqa: PLC0415
+    from openpyxl import Workbook
 
     qs = selectors.entry_list(request.user, request.GET)
     count = qs.count()

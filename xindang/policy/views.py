@@ -86,13 +86,13 @@ def _display(value) -> str:
             return "—"
         if all(isinstance(v, str | int | float | bool) for v in value):
             chain = all(isinstance(v, str) and value_label(v) is not None for v in value)
-            return mark_safe((" → " if chain else "、").join(_code(v) for v in value))  # noqa: S308
-        return mark_safe("; ".join(_inline(v) for v in value))  # noqa: S308
+            return mark_safe((" → " if chain else "、").join(_code(v) for v in value))
+        return mark_safe("; ".join(_inline(v) for v in value))
     if isinstance(value, dict):
         if not value:
             return "—"
         pairs = [f"{_code(k)}: {_inline(v)}" for k, v in value.items()]
-        return mark_safe("; ".join(pairs))  # noqa: S308 - every part escaped above
+        return mark_safe("; ".join(pairs))  # every part escaped above
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if isinstance(value, str) and re.fullmatch(r"[\x21-\x7e]+", value):

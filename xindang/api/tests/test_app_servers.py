@@ -76,7 +76,7 @@ def servers(tmp_path):
         log = open(tmp_path / f"gunicorn-{n}.log", "wb")  # noqa: SIM115 — closed with the process
         procs.append(
             (
-                subprocess.Popen(  # noqa: S603 — our own server, loopback only
+                subprocess.Popen(  # our own server, loopback only
                     [
                         sys.executable,
                         "-m",

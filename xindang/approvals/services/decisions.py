@@ -61,7 +61,7 @@ def _object_url(obj) -> str:
     getter = getattr(obj, "get_absolute_url", None)
     try:
         return getter() if getter else ""
-    except Exception:  # noqa: BLE001 - a link is a convenience; no URL is fine
+    except Exception:  # a link is a convenience; no URL is fine
         return ""
 
 

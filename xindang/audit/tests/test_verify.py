@@ -80,7 +80,7 @@ def test_a_deleted_middle_row_is_reported_missing(five_events):
 
 def test_a_row_deleted_with_raw_sql_is_reported_missing(five_events):
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {AuditEvent._meta.db_table} WHERE seq = %s", [2])  # noqa: S608
+        cursor.execute(f"DELETE FROM {AuditEvent._meta.db_table} WHERE seq = %s", [2])
     assert "seq 2: missing" in broken_message()
 
 

@@ -29,7 +29,7 @@ def run_concurrently(work: Callable[[int], object], threads: int = THREADS) -> l
             connection.ensure_connection()
             barrier.wait(timeout=JOIN_TIMEOUT)
             results[i] = work(i)
-        except BaseException as exc:  # noqa: BLE001 - handed to the main thread
+        except BaseException as exc:  # handed to the main thread
             errors.append(exc)
             barrier.abort()
         finally:

@@ -91,7 +91,7 @@ class Recorder:
                     from django.db import connection
 
                     connection.close()
-            except Exception:  # noqa: BLE001 - the thread must live on (flush() waits for it)
+            except Exception:  # the thread must live on (flush() waits for it)
                 log.exception("credit check recorder")
             finally:
                 for _ in batch:
@@ -109,7 +109,7 @@ class Recorder:
                         for start in range(0, len(rows), CHUNK):
                             copy.write(b"".join(rows[start : start + CHUNK]))
                 return
-            except Exception:  # noqa: BLE001 - whatever the database says, retry, then log the rows
+            except Exception:  # whatever the database says, retry, then log the rows
                 connection.close()
                 if attempt == RETRIES:
                     log.exception(

@@ -46,9 +46,9 @@ WRITE_OFF_KIND = "ledger.write_off"
 def request_write_off(*, customer, amount, entry_on, reason, by, request=None):
     """Ask the policy's chain (default: the general manager) to write off `amount` of bad debt. The
     write-off entry is posted when the last step approves (on_write_off_approved)."""
-    from xindang.approvals.services import submit_request  # noqa: PLC0415 - approvals is below us
+    from xindang.approvals.services import submit_request  # approvals is below us
 
-    from ..models import WriteOffRequest  # noqa: PLC0415
+    from ..models import WriteOffRequest
 
     amount = _decimal(amount)
     if amount is None or amount <= 0 or amount != amount.quantize(rules.CENT):
@@ -84,7 +84,7 @@ def request_write_off(*, customer, amount, entry_on, reason, by, request=None):
 
 
 def _write_off_of(approval):
-    from ..models import WriteOffRequest  # noqa: PLC0415
+    from ..models import WriteOffRequest
 
     return WriteOffRequest.objects.select_for_update().get(pk=int(approval.object_id))
 

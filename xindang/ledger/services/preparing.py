@@ -171,8 +171,8 @@ def _prepare(rows: list[dict], *, policy, by, api_key, allow_write_off=False, wi
             customers[c.pk] = c
     ref_cache: dict = {}
     grant_terms: dict | None = None  # looked up once per batch, when a row needs it
-    from xindang.accounts.models import Department, User  # noqa: PLC0415 - only when posting
-    from xindang.contracts.models import Contract  # noqa: PLC0415
+    from xindang.accounts.models import Department, User  # only when posting
+    from xindang.contracts.models import Contract
 
     model_of = {
         "contract": Contract,

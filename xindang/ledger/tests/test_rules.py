@@ -133,7 +133,7 @@ def test_figures_fit_their_columns_and_the_committed_sum(figures, fits):
         (
             {"quantity": None, "amount": "invalid", "cost_amount": Decimal("-1E+17")},
             ["amount", "cost_amount"],
-        ),  # noqa: E501
+        ),
         ({"quantity": Decimal(3), "amount": Decimal("12.50"), "cost_amount": None}, []),
     ],
 )
