@@ -145,3 +145,16 @@ def _credit_check_records_written_at_once(settings):
     """A check's record is written before the answer in tests (test_recorder.py tests the recorder
     thread that writes it just behind the answer in production, on PostgreSQL)."""
     settings.CREDIT_CHECK_RECORD_BEHIND = False
+
+
+@pytest.fixture(autouse=True)
+def _own_connection_inserts_only_when_tests_commit(request, settings):
+    """A test inside pytest-django's wrapping transaction commits nothing: a row that
+    core.numbering.ensure_row committed on a connection of its own (MariaDB) would outlive the test
+    and could not see the test's uncommitted rows it refers to. Tests that commit (transactional_db,
+    live_server: concurrency and browser tests) keep the production behaviour."""
+    marker = request.node.get_closest_marker("django_db")
+    committing = {"transactional_db", "live_server"} & set(request.fixturenames) or (
+        marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+    )
+    settings.XINDANG_OWN_CONNECTION_INSERTS = bool(committing)

@@ -1,5 +1,6 @@
 """Gap-free, never-reused business numbers (file numbers 按部门编号, seed 000 4.2)."""
 
+from django.conf import settings
 from django.db import OperationalError, connections, transaction
 
 from .models import Sequence
@@ -40,8 +41,10 @@ def ensure_row(model, **values) -> None:
     writers waiting on the row inherit gap locks and deadlock on their own inserts. So on MySQL the
     row is committed at once on a connection of its own (it is harmless: an unused counter at zero);
     PostgreSQL and SQLite wait on conflicts without such locks and insert in the caller's transaction.
-    Inside a TestCase's wrapping transaction nothing commits on its own either (it would outlive the
-    test; Django relaxes durable blocks there the same way), and no concurrent writer can wait there.
+    `XINDANG_OWN_CONNECTION_INSERTS = False` keeps the insert in the caller's transaction on MySQL too:
+    for code that runs inside one wrapping transaction with no concurrent writer (the test suite's
+    per-test transaction, where a row committed elsewhere would outlive the test and could not see
+    the rows it refers to).
     """
     connection = transaction.get_connection()
     qn = connection.ops.quote_name
@@ -55,7 +58,7 @@ def ensure_row(model, **values) -> None:
             cursor.execute(f"{insert} ON CONFLICT ({columns[0]}) DO NOTHING", params)
         return
     upsert = f"{insert} ON DUPLICATE KEY UPDATE {columns[0]} = {columns[0]}"
-    if connection.atomic_blocks and connection.atomic_blocks[0]._from_testcase:
+    if not settings.XINDANG_OWN_CONNECTION_INSERTS:
         with connection.cursor() as cursor:
             cursor.execute(upsert, params)
         return

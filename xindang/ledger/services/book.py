@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import connections, transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -136,9 +137,7 @@ def _insert_missing(customer_ids: list[int]) -> None:
     in the caller's transaction on PostgreSQL and SQLite, committed at once on a connection of its own
     on MariaDB so no duplicate-key shared lock is held)."""
     connection = transaction.get_connection()
-    if connection.vendor != "mysql" or (
-        connection.atomic_blocks and connection.atomic_blocks[0]._from_testcase
-    ):
+    if connection.vendor != "mysql" or not settings.XINDANG_OWN_CONNECTION_INSERTS:
         Exposure.objects.bulk_create(
             [Exposure(**_zero_row(cid)) for cid in customer_ids], ignore_conflicts=True, batch_size=1000
         )
