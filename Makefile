@@ -31,7 +31,8 @@ demo: migrate
 ## Set up everything and run the app with demo data at http://127.0.0.1:8000
 run: demo
 	$(PY) manage.py demo --print-logins
-	$(PY) manage.py runserver 127.0.0.1:8000
+	@# the task worker (customer imports) beside the web server; Ctrl-C stops both
+	$(PY) manage.py worker & $(PY) manage.py runserver 127.0.0.1:8000
 
 ## Run every test (browser tests too when Debian's chromium is installed; otherwise says it skips them)
 test: install

@@ -89,6 +89,8 @@ INSTALLED_APPS = [
     "simple_history",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_tasks",
+    "django_tasks_db",
     "xindang.core",
     "xindang.audit",
     "xindang.policy",
@@ -189,6 +191,11 @@ DATABASES = {"default": _db}
 CREDIT_CHECK_RECORD_BEHIND = env_bool("XINDANG_CHECK_RECORD_BEHIND", False)
 CREDIT_CHECK_ASYNC_COMMIT = env_bool("XINDANG_CHECK_ASYNC_COMMIT", False)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Long work (the confirm of a customer import) runs as a task on a queue kept in the database, run by
+# `manage.py worker` (django-tasks, the reference implementation of Django's tasks API, with its
+# database backend): it survives a restart of the web process and needs no broker.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # On MariaDB/MySQL, counter and exposure rows that concurrent writers may all find missing are
 # committed at once on a connection of their own (core.numbering.ensure_row). The test suite turns

@@ -6,3 +6,14 @@ class CustomersConfig(AppConfig):
     name = "xindang.customers"
     label = "customers"
     verbose_name = _("Customer files")
+
+    def ready(self):
+        from xindang.core.tasks import register_on_interrupted
+
+        from .importing.services import import_confirmed_batch, release_interrupted
+
+        # an import whose worker died goes back to "previewed" (nothing of it was saved)
+        register_on_interrupted(
+            import_confirmed_batch,
+            lambda runs: release_interrupted(batch_ids=[run[0] for run in runs if run]),
+        )

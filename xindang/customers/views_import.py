@@ -48,6 +48,7 @@ def _phase_label(phase: str) -> str:
         "validating": _("Checking the rows"),
         "saving": _("Saving the customer files"),
         "done": _("Done"),
+        "interrupted": _("Interrupted: nothing was saved"),
     }.get(phase, "")
 
 

@@ -3,7 +3,7 @@
 * preview_import() reads the upload (reading.read_table: content sniffed, never the extension
   trusted), checks every row (validation.validate_table), stores the file under imports/<random>
   and writes an ImportBatch with the list of problems. Nothing in the customer files changes.
-* run_import() / start_import() re-read and re-check the file (data may have changed since the
+* run_import() / start_import() (the latter through the task worker) re-read and re-check the file (data may have changed since the
   preview) and create ALL importable rows in ONE transaction with bulk operations: file numbers per
   department in one block, history, tags, primary contacts and audit events in bulk. Any failure
   rolls everything back and marks the batch failed. A batch is confirmed at most once.
@@ -12,15 +12,15 @@
 import io
 import logging
 import os
-import threading
 import uuid
 from collections import defaultdict
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 from simple_history.utils import bulk_create_with_history
 
 from xindang.accounts.models import Department, User
@@ -151,37 +151,55 @@ def _claim(*, batch: ImportBatch, by, include_warnings: bool) -> ImportBatch:
 def run_import(
     *, batch: ImportBatch, by, include_warnings: bool = False, ip: str | None = None
 ) -> ImportBatch:
-    """Confirm a previewed batch and import it here and now (the synchronous path; the background
-    thread of start_import() runs the same). Returns the batch, imported or failed."""
+    """Confirm a previewed batch and import it here and now (the synchronous path; the task that
+    start_import() queues runs the same). Returns the batch, imported or failed."""
     _claim(batch=batch, by=by, include_warnings=include_warnings)
     return _execute(batch, by, ip)
 
 
-def start_import(*, batch: ImportBatch, by, include_warnings: bool = False, request=None):
-    """Confirm a batch and import it in a background thread, reporting progress through the cache.
-    Returns the thread — or None when the import ran synchronously because the caller is inside a
-    transaction (a thread could not see its uncommitted data: tests, ATOMIC_REQUESTS)."""
+def start_import(*, batch: ImportBatch, by, include_warnings: bool = False, request=None) -> str | None:
+    """Confirm a batch and hand its import to the task worker (`manage.py worker`), which reports
+    progress through the cache. The claim and the task are written in one transaction: a batch is
+    never claimed without a task to import it, nor queued twice. Returns the task's id — or None when
+    the import ran here and now because the caller is inside a transaction (the worker could not see
+    its uncommitted data: ATOMIC_REQUESTS, or a test's wrapping transaction)."""
     ip = client_ip(request)
-    _claim(batch=batch, by=by, include_warnings=include_warnings)
     if connection.in_atomic_block:
+        _claim(batch=batch, by=by, include_warnings=include_warnings)
         _execute(batch, by, ip)
         return None
-    thread = threading.Thread(
-        target=_thread_main, args=(batch.pk, by.pk, ip), name=f"import-{batch.pk}", daemon=True
-    )
-    thread.start()
-    return thread
+    with transaction.atomic():
+        _claim(batch=batch, by=by, include_warnings=include_warnings)
+        result = import_confirmed_batch.enqueue(batch.pk, by.pk, ip)
+    return result.id
 
 
-def _thread_main(batch_id: int, by_id: int, ip: str | None) -> None:
-    try:
-        batch = ImportBatch.objects.get(pk=batch_id)
-        by = User.objects.get(pk=by_id)
-        _execute(batch, by, ip)
-    except Exception:  # _execute records failures itself; this is the last resort
-        logger.exception("import batch %s crashed", batch_id)
-    finally:
-        connections.close_all()  # this thread's connections only
+@task()
+def import_confirmed_batch(batch_id: int, by_id: int, ip: str | None) -> str:
+    """The task the worker runs: import a claimed batch, all or nothing (a failure is recorded on the
+    batch by _execute; a killed worker leaves nothing partial, and `manage.py worker` hands such a
+    batch back for another confirm when it starts)."""
+    batch = ImportBatch.objects.get(pk=batch_id)
+    by = User.objects.get(pk=by_id)
+    return _execute(batch, by, ip).status
+
+
+@transaction.atomic
+def release_interrupted(*, batch_ids: list[int]) -> int:
+    """Batches whose import a dead worker left half-way (nothing of it was committed: the import is one
+    transaction) go back to "previewed" with a message, to be confirmed again. Returns how many."""
+    released = 0
+    for batch in ImportBatch.objects.select_for_update().filter(
+        pk__in=batch_ids, status=ImportBatch.Status.IMPORTING
+    ):
+        batch.status = ImportBatch.Status.PREVIEWED
+        batch.message = _("The import was interrupted and nothing was saved. Confirm it again.")
+        batch.started_at = None
+        batch.save(update_fields=["status", "message", "started_at"])
+        report_progress(batch, "interrupted")
+        record_event("customer.import_interrupted", obj=batch, data={"file": batch.original_name})
+        released += 1
+    return released
 
 
 def _read_stored(batch: ImportBatch, *, max_rows: int) -> Table:

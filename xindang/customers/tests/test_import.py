@@ -684,16 +684,56 @@ def test_an_import_interrupted_long_ago_is_shown_as_failed(credit_manager, sales
 
 @pytest.mark.multidb
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_the_background_thread_imports_and_reports_progress(credit_manager, salesperson):
+def test_the_task_worker_imports_and_reports_progress(credit_manager, salesperson):
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
     batch = preview(credit_manager, xlsx(_rows(30)))
-    thread = import_services.start_import(batch=batch, by=credit_manager)
-    assert thread is not None
-    thread.join(timeout=120)
-    assert not thread.is_alive()
+    task_id = import_services.start_import(batch=batch, by=credit_manager)
+    # queued, not run: the web process only claims the batch and writes the task
+    assert DBTaskResult.objects.get(pk=task_id).status == "READY"
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.IMPORTING and Customer.objects.count() == 0
+
+    call_command("worker", batch=True, verbosity=0)
+
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.IMPORTED and batch.imported_rows == 30
     assert Customer.objects.count() == 30
     assert progress.import_progress(batch)["percent"] == 100
+    assert DBTaskResult.objects.get(pk=task_id).status == "SUCCESSFUL"
+
+
+def test_an_import_whose_worker_died_goes_back_for_another_confirm(credit_manager, salesperson):
+    import subprocess
+    import sys
+
+    from django_tasks_db.models import DBTaskResult
+
+    from xindang.core.tasks import release_interrupted_tasks, worker_id
+
+    batch = preview(credit_manager, xlsx(_rows(3)))
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.IMPORTING)
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    host = worker_id().rsplit(":", 1)[0]
+    result = import_services.import_confirmed_batch.enqueue(batch.pk, credit_manager.pk, None)
+    DBTaskResult.objects.filter(pk=result.id).update(
+        status="RUNNING", worker_ids=[f"{host}:{dead.stdout.strip()}"]
+    )
+    elsewhere = import_services.import_confirmed_batch.enqueue(batch.pk, credit_manager.pk, None)
+    DBTaskResult.objects.filter(pk=elsewhere.id).update(status="RUNNING", worker_ids=["other-host:1"])
+
+    assert release_interrupted_tasks() == 1
+
+    assert DBTaskResult.objects.get(pk=result.id).status == "FAILED"
+    assert DBTaskResult.objects.get(pk=elsewhere.id).status == "RUNNING"  # another machine's worker
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.PREVIEWED and Customer.objects.count() == 0
+    assert AuditEvent.objects.filter(action="customer.import_interrupted", object_id=str(batch.pk)).exists()
+    # and it can be confirmed again, once
+    assert import_services.run_import(batch=batch, by=credit_manager).imported_rows == 3
 
 
 def test_databases_that_return_no_ids_from_bulk_inserts_get_them_read_back(
