@@ -4,9 +4,10 @@
   trusted), checks every row (validation.validate_table), stores the file under imports/<random>
   and writes an ImportBatch with the list of problems. Nothing in the customer files changes.
 * run_import() / start_import() (the latter through the task worker) re-read and re-check the file
-  (data may have changed since the preview) and create ALL importable rows in ONE transaction with bulk operations: file numbers per
-  department in one block, history, tags, primary contacts and audit events in bulk. Any failure
-  rolls everything back and marks the batch failed. A batch is confirmed at most once.
+  (data may have changed since the preview) and create ALL importable rows in ONE transaction with
+  bulk operations: file numbers per department in one block, history, tags, primary contacts and
+  audit events in bulk. Any failure rolls everything back and marks the batch failed. A batch is
+  confirmed at most once.
 """
 
 import io
