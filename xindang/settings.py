@@ -124,6 +124,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "xindang.core.middleware.RefuseNulMiddleware",
+    "xindang.core.middleware.ContentSecurityPolicyMiddleware",
     "xindang.documents.uploads.OversizedUploadMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -201,6 +202,14 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 # committed at once on a connection of their own (core.numbering.ensure_row). The test suite turns
 # it off for tests that run inside one wrapping transaction (conftest.py).
 XINDANG_OWN_CONNECTION_INSERTS = True
+
+# Content-Security-Policy of every HTML page: scripts from our own files only (no inline script or
+# handler anywhere), styles from our files and style attributes, nothing framed but by ourselves.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+    "font-src 'self' data:; connect-src 'self'; frame-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'self'"
+)
 
 # --- Cache: a file cache shared by all worker processes; Redis when REDIS_URL is set -------------
 if os.environ.get("REDIS_URL"):
