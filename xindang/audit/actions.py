@@ -24,6 +24,7 @@ ACTION_LABELS: dict[str, str] = {
     "customer.export": _("Exported customers"),
     "customer.import": _("Imported customers"),
     "customer.import_interrupted": _("Customer import interrupted (nothing saved)"),
+    "core.working_files_pruned": _("Deleted old import files"),
     "customer.import_preview": _("Previewed customer import"),
     "customer.access_denied": _("Access to customer file refused"),
     "policy.draft_created": _("Created policy draft"),

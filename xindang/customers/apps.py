@@ -9,11 +9,16 @@ class CustomersConfig(AppConfig):
 
     def ready(self):
         from xindang.core.tasks import register_on_interrupted
+        from xindang.core.working_files import WorkingFiles, register_working_files
 
         from .importing.services import import_confirmed_batch, release_interrupted
+        from .models import ImportBatch
 
         # an import whose worker died goes back to "previewed" (nothing of it was saved)
         register_on_interrupted(
             import_confirmed_batch,
             lambda runs: release_interrupted(batch_ids=[run[0] for run in runs if run]),
         )
+        S = ImportBatch.Status
+        files = WorkingFiles(ImportBatch, waiting=S.PREVIEWED, failed=S.FAILED, busy=(S.IMPORTING,))
+        register_working_files(files)

@@ -20,6 +20,12 @@ class LedgerConfig(AppConfig):
         from .demo import seed_ledger
 
         register_list_columns()  # exposure and overdue columns of the customer list
+        from xindang.core.working_files import WorkingFiles, register_working_files
+
+        from .models import LedgerImport
+
+        S = LedgerImport.Status
+        register_working_files(WorkingFiles(LedgerImport, waiting=S.PREVIEWED, failed=S.FAILED))
         register_demo_step("ledger", seed_ledger, order=30)
         register(
             services.WRITE_OFF_KIND,

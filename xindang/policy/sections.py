@@ -30,6 +30,9 @@ class CoreSection(BaseModel):
     session_timeout_minutes: int = Field(30, ge=5, le=24 * 60)
     upload_limit_mb: int = Field(20, ge=1, le=2048)
     import_max_rows: int = Field(20000, ge=1, le=200000)
+    # Working files (an import's uploaded spreadsheet) are deleted this many days after the upload by
+    # `manage.py prune_working_files`; the batch, its row problems and its audit events stay.
+    working_file_days: int = Field(30, ge=1, le=3650)
     login_max_failures: int = Field(5, ge=3, le=50)
     login_lockout_minutes: int = Field(15, ge=1, le=24 * 60)
     # An address is never locked (one office behind NAT shares it): after this many failures from it
@@ -150,6 +153,10 @@ register_section(
         "session_timeout_minutes": (_("Session timeout (minutes)"), _("Idle time before logging out.")),
         "upload_limit_mb": (_("Upload limit (MB)"), _("Largest file a user may upload.")),
         "import_max_rows": (_("Import row limit"), _("Largest spreadsheet accepted by an import.")),
+        "working_file_days": (
+            _("Days an import's uploaded file is kept"),
+            _("Then the file is deleted; the import's record, row problems and audit trail stay."),
+        ),
         "login_max_failures": (
             _("Failed logins before lockout"),
             _("Per user name; an address is slowed down, never locked."),
