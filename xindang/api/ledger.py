@@ -132,7 +132,8 @@ class EntryPage(Schema):
 
 
 class EntryFilters(Schema):
-    customer_id: int | None = None
+    # an id no BIGINT column holds is a 422, not a database overflow
+    customer_id: int | None = Field(None, ge=1, le=2**63 - 1)
     kind: str = ""
     date_from: date | None = Field(None, alias="from")
     date_to: date | None = Field(None, alias="to")

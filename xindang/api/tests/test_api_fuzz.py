@@ -1,7 +1,7 @@
 """No input makes the API answer 500 (issue 13 item 2): every operation of the OpenAPI schema, each
 field of a valid request replaced in turn by hostile values (numbers past every column and every
-decimal context, dates at the calendar's ends, NUL characters, wrong types, huge strings) — a bounded,
-deterministic stand-in for schemathesis, which this project does not install. The table must name
+decimal context, dates at the calendar's ends, NUL characters, wrong types, huge strings) — bounded and
+deterministic, beside schemathesis's generated requests (test_schemathesis.py). The table must name
 every operation, so a new route is fuzzed too. Meant for PostgreSQL and MariaDB, whose columns and
 text types refuse what SQLite keeps; on SQLite it runs a smaller sample."""
 
