@@ -201,10 +201,12 @@ def trade_trend(previous: Decimal, current: Decimal, growth_ratio: Decimal) -> s
 def first_zero_day(
     opening: Decimal, moves: list[tuple[date, Decimal]], start: date, end: date
 ) -> date | None:
-    """The first day in [start, end] on whose evening the balance stood at zero or less (002 第三十六条:
-    合同期内预付款发货、客户的赊销欠款要回收清零一次). `opening` is the balance on the evening before
-    `start`; `moves` are the day's changes (any order; days outside the period are ignored except
-    that those before `start` must be in `opening`)."""
+    """The first evening in [start, end] on which what was owed had been brought back to zero (002
+    第三十六条: 合同期内预付款发货、客户的赊销欠款要回收清零一次): zero or less after having been owed
+    (at the start or on an evening since). A pool owed nothing on any evening of the period had nothing
+    to clear: its zero point is the first day. `opening` is the balance on the evening before `start`;
+    `moves` are the day's changes in any order; days outside the period are ignored (those before
+    `start` belong in `opening`). None: owed and never cleared within the period."""
     if end < start:
         return None
     by_day: dict[date, Decimal] = {}
@@ -212,13 +214,14 @@ def first_zero_day(
         if start <= day <= end:
             by_day[day] = by_day.get(day, Decimal(0)) + amount
     balance = opening
-    if balance <= 0:
-        return start
+    owed = balance > 0
     for day in sorted(by_day):
         balance += by_day[day]
-        if balance <= 0:
+        if balance > 0:
+            owed = True
+        elif owed:
             return day
-    return None
+    return None if owed else start
 
 
 def contract_ending_window(ends_on: date, today: date, lead_days: int = 30) -> bool:

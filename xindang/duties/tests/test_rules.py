@@ -104,7 +104,9 @@ S, E = D(2026, 1, 1), D(2026, 12, 31)
     [
         # 002 第三十六条: 合同期内…赊销欠款要回收清零一次
         ("0", [], S),  # nothing owed at the start: zero on the first evening
-        ("0", [(D(2026, 3, 1), "500")], S),
+        ("0", [(D(2026, 3, 1), "500")], None),  # owed from March, never cleared
+        ("0", [(D(2026, 3, 1), "500"), (D(2026, 4, 1), "-500")], D(2026, 4, 1)),
+        ("0", [(D(2026, 3, 1), "500"), (D(2026, 3, 1), "-500")], S),  # never owed overnight
         ("500", [], None),
         ("500", [(D(2026, 3, 1), "-500")], D(2026, 3, 1)),
         ("500", [(D(2026, 3, 1), "-200"), (D(2026, 4, 1), "-300")], D(2026, 4, 1)),
@@ -129,7 +131,9 @@ def test_first_zero_day_of_an_empty_period():
 @given(
     opening=st.decimals(min_value=-1000, max_value=1000, places=2),
     moves=st.lists(
-        st.tuples(st.dates(D(2025, 6, 1), D(2027, 6, 1)), st.decimals(min_value=-1000, max_value=1000, places=2)),
+        st.tuples(
+            st.dates(D(2025, 6, 1), D(2027, 6, 1)), st.decimals(min_value=-1000, max_value=1000, places=2)
+        ),
         max_size=20,
     ),
 )
@@ -192,7 +196,10 @@ def test_a_duty_closes_when_no_module_returns_it():
     ],
 )
 def test_should_send_digest(preference, email, sent, lines, why):
-    assert rules.should_send_digest(preference=preference, email=email, already_sent_today=sent, lines=lines) == why
+    assert (
+        rules.should_send_digest(preference=preference, email=email, already_sent_today=sent, lines=lines)
+        == why
+    )
 
 
 def test_digest_lists_new_and_overdue_duties_overdue_first():
