@@ -9,8 +9,12 @@ class DutiesConfig(AppConfig):
 
     def ready(self):
         from xindang.audit.actions import register_actions
+        from xindang.core.demo import register_demo_step
 
         from . import sections  # noqa: F401 - registers the "duties" policy section
+        from .demo import seed_demo
+
+        register_demo_step("duties", seed_demo, order=90)
 
         register_actions(
             {

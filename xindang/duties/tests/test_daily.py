@@ -200,3 +200,18 @@ def test_daily_run_is_audited(fake, zhang):
     run_daily(today=date(2026, 6, 15))
     event = AuditEvent.objects.get(action="duties.daily_run")
     assert event.data["created"] == 1
+
+
+@pytest.mark.django_db
+def test_demo_step_stores_the_demo_users_duties(fake, zhang):
+    import random
+
+    from xindang.core.demo import DemoContext
+    from xindang.duties.demo import seed_demo
+
+    fake["zhangsan"] = [_item(1), _item(2)]
+    context = DemoContext(
+        customers=[], users={"zhangsan": zhang}, departments={}, today=date.today(), rng=random.Random(1)
+    )
+    assert seed_demo(context) == "2 duties stored for 1 users"
+    assert mail.outbox == []
