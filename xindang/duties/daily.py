@@ -123,4 +123,7 @@ def _send_digest(user, today: date, new_keys: set[str], report: DailyReport) -> 
             EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email]).send()
     except IntegrityError:  # another run sent today's digest meanwhile
         return
+    except OSError as exc:  # the mail server refused or is down (smtplib errors are OSErrors): next run
+        report.say(f"{user.get_username()}: digest not sent, mail failed: {exc}")
+        return
     report.mails += 1

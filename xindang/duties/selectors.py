@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import Exists, OuterRef, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -275,7 +275,8 @@ def zero_points(customer_id: int, start: date, end: date) -> dict[str, date | No
 
 
 def contracts_to_check(today: date, *, since_days: int = 400):
-    """Contract periods that ended before today and were not checked yet."""
+    """Contract periods that ended before today and were not checked yet (an extended contract's new
+    end is a new period)."""
     return (
         Contract.objects.filter(
             status__in=CHECKED_CONTRACT,
@@ -283,7 +284,9 @@ def contracts_to_check(today: date, *, since_days: int = 400):
             ends_on__lt=today,
             ends_on__gte=today - timedelta(days=since_days),
         )
-        .exclude(pk__in=ZeroPointCheck.objects.values("contract_id"))
+        .exclude(
+            Exists(ZeroPointCheck.objects.filter(contract_id=OuterRef("pk"), period_end=OuterRef("ends_on")))
+        )
         .order_by("ends_on", "pk")
     )
 

@@ -39,7 +39,10 @@ def sync_duties(*, user, items: list[WorkItem], close_missing: bool = True) -> S
             result.not_visible.append(item)
             continue
         keyed.setdefault(key, item)
-    existing = {d.key: d for d in Duty.objects.select_for_update().filter(assignee=user)}
+    # The open duties, and the closed ones the items bring back (closed history is not read daily).
+    mine = Duty.objects.select_for_update().filter(assignee=user)
+    existing = {d.key: d for d in mine.filter(state=rules.OPEN)}
+    existing.update({d.key: d for d in mine.filter(state=rules.DONE, key__in=list(keyed))})
     now = timezone.now()
     to_create, to_update = [], []
     for key, item in keyed.items():

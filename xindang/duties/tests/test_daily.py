@@ -215,3 +215,24 @@ def test_demo_step_stores_the_demo_users_duties(fake, zhang):
     )
     assert seed_demo(context) == "2 duties stored for 1 users"
     assert mail.outbox == []
+
+
+class DownBackend:
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("smtp.example.com:25 refused")
+
+
+@pytest.mark.django_db
+def test_a_mail_server_down_is_reported_and_the_digest_goes_next_run(fake, zhang, settings):
+    settings.EMAIL_BACKEND = "xindang.duties.tests.test_daily.DownBackend"
+    fake["zhangsan"] = [_item(1, due=timezone.localdate() - timedelta(days=1))]
+    out = _daily()
+    assert "zhangsan: digest not sent, mail failed" in out
+    assert Duty.objects.filter(assignee=zhang).count() == 1  # the duties are stored all the same
+    assert not DigestSent.objects.filter(user=zhang).exists()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    _daily()
+    assert len(mail.outbox) == 1

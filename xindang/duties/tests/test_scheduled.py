@@ -183,6 +183,13 @@ def test_a_contract_period_without_a_zero_point_is_flagged(
     with on(date(2026, 1, 5)):
         assert len(kinds(credit_manager)[rules.ZERO_POINT_MISSED]) == 1
     assert Duty.objects.filter(assignee=salesperson, kind=rules.ZERO_POINT_MISSED).count() == 1
+    # the first contract extended by a quarter: its new end is a new period, checked once it passed
+    Contract.objects.filter(pk=contract.pk).update(ends_on=date(2026, 3, 31))
+    post(customer, "payment", "600", date(2026, 2, 1), credit_manager)
+    with on(date(2026, 4, 2)):
+        run_daily()
+    extended = ZeroPointCheck.objects.get(contract=contract, period_end=date(2026, 3, 31))
+    assert extended.receivable_zero_on == date(2026, 2, 1)
 
 
 @pytest.mark.django_db
