@@ -19,6 +19,8 @@ from xindang.policy.selectors import current_policy
 from . import rules, selectors, services
 from .models import DigestSent, Duty
 
+DIGEST_LINES = 100  # a longer list is cut; the workbench has all of it
+
 
 @dataclass
 class DailyReport:
@@ -109,7 +111,11 @@ def _send_digest(user, today: date, new_keys: set[str], report: DailyReport) -> 
         "user": user,
         "name": _name(user),
         "today": today,
-        "duties": [(d, is_new, rules.is_overdue(d.due_on, today), base + d.url) for d, is_new in duties],
+        "duties": [
+            (d, is_new, rules.is_overdue(d.due_on, today), base + d.url)
+            for d, is_new in duties[:DIGEST_LINES]
+        ],
+        "more": max(0, len(duties) - DIGEST_LINES),
         "new": new,
         "overdue": overdue,
         "workbench": base + "/",

@@ -125,20 +125,20 @@ def scheduled_work(user, today: date | None = None) -> list[Work]:
     section = policy.duties
     works: list[Work] = []
     if user.has_perm(DutyPermission.REVIEW_FILES):
-        start, end = rules.review_period(today, section.file_review_months)
-        works.append(
-            Work(
-                key=f"{rules.FILE_REVIEW}:{start.isoformat()}",
-                kind=rules.FILE_REVIEW,
-                label=_("Full review of the customer files"),
-                title=_(
-                    "Review every file of %(start)s – %(end)s; analyse the fast-growing and lost customers"
+        # This period's review, and the last period's while it is not recorded (then overdue).
+        current = rules.review_period(today, section.file_review_months)
+        title = _("Review every file of %(start)s – %(end)s; analyse the fast-growing and lost customers")
+        for start, end in (rules.previous_period(current[0], section.file_review_months), current):
+            works.append(
+                Work(
+                    key=f"{rules.FILE_REVIEW}:{start.isoformat()}",
+                    kind=rules.FILE_REVIEW,
+                    label=_("Full review of the customer files"),
+                    title=title % {"start": start.isoformat(), "end": end.isoformat()},
+                    due=end,
+                    rule=rules.RULE_FILE_REVIEW,
                 )
-                % {"start": start.isoformat(), "end": end.isoformat()},
-                due=end,
-                rule=rules.RULE_FILE_REVIEW,
             )
-        )
     if user.has_perm(DutyPermission.FILE_REPORTS):
         works += _report_work(today, section, policy.contracts.statistics_due_dates)
     lead = section.contract_ending_lead_days

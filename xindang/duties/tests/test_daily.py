@@ -236,3 +236,13 @@ def test_a_mail_server_down_is_reported_and_the_digest_goes_next_run(fake, zhang
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     _daily()
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_a_long_digest_is_cut_and_points_to_the_workbench(fake, zhang, monkeypatch):
+    monkeypatch.setattr("xindang.duties.daily.DIGEST_LINES", 3)
+    fake["zhangsan"] = [_item(n) for n in range(5)]
+    run_daily()
+    body = mail.outbox[0].body
+    assert body.count("http://127.0.0.1:8000/approvals/") == 3
+    assert "另有 2 项" in body

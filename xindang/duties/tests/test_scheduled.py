@@ -76,8 +76,10 @@ def test_credit_manager_has_the_file_review_and_the_reports(credit_manager, sale
     with on(date(2026, 12, 10)):
         items = kinds(credit_manager)
         assert kinds(salesperson) == {}  # none of it is a salesperson's
-    [review] = items[rules.FILE_REVIEW]
-    assert review.due == date(2026, 12, 31) and not review.overdue  # period 2026-11-01 – 2026-12-31
+    # this period's review (2026-11-01 – 2026-12-31) and the last one's, never recorded: overdue
+    last, review = items[rules.FILE_REVIEW]
+    assert review.due == date(2026, 12, 31) and not review.overdue
+    assert last.due == date(2026, 10, 31) and last.overdue
     assert "二个月" in review.rule
     [stats] = items[rules.CONTRACT_STATISTICS]
     assert stats.due == date(2026, 7, 10) and stats.overdue  # this half-year's, never filed
@@ -97,7 +99,7 @@ def test_recording_the_file_review_done_closes_it_for_every_credit_manager(credi
     colleague = make_user("xinyong2", Role.CREDIT_MANAGER)
     with on(date(2026, 12, 10)):
         run_daily()
-        [review] = kinds(credit_manager)[rules.FILE_REVIEW]
+        review = kinds(credit_manager)[rules.FILE_REVIEW][-1]
         key = review.url.rstrip("/").rsplit("/", 1)[1]
         # nobody else records it; a note is required
         with pytest.raises(DomainError) as exc:
@@ -107,13 +109,13 @@ def test_recording_the_file_review_done_closes_it_for_every_credit_manager(credi
             services.complete_work(actor=credit_manager, key=key, note="  ")
         assert exc.value.code == DutyError.NOTE_REQUIRED
         services.complete_work(actor=credit_manager, key=key, note="全部档案已核查, 3 户成长快客户另作观察")
-        assert rules.FILE_REVIEW not in kinds(credit_manager)
-        assert rules.FILE_REVIEW not in kinds(colleague)
+        assert [i.due for i in kinds(credit_manager)[rules.FILE_REVIEW]] == [date(2026, 10, 31)]
+        assert [i.due for i in kinds(colleague)[rules.FILE_REVIEW]] == [date(2026, 10, 31)]
         with pytest.raises(DomainError) as exc:
             services.complete_work(actor=colleague, key=key, note="也看过了")
         assert exc.value.code == DutyError.ALREADY_DONE
     # the stored duties of both closed at once
-    stored = Duty.objects.filter(kind=rules.FILE_REVIEW)
+    stored = Duty.objects.filter(kind=rules.FILE_REVIEW, due_on=date(2026, 12, 31))
     assert stored.count() == 2 and {d.state for d in stored} == {rules.DONE}
     event = AuditEvent.objects.get(action="duties.complete")
     assert event.actor == credit_manager and event.data["kind"] == rules.FILE_REVIEW
@@ -223,7 +225,7 @@ def test_file_review_flags_fast_growing_and_lost_customers(make_customer, salesp
 @pytest.mark.django_db
 def test_work_page_shows_the_rule_and_records_done(client, credit_manager):
     with on(date(2026, 12, 10)):
-        [review] = kinds(credit_manager)[rules.FILE_REVIEW]
+        review = kinds(credit_manager)[rules.FILE_REVIEW][-1]
         client.login(username=credit_manager.username, password=PASSWORD)
         html = client.get(review.url).content.decode()
         assert 'data-testid="review-flags"' in html and "二个月" in html
