@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.test import Client
 from django.utils import timezone
 
 from conftest import PASSWORD, make_user
@@ -185,6 +186,13 @@ def test_a_contract_period_without_a_zero_point_is_flagged(
     with on(date(2026, 1, 5)):
         assert len(kinds(credit_manager)[rules.ZERO_POINT_MISSED]) == 1
     assert Duty.objects.filter(assignee=salesperson, kind=rules.ZERO_POINT_MISSED).count() == 1
+    # the handler's page of the flag: the period, which pool never came to zero, what is owed now
+    client = Client()
+    client.login(username=salesperson.username, password=PASSWORD)
+    with on(date(2026, 1, 5)):
+        html = client.get(item.url).content.decode()
+    assert 'data-testid="zero-point"' in html and 'data-testid="exposure"' in html
+    assert "从未清零" in html and contract.contract_no in html
     # the first contract extended by a quarter: its new end is a new period, checked once it passed
     Contract.objects.filter(pk=contract.pk).update(ends_on=date(2026, 3, 31))
     post(customer, "payment", "600", date(2026, 2, 1), credit_manager)
@@ -249,3 +257,23 @@ def test_work_page_of_someone_elses_work_is_404(client, salesperson):
 def test_time_is_the_shanghai_day():
     with on(date(2026, 12, 10)):
         assert timezone.localdate() == date(2026, 12, 10)
+
+
+@pytest.mark.django_db
+def test_the_scheduled_work_costs_the_workbench_a_few_queries(credit_manager, signed_contract, salesperson):
+    """Performance guard: the duties provider runs on every workbench page; whatever the number of
+    files and contracts it asks the database a fixed few questions."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for n in range(5):
+        signed_contract(date(2026, 1, 1), date(2026, 12, 20 + n))
+    with on(date(2026, 12, 10)):
+        selectors.workbench_items(credit_manager)  # warm the policy and permission caches
+        selectors.workbench_items(salesperson)
+        with CaptureQueriesContext(connection) as cm_queries:
+            selectors.workbench_items(credit_manager)
+        with CaptureQueriesContext(connection) as sp_queries:
+            assert len(kinds(salesperson)[rules.CONTRACT_ENDING]) == 5
+    assert len(cm_queries.captured_queries) <= 5
+    assert len(sp_queries.captured_queries) <= 5
