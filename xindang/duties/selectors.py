@@ -16,7 +16,7 @@ from xindang.contracts.models import Contract
 from xindang.core.workbench import WorkItem
 from xindang.customers.selectors import visible_customers
 from xindang.ledger import rules as ledger_rules
-from xindang.ledger.models import TradeEntry
+from xindang.ledger.models import Exposure, TradeEntry
 from xindang.policy.selectors import current_policy
 
 from . import rules
@@ -116,8 +116,25 @@ def _contract_title(contract: Contract) -> str:
     return f"{contract.contract_no} · {contract.customer.name}"
 
 
+def _next_contract():
+    """A later contract with the same customer (next year's terms are agreed: 002 第三十六条)."""
+    return Contract.objects.filter(
+        customer_id=OuterRef("customer_id"),
+        starts_on__gt=OuterRef("starts_on"),
+        status__in=(contract_rules.DRAFT, *ACTIVE_CONTRACT),
+    ).exclude(pk=OuterRef("pk"))
+
+
+def _still_owed():
+    """The customer still owes credit sales, prepaid goods or unsettled notes (全部进行清收 not done)."""
+    owed = Q(open_shipments_amount__gt=0) | Q(open_invoices_amount__gt=0)
+    owed |= Q(prepayments_amount__gt=0) | Q(notes_amount__gt=0)
+    return Exposure.objects.filter(owed, customer_id=OuterRef("customer_id"))
+
+
 def scheduled_work(user, today: date | None = None) -> list[Work]:
-    """The work the regulations schedule that no module's to-do list gives, for `user`, not yet done."""
+    """The work the regulations schedule that no module's to-do list gives, for `user`, not yet done
+    (recorded done, or — for a contract's last month — the next contract recorded and nothing owed)."""
     if not user or not user.is_authenticated:
         return []
     today = today or timezone.localdate()
@@ -146,6 +163,7 @@ def scheduled_work(user, today: date | None = None) -> list[Work]:
         Contract.objects.filter(handler_id=user.pk, status__in=ACTIVE_CONTRACT, ends_on__isnull=False)
         .filter(ends_on__lte=today + timedelta(days=lead))
         .filter(customer__in=visible_customers(user))
+        .exclude(Q(Exists(_next_contract())) & ~Q(Exists(_still_owed())))
         .select_related("customer")
         .order_by("ends_on", "pk")[:100]
     )

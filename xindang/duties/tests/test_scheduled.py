@@ -144,6 +144,21 @@ def test_a_month_before_the_contract_ends_its_handler_must_agree_terms(signed_co
 
 
 @pytest.mark.django_db
+def test_the_contract_ending_duty_closes_with_next_years_contract_and_nothing_owed(
+    signed_contract, customer, salesperson, credit_manager
+):
+    # 002 第三十六条: 确定下一个年度的合作方式, 并对客户欠货、欠款全部进行清收
+    signed_contract(date(2026, 1, 1), date(2026, 12, 31))
+    post(customer, "shipment", "100", date(2026, 11, 1), credit_manager)
+    with on(date(2026, 12, 5)):
+        assert len(kinds(salesperson)[rules.CONTRACT_ENDING]) == 1  # nothing agreed, debt open
+        signed_contract(date(2027, 1, 1), date(2027, 12, 31))
+        assert len(kinds(salesperson)[rules.CONTRACT_ENDING]) == 1  # agreed, debt still open
+        post(customer, "payment", "100", date(2026, 12, 5), credit_manager)
+        assert rules.CONTRACT_ENDING not in kinds(salesperson)  # agreed and collected
+
+
+@pytest.mark.django_db
 def test_a_contract_period_without_a_zero_point_is_flagged(
     signed_contract, customer, salesperson, credit_manager, make_customer
 ):
