@@ -349,3 +349,21 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 # Development and tests serve static files straight from the source folders (no collectstatic step).
 WHITENOISE_USE_FINDERS = DEBUG or bool(os.environ.get("XINDANG_DEV"))
 WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS
+
+# E-mail (the daily run's duty digests): printed to the console unless an SMTP host is set.
+EMAIL_HOST = os.environ.get("XINDANG_EMAIL_HOST", "")
+EMAIL_BACKEND = os.environ.get("XINDANG_EMAIL_BACKEND") or (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = int(os.environ.get("XINDANG_EMAIL_PORT") or 25)
+EMAIL_HOST_USER = os.environ.get("XINDANG_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("XINDANG_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("XINDANG_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("XINDANG_EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = os.environ.get("XINDANG_EMAIL_FROM", "xindang@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address users reach XinDang at: the links in e-mails start with it.
+XINDANG_BASE_URL = os.environ.get("XINDANG_BASE_URL", "http://127.0.0.1:8000")

@@ -26,6 +26,7 @@ WORKBENCH_PROVIDERS = [
     "xindang.credit.evaluations.selectors.workbench_items",
     "xindang.ledger.collection.selectors.workbench_items",
     "xindang.credit.control.selectors.workbench_items",
+    "xindang.duties.selectors.workbench_items",
 ]
 PAGE_SIZE = 25
 
@@ -102,6 +103,10 @@ def home(request):
         key=lambda c: (name_pinyin(c[1])[0], c[1]),
     )
     page = Paginator(shown, PAGE_SIZE).get_page(params.get("page"))
+    # Live to-dos merged with the stored duties: each shown line with since when it is open (one query).
+    from xindang.duties.permissions import can_see_team
+    from xindang.duties.selectors import workbench_rows
+
     filtered = any(params.get(k) for k in ("kind", "customer", "due"))
     return render(
         request,
@@ -115,6 +120,8 @@ def home(request):
             "due_filters": [(code, label) for code, (label, _test) in DUE_FILTERS.items()],
             "params": params,
             "filtered": filtered,
+            "rows": workbench_rows(request.user, items, page.object_list),
+            "can_see_team": can_see_team(request.user),
         },
     )
 
