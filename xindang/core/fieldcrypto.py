@@ -111,6 +111,5 @@ class EncryptedCharField(models.TextField):
         return encrypt(value)
 
     def formfield(self, **kwargs):
-        from django import forms
-
-        return forms.CharField(max_length=self.plain_max_length, required=not self.blank, **kwargs)
+        # A one-line text input of the plain text's length (not TextField's textarea).
+        return models.Field.formfield(self, **{"max_length": self.plain_max_length, **kwargs})

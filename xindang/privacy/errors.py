@@ -23,7 +23,7 @@ class PrivacyError(models.TextChoices):
         "privacy.no_sharing_consent",
         _(
             "Data go to an outside party only with the customer's recorded consent and a signed agreement "
-            "with that party (004 客户信息保护管理制度 第十条)."
+            "with that party (seed 004 第十条)."
         ),
     )
     CONSENT_WITHDRAWN = "privacy.consent_withdrawn", _("This consent has already been withdrawn.")

@@ -43,7 +43,7 @@ register_section(
             _("Roles who see identity numbers in full"),
             _(
                 "Role codes; everyone else sees identity-card and passport numbers masked, and every "
-                "showing in full is recorded in the audit log (004 客户信息保护管理制度 第七条)."
+                "showing in full is recorded in the audit log (seed 004 第七条)."
             ),
         ),
         "request_due_days": (

@@ -179,9 +179,7 @@ def workbench_items(user) -> list[WorkItem]:
                 overdue=due < today,
                 customer_id=r.customer_id,
                 customer_name=r.customer.name,
-                rule=_(
-                    "004 客户信息实行授权管理制度 六.1: a person may object to, correct or erase their data"
-                ),
+                rule=_("Seed 004, authorised use 6.1: a person may object to, correct or erase their data"),
             )
         )
     return items

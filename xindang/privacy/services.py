@@ -62,7 +62,6 @@ def record_personal_data(
         person.id_number = id_number
     _full_clean(person)
     person._history_user = by
-    person._change_reason = "personal data basis"
     person.save()
     record_event(
         "privacy.basis_recorded",

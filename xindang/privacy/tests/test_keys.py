@@ -98,3 +98,14 @@ def test_production_starts_with_keys_and_refuses_a_malformed_one(tmp_path):
 
 def test_development_derives_a_key(tmp_path):
     assert _start(tmp_path, XINDANG_DEV="1").stdout.strip() == "1"
+
+
+def test_the_encrypted_field_edits_as_a_short_text_and_decrypts_plain_legacy_values():
+    from django import forms
+
+    from xindang.core.fieldcrypto import decrypt
+
+    field = Contact._meta.get_field("id_number").formfield()
+    assert isinstance(field, forms.CharField) and field.max_length == 20
+    assert not isinstance(field.widget, forms.Textarea)
+    assert decrypt("E12345678") == "E12345678"  # a value written before encryption reads as it is

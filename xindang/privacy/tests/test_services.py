@@ -228,3 +228,11 @@ def test_a_handled_request_is_not_carried_out_twice(credit_manager, customer, co
     with pytest.raises(DomainError) as exc:
         services.correct_person(by=credit_manager, dsr=dsr, changes={"mobile": "13600136000"}, reason="再改")
     assert exc.value.code == "privacy.not_open"
+
+
+def test_the_files_change_history_shows_the_number_masked(with_id, customer):
+    from xindang.customers.timeline import customer_timeline
+
+    shown = [(c.old, c.new) for e in customer_timeline(customer) for c in e.changes]
+    assert ("—", "110***********002X") in shown
+    assert all(VALID_ID not in (old + new) for old, new in shown)
