@@ -93,4 +93,5 @@ def list_requests(request, params: Query[ListParams]):
 @router.get("/requests/{request_id}", response=RequestOut)
 def get_request(request, request_id: int):
     require(request, PrivacyPermission.VIEW_REQUESTS)
-    return _out(selectors.get_request_for_user(request.user, request_id), _due_days())  # 404 if not seen
+    found = selectors.get_request_for_user(request.user, request_id, request=request)  # 404 if not seen
+    return _out(found, _due_days())

@@ -88,6 +88,14 @@ def correction_form_class(fields: tuple[str, ...]):
             )
         elif name == "email":
             attrs[name] = forms.EmailField(label=FIELD_LABELS[name], required=False)
+        elif name == "id_number":
+            attrs[name] = forms.CharField(
+                label=FIELD_LABELS[name],
+                required=False,
+                max_length=40,
+                help_text=_("Leave empty to keep the recorded number."),
+                widget=forms.TextInput(attrs={"autocomplete": "off"}),
+            )
         else:
             attrs[name] = forms.CharField(label=FIELD_LABELS[name], required=name == "name", max_length=300)
     # Not required here: the service refuses a correction without a reason (privacy.reason_required).

@@ -145,12 +145,13 @@ def request_list(request):
 @permission_required(PrivacyPermission.VIEW_REQUESTS, raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def request_detail(request, pk):
-    dsr = selectors.get_request_for_user(request.user, pk)
+    dsr = selectors.get_request_for_user(request.user, pk, request=request)
     customer = get_customer_for_user(request.user, dsr.customer_id, request=request)
     person = selectors.get_person(customer, dsr.person_kind, dsr.person_id)
     fields = rules.CORRECTABLE_FIELDS[dsr.person_kind]
     Correction = correction_form_class(fields)
-    correction = Correction(initial={f: getattr(person, f) for f in fields})
+    # The number is never put into the page in full (that is the audited unmask): empty keeps it.
+    correction = Correction(initial={f: getattr(person, f) for f in fields if f != "id_number"})
     refuse = RefuseForm()
     holds = []
     action = request.POST.get("action") if request.method == "POST" else None
@@ -175,6 +176,8 @@ def request_detail(request, pk):
         if correction.is_valid():
             data = dict(correction.cleaned_data)
             reason = data.pop("reason", "")
+            if not data.get("id_number"):
+                data.pop("id_number", None)
             try:
                 services.correct_person(
                     by=request.user, dsr=dsr, changes=data, reason=reason, request=request

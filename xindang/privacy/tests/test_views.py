@@ -138,3 +138,35 @@ def test_sharing_without_consent_is_refused_on_the_page(client, credit_manager, 
 def test_the_request_list_needs_the_permission(client, request, persona):
     client.force_login(request.getfixturevalue(persona))
     assert client.get(reverse("privacy:request_list")).status_code == 403
+
+
+def test_the_correction_page_never_shows_the_number_in_full(client, archivist, with_id, customer, contact):
+    from xindang.privacy import services
+
+    dsr = services.receive_request(
+        by=archivist,
+        customer=customer,
+        person_kind="contact",
+        person_id=contact.pk,
+        kind="correction",
+        received_on="2026-03-01",
+    )
+    client.force_login(archivist)
+    body = client.get(dsr.get_absolute_url()).content.decode()
+    assert VALID_ID not in body and "110***********002X" in body
+    # a correction that leaves the number empty keeps it
+    response = client.post(
+        dsr.get_absolute_url(),
+        {
+            "action": "correction",
+            "name": "张三",
+            "phone": "010-88886666",
+            "mobile": "13700137000",
+            "id_kind": "id_card",
+            "reason": "号码变更",
+        },
+    )
+    assert response.status_code == 302
+    contact.refresh_from_db()
+    assert contact.mobile == "13700137000" and contact.phone == "010-88886666"
+    assert contact.id_number == VALID_ID
