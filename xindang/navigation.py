@@ -23,6 +23,7 @@ NAV = [
     ("ledger:list", _("Trade and ageing"), "ledger.view_tradeentry", "ledger"),
     ("collection:list", _("Collection"), "collection.view_collectionrecord", "collection"),
     ("duties:team", _("Team duties overdue"), "duties.view_team_duties", "duties"),
+    ("privacy:request_list", _("Personal-data requests"), "privacy.view_datasubjectrequest", "privacy"),
     ("audit:list", _("Audit log"), "audit.view_auditevent", "audit"),
     ("policy:list", _("Company policy"), "policy.view_policyversion", "policy"),
 ]

@@ -74,6 +74,29 @@ XINDANG_AUDIT_RETIRED_KEYS = [key.encode() for key in env_list("XINDANG_AUDIT_RE
 # database (another disk, a mounted share, write-once media); the nightly output carries them too.
 XINDANG_AUDIT_ANCHOR_FILE = Path(os.environ.get("XINDANG_AUDIT_ANCHOR_FILE", VAR_DIR / "audit-anchors.jsonl"))
 
+
+# Keys of the fields stored encrypted (identity-card and passport numbers): comma-separated Fernet keys,
+# newest first — the first encrypts, all decrypt (rotation: put a new key first, run
+# `manage.py rotate_field_keys`, then drop the old one). In development a key derived from the secret
+# key is used; without XINDANG_DEV a missing key stops the start, like a missing secret key.
+def _field_keys() -> list[str]:
+    from xindang.core.fieldcrypto import derived_dev_key, parse_keys
+
+    try:
+        keys = parse_keys(os.environ.get("XINDANG_FIELD_KEYS", ""))
+    except ValueError as exc:
+        raise RuntimeError("XINDANG_FIELD_KEYS holds a malformed key (Fernet keys, comma-separated)") from exc
+    if keys:
+        return keys
+    if DEBUG or os.environ.get("XINDANG_DEV"):
+        return [derived_dev_key(SECRET_KEY)]
+    raise RuntimeError(
+        "environment variable XINDANG_FIELD_KEYS is required (see manage.py rotate_field_keys --new-key)"
+    )
+
+
+XINDANG_FIELD_KEYS = _field_keys()
+
 ALLOWED_HOSTS = env_list("XINDANG_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("XINDANG_CSRF_TRUSTED_ORIGINS")
 

@@ -27,6 +27,7 @@ WORKBENCH_PROVIDERS = [
     "xindang.ledger.collection.selectors.workbench_items",
     "xindang.credit.control.selectors.workbench_items",
     "xindang.duties.selectors.workbench_items",
+    "xindang.privacy.selectors.workbench_items",
 ]
 PAGE_SIZE = 25
 

@@ -144,3 +144,20 @@ def industry_label(code: str) -> str:
 
 def province_label(code: str) -> str:
     return dict(province_choices()).get(code, code or "")
+
+
+class IdKind(models.TextChoices):
+    """Kinds of personal identity number kept for a contact, manager or shareholder."""
+
+    ID_CARD = "id_card", _("Resident identity card")
+    PASSPORT = "passport", _("Passport")
+
+
+class CollectionBasis(models.TextChoices):
+    """Why a person's data may be kept (采集依据). Consent is the seeds' basis (004 客户信息保护管理制度
+    第五条: 明示同意); the others are the usual lawful bases where the person is the customer's staff."""
+
+    CONSENT = "consent", _("Consent of the person")
+    CONTRACT = "contract", _("Needed for the contract with the customer")
+    LEGAL_DUTY = "legal_duty", _("Required by law or regulation")
+    PUBLIC = "public", _("Published by the person or the company registry")

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -6,12 +7,15 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from xindang.accounts.models import Department
+from xindang.core.fieldcrypto import EncryptedCharField
 
 from .choices import (
     INDUSTRY_CHOICES,
     PROVINCE_CHOICES,
+    CollectionBasis,
     Currency,
     EnterpriseType,
+    IdKind,
     Importance,
     Nature,
     Relation,
@@ -21,7 +25,8 @@ from .choices import (
     Status,
     Tier,
 )
-from .validators import validate_credit_code, validate_postal_code
+from .rules import normalize_id_number
+from .validators import validate_credit_code, validate_id_number, validate_postal_code
 
 STAGE_OF_STATUS = {
     Status.PROSPECTIVE: Stage.PROSPECTIVE,
@@ -247,7 +252,37 @@ class CustomerChild(models.Model):
         abstract = True
 
 
-class Contact(CustomerChild):
+class PersonalData(models.Model):
+    """A person's data on the file (个人信息): why and on what basis it was collected — the consent date
+    where consent is the basis (004 客户信息保护管理制度 第五条) — and an identity number stored encrypted
+    (core.fieldcrypto). The privacy app records, shows masked, corrects, exports and erases it."""
+
+    collection_purpose = models.CharField(_("purpose of collection"), max_length=200, blank=True)
+    collection_basis = models.CharField(
+        _("basis of collection"), max_length=16, choices=CollectionBasis.choices, blank=True
+    )
+    consent_on = models.DateField(_("consent given on"), null=True, blank=True)
+    id_kind = models.CharField(_("identity document"), max_length=16, choices=IdKind.choices, blank=True)
+    id_number = EncryptedCharField(_("identity document number"), blank=True, default="", plain_max_length=20)
+    personal_data_erased_at = models.DateTimeField(
+        _("personal data erased at"), null=True, blank=True, editable=False
+    )
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        super().clean()
+        if self.collection_basis == CollectionBasis.CONSENT and not self.consent_on:
+            raise ValidationError(
+                {"consent_on": _("Give the date of the consent: consent is the basis of collection.")}
+            )
+        self.id_number = normalize_id_number(self.id_number)
+        if self.id_number:
+            validate_id_number(self.id_kind, self.id_number)
+
+
+class Contact(CustomerChild, PersonalData):
     name = models.CharField(_("name"), max_length=50)
     title = models.CharField(_("position"), max_length=50, blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
@@ -287,7 +322,7 @@ class BankAccount(CustomerChild):
         return f"{self.bank_name} {self.account_no}"
 
 
-class Shareholder(CustomerChild):
+class Shareholder(CustomerChild, PersonalData):
     """Shareholders (股东, seed 002 第八条 2)."""
 
     name = models.CharField(_("name"), max_length=200)
@@ -328,7 +363,7 @@ class Shareholder(CustomerChild):
         return self.name
 
 
-class Manager(CustomerChild):
+class Manager(CustomerChild, PersonalData):
     """Management (管理层, seed 002 第八条 2; ages for the transaction card, 篇五)."""
 
     name = models.CharField(_("name"), max_length=50)

@@ -4,6 +4,7 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Iterable
+from datetime import date as _date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from pypinyin import Style, lazy_pinyin
@@ -358,3 +359,43 @@ def _two_places(amount: Decimal) -> Decimal:
 def is_postal_code(value: str) -> bool:
     """邮政编码: six digits (GB/T 2260 regions; the first two name the province)."""
     return bool(re.fullmatch(r"\d{6}", value or ""))
+
+
+# --- Personal identity numbers (身份证号 / 护照号) ------------------------------------------------------
+ID_CHECK_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+ID_CHECK_CHARS = "10X98765432"
+
+
+def normalize_id_number(value: str) -> str:
+    """Spaces and full-width characters removed, letters in capitals (a lower-case x check digit)."""
+    value = "".join(ch for ch in (value or "") if not ch.isspace())
+    value = value.translate({code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)})
+    return value.upper()
+
+
+def id_number_problem(kind: str, number: str) -> str | None:
+    """What is wrong with an identity number, or None. A resident identity card number (居民身份证,
+    GB 11643-1999) has 17 digits — the 6-digit area code, the birth date YYYYMMDD, a 3-digit sequence —
+    and an ISO 7064 MOD 11-2 check character (0–9 or X). A passport number is 5–20 letters or digits.
+    Returns "kind" (a number without its kind), "length", "characters", "birth_date" or "check_digit"."""
+    if not number:
+        return None
+    if kind == "passport":
+        if not 5 <= len(number) <= 20:
+            return "length"
+        return None if number.isascii() and number.isalnum() else "characters"
+    if kind != "id_card":
+        return "kind"
+    if len(number) != 18:
+        return "length"
+    if not (number[:17].isdigit() and number[:17].isascii() and (number[17].isdigit() or number[17] == "X")):
+        return "characters"
+    year, month, day = int(number[6:10]), int(number[10:12]), int(number[12:14])
+    try:
+        _date(year, month, day)
+    except ValueError:
+        return "birth_date"
+    if year < 1900:
+        return "birth_date"
+    total = sum(int(d) * w for d, w in zip(number[:17], ID_CHECK_WEIGHTS, strict=True))
+    return None if ID_CHECK_CHARS[total % 11] == number[17] else "check_digit"

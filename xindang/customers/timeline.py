@@ -51,6 +51,10 @@ def _display(model, field_name: str, value, lookups: dict) -> str:
         f = model._meta.get_field(field_name)
     except Exception:  # fields removed since the record was written
         return str(value)
+    if getattr(f, "encrypted", False):  # identity numbers: never in clear in the history
+        from xindang.core.fieldcrypto import decrypt, mask
+
+        return mask(decrypt(str(value)))
     if f.choices:
         return str(dict(f.flatchoices).get(value, value))
     if isinstance(f, models.ForeignKey):

@@ -74,11 +74,35 @@ def _cases(o):
             {"customer_id": c, "amount": "130000.00"},
         ),
         ("get", "/api/credit/over-limit/{over_limit_id}"): (f"/api/credit/over-limit/{olr.pk}", None),
+        ("get", "/api/privacy/requests/{request_id}"): (
+            f"/api/privacy/requests/{_privacy_request(o['customer']).pk}",
+            None,
+        ),
     }
+
+
+def _privacy_request(customer):
+    """A person's request on the file (made once)."""
+    from xindang.customers.models import Contact
+    from xindang.privacy.models import DataSubjectRequest
+
+    found = DataSubjectRequest.objects.filter(customer=customer).first()
+    if found:
+        return found
+    contact = Contact.objects.create(customer=customer, name="张三")
+    return DataSubjectRequest.objects.create(
+        customer=customer,
+        person_kind="contact",
+        person_id=contact.pk,
+        kind="access",
+        received_on="2026-03-01",
+        created_by=customer.owner,
+    )
 
 
 # Routes without another department's id to ask for (lists are filtered, creation names no file).
 NO_ID = {("get", "/api/customers"), ("post", "/api/customers"), ("get", "/api/approvals")}
+NO_ID |= {("get", "/api/privacy/requests")}
 
 
 def test_every_api_route_is_walked(xs1_objects):

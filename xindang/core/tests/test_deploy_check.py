@@ -16,6 +16,7 @@ PRODUCTION = {
     "XINDANG_SECRET_KEY": secrets.token_urlsafe(64),
     "XINDANG_ALLOWED_HOSTS": "credit.example.com",
     "XINDANG_AUDIT_KEY": secrets.token_urlsafe(40),
+    "XINDANG_FIELD_KEYS": "hGgd0yqvWmpGyGrQ0iGVmSuQkh3s2vc1vbdaqzPS1Bc=",
     "XINDANG_SECURE_COOKIES": "1",
     "XINDANG_SSL_REDIRECT": "1",
     "XINDANG_HSTS_SECONDS": "31536000",
@@ -87,6 +88,7 @@ def test_the_proxy_ssl_header_takes_a_name_or_name_and_value(tmp_path):
             XINDANG_ENV_FILE="",
             XINDANG_VAR_DIR=str(tmp_path / "var"),
             XINDANG_SECRET_KEY="k" * 60,
+            XINDANG_FIELD_KEYS="hGgd0yqvWmpGyGrQ0iGVmSuQkh3s2vc1vbdaqzPS1Bc=",
             XINDANG_PROXY_SSL_HEADER=value,
         )
         done = subprocess.run(

@@ -228,6 +228,8 @@ def pages():
         ("xinyong", reverse("collection:list")),
         ("xinyong", reverse("collection:ageing")),
         ("xinyong", reverse("collection:ageing") + "?by=salesperson"),
+        ("xinyong", reverse("privacy:request_list")),
+        ("xinyong", reverse("privacy:customer_section", args=[customer.pk])),
         ("zongjingli", reverse("approvals:list")),
         ("zongjingli", reverse("audit:list")),
         ("admin", reverse("policy:list")),

@@ -43,7 +43,14 @@ def _settings(tmp_path, env_file: str | None, **env):
         # production: no .env, no XINDANG_DEV, no key → refuses to start
         (None, {}, "refuses"),
         # production with its own key in the environment
-        (None, {"XINDANG_SECRET_KEY": "prod-secret-from-environment"}, "prod-secret-from-environment"),
+        (
+            None,
+            {
+                "XINDANG_SECRET_KEY": "prod-secret-from-environment",
+                "XINDANG_FIELD_KEYS": "hGgd0yqvWmpGyGrQ0iGVmSuQkh3s2vc1vbdaqzPS1Bc=",
+            },
+            "prod-secret-from-environment",
+        ),
         # the .env written by make install: development, random key
         ("XINDANG_DEV=1\nXINDANG_SECRET_KEY=dev-secret-from-dotenv\n", {}, "dev-secret-from-dotenv"),
         # the real environment wins over the .env

@@ -1,0 +1,97 @@
+"""API router: the persons' personal-data requests (read only). Visibility as on the screens: the
+requests on the files the user sees; another file's request is a 404. Requests name the person by
+kind and record number, never by their data."""
+
+from datetime import date, datetime
+
+from django.core.paginator import Paginator
+from ninja import Query, Router, Schema
+
+from xindang.policy.selectors import current_policy
+from xindang.privacy import selectors
+from xindang.privacy.models import DataSubjectRequest, RequestKind, RequestState
+from xindang.privacy.permissions import PrivacyPermission
+from xindang.privacy.rules import request_due_on
+
+from .permissions import require
+
+router = Router()
+
+
+class RequestOut(Schema):
+    id: int
+    customer_id: int
+    customer_file_no: str
+    person_kind: str
+    person_id: int
+    kind: RequestKind
+    state: RequestState
+    received_on: date
+    due_on: date
+    changed_fields: list[str]
+    refusal: str
+    created_by: str
+    created_at: datetime
+    handled_by: str | None
+    handled_at: datetime | None
+
+
+class RequestPage(Schema):
+    count: int
+    page: int
+    pages: int
+    results: list[RequestOut]
+
+
+class ListParams(Schema):
+    state: RequestState | None = None
+    customer_id: int | None = None
+    page: int = 1
+
+
+def _out(r: DataSubjectRequest, due_days: int) -> dict:
+    return {
+        "id": r.pk,
+        "customer_id": r.customer_id,
+        "customer_file_no": r.customer.file_no,
+        "person_kind": r.person_kind,
+        "person_id": r.person_id,
+        "kind": r.kind,
+        "state": r.state,
+        "received_on": r.received_on,
+        "due_on": request_due_on(r.received_on, due_days),
+        "changed_fields": list(r.changed_fields or []),
+        "refusal": r.refusal,
+        "created_by": r.created_by.username,
+        "created_at": r.created_at,
+        "handled_by": r.handled_by.username if r.handled_by_id else None,
+        "handled_at": r.handled_at,
+    }
+
+
+def _due_days() -> int:
+    return current_policy().privacy.request_due_days
+
+
+@router.get("/requests", response=RequestPage)
+def list_requests(request, params: Query[ListParams]):
+    """Requests to see, correct or erase personal data on the files the user sees, newest first."""
+    require(request, PrivacyPermission.VIEW_REQUESTS)
+    qs = selectors.request_list(request.user, {"state": params.state} if params.state else {})
+    if params.customer_id:
+        qs = qs.filter(customer_id=params.customer_id)
+    page = Paginator(qs, 50).get_page(params.page)
+    days = _due_days()
+    return {
+        "count": page.paginator.count,
+        "page": page.number,
+        "pages": page.paginator.num_pages,
+        "results": [_out(r, days) for r in page.object_list],
+    }
+
+
+@router.get("/requests/{request_id}", response=RequestOut)
+def get_request(request, request_id: int):
+    require(request, PrivacyPermission.VIEW_REQUESTS)
+    found = selectors.get_request_for_user(request.user, request_id, request=request)  # 404 if not seen
+    return _out(found, _due_days())
