@@ -135,7 +135,7 @@ def test_sharing_without_consent_is_refused_on_the_page(client, credit_manager, 
 
 
 @pytest.mark.parametrize("persona", ["salesperson", "sysadmin"])
-def test_the_request_list_needs_the_permission(client, request, persona):
+def test_the_request_list_needs_the_permission(client, db, request, persona):
     client.force_login(request.getfixturevalue(persona))
     assert client.get(reverse("privacy:request_list")).status_code == 403
 
