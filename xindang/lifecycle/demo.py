@@ -7,6 +7,7 @@ from datetime import timedelta
 def seed_lifecycle(ctx) -> str:
     from xindang.accounts.roles import Role
     from xindang.approvals.demo import users_by_role
+    from xindang.core.errors import DomainError
 
     from . import services
 
@@ -21,17 +22,20 @@ def seed_lifecycle(ctx) -> str:
         customer = ctx.customers[(n * 7) % len(ctx.customers)]
         docs = list(customer.documents.filter(electronic_only=False)[:2])
         lent_on = ctx.today - timedelta(days=ago)
-        loan = services.lend(
-            by=archivist,
-            customer=customer,
-            borrower=ctx.rng.choice(borrowers),
-            purpose="合同评审查阅" if n % 2 else "授信复核",
-            lent_on=lent_on,
-            due_on=lent_on + timedelta(days=days),
-            documents=docs,
-            whole_file=not docs,
-            slip_no=f"JY-DEMO-{n + 1:03d}",
-        )
+        try:
+            loan = services.lend(
+                by=archivist,
+                customer=customer,
+                borrower=ctx.rng.choice(borrowers),
+                purpose="合同评审查阅" if n % 2 else "授信复核",
+                lent_on=lent_on,
+                due_on=lent_on + timedelta(days=days),
+                documents=docs,
+                whole_file=not docs,
+                slip_no=f"JY-DEMO-{n + 1:03d}",
+            )
+        except DomainError:  # a small demo: the file is out already
+            continue
         if back is not None:
             services.record_return(by=archivist, loan=loan, returned_on=ctx.today - timedelta(days=back))
         made += 1

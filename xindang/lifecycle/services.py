@@ -296,6 +296,14 @@ def describe_approval_data(data: dict) -> list[tuple[str, str]]:
     return items
 
 
+def approval_title(approval) -> str:
+    """The request's title in the reader's language, from what it stores (UI.md, Messages)."""
+    from .models import IncidentKind
+
+    data = approval.data or {}
+    return f"{IncidentKind(data['kind']).label} · {approval.customer_name} · {data['loan']}"
+
+
 def register_approval_kind() -> None:
     from django.utils.translation import gettext_lazy
 
@@ -306,6 +314,7 @@ def register_approval_kind() -> None:
         on_approved=on_approved,
         on_rejected=on_rejected,
         label=gettext_lazy("Loss or damage of originals"),
+        title=approval_title,
         describe=describe_approval_data,
     )
 

@@ -366,3 +366,41 @@ def test_an_archived_file_goes_out_only_on_a_director_signed_slip(
         lend(customer, salesperson, whole_file=True, slip_signed_by=office_director).slip_signed_by
         == office_director
     )
+
+
+def test_the_approval_title_is_rendered_in_the_readers_language(
+    lend, customer, salesperson, archivist, today
+):
+    from django.utils import translation
+
+    from xindang.approvals.registry import render_text
+
+    loan = lend(customer, salesperson, whole_file=True)
+    report = services.report_loss(
+        by=archivist, loan=loan, kind=IncidentKind.THEFT, occurred_on=today, description="办公室失窃"
+    )
+    with translation.override("zh-hans"):
+        assert render_text(report.approval, "title", "") == f"失窃 · {customer.name} · {loan.number}"
+    with translation.override("en"):
+        assert render_text(report.approval, "title", "").startswith("Theft · ")
+
+
+def test_demo_step_records_loans_through_the_services(customer, salesperson, archivist, manager, today):
+    import random
+
+    from xindang.core.demo import DemoContext
+    from xindang.lifecycle.demo import seed_lifecycle
+    from xindang.lifecycle.models import Loan
+
+    ctx = DemoContext(
+        customers=[customer],
+        users={"sunqi": archivist, "zhangsan": salesperson, "lisi": manager},
+        departments={},
+        today=today,
+        rng=random.Random(1),
+    )
+    seed_lifecycle(ctx)
+    # the three plans share one file: the first is returned, the second goes out, the third finds it out
+    assert Loan.objects.count() == 2
+    assert Loan.objects.filter(returned_on__isnull=False).count() == 1
+    assert AuditEvent.objects.filter(action="lifecycle.loan").count() == 2
