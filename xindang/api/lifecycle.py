@@ -4,13 +4,14 @@ the reader's own loan), transfers follow the file's visibility."""
 
 from datetime import date, datetime
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
 from xindang.customers.selectors import get_customer_for_user, visible_customers
 from xindang.lifecycle import rules, selectors
-from xindang.lifecycle.models import TransferItem, TransferList
+from xindang.lifecycle.models import Loan, TransferItem, TransferList
 from xindang.lifecycle.permissions import LifecyclePermission
 
 from .permissions import require
@@ -51,7 +52,7 @@ class LoanPage(Schema):
 class LoanFilters(Schema):
     state: str = Field("all", description="open, overdue, returned or all")
     customer_id: int | None = None
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=1_000_000)
     page_size: int = Field(50, ge=1, le=500)
 
 
@@ -101,6 +102,9 @@ def list_loans(request, filters: Query[LoanFilters]):
 @router.get("/loans/{loan_id}", response=LoanOut, summary="One loan of originals")
 def get_loan(request, loan_id: int):
     require(request, LifecyclePermission.VIEW_LOAN)
+    loan = get_object_or_404(Loan.objects.only("customer_id"), pk=loan_id)
+    if not selectors.visible_loans(request.user).filter(pk=loan.pk).exists():
+        get_customer_for_user(request.user, loan.customer_id, request=request)  # 404, audited
     loan = selectors.get_loan_for_user(request.user, loan_id)
     return _loan_out(loan, timezone.localdate())
 
@@ -181,8 +185,10 @@ def list_transfer_lists(request):
 
 
 @router.get("/transfers/{year}", response=list[TransferItemOut], summary="The files of one transfer list")
-def list_transfer_items(request, year: int, stage: str = ""):
+def list_transfer_items(request, year: int, stage: str = Query("", max_length=20)):
     require(request, LifecyclePermission.VIEW_TRANSFER)
+    if not 1900 <= year <= 9999:
+        raise Http404
     tl = get_object_or_404(TransferList, year=year)
     items = selectors.transfer_items(tl, stage=stage).filter(customer__in=visible_customers(request.user))
     return [_item_out(item) for item in items]
