@@ -304,10 +304,32 @@ def approval_title(approval) -> str:
     return f"{IncidentKind(data['kind']).label} · {approval.customer_name} · {data['loan']}"
 
 
+def loss_report_panel(approval, request) -> str:
+    """What the approver of a loss report needs beside the report: the loan (slip, borrower, dates,
+    the originals lent, their return). The approval page has checked that the reader may see it."""
+    from django.template.loader import render_to_string
+
+    report = (
+        LossReport.objects.select_related("loan__customer", "loan__borrower", "document", "reported_by")
+        .filter(pk=int(approval.object_id) if str(approval.object_id).isdigit() else 0)
+        .first()
+    )
+    if report is None:
+        return ""
+    return render_to_string(
+        "lifecycle/_approval_panel.html",
+        {"report": report, "loan": report.loan, "items": selectors.loan_items(report.loan)},
+        request=request,
+    )
+
+
 def register_approval_kind() -> None:
     from django.utils.translation import gettext_lazy
 
     from xindang.approvals import register
+    from xindang.approvals.registry import register_panel
+
+    register_panel(APPROVAL_KIND, loss_report_panel)
 
     register(
         APPROVAL_KIND,

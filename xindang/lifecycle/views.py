@@ -7,7 +7,7 @@ import tempfile
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xindang.core.errors import DomainError
-from xindang.customers.models import Customer
 from xindang.customers.selectors import get_customer_for_user
 from xindang.policy.selectors import current_policy
 
@@ -238,9 +237,7 @@ def transfer_list(request, year):
 @permission_required(LifecyclePermission.RECORD_TRANSFER, raise_exception=True)
 def transfer_act(request, year, customer_pk):
     tl = selectors.get_transfer_list(year)
-    customer = Customer.objects.filter(pk=customer_pk).first()
-    if customer is None:
-        raise Http404
+    customer = get_customer_for_user(request.user, customer_pk, request=request)
     item = tl.items.filter(customer=customer).first()
     next_stage = rules.NEXT_STAGE.get(item.stage) if item else None
     form = TransferActForm(

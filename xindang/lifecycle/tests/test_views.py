@@ -267,3 +267,15 @@ def test_api_lists_loans_and_transfers(
     client.force_login(other_salesperson)
     assert client.get(f"/api/lifecycle/loans/{loan.pk}").status_code == 404
     assert client.get("/api/lifecycle/loans").json()["count"] == 0
+
+
+def test_the_approver_sees_the_loan_beside_the_report(
+    client, archivist, office_director, customer, salesperson, lend, today
+):
+    loan = lend(customer, salesperson, whole_file=True, slip_no="JY-APP-1")
+    report = services.report_loss(
+        by=archivist, loan=loan, kind="loss", occurred_on=today, description="出差途中遗失"
+    )
+    client.force_login(office_director)
+    html = client.get(reverse("approvals:detail", args=[report.approval.pk])).content.decode()
+    assert 'data-testid="loss-report-panel"' in html and "JY-APP-1" in html and "出差途中遗失" in html
