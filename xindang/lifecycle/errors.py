@@ -36,6 +36,10 @@ class LifecycleError(models.TextChoices):
         "lifecycle.signer_not_director",
         _("%(user)s does not hold a role that signs borrowing slips (%(roles)s)."),
     )
+    SIGNER_IS_BORROWER = (
+        "lifecycle.signer_is_borrower",
+        _("The borrower cannot sign their own borrowing slip; another person must."),
+    )
     REPORT_DOCUMENT_NOT_LENT = (
         "lifecycle.report_document_not_lent",
         _("The report must concern a document of this loan."),

@@ -199,6 +199,7 @@ def workbench_items(user) -> list[WorkItem]:
                 rule=LOAN_RULE,
             )
         )
+    items += _department_handovers(user)
     if user.has_perm(LifecyclePermission.RECORD_TRANSFER):
         horizon = today + timedelta(days=7)
         waiting = (
@@ -221,3 +222,31 @@ def workbench_items(user) -> list[WorkItem]:
                 )
             )
     return items
+
+
+def _department_handovers(user) -> list[WorkItem]:
+    """A department manager's files still in the department on a transfer list: one item per list,
+    to hand to the credit office (000 4.3: 前年的信用档案必须移交到信用管理领导小组办公室)."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from xindang.accounts.roles import Role
+
+    if not user.department_id or not user.groups.filter(name=Role.DEPARTMENT_MANAGER.value).exists():
+        return []
+    waiting = (
+        TransferItem.objects.filter(stage=TransferStage.PROPOSED, department_id=user.department_id)
+        .values_list("transfer_list__year")
+        .annotate(n=Count("pk"))
+        .order_by("transfer_list__year")
+    )
+    return [
+        WorkItem(
+            kind="lifecycle.transfer_to_credit_office",
+            label=_("Hand files to the credit office"),
+            title=_("%(n)s files of the transfer list of %(year)s") % {"n": n, "year": year},
+            url=reverse("lifecycle:transfer_list", args=[year]) + f"?stage={TransferStage.PROPOSED.value}",
+            rule=TRANSFER_RULE,
+        )
+        for year, n in waiting
+    ]

@@ -404,3 +404,52 @@ def test_demo_step_records_loans_through_the_services(customer, salesperson, arc
     assert Loan.objects.count() == 2
     assert Loan.objects.filter(returned_on__isnull=False).count() == 1
     assert AuditEvent.objects.filter(action="lifecycle.loan").count() == 2
+
+
+def test_the_borrower_does_not_sign_their_own_slip(lend, customer, office_director):
+    with pytest.raises(DomainError) as exc:
+        lend(customer, office_director, whole_file=True, slip_signed_by=office_director)
+    assert _code(exc) == LifecycleError.SIGNER_IS_BORROWER
+
+
+def test_department_manager_is_told_to_hand_files_over(
+    customer, manager, credit_manager, other_salesperson, today
+):
+    from xindang.lifecycle.selectors import workbench_items
+
+    _age(customer, 3)
+    services.propose_transfer_list(by=credit_manager, year=today.year)
+    items = [i for i in workbench_items(manager) if i.kind == "lifecycle.transfer_to_credit_office"]
+    assert len(items) == 1 and items[0].rule == "000 4.3" and "?stage=proposed" in items[0].url
+    assert workbench_items(other_salesperson) == []
+    transfer_list = customer.transfer_items.get().transfer_list
+    services.record_transfer(
+        by=credit_manager,
+        transfer_list=transfer_list,
+        customer=customer,
+        stage=TransferStage.AT_CREDIT_OFFICE,
+        acted_on=today,
+    )
+    assert [i for i in workbench_items(manager) if i.kind == "lifecycle.transfer_to_credit_office"] == []
+    due = [i for i in workbench_items(credit_manager) if i.kind == "lifecycle.transfer_due"]
+    assert len(due) == 0  # due in 30 days: not yet within the week's horizon
+
+
+def test_a_file_kept_at_the_credit_office_past_a_month_is_overdue_for_the_keepers(
+    customer, credit_manager, archivist, salesperson, today
+):
+    from xindang.lifecycle.selectors import workbench_items
+
+    _age(customer, 3)
+    transfer_list, _added = services.propose_transfer_list(by=credit_manager, year=today.year)
+    services.record_transfer(
+        by=credit_manager,
+        transfer_list=transfer_list,
+        customer=customer,
+        stage=TransferStage.AT_CREDIT_OFFICE,
+        acted_on=today - timedelta(days=40),
+    )
+    due = [i for i in workbench_items(archivist) if i.kind == "lifecycle.transfer_due"]
+    assert len(due) == 1 and due[0].overdue and due[0].due == today - timedelta(days=10)
+    assert due[0].rule == "000 4.3"
+    assert workbench_items(salesperson) == []
