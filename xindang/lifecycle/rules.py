@@ -161,7 +161,7 @@ def four_property_check(
     """Check what a transfer hands over against the four properties of DA/T 70-2018 (electronic
     records handed to an archive):
     - authenticity: each stored copy re-reads to its recorded checksum, the checksum is the one the
-      audit trail recorded at upload, and the audit chain itself is unbroken;
+      audit trail recorded at upload, and the documents' audit trail holds (chain_ok);
     - integrity: the file holds its required documents, none named missing, each with its metadata;
     - usability: each stored copy is there, opens and is still of its filed format;
     - security: no executable or active content (programs, PDF scripts and launch actions, Office

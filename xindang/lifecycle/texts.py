@@ -13,7 +13,7 @@ PROPERTY_LABELS = {
 }
 
 PROBLEM_LABELS = {
-    "audit_chain_broken": _("The audit chain is broken."),
+    "audit_chain_broken": _("The audit trail of these documents no longer holds."),
     "audit_mismatch": _("The stored checksum differs from the one the audit trail recorded."),
     "checksum_mismatch": _("The stored copy no longer matches its checksum."),
     "required_missing": _("A required document is missing from the file."),

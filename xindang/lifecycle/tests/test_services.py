@@ -453,3 +453,21 @@ def test_a_file_kept_at_the_credit_office_past_a_month_is_overdue_for_the_keeper
     assert len(due) == 1 and due[0].overdue and due[0].due == today - timedelta(days=10)
     assert due[0].rule == "000 4.3"
     assert workbench_items(salesperson) == []
+
+
+def test_an_altered_audit_event_of_a_document_fails_authenticity(
+    customer, salesperson, credit_manager, archivist, file_document, today
+):
+    doc = file_document(salesperson, customer)
+    _age(customer, 3)
+    # a row changed behind the application's back (on PostgreSQL/MariaDB a trigger refuses this)
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the database refuses changes of audit rows")
+    AuditEvent.objects.filter(object_type="documents.document", object_id=str(doc.pk)).update(
+        object_repr="改过的标题"
+    )
+    _list, act = _transferred(customer, credit_manager, archivist, today)
+    problems = act.check_result["properties"]["authenticity"]["problems"]
+    assert [p["code"] for p in problems] == ["audit_chain_broken"]
