@@ -15,6 +15,10 @@ class LifecycleError(models.TextChoices):
         "lifecycle.document_not_in_file",
         _("“%(title)s” is not a document of this customer file."),
     )
+    NO_ORIGINAL = (
+        "lifecycle.no_original",
+        _("“%(title)s” is kept electronically only: there is no paper original to lend."),
+    )
     ALREADY_LENT = (
         "lifecycle.already_lent",
         _("“%(what)s” is lent already (slip %(loan)s) and has not come back yet."),

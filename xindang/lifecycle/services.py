@@ -85,6 +85,8 @@ def lend(
     for doc in documents:
         if doc.customer_id != customer.pk:
             raise DomainError(LifecycleError.DOCUMENT_NOT_IN_FILE, field="documents", title=doc.title)
+        if doc.electronic_only:
+            raise DomainError(LifecycleError.NO_ORIGINAL, field="documents", title=doc.title)
     if slip_signed_by is not None and slip_signed_by.pk == borrower.pk:
         raise DomainError(LifecycleError.SIGNER_IS_BORROWER, field="slip_signed_by")
     if selectors.is_in_archive_room(customer):

@@ -121,6 +121,10 @@ def test_nothing_to_lend_and_documents_of_another_file(
     with pytest.raises(DomainError) as exc:
         lend(customer, salesperson, documents=[foreign])
     assert _code(exc) == LifecycleError.DOCUMENT_NOT_IN_FILE
+    electronic = file_document(salesperson, customer, electronic_only=True)
+    with pytest.raises(DomainError) as exc:
+        lend(customer, salesperson, documents=[electronic])
+    assert _code(exc) == LifecycleError.NO_ORIGINAL
 
 
 @pytest.mark.parametrize("persona", ["salesperson", "manager", "gm"])
