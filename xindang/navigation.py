@@ -24,6 +24,7 @@ NAV = [
     ("collection:list", _("Collection"), "collection.view_collectionrecord", "collection"),
     ("duties:team", _("Team duties overdue"), "duties.view_team_duties", "duties"),
     ("privacy:request_list", _("Personal-data requests"), "privacy.view_datasubjectrequest", "privacy"),
+    ("lifecycle:loans", _("Loans and transfers"), "lifecycle.view_loan", "lifecycle"),
     ("audit:list", _("Audit log"), "audit.view_auditevent", "audit"),
     ("policy:list", _("Company policy"), "policy.view_policyversion", "policy"),
 ]

@@ -28,6 +28,7 @@ WORKBENCH_PROVIDERS = [
     "xindang.credit.control.selectors.workbench_items",
     "xindang.duties.selectors.workbench_items",
     "xindang.privacy.selectors.workbench_items",
+    "xindang.lifecycle.selectors.workbench_items",
 ]
 PAGE_SIZE = 25
 

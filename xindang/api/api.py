@@ -10,6 +10,7 @@ from xindang.core.errors import DomainError
 from . import approvals as approvals_api
 from . import credit as credit_api
 from . import ledger as ledger_api
+from . import lifecycle as lifecycle_api
 from . import privacy as privacy_api
 from .auth import session_auth
 from .customers import router as customers_router
@@ -74,5 +75,6 @@ def not_found(request, exc):
 api.add_router("/customers", customers_router, tags=["customers"])
 api.add_router("/approvals", approvals_api.router, tags=["approvals"])
 api.add_router("/ledger", ledger_api.router, tags=["ledger"])
+api.add_router("/lifecycle", lifecycle_api.router, tags=["lifecycle"])
 api.add_router("", credit_api.router, tags=["credit"])  # paths /credit-check, /credit/…
 api.add_router("/privacy", privacy_api.router, tags=["privacy"])

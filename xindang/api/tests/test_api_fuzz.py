@@ -124,10 +124,34 @@ def _operations(w):
         ("get", "/api/credit/over-limit/{over_limit_id}"): (f"/api/credit/over-limit/{olr.pk}", None),
         ("get", "/api/privacy/requests"): ("/api/privacy/requests", None),
         ("get", "/api/privacy/requests/{request_id}"): ("/api/privacy/requests/1", None),
+        **_lifecycle_operations(w),
+    }
+
+
+def _lifecycle_operations(w):
+    from django.utils import timezone
+
+    from xindang.lifecycle.models import Loan
+
+    c = w["customer"]
+    on = timezone.localdate()
+    loan = Loan.objects.filter(customer=c).first() or Loan.objects.create(
+        customer=c, borrower=c.owner, purpose="查阅", lent_on=on, due_on=on, lent_by=c.owner
+    )
+    return {
+        ("get", "/api/lifecycle/loans"): ("/api/lifecycle/loans", None),
+        ("get", "/api/lifecycle/loans/{loan_id}"): (f"/api/lifecycle/loans/{loan.pk}", None),
+        ("get", "/api/lifecycle/transfers"): ("/api/lifecycle/transfers", None),
+        ("get", "/api/lifecycle/transfers/{year}"): (f"/api/lifecycle/transfers/{on.year}", None),
+        ("get", "/api/lifecycle/customers/{customer_id}/transfers"): (
+            f"/api/lifecycle/customers/{c.pk}/transfers",
+            None,
+        ),
     }
 
 
 QUERY_PARAMS = {
+    "/api/lifecycle/loans": ["state", "customer_id", "page", "page_size"],
     "/api/customers": ["q", "page", "page_size", "department", "owner", "sort", "status"],
     "/api/approvals": ["page", "status", "object_id", "kind"],
     "/api/ledger/entries": ["page", "page_size", "customer_id", "from", "to", "external_id", "source_system"],

@@ -78,6 +78,24 @@ def _cases(o):
             f"/api/privacy/requests/{_privacy_request(o['customer']).pk}",
             None,
         ),
+        **_lifecycle_cases(o),
+    }
+
+
+def _lifecycle_cases(o):
+    from xindang.lifecycle.models import Loan
+
+    c, on = o["customer"], timezone.localdate()
+    loan = Loan.objects.filter(customer=c).first() or Loan.objects.create(
+        customer=c, borrower=c.owner, purpose="查阅", lent_on=on, due_on=on, lent_by=c.owner
+    )
+    return {
+        ("get", "/api/lifecycle/loans"): (f"/api/lifecycle/loans?customer_id={c.pk}", None),
+        ("get", "/api/lifecycle/loans/{loan_id}"): (f"/api/lifecycle/loans/{loan.pk}", None),
+        ("get", "/api/lifecycle/customers/{customer_id}/transfers"): (
+            f"/api/lifecycle/customers/{c.pk}/transfers",
+            None,
+        ),
     }
 
 
@@ -103,6 +121,7 @@ def _privacy_request(customer):
 # Routes without another department's id to ask for (lists are filtered, creation names no file).
 NO_ID = {("get", "/api/customers"), ("post", "/api/customers"), ("get", "/api/approvals")}
 NO_ID |= {("get", "/api/privacy/requests")}
+NO_ID |= {("get", "/api/lifecycle/transfers"), ("get", "/api/lifecycle/transfers/{year}")}
 
 
 def test_every_api_route_is_walked(xs1_objects):
