@@ -10,6 +10,7 @@ ACTION_GROUPS: dict[str, str] = {
     "policy": _("Company policy"),
     "admin": _("Admin pages"),
     "audit": _("Audit log"),
+    "core": _("System"),
 }
 
 ACTION_LABELS: dict[str, str] = {
