@@ -6,4 +6,3 @@ class ReportError(models.TextChoices):
     PERMISSION_DENIED = "reports.permission_denied", _("You may not export analyses.")
     NO_PURPOSE = "reports.no_purpose", _("Say what the export is for.")
     BAD_FORMAT = "reports.bad_format", _("Exports are .xlsx or PDF.")
-    BAD_STOCK = "reports.bad_stock", _("Stock of “%(product)s”: enter both amounts as numbers of at least 0.")

@@ -63,7 +63,7 @@ register_section(
             "004 客户信息管理制度 第三条2(4)",
             lambda v: Decimal(v) != 75,
             _(
-                "The regulation puts about 75 % of cumulative sales in class A; "
+                "The regulation puts about 75 per cent of cumulative sales in class A; "
                 "this policy uses another share."
             ),
         ),
@@ -72,7 +72,7 @@ register_section(
             "004 客户信息管理制度 第三条2(4)",
             lambda v: Decimal(v) != 20,
             _(
-                "The regulation puts about 20 % of cumulative sales in class B; "
+                "The regulation puts about 20 per cent of cumulative sales in class B; "
                 "this policy uses another share."
             ),
         ),

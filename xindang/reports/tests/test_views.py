@@ -122,7 +122,7 @@ def test_sales_page_asks_for_stock_and_computes_turnover(client, salesperson, ma
     client.force_login(salesperson)
     page = client.get(reverse("reports:sales") + f"?year={year}").content.decode()
     assert 'name="open::电机"' in page
-    assert "The ledger keeps no stock" in page
+    assert "往来账不记录库存" in page  # the screen says what is missing
     page = client.get(
         reverse("reports:sales"), {"year": year, "goal": "12000", "open::电机": "200", "close::电机": "300"}
     ).content.decode()
