@@ -26,6 +26,7 @@ def seed_history(ctx) -> str:
     rng = ctx.rng
     ids = sorted(
         TradeEntry.objects.filter(customer__in=[c.pk for c in ctx.customers], source_system=SOURCE)
+        .order_by()
         .values_list("customer_id", flat=True)
         .distinct()
     )[:MAX_CUSTOMERS]
@@ -39,7 +40,7 @@ def seed_history(ctx) -> str:
         for year in (first.year - 2, first.year - 1, first.year):
             for month in range(1, 13):
                 on = date(year, month, rng.randint(1, 25))
-                if on >= first - timedelta(days=60):
+                if on >= first - timedelta(days=36):  # paid (within 35 days) before the demo year
                     continue
                 price = Decimal(size * SEASON[month - 1] * rng.uniform(0.8, 1.2)).quantize(Decimal(1))
                 lines = []

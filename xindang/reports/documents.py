@@ -108,6 +108,7 @@ def abc_document(customers, *, year: int, today: date, policy, core_tail=None) -
             Column(_("Meets the required share")),
         ],
         empty=_("No sales in this period."),
+        link_column=1,
         note=(
             _("Required share of our sales: %(pct)s %%.") % {"pct": required}
             if required is not None

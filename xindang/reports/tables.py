@@ -27,6 +27,7 @@ class Table:
     links: list[str] = field(default_factory=list)  # per row: a drill-down URL or ""
     note: str = ""
     empty: str = ""
+    link_column: int = 0  # the cell that carries the row's link
 
 
 @dataclass

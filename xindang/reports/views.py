@@ -143,7 +143,7 @@ def _rendered(table):
             table.rows, table.links + [""] * (len(table.rows) - len(table.links)), strict=True
         )
     ]
-    return {"table": table, "rows": rows}
+    return {"table": table, "rows": rows, "link_column": table.link_column}
 
 
 def index(request):

@@ -40,6 +40,8 @@ def test_abc_page_shows_own_customers_only(client, salesperson, trade):
     assert "南方机电有限公司" not in page
     assert 'data-chart="chart-pareto"' in page and 'id="chart-pareto"' in page
     assert "onclick=" not in page
+    # each customer's name opens its file
+    assert f'<a href="{reverse("customers:detail", args=[trade["big"].pk])}">华夏电气商店</a>' in page
 
 
 def test_abc_export_asks_the_purpose_and_holds_the_screen_figures(client, salesperson, trade):

@@ -3,7 +3,7 @@
    point opens its drill-down link (the customers behind the figure). No inline handlers. */
 (function () {
   function option(d) {
-    var base = { title: { text: d.title, textStyle: { fontSize: 13 } }, tooltip: { trigger: "item" },
+    var base = { title: { text: d.title, left: 0, textStyle: { fontSize: 13 } }, tooltip: { trigger: "item" },
       grid: { left: 70, right: 50, top: 40, bottom: 60 } };
     if (d.type === "pie") {
       base.series = [{ type: "pie", radius: ["30%", "65%"], top: 30,
@@ -13,16 +13,14 @@
     base.xAxis = { type: "category", data: d.labels, axisLabel: { interval: 0, rotate: d.labels.length > 8 ? 40 : 0 } };
     if (d.type === "lines") {
       base.tooltip = { trigger: "axis" };
-      base.legend = { top: 20 };
-      base.grid.top = 55;
+      base.legend = { top: 0, right: 0 };
       base.yAxis = { type: "value" };
       base.series = d.series.map(function (s) { return { type: "line", name: s.name, data: s.values }; });
       return base;
     }
     if (d.type === "pareto") {
       base.tooltip = { trigger: "axis" };
-      base.legend = { top: 20, data: d.names };
-      base.grid.top = 55;
+      base.legend = { top: 0, right: 0, data: d.names };
       base.xAxis.axisLabel = { show: d.labels.length <= 30, interval: 0, rotate: 40 };
       base.yAxis = [{ type: "value" }, { type: "value", max: 100, axisLabel: { formatter: "{value} %" } }];
       base.series = [
