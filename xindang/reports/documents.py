@@ -192,8 +192,9 @@ def core_tail_tables(ct) -> list[Table]:
 
 # --- Sales analysis (004 第四条) -----------------------------------------------------------------
 def sales_document(
-    customers, *, year: int, today: date, policy, goal: Decimal | None, stocks: dict
+    customers, *, year: int, today: date, policy, goal: Decimal | None, stocks: dict, one=None
 ) -> Document:
+    """004 第四条 over `customers`; `one`: the customer when the analysis is of one (第四条1(1) 各客户)."""
     from . import rules
 
     years = policy.reports.seasonal_years
@@ -296,8 +297,11 @@ def sales_document(
             "year": year,
             "goal": str(goal) if goal else "",
             "stocks": {k: [str(a), str(b)] for k, (a, b) in stocks.items()},
+            "customer": one.pk if one else "",
         },
     )
+    if one is not None:
+        doc.subtitle = f"{one.name} ({one.file_no}) · {doc.subtitle}"
     unlined = sales.total_sales(customers, start, end) - lined
     if unlined:
         doc.notes.append(

@@ -26,6 +26,8 @@ from .permissions import ReportPermission
 from .selectors import credit, sales
 from .tables import show
 
+CUSTOMER_CHOICES = 300  # the largest customers of the years read, offered on the sales analysis
+
 # slug → the permission that shows it
 VIEW_PERMISSION = {
     "composition": ReportPermission.VIEW_SALES,
@@ -86,6 +88,12 @@ def build(request, slug: str):
         return documents.abc_document(customers, year=year, today=today, policy=policy, core_tail=ct)
     if slug == "sales":
         goal = _amount(params.get("goal", ""))
+        wanted, one = params.get("customer", ""), None
+        if wanted.isdigit():  # 004 第四条1(1) 统计各客户: one customer's seasons and products
+            customers = customers.filter(pk=int(wanted))
+            one = customers.first()
+            if one is None:
+                raise Http404
         return documents.sales_document(
             customers,
             year=_year(request, today.year - 1),
@@ -93,6 +101,7 @@ def build(request, slug: str):
             policy=policy,
             goal=goal,
             stocks=_stocks(params),
+            one=one,
         )
     if slug == "credit":
         return documents.credit_document(customers, on=today)
@@ -175,7 +184,24 @@ def abc(request):
 
 
 def sales_analysis(request):
-    return _page(request, "sales", "reports/sales.html")
+    """The seasons and products of all the files the user sees, or of one customer (?customer=)."""
+    if not request.user.has_perm(ReportPermission.VIEW_SALES):
+        raise PermissionDenied
+    today = timezone.localdate()
+    customers = visible_customers(request.user)
+    year = _year(request, today.year - 1)
+    totals = sales.sales_by_customer(
+        customers, date(year - current_policy().reports.seasonal_years + 1, 1, 1), date(year, 12, 31)
+    )
+    top = sorted(totals, key=lambda cid: -totals[cid])[:CUSTOMER_CHOICES]
+    names = dict(customers.filter(pk__in=top).values_list("pk", "name"))
+    choices = [(cid, names[cid]) for cid in top if cid in names]
+    return _page(
+        request,
+        "sales",
+        "reports/sales.html",
+        {"customer_choices": choices, "customer": request.GET.get("customer", "")},
+    )
 
 
 def credit_dashboard(request):

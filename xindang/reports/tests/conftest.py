@@ -7,6 +7,14 @@ import pytest
 from django.utils import timezone
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The dashboard's monthly figures are cached; each test starts without them."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def post(db, credit_manager):
     """post(customer, kind, amount, entry_on=…, **kw) → the entry, through the ledger's service."""

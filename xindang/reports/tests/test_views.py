@@ -149,3 +149,14 @@ def test_navigation_and_index(client, salesperson, credit_manager):
     assert client.get(reverse("reports:index")).url == reverse("reports:abc")
     client.force_login(credit_manager)
     assert client.get(reverse("reports:index")).url == reverse("reports:credit")
+
+
+def test_sales_analysis_of_one_customer_within_the_visible_files(client, salesperson, trade):
+    client.force_login(salesperson)
+    year = TODAY.year
+    mine = client.get(reverse("reports:sales"), {"year": year, "customer": trade["mid"].pk})
+    assert mine.status_code == 200
+    assert "长江钢铁贸易有限公司 (" in mine.content.decode()  # the subtitle names the customer
+    assert f'<option value="{trade["big"].pk}"' in mine.content.decode()
+    other = client.get(reverse("reports:sales"), {"year": year, "customer": trade["other"].pk})
+    assert other.status_code == 404
