@@ -19,5 +19,5 @@ class ReportsConfig(AppConfig):
         from .errors import ReportError
 
         register_statuses({ReportError.PERMISSION_DENIED: 403})
-        register_actions({"reports.export": _("Exported an analysis")})
+        register_actions({"reports.export": _("Exported an analysis")}, groups={"reports": _("Analysis")})
         register_demo_step("reports", seed_history, order=60)

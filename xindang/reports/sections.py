@@ -61,7 +61,7 @@ register_section(
         Departure(
             "abc_a_pct",
             "004 客户信息管理制度 第三条2(4)",
-            lambda v: Decimal(v) != 75,
+            lambda v: v is not None and Decimal(v) != 75,
             _(
                 "The regulation puts about 75 per cent of cumulative sales in class A; "
                 "this policy uses another share."
@@ -70,7 +70,7 @@ register_section(
         Departure(
             "abc_b_pct",
             "004 客户信息管理制度 第三条2(4)",
-            lambda v: Decimal(v) != 20,
+            lambda v: v is not None and Decimal(v) != 20,
             _(
                 "The regulation puts about 20 per cent of cumulative sales in class B; "
                 "this policy uses another share."
@@ -79,7 +79,7 @@ register_section(
         Departure(
             "seasonal_years",
             "004 客户信息管理制度 第四条1(1)",
-            lambda v: int(v) != 3,
+            lambda v: v is not None and int(v) != 3,
             _(
                 "The regulation reads three years of monthly sales; "
                 "this policy reads another number of years."
