@@ -160,3 +160,15 @@ def test_sales_analysis_of_one_customer_within_the_visible_files(client, salespe
     assert f'<option value="{trade["big"].pk}"' in mine.content.decode()
     other = client.get(reverse("reports:sales"), {"year": year, "customer": trade["other"].pk})
     assert other.status_code == 404
+
+
+@pytest.mark.parametrize("slug, query", [("yearly", f"year={TODAY.year}"), ("credit", ""), ("abc", "")])
+def test_pdf_exports_draw_every_character(client, credit_manager, trade, slug, query):
+    from xindang.core.pdf import undrawn_characters
+
+    client.force_login(credit_manager)
+    response = client.post(
+        reverse("reports:export", args=[slug]), {"query": query, "format": "pdf", "purpose": "存档"}
+    )
+    assert response.status_code == 200
+    assert undrawn_characters(response.content) == {}
