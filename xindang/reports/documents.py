@@ -134,7 +134,7 @@ def abc_document(customers, *, year: int, today: date, policy, core_tail=None) -
     )
     if core_tail is not None:
         doc.tables += core_tail_tables(core_tail)
-    doc.abc = report  # for the chart
+    doc.data["abc"] = report
     return doc
 
 
@@ -308,8 +308,7 @@ def sales_document(
             _("Sales of %(amount)s carry no product lines in the ledger and are not in the product table.")
             % {"amount": f"¥{unlined:,.2f}"}
         )
-    doc.products = products
-    doc.seasonal = seasonal
+    doc.data["products"] = products
     return doc
 
 
@@ -445,7 +444,7 @@ def credit_document(customers, *, on: date, months: int = 12, then: date | None 
         [grades, migration, bands, ageing, trend, risks, olr],
         params={"on": on.isoformat()},
     )
-    doc.trend = trend_rows
+    doc.data["trend"] = trend_rows
     return doc
 
 
@@ -522,7 +521,7 @@ def yearly_document(customers, *, year: int, today: date, policy) -> Document:
     months = 12 if end.month == 12 else end.month
     dash = credit_document(customers, on=end, months=months, then=date(year - 1, 12, 31))
     abc = abc_document(customers, year=year, today=today, policy=policy)
-    trend = dash.trend
+    trend = dash.data["trend"]
     total_sales = sales.total_sales(customers, start, end)
     bad = credit.bad_debt_entries(customers, start, end)
     bad_total = sum((e.amount for e in bad), Decimal(0))
@@ -535,7 +534,7 @@ def yearly_document(customers, *, year: int, today: date, policy) -> Document:
     )
     figures = [
         (_("Sales of the year"), f"¥{total_sales:,.2f}"),
-        (_("Customers with sales"), str(sum(s.count for s in abc.abc.summary))),
+        (_("Customers with sales"), str(sum(s.count for s in abc.data["abc"].summary))),
         (_("Receivables at the year end"), f"¥{last.receivable:,.2f}" if last else "—"),
         (_("Overdue at the year end"), f"¥{last.overdue:,.2f}" if last else "—"),
         (_("Bad debts written off"), f"¥{bad_total:,.2f}"),

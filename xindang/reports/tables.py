@@ -38,6 +38,7 @@ class Document:
     tables: list[Table] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     params: dict = field(default_factory=dict)  # the query that made it (kept in the audit event)
+    data: dict = field(default_factory=dict)  # what the screen needs beside the tables (stock inputs)
 
 
 def show(value, kind: str) -> str:

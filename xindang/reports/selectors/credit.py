@@ -28,7 +28,7 @@ from xindang.ledger.models import Exposure, TradeEntry
 from xindang.ledger.rules import INVOICE, NOTE_RECEIVED, PAYMENT, REVERSAL, SHIPMENT, WRITE_OFF
 
 from .. import rules
-from .sales import MONEY, ZERO
+from .sales import MONEY, ZERO, of_customers
 
 GRADES = ("A", "B", "C")  # the A/B/C scheme (002 第十三–十八条); 甲/乙/丙 shown beside when used
 ALL_GRADES = tuple(Grade.values)
@@ -142,11 +142,13 @@ def _ageing_at(customers, on: date, buckets) -> list[Decimal]:
 def _monthly_kind_sums(customers, start: date, end: date, kinds) -> dict[tuple[int, int], Decimal]:
     sign_minus = Q(kind=REVERSAL)
     rows = (
-        TradeEntry.objects.filter(
-            Q(kind__in=kinds) | Q(kind=REVERSAL, reverses__kind__in=kinds),
-            customer__in=customers.values("pk"),
-            entry_on__gte=start,
-            entry_on__lte=end,
+        of_customers(
+            TradeEntry.objects.filter(
+                Q(kind__in=kinds) | Q(kind=REVERSAL, reverses__kind__in=kinds),
+                entry_on__gte=start,
+                entry_on__lte=end,
+            ),
+            customers,
         )
         .annotate(y=ExtractYear("entry_on"), m=ExtractMonth("entry_on"))
         .order_by()

@@ -49,10 +49,20 @@ def signed_sales():
     )
 
 
+def of_customers(qs, customers, field: str = "customer"):
+    """`qs` narrowed to the files of `customers` (a queryset of visible files); no subquery when the
+    user sees every file."""
+    if customers.query.is_empty():
+        return qs.none()
+    if not customers.query.has_filters():
+        return qs
+    return qs.filter(**{f"{field}__in": customers.values("pk")})
+
+
 def sales_entries(customers, start: date, end: date):
     """The sales entries of `customers` (a queryset) dated start..end inclusive."""
-    return TradeEntry.objects.filter(SALES_FILTER, entry_on__gte=start, entry_on__lte=end).filter(
-        customer__in=customers.values("pk")
+    return of_customers(
+        TradeEntry.objects.filter(SALES_FILTER, entry_on__gte=start, entry_on__lte=end), customers
     )
 
 
@@ -279,8 +289,7 @@ class CoreTail:
 
 def first_trade_dates(customers) -> dict[int, date]:
     rows = (
-        TradeEntry.objects.filter(customer__in=customers.values("pk"))
-        .exclude(kind=REVERSAL)
+        of_customers(TradeEntry.objects.exclude(kind=REVERSAL), customers)
         .order_by()
         .values("customer_id")
         .annotate(first=Min("entry_on"))
