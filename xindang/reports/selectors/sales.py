@@ -1,0 +1,376 @@
+"""Sales out of the ledger, aggregated in SQL, for the customer analyses (004 客户信息管理制度 第三–四条;
+003 篇五 第四条3; 001 抓两头放中间).
+
+Sales (销售额) are the ledger's credit sales: shipments and invoices — an invoice that bills a shipment
+is the same sale and counts once, through its shipment — less credit notes (returns), each net of its
+reversal. Products come from the entries' lines (product, amount, cost); the part of the sales that
+carries no lines is reported as such, never spread over products.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Case, Count, DecimalField, F, Min, Q, Sum, Value, When
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
+
+from xindang.customers.models import Customer
+from xindang.ledger.models import EntryLine, TradeEntry
+from xindang.ledger.rules import CREDIT_NOTE, INVOICE, REVERSAL, SHIPMENT, WRITE_OFF
+
+from .. import rules
+
+ZERO = Decimal("0.00")
+MONEY = DecimalField(max_digits=18, decimal_places=2)
+
+# Classifications of a customer file the composition can group by (003 篇五 第四条2(1): 行业、客户性质、
+# 客户地域、顾客类型), and the product (第四条3(2) 商品构成).
+DIMENSIONS = ("industry", "nature", "region", "enterprise_type", "tier", "product")
+
+_SALE = Q(kind=SHIPMENT) | Q(kind=INVOICE, settles__isnull=True)
+_SALE_REVERSED = Q(kind=REVERSAL) & (
+    Q(reverses__kind=SHIPMENT) | Q(reverses__kind=INVOICE, reverses__settles__isnull=True)
+)
+_RETURN = Q(kind=CREDIT_NOTE)
+_RETURN_REVERSED = Q(kind=REVERSAL, reverses__kind=CREDIT_NOTE)
+SALES_FILTER = _SALE | _SALE_REVERSED | _RETURN | _RETURN_REVERSED
+
+
+def signed_sales():
+    """The entry's effect on sales: + a sale or a reversed return, − a return or a reversed sale."""
+    return Case(
+        When(kind__in=(SHIPMENT, INVOICE), then=F("amount")),
+        When(kind=REVERSAL, reverses__kind=CREDIT_NOTE, then=F("amount")),
+        default=-F("amount"),
+        output_field=MONEY,
+    )
+
+
+def of_customers(qs, customers, field: str = "customer"):
+    """`qs` narrowed to the files of `customers` (a queryset of visible files); no subquery when the
+    user sees every file."""
+    if customers.query.is_empty():
+        return qs.none()
+    if not customers.query.has_filters():
+        return qs
+    return qs.filter(**{f"{field}__in": customers.values("pk")})
+
+
+def sales_entries(customers, start: date, end: date):
+    """The sales entries of `customers` (a queryset) dated start..end inclusive."""
+    return of_customers(
+        TradeEntry.objects.filter(SALES_FILTER, entry_on__gte=start, entry_on__lte=end), customers
+    )
+
+
+def _total():
+    return Coalesce(Sum(signed_sales()), Value(ZERO), output_field=MONEY)
+
+
+def sales_by_customer(customers, start: date, end: date) -> dict[int, Decimal]:
+    rows = sales_entries(customers, start, end).order_by().values("customer_id").annotate(total=_total())
+    return {r["customer_id"]: r["total"] for r in rows}
+
+
+def total_sales(customers, start: date, end: date) -> Decimal:
+    return sales_entries(customers, start, end).aggregate(total=_total())["total"]
+
+
+def monthly_sales(customers, start: date, end: date) -> dict[tuple[int, int], Decimal]:
+    """(year, month) → sales, one grouped query."""
+    rows = (
+        sales_entries(customers, start, end)
+        .annotate(y=ExtractYear("entry_on"), m=ExtractMonth("entry_on"))
+        .order_by()
+        .values("y", "m")
+        .annotate(total=_total())
+    )
+    return {(r["y"], r["m"]): r["total"] for r in rows}
+
+
+# --- Composition (004 第三条1; 003 篇五 第四条3) ---------------------------------------------------
+@dataclass
+class CompositionRow:
+    key: str
+    label: str
+    amount: Decimal
+    share: Decimal | None
+    customers: int
+
+
+@dataclass
+class Composition:
+    dimension: str
+    rows: list[CompositionRow]
+    total: Decimal
+    unlined_amount: Decimal = ZERO  # product dimension: sales that carry no product lines
+
+
+def _choice_labels(dimension: str) -> dict:
+    return {k: str(v) for k, v in Customer._meta.get_field(dimension).flatchoices}
+
+
+def composition(customers, dimension: str, start: date, end: date) -> Composition:
+    if dimension not in DIMENSIONS:
+        raise ValueError(dimension)
+    if dimension == "product":
+        return product_composition(customers, start, end)
+    rows = (
+        sales_entries(customers, start, end)
+        .order_by()
+        .values(key=F(f"customer__{dimension}"))
+        .annotate(total=_total(), n=Count("customer", distinct=True))
+    )
+    parts, total = rules.composition((r["key"] or "", r["total"], r["n"]) for r in rows)
+    labels = _choice_labels(dimension)
+    out = [CompositionRow(p.key, labels.get(p.key) or p.key, p.amount, p.share, p.count) for p in parts]
+    return Composition(dimension, out, total)
+
+
+def _line_rows(customers, start: date, end: date):
+    """Lines of sales entries (returns negative) not reversed, with their entry's sign."""
+    sign = Case(When(entry__kind=CREDIT_NOTE, then=Value(-1)), default=Value(1))
+    return (
+        EntryLine.objects.filter(
+            entry__in=sales_entries(customers, start, end).exclude(kind=REVERSAL).values("pk"),
+            entry__reversed_by__isnull=True,
+        )
+        .annotate(sign=sign)
+        .order_by()
+    )
+
+
+@dataclass
+class ProductRow:
+    product: str
+    amount: Decimal
+    share: Decimal | None
+    cost: Decimal | None  # None: some line of the product has no cost
+    margin: Decimal | None = None
+    margin_rate: Decimal | None = None
+    opening_stock: Decimal | None = None
+    closing_stock: Decimal | None = None
+    average_stock: Decimal | None = None
+    turnover: Decimal | None = None
+    cross: Decimal | None = None
+    contribution: Decimal | None = None
+    customers: int = 0
+
+
+def product_sales(customers, start: date, end: date) -> tuple[list[dict], Decimal]:
+    """Per product: amount, cost (None when any line lacks it), customers; and the lined total."""
+    amount = Sum(F("amount") * F("sign"), output_field=MONEY)
+    cost = Sum(F("cost_amount") * F("sign"), output_field=MONEY)
+    rows = list(
+        _line_rows(customers, start, end)
+        .values("product")
+        .annotate(
+            amount_sum=Coalesce(amount, Value(ZERO), output_field=MONEY),
+            cost_sum=cost,
+            missing_cost=Count("id", filter=Q(cost_amount__isnull=True)),
+            n=Count("entry__customer", distinct=True),
+        )
+    )
+    return rows, sum((r["amount_sum"] for r in rows), ZERO)
+
+
+def product_composition(customers, start: date, end: date) -> Composition:
+    rows, lined = product_sales(customers, start, end)
+    parts, total = rules.composition((r["product"], r["amount_sum"], r["n"]) for r in rows)
+    out = [CompositionRow(p.key, p.key, p.amount, p.share, p.count) for p in parts]
+    return Composition("product", out, total, unlined_amount=total_sales(customers, start, end) - lined)
+
+
+def product_analysis(
+    customers, start: date, end: date, stocks: dict | None = None
+) -> tuple[list[ProductRow], Decimal]:
+    """004 客户信息管理制度 第四条2–6 per product: mix, gross margin and rate (when every line has a cost),
+    average stock, turnover, cross ratio and contribution (when the stock at the start and the end of
+    the period is given: `stocks` product → (opening, closing); the ledger keeps no stock)."""
+    stocks = stocks or {}
+    rows, lined = product_sales(customers, start, end)
+    mix = {p.key: p for p in rules.product_mix((r["product"], r["amount_sum"]) for r in rows)[0]}
+    out = []
+    for r in rows:
+        part = mix[r["product"]]
+        cost = r["cost_sum"] if r["missing_cost"] == 0 else None
+        margin, rate = rules.gross_margin(r["amount_sum"], cost)
+        opening, closing = stocks.get(r["product"], (None, None))
+        avg = rules.average_stock(opening, closing)
+        turnover = rules.stock_turnover(r["amount_sum"], avg)
+        cross = rules.cross_ratio(rate, turnover)
+        out.append(
+            ProductRow(
+                product=r["product"],
+                amount=r["amount_sum"],
+                share=part.share,
+                cost=cost,
+                margin=margin,
+                margin_rate=rate,
+                opening_stock=opening,
+                closing_stock=closing,
+                average_stock=avg,
+                turnover=turnover,
+                cross=cross,
+                contribution=rules.contribution_ratio(cross, part.share),
+                customers=r["n"],
+            )
+        )
+    out.sort(key=lambda p: (-(p.margin if p.margin is not None else Decimal("-1e30")), -p.amount, p.product))
+    return out, lined
+
+
+# --- ABC (004 第三条2) and share of our sales (第三条3) ---------------------------------------------
+@dataclass
+class AbcCustomer:
+    customer: Customer
+    amount: Decimal
+    share: Decimal | None
+    cumulative: Decimal | None
+    klass: str
+    rank: int
+    meets: bool | None = None
+
+
+@dataclass
+class AbcReport:
+    start: date
+    end: date
+    rows: list[AbcCustomer]
+    summary: list
+    total: Decimal
+    a_pct: Decimal
+    b_pct: Decimal
+    required_pct: Decimal | None
+
+
+def abc_report(customers, start: date, end: date, policy) -> AbcReport:
+    """Customers with sales in the period, largest first, each with its share of our sales, the
+    cumulative share and its class; whether its share reaches the level the company requires."""
+    sales = {cid: amount for cid, amount in sales_by_customer(customers, start, end).items() if amount}
+    section = policy.reports
+    classes = rules.abc_classes(sales.items(), a_pct=section.abc_a_pct, b_pct=section.abc_b_pct)
+    by_id = Customer.objects.select_related("department", "owner").in_bulk(list(sales))
+    rows = [
+        AbcCustomer(
+            by_id[r.key],
+            r.amount,
+            r.share,
+            r.cumulative,
+            r.klass,
+            r.rank,
+            rules.meets_required_share(r.share, section.required_share_pct),
+        )
+        for r in classes
+    ]
+    total = sum((r.amount for r in classes if r.amount > 0), ZERO)
+    return AbcReport(
+        start,
+        end,
+        rows,
+        rules.abc_summary(classes),
+        total,
+        section.abc_a_pct,
+        section.abc_b_pct,
+        section.required_share_pct,
+    )
+
+
+# --- 抓两头放中间 (001) ------------------------------------------------------------------------------
+@dataclass
+class CoreTail:
+    core: list = field(default_factory=list)  # (customer, average yearly, years, klass)
+    tail: list = field(default_factory=list)  # (customer, reasons, overdue, grade)
+    middle_count: int = 0
+
+
+def first_trade_dates(customers) -> dict[int, date]:
+    rows = (
+        of_customers(TradeEntry.objects.exclude(kind=REVERSAL), customers)
+        .order_by()
+        .values("customer_id")
+        .annotate(first=Min("entry_on"))
+    )
+    return {r["customer_id"]: r["first"] for r in rows}
+
+
+def written_off_ids(customers, start: date, end: date) -> set[int]:
+    return set(
+        TradeEntry.objects.filter(
+            customer__in=customers.values("pk"),
+            kind=WRITE_OFF,
+            entry_on__gte=start,
+            entry_on__lte=end,
+            reversed_by__isnull=True,
+        ).values_list("customer_id", flat=True)
+    )
+
+
+def window_start(on: date, years: int) -> date:
+    """The first day of the `years` × 12 calendar months ending with on's month."""
+    month = on.month + 1
+    return date(on.year - years + (month > 12), (month - 1) % 12 + 1, 1)
+
+
+def months_between(start: date, end: date) -> int:
+    return max(0, (end.year - start.year) * 12 + end.month - start.month + 1)
+
+
+def core_and_tail(customers, *, on: date, policy, grades: dict, earlier: dict, overdue: dict) -> CoreTail:
+    """The two ends (001 抓两头放中间): core customers — class A by average yearly trade over the policy's
+    years, of at least `core_min_years` of trade — and the tail — customers with a sign of risk (grade
+    C, overdue, grade fallen since a year ago, a write-off in the years read). `grades`/`earlier`:
+    customer id → grade now / a year ago; `overdue`: customer id → overdue amount now."""
+    section = policy.reports
+    years = section.seasonal_years
+    start = window_start(on, years)
+    sales = sales_by_customer(customers, start, on)
+    first = first_trade_dates(customers)
+    averages = {}
+    for cid, amount in sales.items():
+        if amount <= 0:
+            continue
+        traded_from = max(first.get(cid, start), start)
+        averages[cid] = rules.average_yearly(amount, months_between(traded_from, on))
+    classes = {
+        r.key: r.klass
+        for r in rules.abc_classes(averages.items(), a_pct=section.abc_a_pct, b_pct=section.abc_b_pct)
+    }
+    written = written_off_ids(customers, start, on)
+    ids = set(averages) | set(grades) | {cid for cid, v in overdue.items() if v > 0} | written
+    by_id = Customer.objects.select_related("department", "owner").in_bulk(list(ids))
+    out = CoreTail()
+    for cid, customer in by_id.items():
+        years_of_trade = Decimal((on - first[cid]).days) / Decimal("365.25") if cid in first else Decimal(0)
+        klass = classes.get(cid, rules.C)
+        reasons = rules.tail_reasons(
+            grade=grades.get(cid),
+            overdue_amount=overdue.get(cid, ZERO),
+            grade_fell=rules.grade_fell(earlier.get(cid), grades.get(cid)),
+            written_off=cid in written,
+        )
+        if rules.is_core(klass=klass, years_of_relationship=years_of_trade, min_years=section.core_min_years):
+            out.core.append(
+                (customer, averages[cid], years_of_trade.quantize(Decimal("0.1")), grades.get(cid))
+            )
+        elif reasons:
+            out.tail.append((customer, reasons, overdue.get(cid, ZERO), grades.get(cid)))
+        else:
+            out.middle_count += 1
+    out.core.sort(key=lambda r: (-r[1], r[0].pk))
+    out.tail.sort(key=lambda r: (-len(r[1]), -r[2], r[0].pk))
+    return out
+
+
+# --- Seasonal index (004 第四条1) --------------------------------------------------------------
+def seasonal_input(customers, *, last_year: int, years: int) -> dict[int, list[Decimal]]:
+    """year → the 12 monthly sales, for the `years` calendar years ending with `last_year`."""
+    first_year = last_year - years + 1
+    sales = monthly_sales(customers, date(first_year, 1, 1), date(last_year, 12, 31))
+    out: dict[int, list[Decimal]] = defaultdict(lambda: [ZERO] * 12)
+    for year in range(first_year, last_year + 1):
+        out[year] = [sales.get((year, m), ZERO) for m in range(1, 13)]
+    return dict(out)

@@ -1,0 +1,375 @@
+"""The analysis screens: each builds its document (documents.py) over the files the user sees and
+renders its tables and charts; every one exports to .xlsx and PDF after asking the purpose."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from xindang.core.errors import DomainError
+from xindang.customers.selectors import visible_customers
+from xindang.policy.selectors import current_policy
+
+from . import documents, services
+from .exports import XLSX_TYPE, write_pdf, write_xlsx
+from .permissions import ReportPermission
+from .selectors import credit, sales
+from .tables import show
+
+CUSTOMER_CHOICES = 300  # the largest customers of the years read, offered on the sales analysis
+
+# slug → the permission that shows it
+VIEW_PERMISSION = {
+    "composition": ReportPermission.VIEW_SALES,
+    "abc": ReportPermission.VIEW_SALES,
+    "sales": ReportPermission.VIEW_SALES,
+    "credit": ReportPermission.VIEW_CREDIT,
+    "yearly": ReportPermission.VIEW_YEARLY,
+}
+
+
+def _year(request, default: int) -> int:
+    value = request.GET.get("year", "")
+    if value.isdigit() and 1990 <= int(value) <= 2999:
+        return int(value)
+    return default
+
+
+def _amount(value: str) -> Decimal | None:
+    try:
+        amount = Decimal((value or "").replace(",", "").strip())
+    except InvalidOperation:
+        return None
+    return amount if amount.is_finite() and 0 <= amount < Decimal("1e15") else None
+
+
+def _stocks(params) -> dict:
+    """product → (opening, closing) from the form's stock fields (open::<product>, close::<product>)."""
+    out = {}
+    for key in params:
+        if key.startswith("open::"):
+            product = key[6:]
+            opening, closing = _amount(params.get(key)), _amount(params.get("close::" + product, ""))
+            if opening is not None and closing is not None:
+                out[product] = (opening, closing)
+    return out
+
+
+def build(request, slug: str):
+    """The document `slug` for this request's user and query."""
+    user, today = request.user, timezone.localdate()
+    customers = visible_customers(user)
+    policy = current_policy()
+    params = request.GET
+    if slug == "composition":
+        dimension = params.get("dimension") or "industry"
+        if dimension not in sales.DIMENSIONS:
+            dimension = "industry"
+        return documents.composition_document(
+            customers, dimension=dimension, year=_year(request, today.year), today=today
+        )
+    if slug == "abc":
+        year = _year(request, today.year)
+        on = min(date(year, 12, 31), today)
+        grades, earlier, overdue = _risk_inputs(customers, on)
+        ct = sales.core_and_tail(
+            customers, on=on, policy=policy, grades=grades, earlier=earlier, overdue=overdue
+        )
+        return documents.abc_document(customers, year=year, today=today, policy=policy, core_tail=ct)
+    if slug == "sales":
+        goal = _amount(params.get("goal", ""))
+        wanted, one = params.get("customer", ""), None
+        if wanted.isdigit():  # 004 第四条1(1) 统计各客户: one customer's seasons and products
+            customers = customers.filter(pk=int(wanted))
+            one = customers.first()
+            if one is None:
+                raise Http404
+        return documents.sales_document(
+            customers,
+            year=_year(request, today.year - 1),
+            today=today,
+            policy=policy,
+            goal=goal,
+            stocks=_stocks(params),
+            one=one,
+        )
+    if slug == "credit":
+        return documents.credit_document(customers, on=today)
+    if slug == "yearly":
+        return documents.yearly_document(
+            customers, year=_year(request, today.year - 1), today=today, policy=policy
+        )
+    raise Http404
+
+
+def _risk_inputs(customers, on: date):
+    then = date(on.year - 1, on.month, min(on.day, 28))
+    pairs = credit.grades_now_and_then(customers, then)
+    grades = {pk: after for pk, _b, after in pairs if after}
+    earlier = {pk: before for pk, before, _a in pairs if before}
+    return grades, earlier, credit.overdue_by_customer(customers, on)
+
+
+def _require(request, slug: str) -> None:
+    if slug not in VIEW_PERMISSION:
+        raise Http404
+    if not request.user.has_perm(VIEW_PERMISSION[slug]):
+        raise PermissionDenied
+
+
+def _page(request, slug: str, template: str, extra: dict | None = None):
+    _require(request, slug)
+    doc = build(request, slug)
+    context = {
+        "doc": doc,
+        "tables": [_rendered(t) for t in doc.tables],
+        "charts": [{"id": f"chart-{k}", "data": v} for k, v in documents.chart_data(doc).items() if v],
+        "can_export": request.user.has_perm(ReportPermission.EXPORT),
+        "export_query": request.GET.urlencode(),
+        "slug": slug,
+        **(extra or {}),
+    }
+    return render(request, template, context)
+
+
+def _rendered(table):
+    rows = [
+        {
+            "cells": [(show(v, c.kind), c.kind != "text") for c, v in zip(table.columns, row, strict=True)],
+            "link": link,
+        }
+        for row, link in zip(
+            table.rows, table.links + [""] * (len(table.rows) - len(table.links)), strict=True
+        )
+    ]
+    return {"table": table, "rows": rows, "link_column": table.link_column}
+
+
+def index(request):
+    user = request.user
+    for perm, name in (
+        (ReportPermission.VIEW_CREDIT, "reports:credit"),
+        (ReportPermission.VIEW_SALES, "reports:abc"),
+        (ReportPermission.VIEW_YEARLY, "reports:yearly"),
+    ):
+        if user.has_perm(perm):
+            return redirect(name)
+    raise PermissionDenied
+
+
+def composition(request):
+    return _page(
+        request,
+        "composition",
+        "reports/composition.html",
+        {
+            "dimensions": documents.dimension_labels().items(),
+            "dimension": request.GET.get("dimension") or "industry",
+        },
+    )
+
+
+def abc(request):
+    return _page(request, "abc", "reports/abc.html")
+
+
+def sales_analysis(request):
+    """The seasons and products of all the files the user sees, or of one customer (?customer=)."""
+    if not request.user.has_perm(ReportPermission.VIEW_SALES):
+        raise PermissionDenied
+    today = timezone.localdate()
+    customers = visible_customers(request.user)
+    year = _year(request, today.year - 1)
+    totals = sales.sales_by_customer(
+        customers, date(year - current_policy().reports.seasonal_years + 1, 1, 1), date(year, 12, 31)
+    )
+    top = sorted(totals, key=lambda cid: -totals[cid])[:CUSTOMER_CHOICES]
+    names = dict(customers.filter(pk__in=top).values_list("pk", "name"))
+    choices = [(cid, names[cid]) for cid in top if cid in names]
+    return _page(
+        request,
+        "sales",
+        "reports/sales.html",
+        {"customer_choices": choices, "customer": request.GET.get("customer", "")},
+    )
+
+
+def credit_dashboard(request):
+    return _page(request, "credit", "reports/credit.html")
+
+
+def yearly(request):
+    year = _year(request, timezone.localdate().year - 1)
+    return _page(request, "yearly", "reports/yearly.html", {"year": year})
+
+
+@permission_required(ReportPermission.VIEW_CREDIT, raise_exception=True)
+def home_section(request):
+    """The credit manager's and the manager's panel on the workbench (loaded by htmx)."""
+    customers = visible_customers(request.user)
+    today = timezone.localdate()
+    dist = credit.grade_distribution(customers)
+    overdue = credit.overdue_by_customer(customers, today)
+    bands = credit.limits_and_exposure(customers, today)
+    return render(
+        request,
+        "reports/_home_section.html",
+        {
+            "grades": [(g, dist.get(g, 0), documents.drill(grade=g)) for g in credit.GRADES],
+            "overdue_count": len(overdue),
+            "overdue_amount": sum(overdue.values(), Decimal(0)),
+            "over_count": sum(1 for r in bands if r["band"] == "over"),
+        },
+    )
+
+
+# --- Drill-down ---------------------------------------------------------------------------------
+def _drill_queryset(request):
+    """The customers behind a figure: ?grade= ?band= ?overdue=1 ?abc=&year= ?bad_debt=YYYY-MM
+    ?over_limit=<status>&since= — always within the files the user sees."""
+    user, today = request.user, timezone.localdate()
+    customers = visible_customers(user)
+    p = request.GET
+    if "grade" in p:
+        qs = customers.exclude(status="past").annotate(g=credit.grade_at())
+        grade = p["grade"]
+        return (qs.filter(g__isnull=True) if grade == "none" else qs.filter(g=grade)), _(
+            "Customers of grade %(grade)s"
+        ) % {"grade": grade if grade != "none" else _("(not rated)")}
+    if "band" in p:
+        ids = [r["pk"] for r in credit.limits_and_exposure(customers, today) if r["band"] == p["band"]]
+        return customers.filter(pk__in=ids), documents.band_labels().get(p["band"], p["band"])
+    if "overdue" in p:
+        return customers.filter(pk__in=list(credit.overdue_by_customer(customers, today))), _(
+            "Customers with overdue receivables"
+        )
+    if "abc" in p:
+        year = _year(request, today.year)
+        report = sales.abc_report(
+            customers, date(year, 1, 1), min(date(year, 12, 31), today), current_policy()
+        )
+        ids = [r.customer.pk for r in report.rows if r.klass == p["abc"]]
+        return customers.filter(pk__in=ids), _("Class %(klass)s customers of %(year)s") % {
+            "klass": p["abc"],
+            "year": year,
+        }
+    if "bad_debt" in p:
+        try:
+            y, m = (int(x) for x in p["bad_debt"].split("-"))
+            start = date(y, m, 1)
+        except (ValueError, TypeError):
+            raise Http404 from None
+        ids = credit.bad_debt_entries(customers, start, credit.month_end(y, m)).values("customer_id")
+        return customers.filter(pk__in=ids), _("Bad debts written off in %(month)s") % {
+            "month": p["bad_debt"]
+        }
+    if "over_limit" in p:
+        try:
+            since = date.fromisoformat(p.get("since", ""))
+        except ValueError:
+            since = date(today.year - 1, today.month, 1)
+        ids = (
+            credit.over_limit_requests(customers, since, today)
+            .filter(status=p["over_limit"])
+            .values("customer_id")
+        )
+        return customers.filter(pk__in=ids), _("Customers with over-limit requests since %(since)s") % {
+            "since": since
+        }
+    raise Http404
+
+
+def drill_customers(request):
+    user = request.user
+    if not (user.has_perm(ReportPermission.VIEW_CREDIT) or user.has_perm(ReportPermission.VIEW_SALES)):
+        raise PermissionDenied
+    qs, title = _drill_queryset(request)
+    today = timezone.localdate()
+    qs = qs.select_related("department", "owner").annotate(grade=credit.grade_at()).order_by("name", "pk")
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    ids = [c.pk for c in page.object_list]
+    info = {r["pk"]: r for r in credit.limits_and_exposure(qs.filter(pk__in=ids), today)}
+    overdue = credit.overdue_by_customer(qs.filter(pk__in=ids), today)
+    rows = [
+        {
+            "customer": c,
+            "limit": info.get(c.pk, {}).get("limit"),
+            "exposure": info.get(c.pk, {}).get("exposure"),
+            "overdue": overdue.get(c.pk),
+        }
+        for c in page.object_list
+    ]
+    return render(request, "reports/customers.html", {"title": title, "page": page, "rows": rows})
+
+
+# --- Export -------------------------------------------------------------------------------------
+@require_http_methods(["GET", "POST"])
+def export(request, slug: str):
+    """GET: the form asking the purpose (and the format); POST: audit, then the file."""
+    _require(request, slug)
+    if not request.user.has_perm(ReportPermission.EXPORT):
+        raise PermissionDenied
+    fmt = (request.POST.get("format") or request.GET.get("format") or "xlsx").lower()
+    query = (
+        request.POST.get("query", request.GET.urlencode())
+        if request.method == "POST"
+        else request.GET.urlencode()
+    )
+    if request.method == "GET":
+        return render(
+            request,
+            "reports/export.html",
+            {"slug": slug, "query": query, "format": fmt, "back": _back(slug, query)},
+        )
+    from django.http import QueryDict
+
+    request.GET = QueryDict(query)
+    doc = build(request, slug)
+    try:
+        services.record_export(
+            by=request.user,
+            document=doc,
+            fmt=fmt,
+            purpose=request.POST.get("purpose", ""),
+            request=request,
+            rows=sum(len(t.rows) for t in doc.tables),
+        )
+    except DomainError as exc:
+        return render(
+            request,
+            "reports/export.html",
+            {
+                "slug": slug,
+                "query": query,
+                "format": fmt,
+                "back": _back(slug, query),
+                "error": exc,
+                "field": exc.field,
+            },
+            status=exc.status,
+        )
+    name = f"{doc.slug}-{timezone.localdate():%Y%m%d}"
+    if fmt == "pdf":
+        content = write_pdf(
+            doc,
+            company=current_policy().core.company_name,
+            printed_by=request.user.get_full_name() or request.user.get_username(),
+        )
+        response = HttpResponse(content, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+        return response
+    return FileResponse(write_xlsx(doc), as_attachment=True, filename=f"{name}.xlsx", content_type=XLSX_TYPE)
+
+
+def _back(slug: str, query: str) -> str:
+    return reverse(f"reports:{slug}") + (f"?{query}" if query else "")
