@@ -47,7 +47,7 @@ register_section(
         Departure(
             "disposal_chain",
             "000 客户信息管理办法 三.8",
-            lambda value: Role.GENERAL_MANAGER.value not in value,
+            lambda value: value is not None and Role.GENERAL_MANAGER.value not in value,
             _(
                 "取得总经理的同意后才可将其处理掉: files are destroyed only with the general manager's "
                 "consent. Without the general manager in the chain, others approve instead."
