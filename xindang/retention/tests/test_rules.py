@@ -51,7 +51,8 @@ def test_hold_is_active(until, lifted, active):
     ],
 )
 def test_appraisal_due(passed_on, kept_until, destroyed, due):
-    """001 公司档案管理流程范本 四: appraise (鉴定) once the retention (001 档案管理制度及流程2 2.1.4) passed."""
+    """001 公司档案管理流程范本 四: appraise (鉴定) once the retention passed (001 档案管理制度及流程2
+    2.1.4)."""
     assert (
         rules.appraisal_due(
             earliest_disposal_on=passed_on, kept_until=kept_until, destroyed=destroyed, today=TODAY
