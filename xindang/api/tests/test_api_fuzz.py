@@ -122,6 +122,11 @@ def _operations(w):
             {"customer_id": c, "amount": "130000.00", "reason": "备货"},
         ),
         ("get", "/api/credit/over-limit/{over_limit_id}"): (f"/api/credit/over-limit/{olr.pk}", None),
+        ("get", "/api/retention/customers/{customer_id}/holds"): (
+            f"/api/retention/customers/{c}/holds",
+            None,
+        ),
+        ("get", "/api/retention/register"): ("/api/retention/register", None),
     }
 
 
@@ -129,6 +134,7 @@ QUERY_PARAMS = {
     "/api/customers": ["q", "page", "page_size", "department", "owner", "sort", "status"],
     "/api/approvals": ["page", "status", "object_id", "kind"],
     "/api/ledger/entries": ["page", "page_size", "customer_id", "from", "to", "external_id", "source_system"],
+    "/api/retention/register": ["page", "year"],
 }
 
 

@@ -74,11 +74,16 @@ def _cases(o):
             {"customer_id": c, "amount": "130000.00"},
         ),
         ("get", "/api/credit/over-limit/{over_limit_id}"): (f"/api/credit/over-limit/{olr.pk}", None),
+        ("get", "/api/retention/customers/{customer_id}/holds"): (
+            f"/api/retention/customers/{c}/holds",
+            None,
+        ),
     }
 
 
 # Routes without another department's id to ask for (lists are filtered, creation names no file).
 NO_ID = {("get", "/api/customers"), ("post", "/api/customers"), ("get", "/api/approvals")}
+NO_ID |= {("get", "/api/retention/register")}
 
 
 def test_every_api_route_is_walked(xs1_objects):
