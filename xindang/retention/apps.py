@@ -9,9 +9,11 @@ class RetentionConfig(AppConfig):
 
     def ready(self):
         from xindang.audit.actions import register_actions
+        from xindang.core.demo import register_demo_step
         from xindang.core.holds import register_hold_source
 
         from . import sections  # noqa: F401 - the retention section of the company policy
+        from .demo import seed_retention
         from .holds import manual_holds_source, problem_accounts_source, receivables_source
         from .services import register_approval_kind
 
@@ -38,3 +40,4 @@ class RetentionConfig(AppConfig):
                 "retention.disposal": "retention:disposal",
             },
         )
+        register_demo_step("retention", seed_retention, order=70)
