@@ -151,3 +151,21 @@ def test_workbench_asks_witnesses_then_the_archivist(
     services.witness_disposal(by=archivist2, disposal=disposal)
     services.witness_disposal(by=witness, disposal=disposal)
     assert "retention.carry_out" in [i.kind for i in selectors.workbench_items(archivist)]
+
+
+def test_destroyed_version_shows_as_destroyed_and_is_gone(
+    client, archivist, archivist2, witness, gm, customer, file_document, django_capture_on_commit_callbacks
+):
+    doc = file_document(customer)
+    version = doc.current_version
+    services.appraise_document(by=archivist, document=doc, decision=Decision.DESTROY, reason="期满")
+    disposal = services.request_disposal(by=archivist, documents=[doc], reason="期满")
+    approve_step(approval=disposal.approval, approver=gm)
+    services.witness_disposal(by=archivist2, disposal=disposal)
+    services.witness_disposal(by=witness, disposal=disposal)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.carry_out_disposal(by=archivist, disposal=disposal)
+    c = _client(client, archivist)
+    page = c.get(doc.get_absolute_url()).content.decode()
+    assert 'data-testid="version-erased"' in page and 'data-testid="download-link"' not in page
+    assert c.get(reverse("documents:download", args=[version.pk])).status_code == 410
