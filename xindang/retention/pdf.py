@@ -25,7 +25,8 @@ def _at(value) -> str:
 
 
 def register_pdf(rows: list[dict], *, company: str = "", printed_by=None) -> bytes:
-    story = pdf.letterhead(company, "档案销毁清册", subtitle=f"共 {len(rows)} 份文件")
+    basis = "依据:001 档案管理制度及流程2 2.1.4 保管期限;000 客户信息管理办法 三.8 经总经理同意"
+    story = pdf.letterhead(company, "档案销毁清册", subtitle=f"共 {len(rows)} 份文件 · {basis}")
     data = [HEAD]
     for r in rows:
         passed = r["passed_on"].isoformat() if r["passed_on"] else ""

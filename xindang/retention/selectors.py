@@ -302,7 +302,7 @@ def workbench_items(user) -> list[WorkItem]:
     items: list[WorkItem] = []
     if user.has_perm(RetentionPermission.APPRAISE.value):
         for f in appraisal_queue(user, limit=300):
-            pending = [r for r in f.rows if r.appraisal is None or r.appraisal.decision == Decision.KEEP]
+            pending = [r for r in f.rows if not r.in_disposal]  # to appraise, or to send for destruction
             if not pending:
                 continue
             items.append(

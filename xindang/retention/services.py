@@ -367,6 +367,7 @@ def register_approval_kind() -> None:
     from django.utils.translation import gettext_lazy
 
     from xindang.approvals import register
+    from xindang.approvals.registry import register_panel
 
     register(
         APPROVAL_KIND,
@@ -375,6 +376,25 @@ def register_approval_kind() -> None:
         on_withdrawn=on_withdrawn,
         label=gettext_lazy("Destruction of archive documents"),
         describe=describe_approval_data,
+    )
+    register_panel(APPROVAL_KIND, approval_panel)
+
+
+def approval_panel(approval, request) -> str:
+    """What the general manager sees on the approval page: each document to destroy with its retention,
+    the appraisal's reason, and any hold on it now (a hold placed since the request shows here)."""
+    from django.template.loader import render_to_string
+
+    disposal = (
+        Disposal.objects.filter(pk=int(approval.object_id)).first() if approval.object_id.isdigit() else None
+    )
+    if disposal is None:
+        return ""
+    items = list(disposal.items.select_related("document", "document__customer", "appraisal").order_by("pk"))
+    for item in items:
+        item.holds = document_holds(item.document)
+    return render_to_string(
+        "retention/_approval_panel.html", {"disposal": disposal, "items": items}, request=request
     )
 
 

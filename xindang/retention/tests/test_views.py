@@ -10,6 +10,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from xindang.approvals.services import approve_step
+from xindang.core.pdf import undrawn_characters
 from xindang.retention import selectors, services
 from xindang.retention.models import Decision, Disposal, DisposalStatus, HoldKind, ManualHold
 
@@ -66,6 +67,7 @@ def test_journey_appraise_request_approve_witness_destroy(
     assert disposal.number in page and "2012年资产负债表" in page and "钱二" in page
     pdf = client.get(reverse("retention:register_pdf"))
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    assert undrawn_characters(pdf.content) == {}
     xlsx = client.get(reverse("retention:register_xlsx"))
     sheet = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
     values = [[c.value for c in row] for row in sheet.iter_rows()]
@@ -169,3 +171,15 @@ def test_destroyed_version_shows_as_destroyed_and_is_gone(
     page = c.get(doc.get_absolute_url()).content.decode()
     assert 'data-testid="version-erased"' in page and 'data-testid="download-link"' not in page
     assert c.get(reverse("documents:download", args=[version.pk])).status_code == 410
+
+
+def test_gm_sees_the_documents_and_their_holds_on_the_approval(
+    client, archivist, gm, customer, file_document
+):
+    doc = file_document(customer, title="2011年现金流量表")
+    services.appraise_document(by=archivist, document=doc, decision=Decision.DESTROY, reason="期满")
+    disposal = services.request_disposal(by=archivist, documents=[doc], reason="期满")
+    services.place_hold(by=archivist, customer=customer, kind=HoldKind.DISPUTE, reason="新发生的货款争议")
+    page = _client(client, gm).get(reverse("approvals:detail", args=[disposal.approval_id])).content.decode()
+    assert 'data-testid="disposal-panel"' in page
+    assert "2011年现金流量表" in page and "新发生的货款争议" in page
