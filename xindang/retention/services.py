@@ -352,6 +352,16 @@ def on_withdrawn(approval) -> None:
     _close(approval, "retention.disposal_rejected")
 
 
+def approval_title(approval) -> str:
+    """The request's title in the reader's language, from the data recorded at submission."""
+    data = approval.data or {}
+    return _("Destruction %(number)s: %(count)s documents of %(customers)s") % {
+        "number": data["number"],
+        "count": data["documents"],
+        "customers": "、".join(str(c) for c in data["customers"]),
+    }
+
+
 def describe_approval_data(data: dict) -> list[tuple[str, str]]:
     items = []
     if data.get("number"):
@@ -375,6 +385,7 @@ def register_approval_kind() -> None:
         on_rejected=on_rejected,
         on_withdrawn=on_withdrawn,
         label=gettext_lazy("Destruction of archive documents"),
+        title=approval_title,
         describe=describe_approval_data,
     )
     register_panel(APPROVAL_KIND, approval_panel)

@@ -324,3 +324,22 @@ def test_rejected_disposal_frees_the_documents(archivist, gm, customer, file_doc
     assert disposal.status == DisposalStatus.REJECTED
     again = services.request_disposal(by=archivist, documents=[doc], reason="再次")
     assert again.number != disposal.number
+
+
+def test_the_approval_title_is_shown_in_the_readers_language(archivist, customer, file_document):
+    from django.utils import translation
+
+    from xindang.approvals.registry import render_text
+
+    doc = file_document(customer)
+    services.appraise_document(by=archivist, document=doc, decision=Decision.DESTROY, reason="期满")
+    disposal = services.request_disposal(by=archivist, documents=[doc], reason="期满")
+    with translation.override("en"):
+        assert render_text(disposal.approval, "title", "") == (
+            f"Destruction {disposal.number}: 1 documents of 华夏科技有限公司"
+        )
+    with translation.override("zh-hans"):
+        assert (
+            render_text(disposal.approval, "title", "")
+            == f"销毁单 {disposal.number}:华夏科技有限公司 的 1 份文件"
+        )
