@@ -19,7 +19,7 @@ from xindang.documents.selectors import readable_documents, retention_of
 from xindang.policy.selectors import current_policy
 
 from . import rules
-from .holds import MANUAL_DOCUMENTS, active_manual_holds, document_holds, manual_reason  # noqa: F401 - document_holds for views
+from .holds import MANUAL_DOCUMENTS, active_manual_holds, manual_reason
 from .models import Appraisal, Decision, Disposal, DisposalItem, DisposalStatus, ManualHold
 from .permissions import RetentionPermission
 
@@ -146,9 +146,10 @@ def appraisal_queue(user, *, limit: int = 500, today: date | None = None) -> lis
     files: OrderedDict[int, DueFile] = OrderedDict()
     customer_holds: dict[int, list[Hold]] = {}
     manual_doc: dict[int, list[Hold]] = {}
+    wanted = set(ids)
     for hold in active_manual_holds().filter(documents__in=ids).prefetch_related("documents").distinct():
         for d in hold.documents.all():
-            if d.pk in set(ids):
+            if d.pk in wanted:
                 manual_doc.setdefault(d.pk, []).append(
                     Hold(
                         MANUAL_DOCUMENTS, manual_reason(hold, [d.title]), hold.until, hold.get_absolute_url()

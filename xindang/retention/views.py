@@ -14,11 +14,12 @@ from django.views.decorators.http import require_POST
 from xindang.core.errors import DomainError
 from xindang.core.pagination import CappedPaginator
 from xindang.customers.selectors import get_customer_for_user
-from xindang.documents.selectors import get_document, readable_documents
+from xindang.documents.selectors import get_document, readable_documents, retention_of
 from xindang.policy.selectors import current_policy
 
 from . import selectors, services
 from .forms import AppraisalForm, DisposalRequestForm, HoldForm, ReasonForm, WitnessForm
+from .holds import document_holds
 from .models import DisposalStatus
 from .pdf import register_pdf
 from .permissions import RetentionPermission as P
@@ -77,7 +78,7 @@ def appraise(request, document_pk):
         else:
             messages.success(request, _("Appraisal of “%(title)s” recorded.") % {"title": document.title})
             return redirect("retention:appraisal")
-    cls, clock = selectors.retention_of(document)
+    cls, clock = retention_of(document)
     return render(
         request,
         "retention/appraise.html",
@@ -86,7 +87,7 @@ def appraise(request, document_pk):
             "form": form,
             "retention": cls,
             "clock": clock,
-            "holds": selectors.document_holds(document),
+            "holds": document_holds(document),
             "history": selectors.appraisals_of(document),
             "rule": selectors.RETENTION_RULE,
         },
