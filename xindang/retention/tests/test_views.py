@@ -183,3 +183,15 @@ def test_gm_sees_the_documents_and_their_holds_on_the_approval(
     page = _client(client, gm).get(reverse("approvals:detail", args=[disposal.approval_id])).content.decode()
     assert 'data-testid="disposal-panel"' in page
     assert "2011年现金流量表" in page and "新发生的货款争议" in page
+
+
+def test_workbench_counts_held_documents_too_without_asking_for_holds(
+    archivist, customer, file_document, django_assert_max_num_queries
+):
+    # a held document is still appraised (to keep it): the workbench counts it, cheaply
+    file_document(customer)
+    file_document(customer)
+    services.place_hold(by=archivist, customer=customer, kind=HoldKind.LITIGATION, reason="诉讼")
+    with django_assert_max_num_queries(12):
+        items = [i for i in selectors.workbench_items(archivist) if i.kind == "retention.appraisal_due"]
+    assert len(items) == 1 and "2" in items[0].title
