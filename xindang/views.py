@@ -30,6 +30,7 @@ WORKBENCH_PROVIDERS = [
     "xindang.privacy.selectors.workbench_items",
     "xindang.lifecycle.selectors.workbench_items",
     "xindang.reports.selectors.workbench_items",
+    "xindang.retention.selectors.workbench_items",
 ]
 PAGE_SIZE = 25
 

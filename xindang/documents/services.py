@@ -422,6 +422,8 @@ def read_version(*, by, version: DocumentVersion, inline: bool = False, request=
     if not selectors.can_read(by, document):
         record_denied(by=by, document=document, action=action, request=request)
         raise error(DocumentError.NOT_ALLOWED)
+    if version.erased_at is not None:
+        raise error(DocumentError.ERASED)
     docs_policy = selectors.documents_policy()
     if rules.needs_watermark(document.confidentiality, docs_policy.watermark_levels, version.mime_type):
         data = storage.read_blob(version.storage_name)

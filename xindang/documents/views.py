@@ -241,6 +241,8 @@ def _serve(request, version, *, inline: bool):
         if exc.code == DocumentError.NOT_ALLOWED:
             raise PermissionDenied from exc
         status = 409 if exc.code in (DocumentError.ALTERED, DocumentError.MISSING) else 422
+        if exc.code == DocumentError.ERASED:  # destroyed on purpose after an approved disposal
+            status = 410
         return render(
             request, "documents/unavailable.html", {"document": version.document, "error": exc}, status=status
         )

@@ -122,6 +122,11 @@ def _operations(w):
             {"customer_id": c, "amount": "130000.00", "reason": "备货"},
         ),
         ("get", "/api/credit/over-limit/{over_limit_id}"): (f"/api/credit/over-limit/{olr.pk}", None),
+        ("get", "/api/retention/customers/{customer_id}/holds"): (
+            f"/api/retention/customers/{c}/holds",
+            None,
+        ),
+        ("get", "/api/retention/register"): ("/api/retention/register", None),
         ("get", "/api/privacy/requests"): ("/api/privacy/requests", None),
         ("get", "/api/privacy/requests/{request_id}"): ("/api/privacy/requests/1", None),
         **_lifecycle_operations(w),
@@ -156,6 +161,7 @@ QUERY_PARAMS = {
     "/api/approvals": ["page", "status", "object_id", "kind"],
     "/api/ledger/entries": ["page", "page_size", "customer_id", "from", "to", "external_id", "source_system"],
     "/api/privacy/requests": ["page", "state", "customer_id"],
+    "/api/retention/register": ["page", "year"],
 }
 
 

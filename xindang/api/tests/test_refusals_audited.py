@@ -74,6 +74,10 @@ def _cases(o):
             {"customer_id": c, "amount": "130000.00"},
         ),
         ("get", "/api/credit/over-limit/{over_limit_id}"): (f"/api/credit/over-limit/{olr.pk}", None),
+        ("get", "/api/retention/customers/{customer_id}/holds"): (
+            f"/api/retention/customers/{c}/holds",
+            None,
+        ),
         ("get", "/api/privacy/requests/{request_id}"): (
             f"/api/privacy/requests/{_privacy_request(o['customer']).pk}",
             None,
@@ -122,6 +126,7 @@ def _privacy_request(customer):
 NO_ID = {("get", "/api/customers"), ("post", "/api/customers"), ("get", "/api/approvals")}
 NO_ID |= {("get", "/api/privacy/requests")}
 NO_ID |= {("get", "/api/lifecycle/transfers"), ("get", "/api/lifecycle/transfers/{year}")}
+NO_ID |= {("get", "/api/retention/register")}
 
 
 def test_every_api_route_is_walked(xs1_objects):
