@@ -22,6 +22,7 @@ NAV = [
     ("evaluations:list", _("Grant evaluations"), "evaluations.view_grantevaluation", "evaluations"),
     ("ledger:list", _("Trade and ageing"), "ledger.view_tradeentry", "ledger"),
     ("collection:list", _("Collection"), "collection.view_collectionrecord", "collection"),
+    ("relations:complaints", _("Customer relations"), "relations.view_complaint", "relations"),
     ("audit:list", _("Audit log"), "audit.view_auditevent", "audit"),
     ("policy:list", _("Company policy"), "policy.view_policyversion", "policy"),
 ]
