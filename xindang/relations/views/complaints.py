@@ -161,6 +161,8 @@ def complaint_detail(request, pk, forms=None):
             ctx["feedback_form"] = forms.get("feedback") or FeedbackForm(initial={"fed_back_on": today})
         if status == rules.FED_BACK:
             ctx["close_form"] = forms.get("close") or CloseForm(initial={"closed_on": today})
+    for key, form in forms.items():  # a refused step shows its form with the error, whatever the state
+        ctx[f"{key}_form"] = form
     return render(request, "relations/complaint_detail.html", ctx)
 
 

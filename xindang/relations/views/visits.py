@@ -129,6 +129,8 @@ def visit_detail(request, pk, forms=None):
         ctx["review_form"] = forms.get("review") or ReviewForm()
     if user.has_perm(RelationsPermission.PLAN_VISIT) and visit.status == VisitStatus.PLANNED:
         ctx["cancel_form"] = forms.get("cancel") or CancelForm()
+    for key, form in forms.items():  # a refused step shows its form with the error, whatever the state
+        ctx[f"{key}_form"] = form
     return render(request, "relations/visit_detail.html", ctx)
 
 
