@@ -48,3 +48,8 @@ class RelationsConfig(AppConfig):
         register_approval_kinds()
         register_hold_source(complaint_holds)  # an open complaint keeps the file from disposal
         register_visibility(served_customers)  # a service agent sees the files of their visits
+        from xindang.core.demo import register_demo_step
+
+        from .demo import seed_demo
+
+        register_demo_step("relations", seed_demo, order=20)
