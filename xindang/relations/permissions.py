@@ -61,10 +61,12 @@ ROLE_GRANTS = {
 }
 
 # The service roles hold no customer capability of their own (customers.permissions): they read the
-# files they serve. Service agents see the files of their visits (selectors.served_customers); the
-# supervisor and the office director, who review every visit and answer every complaint, see all.
+# files they serve, with the contacts to call. Service agents see the files of their visits
+# (selectors.served_customers, 002 篇三 二: 根据客户资料库); the service supervisor, who plans the agents'
+# visits and reviews their reports (五.2), and the office director, who runs relationship care, answers
+# complaints and sends the surveys to every customer (000 5.1.1, 6 b, 7 5.4.2), see all files.
 CUSTOMER_GRANTS = {
-    Role.SERVICE_AGENT: ["view_customer"],
-    Role.SERVICE_SUPERVISOR: ["view_customer", "view_all_customers"],
-    Role.OFFICE_DIRECTOR: ["view_customer", "view_all_customers"],
+    Role.SERVICE_AGENT: ["view_customer", "view_contact"],
+    Role.SERVICE_SUPERVISOR: ["view_customer", "view_contact", "view_all_customers"],
+    Role.OFFICE_DIRECTOR: ["view_customer", "view_contact", "view_all_customers"],
 }
