@@ -6,7 +6,7 @@ from xindang.accounts.models import Department
 
 from .models import Complaint, OperationsTrend, Topic, VisitKind, VisitMethod
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ComplaintForm(forms.ModelForm):
