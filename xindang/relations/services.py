@@ -172,11 +172,16 @@ def on_complaint_approved(approval) -> None:
 
 
 def on_complaint_rejected(approval) -> None:
-    """A rejected resolution goes back to investigation: a new one is proposed."""
+    """A rejected (or withdrawn) resolution goes back to investigation: a new one is proposed."""
     c = _complaint_of(approval)
     _move(c, rules.INVESTIGATING)
     c.save()
-    record_event("relations.complaint.reject", actor=None, obj=c, data={"approval": approval.pk})
+    record_event(
+        "relations.complaint.reject",
+        actor=None,
+        obj=c,
+        data={"approval": approval.pk, "status": approval.status},
+    )
 
 
 @transaction.atomic
@@ -627,6 +632,7 @@ def register_approval_kinds() -> None:
         COMPLAINT_KIND,
         on_approved=on_complaint_approved,
         on_rejected=on_complaint_rejected,
+        on_withdrawn=on_complaint_rejected,
         label=gettext_lazy("Complaint resolution"),
         describe=describe_complaint,
     )
@@ -634,6 +640,7 @@ def register_approval_kinds() -> None:
         SURVEY_KIND,
         on_approved=on_survey_approved,
         on_rejected=on_survey_rejected,
+        on_withdrawn=on_survey_rejected,
         label=gettext_lazy("Satisfaction survey report"),
         describe=describe_survey,
     )

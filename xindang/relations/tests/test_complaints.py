@@ -189,3 +189,12 @@ def test_statistics_count_by_cause_product_department_and_month(customer, salesp
         ("2026-02", 2),
     ]
     assert [r.total for r in selectors.complaint_statistics(qs, "department")] == [3]
+
+
+def test_a_withdrawn_resolution_goes_back_to_investigation(customer, salesperson):
+    c = receive(customer, salesperson)
+    c = services.investigate_complaint(by=salesperson, complaint=c, investigation="核实。")
+    c = services.propose_resolution(by=salesperson, complaint=c, resolution="赔偿。")
+    approvals.withdraw(approval=c.approval, by=salesperson, reason="方案需修改。")
+    c.refresh_from_db()
+    assert c.status == rules.INVESTIGATING
