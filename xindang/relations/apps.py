@@ -31,6 +31,7 @@ class RelationsConfig(AppConfig):
                 "relations.visit.report": _("Reported visit"),
                 "relations.visit.review": _("Reviewed visit report"),
                 "relations.visit.cancel": _("Cancelled visit"),
+                "relations.visit.print": _("Printed visit record"),
                 "relations.plan.create": _("Created customer development plan"),
                 "relations.survey.questionnaire": _("Saved questionnaire"),
                 "relations.survey.campaign": _("Opened survey campaign"),

@@ -21,6 +21,7 @@ urlpatterns = [
     path("visits/<int:pk>/report/", views.visit_report, name="visit_report"),
     path("visits/<int:pk>/review/", views.visit_review, name="visit_review"),
     path("visits/<int:pk>/cancel/", views.visit_cancel, name="visit_cancel"),
+    path("visits/<int:pk>/form.pdf", views.visit_pdf, name="visit_pdf"),
     path("surveys/", views.surveys, name="surveys"),
     path("surveys/questionnaire/", views.questionnaire_edit, name="questionnaire_create"),
     path("surveys/questionnaire/<int:pk>/", views.questionnaire_edit, name="questionnaire_edit"),

@@ -104,3 +104,19 @@ def test_a_development_plan_is_kept_in_the_file(customer, salesperson):
         by=salesperson, customer_id=customer.pk, year=2026, goals="年销量提升 20%", strategy="重点推冷轧"
     )
     assert plan_.customer == customer and plan_.owner == salesperson
+
+
+def test_the_visit_record_prints_as_the_paper_form(client, customer, salesperson, service_agent):
+    from django.urls import reverse
+
+    from conftest import PASSWORD
+    from xindang.audit.models import AuditEvent
+    from xindang.core.pdf import undrawn_characters
+
+    v = plan(customer, salesperson, service_agent)
+    v = services.record_visit(by=service_agent, visit=v, data=RECORD)
+    assert client.login(username=service_agent.username, password=PASSWORD)
+    response = client.get(reverse("relations:visit_pdf", args=[v.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert not any(undrawn_characters(response.content).values())
+    assert AuditEvent.objects.filter(action="relations.visit.print", object_id=str(v.pk)).exists()

@@ -29,6 +29,7 @@ from .visits import (  # noqa: F401
     visit_cancel,
     visit_create,
     visit_detail,
+    visit_pdf,
     visit_record,
     visit_report,
     visit_review,

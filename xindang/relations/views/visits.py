@@ -205,3 +205,21 @@ def plan_create(request, customer_pk):
         except DomainError as exc:
             form_error(form, exc)
     return render(request, "relations/plan_form.html", {"customer": customer, "form": form})
+
+
+@permission_required(RelationsPermission.VIEW_VISIT, raise_exception=True)
+def visit_pdf(request, pk):
+    """The visit record and report as printed forms (客户回访记录表, 客户回访报告表); audited."""
+    from django.http import HttpResponse
+
+    from xindang.audit.services import record_event
+    from xindang.policy.selectors import current_policy
+
+    from ..pdf import visit_pdf as render_pdf
+
+    visit = selectors.get_visit_for_user(request.user, pk)
+    content = render_pdf(visit, printed_by=request.user, company=current_policy().core.company_name)
+    record_event("relations.visit.print", actor=request.user, request=request, obj=visit, data={})
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="visit-{visit.pk}.pdf"'
+    return response
