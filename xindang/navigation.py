@@ -27,6 +27,7 @@ NAV = [
     ("lifecycle:loans", _("Loans and transfers"), "lifecycle.view_loan", "lifecycle"),
     ("reports:index", _("Analysis"), "reports.view_sales_analysis", "reports"),
     ("retention:holds", _("Retention and disposal"), "retention.view_disposal", "retention"),
+    ("relations:complaints", _("Customer relations"), "relations.view_complaint", "relations"),
     ("audit:list", _("Audit log"), "audit.view_auditevent", "audit"),
     ("policy:list", _("Company policy"), "policy.view_policyversion", "policy"),
 ]

@@ -31,6 +31,7 @@ WORKBENCH_PROVIDERS = [
     "xindang.lifecycle.selectors.workbench_items",
     "xindang.reports.selectors.workbench_items",
     "xindang.retention.selectors.workbench_items",
+    "xindang.relations.selectors.workbench_items",
 ]
 PAGE_SIZE = 25
 

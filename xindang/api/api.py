@@ -12,6 +12,7 @@ from . import credit as credit_api
 from . import ledger as ledger_api
 from . import lifecycle as lifecycle_api
 from . import privacy as privacy_api
+from . import relations as relations_api
 from . import retention as retention_api
 from .auth import session_auth
 from .customers import router as customers_router
@@ -80,3 +81,4 @@ api.add_router("/lifecycle", lifecycle_api.router, tags=["lifecycle"])
 api.add_router("", credit_api.router, tags=["credit"])  # paths /credit-check, /credit/…
 api.add_router("/privacy", privacy_api.router, tags=["privacy"])
 api.add_router("/retention", retention_api.router, tags=["retention"])
+api.add_router("/relations", relations_api.router, tags=["relations"])

@@ -72,7 +72,22 @@ def world(make_customer, salesperson, sysadmin):
     _key, raw = create_api_key(
         name="ERP", scopes=["ledger:read", "ledger:write", "credit:check"], by=sysadmin
     )
-    return {"customer": customer, "entry": entry, "olr": olr, "key": raw}
+    from xindang.relations import services as relations
+
+    complaint = relations.receive_complaint(
+        by=salesperson, customer_id=customer.pk, data={"product": "钢板", "content": "锈蚀"}
+    )
+    visit = relations.plan_visit(
+        by=salesperson, customer_id=customer.pk, agent=salesperson, data={"purpose": "回访"}
+    )
+    return {
+        "customer": customer,
+        "entry": entry,
+        "olr": olr,
+        "key": raw,
+        "complaint": complaint,
+        "visit": visit,
+    }
 
 
 def _operations(w):
@@ -122,6 +137,13 @@ def _operations(w):
             {"customer_id": c, "amount": "130000.00", "reason": "备货"},
         ),
         ("get", "/api/credit/over-limit/{over_limit_id}"): (f"/api/credit/over-limit/{olr.pk}", None),
+        ("get", "/api/relations/complaints"): ("/api/relations/complaints", None),
+        ("get", "/api/relations/complaints/{complaint_id}"): (
+            f"/api/relations/complaints/{w['complaint'].pk}",
+            None,
+        ),
+        ("get", "/api/relations/visits"): ("/api/relations/visits", None),
+        ("get", "/api/relations/visits/{visit_id}"): (f"/api/relations/visits/{w['visit'].pk}", None),
         ("get", "/api/retention/customers/{customer_id}/holds"): (
             f"/api/retention/customers/{c}/holds",
             None,
@@ -162,6 +184,8 @@ QUERY_PARAMS = {
     "/api/ledger/entries": ["page", "page_size", "customer_id", "from", "to", "external_id", "source_system"],
     "/api/privacy/requests": ["page", "state", "customer_id"],
     "/api/retention/register": ["page", "year"],
+    "/api/relations/complaints": ["page", "customer", "status", "severity", "cause", "open"],
+    "/api/relations/visits": ["page", "customer", "status", "mine"],
 }
 
 

@@ -198,7 +198,7 @@ def test_list_requires_permission(client, db):
     from conftest import make_user
     from xindang.accounts.roles import Role
 
-    client.force_login(make_user("kefu", Role.SERVICE_AGENT))
+    client.force_login(make_user("kefu", Role.SYSTEM_ADMIN))
     assert client.get(reverse("customers:list")).status_code == 403
     assert client.get(reverse("customers:create")).status_code == 403
 

@@ -39,9 +39,9 @@ MATRIX = {
     "cfo": ALL,
     "vp_marketing": ALL,
     "finance_credit_controller": ALL,
-    "service_agent": set(),
-    "service_supervisor": set(),
-    "office_director": set(),
+    "service_agent": set(),  # only the files of their visits (relations), none here
+    "service_supervisor": ALL,  # plans and reviews every agent's visits (relations, 002 篇三)
+    "office_director": ALL,  # relationship care, complaints, surveys (relations, 000 5.1.1, 6, 7)
     "system_admin": set(),
     "inactive_credit_manager": set(),  # would see all if active
     "inactive_salesperson": set(),  # would see "own" if active
