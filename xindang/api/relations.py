@@ -3,10 +3,13 @@ iff its customer file is (404 otherwise)."""
 
 from datetime import date
 
+from django.http import Http404
 from ninja import Query, Router, Schema
 
 from xindang.core.pagination import CappedPaginator
+from xindang.customers.selectors import get_customer_for_user
 from xindang.relations import selectors
+from xindang.relations.models import Complaint, Visit
 from xindang.relations.permissions import RelationsPermission
 
 from .permissions import require
@@ -151,6 +154,7 @@ def list_complaints(request, params: Query[ComplaintParams]):
 @router.get("/complaints/{int:complaint_id}", response=ComplaintOut)
 def get_complaint(request, complaint_id: int):
     require(request, RelationsPermission.VIEW_COMPLAINT)
+    _audit_refusal(request, Complaint, complaint_id)
     return _complaint(selectors.get_complaint_for_user(request.user, complaint_id), selectors.section())
 
 
@@ -177,4 +181,14 @@ def list_visits(request, params: Query[VisitParams]):
 @router.get("/visits/{int:visit_id}", response=VisitOut)
 def get_visit(request, visit_id: int):
     require(request, RelationsPermission.VIEW_VISIT)
+    _audit_refusal(request, Visit, visit_id)
     return _visit(selectors.get_visit_for_user(request.user, visit_id))
+
+
+def _audit_refusal(request, model, pk: int) -> None:
+    """Another department's complaint or visit is refused as its file is: 404, and the attempt is in
+    the audit log (customers.selectors.get_customer_for_user records it)."""
+    customer_id = model.objects.filter(pk=pk).values_list("customer_id", flat=True).first()
+    if customer_id is None:
+        raise Http404
+    get_customer_for_user(request.user, customer_id, request=request)

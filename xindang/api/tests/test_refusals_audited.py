@@ -83,6 +83,7 @@ def _cases(o):
             None,
         ),
         **_lifecycle_cases(o),
+        **_relations_cases(o),
     }
 
 
@@ -100,6 +101,23 @@ def _lifecycle_cases(o):
             f"/api/lifecycle/customers/{c.pk}/transfers",
             None,
         ),
+    }
+
+
+def _relations_cases(o):
+    from xindang.relations import services as relations
+
+    c = o["customer"]
+    complaint = relations.receive_complaint(
+        by=c.owner, customer_id=c.pk, data={"product": "钢板", "content": "锈蚀"}
+    )
+    visit = relations.plan_visit(by=c.owner, customer_id=c.pk, agent=c.owner, data={"purpose": "回访"})
+    return {
+        ("get", "/api/relations/complaints/{complaint_id}"): (
+            f"/api/relations/complaints/{complaint.pk}",
+            None,
+        ),
+        ("get", "/api/relations/visits/{visit_id}"): (f"/api/relations/visits/{visit.pk}", None),
     }
 
 
@@ -127,6 +145,7 @@ NO_ID = {("get", "/api/customers"), ("post", "/api/customers"), ("get", "/api/ap
 NO_ID |= {("get", "/api/privacy/requests")}
 NO_ID |= {("get", "/api/lifecycle/transfers"), ("get", "/api/lifecycle/transfers/{year}")}
 NO_ID |= {("get", "/api/retention/register")}
+NO_ID |= {("get", "/api/relations/complaints"), ("get", "/api/relations/visits")}
 
 
 def test_every_api_route_is_walked(xs1_objects):
