@@ -22,6 +22,7 @@ NAV = [
     ("evaluations:list", _("Grant evaluations"), "evaluations.view_grantevaluation", "evaluations"),
     ("ledger:list", _("Trade and ageing"), "ledger.view_tradeentry", "ledger"),
     ("collection:list", _("Collection"), "collection.view_collectionrecord", "collection"),
+    ("custody:list", _("Lookup requests"), "custody.view_lookuprequest", "custody"),
     ("audit:list", _("Audit log"), "audit.view_auditevent", "audit"),
     ("policy:list", _("Company policy"), "policy.view_policyversion", "policy"),
 ]

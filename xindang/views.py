@@ -26,6 +26,7 @@ WORKBENCH_PROVIDERS = [
     "xindang.credit.evaluations.selectors.workbench_items",
     "xindang.ledger.collection.selectors.workbench_items",
     "xindang.credit.control.selectors.workbench_items",
+    "xindang.custody.selectors.workbench_items",
 ]
 PAGE_SIZE = 25
 
