@@ -46,4 +46,8 @@ class CustodyConfig(AppConfig):
         # The roles of the credit approval chains see the files they decide on (001 六 2).
         register_view_all_limit(selectors.limits_view_all)
         register_visibility(selectors.decided_customers)
+        # 三员分立: the administrator does not read the audit log (the auditor does).
+        from xindang.audit.permissions import register_read_limit
+
+        register_read_limit(selectors.refuses_audit_reading)
         register_demo_step("custody", seed_lookups, order=80)

@@ -38,3 +38,12 @@ ROLE_GRANTS = {
     Role.SECURITY_OFFICER: ["view_lookuprequest", "view_all_lookups"],
     Role.AUDITOR: ["view_lookuprequest", "view_all_lookups"],
 }
+
+
+# 三员分立 (GB/T 39784): the auditor reads the audit log only; the security officer keeps the access
+# policy (the company policy, where clearances and lookup approvers are set). Granted by custody's
+# migration to the audit and policy apps' permissions.
+DUTY_GRANTS = {
+    "audit": {Role.AUDITOR: ["view_auditevent"]},
+    "policy": {Role.SECURITY_OFFICER: ["view_policyversion", "add_policyversion", "change_policyversion"]},
+}

@@ -113,6 +113,16 @@ def decided_customers(user) -> Q:
     )
 
 
+def refuses_audit_reading(user) -> bool:
+    """audit.permissions.register_read_limit — 三员分立 (GB/T 39784): the system administrator manages
+    users and settings but does not read the audit log (the auditor does), unless the policy lets a
+    small company combine the duties (a labelled departure)."""
+    roles = _roles(user)
+    if "system_admin" not in roles or "auditor" in roles:
+        return False
+    return not custody_policy().combined_admin_duties
+
+
 # --- Lists and pages -----------------------------------------------------------------------------
 def visible_requests(user) -> QuerySet[LookupRequest]:
     """The requests `user` sees: their own; all for the keepers and approvers (view_all_lookups); for a

@@ -176,3 +176,20 @@ def test_chain_roles_see_the_files_they_decide_on(
     # a departure: the policy lets the marketing manager keep every file
     set_policy(sysadmin, "custody", wide_standing_roles=["marketing_manager"])
     assert set(visible_customers(marketing_manager)) == {customer, other}
+
+
+def test_separation_of_duties_keeps_the_administrator_out_of_the_audit_log(
+    sysadmin, auditor, security_officer
+):
+    """三员分立 (GB/T 39784): the administrator manages users and settings, the auditor reads the audit
+    log, the security officer keeps the access policy; a small company may combine them (a departure)."""
+    from xindang.audit.permissions import may_read_audit
+    from xindang.customers.selectors import visible_customers
+    from xindang.documents.tests.samples import set_policy
+
+    assert not may_read_audit(sysadmin) and may_read_audit(auditor)
+    assert not visible_customers(auditor).exists() and not visible_customers(sysadmin).exists()
+    assert security_officer.has_perm("policy.change_policyversion")
+    assert not security_officer.has_perm("audit.view_auditevent")
+    set_policy(security_officer, "custody", combined_admin_duties=True)
+    assert may_read_audit(sysadmin)
