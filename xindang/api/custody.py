@@ -6,11 +6,11 @@ from datetime import date, datetime
 
 from django.core.paginator import Paginator
 from django.http import Http404
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from xindang.custody import selectors, services
 from xindang.custody.models import LookupRequest
-from xindang.custody.permissions import CustodyPermission
+from xindang.custody.permissions import CustodyPermission, get_lookup_for_user
 from xindang.customers.models import Customer
 
 from .permissions import require
@@ -24,7 +24,7 @@ class LookupIn(Schema):
     starts_on: date
     ends_on: date
     whole_file: bool = False
-    document_ids: list[int] = []
+    document_ids: list[int] = Field(default_factory=list, max_length=500)
 
 
 class LookupOut(Schema):
@@ -109,7 +109,9 @@ def create_lookup(request, payload: LookupIn):
     approval at once. Errors: custody.no_purpose, custody.period_*, custody.nothing_asked,
     custody.foreign_document (422), custody.not_needed (409)."""
     require(request, CustodyPermission.REQUEST)
-    customer = Customer.objects.filter(pk=payload.customer_id).first()
+    customer = (
+        Customer.objects.filter(pk=payload.customer_id).first() if 0 < payload.customer_id < 2**63 else None
+    )
     if customer is None:
         raise Http404
     lookup = services.request_lookup(
@@ -128,4 +130,4 @@ def create_lookup(request, payload: LookupIn):
 @router.get("/lookups/{int:lookup_id}", response=LookupOut)
 def get_lookup(request, lookup_id: int):
     require(request, CustodyPermission.VIEW)
-    return _out(selectors.get_request_for_user(request.user, lookup_id))
+    return _out(get_lookup_for_user(request.user, lookup_id, request=request))

@@ -32,6 +32,7 @@ class CustodyConfig(AppConfig):
                 "lookup.reject": _("Lookup rejected"),
                 "lookup.withdraw": _("Lookup withdrawn"),
                 "lookup.print": _("Printed lookup request form"),
+                "lookup.access_denied": _("Access to lookup request refused"),
             },
             groups={"lookup": _("Lookup requests")},
             object_pages={"custody.lookuprequest": "custody:detail"},

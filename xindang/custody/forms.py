@@ -19,8 +19,12 @@ class LookupForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": 1000}),
         help_text=_("What the file is needed for (查阅用途); printed on the form and kept with every read."),
     )
-    starts_on = forms.DateField(label=_("Lookup from"), widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(label=_("Return by"), widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = forms.DateField(
+        label=_("Lookup from"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    ends_on = forms.DateField(
+        label=_("Return by"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
     def __init__(self, *args, documents=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from xindang.accounts.roles import Role
-from xindang.policy.sections import Departure, register_section
+from xindang.policy.sections import Departure, Reading, register_section
 
 from . import rules
 
@@ -29,8 +29,9 @@ class CustodySection(BaseModel):
     purpose_actions: list[str] = Field(default_factory=lambda: list(PURPOSE_ACTIONS))
     # what someone filed stays readable to them (a salesperson filing a level-1 contract)
     filer_keeps_access: bool = True
-    # roles in the credit approval chains that keep standing access to every file (departure)
-    wide_standing_roles: list[str] = Field(default_factory=list)
+    # roles in the credit approval chains that keep standing access to every file: the reading of
+    # 相关人员 (001 六 2) below; an empty list gives them only the files they decide on
+    wide_standing_roles: list[str] = Field(default_factory=lambda: list(rules.CHAIN_ROLES))
     # level 1/2 files that cannot carry a watermark are handed out only under a lookup request
     unmarkable_originals_in_request_only: bool = True
     # 三员分立 (GB/T 39784): a small company may let one person hold administrator, security officer
@@ -124,17 +125,30 @@ register_section(
             _("For small companies that cannot separate them (三员分立, GB/T 39784)."),
         ),
     },
+    readings=[
+        Reading(
+            "相关人员",
+            "001 客户档案管理制度及操作细则 六 2",
+            ("wide_standing_roles",),
+            _(
+                "The related staff who read files without the GM's authorisation include the roles the "
+                "credit regulation gives work on every credited file (002: filing investigations, "
+                "re-rating, grant approvals, the monthly evaluation of every grant); remove a role "
+                "to give it only the files it decides on."
+            ),
+        )
+    ],
     departures=[
         Departure(
             "level1_approver",
             "001 档案管理制度及流程2 1.5.1",
-            lambda v: v != _DEFAULTS.level1_approver,
+            lambda v: v is not None and v != _DEFAULTS.level1_approver,
             _("Level-1 lookups are approved by the general manager; another role signs instead."),
         ),
         Departure(
             "level2_approver",
             "001 档案管理制度及流程2 1.5.2",
-            lambda v: v != _DEFAULTS.level2_approver,
+            lambda v: v is not None and v != _DEFAULTS.level2_approver,
             _(
                 "Level-2 lookups are approved by the leader in "
                 "charge of the archive department; another role signs."
@@ -143,13 +157,13 @@ register_section(
         Departure(
             "level3_approver",
             "001 档案管理制度及流程2 1.5.3",
-            lambda v: v != _DEFAULTS.level3_approver,
+            lambda v: v is not None and v != _DEFAULTS.level3_approver,
             _("Level-3 lookups are approved by the applicant's department manager; another role signs."),
         ),
         Departure(
             "cross_department_approvers",
             "001 客户档案管理制度及操作细则 六 2",
-            lambda v: not {"general_manager", "archive_leader"} <= set(v),
+            lambda v: v is not None and not {"general_manager", "archive_leader"} <= set(v),
             _(
                 "Nobody outside the responsible staff reads a "
                 "file without the GM's authorisation; this skips it."
@@ -158,28 +172,19 @@ register_section(
         Departure(
             "archived_approver",
             "000 4.5",
-            lambda v: v != _DEFAULTS.archived_approver,
+            lambda v: v is not None and v != _DEFAULTS.archived_approver,
             _("Lookups of archived files are signed by the office director; another role signs."),
         ),
         Departure(
             "purpose_actions",
             "003 篇一 二.4",
-            lambda v: set(v) != set(PURPOSE_ACTIONS),
+            lambda v: v is not None and set(v) != set(PURPOSE_ACTIONS),
             _("Every use records its purpose; some downloads or exports go without one."),
-        ),
-        Departure(
-            "wide_standing_roles",
-            "001 客户档案管理制度及操作细则 六 2",
-            lambda v: bool(v),
-            _(
-                "Roles of the credit approval chains keep standing access "
-                "to every file instead of what they decide on."
-            ),
         ),
         Departure(
             "unmarkable_originals_in_request_only",
             "000 客户信息管理办法 三.3–6",
-            lambda v: not v,
+            lambda v: v is False,
             _(
                 "Untraceable originals of level-1/2 files are handed "
                 "out to standing readers without a request."

@@ -7,7 +7,6 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 
 from xindang.core.workbench import WorkItem
@@ -139,13 +138,6 @@ def visible_requests(user) -> QuerySet[LookupRequest]:
     if "department_manager" in _roles(user) and user.department_id:
         cond |= Q(reader__department_id=user.department_id)
     return qs.filter(cond)
-
-
-def get_request_for_user(user, pk) -> LookupRequest:
-    try:
-        return visible_requests(user).get(pk=pk)
-    except (LookupRequest.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
 
 
 def request_list(user, params) -> QuerySet[LookupRequest]:

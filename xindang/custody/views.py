@@ -20,7 +20,7 @@ from xindang.policy.selectors import current_policy
 from . import rules, selectors, services
 from .forms import LookupForm
 from .models import LookupStatus
-from .permissions import CustodyPermission
+from .permissions import CustodyPermission, get_lookup_for_user
 
 PAGE_SIZE = 50
 
@@ -103,7 +103,7 @@ def new(request):
 def detail(request, pk):
     from xindang.approvals.selectors import trail_rows
 
-    lookup = selectors.get_request_for_user(request.user, pk)
+    lookup = get_lookup_for_user(request.user, pk, request=request)
     phase = selectors.phase_of(lookup)
     documents = list(selectors.documents_of(lookup).select_related("category"))
     return render(
@@ -126,7 +126,7 @@ def print_form(request, pk):
 
     from .pdf import lookup_pdf
 
-    lookup = selectors.get_request_for_user(request.user, pk)
+    lookup = get_lookup_for_user(request.user, pk, request=request)
     company = current_policy().core.company_name
     content = lookup_pdf(
         lookup,

@@ -72,7 +72,23 @@ def world(make_customer, salesperson, sysadmin):
     _key, raw = create_api_key(
         name="ERP", scopes=["ledger:read", "ledger:write", "credit:check"], by=sysadmin
     )
-    return {"customer": customer, "entry": entry, "olr": olr, "key": raw}
+    lookup = _lookup(customer, salesperson)
+    return {"customer": customer, "entry": entry, "olr": olr, "key": raw, "lookup": lookup}
+
+
+def _lookup(customer, reader):
+    from xindang.custody.models import LookupRequest
+
+    on = timezone_today()
+    return LookupRequest.objects.create(
+        reader=reader, customer=customer, purpose="核对", starts_on=on, ends_on=on, highest_level=3
+    )
+
+
+def timezone_today():
+    from django.utils import timezone
+
+    return timezone.localdate()
 
 
 def _operations(w):
@@ -122,6 +138,19 @@ def _operations(w):
             {"customer_id": c, "amount": "130000.00", "reason": "备货"},
         ),
         ("get", "/api/credit/over-limit/{over_limit_id}"): (f"/api/credit/over-limit/{olr.pk}", None),
+        ("get", "/api/custody/lookups"): ("/api/custody/lookups", None),
+        ("get", "/api/custody/lookups/{lookup_id}"): (f"/api/custody/lookups/{w['lookup'].pk}", None),
+        ("post", "/api/custody/lookups"): (
+            "/api/custody/lookups",
+            {
+                "customer_id": c,
+                "purpose": "核对",
+                "starts_on": timezone_today().isoformat(),
+                "ends_on": timezone_today().isoformat(),
+                "whole_file": True,
+                "document_ids": [],
+            },
+        ),
     }
 
 
@@ -129,6 +158,7 @@ QUERY_PARAMS = {
     "/api/customers": ["q", "page", "page_size", "department", "owner", "sort", "status"],
     "/api/approvals": ["page", "status", "object_id", "kind"],
     "/api/ledger/entries": ["page", "page_size", "customer_id", "from", "to", "external_id", "source_system"],
+    "/api/custody/lookups": ["state", "customer", "page"],
 }
 
 

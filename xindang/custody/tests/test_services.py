@@ -164,6 +164,8 @@ def test_chain_roles_see_the_files_they_decide_on(
     from xindang.documents.tests.samples import set_policy
 
     other = make_customer(colleague, name="长城贸易有限公司")
+    assert set(visible_customers(marketing_manager)) == {customer, other}  # the reading of 相关人员
+    set_policy(sysadmin, "custody", wide_standing_roles=[])
     assert not visible_customers(marketing_manager).exists()
     register("zz.test", on_approved=None)
     try:
@@ -173,7 +175,6 @@ def test_chain_roles_see_the_files_they_decide_on(
     finally:
         unregister("zz.test")
     assert list(visible_customers(marketing_manager)) == [customer]
-    # a departure: the policy lets the marketing manager keep every file
     set_policy(sysadmin, "custody", wide_standing_roles=["marketing_manager"])
     assert set(visible_customers(marketing_manager)) == {customer, other}
 

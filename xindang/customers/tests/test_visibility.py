@@ -2,9 +2,9 @@
 files are secrets, responsible staff only).
 
 The rule (customers/permissions.py): a salesperson sees their own files; a department manager the
-department's and their own; credit managers, archivists, the GM and the chairman see all; the approvers in the
-credit chains (marketing manager, VP marketing, CFO, finance credit controller) see the files they decide
-on (custody policy; seeing all is a labelled departure); roles without
+department's and their own; credit managers, archivists, the GM, the chairman and the approvers in the
+credit chains (marketing manager, VP marketing, CFO, finance credit controller; custody policy
+wide_standing_roles, a reading of 相关人员) see all; roles without
 customer permissions, inactive users and anonymous visitors see none.
 """
 
@@ -36,12 +36,12 @@ MATRIX = {
     "archivist": ALL,
     "general_manager": ALL,
     "chairman": ALL,
-    # the credit approval chains see the files they decide on (none here), not every file: custody's
-    # policy (001 客户档案管理制度及操作细则 六 2); listing them in wide_standing_roles is a departure
-    "marketing_manager": set(),
-    "cfo": set(),
-    "vp_marketing": set(),
-    "finance_credit_controller": set(),
+    # the credit approval chains: every file under custody's reading of 相关人员 (wide_standing_roles);
+    # without it the files they decide on (custody tests)
+    "marketing_manager": ALL,
+    "cfo": ALL,
+    "vp_marketing": ALL,
+    "finance_credit_controller": ALL,
     "service_agent": set(),
     "service_supervisor": set(),
     "office_director": set(),
