@@ -1,5 +1,5 @@
-"""Demo lookups: a salesperson of another department reads a file's contract under an approved
-request, another request waits for the GM."""
+"""Demo lookups: salespeople of other departments read files under approved requests (the chosen
+documents, or the whole file where the demo file holds none), another request waits for approval."""
 
 from datetime import timedelta
 
@@ -17,15 +17,19 @@ def seed_lookups(ctx) -> str:
     from . import services
 
     approvers = users_by_role(ctx.users)
-    readers = [u for u in ctx.users.values() if u.groups.filter(name="salesperson").exists()]
+    users = list(ctx.users.values())
+    readers = [u for u in users if u.groups.filter(name="salesperson").exists()]
+    managers = {u.department_id: u for u in users if u.groups.filter(name="department_manager").exists()}
     made = approved = 0
     for customer in ctx.customers[:40]:
         if made >= 4:
             break
-        reader = next((u for u in readers if u.department_id != customer.department_id), None)
-        docs = list(Document.objects.filter(customer=customer).order_by("confidentiality", "pk")[:2])
-        if reader is None or not docs:
+        reader = next(
+            (u for u in readers[made:] + readers[:made] if u.department_id != customer.department_id), None
+        )
+        if reader is None:
             continue
+        docs = list(Document.objects.filter(customer=customer).order_by("confidentiality", "pk")[:2])
         try:
             with transaction.atomic():
                 lookup = services.request_lookup(
@@ -34,11 +38,14 @@ def seed_lookups(ctx) -> str:
                     purpose=PURPOSES[made % len(PURPOSES)],
                     starts_on=ctx.today,
                     ends_on=ctx.today + timedelta(days=7),
+                    whole_file=not docs,
                     documents=docs,
                 )
                 made += 1
                 if made % 2:
-                    approve_through(lookup.approval, approvers, comment="同意查阅。")
+                    # the department manager's step is signed by the reader's own manager (1.5.3)
+                    signers = {**approvers, "department_manager": managers.get(reader.department_id)}
+                    approve_through(lookup.approval, signers, comment="同意查阅。")
                     approved += 1
         except DomainError:
             continue

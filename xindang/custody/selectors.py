@@ -93,8 +93,12 @@ def purpose_rule(user, action: str) -> bool:
 
 def limits_view_all(user) -> bool:
     """customers.register_view_all_limit: the roles of the credit approval chains see what they decide
-    on, not every file, unless the policy departs (001 客户档案管理制度及操作细则 六 2)."""
-    return rules.limits_view_all(_roles(user), custody_policy().wide_standing_roles)
+    on, unless the policy's reading of 相关人员 keeps them every file (001 客户档案管理制度及操作细则 六 2).
+    Users without a chain role are answered without reading the policy (this runs on every list)."""
+    roles = _roles(user)
+    if not roles & set(rules.CHAIN_ROLES):
+        return False
+    return rules.limits_view_all(roles, custody_policy().wide_standing_roles)
 
 
 def decided_customers(user) -> Q:
