@@ -47,6 +47,10 @@ class CustodyConfig(AppConfig):
         # The roles of the credit approval chains see the files they decide on (001 六 2).
         register_view_all_limit(selectors.limits_view_all)
         register_visibility(selectors.decided_customers)
+        # Archived files (lifecycle, wired by the integrator): lookup requests only (000 4.5).
+        from xindang.customers.selectors import register_standing_exclusion
+
+        register_standing_exclusion(selectors.archived_exclusion)
         # 三员分立: the administrator does not read the audit log (the auditor does).
         from xindang.audit.permissions import register_read_limit
 

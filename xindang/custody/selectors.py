@@ -101,6 +101,16 @@ def limits_view_all(user) -> bool:
     return rules.limits_view_all(roles, custody_policy().wide_standing_roles)
 
 
+def archived_exclusion(user) -> Q | None:
+    """customers.register_standing_exclusion: files transferred to the archive room leave everyone's
+    standing access but the archivist's; they are read through a lookup request (000 4.5)."""
+    from .archived import archived_condition
+
+    if "archivist" in _roles(user):
+        return None
+    return archived_condition()
+
+
 def decided_customers(user) -> Q:
     """customers.register_visibility: the files on which the user's roles sign or signed an approval
     (grants, ratings, over-limit orders …) — what the regulations give the credit approval chains."""

@@ -215,6 +215,11 @@ def describe_approval_data(data: dict) -> list[tuple[str, str]]:
     return rows
 
 
+def approval_title(approval) -> str:
+    """The request's title in the reader's language, from the customer's name it stores."""
+    return _("Lookup of %(customer)s") % {"customer": approval.customer_name}
+
+
 def register_approval_kind() -> None:
     from django.utils.translation import gettext_lazy
 
@@ -227,5 +232,6 @@ def register_approval_kind() -> None:
         on_withdrawn=on_withdrawn,
         on_resubmitted=on_resubmitted,
         label=gettext_lazy("Lookup request"),
+        title=approval_title,
         describe=describe_approval_data,
     )

@@ -33,6 +33,25 @@ def register_visibility(grant: Callable[[object], Q], *, temporary: bool = False
         target.append(grant)
 
 
+# Files taken out of standing access (custody: files transferred to the archive room are read only
+# through a lookup request, 000 4.5). fn(user) -> Q over Customer, or None for no exclusion.
+_STANDING_EXCLUSIONS: list[Callable[[object], Q | None]] = []
+
+
+def register_standing_exclusion(fn: Callable[[object], Q | None]) -> None:
+    if fn not in _STANDING_EXCLUSIONS:
+        _STANDING_EXCLUSIONS.append(fn)
+
+
+def _excluded(user) -> Q | None:
+    cond = None
+    for fn in _STANDING_EXCLUSIONS:
+        q = fn(user)
+        if q is not None:
+            cond = q if cond is None else cond | q
+    return cond
+
+
 def register_view_all_limit(limit: Callable[[object], bool]) -> None:
     if limit not in _VIEW_ALL_LIMITS:
         _VIEW_ALL_LIMITS.append(limit)
@@ -54,16 +73,22 @@ def visible_customers(user, *, standing_only: bool = False) -> QuerySet[Customer
     qs = Customer.objects.all()
     if not user or not user.is_authenticated or not user.is_active:
         return qs.none()
+    excluded = _excluded(user)
     if _sees_all(user):
-        return qs
-    if not user.has_perm(CustomerPermission.VIEW):
+        if excluded is None:
+            return qs
+        seen = ~excluded
+    elif not user.has_perm(CustomerPermission.VIEW):
         return qs.none()
-    if user.has_perm(CustomerPermission.VIEW_DEPARTMENT) and user.department_id:
-        seen = Q(department_id=user.department_id) | Q(owner=user)
     else:
-        seen = Q(owner=user)
-    for grant in _VISIBILITY_GRANTS:
-        seen |= grant(user)
+        if user.has_perm(CustomerPermission.VIEW_DEPARTMENT) and user.department_id:
+            seen = Q(department_id=user.department_id) | Q(owner=user)
+        else:
+            seen = Q(owner=user)
+        for grant in _VISIBILITY_GRANTS:
+            seen |= grant(user)
+        if excluded is not None:
+            seen &= ~excluded
     if not standing_only:
         for grant in _TEMPORARY_GRANTS:
             seen |= grant(user)

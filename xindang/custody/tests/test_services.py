@@ -194,3 +194,24 @@ def test_separation_of_duties_keeps_the_administrator_out_of_the_audit_log(
     assert not security_officer.has_perm("audit.view_auditevent")
     set_policy(security_officer, "custody", combined_admin_duties=True)
     assert may_read_audit(sysadmin)
+
+
+def test_an_archived_file_is_read_only_through_a_lookup_request(
+    salesperson, credit_manager, archivist, customer, docs, ask, office_director, manager
+):
+    """000 4.5: 移交到档案室归档的客户信用档案的查阅需填写《档案查询单》…办公室主任签字后方可查询."""
+    from django.db.models import Q
+
+    archived.register_archived_check(lambda c: c.pk == customer.pk, archived_filter=lambda: Q(pk=customer.pk))
+    try:
+        assert not can_see_customer(salesperson, customer)  # not even its salesperson
+        assert not can_see_customer(credit_manager, customer)
+        assert can_see_customer(archivist, customer)  # the archive room keeps it
+        lookup = ask(salesperson, customer, [docs["licence"]])
+        assert lookup.approval.chain == ["office_director", "department_manager"]
+        approve(lookup, office_director, manager)
+        assert can_see_customer(salesperson, customer) and can_read(salesperson, docs["licence"])
+        assert not can_read(salesperson, docs["contract"])
+    finally:
+        archived._CHECKS.clear()
+        archived._FILTERS.clear()
