@@ -28,6 +28,7 @@ NAV = [
     ("reports:index", _("Analysis"), "reports.view_sales_analysis", "reports"),
     ("retention:holds", _("Retention and disposal"), "retention.view_disposal", "retention"),
     ("relations:complaints", _("Customer relations"), "relations.view_complaint", "relations"),
+    ("custody:list", _("Lookup requests"), "custody.view_lookuprequest", "custody"),
     ("audit:list", _("Audit log"), "audit.view_auditevent", "audit"),
     ("policy:list", _("Company policy"), "policy.view_policyversion", "policy"),
 ]

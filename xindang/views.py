@@ -32,6 +32,7 @@ WORKBENCH_PROVIDERS = [
     "xindang.reports.selectors.workbench_items",
     "xindang.retention.selectors.workbench_items",
     "xindang.relations.selectors.workbench_items",
+    "xindang.custody.selectors.workbench_items",
 ]
 PAGE_SIZE = 25
 

@@ -9,6 +9,7 @@ from xindang.core.errors import DomainError
 
 from . import approvals as approvals_api
 from . import credit as credit_api
+from . import custody as custody_api
 from . import ledger as ledger_api
 from . import lifecycle as lifecycle_api
 from . import privacy as privacy_api
@@ -82,3 +83,4 @@ api.add_router("", credit_api.router, tags=["credit"])  # paths /credit-check, /
 api.add_router("/privacy", privacy_api.router, tags=["privacy"])
 api.add_router("/retention", retention_api.router, tags=["retention"])
 api.add_router("/relations", relations_api.router, tags=["relations"])
+api.add_router("/custody", custody_api.router, tags=["custody"])

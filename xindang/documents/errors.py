@@ -51,6 +51,14 @@ class DocumentError(models.TextChoices):
         "document.not_watermarkable",
         _("A marked copy of this file could not be made, so it cannot be handed out. Ask the archivist."),
     )
+    ORIGINAL_NEEDS_REQUEST = (
+        "document.original_needs_request",
+        _(
+            "This level-%(level)s file cannot carry your name as a watermark; its original is handed out "
+            "only under an approved lookup request."
+        ),
+    )
+    PURPOSE_REQUIRED = "document.purpose_required", _("State the purpose of this use.")
 
 
 def error(code: DocumentError, field: str | None = None, **params):

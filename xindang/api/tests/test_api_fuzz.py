@@ -87,7 +87,23 @@ def world(make_customer, salesperson, sysadmin):
         "key": raw,
         "complaint": complaint,
         "visit": visit,
+        "lookup": _lookup(customer, salesperson),
     }
+
+
+def _lookup(customer, reader):
+    from xindang.custody.models import LookupRequest
+
+    on = timezone_today()
+    return LookupRequest.objects.create(
+        reader=reader, customer=customer, purpose="核对", starts_on=on, ends_on=on, highest_level=3
+    )
+
+
+def timezone_today():
+    from django.utils import timezone
+
+    return timezone.localdate()
 
 
 def _operations(w):
@@ -137,6 +153,19 @@ def _operations(w):
             {"customer_id": c, "amount": "130000.00", "reason": "备货"},
         ),
         ("get", "/api/credit/over-limit/{over_limit_id}"): (f"/api/credit/over-limit/{olr.pk}", None),
+        ("get", "/api/custody/lookups"): ("/api/custody/lookups", None),
+        ("get", "/api/custody/lookups/{lookup_id}"): (f"/api/custody/lookups/{w['lookup'].pk}", None),
+        ("post", "/api/custody/lookups"): (
+            "/api/custody/lookups",
+            {
+                "customer_id": c,
+                "purpose": "核对",
+                "starts_on": timezone_today().isoformat(),
+                "ends_on": timezone_today().isoformat(),
+                "whole_file": True,
+                "document_ids": [],
+            },
+        ),
         ("get", "/api/relations/complaints"): ("/api/relations/complaints", None),
         ("get", "/api/relations/complaints/{complaint_id}"): (
             f"/api/relations/complaints/{w['complaint'].pk}",
@@ -186,6 +215,7 @@ QUERY_PARAMS = {
     "/api/retention/register": ["page", "year"],
     "/api/relations/complaints": ["page", "customer", "status", "severity", "cause", "open"],
     "/api/relations/visits": ["page", "customer", "status", "mine"],
+    "/api/custody/lookups": ["state", "customer", "page"],
 }
 
 

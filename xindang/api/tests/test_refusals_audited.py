@@ -45,7 +45,12 @@ def xs1_objects(make_customer, salesperson):
     olr = control.request_over_limit(
         customer=customer, amount=Decimal(130_000), kind="shipment", reason="年底备货", by=salesperson
     )
-    return {"customer": customer, "entry": entry, "olr": olr}
+    from xindang.custody.models import LookupRequest
+
+    lookup = LookupRequest.objects.create(
+        reader=salesperson, customer=customer, purpose="核对", starts_on=on, ends_on=on, highest_level=3
+    )
+    return {"customer": customer, "entry": entry, "olr": olr, "lookup": lookup}
 
 
 def _cases(o):
@@ -74,6 +79,7 @@ def _cases(o):
             {"customer_id": c, "amount": "130000.00"},
         ),
         ("get", "/api/credit/over-limit/{over_limit_id}"): (f"/api/credit/over-limit/{olr.pk}", None),
+        ("get", "/api/custody/lookups/{lookup_id}"): (f"/api/custody/lookups/{o['lookup'].pk}", None),
         ("get", "/api/retention/customers/{customer_id}/holds"): (
             f"/api/retention/customers/{c}/holds",
             None,
@@ -146,6 +152,8 @@ NO_ID |= {("get", "/api/privacy/requests")}
 NO_ID |= {("get", "/api/lifecycle/transfers"), ("get", "/api/lifecycle/transfers/{year}")}
 NO_ID |= {("get", "/api/retention/register")}
 NO_ID |= {("get", "/api/relations/complaints"), ("get", "/api/relations/visits")}
+# Asking to read another department's file is what a lookup request is for (custody).
+NO_ID |= {("get", "/api/custody/lookups"), ("post", "/api/custody/lookups")}
 
 
 def test_every_api_route_is_walked(xs1_objects):
