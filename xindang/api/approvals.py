@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.core.paginator import Paginator
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from xindang.approvals import selectors
 from xindang.approvals.models import ApprovalRequest, ApprovalStatus
@@ -73,7 +73,7 @@ class ListParams(Schema):
     waiting: bool = False
     object_type: str | None = None
     object_id: str | None = None
-    page: int = 1
+    page: int = Field(1, ge=1, le=1_000_000)
 
 
 def _out(a: ApprovalRequest) -> dict:

@@ -58,8 +58,8 @@ class LookupPage(Schema):
 
 class ListParams(Schema):
     state: str | None = None  # mine | pending | open | expired | rejected | withdrawn
-    customer: int | None = None
-    page: int = 1
+    customer: int | None = Field(None, ge=1, le=2**63 - 1)
+    page: int = Field(1, ge=1, le=1_000_000)
 
 
 def _out(lookup: LookupRequest) -> dict:

@@ -138,8 +138,8 @@ class CustomerDetail(CustomerRow):
 class CustomerFilters(Schema):
     q: str = ""
     status: str = ""
-    department: int | None = None
-    owner: int | None = None
+    department: int | None = Field(None, ge=1, le=2**63 - 1)
+    owner: int | None = Field(None, ge=1, le=2**63 - 1)
     nature: str = ""
     tier: str = ""
     importance: str = ""

@@ -51,7 +51,7 @@ class LoanPage(Schema):
 
 class LoanFilters(Schema):
     state: str = Field("all", description="open, overdue, returned or all")
-    customer_id: int | None = None
+    customer_id: int | None = Field(None, ge=1, le=2**63 - 1)
     page: int = Field(1, ge=1, le=1_000_000)
     page_size: int = Field(50, ge=1, le=500)
 

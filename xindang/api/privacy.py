@@ -5,7 +5,7 @@ kind and record number, never by their data."""
 from datetime import date, datetime
 
 from django.core.paginator import Paginator
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from xindang.policy.selectors import current_policy
 from xindang.privacy import selectors
@@ -45,8 +45,8 @@ class RequestPage(Schema):
 
 class ListParams(Schema):
     state: RequestState | None = None
-    customer_id: int | None = None
-    page: int = 1
+    customer_id: int | None = Field(None, ge=1, le=2**63 - 1)
+    page: int = Field(1, ge=1, le=1_000_000)
 
 
 def _out(r: DataSubjectRequest, due_days: int) -> dict:

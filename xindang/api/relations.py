@@ -4,7 +4,7 @@ iff its customer file is (404 otherwise)."""
 from datetime import date
 
 from django.http import Http404
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from xindang.core.pagination import CappedPaginator
 from xindang.customers.selectors import get_customer_for_user
@@ -48,12 +48,12 @@ class ComplaintPage(Schema):
 
 
 class ComplaintParams(Schema):
-    customer: int | None = None
+    customer: int | None = Field(None, ge=1, le=2**63 - 1)
     status: str | None = None
     severity: str | None = None
     cause: str | None = None
     open: bool = False
-    page: int = 1
+    page: int = Field(1, ge=1, le=1_000_000)
 
 
 class VisitOut(Schema):
@@ -86,10 +86,10 @@ class VisitPage(Schema):
 
 
 class VisitParams(Schema):
-    customer: int | None = None
+    customer: int | None = Field(None, ge=1, le=2**63 - 1)
     status: str | None = None
     mine: bool = False
-    page: int = 1
+    page: int = Field(1, ge=1, le=1_000_000)
 
 
 VISIT_FIELDS = (
