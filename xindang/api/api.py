@@ -10,6 +10,7 @@ from xindang.core.errors import DomainError
 from . import approvals as approvals_api
 from . import credit as credit_api
 from . import ledger as ledger_api
+from . import onboarding as onboarding_api
 from .auth import session_auth
 from .customers import router as customers_router
 from .docs import VendoredSwagger, login_required_for_docs
@@ -74,3 +75,4 @@ api.add_router("/customers", customers_router, tags=["customers"])
 api.add_router("/approvals", approvals_api.router, tags=["approvals"])
 api.add_router("/ledger", ledger_api.router, tags=["ledger"])
 api.add_router("", credit_api.router, tags=["credit"])  # paths /credit-check, /credit/…
+api.add_router("/onboarding", onboarding_api.router, tags=["onboarding"])
