@@ -30,3 +30,8 @@ class OnboardingConfig(AppConfig):
         )
         register_approval_kind()
         register_panel(APPROVAL_KIND, card_approval_panel)
+        from xindang.core.demo import register_demo_step
+
+        from .demo import seed_demo
+
+        register_demo_step("onboarding", seed_demo, order=70)
