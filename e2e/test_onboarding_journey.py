@@ -30,6 +30,7 @@ def check_credit(page, customer, amount="10000"):
 
 def test_a_prospect_trades_once_its_card_is_approved(page, salesperson, manager, approvers):
     people = {**approvers, "department_manager": manager}
+    page.on("dialog", lambda dialog: dialog.accept())  # the approval buttons ask for confirmation
     # given a salesperson opens a new customer file: a prospect
     log_in(page, salesperson.username)
     page.goto("/customers/new/")

@@ -105,7 +105,7 @@ class TransactionCard(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.customer_id}: {self.status}"
+        return str(self.customer)
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse

@@ -9,10 +9,11 @@ from xindang.policy.sections import register_section
 
 
 def _default_chain() -> list[str]:
-    # 003 篇四 1: the direct superior reviews the file; 001 客户档案专题 客户档案的内容 2: the credit department checks the
-    # facts; 000 客户信息管理办法 4.1.2 c) (销售总监审批确认) and 004 客户信息管理制度 第十条1(8) (向营销
-    # 经理提交交易卡,得到认可后,再向总公司提交报批): the marketing manager confirms, head office (the
-    # general manager) approves the first trade.
+    # 003 篇四 1: the direct superior reviews the file;
+    # 001 客户档案专题 客户档案的内容 2: the credit department checks the facts;
+    # 000 客户信息管理办法 4.1.2 c) (销售总监审批确认) and 004 客户信息管理制度 第十条1(8)
+    # (向营销经理提交交易卡,得到认可后,再向总公司提交报批): the marketing manager confirms,
+    # head office (the general manager) approves the first trade.
     return [
         Role.DEPARTMENT_MANAGER.value,
         Role.CREDIT_MANAGER.value,
@@ -64,8 +65,8 @@ register_section(
             _("Approval chain of the transaction card"),
             _(
                 "Roles signing in order: the direct superior (003 篇四 1), the credit department "
-                "(001 客户档案专题 客户档案的内容 2), the marketing manager (000 4.1.2 c; 004 客户信息管理制度 第十条1(8)), "
-                "head office."
+                "(001 客户档案专题 客户档案的内容 2), the marketing manager "
+                "(000 4.1.2 c; 004 客户信息管理制度 第十条1(8)), head office."
             ),
         ),
         "review_days": (
