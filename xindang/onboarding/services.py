@@ -46,11 +46,22 @@ def _not_editable(card: TransactionCard) -> DomainError:
     )
 
 
-@transaction.atomic
+def _visible_or_404(by, customer_id, request) -> None:
+    """The refusal of a file the actor may not see, audited outside the write's transaction (whose
+    rollback would take the audit event with it)."""
+    get_customer_for_user(by, customer_id, request=request)
+
+
 def save_card(*, by, customer_id: int, data: dict, request=None) -> TransactionCard:
     """Fill in (part of) the transaction card of a customer the actor sees. A draft may hold blanks;
     a submitted or approved card is not changed here (a refused one is corrected and sent again)."""
     require_capability(by, OnboardingPermission.FILL)
+    _visible_or_404(by, customer_id, request)
+    return _save_card(by=by, customer_id=customer_id, data=data, request=request)
+
+
+@transaction.atomic
+def _save_card(*, by, customer_id: int, data: dict, request=None) -> TransactionCard:
     customer = get_customer_for_user(by, customer_id, request=request, for_update=True)
     card = _locked_card(customer)
     if card is None:
@@ -67,6 +78,8 @@ def save_card(*, by, customer_id: int, data: dict, request=None) -> TransactionC
             continue
         value = data[name]
         if isinstance(value, str):
+            if "\x00" in value:  # no database keeps a NUL character (PostgreSQL refuses it outright)
+                raise DomainError(OnboardingError.INVALID, field=name, errors={name: ["NUL"]})
             value = value.strip()
         field = TransactionCard._meta.get_field(name)
         if value == "" and field.get_internal_type() not in ("CharField", "TextField"):
@@ -119,12 +132,17 @@ def _title(customer) -> str:
     return _("Transaction card: %(customer)s") % {"customer": customer.name}
 
 
-@transaction.atomic
 def submit_card(*, by, customer_id: int, request=None) -> TransactionCard:
     """Send the card for approval through the policy's chain (onboarding.chain). Refused while any
     field of the card or of the file it shows is blank (004 客户信息管理制度 第十条1(5)). A card returned
     for changes goes back to its approvers as a new round of the same request."""
     require_capability(by, OnboardingPermission.FILL)
+    _visible_or_404(by, customer_id, request)
+    return _submit_card(by=by, customer_id=customer_id, request=request)
+
+
+@transaction.atomic
+def _submit_card(*, by, customer_id: int, request=None) -> TransactionCard:
     customer = get_customer_for_user(by, customer_id, request=request, for_update=True)
     card = _locked_card(customer)
     if card is None:
@@ -257,11 +275,16 @@ def register_approval_kind() -> None:
 
 
 # --- Conditions attached to trade (004 客户信息管理制度 第十条2) -------------------------------------------
-@transaction.atomic
 def set_conditions(*, by, customer_id: int, conditions, note: str = "", request=None) -> TransactionCard:
     """Attach conditions (contract, personal/joint guarantee, collateral) to a submitted or approved
     card (第十条2(2): the manager sets them from the credit survey). Shown at every credit check."""
     require_capability(by, OnboardingPermission.SET_CONDITIONS)
+    _visible_or_404(by, customer_id, request)
+    return _set_conditions(by=by, customer_id=customer_id, conditions=conditions, note=note, request=request)
+
+
+@transaction.atomic
+def _set_conditions(*, by, customer_id: int, conditions, note: str, request=None) -> TransactionCard:
     customer = get_customer_for_user(by, customer_id, request=request)
     card = _locked_card(customer)
     if card is None:
@@ -293,9 +316,15 @@ def set_conditions(*, by, customer_id: int, conditions, note: str = "", request=
 
 
 # --- Staff contacts and contact reports (001 公司客户信息管理办法 七.3) -----------------------------------
-@transaction.atomic
 def add_staff_contact(*, by, customer_id: int, user_id: int, request=None) -> StaffContact:
+    """Name one of our staff who keeps contact with the customer (001 公司客户信息管理办法 七.3)."""
     require_capability(by, OnboardingPermission.ASSIGN_CONTACT)
+    _visible_or_404(by, customer_id, request)
+    return _add_staff_contact(by=by, customer_id=customer_id, user_id=user_id, request=request)
+
+
+@transaction.atomic
+def _add_staff_contact(*, by, customer_id: int, user_id: int, request=None) -> StaffContact:
     customer = get_customer_for_user(by, customer_id, request=request, for_update=True)
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None:

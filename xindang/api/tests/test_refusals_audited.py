@@ -74,6 +74,12 @@ def _cases(o):
             {"customer_id": c, "amount": "130000.00"},
         ),
         ("get", "/api/credit/over-limit/{over_limit_id}"): (f"/api/credit/over-limit/{olr.pk}", None),
+        ("get", "/api/onboarding/{customer_id}/card"): (f"/api/onboarding/{c}/card", None),
+        ("post", "/api/onboarding/{customer_id}/card"): (
+            f"/api/onboarding/{c}/card",
+            {"head_office": "上海"},
+        ),
+        ("post", "/api/onboarding/{customer_id}/card/submit"): (f"/api/onboarding/{c}/card/submit", {}),
     }
 
 
