@@ -82,8 +82,11 @@ def _save_card(*, by, customer_id: int, data: dict, request=None) -> Transaction
                 raise DomainError(OnboardingError.INVALID, field=name, errors={name: ["NUL"]})
             value = value.strip()
         field = TransactionCard._meta.get_field(name)
-        if value == "" and field.get_internal_type() not in ("CharField", "TextField"):
+        text = field.get_internal_type() in ("CharField", "TextField")
+        if value == "" and not text:
             value = None  # an empty number or date is a blank, not an error
+        elif value is None and text:
+            value = ""  # a text left out is a blank text
         try:
             value = field.to_python(value)
         except ValidationError as exc:

@@ -253,3 +253,12 @@ def test_only_the_staff_contact_files_their_report(salesperson, make_prospect, m
         by=salesperson, staff_contact_id=contact.pk, reported_on=today, summary="首次拜访,了解采购计划"
     )
     assert report.staff_contact == contact
+
+
+def test_a_text_given_as_nothing_is_a_blank(salesperson, make_prospect):
+    prospect = make_prospect(salesperson)
+    card = services.save_card(by=salesperson, customer_id=prospect.pk, data={"head_office": None})
+    assert card.head_office == ""
+    with pytest.raises(DomainError) as refused:
+        services.save_card(by=salesperson, customer_id=prospect.pk, data={"products": "电缆\x00"})
+    assert refused.value.code == OnboardingError.INVALID
