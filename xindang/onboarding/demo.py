@@ -24,16 +24,13 @@ def seed_demo(ctx) -> str:
     from xindang.approvals.demo import approve_through, users_by_role
     from xindang.customers.choices import Onboarding, Status
     from xindang.customers.models import Customer
-    from xindang.ledger.models import TradeEntry
 
     from . import services
 
     approvers = users_by_role(ctx.users)
-    traded = set(TradeEntry.objects.values_list("customer_id", flat=True).distinct())
+    # The demo's prospects (the ledger's demo trades with rated, active customers only).
     prospects = [
-        c
-        for c in ctx.customers
-        if c.status == Status.PROSPECTIVE and c.pk not in traded and c.owner_id and c.owner.is_active
+        c for c in ctx.customers if c.status == Status.PROSPECTIVE and c.owner_id and c.owner.is_active
     ][:3]
     if not prospects:
         return "no prospects"
