@@ -12,6 +12,7 @@ from . import credit as credit_api
 from . import custody as custody_api
 from . import ledger as ledger_api
 from . import lifecycle as lifecycle_api
+from . import onboarding as onboarding_api
 from . import privacy as privacy_api
 from . import relations as relations_api
 from . import retention as retention_api
@@ -84,3 +85,4 @@ api.add_router("/privacy", privacy_api.router, tags=["privacy"])
 api.add_router("/retention", retention_api.router, tags=["retention"])
 api.add_router("/relations", relations_api.router, tags=["relations"])
 api.add_router("/custody", custody_api.router, tags=["custody"])
+api.add_router("/onboarding", onboarding_api.router, tags=["onboarding"])

@@ -18,6 +18,8 @@ from .choices import (
     IdKind,
     Importance,
     Nature,
+    NoticeChannel,
+    Onboarding,
     Relation,
     Relationship,
     ShareholderKind,
@@ -132,6 +134,13 @@ class Customer(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.PROSPECTIVE, editable=False
     )
+    onboarding = models.CharField(
+        _("onboarding"),
+        max_length=16,
+        choices=Onboarding.choices,
+        default=Onboarding.APPROVED,
+        editable=False,
+    )
     tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="customers")
     notes = models.TextField(_("notes"), blank=True)
     # Search helpers, maintained by services (pinyin 拼音 and initials, see rules.search_text)
@@ -235,6 +244,11 @@ class StatusChange(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("changed by"), on_delete=models.PROTECT, related_name="+"
     )
     changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+    # How and when the customer was told that trade stops (004 客户信息管理制度 第十一条2(4)).
+    notified_via = models.CharField(
+        _("customer told by"), max_length=16, choices=NoticeChannel.choices, blank=True
+    )
+    notified_on = models.DateField(_("customer told on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("status change")

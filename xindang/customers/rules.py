@@ -193,6 +193,13 @@ def can_transition(current: str, target: str) -> bool:
     return target in TRANSITIONS.get(current, set())
 
 
+def notice_required(current: str, target: str) -> bool:
+    """004 客户信息管理制度 第十一条2(4) (通知客户中止双方间的交易): suspending or ending trade with a
+    customer that traded records how and when the customer was told; a prospect that never traded
+    has nothing to be told."""
+    return target in (SUSPENDED, PAST) and current in (ACTIVE, SUSPENDED)
+
+
 # Why a user cannot be a file's salesperson (业务员), or None. The salesperson collects and passes on
 # the customer's data (seed 001: 客户———收集———业务员传递———档案管理员; 专人负责) for the department
 # that trades with it, so it is an active holder of the salesperson role in the file's department —

@@ -10,6 +10,7 @@ from xindang.audit.services import record_event
 from xindang.core.workbench import WorkItem
 
 from . import rules
+from .choices import Onboarding
 from .columns import annotations
 from .models import Customer
 from .permissions import CustomerPermission
@@ -313,13 +314,15 @@ def workbench_items(user) -> list[WorkItem]:
                 )
             )
     if user.has_perm(CustomerPermission.ASSIGN_CODE):
-        for c in qs.filter(code__isnull=True).order_by("created_at")[:50]:
+        # A prospect's code comes with its transaction card's approval (002 篇五 第三条(4)); an
+        # onboarded file without one gets it from its onboarding section.
+        for c in qs.filter(code__isnull=True, onboarding=Onboarding.APPROVED).order_by("created_at")[:50]:
             items.append(
                 WorkItem(
                     kind="customers.no_code",
                     label=_("No customer code yet"),
                     title=c.name,
-                    url=reverse("customers:edit", args=[c.pk]),
+                    url=c.get_absolute_url() + "#onboarding",
                     customer_id=c.pk,
                     customer_name=c.name,
                 )

@@ -153,6 +153,18 @@ def _operations(w):
             {"customer_id": c, "amount": "130000.00", "reason": "备货"},
         ),
         ("get", "/api/credit/over-limit/{over_limit_id}"): (f"/api/credit/over-limit/{olr.pk}", None),
+        ("get", "/api/onboarding/{customer_id}/card"): (f"/api/onboarding/{c}/card", None),
+        ("post", "/api/onboarding/{customer_id}/card"): (
+            f"/api/onboarding/{c}/card",
+            {
+                "first_contact_on": "2026-03-01",
+                "head_office": "上海",
+                "staff_count": 120,
+                "requested_limit_amount": "300000.00",
+                "survey_result": "正常",
+            },
+        ),
+        ("post", "/api/onboarding/{customer_id}/card/submit"): (f"/api/onboarding/{c}/card/submit", {}),
         ("get", "/api/custody/lookups"): ("/api/custody/lookups", None),
         ("get", "/api/custody/lookups/{lookup_id}"): (f"/api/custody/lookups/{w['lookup'].pk}", None),
         ("post", "/api/custody/lookups"): (

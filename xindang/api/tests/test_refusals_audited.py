@@ -79,6 +79,12 @@ def _cases(o):
             {"customer_id": c, "amount": "130000.00"},
         ),
         ("get", "/api/credit/over-limit/{over_limit_id}"): (f"/api/credit/over-limit/{olr.pk}", None),
+        ("get", "/api/onboarding/{customer_id}/card"): (f"/api/onboarding/{c}/card", None),
+        ("post", "/api/onboarding/{customer_id}/card"): (
+            f"/api/onboarding/{c}/card",
+            {"head_office": "上海"},
+        ),
+        ("post", "/api/onboarding/{customer_id}/card/submit"): (f"/api/onboarding/{c}/card/submit", {}),
         ("get", "/api/custody/lookups/{lookup_id}"): (f"/api/custody/lookups/{o['lookup'].pk}", None),
         ("get", "/api/retention/customers/{customer_id}/holds"): (
             f"/api/retention/customers/{c}/holds",

@@ -68,6 +68,7 @@ OVERDUE_UNPAID = "overdue_unpaid"
 PREVIOUS_DEBT = "previous_debt_unsettled"
 TRADE_SUSPENDED = "trade_suspended"
 SHIPMENTS_STOPPED = "shipments_stopped"
+CARD_NOT_APPROVED = "card_not_approved"
 COVERED_BY_PREPAYMENT = "covered_by_prepayment"
 PAID_IN_CASH = "paid_in_cash"
 NO_LIMIT_EXCEPTION = "no_limit_exception"
@@ -86,6 +87,7 @@ ARTICLES = {
     PREVIOUS_DEBT: "002 第三十五条",
     TRADE_SUSPENDED: "004 客户信息管理制度 第七条",
     SHIPMENTS_STOPPED: "004 客户信息管理制度 第十一条1(3)",
+    CARD_NOT_APPROVED: "004 客户信息管理制度 第十条1(8)",
     COVERED_BY_PREPAYMENT: "002 第三十四条",
     PAID_IN_CASH: "002 第三十四条",
     NO_LIMIT_EXCEPTION: "002 第三十四条",
@@ -174,6 +176,8 @@ class CheckInputs:
     # An approved, unused, unexpired over-limit approval for exactly this amount (the service checks
     # the amount, the customer and the validity; the rule only needs to know it is there).
     approval_available: bool = False
+    # A new customer whose transaction card is not approved yet (004 客户信息管理制度 第十条1(8)).
+    card_pending: bool = False
 
 
 @dataclass(frozen=True)
@@ -275,6 +279,8 @@ def violations(inputs: CheckInputs, policy: ControlPolicy) -> list[Reason]:
     out: list[Reason] = []
     exposure = total_exposure(inputs.exposure)
     after = exposure + inputs.amount
+    if inputs.card_pending:  # 004 客户信息管理制度 第十条1(8): 得到认可后…方可进行与新客户的交易
+        out.append(reason(CARD_NOT_APPROVED))
     if inputs.trade_suspended:  # 004 客户信息管理制度 第七条: a manager's instruction stops trade
         out.append(reason(TRADE_SUSPENDED))
     if inputs.shipments_stopped:  # 004 客户信息管理制度 第十一条1(3): the salesperson's emergency stop
@@ -371,6 +377,8 @@ def decide(inputs: CheckInputs, policy: ControlPolicy) -> Decision:
     - Entries that lower the exposure always pass (第三十三/三十四条 ask for exactly that); so do a
       cash sale (现款现货) and a shipment of a customer without a limit that its advance payment
       covers (第三十四条: the exposure does not grow) — but not while trade or shipments are stopped.
+    - A new customer whose transaction card is not approved (004 客户信息管理制度 第十条1(8)) gets no
+      credit sale or prepayment at any control point; no approval lifts it (a cash sale still passes).
     - A customer without a limit (第三十四条 只能减少不能增加) is blocked with no approval route,
       unless the policy's GM-only exception (a departure) is on.
     - Otherwise the violations are collected; the control matrix says what they mean at this control
@@ -396,6 +404,8 @@ def decide(inputs: CheckInputs, policy: ControlPolicy) -> Decision:
     if inputs.kind not in RAISING_KINDS:
         return make(ALLOW, [reason(LOWERS_EXPOSURE, kind=inputs.kind)])
     found = violations(inputs, policy)
+    if inputs.card_pending:  # no credit before the card's approval: no matrix, no approval lifts it
+        return make(BLOCK, found)
     if (
         found
         and covered_by_prepayment(inputs)

@@ -38,6 +38,10 @@ _MESSAGES = {
         "only a formal approval can let this amount through."
     ),
     rules.TRADE_SUSPENDED: lambda: _("Trade with this customer is suspended."),
+    rules.CARD_NOT_APPROVED: lambda: _(
+        "A new customer: its transaction card is not approved yet, so no credit sale or prepayment "
+        "before the approval."
+    ),
     rules.SHIPMENTS_STOPPED: lambda: _(
         "The salesperson in charge has stopped shipments to this customer (an emergency stop): "
         "nothing ships until the department manager lifts it."
