@@ -97,7 +97,10 @@ def missing_contracts(selection: SupplierSelection) -> list[str]:
 
 def missing_contracts_text(missing: list[str]) -> str:
     labels = contract_labels()
-    return _(" and ").join(str(labels[m]) for m in missing)
+    names = [str(labels[m]) for m in missing]
+    if len(names) == 2:
+        return _("%(first)s and %(second)s") % {"first": names[0], "second": names[1]}
+    return names[0] if names else ""
 
 
 def _selection_for_update(customer: Customer) -> SupplierSelection | None:
