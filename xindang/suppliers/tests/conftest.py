@@ -88,3 +88,12 @@ def make_user_with_roles(db):
         return make_user(username, *roles, department=customer.department)
 
     return _make
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The service tests read messages in English (the site's default language is Chinese)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
