@@ -33,5 +33,7 @@ class SuppliersConfig(AppConfig):
                 "suppliers.evaluate": _("Evaluated a supplier"),
             },
             groups={"suppliers": _("Suppliers")},
-            object_pages={},
+            object_pages={
+                "suppliers.supplierselection": "suppliers:selection_by_id",
+            },
         )

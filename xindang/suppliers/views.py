@@ -102,6 +102,17 @@ def selection(request, pk):
     )
 
 
+@permission_required(SupplierPermission.VIEW, raise_exception=True)
+def selection_by_id(request, pk):
+    """A selection by its own id (links from the audit log and approvals) → its page, if the file is
+    visible (404 otherwise, like the file)."""
+    row = SupplierSelection.objects.filter(pk=pk).values_list("customer_id", flat=True).first()
+    if row is None:
+        raise Http404
+    customer = _supplier_or_404(request, row)
+    return redirect("suppliers:selection", pk=customer.pk)
+
+
 @require_POST
 @permission_required(SupplierPermission.MANAGE, raise_exception=True)
 def save_step(request, pk, step):

@@ -157,3 +157,14 @@ def test_workbench_shows_pending_selection_step(client, supplier, salesperson):
     client.force_login(salesperson)
     page = client.get(reverse("home")).content.decode()
     assert reverse("suppliers:selection", args=[supplier.pk]) in page
+
+
+def test_audit_link_of_a_selection_leads_to_its_page(client, surveyed, salesperson, other_salesperson):
+    selection = SupplierSelection.objects.get(customer=surveyed)
+    url = reverse("suppliers:selection_by_id", args=[selection.pk])
+    client.force_login(salesperson)
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response.url == reverse("suppliers:selection", args=[surveyed.pk])
+    client.force_login(other_salesperson)
+    assert client.get(url).status_code == 404
