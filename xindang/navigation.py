@@ -29,6 +29,7 @@ NAV = [
     ("retention:holds", _("Retention and disposal"), "retention.view_disposal", "retention"),
     ("relations:complaints", _("Customer relations"), "relations.view_complaint", "relations"),
     ("custody:list", _("Lookup requests"), "custody.view_lookuprequest", "custody"),
+    ("suppliers:list", _("Suppliers"), "suppliers.view_supplierselection", "suppliers"),
     ("audit:list", _("Audit log"), "audit.view_auditevent", "audit"),
     ("policy:list", _("Company policy"), "policy.view_policyversion", "policy"),
 ]

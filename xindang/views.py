@@ -33,6 +33,7 @@ WORKBENCH_PROVIDERS = [
     "xindang.retention.selectors.workbench_items",
     "xindang.relations.selectors.workbench_items",
     "xindang.custody.selectors.workbench_items",
+    "xindang.suppliers.selectors.workbench_items",
 ]
 PAGE_SIZE = 25
 
