@@ -25,6 +25,7 @@ NAV = [
     ("duties:team", _("Team duties overdue"), "duties.view_team_duties", "duties"),
     ("privacy:request_list", _("Personal-data requests"), "privacy.view_datasubjectrequest", "privacy"),
     ("lifecycle:loans", _("Loans and transfers"), "lifecycle.view_loan", "lifecycle"),
+    ("handovers:list", _("Staff handovers"), "handovers.view_handover", "handovers"),
     ("audit:list", _("Audit log"), "audit.view_auditevent", "audit"),
     ("policy:list", _("Company policy"), "policy.view_policyversion", "policy"),
 ]

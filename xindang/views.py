@@ -29,6 +29,7 @@ WORKBENCH_PROVIDERS = [
     "xindang.duties.selectors.workbench_items",
     "xindang.privacy.selectors.workbench_items",
     "xindang.lifecycle.selectors.workbench_items",
+    "xindang.handovers.selectors.workbench_items",
 ]
 PAGE_SIZE = 25
 
