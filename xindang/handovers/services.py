@@ -4,7 +4,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
-from xindang.accounts.models import User
+from xindang.accounts.models import Department, User
 from xindang.accounts.roles import Role
 from xindang.approvals import services as approval_services
 from xindang.audit.services import record_event, record_events, spec
@@ -85,7 +85,9 @@ def hand_over(
     items: list[HandoverItem] = []
 
     # Customer files: all checked before any is written, the first refusal names the customer.
-    customers = list(held.customers.select_for_update(of=("self",)))
+    # Locks without joins (PostgreSQL refuses FOR UPDATE across an outer join; MariaDB has no OF).
+    customers = list(Customer.objects.filter(owner=leaver).select_for_update().order_by("pk"))
+    departments = {d.pk: d for d in Department.objects.filter(pk__in={c.department_id for c in customers})}
     salespeople = set(User.objects.filter(groups__name=str(Role.SALESPERSON)).values_list("pk", flat=True))
     to_of_customer = {}
     for c in customers:
@@ -102,7 +104,7 @@ def hand_over(
                 user=to,
                 customer=c.name,
                 file_no=c.file_no,
-                department=c.department.name,
+                department=departments[c.department_id].name,
             )
         to_of_customer[c.pk] = to
     events = []
@@ -140,7 +142,11 @@ def hand_over(
         return to_of_customer.get(customer_id) or overrides.get(customer_id) or successor
 
     # Contracts the leaver handles (承办人).
-    contracts = list(held.contracts.select_for_update(of=("self",)))
+    contracts = list(
+        held.contracts.model.objects.filter(pk__in=list(held.contracts.values_list("pk", flat=True)))
+        .select_for_update()
+        .order_by("pk")
+    )
     for k in contracts:
         to = to_for(k.customer_id)
         items.append(
@@ -211,7 +217,9 @@ def hand_over(
 
     # Originals on loan: handed over in person, or missing (never silently dropped).
     handed = {int(i) for i in handed_loan_ids or ()}
-    for loan in held.loans.select_for_update(of=("self",)):
+    loans = list(held.loans)
+    list(held.loans.model.objects.filter(pk__in=[loan.pk for loan in loans]).select_for_update())
+    for loan in loans:
         to = to_for(loan.customer_id)
         if loan.pk in handed:
             type(loan).objects.filter(pk=loan.pk).update(borrower=to)
@@ -264,7 +272,7 @@ def hand_over(
 def sign(*, handover, by, line: str, signer=None, request=None) -> Signature:
     """Sign one line of the list. `signer` defaults to `by`: each party signs for themself; the
     administrator records the signature of a leaver whose access has ended (rules.signing_problem)."""
-    handover = Handover.objects.select_for_update().select_related("leaver").get(pk=handover.pk)
+    handover = Handover.objects.select_for_update().get(pk=handover.pk)
     if line not in rules.LINES:
         raise DomainError(HandoverError.INVALID_LINE, field="line")
     signer = signer or by
