@@ -178,7 +178,7 @@ def customer_rows(handover: Handover, *, today: date | None = None) -> list[Cust
     open_by_customer: dict = {}
     for i in handover.items.exclude(category=rules.CUSTOMER).filter(customer_id__in=ids):
         open_by_customer.setdefault(i.customer_id, []).append(i)
-    zero = Decimal("0")
+    zero = Decimal("0.00")
     return [
         CustomerRow(
             customer=i.customer,
