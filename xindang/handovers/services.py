@@ -63,6 +63,8 @@ def hand_over(
     overrides = {int(k): _active_successor(v, leaver) for k, v in (customer_successors or {}).items() if v}
     if manager is None:
         raise DomainError(HandoverError.NO_MANAGER, field="manager")
+    if not manager.is_active:
+        raise DomainError(HandoverError.SUCCESSOR_INACTIVE, field="manager", user=manager)
     if (
         manager.pk == leaver.pk
         or manager.pk == successor.pk

@@ -144,6 +144,20 @@ def test_manager_cannot_be_a_party(sysadmin, salesperson, successor, holdings):
     assert exc.value.code == "handovers.manager_is_party"
 
 
+@pytest.mark.parametrize("manager_state", ["none", "inactive"])
+def test_manager_named_and_active(manager_state, sysadmin, salesperson, successor, manager, holdings):
+    if manager_state == "inactive":
+        manager.is_active = False
+        manager.save()
+    with pytest.raises(DomainError) as exc:
+        _hand(sysadmin, salesperson, successor, None if manager_state == "none" else manager)
+    assert (
+        exc.value.code
+        == {"none": "handovers.no_manager", "inactive": "handovers.successor_inactive"}[manager_state]
+    )
+    _nothing_changed(salesperson)
+
+
 def test_duty_the_successor_already_has_is_not_duplicated(
     sysadmin, salesperson, successor, manager, make_duty, holdings
 ):
