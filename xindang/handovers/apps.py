@@ -12,8 +12,12 @@ class HandoversConfig(AppConfig):
 
     def ready(self):
         from xindang.audit.actions import register_actions
+        from xindang.core.demo import register_demo_step
 
         from . import errors  # noqa: F401 - registers the HTTP statuses of the error codes
+        from .demo import seed_handovers
+
+        register_demo_step("handovers", seed_handovers, order=95)
 
         register_actions(
             {
