@@ -30,6 +30,7 @@ NAV = [
     ("relations:complaints", _("Customer relations"), "relations.view_complaint", "relations"),
     ("custody:list", _("Lookup requests"), "custody.view_lookuprequest", "custody"),
     ("suppliers:list", _("Suppliers"), "suppliers.view_supplierselection", "suppliers"),
+    ("handovers:list", _("Staff handovers"), "handovers.view_handover", "handovers"),
     ("audit:list", _("Audit log"), "audit.view_auditevent", "audit"),
     ("policy:list", _("Company policy"), "policy.view_policyversion", "policy"),
 ]

@@ -34,6 +34,7 @@ WORKBENCH_PROVIDERS = [
     "xindang.relations.selectors.workbench_items",
     "xindang.custody.selectors.workbench_items",
     "xindang.suppliers.selectors.workbench_items",
+    "xindang.handovers.selectors.workbench_items",
 ]
 PAGE_SIZE = 25
 
