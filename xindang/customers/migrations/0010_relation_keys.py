@@ -5,28 +5,43 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('customers', '0009_personal_data'),
+        ("customers", "0009_personal_data"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RelationKey',
+            name="RelationKey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=10, verbose_name='kind')),
-                ('key', models.CharField(max_length=300, verbose_name='key')),
-                ('role', models.CharField(max_length=20, verbose_name='role')),
-                ('source', models.CharField(max_length=20, verbose_name='source')),
-                ('source_id', models.BigIntegerField(verbose_name='source row')),
-                ('shown', models.CharField(max_length=300, verbose_name='value')),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='relation_keys', to='customers.customer', verbose_name='customer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=10, verbose_name="kind")),
+                ("key", models.CharField(max_length=300, verbose_name="key")),
+                ("role", models.CharField(max_length=20, verbose_name="role")),
+                ("source", models.CharField(max_length=20, verbose_name="source")),
+                ("source_id", models.BigIntegerField(verbose_name="source row")),
+                ("shown", models.CharField(max_length=300, verbose_name="value")),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="relation_keys",
+                        to="customers.customer",
+                        verbose_name="customer",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'relation key',
-                'verbose_name_plural': 'relation keys',
-                'indexes': [models.Index(fields=['key', 'kind'], name='relkey_key_idx'), models.Index(fields=['source', 'source_id'], name='relkey_source_idx')],
+                "verbose_name": "relation key",
+                "verbose_name_plural": "relation keys",
+                "indexes": [
+                    models.Index(fields=["key", "kind"], name="relkey_key_idx"),
+                    models.Index(fields=["source", "source_id"], name="relkey_source_idx"),
+                ],
             },
         ),
     ]
