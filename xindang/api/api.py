@@ -9,6 +9,7 @@ from xindang.core.errors import DomainError
 
 from . import approvals as approvals_api
 from . import credit as credit_api
+from . import groups as groups_api
 from . import ledger as ledger_api
 from . import lifecycle as lifecycle_api
 from . import privacy as privacy_api
@@ -78,3 +79,6 @@ api.add_router("/ledger", ledger_api.router, tags=["ledger"])
 api.add_router("/lifecycle", lifecycle_api.router, tags=["lifecycle"])
 api.add_router("", credit_api.router, tags=["credit"])  # paths /credit-check, /credit/…
 api.add_router("/privacy", privacy_api.router, tags=["privacy"])
+api.add_router(
+    "", groups_api.router, tags=["related parties and statements"]
+)  # /customer-groups, /balance-statements
