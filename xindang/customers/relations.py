@@ -108,6 +108,14 @@ def refresh_all(customer_ids=None) -> int:
     return count
 
 
+def forget(obj) -> None:
+    """Drop the stored keys of a child row whose personal data was erased with .update() (no signal):
+    a name erased from the file must not linger in its keys."""
+    source = {Shareholder: "shareholder", Manager: "manager", BankAccount: "bank_account"}.get(type(obj))
+    if source:
+        RelationKey.objects.filter(source=source, source_id=obj.pk).delete()
+
+
 def _saved(sender, instance, raw=False, **kwargs):
     if not raw:
         refresh_keys(instance)
@@ -181,8 +189,11 @@ def related_group(customer, *, cap: int = GROUP_CAP, depth: int = GROUP_DEPTH) -
             RelationKey.objects.filter(key__in=[k for _kind, k in by_key])
             .exclude(customer_id__in=list(group.members))
             .order_by("customer_id", "pk")
-            .values_list("kind", "key", "role", "shown", "customer_id")
+            .values_list("kind", "key", "role", "shown", "customer_id")[: cap * 20]
         )
+        shared = list(shared)
+        if len(shared) >= cap * 20:  # a very common key: the walk stops at this many rows a step
+            group.truncated = True
         frontier = []
         for kind, key, role, shown, member in shared:
             origin = by_key.get((kind, key))

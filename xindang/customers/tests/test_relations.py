@@ -180,5 +180,18 @@ def test_refresh_all_rebuilds(make_customer, salesperson):
 def test_group_lookup_uses_few_queries(make_customer, salesperson, django_assert_max_num_queries):
     a = make_customer(salesperson, name="甲公司", legal_rep="张三")
     make_customer(salesperson, name="乙公司", legal_rep="张三")
-    with django_assert_max_num_queries(2 * 3):
+    with django_assert_max_num_queries(2 * 3):  # two per walk step
         related_group(a)
+
+
+@pytest.mark.django_db
+def test_forget_drops_an_erased_persons_keys(make_customer, salesperson):
+    from xindang.customers.relations import forget
+
+    a = make_customer(
+        salesperson, name="甲公司", children={"managers": [{"name": "李四", "position": "经理"}]}
+    )
+    manager = a.managers.get()
+    assert RelationKey.objects.filter(source="manager", source_id=manager.pk).exists()
+    forget(manager)
+    assert not RelationKey.objects.filter(customer=a, role="manager").exists()

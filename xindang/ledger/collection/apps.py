@@ -48,6 +48,9 @@ class CollectionConfig(AppConfig):
             },
         )
         register_demo_step("collection", seed_collection, order=40)
+        from .demo_statements import seed_statements
+
+        register_demo_step("statements", seed_statements, order=41)
         from xindang.core.errors import register_statuses
 
         from .errors import CollectionError
