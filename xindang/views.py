@@ -25,6 +25,7 @@ WORKBENCH_PROVIDERS = [
     "xindang.credit.grants.selectors.workbench_items",
     "xindang.credit.evaluations.selectors.workbench_items",
     "xindang.ledger.collection.selectors.workbench_items",
+    "xindang.ledger.collection.statements.workbench_items",
     "xindang.credit.control.selectors.workbench_items",
     "xindang.duties.selectors.workbench_items",
     "xindang.privacy.selectors.workbench_items",

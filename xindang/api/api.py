@@ -10,6 +10,7 @@ from xindang.core.errors import DomainError
 from . import approvals as approvals_api
 from . import credit as credit_api
 from . import custody as custody_api
+from . import groups as groups_api
 from . import ledger as ledger_api
 from . import lifecycle as lifecycle_api
 from . import onboarding as onboarding_api
@@ -86,3 +87,6 @@ api.add_router("/retention", retention_api.router, tags=["retention"])
 api.add_router("/relations", relations_api.router, tags=["relations"])
 api.add_router("/custody", custody_api.router, tags=["custody"])
 api.add_router("/onboarding", onboarding_api.router, tags=["onboarding"])
+api.add_router(
+    "", groups_api.router, tags=["related parties and statements"]
+)  # /customer-groups, /balance-statements

@@ -472,3 +472,34 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.original_name}"
+
+
+class RelationKey(models.Model):
+    """One normalised key of a file that may link it to others (关联客户; XinDang's addition, beyond the
+    regulation): a person's name (legal representative, chairman, general manager, shareholder,
+    manager), a phone number, the address, a bank account. Stored, refreshed on every save of the
+    file or of the child row it comes from (relations.py), and indexed by key, so finding the files
+    that share a key is one index lookup however many files there are."""
+
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="relation_keys"
+    )
+    kind = models.CharField(_("kind"), max_length=10)
+    key = models.CharField(_("key"), max_length=300)
+    role = models.CharField(_("role"), max_length=20)
+    # The row the key comes from: "customer" (the file's own fields), "shareholder", "manager",
+    # "bank_account", and that row's id — so a child row's keys are replaced or deleted on their own.
+    source = models.CharField(_("source"), max_length=20)
+    source_id = models.BigIntegerField(_("source row"))
+    shown = models.CharField(_("value"), max_length=300)
+
+    class Meta:
+        verbose_name = _("relation key")
+        verbose_name_plural = _("relation keys")
+        indexes = [
+            models.Index(fields=["key", "kind"], name="relkey_key_idx"),
+            models.Index(fields=["source", "source_id"], name="relkey_source_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.key}"

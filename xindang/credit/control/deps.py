@@ -370,3 +370,20 @@ def _money(field, value) -> Decimal:
 
 _CENT = Decimal("0.01")
 _CENT_ZERO = Decimal("0.00")
+
+
+def limits_in_force_for(customer_ids, on: date) -> dict:
+    """Customer id → the limit in force on `on` of its grant in force (reduction schedule followed),
+    None without one; one query (the related-party group's limits)."""
+    from xindang.credit.grants.models import CreditGrant
+    from xindang.credit.grants.selectors import active_grants_for, limit_in_force_expression
+
+    ids = list(customer_ids)
+    grants = {g.pk: cid for cid, g in active_grants_for(ids, on).items()}
+    out = dict.fromkeys(ids)
+    rows = CreditGrant.objects.filter(pk__in=list(grants)).annotate(
+        limit_of_day=limit_in_force_expression(on)
+    )
+    for pk, limit in rows.values_list("pk", "limit_of_day"):
+        out[grants[pk]] = limit
+    return out

@@ -62,6 +62,14 @@ _MESSAGES = {
         "An approved over-limit request lets exactly this amount through once."
     ),
     rules.NOT_CONTROLLED: lambda: _("The credit check does not control this point for this grade."),
+    rules.GROUP_OVER_LIMIT: lambda: _(
+        "The %(members)s related customers' exposure %(exposure)s plus %(amount)s exceeds their limits "
+        "together %(limit)s by %(overage)s (a check beyond the regulation, set in the policy)."
+    ),
+    rules.GROUP_OVER_LIMIT_WARNING: lambda: _(
+        "Warning: the %(members)s related customers' exposure %(exposure)s plus %(amount)s exceeds their "
+        "limits together %(limit)s by %(overage)s (a check beyond the regulation, set in the policy)."
+    ),
 }
 
 MONEY_PARAMS = frozenset({"limit", "exposure", "amount", "overage", "open_amount"})

@@ -22,6 +22,7 @@ from .. import deps, rules
 from ..errors import ControlError, raise_error
 from ..models import OverLimitRequest, OverLimitStatus
 from ..texts import reasons_out
+from .group import apply_group_step
 from .inputs import _actor_name, _amount, _read_locked, _section_for, _validate, check_inputs
 from .over_limit import _submit_over_limit
 from .recording import _record, _record_behind
@@ -293,6 +294,8 @@ def _decide(ask: _Ask, read, *, on, olr=None):
         previous_debt=_previous_shown(decision),
         conditions=_conditions_shown(facts.conditions),
     )
+    if section.group_check != rules.GROUP_OFF:  # related parties, beyond the regulation: off, no read
+        decision, result = apply_group_step(ask, decision, result, section, on=on)
     return decision, result, section
 
 
