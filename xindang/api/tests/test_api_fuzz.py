@@ -165,6 +165,8 @@ def _operations(w):
             },
         ),
         ("post", "/api/onboarding/{customer_id}/card/submit"): (f"/api/onboarding/{c}/card/submit", {}),
+        ("get", "/api/customer-groups/{customer_id}"): (f"/api/customer-groups/{c}", None),
+        ("get", "/api/balance-statements/{customer_id}"): (f"/api/balance-statements/{c}", None),
         ("get", "/api/custody/lookups"): ("/api/custody/lookups", None),
         ("get", "/api/custody/lookups/{lookup_id}"): (f"/api/custody/lookups/{w['lookup'].pk}", None),
         ("post", "/api/custody/lookups"): (

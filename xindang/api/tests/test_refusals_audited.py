@@ -85,6 +85,8 @@ def _cases(o):
             {"head_office": "上海"},
         ),
         ("post", "/api/onboarding/{customer_id}/card/submit"): (f"/api/onboarding/{c}/card/submit", {}),
+        ("get", "/api/customer-groups/{customer_id}"): (f"/api/customer-groups/{c}", None),
+        ("get", "/api/balance-statements/{customer_id}"): (f"/api/balance-statements/{c}", None),
         ("get", "/api/custody/lookups/{lookup_id}"): (f"/api/custody/lookups/{o['lookup'].pk}", None),
         ("get", "/api/retention/customers/{customer_id}/holds"): (
             f"/api/retention/customers/{c}/holds",
