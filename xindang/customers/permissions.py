@@ -63,4 +63,8 @@ ROLE_GRANTS = {
     Role.SERVICE_SUPERVISOR: [],
     Role.OFFICE_DIRECTOR: [],
     Role.SYSTEM_ADMIN: [],
+    # 三员分立 and the archive's leader: no standing access to files (lookup requests, custody)
+    Role.ARCHIVE_LEADER: [],
+    Role.SECURITY_OFFICER: [],
+    Role.AUDITOR: [],
 }

@@ -301,6 +301,8 @@ def _serve(request, version, *, inline: bool):
 @permission_required(DocumentPermission.VIEW, raise_exception=True)
 def download(request, pk):
     version = _version_for(request, pk, action="download")
+    if version.erased_at is not None:  # destroyed: 410, whatever the purpose
+        return _serve(request, version, inline=False)
     asked = _ask_purpose(request, version)
     if asked is not None:
         return asked

@@ -80,7 +80,7 @@ def loan_slip_pdf(loan, items, *, company: str = "", printed_by=None) -> bytes:
             label_columns=(0, 2),
         )
     )
-    footer = f"{_('Printed')} {timezone.localtime():%Y-%m-%d %H:%M}"
+    footer = _("Printed %(at)s") % {"at": f"{timezone.localtime():%Y-%m-%d %H:%M}"}
     if printed_by is not None:
         footer += f" · {printed_by}"
     return pdf.render(story, title=f"借阅单 {loan.number}", author=company, footer=footer)

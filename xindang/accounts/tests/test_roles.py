@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group
 from conftest import make_user
 from xindang.accounts import permissions as account_grants
 from xindang.accounts.roles import Role, role_label
+from xindang.custody import permissions as custody_grants
 from xindang.customers import permissions as customer_grants
 from xindang.relations import permissions as relation_grants
 
@@ -27,6 +28,8 @@ EXTRA_CUSTOMER_GRANTS = relation_grants.CUSTOMER_GRANTS
 
 def granted(role: Role) -> set[str]:
     out = {f"{app}.{codename}" for app, grants in GRANTS_BY_APP.items() for codename in grants.get(role, [])}
+    # separation of duties (三员分立): the auditor's and the security officer's grants, by custody
+    out |= {f"{app}.{c}" for app, grants in custody_grants.DUTY_GRANTS.items() for c in grants.get(role, [])}
     return out | {f"customers.{codename}" for codename in EXTRA_CUSTOMER_GRANTS.get(role, [])}
 
 

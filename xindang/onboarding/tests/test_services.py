@@ -174,7 +174,7 @@ def test_a_code_requested_twice_is_one_code(
     assert Customer.objects.filter(code__isnull=False).count() == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_code_requests_at_once_give_one_code(salesperson, make_customer, credit_manager):
     customer = make_customer(salesperson, name="长江实业有限公司")
     barrier = threading.Barrier(2)
