@@ -8,7 +8,10 @@ from ninja import NinjaAPI
 from xindang.core.errors import DomainError
 
 from . import approvals as approvals_api
+from . import contracts as contracts_api
 from . import credit as credit_api
+from . import credit_files as credit_files_api
+from . import documents as documents_api
 from . import ledger as ledger_api
 from . import lifecycle as lifecycle_api
 from . import privacy as privacy_api
@@ -35,6 +38,7 @@ STATUS_OF = {
     **approvals_api.STATUS_OF,
     **ledger_api.STATUS_OF,
     **credit_api.STATUS_OF,
+    **documents_api.STATUS_OF,
 }
 
 
@@ -78,3 +82,6 @@ api.add_router("/ledger", ledger_api.router, tags=["ledger"])
 api.add_router("/lifecycle", lifecycle_api.router, tags=["lifecycle"])
 api.add_router("", credit_api.router, tags=["credit"])  # paths /credit-check, /credit/…
 api.add_router("/privacy", privacy_api.router, tags=["privacy"])
+api.add_router("/documents", documents_api.router, tags=["documents"])
+api.add_router("/contracts", contracts_api.router, tags=["contracts"])
+api.add_router("/credit", credit_files_api.router, tags=["credit"])
