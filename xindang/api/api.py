@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 from xindang.core.errors import DomainError
 
 from . import approvals as approvals_api
+from . import collection as collection_api
 from . import contracts as contracts_api
 from . import credit as credit_api
 from . import credit_files as credit_files_api
@@ -85,3 +86,4 @@ api.add_router("/privacy", privacy_api.router, tags=["privacy"])
 api.add_router("/documents", documents_api.router, tags=["documents"])
 api.add_router("/contracts", contracts_api.router, tags=["contracts"])
 api.add_router("/credit", credit_files_api.router, tags=["credit"])
+api.add_router("/collection", collection_api.router, tags=["collection"])

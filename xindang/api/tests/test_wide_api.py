@@ -57,6 +57,11 @@ def test_another_departments_file_is_404_and_audited(client, customer, other_sal
         f"/api/credit/ratings/{o['rating'].pk}",
         f"/api/credit/grants?customer_id={customer.pk}",
         f"/api/credit/grants/{o['grant'].pk}",
+        f"/api/collection/ageing/{customer.pk}",
+        f"/api/collection/anomaly-reports?customer_id={customer.pk}",
+        f"/api/collection/anomaly-reports/{o['anomaly'].pk}",
+        f"/api/collection/problem-reports?customer_id={customer.pk}",
+        f"/api/collection/problem-reports/{o['problem'].pk}",
     ]
     for url in urls:
         before = _denied(other_salesperson)
@@ -255,3 +260,40 @@ def test_an_api_key_does_not_open_these_routes(client, customer, sysadmin):
     _key, raw = create_api_key(name="ERP", scopes=["ledger:read"], by=sysadmin)
     for url in (f"/api/documents?customer_id={customer.pk}", f"/api/contracts?customer_id={customer.pk}"):
         assert client.get(url, HTTP_X_API_KEY=raw).status_code == 401
+
+
+def test_ageing_of_a_customer(client, customer, salesperson):
+    from xindang.ledger.services import post_trade_entry
+
+    on = timezone.localdate()
+    post_trade_entry(
+        customer=customer,
+        kind="shipment",
+        amount=Decimal(1000),
+        entry_on=on - timedelta(days=100),
+        term_days=30,
+    )
+    post_trade_entry(customer=customer, kind="shipment", amount=Decimal(500), entry_on=on, term_days=30)
+    client.force_login(salesperson)
+    body = client.get(f"/api/collection/ageing/{customer.pk}").json()
+    assert body["total_amount"] == "1500.00" and body["overdue_amount"] == "1000.00"
+    amounts = {b["code"]: b["amount"] for b in body["buckets"]}
+    assert amounts["not_due"] == "500.00"
+    assert sorted(e["days_overdue"] for e in body["entries"]) == [0, 70]
+    assert AuditEvent.objects.get(action="collection.ageing").actor == salesperson
+    # the day asked for: before the first shipment nothing was open
+    before = client.get(f"/api/collection/ageing/{customer.pk}?on={on - timedelta(days=200)}").json()
+    assert Decimal(before["total_amount"]) == 0 and before["entries"] == []
+
+
+def test_collection_reports(client, customer, salesperson):
+    o = wide_objects(customer)
+    client.force_login(salesperson)
+    listed = client.get("/api/collection/anomaly-reports?status=open").json()
+    assert [r["id"] for r in listed["items"]] == [o["anomaly"].pk]
+    assert client.get("/api/collection/anomaly-reports?status=closed").json()["count"] == 0
+    assert client.get("/api/collection/anomaly-reports?status=lost").status_code == 422  # a closed list
+    one = client.get(f"/api/collection/anomaly-reports/{o['anomaly'].pk}").json()
+    assert one["delay_reason"] == "资金周转" and one["status"] == "open"
+    problem = client.get(f"/api/collection/problem-reports/{o['problem'].pk}").json()
+    assert problem["facts"] == "逾期未付"

@@ -65,7 +65,18 @@ def wide_objects(customer) -> dict:
         valid_from=on,
         valid_until=on.replace(year=on.year + 1),
     )
+    from xindang.ledger.collection.models import AnomalyReport, ProblemAccountReport
+
+    raised = {"customer": customer, "raised_on": on, "assigned_to": owner, "days_late": 40}
+    anomaly = AnomalyReport.objects.filter(customer=customer).first() or AnomalyReport.objects.create(
+        **raised, overdue_amount=Decimal("1000.00"), delay_reason="资金周转"
+    )
+    problem = ProblemAccountReport.objects.filter(customer=customer).first() or (
+        ProblemAccountReport.objects.create(**raised, overdue_amount=Decimal("1000.00"), facts="逾期未付")
+    )
     return {
+        "anomaly": anomaly,
+        "problem": problem,
         "document": document,
         "contract": contract,
         "investigation": investigation,
@@ -104,6 +115,23 @@ def wide_routes(customer) -> dict:
         ("get", "/api/credit/ratings/{rating_id}"): (f"/api/credit/ratings/{o['rating'].pk}", None),
         ("get", "/api/credit/grants"): (f"/api/credit/grants?customer_id={c}", None),
         ("get", "/api/credit/grants/{grant_id}"): (f"/api/credit/grants/{o['grant'].pk}", None),
+        ("get", "/api/collection/ageing/{customer_id}"): (f"/api/collection/ageing/{c}", None),
+        ("get", "/api/collection/anomaly-reports"): (
+            f"/api/collection/anomaly-reports?customer_id={c}",
+            None,
+        ),
+        ("get", "/api/collection/anomaly-reports/{report_id}"): (
+            f"/api/collection/anomaly-reports/{o['anomaly'].pk}",
+            None,
+        ),
+        ("get", "/api/collection/problem-reports"): (
+            f"/api/collection/problem-reports?customer_id={c}",
+            None,
+        ),
+        ("get", "/api/collection/problem-reports/{report_id}"): (
+            f"/api/collection/problem-reports/{o['problem'].pk}",
+            None,
+        ),
     }
 
 
