@@ -2,16 +2,19 @@
 authentication; the screens' capabilities (collection.view_ageing, collection.view_collectionrecord)
 and visibility: another department's file or report is a 404 and an audited refusal
 (customers.selectors.get_customer_for_user). Reading the ageing is recorded as on the screen
-(collection.ageing)."""
+(collection.ageing). A customer's ageing is also open to an integration's API key with the
+"ledger:read" scope (it is computed from the ledger); its reads are recorded without a person."""
 
 from datetime import date, datetime
 from decimal import Decimal
 
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
+from xindang.customers.models import Customer
 from xindang.customers.selectors import get_customer_for_user
 from xindang.ledger import ageing
 from xindang.ledger.collection import selectors
@@ -19,6 +22,7 @@ from xindang.ledger.collection.models import AnomalyReport, ProblemAccountReport
 from xindang.ledger.collection.permissions import CollectionPermission
 from xindang.ledger.collection.services.reports import record_ageing_view
 
+from .auth import api_key_auth, api_key_of, require_scope, session_auth
 from .pagination import Pages
 from .permissions import require
 
@@ -57,15 +61,25 @@ class AgeingParams(Schema):
     on: date | None = Field(None, ge=date(1900, 1, 1), le=date(9998, 12, 31), description="empty: today")
 
 
-@router.get("/ageing/{customer_id}", response=AgeingOut, summary="A customer's receivables ageing")
+@router.get(
+    "/ageing/{customer_id}",
+    response=AgeingOut,
+    auth=[api_key_auth, session_auth],
+    summary="A customer's receivables ageing",
+)
 def customer_ageing(request, customer_id: int, params: Query[AgeingParams]):
-    require(request, CollectionPermission.VIEW_AGEING)
-    customer = get_customer_for_user(request.user, customer_id, request=request)
+    require_scope(request, "ledger:read", CollectionPermission.VIEW_AGEING)
+    key = api_key_of(request)
+    if key is not None:
+        customer = get_object_or_404(Customer, pk=customer_id)
+    else:
+        customer = get_customer_for_user(request.user, customer_id, request=request)
     on = params.on or timezone.localdate()
     buckets = ageing.policy_buckets()
     sums = ageing.ageing_sums(on=on, dimension="customer", buckets=buckets, customer_id=customer.pk)
     amounts = sums.get(customer.pk) or [Decimal(0)] * len(buckets)
-    record_ageing_view(by=request.user, request=request, on=on, dimension="customer")
+    by = None if key is not None else request.user
+    record_ageing_view(by=by, request=request, on=on, dimension="customer")
     return {
         "customer_id": customer.pk,
         "on": on,

@@ -297,3 +297,27 @@ def test_collection_reports(client, customer, salesperson):
     assert one["delay_reason"] == "资金周转" and one["status"] == "open"
     problem = client.get(f"/api/collection/problem-reports/{o['problem'].pk}").json()
     assert problem["facts"] == "逾期未付"
+
+
+def test_an_integration_key_reads_grants_ratings_and_ageing_with_its_scope(client, customer, sysadmin):
+    from xindang.api.auth import create_api_key
+
+    o = wide_objects(customer)
+    _key, checker = create_api_key(name="ERP", scopes=["credit:check", "ledger:read"], by=sysadmin)
+    _key, poster = create_api_key(name="WMS", scopes=["ledger:write"], by=sysadmin)
+    urls = [
+        f"/api/credit/grants?customer_id={customer.pk}",
+        f"/api/credit/grants/{o['grant'].pk}",
+        f"/api/credit/ratings?customer_id={customer.pk}",
+        f"/api/credit/ratings/{o['rating'].pk}",
+        f"/api/collection/ageing/{customer.pk}",
+    ]
+    for url in urls:
+        assert client.get(url, HTTP_X_API_KEY=checker).status_code == 200, url
+        assert client.get(url, HTTP_X_API_KEY=poster).status_code == 403, url  # scope missing
+    grant = client.get(f"/api/credit/grants/{o['grant'].pk}", HTTP_X_API_KEY=checker).json()
+    assert grant["in_force"] is True and grant["limit_in_force_amount"] == "100000.00"
+    assert client.get("/api/credit/grants?customer_id=999999", HTTP_X_API_KEY=checker).status_code == 404
+    # investigations stay with the screens' users
+    url = f"/api/credit/investigations?customer_id={customer.pk}"
+    assert client.get(url, HTTP_X_API_KEY=checker).status_code == 401
