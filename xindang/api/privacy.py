@@ -5,7 +5,7 @@ kind and record number, never by their data."""
 from datetime import date, datetime
 
 from django.core.paginator import Paginator
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from xindang.policy.selectors import current_policy
 from xindang.privacy import selectors
@@ -45,7 +45,7 @@ class RequestPage(Schema):
 
 class ListParams(Schema):
     state: RequestState | None = None
-    customer_id: int | None = None
+    customer_id: int | None = Field(None, ge=1, le=2**63 - 1)  # past every id: 422, not an overflow
     page: int = 1
 
 
