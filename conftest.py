@@ -119,6 +119,16 @@ def sysadmin(db):
 
 
 @pytest.fixture
+def auditor(db):
+    return make_user("songsj", Role.AUDITOR, display_name="宋审计")
+
+
+@pytest.fixture
+def security_officer(db):
+    return make_user("tangaq", Role.SECURITY_OFFICER, display_name="唐安全")
+
+
+@pytest.fixture
 def make_customer(db):
     """make_customer(owner, name=…, **fields) → a saved file, created through the service."""
     from xindang.customers import services

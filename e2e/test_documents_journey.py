@@ -39,9 +39,15 @@ def pdf_upload(name: str, data: bytes) -> dict:
 
 
 def download(page, link) -> bytes:
+    """A download states its purpose first (seed 003 篇一 二.4; custody policy), then comes back."""
+    back = page.url
+    link.click()
+    page.fill("#id_purpose", "核对营业执照")
     with page.expect_download() as info:
-        link.click()
-    return Path(info.value.path()).read_bytes()
+        page.click("[data-testid=purpose-form] button[type=submit]")
+    data = Path(info.value.path()).read_bytes()
+    page.goto(back)
+    return data
 
 
 def test_upload_list_version_download_and_audit(page, browser, live_server, make_customer, salesperson, gm):

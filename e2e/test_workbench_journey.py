@@ -109,8 +109,14 @@ def test_credit_manager_works_the_workbench_and_the_customer_list(
     page.check(f"[data-testid=select-{changcheng.pk}]")
     page.check(f"[data-testid=select-{huaxia.pk}]")
     expect(page.locator("[data-testid=selected-count]")).to_have_text("2")
+    list_url = page.url
+    page.click("[data-testid=export-selected]")
+    page.fill("#id_purpose", "季度信用检查")  # an export states its purpose (seed 003 篇一 二.4)
     with page.expect_download() as download:
-        page.click("[data-testid=export-selected]")
+        page.click("[data-testid=purpose-form] button[type=submit]")
+    page.goto(list_url)  # back to the list, the two rows ticked again
+    page.check(f"[data-testid=select-{changcheng.pk}]")
+    page.check(f"[data-testid=select-{huaxia.pk}]")
     target = tmp_path / "selected.xlsx"
     download.value.save_as(target)
     sheet = openpyxl.load_workbook(target).worksheets[0]

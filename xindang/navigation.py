@@ -26,6 +26,11 @@ NAV = [
     ("privacy:request_list", _("Personal-data requests"), "privacy.view_datasubjectrequest", "privacy"),
     ("lifecycle:loans", _("Loans and transfers"), "lifecycle.view_loan", "lifecycle"),
     ("reports:index", _("Analysis"), "reports.view_sales_analysis", "reports"),
+    ("retention:holds", _("Retention and disposal"), "retention.view_disposal", "retention"),
+    ("relations:complaints", _("Customer relations"), "relations.view_complaint", "relations"),
+    ("custody:list", _("Lookup requests"), "custody.view_lookuprequest", "custody"),
+    ("suppliers:list", _("Suppliers"), "suppliers.view_supplierselection", "suppliers"),
+    ("handovers:list", _("Staff handovers"), "handovers.view_handover", "handovers"),
     ("audit:list", _("Audit log"), "audit.view_auditevent", "audit"),
     ("policy:list", _("Company policy"), "policy.view_policyversion", "policy"),
 ]

@@ -25,11 +25,17 @@ WORKBENCH_PROVIDERS = [
     "xindang.credit.grants.selectors.workbench_items",
     "xindang.credit.evaluations.selectors.workbench_items",
     "xindang.ledger.collection.selectors.workbench_items",
+    "xindang.ledger.collection.statements.workbench_items",
     "xindang.credit.control.selectors.workbench_items",
     "xindang.duties.selectors.workbench_items",
     "xindang.privacy.selectors.workbench_items",
     "xindang.lifecycle.selectors.workbench_items",
     "xindang.reports.selectors.workbench_items",
+    "xindang.retention.selectors.workbench_items",
+    "xindang.relations.selectors.workbench_items",
+    "xindang.custody.selectors.workbench_items",
+    "xindang.suppliers.selectors.workbench_items",
+    "xindang.handovers.selectors.workbench_items",
 ]
 PAGE_SIZE = 25
 

@@ -23,6 +23,9 @@ class Role(models.TextChoices):
     GENERAL_MANAGER = "general_manager", _("General manager")
     CHAIRMAN = "chairman", _("Chairman")
     SYSTEM_ADMIN = "system_admin", _("System administrator")
+    ARCHIVE_LEADER = "archive_leader", _("Leader in charge of the archive department")
+    SECURITY_OFFICER = "security_officer", _("Security officer")
+    AUDITOR = "auditor", _("Auditor")
 
 
 def role_label(code: str) -> str:

@@ -12,10 +12,15 @@ from . import collection as collection_api
 from . import contracts as contracts_api
 from . import credit as credit_api
 from . import credit_files as credit_files_api
+from . import custody as custody_api
 from . import documents as documents_api
+from . import groups as groups_api
 from . import ledger as ledger_api
 from . import lifecycle as lifecycle_api
+from . import onboarding as onboarding_api
 from . import privacy as privacy_api
+from . import relations as relations_api
+from . import retention as retention_api
 from .auth import session_auth
 from .customers import router as customers_router
 from .docs import VendoredSwagger, login_required_for_docs
@@ -87,3 +92,10 @@ api.add_router("/documents", documents_api.router, tags=["documents"])
 api.add_router("/contracts", contracts_api.router, tags=["contracts"])
 api.add_router("/credit", credit_files_api.router, tags=["credit"])
 api.add_router("/collection", collection_api.router, tags=["collection"])
+api.add_router("/retention", retention_api.router, tags=["retention"])
+api.add_router("/relations", relations_api.router, tags=["relations"])
+api.add_router("/custody", custody_api.router, tags=["custody"])
+api.add_router("/onboarding", onboarding_api.router, tags=["onboarding"])
+api.add_router(
+    "", groups_api.router, tags=["related parties and statements"]
+)  # /customer-groups, /balance-statements

@@ -127,9 +127,15 @@ class ExposureOut(Schema):
     total: Decimal
 
 
+class ConditionOut(Schema):
+    code: str  # contract, personal_guarantee, joint_guarantee, collateral (004 客户信息管理制度 第十条2(3))
+    label: str
+
+
 class CheckOut(Schema):
     outcome: str
     reasons: list[ReasonOut]
+    conditions: list[ConditionOut] = []
     customer_id: int
     amount: Decimal
     kind: str

@@ -132,8 +132,8 @@ class CustomerDetail(CustomerRow):
 class CustomerFilters(Schema):
     q: str = ""
     status: str = ""
-    department: int | None = None
-    owner: int | None = None
+    department: int | None = Field(None, ge=1, le=2**63 - 1)
+    owner: int | None = Field(None, ge=1, le=2**63 - 1)
     nature: str = ""
     tier: str = ""
     importance: str = ""
@@ -192,6 +192,9 @@ class CustomerPatch(Schema):
 class StatusIn(Schema):
     to_status: str
     reason: str = Field(..., min_length=1, max_length=500)
+    # How and when the customer was told (required when trade is suspended or ended).
+    notified_via: str = ""
+    notified_on: date | None = None
 
 
 def _resolve_refs(request, data: dict) -> dict:
@@ -231,6 +234,7 @@ def create_customer(request, payload: CustomerIn):
         data=_resolve_refs(request, data),
         tags=tags,
         confirm_similar=confirm,
+        prospect=True,
         request=request,
     )
     return Status(201, customer)
@@ -261,5 +265,7 @@ def change_status(request, customer_id: int, payload: StatusIn):
         customer_id=customer_id,
         to_status=payload.to_status,
         reason=payload.reason,
+        notified_via=payload.notified_via,
+        notified_on=payload.notified_on,
         request=request,
     )

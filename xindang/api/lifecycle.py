@@ -46,7 +46,7 @@ class LoanOut(Schema):
 
 class LoanFilters(Schema):
     state: str = Field("all", description="open, overdue, returned or all")
-    customer_id: int | None = None
+    customer_id: int | None = Field(None, ge=1, le=2**63 - 1)
 
 
 def _loan_out(loan, today) -> dict:

@@ -45,8 +45,8 @@ class RequestPage(Schema):
 
 class ListParams(Schema):
     state: RequestState | None = None
-    customer_id: int | None = Field(None, ge=1, le=2**63 - 1)  # past every id: 422, not an overflow
-    page: int = 1
+    customer_id: int | None = Field(None, ge=1, le=2**63 - 1)
+    page: int = Field(1, ge=1, le=1_000_000)
 
 
 def _out(r: DataSubjectRequest, due_days: int) -> dict:

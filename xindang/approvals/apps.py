@@ -25,6 +25,7 @@ class ApprovalsConfig(AppConfig):
                 "approval.attachment_download": _("Downloaded an approval attachment"),
                 "approval.export": _("Exported approvals"),
                 "approval.access_denied": _("Access to approval refused"),
+                "approval.requester_transferred": _("Handed a pending request to a successor"),
             },
             groups={"approval": _("Approvals")},
             object_pages={"approvals.approvalrequest": "approvals:detail"},

@@ -91,6 +91,8 @@ class CreditPicture:
     proposed_limit: Decimal | None = None
     asked_amount: Decimal | None = None  # an over-limit request's amount
     warnings: list = field(default_factory=list)
+    # complaints, visit findings and satisfaction with their dates (relations.selectors.credit_evidence)
+    relations: dict | None = None
 
     @property
     def bar_width(self) -> int:
@@ -171,6 +173,7 @@ def credit_picture(
     from xindang.credit.grants.models import CreditGrant
     from xindang.credit.grants.texts import reason_text as ceiling_text
     from xindang.ledger import selectors as ledger_selectors
+    from xindang.relations.selectors import credit_evidence
 
     from .texts import reason_rows
 
@@ -261,6 +264,7 @@ def credit_picture(
         proposed_grant=proposed,
         proposed_limit=proposed.limit_amount if proposed is not None else None,
         asked_amount=asked_amount,
+        relations=credit_evidence(customer, on=on),
     )
     if picture.below_exposure:
         picture.warnings.extend(

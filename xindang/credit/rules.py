@@ -21,6 +21,7 @@ ABC_ORDER = {A: 3, B: 2, C: 1}  # higher is better
 SOURCES = ("cooperation", "observation", "authorities", "archive", "agency", "other")
 
 SRC_INVESTIGATION, SRC_LEDGER, SRC_DOCUMENTS, SRC_FILE = "investigation", "ledger", "documents", "file"
+SRC_RELATIONS = "relations"  # a service visit's record (relations app)
 
 # --- The investigator's findings (the yes/no side of the 客户信用调查评定表) ---------------------------
 A_CONDITION, C_FINDING, JYB_FINDING = "a", "c", "jyb"
@@ -125,6 +126,9 @@ class RatingFacts:
     # Our credit sales to the customer falling (the ledger): evidence beside (5), not the customer's
     # turnover; a C condition only where the policy says so (a departure)
     our_sales_falling_months: int = 0
+    # A service visit found the customer's operations worsening (relations): a C fact only where the
+    # policy says so (relations.visit_findings_are_rating_facts, a departure); set only then
+    visit_operations_worsening: bool = False
     sales_decline: bool = False  # (6) 生产、销售连续严重下滑
     unfair_conduct: bool = False  # (6) 不公正行为
     illegal_operation: bool = False  # (7)
@@ -346,6 +350,9 @@ def c_reasons(f: RatingFacts, section) -> list[Reason]:
                 },
             )
         )
+    if f.visit_operations_worsening:
+        # A departure (policy): a service visit's finding read as 生产、经营状况不良.
+        out.append(Reason("c.visit_operations_worsening", f"{art}(5)", {"source": SRC_RELATIONS}))
     if f.sales_decline:
         out.append(Reason("c.sales_decline", f"{art}(6)", found))
     if f.unfair_conduct:

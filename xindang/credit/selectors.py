@@ -3,6 +3,7 @@ document completeness + the file's key data) for one customer or many in a few q
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -288,6 +289,14 @@ def rating_facts_bulk(customer_ids, *, on: date | None = None, policy=None) -> d
                 on=on,
                 section=section,
             )
+        if policy.relations.visit_findings_are_rating_facts:
+            # A departure (relations policy): a service visit's finding of worsening operations is a
+            # C fact (002 第十六条(5)); off by default, the finding is then evidence only.
+            from xindang.relations.selectors import operations_worsening_ids
+
+            for cid in operations_worsening_ids(chunk, on=on, policy=policy):
+                if cid in out:
+                    out[cid] = dataclasses.replace(out[cid], visit_operations_worsening=True)
     return out
 
 

@@ -75,6 +75,9 @@ REASON_TEXTS = {
     "c.our_sales_falling": gettext_lazy(
         "Departure of the policy: our sales to the customer fell %(months)s months in a row (C from %(min)s)"
     ),
+    "c.visit_operations_worsening": gettext_lazy(
+        "Departure of the policy: a service visit found the customer's operations worsening"
+    ),
     "c.sales_decline": gettext_lazy("Production or sales in serious continuous decline"),
     "c.unfair_conduct": gettext_lazy("Unfair conduct"),
     "c.illegal_operation": gettext_lazy("Serious illegal operation"),
@@ -137,6 +140,7 @@ SOURCE_TEXTS = {
     "investigation": gettext_lazy("investigation"),
     "documents": gettext_lazy("documents"),
     "file": gettext_lazy("customer file"),
+    "relations": gettext_lazy("visit record"),
 }
 
 

@@ -19,6 +19,7 @@ from xindang.core.money import format_yuan
 from xindang.core.pagination import CappedPaginator
 from xindang.customers.selectors import get_customer_for_user
 from xindang.policy.selectors import current_policy
+from xindang.relations.selectors import credit_evidence as relations_evidence
 
 from . import rules, selectors, services
 from .forms import (
@@ -419,6 +420,8 @@ def propose(request, pk):
             "can_override": can_override,
             "policy": policy,
             "chain": [role_label(r) for r in policy.credit.rating_chain],
+            # Complaints, visit findings and satisfaction as dated evidence (relations sits below)
+            "relations_evidence": relations_evidence(customer, policy=policy),
         },
     )
 
@@ -470,6 +473,11 @@ def _fact_rows(facts) -> list[tuple]:
             facts.our_sales_falling_months,
             source("our_sales_falling_months"),
         ),
+        (
+            _("Service visit found operations worsening (policy departure)"),
+            yn(facts.visit_operations_worsening),
+            SOURCE_TEXTS["relations"] if facts.visit_operations_worsening else "",
+        ),
         (_("New customer"), yn(facts.is_new), ""),
         (_("Key data complete"), yn(facts.key_data_complete), ", ".join(src.get("key_data_missing") or [])),
         (_("Required documents complete"), yn(facts.documents_complete), ""),
@@ -504,6 +512,7 @@ def rating_detail(request, pk):
             "approval_url": reverse("approvals:detail", args=[rating.approval_id])
             if rating.approval_id
             else "",
+            "relations_evidence": relations_evidence(rating.customer),
         },
     )
 

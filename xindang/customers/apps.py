@@ -11,6 +11,7 @@ class CustomersConfig(AppConfig):
         from xindang.core.tasks import register_on_interrupted
         from xindang.core.working_files import WorkingFiles, register_working_files
 
+        from . import relations
         from .importing.services import import_confirmed_batch, release_interrupted
         from .models import ImportBatch
 
@@ -22,3 +23,4 @@ class CustomersConfig(AppConfig):
         S = ImportBatch.Status
         files = WorkingFiles(ImportBatch, waiting=S.PREVIEWED, failed=S.FAILED, busy=(S.IMPORTING,))
         register_working_files(files)
+        relations.connect()  # related parties: the stored keys follow every save

@@ -36,6 +36,25 @@ class Status(models.TextChoices):
     PAST = "past", _("Trade past")
 
 
+class Onboarding(models.TextChoices):
+    """Whether a customer may trade on credit yet: a new prospect waits for its transaction card's
+    approval (客户交易卡, 004 客户信息管理制度 第十条1(8)); files that existed before, imports and
+    files opened without the card's route count as onboarded."""
+
+    PENDING = "pending", _("Awaiting the transaction card's approval")
+    APPROVED = "approved", _("Onboarded")
+
+
+class NoticeChannel(models.TextChoices):
+    """How the customer was told that trade stops (004 客户信息管理制度 第十一条2(4))."""
+
+    LETTER = "letter", _("Letter")
+    FAX = "fax", _("Fax")
+    EMAIL = "email", _("E-mail")
+    PHONE = "phone", _("Telephone")
+    VISIT = "visit", _("In person")
+
+
 class Stage(models.TextChoices):
     """Trade stage (by trade stage: upcoming / current / past), derived from the status."""
 

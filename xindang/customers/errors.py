@@ -41,3 +41,11 @@ class CustomerError(models.TextChoices):
         _("The salesperson of a file must be an active salesperson of the file's department."),
     )
     PERMISSION_DENIED = "customer.permission_denied", _("You do not have the permission for this operation.")
+    NOTICE_REQUIRED = (
+        "customer.notice_required",
+        _("Say how and when the customer was told that trade stops."),
+    )
+    NOT_ONBOARDED = (
+        "customer.not_onboarded",
+        _("The customer code comes with the approval of the transaction card."),
+    )

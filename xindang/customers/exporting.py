@@ -136,7 +136,7 @@ def _export_rows(qs, tags: dict[int, list[str]], credit_columns=()):
         yield row
 
 
-def export_customers(*, by, params, request=None):
+def export_customers(*, by, params, request=None, purpose: str = ""):
     """The customer list as the user sees it (selectors.customer_list: same visibility, filters and
     order as the list page) written to .xlsx. Returns (binary file positioned at 0, row count); the
     export is recorded in the audit log with its filter and row count. Caller checks the capability."""
@@ -181,10 +181,12 @@ def export_customers(*, by, params, request=None):
     kept = {
         k: v
         for k, v in (params.items() if hasattr(params, "items") else [])
-        if v and k not in ("page", "ids", "csrfmiddlewaretoken", "next", "owner", "tag")
+        if v and k not in ("page", "ids", "csrfmiddlewaretoken", "next", "owner", "tag", "purpose")
     }
     ids = selectors.selected_ids(params)
     if ids:
         kept["ids"] = ids
-    record_event("customer.export", actor=by, request=request, data={"filter": kept, "rows": count})
+    record_event(
+        "customer.export", actor=by, request=request, purpose=purpose, data={"filter": kept, "rows": count}
+    )
     return out, count

@@ -14,7 +14,7 @@ from xindang.accounts.models import Department, User
 from xindang.accounts.roles import Role
 
 from . import rules
-from .choices import Currency, Status, industry_choices, province_choices
+from .choices import Currency, NoticeChannel, Status, industry_choices, province_choices
 from .models import BankAccount, Contact, Customer, Manager, RelatedCompany, Shareholder
 from .permissions import CustomerPermission
 from .services import EDITABLE_FIELDS
@@ -278,6 +278,13 @@ def formset_rows(formset) -> list[dict]:
 class StatusForm(forms.Form):
     to_status = forms.ChoiceField(label=_("new status"), choices=Status.choices)
     reason = forms.CharField(label=_("reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    # 004 客户信息管理制度 第十一条2(4): how and when the customer was told that trade stops.
+    notified_via = forms.ChoiceField(
+        label=_("customer told by"), choices=[("", "—"), *NoticeChannel.choices], required=False
+    )
+    notified_on = forms.DateField(
+        label=_("customer told on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args, current: str, **kwargs):
         super().__init__(*args, **kwargs)

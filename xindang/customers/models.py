@@ -18,6 +18,8 @@ from .choices import (
     IdKind,
     Importance,
     Nature,
+    NoticeChannel,
+    Onboarding,
     Relation,
     Relationship,
     ShareholderKind,
@@ -132,6 +134,13 @@ class Customer(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.PROSPECTIVE, editable=False
     )
+    onboarding = models.CharField(
+        _("onboarding"),
+        max_length=16,
+        choices=Onboarding.choices,
+        default=Onboarding.APPROVED,
+        editable=False,
+    )
     tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="customers")
     notes = models.TextField(_("notes"), blank=True)
     # Search helpers, maintained by services (pinyin 拼音 and initials, see rules.search_text)
@@ -235,6 +244,11 @@ class StatusChange(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("changed by"), on_delete=models.PROTECT, related_name="+"
     )
     changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+    # How and when the customer was told that trade stops (004 客户信息管理制度 第十一条2(4)).
+    notified_via = models.CharField(
+        _("customer told by"), max_length=16, choices=NoticeChannel.choices, blank=True
+    )
+    notified_on = models.DateField(_("customer told on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("status change")
@@ -458,3 +472,34 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.original_name}"
+
+
+class RelationKey(models.Model):
+    """One normalised key of a file that may link it to others (关联客户; XinDang's addition, beyond the
+    regulation): a person's name (legal representative, chairman, general manager, shareholder,
+    manager), a phone number, the address, a bank account. Stored, refreshed on every save of the
+    file or of the child row it comes from (relations.py), and indexed by key, so finding the files
+    that share a key is one index lookup however many files there are."""
+
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="relation_keys"
+    )
+    kind = models.CharField(_("kind"), max_length=10)
+    key = models.CharField(_("key"), max_length=300)
+    role = models.CharField(_("role"), max_length=20)
+    # The row the key comes from: "customer" (the file's own fields), "shareholder", "manager",
+    # "bank_account", and that row's id — so a child row's keys are replaced or deleted on their own.
+    source = models.CharField(_("source"), max_length=20)
+    source_id = models.BigIntegerField(_("source row"))
+    shown = models.CharField(_("value"), max_length=300)
+
+    class Meta:
+        verbose_name = _("relation key")
+        verbose_name_plural = _("relation keys")
+        indexes = [
+            models.Index(fields=["key", "kind"], name="relkey_key_idx"),
+            models.Index(fields=["source", "source_id"], name="relkey_source_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.key}"

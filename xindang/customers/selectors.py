@@ -10,6 +10,7 @@ from xindang.audit.services import record_event
 from xindang.core.workbench import WorkItem
 
 from . import rules
+from .choices import Onboarding
 from .columns import annotations
 from .models import Customer
 from .permissions import CustomerPermission
@@ -18,35 +19,85 @@ from .permissions import CustomerPermission
 # handler, 承办人, opens the file of the contract). Each registers, in its AppConfig.ready(), a
 # function user -> Q over Customer (a `pk__in` subquery, so that no join duplicates rows).
 _VISIBILITY_GRANTS: list[Callable[[object], Q]] = []
+# Grants that open a file for a while to one reader (custody's approved lookup requests, 查阅申请) and
+# are no standing access: documents narrows such a reader to exactly the documents granted.
+_TEMPORARY_GRANTS: list[Callable[[object], Q]] = []
+# Modules that narrow who keeps standing clearance over every file (custody: the regulations give the
+# roles in the credit approval chains only what they decide on). fn(user) -> bool: True = the user's
+# view-all permission is not honoured; they see what their own rules and the grants give them.
+_VIEW_ALL_LIMITS: list[Callable[[object], bool]] = []
 
 
-def register_visibility(grant: Callable[[object], Q]) -> None:
-    if grant not in _VISIBILITY_GRANTS:
-        _VISIBILITY_GRANTS.append(grant)
+def register_visibility(grant: Callable[[object], Q], *, temporary: bool = False) -> None:
+    target = _TEMPORARY_GRANTS if temporary else _VISIBILITY_GRANTS
+    if grant not in target:
+        target.append(grant)
 
 
-def visible_customers(user) -> QuerySet[Customer]:
+# Files taken out of standing access (custody: files transferred to the archive room are read only
+# through a lookup request, 000 4.5). fn(user) -> Q over Customer, or None for no exclusion.
+_STANDING_EXCLUSIONS: list[Callable[[object], Q | None]] = []
+
+
+def register_standing_exclusion(fn: Callable[[object], Q | None]) -> None:
+    if fn not in _STANDING_EXCLUSIONS:
+        _STANDING_EXCLUSIONS.append(fn)
+
+
+def _excluded(user) -> Q | None:
+    cond = None
+    for fn in _STANDING_EXCLUSIONS:
+        q = fn(user)
+        if q is not None:
+            cond = q if cond is None else cond | q
+    return cond
+
+
+def register_view_all_limit(limit: Callable[[object], bool]) -> None:
+    if limit not in _VIEW_ALL_LIMITS:
+        _VIEW_ALL_LIMITS.append(limit)
+
+
+def _sees_all(user) -> bool:
+    if user.is_superuser:
+        return True
+    if not user.has_perm(CustomerPermission.VIEW_ALL):
+        return False
+    return not any(limit(user) for limit in _VIEW_ALL_LIMITS)
+
+
+def visible_customers(user, *, standing_only: bool = False) -> QuerySet[Customer]:
     """The files `user` may see: all (credit managers, archivists, GM, chairman…), the department's
     (department managers) or their own (salespeople), and those a registered module gives them work
-    on (the files of contracts they handle). Nothing for anyone else."""
+    on (the files of contracts they handle). Nothing for anyone else. `standing_only`: leave out the
+    temporary grants (an approved lookup request opens a file for its period only)."""
     qs = Customer.objects.all()
     if not user or not user.is_authenticated or not user.is_active:
         return qs.none()
-    if user.is_superuser or user.has_perm(CustomerPermission.VIEW_ALL):
-        return qs
-    if not user.has_perm(CustomerPermission.VIEW):
+    excluded = _excluded(user)
+    if _sees_all(user):
+        if excluded is None:
+            return qs
+        seen = ~excluded
+    elif not user.has_perm(CustomerPermission.VIEW):
         return qs.none()
-    if user.has_perm(CustomerPermission.VIEW_DEPARTMENT) and user.department_id:
-        seen = Q(department_id=user.department_id) | Q(owner=user)
     else:
-        seen = Q(owner=user)
-    for grant in _VISIBILITY_GRANTS:
-        seen |= grant(user)
+        if user.has_perm(CustomerPermission.VIEW_DEPARTMENT) and user.department_id:
+            seen = Q(department_id=user.department_id) | Q(owner=user)
+        else:
+            seen = Q(owner=user)
+        for grant in _VISIBILITY_GRANTS:
+            seen |= grant(user)
+        if excluded is not None:
+            seen &= ~excluded
+    if not standing_only:
+        for grant in _TEMPORARY_GRANTS:
+            seen |= grant(user)
     return qs.filter(seen)
 
 
-def can_see_customer(user, customer: Customer) -> bool:
-    return visible_customers(user).filter(pk=customer.pk).exists()
+def can_see_customer(user, customer: Customer, *, standing_only: bool = False) -> bool:
+    return visible_customers(user, standing_only=standing_only).filter(pk=customer.pk).exists()
 
 
 def get_customer_for_user(user, pk, *, request=None, for_update: bool = False) -> Customer:
@@ -263,13 +314,15 @@ def workbench_items(user) -> list[WorkItem]:
                 )
             )
     if user.has_perm(CustomerPermission.ASSIGN_CODE):
-        for c in qs.filter(code__isnull=True).order_by("created_at")[:50]:
+        # A prospect's code comes with its transaction card's approval (002 篇五 第三条(4)); an
+        # onboarded file without one gets it from its onboarding section.
+        for c in qs.filter(code__isnull=True, onboarding=Onboarding.APPROVED).order_by("created_at")[:50]:
             items.append(
                 WorkItem(
                     kind="customers.no_code",
                     label=_("No customer code yet"),
                     title=c.name,
-                    url=reverse("customers:edit", args=[c.pk]),
+                    url=c.get_absolute_url() + "#onboarding",
                     customer_id=c.pk,
                     customer_name=c.name,
                 )

@@ -14,6 +14,7 @@ from xindang.core.errors import DomainError
 from xindang.policy.selectors import current_policy
 
 from . import rules, selectors
+from .choices import NoticeChannel, Onboarding, Status
 from .errors import CustomerError
 from .models import BankAccount, Contact, Customer, Manager, RelatedCompany, Shareholder, StatusChange, Tag
 from .permissions import CustomerPermission
@@ -176,13 +177,78 @@ def allocate_file_no(department, *, policy=None, count: int = 1) -> list[str]:
     ]
 
 
-def _assign_code_if_allowed(customer: Customer, by, policy) -> None:
-    """A customer code is given on approval (002 篇五 第三条(4)); until the onboarding approval
-    exists, the first save by someone allowed to assign codes (a credit manager) gives it."""
-    if customer.code or not by.has_perm(CustomerPermission.ASSIGN_CODE):
-        return
+def _give_code(customer: Customer, policy) -> None:
     seq = numbering.allocate("customer.code")
     customer.code = policy.core.customer_code_format.format(seq=seq)
+
+
+def mark_onboarded(*, customer_id: int, by) -> Customer:
+    """The transaction card is approved (004 客户信息管理制度 第十条1(8)): the file is onboarded, gets
+    its customer code (002 篇五 第三条(4) 设定新客户代码) unless it has one, and a prospect becomes an
+    active customer. Runs inside the approving transaction (the onboarding app's on_approved, which
+    audits the approval); the row lock makes two approvals in a row give one code only."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("mark_onboarded() must run inside the approving transaction")
+    customer = Customer.objects.select_for_update().get(pk=customer_id)
+    changes = {}
+    if customer.onboarding != Onboarding.APPROVED:
+        changes["onboarding"] = [customer.onboarding, Onboarding.APPROVED]
+        customer.onboarding = Onboarding.APPROVED
+    if not customer.code:
+        _give_code(customer, current_policy())
+        changes["code"] = ["", customer.code]
+    if customer.status == Status.PROSPECTIVE:
+        StatusChange.objects.create(
+            customer=customer,
+            from_status=customer.status,
+            to_status=Status.ACTIVE,
+            reason="客户交易卡已批准",
+            changed_by=by,
+        )
+        changes["status"] = [customer.status, Status.ACTIVE]
+        customer.status = Status.ACTIVE
+        customer.status_changed_at = timezone.now()
+    if not changes:
+        return customer
+    refresh_search_fields(customer)
+    customer.version += 1
+    customer.updated_by = by
+    customer._history_user = by
+    customer._change_reason = "onboarding"
+    customer.save()
+    return customer
+
+
+def assign_code(*, by, customer_id: int, request=None) -> Customer:
+    """Give an onboarded file that has none its customer code (a file onboarded before the
+    transaction card existed: its approval lies behind it). A prospect's code comes only with its
+    card's approval (mark_onboarded). Needs ASSIGN_CODE; one code only, under the row lock."""
+    require_capability(by, CustomerPermission.ASSIGN_CODE)
+    _visible_or_404(by, customer_id, request)
+    return _assign_code(by=by, customer_id=customer_id, request=request)
+
+
+@transaction.atomic
+def _assign_code(*, by, customer_id: int, request=None) -> Customer:
+    customer = selectors.get_customer_for_user(by, customer_id, request=request, for_update=True)
+    if customer.onboarding != Onboarding.APPROVED:
+        raise DomainError(CustomerError.NOT_ONBOARDED)
+    if customer.code:
+        return customer
+    _give_code(customer, current_policy())
+    refresh_search_fields(customer)
+    customer.version += 1
+    customer.updated_by = by
+    customer._history_user = by
+    customer.save()
+    record_event(
+        "customer.update",
+        actor=by,
+        request=request,
+        obj=customer,
+        data={"changes": {"code": ["", customer.code]}, "children": {}, "version": customer.version},
+    )
+    return customer
 
 
 def _save_children(customer: Customer, children: dict, by) -> dict:
@@ -224,10 +290,20 @@ def _save_children(customer: Customer, children: dict, by) -> dict:
 
 @transaction.atomic
 def create_customer(
-    *, by, data: dict, tags=(), children: dict | None = None, confirm_similar: bool = False, request=None
+    *,
+    by,
+    data: dict,
+    tags=(),
+    children: dict | None = None,
+    confirm_similar: bool = False,
+    prospect: bool = False,
+    request=None,
 ) -> Customer:
     """Open a new file: validated, duplicate-checked, numbered per department and year (gap-free:
-    the number is allocated in this transaction), history and audit written in the same transaction."""
+    the number is allocated in this transaction), history and audit written in the same transaction.
+    prospect=True (the new-customer screen and API): the file waits for its transaction card before
+    any credit sale (004 客户信息管理制度 第十条1(8)); the customer code comes with that approval
+    (002 篇五 第三条(4)), never with a save."""
     require_capability(by, CustomerPermission.ADD)
     policy = current_policy()
     customer = Customer(**{k: v for k, v in data.items() if k in EDITABLE_FIELDS})
@@ -248,7 +324,8 @@ def create_customer(
     customer.file_no = "pending"
     _full_clean(customer, exclude=["file_no"])
     customer.file_no = allocate_file_no(customer.department, policy=policy)[0]
-    _assign_code_if_allowed(customer, by, policy)
+    if prospect:  # a new customer trades only once its transaction card is approved (onboarding app)
+        customer.onboarding = Onboarding.PENDING
     refresh_search_fields(customer)
     customer.created_by = customer.updated_by = by
     customer._history_user = by
@@ -263,6 +340,7 @@ def create_customer(
         data={
             "file_no": customer.file_no,
             "code": customer.code,
+            "onboarding": customer.onboarding,
             "children": summary,
             "policy_version": policy.version,
         },
@@ -352,10 +430,6 @@ def _update_customer(
             threshold=policy.core.duplicate_name_similarity,
         )
     _full_clean(customer)
-    had_code = customer.code
-    _assign_code_if_allowed(customer, by, policy)
-    if customer.code != had_code:
-        changes["code"] = ["", customer.code]
     tag_objs = None
     if tags is not None:
         tag_objs = _tags(tags)
@@ -383,16 +457,33 @@ def _update_customer(
     return SaveResult(customer, changes)
 
 
-def change_status(*, by, customer_id: int, to_status: str, reason: str, request=None) -> Customer:
+def change_status(
+    *,
+    by,
+    customer_id: int,
+    to_status: str,
+    reason: str,
+    notified_via: str = "",
+    notified_on=None,
+    request=None,
+) -> Customer:
     """Lifecycle transition (SPEC §8): who, when and why are kept; the table is rules.TRANSITIONS.
-    Needs CHANGE_STATUS and a file the actor sees."""
+    Suspending or ending trade also keeps how and when the customer was told (004 客户信息管理制度
+    第十一条2(4), rules.notice_required). Needs CHANGE_STATUS and a file the actor sees."""
     require_capability(by, CustomerPermission.CHANGE_STATUS)
     _visible_or_404(by, customer_id, request)
-    return _change_status(by=by, customer_id=customer_id, to_status=to_status, reason=reason, request=request)
+    return _change_status(
+        by=by,
+        customer_id=customer_id,
+        to_status=to_status,
+        reason=reason,
+        notice=(notified_via or "", notified_on),
+        request=request,
+    )
 
 
 @transaction.atomic
-def _change_status(*, by, customer_id: int, to_status: str, reason: str, request=None) -> Customer:
+def _change_status(*, by, customer_id: int, to_status: str, reason: str, notice=("", None), request=None):
     customer = selectors.get_customer_for_user(by, customer_id, request=request, for_update=True)
     reason = (reason or "").strip()
     if not reason:
@@ -406,9 +497,24 @@ def _change_status(*, by, customer_id: int, to_status: str, reason: str, request
                 "to": dict(Customer._meta.get_field("status").choices).get(to_status, to_status),
             },
         )
+    notified_via, notified_on = notice
+    if rules.notice_required(customer.status, to_status):
+        if notified_via not in NoticeChannel.values or notified_on is None:
+            raise DomainError(
+                CustomerError.NOTICE_REQUIRED,
+                field="notified_via" if notified_via not in NoticeChannel.values else "notified_on",
+            )
+    else:
+        notified_via, notified_on = "", None
     old = customer.status
     StatusChange.objects.create(
-        customer=customer, from_status=old, to_status=to_status, reason=reason[:500], changed_by=by
+        customer=customer,
+        from_status=old,
+        to_status=to_status,
+        reason=reason[:500],
+        changed_by=by,
+        notified_via=notified_via,
+        notified_on=notified_on,
     )
     customer.status = to_status
     customer.status_changed_at = timezone.now()
@@ -423,7 +529,8 @@ def _change_status(*, by, customer_id: int, to_status: str, reason: str, request
         request=request,
         obj=customer,
         purpose=reason[:255],
-        data={"from": old, "to": to_status},
+        data={"from": old, "to": to_status}
+        | ({"notified_via": notified_via, "notified_on": str(notified_on)} if notified_via else {}),
     )
     return customer
 

@@ -329,6 +329,7 @@ def _save(request, *, customer=None):
                             tags=form.cleaned_data["tags"],
                             children=children,
                             confirm_similar=form.cleaned_data["confirm_similar"],
+                            prospect=True,
                             request=request,
                         )
                         messages.success(request, _("Customer file %(no)s created.") % {"no": saved.file_no})
@@ -446,6 +447,8 @@ def customer_status(request, pk):
                 customer_id=customer.pk,
                 to_status=form.cleaned_data["to_status"],
                 reason=form.cleaned_data["reason"],
+                notified_via=form.cleaned_data["notified_via"],
+                notified_on=form.cleaned_data["notified_on"],
                 request=request,
             )
             messages.success(request, _("Status changed."))

@@ -8,11 +8,13 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from xindang.audit.purposes import purpose_required, stated_purpose
 from xindang.core.errors import DomainError
 from xindang.policy.selectors import current_policy
 
@@ -150,6 +152,18 @@ def export(request):
     _require(request, CustomerPermission.EXPORT)
     if request.GET.get("selected") and not selected_ids(request.GET):  # "export selected", none ticked
         return HttpResponse(CustomerError.NOTHING_SELECTED.label, status=400, content_type="text/plain")
-    out, _count = export_customers(by=request.user, params=request.GET, request=request)
+    purpose = stated_purpose(request.GET)
+    if not purpose and purpose_required(request.user, "customer.export"):
+        return render(
+            request,
+            "purpose_form.html",
+            {
+                "what": _("Export the customer list to Excel."),
+                "keep": [(k, v) for k in request.GET if k != "purpose" for v in request.GET.getlist(k)],
+                "missing": "purpose" in request.GET,
+                "back": reverse("customers:list") + "?" + request.GET.urlencode(),
+            },
+        )
+    out, _count = export_customers(by=request.user, params=request.GET, request=request, purpose=purpose)
     name = f"customers-{timezone.localtime():%Y%m%d-%H%M}.xlsx"
     return FileResponse(out, as_attachment=True, filename=name, content_type=XLSX_TYPE)

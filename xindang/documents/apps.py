@@ -24,6 +24,7 @@ class DocumentsConfig(AppConfig):
                 "document.integrity_failed": _("Document failed its checksum"),
                 "document.clock_started": _("Started retention clock"),
                 "document.fixity_check": _("Checked stored files"),
+                "document.view": _("Opened document under a lookup request"),
             },
             groups={"document": _("Documents")},
             object_pages={"documents.document": "documents:detail"},

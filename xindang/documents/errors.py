@@ -43,10 +43,22 @@ class DocumentError(models.TextChoices):
         _("The stored file does not match its checksum; it was not sent. The archivist has been notified."),
     )
     MISSING = "document.missing", _("The stored file is missing; it was not sent.")
+    ERASED = (
+        "document.erased",
+        _("The content of this version was destroyed after an approved disposal; only its record remains."),
+    )
     NOT_WATERMARKABLE = (
         "document.not_watermarkable",
         _("A marked copy of this file could not be made, so it cannot be handed out. Ask the archivist."),
     )
+    ORIGINAL_NEEDS_REQUEST = (
+        "document.original_needs_request",
+        _(
+            "This level-%(level)s file cannot carry your name as a watermark; its original is handed out "
+            "only under an approved lookup request."
+        ),
+    )
+    PURPOSE_REQUIRED = "document.purpose_required", _("State the purpose of this use.")
 
 
 def error(code: DocumentError, field: str | None = None, **params):

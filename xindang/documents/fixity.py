@@ -68,8 +68,13 @@ def run_fixity_check(
     names: set[str] = set()
     count = 0
     total_bytes = 0
-    versions = DocumentVersion.objects.order_by("pk").values_list(
-        "pk", "document_id", "number", "storage_name", "sha256", "size", "checksum_algorithm", "checksum"
+    # A version whose content an approved disposal erased is not missing: it is gone on purpose.
+    versions = (
+        DocumentVersion.objects.filter(erased_at__isnull=True)
+        .order_by("pk")
+        .values_list(
+            "pk", "document_id", "number", "storage_name", "sha256", "size", "checksum_algorithm", "checksum"
+        )
     )
     for pk, document_id, number, name, sha256, size, algorithm, checksum in versions.iterator(
         chunk_size=1000
@@ -128,7 +133,10 @@ def run_fixity_check(
             progress(count)
     cutoff = timezone.now() - orphan_grace
     for name in storage.list_blobs():
-        if name in names or DocumentVersion.objects.filter(storage_name=name).exists():
+        if (
+            name in names
+            or DocumentVersion.objects.filter(storage_name=name, erased_at__isnull=True).exists()
+        ):
             continue
         if orphan_grace and _modified_after(name, cutoff):
             continue

@@ -143,8 +143,9 @@ class ChecksumAlgorithm(models.TextChoices):
 
 
 class DocumentVersion(models.Model):
-    """One uploaded file of a document. Kept for ever here (disposal is a later, approved step);
-    stored under its SHA-256, never under the user's file name."""
+    """One uploaded file of a document, stored under its SHA-256, never under the user's file name.
+    Kept until an approved disposal (retention app) erases its content: the row, its checksums and the
+    audit trail stay for good; erased_at says the content is gone on purpose (not missing)."""
 
     document = models.ForeignKey(
         Document, verbose_name=_("document"), on_delete=models.PROTECT, related_name="versions"
@@ -165,6 +166,7 @@ class DocumentVersion(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField(_("uploaded at"))
+    erased_at = models.DateTimeField(_("content erased at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("document version")

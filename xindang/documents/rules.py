@@ -114,6 +114,11 @@ def needs_watermark(level: int, watermark_levels: Iterable[int], mime_type: str)
     )
 
 
+def can_watermark(mime_type: str) -> bool:
+    """PDFs and images can carry the reader's name; Office files, archives, audio and video cannot."""
+    return mime_type == "application/pdf" or mime_type in WATERMARK_IMAGES
+
+
 WATERMARK_IMAGES = {"image/png", "image/jpeg", "image/gif", "image/webp", "image/tiff"}
 PREVIEWABLE = {"application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp"}
 

@@ -16,6 +16,7 @@ from xindang.customers.selectors import can_see_customer, visible_customers
 from xindang.policy.selectors import current_policy
 
 from . import rules
+from .grants import granted_filter
 from .models import Document, DocumentCategory, DocumentVersion, FixityRun
 
 
@@ -32,9 +33,11 @@ def is_department_manager(user) -> bool:
 
 
 def cleared_levels(user, customer: Customer, *, sees_file: bool | None = None, policy=None) -> frozenset[int]:
-    """The confidentiality levels `user` may read on this customer's file (rules.cleared_levels)."""
+    """The confidentiality levels `user` may read on this customer's file (rules.cleared_levels).
+    Only standing access to the file counts: a file opened by a lookup request (custody) opens the
+    documents that request names, not every level-3 document of the file (grants.granted_filter)."""
     if sees_file is None:
-        sees_file = can_see_customer(user, customer)
+        sees_file = can_see_customer(user, customer, standing_only=True)
     return rules.cleared_levels(
         user_roles=_roles(user),
         is_owning_dept_manager=is_department_manager(user) and user.department_id == customer.department_id,
@@ -43,16 +46,33 @@ def cleared_levels(user, customer: Customer, *, sees_file: bool | None = None, p
     )
 
 
+def _readable_on_file(user, customer: Customer, *, policy=None) -> Q | None:
+    """The condition over one file's documents: cleared levels, or opened by a registered grant."""
+    levels = cleared_levels(user, customer, policy=policy)
+    cond = Q(confidentiality__in=sorted(levels)) if levels else None
+    granted = granted_filter(user)
+    if granted is not None and can_see_customer(user, customer):
+        cond = granted if cond is None else cond | granted
+    return cond
+
+
 def visible_documents(user, customer: Customer, *, policy=None) -> QuerySet[Document]:
     """The documents of one file that `user` may read (list, open, download)."""
-    levels = cleared_levels(user, customer, policy=policy)
-    if not levels:
+    cond = _readable_on_file(user, customer, policy=policy)
+    if cond is None:
         return Document.objects.none()
-    return Document.objects.filter(customer=customer, confidentiality__in=sorted(levels))
+    return Document.objects.filter(cond, customer=customer)
 
 
 def can_read(user, document: Document, *, policy=None) -> bool:
-    return document.confidentiality in cleared_levels(user, document.customer, policy=policy)
+    if document.confidentiality in cleared_levels(user, document.customer, policy=policy):
+        return True
+    granted = granted_filter(user)
+    return (
+        granted is not None
+        and Document.objects.filter(granted, pk=document.pk).exists()
+        and can_see_customer(user, document.customer)
+    )
 
 
 def readable_filter(user, *, policy=None) -> Q | None:
@@ -78,11 +98,19 @@ def readable_filter(user, *, policy=None) -> Q | None:
 
 
 def readable_documents(user, *, policy=None) -> QuerySet[Document]:
-    """Every document `user` may read, across the files they see."""
+    """Every document `user` may read, across the files they see: by clearance on the files they see
+    standing, and those a registered grant opens (lookup requests) on the files they see at all."""
     cond = readable_filter(user, policy=policy)
-    if cond is None:
+    granted = granted_filter(user)
+    where = None
+    if cond is not None:
+        where = Q(cond, customer__in=visible_customers(user, standing_only=True))
+    if granted is not None:
+        extra = Q(granted, customer__in=visible_customers(user))
+        where = extra if where is None else where | extra
+    if where is None:
         return Document.objects.none()
-    return Document.objects.filter(cond, customer__in=visible_customers(user))
+    return Document.objects.filter(where)
 
 
 def get_document(pk) -> Document | None:
@@ -188,8 +216,8 @@ def customer_section(user, customer: Customer, *, policy=None) -> dict:
     policy = policy or current_policy()
     docs_policy = documents_policy(policy)
     today = timezone.localdate()
-    levels = cleared_levels(user, customer, policy=policy)
-    qs = Document.objects.filter(customer=customer, confidentiality__in=sorted(levels)) if levels else None
+    cond = _readable_on_file(user, customer, policy=policy)
+    qs = Document.objects.filter(cond, customer=customer) if cond is not None else None
     rows = (
         qs.order_by("category__sort_order", "category__code", "-filed_at", "-pk").values_list(
             "pk",

@@ -22,6 +22,7 @@ from xindang.customers.selectors import can_see_customer
 
 from . import content, rules, selectors, storage
 from .errors import DocumentError, error
+from .grants import may_release_original, read_context
 from .models import Document, DocumentCategory, DocumentVersion
 
 logger = logging.getLogger(__name__)
@@ -408,13 +409,18 @@ class ReadCopy:
     watermarked: bool
 
 
-def read_version(*, by, version: DocumentVersion, inline: bool = False, request=None) -> ReadCopy:
+def read_version(
+    *, by, version: DocumentVersion, inline: bool = False, purpose: str = "", request=None
+) -> ReadCopy:
     """Hand a version to a reader (download, or preview when `inline`). Guarantees: the reader is cleared
     for the level (else document.not_allowed, recorded as document.download_denied); the stored bytes
     match the checksum (else document.altered / document.missing, recorded as
     document.integrity_failed, nothing sent); level 1/2 PDFs and images are a watermarked copy naming
     the reader and the time, and a copy that cannot be marked is refused (fail closed); every read is
-    recorded as document.download / document.preview."""
+    recorded as document.download / document.preview, with the lookup request it happens under and
+    its purpose (grants.read_context) or the purpose the reader stated. A level 1/2 file that cannot be
+    marked (Office files, archives) is handed out only where the registered gates allow it (custody:
+    under an approved lookup request), never as an untraceable original otherwise."""
     from .watermark import WatermarkError, watermark
 
     document = version.document
@@ -422,7 +428,15 @@ def read_version(*, by, version: DocumentVersion, inline: bool = False, request=
     if not selectors.can_read(by, document):
         record_denied(by=by, document=document, action=action, request=request)
         raise error(DocumentError.NOT_ALLOWED)
+    if version.erased_at is not None:
+        raise error(DocumentError.ERASED)
+    context = read_context(by, document)
+    purpose = (purpose or "").strip() or context.get("purpose", "")
     docs_policy = selectors.documents_policy()
+    marked_level = document.confidentiality in set(docs_policy.watermark_levels)
+    if marked_level and not rules.can_watermark(version.mime_type) and not may_release_original(by, document):
+        record_denied(by=by, document=document, action="original_refused", request=request)
+        raise error(DocumentError.ORIGINAL_NEEDS_REQUEST, level=document.confidentiality)
     if rules.needs_watermark(document.confidentiality, docs_policy.watermark_levels, version.mime_type):
         data = storage.read_blob(version.storage_name)
         actual = hashlib.sha256(data).hexdigest() if data is not None else None
@@ -434,7 +448,10 @@ def read_version(*, by, version: DocumentVersion, inline: bool = False, request=
         except WatermarkError as exc:
             record_denied(by=by, document=document, action="watermark_failed", request=request)
             raise error(DocumentError.NOT_WATERMARKABLE) from exc
-        record_read(by=by, version=version, action=action, request=request, watermarked=True)
+        record_read(
+            by=by, version=version, action=action, request=request, watermarked=True,
+            purpose=purpose, context=context,
+        )  # fmt: skip
         return ReadCopy(content=marked, stream=None, watermarked=True)
     result = storage.stored_checksum(version.storage_name)
     if result != (version.sha256, version.size):
@@ -442,23 +459,56 @@ def read_version(*, by, version: DocumentVersion, inline: bool = False, request=
             by=by, version=version, actual=result[0] if result else None, request=request
         )
         raise error(DocumentError.MISSING if result is None else DocumentError.ALTERED)
-    record_read(by=by, version=version, action=action, request=request)
+    record_read(by=by, version=version, action=action, request=request, purpose=purpose, context=context)
     return ReadCopy(content=None, stream=storage.open_blob(version.storage_name), watermarked=False)
 
 
-def record_read(*, by, version: DocumentVersion, action: str, request=None, watermarked: bool = False):
-    """document.download / document.preview — who saw which version, and whether the copy was marked."""
+def record_read(
+    *,
+    by,
+    version: DocumentVersion,
+    action: str,
+    request=None,
+    watermarked: bool = False,
+    purpose: str = "",
+    context: dict | None = None,
+):
+    """document.download / document.preview — who saw which version, whether the copy was marked,
+    why (the purpose) and under which lookup request (context)."""
     return record_event(
         action,
         actor=by,
         request=request,
         obj=version.document,
+        purpose=(purpose or "")[:255],
         data={
             "customer_id": version.document.customer_id,
             "version": version.number,
             "sha256": version.sha256,
             "confidentiality": version.document.confidentiality,
             "watermarked": watermarked,
+            **{k: v for k, v in (context or {}).items() if k != "purpose"},
+        },
+    )
+
+
+def record_view(*, by, document: Document, request=None) -> None:
+    """document.view — opening a document's page under a lookup request (the read context names it),
+    with the request's purpose (003 篇一 二.4: every use records its purpose). Standing readers' page
+    views are not recorded (their downloads are)."""
+    context = read_context(by, document)
+    if not context:
+        return
+    record_event(
+        "document.view",
+        actor=by,
+        request=request,
+        obj=document,
+        purpose=str(context.get("purpose", ""))[:255],
+        data={
+            "customer_id": document.customer_id,
+            "confidentiality": document.confidentiality,
+            **{k: v for k, v in context.items() if k != "purpose"},
         },
     )
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods, require_POST
 
+from xindang.audit.purposes import purpose_required, stated_purpose
 from xindang.core.errors import DomainError
 from xindang.customers.selectors import get_customer_for_user
 
@@ -22,6 +23,7 @@ from . import rules, selectors, services
 from .errors import DocumentError
 from .fixity import run_fixity_check
 from .forms import DocumentFilterForm, DocumentMetadataForm, UploadForm, VersionForm
+from .grants import read_context
 from .models import DocumentCategory, FixityRun
 from .permissions import DocumentPermission
 
@@ -153,6 +155,7 @@ def upload(request, customer_pk):
 @permission_required(DocumentPermission.VIEW, raise_exception=True)
 def detail(request, pk):
     document = _document_for(request, pk, action="view")
+    services.record_view(by=request.user, document=document, request=request)
     cls, clock = selectors.retention_of(document)
     days = selectors.documents_policy().expiry_reminder_days
     versions = list(selectors.versions_of(document))
@@ -234,13 +237,48 @@ def edit(request, pk):
 
 
 # --- Reading: preview and download (audited, verified, watermarked where the level asks) ----------
+def _ask_purpose(request, version):
+    """Outside a lookup request, a download states its purpose first where the policy asks for it
+    (seed 003 篇一 二.4); None when no question is needed."""
+    if stated_purpose(request.GET) or not purpose_required(request.user, "document.download"):
+        return None
+    if read_context(request.user, version.document):  # under a lookup request: its purpose applies
+        return None
+    return render(
+        request,
+        "purpose_form.html",
+        {
+            "what": _("Download “%(title)s” (version %(n)s).")
+            % {"title": version.document.title, "n": version.number},
+            "keep": [],
+            "missing": "purpose" in request.GET,
+            "back": version.document.get_absolute_url(),
+        },
+    )
+
+
 def _serve(request, version, *, inline: bool):
     try:
-        copy = services.read_version(by=request.user, version=version, inline=inline, request=request)
+        copy = services.read_version(
+            by=request.user,
+            version=version,
+            inline=inline,
+            purpose=stated_purpose(request.GET),
+            request=request,
+        )
     except DomainError as exc:
         if exc.code == DocumentError.NOT_ALLOWED:
             raise PermissionDenied from exc
+        if exc.code == DocumentError.ORIGINAL_NEEDS_REQUEST:
+            return render(
+                request,
+                "documents/unavailable.html",
+                {"document": version.document, "error": exc},
+                status=403,
+            )
         status = 409 if exc.code in (DocumentError.ALTERED, DocumentError.MISSING) else 422
+        if exc.code == DocumentError.ERASED:  # destroyed on purpose after an approved disposal
+            status = 410
         return render(
             request, "documents/unavailable.html", {"document": version.document, "error": exc}, status=status
         )
@@ -263,6 +301,9 @@ def _serve(request, version, *, inline: bool):
 @permission_required(DocumentPermission.VIEW, raise_exception=True)
 def download(request, pk):
     version = _version_for(request, pk, action="download")
+    asked = _ask_purpose(request, version)
+    if asked is not None:
+        return asked
     return _serve(request, version, inline=False)
 
 

@@ -102,8 +102,7 @@ def _report_work(today: date, section, statistics_due_dates: list[str]) -> list[
                 key=f"{rules.YEARLY_REVIEW}:{due.isoformat()}",
                 kind=rules.YEARLY_REVIEW,
                 label=_("Yearly review report"),
-                title=_("Yearly review report (年审评价报告) of the credit customers for %(year)s")
-                % {"year": year},
+                title=_("Yearly review report of the credit customers for %(year)s") % {"year": year},
                 due=due,
                 rule=rules.RULE_YEARLY_REVIEW,
                 links=[(_("Credit"), reverse("credit:list"))],

@@ -445,3 +445,15 @@ def workbench_items(user) -> list:
     if not user.has_perm(LedgerPermission.VIEW):
         return []
     return []
+
+
+def undelivered_prepayments(customer) -> tuple[list[TradeEntry], Decimal]:
+    """Prepayments made to a supplier whose goods have not all been received (002 篇五 / 第二十二条):
+    each prepayment entry not reversed with its open amount (prepaid less the goods received against
+    it), oldest first, and their total. Read-only; the suppliers app shows it on the supplier's file."""
+    entries = list(
+        TradeEntry.objects.filter(
+            customer_id=_id(customer), kind=rules.PREPAYMENT, open_amount__gt=0, reversed_by__isnull=True
+        ).order_by("entry_on", "id")
+    )
+    return entries, sum((e.open_amount for e in entries), ZERO)

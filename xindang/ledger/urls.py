@@ -10,6 +10,7 @@ urlpatterns = [
     path("import/<int:pk>/", views.import_preview, name="import_preview"),
     path("import/<int:pk>/confirm/", views.import_confirm, name="import_confirm"),
     path("customer/<int:pk>/section/", views.customer_section, name="customer_section"),
+    path("customer/<int:pk>/prepayments/", views.prepayments_section, name="prepayments_section"),
     path("customer/<int:pk>/", views.customer_ledger, name="customer"),
     path("customer/<int:pk>/new/", views.entry_create, name="create"),
     path("customer/<int:pk>/write-off/", views.write_off, name="write_off"),

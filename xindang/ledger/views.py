@@ -143,6 +143,17 @@ def customer_section(request, pk):
     return render(request, "ledger/_customer_section.html", context)
 
 
+def prepayments_section(request, pk):
+    """Prepayments to a supplier not yet delivered against (htmx, on the supplier's section of the file
+    page): read-only, from the ledger's prepayment entries and the goods received against them."""
+    customer = get_customer_for_user(request.user, pk, request=request)
+    allowed = request.user.has_perm(LedgerPermission.VIEW)
+    context = {"customer": customer, "allowed": allowed}
+    if allowed:
+        context["entries"], context["total"] = selectors.undelivered_prepayments(customer)
+    return render(request, "ledger/_prepayments.html", context)
+
+
 @permission_required(LedgerPermission.VIEW, raise_exception=True)
 def customer_ledger(request, pk):
     """The customer's full ledger, oldest first, with the running balance."""

@@ -23,6 +23,12 @@ class LifecycleConfig(AppConfig):
 
         register_approval_kind()
         register_demo_step("lifecycle", seed_lifecycle, order=60)
+        # files in the archive room: read through lookup requests the office director signs (000 4.5)
+        from xindang.custody.archived import register_archived_check
+
+        from .selectors import archived_files_q, is_in_archive_room
+
+        register_archived_check(is_in_archive_room, archived_filter=archived_files_q)
         register_actions(
             {
                 "lifecycle.loan": _("Lent originals"),

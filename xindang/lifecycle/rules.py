@@ -35,9 +35,10 @@ def is_overdue(due_on: date, returned_on: date | None, today: date) -> bool:
 
 def loan_conflict(wanted: Iterable[int | None], lent: Iterable[int | None]) -> int | None | bool:
     """What of `wanted` is out already, given the open loan items `lent` of the same file (document
-    ids; None = the whole file). A document lent cannot be lent again until it is back (000 三.3: the
-    credit department answers for every original); lending the whole file takes every document, so it
-    conflicts with any open loan of the file, and any document conflicts with a whole file out.
+    ids; None = the whole file). A document lent cannot be lent again until it is back
+    (000 客户信息管理办法 三.3: the credit department answers for every original); lending the whole
+    file takes every document, so it conflicts with any open loan of the file, and any document
+    conflicts with a whole file out.
     Returns the conflicting item (a document id or None for the whole file), or False."""
     wanted = list(wanted)
     lent = list(lent)

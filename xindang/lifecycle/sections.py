@@ -15,8 +15,8 @@ class LifecycleSection(BaseModel):
     default_loan_days: int = Field(14, ge=1, le=366)
     # Roles whose signature on the slip lets an archived file out (000 4.5: 信用管理领导小组办公室主任).
     slip_signer_roles: list[str] = Field(default_factory=lambda: [Role.OFFICE_DIRECTOR.value], min_length=1)
-    # Who approves a loss, damage or theft report, in order (000 三.6 asks for the written report;
-    # 000 5.1.3 b: the GM pursues a breach of secrecy). The chain is XinDang's choice.
+    # Who approves a loss, damage or theft report, in order (000 客户信息管理办法 三.6 asks for the
+    # written report; 000 5.1.3 b: the GM pursues a breach of secrecy). The chain is XinDang's choice.
     loss_report_chain: list[str] = Field(
         default_factory=lambda: [Role.OFFICE_DIRECTOR.value, Role.GENERAL_MANAGER.value], min_length=1
     )

@@ -29,6 +29,11 @@ def is_in_archive_room(customer) -> bool:
     return TransferItem.objects.filter(customer_id=customer_id, stage=TransferStage.IN_ARCHIVE_ROOM).exists()
 
 
+def archived_files_q() -> Q:
+    """Q over Customer: the files handed to the archive room (read through lookup requests only)."""
+    return Q(pk__in=TransferItem.objects.filter(stage=TransferStage.IN_ARCHIVE_ROOM).values("customer_id"))
+
+
 def year_of(moment) -> int:
     return timezone.localtime(moment).year if timezone.is_aware(moment) else moment.year
 

@@ -334,6 +334,9 @@ def erase_person(*, by, dsr: DataSubjectRequest, request=None):
     # .update(): no new history row carrying the data, and the existing ones are cleared too.
     model.objects.filter(pk=person.pk).update(**blank, personal_data_erased_at=now)
     cleared = model.history.filter(id=person.pk).update(**blank, history_change_reason=None)
+    from xindang.customers.relations import forget  # the related-party keys carry the name too
+
+    forget(person)
     DataSubjectRequest.objects.filter(
         customer=customer, person_kind=dsr.person_kind, person_id=person.pk
     ).update(details="", reason="")

@@ -6,26 +6,45 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0003_api_key'),
+        ("accounts", "0003_api_key"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ListPreference',
+            name="ListPreference",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('list_key', models.CharField(max_length=40, verbose_name='list')),
-                ('columns', models.JSONField(blank=True, default=list, verbose_name='columns')),
-                ('page_size', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='rows per page')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='list_preferences', to=settings.AUTH_USER_MODEL, verbose_name='user')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("list_key", models.CharField(max_length=40, verbose_name="list")),
+                ("columns", models.JSONField(blank=True, default=list, verbose_name="columns")),
+                (
+                    "page_size",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="rows per page"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="list_preferences",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'list preference',
-                'verbose_name_plural': 'list preferences',
-                'constraints': [models.UniqueConstraint(fields=('user', 'list_key'), name='accounts_listpref_user_list_uniq')],
+                "verbose_name": "list preference",
+                "verbose_name_plural": "list preferences",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "list_key"), name="accounts_listpref_user_list_uniq"
+                    )
+                ],
             },
         ),
     ]

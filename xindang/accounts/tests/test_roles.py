@@ -7,6 +7,7 @@ from conftest import make_user
 from xindang.accounts import permissions as account_grants
 from xindang.accounts.roles import Role, role_label
 from xindang.customers import permissions as customer_grants
+from xindang.relations import permissions as relation_grants
 
 pytestmark = pytest.mark.django_db
 
@@ -20,8 +21,13 @@ GRANTS_BY_APP = {
 }
 
 
+# The service roles read the files they serve: granted by relations (relations.permissions).
+EXTRA_CUSTOMER_GRANTS = relation_grants.CUSTOMER_GRANTS
+
+
 def granted(role: Role) -> set[str]:
-    return {f"{app}.{codename}" for app, grants in GRANTS_BY_APP.items() for codename in grants.get(role, [])}
+    out = {f"{app}.{codename}" for app, grants in GRANTS_BY_APP.items() for codename in grants.get(role, [])}
+    return out | {f"customers.{codename}" for codename in EXTRA_CUSTOMER_GRANTS.get(role, [])}
 
 
 def held(role: Role) -> set[str]:
@@ -73,8 +79,10 @@ def test_each_role_holds_exactly_its_granted_permissions(role):
         (Role.SYSTEM_ADMIN, "customers.view_customer", False),  # administers users, not files
         (Role.CREDIT_MANAGER, "policy.change_policyversion", False),
         (Role.CREDIT_MANAGER, "audit.view_auditevent", False),
-        (Role.SERVICE_AGENT, "customers.view_customer", False),
-        (Role.OFFICE_DIRECTOR, "customers.view_customer", False),
+        (Role.SERVICE_AGENT, "customers.view_all_customers", False),  # the files of their visits only
+        (Role.SERVICE_AGENT, "customers.change_customer", False),
+        (Role.OFFICE_DIRECTOR, "customers.view_all_customers", True),  # relationship care (000 5.1.1)
+        (Role.OFFICE_DIRECTOR, "customers.change_customer", False),
     ],
 )
 def test_a_user_in_a_role_has_its_capabilities(role, perm, has):

@@ -72,7 +72,38 @@ def world(make_customer, salesperson, sysadmin):
     _key, raw = create_api_key(
         name="ERP", scopes=["ledger:read", "ledger:write", "credit:check"], by=sysadmin
     )
-    return {"customer": customer, "entry": entry, "olr": olr, "key": raw}
+    from xindang.relations import services as relations
+
+    complaint = relations.receive_complaint(
+        by=salesperson, customer_id=customer.pk, data={"product": "钢板", "content": "锈蚀"}
+    )
+    visit = relations.plan_visit(
+        by=salesperson, customer_id=customer.pk, agent=salesperson, data={"purpose": "回访"}
+    )
+    return {
+        "customer": customer,
+        "entry": entry,
+        "olr": olr,
+        "key": raw,
+        "complaint": complaint,
+        "visit": visit,
+        "lookup": _lookup(customer, salesperson),
+    }
+
+
+def _lookup(customer, reader):
+    from xindang.custody.models import LookupRequest
+
+    on = timezone_today()
+    return LookupRequest.objects.create(
+        reader=reader, customer=customer, purpose="核对", starts_on=on, ends_on=on, highest_level=3
+    )
+
+
+def timezone_today():
+    from django.utils import timezone
+
+    return timezone.localdate()
 
 
 def _operations(w):
@@ -122,6 +153,45 @@ def _operations(w):
             {"customer_id": c, "amount": "130000.00", "reason": "备货"},
         ),
         ("get", "/api/credit/over-limit/{over_limit_id}"): (f"/api/credit/over-limit/{olr.pk}", None),
+        ("get", "/api/onboarding/{customer_id}/card"): (f"/api/onboarding/{c}/card", None),
+        ("post", "/api/onboarding/{customer_id}/card"): (
+            f"/api/onboarding/{c}/card",
+            {
+                "first_contact_on": "2026-03-01",
+                "head_office": "上海",
+                "staff_count": 120,
+                "requested_limit_amount": "300000.00",
+                "survey_result": "正常",
+            },
+        ),
+        ("post", "/api/onboarding/{customer_id}/card/submit"): (f"/api/onboarding/{c}/card/submit", {}),
+        ("get", "/api/customer-groups/{customer_id}"): (f"/api/customer-groups/{c}", None),
+        ("get", "/api/balance-statements/{customer_id}"): (f"/api/balance-statements/{c}", None),
+        ("get", "/api/custody/lookups"): ("/api/custody/lookups", None),
+        ("get", "/api/custody/lookups/{lookup_id}"): (f"/api/custody/lookups/{w['lookup'].pk}", None),
+        ("post", "/api/custody/lookups"): (
+            "/api/custody/lookups",
+            {
+                "customer_id": c,
+                "purpose": "核对",
+                "starts_on": timezone_today().isoformat(),
+                "ends_on": timezone_today().isoformat(),
+                "whole_file": True,
+                "document_ids": [],
+            },
+        ),
+        ("get", "/api/relations/complaints"): ("/api/relations/complaints", None),
+        ("get", "/api/relations/complaints/{complaint_id}"): (
+            f"/api/relations/complaints/{w['complaint'].pk}",
+            None,
+        ),
+        ("get", "/api/relations/visits"): ("/api/relations/visits", None),
+        ("get", "/api/relations/visits/{visit_id}"): (f"/api/relations/visits/{w['visit'].pk}", None),
+        ("get", "/api/retention/customers/{customer_id}/holds"): (
+            f"/api/retention/customers/{c}/holds",
+            None,
+        ),
+        ("get", "/api/retention/register"): ("/api/retention/register", None),
         ("get", "/api/privacy/requests"): ("/api/privacy/requests", None),
         ("get", "/api/privacy/requests/{request_id}"): ("/api/privacy/requests/1", None),
         **_lifecycle_operations(w),
@@ -157,6 +227,10 @@ QUERY_PARAMS = {
     "/api/approvals": ["page", "status", "object_id", "kind"],
     "/api/ledger/entries": ["page", "page_size", "customer_id", "from", "to", "external_id", "source_system"],
     "/api/privacy/requests": ["page", "state", "customer_id"],
+    "/api/retention/register": ["page", "year"],
+    "/api/relations/complaints": ["page", "customer", "status", "severity", "cause", "open"],
+    "/api/relations/visits": ["page", "customer", "status", "mine"],
+    "/api/custody/lookups": ["state", "customer", "page"],
 }
 
 

@@ -46,7 +46,12 @@ def xs1_objects(make_customer, salesperson):
     olr = control.request_over_limit(
         customer=customer, amount=Decimal(130_000), kind="shipment", reason="年底备货", by=salesperson
     )
-    return {"customer": customer, "entry": entry, "olr": olr}
+    from xindang.custody.models import LookupRequest
+
+    lookup = LookupRequest.objects.create(
+        reader=salesperson, customer=customer, purpose="核对", starts_on=on, ends_on=on, highest_level=3
+    )
+    return {"customer": customer, "entry": entry, "olr": olr, "lookup": lookup}
 
 
 def _cases(o):
@@ -75,12 +80,26 @@ def _cases(o):
             {"customer_id": c, "amount": "130000.00"},
         ),
         ("get", "/api/credit/over-limit/{over_limit_id}"): (f"/api/credit/over-limit/{olr.pk}", None),
+        ("get", "/api/onboarding/{customer_id}/card"): (f"/api/onboarding/{c}/card", None),
+        ("post", "/api/onboarding/{customer_id}/card"): (
+            f"/api/onboarding/{c}/card",
+            {"head_office": "上海"},
+        ),
+        ("post", "/api/onboarding/{customer_id}/card/submit"): (f"/api/onboarding/{c}/card/submit", {}),
+        ("get", "/api/customer-groups/{customer_id}"): (f"/api/customer-groups/{c}", None),
+        ("get", "/api/balance-statements/{customer_id}"): (f"/api/balance-statements/{c}", None),
+        ("get", "/api/custody/lookups/{lookup_id}"): (f"/api/custody/lookups/{o['lookup'].pk}", None),
+        ("get", "/api/retention/customers/{customer_id}/holds"): (
+            f"/api/retention/customers/{c}/holds",
+            None,
+        ),
         ("get", "/api/privacy/requests/{request_id}"): (
             f"/api/privacy/requests/{_privacy_request(o['customer']).pk}",
             None,
         ),
         **_lifecycle_cases(o),
         **wide_routes(o["customer"]),
+        **_relations_cases(o),
     }
 
 
@@ -98,6 +117,23 @@ def _lifecycle_cases(o):
             f"/api/lifecycle/customers/{c.pk}/transfers",
             None,
         ),
+    }
+
+
+def _relations_cases(o):
+    from xindang.relations import services as relations
+
+    c = o["customer"]
+    complaint = relations.receive_complaint(
+        by=c.owner, customer_id=c.pk, data={"product": "钢板", "content": "锈蚀"}
+    )
+    visit = relations.plan_visit(by=c.owner, customer_id=c.pk, agent=c.owner, data={"purpose": "回访"})
+    return {
+        ("get", "/api/relations/complaints/{complaint_id}"): (
+            f"/api/relations/complaints/{complaint.pk}",
+            None,
+        ),
+        ("get", "/api/relations/visits/{visit_id}"): (f"/api/relations/visits/{visit.pk}", None),
     }
 
 
@@ -124,6 +160,10 @@ def _privacy_request(customer):
 NO_ID = {("get", "/api/customers"), ("post", "/api/customers"), ("get", "/api/approvals")}
 NO_ID |= {("get", "/api/privacy/requests")}
 NO_ID |= {("get", "/api/lifecycle/transfers"), ("get", "/api/lifecycle/transfers/{year}")}
+NO_ID |= {("get", "/api/retention/register")}
+NO_ID |= {("get", "/api/relations/complaints"), ("get", "/api/relations/visits")}
+# Asking to read another department's file is what a lookup request is for (custody).
+NO_ID |= {("get", "/api/custody/lookups"), ("post", "/api/custody/lookups")}
 
 
 def test_every_api_route_is_walked(xs1_objects):

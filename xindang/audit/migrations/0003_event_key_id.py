@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0002_action_seq_index'),
+        ("audit", "0002_action_seq_index"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='auditevent',
-            name='key_id',
-            field=models.CharField(blank=True, default='', max_length=16, verbose_name='key ID'),
+            model_name="auditevent",
+            name="key_id",
+            field=models.CharField(blank=True, default="", max_length=16, verbose_name="key ID"),
         ),
     ]

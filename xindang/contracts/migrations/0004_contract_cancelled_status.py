@@ -5,41 +5,108 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0003_api_key'),
-        ('contracts', '0003_contractdocument'),
-        ('customers', '0006_fill_search_bigrams'),
+        ("accounts", "0003_api_key"),
+        ("contracts", "0003_contractdocument"),
+        ("customers", "0006_fill_search_bigrams"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='contract',
-            name='contract_status_valid',
+            model_name="contract",
+            name="contract_status_valid",
         ),
         migrations.AlterField(
-            model_name='contract',
-            name='status',
-            field=models.CharField(choices=[('draft', 'Draft'), ('signed', 'Signed'), ('in_performance', 'In performance'), ('changed', 'Changed'), ('terminated', 'Terminated'), ('completed', 'Completed'), ('cancelled', 'Cancelled (never signed)')], default='draft', editable=False, max_length=16, verbose_name='status'),
+            model_name="contract",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("draft", "Draft"),
+                    ("signed", "Signed"),
+                    ("in_performance", "In performance"),
+                    ("changed", "Changed"),
+                    ("terminated", "Terminated"),
+                    ("completed", "Completed"),
+                    ("cancelled", "Cancelled (never signed)"),
+                ],
+                default="draft",
+                editable=False,
+                max_length=16,
+                verbose_name="status",
+            ),
         ),
         migrations.AlterField(
-            model_name='contractevent',
-            name='from_status',
-            field=models.CharField(choices=[('draft', 'Draft'), ('signed', 'Signed'), ('in_performance', 'In performance'), ('changed', 'Changed'), ('terminated', 'Terminated'), ('completed', 'Completed'), ('cancelled', 'Cancelled (never signed)')], max_length=16, verbose_name='from'),
+            model_name="contractevent",
+            name="from_status",
+            field=models.CharField(
+                choices=[
+                    ("draft", "Draft"),
+                    ("signed", "Signed"),
+                    ("in_performance", "In performance"),
+                    ("changed", "Changed"),
+                    ("terminated", "Terminated"),
+                    ("completed", "Completed"),
+                    ("cancelled", "Cancelled (never signed)"),
+                ],
+                max_length=16,
+                verbose_name="from",
+            ),
         ),
         migrations.AlterField(
-            model_name='contractevent',
-            name='to_status',
-            field=models.CharField(choices=[('draft', 'Draft'), ('signed', 'Signed'), ('in_performance', 'In performance'), ('changed', 'Changed'), ('terminated', 'Terminated'), ('completed', 'Completed'), ('cancelled', 'Cancelled (never signed)')], max_length=16, verbose_name='to'),
+            model_name="contractevent",
+            name="to_status",
+            field=models.CharField(
+                choices=[
+                    ("draft", "Draft"),
+                    ("signed", "Signed"),
+                    ("in_performance", "In performance"),
+                    ("changed", "Changed"),
+                    ("terminated", "Terminated"),
+                    ("completed", "Completed"),
+                    ("cancelled", "Cancelled (never signed)"),
+                ],
+                max_length=16,
+                verbose_name="to",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalcontract',
-            name='status',
-            field=models.CharField(choices=[('draft', 'Draft'), ('signed', 'Signed'), ('in_performance', 'In performance'), ('changed', 'Changed'), ('terminated', 'Terminated'), ('completed', 'Completed'), ('cancelled', 'Cancelled (never signed)')], default='draft', editable=False, max_length=16, verbose_name='status'),
+            model_name="historicalcontract",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("draft", "Draft"),
+                    ("signed", "Signed"),
+                    ("in_performance", "In performance"),
+                    ("changed", "Changed"),
+                    ("terminated", "Terminated"),
+                    ("completed", "Completed"),
+                    ("cancelled", "Cancelled (never signed)"),
+                ],
+                default="draft",
+                editable=False,
+                max_length=16,
+                verbose_name="status",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='contract',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'signed', 'in_performance', 'changed', 'terminated', 'completed', 'cancelled'])), name='contract_status_valid'),
+            model_name="contract",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "status__in",
+                        [
+                            "draft",
+                            "signed",
+                            "in_performance",
+                            "changed",
+                            "terminated",
+                            "completed",
+                            "cancelled",
+                        ],
+                    )
+                ),
+                name="contract_status_valid",
+            ),
         ),
     ]

@@ -4,23 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Sequence',
+            name="Sequence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=100, unique=True, verbose_name='key')),
-                ('last_value', models.PositiveBigIntegerField(default=0, verbose_name='last value')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=100, unique=True, verbose_name="key")),
+                ("last_value", models.PositiveBigIntegerField(default=0, verbose_name="last value")),
             ],
             options={
-                'verbose_name': 'number sequence',
-                'verbose_name_plural': 'number sequences',
+                "verbose_name": "number sequence",
+                "verbose_name_plural": "number sequences",
             },
         ),
     ]

@@ -128,6 +128,14 @@ DATA_MODELS = [
     "approvals.ApprovalStep",
     "policy.PolicyVersion",
     "audit.AuditEvent",
+    "relations.Complaint",
+    "relations.Visit",
+    "relations.DevelopmentPlan",
+    "relations.Questionnaire",
+    "relations.Question",
+    "relations.SurveyCampaign",
+    "relations.SurveyResponse",
+    "relations.CorrectiveAction",
 ]
 
 
@@ -233,7 +241,17 @@ def pages():
         ("zongjingli", reverse("approvals:list")),
         ("zongjingli", reverse("audit:list")),
         ("admin", reverse("policy:list")),
+        ("bangongshi", reverse("relations:complaints")),
+        ("bangongshi", reverse("relations:statistics")),
+        ("bangongshi", reverse("relations:visits")),
+        ("bangongshi", reverse("relations:surveys")),
     ]
+    complaint = _first("relations.Complaint")
+    if complaint is not None:
+        out.append(("bangongshi", complaint.get_absolute_url()))
+    campaign = _first("relations.SurveyCampaign")
+    if campaign is not None:
+        out.append(("bangongshi", campaign.get_absolute_url()))
     out.append(("zongjingli", approval.get_absolute_url()))
     if policy is not None:
         out.append(("admin", reverse("policy:detail", args=[policy.pk])))

@@ -98,6 +98,21 @@ def is_trade_suspended(customer) -> bool:
     return bool(suspended(customer))
 
 
+def is_card_pending(customer) -> bool:
+    """A new customer whose transaction card is not approved yet (the onboarding app's answer)."""
+    from xindang.customers.models import Customer
+    from xindang.onboarding.selectors import is_onboarded
+
+    return not is_onboarded(Customer.objects.only("onboarding").get(pk=customer.pk))
+
+
+def card_conditions(customer) -> list[str]:
+    """The conditions attached to the customer's trade at its card's approval, by code."""
+    from xindang.onboarding.selectors import conditions_of
+
+    return conditions_of(customer.pk)
+
+
 # --- The check's hot path: everything in one statement --------------------------------------------
 #
 # The service could ask each neighbour in turn (lock_exposure, active_grant, current_rating,
@@ -149,6 +164,10 @@ class Facts:
     policy_key: str | None = None
     # The id the check's record will have, drawn from its sequence (PostgreSQL, when asked).
     next_check_id: int | None = None
+    # A new customer whose transaction card is not approved (004 客户信息管理制度 第十条1(8)), and the
+    # conditions attached to its trade at the approval (第十条2(3)), as codes.
+    card_pending: bool = False
+    conditions: tuple = ()
 
 
 _SQL: dict[str, str] = {}
@@ -161,9 +180,12 @@ def _facts_sql(vendor: str, lock: bool, next_check_id: bool = False) -> str:
     from xindang.credit.grants.models import CreditGrant, GrantStatus
     from xindang.credit.grants.selectors import limit_in_force_sql
     from xindang.credit.models import Rating, RatingStatus
+    from xindang.customers.choices import Onboarding
+    from xindang.customers.models import Customer
     from xindang.ledger import rules as ledger_rules
     from xindang.ledger.collection.models import TradeSuspension
     from xindang.ledger.models import Exposure, Reservation, TradeEntry
+    from xindang.onboarding.models import TransactionCard
 
     from .models import ShipmentStop
 
@@ -206,6 +228,13 @@ def _facts_sql(vendor: str, lock: bool, next_check_id: bool = False) -> str:
         f"(SELECT COUNT(*) FROM {stop_t} q WHERE q.{stop_c} = e.{cust} "  # noqa: S608
         f"AND q.{c(ShipmentStop, 'lifted_at')} IS NULL), "
     )
+    # 004 客户信息管理制度 第十条: the customer's onboarding and the conditions attached to its trade.
+    onboarding = (
+        f"(SELECT COUNT(*) FROM {t(Customer)} k WHERE k.id = e.{cust} "  # noqa: S608
+        f"AND k.{c(Customer, 'onboarding')} <> '{Onboarding.APPROVED}'), "
+        f"(SELECT z.{c(TransactionCard, 'conditions')} FROM {t(TransactionCard)} z "
+        f"WHERE z.{c(TransactionCard, 'customer')} = e.{cust}), "
+    )
     # Identifiers come from the models, literals from code constants; every value is a bound parameter.
     sql = (
         f"SELECT {figures}, "  # noqa: S608
@@ -223,6 +252,7 @@ def _facts_sql(vendor: str, lock: bool, next_check_id: bool = False) -> str:
         f"(SELECT COUNT(*) FROM {t(TradeSuspension)} s WHERE s.{c(TradeSuspension, 'customer')} = e.{cust} "
         f"AND s.{c(TradeSuspension, 'lifted_at')} IS NULL), "
         + stopped
+        + onboarding
         + _version_sql(vendor)
         + (_next_check_id_sql() if next_check_id else "")
         + f" FROM {t(Exposure)} e WHERE e.{cust} = %s"
@@ -283,9 +313,10 @@ def locked_facts(
     n = len(Exposure.FIGURES)
     dec = Exposure._meta.get_field("open_shipments_amount")
     exposure = {name: _money(dec, v) for name, v in zip(Exposure.FIGURES, row[:n], strict=True)}
-    limit, valid_until, kind, grade, overdue, previous, expired, suspended, stopped, policy_key, *check_id = (
-        row[n:]
+    (limit, valid_until, kind, grade, overdue, previous, expired, suspended, stopped, pending, conditions) = (
+        row[n : n + 11]
     )
+    policy_key, *check_id = row[n + 11 :]
     return Facts(
         exposure=exposure,
         grant_limit_amount=_money(dec, limit) if limit is not None else None,
@@ -297,6 +328,8 @@ def locked_facts(
         expired_reservations=int(expired or 0),
         trade_suspended=bool(suspended),
         shipments_stopped=bool(stopped),
+        card_pending=bool(pending),
+        conditions=tuple(c for c in str(conditions or "").split(",") if c),
         policy_key=str(policy_key) if policy_key is not None else None,
         next_check_id=check_id[0] if check_id else None,
     )
@@ -337,3 +370,20 @@ def _money(field, value) -> Decimal:
 
 _CENT = Decimal("0.01")
 _CENT_ZERO = Decimal("0.00")
+
+
+def limits_in_force_for(customer_ids, on: date) -> dict:
+    """Customer id → the limit in force on `on` of its grant in force (reduction schedule followed),
+    None without one; one query (the related-party group's limits)."""
+    from xindang.credit.grants.models import CreditGrant
+    from xindang.credit.grants.selectors import active_grants_for, limit_in_force_expression
+
+    ids = list(customer_ids)
+    grants = {g.pk: cid for cid, g in active_grants_for(ids, on).items()}
+    out = dict.fromkeys(ids)
+    rows = CreditGrant.objects.filter(pk__in=list(grants)).annotate(
+        limit_of_day=limit_in_force_expression(on)
+    )
+    for pk, limit in rows.values_list("pk", "limit_of_day"):
+        out[grants[pk]] = limit
+    return out

@@ -18,7 +18,7 @@ returns an outcome and the reasons (code, article, params); the service translat
 """
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -68,6 +68,7 @@ OVERDUE_UNPAID = "overdue_unpaid"
 PREVIOUS_DEBT = "previous_debt_unsettled"
 TRADE_SUSPENDED = "trade_suspended"
 SHIPMENTS_STOPPED = "shipments_stopped"
+CARD_NOT_APPROVED = "card_not_approved"
 COVERED_BY_PREPAYMENT = "covered_by_prepayment"
 PAID_IN_CASH = "paid_in_cash"
 NO_LIMIT_EXCEPTION = "no_limit_exception"
@@ -86,6 +87,7 @@ ARTICLES = {
     PREVIOUS_DEBT: "002 第三十五条",
     TRADE_SUSPENDED: "004 客户信息管理制度 第七条",
     SHIPMENTS_STOPPED: "004 客户信息管理制度 第十一条1(3)",
+    CARD_NOT_APPROVED: "004 客户信息管理制度 第十条1(8)",
     COVERED_BY_PREPAYMENT: "002 第三十四条",
     PAID_IN_CASH: "002 第三十四条",
     NO_LIMIT_EXCEPTION: "002 第三十四条",
@@ -174,6 +176,8 @@ class CheckInputs:
     # An approved, unused, unexpired over-limit approval for exactly this amount (the service checks
     # the amount, the customer and the validity; the rule only needs to know it is there).
     approval_available: bool = False
+    # A new customer whose transaction card is not approved yet (004 客户信息管理制度 第十条1(8)).
+    card_pending: bool = False
 
 
 @dataclass(frozen=True)
@@ -275,6 +279,8 @@ def violations(inputs: CheckInputs, policy: ControlPolicy) -> list[Reason]:
     out: list[Reason] = []
     exposure = total_exposure(inputs.exposure)
     after = exposure + inputs.amount
+    if inputs.card_pending:  # 004 客户信息管理制度 第十条1(8): 得到认可后…方可进行与新客户的交易
+        out.append(reason(CARD_NOT_APPROVED))
     if inputs.trade_suspended:  # 004 客户信息管理制度 第七条: a manager's instruction stops trade
         out.append(reason(TRADE_SUSPENDED))
     if inputs.shipments_stopped:  # 004 客户信息管理制度 第十一条1(3): the salesperson's emergency stop
@@ -371,6 +377,8 @@ def decide(inputs: CheckInputs, policy: ControlPolicy) -> Decision:
     - Entries that lower the exposure always pass (第三十三/三十四条 ask for exactly that); so do a
       cash sale (现款现货) and a shipment of a customer without a limit that its advance payment
       covers (第三十四条: the exposure does not grow) — but not while trade or shipments are stopped.
+    - A new customer whose transaction card is not approved (004 客户信息管理制度 第十条1(8)) gets no
+      credit sale or prepayment at any control point; no approval lifts it (a cash sale still passes).
     - A customer without a limit (第三十四条 只能减少不能增加) is blocked with no approval route,
       unless the policy's GM-only exception (a departure) is on.
     - Otherwise the violations are collected; the control matrix says what they mean at this control
@@ -396,6 +404,8 @@ def decide(inputs: CheckInputs, policy: ControlPolicy) -> Decision:
     if inputs.kind not in RAISING_KINDS:
         return make(ALLOW, [reason(LOWERS_EXPOSURE, kind=inputs.kind)])
     found = violations(inputs, policy)
+    if inputs.card_pending:  # no credit before the card's approval: no matrix, no approval lifts it
+        return make(BLOCK, found)
     if (
         found
         and covered_by_prepayment(inputs)
@@ -459,3 +469,56 @@ def reserve_allowed(decision: Decision, kind: str) -> bool:
     """Only a passing check of an amount that raises the exposure holds a reservation (第三十二条:
     what passed is held against the limit until the shipment is posted)."""
     return decision.passes and decision.amount > 0 and kind in RESERVABLE_KINDS
+
+
+# --- Related parties (关联客户): the group's total (beyond the regulation) -------------------------
+# XinDang's addition, not asked by the regulation (nearest seed text: the credit report's 关联企业及
+# 关联方交易情况, 001 客户信用档案建立与管理制度 2(7)): a policy switch, off by default, makes the
+# check warn or block when the related customers' exposure together would pass their limits together.
+GROUP_OFF, GROUP_WARN, GROUP_BLOCK = "off", "warn", "block"
+GROUP_MODES = (GROUP_OFF, GROUP_WARN, GROUP_BLOCK)
+GROUP_OVER_LIMIT = "group_over_limit"  # block mode: a violation no over-limit approval lifts
+GROUP_OVER_LIMIT_WARNING = "group_over_limit_warning"  # warn mode
+GROUP_ARTICLE = "XinDang (beyond the regulation; cf. 001 客户信用档案建立与管理制度 2(7))"
+ARTICLES[GROUP_OVER_LIMIT] = GROUP_ARTICLE
+ARTICLES[GROUP_OVER_LIMIT_WARNING] = GROUP_ARTICLE
+WARNINGS = WARNINGS | {GROUP_OVER_LIMIT_WARNING}
+
+
+def group_check(
+    decision: Decision,
+    *,
+    mode: str,
+    kind: str,
+    members: int,
+    group_exposure: Decimal,
+    group_limit: Decimal,
+) -> Decision:
+    """The decision with the group's step applied. `group_exposure` is the members' exposure together
+    (the asking customer's as the check read it), `group_limit` their limits in force together.
+    Nothing changes when the mode is off, the customer has no related customers, the amount does not
+    raise the exposure, no member has a limit, or the group stays within its limits. Warn mode turns
+    an allow into a warning; block mode turns a passing answer into a block (and not approvable: the
+    over-limit approval of 第三十二条 is for one customer's limit). A refused answer keeps its outcome
+    and only gains the reason."""
+    if mode == GROUP_OFF or members < 2 or kind not in RAISING_KINDS or group_limit <= 0:
+        return decision
+    after = group_exposure + decision.amount
+    if after <= group_limit:
+        return decision
+    code = GROUP_OVER_LIMIT if mode == GROUP_BLOCK else GROUP_OVER_LIMIT_WARNING
+    found = reason(
+        code,
+        members=members,
+        exposure=str(group_exposure),
+        amount=str(decision.amount),
+        limit=str(group_limit),
+        overage=str(after - group_limit),
+    )
+    outcome = decision.outcome
+    if mode == GROUP_BLOCK and decision.passes:
+        outcome = BLOCK
+    elif mode == GROUP_WARN and outcome == ALLOW:
+        outcome = WARN
+    approvable = decision.approvable and outcome != BLOCK
+    return replace(decision, outcome=outcome, reasons=(*decision.reasons, found), approvable=approvable)

@@ -38,6 +38,10 @@ _MESSAGES = {
         "only a formal approval can let this amount through."
     ),
     rules.TRADE_SUSPENDED: lambda: _("Trade with this customer is suspended."),
+    rules.CARD_NOT_APPROVED: lambda: _(
+        "A new customer: its transaction card is not approved yet, so no credit sale or prepayment "
+        "before the approval."
+    ),
     rules.SHIPMENTS_STOPPED: lambda: _(
         "The salesperson in charge has stopped shipments to this customer (an emergency stop): "
         "nothing ships until the department manager lifts it."
@@ -58,6 +62,14 @@ _MESSAGES = {
         "An approved over-limit request lets exactly this amount through once."
     ),
     rules.NOT_CONTROLLED: lambda: _("The credit check does not control this point for this grade."),
+    rules.GROUP_OVER_LIMIT: lambda: _(
+        "The %(members)s related customers' exposure %(exposure)s plus %(amount)s exceeds their limits "
+        "together %(limit)s by %(overage)s (a check beyond the regulation, set in the policy)."
+    ),
+    rules.GROUP_OVER_LIMIT_WARNING: lambda: _(
+        "Warning: the %(members)s related customers' exposure %(exposure)s plus %(amount)s exceeds their "
+        "limits together %(limit)s by %(overage)s (a check beyond the regulation, set in the policy)."
+    ),
 }
 
 MONEY_PARAMS = frozenset({"limit", "exposure", "amount", "overage", "open_amount"})

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_group
 
 app_name = "credit_control"
 urlpatterns = [
@@ -12,4 +12,5 @@ urlpatterns = [
     path("customer/<int:pk>/stop/", views.stop_shipments, name="stop_shipments"),
     path("customer/<int:pk>/stop/<str:action>/", views.decide_stop, name="decide_stop"),
     path("over-limit/<int:pk>/", views.over_limit_detail, name="over_limit_detail"),
+    path("customer/<int:pk>/group/", views_group.group_section, name="group_section"),
 ]

@@ -64,6 +64,9 @@ DEMO_USERS = [
     DemoUser("caiwuzongjian", "孙丽华", Role.CFO, "CW"),
     DemoUser("zongjingli", "周建国", Role.GENERAL_MANAGER, "ZJB"),
     DemoUser("dongshizhang", "陈志远", Role.CHAIRMAN, "ZJB"),
+    DemoUser("xingzhengfuzong", "高明", Role.ARCHIVE_LEADER, "ZJB"),
+    DemoUser("anquan", "唐亮", Role.SECURITY_OFFICER, "IT"),
+    DemoUser("shenji", "宋雅", Role.AUDITOR, "CW"),
 ]
 CREDIT_MANAGER_USERNAME = "xinyong"
 
@@ -83,6 +86,9 @@ ROLE_ZH = {
     Role.GENERAL_MANAGER: "总经理",
     Role.CHAIRMAN: "董事长",
     Role.SYSTEM_ADMIN: "系统管理员",
+    Role.ARCHIVE_LEADER: "行政人力部分管领导",
+    Role.SECURITY_OFFICER: "安全保密管理员",
+    Role.AUDITOR: "安全审计员",
 }
 
 

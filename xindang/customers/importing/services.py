@@ -375,6 +375,9 @@ def _create_customers(rows: list[RowCheck], *, by, policy, batch: ImportBatch):
         done += len(chunk)
         report_progress(batch, "saving", done, total)
     _save_tags(rows)
+    from xindang.customers.relations import refresh_all  # related-party keys (bulk rows send no signal)
+
+    refresh_all([c.pk for c in customers])
     contacts = []
     for row in rows:
         if row.contact:

@@ -5,190 +5,303 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('customers', '0008_fill_capital_currency'),
+        ("customers", "0008_fill_capital_currency"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='contact',
-            name='collection_basis',
-            field=models.CharField(blank=True, choices=[('consent', 'Consent of the person'), ('contract', 'Needed for the contract with the customer'), ('legal_duty', 'Required by law or regulation'), ('public', 'Published by the person or the company registry')], max_length=16, verbose_name='basis of collection'),
+            model_name="contact",
+            name="collection_basis",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("consent", "Consent of the person"),
+                    ("contract", "Needed for the contract with the customer"),
+                    ("legal_duty", "Required by law or regulation"),
+                    ("public", "Published by the person or the company registry"),
+                ],
+                max_length=16,
+                verbose_name="basis of collection",
+            ),
         ),
         migrations.AddField(
-            model_name='contact',
-            name='collection_purpose',
-            field=models.CharField(blank=True, max_length=200, verbose_name='purpose of collection'),
+            model_name="contact",
+            name="collection_purpose",
+            field=models.CharField(blank=True, max_length=200, verbose_name="purpose of collection"),
         ),
         migrations.AddField(
-            model_name='contact',
-            name='consent_on',
-            field=models.DateField(blank=True, null=True, verbose_name='consent given on'),
+            model_name="contact",
+            name="consent_on",
+            field=models.DateField(blank=True, null=True, verbose_name="consent given on"),
         ),
         migrations.AddField(
-            model_name='contact',
-            name='id_kind',
-            field=models.CharField(blank=True, choices=[('id_card', 'Resident identity card'), ('passport', 'Passport')], max_length=16, verbose_name='identity document'),
+            model_name="contact",
+            name="id_kind",
+            field=models.CharField(
+                blank=True,
+                choices=[("id_card", "Resident identity card"), ("passport", "Passport")],
+                max_length=16,
+                verbose_name="identity document",
+            ),
         ),
         migrations.AddField(
-            model_name='contact',
-            name='id_number',
-            field=xindang.core.fieldcrypto.EncryptedCharField(blank=True, default='', plain_max_length=20, verbose_name='identity document number'),
+            model_name="contact",
+            name="id_number",
+            field=xindang.core.fieldcrypto.EncryptedCharField(
+                blank=True, default="", plain_max_length=20, verbose_name="identity document number"
+            ),
         ),
         migrations.AddField(
-            model_name='contact',
-            name='personal_data_erased_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='personal data erased at'),
+            model_name="contact",
+            name="personal_data_erased_at",
+            field=models.DateTimeField(
+                blank=True, editable=False, null=True, verbose_name="personal data erased at"
+            ),
         ),
         migrations.AddField(
-            model_name='historicalcontact',
-            name='collection_basis',
-            field=models.CharField(blank=True, choices=[('consent', 'Consent of the person'), ('contract', 'Needed for the contract with the customer'), ('legal_duty', 'Required by law or regulation'), ('public', 'Published by the person or the company registry')], max_length=16, verbose_name='basis of collection'),
+            model_name="historicalcontact",
+            name="collection_basis",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("consent", "Consent of the person"),
+                    ("contract", "Needed for the contract with the customer"),
+                    ("legal_duty", "Required by law or regulation"),
+                    ("public", "Published by the person or the company registry"),
+                ],
+                max_length=16,
+                verbose_name="basis of collection",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalcontact',
-            name='collection_purpose',
-            field=models.CharField(blank=True, max_length=200, verbose_name='purpose of collection'),
+            model_name="historicalcontact",
+            name="collection_purpose",
+            field=models.CharField(blank=True, max_length=200, verbose_name="purpose of collection"),
         ),
         migrations.AddField(
-            model_name='historicalcontact',
-            name='consent_on',
-            field=models.DateField(blank=True, null=True, verbose_name='consent given on'),
+            model_name="historicalcontact",
+            name="consent_on",
+            field=models.DateField(blank=True, null=True, verbose_name="consent given on"),
         ),
         migrations.AddField(
-            model_name='historicalcontact',
-            name='id_kind',
-            field=models.CharField(blank=True, choices=[('id_card', 'Resident identity card'), ('passport', 'Passport')], max_length=16, verbose_name='identity document'),
+            model_name="historicalcontact",
+            name="id_kind",
+            field=models.CharField(
+                blank=True,
+                choices=[("id_card", "Resident identity card"), ("passport", "Passport")],
+                max_length=16,
+                verbose_name="identity document",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalcontact',
-            name='id_number',
-            field=xindang.core.fieldcrypto.EncryptedCharField(blank=True, default='', plain_max_length=20, verbose_name='identity document number'),
+            model_name="historicalcontact",
+            name="id_number",
+            field=xindang.core.fieldcrypto.EncryptedCharField(
+                blank=True, default="", plain_max_length=20, verbose_name="identity document number"
+            ),
         ),
         migrations.AddField(
-            model_name='historicalcontact',
-            name='personal_data_erased_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='personal data erased at'),
+            model_name="historicalcontact",
+            name="personal_data_erased_at",
+            field=models.DateTimeField(
+                blank=True, editable=False, null=True, verbose_name="personal data erased at"
+            ),
         ),
         migrations.AddField(
-            model_name='historicalmanager',
-            name='collection_basis',
-            field=models.CharField(blank=True, choices=[('consent', 'Consent of the person'), ('contract', 'Needed for the contract with the customer'), ('legal_duty', 'Required by law or regulation'), ('public', 'Published by the person or the company registry')], max_length=16, verbose_name='basis of collection'),
+            model_name="historicalmanager",
+            name="collection_basis",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("consent", "Consent of the person"),
+                    ("contract", "Needed for the contract with the customer"),
+                    ("legal_duty", "Required by law or regulation"),
+                    ("public", "Published by the person or the company registry"),
+                ],
+                max_length=16,
+                verbose_name="basis of collection",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalmanager',
-            name='collection_purpose',
-            field=models.CharField(blank=True, max_length=200, verbose_name='purpose of collection'),
+            model_name="historicalmanager",
+            name="collection_purpose",
+            field=models.CharField(blank=True, max_length=200, verbose_name="purpose of collection"),
         ),
         migrations.AddField(
-            model_name='historicalmanager',
-            name='consent_on',
-            field=models.DateField(blank=True, null=True, verbose_name='consent given on'),
+            model_name="historicalmanager",
+            name="consent_on",
+            field=models.DateField(blank=True, null=True, verbose_name="consent given on"),
         ),
         migrations.AddField(
-            model_name='historicalmanager',
-            name='id_kind',
-            field=models.CharField(blank=True, choices=[('id_card', 'Resident identity card'), ('passport', 'Passport')], max_length=16, verbose_name='identity document'),
+            model_name="historicalmanager",
+            name="id_kind",
+            field=models.CharField(
+                blank=True,
+                choices=[("id_card", "Resident identity card"), ("passport", "Passport")],
+                max_length=16,
+                verbose_name="identity document",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalmanager',
-            name='id_number',
-            field=xindang.core.fieldcrypto.EncryptedCharField(blank=True, default='', plain_max_length=20, verbose_name='identity document number'),
+            model_name="historicalmanager",
+            name="id_number",
+            field=xindang.core.fieldcrypto.EncryptedCharField(
+                blank=True, default="", plain_max_length=20, verbose_name="identity document number"
+            ),
         ),
         migrations.AddField(
-            model_name='historicalmanager',
-            name='personal_data_erased_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='personal data erased at'),
+            model_name="historicalmanager",
+            name="personal_data_erased_at",
+            field=models.DateTimeField(
+                blank=True, editable=False, null=True, verbose_name="personal data erased at"
+            ),
         ),
         migrations.AddField(
-            model_name='historicalshareholder',
-            name='collection_basis',
-            field=models.CharField(blank=True, choices=[('consent', 'Consent of the person'), ('contract', 'Needed for the contract with the customer'), ('legal_duty', 'Required by law or regulation'), ('public', 'Published by the person or the company registry')], max_length=16, verbose_name='basis of collection'),
+            model_name="historicalshareholder",
+            name="collection_basis",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("consent", "Consent of the person"),
+                    ("contract", "Needed for the contract with the customer"),
+                    ("legal_duty", "Required by law or regulation"),
+                    ("public", "Published by the person or the company registry"),
+                ],
+                max_length=16,
+                verbose_name="basis of collection",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalshareholder',
-            name='collection_purpose',
-            field=models.CharField(blank=True, max_length=200, verbose_name='purpose of collection'),
+            model_name="historicalshareholder",
+            name="collection_purpose",
+            field=models.CharField(blank=True, max_length=200, verbose_name="purpose of collection"),
         ),
         migrations.AddField(
-            model_name='historicalshareholder',
-            name='consent_on',
-            field=models.DateField(blank=True, null=True, verbose_name='consent given on'),
+            model_name="historicalshareholder",
+            name="consent_on",
+            field=models.DateField(blank=True, null=True, verbose_name="consent given on"),
         ),
         migrations.AddField(
-            model_name='historicalshareholder',
-            name='id_kind',
-            field=models.CharField(blank=True, choices=[('id_card', 'Resident identity card'), ('passport', 'Passport')], max_length=16, verbose_name='identity document'),
+            model_name="historicalshareholder",
+            name="id_kind",
+            field=models.CharField(
+                blank=True,
+                choices=[("id_card", "Resident identity card"), ("passport", "Passport")],
+                max_length=16,
+                verbose_name="identity document",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalshareholder',
-            name='id_number',
-            field=xindang.core.fieldcrypto.EncryptedCharField(blank=True, default='', plain_max_length=20, verbose_name='identity document number'),
+            model_name="historicalshareholder",
+            name="id_number",
+            field=xindang.core.fieldcrypto.EncryptedCharField(
+                blank=True, default="", plain_max_length=20, verbose_name="identity document number"
+            ),
         ),
         migrations.AddField(
-            model_name='historicalshareholder',
-            name='personal_data_erased_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='personal data erased at'),
+            model_name="historicalshareholder",
+            name="personal_data_erased_at",
+            field=models.DateTimeField(
+                blank=True, editable=False, null=True, verbose_name="personal data erased at"
+            ),
         ),
         migrations.AddField(
-            model_name='manager',
-            name='collection_basis',
-            field=models.CharField(blank=True, choices=[('consent', 'Consent of the person'), ('contract', 'Needed for the contract with the customer'), ('legal_duty', 'Required by law or regulation'), ('public', 'Published by the person or the company registry')], max_length=16, verbose_name='basis of collection'),
+            model_name="manager",
+            name="collection_basis",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("consent", "Consent of the person"),
+                    ("contract", "Needed for the contract with the customer"),
+                    ("legal_duty", "Required by law or regulation"),
+                    ("public", "Published by the person or the company registry"),
+                ],
+                max_length=16,
+                verbose_name="basis of collection",
+            ),
         ),
         migrations.AddField(
-            model_name='manager',
-            name='collection_purpose',
-            field=models.CharField(blank=True, max_length=200, verbose_name='purpose of collection'),
+            model_name="manager",
+            name="collection_purpose",
+            field=models.CharField(blank=True, max_length=200, verbose_name="purpose of collection"),
         ),
         migrations.AddField(
-            model_name='manager',
-            name='consent_on',
-            field=models.DateField(blank=True, null=True, verbose_name='consent given on'),
+            model_name="manager",
+            name="consent_on",
+            field=models.DateField(blank=True, null=True, verbose_name="consent given on"),
         ),
         migrations.AddField(
-            model_name='manager',
-            name='id_kind',
-            field=models.CharField(blank=True, choices=[('id_card', 'Resident identity card'), ('passport', 'Passport')], max_length=16, verbose_name='identity document'),
+            model_name="manager",
+            name="id_kind",
+            field=models.CharField(
+                blank=True,
+                choices=[("id_card", "Resident identity card"), ("passport", "Passport")],
+                max_length=16,
+                verbose_name="identity document",
+            ),
         ),
         migrations.AddField(
-            model_name='manager',
-            name='id_number',
-            field=xindang.core.fieldcrypto.EncryptedCharField(blank=True, default='', plain_max_length=20, verbose_name='identity document number'),
+            model_name="manager",
+            name="id_number",
+            field=xindang.core.fieldcrypto.EncryptedCharField(
+                blank=True, default="", plain_max_length=20, verbose_name="identity document number"
+            ),
         ),
         migrations.AddField(
-            model_name='manager',
-            name='personal_data_erased_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='personal data erased at'),
+            model_name="manager",
+            name="personal_data_erased_at",
+            field=models.DateTimeField(
+                blank=True, editable=False, null=True, verbose_name="personal data erased at"
+            ),
         ),
         migrations.AddField(
-            model_name='shareholder',
-            name='collection_basis',
-            field=models.CharField(blank=True, choices=[('consent', 'Consent of the person'), ('contract', 'Needed for the contract with the customer'), ('legal_duty', 'Required by law or regulation'), ('public', 'Published by the person or the company registry')], max_length=16, verbose_name='basis of collection'),
+            model_name="shareholder",
+            name="collection_basis",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("consent", "Consent of the person"),
+                    ("contract", "Needed for the contract with the customer"),
+                    ("legal_duty", "Required by law or regulation"),
+                    ("public", "Published by the person or the company registry"),
+                ],
+                max_length=16,
+                verbose_name="basis of collection",
+            ),
         ),
         migrations.AddField(
-            model_name='shareholder',
-            name='collection_purpose',
-            field=models.CharField(blank=True, max_length=200, verbose_name='purpose of collection'),
+            model_name="shareholder",
+            name="collection_purpose",
+            field=models.CharField(blank=True, max_length=200, verbose_name="purpose of collection"),
         ),
         migrations.AddField(
-            model_name='shareholder',
-            name='consent_on',
-            field=models.DateField(blank=True, null=True, verbose_name='consent given on'),
+            model_name="shareholder",
+            name="consent_on",
+            field=models.DateField(blank=True, null=True, verbose_name="consent given on"),
         ),
         migrations.AddField(
-            model_name='shareholder',
-            name='id_kind',
-            field=models.CharField(blank=True, choices=[('id_card', 'Resident identity card'), ('passport', 'Passport')], max_length=16, verbose_name='identity document'),
+            model_name="shareholder",
+            name="id_kind",
+            field=models.CharField(
+                blank=True,
+                choices=[("id_card", "Resident identity card"), ("passport", "Passport")],
+                max_length=16,
+                verbose_name="identity document",
+            ),
         ),
         migrations.AddField(
-            model_name='shareholder',
-            name='id_number',
-            field=xindang.core.fieldcrypto.EncryptedCharField(blank=True, default='', plain_max_length=20, verbose_name='identity document number'),
+            model_name="shareholder",
+            name="id_number",
+            field=xindang.core.fieldcrypto.EncryptedCharField(
+                blank=True, default="", plain_max_length=20, verbose_name="identity document number"
+            ),
         ),
         migrations.AddField(
-            model_name='shareholder',
-            name='personal_data_erased_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='personal data erased at'),
+            model_name="shareholder",
+            name="personal_data_erased_at",
+            field=models.DateTimeField(
+                blank=True, editable=False, null=True, verbose_name="personal data erased at"
+            ),
         ),
     ]

@@ -24,7 +24,8 @@ def _fast(settings, tmp_path):
 
 def exported(client, user, query=""):
     client.force_login(user)
-    response = client.get(reverse("customers:export") + query)
+    # an export states its purpose (seed 003 篇一 二.4; custody policy "purpose_actions")
+    response = client.get(reverse("customers:export") + (query + "&" if query else "?") + "purpose=核对")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert "attachment" in response["Content-Disposition"]

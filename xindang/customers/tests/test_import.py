@@ -20,6 +20,7 @@ from xindang.accounts.roles import Role
 from xindang.audit.models import AuditEvent
 from xindang.core.errors import DomainError
 from xindang.core.models import Sequence
+from xindang.customers import services as customer_services
 from xindang.customers.choices import Nature, Tier
 from xindang.customers.importing import columns, progress, reading
 from xindang.customers.importing import services as import_services
@@ -522,7 +523,8 @@ def test_numbers_taken_while_the_import_prepared_are_not_reused(
 
     def prepare_then_someone_files_a_customer(customers, **kwargs):
         prepare(customers, **kwargs)
-        make_customer(salesperson, name="插队客户有限公司", by=credit_manager)
+        jumped = make_customer(salesperson, name="插队客户有限公司", by=credit_manager)
+        customer_services.assign_code(by=credit_manager, customer_id=jumped.pk)  # takes a code too
 
     monkeypatch.setattr(import_services, "_predict_numbers", prepare_then_someone_files_a_customer)
     batch = import_services.run_import(batch=batch, by=credit_manager)

@@ -347,7 +347,7 @@ def test_add_tag_to_selected_files(client, credit_manager, three):
 def test_export_selected_rows_with_the_credit_columns(client, credit_manager, three):
     a, b, _c = three
     client.force_login(credit_manager)
-    query = {"ids": [a.pk, b.pk], "selected": "1", "sort": "-exposure"}
+    query = {"ids": [a.pk, b.pk], "selected": "1", "sort": "-exposure", "purpose": "核对"}
     response = client.get(reverse("customers:export"), query)
     assert response.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[0]

@@ -141,19 +141,16 @@ def test_a_different_name_needs_no_confirmation(salesperson, make_customer):
 
 
 # --- Customer code (客户代码, seed 002 篇五 第三条(4)) ----------------------------------------------
-def test_customer_code_is_given_when_a_credit_manager_saves(salesperson, credit_manager, make_customer):
+def test_a_credit_manager_save_gives_no_code(salesperson, credit_manager, make_customer):
     # given a salesperson's new file: no code yet
     customer = make_customer(salesperson, name="华夏科技有限公司")
     assert customer.code is None
-    # when the credit manager edits it
+    # when the credit manager edits it, it still has none: the code comes with the approval
     result = services.update_customer(
         by=credit_manager, customer_id=customer.pk, expected_version=1, data={"phone": "010-88886666"}
     )
-    # then it has the first code, the change is recorded and the code is searchable
     customer.refresh_from_db()
-    assert customer.code == "KH000001"
-    assert result.changes["code"] == ["", "KH000001"]
-    assert "kh000001" in customer.search_text.split("|")
+    assert customer.code is None and "code" not in result.changes
 
 
 def test_a_salesperson_edit_gives_no_code(salesperson, make_customer):
@@ -165,10 +162,36 @@ def test_a_salesperson_edit_gives_no_code(salesperson, make_customer):
     assert customer.code is None
 
 
-def test_a_file_opened_by_a_credit_manager_has_a_code_at_once(salesperson, credit_manager, make_customer):
+def test_a_file_opened_by_a_credit_manager_has_no_code_yet(salesperson, credit_manager, make_customer):
     first = make_customer(salesperson, name="华夏科技有限公司", by=credit_manager)
-    second = make_customer(salesperson, name="长江实业有限公司", by=credit_manager)
-    assert (first.code, second.code) == ("KH000001", "KH000002")
+    assert first.code is None
+
+
+def test_an_onboarded_file_gets_one_code_on_request(salesperson, credit_manager, make_customer):
+    customer = make_customer(salesperson, name="华夏科技有限公司")
+    first = services.assign_code(by=credit_manager, customer_id=customer.pk)
+    again = services.assign_code(by=credit_manager, customer_id=customer.pk)
+    assert first.code == again.code == "KH000001"
+    assert "kh000001" in again.search_text.split("|")
+
+
+def test_a_prospect_gets_no_code_before_its_card_is_approved(salesperson, credit_manager):
+    from xindang.customers.choices import Onboarding
+
+    prospect = services.create_customer(
+        by=salesperson, data={"name": "新星贸易有限公司", "owner": salesperson}, prospect=True
+    )
+    assert prospect.onboarding == Onboarding.PENDING
+    with pytest.raises(DomainError) as refused:
+        services.assign_code(by=credit_manager, customer_id=prospect.pk)
+    assert refused.value.code == CustomerError.NOT_ONBOARDED
+
+
+def test_a_salesperson_may_not_give_codes(salesperson, make_customer):
+    customer = make_customer(salesperson, name="华夏科技有限公司")
+    with pytest.raises(DomainError) as refused:
+        services.assign_code(by=salesperson, customer_id=customer.pk)
+    assert refused.value.code == CustomerError.PERMISSION_DENIED
 
 
 # --- Updates, versions and history (动态管理, seed 001 原则) -------------------------------------
@@ -272,6 +295,54 @@ def test_status_change_without_a_reason_is_refused(manager, salesperson, make_cu
     assert not StatusChange.objects.exists()
 
 
+# --- Telling the customer that trade stops (004 客户信息管理制度 第十一条2(4)) ----------------------------
+@pytest.mark.parametrize("to_status", ["suspended", "past"])
+@pytest.mark.parametrize(
+    ("via", "on"), [("", dt.date(2026, 3, 1)), ("letter", None), ("pigeon", dt.date(2026, 3, 1))]
+)
+def test_stopping_trade_without_saying_how_the_customer_was_told_is_refused(
+    manager, salesperson, make_customer, to_status, via, on
+):
+    customer = make_customer(salesperson, name="华夏科技有限公司")
+    services.change_status(by=manager, customer_id=customer.pk, to_status="active", reason="首笔订单")
+    with pytest.raises(DomainError) as refused:
+        services.change_status(
+            by=manager,
+            customer_id=customer.pk,
+            to_status=to_status,
+            reason="拒付",
+            notified_via=via,
+            notified_on=on,
+        )
+    assert refused.value.code == CustomerError.NOTICE_REQUIRED
+    customer.refresh_from_db()
+    assert customer.status == "active"
+
+
+def test_suspending_trade_records_how_and_when_the_customer_was_told(manager, salesperson, make_customer):
+    customer = make_customer(salesperson, name="华夏科技有限公司")
+    services.change_status(by=manager, customer_id=customer.pk, to_status="active", reason="首笔订单")
+    before = last_seq()
+    services.change_status(
+        by=manager,
+        customer_id=customer.pk,
+        to_status="suspended",
+        reason="票据拒付",
+        notified_via="fax",
+        notified_on=dt.date(2026, 3, 2),
+    )
+    row = StatusChange.objects.filter(customer=customer).first()
+    assert (row.to_status, row.notified_via, row.notified_on) == ("suspended", "fax", dt.date(2026, 3, 2))
+    event = AuditEvent.objects.get(seq__gt=before)
+    assert event.data["notified_via"] == "fax" and event.data["notified_on"] == "2026-03-02"
+
+
+def test_a_prospect_dropped_before_any_trade_needs_no_notice(manager, salesperson, make_customer):
+    customer = make_customer(salesperson, name="华夏科技有限公司")
+    services.change_status(by=manager, customer_id=customer.pk, to_status="past", reason="未成交")
+    assert StatusChange.objects.get(customer=customer).notified_via == ""
+
+
 @pytest.mark.parametrize(
     ("path", "refused_to"),
     [
@@ -284,7 +355,14 @@ def test_status_change_without_a_reason_is_refused(manager, salesperson, make_cu
 def test_a_transition_outside_the_table_is_refused(manager, salesperson, make_customer, path, refused_to):
     customer = make_customer(salesperson, name="华夏科技有限公司")
     for step in path:
-        services.change_status(by=manager, customer_id=customer.pk, to_status=step, reason="按合同执行")
+        services.change_status(
+            by=manager,
+            customer_id=customer.pk,
+            to_status=step,
+            reason="按合同执行",
+            notified_via="letter",
+            notified_on=dt.date(2026, 3, 1),
+        )
     before = last_seq()
     with pytest.raises(DomainError) as refused:
         services.change_status(by=manager, customer_id=customer.pk, to_status=refused_to, reason="测试")

@@ -149,7 +149,13 @@ def test_suspended_files_leave_the_default_list_but_are_found_with_filter(
     client.force_login(manager)
     client.post(reverse("customers:status", args=[customer.pk]), {"to_status": "active", "reason": "首单"})
     client.post(
-        reverse("customers:status", args=[customer.pk]), {"to_status": "suspended", "reason": "经营异常"}
+        reverse("customers:status", args=[customer.pk]),
+        {
+            "to_status": "suspended",
+            "reason": "经营异常",
+            "notified_via": "phone",
+            "notified_on": "2026-03-02",
+        },
     )
     customer.refresh_from_db()
     assert customer.status == "suspended"
@@ -198,7 +204,7 @@ def test_list_requires_permission(client, db):
     from conftest import make_user
     from xindang.accounts.roles import Role
 
-    client.force_login(make_user("kefu", Role.SERVICE_AGENT))
+    client.force_login(make_user("kefu", Role.SYSTEM_ADMIN))
     assert client.get(reverse("customers:list")).status_code == 403
     assert client.get(reverse("customers:create")).status_code == 403
 

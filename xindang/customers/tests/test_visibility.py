@@ -3,7 +3,8 @@ files are secrets, responsible staff only).
 
 The rule (customers/permissions.py): a salesperson sees their own files; a department manager the
 department's and their own; credit managers, archivists, the GM, the chairman and the approvers in the
-credit chains (marketing manager, VP marketing, CFO, finance credit controller) see all; roles without
+credit chains (marketing manager, VP marketing, CFO, finance credit controller; custody policy
+wide_standing_roles, a reading of 相关人员) see all; roles without
 customer permissions, inactive users and anonymous visitors see none.
 """
 
@@ -35,14 +36,20 @@ MATRIX = {
     "archivist": ALL,
     "general_manager": ALL,
     "chairman": ALL,
+    # the credit approval chains: every file under custody's reading of 相关人员 (wide_standing_roles);
+    # without it the files they decide on (custody tests)
     "marketing_manager": ALL,
     "cfo": ALL,
     "vp_marketing": ALL,
     "finance_credit_controller": ALL,
-    "service_agent": set(),
-    "service_supervisor": set(),
-    "office_director": set(),
+    "service_agent": set(),  # only the files of their visits (relations), none here
+    "service_supervisor": ALL,  # plans and reviews every agent's visits (relations, 002 篇三)
+    "office_director": ALL,  # relationship care, complaints, surveys (relations, 000 5.1.1, 6, 7)
     "system_admin": set(),
+    # 三员分立 and the archive leader: they approve lookups or policy, they read files only by request
+    "archive_leader": set(),
+    "security_officer": set(),
+    "auditor": set(),
     "inactive_credit_manager": set(),  # would see all if active
     "inactive_salesperson": set(),  # would see "own" if active
     "no_role": set(),
@@ -75,6 +82,9 @@ def world(db, make_customer):
         "service_supervisor": make_user("jiangkf", Role.SERVICE_SUPERVISOR, display_name="蒋主管"),
         "office_director": make_user("shenbg", Role.OFFICE_DIRECTOR, display_name="沈主任"),
         "system_admin": make_user("hanxt", Role.SYSTEM_ADMIN, display_name="韩系统", is_staff=True),
+        "archive_leader": make_user("gaoxz", Role.ARCHIVE_LEADER, display_name="高行政"),
+        "security_officer": make_user("tangaq", Role.SECURITY_OFFICER, display_name="唐安全"),
+        "auditor": make_user("songsj", Role.AUDITOR, display_name="宋审计"),
         "inactive_credit_manager": make_user(
             "yangtx", Role.CREDIT_MANAGER, display_name="杨退休", is_active=False
         ),
@@ -119,6 +129,9 @@ def test_the_matrix_covers_every_role():
         "service_supervisor",
         "office_director",
         "system_admin",
+        "archive_leader",
+        "security_officer",
+        "auditor",
     }
     assert covered == set(Role.values)
     assert covered <= set(MATRIX)

@@ -11,31 +11,47 @@ def fill_checksums(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('documents', '0003_fill_role_permissions'),
+        ("documents", "0003_fill_role_permissions"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='documentversion',
-            name='checksum',
-            field=models.CharField(blank=True, default='', max_length=128, verbose_name='checksum'),
+            model_name="documentversion",
+            name="checksum",
+            field=models.CharField(blank=True, default="", max_length=128, verbose_name="checksum"),
         ),
         migrations.AddField(
-            model_name='documentversion',
-            name='checksum_algorithm',
-            field=models.CharField(choices=[('sha256', 'SHA-256'), ('sm3', 'SM3 (GB/T 32905)')], default='sha256', max_length=10, verbose_name='checksum algorithm'),
+            model_name="documentversion",
+            name="checksum_algorithm",
+            field=models.CharField(
+                choices=[("sha256", "SHA-256"), ("sm3", "SM3 (GB/T 32905)")],
+                default="sha256",
+                max_length=10,
+                verbose_name="checksum algorithm",
+            ),
         ),
         migrations.AddField(
-            model_name='fixityrun',
-            name='checksum_changed_count',
-            field=models.PositiveIntegerField(default=0, verbose_name='checksum changed'),
+            model_name="fixityrun",
+            name="checksum_changed_count",
+            field=models.PositiveIntegerField(default=0, verbose_name="checksum changed"),
         ),
         migrations.AlterField(
-            model_name='fixityfinding',
-            name='kind',
-            field=models.CharField(choices=[('missing', 'Missing'), ('altered', 'Altered (checksum mismatch)'), ('orphaned', 'Orphaned (no version refers to it)'), ('checksum_changed', 'Checksum changed (the stored checksum differs from the one the audit trail recorded)')], max_length=20, verbose_name='kind'),
+            model_name="fixityfinding",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("missing", "Missing"),
+                    ("altered", "Altered (checksum mismatch)"),
+                    ("orphaned", "Orphaned (no version refers to it)"),
+                    (
+                        "checksum_changed",
+                        "Checksum changed (the stored checksum differs from the one the audit trail recorded)",
+                    ),
+                ],
+                max_length=20,
+                verbose_name="kind",
+            ),
         ),
         migrations.RunPython(fill_checksums, migrations.RunPython.noop),
     ]

@@ -32,6 +32,9 @@ PUBLIC_GRANTEES = {
 }
 _prefixes = itertools.count(1)
 
+# Downloads state their purpose (seed 003 篇一 二.4; custody policy "purpose_actions").
+PURPOSE = {"purpose": "核对资料"}
+
 
 @pytest.fixture(scope="module")
 def s3_server():
@@ -142,7 +145,9 @@ def test_download_through_the_view_sends_the_stored_bytes_and_audits(
 ):
     data = pdf_bytes("原件 S3")
     doc = file_document(salesperson, customer, file=upload("营业执照.pdf", data))
-    response = _login(client, salesperson).get(reverse("documents:download", args=[doc.current_version.pk]))
+    response = _login(client, salesperson).get(
+        reverse("documents:download", args=[doc.current_version.pk]), PURPOSE
+    )
     assert response.status_code == 200
     assert _body(response) == data
     event = AuditEvent.objects.get(action="document.download")
@@ -153,7 +158,7 @@ def test_watermarked_download_reads_the_object(s3, client, customer, credit_mana
     data = pdf_bytes("资信调查报告 S3")
     doc = file_document(credit_manager, customer, level=1, file=upload("资信调查报告.pdf", data))
     response = _login(client, credit_manager).get(
-        reverse("documents:download", args=[doc.current_version.pk])
+        reverse("documents:download", args=[doc.current_version.pk]), PURPOSE
     )
     assert response.status_code == 200
     body = _body(response)

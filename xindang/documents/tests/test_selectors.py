@@ -169,7 +169,12 @@ def test_retention_clock_of_long_class_starts_when_trade_ends(
         by=credit_manager, customer_id=customer.pk, to_status="active", reason="交易"
     )
     customer_services.change_status(
-        by=credit_manager, customer_id=customer.pk, to_status="past", reason="停止往来"
+        by=credit_manager,
+        customer_id=customer.pk,
+        to_status="past",
+        reason="停止往来",
+        notified_via="letter",
+        notified_on=timezone.localdate(),
     )
     doc.refresh_from_db()
     _cls, clock = selectors.retention_of(doc)

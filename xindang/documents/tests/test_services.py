@@ -379,8 +379,9 @@ def test_update_document_records_changes(customer, salesperson, file_document):
     assert doc.history.count() >= 2
 
 
-def test_nobody_raises_a_level_beyond_their_clearance(customer, salesperson, file_document):
-    doc = file_document(salesperson, customer, level=3)
+def test_nobody_raises_a_level_beyond_their_clearance(customer, salesperson, credit_manager, file_document):
+    # filed by someone else: a filer keeps reading what they filed (custody policy filer_keeps_access)
+    doc = file_document(credit_manager, customer, level=3)
     with pytest.raises(DomainError) as exc:
         services.update_document(by=salesperson, document=doc, confidentiality=1)
     assert exc.value.code == "document.not_allowed"

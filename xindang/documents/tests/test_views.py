@@ -12,6 +12,9 @@ from xindang.documents.models import Document, FixityRun
 
 from .samples import pdf_bytes, png_bytes, upload
 
+# Downloads state their purpose (seed 003 篇一 二.4; custody policy "purpose_actions").
+PURPOSE = {"purpose": "核对资料"}
+
 
 def login(client, user):
     assert client.login(username=user.username, password=PASSWORD)
@@ -119,7 +122,9 @@ def test_duplicate_upload_warns_with_a_link(client, customer, salesperson, licen
 def test_download_streams_the_original_and_audits(client, customer, salesperson, file_document):
     data = pdf_bytes("原件")
     doc = file_document(salesperson, customer, file=upload("营业执照.pdf", data))
-    response = login(client, salesperson).get(reverse("documents:download", args=[doc.current_version.pk]))
+    response = login(client, salesperson).get(
+        reverse("documents:download", args=[doc.current_version.pk]), PURPOSE
+    )
     assert response.status_code == 200
     assert _body(response) == data  # level 3: the original, unmarked
     assert "attachment" in response["Content-Disposition"]
@@ -132,7 +137,9 @@ def test_download_without_the_levels_clearance_is_403_and_audited(
     client, customer, salesperson, credit_manager, file_document
 ):
     secret = file_document(credit_manager, customer, level=1, title="资信调查报告")
-    response = login(client, salesperson).get(reverse("documents:download", args=[secret.current_version.pk]))
+    response = login(client, salesperson).get(
+        reverse("documents:download", args=[secret.current_version.pk]), PURPOSE
+    )
     assert response.status_code == 403
     event = AuditEvent.objects.get(action="document.download_denied")
     assert event.actor == salesperson and event.object_id == str(secret.pk)
@@ -146,7 +153,9 @@ def test_level_1_pdf_download_is_a_watermarked_copy(
 
     data = pdf_bytes("资信调查报告")
     doc = file_document(credit_manager, customer, level=1, file=upload("报告.pdf", data))
-    response = login(client, credit_manager).get(reverse("documents:download", args=[doc.current_version.pk]))
+    response = login(client, credit_manager).get(
+        reverse("documents:download", args=[doc.current_version.pk]), PURPOSE
+    )
     body = _body(response)
     assert response.status_code == 200 and body != data
     text = PdfReader(io.BytesIO(body)).pages[0].extract_text()
@@ -161,7 +170,9 @@ def test_level_2_image_download_is_a_watermarked_copy(client, customer, credit_m
     data = png_bytes(color=(255, 255, 255), size=(400, 300))
     doc = file_document(credit_manager, customer, level=2, file=upload("照片.png", data))
     body = _body(
-        login(client, credit_manager).get(reverse("documents:download", args=[doc.current_version.pk]))
+        login(client, credit_manager).get(
+            reverse("documents:download", args=[doc.current_version.pk]), PURPOSE
+        )
     )
     marked = Image.open(io.BytesIO(body)).convert("RGB")
     assert marked.size == (400, 300)
@@ -171,7 +182,9 @@ def test_level_2_image_download_is_a_watermarked_copy(client, customer, credit_m
 def test_altered_file_is_not_sent(client, customer, salesperson, file_document, media_root):
     doc = file_document(salesperson, customer)
     (media_root / doc.current_version.storage_name).write_bytes(b"%PDF-1.4 forged")
-    response = login(client, salesperson).get(reverse("documents:download", args=[doc.current_version.pk]))
+    response = login(client, salesperson).get(
+        reverse("documents:download", args=[doc.current_version.pk]), PURPOSE
+    )
     assert response.status_code == 409
     assert AuditEvent.objects.filter(action="document.integrity_failed").exists()
 

@@ -6,99 +6,216 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0004_list_preference'),
-        ('contracts', '0004_contract_cancelled_status'),
-        ('customers', '0008_fill_capital_currency'),
+        ("accounts", "0004_list_preference"),
+        ("contracts", "0004_contract_cancelled_status"),
+        ("customers", "0008_fill_capital_currency"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DutyPreference',
+            name="DutyPreference",
             fields=[
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='duty_preference', serialize=False, to=settings.AUTH_USER_MODEL, verbose_name='user')),
-                ('digest', models.CharField(choices=[('daily', 'A daily e-mail of new and overdue duties'), ('none', 'No e-mail')], default='daily', max_length=8, verbose_name='digest')),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="duty_preference",
+                        serialize=False,
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
+                (
+                    "digest",
+                    models.CharField(
+                        choices=[
+                            ("daily", "A daily e-mail of new and overdue duties"),
+                            ("none", "No e-mail"),
+                        ],
+                        default="daily",
+                        max_length=8,
+                        verbose_name="digest",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'duty preference',
-                'verbose_name_plural': 'duty preferences',
+                "verbose_name": "duty preference",
+                "verbose_name_plural": "duty preferences",
             },
         ),
         migrations.CreateModel(
-            name='Completion',
+            name="Completion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=120, unique=True, verbose_name='key')),
-                ('kind', models.CharField(max_length=80, verbose_name='kind')),
-                ('done_at', models.DateTimeField(auto_now_add=True, verbose_name='done at')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('done_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='done by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=120, unique=True, verbose_name="key")),
+                ("kind", models.CharField(max_length=80, verbose_name="kind")),
+                ("done_at", models.DateTimeField(auto_now_add=True, verbose_name="done at")),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                (
+                    "done_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="done by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'completed work',
-                'verbose_name_plural': 'completed work',
+                "verbose_name": "completed work",
+                "verbose_name_plural": "completed work",
             },
         ),
         migrations.CreateModel(
-            name='DigestSent',
+            name="DigestSent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sent_on', models.DateField(verbose_name='sent on')),
-                ('new_count', models.PositiveIntegerField(default=0, verbose_name='new duties')),
-                ('overdue_count', models.PositiveIntegerField(default=0, verbose_name='overdue duties')),
-                ('sent_at', models.DateTimeField(auto_now_add=True, verbose_name='sent at')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='user')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sent_on", models.DateField(verbose_name="sent on")),
+                ("new_count", models.PositiveIntegerField(default=0, verbose_name="new duties")),
+                ("overdue_count", models.PositiveIntegerField(default=0, verbose_name="overdue duties")),
+                ("sent_at", models.DateTimeField(auto_now_add=True, verbose_name="sent at")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'digest sent',
-                'verbose_name_plural': 'digests sent',
-                'constraints': [models.UniqueConstraint(fields=('user', 'sent_on'), name='duties_digest_user_day_uniq')],
+                "verbose_name": "digest sent",
+                "verbose_name_plural": "digests sent",
+                "constraints": [
+                    models.UniqueConstraint(fields=("user", "sent_on"), name="duties_digest_user_day_uniq")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Duty',
+            name="Duty",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=120, verbose_name='key')),
-                ('kind', models.CharField(max_length=80, verbose_name='kind')),
-                ('label', models.CharField(max_length=200, verbose_name='label')),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('url', models.CharField(max_length=500, verbose_name='link')),
-                ('rule', models.CharField(blank=True, max_length=300, verbose_name='rule')),
-                ('due_on', models.DateField(blank=True, null=True, verbose_name='due on')),
-                ('state', models.CharField(choices=[('open', 'Open'), ('done', 'Done')], default='open', max_length=8, verbose_name='state')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='closed at')),
-                ('assignee', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='duties', to=settings.AUTH_USER_MODEL, verbose_name='assignee')),
-                ('customer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='customers.customer', verbose_name='customer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=120, verbose_name="key")),
+                ("kind", models.CharField(max_length=80, verbose_name="kind")),
+                ("label", models.CharField(max_length=200, verbose_name="label")),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
+                ("url", models.CharField(max_length=500, verbose_name="link")),
+                ("rule", models.CharField(blank=True, max_length=300, verbose_name="rule")),
+                ("due_on", models.DateField(blank=True, null=True, verbose_name="due on")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("open", "Open"), ("done", "Done")],
+                        default="open",
+                        max_length=8,
+                        verbose_name="state",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("closed_at", models.DateTimeField(blank=True, null=True, verbose_name="closed at")),
+                (
+                    "assignee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="duties",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="assignee",
+                    ),
+                ),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="customers.customer",
+                        verbose_name="customer",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'duty',
-                'verbose_name_plural': 'duties',
-                'permissions': [('view_team_duties', 'Can see the overdue duties of the department'), ('view_all_duties', 'Can see the overdue duties of every department'), ('review_files', 'Can do the periodic full review of the customer files'), ('file_reports', 'Can file the scheduled contract and credit reports')],
-                'indexes': [models.Index(fields=['state', 'due_on'], name='duties_duty_state_due_idx')],
-                'constraints': [models.UniqueConstraint(fields=('assignee', 'key'), name='duties_duty_assignee_key_uniq'), models.CheckConstraint(condition=models.Q(models.Q(('closed_at__isnull', True), ('state', 'open')), models.Q(('closed_at__isnull', False), ('state', 'done')), _connector='OR'), name='duties_duty_closed_iff_done')],
+                "verbose_name": "duty",
+                "verbose_name_plural": "duties",
+                "permissions": [
+                    ("view_team_duties", "Can see the overdue duties of the department"),
+                    ("view_all_duties", "Can see the overdue duties of every department"),
+                    ("review_files", "Can do the periodic full review of the customer files"),
+                    ("file_reports", "Can file the scheduled contract and credit reports"),
+                ],
+                "indexes": [models.Index(fields=["state", "due_on"], name="duties_duty_state_due_idx")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("assignee", "key"), name="duties_duty_assignee_key_uniq"),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("closed_at__isnull", True), ("state", "open")),
+                            models.Q(("closed_at__isnull", False), ("state", "done")),
+                            _connector="OR",
+                        ),
+                        name="duties_duty_closed_iff_done",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ZeroPointCheck',
+            name="ZeroPointCheck",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period_start', models.DateField(verbose_name='period start')),
-                ('period_end', models.DateField(verbose_name='period end')),
-                ('receivable_zero_on', models.DateField(blank=True, null=True, verbose_name='credit-sale debt zero on')),
-                ('prepaid_zero_on', models.DateField(blank=True, null=True, verbose_name='prepayments zero on')),
-                ('checked_at', models.DateTimeField(auto_now_add=True, verbose_name='checked at')),
-                ('contract', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='contracts.contract', verbose_name='contract')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("period_start", models.DateField(verbose_name="period start")),
+                ("period_end", models.DateField(verbose_name="period end")),
+                (
+                    "receivable_zero_on",
+                    models.DateField(blank=True, null=True, verbose_name="credit-sale debt zero on"),
+                ),
+                (
+                    "prepaid_zero_on",
+                    models.DateField(blank=True, null=True, verbose_name="prepayments zero on"),
+                ),
+                ("checked_at", models.DateTimeField(auto_now_add=True, verbose_name="checked at")),
+                (
+                    "contract",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="contracts.contract",
+                        verbose_name="contract",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'zero-point check',
-                'verbose_name_plural': 'zero-point checks',
-                'constraints': [models.UniqueConstraint(fields=('contract', 'period_end'), name='duties_zeropoint_contract_end_uniq')],
+                "verbose_name": "zero-point check",
+                "verbose_name_plural": "zero-point checks",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("contract", "period_end"), name="duties_zeropoint_contract_end_uniq"
+                    )
+                ],
             },
         ),
     ]

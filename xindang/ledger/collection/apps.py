@@ -35,12 +35,31 @@ class CollectionConfig(AppConfig):
                 "collection.ageing": _("Viewed receivables ageing"),
                 "collection.export": _("Exported collection list or ageing"),
                 "collection.daily": _("Ran daily collection checks"),
+                "collection.statement_issue": _("Issued balance statement"),
+                "collection.statement_reply": _("Recorded customer's answer to balance statement"),
+                "collection.statement_resolve": _("Resolved disputed balance"),
             },
             groups={"collection": _("Collection")},
             object_pages={
                 "collection.anomalyreport": "collection:anomaly",
                 "collection.problemaccountreport": "collection:problem",
                 "collection.dangerreport": "collection:danger",
+                "collection.balancestatement": "collection:statement",
             },
         )
         register_demo_step("collection", seed_collection, order=40)
+        from .demo_statements import seed_statements
+
+        register_demo_step("statements", seed_statements, order=41)
+        from xindang.core.errors import register_statuses
+
+        from .errors import CollectionError
+
+        register_statuses(
+            {
+                CollectionError.STATEMENT_REPLIED: 409,
+                CollectionError.STATEMENT_EXISTS: 409,
+                CollectionError.STATEMENT_NOT_DISPUTED: 409,
+                CollectionError.STATEMENT_NOT_ALLOWED: 403,
+            }
+        )

@@ -17,3 +17,30 @@ class CollectionError(models.TextChoices):
     )
     SIGN_TWICE = "collection.sign_twice", _("You have already signed another line of this report.")
     SIGN_NOT_YOURS = "collection.sign_not_yours", _("This line is for %(who)s.")
+    STATEMENT_FUTURE = "collection.statement_future", _("A statement can only be of today or an earlier day.")
+    STATEMENT_EXISTS = (
+        "collection.statement_exists",
+        _("A statement of this customer for %(day)s already exists."),
+    )
+    STATEMENT_REPLIED = (
+        "collection.statement_replied",
+        _("The customer's answer to this statement is already recorded (%(status)s)."),
+    )
+    STATEMENT_NOT_DISPUTED = (
+        "collection.statement_not_disputed",
+        _("Only a disputed statement is resolved."),
+    )
+    STATED_REQUIRED = "collection.stated_required", _("Enter the balance the customer states.")
+    STATED_NOT_A_NUMBER = (
+        "collection.stated_not_a_number",
+        _("The stated balance must be an amount in yuan, such as 12500.00."),
+    )
+    STATED_NEGATIVE = (
+        "collection.stated_negative",
+        _("The stated balance cannot be negative: enter 0 and say in the note what the customer holds."),
+    )
+    RESOLUTION_REQUIRED = "collection.resolution_required", _("Say how the difference was resolved.")
+    STATEMENT_NOT_ALLOWED = (
+        "collection.statement_not_allowed",
+        _("You may not do this with balance statements."),
+    )

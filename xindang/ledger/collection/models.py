@@ -383,3 +383,77 @@ class ReportSignOff(models.Model):
 
     def __str__(self):
         return f"{self.get_line_display()} · {self.signed_by}"
+
+
+class StatementStatus(models.TextChoices):
+    SENT = rules.SENT, _("Sent, awaiting the customer")
+    CONFIRMED = rules.CONFIRMED, _("Confirmed")
+    DISPUTED = rules.DISPUTED, _("Disputed")
+    RESOLVED = rules.RESOLVED, _("Difference resolved")
+
+
+class BalanceStatement(models.Model):
+    """A balance confirmation (对帐单, 002 第三十五条 定期对帐): the customer's open items in the ledger
+    on a day (a snapshot: the ledger may move on), sent to the customer, who confirms the balance or
+    states another; a difference is followed to its resolution (sent → confirmed | disputed →
+    resolved). Unanswered or disputed past the policy's days, it raises a problem-account report."""
+
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="balance_statements"
+    )
+    as_of = models.DateField(_("balance as of"))
+    balance = models.DecimalField(_("balance per our ledger"), max_digits=18, decimal_places=2)
+    items = models.JSONField(_("open items"), default=list, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=StatementStatus.choices, default=StatementStatus.SENT
+    )
+    sent_on = models.DateField(_("sent on"))
+    created_by = models.ForeignKey(
+        USER, verbose_name=_("issued by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    stated_balance = models.DecimalField(
+        _("balance the customer states"), max_digits=18, decimal_places=2, null=True, blank=True
+    )
+    difference = models.DecimalField(
+        _("difference (stated − ours)"), max_digits=18, decimal_places=2, null=True, blank=True
+    )
+    customer_note = models.TextField(_("customer's note"), blank=True)
+    replied_by = models.ForeignKey(
+        USER,
+        verbose_name=_("answer recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    replied_at = models.DateTimeField(_("answer recorded at"), null=True, blank=True)
+    resolution = models.TextField(_("resolution"), blank=True)
+    resolved_by = models.ForeignKey(
+        USER, verbose_name=_("resolved by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    problem_report = models.ForeignKey(
+        ProblemAccountReport,
+        verbose_name=_("problem-account report"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="statements",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("balance statement")
+        verbose_name_plural = _("balance statements")
+        ordering = ["-as_of", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["customer", "as_of"], name="statement_once_per_day"),
+        ]
+        indexes = [models.Index(fields=["status", "sent_on"], name="statement_status_idx")]
+
+    def __str__(self):
+        return f"{self.customer} · {self.as_of:%Y-%m-%d}"
+
+    def get_absolute_url(self):
+        return reverse("collection:statement", args=[self.pk])

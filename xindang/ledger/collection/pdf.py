@@ -83,3 +83,51 @@ def report_pdf(report, *, kind: str, company: str = "") -> bytes:
     ]
     footer = f"{customer.name} {heading} {report.pk} · 打印于 {timezone.localtime():%Y-%m-%d %H:%M}"
     return pdf.render(story, title=heading, author=company, footer=footer)
+
+
+KIND_LABELS = {"shipment": "发货", "invoice": "发票", "prepayment": "预付款"}
+
+
+def statement_pdf(statement, *, company: str = "") -> bytes:
+    """对帐单 (002 第三十五条 定期对帐): the open items on the day, the balance, and a reply slip the
+    customer signs (balance confirmed, or the balance it states)."""
+    heading = "对帐单"
+    customer = statement.customer
+    head = [
+        ["客户名称", customer.name, "档案编号", customer.file_no],
+        ["对帐日期", _day(statement.as_of), "发出日期", _day(statement.sent_on)],
+        ["我方帐面余额", f"¥{statement.balance:,.2f}", "编号", str(statement.pk)],
+    ]
+    rows = [["凭证号", "类别", "日期", "到期日", "金额", "未结金额"]]
+    for item in statement.items:
+        rows.append(
+            [
+                str(item["entry_id"]),
+                KIND_LABELS.get(item["kind"], item["kind"]),
+                item["entry_on"],
+                item.get("due_on") or "",
+                f"¥{float(item['amount']):,.2f}",
+                f"¥{float(item['open_amount']):,.2f}",
+            ]
+        )
+    rows.append(["合计", "", "", "", "", f"¥{statement.balance:,.2f}"])
+    reply = [
+        ["回执", "□ 余额相符      □ 余额不符,贵司帐面余额为: ¥____________"],
+        ["说明", ""],
+        ["客户签章", "日期:"],
+    ]
+    story = pdf.letterhead(company, heading, number=f"编号: {statement.pk}")
+    story += [
+        pdf.table(head, [30 * mm, 60 * mm, 30 * mm, 58 * mm], label_columns=(0, 2)),
+        Spacer(1, 6 * mm),
+        pdf.table(rows, [22 * mm, 22 * mm, 28 * mm, 28 * mm, 39 * mm, 39 * mm], header=True),
+        Spacer(1, 8 * mm),
+        pdf.table(
+            reply,
+            [30 * mm, 148 * mm],
+            label_columns=(0,),
+            extra=[("BOTTOMPADDING", (0, 1), (-1, -1), 18)],
+        ),
+    ]
+    footer = f"{customer.name} {heading} {statement.pk} · 打印于 {timezone.localtime():%Y-%m-%d %H:%M}"
+    return pdf.render(story, title=heading, author=company, footer=footer)

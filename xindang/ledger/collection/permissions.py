@@ -23,6 +23,9 @@ class CollectionPermission(models.TextChoices):
     VIEW_AGEING = "collection.view_ageing"
     EXPORT = "collection.export_collection"
     MANAGE_ALL = "collection.manage_all_collection"
+    VIEW_STATEMENT = "collection.view_balancestatement"
+    ADD_STATEMENT = "collection.add_balancestatement"  # issue a statement, record the customer's answer
+    RESOLVE_STATEMENT = "collection.change_balancestatement"  # resolve a disputed balance
 
 
 _WORK = [
@@ -59,6 +62,11 @@ ROLE_GRANTS = {
     Role.CFO: _READ,
     Role.CHAIRMAN: _READ,
 }
+
+# Balance statements (对帐, 002 第三十五条) are granted by migration 0005_statement_permissions (the
+# models came after 0002 filled ROLE_GRANTS): salespeople issue statements and record the answer;
+# managers, the credit manager and the finance credit controller also resolve differences; the
+# board reads.
 
 
 def may_complete(user, report) -> bool:

@@ -149,3 +149,49 @@ def sign_off_problem(*, line: str, report_completed: bool, signed: dict, user_id
     if user_id in signed.values():
         return "collection.sign_twice"
     return None
+
+
+# --- Balance confirmations (对帐, 002 第三十五条 定期对帐) -----------------------------------------
+# A statement is sent; the customer confirms the balance or states another (disputed); a difference
+# is followed to its resolution.
+SENT, CONFIRMED, DISPUTED, RESOLVED = "sent", "confirmed", "disputed", "resolved"
+STATEMENT_ARTICLE = "002 第三十五条"
+_CENT = Decimal("0.01")
+
+
+def statement_date_problem(as_of: date, today: date) -> str | None:
+    """None, or "future": a statement is of the ledger as it stands — never of a day to come
+    (002 第三十五条 定期对帐: the balance agreed is one already booked)."""
+    return "future" if as_of > today else None
+
+
+def parse_stated_balance(value) -> tuple[Decimal | None, str | None]:
+    """(amount, None) or (None, problem): "required", "not_a_number" or "negative". The balance the
+    customer states (002 第三十五条): a number of yuan, at most two decimals, not negative (a customer
+    in credit states zero and the note says by how much)."""
+    text = str(value if value is not None else "").strip().replace(",", "").replace("，", "")
+    text = text.removeprefix("¥").removeprefix("￥").strip()
+    if not text:
+        return None, "required"
+    try:
+        amount = Decimal(text)
+    except (ArithmeticError, ValueError):
+        return None, "not_a_number"
+    if not amount.is_finite() or abs(amount) >= Decimal("1e16"):
+        return None, "not_a_number"
+    if amount < 0:
+        return None, "negative"
+    if amount != amount.quantize(_CENT):
+        return None, "not_a_number"
+    return amount.quantize(_CENT), None
+
+
+def reply_status(balance: Decimal, stated: Decimal) -> str:
+    """The customer's answer (002 第三十五条 对帐): the same balance confirms it, any other disputes it."""
+    return CONFIRMED if stated == balance else DISPUTED
+
+
+def statement_overdue(status: str, sent_on: date, today: date, days: int) -> bool:
+    """An unconfirmed (sent) or disputed statement older than the policy's days needs a problem-account
+    report (002 第三十五条 定期对帐、清帐; 000 客户信息管理办法 二.7 问题帐款报告书)."""
+    return status in (SENT, DISPUTED) and (today - sent_on).days > days

@@ -22,6 +22,9 @@ class CollectionSection(BaseModel):
     facts_overdue_days: int = Field(90, ge=1, le=1095)
     # Collection next steps and promises due within this many days appear on the workbench.
     due_soon_days: int = Field(3, ge=0, le=60)
+    # 002 第三十五条 定期对帐: a balance statement unanswered or disputed this many days after it was
+    # sent raises a problem-account report.
+    statement_reply_days: int = Field(30, ge=1, le=365)
 
     @field_validator("ageing_bucket_days")
     @classmethod
@@ -70,6 +73,13 @@ register_section(
         "due_soon_days": (
             _("Collection reminders (days ahead)"),
             _("Promises and next steps due within this many days appear on the workbench."),
+        ),
+        "statement_reply_days": (
+            _("Balance confirmation answer within (days)"),
+            _(
+                "A balance statement the customer has not confirmed, or whose difference is not resolved, "
+                "this many days after it was sent raises a problem-account report (002 第三十五条 定期对帐)."
+            ),
         ),
     },
 )

@@ -95,3 +95,34 @@ def work_xlsx(items):
             ]
         )
     return _saved(workbook)
+
+
+def statement_xlsx(statement):
+    """The balance statement (对帐单, 002 第三十五条) as .xlsx: its open items and the balance."""
+    from decimal import Decimal
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Balance statement"))
+    sheet.append(
+        [
+            _text(
+                sheet,
+                _("Balance statement of %(customer)s as of %(on)s")
+                % {"customer": statement.customer.name, "on": statement.as_of.isoformat()},
+            )
+        ]
+    )
+    sheet.append([_("Entry"), _("Kind"), _("Date"), _("Due"), _("Amount"), _("Open amount")])
+    for item in statement.items:
+        sheet.append(
+            [
+                item["entry_id"],
+                _text(sheet, item["kind"]),
+                _text(sheet, item["entry_on"]),
+                _text(sheet, item.get("due_on") or ""),
+                _amount(sheet, Decimal(item["amount"])),
+                _amount(sheet, Decimal(item["open_amount"])),
+            ]
+        )
+    sheet.append([_("Total"), "", "", "", "", _amount(sheet, statement.balance)])
+    return _saved(workbook)

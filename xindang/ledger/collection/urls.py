@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_ageing, views_reports
+from . import views, views_ageing, views_reports, views_statements
 
 app_name = "collection"
 urlpatterns = [
@@ -24,4 +24,9 @@ urlpatterns = [
     path("problem/<int:pk>/", views_reports.problem_detail, name="problem"),
     path("problem/<int:pk>/print/", views_reports.problem_print, name="problem_print"),
     path("danger/<int:pk>/", views_reports.danger_detail, name="danger"),
+    path("customer/<int:pk>/statements/", views_statements.statements_section, name="statements_section"),
+    path("customer/<int:pk>/statement/", views_statements.statement_issue, name="statement_issue"),
+    path("statement/<int:pk>/", views_statements.statement_detail, name="statement"),
+    path("statement/<int:pk>/pdf/", views_statements.statement_pdf, name="statement_pdf"),
+    path("statement/<int:pk>/export.xlsx", views_statements.statement_export, name="statement_export"),
 ]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from xindang.core.errors import DomainError
 from xindang.core.numbering import ensure_row
+from xindang.onboarding.errors import OnboardingError
 
 from .. import rules
 from ..models import ZERO, Allocation, Exposure, TradeEntry
@@ -66,6 +67,7 @@ MESSAGES = {
     "ledger.batch_empty": lambda p: _("The batch holds no entries."),
     "ledger.invalid_reference": lambda p: _("Unknown %(field)s: %(value)s.") % p,
     "ledger.permission_denied": lambda p: _("You do not have the permission for this operation."),
+    OnboardingError.CARD_NOT_APPROVED.value: lambda p: str(OnboardingError.CARD_NOT_APPROVED.label),
 }
 
 

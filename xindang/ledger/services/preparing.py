@@ -10,6 +10,8 @@ from decimal import Decimal, InvalidOperation
 
 from xindang.core.errors import DomainError
 from xindang.customers.models import Customer
+from xindang.onboarding.errors import OnboardingError
+from xindang.onboarding.selectors import is_onboarded
 
 from .. import rules
 from ..models import EntryLine, Reservation, TradeEntry
@@ -167,7 +169,7 @@ def _prepare(rows: list[dict], *, policy, by, api_key, allow_write_off=False, wi
     ids = sorted(customer_ids)
     for i in range(0, len(ids), 1000):
         base = within if within is not None else Customer.objects.all()
-        for c in base.filter(pk__in=ids[i : i + 1000]).only("pk", "owner_id", "department_id"):
+        for c in base.filter(pk__in=ids[i : i + 1000]).only("pk", "owner_id", "department_id", "onboarding"):
             customers[c.pk] = c
     ref_cache: dict = {}
     grant_terms: dict | None = None  # looked up once per batch, when a row needs it
@@ -214,6 +216,9 @@ def _prepare(rows: list[dict], *, policy, by, api_key, allow_write_off=False, wi
             customer = None
         if customer is None:
             row.fail("ledger.unknown_customer", "customer", customer=cid)
+        elif str(d.get("kind") or "") in rules.DEBIT_KINDS and not is_onboarded(customer):
+            # 004 客户信息管理制度 第十条1(8): no credit sale or prepayment before the card's approval
+            row.fail(OnboardingError.CARD_NOT_APPROVED.value, "customer")
         kind = str(d.get("kind") or "")
         amount = _decimal(d.get("amount"))
         entry_on = _date(d.get("entry_on"))

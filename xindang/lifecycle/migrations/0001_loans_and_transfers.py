@@ -6,155 +6,429 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0004_list_preference'),
-        ('approvals', '0002_fill_role_permissions'),
-        ('customers', '0008_fill_capital_currency'),
-        ('documents', '0004_version_checksum_algorithm'),
+        ("accounts", "0004_list_preference"),
+        ("approvals", "0002_fill_role_permissions"),
+        ("customers", "0008_fill_capital_currency"),
+        ("documents", "0004_version_checksum_algorithm"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Loan',
+            name="Loan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('whole_file', models.BooleanField(default=False, verbose_name='whole customer file')),
-                ('purpose', models.CharField(max_length=300, verbose_name='purpose')),
-                ('slip_no', models.CharField(blank=True, help_text='On the paper slip.', max_length=40, verbose_name='slip number')),
-                ('lent_on', models.DateField(verbose_name='lent on')),
-                ('due_on', models.DateField(verbose_name='due back on')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True, verbose_name='recorded at')),
-                ('returned_on', models.DateField(blank=True, null=True, verbose_name='returned on')),
-                ('return_condition', models.CharField(blank=True, choices=[('intact', 'Intact'), ('damaged', 'Damaged'), ('incomplete', 'Incomplete')], max_length=12, verbose_name='condition on return')),
-                ('return_note', models.CharField(blank=True, max_length=500, verbose_name='note on return')),
-                ('borrower', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='loans', to=settings.AUTH_USER_MODEL, verbose_name='borrower')),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='loans', to='customers.customer', verbose_name='customer')),
-                ('lent_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
-                ('returned_to', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='return recorded by')),
-                ('slip_signed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='slip signed by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("whole_file", models.BooleanField(default=False, verbose_name="whole customer file")),
+                ("purpose", models.CharField(max_length=300, verbose_name="purpose")),
+                (
+                    "slip_no",
+                    models.CharField(
+                        blank=True, help_text="On the paper slip.", max_length=40, verbose_name="slip number"
+                    ),
+                ),
+                ("lent_on", models.DateField(verbose_name="lent on")),
+                ("due_on", models.DateField(verbose_name="due back on")),
+                ("recorded_at", models.DateTimeField(auto_now_add=True, verbose_name="recorded at")),
+                ("returned_on", models.DateField(blank=True, null=True, verbose_name="returned on")),
+                (
+                    "return_condition",
+                    models.CharField(
+                        blank=True,
+                        choices=[("intact", "Intact"), ("damaged", "Damaged"), ("incomplete", "Incomplete")],
+                        max_length=12,
+                        verbose_name="condition on return",
+                    ),
+                ),
+                ("return_note", models.CharField(blank=True, max_length=500, verbose_name="note on return")),
+                (
+                    "borrower",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="loans",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="borrower",
+                    ),
+                ),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="loans",
+                        to="customers.customer",
+                        verbose_name="customer",
+                    ),
+                ),
+                (
+                    "lent_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
+                (
+                    "returned_to",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="return recorded by",
+                    ),
+                ),
+                (
+                    "slip_signed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="slip signed by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'loan',
-                'verbose_name_plural': 'loans',
-                'ordering': ['-lent_on', '-pk'],
-                'permissions': [('record_loan', 'Can record loans and returns of originals')],
+                "verbose_name": "loan",
+                "verbose_name_plural": "loans",
+                "ordering": ["-lent_on", "-pk"],
+                "permissions": [("record_loan", "Can record loans and returns of originals")],
             },
         ),
         migrations.CreateModel(
-            name='LoanItem',
+            name="LoanItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('open_key', models.CharField(blank=True, editable=False, max_length=40, null=True, unique=True, verbose_name='out marker')),
-                ('document', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='documents.document', verbose_name='document')),
-                ('loan', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='items', to='lifecycle.loan', verbose_name='loan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "open_key",
+                    models.CharField(
+                        blank=True,
+                        editable=False,
+                        max_length=40,
+                        null=True,
+                        unique=True,
+                        verbose_name="out marker",
+                    ),
+                ),
+                (
+                    "document",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="documents.document",
+                        verbose_name="document",
+                    ),
+                ),
+                (
+                    "loan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="items",
+                        to="lifecycle.loan",
+                        verbose_name="loan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'loan item',
-                'verbose_name_plural': 'loan items',
-                'ordering': ['loan', 'pk'],
+                "verbose_name": "loan item",
+                "verbose_name_plural": "loan items",
+                "ordering": ["loan", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='LossReport',
+            name="LossReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('loss', 'Loss'), ('damage', 'Damage'), ('theft', 'Theft')], max_length=10, verbose_name='kind')),
-                ('occurred_on', models.DateField(verbose_name='occurred on')),
-                ('description', models.TextField(verbose_name='what happened')),
-                ('reported_at', models.DateTimeField(auto_now_add=True, verbose_name='reported at')),
-                ('status', models.CharField(choices=[('pending', 'Awaiting approval'), ('approved', 'Approved'), ('rejected', 'Rejected')], default='pending', max_length=10, verbose_name='status')),
-                ('approval', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='approvals.approvalrequest', verbose_name='approval')),
-                ('document', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='documents.document', verbose_name='document')),
-                ('loan', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reports', to='lifecycle.loan', verbose_name='loan')),
-                ('reported_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='reported by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("loss", "Loss"), ("damage", "Damage"), ("theft", "Theft")],
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("occurred_on", models.DateField(verbose_name="occurred on")),
+                ("description", models.TextField(verbose_name="what happened")),
+                ("reported_at", models.DateTimeField(auto_now_add=True, verbose_name="reported at")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Awaiting approval"),
+                            ("approved", "Approved"),
+                            ("rejected", "Rejected"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "approval",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="approvals.approvalrequest",
+                        verbose_name="approval",
+                    ),
+                ),
+                (
+                    "document",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="documents.document",
+                        verbose_name="document",
+                    ),
+                ),
+                (
+                    "loan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reports",
+                        to="lifecycle.loan",
+                        verbose_name="loan",
+                    ),
+                ),
+                (
+                    "reported_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="reported by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'loss or damage report',
-                'verbose_name_plural': 'loss or damage reports',
-                'ordering': ['-reported_at', '-pk'],
+                "verbose_name": "loss or damage report",
+                "verbose_name_plural": "loss or damage reports",
+                "ordering": ["-reported_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='TransferItem',
+            name="TransferItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file_year', models.PositiveIntegerField(verbose_name='year of the file')),
-                ('stage', models.CharField(choices=[('proposed', 'In the department'), ('credit_office', 'At the credit office'), ('archive_room', 'In the archive room')], default='proposed', max_length=16, verbose_name='stage')),
-                ('archive_due_on', models.DateField(blank=True, null=True, verbose_name='due in the archive room by')),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='transfer_items', to='customers.customer', verbose_name='customer')),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.department', verbose_name='department')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("file_year", models.PositiveIntegerField(verbose_name="year of the file")),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("proposed", "In the department"),
+                            ("credit_office", "At the credit office"),
+                            ("archive_room", "In the archive room"),
+                        ],
+                        default="proposed",
+                        max_length=16,
+                        verbose_name="stage",
+                    ),
+                ),
+                (
+                    "archive_due_on",
+                    models.DateField(blank=True, null=True, verbose_name="due in the archive room by"),
+                ),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="transfer_items",
+                        to="customers.customer",
+                        verbose_name="customer",
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.department",
+                        verbose_name="department",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'transfer list item',
-                'verbose_name_plural': 'transfer list items',
-                'ordering': ['transfer_list', 'department', 'customer__file_no'],
+                "verbose_name": "transfer list item",
+                "verbose_name_plural": "transfer list items",
+                "ordering": ["transfer_list", "department", "customer__file_no"],
             },
         ),
         migrations.CreateModel(
-            name='TransferAct',
+            name="TransferAct",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('stage', models.CharField(choices=[('proposed', 'In the department'), ('credit_office', 'At the credit office'), ('archive_room', 'In the archive room')], max_length=16, verbose_name='to')),
-                ('acted_on', models.DateField(verbose_name='date')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True, verbose_name='recorded at')),
-                ('document_count', models.PositiveIntegerField(default=0, verbose_name='documents handed over')),
-                ('handed_over', models.JSONField(blank=True, default=list, verbose_name='documents handed over')),
-                ('missing', models.JSONField(blank=True, default=list, verbose_name='missing')),
-                ('missing_note', models.CharField(blank=True, max_length=500, verbose_name='note on what was missing')),
-                ('check_ok', models.BooleanField(default=False, verbose_name='check passed')),
-                ('check_result', models.JSONField(blank=True, default=dict, verbose_name='four-property check')),
-                ('handed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='handed over by')),
-                ('received_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='received by')),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='acts', to='lifecycle.transferitem', verbose_name='file')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("proposed", "In the department"),
+                            ("credit_office", "At the credit office"),
+                            ("archive_room", "In the archive room"),
+                        ],
+                        max_length=16,
+                        verbose_name="to",
+                    ),
+                ),
+                ("acted_on", models.DateField(verbose_name="date")),
+                ("recorded_at", models.DateTimeField(auto_now_add=True, verbose_name="recorded at")),
+                (
+                    "document_count",
+                    models.PositiveIntegerField(default=0, verbose_name="documents handed over"),
+                ),
+                (
+                    "handed_over",
+                    models.JSONField(blank=True, default=list, verbose_name="documents handed over"),
+                ),
+                ("missing", models.JSONField(blank=True, default=list, verbose_name="missing")),
+                (
+                    "missing_note",
+                    models.CharField(blank=True, max_length=500, verbose_name="note on what was missing"),
+                ),
+                ("check_ok", models.BooleanField(default=False, verbose_name="check passed")),
+                (
+                    "check_result",
+                    models.JSONField(blank=True, default=dict, verbose_name="four-property check"),
+                ),
+                (
+                    "handed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="handed over by",
+                    ),
+                ),
+                (
+                    "received_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="received by",
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="acts",
+                        to="lifecycle.transferitem",
+                        verbose_name="file",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'transfer act',
-                'verbose_name_plural': 'transfer acts',
-                'ordering': ['item', 'acted_on', 'pk'],
+                "verbose_name": "transfer act",
+                "verbose_name_plural": "transfer acts",
+                "ordering": ["item", "acted_on", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='TransferList',
+            name="TransferList",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveIntegerField(unique=True, verbose_name='year')),
-                ('proposed_at', models.DateTimeField(auto_now_add=True, verbose_name='proposed at')),
-                ('proposed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='proposed by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveIntegerField(unique=True, verbose_name="year")),
+                ("proposed_at", models.DateTimeField(auto_now_add=True, verbose_name="proposed at")),
+                (
+                    "proposed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="proposed by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'transfer list',
-                'verbose_name_plural': 'transfer lists',
-                'ordering': ['-year'],
-                'permissions': [('record_transfer', 'Can propose transfer lists and record transfers'), ('view_statistics', 'Can see archive statistics')],
+                "verbose_name": "transfer list",
+                "verbose_name_plural": "transfer lists",
+                "ordering": ["-year"],
+                "permissions": [
+                    ("record_transfer", "Can propose transfer lists and record transfers"),
+                    ("view_statistics", "Can see archive statistics"),
+                ],
             },
         ),
         migrations.AddField(
-            model_name='transferitem',
-            name='transfer_list',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='items', to='lifecycle.transferlist', verbose_name='transfer list'),
+            model_name="transferitem",
+            name="transfer_list",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="items",
+                to="lifecycle.transferlist",
+                verbose_name="transfer list",
+            ),
         ),
         migrations.AddIndex(
-            model_name='loan',
-            index=models.Index(fields=['returned_on', 'due_on'], name='loan_open_due_idx'),
+            model_name="loan",
+            index=models.Index(fields=["returned_on", "due_on"], name="loan_open_due_idx"),
         ),
         migrations.AddConstraint(
-            model_name='loan',
-            constraint=models.CheckConstraint(condition=models.Q(('due_on__gte', models.F('lent_on'))), name='loan_due_not_before_lent'),
+            model_name="loan",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("due_on__gte", models.F("lent_on"))), name="loan_due_not_before_lent"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='loan',
-            constraint=models.CheckConstraint(condition=models.Q(('returned_on__isnull', True), ('returned_on__gte', models.F('lent_on')), _connector='OR'), name='loan_return_not_before_lent'),
+            model_name="loan",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("returned_on__isnull", True), ("returned_on__gte", models.F("lent_on")), _connector="OR"
+                ),
+                name="loan_return_not_before_lent",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='transferact',
-            constraint=models.UniqueConstraint(fields=('item', 'stage'), name='transfer_act_once_per_stage'),
+            model_name="transferact",
+            constraint=models.UniqueConstraint(fields=("item", "stage"), name="transfer_act_once_per_stage"),
         ),
         migrations.AddConstraint(
-            model_name='transferitem',
-            constraint=models.UniqueConstraint(fields=('transfer_list', 'customer'), name='transfer_item_once_per_list'),
+            model_name="transferitem",
+            constraint=models.UniqueConstraint(
+                fields=("transfer_list", "customer"), name="transfer_item_once_per_list"
+            ),
         ),
     ]

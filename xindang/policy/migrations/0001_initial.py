@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,26 +14,84 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='PolicyVersion',
+            name="PolicyVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(unique=True, verbose_name='version')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('in_force', 'In force'), ('superseded', 'Superseded'), ('discarded', 'Discarded')], default='draft', max_length=16, verbose_name='status')),
-                ('data', models.JSONField(default=dict, verbose_name='settings')),
-                ('comment', models.CharField(blank=True, max_length=500, verbose_name='reason for change')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('effective_from', models.DateTimeField(blank=True, null=True, verbose_name='in force from')),
-                ('effective_to', models.DateTimeField(blank=True, null=True, verbose_name='in force until')),
-                ('activated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='put in force by')),
-                ('based_on', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='policy.policyversion', verbose_name='based on')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField(unique=True, verbose_name="version")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("in_force", "In force"),
+                            ("superseded", "Superseded"),
+                            ("discarded", "Discarded"),
+                        ],
+                        default="draft",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                ("data", models.JSONField(default=dict, verbose_name="settings")),
+                ("comment", models.CharField(blank=True, max_length=500, verbose_name="reason for change")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("effective_from", models.DateTimeField(blank=True, null=True, verbose_name="in force from")),
+                ("effective_to", models.DateTimeField(blank=True, null=True, verbose_name="in force until")),
+                (
+                    "activated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="put in force by",
+                    ),
+                ),
+                (
+                    "based_on",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="policy.policyversion",
+                        verbose_name="based on",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'policy version',
-                'verbose_name_plural': 'policy versions',
-                'ordering': ['-number'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('status', 'draft'), ('status', 'discarded'), ('effective_from__isnull', False), _connector='OR'), name='policy_version_effective_from_when_in_force')],
+                "verbose_name": "policy version",
+                "verbose_name_plural": "policy versions",
+                "ordering": ["-number"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("status", "draft"),
+                            ("status", "discarded"),
+                            ("effective_from__isnull", False),
+                            _connector="OR",
+                        ),
+                        name="policy_version_effective_from_when_in_force",
+                    )
+                ],
             },
         ),
     ]

@@ -10,8 +10,13 @@ def fill_first_version(apps, schema_editor):
     PolicyVersion = apps.get_model("policy", "PolicyVersion")
     if PolicyVersion.objects.exists():
         return
-    PolicyVersion.objects.create(number=1, status="in_force", data=full_data({}), effective_from=timezone.now(),
-                                 comment="默认制度（取自制度范本） / Defaults taken from the regulations")
+    PolicyVersion.objects.create(
+        number=1,
+        status="in_force",
+        data=full_data({}),
+        effective_from=timezone.now(),
+        comment="默认制度（取自制度范本） / Defaults taken from the regulations",
+    )
 
 
 def unfill_first_version(apps, schema_editor):

@@ -6,62 +6,162 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('customers', '0009_personal_data'),
+        ("customers", "0009_personal_data"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SharingConsent',
+            name="SharingConsent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('recipient', models.CharField(max_length=200, verbose_name='outside party')),
-                ('purpose', models.CharField(max_length=300, verbose_name='purpose of sharing')),
-                ('consent_on', models.DateField(verbose_name='consent given on')),
-                ('agreement_no', models.CharField(max_length=60, verbose_name='agreement number')),
-                ('agreement_on', models.DateField(verbose_name='agreement signed on')),
-                ('valid_until', models.DateField(blank=True, null=True, verbose_name='valid until')),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True, verbose_name='withdrawn at')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='recorded at')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='sharing_consents', to='customers.customer', verbose_name='customer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("recipient", models.CharField(max_length=200, verbose_name="outside party")),
+                ("purpose", models.CharField(max_length=300, verbose_name="purpose of sharing")),
+                ("consent_on", models.DateField(verbose_name="consent given on")),
+                ("agreement_no", models.CharField(max_length=60, verbose_name="agreement number")),
+                ("agreement_on", models.DateField(verbose_name="agreement signed on")),
+                ("valid_until", models.DateField(blank=True, null=True, verbose_name="valid until")),
+                ("withdrawn_at", models.DateTimeField(blank=True, null=True, verbose_name="withdrawn at")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="recorded at")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sharing_consents",
+                        to="customers.customer",
+                        verbose_name="customer",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'sharing consent',
-                'verbose_name_plural': 'sharing consents',
-                'ordering': ['-consent_on', '-id'],
+                "verbose_name": "sharing consent",
+                "verbose_name_plural": "sharing consents",
+                "ordering": ["-consent_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='DataSubjectRequest',
+            name="DataSubjectRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('person_kind', models.CharField(choices=[('contact', 'Contact'), ('manager', 'Manager'), ('shareholder', 'Shareholder')], max_length=16, verbose_name='person')),
-                ('person_id', models.PositiveBigIntegerField(verbose_name='person record')),
-                ('kind', models.CharField(choices=[('access', 'See their data'), ('correction', 'Correct their data'), ('erasure', 'Erase their data')], max_length=16, verbose_name='request')),
-                ('state', models.CharField(choices=[('received', 'Received'), ('done', 'Carried out'), ('refused', 'Refused')], default='received', max_length=16, verbose_name='state')),
-                ('received_on', models.DateField(verbose_name='received on')),
-                ('details', models.TextField(blank=True, verbose_name='what the person asks')),
-                ('changed_fields', models.JSONField(blank=True, default=list, verbose_name='fields changed')),
-                ('reason', models.CharField(blank=True, max_length=500, verbose_name='reason')),
-                ('refusal', models.TextField(blank=True, verbose_name='reason for refusal')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='recorded at')),
-                ('handled_at', models.DateTimeField(blank=True, null=True, verbose_name='handled at')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='data_subject_requests', to='customers.customer', verbose_name='customer')),
-                ('handled_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='handled by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "person_kind",
+                    models.CharField(
+                        choices=[
+                            ("contact", "Contact"),
+                            ("manager", "Manager"),
+                            ("shareholder", "Shareholder"),
+                        ],
+                        max_length=16,
+                        verbose_name="person",
+                    ),
+                ),
+                ("person_id", models.PositiveBigIntegerField(verbose_name="person record")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("access", "See their data"),
+                            ("correction", "Correct their data"),
+                            ("erasure", "Erase their data"),
+                        ],
+                        max_length=16,
+                        verbose_name="request",
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("received", "Received"), ("done", "Carried out"), ("refused", "Refused")],
+                        default="received",
+                        max_length=16,
+                        verbose_name="state",
+                    ),
+                ),
+                ("received_on", models.DateField(verbose_name="received on")),
+                ("details", models.TextField(blank=True, verbose_name="what the person asks")),
+                ("changed_fields", models.JSONField(blank=True, default=list, verbose_name="fields changed")),
+                ("reason", models.CharField(blank=True, max_length=500, verbose_name="reason")),
+                ("refusal", models.TextField(blank=True, verbose_name="reason for refusal")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="recorded at")),
+                ("handled_at", models.DateTimeField(blank=True, null=True, verbose_name="handled at")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="data_subject_requests",
+                        to="customers.customer",
+                        verbose_name="customer",
+                    ),
+                ),
+                (
+                    "handled_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="handled by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'data subject request',
-                'verbose_name_plural': 'data subject requests',
-                'ordering': ['-created_at', '-id'],
-                'permissions': [('handle_datasubjectrequest', 'Can record and carry out personal-data requests'), ('record_personal_data', 'Can record the basis and identity number of a person')],
-                'indexes': [models.Index(fields=['state', 'created_at'], name='dsr_state_created_idx'), models.Index(fields=['customer', 'person_kind', 'person_id'], name='dsr_person_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('state__in', ['received', 'done', 'refused'])), name='dsr_state_valid'), models.CheckConstraint(condition=models.Q(('kind__in', ['access', 'correction', 'erasure'])), name='dsr_kind_valid'), models.CheckConstraint(condition=models.Q(('person_kind__in', ['contact', 'manager', 'shareholder'])), name='dsr_person_kind_valid')],
+                "verbose_name": "data subject request",
+                "verbose_name_plural": "data subject requests",
+                "ordering": ["-created_at", "-id"],
+                "permissions": [
+                    ("handle_datasubjectrequest", "Can record and carry out personal-data requests"),
+                    ("record_personal_data", "Can record the basis and identity number of a person"),
+                ],
+                "indexes": [
+                    models.Index(fields=["state", "created_at"], name="dsr_state_created_idx"),
+                    models.Index(fields=["customer", "person_kind", "person_id"], name="dsr_person_idx"),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("state__in", ["received", "done", "refused"])),
+                        name="dsr_state_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("kind__in", ["access", "correction", "erasure"])),
+                        name="dsr_kind_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("person_kind__in", ["contact", "manager", "shareholder"])),
+                        name="dsr_person_kind_valid",
+                    ),
+                ],
             },
         ),
     ]

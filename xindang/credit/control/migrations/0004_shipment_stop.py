@@ -6,37 +6,98 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('credit_control', '0003_check_log_without_db_constraints'),
-        ('customers', '0006_fill_search_bigrams'),
+        ("credit_control", "0003_check_log_without_db_constraints"),
+        ("customers", "0006_fill_search_bigrams"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ShipmentStop',
+            name="ShipmentStop",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.TextField(verbose_name='reason')),
-                ('status', models.CharField(choices=[('stopped', 'Stopped, awaiting the manager'), ('confirmed', 'Confirmed by the manager'), ('lifted', 'Lifted')], default='stopped', max_length=20, verbose_name='status')),
-                ('stopped_at', models.DateTimeField(verbose_name='stopped at')),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True, verbose_name='confirmed at')),
-                ('confirm_note', models.TextField(blank=True, verbose_name="manager's note")),
-                ('lifted_at', models.DateTimeField(blank=True, null=True, verbose_name='lifted at')),
-                ('lift_reason', models.TextField(blank=True, verbose_name='reason for lifting')),
-                ('confirmed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='confirmed by')),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='shipment_stops', to='customers.customer', verbose_name='customer')),
-                ('lifted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='lifted by')),
-                ('stopped_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='stopped by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reason", models.TextField(verbose_name="reason")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("stopped", "Stopped, awaiting the manager"),
+                            ("confirmed", "Confirmed by the manager"),
+                            ("lifted", "Lifted"),
+                        ],
+                        default="stopped",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("stopped_at", models.DateTimeField(verbose_name="stopped at")),
+                ("confirmed_at", models.DateTimeField(blank=True, null=True, verbose_name="confirmed at")),
+                ("confirm_note", models.TextField(blank=True, verbose_name="manager's note")),
+                ("lifted_at", models.DateTimeField(blank=True, null=True, verbose_name="lifted at")),
+                ("lift_reason", models.TextField(blank=True, verbose_name="reason for lifting")),
+                (
+                    "confirmed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="confirmed by",
+                    ),
+                ),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="shipment_stops",
+                        to="customers.customer",
+                        verbose_name="customer",
+                    ),
+                ),
+                (
+                    "lifted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="lifted by",
+                    ),
+                ),
+                (
+                    "stopped_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="stopped by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'emergency shipment stop',
-                'verbose_name_plural': 'emergency shipment stops',
-                'ordering': ['-stopped_at', '-pk'],
-                'permissions': [('stop_shipments', 'Can stop shipments to an own customer in an emergency'), ('decide_shipment_stop', 'Can confirm or lift an emergency shipment stop')],
-                'indexes': [models.Index(fields=['customer', 'lifted_at'], name='ctrl_stop_customer_lifted')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('lifted_at__isnull', True)), fields=('customer',), name='ctrl_stop_one_open')],
+                "verbose_name": "emergency shipment stop",
+                "verbose_name_plural": "emergency shipment stops",
+                "ordering": ["-stopped_at", "-pk"],
+                "permissions": [
+                    ("stop_shipments", "Can stop shipments to an own customer in an emergency"),
+                    ("decide_shipment_stop", "Can confirm or lift an emergency shipment stop"),
+                ],
+                "indexes": [models.Index(fields=["customer", "lifted_at"], name="ctrl_stop_customer_lifted")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("lifted_at__isnull", True)),
+                        fields=("customer",),
+                        name="ctrl_stop_one_open",
+                    )
+                ],
             },
         ),
     ]

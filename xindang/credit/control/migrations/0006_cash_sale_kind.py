@@ -4,25 +4,69 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('credit_control', '0005_fill_stop_permissions'),
+        ("credit_control", "0005_fill_stop_permissions"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='creditcheck',
-            name='kind',
-            field=models.CharField(choices=[('shipment', 'Credit sale / shipment'), ('cash_sale', 'Cash sale (paid on delivery)'), ('prepayment', 'Prepayment to a supplier'), ('invoice', 'Invoice'), ('payment', 'Payment received'), ('goods_received', 'Goods received'), ('note_received', 'Note received'), ('note_settled', 'Note settled'), ('credit_note', 'Credit note / return'), ('write_off', 'Write-off')], max_length=20, verbose_name='kind'),
+            model_name="creditcheck",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("shipment", "Credit sale / shipment"),
+                    ("cash_sale", "Cash sale (paid on delivery)"),
+                    ("prepayment", "Prepayment to a supplier"),
+                    ("invoice", "Invoice"),
+                    ("payment", "Payment received"),
+                    ("goods_received", "Goods received"),
+                    ("note_received", "Note received"),
+                    ("note_settled", "Note settled"),
+                    ("credit_note", "Credit note / return"),
+                    ("write_off", "Write-off"),
+                ],
+                max_length=20,
+                verbose_name="kind",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicaloverlimitrequest',
-            name='kind',
-            field=models.CharField(choices=[('shipment', 'Credit sale / shipment'), ('cash_sale', 'Cash sale (paid on delivery)'), ('prepayment', 'Prepayment to a supplier'), ('invoice', 'Invoice'), ('payment', 'Payment received'), ('goods_received', 'Goods received'), ('note_received', 'Note received'), ('note_settled', 'Note settled'), ('credit_note', 'Credit note / return'), ('write_off', 'Write-off')], max_length=20, verbose_name='kind'),
+            model_name="historicaloverlimitrequest",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("shipment", "Credit sale / shipment"),
+                    ("cash_sale", "Cash sale (paid on delivery)"),
+                    ("prepayment", "Prepayment to a supplier"),
+                    ("invoice", "Invoice"),
+                    ("payment", "Payment received"),
+                    ("goods_received", "Goods received"),
+                    ("note_received", "Note received"),
+                    ("note_settled", "Note settled"),
+                    ("credit_note", "Credit note / return"),
+                    ("write_off", "Write-off"),
+                ],
+                max_length=20,
+                verbose_name="kind",
+            ),
         ),
         migrations.AlterField(
-            model_name='overlimitrequest',
-            name='kind',
-            field=models.CharField(choices=[('shipment', 'Credit sale / shipment'), ('cash_sale', 'Cash sale (paid on delivery)'), ('prepayment', 'Prepayment to a supplier'), ('invoice', 'Invoice'), ('payment', 'Payment received'), ('goods_received', 'Goods received'), ('note_received', 'Note received'), ('note_settled', 'Note settled'), ('credit_note', 'Credit note / return'), ('write_off', 'Write-off')], max_length=20, verbose_name='kind'),
+            model_name="overlimitrequest",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("shipment", "Credit sale / shipment"),
+                    ("cash_sale", "Cash sale (paid on delivery)"),
+                    ("prepayment", "Prepayment to a supplier"),
+                    ("invoice", "Invoice"),
+                    ("payment", "Payment received"),
+                    ("goods_received", "Goods received"),
+                    ("note_received", "Note received"),
+                    ("note_settled", "Note settled"),
+                    ("credit_note", "Credit note / return"),
+                    ("write_off", "Write-off"),
+                ],
+                max_length=20,
+                verbose_name="kind",
+            ),
         ),
     ]

@@ -22,6 +22,7 @@ from .. import deps, rules
 from ..errors import ControlError, raise_error
 from ..models import OverLimitRequest, OverLimitStatus
 from ..texts import reasons_out
+from .group import apply_group_step
 from .inputs import _actor_name, _amount, _read_locked, _section_for, _validate, check_inputs
 from .over_limit import _submit_over_limit
 from .recording import _record, _record_behind
@@ -54,6 +55,9 @@ class CreditDecision:
     policy_version: int = 0
     headroom_amount: Decimal | None = None
     previous_debt: dict | None = None
+    # Conditions attached to the customer's trade at its card's approval (004 客户信息管理制度 第十条2),
+    # shown with every answer: [{"code", "label"}].
+    conditions: list = field(default_factory=list)
     extra: dict = field(default_factory=dict)
 
     @property
@@ -84,6 +88,7 @@ class CreditDecision:
             "overage": self.overage_amount,
             "headroom": self.headroom_amount,
             "previous_debt": self.previous_debt,
+            "conditions": self.conditions,
             "approvable": self.approvable,
             "check_id": self.check_id,
             "policy_version": self.policy_version,
@@ -287,8 +292,17 @@ def _decide(ask: _Ask, read, *, on, olr=None):
         policy_version=policy_version,
         headroom_amount=rules.headroom(limit, decision.exposure_amount, ask.amount, ask.kind),
         previous_debt=_previous_shown(decision),
+        conditions=_conditions_shown(facts.conditions),
     )
+    if section.group_check != rules.GROUP_OFF:  # related parties, beyond the regulation: off, no read
+        decision, result = apply_group_step(ask, decision, result, section, on=on)
     return decision, result, section
+
+
+def _conditions_shown(codes) -> list[dict]:
+    from xindang.onboarding.models import Condition
+
+    return [{"code": c, "label": str(Condition(c).label)} for c in codes if c in Condition.values]
 
 
 def _previous_shown(decision) -> dict | None:

@@ -145,4 +145,5 @@ def check_inputs(read, *, amount, kind, control_point, on, approval_available=Fa
         shipments_stopped=facts.shipments_stopped,
         previous_month_debt=previous_input(facts.previous_month_debt),
         approval_available=approval_available,
+        card_pending=facts.card_pending,
     )

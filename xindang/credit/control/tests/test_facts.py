@@ -34,6 +34,8 @@ def _both(customer):
         "overdue": overdue.pk if overdue else None,
         "expired": Reservation.objects.filter(customer=customer, status="held", expires_at__lte=now).count(),
         "suspended": deps.is_trade_suspended(customer),
+        "card_pending": deps.is_card_pending(customer),
+        "conditions": list(deps.card_conditions(customer)),
     }
     got = {
         "previous": fast.previous_month_debt.entry_id if fast.previous_month_debt else None,
@@ -46,6 +48,8 @@ def _both(customer):
         "overdue": fast.oldest_overdue.entry_id if fast.oldest_overdue else None,
         "expired": fast.expired_reservations,
         "suspended": fast.trade_suspended,
+        "card_pending": fast.card_pending,
+        "conditions": list(fast.conditions),
     }
     if overdue is not None:
         o = fast.oldest_overdue
@@ -122,3 +126,22 @@ def test_an_expired_grant_is_not_in_force(make_customer, salesperson, give_grant
     give_grant(c, 1000, valid_until=today - timedelta(days=1))
     got, slow = _both(c)
     assert got == slow and got["limit"] is None
+
+
+def test_agrees_on_a_prospect_and_on_the_conditions_attached_to_trade(salesperson, today):
+    # 004 客户信息管理制度 第十条1(8) and 2(3): the card's approval and the conditions, in the one statement
+    from xindang.customers import services as customer_services
+    from xindang.customers.models import Customer
+    from xindang.onboarding.models import TransactionCard
+
+    prospect = customer_services.create_customer(
+        by=salesperson, data={"name": "新星贸易有限公司", "owner": salesperson}, prospect=True
+    )
+    got, slow = _both(prospect)
+    assert got == slow and got["card_pending"] is True and got["conditions"] == []
+    TransactionCard.objects.create(
+        customer=prospect, first_contact_on=today, created_by=salesperson, conditions="contract,collateral"
+    )
+    Customer.objects.filter(pk=prospect.pk).update(onboarding="approved")
+    got, slow = _both(prospect)
+    assert got == slow and got["card_pending"] is False and got["conditions"] == ["contract", "collateral"]

@@ -5,27 +5,47 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('grants', '0002_fill_role_permissions'),
+        ("grants", "0002_fill_role_permissions"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ReductionStep',
+            name="ReductionStep",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('months', models.PositiveSmallIntegerField(verbose_name='months after coming into force')),
-                ('from_on', models.DateField(blank=True, null=True, verbose_name='from')),
-                ('limit_amount', models.DecimalField(decimal_places=2, max_digits=18, verbose_name='limit in force')),
-                ('grant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reduction_steps', to='grants.creditgrant', verbose_name='grant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("months", models.PositiveSmallIntegerField(verbose_name="months after coming into force")),
+                ("from_on", models.DateField(blank=True, null=True, verbose_name="from")),
+                (
+                    "limit_amount",
+                    models.DecimalField(decimal_places=2, max_digits=18, verbose_name="limit in force"),
+                ),
+                (
+                    "grant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reduction_steps",
+                        to="grants.creditgrant",
+                        verbose_name="grant",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'reduction step',
-                'verbose_name_plural': 'reduction steps',
-                'ordering': ['grant', 'months'],
-                'indexes': [models.Index(fields=['grant', 'from_on'], name='reduction_step_grant_on_idx')],
-                'constraints': [models.UniqueConstraint(fields=('grant', 'months'), name='reduction_step_unique_month'), models.CheckConstraint(condition=models.Q(('limit_amount__gte', 0)), name='reduction_step_not_negative')],
+                "verbose_name": "reduction step",
+                "verbose_name_plural": "reduction steps",
+                "ordering": ["grant", "months"],
+                "indexes": [models.Index(fields=["grant", "from_on"], name="reduction_step_grant_on_idx")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("grant", "months"), name="reduction_step_unique_month"),
+                    models.CheckConstraint(
+                        condition=models.Q(("limit_amount__gte", 0)), name="reduction_step_not_negative"
+                    ),
+                ],
             },
         ),
     ]

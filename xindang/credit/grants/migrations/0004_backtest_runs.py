@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("grants", "0003_reduction_steps"),
         ("policy", "0002_fill_first_version"),
@@ -15,28 +14,51 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='BacktestRun',
+            name="BacktestRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('draft_updated_at', models.DateTimeField(verbose_name='draft as of')),
-                ('in_force_number', models.PositiveIntegerField(verbose_name='version in force')),
-                ('on', models.DateField(verbose_name='as of')),
-                ('customers', models.PositiveIntegerField(verbose_name='customers')),
-                ('grade_changed', models.PositiveIntegerField(verbose_name='grade would change')),
-                ('below_limit', models.PositiveIntegerField(verbose_name='ceiling below current limit')),
-                ('blocked', models.PositiveIntegerField(verbose_name='would be blocked')),
-                ('newly_blocked', models.PositiveIntegerField(verbose_name='newly blocked')),
-                ('ceiling_raised', models.PositiveIntegerField(default=0, verbose_name='ceiling raised')),
-                ('ceiling_lowered', models.PositiveIntegerField(default=0, verbose_name='ceiling lowered')),
-                ('seconds', models.DecimalField(decimal_places=2, max_digits=9, verbose_name='seconds')),
-                ('computed_at', models.DateTimeField(verbose_name='computed at')),
-                ('computed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='computed by')),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='policy.policyversion', verbose_name='policy version')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("draft_updated_at", models.DateTimeField(verbose_name="draft as of")),
+                ("in_force_number", models.PositiveIntegerField(verbose_name="version in force")),
+                ("on", models.DateField(verbose_name="as of")),
+                ("customers", models.PositiveIntegerField(verbose_name="customers")),
+                ("grade_changed", models.PositiveIntegerField(verbose_name="grade would change")),
+                ("below_limit", models.PositiveIntegerField(verbose_name="ceiling below current limit")),
+                ("blocked", models.PositiveIntegerField(verbose_name="would be blocked")),
+                ("newly_blocked", models.PositiveIntegerField(verbose_name="newly blocked")),
+                ("ceiling_raised", models.PositiveIntegerField(default=0, verbose_name="ceiling raised")),
+                ("ceiling_lowered", models.PositiveIntegerField(default=0, verbose_name="ceiling lowered")),
+                ("seconds", models.DecimalField(decimal_places=2, max_digits=9, verbose_name="seconds")),
+                ("computed_at", models.DateTimeField(verbose_name="computed at")),
+                (
+                    "computed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="computed by",
+                    ),
+                ),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="policy.policyversion",
+                        verbose_name="policy version",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'back-test',
-                'verbose_name_plural': 'back-tests',
-                'ordering': ['-computed_at', '-pk'],
+                "verbose_name": "back-test",
+                "verbose_name_plural": "back-tests",
+                "ordering": ["-computed_at", "-pk"],
             },
         ),
     ]

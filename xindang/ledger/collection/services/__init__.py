@@ -13,6 +13,12 @@ from .reports import (  # noqa: F401 - the package's interface
     submit_problem,
     suspend_trade,
 )
+from .statements import (  # noqa: F401 - the package's interface
+    issue_statement,
+    raise_statement_reports,
+    record_reply,
+    resolve_statement,
+)
 from .work import (  # noqa: F401 - the package's interface
     ZERO,
     add_promise,

@@ -291,6 +291,9 @@ def run_daily(*, today: date | None = None) -> dict:
     today = today or timezone.localdate()
     kept, broken = evaluate_promises(today=today)
     anomalies, problems = raise_reports(today=today)
+    from .statements import raise_statement_reports  # balance confirmations past the policy's days
+
+    problems += raise_statement_reports(today=today)
     summary = {"today": today, "kept": kept, "broken": broken, "anomalies": anomalies, "problems": problems}
     if kept or broken or anomalies or problems:
         record_event("collection.daily", data=summary)

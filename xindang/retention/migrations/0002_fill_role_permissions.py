@@ -1,0 +1,17 @@
+from django.db import migrations
+
+from xindang.accounts.roles import grant_role_permissions, revoke_role_permissions
+from xindang.retention.permissions import ROLE_GRANTS
+
+
+def fill_role_permissions(apps, schema_editor):
+    grant_role_permissions(apps, "retention", ROLE_GRANTS)
+
+
+def unfill_role_permissions(apps, schema_editor):
+    revoke_role_permissions(apps, "retention", ROLE_GRANTS)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("retention", "0001_initial"), ("accounts", "0002_fill_roles")]
+    operations = [migrations.RunPython(fill_role_permissions, unfill_role_permissions)]
