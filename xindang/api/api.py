@@ -8,8 +8,12 @@ from ninja import NinjaAPI
 from xindang.core.errors import DomainError
 
 from . import approvals as approvals_api
+from . import collection as collection_api
+from . import contracts as contracts_api
 from . import credit as credit_api
+from . import credit_files as credit_files_api
 from . import custody as custody_api
+from . import documents as documents_api
 from . import groups as groups_api
 from . import ledger as ledger_api
 from . import lifecycle as lifecycle_api
@@ -40,6 +44,7 @@ STATUS_OF = {
     **approvals_api.STATUS_OF,
     **ledger_api.STATUS_OF,
     **credit_api.STATUS_OF,
+    **documents_api.STATUS_OF,
 }
 
 
@@ -83,6 +88,10 @@ api.add_router("/ledger", ledger_api.router, tags=["ledger"])
 api.add_router("/lifecycle", lifecycle_api.router, tags=["lifecycle"])
 api.add_router("", credit_api.router, tags=["credit"])  # paths /credit-check, /credit/…
 api.add_router("/privacy", privacy_api.router, tags=["privacy"])
+api.add_router("/documents", documents_api.router, tags=["documents"])
+api.add_router("/contracts", contracts_api.router, tags=["contracts"])
+api.add_router("/credit", credit_files_api.router, tags=["credit"])
+api.add_router("/collection", collection_api.router, tags=["collection"])
 api.add_router("/retention", retention_api.router, tags=["retention"])
 api.add_router("/relations", relations_api.router, tags=["relations"])
 api.add_router("/custody", custody_api.router, tags=["custody"])

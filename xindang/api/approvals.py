@@ -5,13 +5,14 @@ not see)."""
 from datetime import datetime
 from decimal import Decimal
 
-from django.core.paginator import Paginator
-from ninja import Field, Query, Router, Schema
+from ninja import Query, Router, Schema
+from ninja.pagination import paginate
 
 from xindang.approvals import selectors
 from xindang.approvals.models import ApprovalRequest, ApprovalStatus
 from xindang.approvals.permissions import ApprovalPermission
 
+from .pagination import Mapped, page_answer
 from .permissions import require
 
 router = Router()
@@ -59,13 +60,6 @@ class ApprovalOut(Schema):
     steps: list[StepOut]
 
 
-class ApprovalPage(Schema):
-    count: int
-    page: int
-    pages: int
-    results: list[ApprovalOut]
-
-
 class ListParams(Schema):
     status: ApprovalStatus | None = None
     kind: str | None = None
@@ -73,7 +67,6 @@ class ListParams(Schema):
     waiting: bool = False
     object_type: str | None = None
     object_id: str | None = None
-    page: int = Field(1, ge=1, le=1_000_000)
 
 
 def _out(a: ApprovalRequest) -> dict:
@@ -111,7 +104,8 @@ def _out(a: ApprovalRequest) -> dict:
     }
 
 
-@router.get("", response=ApprovalPage)
+@router.get("", response=list[ApprovalOut])
+@paginate(page_answer(default=50, maximum=50, clamp=True, sized=False))
 def list_approvals(request, params: Query[ListParams]):
     """Approvals the user may see. mine=1: requested by me; waiting=1: waiting for my signature."""
     require(request, ApprovalPermission.VIEW)
@@ -130,13 +124,7 @@ def list_approvals(request, params: Query[ListParams]):
         qs = qs.filter(object_type=params.object_type)
     if params.object_id:
         qs = qs.filter(object_id=params.object_id)
-    page = Paginator(selectors.with_trail(qs), 50).get_page(params.page)
-    return {
-        "count": page.paginator.count,
-        "page": page.number,
-        "pages": page.paginator.num_pages,
-        "results": [_out(a) for a in page.object_list],
-    }
+    return Mapped(selectors.with_trail(qs), _out)
 
 
 @router.get("/{int:approval_id}", response=ApprovalOut)

@@ -1,15 +1,16 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
 
 from xindang.accounts.models import Department, User
 from xindang.audit.services import record_event
 from xindang.customers import selectors, services
 from xindang.customers.permissions import CustomerPermission
 
+from .pagination import page_answer
 from .permissions import require
 
 router = Router()
@@ -34,13 +35,6 @@ class CustomerRow(Schema):
     registered_capital_currency: str
     postal_code: str
     updated_at: datetime
-
-
-class CustomerPage(Schema):
-    count: int
-    page: int
-    pages: int
-    results: list[CustomerRow]
 
 
 class ContactOut(Schema):
@@ -147,8 +141,6 @@ class CustomerFilters(Schema):
     industry: str = ""
     tag: str = ""
     sort: str = ""
-    page: int = Field(1, ge=1)
-    page_size: int = Field(50, ge=1, le=200)
 
 
 class CustomerIn(Schema):
@@ -214,18 +206,12 @@ def _resolve_refs(request, data: dict) -> dict:
     return data
 
 
-@router.get("", response=CustomerPage, summary="List and search customer files (visibility applies)")
+@router.get("", response=list[CustomerRow], summary="List and search customer files (visibility applies)")
+@paginate(page_answer(default=50, maximum=200, clamp=True))
 def list_customers(request, filters: Query[CustomerFilters]):
     require(request, CustomerPermission.VIEW)
     params = {k: ("" if v is None else str(v)) for k, v in filters.dict().items()}
-    qs = selectors.customer_list(request.user, params)
-    page = Paginator(qs, filters.page_size).get_page(filters.page)
-    return {
-        "count": page.paginator.count,
-        "page": page.number,
-        "pages": page.paginator.num_pages,
-        "results": list(page.object_list),
-    }
+    return selectors.customer_list(request.user, params)
 
 
 @router.get("/{int:customer_id}", response=CustomerDetail, summary="One customer file (the view is audited)")

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
 
 from xindang.customers.models import Customer
 from xindang.customers.selectors import get_customer_for_user, visible_customers
@@ -20,6 +21,7 @@ from xindang.ledger.models import TradeEntry
 from xindang.ledger.permissions import LedgerPermission
 
 from .auth import api_key_auth, api_key_of, require_scope, session_auth
+from .pagination import page_answer
 
 router = Router(auth=[api_key_auth, session_auth])
 
@@ -124,13 +126,6 @@ class BatchResult(Schema):
     results: list[BatchResultRow]
 
 
-class EntryPage(Schema):
-    count: int
-    page: int
-    pages: int
-    results: list[EntryOut]
-
-
 class EntryFilters(Schema):
     # an id no BIGINT column holds is a 422, not a database overflow
     customer_id: int | None = Field(None, ge=1, le=2**63 - 1)
@@ -140,9 +135,6 @@ class EntryFilters(Schema):
     source_system: str = ""
     external_id: str = ""
     open: bool = False
-    # An offset past any table is a 422, not a database overflow (issue 13 item 2).
-    page: int = Field(1, ge=1, le=1_000_000)
-    page_size: int = Field(100, ge=1, le=1000)
 
 
 class ExposureOut(Schema):
@@ -253,7 +245,8 @@ def _entries_for(request):
     return selectors.visible_entries(request.user)
 
 
-@router.get("/entries", response=EntryPage, summary="List trade entries")
+@router.get("/entries", response=list[EntryOut], summary="List trade entries")
+@paginate(page_answer(default=100, maximum=1000))
 def list_entries(request, filters: Query[EntryFilters]):
     require_scope(request, "ledger:read", LedgerPermission.VIEW)
     qs = _entries_for(request)
@@ -273,11 +266,7 @@ def list_entries(request, filters: Query[EntryFilters]):
         qs = qs.filter(external_id=f.external_id)
     if f.open:
         qs = qs.filter(open_amount__gt=0)
-    qs = qs.order_by("-entry_on", "-id")
-    count = qs.count()
-    pages = max(1, -(-count // f.page_size))
-    start = (f.page - 1) * f.page_size
-    return {"count": count, "page": f.page, "pages": pages, "results": list(qs[start : start + f.page_size])}
+    return qs.order_by("-entry_on", "-id")
 
 
 @router.get("/entries/{entry_id}", response=EntryOut, summary="One trade entry")

@@ -8,12 +8,14 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
+from ninja.pagination import paginate
 
 from xindang.customers.selectors import get_customer_for_user, visible_customers
 from xindang.lifecycle import rules, selectors
 from xindang.lifecycle.models import Loan, TransferItem, TransferList
 from xindang.lifecycle.permissions import LifecyclePermission
 
+from .pagination import Mapped, page_answer
 from .permissions import require
 
 router = Router()
@@ -42,18 +44,9 @@ class LoanOut(Schema):
     items: list[LoanItemOut]
 
 
-class LoanPage(Schema):
-    count: int
-    page: int
-    pages: int
-    results: list[LoanOut]
-
-
 class LoanFilters(Schema):
     state: str = Field("all", description="open, overdue, returned or all")
     customer_id: int | None = Field(None, ge=1, le=2**63 - 1)
-    page: int = Field(1, ge=1, le=1_000_000)
-    page_size: int = Field(50, ge=1, le=500)
 
 
 def _loan_out(loan, today) -> dict:
@@ -79,7 +72,8 @@ def _loan_out(loan, today) -> dict:
     }
 
 
-@router.get("/loans", response=LoanPage, summary="Loans of originals")
+@router.get("/loans", response=list[LoanOut], summary="Loans of originals")
+@paginate(page_answer(default=50, maximum=500))
 def list_loans(request, filters: Query[LoanFilters]):
     require(request, LifecyclePermission.VIEW_LOAN)
     params = {"state": filters.state}
@@ -87,16 +81,8 @@ def list_loans(request, filters: Query[LoanFilters]):
         get_customer_for_user(request.user, filters.customer_id, request=request)  # 404, audited
         params["customer"] = str(filters.customer_id)
     qs = selectors.loan_list(request.user, params).prefetch_related("items__document")
-    count = qs.count()
-    pages = max(1, -(-count // filters.page_size))
-    start = (filters.page - 1) * filters.page_size
     today = timezone.localdate()
-    return {
-        "count": count,
-        "page": filters.page,
-        "pages": pages,
-        "results": [_loan_out(loan, today) for loan in qs[start : start + filters.page_size]],
-    }
+    return Mapped(qs, lambda loan: _loan_out(loan, today))
 
 
 @router.get("/loans/{loan_id}", response=LoanOut, summary="One loan of originals")

@@ -5,13 +5,13 @@ deterministic, beside schemathesis's generated requests (test_schemathesis.py). 
 every operation, so a new route is fuzzed too. Meant for PostgreSQL and MariaDB, whose columns and
 text types refuse what SQLite keeps; on SQLite it runs a smaller sample."""
 
-import json
-
 import pytest
 from django.db import connection
 
 from xindang.api.api import api
 from xindang.api.auth import create_api_key
+
+from .wide import Multipart, request_kwargs, wide_routes
 
 pytestmark = pytest.mark.django_db
 
@@ -195,6 +195,7 @@ def _operations(w):
         ("get", "/api/privacy/requests"): ("/api/privacy/requests", None),
         ("get", "/api/privacy/requests/{request_id}"): ("/api/privacy/requests/1", None),
         **_lifecycle_operations(w),
+        **wide_routes(w["customer"]),
     }
 
 
@@ -272,9 +273,8 @@ def test_no_hostile_input_makes_a_server_error(client, credit_manager, world):
                 if url.startswith(("/api/ledger", "/api/credit-check"))
                 else {}
             )
-            r = getattr(client, method)(
-                url, data=json.dumps(mutated), content_type="application/json", **headers
-            )
+            sent = Multipart(mutated) if isinstance(body, Multipart) else mutated
+            r = getattr(client, method)(url, **request_kwargs(sent), **headers)
             if r.status_code >= 500:
                 errors.append(
                     (method, url, field, repr(mutated.get(field.split(".")[0]))[:80], r.status_code)

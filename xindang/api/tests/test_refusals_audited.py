@@ -2,7 +2,6 @@
 screens do (issue 13 item 4). The table must name every route with an id: a new route fails the test
 until it is walked too."""
 
-import json
 from datetime import timedelta
 from decimal import Decimal
 
@@ -12,6 +11,8 @@ from django.utils import timezone
 from xindang.api.api import api
 from xindang.audit.models import AuditEvent
 from xindang.ledger.models import TradeEntry
+
+from .wide import request_kwargs, wide_routes
 
 pytestmark = pytest.mark.django_db
 
@@ -97,6 +98,7 @@ def _cases(o):
             None,
         ),
         **_lifecycle_cases(o),
+        **wide_routes(o["customer"]),
         **_relations_cases(o),
     }
 
@@ -190,8 +192,7 @@ def test_another_departments_ids_are_refused_and_audited(client, xs1_objects, de
         client.force_login(user)
         for (method, route), (url, body) in _cases(xs1_objects).items():
             before = AuditEvent.objects.filter(action__endswith="access_denied").count()
-            kwargs = {} if body is None else {"data": json.dumps(body), "content_type": "application/json"}
-            r = getattr(client, method)(url, **kwargs)
+            r = getattr(client, method)(url, **request_kwargs(body))
             if r.status_code == 403:  # the role lacks the capability altogether: refused before any id
                 continue
             assert r.status_code == 404, (user.username, method, url, r.status_code, r.content[:300])

@@ -1,0 +1,193 @@
+"""API router: the credit side of a customer file — investigations, ratings and credit grants (reads).
+Session authentication with the screens' capabilities (credit.view_investigation, credit.view_rating,
+grants.view_creditgrant) and the screens' visibility: another department's file is a 404 and an
+audited refusal (customers.selectors.get_customer_for_user; grants: grant.access_denied). Ratings and
+grants are also open to an integration's API key with the "credit:check" scope (the credit check
+already answers with the grade and the limit), for every file as the key serves the whole company."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import paginate
+
+from xindang.credit import selectors
+from xindang.credit.grants import selectors as grant_selectors
+from xindang.credit.grants.models import CreditGrant, GrantKind, GrantStatus
+from xindang.credit.grants.permissions import GrantPermission
+from xindang.credit.models import Grade, Investigation, InvestigationStatus, Rating, RatingStatus, Scheme
+from xindang.credit.permissions import CreditPermission
+from xindang.customers.models import Customer
+from xindang.customers.selectors import get_customer_for_user
+
+from .auth import api_key_auth, api_key_of, require_scope, session_auth
+from .pagination import Pages
+from .permissions import require
+
+KEY_OR_SESSION = [api_key_auth, session_auth]
+SCOPE = "credit:check"
+
+router = Router()
+
+
+class OfCustomer(Schema):
+    customer_id: int = Field(..., ge=1, le=2**63 - 1, description="the customer file")
+
+
+class InvestigationOut(Schema):
+    id: int
+    customer_id: int
+    investigated_on: date
+    status: InvestigationStatus
+    valid_until: date | None
+    proposed_limit_amount: Decimal | None
+    proposed_term_days: int | None
+    conclusion: str
+    created_at: datetime
+    signed_at: datetime | None
+    reviewed_at: datetime | None
+    filed_at: datetime | None
+
+
+class InvestigationDetailOut(InvestigationOut):
+    basic_info: str
+    shareholders: str
+    bank_accounts: str
+    operations: str
+    financial_notes: str
+    trade_history: str
+    credit_record: str
+    other_matters: str
+    sources: list
+    sources_other: str
+    employee_count: int | None
+    founded_on: date | None
+    credit_proposal: str
+    review_notes: str
+    contradictions: list
+
+
+class RatingOut(Schema):
+    id: int
+    customer_id: int
+    scheme: Scheme
+    grade: Grade
+    computed_grade: Grade
+    is_override: bool
+    override_reason: str
+    reasons: list
+    investigation_id: int | None
+    status: RatingStatus
+    policy_version: int
+    proposed_at: datetime
+    decided_at: datetime | None
+    effective_at: datetime | None
+
+
+class GrantOut(Schema):
+    id: int
+    customer_id: int
+    kind: GrantKind
+    status: GrantStatus
+    limit_amount: Decimal
+    term_days: int
+    valid_from: date | None
+    valid_until: date | None
+    grade: str
+    ceiling_amount: Decimal | None
+    replaces_id: int | None
+    requested_at: datetime
+    decided_at: datetime | None
+    in_force: bool = Field(..., description="the grant in force today")
+    limit_in_force_amount: Decimal | None = Field(
+        ..., description="the limit in force today (its reduction schedule applied); empty if not in force"
+    )
+
+
+def _customer(request, customer_id: int):
+    """The file: any for an API key; for a session user only one they see (404, audited)."""
+    if api_key_of(request) is not None:
+        return get_object_or_404(Customer, pk=customer_id)
+    return get_customer_for_user(request.user, customer_id, request=request)
+
+
+def _with_force(grants, customer) -> list:
+    active = grant_selectors.active_grant(customer)
+    for g in grants:
+        g.in_force = active is not None and g.pk == active.pk
+        g.limit_in_force_amount = grant_selectors.limit_in_force(g) if g.in_force else None
+    return grants
+
+
+@router.get("/investigations", response=list[InvestigationOut], summary="A file's credit investigations")
+@paginate(Pages)
+def list_investigations(request, filters: Query[OfCustomer]):
+    require(request, CreditPermission.VIEW)
+    customer = get_customer_for_user(request.user, filters.customer_id, request=request)
+    return selectors.investigations_of(customer).order_by("-investigated_on", "-id")
+
+
+@router.get(
+    "/investigations/{investigation_id}", response=InvestigationDetailOut, summary="One investigation"
+)
+def get_investigation(request, investigation_id: int):
+    require(request, CreditPermission.VIEW)
+    inv = Investigation.objects.filter(pk=investigation_id).only("customer_id").first()
+    if inv is None:
+        raise Http404
+    customer = get_customer_for_user(request.user, inv.customer_id, request=request)
+    return selectors.investigations_of(customer).get(pk=investigation_id)
+
+
+@router.get(
+    "/ratings",
+    response=list[RatingOut],
+    auth=KEY_OR_SESSION,
+    summary="A file's ratings (proposals and decisions)",
+)
+@paginate(Pages)
+def list_ratings(request, filters: Query[OfCustomer]):
+    require_scope(request, SCOPE, CreditPermission.VIEW_RATING)
+    customer = _customer(request, filters.customer_id)
+    return selectors.ratings_of(customer)
+
+
+@router.get("/ratings/{rating_id}", response=RatingOut, auth=KEY_OR_SESSION, summary="One rating")
+def get_rating(request, rating_id: int):
+    require_scope(request, SCOPE, CreditPermission.VIEW_RATING)
+    rating = Rating.objects.filter(pk=rating_id).only("customer_id").first()
+    if rating is None:
+        raise Http404
+    customer = _customer(request, rating.customer_id)
+    return selectors.ratings_of(customer).get(pk=rating_id)
+
+
+@router.get(
+    "/grants",
+    response=list[GrantOut],
+    auth=KEY_OR_SESSION,
+    summary="A file's credit grants, with the limit in force",
+)
+@paginate(Pages)
+def list_grants(request, filters: Query[OfCustomer]):
+    require_scope(request, SCOPE, GrantPermission.VIEW)
+    customer = _customer(request, filters.customer_id)
+    qs = grant_selectors.customer_grants(customer).order_by("-requested_at", "-id")
+    return _with_force(list(qs[:500]), customer)
+
+
+@router.get(
+    "/grants/{grant_id}",
+    response=GrantOut,
+    auth=KEY_OR_SESSION,
+    summary="One credit grant, with the limit in force",
+)
+def get_grant(request, grant_id: int):
+    require_scope(request, SCOPE, GrantPermission.VIEW)
+    if api_key_of(request) is not None:
+        grant = get_object_or_404(CreditGrant.objects.select_related("customer"), pk=grant_id)
+    else:
+        grant = grant_selectors.get_grant_for_user(request.user, grant_id, request=request)
+    return _with_force([grant], grant.customer)[0]
