@@ -34,3 +34,20 @@ def test_an_invalid_document_is_refused():
     op["responses"]["200"].pop("description")
     with pytest.raises(Exception, match="description"):
         validator.validate(schema)
+
+
+def test_no_object_of_the_document_has_a_key_twice():
+    # 200 and "200" are two keys of a Python dict but one key twice in the JSON, which Swagger UI
+    # refuses to render ("duplicated mapping key")
+    from xindang.api.api import api
+
+    def twice(node, path="#"):
+        if isinstance(node, dict):
+            names = [str(k) for k in node]
+            found = [f"{path}: {n}" for n in set(names) if names.count(n) > 1]
+            return found + [d for k, v in node.items() for d in twice(v, f"{path}/{k}")]
+        if isinstance(node, list):
+            return [d for i, v in enumerate(node) for d in twice(v, f"{path}/{i}")]
+        return []
+
+    assert twice(api.get_openapi_schema(path_prefix="/api")) == []
