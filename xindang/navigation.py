@@ -3,10 +3,15 @@
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-# (url name, label, permission needed or None, key used to mark the active item)
+from xindang.accounts.permissions import may_grant_roles
+from xindang.audit.permissions import may_read_audit
+
+# (url name, label, what the user needs, key used to mark the active item). What the user needs is
+# None, a permission, or the very function the view checks (fn(user) -> bool) where a permission is
+# not the whole answer: the audit log also obeys the separation of duties (三员分立).
 NAV = [
     ("home", _("Workbench"), None, "home"),
-    ("customers:list", _("Customer files"), None, "customers"),
+    ("customers:list", _("Customer files"), "customers.view_customer", "customers"),
     ("customers:import", _("Import customers"), "customers.import_customers", "import"),
     ("documents:list", _("Documents"), "documents.view_document", "documents"),
     ("contracts:list", _("Contracts"), "contracts.view_contract", "contracts"),
@@ -31,8 +36,9 @@ NAV = [
     ("custody:list", _("Lookup requests"), "custody.view_lookuprequest", "custody"),
     ("suppliers:list", _("Suppliers"), "suppliers.view_supplierselection", "suppliers"),
     ("handovers:list", _("Staff handovers"), "handovers.view_handover", "handovers"),
-    ("audit:list", _("Audit log"), "audit.view_auditevent", "audit"),
+    ("audit:list", _("Audit log"), may_read_audit, "audit"),
     ("policy:list", _("Company policy"), "policy.view_policyversion", "policy"),
+    ("accounts:clearances", _("Clearances"), may_grant_roles, "accounts"),
 ]
 
 # Pages of another app that belong under a menu item: the ageing is half of 往来与账龄 (the ledger
@@ -43,13 +49,17 @@ ACTIVE_UNDER = {
 }
 
 
+def may_open(user, needs) -> bool:
+    return needs(user) if callable(needs) else user.has_perm(needs)
+
+
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
     items = []
     for url_name, label, perm, key in NAV:
-        if perm and not user.has_perm(perm):
+        if perm and not may_open(user, perm):
             continue
         try:
             items.append({"url": reverse(url_name), "label": label, "key": key})

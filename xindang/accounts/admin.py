@@ -9,6 +9,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from xindang.audit.admin import AuditedAdminMixin
 
 from .models import Department, User
+from .permissions import may_grant_roles
 from .roles import role_label
 
 
@@ -53,6 +54,23 @@ class UserAdmin(AuditedAdminMixin, SimpleHistoryAdmin, BaseUserAdmin):
     )
     readonly_fields = ["last_login", "date_joined"]
 
+    # 三员分立 (GB/T 39784): the administrator manages the accounts; the roles (clearances) are granted
+    # by the security officer on the clearance screen, unless the policy combines the duties.
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not may_grant_roles(request.user):
+            fields += ["groups", "is_superuser"]
+        return fields
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None and not may_grant_roles(request.user):
+            return [
+                (name, {**opts, "fields": tuple(f for f in opts["fields"] if f != "groups")})
+                for name, opts in fieldsets
+            ]
+        return fieldsets
+
     @admin.display(description=_("roles"))
     def roles(self, obj):
         return "、".join(obj.role_labels)
@@ -76,7 +94,19 @@ admin.site.unregister(Group)
 
 @admin.register(Group)
 class RoleAdmin(AuditedAdminMixin, BaseGroupAdmin):
+    """The roles and their permissions: visible to the administrator, changed only by whoever grants
+    clearances (三员分立: the security officer keeps the access policy)."""
+
     list_display = ["name", "label"]
+
+    def has_add_permission(self, request):
+        return may_grant_roles(request.user) and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return may_grant_roles(request.user) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return may_grant_roles(request.user) and super().has_delete_permission(request, obj)
 
     @admin.display(description=_("role"))
     def label(self, obj):

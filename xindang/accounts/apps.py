@@ -21,5 +21,7 @@ class AccountsConfig(AppConfig):
                 "auth.otp_removed": _("Removed two-factor authentication"),
                 "auth.otp_passed": _("Entered a correct two-factor code"),
                 "auth.otp_failed": _("Entered a wrong two-factor code"),
+                "clearance.grant": _("Granted a role (clearance)"),
+                "clearance.revoke": _("Revoked a role (clearance)"),
             }
         )

@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from xindang.core.errors import register_statuses
+
 
 class AuthError(models.TextChoices):
     INVALID_CREDENTIALS = "auth.invalid_credentials", _("Wrong user name or password.")
@@ -17,3 +19,25 @@ class AuthError(models.TextChoices):
         "auth.otp_required",
         _("Your role must use two-factor authentication: it cannot be removed."),
     )
+
+
+class ClearanceError(models.TextChoices):
+    """Granting and revoking roles (clearances) under the separation of duties (rules.grant_problem)."""
+
+    FORBIDDEN = "clearance.forbidden", _("Only the security officer grants clearances.")
+    SELF = "clearance.self", _("Nobody changes their own clearances: ask another security officer.")
+    UNKNOWN_ROLE = "clearance.unknown_role", _("There is no such role.")
+    ALREADY_HELD = "clearance.already_held", _("The user already holds this role.")
+    NOT_HELD = "clearance.not_held", _("The user does not hold this role.")
+    NO_REASON = "clearance.no_reason", _("Give the reason for the change.")
+    INACTIVE = "clearance.inactive", _("This account is disabled: it is given no role.")
+    DUTY_CONFLICT = (
+        "clearance.duty_conflict",
+        _(
+            "One person may not be system administrator, security officer and auditor at once "
+            "unless the policy combines these duties."
+        ),
+    )
+
+
+register_statuses({ClearanceError.FORBIDDEN: 403, ClearanceError.ALREADY_HELD: 409})

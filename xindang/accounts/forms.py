@@ -21,3 +21,10 @@ class OtpCodeForm(forms.Form):
             }
         ),
     )
+
+
+class ClearanceForm(forms.Form):
+    """Grant or revoke one role, with the reason (the service checks everything else)."""
+
+    role = forms.CharField(label=_("Role"), max_length=40)
+    reason = forms.CharField(label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))

@@ -59,6 +59,7 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         ordering = ["username"]
+        permissions = [("grant_roles", _("Can grant clearances (assign roles)"))]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username

@@ -312,3 +312,73 @@ def remove_otp(*, request, token: str) -> None:
         request.session.pop(DEVICE_ID_SESSION_KEY, None)
         request.user.otp_device = None
         _user_event(OTP_REMOVED, user=user, request=request)
+
+
+# --- Clearances (roles) under the separation of duties (三员分立, GB/T 39784) ------------------------
+ROLE_GRANTED = "clearance.grant"
+ROLE_REVOKED = "clearance.revoke"
+
+_PROBLEMS = {
+    "self": "SELF",
+    "unknown_role": "UNKNOWN_ROLE",
+    "already_held": "ALREADY_HELD",
+    "not_held": "NOT_HELD",
+    "no_reason": "NO_REASON",
+    "inactive": "INACTIVE",
+    "duty_conflict": "DUTY_CONFLICT",
+}
+
+
+def _change_role(*, user: User, role: str, by, reason: str, request, granting: bool) -> User:
+    from django.contrib.auth.models import Group
+
+    from . import rules
+    from .errors import ClearanceError
+    from .permissions import duties_combined, may_grant_roles
+    from .roles import Role, role_label
+
+    if not may_grant_roles(by):
+        raise DomainError(ClearanceError.FORBIDDEN)
+    with transaction.atomic():
+        target = User.objects.select_for_update().get(pk=user.pk)
+        held = set(target.groups.values_list("name", flat=True))
+        problem = rules.grant_problem(
+            actor_id=by.pk,
+            target_id=target.pk,
+            target_active=target.is_active,
+            role=str(role or ""),
+            known_roles=Role.values,
+            held=held,
+            reason=reason,
+            granting=granting,
+            combined_duties=duties_combined(),
+        )
+        if problem:
+            raise DomainError(getattr(ClearanceError, _PROBLEMS[problem]), field="role")
+        group, _created = Group.objects.get_or_create(name=role)
+        if granting:
+            target.groups.add(group)
+        else:
+            target.groups.remove(group)
+        record_event(
+            ROLE_GRANTED if granting else ROLE_REVOKED,
+            actor=by,
+            request=request,
+            object_type="accounts.user",
+            object_id=str(target.pk),
+            object_repr=str(target),
+            data={"role": role, "role_label": str(role_label(role)), "reason": reason.strip()[:500]},
+        )
+    target = User.objects.get(pk=target.pk)  # fresh: no cached roles or permissions
+    return target
+
+
+def grant_role(*, user: User, role: str, by, reason: str, request=None) -> User:
+    """The security officer gives `user` a role (a clearance), with the reason; audited. Raises
+    DomainError(ClearanceError.*): see rules.grant_problem."""
+    return _change_role(user=user, role=role, by=by, reason=reason, request=request, granting=True)
+
+
+def revoke_role(*, user: User, role: str, by, reason: str, request=None) -> User:
+    """The security officer takes a role from `user`, with the reason; audited."""
+    return _change_role(user=user, role=role, by=by, reason=reason, request=request, granting=False)

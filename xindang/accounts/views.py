@@ -3,7 +3,10 @@ from base64 import b32encode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.shortcuts import redirect, render
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -11,9 +14,11 @@ from django.views.decorators.http import require_POST
 from xindang.core.errors import DomainError
 
 from . import selectors, services
-from .forms import LoginForm, OtpCodeForm
+from .forms import ClearanceForm, LoginForm, OtpCodeForm
 from .middleware import otp_step_allowed
 from .models import User
+from .permissions import duties_combined, may_grant_roles
+from .roles import Role
 from .selectors import OTP_SETUP, OTP_VERIFY
 
 
@@ -133,3 +138,58 @@ def otp_setup_view(request):
         context["secret"] = b32encode(pending.bin_key).decode()
         context["otpauth_uri"] = pending.config_url
     return render(request, "accounts/otp_setup.html", context, status=400 if form.errors else 200)
+
+
+# --- Clearances: the security officer grants and revokes roles (三员分立, GB/T 39784) ---------------
+def _grantor_required(request):
+    if not may_grant_roles(request.user):
+        raise PermissionDenied
+
+
+def clearance_list(request):
+    _grantor_required(request)
+    users = User.objects.select_related("department").prefetch_related("groups").order_by("username")
+    q = (request.GET.get("q") or "").strip()[:60]
+    if q:
+        users = users.filter(Q(username__icontains=q) | Q(display_name__icontains=q))
+    role = request.GET.get("role") or ""
+    if role in Role.values:
+        users = users.filter(groups__name=role)
+    page = Paginator(users, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "accounts/clearance_list.html",
+        {"page": page, "q": q, "role": role, "roles": Role.choices, "combined": duties_combined()},
+    )
+
+
+def clearance_detail(request, pk):
+    _grantor_required(request)
+    target = get_object_or_404(User.objects.select_related("department"), pk=pk)
+    action = request.POST.get("action", "")
+    form = ClearanceForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        change = services.grant_role if action == "grant" else services.revoke_role
+        try:
+            change(
+                user=target,
+                role=form.cleaned_data["role"],
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The clearance is changed."))
+            return redirect("accounts:clearance_detail", pk=target.pk)
+    held = set(target.groups.values_list("name", flat=True))
+    context = {
+        "target": target,
+        "form": form,
+        "held": [(code, label) for code, label in Role.choices if code in held],
+        "grantable": [(code, label) for code, label in Role.choices if code not in held],
+        "itself": target.pk == request.user.pk,
+        "combined": duties_combined(),
+    }
+    return render(request, "accounts/clearance_detail.html", context, status=400 if form.errors else 200)

@@ -30,6 +30,7 @@ def granted(role: Role) -> set[str]:
     out = {f"{app}.{codename}" for app, grants in GRANTS_BY_APP.items() for codename in grants.get(role, [])}
     # separation of duties (三员分立): the auditor's and the security officer's grants, by custody
     out |= {f"{app}.{c}" for app, grants in custody_grants.DUTY_GRANTS.items() for c in grants.get(role, [])}
+    out |= {f"accounts.{c}" for c in account_grants.CLEARANCE_GRANTS.get(role, [])}
     return out | {f"customers.{codename}" for codename in EXTRA_CUSTOMER_GRANTS.get(role, [])}
 
 
@@ -79,6 +80,8 @@ def test_each_role_holds_exactly_its_granted_permissions(role):
         (Role.SYSTEM_ADMIN, "audit.view_auditevent", True),
         (Role.SYSTEM_ADMIN, "policy.change_policyversion", True),
         (Role.SYSTEM_ADMIN, "accounts.add_user", True),
+        (Role.SYSTEM_ADMIN, "accounts.grant_roles", False),  # 三员分立: the security officer grants
+        (Role.SECURITY_OFFICER, "accounts.grant_roles", True),
         (Role.SYSTEM_ADMIN, "customers.view_customer", False),  # administers users, not files
         (Role.CREDIT_MANAGER, "policy.change_policyversion", False),
         (Role.CREDIT_MANAGER, "audit.view_auditevent", False),
