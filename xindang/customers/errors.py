@@ -45,6 +45,18 @@ class CustomerError(models.TextChoices):
         "customer.notice_required",
         _("Say how and when the customer was told that trade stops."),
     )
+    NOT_RELATED_SELF = "customer.not_related_self", _("A file is always related to itself.")
+    NOT_RELATED_NOTHING = (
+        "customer.not_related_nothing",
+        _("Choose the other customer or the shared key that links nothing."),
+    )
+    NOT_RELATED_NO_REASON = "customer.not_related_no_reason", _("Give the reason why they are not related.")
+    NOT_RELATED_ALREADY = "customer.not_related_already", _("This is already marked as not related.")
+    NOT_RELATED_UNKNOWN_KEY = (
+        "customer.not_related_unknown_key",
+        _("This file has no such key: only a key the file shares can be marked."),
+    )
+    NOT_RELATED_REVOKED = "customer.not_related_revoked", _("This finding is already revoked.")
     NOT_ONBOARDED = (
         "customer.not_onboarded",
         _("The customer code comes with the approval of the transaction card."),

@@ -503,3 +503,55 @@ class RelationKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.key}"
+
+
+class NotRelated(models.Model):
+    """A credit manager's finding that two files are not related although they share a key, or that a
+    key links nothing (a common name such as 王伟): the group walk and the credit check's group step skip
+    it (relations.related_group). With its reason, audited, and reversible (revoked, never deleted).
+    XinDang's addition, beyond the regulation."""
+
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="+"
+    )
+    # a pair: the other file (stored so that customer_id < other_id); a key: kind and key, other empty
+    other = models.ForeignKey(
+        Customer,
+        verbose_name=_("other customer"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    kind = models.CharField(_("kind"), max_length=10, blank=True)
+    key = models.CharField(_("key"), max_length=300, blank=True)
+    shown = models.CharField(_("value"), max_length=300, blank=True)
+    reason = models.CharField(_("reason"), max_length=500)
+    created_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("marked by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("marked at"), auto_now_add=True)
+    revoked_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("revoked by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoke_reason = models.CharField(_("reason for revoking"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("not-related finding")
+        verbose_name_plural = _("not-related findings")
+        ordering = ["-created_at"]
+        permissions = [("mark_not_related", _("Can mark customers or a key as not related"))]
+        indexes = [models.Index(fields=["kind", "key"], name="notrelated_key_idx")]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.other_id or self.shown}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

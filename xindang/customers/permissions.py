@@ -19,6 +19,7 @@ class CustomerPermission(models.TextChoices):
     IMPORT = "customers.import_customers"
     ASSIGN_CODE = "customers.assign_customer_code"
     CHANGE_STATUS = "customers.change_customer_status"
+    MARK_NOT_RELATED = "customers.mark_not_related"
 
 
 _CHILD = ["contact", "bankaccount", "shareholder", "manager", "relatedcompany"]
@@ -68,3 +69,7 @@ ROLE_GRANTS = {
     Role.SECURITY_OFFICER: [],
     Role.AUDITOR: [],
 }
+
+# Related customers (XinDang's addition): the credit manager marks two files, or a key shared by many
+# (a common name), as not related. Applied by migration 0012 (0002 applies ROLE_GRANTS).
+NOT_RELATED_GRANTS = {Role.CREDIT_MANAGER: ["mark_not_related"]}

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from django.db.models.signals import post_delete, post_save
 
 from . import rules
-from .models import BankAccount, Customer, Manager, RelationKey, Shareholder
+from .models import BankAccount, Customer, Manager, NotRelated, RelationKey, Shareholder
 
 # A group is walked to this many files at most (a very common name could otherwise pull in
 # thousands); the page says when it stopped.
@@ -167,13 +167,42 @@ class RelatedGroup:
         return len(self.members) > 1
 
 
+def _findings(frontier, keys) -> tuple[set[tuple[int, int]], set[tuple[str, str]]]:
+    """One query: the active "not related" pairs (low id, high id) touching the frontier, and the keys
+    among `keys` marked as linking nothing."""
+    from django.db.models import Q
+
+    rows = NotRelated.objects.filter(revoked_at__isnull=True).filter(
+        Q(other__isnull=False, customer_id__in=frontier)
+        | Q(other__isnull=False, other_id__in=frontier)
+        | Q(other__isnull=True, key__in=keys)
+    )
+    pairs, silenced = set(), set()
+    for low, high, kind, key in rows.values_list("customer_id", "other_id", "kind", "key"):
+        if high is None:
+            silenced.add((kind, key))
+        else:
+            pairs.add((low, high))
+    return pairs, silenced
+
+
+def _pair(a: int, b: int) -> tuple[int, int]:
+    return (a, b) if a < b else (b, a)
+
+
 def related_group(customer, *, cap: int = GROUP_CAP, depth: int = GROUP_DEPTH) -> RelatedGroup:
     """The files linked to `customer` by a shared key, directly or through another member (up to
     `depth` steps and `cap` files). One indexed query per step: the keys of the newest members,
-    then every row sharing one of them."""
+    then every row sharing one of them.
+
+    The credit manager's "not related" findings (NotRelated) are skipped: a key marked as linking
+    nothing (a common name) links no file, a file marked not related to this one never joins its
+    group, and two files marked not related are not linked to each other."""
     cid = getattr(customer, "pk", customer)
     group = RelatedGroup(customer_id=cid, members={cid: []})
     frontier = [cid]
+    pairs: set[tuple[int, int]] = set()
+    excluded: set[int] = set()
     for _step in range(depth):
         own = list(
             RelationKey.objects.filter(customer_id__in=frontier).values_list(
@@ -182,12 +211,19 @@ def related_group(customer, *, cap: int = GROUP_CAP, depth: int = GROUP_DEPTH) -
         )
         if not own:
             break
+        found, silenced = _findings(frontier, sorted({key for _k, key, *_r in own}))
+        pairs |= found
+        if _step == 0:  # files marked not related to this one never join its group
+            excluded = {a if b == cid else b for a, b in found if cid in (a, b)}
         by_key: dict[tuple[str, str], tuple] = {}
         for kind, key, role, shown, member in own:
-            by_key.setdefault((kind, key), (member, role, shown))
+            if (kind, key) not in silenced:
+                by_key.setdefault((kind, key), (member, role, shown))
+        if not by_key:
+            break
         shared = (
             RelationKey.objects.filter(key__in=[k for _kind, k in by_key])
-            .exclude(customer_id__in=list(group.members))
+            .exclude(customer_id__in=list(group.members) + sorted(excluded))
             .order_by("customer_id", "pk")
             .values_list("kind", "key", "role", "shown", "customer_id")[: cap * 20]
         )
@@ -198,6 +234,8 @@ def related_group(customer, *, cap: int = GROUP_CAP, depth: int = GROUP_DEPTH) -
         for kind, key, role, shown, member in shared:
             origin = by_key.get((kind, key))
             if origin is None:  # the same digits as another kind's key (a phone and an account)
+                continue
+            if _pair(origin[0], member) in pairs:  # marked not related to the member it links to
                 continue
             if member not in group.members:
                 if len(group.members) >= cap:

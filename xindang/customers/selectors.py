@@ -351,3 +351,19 @@ def customer_warnings(customer: Customer) -> list[str]:
     if customer.operating_to and customer.operating_to < today:
         warnings.append(_("Operating period ended on %(d)s") % {"d": customer.operating_to.isoformat()})
     return warnings
+
+
+def not_related_findings(customer):
+    """The active "not related" findings that touch this file: pairs with it, and keys it holds."""
+    from .models import NotRelated
+
+    keys = list(customer.relation_keys.values_list("key", flat=True))
+    return (
+        NotRelated.objects.filter(revoked_at__isnull=True)
+        .filter(
+            Q(other__isnull=False, customer=customer)
+            | Q(other__isnull=False, other=customer)
+            | Q(other__isnull=True, key__in=keys)
+        )
+        .select_related("customer", "other", "created_by")
+    )

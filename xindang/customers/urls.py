@@ -13,6 +13,10 @@ urlpatterns = [
     path("<int:pk>/edit/", views.customer_edit, name="edit"),
     path("<int:pk>/file.pdf", views.customer_pdf, name="pdf"),
     path("<int:pk>/status/", views.customer_status, name="status"),
+    path("<int:pk>/not-related/", views.not_related_mark, name="not_related"),
+    path(
+        "<int:pk>/not-related/<int:finding_pk>/revoke/", views.not_related_revoke, name="not_related_revoke"
+    ),
     path("child-row/<slug:key>/add/", views.child_row_add, name="child_row_add"),
     path("child-row/<slug:key>/remove/", views.child_row_remove, name="child_row_remove"),
     path("import/", views_import.import_index, name="import"),

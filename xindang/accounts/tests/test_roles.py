@@ -31,6 +31,7 @@ def granted(role: Role) -> set[str]:
     # separation of duties (三员分立): the auditor's and the security officer's grants, by custody
     out |= {f"{app}.{c}" for app, grants in custody_grants.DUTY_GRANTS.items() for c in grants.get(role, [])}
     out |= {f"accounts.{c}" for c in account_grants.CLEARANCE_GRANTS.get(role, [])}
+    out |= {f"customers.{c}" for c in customer_grants.NOT_RELATED_GRANTS.get(role, [])}
     return out | {f"customers.{codename}" for codename in EXTRA_CUSTOMER_GRANTS.get(role, [])}
 
 

@@ -7,7 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xindang.customers.models import Customer
-from xindang.customers.selectors import get_customer_for_user, visible_customers
+from xindang.customers.permissions import CustomerPermission
+from xindang.customers.selectors import get_customer_for_user, not_related_findings, visible_customers
 
 from . import rules
 from .permissions import ControlPermission
@@ -72,5 +73,32 @@ def group_section(request, pk):
             mode=mode,
             mode_label=MODE_LABELS.get(mode, mode),
             over=figures.total_limit > 0 and figures.total_exposure > figures.total_limit,
+        )
+        # the credit manager's "not related" findings: mark a member or one of the file's keys, revoke
+        may_mark = request.user.has_perm(CustomerPermission.MARK_NOT_RELATED)
+        findings = list(not_related_findings(customer)) if may_mark else []
+        silenced = {(f.kind, f.key) for f in findings if f.other_id is None}
+        context.update(
+            may_mark=may_mark,
+            findings=[
+                {
+                    "pk": f.pk,
+                    "what": (f.other if f.other_id != customer.pk else f.customer).name
+                    if f.other_id
+                    else f.shown,
+                    "pair": f.other_id is not None,
+                    "reason": f.reason,
+                    "by": f.created_by,
+                    "at": f.created_at,
+                }
+                for f in findings
+            ],
+            own_keys=[
+                {"pk": k.pk, "role": ROLE_LABELS.get(k.role, k.role), "shown": k.shown}
+                for k in customer.relation_keys.order_by("pk")
+                if (k.kind, k.key) not in silenced
+            ]
+            if may_mark and len(ids) > 1
+            else [],
         )
     return render(request, "credit_control/_group_section.html", context)

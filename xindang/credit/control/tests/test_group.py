@@ -144,3 +144,20 @@ def test_the_section_shows_the_group_and_its_totals(
     assert "华夏物流有限公司" in html and "张 三" in html
     assert "别部门公司" not in html and "hidden-member" in html
     assert "40,000.00" in html and "150,000.00" in html
+
+
+def test_a_pair_marked_not_related_leaves_the_group_check(
+    pair, salesperson, credit_manager, monkeypatch, post
+):
+    """The credit manager's finding that the two share only a common name: the group step skips it."""
+    from xindang.customers.services import mark_not_related
+
+    a, b = pair
+    post(b, "shipment", 45_000, due_on=timezone.localdate() + timedelta(days=30))
+    _use_section(monkeypatch, group_check="block")
+    assert services.check_credit(customer=a, amount=D(70_000), kind="shipment", by=salesperson).outcome == (
+        rules.BLOCK
+    )
+    mark_not_related(by=credit_manager, customer_id=a.pk, other_id=b.pk, reason="同名不同人")
+    result = services.check_credit(customer=a, amount=D(70_000), kind="shipment", by=salesperson)
+    assert result.outcome == rules.ALLOW and result.extra["group"]["members"] == [a.pk]
