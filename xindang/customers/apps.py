@@ -24,3 +24,12 @@ class CustomersConfig(AppConfig):
         files = WorkingFiles(ImportBatch, waiting=S.PREVIEWED, failed=S.FAILED, busy=(S.IMPORTING,))
         register_working_files(files)
         relations.connect()  # related parties: the stored keys follow every save
+        from xindang.audit.actions import register_actions
+
+        register_actions(
+            {
+                "customer.export_share_refused": _("Export for an outside party refused (no consent)"),
+                "customer.not_related": _("Marked customers as not related"),
+                "customer.not_related_revoked": _("Revoked a not-related finding"),
+            }
+        )

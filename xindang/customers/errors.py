@@ -57,6 +57,14 @@ class CustomerError(models.TextChoices):
         _("This file has no such key: only a key the file shares can be marked."),
     )
     NOT_RELATED_REVOKED = "customer.not_related_revoked", _("This finding is already revoked.")
+    NO_SHARING_CONSENT = (
+        "customer.no_sharing_consent",
+        _(
+            "Refused: %(count)s customer(s) in this export have no consent in force to share with "
+            "“%(recipient)s” and no signed agreement (004 客户信息保护管理制度 第十条). Record the consents "
+            "in the files' privacy section first, or narrow the export."
+        ),
+    )
     NOT_ONBOARDED = (
         "customer.not_onboarded",
         _("The customer code comes with the approval of the transaction card."),

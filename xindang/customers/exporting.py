@@ -12,9 +12,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from xindang.audit.services import record_event
+from xindang.core.errors import DomainError
 
 from . import selectors
 from .columns import DATE, DAYS, MONEY, PERCENT, registered_columns
+from .errors import CustomerError
 from .importing.columns import COLUMNS, column_header
 from .models import Customer
 from .permissions import CustomerPermission
@@ -136,15 +138,53 @@ def _export_rows(qs, tags: dict[int, list[str]], credit_columns=()):
         yield row
 
 
-def export_customers(*, by, params, request=None, purpose: str = ""):
+# Sharing with an outside party (004 客户信息保护管理制度 第十条: 经过客户的明示同意,并签订相关合同):
+# the privacy app, above customers, registers fn(customer_ids, recipient) -> the ids without a consent in
+# force to share with that recipient. With none registered every outside-party export is refused.
+_SHARING_CHECKS: list = []
+
+
+def register_sharing_check(fn) -> None:
+    if fn not in _SHARING_CHECKS:
+        _SHARING_CHECKS.append(fn)
+
+
+def without_sharing_consent(customer_ids, recipient: str) -> list[int]:
+    """customer_ids: ids or a query of ids (values("pk"))."""
+    if not _SHARING_CHECKS:
+        return sorted(Customer.objects.filter(pk__in=customer_ids).values_list("pk", flat=True))
+    missing: set[int] = set()
+    for check in _SHARING_CHECKS:
+        missing |= set(check(customer_ids, recipient))
+    return sorted(missing)
+
+
+def export_customers(*, by, params, request=None, purpose: str = "", outside_party: str = ""):
     """The customer list as the user sees it (selectors.customer_list: same visibility, filters and
     order as the list page) written to .xlsx. Returns (binary file positioned at 0, row count); the
-    export is recorded in the audit log with its filter and row count. Caller checks the capability."""
+    export is recorded in the audit log with its filter and row count. Caller checks the capability.
+
+    `outside_party` names the recipient when the export is for an outside party: then every customer in
+    it needs a recorded consent in force to share with that party and a signed agreement (004 客户信息
+    保护管理制度 第十条); without one the export is refused (DomainError NO_SHARING_CONSENT) and the
+    refusal is audited."""
     if not (by.is_superuser or by.has_perm(CustomerPermission.EXPORT)):
         raise PermissionDenied
     # The credit columns (grade, limit, exposure…) the user may see, registered by the higher modules.
     credit_columns = [c for c in registered_columns() if c.is_available(by)]
     qs = selectors.customer_list(by, params, columns=credit_columns)
+    outside_party = (outside_party or "").strip()[:200]
+    if outside_party:
+        missing = without_sharing_consent(qs.order_by().values("pk"), outside_party)
+        if missing:
+            record_event(
+                "customer.export_share_refused",
+                actor=by,
+                request=request,
+                purpose=purpose,
+                data={"recipient": outside_party, "without_consent": missing[:100], "count": len(missing)},
+            )
+            raise DomainError(CustomerError.NO_SHARING_CONSENT, count=len(missing), recipient=outside_party)
     tags: dict[int, list[str]] = defaultdict(list)
     through = Customer.tags.through
     for customer_id, tag in (
@@ -186,7 +226,8 @@ def export_customers(*, by, params, request=None, purpose: str = ""):
     ids = selectors.selected_ids(params)
     if ids:
         kept["ids"] = ids
-    record_event(
-        "customer.export", actor=by, request=request, purpose=purpose, data={"filter": kept, "rows": count}
-    )
+    data = {"filter": kept, "rows": count}
+    if outside_party:
+        data["outside_party"] = outside_party
+    record_event("customer.export", actor=by, request=request, purpose=purpose, data=data)
     return out, count

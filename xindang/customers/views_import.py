@@ -148,22 +148,65 @@ def import_progress(request, pk):
 
 @require_GET
 def export(request):
-    """The customer list with the list page's filters (same query string) as .xlsx."""
+    """The customer list with the list page's filters (same query string) as .xlsx. The export form
+    asks its purpose (when the policy wants one) and whether it goes to an outside party: then the
+    customers' consents to share apply (004 客户信息保护管理制度 第十条)."""
     _require(request, CustomerPermission.EXPORT)
     if request.GET.get("selected") and not selected_ids(request.GET):  # "export selected", none ticked
         return HttpResponse(CustomerError.NOTHING_SELECTED.label, status=400, content_type="text/plain")
     purpose = stated_purpose(request.GET)
-    if not purpose and purpose_required(request.user, "customer.export"):
+    outside = request.GET.get("audience") == "outside"
+    recipient = (request.GET.get("recipient") or "").strip()[:200] if outside else ""
+    needs_purpose = not purpose and purpose_required(request.user, "customer.export")
+    first_visit = "purpose" not in request.GET and "audience" not in request.GET
+    if needs_purpose or first_visit or (outside and not recipient):
         return render(
             request,
-            "purpose_form.html",
+            "customers/export_form.html",
             {
                 "what": _("Export the customer list to Excel."),
-                "keep": [(k, v) for k in request.GET if k != "purpose" for v in request.GET.getlist(k)],
-                "missing": "purpose" in request.GET,
+                "keep": [
+                    (k, v)
+                    for k in request.GET
+                    if k not in ("purpose", "audience", "recipient")
+                    for v in request.GET.getlist(k)
+                ],
+                "purpose_needed": purpose_required(request.user, "customer.export"),
+                "missing": "purpose" in request.GET and needs_purpose,
+                "outside": outside,
+                "recipient": recipient,
+                "purpose": purpose,
+                "recipient_missing": outside and not recipient and "recipient" in request.GET,
                 "back": reverse("customers:list") + "?" + request.GET.urlencode(),
             },
+            status=400
+            if ("purpose" in request.GET and needs_purpose) or (outside and not recipient)
+            else 200,
         )
-    out, _count = export_customers(by=request.user, params=request.GET, request=request, purpose=purpose)
+    try:
+        out, _count = export_customers(
+            by=request.user, params=request.GET, request=request, purpose=purpose, outside_party=recipient
+        )
+    except DomainError as exc:
+        return render(
+            request,
+            "customers/export_form.html",
+            {
+                "what": _("Export the customer list to Excel."),
+                "keep": [
+                    (k, v)
+                    for k in request.GET
+                    if k not in ("purpose", "audience", "recipient")
+                    for v in request.GET.getlist(k)
+                ],
+                "purpose_needed": purpose_required(request.user, "customer.export"),
+                "outside": True,
+                "recipient": recipient,
+                "purpose": purpose,
+                "refused": exc.message,
+                "back": reverse("customers:list") + "?" + request.GET.urlencode(),
+            },
+            status=403,
+        )
     name = f"customers-{timezone.localtime():%Y%m%d-%H%M}.xlsx"
     return FileResponse(out, as_attachment=True, filename=name, content_type=XLSX_TYPE)

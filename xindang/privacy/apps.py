@@ -11,6 +11,7 @@ class PrivacyConfig(AppConfig):
         from xindang.audit.actions import register_actions
         from xindang.core.demo import register_demo_step
         from xindang.core.errors import register_statuses
+        from xindang.customers.exporting import register_sharing_check
 
         from . import sections  # noqa: F401 — the personal-data section of the company policy
         from .demo import seed_privacy
@@ -46,3 +47,7 @@ class PrivacyConfig(AppConfig):
             }
         )
         register_demo_step("privacy", seed_privacy, order=90)
+        # an export of the customer list marked for an outside party needs the consents (第十条)
+        from .selectors import without_sharing_consent
+
+        register_sharing_check(without_sharing_consent)

@@ -125,6 +125,20 @@ def consents_in_force(customer: Customer) -> list[SharingConsent]:
     return [c for c in consents_of(customer) if consent_in_force(c, today)]
 
 
+def without_sharing_consent(customer_ids, recipient: str) -> list[int]:
+    """customers.exporting.register_sharing_check: of these customers (ids or a query of ids), the
+    ones with no consent in force to share with `recipient` (the outside party, compared without case
+    and spaces) and a signed agreement (004 客户信息保护管理制度 第十条)."""
+    today = timezone.localdate()
+    wanted = "".join((recipient or "").split()).casefold()
+    covered = set()
+    consents = SharingConsent.objects.filter(customer_id__in=customer_ids, withdrawn_at__isnull=True)
+    for consent in consents:
+        if "".join(consent.recipient.split()).casefold() == wanted and consent_in_force(consent, today):
+            covered.add(consent.customer_id)
+    return sorted(set(Customer.objects.filter(pk__in=customer_ids).values_list("pk", flat=True)) - covered)
+
+
 def erasure_holds(customer: Customer) -> list[Hold]:
     return holds_on(customer)
 
