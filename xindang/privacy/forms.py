@@ -8,7 +8,7 @@ from xindang.customers.choices import CollectionBasis, IdKind
 
 from .models import RequestKind
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # what a date input shows
 
 
 class PersonalDataForm(forms.Form):
