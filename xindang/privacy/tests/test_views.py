@@ -170,3 +170,15 @@ def test_the_correction_page_never_shows_the_number_in_full(client, archivist, w
     contact.refresh_from_db()
     assert contact.mobile == "13700137000" and contact.phone == "010-88886666"
     assert contact.id_number == VALID_ID
+
+
+def test_the_request_form_shows_todays_date_in_its_date_input(client, credit_manager, customer, contact):
+    """A date input reads only an ISO date: the default (today) must be written as one, or the field
+    shows empty and the form is refused for a date nobody removed."""
+    from django.utils import timezone
+
+    client.force_login(credit_manager)
+    html = client.get(
+        reverse("privacy:request_new", args=[customer.pk, "contact", contact.pk])
+    ).content.decode()
+    assert f'value="{timezone.localdate().isoformat()}"' in html
