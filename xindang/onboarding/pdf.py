@@ -45,7 +45,9 @@ def card_pdf(card, rows: list[dict], trail: list[dict], *, company: str = "") ->
     st = pdf.styles()
     customer = card.customer
     number = customer.code or customer.file_no or f"#{customer.pk}"
-    story = pdf.letterhead(company, "客户交易卡", number=f"{_('Number')}: {number}", subtitle="新客户认定申请报告")
+    story = pdf.letterhead(
+        company, "客户交易卡", number=f"{_('Number')}: {number}", subtitle="新客户认定申请报告"
+    )
     story.append(
         pdf.table(
             [
@@ -55,7 +57,9 @@ def card_pdf(card, rows: list[dict], trail: list[dict], *, company: str = "") ->
                     _("First contact on"),
                     card.first_contact_on.strftime("%Y-%m-%d") if card.first_contact_on else "—",
                     _("Submitted at"),
-                    timezone.localtime(card.submitted_at).strftime("%Y-%m-%d %H:%M") if card.submitted_at else "—",
+                    timezone.localtime(card.submitted_at).strftime("%Y-%m-%d %H:%M")
+                    if card.submitted_at
+                    else "—",
                 ],
             ],
             [28 * mm, 61 * mm, 28 * mm, 61 * mm],

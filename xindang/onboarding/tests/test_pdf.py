@@ -50,7 +50,9 @@ def test_no_card_is_404_and_another_departments_file_is_not_printed(
     assert not AuditEvent.objects.filter(action="onboarding.card_print").exists()
 
 
-def test_a_user_without_the_card_permission_is_refused(client, make_prospect, salesperson, fill_card, sysadmin):
+def test_a_user_without_the_card_permission_is_refused(
+    client, make_prospect, salesperson, fill_card, sysadmin
+):
     prospect = make_prospect(salesperson)
     fill_card(prospect, salesperson)
     client.force_login(sysadmin)
