@@ -76,7 +76,8 @@ def hand_over(
     handover (`handed_loan_ids`; any other open loan is listed as missing and stays on the leaver).
     Approvals waiting at a role the leaver holds stay with the role when others hold it; the leaver's
     own waiting steps (named for them, or at a role nobody else holds) are named for the successor:
-    refused if the successor may not sign them. A departure ends the leaver's access at once. Refused as a whole on any problem."""
+    refused if the successor may not sign them. A departure ends the leaver's access at once.
+    Refused as a whole on any problem."""
     if not can_hand_over(by):
         raise DomainError(HandoverError.FORBIDDEN)
     if leaver is None:
