@@ -190,7 +190,7 @@ def test_manager_leaving_approval_waits_at_their_role(
 
 
 def test_the_leavers_own_waiting_step_is_named_for_the_successor(
-    sysadmin, manager, salesperson, make_customer, submit, dept_xs1, gm
+    client, sysadmin, manager, salesperson, make_customer, submit, dept_xs1, gm
 ):
     """001 公司客户信息管理办法 五: nothing stays orphaned. The leaver was the only department manager;
     the step is named for the successor, who signs it; a manager appointed later does not pre-empt it."""
@@ -208,6 +208,10 @@ def test_the_leavers_own_waiting_step_is_named_for_the_successor(
     assert step.assignee == newcomer and step.role == "department_manager"
     assert AuditEvent.objects.filter(action="approval.step_assigned", object_id=str(approval.pk)).exists()
     assert approval in pending_for_user(newcomer)
+    client.force_login(newcomer)
+    page = client.get(f"/approvals/{approval.pk}/").content.decode()
+    assert 'data-testid="current-assignee"' in page
+    assert client.get(f"/api/approvals/{approval.pk}").json()["steps"][0]["assignee"] == newcomer.username
     later = make_user("houjingli", Role.DEPARTMENT_MANAGER, department=dept_xs1)
     assert approval not in pending_for_user(later)
     with pytest.raises(DomainError) as exc:
