@@ -15,12 +15,14 @@ from . import credit_files as credit_files_api
 from . import custody as custody_api
 from . import documents as documents_api
 from . import groups as groups_api
+from . import handovers as handovers_api
 from . import ledger as ledger_api
 from . import lifecycle as lifecycle_api
 from . import onboarding as onboarding_api
 from . import privacy as privacy_api
 from . import relations as relations_api
 from . import retention as retention_api
+from . import suppliers as suppliers_api
 from .auth import session_auth
 from .customers import router as customers_router
 from .docs import VendoredSwagger, login_required_for_docs
@@ -96,6 +98,8 @@ api.add_router("/retention", retention_api.router, tags=["retention"])
 api.add_router("/relations", relations_api.router, tags=["relations"])
 api.add_router("/custody", custody_api.router, tags=["custody"])
 api.add_router("/onboarding", onboarding_api.router, tags=["onboarding"])
+api.add_router("/suppliers", suppliers_api.router, tags=["suppliers"])
+api.add_router("/handovers", handovers_api.router, tags=["handovers"])
 api.add_router(
     "", groups_api.router, tags=["related parties and statements"]
 )  # /customer-groups, /balance-statements

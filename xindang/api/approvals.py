@@ -24,6 +24,7 @@ STATUS_OF: dict[str, int] = {
     "approval.self_approval": 403,
     "approval.wrong_role": 403,
     "approval.same_person": 403,
+    "approval.not_assignee": 403,
     "approval.not_requester": 403,
     "approval.not_visible": 404,
 }
@@ -37,6 +38,7 @@ class StepOut(Schema):
     acted_by: str | None
     acted_at: datetime | None
     comment: str
+    assignee: str | None = None  # the person named to sign this step in place of the role (a handover)
 
 
 class ApprovalOut(Schema):
@@ -98,6 +100,7 @@ def _out(a: ApprovalRequest) -> dict:
                 "acted_by": s.acted_by.username if s.acted_by_id else None,
                 "acted_at": s.acted_at,
                 "comment": s.comment,
+                "assignee": s.assignee.username if s.assignee_id else None,
             }
             for s in sorted(a.steps.all(), key=lambda s: (s.round, s.position))
         ],

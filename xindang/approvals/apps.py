@@ -26,6 +26,7 @@ class ApprovalsConfig(AppConfig):
                 "approval.export": _("Exported approvals"),
                 "approval.access_denied": _("Access to approval refused"),
                 "approval.requester_transferred": _("Handed a pending request to a successor"),
+                "approval.step_assigned": _("Named the signer of a waiting approval step"),
             },
             groups={"approval": _("Approvals")},
             object_pages={"approvals.approvalrequest": "approvals:detail"},

@@ -125,6 +125,17 @@ class ApprovalStep(models.Model):
     round = models.PositiveSmallIntegerField(_("round"), default=1)
     position = models.PositiveSmallIntegerField(_("step"))
     role = models.CharField(_("role"), max_length=40)
+    # A named person who signs this step in place of the role's holders (set when a staff handover
+    # passes the leaver's waiting step to their successor, seed 001 公司客户信息管理办法 五); empty: any
+    # holder of the role signs. Nobody else pre-empts a named step.
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned to"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_approval_steps",
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=StepStatus.choices, default=StepStatus.PENDING
     )

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 SELF_APPROVAL = "approval.self_approval"
 WRONG_ROLE = "approval.wrong_role"
 SAME_PERSON = "approval.same_person"
+NOT_ASSIGNEE = "approval.not_assignee"
 NOT_PENDING = "approval.already_decided"
 OUT_OF_ORDER = "approval.already_decided"
 
@@ -22,19 +23,25 @@ class SignerCheck:
     step_role: str
     earlier_signer_ids: tuple[int, ...]  # who signed the earlier steps of this round
     same_person_may_sign_multiple_steps: bool = False
+    assignee_id: int | None = None  # a named signer of the step (a handover's successor), or None
 
 
 def signer_problem(check: SignerCheck) -> str | None:
     """The code of the first reason `user` may not sign the step, or None.
 
     - The requester never approves their own request (separation of duties, 第十九/二十六条).
-    - The signer must hold the step's role (the chain names roles, not people).
+    - The signer must hold the step's role (the chain names roles, not people) — unless the step names
+      a person (assignee: the successor a handover passed the leaver's step to, 001 公司客户信息管理办法
+      五): then that person signs it, holding the role or not, and no holder of the role pre-empts it.
     - By default each step is signed by a different person; the policy may let one person who holds
       two roles of the chain sign both, each signature recorded as its own step.
     """
     if check.user_id == check.requester_id:
         return SELF_APPROVAL
-    if check.step_role not in check.user_roles:
+    if check.assignee_id is not None:
+        if check.user_id != check.assignee_id:
+            return NOT_ASSIGNEE
+    elif check.step_role not in check.user_roles:
         return WRONG_ROLE
     if not check.same_person_may_sign_multiple_steps and check.user_id in check.earlier_signer_ids:
         return SAME_PERSON

@@ -51,6 +51,7 @@ def visible_approvals(user) -> QuerySet[ApprovalRequest]:
         Q(requested_by=user)
         | Exists(steps.filter(role__in=_roles(user)))
         | Exists(steps.filter(acted_by=user))
+        | Exists(steps.filter(assignee=user))
     )
 
 
@@ -83,13 +84,14 @@ def get_approval_for_user(user, pk, *, request=None) -> ApprovalRequest:
 
 
 def _may_sign_q(user, *, same_person: bool) -> Q:
-    """Pending requests whose current step needs a role `user` holds and that `user` may sign."""
+    """Pending requests whose current step needs a role `user` holds (and names nobody) or names
+    `user`, and that `user` may sign."""
     current = ApprovalStep.objects.filter(
         request=OuterRef("pk"), round=OuterRef("round"), position=OuterRef("current_position")
     )
     q = (
         Q(status=ApprovalStatus.PENDING)
-        & Exists(current.filter(role__in=_roles(user)))
+        & Exists(current.filter(Q(assignee__isnull=True, role__in=_roles(user)) | Q(assignee=user)))
         & ~Q(requested_by=user)
     )
     if not same_person:
@@ -293,7 +295,8 @@ def trail_rows(approval: ApprovalRequest) -> list[dict]:
 
     Row keys: kind ("step" | "submitted" | "resubmitted" | "withdrawn"), round, position, role,
     role_label, who, at (datetime|None), decision (step status or the kind), decision_label,
-    comment, warnings (texts acknowledged at this step), current (bool).
+    comment, warnings (texts acknowledged at this step), current (bool); a step's rows also carry
+    assignee (the person named to sign it, or "").
     """
     rows: list[dict] = [
         {
@@ -331,6 +334,7 @@ def trail_rows(approval: ApprovalRequest) -> list[dict]:
                     "role": s.role,
                     "role_label": str(role_label(s.role)),
                     "who": str(s.acted_by) if s.acted_by_id else "",
+                    "assignee": str(s.assignee) if s.assignee_id else "",
                     "at": s.acted_at,
                     "decision": s.status,
                     "decision_label": str(DECISION_LABELS[StepStatus(s.status)]),

@@ -27,6 +27,13 @@ class HandoverError(models.TextChoices):
             "successor the role first."
         ),
     )
+    APPROVAL_SUCCESSOR_CANNOT_SIGN = (
+        "handovers.approval_successor_cannot_sign",
+        _(
+            "Request “%(title)s” waits for the leaver's signature (%(role)s) and %(user)s cannot sign "
+            "it (they asked for it or signed an earlier step), nor can anyone else: name another successor."
+        ),
+    )
     NO_MANAGER = "handovers.no_manager", _("Name the manager who signs the handover list.")
     MANAGER_IS_PARTY = (
         "handovers.manager_is_party",

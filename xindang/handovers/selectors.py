@@ -58,8 +58,9 @@ def holdings(leaver, *, roles=None) -> Holdings:
             request__status=ApprovalStatus.PENDING,
             round=F("request__round"),
             position=F("request__current_position"),
-            role__in=roles,
         )
+        # a step named for the leaver, or one at a role they hold that names nobody
+        .filter(Q(assignee=leaver) | Q(assignee__isnull=True, role__in=roles))
         .exclude(request__requested_by=leaver)
         .select_related("request")
         .order_by("request_id")

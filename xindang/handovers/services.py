@@ -6,12 +6,15 @@ from simple_history.utils import bulk_update_with_history
 
 from xindang.accounts.models import Department, User
 from xindang.accounts.roles import Role
+from xindang.approvals import rules as approval_rules
 from xindang.approvals import services as approval_services
+from xindang.approvals.models import ApprovalStep
 from xindang.audit.services import record_event, record_events, spec
 from xindang.core.errors import DomainError
 from xindang.customers import rules as customer_rules
 from xindang.customers.models import Customer
 from xindang.duties.models import Duty
+from xindang.policy.selectors import current_policy
 
 from . import rules, selectors
 from .errors import HandoverError
@@ -27,6 +30,26 @@ def _active_successor(user, leaver):
     if user.pk == leaver.pk:
         raise DomainError(HandoverError.SELF_HANDOVER, field="successor", user=user)
     return user
+
+
+def _may_be_named(step, user, *, same_person: bool) -> bool:
+    """Whether `user` may be named the signer of the waiting `step` (not its requester; not the signer
+    of an earlier step of the round unless the policy allows it)."""
+    earlier = tuple(
+        ApprovalStep.objects.filter(
+            request_id=step.request_id, round=step.round, position__lt=step.position, acted_by__isnull=False
+        ).values_list("acted_by_id", flat=True)
+    )
+    check = approval_rules.SignerCheck(
+        user_id=user.pk,
+        user_roles=frozenset(),
+        requester_id=step.request.requested_by_id,
+        step_role=step.role,
+        earlier_signer_ids=earlier,
+        same_person_may_sign_multiple_steps=same_person,
+        assignee_id=user.pk,
+    )
+    return approval_rules.signer_problem(check) is None
 
 
 def _role_holders(role: str, *, exclude: set) -> bool:
@@ -51,8 +74,10 @@ def hand_over(
     department), the open contracts they handle and the open duties (to the successor of their
     customer), their own open requests, and the originals on loan that were brought back to the
     handover (`handed_loan_ids`; any other open loan is listed as missing and stays on the leaver).
-    Approvals waiting at a role the leaver holds stay with the role: refused if nobody else could
-    sign them. A departure ends the leaver's access at once. Refused as a whole on any problem."""
+    Approvals waiting at a role the leaver holds stay with the role when others hold it; the leaver's
+    own waiting steps (named for them, or at a role nobody else holds) are named for the successor:
+    refused if the successor may not sign them. A departure ends the leaver's access at once.
+    Refused as a whole on any problem."""
     if not can_hand_over(by):
         raise DomainError(HandoverError.FORBIDDEN)
     if leaver is None:
@@ -198,14 +223,33 @@ def hand_over(
             approval_ids=ids, to=to, by=by, reason=handover.number, request=request
         )
 
-    # Approvals waiting at a role the leaver holds: someone else must be able to sign.
+    # Approvals waiting for the leaver (a step at a role they hold, or named for them). Steps wait for
+    # a role: one the successor holds stays with the role, the successor among its holders; one whose
+    # role others hold stays with them. The leaver's own steps — named for them, or at a role nobody
+    # else holds — are named for the successor, who then signs them (approvals.rules.signer_problem);
+    # refused if the successor may not sign (four eyes) and nobody else could.
     successor_roles = set(successor.groups.values_list("name", flat=True))
+    same_person = current_policy().approvals.same_person_may_sign_multiple_steps
+    to_name = []
     for step in held.approvals:
         a = step.request
-        if step.role in successor_roles and a.requested_by_id != successor.pk:
+        named = step.assignee_id == leaver.pk
+        others = _role_holders(step.role, exclude={leaver.pk, a.requested_by_id})
+        if not named and step.role in successor_roles and a.requested_by_id != successor.pk:
             outcome, to = rules.HANDED, successor
-        elif _role_holders(step.role, exclude={leaver.pk, a.requested_by_id}):
+        elif not named and others:
             outcome, to = rules.ROLE_HOLDERS, None
+        elif _may_be_named(step, successor, same_person=same_person):
+            outcome, to = rules.HANDED, successor
+            to_name.append(step.pk)
+        elif named:
+            raise DomainError(
+                HandoverError.APPROVAL_SUCCESSOR_CANNOT_SIGN,
+                field="successor",
+                title=a.title,
+                role=step.role_label,
+                user=successor,
+            )
         else:
             raise DomainError(
                 HandoverError.APPROVAL_ORPHANED, field="successor", title=a.title, role=step.role_label
@@ -216,6 +260,10 @@ def hand_over(
                 successor=to, outcome=outcome, note=str(step.role_label),
             )
         )  # fmt: skip
+    if to_name:
+        approval_services.assign_steps(
+            step_ids=to_name, to=successor, by=by, reason=handover.number, request=request
+        )
 
     # Originals on loan: handed over in person, or missing (never silently dropped).
     handed = {int(i) for i in handed_loan_ids or ()}

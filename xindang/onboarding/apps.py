@@ -25,6 +25,7 @@ class OnboardingConfig(AppConfig):
                 "onboarding.conditions": _("Set the conditions of trade"),
                 "onboarding.staff_contact": _("Named a staff contact"),
                 "onboarding.contact_report": _("Filed a contact report"),
+                "onboarding.card_print": _("Printed a transaction card"),
             },
             groups={"onboarding": _("New customers")},
         )

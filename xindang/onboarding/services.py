@@ -364,3 +364,14 @@ def file_contact_report(
         data={"staff_contact": contact.pk, "reported_on": str(reported_on)},
     )
     return report
+
+
+def record_print(*, card: TransactionCard, by, request=None) -> None:
+    """A printed card leaves the system: who printed it is audited."""
+    record_event(
+        "onboarding.card_print",
+        actor=by,
+        request=request,
+        obj=card.customer,
+        data={"card": card.pk, "status": card.status},
+    )

@@ -8,6 +8,7 @@ urlpatterns = [
     path("customer/<int:customer_pk>/section/", views.customer_section, name="customer_section"),
     path("customer/<int:pk>/header/", views.customer_header, name="customer_header"),
     path("customer/<int:customer_pk>/card/", views.card, name="card"),
+    path("customer/<int:customer_pk>/card.pdf", views.card_pdf, name="card_pdf"),
     path("customer/<int:customer_pk>/submit/", views.submit, name="submit"),
     path("customer/<int:customer_pk>/conditions/", views.conditions, name="conditions"),
     path("customer/<int:customer_pk>/staff-contacts/", views.staff_contact, name="staff_contact"),

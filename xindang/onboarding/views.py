@@ -4,7 +4,7 @@ conditions, the staff contacts and their reports. Thin: capability → access he
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -214,3 +214,29 @@ def give_code(request, customer_pk):
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect(_file_url(customer))
+
+
+def card_pdf(request, customer_pk):
+    """The transaction card printed with its approval trail; the print is audited."""
+    from xindang.approvals.selectors import trail_rows
+    from xindang.policy.selectors import current_policy
+
+    from .pdf import card_pdf as render_pdf
+
+    if not has(request.user, OnboardingPermission.VIEW):
+        raise PermissionDenied
+    customer = get_customer_for_user(request.user, customer_pk, request=request)
+    card_obj = selectors.card_of(customer)
+    if card_obj is None:
+        raise Http404
+    content = render_pdf(
+        card_obj,
+        selectors.card_rows(card_obj),
+        trail_rows(card_obj.approval) if card_obj.approval_id else [],
+        company=current_policy().core.company_name,
+    )
+    services.record_print(card=card_obj, by=request.user, request=request)
+    response = HttpResponse(content, content_type="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="card-{customer.pk}.pdf"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

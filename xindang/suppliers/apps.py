@@ -31,6 +31,9 @@ class SuppliersConfig(AppConfig):
                 "suppliers.returned": _("Supplier selection returned"),
                 "suppliers.withdrawn": _("Supplier selection withdrawn"),
                 "suppliers.evaluate": _("Evaluated a supplier"),
+                "suppliers.notified": _("Departments told of a selected supplier"),
+                "suppliers.noted": _("Took note of a selected supplier"),
+                "suppliers.print": _("Printed a supplier selection application"),
             },
             groups={"suppliers": _("Suppliers")},
             object_pages={

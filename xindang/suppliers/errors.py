@@ -39,6 +39,7 @@ class SupplierError(models.TextChoices):
         "suppliers.not_selected",
         _("Only a selected (approved) supplier is evaluated."),
     )
+    NO_NOTICE = "suppliers.no_notice", _("There is no open notice of this supplier for you.")
     YEAR_INVALID = "suppliers.year_invalid", _("The evaluation year cannot be in the future.")
 
 

@@ -170,3 +170,32 @@ class SupplierEvaluation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer.name} {self.year}: {self.grade}"
+
+
+class SupplierNotice(models.Model):
+    """A newly selected supplier's basic data sent to one person of a department concerned (002 篇五
+    第三条(5): 将选定的新客户基本资料通知本企业相关部门); a to-do until they take note of it."""
+
+    selection = models.ForeignKey(
+        SupplierSelection,
+        verbose_name=_("supplier selection"),
+        on_delete=models.CASCADE,
+        related_name="notices",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("notified"), on_delete=models.CASCADE, related_name="+"
+    )
+    role = models.CharField(_("role"), max_length=40)
+    created_at = models.DateTimeField(_("notified at"), auto_now_add=True)
+    acknowledged_at = models.DateTimeField(_("noted at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("supplier notice")
+        verbose_name_plural = _("supplier notices")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["selection", "user"], name="supplier_notice_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.selection_id} → {self.user_id}"

@@ -25,10 +25,22 @@ class SuppliersSection(BaseModel):
         default_factory=lambda: {rules.QUALITY: 40, rules.DELIVERY: 30, rules.PRICE: 20, rules.SERVICE: 10}
     )
     grade_bands: dict[str, int] = Field(default_factory=lambda: {"A": 90, "B": 75, "C": 60, "D": 0})
+    # 002 篇五 第三条(5): the selected supplier's basic data is sent to the company's departments
+    # concerned. XinDang's roles for them: the purchasing side's department manager, the credit office
+    # (prepayments pass its credit check), finance (the payment method) and the archive (存档).
+    notify_roles: list[str] = Field(
+        default_factory=lambda: [
+            Role.DEPARTMENT_MANAGER.value,
+            Role.CREDIT_MANAGER.value,
+            Role.FINANCE_CREDIT_CONTROLLER.value,
+            Role.ARCHIVIST.value,
+        ],
+        max_length=17,
+    )
     # From this month on, this year's evaluation of each supplier is due (12: December).
     evaluation_month: int = Field(12, ge=1, le=12)
 
-    @field_validator("selection_chain")
+    @field_validator("selection_chain", "notify_roles")
     @classmethod
     def _roles(cls, value: list[str]) -> list[str]:
         for code in value:
@@ -81,6 +93,13 @@ register_section(
         "grade_bands": (
             _("Supplier grade bands"),
             _("Grade → lowest weighted score (0–100) that reaches it; one band must start at 0."),
+        ),
+        "notify_roles": (
+            _("Roles told of a selected supplier"),
+            _(
+                "Role codes whose holders who see the file get a to-do to take note of a newly selected "
+                "supplier (002 篇五 第三条(5))."
+            ),
         ),
         "evaluation_month": (
             _("Month the yearly evaluation is due from"),

@@ -10,7 +10,7 @@ from xindang.customers.models import Customer
 from xindang.customers.selectors import visible_customers
 
 from . import rules
-from .models import SelectionStatus, SupplierEvaluation, SupplierSelection
+from .models import SelectionStatus, SupplierEvaluation, SupplierNotice, SupplierSelection
 from .permissions import SupplierPermission
 
 SUPPLIER_RELATIONSHIPS = ("supplier", "both")
@@ -151,6 +151,35 @@ def _pending_step_items(user) -> list[WorkItem]:
     return items
 
 
+def open_notice(user, customer) -> SupplierNotice | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return SupplierNotice.objects.filter(
+        selection__customer=customer, user=user, acknowledged_at__isnull=True
+    ).first()
+
+
+def _notice_items(user) -> list[WorkItem]:
+    rows = SupplierNotice.objects.filter(
+        user=user, acknowledged_at__isnull=True, selection__customer__in=visible_customers(user)
+    ).select_related("selection__customer")
+    return [
+        WorkItem(
+            kind="suppliers.new_supplier",
+            label=_("New supplier selected"),
+            title=_("%(name)s selected as supplier %(code)s: take note")
+            % {"name": n.selection.customer.name, "code": n.selection.code or ""},
+            url=reverse("suppliers:selection", args=[n.selection.customer_id]),
+            customer_id=n.selection.customer_id,
+            customer_name=n.selection.customer.name,
+            rule=_(
+                "002 篇五 第三条(5): the selected supplier's basic data is sent to the departments concerned"
+            ),
+        )
+        for n in rows
+    ]
+
+
 def workbench_items(user) -> list[WorkItem]:
     """Selections whose steps are pending (for those who record them) and yearly evaluations due (for
     those who evaluate)."""
@@ -161,4 +190,6 @@ def workbench_items(user) -> list[WorkItem]:
         items += _pending_step_items(user)
     if user.has_perm(SupplierPermission.EVALUATE):
         items += _evaluation_due_items(user, timezone.localdate())
+    if user.has_perm(SupplierPermission.VIEW):
+        items += _notice_items(user)
     return items

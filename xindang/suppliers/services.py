@@ -20,7 +20,7 @@ from xindang.policy.selectors import current_policy
 
 from . import rules
 from .errors import SupplierError
-from .models import PaymentMethod, SelectionStatus, SupplierEvaluation, SupplierSelection
+from .models import PaymentMethod, SelectionStatus, SupplierEvaluation, SupplierNotice, SupplierSelection
 from .permissions import SupplierPermission
 
 APPROVAL_KIND = "suppliers.selection"
@@ -292,6 +292,31 @@ def submit_selection(*, by, customer_id: int, request=None) -> SupplierSelection
     return selection
 
 
+PRINCIPLES = (
+    "meets_quality",
+    "meets_delivery",
+    "meets_finance",
+    "meets_cooperation",
+    "meets_confidentiality",
+    "meets_cost",
+)
+
+
+def principles(selection: SupplierSelection) -> list[tuple[str, bool]]:
+    """The six principles of 002 篇五 第一条 as found on site: (label, met)."""
+    return [
+        (str(SupplierSelection._meta.get_field(name).verbose_name), bool(getattr(selection, name)))
+        for name in PRINCIPLES
+    ]
+
+
+def record_print(*, selection: SupplierSelection, by, request=None) -> None:
+    """The printed selection application leaves the system: who printed it is audited."""
+    record_event(
+        "suppliers.print", actor=by, request=request, obj=selection, data={"status": selection.status}
+    )
+
+
 # --- Approval callbacks (inside the deciding transaction) -------------------------------------------
 
 
@@ -318,6 +343,60 @@ def on_approved(approval) -> None:
     selection.approved_at = timezone.now()
     selection.save(update_fields=["status", "code", "approved_at", "updated_at"])
     record_event("suppliers.approved", obj=selection, data={"approval": approval.pk, "code": selection.code})
+    notify_departments(selection)
+
+
+def notify_departments(selection: SupplierSelection) -> list[SupplierNotice]:
+    """002 篇五 第三条(5): the selected supplier's basic data goes to the departments concerned — one
+    notice (a to-do on the workbench and in the duties, until noted) for each active holder of the
+    policy's notify_roles who sees the file and the suppliers' pages. Once per person and selection."""
+    from xindang.accounts.models import User
+    from xindang.customers.selectors import visible_customers
+
+    roles = list(current_policy().suppliers.notify_roles)
+    holders = (
+        User.objects.filter(is_active=True, groups__name__in=roles)
+        .prefetch_related("groups")
+        .distinct()
+        .order_by("pk")
+    )
+    already = set(SupplierNotice.objects.filter(selection=selection).values_list("user_id", flat=True))
+    notices = []
+    for user in holders:
+        if user.pk in already or not user.has_perm(str(SupplierPermission.VIEW)):
+            continue
+        if not visible_customers(user).filter(pk=selection.customer_id).exists():
+            continue
+        role = next(r for r in roles if r in {g.name for g in user.groups.all()})
+        notices.append(SupplierNotice(selection=selection, user=user, role=role))
+    notices = SupplierNotice.objects.bulk_create(notices)
+    if notices:
+        record_event(
+            "suppliers.notified",
+            obj=selection,
+            data={"users": [n.user_id for n in notices], "roles": sorted({n.role for n in notices})},
+        )
+    return notices
+
+
+@transaction.atomic
+def acknowledge_notice(*, by, customer_id: int, request=None) -> SupplierNotice:
+    """The notified person takes note of the new supplier: their to-do closes."""
+    _require(by, SupplierPermission.VIEW)
+    customer = get_customer_for_user(by, customer_id, request=request)
+    notice = (
+        SupplierNotice.objects.select_for_update()
+        .filter(selection__customer=customer, user=by, acknowledged_at__isnull=True)
+        .first()
+    )
+    if notice is None:
+        raise DomainError(SupplierError.NO_NOTICE)
+    notice.acknowledged_at = timezone.now()
+    notice.save(update_fields=["acknowledged_at"])
+    record_event(
+        "suppliers.noted", actor=by, request=request, obj=notice.selection, data={"role": notice.role}
+    )
+    return notice
 
 
 def _closer(status, action):

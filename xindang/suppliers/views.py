@@ -4,7 +4,7 @@ section on the file page. Thin: capability → visibility (get_customer_for_user
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -89,6 +89,7 @@ def _selection_context(request, customer, selection, forms=None):
         "can_evaluate": request.user.has_perm(SupplierPermission.EVALUATE)
         and instance.status == SelectionStatus.APPROVED,
         "submit_error": forms.get("submit_error", ""),
+        "notice": selectors.open_notice(request.user, customer),
     }
 
 
@@ -209,3 +210,39 @@ def customer_section(request, pk):
         evaluations = selectors.evaluations_of(customer)
         context.update(selection=selection, pending=pending, latest=evaluations[0] if evaluations else None)
     return render(request, "suppliers/_customer_section.html", context)
+
+
+@permission_required(SupplierPermission.VIEW, raise_exception=True)
+def selection_pdf(request, pk):
+    """The selection application (认定申请报告) printed with its approval trail; the print is audited."""
+    from xindang.approvals.selectors import trail_rows
+
+    from .pdf import selection_pdf as render_pdf
+
+    customer = _supplier_or_404(request, pk)
+    selection = selectors.selection_of(customer)
+    if selection is None:
+        raise Http404
+    content = render_pdf(
+        selection,
+        services.principles(selection),
+        trail_rows(selection.approval) if selection.approval_id else [],
+        company=current_policy().core.company_name,
+    )
+    services.record_print(selection=selection, by=request.user, request=request)
+    response = HttpResponse(content, content_type="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="supplier-selection-{customer.pk}.pdf"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+@permission_required(SupplierPermission.VIEW, raise_exception=True)
+def acknowledge(request, pk):
+    customer = _supplier_or_404(request, pk)
+    try:
+        services.acknowledge_notice(by=request.user, customer_id=customer.pk, request=request)
+        messages.success(request, _("Noted."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("suppliers:selection", pk=customer.pk)

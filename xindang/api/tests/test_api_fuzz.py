@@ -194,6 +194,10 @@ def _operations(w):
         ("get", "/api/retention/register"): ("/api/retention/register", None),
         ("get", "/api/privacy/requests"): ("/api/privacy/requests", None),
         ("get", "/api/privacy/requests/{request_id}"): ("/api/privacy/requests/1", None),
+        ("get", "/api/suppliers"): ("/api/suppliers", None),
+        ("get", "/api/suppliers/{customer_id}"): (f"/api/suppliers/{c}", None),
+        ("get", "/api/handovers"): ("/api/handovers", None),
+        ("get", "/api/handovers/{handover_id}"): ("/api/handovers/1", None),
         **_lifecycle_operations(w),
         **wide_routes(w["customer"]),
     }
@@ -231,6 +235,8 @@ QUERY_PARAMS = {
     "/api/relations/complaints": ["page", "customer", "status", "severity", "cause", "open"],
     "/api/relations/visits": ["page", "customer", "status", "mine"],
     "/api/custody/lookups": ["state", "customer", "page"],
+    "/api/suppliers": ["status", "grade", "q", "page", "page_size"],
+    "/api/handovers": ["page", "page_size"],
 }
 
 

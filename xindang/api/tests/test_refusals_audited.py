@@ -97,6 +97,7 @@ def _cases(o):
             f"/api/privacy/requests/{_privacy_request(o['customer']).pk}",
             None,
         ),
+        ("get", "/api/suppliers/{customer_id}"): (f"/api/suppliers/{c}", None),
         **_lifecycle_cases(o),
         **wide_routes(o["customer"]),
         **_relations_cases(o),
@@ -162,6 +163,10 @@ NO_ID |= {("get", "/api/privacy/requests")}
 NO_ID |= {("get", "/api/lifecycle/transfers"), ("get", "/api/lifecycle/transfers/{year}")}
 NO_ID |= {("get", "/api/retention/register")}
 NO_ID |= {("get", "/api/relations/complaints"), ("get", "/api/relations/visits")}
+NO_ID |= {("get", "/api/suppliers")}
+# Handovers are not a department's: the personnel side and managers with the capability read them all,
+# the parties read their own; any other id is a plain 404 (as on the screens).
+NO_ID |= {("get", "/api/handovers"), ("get", "/api/handovers/{handover_id}")}
 # Asking to read another department's file is what a lookup request is for (custody).
 NO_ID |= {("get", "/api/custody/lookups"), ("post", "/api/custody/lookups")}
 

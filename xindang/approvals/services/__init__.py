@@ -18,4 +18,4 @@ from .discussion import (  # noqa: F401 - the package's interface
     record_attachment_download,
     record_export,
 )
-from .transfers import transfer_requests  # noqa: F401 - the package's interface
+from .transfers import assign_steps, transfer_requests  # noqa: F401 - the package's interface

@@ -43,6 +43,7 @@ MESSAGES = {
     "approval.unknown_role": lambda: _("The approval chain names an unknown role."),
     rules.SELF_APPROVAL: lambda: _("Nobody may decide on their own request."),
     rules.WRONG_ROLE: lambda: _("You do not hold the role this step needs."),
+    rules.NOT_ASSIGNEE: lambda: _("This step is assigned to another person by name; only they sign it."),
     rules.SAME_PERSON: lambda: _(
         "You already signed an earlier step of this request; another person must sign this one."
     ),
@@ -210,6 +211,7 @@ def _deciding_step(locked: ApprovalRequest, actor, position: int | None) -> Appr
                 s.acted_by_id for s in steps if s.position < step.position and s.acted_by_id
             ),
             same_person_may_sign_multiple_steps=current_policy().approvals.same_person_may_sign_multiple_steps,
+            assignee_id=step.assignee_id,
         )
     )
     if problem:

@@ -53,3 +53,80 @@ def transfer_requests(*, approval_ids, to, by, reason: str = "", request=None) -
         )
     record_events(events)
     return locked
+
+
+@transaction.atomic
+def assign_steps(*, step_ids, to, by, reason: str = "", request=None) -> list[ApprovalStep]:
+    """Name `to` as the signer of the given waiting steps (the current step of a pending request), in
+    place of the role's holders: a handover passes the leaver's waiting steps to the successor (seed
+    001 公司客户信息管理办法 五). Refused when `to` is not active, is the requester, or already signed an
+    earlier step of the round while the policy wants a different person per step (four eyes). One
+    audit event per step. Caller checks the capability."""
+    from xindang.policy.selectors import current_policy
+
+    from .. import rules
+
+    if to is None or not to.is_active:
+        raise DomainError("approval.successor_inactive", _("The successor must be an active user."))
+    same_person = current_policy().approvals.same_person_may_sign_multiple_steps
+    steps = list(
+        ApprovalStep.objects.select_for_update()
+        .filter(pk__in=list(step_ids))
+        .select_related("request")
+        .order_by("pk")
+    )
+    events = []
+    for step in steps:
+        approval = step.request
+        if (
+            approval.status != ApprovalStatus.PENDING
+            or step.round != approval.round
+            or step.position != approval.current_position
+        ):
+            continue  # decided meanwhile: nothing waits any more
+        earlier = tuple(
+            ApprovalStep.objects.filter(
+                request=approval, round=step.round, position__lt=step.position, acted_by__isnull=False
+            ).values_list("acted_by_id", flat=True)
+        )
+        problem = rules.signer_problem(
+            rules.SignerCheck(
+                user_id=to.pk,
+                user_roles=frozenset(),
+                requester_id=approval.requested_by_id,
+                step_role=step.role,
+                earlier_signer_ids=earlier,
+                same_person_may_sign_multiple_steps=same_person,
+                assignee_id=to.pk,
+            )
+        )
+        if problem:
+            raise DomainError(
+                "approval.successor_cannot_sign",
+                _("%(user)s cannot sign the waiting step of “%(title)s” (four eyes).")
+                % {"user": to, "title": approval.title},
+            )
+        old = step.assignee_id
+        if old == to.pk:
+            continue
+        step.assignee = to
+        step.save(update_fields=["assignee"])
+        events.append(
+            spec(
+                "approval.step_assigned",
+                actor=by,
+                request=request,
+                obj=approval,
+                data={
+                    "kind": approval.kind,
+                    "round": step.round,
+                    "step": step.position,
+                    "role": step.role,
+                    "from": old,
+                    "to": to.pk,
+                    "reason": reason,
+                },
+            )
+        )
+    record_events(events)
+    return steps

@@ -66,3 +66,21 @@ def test_chain_problem(chain, expected):
 )
 def test_overdue_after_the_reminder_days(waited, days, overdue):
     assert rules.is_overdue(waiting_days=waited, reminder_days=days) is overdue
+
+
+@pytest.mark.parametrize(
+    ("check", "expected"),
+    [
+        # a step named for a person (a handover's successor, 001 公司客户信息管理办法 五): they sign it
+        # without holding the role …
+        (R(5, frozenset(), 1, "cfo", (), assignee_id=5), None),
+        # … and no holder of the role pre-empts it
+        (R(6, frozenset({"cfo"}), 1, "cfo", (), assignee_id=5), rules.NOT_ASSIGNEE),
+        # the requester is never named to sign, four eyes still hold
+        (R(1, frozenset(), 1, "cfo", (), assignee_id=1), rules.SELF_APPROVAL),
+        (R(5, frozenset(), 1, "cfo", (5,), assignee_id=5), rules.SAME_PERSON),
+        (R(5, frozenset(), 1, "cfo", (5,), True, assignee_id=5), None),
+    ],
+)
+def test_signer_problem_of_a_named_step(check, expected):
+    assert rules.signer_problem(check) == expected

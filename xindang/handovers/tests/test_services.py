@@ -170,12 +170,14 @@ def test_duty_the_successor_already_has_is_not_duplicated(
 def test_manager_leaving_approval_waits_at_their_role(
     sysadmin, manager, salesperson, make_customer, submit, dept_xs1, gm
 ):
+    from xindang.approvals.selectors import pending_for_user
+
     customer = make_customer(salesperson, name="华夏钢铁贸易有限公司")
     approval = submit(customer, salesperson)  # waits for a department manager
     newcomer = make_user("xinjingli", Role.SALESPERSON, department=dept_xs1)
-    # nobody else holds the role: refused, naming the request
+    # nobody else holds the role and the successor named is the requester: refused, naming the request
     with pytest.raises(DomainError) as exc:
-        _hand(sysadmin, manager, newcomer, gm)
+        _hand(sysadmin, manager, salesperson, gm)
     assert exc.value.code == "handovers.approval_orphaned"
     assert User.objects.get(pk=manager.pk).is_active
     # the successor holds the role: handed to them, and they can sign it now
@@ -184,9 +186,60 @@ def test_manager_leaving_approval_waits_at_their_role(
     handover = _hand(sysadmin, manager, newcomer, gm)
     item = handover.items.get(category=rules.APPROVAL)
     assert (item.object_id, item.outcome, item.successor) == (approval.pk, rules.HANDED, newcomer)
-    from xindang.approvals.selectors import pending_for_user
-
     assert approval in pending_for_user(newcomer)
+
+
+def test_the_leavers_own_waiting_step_is_named_for_the_successor(
+    client, sysadmin, manager, salesperson, make_customer, submit, dept_xs1, gm
+):
+    """001 公司客户信息管理办法 五: nothing stays orphaned. The leaver was the only department manager;
+    the step is named for the successor, who signs it; a manager appointed later does not pre-empt it."""
+    from xindang.approvals.models import ApprovalStep
+    from xindang.approvals.selectors import pending_for_user
+    from xindang.approvals.services import approve_step
+
+    customer = make_customer(salesperson, name="华夏钢铁贸易有限公司")
+    approval = submit(customer, salesperson)
+    newcomer = make_user("xinjingli", Role.SALESPERSON, department=dept_xs1)
+    handover = _hand(sysadmin, manager, newcomer, gm)
+    item = handover.items.get(category=rules.APPROVAL)
+    assert (item.outcome, item.successor) == (rules.HANDED, newcomer)
+    step = ApprovalStep.objects.get(request=approval)
+    assert step.assignee == newcomer and step.role == "department_manager"
+    assert AuditEvent.objects.filter(action="approval.step_assigned", object_id=str(approval.pk)).exists()
+    assert approval in pending_for_user(newcomer)
+    client.force_login(newcomer)
+    page = client.get(f"/approvals/{approval.pk}/").content.decode()
+    assert 'data-testid="current-assignee"' in page
+    assert client.get(f"/api/approvals/{approval.pk}").json()["steps"][0]["assignee"] == newcomer.username
+    later = make_user("houjingli", Role.DEPARTMENT_MANAGER, department=dept_xs1)
+    assert approval not in pending_for_user(later)
+    with pytest.raises(DomainError) as exc:
+        approve_step(approval=approval, approver=later)
+    assert exc.value.code == "approval.not_assignee"
+    approve_step(approval=approval, approver=newcomer)
+    approval.refresh_from_db()
+    assert approval.status == "approved"
+
+
+def test_a_step_named_for_the_leaver_passes_to_the_next_successor(
+    sysadmin, manager, salesperson, make_customer, submit, dept_xs1, gm
+):
+    """A step once named for someone who leaves in turn goes to their successor, even when others
+    hold the role; the handover refuses a successor who cannot sign it (four eyes)."""
+    from xindang.approvals.models import ApprovalStep
+
+    customer = make_customer(salesperson, name="华夏钢铁贸易有限公司")
+    approval = submit(customer, salesperson)
+    first = make_user("diyi", Role.SALESPERSON, department=dept_xs1)
+    _hand(sysadmin, manager, first, gm, reason=rules.JOB_CHANGE)
+    make_user("houjingli", Role.DEPARTMENT_MANAGER, department=dept_xs1)  # the role has a holder again
+    with pytest.raises(DomainError) as exc:  # the requester cannot be named to sign
+        _hand(sysadmin, first, salesperson, gm)
+    assert exc.value.code == "handovers.approval_successor_cannot_sign"
+    second = make_user("dier", Role.SALESPERSON, department=dept_xs1)
+    _hand(sysadmin, first, second, gm)
+    assert ApprovalStep.objects.get(request=approval).assignee == second
 
 
 def test_signatures_each_party_for_themself(sysadmin, salesperson, successor, manager, holdings):
