@@ -17,11 +17,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from xindang.core.errors import DomainError
+from xindang.core.xlsx import XLSX_TYPE
 from xindang.customers.selectors import visible_customers
 from xindang.policy.selectors import current_policy
 
 from . import documents, services
-from .exports import XLSX_TYPE, write_pdf, write_xlsx
+from .exports import write_pdf, write_xlsx
 from .permissions import ReportPermission
 from .selectors import credit, sales
 from .tables import show
