@@ -102,12 +102,15 @@ def _workbooks_written(tree: ast.AST) -> list[int]:
         if isinstance(node, ast.Import):
             names.update(a.asname or a.name for a in node.names if a.name == "openpyxl")
         if (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and node.func.attr == "Workbook"
+            (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "Workbook"
+            )
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id in names
         ):
-            if isinstance(node.func.value, ast.Name) and node.func.value.id in names:
-                lines.append(node.lineno)
+            lines.append(node.lineno)
     return lines
 
 
