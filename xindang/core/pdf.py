@@ -37,6 +37,8 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.platypus import HRFlowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from .money import format_yuan
+
 FONT = "XinDang-CJK"  # the registered name of whichever font is in use
 CID_FONT = "STSong-Light"
 LATIN_FONT = "Helvetica"
@@ -248,7 +250,7 @@ def esc(text) -> str:
 
 
 def yuan(amount) -> str:
-    return "—" if amount is None else f"¥{amount:,.2f}"
+    return "—" if amount is None else format_yuan(amount)
 
 
 _LATIN_RUN = re.compile(r"[¥A-Za-z0-9][A-Za-z0-9 .,:;/#%+()\-_@]*[A-Za-z0-9.%)]|[A-Za-z0-9]")
