@@ -360,9 +360,20 @@ def letterhead(company: str, title: str, *, number: str = "", subtitle: str = ""
     return story
 
 
-def render(story, *, title: str, author: str = "", footer: str = "", margins=(16, 16, 14, 16)) -> bytes:
+def render(
+    story,
+    *,
+    title: str,
+    author: str = "",
+    footer: str = "",
+    margins=(16, 16, 14, 16),
+    page_numbers: bool = True,
+    invariant: bool = False,
+) -> bytes:
     """Build an A4 document; every page carries `footer` on the left and the page number on the
-    right (margins in mm: left, right, top, bottom)."""
+    right (margins in mm: left, right, top, bottom). `page_numbers=False` without a footer: no page
+    line at all (a one-page form). `invariant`: the same bytes for the same story (no timestamp or
+    random document id), for a form whose tests compare printouts."""
     font = cjk_font()
     out = BytesIO()
     left, right, top, bottom = margins
@@ -375,7 +386,11 @@ def render(story, *, title: str, author: str = "", footer: str = "", margins=(16
         bottomMargin=bottom * mm,
         title=title,
         author=author,
+        invariant=1 if invariant else None,
     )
+    if not page_numbers and not footer:
+        doc.build(list(story))
+        return out.getvalue()
 
     def on_page(canvas, document):
         canvas.saveState()
@@ -384,7 +399,8 @@ def render(story, *, title: str, author: str = "", footer: str = "", margins=(16
         y = max(6 * mm, (bottom - 8) * mm)
         if footer:
             canvas.drawString(left * mm, y, footer)
-        canvas.drawRightString(A4[0] - right * mm, y, f"第 {document.page} 页")
+        if page_numbers:
+            canvas.drawRightString(A4[0] - right * mm, y, f"第 {document.page} 页")
         canvas.restoreState()
 
     doc.build(list(story), onFirstPage=on_page, onLaterPages=on_page)

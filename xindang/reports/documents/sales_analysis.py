@@ -18,7 +18,7 @@ def sales_document(
     customers, *, year: int, today: date, policy, goal: Decimal | None, stocks: dict, one=None
 ) -> Document:
     """004 第四条 over `customers`; `one`: the customer when the analysis is of one (第四条1(1) 各客户)."""
-    from . import rules
+    from .. import rules
 
     years = policy.reports.seasonal_years
     monthly = sales.seasonal_input(customers, last_year=year, years=years)
