@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from xindang.core.fields import MoneyField
+
 
 class ApprovalStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
@@ -37,7 +39,7 @@ class ApprovalRequest(models.Model):
     customer_name = models.CharField(_("customer"), max_length=200, blank=True)
     title = models.CharField(_("title"), max_length=200)
     summary = models.TextField(_("summary"), blank=True)
-    amount = models.DecimalField(_("amount"), max_digits=18, decimal_places=2, null=True, blank=True)
+    amount = MoneyField(_("amount"), null=True, blank=True)
     data = models.JSONField(_("data"), default=dict, blank=True)
     warnings = models.JSONField(_("warnings"), default=list, blank=True)
     chain = models.JSONField(_("approval chain"), default=list, blank=True)

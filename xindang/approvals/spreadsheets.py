@@ -1,26 +1,16 @@
-"""The approvals list as .xlsx (openpyxl, write-only)."""
+"""The approvals list as .xlsx (core.xlsx)."""
 
-from io import BytesIO
-
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from xindang.accounts.roles import role_label
+from xindang.core import xlsx
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_EXPORT_ROWS = 20000
 
 
-def _clean(value):
-    if isinstance(value, str):
-        return "".join(ch for ch in value if ch >= " " or ch in "\t\n")
-    return value
-
-
-def write_approvals_xlsx(approvals) -> BytesIO:
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(_("Approvals"))
+def write_approvals_xlsx(approvals):
+    book = xlsx.Workbook()
+    ws = book.sheet(_("Approvals"), freeze=None)
     ws.append(
         [
             _("No."),
@@ -45,18 +35,15 @@ def write_approvals_xlsx(approvals) -> BytesIO:
         ws.append(
             [
                 a.pk,
-                _clean(a.kind_label),
-                _clean(a.display_title),
-                _clean(a.customer_name),
+                a.kind_label,
+                a.display_title,
+                a.customer_name,
                 a.amount,
-                _clean(str(a.requested_by)),
-                timezone.localtime(a.requested_at).replace(tzinfo=None),
+                str(a.requested_by),
+                a.requested_at,
                 str(a.get_status_display()),
                 current,
-                timezone.localtime(a.decided_at).replace(tzinfo=None) if a.decided_at else None,
+                a.decided_at,
             ]
         )
-    out = BytesIO()
-    wb.save(out)
-    out.seek(0)
-    return out
+    return book.save()

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from xindang.core.errors import DomainError
 from xindang.core.pagination import CappedPaginator
+from xindang.core.xlsx import XLSX_TYPE
 from xindang.policy.selectors import current_policy
 
 from . import selectors, services
@@ -21,7 +22,7 @@ from .forms import AttachmentForm, CommentForm, DecisionForm, FilterForm, Reason
 from .models import ApprovalAttachment, ApprovalStatus
 from .permissions import ApprovalPermission
 from .registry import describe_data, render_panel
-from .spreadsheets import MAX_EXPORT_ROWS, XLSX_TYPE, write_approvals_xlsx
+from .spreadsheets import MAX_EXPORT_ROWS, write_approvals_xlsx
 
 PAGE_SIZE = 50
 STATUS_CLASSES = {

@@ -4,12 +4,13 @@ import json
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+
+from xindang.core import xlsx
 
 from . import services
 from .actions import OBJECT_PAGES, action_label, broken_reason_label
@@ -78,12 +79,7 @@ def export(request):
     out = write_audit_xlsx(events)
     services.record_export(by=request.user, request=request, filters=form.active_filters(), count=count)
     name = f"audit-{timezone.localtime():%Y%m%d-%H%M%S}.xlsx"
-    return FileResponse(
-        out,
-        as_attachment=True,
-        filename=name,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    return xlsx.file_response(out, name)
 
 
 def _describe(check: ChainCheck) -> str:

@@ -23,6 +23,7 @@ class ContractsConfig(AppConfig):
                 "contract.status": _("Changed contract status"),
                 "contract.view": _("Viewed contract"),
                 "contract.handover": _("Handed over contract file"),
+                "contract.handler_transferred": _("Handed a contract to a new handler"),
                 "contract.receive": _("Received contract file"),
                 "contract.archive": _("Filed contract file into the archive room"),
                 "contract.document": _("Added contract document"),

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from xindang.accounts.models import Department
+from xindang.core.fields import MoneyField
 from xindang.customers.models import Customer
 
 from . import rules
@@ -62,9 +63,7 @@ class Contract(models.Model):
     contract_no = models.CharField(_("contract number"), max_length=60, unique=True, editable=False)
     title = models.CharField(_("title"), max_length=200)
     kind = models.CharField(_("type"), max_length=16, choices=Kind.choices, default=Kind.SALE)
-    amount = models.DecimalField(
-        _("amount"), max_digits=18, decimal_places=2, validators=[MinValueValidator(0)]
-    )
+    amount = MoneyField(_("amount"), validators=[MinValueValidator(0)])
     currency = models.CharField(
         _("currency"),
         max_length=3,
@@ -85,10 +84,8 @@ class Contract(models.Model):
         _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, editable=False
     )
     # Credit terms written in the contract (filled from the credit grant once that exists).
-    credit_limit_amount = models.DecimalField(
+    credit_limit_amount = MoneyField(
         _("credit limit"),
-        max_digits=18,
-        decimal_places=2,
         null=True,
         blank=True,
         validators=[MinValueValidator(0)],

@@ -1,104 +1,65 @@
-"""The contract ledger and the statistics report as .xlsx (openpyxl write-only: rows stream to disk)."""
-
-import tempfile
+"""The contract ledger and the statistics report as .xlsx (core.xlsx: rows stream to disk)."""
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from xindang.core import xlsx
 
 from . import rules
 from .models import EventKind, Kind, Status
 
 MAX_EXPORT_ROWS = 1_000_000  # an .xlsx sheet holds 1,048,576 rows
-MAX_CELL_CHARS = 32_767
-AMOUNT_FORMAT = "#,##0.00"
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _text(sheet, value) -> WriteOnlyCell:
-    # A value typed by a user ("=HYPERLINK(…)" as a title) stays text, never a formula.
-    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", str(value or ""))[:MAX_CELL_CHARS])
-    cell.data_type = "s"
-    return cell
-
-
-def _amount(sheet, value):
-    if value is None:
-        return ""
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.number_format = AMOUNT_FORMAT
-    return cell
-
-
-def _date(sheet, value):
-    if value is None:
-        return ""
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.number_format = "yyyy-mm-dd"
-    return cell
-
-
-def _saved(workbook) -> tempfile.SpooledTemporaryFile:
-    out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - handed to FileResponse
-    workbook.save(out)
-    out.seek(0)
-    return out
-
-
-def write_ledger_xlsx(contracts, state_labels: dict) -> tempfile.SpooledTemporaryFile:
+def write_ledger_xlsx(contracts, state_labels: dict):
     """The ledger (合同管理台帐): contracts with `handover_state` attributes set by the caller."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Contract ledger"))
-    sheet.freeze_panes = "A2"
     widths = (20, 30, 16, 30, 10, 14, 10, 16, 6, 12, 12, 12, 10, 16, 10, 14, 30)
-    for index, width in enumerate(widths):
-        sheet.column_dimensions[chr(ord("A") + index)].width = width
-    sheet.append(
-        [
-            _("Contract number"),
-            _("Customer"),
-            _("File number"),
-            _("Title"),
-            _("Type"),
-            _("Department"),
-            _("Handler"),
-            _("Amount"),
-            _("Currency"),
-            _("Signed on"),
-            _("Starts on"),
-            _("Ends on"),
-            _("Status"),
-            _("Credit limit"),
-            _("Payment term (days)"),
-            _("Handover"),
-            _("Notes"),
-        ]
+    headers = (
+        _("Contract number"),
+        _("Customer"),
+        _("File number"),
+        _("Title"),
+        _("Type"),
+        _("Department"),
+        _("Handler"),
+        _("Amount"),
+        _("Currency"),
+        _("Signed on"),
+        _("Starts on"),
+        _("Ends on"),
+        _("Status"),
+        _("Credit limit"),
+        _("Payment term (days)"),
+        _("Handover"),
+        _("Notes"),
+    )
+    book = xlsx.Workbook()
+    sheet = book.sheet(
+        _("Contract ledger"), [xlsx.Column(h, w) for h, w in zip(headers, widths, strict=True)]
     )
     kinds, statuses = dict(Kind.choices), dict(Status.choices)
     for c in contracts:
         sheet.append(
             [
-                _text(sheet, c.contract_no),
-                _text(sheet, c.customer.name),
-                _text(sheet, c.customer.file_no),
-                _text(sheet, c.title),
-                _text(sheet, kinds.get(c.kind, c.kind)),
-                _text(sheet, c.department.name),
-                _text(sheet, c.handler.get_full_name() or c.handler.username),
-                _amount(sheet, c.amount),
-                _text(sheet, c.currency),
-                _date(sheet, c.signed_on),
-                _date(sheet, c.starts_on),
-                _date(sheet, c.ends_on),
-                _text(sheet, statuses.get(c.status, c.status)),
-                _amount(sheet, c.credit_limit_amount),
+                xlsx.text(c.contract_no),
+                xlsx.text(c.customer.name),
+                xlsx.text(c.customer.file_no),
+                xlsx.text(c.title),
+                xlsx.text(kinds.get(c.kind, c.kind)),
+                xlsx.text(c.department.name),
+                xlsx.text(c.handler.get_full_name() or c.handler.username),
+                xlsx.amount(c.amount),
+                xlsx.text(c.currency),
+                xlsx.date(c.signed_on),
+                xlsx.date(c.starts_on),
+                xlsx.date(c.ends_on),
+                xlsx.text(statuses.get(c.status, c.status)),
+                xlsx.amount(c.credit_limit_amount),
                 "" if c.credit_term_days is None else c.credit_term_days,
-                _text(sheet, state_labels.get(c.handover_state, "")),
-                _text(sheet, c.notes),
+                xlsx.text(state_labels.get(c.handover_state, "")),
+                xlsx.text(c.notes),
             ]
         )
-    return _saved(workbook)
+    return book.save()
 
 
 def group_label(dimension: str, key: str) -> str:
@@ -111,16 +72,16 @@ def group_label(dimension: str, key: str) -> str:
     return key
 
 
-def write_statistics_xlsx(stats: rules.Statistics, title: str) -> tempfile.SpooledTemporaryFile:
+def write_statistics_xlsx(stats: rules.Statistics, title: str):
     """The contract statistics report (合同统计报表, 001 客户信用档案建立与管理制度 4): one sheet, one table
     per dimension."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Contract statistics"))
-    sheet.column_dimensions["A"].width = 28
+    book = xlsx.Workbook()
+    sheet = book.sheet(_("Contract statistics"), freeze=None)
+    sheet.width(0, 28)
     for index in range(len(stats.currencies) + 1):
-        sheet.column_dimensions[chr(ord("B") + index)].width = 18
-    sheet.append([_text(sheet, title)])
-    sheet.append([_("Period"), _date(sheet, stats.start), _date(sheet, stats.end)])
+        sheet.width(index + 1, 18)
+    sheet.append([xlsx.text(title)])
+    sheet.append([_("Period"), xlsx.date(stats.start), xlsx.date(stats.end)])
     tables = [
         ("movement", _("Movements in the period"), stats.movements),
         ("department", _("Contracts signed in the period by department"), stats.by_department),
@@ -130,14 +91,14 @@ def write_statistics_xlsx(stats: rules.Statistics, title: str) -> tempfile.Spool
     header_amounts = [_("Amount (%(currency)s)") % {"currency": c} for c in stats.currencies]
     for dimension, heading, groups in tables:
         sheet.append([])
-        sheet.append([_text(sheet, heading)])
+        sheet.append([xlsx.text(heading)])
         sheet.append(["", _("Count"), *header_amounts])
         for group in groups:
             sheet.append(
                 [
-                    _text(sheet, group_label(dimension, group.key)),
+                    xlsx.text(group_label(dimension, group.key)),
                     group.count,
-                    *[_amount(sheet, group.amounts.get(c)) for c in stats.currencies],
+                    *[xlsx.amount(group.amounts.get(c)) for c in stats.currencies],
                 ]
             )
         if dimension != "movement":
@@ -145,7 +106,7 @@ def write_statistics_xlsx(stats: rules.Statistics, title: str) -> tempfile.Spool
                 [
                     _("Total"),
                     stats.total.count,
-                    *[_amount(sheet, stats.total.amounts.get(c)) for c in stats.currencies],
+                    *[xlsx.amount(stats.total.amounts.get(c)) for c in stats.currencies],
                 ]
             )
-    return _saved(workbook)
+    return book.save()

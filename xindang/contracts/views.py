@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from xindang.accounts.models import Department
 from xindang.core.errors import DomainError
+from xindang.core.xlsx import XLSX_TYPE
 from xindang.customers.selectors import get_customer_for_user
 from xindang.documents import services as documents
 from xindang.documents.permissions import DocumentPermission
@@ -33,7 +34,7 @@ from .forms import (
 )
 from .models import Kind, Status
 from .permissions import ContractPermission, can_do_step
-from .spreadsheets import MAX_EXPORT_ROWS, XLSX_TYPE, group_label, write_ledger_xlsx, write_statistics_xlsx
+from .spreadsheets import MAX_EXPORT_ROWS, group_label, write_ledger_xlsx, write_statistics_xlsx
 
 PAGE_SIZE = 50
 

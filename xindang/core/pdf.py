@@ -37,6 +37,8 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.platypus import HRFlowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from .money import format_yuan
+
 FONT = "XinDang-CJK"  # the registered name of whichever font is in use
 CID_FONT = "STSong-Light"
 LATIN_FONT = "Helvetica"
@@ -248,7 +250,7 @@ def esc(text) -> str:
 
 
 def yuan(amount) -> str:
-    return "—" if amount is None else f"¥{amount:,.2f}"
+    return "—" if amount is None else format_yuan(amount)
 
 
 _LATIN_RUN = re.compile(r"[¥A-Za-z0-9][A-Za-z0-9 .,:;/#%+()\-_@]*[A-Za-z0-9.%)]|[A-Za-z0-9]")
@@ -358,9 +360,20 @@ def letterhead(company: str, title: str, *, number: str = "", subtitle: str = ""
     return story
 
 
-def render(story, *, title: str, author: str = "", footer: str = "", margins=(16, 16, 14, 16)) -> bytes:
+def render(
+    story,
+    *,
+    title: str,
+    author: str = "",
+    footer: str = "",
+    margins=(16, 16, 14, 16),
+    page_numbers: bool = True,
+    invariant: bool = False,
+) -> bytes:
     """Build an A4 document; every page carries `footer` on the left and the page number on the
-    right (margins in mm: left, right, top, bottom)."""
+    right (margins in mm: left, right, top, bottom). `page_numbers=False` without a footer: no page
+    line at all (a one-page form). `invariant`: the same bytes for the same story (no timestamp or
+    random document id), for a form whose tests compare printouts."""
     font = cjk_font()
     out = BytesIO()
     left, right, top, bottom = margins
@@ -373,7 +386,11 @@ def render(story, *, title: str, author: str = "", footer: str = "", margins=(16
         bottomMargin=bottom * mm,
         title=title,
         author=author,
+        invariant=1 if invariant else None,
     )
+    if not page_numbers and not footer:
+        doc.build(list(story))
+        return out.getvalue()
 
     def on_page(canvas, document):
         canvas.saveState()
@@ -382,7 +399,8 @@ def render(story, *, title: str, author: str = "", footer: str = "", margins=(16
         y = max(6 * mm, (bottom - 8) * mm)
         if footer:
             canvas.drawString(left * mm, y, footer)
-        canvas.drawRightString(A4[0] - right * mm, y, f"第 {document.page} 页")
+        if page_numbers:
+            canvas.drawRightString(A4[0] - right * mm, y, f"第 {document.page} 页")
         canvas.restoreState()
 
     doc.build(list(story), onFirstPage=on_page, onLaterPages=on_page)

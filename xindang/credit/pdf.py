@@ -2,16 +2,14 @@
 rating and its approval trail; the 客户信用等级分类表 of a rating (002 第十九条). reportlab with its
 built-in CID font STSong-Light (no font file)."""
 
-from io import BytesIO
-
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
+from xindang.core import pdf
 from xindang.core.pdf import FONT
 from xindang.core.pdf import cjk_font as _font
 from xindang.core.pdf import esc as _esc
@@ -355,16 +353,4 @@ def _finish(story: list, body, printed_by, *, title: str) -> bytes:
                 ParagraphStyle("small", parent=body, fontSize=8, textColor=colors.grey),
             )
         )
-    buf = BytesIO()
-    doc = SimpleDocTemplate(
-        buf,
-        pagesize=A4,
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=15 * mm,
-        bottomMargin=15 * mm,
-        title=title,
-        invariant=1,
-    )
-    doc.build(story)
-    return buf.getvalue()
+    return pdf.render(story, title=title, margins=(18, 18, 15, 15), page_numbers=False, invariant=True)

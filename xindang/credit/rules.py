@@ -10,7 +10,6 @@ parameters; the view translates codes into sentences.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import date
 from decimal import Decimal
 
 A, B, C = "A", "B", "C"
@@ -236,22 +235,6 @@ def debt_ratio_pct(total_assets: Decimal | None, liabilities: Decimal | None) ->
 def latest_year(years) -> YearFigures | None:
     ys = sorted(years, key=lambda y: y.year)
     return ys[-1] if ys else None
-
-
-def months_between(start: date, end: date) -> int:
-    if start > end:
-        return 0
-    months = (end.year - start.year) * 12 + end.month - start.month
-    return months - (1 if end.day < start.day else 0)
-
-
-def add_months(day: date, months: int) -> date:
-    month = day.month - 1 + months
-    year = day.year + month // 12
-    month = month % 12 + 1
-    import calendar
-
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 # --- A/B/C (002 第十五–十八条) -----------------------------------------------------------------------

@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from xindang.core import dates
 from xindang.core.workbench import WorkItem
 from xindang.customers.choices import Status as CustomerStatus
 from xindang.customers.models import Customer
@@ -166,7 +167,7 @@ def build_facts(
         months = ledger.months_of_trade
         sources["months_of_cooperation"] = rules.SRC_LEDGER
     elif inv and inv.cooperation_since:
-        months = rules.months_between(inv.cooperation_since, on)
+        months = dates.months_between(inv.cooperation_since, on)
         sources["months_of_cooperation"] = rules.SRC_INVESTIGATION
     else:
         months = 0
@@ -235,7 +236,7 @@ def build_facts(
         key_data_complete=not missing_key,
         documents_complete=docs_complete,
         employee_count=inv.employee_count if inv else None,
-        company_age_months=rules.months_between(founded, on) if founded else None,
+        company_age_months=dates.months_between(founded, on) if founded else None,
         is_wholesaler=bool(inv and inv.is_wholesaler),
         receivables=Decimal(receivables or 0),
         avg_monthly_shipments=(ledger.avg_monthly_shipments if ledger else Decimal(0)) or Decimal(0),
@@ -392,7 +393,7 @@ def credit_list(user, params, *, on: date | None = None) -> QuerySet[Customer]:
 
 # --- Workbench -------------------------------------------------------------------------------------
 def quarter_end(day: date) -> date:
-    return rules.add_months(quarter_start(day), 3) - timedelta(days=1)
+    return dates.add_months(quarter_start(day), 3) - timedelta(days=1)
 
 
 def quarter_start(day: date) -> date:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from xindang.accounts.models import Department
 from xindang.accounts.roles import role_label
 from xindang.audit.services import record_event
+from xindang.core import xlsx
 from xindang.core.errors import DomainError
 from xindang.core.money import format_yuan
 from xindang.core.pagination import CappedPaginator
@@ -122,30 +123,26 @@ def credit_list(request):
 
 @permission_required(CreditPermission.EXPORT, raise_exception=True)
 def export(request):
-    from openpyxl import Workbook
-
     today = timezone.localdate()
     qs = selectors.credit_list(request.user, request.GET, on=today)[:MAX_EXPORT_ROWS]
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(_("Credit"))
-    ws.append(
-        [
-            _("File number"),
-            _("Customer"),
-            _("Department"),
-            _("Salesperson"),
-            _("Grade"),
-            _("Rated on"),
-            _("Investigation valid until"),
-            _("Investigation"),
-        ]
-    )
+    columns = [
+        xlsx.Column(_("File number")),
+        xlsx.Column(_("Customer")),
+        xlsx.Column(_("Department")),
+        xlsx.Column(_("Salesperson")),
+        xlsx.Column(_("Grade")),
+        xlsx.Column(_("Rated on")),
+        xlsx.Column(_("Investigation valid until")),
+        xlsx.Column(_("Investigation")),
+    ]
     labels = state_labels()
     count = 0
-    for c in qs:
-        count += 1
-        ws.append(
-            [
+
+    def rows():
+        nonlocal count
+        for c in qs:
+            count += 1
+            yield [
                 c.file_no,
                 c.name,
                 str(c.department),
@@ -155,12 +152,10 @@ def export(request):
                 c.valid_until,
                 str(labels[_inv_state(c.valid_until, today)]),
             ]
-        )
+
+    out = xlsx.xlsx_file(columns, rows(), title=_("Credit"))
     record_event("credit.export", actor=request.user, request=request, data={"rows": count})
-    response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="credit-{today:%Y%m%d}.xlsx"'
-    wb.save(response)
-    return response
+    return xlsx.file_response(out, f"credit-{today:%Y%m%d}.xlsx")
 
 
 # --- The file's panel ------------------------------------------------------------------------------

@@ -2,7 +2,6 @@
 filters and order), with the import's columns so an exported file reads back through the import,
 written as a streamed write-only workbook (text stays text: no spreadsheet injection)."""
 
-import re
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterable
@@ -12,6 +11,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from xindang.audit.services import record_event
+from xindang.core import xlsx
 from xindang.core.errors import DomainError
 
 from . import selectors
@@ -20,37 +20,6 @@ from .errors import CustomerError
 from .importing.columns import COLUMNS, column_header
 from .models import Customer
 from .permissions import CustomerPermission
-
-# --- Writing cells ---------------------------------------------------------------------------------
-_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-def safe_cell(sheet, value):
-    """A value for a write-only sheet that Excel shows as typed: text that starts with "=" stays text
-    (never a formula — no spreadsheet injection), control characters are dropped."""
-    if not isinstance(value, str):
-        return value
-    value = _ILLEGAL_XML.sub("", value)[:32767]
-    if value.startswith("=") or value.startswith("#"):
-        from openpyxl.cell import WriteOnlyCell
-
-        cell = WriteOnlyCell(sheet, value="")
-        cell._value, cell.data_type = value, "s"
-        return cell
-    return value
-
-
-def _bold_header(sheet, texts: list[str]):
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    cells = []
-    for text in texts:
-        cell = WriteOnlyCell(sheet, value=text)
-        cell.font = Font(bold=True)
-        cells.append(cell)
-    return cells
-
 
 # --- The customer list --------------------------------------------------------------------------
 EXPORT_EXTRA = [  # (key, zh, en) columns of the export that the import ignores
@@ -80,33 +49,17 @@ def write_workbook(
     widths: dict[int, int] | None = None,
     formats: dict[int, str] | None = None,
 ) -> int:
-    """Stream rows into a write-only workbook saved to `out` (a binary file); returns the row count.
-    `formats` gives Excel number formats by column index (dates, amounts)."""
-    import openpyxl
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.utils import get_column_letter
-
-    workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet(title)
-    for index, width in (widths or {}).items():
-        sheet.column_dimensions[get_column_letter(index + 1)].width = width
-    sheet.freeze_panes = "A2"
-    sheet.append(_bold_header(sheet, headers))
-    formats = formats or {}
+    """Stream rows into a write-only workbook (core.xlsx) saved to `out` (a binary file); returns the row
+    count. `formats` gives Excel number formats by column index (dates, amounts)."""
+    widths, formats = widths or {}, formats or {}
+    columns = [xlsx.Column(h, widths.get(i), formats.get(i)) for i, h in enumerate(headers)]
+    book = xlsx.Workbook()
+    sheet = book.sheet(title, columns, bold_header=True)
     count = 0
     for row in rows:
-        cells = []
-        for index, value in enumerate(row):
-            fmt = formats.get(index)
-            if fmt and value is not None:
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.number_format = fmt
-                cells.append(cell)
-            else:
-                cells.append(safe_cell(sheet, value))
-        sheet.append(cells)
+        sheet.append(row)
         count += 1
-    workbook.save(out)
+    book.save(out)
     return count
 
 

@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from xindang.accounts.models import Department
 from xindang.core.fieldcrypto import EncryptedCharField
+from xindang.core.fields import MoneyField
 
 from .choices import (
     INDUSTRY_CHOICES,
@@ -91,10 +92,8 @@ class Customer(models.Model):
     )
     business_scope = models.TextField(_("business scope"), blank=True)
     # In its own currency, as the licence states it (a foreign-invested company: "1072526.4万美元").
-    registered_capital = models.DecimalField(
+    registered_capital = MoneyField(
         _("registered capital"),
-        max_digits=18,
-        decimal_places=2,
         null=True,
         blank=True,
         validators=[MinValueValidator(0)],
@@ -351,10 +350,8 @@ class Shareholder(CustomerChild, PersonalData):
         blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
-    contribution_amount = models.DecimalField(
+    contribution_amount = MoneyField(
         _("capital contribution (yuan)"),
-        max_digits=18,
-        decimal_places=2,
         null=True,
         blank=True,
         validators=[MinValueValidator(0)],

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from xindang.audit.purposes import purpose_required, stated_purpose
 from xindang.core.errors import DomainError
+from xindang.core.xlsx import XLSX_TYPE
 from xindang.policy.selectors import current_policy
 
 from .errors import CustomerError
@@ -30,7 +31,6 @@ from .models import ImportBatch
 from .permissions import CustomerPermission
 from .selectors import selected_ids
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PROBLEMS_PER_PAGE = 100
 
 

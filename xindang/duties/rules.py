@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from xindang.core.dates import add_months, month_end
+
 # The kinds of duty the duties app schedules itself (the other kinds come from each module's
 # workbench_items provider).
 FILE_REVIEW = "duties.file_review"
@@ -125,11 +127,6 @@ def should_send_digest(*, preference: str, email: str, already_sent_today: bool,
 
 
 # --- Periods ---------------------------------------------------------------------------------------
-def _month_end(year: int, month: int) -> date:
-    first_next = date(year + month // 12, month % 12 + 1, 1)
-    return first_next - timedelta(days=1)
-
-
 def review_period(today: date, months: int = 2) -> tuple[date, date]:
     """The full review period containing `today` (001 动态管理: 定期(如二个月)开展客户档案全面修订核查):
     the year cut into periods of `months` months from January (two: Jan–Feb, Mar–Apr, …); the review
@@ -138,7 +135,7 @@ def review_period(today: date, months: int = 2) -> tuple[date, date]:
         raise ValueError("months must divide 12")
     first_month = (today.month - 1) // months * months + 1
     last_month = first_month + months - 1
-    return date(today.year, first_month, 1), _month_end(today.year, last_month)
+    return date(today.year, first_month, 1), month_end(today.year, last_month)
 
 
 def previous_period(start: date, months: int = 2) -> tuple[date, date]:
@@ -230,16 +227,9 @@ def contract_ending_window(ends_on: date, today: date, lead_days: int = 30) -> b
     return ends_on - timedelta(days=lead_days) <= today
 
 
-def shift_months(day: date, months: int) -> date:
-    """The same day `months` months away (the month's last day where it is shorter)."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    return min(date(year, month + 1, 1) + timedelta(days=day.day - 1), _month_end(year, month + 1))
-
-
 def review_windows(today: date, months: int = 2) -> tuple[tuple[date, date], tuple[date, date]]:
     """The trade windows a full file review compares (001 动态管理): the last `months` months up to
     today, and the same length before them. Each window is (first day, last day)."""
-    current_start = shift_months(today, -months) + timedelta(days=1)
-    previous_start = shift_months(current_start, -months)
+    current_start = add_months(today, -months) + timedelta(days=1)
+    previous_start = add_months(current_start, -months)
     return (previous_start, current_start - timedelta(days=1)), (current_start, today)

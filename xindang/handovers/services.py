@@ -10,10 +10,12 @@ from xindang.approvals import rules as approval_rules
 from xindang.approvals import services as approval_services
 from xindang.approvals.models import ApprovalStep
 from xindang.audit.services import record_event, record_events, spec
+from xindang.contracts import services as contract_services
 from xindang.core.errors import DomainError
 from xindang.customers import rules as customer_rules
 from xindang.customers.models import Customer
 from xindang.duties.models import Duty
+from xindang.lifecycle import services as lifecycle_services
 from xindang.policy.selectors import current_policy
 
 from . import rules, selectors
@@ -174,8 +176,10 @@ def hand_over(
         .select_for_update()
         .order_by("pk")
     )
+    contracts_to: dict = {}
     for k in contracts:
         to = to_for(k.customer_id)
+        contracts_to.setdefault(to, []).append(k.pk)
         items.append(
             HandoverItem(
                 handover=handover, category=rules.CONTRACT, object_id=k.pk,
@@ -183,11 +187,10 @@ def hand_over(
                 outcome=rules.HANDED,
             )
         )  # fmt: skip
-        events.append(
-            spec("handovers.contract", actor=by, request=request, obj=k,
-                 data={"from": leaver.pk, "to": to.pk, "handover": handover.number})
-        )  # fmt: skip
-        type(k).objects.filter(pk=k.pk).update(handler=to)
+    for to, ids in contracts_to.items():  # audited by contracts (contract.handler_transferred)
+        contract_services.transfer_handler(
+            contract_ids=ids, to=to, by=by, reason=handover.number, request=request
+        )
 
     # Open duties: the successor's own copy of the same to-do wins (one duty per assignee and key).
     duties = list(held.duties.select_for_update())
@@ -269,10 +272,11 @@ def hand_over(
     handed = {int(i) for i in handed_loan_ids or ()}
     loans = list(held.loans)
     list(held.loans.model.objects.filter(pk__in=[loan.pk for loan in loans]).select_for_update())
+    loans_to: dict = {}
     for loan in loans:
         to = to_for(loan.customer_id)
         if loan.pk in handed:
-            type(loan).objects.filter(pk=loan.pk).update(borrower=to)
+            loans_to.setdefault(to, []).append(loan.pk)
             outcome = rules.HANDED
         else:
             outcome, to = rules.MISSING, None
@@ -287,6 +291,8 @@ def hand_over(
             spec("handovers.loan", actor=by, request=request, obj=loan,
                  data={"outcome": outcome, "to": to.pk if to else None, "handover": handover.number})
         )  # fmt: skip
+    for to, ids in loans_to.items():  # audited by lifecycle (lifecycle.loan_transferred)
+        lifecycle_services.transfer_loans(loan_ids=ids, to=to, by=by, reason=handover.number, request=request)
 
     HandoverItem.objects.bulk_create(items, batch_size=500)
     if rules.ends_access(reason) and leaver.is_active:

@@ -44,6 +44,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, TruncMonth
 
+from xindang.core.dates import months_between
 from xindang.ledger.collection import rules
 from xindang.ledger.rules import (
     INVOICE,
@@ -79,12 +80,6 @@ class LedgerFacts:
 
 
 EMPTY = LedgerFacts(None, 0, False, ZERO, ZERO, False, False, 0, 0)
-
-
-def months_between(start: date, end: date) -> int:
-    """Whole months from `start` to `end` (0 if end is before start)."""
-    months = (end.year - start.year) * 12 + end.month - start.month - (1 if end.day < start.day else 0)
-    return max(months, 0)
 
 
 def _month_index(d: date) -> int:

@@ -14,13 +14,15 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from xindang.core.fields import MoneyField
+
 from . import rules
 
 ZERO = Decimal("0.00")
 
 
 def _money(verbose, **kw):
-    return models.DecimalField(verbose, max_digits=18, decimal_places=2, **kw)
+    return MoneyField(verbose, **kw)
 
 
 class EntryKind(models.TextChoices):

@@ -2,11 +2,9 @@
 customer ledger with its running balance, entry detail, manual entry, reversal, write-off request and
 the spreadsheet import. Thin: capability → visibility (get_customer_for_user) → form → one service."""
 
-import tempfile
-
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from xindang.accounts.models import Department, User
 from xindang.audit.services import record_event
+from xindang.core import xlsx
 from xindang.core.errors import DomainError
 from xindang.core.pagination import CappedPaginator
 from xindang.customers.selectors import get_customer_for_user
@@ -27,7 +26,6 @@ from .permissions import LedgerPermission
 
 PAGE_SIZE = 50
 MAX_EXPORT_ROWS = 200_000
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _options(request) -> dict:
@@ -63,65 +61,56 @@ def entry_list(request):
 @permission_required(LedgerPermission.EXPORT, raise_exception=True)
 def export(request):
     """The entry list with the list page's filters (same query string) as .xlsx; audited."""
-    from openpyxl import Workbook
-
     qs = selectors.entry_list(request.user, request.GET)
     count = qs.count()
     if count > MAX_EXPORT_ROWS:
         messages.error(request, _("Too many entries to export; narrow the filter."))
         return redirect(reverse("ledger:list") + "?" + request.GET.urlencode())
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(_("Trade entries"))
-    ws.append(
+    columns = [
+        xlsx.Column(_("Entry")),
+        xlsx.Column(_("Date")),
+        xlsx.Column(_("Customer")),
+        xlsx.Column(_("File number")),
+        xlsx.Column(_("Kind")),
+        xlsx.Column(_("Amount")),
+        xlsx.Column(_("Currency")),
+        xlsx.Column(_("Amount in currency")),
+        xlsx.Column(_("Due on")),
+        xlsx.Column(_("Open")),
+        xlsx.Column(_("Source system")),
+        xlsx.Column(_("Document number")),
+        xlsx.Column(_("Department")),
+        xlsx.Column(_("Salesperson")),
+        xlsx.Column(_("Memo")),
+    ]
+    rows = (
         [
-            _("Entry"),
-            _("Date"),
-            _("Customer"),
-            _("File number"),
-            _("Kind"),
-            _("Amount"),
-            _("Currency"),
-            _("Amount in currency"),
-            _("Due on"),
-            _("Open"),
-            _("Source system"),
-            _("Document number"),
-            _("Department"),
-            _("Salesperson"),
-            _("Memo"),
+            e.pk,
+            e.entry_on,
+            e.customer.name,
+            e.customer.file_no,
+            e.get_kind_display(),
+            e.amount,
+            e.currency,
+            e.original_amount,
+            e.due_on,
+            e.open_amount,
+            e.source_system,
+            e.external_id or "",
+            e.department.name if e.department_id else "",
+            str(e.salesperson) if e.salesperson_id else "",
+            e.memo,
         ]
+        for e in qs.iterator(chunk_size=2000)
     )
-    for e in qs.iterator(chunk_size=2000):
-        ws.append(
-            [
-                e.pk,
-                e.entry_on,
-                e.customer.name,
-                e.customer.file_no,
-                e.get_kind_display(),
-                e.amount,
-                e.currency,
-                e.original_amount,
-                e.due_on,
-                e.open_amount,
-                e.source_system,
-                e.external_id or "",
-                e.department.name if e.department_id else "",
-                str(e.salesperson) if e.salesperson_id else "",
-                "'" + e.memo if e.memo.startswith("=") else e.memo,
-            ]
-        )
-    out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - handed to FileResponse
-    wb.save(out)
-    out.seek(0)
+    out = xlsx.xlsx_file(columns, rows, title=_("Trade entries"))
     record_event(
         "ledger.export",
         actor=request.user,
         request=request,
         data={"count": count, "filters": {k: v for k, v in request.GET.items() if k != "page"}},
     )
-    name = f"ledger-{timezone.localtime():%Y%m%d-%H%M}.xlsx"
-    return FileResponse(out, as_attachment=True, filename=name, content_type=XLSX_TYPE)
+    return xlsx.file_response(out, f"ledger-{timezone.localtime():%Y%m%d-%H%M}.xlsx")
 
 
 def customer_section(request, pk):

@@ -33,6 +33,7 @@ class LifecycleConfig(AppConfig):
             {
                 "lifecycle.loan": _("Lent originals"),
                 "lifecycle.return": _("Recorded return of originals"),
+                "lifecycle.loan_transferred": _("Handed originals on loan to a new borrower"),
                 "lifecycle.loss_report": _("Reported loss or damage of originals"),
                 "lifecycle.loss_report_decided": _("Decided a loss or damage report"),
                 "lifecycle.slip_print": _("Printed a borrowing slip"),

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xindang.accounts.models import Department
+from xindang.core import xlsx
 from xindang.customers.choices import Status
 from xindang.customers.models import Customer
 from xindang.documents.models import Document, DocumentCategory, Level
@@ -168,16 +169,12 @@ def archive_statistics() -> list[Table]:
 
 
 def write_statistics_xlsx(tables: list[Table], out) -> None:
-    """One sheet per table, through the customers export's formula-safe cell writer."""
-    import openpyxl
-
-    from xindang.customers.exporting import safe_cell
-
-    workbook = openpyxl.Workbook(write_only=True)
+    """One sheet per table, through core.xlsx's formula-safe cells."""
+    book = xlsx.Workbook()
     for table in tables:
-        sheet = workbook.create_sheet(table.title[:31].replace("/", "-"))
-        sheet.column_dimensions["A"].width = 28
-        sheet.append([safe_cell(sheet, str(h)) for h in table.headers])
+        sheet = book.sheet(table.title.replace("/", "-"), freeze=None)
+        sheet.width(0, 28)
+        sheet.append([str(h) for h in table.headers])
         for row in table.rows:
-            sheet.append([safe_cell(sheet, v if isinstance(v, int) else str(v)) for v in row])
-    workbook.save(out)
+            sheet.append([v if isinstance(v, int) else str(v) for v in row])
+    book.save(out)

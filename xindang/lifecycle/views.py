@@ -7,13 +7,14 @@ import tempfile
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from xindang.core import xlsx
 from xindang.core.errors import DomainError
 from xindang.customers.selectors import get_customer_for_user
 from xindang.policy.selectors import current_policy
@@ -25,7 +26,6 @@ from .permissions import LifecyclePermission
 from .statistics import archive_statistics, write_statistics_xlsx
 
 PAGE_SIZE = 50
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _form_error(form, exc: DomainError) -> None:
@@ -296,12 +296,11 @@ def statistics(request):
 
 @permission_required(LifecyclePermission.VIEW_STATISTICS, raise_exception=True)
 def statistics_export(request):
-    out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - handed to FileResponse
+    out = tempfile.SpooledTemporaryFile(max_size=xlsx.SPOOL_BYTES)  # noqa: SIM115 - handed to FileResponse
     write_statistics_xlsx(archive_statistics(), out)
     out.seek(0)
     services.record_statistics(by=request.user, fmt="xlsx", request=request)
-    name = f"archive-statistics-{timezone.localdate():%Y%m%d}.xlsx"
-    return FileResponse(out, as_attachment=True, filename=name, content_type=XLSX_TYPE)
+    return xlsx.file_response(out, f"archive-statistics-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 # --- The customer file's section --------------------------------------------------------------------

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from xindang.approvals.models import ApprovalRequest
+from xindang.core.fields import MoneyField
 from xindang.customers.models import Customer
 
 from . import rules
@@ -44,10 +45,8 @@ class TransactionCard(models.Model):
     managers_count = models.PositiveIntegerField(_("number of managers"), null=True, blank=True)
     managers_age_structure = models.CharField(_("managers' age structure"), max_length=200, blank=True)
     assets_schedule = models.TextField(_("equipment and real estate schedule"), blank=True)
-    requested_limit_amount = models.DecimalField(
+    requested_limit_amount = MoneyField(
         _("requested credit limit"),
-        max_digits=18,
-        decimal_places=2,
         null=True,
         blank=True,
         validators=[MinValueValidator(0)],

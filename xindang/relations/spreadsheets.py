@@ -1,66 +1,46 @@
 """Complaint statistics as .xlsx, the survey import template, and reading an answers workbook."""
 
-import tempfile
 from datetime import date, datetime
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl import load_workbook
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _safe(value):
-    # A value typed by a user ("=HYPERLINK(…)") stays text, never a formula.
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)[:32_767]
-        if value[:1] in ("=", "+", "-", "@"):
-            value = "'" + value
-    return value
-
-
-def _saved(workbook):
-    out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - handed to FileResponse
-    workbook.save(out)
-    out.seek(0)
-    return out
+from xindang.core import xlsx
 
 
 def write_statistics_xlsx(rows, by: str):
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Complaint statistics")[:31]
     heading = {
         "cause": _("Cause"),
         "product": _("Product or service"),
         "department": _("Department"),
         "month": _("Month"),
     }
-    sheet.append([heading.get(by, by), _("Complaints"), _("Open"), _("Serious")])
+    book = xlsx.Workbook()
+    columns = [
+        xlsx.Column(heading.get(by, by), width=30),
+        *map(xlsx.Column, (_("Complaints"), _("Open"), _("Serious"))),
+    ]
+    sheet = book.sheet(_("Complaint statistics"), columns, freeze=None)
     for r in rows:
-        sheet.append([_safe(r.label), r.total, r.open, r.serious])
+        sheet.append([r.label, r.total, r.open, r.serious])
     sheet.append(
         [_("Total"), sum(r.total for r in rows), sum(r.open for r in rows), sum(r.serious for r in rows)]
     )
-    sheet.column_dimensions["A"].width = 30
-    return _saved(workbook)
+    return book.save()
 
 
 def write_import_template(questionnaire):
     """The answers sheet for a campaign: customer (file number or name), date, one column per question."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Answers")[:31]
     questions = list(questionnaire.questions.all())
-    sheet.append(
-        [
-            _("Customer (file number or name)"),
-            _("Answered on"),
-            *[_safe(q.text) for q in questions],
-            _("Comment"),
-        ]
-    )
-    return _saved(workbook)
+    headers = [
+        _("Customer (file number or name)"),
+        _("Answered on"),
+        *[q.text for q in questions],
+        _("Comment"),
+    ]
+    book = xlsx.Workbook()
+    book.sheet(_("Answers"), [xlsx.Column(h) for h in headers], freeze=None)
+    return book.save()
 
 
 def read_rows(file, questionnaire) -> list[dict]:

@@ -1,25 +1,18 @@
 """An analysis document as .xlsx (one sheet per table; numbers stay numbers with their format, text
-stays text through customers.exporting.safe_cell — never a formula) or as PDF (core.pdf)."""
+stays text through core.xlsx — never a formula) or as PDF (core.pdf)."""
 
 from __future__ import annotations
 
 import re
-import tempfile
 from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
-from xindang.core import pdf
-from xindang.customers.exporting import safe_cell
+from xindang.core import pdf, xlsx
 
 from .tables import INT, MONEY, PERCENT, RATIO, SHARE, Document, show
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NUMBER_FORMATS = {MONEY: "#,##0.00", SHARE: "0.0%", PERCENT: "0.0", RATIO: "0.00", INT: "0"}
 _SHEET_BAD = re.compile(r"[\[\]\*\?/\\:]")
 
@@ -33,48 +26,35 @@ def _sheet_title(title: str, used: set) -> str:
     return name
 
 
-def _bold(sheet, text):
-    cell = safe_cell(sheet, str(text))
-    if not hasattr(cell, "font"):  # plain text: safe_cell returns the value itself
-        cell = WriteOnlyCell(sheet, value=cell)
-    cell.font = Font(bold=True)
-    return cell
-
-
-def write_xlsx(doc: Document) -> tempfile.SpooledTemporaryFile:
-    workbook = Workbook(write_only=True)
+def write_xlsx(doc: Document):
+    book = xlsx.Workbook()
     used: set = set()
     for table in doc.tables:
-        sheet = workbook.create_sheet(_sheet_title(table.title, used))
+        sheet = book.sheet(_sheet_title(table.title, used), freeze=None)
         for index in range(len(table.columns)):
-            sheet.column_dimensions[get_column_letter(index + 1)].width = 28 if index == 0 else 16
-        sheet.append([_bold(sheet, doc.title)])
-        sheet.append([safe_cell(sheet, f"{table.title} · {doc.subtitle}" if doc.subtitle else table.title)])
-        sheet.append([_bold(sheet, c.label) for c in table.columns])
+            sheet.width(index, 28 if index == 0 else 16)
+        sheet.append([doc.title], strong=True)
+        sheet.append([f"{table.title} · {doc.subtitle}" if doc.subtitle else table.title])
+        sheet.append([c.label for c in table.columns], strong=True)
         for row in table.rows:
-            cells = []
-            for column, value in zip(table.columns, row, strict=True):
-                fmt = NUMBER_FORMATS.get(column.kind)
-                if fmt and isinstance(value, Decimal | int | float) and value is not None:
-                    cell = WriteOnlyCell(sheet, value=value)
-                    cell.number_format = fmt
-                    cells.append(cell)
-                else:
-                    cells.append(safe_cell(sheet, "" if value is None else str(value)))
-            sheet.append(cells)
+            sheet.append(
+                [
+                    xlsx.Formatted(value, NUMBER_FORMATS[column.kind])
+                    if column.kind in NUMBER_FORMATS and isinstance(value, Decimal | int | float)
+                    else xlsx.text(value)
+                    for column, value in zip(table.columns, row, strict=True)
+                ]
+            )
         for note in [table.note, *([] if table.rows else [table.empty])]:
             if note:
-                sheet.append([safe_cell(sheet, note)])
+                sheet.append([note])
     if doc.notes:
-        sheet = workbook.create_sheet(_sheet_title(_("Notes"), used))
+        sheet = book.sheet(_sheet_title(_("Notes"), used), freeze=None)
         for note in doc.notes:
-            sheet.append([safe_cell(sheet, note)])
+            sheet.append([note])
     if not doc.tables and not doc.notes:
-        workbook.create_sheet(doc.title[:28])
-    out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - handed to FileResponse
-    workbook.save(out)
-    out.seek(0)
-    return out
+        book.sheet(doc.title[:28], freeze=None)
+    return book.save()
 
 
 def write_pdf(doc: Document, *, company: str, printed_by: str) -> bytes:

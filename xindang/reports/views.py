@@ -16,12 +16,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from xindang.core import dates
 from xindang.core.errors import DomainError
+from xindang.core.xlsx import XLSX_TYPE
 from xindang.customers.selectors import visible_customers
 from xindang.policy.selectors import current_policy
 
 from . import documents, services
-from .exports import XLSX_TYPE, write_pdf, write_xlsx
+from .exports import write_pdf, write_xlsx
 from .permissions import ReportPermission
 from .selectors import credit, sales
 from .tables import show
@@ -269,7 +271,7 @@ def _drill_queryset(request):
             start = date(y, m, 1)
         except (ValueError, TypeError):
             raise Http404 from None
-        ids = credit.bad_debt_entries(customers, start, credit.month_end(y, m)).values("customer_id")
+        ids = credit.bad_debt_entries(customers, start, dates.month_end(y, m)).values("customer_id")
         return customers.filter(pk__in=ids), _("Bad debts written off in %(month)s") % {
             "month": p["bad_debt"]
         }

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from xindang.core.errors import DomainError
 from xindang.core.pagination import CappedPaginator
+from xindang.core.xlsx import XLSX_TYPE
 from xindang.customers.selectors import get_customer_for_user
 from xindang.documents.selectors import get_document, readable_documents, retention_of
 from xindang.policy.selectors import current_policy
@@ -23,7 +24,7 @@ from .holds import document_holds
 from .models import DisposalStatus
 from .pdf import register_pdf
 from .permissions import RetentionPermission as P
-from .spreadsheets import XLSX_TYPE, register_xlsx
+from .spreadsheets import register_xlsx
 
 HOLD_CLASSES = {"active": "bad", "ended": "past", "lifted": "past"}
 DISPOSAL_CLASSES = {"pending": "warn", "approved": "prospective", "rejected": "past", "destroyed": "active"}

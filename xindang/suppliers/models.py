@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from xindang.contracts.models import Contract
+from xindang.core.fields import MoneyField
 from xindang.customers.models import Customer
 
 
@@ -59,10 +60,8 @@ class SupplierSelection(models.Model):
     # 第三条(1) 认定申请报告
     trade_reasons = models.TextField(_("reasons for trading and basic trade policy"), blank=True)
     goods = models.TextField(_("goods to be bought"), blank=True, help_text=_("One line per item."))
-    annual_amount = models.DecimalField(
+    annual_amount = MoneyField(
         _("expected annual amount (yuan)"),
-        max_digits=18,
-        decimal_places=2,
         null=True,
         blank=True,
         validators=[MinValueValidator(0)],

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from xindang.core.fields import MoneyField
 from xindang.core.money import format_yuan
 from xindang.customers.models import Customer
 
@@ -54,17 +55,19 @@ class OverLimitRequest(models.Model):
     customer = models.ForeignKey(
         Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="over_limit_requests"
     )
-    amount = models.DecimalField(
-        _("amount"), max_digits=18, decimal_places=2, validators=[MinValueValidator(0.01)]
-    )
+    amount = MoneyField(_("amount"), validators=[MinValueValidator(0.01)])
     kind = models.CharField(_("kind"), max_length=20, choices=CheckKind.choices)
     control_point = models.CharField(_("control point"), max_length=20, choices=ControlPoint.choices)
     reference = models.CharField(_("reference"), max_length=100, blank=True)
     reason = models.TextField(_("reason"), blank=True)
     # The situation when asked (what the approvers decided on).
-    limit_amount = models.DecimalField(_("limit"), max_digits=18, decimal_places=2, null=True, blank=True)
-    exposure_amount = models.DecimalField(_("exposure"), max_digits=18, decimal_places=2)
-    overage_amount = models.DecimalField(_("overage"), max_digits=18, decimal_places=2)
+    limit_amount = MoneyField(_("limit"), null=True, blank=True)
+    exposure_amount = MoneyField(
+        _("exposure"),
+    )
+    overage_amount = MoneyField(
+        _("overage"),
+    )
     grade = models.CharField(_("grade"), max_length=4, blank=True)
     reasons = models.JSONField(_("reasons"), default=list, blank=True)
     chain = models.JSONField(_("approval chain"), default=list, blank=True)
@@ -134,15 +137,19 @@ class CreditCheck(models.Model):
         related_name="credit_checks",
         db_constraint=False,
     )
-    amount = models.DecimalField(_("amount"), max_digits=18, decimal_places=2)
+    amount = MoneyField(
+        _("amount"),
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=CheckKind.choices)
     control_point = models.CharField(_("control point"), max_length=20, choices=ControlPoint.choices)
     reference = models.CharField(_("reference"), max_length=100, blank=True)
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
     reasons = models.JSONField(_("reasons"), default=list, blank=True)
     inputs = models.JSONField(_("inputs"), default=dict, blank=True)
-    limit_amount = models.DecimalField(_("limit"), max_digits=18, decimal_places=2, null=True, blank=True)
-    exposure_amount = models.DecimalField(_("exposure"), max_digits=18, decimal_places=2)
+    limit_amount = MoneyField(_("limit"), null=True, blank=True)
+    exposure_amount = MoneyField(
+        _("exposure"),
+    )
     grade = models.CharField(_("grade"), max_length=4, blank=True)
     reservation_ref = models.BigIntegerField(_("reservation"), null=True, blank=True)
     over_limit = models.ForeignKey(

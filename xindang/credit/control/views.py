@@ -3,12 +3,10 @@ control page (over-limit decisions and recent checks), the check form (the same 
 POST /api/credit-check) and the over-limit request. Thin: capability → access helper → form →
 one service → message/redirect; DomainError becomes a form error."""
 
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from xindang.accounts.models import Department, User
 from xindang.audit.services import record_event
+from xindang.core import xlsx
 from xindang.core.errors import DomainError
 from xindang.core.pagination import CappedPaginator
 from xindang.credit.picture import credit_picture
@@ -29,7 +28,6 @@ from .permissions import ControlPermission
 from .texts import reasons_out
 
 PAGE_SIZE = 50
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 OUTCOME_CLASSES = {
     rules.ALLOW: "active",
@@ -109,27 +107,22 @@ def reduction(request):
 
 @permission_required(ControlPermission.EXPORT_REDUCTION, raise_exception=True)
 def reduction_export(request):
-    from openpyxl import Workbook
-
     params = _filters(request)
     rows = selectors.reduction_rows(_queryset(request, params)[:MAX_EXPORT_ROWS])
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("Reduction list"))
-    sheet.append(
-        [
-            _("File number"),
-            _("Customer"),
-            _("Grade"),
-            _("Department"),
-            _("Owner"),
-            _("Reason"),
-            _("Limit"),
-            _("Exposure"),
-            _("To reduce"),
-        ]
-    )
-    for r in rows:
-        sheet.append(
+    columns = [
+        xlsx.Column(_("File number")),
+        xlsx.Column(_("Customer")),
+        xlsx.Column(_("Grade")),
+        xlsx.Column(_("Department")),
+        xlsx.Column(_("Owner")),
+        xlsx.Column(_("Reason")),
+        xlsx.Column(_("Limit")),
+        xlsx.Column(_("Exposure")),
+        xlsx.Column(_("To reduce")),
+    ]
+    out = xlsx.xlsx_file(
+        columns,
+        (
             [
                 r.customer.file_no,
                 r.customer.name,
@@ -141,16 +134,14 @@ def reduction_export(request):
                 r.exposure_amount,
                 r.reduce_by_amount,
             ]
-        )
-    out = io.BytesIO()
-    book.save(out)
+            for r in rows
+        ),
+        title=_("Reduction list"),
+    )
     record_event(
         "reduction.export", actor=request.user, request=request, data={"filters": params, "count": len(rows)}
     )
-    response = HttpResponse(out.getvalue(), content_type=XLSX_TYPE)
-    stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="reduction-{stamp}.xlsx"'
-    return response
+    return xlsx.file_response(out, f"reduction-{timezone.localdate().isoformat()}.xlsx")
 
 
 def _context(request, customer) -> dict:

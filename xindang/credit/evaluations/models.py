@@ -9,11 +9,13 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from xindang.core.fields import MoneyField
+
 from . import rules
 
 
 def _money(verbose, **kw):
-    return models.DecimalField(verbose, max_digits=18, decimal_places=2, **kw)
+    return MoneyField(verbose, **kw)
 
 
 class EvaluationStatus(models.TextChoices):

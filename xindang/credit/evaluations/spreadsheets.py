@@ -1,40 +1,17 @@
-"""The evaluations list as .xlsx (openpyxl write-only: rows stream to disk)."""
-
-import tempfile
+"""The evaluations list as .xlsx (core.xlsx: rows stream to disk)."""
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from xindang.core import xlsx
 
 MAX_EXPORT_ROWS = 1_000_000
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-AMOUNT_FORMAT = "#,##0.00"
-
-
-def _text(sheet, value) -> WriteOnlyCell:
-    # User text (a report starting with "=") stays text, never a formula.
-    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", str(value or ""))[:32_767])
-    cell.data_type = "s"
-    return cell
-
-
-def _amount(sheet, value):
-    if value is None:
-        return ""
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.number_format = AMOUNT_FORMAT
-    return cell
 
 
 def _when(value):
     return value.strftime("%Y-%m-%d") if value else ""
 
 
-def write_evaluations_xlsx(evaluations) -> tempfile.SpooledTemporaryFile:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Grant evaluations"))
-    sheet.freeze_panes = "A2"
+def write_evaluations_xlsx(evaluations):
     headers = [
         _("Month"),
         _("File number"),
@@ -69,31 +46,28 @@ def write_evaluations_xlsx(evaluations) -> tempfile.SpooledTemporaryFile:
         _("VP marketing's opinion"),
     ]
     widths = [9, 14, 30, 12, 10] + [14] * 16 + [12, 10, 30, 10, 40, 10, 40, 14, 10, 40]
-    for index, width in enumerate(widths):
-        column = index + 1
-        letter = (chr(ord("A") + (column - 1) // 26 - 1) if column > 26 else "") + chr(
-            ord("A") + (column - 1) % 26
-        )
-        sheet.column_dimensions[letter].width = width
-    sheet.append(headers)
+    book = xlsx.Workbook()
+    sheet = book.sheet(
+        _("Grant evaluations"), [xlsx.Column(h, w) for h, w in zip(headers, widths, strict=True)]
+    )
     for ev in evaluations:
         customer = ev.customer
         sheet.append(
             [
                 ev.month.strftime("%Y-%m"),
-                _text(sheet, customer.file_no),
-                _text(sheet, customer.name),
-                _text(sheet, customer.department.name if customer.department_id else ""),
-                _text(sheet, ev.salesperson.get_full_name() if ev.salesperson_id else ""),
-                _amount(sheet, ev.limit_amount),
+                xlsx.text(customer.file_no),
+                xlsx.text(customer.name),
+                xlsx.text(customer.department.name if customer.department_id else ""),
+                xlsx.text(ev.salesperson.get_full_name() if ev.salesperson_id else ""),
+                xlsx.amount(ev.limit_amount),
                 ev.term_days,
-                _amount(sheet, ev.opening_exposure_amount),
-                _amount(sheet, ev.peak_exposure_amount),
+                xlsx.amount(ev.opening_exposure_amount),
+                xlsx.amount(ev.peak_exposure_amount),
                 _when(ev.peak_exposure_on),
-                _amount(sheet, ev.end_exposure_amount),
-                _amount(sheet, ev.shipments_amount),
-                _amount(sheet, ev.collections_amount),
-                _amount(sheet, ev.overdue_amount),
+                xlsx.amount(ev.end_exposure_amount),
+                xlsx.amount(ev.shipments_amount),
+                xlsx.amount(ev.collections_amount),
+                xlsx.amount(ev.overdue_amount),
                 ev.oldest_overdue_days,
                 ev.days_over_limit,
                 ev.over_limit_approvals,
@@ -101,19 +75,16 @@ def write_evaluations_xlsx(evaluations) -> tempfile.SpooledTemporaryFile:
                 ev.promises_made,
                 ev.promises_kept,
                 ev.promises_broken,
-                _text(sheet, ev.get_status_display()),
-                _text(sheet, ev.controller_signed_by.get_full_name() if ev.controller_signed_by_id else ""),
-                _text(sheet, ev.controller_remarks),
-                _text(sheet, ev.reported_by.get_full_name() if ev.reported_by_id else ""),
-                _text(sheet, ev.operations_report),
-                _text(sheet, ev.reviewed_by.get_full_name() if ev.reviewed_by_id else ""),
-                _text(sheet, ev.review_opinion),
-                _amount(sheet, ev.proposed_limit_amount),
-                _text(sheet, ev.vp_signed_by.get_full_name() if ev.vp_signed_by_id else ""),
-                _text(sheet, ev.vp_opinion),
+                xlsx.text(ev.get_status_display()),
+                xlsx.text(ev.controller_signed_by.get_full_name() if ev.controller_signed_by_id else ""),
+                xlsx.text(ev.controller_remarks),
+                xlsx.text(ev.reported_by.get_full_name() if ev.reported_by_id else ""),
+                xlsx.text(ev.operations_report),
+                xlsx.text(ev.reviewed_by.get_full_name() if ev.reviewed_by_id else ""),
+                xlsx.text(ev.review_opinion),
+                xlsx.amount(ev.proposed_limit_amount),
+                xlsx.text(ev.vp_signed_by.get_full_name() if ev.vp_signed_by_id else ""),
+                xlsx.text(ev.vp_opinion),
             ]
         )
-    out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - handed to FileResponse
-    workbook.save(out)
-    out.seek(0)
-    return out
+    return book.save()

@@ -15,13 +15,14 @@ from django.views.decorators.http import require_POST
 from xindang.accounts.models import Department
 from xindang.core.errors import DomainError
 from xindang.core.pagination import CappedPaginator
+from xindang.core.xlsx import XLSX_TYPE
 from xindang.customers.selectors import get_customer_for_user
 
 from . import rules, selectors, services
 from .forms import ReportForm, ReviewForm, SignForm, VpOpinionForm
 from .models import EvaluationStatus
 from .permissions import EvaluationPermission
-from .spreadsheets import MAX_EXPORT_ROWS, XLSX_TYPE, write_evaluations_xlsx
+from .spreadsheets import MAX_EXPORT_ROWS, write_evaluations_xlsx
 
 PAGE_SIZE = 50
 STATUS_CLASSES = {

@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from xindang.core import dates
 from xindang.core.errors import DomainError
 from xindang.policy.selectors import current_policy
 
@@ -115,5 +116,5 @@ def _date_back(grant, requested_on, policy) -> None:
         requested_at=at,
         decided_at=decided,
         valid_from=valid_from,
-        valid_until=rules.add_months(valid_from, policy.grants.validity_months),
+        valid_until=dates.add_months(valid_from, policy.grants.validity_months),
     )

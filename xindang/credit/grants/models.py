@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from xindang.core.fields import MoneyField
+
 from . import rules
 
 
@@ -41,7 +43,9 @@ class CreditGrant(models.Model):
         related_name="credit_grants",
     )
     kind = models.CharField(_("kind"), max_length=16, choices=GrantKind.choices, default=GrantKind.LONG_TERM)
-    limit_amount = models.DecimalField(_("credit limit"), max_digits=18, decimal_places=2)
+    limit_amount = MoneyField(
+        _("credit limit"),
+    )
     term_days = models.PositiveIntegerField(_("term (days)"))
     reason = models.TextField(_("reason"), blank=True)
     status = models.CharField(
@@ -68,7 +72,7 @@ class CreditGrant(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    ceiling_amount = models.DecimalField(_("ceiling"), max_digits=18, decimal_places=2, null=True, blank=True)
+    ceiling_amount = MoneyField(_("ceiling"), null=True, blank=True)
     ceiling_reasons = models.JSONField(_("ceiling reasons"), default=list, blank=True)
     facts = models.JSONField(_("facts used"), default=dict, blank=True)
     approval = models.ForeignKey(
@@ -129,7 +133,9 @@ class Collateral(models.Model):
     )
     type = models.CharField(_("type"), max_length=16, choices=CollateralType.choices)
     description = models.CharField(_("description"), max_length=500, blank=True)
-    value_amount = models.DecimalField(_("value"), max_digits=18, decimal_places=2)
+    value_amount = MoneyField(
+        _("value"),
+    )
     documents = models.ManyToManyField(
         "documents.Document", verbose_name=_("documents"), blank=True, related_name="+"
     )
@@ -152,7 +158,9 @@ class Guarantee(models.Model):
     )
     guarantor_name = models.CharField(_("guarantor"), max_length=200)
     credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True)
-    amount = models.DecimalField(_("amount"), max_digits=18, decimal_places=2)
+    amount = MoneyField(
+        _("amount"),
+    )
     document = models.ForeignKey(
         "documents.Document",
         verbose_name=_("document"),
@@ -184,7 +192,9 @@ class ReductionStep(models.Model):
     )
     months = models.PositiveSmallIntegerField(_("months after coming into force"))
     from_on = models.DateField(_("from"), null=True, blank=True)
-    limit_amount = models.DecimalField(_("limit in force"), max_digits=18, decimal_places=2)
+    limit_amount = MoneyField(
+        _("limit in force"),
+    )
 
     class Meta:
         verbose_name = _("reduction step")

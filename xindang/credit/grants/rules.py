@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from xindang.core.dates import add_months
+
 LONG_TERM, TEMPORARY = "long_term", "temporary"
 KINDS = (LONG_TERM, TEMPORARY)
 
@@ -264,18 +266,6 @@ def grant_chain(grade: str | None, kind: str, amount, section, scheme: str = ABC
 def company_cap_reference_on(today: date, configured: date | None) -> date:
     """第二十四条2①: 20xx年1月1日 — January 1 of the current year unless the policy names a date."""
     return configured or date(today.year, 1, 1)
-
-
-def add_months(day: date, months: int) -> date:
-    """`day` plus `months` calendar months (the last day of a shorter month)."""
-    month0 = day.month - 1 + months
-    year, month = day.year + month0 // 12, month0 % 12 + 1
-    for d in (day.day, 30, 29, 28):
-        try:
-            return date(year, month, d)
-        except ValueError:
-            continue
-    raise ValueError(day)  # pragma: no cover
 
 
 def utilisation_percent(exposure, limit) -> int | None:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xindang.audit.services import record_event
+from xindang.core import dates
 from xindang.core.errors import DomainError
 from xindang.core.money import format_yuan
 from xindang.customers.models import Customer
@@ -230,11 +231,11 @@ def request_grant(
         chain=chain,
         requested_by=by,
         title=_("Credit grant: %(customer)s, %(kind)s %(limit)s")
-        % {"customer": customer.name, "kind": grant.get_kind_display(), "limit": f"¥{limit_amount:,.2f}"},
+        % {"customer": customer.name, "kind": grant.get_kind_display(), "limit": format_yuan(limit_amount)},
         summary="\n".join(
             [
                 _("Grade %(grade)s; ceiling %(ceiling)s; term %(term)s days.")
-                % {"grade": ctx.grade, "ceiling": f"¥{ctx.ceiling.amount:,.2f}", "term": term_days},
+                % {"grade": ctx.grade, "ceiling": format_yuan(ctx.ceiling.amount), "term": term_days},
                 *(reason_text(r) for r in ctx.ceiling.reasons),
                 *(reason_text(w) for w in below),
                 schedule_text(plan),
@@ -343,9 +344,9 @@ def check_company_cap(grant: CreditGrant, *, policy, today: date) -> rules.CapCh
     if not check.ok:
         _raise(
             GrantError.COMPANY_CAP,
-            total=f"¥{check.total_after:,.2f}",
-            cap=f"¥{check.cap:,.2f}",
-            excess=f"¥{check.excess:,.2f}",
+            total=format_yuan(check.total_after),
+            cap=format_yuan(check.cap),
+            excess=format_yuan(check.excess),
             on=on.isoformat(),
         )
     return check
@@ -372,13 +373,13 @@ def _activate(approval) -> CreditGrant:
         old.save(update_fields=["status"])
     grant.status = GrantStatus.ACTIVE
     grant.valid_from = today
-    grant.valid_until = rules.add_months(today, policy.grants.validity_months)
+    grant.valid_until = dates.add_months(today, policy.grants.validity_months)
     grant.decided_at = timezone.now()
     grant._history_user = _decider(approval)
     grant.save(update_fields=["status", "valid_from", "valid_until", "decided_at"])
     steps = list(grant.reduction_steps.all())
     for step in steps:
-        step.from_on = rules.add_months(today, step.months)
+        step.from_on = dates.add_months(today, step.months)
     ReductionStep.objects.bulk_update(steps, ["from_on"])
     record_event(
         "grant.activate",

@@ -17,6 +17,7 @@ from xindang.accounts.models import Department
 from xindang.audit.services import record_event
 from xindang.core.errors import DomainError
 from xindang.core.pagination import CappedPaginator
+from xindang.core.xlsx import XLSX_TYPE
 from xindang.credit.picture import credit_picture
 from xindang.customers.selectors import get_customer_for_user
 from xindang.documents.selectors import visible_documents
@@ -27,7 +28,7 @@ from .backtest import cached_backtest
 from .forms import CollateralFormSet, GrantRequestForm, GuaranteeFormSet, filled, parse_amount
 from .models import GrantKind, GrantStatus
 from .permissions import GrantPermission
-from .spreadsheets import XLSX_TYPE, write_backtest_xlsx, write_grants_xlsx
+from .spreadsheets import write_backtest_xlsx, write_grants_xlsx
 from .texts import reason_text, step_text
 
 PAGE_SIZE = 50

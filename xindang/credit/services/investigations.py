@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from xindang.accounts.roles import Role, role_label
 from xindang.audit.services import record_event
+from xindang.core import dates
 from xindang.core.errors import DomainError
 from xindang.customers.models import Customer
 from xindang.policy.selectors import current_policy
@@ -167,7 +168,7 @@ def sign_investigation(*, investigation_id: int, by, request=None) -> Investigat
     inv.status = InvestigationStatus.SIGNED
     inv.signed_by = by
     inv.signed_at = timezone.now()
-    inv.valid_until = rules.add_months(inv.investigated_on, section.investigation_valid_months)
+    inv.valid_until = dates.add_months(inv.investigated_on, section.investigation_valid_months)
     inv.version += 1
     inv.save()
     record_event("credit.investigation.sign", actor=by, request=request, obj=inv, data=_audit_data(inv))

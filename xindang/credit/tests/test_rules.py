@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from xindang.core import dates
 from xindang.credit import rules
 from xindang.credit.sections import CreditSection
 
@@ -318,13 +319,13 @@ def test_consistent_form_has_no_contradictions():
 def test_months_between(start, end, months):
     from datetime import date
 
-    assert rules.months_between(date(*start), date(*end)) == months
+    assert dates.months_between(date(*start), date(*end)) == months
 
 
 def test_add_months_clamps_to_month_end():
     from datetime import date
 
-    assert rules.add_months(date(2025, 11, 30), 3) == date(2026, 2, 28)
+    assert dates.add_months(date(2025, 11, 30), 3) == date(2026, 2, 28)
 
 
 @settings(max_examples=200, deadline=None)

@@ -184,10 +184,11 @@ def test_list_filters_and_export(client, customer, make_customer, credit_manager
     html = client.get(reverse("credit:list"), {"inv": "valid", "sort": "-rated"}).content.decode()
     assert customer.name in html and other.name not in html
     response = client.get(reverse("credit:export"))
-    assert response.status_code == 200 and response.content[:2] == b"PK"
+    data = b"".join(response.streaming_content)
+    assert response.status_code == 200 and data[:2] == b"PK"
     from openpyxl import load_workbook
 
-    rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
+    rows = list(load_workbook(BytesIO(data)).active.iter_rows(values_only=True))
     assert len(rows) == 3
 
 

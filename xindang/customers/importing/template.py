@@ -1,12 +1,12 @@
 """The import template: a workbook with the columns, drop-down lists for the classified columns
 and a sheet explaining each column."""
 
-import io
-
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from openpyxl.utils import get_column_letter
 
 from xindang.accounts.models import Department
+from xindang.core import xlsx
 
 from .columns import COLUMN_BY_FIELD, COLUMNS, choice_options, column_header
 
@@ -20,48 +20,35 @@ def template_file() -> bytes:
 def template_workbook(*, departments: list[tuple[str, str]], language: str | None = None) -> bytes:
     """The import template: a sheet with the headers (required ones marked *), drop-down lists for
     the classified columns, and a sheet explaining each column."""
-    import openpyxl
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
-
     lang = language or translation.get_language() or "zh-hans"
     zh = not lang.startswith("en")
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = "客户" if zh else "Customers"
-    lists = workbook.create_sheet("选项" if zh else "Lists")
-    help_sheet = workbook.create_sheet("说明" if zh else "Instructions")
-    sheet.append([column_header(c, lang) for c in COLUMNS])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "A2"
+    book = xlsx.Workbook()
+    columns = [
+        xlsx.Column(column_header(c, lang), 28 if c.field in ("name", "address") else 16) for c in COLUMNS
+    ]
+    sheet = book.sheet("客户" if zh else "Customers", columns, bold_header=True)
+    lists = book.sheet("选项" if zh else "Lists", freeze=None)
+    help_sheet = book.sheet("说明" if zh else "Instructions", freeze=None)
     options = {"department": [name for _code, name in departments]}
     options.update({c.field: choice_options(c.field, lang) for c in COLUMNS if c.kind == "choice"})
+    # The lists sheet holds one list per column (header, then its values), written row by row.
+    list_columns = [
+        [column_header(COLUMN_BY_FIELD[name], lang).rstrip("*"), *values] for name, values in options.items()
+    ]
+    for row_no in range(max((len(c) for c in list_columns), default=0)):
+        lists.append([c[row_no] if row_no < len(c) else None for c in list_columns])
     for col_no, (name, values) in enumerate(options.items(), start=1):
-        letter = get_column_letter(col_no)
-        lists.cell(row=1, column=col_no, value=column_header(COLUMN_BY_FIELD[name], lang).rstrip("*"))
-        for row_no, value in enumerate(values, start=2):
-            lists.cell(row=row_no, column=col_no, value=value)
         if not values:
             continue
+        letter = get_column_letter(col_no)
         target = get_column_letter([c.field for c in COLUMNS].index(name) + 1)
-        validation = DataValidation(
-            type="list",
-            formula1=f"'{lists.title}'!${letter}$2:${letter}${len(values) + 1}",
-            allow_blank=True,
-            showErrorMessage=False,
+        sheet.list_validation(
+            f"{target}2:{target}20001", f"'{lists.title}'!${letter}$2:${letter}${len(values) + 1}"
         )
-        validation.add(f"{target}2:{target}20001")
-        sheet.add_data_validation(validation)
-    for col_no, column in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(col_no)].width = (
-            28 if column.field in ("name", "address") else 16
-        )
+    help_sheet.width(0, 28)
+    help_sheet.width(2, 90)
     heads = ("列", "必填", "格式与取值") if zh else ("Column", "Required", "Format and values")
-    help_sheet.append(list(heads))
-    for cell in help_sheet[1]:
-        cell.font = Font(bold=True)
+    help_sheet.append(list(heads), strong=True)
     with translation.override(lang):
         hints = column_hints()
         for column in COLUMNS:
@@ -72,11 +59,7 @@ def template_workbook(*, departments: list[tuple[str, str]], language: str | Non
                     str(hints.get(column.field, "")),
                 ]
             )
-    help_sheet.column_dimensions["A"].width = 28
-    help_sheet.column_dimensions["C"].width = 90
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return book.bytes()
 
 
 def column_hints() -> dict[str, str]:

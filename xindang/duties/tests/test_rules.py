@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from xindang.core import dates
 from xindang.duties import rules
 
 D = date
@@ -241,7 +242,7 @@ def test_rule_for_a_kind(kind, given_rule, expected):
     ],
 )
 def test_shift_months(day, months, expected):
-    assert rules.shift_months(day, months) == expected
+    assert dates.add_months(day, months) == expected
 
 
 def test_review_windows_compare_equal_lengths_back_to_back():

@@ -62,6 +62,18 @@ def test_departure_hands_everything_and_ends_access(sysadmin, salesperson, succe
     assert AuditEvent.objects.filter(
         action="approval.requester_transferred", object_id=str(holdings["request"].pk)
     ).exists()
+    # the contract's handler and the loan's borrower change through their own apps' services
+    contract_event = AuditEvent.objects.get(
+        action="contract.handler_transferred", object_id=str(holdings["contract"].pk)
+    )
+    assert contract_event.data == {"from": salesperson.pk, "to": successor.pk, "handover": handover.number}
+    loan_event = AuditEvent.objects.get(
+        action="lifecycle.loan_transferred", object_id=str(holdings["loan_back"].pk)
+    )
+    assert loan_event.data["to"] == successor.pk and loan_event.data["handover"] == handover.number
+    assert not AuditEvent.objects.filter(
+        action="lifecycle.loan_transferred", object_id=str(holdings["loan_missing"].pk)
+    ).exists()
     assert AuditEvent.objects.get(action="handovers.hand_over", object_id=str(handover.pk)).data[
         "deactivated"
     ]

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from xindang.core.fields import MoneyField
 from xindang.customers.models import Customer
 
 from . import rules
@@ -88,16 +89,14 @@ class PaymentPromise(models.Model):
         on_delete=models.SET_NULL,
         related_name="promises",
     )
-    amount = models.DecimalField(
-        _("promised amount"), max_digits=18, decimal_places=2, validators=[MinValueValidator(0.01)]
-    )
+    amount = MoneyField(_("promised amount"), validators=[MinValueValidator(0.01)])
     made_on = models.DateField(_("promise made on"))
     promised_on = models.DateField(_("promised payment date"))
     note = models.CharField(_("note"), max_length=300, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=PromiseStatus.choices, default=PromiseStatus.OPEN
     )
-    paid_amount = models.DecimalField(_("paid towards it"), max_digits=18, decimal_places=2, default=0)
+    paid_amount = MoneyField(_("paid towards it"), default=0)
     settled_on = models.DateField(_("kept or broken on"), null=True, blank=True)
     created_by = models.ForeignKey(
         USER, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
@@ -138,7 +137,7 @@ class _TriggeredReport(models.Model):
     )
     trigger_entry_id = models.BigIntegerField(_("overdue entry"), null=True, blank=True)
     due_on = models.DateField(_("due on"), null=True, blank=True)
-    overdue_amount = models.DecimalField(_("overdue amount"), max_digits=18, decimal_places=2, default=0)
+    overdue_amount = MoneyField(_("overdue amount"), default=0)
     days_late = models.PositiveIntegerField(_("days late when raised"), default=0)
     raised_on = models.DateField(_("raised on"))
     assigned_to = models.ForeignKey(
@@ -402,7 +401,9 @@ class BalanceStatement(models.Model):
         Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="balance_statements"
     )
     as_of = models.DateField(_("balance as of"))
-    balance = models.DecimalField(_("balance per our ledger"), max_digits=18, decimal_places=2)
+    balance = MoneyField(
+        _("balance per our ledger"),
+    )
     items = models.JSONField(_("open items"), default=list, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=StatementStatus.choices, default=StatementStatus.SENT
@@ -412,12 +413,8 @@ class BalanceStatement(models.Model):
         USER, verbose_name=_("issued by"), on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    stated_balance = models.DecimalField(
-        _("balance the customer states"), max_digits=18, decimal_places=2, null=True, blank=True
-    )
-    difference = models.DecimalField(
-        _("difference (stated − ours)"), max_digits=18, decimal_places=2, null=True, blank=True
-    )
+    stated_balance = MoneyField(_("balance the customer states"), null=True, blank=True)
+    difference = MoneyField(_("difference (stated − ours)"), null=True, blank=True)
     customer_note = models.TextField(_("customer's note"), blank=True)
     replied_by = models.ForeignKey(
         USER,

@@ -9,6 +9,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Spacer
 
 from xindang.core import pdf
+from xindang.core.money import format_yuan
 
 from . import rules
 
@@ -40,7 +41,7 @@ def report_pdf(report, *, kind: str, company: str = "") -> bytes:
             _person(report.assigned_to),
         ],
         ["应收日期", _day(report.due_on), "逾期天数", str(report.days_late)],
-        ["逾期金额", f"¥{report.overdue_amount:,.2f}", "报告日期", _day(report.raised_on)],
+        ["逾期金额", format_yuan(report.overdue_amount), "报告日期", _day(report.raised_on)],
     ]
     if kind == "anomaly":
         parts = [
@@ -96,7 +97,7 @@ def statement_pdf(statement, *, company: str = "") -> bytes:
     head = [
         ["客户名称", customer.name, "档案编号", customer.file_no],
         ["对帐日期", _day(statement.as_of), "发出日期", _day(statement.sent_on)],
-        ["我方帐面余额", f"¥{statement.balance:,.2f}", "编号", str(statement.pk)],
+        ["我方帐面余额", format_yuan(statement.balance), "编号", str(statement.pk)],
     ]
     rows = [["凭证号", "类别", "日期", "到期日", "金额", "未结金额"]]
     for item in statement.items:
@@ -106,11 +107,11 @@ def statement_pdf(statement, *, company: str = "") -> bytes:
                 KIND_LABELS.get(item["kind"], item["kind"]),
                 item["entry_on"],
                 item.get("due_on") or "",
-                f"¥{float(item['amount']):,.2f}",
-                f"¥{float(item['open_amount']):,.2f}",
+                format_yuan(item["amount"]),
+                format_yuan(item["open_amount"]),
             ]
         )
-    rows.append(["合计", "", "", "", "", f"¥{statement.balance:,.2f}"])
+    rows.append(["合计", "", "", "", "", format_yuan(statement.balance)])
     reply = [
         ["回执", "□ 余额相符      □ 余额不符,贵司帐面余额为: ¥____________"],
         ["说明", ""],

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from xindang.core import workbench
+from xindang.core.money import format_yuan
 from xindang.customers.selectors import visible_customers
 from xindang.policy.selectors import current_policy
 
@@ -352,7 +353,7 @@ def workbench_items(user) -> list[workbench.WorkItem]:
             workbench.WorkItem(
                 kind="collection.promise_broken" if broken else "collection.promise_due",
                 label=_("Payment promise broken") if broken else _("Payment promise due"),
-                title=f"{p.customer.name} · ¥{p.amount:,.2f}",
+                title=f"{p.customer.name} · {format_yuan(p.amount)}",
                 due=p.promised_on,
                 url=p.customer.get_absolute_url() + "#collection",
                 overdue=broken,

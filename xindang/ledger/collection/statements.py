@@ -8,6 +8,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from xindang.core import workbench
+from xindang.core.money import format_yuan
 from xindang.customers.selectors import visible_customers
 from xindang.policy.selectors import current_policy
 
@@ -61,7 +62,7 @@ def workbench_items(user) -> list[workbench.WorkItem]:
                 label=_("Balance confirmation awaiting the customer")
                 if waiting
                 else _("Resolve disputed balance"),
-                title=f"{s.customer.name} · {s.as_of:%Y-%m-%d} · ¥{s.balance:,.2f}",
+                title=f"{s.customer.name} · {s.as_of:%Y-%m-%d} · {format_yuan(s.balance)}",
                 due=due,
                 url=s.get_absolute_url(),
                 overdue=today > due,

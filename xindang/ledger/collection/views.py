@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from xindang.accounts.models import Department
 from xindang.core.errors import DomainError
+from xindang.core.xlsx import XLSX_TYPE
 from xindang.customers.selectors import get_customer_for_user
 
 from . import selectors, services
@@ -24,7 +25,7 @@ from .forms import (
     RecordForm,
 )
 from .permissions import CollectionPermission
-from .spreadsheets import XLSX_TYPE, work_xlsx
+from .spreadsheets import work_xlsx
 
 PAGE_SIZE = 50
 KIND_LABELS = {

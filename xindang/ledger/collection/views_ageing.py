@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xindang.core.xlsx import XLSX_TYPE
 from xindang.customers.selectors import visible_customers
 
 from . import selectors, services
@@ -18,7 +19,7 @@ from .forms import (
     AgeingForm,
 )
 from .permissions import CollectionPermission
-from .spreadsheets import XLSX_TYPE, ageing_xlsx
+from .spreadsheets import ageing_xlsx
 from .views import _customer
 
 

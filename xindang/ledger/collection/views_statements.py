@@ -13,13 +13,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xindang.core.errors import DomainError
+from xindang.core.xlsx import XLSX_TYPE
 from xindang.customers.selectors import get_customer_for_user
 from xindang.policy.selectors import current_policy
 
 from . import services, statements
 from .models import StatementStatus
 from .permissions import CollectionPermission
-from .spreadsheets import XLSX_TYPE, statement_xlsx
+from .spreadsheets import statement_xlsx
 
 STATUS_CLASSES = {
     StatementStatus.SENT: "warn",

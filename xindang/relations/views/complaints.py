@@ -11,13 +11,14 @@ from xindang.approvals.selectors import trail_rows
 from xindang.audit.services import record_event
 from xindang.core.errors import DomainError
 from xindang.core.pagination import CappedPaginator
+from xindang.core.xlsx import XLSX_TYPE
 from xindang.customers.selectors import get_customer_for_user
 
 from .. import rules, selectors, services
 from ..forms import CloseForm, ComplaintForm, FeedbackForm, InvestigateForm, ResolutionForm
 from ..models import Cause, ComplaintKind, ComplaintStatus, Severity
 from ..permissions import RelationsPermission
-from ..spreadsheets import XLSX_TYPE, write_statistics_xlsx
+from ..spreadsheets import write_statistics_xlsx
 from .common import form_error
 
 STATUS_CLASSES = {

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xindang.core.errors import DomainError
+from xindang.core.xlsx import XLSX_TYPE
 from xindang.customers.selectors import visible_customers
 
 from .. import rules, selectors, services
@@ -14,7 +15,7 @@ from ..errors import RelationsError
 from ..forms import ActionForm, CampaignForm, CloseActionForm, ImportForm, QuestionnaireForm, ReportForm
 from ..models import CampaignStatus, CorrectiveAction, Questionnaire, SurveyCampaign
 from ..permissions import RelationsPermission
-from ..spreadsheets import XLSX_TYPE, read_rows, write_import_template
+from ..spreadsheets import read_rows, write_import_template
 from .common import form_error
 
 

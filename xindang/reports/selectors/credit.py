@@ -9,7 +9,6 @@ dashboard is a few dozen grouped queries whatever the number of entries.
 
 from __future__ import annotations
 
-import calendar
 import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -20,6 +19,7 @@ from django.db.models import Count, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from django.utils import timezone
 
+from xindang.core.dates import month_end
 from xindang.credit.control.models import OverLimitRequest, OverLimitStatus
 from xindang.credit.grants.selectors import in_force_limit_expression
 from xindang.credit.models import Grade, Rating, RatingStatus
@@ -32,10 +32,6 @@ from .sales import MONEY, ZERO, of_customers
 
 GRADES = ("A", "B", "C")  # the A/B/C scheme (002 第十三–十八条); 甲/乙/丙 shown beside when used
 ALL_GRADES = tuple(Grade.values)
-
-
-def month_end(year: int, month: int) -> date:
-    return date(year, month, calendar.monthrange(year, month)[1])
 
 
 def last_months(on: date, n: int = 12) -> list[tuple[int, int]]:

@@ -315,7 +315,8 @@ def window_start(on: date, years: int) -> date:
     return date(on.year - years + (month > 12), (month - 1) % 12 + 1, 1)
 
 
-def months_between(start: date, end: date) -> int:
+def calendar_months(start: date, end: date) -> int:
+    """Calendar months from `start`'s month to `end`'s, both counted (0 when `end`'s month is before)."""
     return max(0, (end.year - start.year) * 12 + end.month - start.month + 1)
 
 
@@ -334,7 +335,7 @@ def core_and_tail(customers, *, on: date, policy, grades: dict, earlier: dict, o
         if amount <= 0:
             continue
         traded_from = max(first.get(cid, start), start)
-        averages[cid] = rules.average_yearly(amount, months_between(traded_from, on))
+        averages[cid] = rules.average_yearly(amount, calendar_months(traded_from, on))
     classes = {
         r.key: r.klass
         for r in rules.abc_classes(averages.items(), a_pct=section.abc_a_pct, b_pct=section.abc_b_pct)

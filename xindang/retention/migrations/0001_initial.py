@@ -7,215 +7,620 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('approvals', '0002_fill_role_permissions'),
-        ('customers', '0008_fill_capital_currency'),
-        ('documents', '0005_version_erased_at'),
+        ("approvals", "0002_fill_role_permissions"),
+        ("customers", "0008_fill_capital_currency"),
+        ("documents", "0005_version_erased_at"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Appraisal',
+            name="Appraisal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('decision', models.CharField(choices=[('keep', 'Keep'), ('destroy', 'Destroy')], max_length=8, verbose_name='decision')),
-                ('reason', models.TextField(verbose_name='reason')),
-                ('keep_until', models.DateField(blank=True, null=True, verbose_name='keep until')),
-                ('retention_class', models.CharField(max_length=20, verbose_name='retention class')),
-                ('retention_label', models.CharField(max_length=80, verbose_name='retention')),
-                ('clock_started_on', models.DateField(blank=True, null=True, verbose_name='retention clock started on')),
-                ('earliest_disposal_on', models.DateField(verbose_name='retention passed on')),
-                ('policy_version', models.PositiveIntegerField(blank=True, null=True, verbose_name='policy version')),
-                ('appraised_at', models.DateTimeField(verbose_name='appraised at')),
-                ('appraised_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='appraised by')),
-                ('document', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='documents.document', verbose_name='document')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "decision",
+                    models.CharField(
+                        choices=[("keep", "Keep"), ("destroy", "Destroy")],
+                        max_length=8,
+                        verbose_name="decision",
+                    ),
+                ),
+                ("reason", models.TextField(verbose_name="reason")),
+                ("keep_until", models.DateField(blank=True, null=True, verbose_name="keep until")),
+                ("retention_class", models.CharField(max_length=20, verbose_name="retention class")),
+                ("retention_label", models.CharField(max_length=80, verbose_name="retention")),
+                (
+                    "clock_started_on",
+                    models.DateField(blank=True, null=True, verbose_name="retention clock started on"),
+                ),
+                ("earliest_disposal_on", models.DateField(verbose_name="retention passed on")),
+                (
+                    "policy_version",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="policy version"),
+                ),
+                ("appraised_at", models.DateTimeField(verbose_name="appraised at")),
+                (
+                    "appraised_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="appraised by",
+                    ),
+                ),
+                (
+                    "document",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="documents.document",
+                        verbose_name="document",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'appraisal',
-                'verbose_name_plural': 'appraisals',
-                'ordering': ['-appraised_at', '-id'],
+                "verbose_name": "appraisal",
+                "verbose_name_plural": "appraisals",
+                "ordering": ["-appraised_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Disposal',
+            name="Disposal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=30, unique=True, verbose_name='number')),
-                ('reason', models.TextField(verbose_name='reason')),
-                ('status', models.CharField(choices=[('pending', 'Awaiting the general manager'), ('approved', 'Approved, to be witnessed and carried out'), ('rejected', 'Rejected'), ('destroyed', 'Destroyed')], default='pending', max_length=10, verbose_name='status')),
-                ('requested_at', models.DateTimeField(verbose_name='requested at')),
-                ('approved_at', models.DateTimeField(blank=True, null=True, verbose_name='approved at')),
-                ('carried_out_at', models.DateTimeField(blank=True, null=True, verbose_name='carried out at')),
-                ('policy_version', models.PositiveIntegerField(blank=True, null=True, verbose_name='policy version')),
-                ('approval', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='approvals.approvalrequest', verbose_name='approval')),
-                ('approved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='approved by')),
-                ('carried_out_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='carried out by')),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='requested by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(max_length=30, unique=True, verbose_name="number")),
+                ("reason", models.TextField(verbose_name="reason")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Awaiting the general manager"),
+                            ("approved", "Approved, to be witnessed and carried out"),
+                            ("rejected", "Rejected"),
+                            ("destroyed", "Destroyed"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("requested_at", models.DateTimeField(verbose_name="requested at")),
+                ("approved_at", models.DateTimeField(blank=True, null=True, verbose_name="approved at")),
+                (
+                    "carried_out_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="carried out at"),
+                ),
+                (
+                    "policy_version",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="policy version"),
+                ),
+                (
+                    "approval",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="approvals.approvalrequest",
+                        verbose_name="approval",
+                    ),
+                ),
+                (
+                    "approved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="approved by",
+                    ),
+                ),
+                (
+                    "carried_out_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="carried out by",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="requested by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'disposal',
-                'verbose_name_plural': 'disposals',
-                'ordering': ['-requested_at', '-id'],
-                'permissions': [('witness_disposal', 'Can witness a destruction'), ('carry_out_disposal', 'Can appraise documents and carry out destructions')],
+                "verbose_name": "disposal",
+                "verbose_name_plural": "disposals",
+                "ordering": ["-requested_at", "-id"],
+                "permissions": [
+                    ("witness_disposal", "Can witness a destruction"),
+                    ("carry_out_disposal", "Can appraise documents and carry out destructions"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='DisposalItem',
+            name="DisposalItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('customer_name', models.CharField(max_length=200, verbose_name='customer')),
-                ('file_no', models.CharField(blank=True, max_length=40, verbose_name='file number')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('category', models.CharField(max_length=100, verbose_name='category')),
-                ('retention_class', models.CharField(max_length=20, verbose_name='retention class')),
-                ('retention_label', models.CharField(max_length=80, verbose_name='retention')),
-                ('earliest_disposal_on', models.DateField(verbose_name='retention passed on')),
-                ('version_count', models.PositiveIntegerField(default=0, verbose_name='versions')),
-                ('total_bytes', models.PositiveBigIntegerField(default=0, verbose_name='size (bytes)')),
-                ('checksums', models.JSONField(default=list, verbose_name='checksums')),
-                ('erased_files', models.PositiveIntegerField(default=0, verbose_name='stored files erased')),
-                ('appraisal', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='retention.appraisal', verbose_name='appraisal')),
-                ('disposal', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='items', to='retention.disposal', verbose_name='disposal')),
-                ('document', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='documents.document', verbose_name='document')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("customer_name", models.CharField(max_length=200, verbose_name="customer")),
+                ("file_no", models.CharField(blank=True, max_length=40, verbose_name="file number")),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("category", models.CharField(max_length=100, verbose_name="category")),
+                ("retention_class", models.CharField(max_length=20, verbose_name="retention class")),
+                ("retention_label", models.CharField(max_length=80, verbose_name="retention")),
+                ("earliest_disposal_on", models.DateField(verbose_name="retention passed on")),
+                ("version_count", models.PositiveIntegerField(default=0, verbose_name="versions")),
+                ("total_bytes", models.PositiveBigIntegerField(default=0, verbose_name="size (bytes)")),
+                ("checksums", models.JSONField(default=list, verbose_name="checksums")),
+                ("erased_files", models.PositiveIntegerField(default=0, verbose_name="stored files erased")),
+                (
+                    "appraisal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="retention.appraisal",
+                        verbose_name="appraisal",
+                    ),
+                ),
+                (
+                    "disposal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="items",
+                        to="retention.disposal",
+                        verbose_name="disposal",
+                    ),
+                ),
+                (
+                    "document",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="documents.document",
+                        verbose_name="document",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'disposal item',
-                'verbose_name_plural': 'disposal items',
-                'ordering': ['disposal', 'id'],
+                "verbose_name": "disposal item",
+                "verbose_name_plural": "disposal items",
+                "ordering": ["disposal", "id"],
             },
         ),
         migrations.CreateModel(
-            name='DisposalWitness',
+            name="DisposalWitness",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('witnessed_at', models.DateTimeField(verbose_name='witnessed at')),
-                ('remark', models.CharField(blank=True, max_length=200, verbose_name='remark')),
-                ('disposal', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='witnesses', to='retention.disposal', verbose_name='disposal')),
-                ('witness', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='witness')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("witnessed_at", models.DateTimeField(verbose_name="witnessed at")),
+                ("remark", models.CharField(blank=True, max_length=200, verbose_name="remark")),
+                (
+                    "disposal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="witnesses",
+                        to="retention.disposal",
+                        verbose_name="disposal",
+                    ),
+                ),
+                (
+                    "witness",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="witness",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'disposal witness',
-                'verbose_name_plural': 'disposal witnesses',
-                'ordering': ['disposal', 'witnessed_at', 'id'],
+                "verbose_name": "disposal witness",
+                "verbose_name_plural": "disposal witnesses",
+                "ordering": ["disposal", "witnessed_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalDisposal',
+            name="HistoricalDisposal",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('number', models.CharField(db_index=True, max_length=30, verbose_name='number')),
-                ('reason', models.TextField(verbose_name='reason')),
-                ('status', models.CharField(choices=[('pending', 'Awaiting the general manager'), ('approved', 'Approved, to be witnessed and carried out'), ('rejected', 'Rejected'), ('destroyed', 'Destroyed')], default='pending', max_length=10, verbose_name='status')),
-                ('requested_at', models.DateTimeField(verbose_name='requested at')),
-                ('approved_at', models.DateTimeField(blank=True, null=True, verbose_name='approved at')),
-                ('carried_out_at', models.DateTimeField(blank=True, null=True, verbose_name='carried out at')),
-                ('policy_version', models.PositiveIntegerField(blank=True, null=True, verbose_name='policy version')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('approval', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='approvals.approvalrequest', verbose_name='approval')),
-                ('approved_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='approved by')),
-                ('carried_out_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='carried out by')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('requested_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='requested by')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("number", models.CharField(db_index=True, max_length=30, verbose_name="number")),
+                ("reason", models.TextField(verbose_name="reason")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Awaiting the general manager"),
+                            ("approved", "Approved, to be witnessed and carried out"),
+                            ("rejected", "Rejected"),
+                            ("destroyed", "Destroyed"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("requested_at", models.DateTimeField(verbose_name="requested at")),
+                ("approved_at", models.DateTimeField(blank=True, null=True, verbose_name="approved at")),
+                (
+                    "carried_out_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="carried out at"),
+                ),
+                (
+                    "policy_version",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="policy version"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "approval",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="approvals.approvalrequest",
+                        verbose_name="approval",
+                    ),
+                ),
+                (
+                    "approved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="approved by",
+                    ),
+                ),
+                (
+                    "carried_out_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="carried out by",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="requested by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical disposal',
-                'verbose_name_plural': 'historical disposals',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical disposal",
+                "verbose_name_plural": "historical disposals",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalManualHold',
+            name="HistoricalManualHold",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('dispute', 'Unsettled dispute'), ('litigation', 'Litigation'), ('audit', 'Audit or inspection'), ('other', 'Other reason')], default='dispute', max_length=12, verbose_name='kind')),
-                ('reason', models.TextField(verbose_name='reason')),
-                ('until', models.DateField(blank=True, help_text='Empty: until lifted.', null=True, verbose_name='until')),
-                ('placed_at', models.DateTimeField(verbose_name='placed at')),
-                ('lifted_at', models.DateTimeField(blank=True, null=True, verbose_name='lifted at')),
-                ('lift_reason', models.TextField(blank=True, verbose_name='reason for lifting')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('customer', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='customers.customer', verbose_name='customer')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('lifted_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='lifted by')),
-                ('placed_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='placed by')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("dispute", "Unsettled dispute"),
+                            ("litigation", "Litigation"),
+                            ("audit", "Audit or inspection"),
+                            ("other", "Other reason"),
+                        ],
+                        default="dispute",
+                        max_length=12,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("reason", models.TextField(verbose_name="reason")),
+                (
+                    "until",
+                    models.DateField(
+                        blank=True, help_text="Empty: until lifted.", null=True, verbose_name="until"
+                    ),
+                ),
+                ("placed_at", models.DateTimeField(verbose_name="placed at")),
+                ("lifted_at", models.DateTimeField(blank=True, null=True, verbose_name="lifted at")),
+                ("lift_reason", models.TextField(blank=True, verbose_name="reason for lifting")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="customers.customer",
+                        verbose_name="customer",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "lifted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="lifted by",
+                    ),
+                ),
+                (
+                    "placed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="placed by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical hold',
-                'verbose_name_plural': 'historical holds',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical hold",
+                "verbose_name_plural": "historical holds",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='ManualHold',
+            name="ManualHold",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('dispute', 'Unsettled dispute'), ('litigation', 'Litigation'), ('audit', 'Audit or inspection'), ('other', 'Other reason')], default='dispute', max_length=12, verbose_name='kind')),
-                ('reason', models.TextField(verbose_name='reason')),
-                ('until', models.DateField(blank=True, help_text='Empty: until lifted.', null=True, verbose_name='until')),
-                ('placed_at', models.DateTimeField(verbose_name='placed at')),
-                ('lifted_at', models.DateTimeField(blank=True, null=True, verbose_name='lifted at')),
-                ('lift_reason', models.TextField(blank=True, verbose_name='reason for lifting')),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='customers.customer', verbose_name='customer')),
-                ('documents', models.ManyToManyField(blank=True, help_text='None chosen: the whole file.', related_name='+', to='documents.document', verbose_name='documents')),
-                ('lifted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='lifted by')),
-                ('placed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='placed by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("dispute", "Unsettled dispute"),
+                            ("litigation", "Litigation"),
+                            ("audit", "Audit or inspection"),
+                            ("other", "Other reason"),
+                        ],
+                        default="dispute",
+                        max_length=12,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("reason", models.TextField(verbose_name="reason")),
+                (
+                    "until",
+                    models.DateField(
+                        blank=True, help_text="Empty: until lifted.", null=True, verbose_name="until"
+                    ),
+                ),
+                ("placed_at", models.DateTimeField(verbose_name="placed at")),
+                ("lifted_at", models.DateTimeField(blank=True, null=True, verbose_name="lifted at")),
+                ("lift_reason", models.TextField(blank=True, verbose_name="reason for lifting")),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="customers.customer",
+                        verbose_name="customer",
+                    ),
+                ),
+                (
+                    "documents",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="None chosen: the whole file.",
+                        related_name="+",
+                        to="documents.document",
+                        verbose_name="documents",
+                    ),
+                ),
+                (
+                    "lifted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="lifted by",
+                    ),
+                ),
+                (
+                    "placed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="placed by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'hold',
-                'verbose_name_plural': 'holds',
-                'ordering': ['-placed_at', '-id'],
+                "verbose_name": "hold",
+                "verbose_name_plural": "holds",
+                "ordering": ["-placed_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalManualHold_documents',
+            name="HistoricalManualHold_documents",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('document', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='documents.document')),
-                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='retention.historicalmanualhold')),
-                ('manualhold', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='retention.manualhold')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "document",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="documents.document",
+                    ),
+                ),
+                (
+                    "history",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        to="retention.historicalmanualhold",
+                    ),
+                ),
+                (
+                    "manualhold",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="retention.manualhold",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'HistoricalManualHold_documents',
+                "verbose_name": "HistoricalManualHold_documents",
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddConstraint(
-            model_name='appraisal',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('decision', 'destroy'), ('keep_until__isnull', True)), models.Q(('decision', 'keep'), ('keep_until__isnull', False)), _connector='OR'), name='retention_appraisal_keep_has_date'),
+            model_name="appraisal",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("decision", "destroy"), ("keep_until__isnull", True)),
+                    models.Q(("decision", "keep"), ("keep_until__isnull", False)),
+                    _connector="OR",
+                ),
+                name="retention_appraisal_keep_has_date",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='disposal',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'destroyed'), _negated=True), models.Q(('approved_at__isnull', False), ('carried_out_at__isnull', False)), _connector='OR'), name='retention_disposal_destroyed_approved'),
+            model_name="disposal",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "destroyed"), _negated=True),
+                    models.Q(("approved_at__isnull", False), ("carried_out_at__isnull", False)),
+                    _connector="OR",
+                ),
+                name="retention_disposal_destroyed_approved",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='disposalitem',
-            constraint=models.UniqueConstraint(fields=('disposal', 'document'), name='retention_item_once_per_disposal'),
+            model_name="disposalitem",
+            constraint=models.UniqueConstraint(
+                fields=("disposal", "document"), name="retention_item_once_per_disposal"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='disposalwitness',
-            constraint=models.UniqueConstraint(fields=('disposal', 'witness'), name='retention_witness_once'),
+            model_name="disposalwitness",
+            constraint=models.UniqueConstraint(fields=("disposal", "witness"), name="retention_witness_once"),
         ),
         migrations.AddIndex(
-            model_name='manualhold',
-            index=models.Index(fields=['customer', 'lifted_at'], name='retention_hold_customer_idx'),
+            model_name="manualhold",
+            index=models.Index(fields=["customer", "lifted_at"], name="retention_hold_customer_idx"),
         ),
         migrations.AddConstraint(
-            model_name='manualhold',
-            constraint=models.CheckConstraint(condition=models.Q(('lifted_at__isnull', True), ('lifted_by__isnull', False), _connector='OR'), name='retention_hold_lifted_by_someone'),
+            model_name="manualhold",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("lifted_at__isnull", True), ("lifted_by__isnull", False), _connector="OR"
+                ),
+                name="retention_hold_lifted_by_someone",
+            ),
         ),
     ]

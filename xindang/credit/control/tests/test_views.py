@@ -29,7 +29,7 @@ def test_reduction_list_filters_and_exports(client, credit_manager, over_limit_c
     assert over_limit_customer.name not in r.content.decode()
     r = client.get(reverse("credit_control:reduction_export"))
     assert r.status_code == 200
-    sheet = load_workbook(io.BytesIO(r.content)).active
+    sheet = load_workbook(io.BytesIO(b"".join(r.streaming_content))).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[1][1] == over_limit_customer.name and Decimal(str(rows[1][8])) == Decimal(30_000)
 

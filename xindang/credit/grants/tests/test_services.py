@@ -10,8 +10,9 @@ from django.utils import timezone
 from xindang.approvals import services as approvals
 from xindang.approvals.models import ApprovalRequest
 from xindang.audit.models import AuditEvent
+from xindang.core import dates
 from xindang.core.errors import DomainError
-from xindang.credit.grants import rules, selectors, services
+from xindang.credit.grants import selectors, services
 from xindang.credit.grants.models import CollateralType, CreditGrant, GrantStatus
 
 from .conftest import make_facts, set_policy
@@ -445,9 +446,9 @@ def test_a_limit_above_what_the_rules_now_allow_is_reduced_step_by_step(
     assert first.status == GrantStatus.REPLACED
     today = timezone.localdate()
     assert selectors.limit_in_force(grant, today) == D(100000)
-    in_a_month = rules.add_months(today, 1)
+    in_a_month = dates.add_months(today, 1)
     assert selectors.limit_in_force(grant, in_a_month) == D(80000)
-    assert selectors.limit_in_force(grant, rules.add_months(today, 3)) == D(40000)
+    assert selectors.limit_in_force(grant, dates.add_months(today, 3)) == D(40000)
     # The credit check reads the same limit of the day (its one-statement read).
     with transaction.atomic():
         assert deps.locked_facts(customer.pk, on=today, now=timezone.now()).grant_limit_amount == D(100000)
@@ -498,7 +499,7 @@ def test_reduction_list_follows_the_schedule(
     assert on_reduction_list(customer) is None
     assert [r.customer.pk for r in reduction_list(credit_manager)] == []
     # … a month later the step is 80,000 and the customer is 10,000 over it.
-    with time_machine.travel(rules.add_months(timezone.localdate(), 1) + timedelta(days=1), tick=False):
+    with time_machine.travel(dates.add_months(timezone.localdate(), 1) + timedelta(days=1), tick=False):
         row = on_reduction_list(customer)
         assert row.limit_amount == D(80000) and row.reduce_by_amount == D(10000)
         [listed] = reduction_list(credit_manager)

@@ -1,13 +1,11 @@
-"""Every write of retention: placing and lifting holds, appraising documents, asking for a destruction,
-the GM's decision (approvals callbacks), witnessing and carrying it out. Each is atomic and audited and
-checks the actor's capability itself.
+"""Disposal (销毁): the request, the GM's decision through the approvals engine, the witnesses and the
+destruction itself.
 
 Destruction erases content only: the versions' rows (with their checksums), the documents' metadata,
 the register and the audit trail stay for good. A stored object is deleted after the commit, and only
 when no version that is not being erased still needs it (content is stored once by checksum)."""
 
 import logging
-from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
@@ -19,205 +17,28 @@ from xindang.core.errors import DomainError
 from xindang.customers.selectors import can_see_customer
 from xindang.documents import storage
 from xindang.documents.models import Document, DocumentVersion
-from xindang.documents.selectors import retention_of
 from xindang.policy.selectors import current_policy
 
-from . import rules
-from .errors import RetentionError
-from .holds import describe, document_holds
-from .models import (
-    Appraisal,
+from .. import rules
+from ..errors import RetentionError
+from ..holds import document_holds
+from ..models import (
     Decision,
     Disposal,
     DisposalItem,
     DisposalStatus,
     DisposalWitness,
-    ManualHold,
 )
-from .permissions import RetentionPermission
+from ..permissions import RetentionPermission
+from .appraisal import latest_appraisal
+from .checks import is_destroyed, open_disposal_item, reason_text, refuse_if_held, require, retention_snapshot
 
 logger = logging.getLogger(__name__)
 
+
 APPROVAL_KIND = "retention.disposal"
-OPEN_STATES = (DisposalStatus.PENDING, DisposalStatus.APPROVED)
 
 
-def _require(user, perm: RetentionPermission) -> None:
-    if user is None or not user.has_perm(perm.value):
-        raise DomainError(RetentionError.NOT_ALLOWED)
-
-
-def _reason(text: str, field: str = "reason") -> str:
-    text = (text or "").strip()
-    if not text:
-        raise DomainError(RetentionError.REASON_REQUIRED, field=field)
-    return text
-
-
-# --- Holds ------------------------------------------------------------------------------------------
-@transaction.atomic
-def place_hold(
-    *, by, customer, kind: str, reason: str, until: date | None = None, documents=(), request=None
-) -> ManualHold:
-    """Place a manual hold on a customer's file, or on some of its documents: while it lasts nothing it
-    covers is destroyed and the person's data is not erased. `until` None: until lifted; a date in the
-    past is refused."""
-    _require(by, RetentionPermission.PLACE_HOLD)
-    if not can_see_customer(by, customer):
-        raise DomainError(RetentionError.NOT_ALLOWED)
-    reason = _reason(reason)
-    if not rules.hold_until_ok(until, timezone.localdate()):
-        raise DomainError(RetentionError.UNTIL_PAST, field="until", until=until.isoformat())
-    docs = list(documents)
-    for doc in docs:
-        if doc.customer_id != customer.pk:
-            raise DomainError(RetentionError.DOCUMENT_NOT_IN_FILE, field="documents", title=doc.title)
-    hold = ManualHold(
-        customer=customer,
-        kind=kind,
-        reason=reason,
-        until=until,
-        placed_by=by,
-        placed_at=timezone.now(),
-    )
-    hold.full_clean(exclude=["documents"])
-    hold.save()
-    if docs:
-        hold.documents.set(docs)
-    record_event(
-        "retention.hold_placed",
-        actor=by,
-        request=request,
-        obj=hold,
-        data={
-            "customer_id": customer.pk,
-            "kind": kind,
-            "reason": reason,
-            "until": until.isoformat() if until else None,
-            "documents": [d.pk for d in docs],
-        },
-    )
-    return hold
-
-
-@transaction.atomic
-def lift_hold(*, by, hold: ManualHold, reason: str, request=None) -> ManualHold:
-    """Lift a manual hold before its date (or one without a date), with a reason."""
-    _require(by, RetentionPermission.LIFT_HOLD)
-    locked = ManualHold.objects.select_for_update().get(pk=hold.pk)
-    if not can_see_customer(by, locked.customer):
-        raise DomainError(RetentionError.NOT_ALLOWED)
-    if locked.lifted_at is not None:
-        raise DomainError(RetentionError.HOLD_LIFTED)
-    locked.lift_reason = _reason(reason)
-    locked.lifted_by = by
-    locked.lifted_at = timezone.now()
-    locked.save(update_fields=["lift_reason", "lifted_by", "lifted_at"])
-    record_event(
-        "retention.hold_lifted",
-        actor=by,
-        request=request,
-        obj=locked,
-        data={"customer_id": locked.customer_id, "reason": locked.lift_reason},
-    )
-    return locked
-
-
-# --- Appraisal ----------------------------------------------------------------------------------------
-def _refuse_if_held(document: Document) -> None:
-    held = document_holds(document)
-    if held:
-        raise DomainError(RetentionError.ON_HOLD, title=document.title, holds=describe(held))
-
-
-def _retention_snapshot(document: Document, policy) -> dict:
-    cls, clock = retention_of(document, policy=policy)
-    passed_on = clock.earliest_disposal_on if clock is not None else None
-    if not rules.retention_passed(passed_on, timezone.localdate()):
-        when = passed_on.isoformat() if passed_on else _("permanent or not started")
-        raise DomainError(RetentionError.RETENTION_NOT_PASSED, title=document.title, when=when)
-    return {
-        "retention_class": cls.code,
-        "retention_label": cls.label,
-        "clock_started_on": clock.started_on,
-        "earliest_disposal_on": passed_on,
-    }
-
-
-def _open_item(document: Document) -> DisposalItem | None:
-    return (
-        DisposalItem.objects.select_related("disposal")
-        .filter(document=document, disposal__status__in=OPEN_STATES)
-        .first()
-    )
-
-
-def _is_destroyed(document: Document) -> bool:
-    return not document.versions.filter(erased_at__isnull=True).exists() and document.version_count > 0
-
-
-@transaction.atomic
-def appraise_document(
-    *, by, document: Document, decision: str, reason: str, keep_until: date | None = None, request=None
-) -> Appraisal:
-    """Appraise (鉴定) a document whose retention has passed: keep it until a new date after today, or
-    decide to destroy it. Refused when the retention has not passed (001 档案管理制度及流程2 2.1.4), when
-    the content is already destroyed, when it is in an open disposal, and — for destroy — when a hold
-    keeps it (naming the hold)."""
-    _require(by, RetentionPermission.APPRAISE)
-    document = Document.objects.select_for_update().select_related("customer").get(pk=document.pk)
-    if not can_see_customer(by, document.customer):
-        raise DomainError(RetentionError.NOT_ALLOWED)
-    if _is_destroyed(document):
-        raise DomainError(RetentionError.ALREADY_DESTROYED, title=document.title)
-    item = _open_item(document)
-    if item is not None:
-        raise DomainError(RetentionError.IN_OPEN_DISPOSAL, title=document.title, number=item.disposal.number)
-    policy = current_policy()
-    snapshot = _retention_snapshot(document, policy)
-    reason = _reason(reason)
-    if decision == Decision.KEEP:
-        if not rules.keep_until_ok(keep_until, timezone.localdate()):
-            raise DomainError(RetentionError.KEEP_UNTIL_REQUIRED, field="keep_until")
-    elif decision == Decision.DESTROY:
-        keep_until = None
-        _refuse_if_held(document)
-    else:
-        raise ValueError(f"unknown decision {decision!r}")
-    appraisal = Appraisal.objects.create(
-        document=document,
-        decision=decision,
-        reason=reason,
-        keep_until=keep_until,
-        policy_version=policy.version or None,
-        appraised_by=by,
-        appraised_at=timezone.now(),
-        **snapshot,
-    )
-    record_event(
-        "retention.appraised",
-        actor=by,
-        request=request,
-        obj=document,
-        data={
-            "customer_id": document.customer_id,
-            "appraisal": appraisal.pk,
-            "decision": decision,
-            "reason": reason,
-            "keep_until": keep_until.isoformat() if keep_until else None,
-            "retention_class": snapshot["retention_class"],
-            "retention_passed_on": snapshot["earliest_disposal_on"].isoformat(),
-            "policy_version": appraisal.policy_version,
-        },
-    )
-    return appraisal
-
-
-def latest_appraisal(document) -> Appraisal | None:
-    return Appraisal.objects.filter(document=document).order_by("-appraised_at", "-pk").first()
-
-
-# --- Disposal -----------------------------------------------------------------------------------------
 @transaction.atomic
 def request_disposal(*, by, documents, reason: str, request=None) -> Disposal:
     """Ask for the destruction of documents appraised for destruction; submits the approval to the
@@ -225,8 +46,8 @@ def request_disposal(*, by, documents, reason: str, request=None) -> Disposal:
     retention, not on hold, not destroyed, not in another open disposal."""
     from xindang.approvals.services import submit_request
 
-    _require(by, RetentionPermission.REQUEST_DISPOSAL)
-    reason = _reason(reason)
+    require(by, RetentionPermission.REQUEST_DISPOSAL)
+    reason = reason_text(reason)
     docs = list(
         Document.objects.select_for_update()
         .select_related("customer", "category")
@@ -241,16 +62,16 @@ def request_disposal(*, by, documents, reason: str, request=None) -> Disposal:
     for doc in docs:
         if not can_see_customer(by, doc.customer):
             raise DomainError(RetentionError.NOT_ALLOWED)
-        if _is_destroyed(doc):
+        if is_destroyed(doc):
             raise DomainError(RetentionError.ALREADY_DESTROYED, title=doc.title)
-        item = _open_item(doc)
+        item = open_disposal_item(doc)
         if item is not None:
             raise DomainError(RetentionError.IN_OPEN_DISPOSAL, title=doc.title, number=item.disposal.number)
         appraisal = latest_appraisal(doc)
         if appraisal is None or appraisal.decision != Decision.DESTROY:
             raise DomainError(RetentionError.NOT_APPRAISED, title=doc.title)
-        snapshot = _retention_snapshot(doc, policy)
-        _refuse_if_held(doc)
+        snapshot = retention_snapshot(doc, policy)
+        refuse_if_held(doc)
         items.append((doc, appraisal, snapshot))
     year = timezone.localdate(now).year
     disposal = Disposal.objects.create(
@@ -412,7 +233,7 @@ def approval_panel(approval, request) -> str:
 @transaction.atomic
 def witness_disposal(*, by, disposal: Disposal, remark: str = "", request=None) -> DisposalWitness:
     """Sign as a witness (监销人) of an approved destruction: never the requester, each person once."""
-    _require(by, RetentionPermission.WITNESS)
+    require(by, RetentionPermission.WITNESS)
     locked = Disposal.objects.select_for_update().get(pk=disposal.pk)
     if locked.status != DisposalStatus.APPROVED:
         raise DomainError(
@@ -446,7 +267,7 @@ def carry_out_disposal(*, by, disposal: Disposal, request=None) -> Disposal:
     policy's witnesses (other than the requester), or when any document is on hold now (naming it).
     Every version's content is marked erased; each stored object is deleted after the commit unless a
     version not erased still needs it. Rows, register and audit trail stay."""
-    _require(by, RetentionPermission.CARRY_OUT)
+    require(by, RetentionPermission.CARRY_OUT)
     locked = Disposal.objects.select_for_update().get(pk=disposal.pk)
     if locked.status != DisposalStatus.APPROVED or locked.approved_at is None:
         if locked.status == DisposalStatus.PENDING:
@@ -465,7 +286,7 @@ def carry_out_disposal(*, by, disposal: Disposal, request=None) -> Disposal:
         )
     items = list(locked.items.select_related("document", "document__customer").order_by("pk"))
     for item in items:
-        _refuse_if_held(item.document)
+        refuse_if_held(item.document)
     now = timezone.now()
     doc_ids = [item.document_id for item in items]
     erasing = DocumentVersion.objects.select_for_update().filter(

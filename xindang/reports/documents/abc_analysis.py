@@ -1,0 +1,126 @@
+"""ABC analysis, share of our sales, and the core and tail customers (抓两头放中间)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from ..selectors import sales
+from ..tables import INT, MONEY, RATIO, SHARE, Column, Document, Table
+from .common import drill, year_span
+
+
+def abc_document(customers, *, year: int, today: date, policy, core_tail=None) -> Document:
+    start, end = year_span(year, today)
+    report = sales.abc_report(customers, start, end, policy)
+    summary = Table(
+        "abc_summary",
+        _("ABC classes"),
+        [
+            Column(_("Class")),
+            Column(_("Customers"), INT),
+            Column(_("Sales"), MONEY),
+            Column(_("Share"), SHARE),
+        ],
+        empty=_("No sales in this period."),
+    )
+    for s in report.summary:
+        summary.rows.append([s.klass, s.count, s.amount, s.share])
+        summary.links.append(drill(abc=s.klass, year=year) if s.count else "")
+    required = report.required_pct
+    rows = Table(
+        "abc_customers",
+        _("Customers by cumulative share of sales"),
+        [
+            Column(_("Rank"), INT),
+            Column(_("Customer")),
+            Column(_("File number")),
+            Column(_("Sales"), MONEY),
+            Column(_("Share of our sales"), SHARE),
+            Column(_("Cumulative share"), SHARE),
+            Column(_("Class")),
+            Column(_("Meets the required share")),
+        ],
+        empty=_("No sales in this period."),
+        link_column=1,
+        note=(
+            _("Required share of our sales: %(pct)s %%.") % {"pct": required}
+            if required is not None
+            else _(
+                "The company policy sets no required share of our sales (004 客户信息管理制度 第三条3(4))."
+            )
+        ),
+    )
+    yes, no = _("Yes"), _("No")
+    for r in report.rows:
+        meets = "—" if r.meets is None else yes if r.meets else no
+        rows.rows.append(
+            [r.rank, r.customer.name, r.customer.file_no, r.amount, r.share, r.cumulative, r.klass, meets]
+        )
+        rows.links.append(reverse("customers:detail", args=[r.customer.pk]))
+    doc = Document(
+        "abc",
+        _("ABC analysis (004 客户信息管理制度 第三条2–3)"),
+        _("%(start)s to %(end)s · A %(a)s %%, B %(b)s %%, C the rest")
+        % {"start": start, "end": end, "a": report.a_pct, "b": report.b_pct},
+        [summary, rows],
+        params={"year": year},
+    )
+    if core_tail is not None:
+        doc.tables += core_tail_tables(core_tail)
+    doc.data["abc"] = report
+    return doc
+
+
+def tail_reason_label(code: str) -> str:
+    return {
+        "grade_c": _("Grade C"),
+        "overdue": _("Overdue"),
+        "grade_fell": _("Grade fallen"),
+        "bad_debt": _("Bad debt"),
+    }.get(code, code)
+
+
+def core_tail_tables(ct) -> list[Table]:
+    core = Table(
+        "core",
+        _("Core customers (抓两头: the big ones)"),
+        [
+            Column(_("Customer")),
+            Column(_("File number")),
+            Column(_("Average yearly sales"), MONEY),
+            Column(_("Years of trade"), RATIO),
+            Column(_("Grade")),
+        ],
+        empty=_("No customer is class A with the years of trade the policy asks."),
+    )
+    for customer, average, years, grade in ct.core:
+        core.rows.append([customer.name, customer.file_no, average, years, grade or "—"])
+        core.links.append(reverse("customers:detail", args=[customer.pk]))
+    tail = Table(
+        "tail",
+        _("Tail customers (抓两头: the risky ones)"),
+        [
+            Column(_("Customer")),
+            Column(_("File number")),
+            Column(_("Signs")),
+            Column(_("Overdue"), MONEY),
+            Column(_("Grade")),
+        ],
+        empty=_("No customer shows a sign of risk."),
+        note=_("%(n)s customers in the middle (放中间).") % {"n": ct.middle_count},
+    )
+    for customer, reasons, overdue, grade in ct.tail:
+        tail.rows.append(
+            [
+                customer.name,
+                customer.file_no,
+                "、".join(tail_reason_label(r) for r in reasons),
+                overdue,
+                grade or "—",
+            ]
+        )
+        tail.links.append(reverse("customers:detail", args=[customer.pk]))
+    return [core, tail]
