@@ -196,7 +196,19 @@ def _operations(w):
         ("get", "/api/privacy/requests/{request_id}"): ("/api/privacy/requests/1", None),
         **_lifecycle_operations(w),
         **wide_routes(w["customer"]),
+        **{("get", f"/api/reports/{r}"): (f"/api/reports/{r}", None) for r in REPORT_ROUTES},
     }
+
+
+REPORT_ROUTES = (
+    "composition",
+    "abc",
+    "abc/summary",
+    "core-customers",
+    "tail-customers",
+    "seasonal",
+    "dashboard",
+)
 
 
 def _lifecycle_operations(w):
@@ -231,6 +243,12 @@ QUERY_PARAMS = {
     "/api/relations/complaints": ["page", "customer", "status", "severity", "cause", "open"],
     "/api/relations/visits": ["page", "customer", "status", "mine"],
     "/api/custody/lookups": ["state", "customer", "page"],
+    "/api/reports/composition": ["dimension", "year"],
+    "/api/reports/abc": ["year", "page", "page_size"],
+    "/api/reports/abc/summary": ["year"],
+    "/api/reports/core-customers": ["year", "page", "page_size"],
+    "/api/reports/tail-customers": ["year", "page", "page_size"],
+    "/api/reports/seasonal": ["year", "goal", "customer"],
 }
 
 

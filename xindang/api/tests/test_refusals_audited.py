@@ -100,6 +100,7 @@ def _cases(o):
         **_lifecycle_cases(o),
         **wide_routes(o["customer"]),
         **_relations_cases(o),
+        ("get", "/api/reports/seasonal"): (f"/api/reports/seasonal?customer={c}", None),
     }
 
 
@@ -162,6 +163,9 @@ NO_ID |= {("get", "/api/privacy/requests")}
 NO_ID |= {("get", "/api/lifecycle/transfers"), ("get", "/api/lifecycle/transfers/{year}")}
 NO_ID |= {("get", "/api/retention/register")}
 NO_ID |= {("get", "/api/relations/complaints"), ("get", "/api/relations/visits")}
+# The analyses and the dashboard cover the files the user sees (no other file's id in them).
+NO_ID |= {("get", f"/api/reports/{r}") for r in ("composition", "abc", "abc/summary", "core-customers")}
+NO_ID |= {("get", "/api/reports/tail-customers"), ("get", "/api/reports/dashboard")}
 # Asking to read another department's file is what a lookup request is for (custody).
 NO_ID |= {("get", "/api/custody/lookups"), ("post", "/api/custody/lookups")}
 
