@@ -46,6 +46,8 @@ def parse_args(argv=None):
     p.add_argument("--build", action="store_true", help="build the data set when the database lacks it")
     p.add_argument("--iterations", type=int, default=20, help="timed requests per operation (default 20)")
     p.add_argument("--warmup", type=int, default=2, help="untimed requests first (default 2)")
+    p.add_argument("--ops", help="only the operations whose name contains one of these (comma-separated)")
+    p.add_argument("--users", default="cm,dm", help="cm: credit manager, dm: department manager")
     p.add_argument("--refresh", action="store_true", help="refresh the monthly facts even if stored (timed)")
     p.add_argument("--today", type=date.fromisoformat, help="the day the pages are opened (default: today)")
     return p.parse_args(argv)
@@ -137,13 +139,17 @@ def _run(args, connection, held_c, held_e, build) -> int:
         ("seasonal and products", f"/reports/sales/?year={year - 1}", "page", _floor_seasonal),
         ("yearly report", f"/reports/yearly/?year={year}", "page", _floor_abc),
     ]
+    if args.ops:
+        wanted = [w.strip().lower() for w in args.ops.split(",") if w.strip()]
+        ops = [op for op in ops if any(w in op[0].lower() for w in wanted)]
+    users = [u for key, u in (("cm", cm), ("dm", dm)) if u and key in args.users.split(",")]
     results = []
     load_before = os.getloadavg()[0]
     frozen = (
         mock.patch("django.utils.timezone.localdate", return_value=today) if args.today else nullcontext()
     )
     with frozen:
-        for user in [u for u in (cm, dm) if u]:
+        for user in users:
             client = Client()
             client.force_login(user)
             dept = None if user is cm else cid_dept
