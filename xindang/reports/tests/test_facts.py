@@ -162,3 +162,11 @@ def test_any_trade_gives_facts_equal_to_the_live_figures(
             customers = visible_customers(user)
             assert _trend(customers, use_facts=True) == _trend(customers, use_facts=False)
         transaction.set_rollback(True)
+
+
+def test_the_daily_run_stores_the_facts(trade):
+    from xindang.duties.daily import run_daily
+
+    report = run_daily(today=TODAY, users=[])
+    assert any(line.startswith("reports: dashboard facts") for line in report.lines)
+    assert MonthlyFact.objects.filter(customer__isnull=True).count() == services.FACT_MONTHS
