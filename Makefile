@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 export XINDANG_DEV ?= 1
 
-.PHONY: run test install migrate demo lint bench bench-pg bench-documents bench-credit bench-ledger bench-ageing messages check clean
+.PHONY: run test install migrate demo lint bench bench-pg bench-documents bench-credit bench-ledger bench-ageing bench-reports messages check clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -65,6 +65,10 @@ bench-credit: install
 ## Ageing report for 100k customers / 5M entries and the rating facts for all (PostgreSQL)
 bench-ageing: install
 	$(PY) bench/ageing.py --customers 100000 --per 50 $(BENCH_ARGS)
+
+## Analysis pages and the credit dashboard p50/p95 beside the bare query (the ledger bench's kept PostgreSQL data set)
+bench-reports: install
+	$(PY) bench/reports.py $(BENCH_ARGS)
 
 ## Refresh the translation catalogue (needs GNU gettext; the compiled .mo is committed)
 messages: install

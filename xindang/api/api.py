@@ -21,6 +21,7 @@ from . import lifecycle as lifecycle_api
 from . import onboarding as onboarding_api
 from . import privacy as privacy_api
 from . import relations as relations_api
+from . import reports as reports_api
 from . import retention as retention_api
 from . import suppliers as suppliers_api
 from .auth import session_auth
@@ -100,6 +101,7 @@ api.add_router("/custody", custody_api.router, tags=["custody"])
 api.add_router("/onboarding", onboarding_api.router, tags=["onboarding"])
 api.add_router("/suppliers", suppliers_api.router, tags=["suppliers"])
 api.add_router("/handovers", handovers_api.router, tags=["handovers"])
+api.add_router("/reports", reports_api.router, tags=["reports"])
 api.add_router(
     "", groups_api.router, tags=["related parties and statements"]
 )  # /customer-groups, /balance-statements

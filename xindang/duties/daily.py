@@ -67,6 +67,13 @@ def run_daily(*, today: date | None = None, users=None) -> DailyReport:
                 "mails": report.mails,
             },
         )
+    from xindang.core.daily import daily_jobs
+
+    for job in daily_jobs():  # the other apps' jobs (core.daily), e.g. the dashboard's monthly facts
+        try:
+            report.say(f"{job.name}: {job.run(today)}")
+        except Exception as exc:
+            report.say(f"{job.name}: failed: {exc!r}")
     report.say(
         f"{today}: {report.users} users, {report.created} duties created, {report.closed} closed, "
         f"{report.mails} digests sent, {report.zero_point_checks} contract periods checked"

@@ -1,6 +1,10 @@
-"""The analyses keep no data of their own (they read the other apps); this unmanaged model only
-carries the app's permissions (a Django permission needs a content type)."""
+"""The analyses read the other apps; the unmanaged Analysis only carries the app's permissions (a
+Django permission needs a content type). MonthlyFact is the one table of their own: figures of closed
+months, precomputed from the ledger by the daily run (a cache that can always be rebuilt)."""
 
+import uuid
+
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -20,3 +24,72 @@ class Analysis(models.Model):
 
     def __str__(self) -> str:
         return str(self._meta.verbose_name)
+
+
+class MonthlyFact(models.Model):
+    """One closed month's credit figures of one customer (customer NULL: the whole company), stored by
+    the daily run (facts.refresh_monthly_facts) so that the dashboard's month-by-month trend is a sum
+    over a few rows instead of an ageing of the whole ledger per month. The running month is never
+    stored: it is computed live. Rows whose figures are all zero are not stored for customers; the
+    company row of a month is always stored (it marks the month as refreshed)."""
+
+    customer = models.ForeignKey(
+        "customers.Customer", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    month = models.DateField()  # the first day of the month
+    receivable = models.DecimalField(max_digits=18, decimal_places=2, default=0)  # open at month end
+    current = models.DecimalField(max_digits=18, decimal_places=2, default=0)  # of which not yet due
+    sales = models.DecimalField(max_digits=18, decimal_places=2, default=0)  # credit sales in the month
+    collections = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    bad_debts = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        default_permissions = ()
+        verbose_name = _("monthly credit fact")
+        verbose_name_plural = _("monthly credit facts")
+        constraints = [
+            models.UniqueConstraint(fields=["customer", "month"], name="reports_fact_customer_month"),
+            models.UniqueConstraint(
+                fields=["month"], condition=models.Q(customer__isnull=True), name="reports_fact_company_month"
+            ),
+        ]
+        indexes = [models.Index(fields=["month", "customer"], name="reports_fact_month_customer")]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id or '*'} {self.month:%Y-%m}"
+
+
+class ExportJob(models.Model):
+    """A long export run by the task worker (services.start_export): the user waits on its status page,
+    not on the request. The file is kept in the storage until downloaded by its requester."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Being prepared")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    slug = models.SlugField(max_length=40)
+    query = models.TextField(blank=True)
+    fmt = models.CharField(max_length=8)
+    purpose = models.CharField(max_length=255)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    phase = models.CharField(max_length=20, blank=True)  # building, writing
+    stored_name = models.CharField(max_length=300, blank=True)
+    filename = models.CharField(max_length=200, blank=True)
+    rows = models.PositiveIntegerField(default=0)
+    message = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        default_permissions = ()
+        ordering = ["-created_at"]
+        verbose_name = _("analysis export")
+        verbose_name_plural = _("analysis exports")
+
+    def __str__(self) -> str:
+        return f"{self.slug}.{self.fmt} ({self.status})"

@@ -14,6 +14,15 @@ class ReportPermission(models.TextChoices):
     EXPORT = "reports.export_analysis"
 
 
+# slug → the permission that shows it (and lets its export be run)
+VIEW_PERMISSION = {
+    "composition": ReportPermission.VIEW_SALES,
+    "abc": ReportPermission.VIEW_SALES,
+    "sales": ReportPermission.VIEW_SALES,
+    "credit": ReportPermission.VIEW_CREDIT,
+    "yearly": ReportPermission.VIEW_YEARLY,
+}
+
 _ALL = ["view_sales_analysis", "view_credit_dashboard", "view_yearly_report", "export_analysis"]
 
 # 004 客户信息管理制度 第三条: salespeople analyse the customers they are responsible for; managers

@@ -14,4 +14,6 @@ urlpatterns = [
     path("customers/", views.drill_customers, name="customers"),
     path("home-section/", views.home_section, name="home_section"),
     path("<slug:slug>/export/", views.export, name="export"),
+    path("exports/<uuid:job_id>/", views.export_job, name="export_job"),
+    path("exports/<uuid:job_id>/download/", views.export_download, name="export_download"),
 ]

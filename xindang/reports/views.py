@@ -4,7 +4,7 @@ renders its tables and charts; every one exports to .xlsx and PDF after asking t
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
@@ -23,103 +23,13 @@ from xindang.customers.selectors import visible_customers
 from xindang.policy.selectors import current_policy
 
 from . import documents, services
+from .building import _year, build
 from .exports import write_pdf, write_xlsx
-from .permissions import ReportPermission
+from .permissions import VIEW_PERMISSION, ReportPermission
 from .selectors import credit, sales
 from .tables import show
 
 CUSTOMER_CHOICES = 300  # the largest customers of the years read, offered on the sales analysis
-
-# slug → the permission that shows it
-VIEW_PERMISSION = {
-    "composition": ReportPermission.VIEW_SALES,
-    "abc": ReportPermission.VIEW_SALES,
-    "sales": ReportPermission.VIEW_SALES,
-    "credit": ReportPermission.VIEW_CREDIT,
-    "yearly": ReportPermission.VIEW_YEARLY,
-}
-
-
-def _year(request, default: int) -> int:
-    value = request.GET.get("year", "")
-    if value.isdigit() and 1990 <= int(value) <= 2999:
-        return int(value)
-    return default
-
-
-def _amount(value: str) -> Decimal | None:
-    try:
-        amount = Decimal((value or "").replace(",", "").strip())
-    except InvalidOperation:
-        return None
-    return amount if amount.is_finite() and 0 <= amount < Decimal("1e15") else None
-
-
-def _stocks(params) -> dict:
-    """product → (opening, closing) from the form's stock fields (open::<product>, close::<product>)."""
-    out = {}
-    for key in params:
-        if key.startswith("open::"):
-            product = key[6:]
-            opening, closing = _amount(params.get(key)), _amount(params.get("close::" + product, ""))
-            if opening is not None and closing is not None:
-                out[product] = (opening, closing)
-    return out
-
-
-def build(request, slug: str):
-    """The document `slug` for this request's user and query."""
-    user, today = request.user, timezone.localdate()
-    customers = visible_customers(user)
-    policy = current_policy()
-    params = request.GET
-    if slug == "composition":
-        dimension = params.get("dimension") or "industry"
-        if dimension not in sales.DIMENSIONS:
-            dimension = "industry"
-        return documents.composition_document(
-            customers, dimension=dimension, year=_year(request, today.year), today=today
-        )
-    if slug == "abc":
-        year = _year(request, today.year)
-        on = min(date(year, 12, 31), today)
-        grades, earlier, overdue = _risk_inputs(customers, on)
-        ct = sales.core_and_tail(
-            customers, on=on, policy=policy, grades=grades, earlier=earlier, overdue=overdue
-        )
-        return documents.abc_document(customers, year=year, today=today, policy=policy, core_tail=ct)
-    if slug == "sales":
-        goal = _amount(params.get("goal", ""))
-        wanted, one = params.get("customer", ""), None
-        if wanted.isdigit():  # 004 第四条1(1) 统计各客户: one customer's seasons and products
-            customers = customers.filter(pk=int(wanted))
-            one = customers.first()
-            if one is None:
-                raise Http404
-        return documents.sales_document(
-            customers,
-            year=_year(request, today.year - 1),
-            today=today,
-            policy=policy,
-            goal=goal,
-            stocks=_stocks(params),
-            one=one,
-        )
-    if slug == "credit":
-        return documents.credit_document(customers, on=today)
-    if slug == "yearly":
-        return documents.yearly_document(
-            customers, year=_year(request, today.year - 1), today=today, policy=policy
-        )
-    raise Http404
-
-
-def _risk_inputs(customers, on: date):
-    then = date(on.year - 1, on.month, min(on.day, 28))
-    pairs = credit.grades_now_and_then(customers, then)
-    grades = {pk: after for pk, _b, after in pairs if after}
-    earlier = {pk: before for pk, before, _a in pairs if before}
-    return grades, earlier, credit.overdue_by_customer(customers, on)
 
 
 def _require(request, slug: str) -> None:
@@ -335,6 +245,26 @@ def export(request, slug: str):
         )
     from django.http import QueryDict
 
+    if services.should_queue(user=request.user, slug=slug):
+        try:
+            job = services.start_export(
+                by=request.user, slug=slug, query=query, fmt=fmt, purpose=request.POST.get("purpose", "")
+            )
+        except DomainError as exc:
+            return render(
+                request,
+                "reports/export.html",
+                {
+                    "slug": slug,
+                    "query": query,
+                    "format": fmt,
+                    "back": _back(slug, query),
+                    "error": exc,
+                    "field": exc.field,
+                },
+                status=exc.status,
+            )
+        return redirect("reports:export_job", job_id=job.pk)
     request.GET = QueryDict(query)
     doc = build(request, slug)
     try:
@@ -375,3 +305,38 @@ def export(request, slug: str):
 
 def _back(slug: str, query: str) -> str:
     return reverse(f"reports:{slug}") + (f"?{query}" if query else "")
+
+
+def _job(request, job_id):
+    from .models import ExportJob
+
+    job = ExportJob.objects.filter(pk=job_id, user=request.user).first()
+    if job is None:  # another user's export is not there for this one
+        raise Http404
+    return job
+
+
+def export_job(request, job_id):
+    """The status of a long export (polled every two seconds until it is ready or failed)."""
+    job = _job(request, job_id)
+    template = "reports/_export_job.html" if request.headers.get("HX-Request") else "reports/export_job.html"
+    return render(
+        request,
+        template,
+        {"job": job, "back": _back(job.slug, job.query) if job.slug in VIEW_PERMISSION else ""},
+    )
+
+
+def export_download(request, job_id):
+    from django.core.files.storage import default_storage
+
+    job = _job(request, job_id)
+    if job.status != job.Status.DONE or not job.stored_name:
+        raise Http404
+    content_type = "application/pdf" if job.fmt == "pdf" else XLSX_TYPE
+    return FileResponse(
+        default_storage.open(job.stored_name, "rb"),
+        as_attachment=True,
+        filename=job.filename,
+        content_type=content_type,
+    )

@@ -200,7 +200,19 @@ def _operations(w):
         ("get", "/api/handovers/{handover_id}"): ("/api/handovers/1", None),
         **_lifecycle_operations(w),
         **wide_routes(w["customer"]),
+        **{("get", f"/api/reports/{r}"): (f"/api/reports/{r}", None) for r in REPORT_ROUTES},
     }
+
+
+REPORT_ROUTES = (
+    "composition",
+    "abc",
+    "abc/summary",
+    "core-customers",
+    "tail-customers",
+    "seasonal",
+    "dashboard",
+)
 
 
 def _lifecycle_operations(w):
@@ -237,6 +249,12 @@ QUERY_PARAMS = {
     "/api/custody/lookups": ["state", "customer", "page"],
     "/api/suppliers": ["status", "grade", "q", "page", "page_size"],
     "/api/handovers": ["page", "page_size"],
+    "/api/reports/composition": ["dimension", "year"],
+    "/api/reports/abc": ["year", "page", "page_size"],
+    "/api/reports/abc/summary": ["year"],
+    "/api/reports/core-customers": ["year", "page", "page_size"],
+    "/api/reports/tail-customers": ["year", "page", "page_size"],
+    "/api/reports/seasonal": ["year", "goal", "customer"],
 }
 
 

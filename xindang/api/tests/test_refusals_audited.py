@@ -101,6 +101,7 @@ def _cases(o):
         **_lifecycle_cases(o),
         **wide_routes(o["customer"]),
         **_relations_cases(o),
+        ("get", "/api/reports/seasonal"): (f"/api/reports/seasonal?customer={c}", None),
     }
 
 
@@ -167,6 +168,9 @@ NO_ID |= {("get", "/api/suppliers")}
 # Handovers are not a department's: the personnel side and managers with the capability read them all,
 # the parties read their own; any other id is a plain 404 (as on the screens).
 NO_ID |= {("get", "/api/handovers"), ("get", "/api/handovers/{handover_id}")}
+# The analyses and the dashboard cover the files the user sees (no other file's id in them).
+NO_ID |= {("get", f"/api/reports/{r}") for r in ("composition", "abc", "abc/summary", "core-customers")}
+NO_ID |= {("get", "/api/reports/tail-customers"), ("get", "/api/reports/dashboard")}
 # Asking to read another department's file is what a lookup request is for (custody).
 NO_ID |= {("get", "/api/custody/lookups"), ("post", "/api/custody/lookups")}
 

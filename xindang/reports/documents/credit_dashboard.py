@@ -86,10 +86,11 @@ def credit_document(customers, *, on: date, months: int = 12, then: date | None 
     ageing = Table(
         "ageing", _("Ageing of receivables"), [Column(_("Days overdue")), Column(_("Amount"), MONEY)]
     )
-    for code, amount in credit.ageing_now(customers, on):
+    aged = credit.ageing_by_customer(customers, on)  # one aggregate: ageing, running month, top risks
+    for code, amount in credit.ageing_now(customers, on, by_customer=aged):
         ageing.rows.append([_("Not due") if code == "not_due" else code, amount])
         ageing.links.append(drill(overdue="1") if code != "not_due" else "")
-    trend_rows = credit.monthly_trend(customers, on, months)
+    trend_rows = credit.monthly_trend(customers, on, months, current=credit.ageing_total(aged))
     trend = Table(
         "trend",
         _("By month"),
@@ -124,7 +125,9 @@ def credit_document(customers, *, on: date, months: int = 12, then: date | None 
         ],
         empty=_("Nothing overdue."),
     )
-    for r in credit.top_risks(customers, on):
+    for r in credit.top_risks(
+        customers, on, overdue=credit.overdue_by_customer(customers, on, by_customer=aged)
+    ):
         risks.rows.append([r["name"], r["grade"] or "—", r["overdue"], r["exposure"], r["limit"]])
         risks.links.append(reverse("customers:detail", args=[r["pk"]]))
     first = date(*credit.last_months(on, months)[0], 1)

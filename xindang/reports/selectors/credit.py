@@ -3,18 +3,17 @@
 by month, bad debts, the largest risks, collection effectiveness, over-limit approvals.
 
 Every figure is an aggregate query over the files the user may see (`customers`, a queryset from
-visible_customers); the monthly trend is one ageing aggregate per month end (ledger.ageing), so a
-dashboard is a few dozen grouped queries whatever the number of entries.
+visible_customers); the monthly trend reads the closed months from the facts the daily run stores
+(reports.MonthlyFact, services.refresh_monthly_facts) and computes only the running month from the
+ledger.
 """
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from django.core.cache import cache
 from django.db.models import Count, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from django.utils import timezone
@@ -135,64 +134,136 @@ def _ageing_at(customers, on: date, buckets) -> list[Decimal]:
     )
 
 
-def _monthly_kind_sums(customers, start: date, end: date, kinds) -> dict[tuple[int, int], Decimal]:
+def monthly_kind_sums(
+    customers, start: date, end: date, kinds, *, by_customer: bool = False
+) -> dict[tuple, Decimal]:
+    """(year, month) → the entries of `kinds` dated start..end, net of their reversals; by_customer:
+    (customer id, year, month) → the same. `customers` None: every file."""
     sign_minus = Q(kind=REVERSAL)
+    qs = TradeEntry.objects.filter(
+        Q(kind__in=kinds) | Q(kind=REVERSAL, reverses__kind__in=kinds),
+        entry_on__gte=start,
+        entry_on__lte=end,
+    )
+    if customers is not None:
+        qs = of_customers(qs, customers)
+    keys = ("customer_id", "y", "m") if by_customer else ("y", "m")
     rows = (
-        of_customers(
-            TradeEntry.objects.filter(
-                Q(kind__in=kinds) | Q(kind=REVERSAL, reverses__kind__in=kinds),
-                entry_on__gte=start,
-                entry_on__lte=end,
-            ),
-            customers,
-        )
-        .annotate(y=ExtractYear("entry_on"), m=ExtractMonth("entry_on"))
+        qs.annotate(y=ExtractYear("entry_on"), m=ExtractMonth("entry_on"))
         .order_by()
-        .values("y", "m")
+        .values(*keys)
         .annotate(
             plus=Coalesce(Sum("amount", filter=~sign_minus), Value(ZERO), output_field=MONEY),
             minus=Coalesce(Sum("amount", filter=sign_minus), Value(ZERO), output_field=MONEY),
         )
     )
-    return {(r["y"], r["m"]): r["plus"] - r["minus"] for r in rows}
+    return {tuple(r[k] for k in keys): r["plus"] - r["minus"] for r in rows}
 
 
-TREND_CACHE_SECONDS = 15 * 60
+SALES_KINDS = (SHIPMENT, INVOICE)
+COLLECTION_KINDS = (PAYMENT, NOTE_RECEIVED)
+BAD_DEBT_KINDS = (WRITE_OFF,)
 
 
-def monthly_trend(customers, on: date, months: int = 12) -> list[MonthFigures]:
-    """The month-by-month figures (below), kept in the cache for a quarter of an hour per set of files
-    and date: thirteen ageing aggregates are the dashboard's heaviest part, and a dashboard opened
-    again (the workbench panel, a drill-down and back) should not recompute them on a 2-core server."""
+def _previous(y: int, m: int) -> tuple[int, int]:
+    return (y, m - 1) if m > 1 else (y - 1, 12)
+
+
+@dataclass
+class Facts:
+    """A month's stored figures summed over a set of files."""
+
+    receivable: Decimal = ZERO
+    current: Decimal = ZERO
+    sales: Decimal = ZERO
+    collections: Decimal = ZERO
+    bad_debts: Decimal = ZERO
+
+
+FACT_FIELDS = ("receivable", "current", "sales", "collections", "bad_debts")
+
+
+def stored_facts(customers, months: list[tuple[int, int]]) -> dict[tuple[int, int], Facts]:
+    """The figures of those `months` that the daily run has stored (reports.MonthlyFact), summed over
+    `customers`; a month not refreshed yet is absent (to be computed live)."""
+    from xindang.reports.models import MonthlyFact
+
+    firsts = [date(y, m, 1) for y, m in months]
+    company = MonthlyFact.objects.filter(customer__isnull=True, month__in=firsts)
     if customers.query.is_empty():
-        return _monthly_trend(customers, on, months)
-    key = "reports:trend:" + hashlib.sha256(f"{customers.query}|{on}|{months}".encode()).hexdigest()
-    return cache.get_or_set(key, lambda: _monthly_trend(customers, on, months), TREND_CACHE_SECONDS)
+        return {(d.year, d.month): Facts() for d in company.values_list("month", flat=True)}
+    if not customers.query.has_filters():
+        return {
+            (r["month"].year, r["month"].month): Facts(**{f: r[f] for f in FACT_FIELDS})
+            for r in company.values("month", *FACT_FIELDS)
+        }
+    have = list(company.values_list("month", flat=True))
+    out = {(d.year, d.month): Facts() for d in have}
+    if not have:
+        return out
+    rows = (
+        MonthlyFact.objects.filter(month__in=have, customer__in=customers.values("pk"))
+        .order_by()
+        .values("month")
+        .annotate(**{f: Sum(f) for f in FACT_FIELDS})
+    )
+    for r in rows:
+        out[(r["month"].year, r["month"].month)] = Facts(**{f: r[f] or ZERO for f in FACT_FIELDS})
+    return out
 
 
-def _monthly_trend(customers, on: date, months: int = 12) -> list[MonthFigures]:
+def live_facts(customers, months: list[tuple[int, int]], on: date, buckets=None, current=None) -> dict:
+    """The same figures computed from the ledger: receivables at each month's end (or `on` for the
+    running month), sales, collections and bad debts of the month. `current`: the amounts per
+    policy bucket at `on` when the caller has them already (ageing_total)."""
+    if not months:
+        return {}
+    buckets = buckets or policy_buckets()
+    first = min(months)
+    start, end = date(first[0], first[1], 1), min(month_end(*max(months)), on)
+    sums = {
+        name: monthly_kind_sums(customers, start, end, kinds)
+        for name, kinds in (
+            ("sales", SALES_KINDS),
+            ("collections", COLLECTION_KINDS),
+            ("bad_debts", BAD_DEBT_KINDS),
+        )
+    }
+    out = {}
+    for y, m in months:
+        at = min(month_end(y, m), on)
+        amounts = current if current is not None and at == on else _ageing_at(customers, at, buckets)
+        out[(y, m)] = Facts(
+            receivable=sum(amounts, ZERO),
+            current=amounts[0],
+            **{name: sums[name].get((y, m), ZERO) for name in sums},
+        )
+    return out
+
+
+def monthly_trend(
+    customers, on: date, months: int = 12, *, use_facts: bool = True, current: list | None = None
+) -> list[MonthFigures]:
     """Per month (oldest first): receivables, overdue and not-yet-due at its end (ageing at the month
     end, or `on` for the running month), credit sales, collections, bad debts and the collection
-    effectiveness (rules.collection_effectiveness: opening = the previous month's end)."""
-    buckets = policy_buckets()
+    effectiveness (rules.collection_effectiveness: opening = the previous month's end).
+
+    Closed months come from the facts the daily run stored (stored_facts: a few rows summed); the
+    running month, and a closed month not stored yet, are computed live from the ledger (live_facts)."""
     span = last_months(on, months)
-    start = date(span[0][0], span[0][1], 1)
-    credit_sales = _monthly_kind_sums(customers, start, on, (SHIPMENT, INVOICE))
-    collected = _monthly_kind_sums(customers, start, on, (PAYMENT, NOTE_RECEIVED))
-    written = _monthly_kind_sums(customers, start, on, (WRITE_OFF,))
-    py, pm = (start.year, start.month - 1) if start.month > 1 else (start.year - 1, 12)
-    opening = sum(_ageing_at(customers, month_end(py, pm), buckets), ZERO)
+    opening_month = _previous(*span[0])
+    wanted = [opening_month, *span]
+    closed = [ym for ym in wanted if month_end(*ym) < on]
+    figures = stored_facts(customers, closed) if use_facts else {}
+    figures.update(live_facts(customers, [ym for ym in wanted if ym not in figures], on, current=current))
+    opening = figures[opening_month].receivable
     out = []
     for y, m in span:
-        at = min(month_end(y, m), on)
-        amounts = _ageing_at(customers, at, buckets)
+        src = figures[(y, m)]
         f = MonthFigures(y, m)
-        f.receivable = sum(amounts, ZERO)
-        f.current = amounts[0]
+        f.receivable, f.current = src.receivable, src.current
         f.overdue = f.receivable - f.current
-        f.sales = credit_sales.get((y, m), ZERO)
-        f.collections = collected.get((y, m), ZERO)
-        f.bad_debts = written.get((y, m), ZERO)
+        f.sales, f.collections, f.bad_debts = src.sales, src.collections, src.bad_debts
         f.effectiveness = rules.collection_effectiveness(
             opening=opening, sales=f.sales, closing=f.receivable, closing_current=f.current
         )
@@ -201,19 +272,31 @@ def _monthly_trend(customers, on: date, months: int = 12) -> list[MonthFigures]:
     return out
 
 
-def ageing_now(customers, on: date) -> list[tuple[str, Decimal]]:
+def ageing_by_customer(customers, on: date) -> dict[int, list[Decimal]]:
+    """customer id → the amounts per policy bucket at `on`: one ageing aggregate from which the
+    dashboard takes the ageing, the overdue files and the running month's receivables."""
+    return ageing_sums(on=on, dimension="customer", buckets=policy_buckets(), customers=customers)
+
+
+def ageing_total(by_customer: dict[int, list[Decimal]]) -> list[Decimal]:
+    n = len(policy_buckets())
+    return [sum((amounts[i] for amounts in by_customer.values()), ZERO) for i in range(n)]
+
+
+def ageing_now(customers, on: date, by_customer: dict | None = None) -> list[tuple[str, Decimal]]:
     buckets = policy_buckets()
-    return list(zip([b.code for b in buckets], _ageing_at(customers, on, buckets), strict=True))
+    amounts = ageing_total(by_customer) if by_customer is not None else _ageing_at(customers, on, buckets)
+    return list(zip([b.code for b in buckets], amounts, strict=True))
 
 
-def overdue_by_customer(customers, on: date) -> dict[int, Decimal]:
-    sums = ageing_sums(on=on, dimension="customer", customers=customers)
+def overdue_by_customer(customers, on: date, by_customer: dict | None = None) -> dict[int, Decimal]:
+    sums = by_customer if by_customer is not None else ageing_by_customer(customers, on)
     return {cid: sum(amounts[1:], ZERO) for cid, amounts in sums.items() if sum(amounts[1:], ZERO) > 0}
 
 
-def top_risks(customers, on: date, n: int = 10) -> list[dict]:
+def top_risks(customers, on: date, n: int = 10, overdue: dict | None = None) -> list[dict]:
     """The n files with the most overdue, with grade, limit and exposure."""
-    overdue = overdue_by_customer(customers, on)
+    overdue = overdue if overdue is not None else overdue_by_customer(customers, on)
     top = sorted(overdue.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
     ids = [cid for cid, _a in top]
     info = {r["pk"]: r for r in limits_and_exposure(customers.filter(pk__in=ids), on)}
@@ -230,6 +313,16 @@ def top_risks(customers, on: date, n: int = 10) -> list[dict]:
         }
         for cid, amount in top
     ]
+
+
+def risk_inputs(customers, on: date) -> tuple[dict, dict, dict]:
+    """What the tail of 抓两头放中间 reads: customer id → grade now, grade a year before `on`, overdue
+    amount at `on`."""
+    then = date(on.year - 1, on.month, min(on.day, 28))
+    pairs = grades_now_and_then(customers, then)
+    grades = {pk: after for pk, _b, after in pairs if after}
+    earlier = {pk: before for pk, before, _a in pairs if before}
+    return grades, earlier, overdue_by_customer(customers, on)
 
 
 def over_limit_requests(customers, start: date, end: date):

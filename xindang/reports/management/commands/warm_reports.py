@@ -1,46 +1,25 @@
-"""manage.py warm_reports [--today YYYY-MM-DD]: compute the credit dashboard's month-by-month figures
-(thirteen ageing aggregates per set of files) ahead of the morning, for every active user who may see
-the dashboard, into the shared cache (file-based or Redis; see settings.CACHES) — so the first
-dashboard of the day opens at once on a 2-core server. Users who see the same files (all credit
-managers and the management see all) share one computation. Reads only; safe to run any time, e.g.
-from the daily run after the ledger's own jobs."""
+"""manage.py warm_reports [--today YYYY-MM-DD] [--months N]: store the credit dashboard's figures of
+the closed months (reports.MonthlyFact: receivables and the not-yet-due part at each month's end,
+credit sales, collections and bad debts, per customer and for the company), so that the dashboard
+computes only the running month from the ledger. Idempotent (each month's rows are replaced); the
+daily run (`manage.py daily`) runs it too, after the ledger's own jobs."""
 
 from datetime import date
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.core.management.base import BaseCommand
-from django.db.models import Q
 from django.utils import timezone
 
-from xindang.customers.selectors import visible_customers
-from xindang.reports.selectors import credit
+from xindang.reports import services
 
 
 class Command(BaseCommand):
-    help = "Compute the credit dashboard's monthly figures into the cache for every user who sees it."
+    help = "Store the credit dashboard's figures of the closed months (idempotent)."
 
     def add_arguments(self, parser):
         parser.add_argument("--today", type=date.fromisoformat, default=None)
+        parser.add_argument("--months", type=int, default=services.FACT_MONTHS)
 
-    def handle(self, *args, today=None, **options):
+    def handle(self, *args, today=None, months=services.FACT_MONTHS, **options):
         today = today or timezone.localdate()
-        perm = Permission.objects.get(content_type__app_label="reports", codename="view_credit_dashboard")
-        users = (
-            get_user_model()
-            .objects.filter(is_active=True)
-            .filter(Q(is_superuser=True) | Q(user_permissions=perm) | Q(groups__permissions=perm))
-            .distinct()
-            .order_by("pk")
-        )
-        seen = set()
-        for user in users:
-            customers = visible_customers(user)
-            key = str(customers.query) if not customers.query.is_empty() else ""
-            if not key or key in seen:
-                continue
-            seen.add(key)
-            credit.monthly_trend(customers, today)
-        self.stdout.write(
-            f"dashboard figures of {today} ready for {len(seen)} sets of files ({users.count()} users)"
-        )
+        rows = services.refresh_monthly_facts(today=today, months=months)
+        self.stdout.write(f"dashboard facts of the {months} months before {today:%Y-%m} stored ({rows} rows)")

@@ -1,0 +1,91 @@
+"""The document of an analysis for a user and a query (?year=, ?dimension=, ?goal=, ?customer=,
+stocks…): what the screens show and what an export writes — here and now for a page, or in the task
+worker for a long export (services.build_export). `request` needs only `.user` and `.GET`."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.http import Http404
+from django.utils import timezone
+
+from xindang.customers.selectors import visible_customers
+from xindang.policy.selectors import current_policy
+
+from . import documents
+from .selectors import credit, sales
+
+
+def _year(request, default: int) -> int:
+    value = request.GET.get("year", "")
+    if value.isdigit() and 1990 <= int(value) <= 2999:
+        return int(value)
+    return default
+
+
+def _amount(value: str) -> Decimal | None:
+    try:
+        amount = Decimal((value or "").replace(",", "").strip())
+    except InvalidOperation:
+        return None
+    return amount if amount.is_finite() and 0 <= amount < Decimal("1e15") else None
+
+
+def _stocks(params) -> dict:
+    """product → (opening, closing) from the form's stock fields (open::<product>, close::<product>)."""
+    out = {}
+    for key in params:
+        if key.startswith("open::"):
+            product = key[6:]
+            opening, closing = _amount(params.get(key)), _amount(params.get("close::" + product, ""))
+            if opening is not None and closing is not None:
+                out[product] = (opening, closing)
+    return out
+
+
+def build(request, slug: str):
+    """The document `slug` for this request's user and query."""
+    user, today = request.user, timezone.localdate()
+    customers = visible_customers(user)
+    policy = current_policy()
+    params = request.GET
+    if slug == "composition":
+        dimension = params.get("dimension") or "industry"
+        if dimension not in sales.DIMENSIONS:
+            dimension = "industry"
+        return documents.composition_document(
+            customers, dimension=dimension, year=_year(request, today.year), today=today
+        )
+    if slug == "abc":
+        year = _year(request, today.year)
+        on = min(date(year, 12, 31), today)
+        grades, earlier, overdue = credit.risk_inputs(customers, on)
+        ct = sales.core_and_tail(
+            customers, on=on, policy=policy, grades=grades, earlier=earlier, overdue=overdue
+        )
+        return documents.abc_document(customers, year=year, today=today, policy=policy, core_tail=ct)
+    if slug == "sales":
+        goal = _amount(params.get("goal", ""))
+        wanted, one = params.get("customer", ""), None
+        if wanted.isdigit():  # 004 第四条1(1) 统计各客户: one customer's seasons and products
+            customers = customers.filter(pk=int(wanted))
+            one = customers.first()
+            if one is None:
+                raise Http404
+        return documents.sales_document(
+            customers,
+            year=_year(request, today.year - 1),
+            today=today,
+            policy=policy,
+            goal=goal,
+            stocks=_stocks(params),
+            one=one,
+        )
+    if slug == "credit":
+        return documents.credit_document(customers, on=today)
+    if slug == "yearly":
+        return documents.yearly_document(
+            customers, year=_year(request, today.year - 1), today=today, policy=policy
+        )
+    raise Http404
