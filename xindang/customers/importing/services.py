@@ -33,7 +33,7 @@ from xindang.core.models import Sequence
 from xindang.core.tasks import task_request
 from xindang.policy.selectors import current_policy
 
-from .. import rules
+from .. import relations, rules
 from .. import services as customer_services
 from ..models import Contact, Customer, ImportBatch, Tag
 from ..permissions import CustomerPermission
@@ -341,8 +341,10 @@ def _execute(batch: ImportBatch, by, ip: str | None) -> ImportBatch:
         if not rows:
             raise refuse(ImportErrorCode.NOTHING_TO_IMPORT)
         _predict_numbers([r.customer for r in rows], by=by, policy=policy)
+        keys = {id(r.customer): relations.planned_keys(r.customer) for r in rows}
+        # On SQLite this transaction holds the database's write lock: only the writes are in it.
         with transaction.atomic():
-            created, result, specs = _create_customers(rows, by=by, policy=policy, batch=batch)
+            created, result, specs = _create_customers(rows, by=by, policy=policy, batch=batch, keys=keys)
             for key, value in _counts(report).items():
                 setattr(batch, key, value)
             batch.status = ImportBatch.Status.IMPORTED
@@ -440,9 +442,11 @@ def _predict_numbers(customers: list[Customer], *, by, policy) -> None:
         customer_services.refresh_search_fields(customer)
 
 
-def _create_customers(rows: list[RowCheck], *, by, policy, batch: ImportBatch):
+def _create_customers(rows: list[RowCheck], *, by, policy, batch: ImportBatch, keys: dict | None = None):
     """All rows in the caller's transaction: numbers, customers, history, tags, contacts; returns
-    (customers, result summary, audit specs)."""
+    (customers, result summary, audit specs). keys: the related-party keys planned before the
+    transaction, by id() of the customer."""
+    keys = keys or {}
     customers = [r.customer for r in rows]
     total = len(customers)
     result: dict = {"file_nos": {}}
@@ -480,9 +484,8 @@ def _create_customers(rows: list[RowCheck], *, by, policy, batch: ImportBatch):
         done += len(chunk)
         report_progress(batch, "saving", done, total)
     _save_tags(rows)
-    from xindang.customers.relations import refresh_all  # related-party keys (bulk rows send no signal)
-
-    refresh_all([c.pk for c in customers])
+    # related-party keys (bulk rows send no signal), worked out before the transaction
+    relations.new_file_keys([(c, keys.get(id(c)) or relations.planned_keys(c)) for c in customers])
     contacts = []
     for row in rows:
         if row.contact:
