@@ -57,7 +57,7 @@ class LedgerConfig(AppConfig):
                 "ledger.post_batch": _("Posted trade entries (batch)"),
                 "ledger.import_preview": _("Previewed trade entry import"),
                 "ledger.import": _("Imported trade entries"),
-                "ledger.import_interrupted": _("Trade entry import interrupted"),
+                "ledger.import_interrupted": _("Interrupted: nothing was saved"),
                 "ledger.reservation_release": _("Released credit reservation"),
                 "ledger.exposure_fixed": _("Corrected maintained exposure"),
                 "ledger.write_off_request": _("Requested write-off"),

@@ -18,10 +18,11 @@ from django.db import connection, connections
 
 from xindang.credit.control import services as credit
 from xindang.credit.control.models import CreditCheck
+from xindang.customers import relations
 from xindang.customers.importing import services as import_services
 from xindang.customers.models import Customer, ImportBatch, RelationKey
 
-from .test_import import _isolated_files_and_cache, _rows, preview, xlsx  # noqa: F401
+from .test_import import HEAD, _isolated_files_and_cache, _rows, preview, xlsx  # noqa: F401
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -94,7 +95,9 @@ def test_credit_checks_go_on_during_a_large_import_confirm(
     for name in ("_create_customers", "record_events"):
         _timed(monkeypatch, name, spent)
     customer = make_customer(salesperson, name="华夏钢铁贸易有限公司", phone="010-88886666")
-    batch = preview(credit_manager, xlsx(_rows(ROWS)))
+    head = [*HEAD, "法定代表人", "电话"]  # related-party keys too
+    rows = [[*row, f"法人{i % 97}", f"010-6{i % 89:07d}"] for i, row in enumerate(_rows(ROWS))]
+    batch = preview(credit_manager, xlsx(rows, head=head))
     assert batch.valid_rows == ROWS
     started = time.monotonic()
     batch, waits, errors = _checks_during(
@@ -106,8 +109,19 @@ def test_credit_checks_go_on_during_a_large_import_confirm(
     assert batch.status == ImportBatch.Status.IMPORTED and batch.imported_rows == ROWS
     assert Customer.objects.count() == ROWS + 1
     assert len(waits) >= 2 and CreditCheck.objects.count() == len(waits)  # each answer recorded
-    # the related-party keys of the new files were written with them (planned before the transaction)
-    assert RelationKey.objects.filter(source="customer").values("customer_id").distinct().count() >= ROWS
+    # the related-party keys of the new files (planned before the transaction) are the ones a rebuild
+    # from the stored files gives
+    keys = set(
+        RelationKey.objects.exclude(customer_id=customer.pk).values_list(
+            "customer_id", "kind", "key", "role", "source", "shown"
+        )
+    )
+    assert len({k[0] for k in keys}) == ROWS
+    keys |= set(RelationKey.objects.values_list("customer_id", "kind", "key", "role", "source", "shown"))
+    relations.refresh_all()
+    assert keys == set(
+        RelationKey.objects.values_list("customer_id", "kind", "key", "role", "source", "shown")
+    )
 
 
 def test_a_large_import_failing_in_its_transaction_leaves_nothing(
