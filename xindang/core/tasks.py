@@ -67,3 +67,11 @@ def release_interrupted_tasks() -> int:
         if path in _ON_INTERRUPTED:
             _ON_INTERRUPTED[path](runs)
     return len(tasks)
+
+
+def task_request(ip: str | None, user=None):
+    """What an audited service needs of a request, inside a task: the client's address (kept when the
+    task was queued) and the user. Not a real request: nothing else may be read from it."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(META={"REMOTE_ADDR": ip or ""}, user=user, headers={})

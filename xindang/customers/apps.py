@@ -12,7 +12,12 @@ class CustomersConfig(AppConfig):
         from xindang.core.working_files import WorkingFiles, register_working_files
 
         from . import relations
-        from .importing.services import import_confirmed_batch, release_interrupted
+        from .importing.services import (
+            import_confirmed_batch,
+            preview_stored_batch,
+            release_interrupted,
+            release_interrupted_checks,
+        )
         from .models import ImportBatch
 
         # an import whose worker died goes back to "previewed" (nothing of it was saved)
@@ -20,8 +25,15 @@ class CustomersConfig(AppConfig):
             import_confirmed_batch,
             lambda runs: release_interrupted(batch_ids=[run[0] for run in runs if run]),
         )
+        # a preview whose worker died fails at once, saying so (nothing was saved)
+        register_on_interrupted(
+            preview_stored_batch,
+            lambda runs: release_interrupted_checks(batch_ids=[run[0] for run in runs if run]),
+        )
         S = ImportBatch.Status
-        files = WorkingFiles(ImportBatch, waiting=S.PREVIEWED, failed=S.FAILED, busy=(S.IMPORTING,))
+        files = WorkingFiles(
+            ImportBatch, waiting=S.PREVIEWED, failed=S.FAILED, busy=(S.CHECKING, S.IMPORTING)
+        )
         register_working_files(files)
         relations.connect()  # related parties: the stored keys follow every save
         from xindang.audit.actions import register_actions

@@ -424,6 +424,7 @@ class ImportBatch(models.Model):
     preview lists every row's problems; confirming creates all valid rows in one transaction."""
 
     class Status(models.TextChoices):
+        CHECKING = "checking", _("Checking")
         PREVIEWED = "previewed", _("Previewed")
         IMPORTING = "importing", _("Importing")
         IMPORTED = "imported", _("Imported")
@@ -462,7 +463,7 @@ class ImportBatch(models.Model):
         indexes = [models.Index(fields=["created_by", "created_at"], name="importbatch_user_created_idx")]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=["previewed", "importing", "imported", "failed"]),
+                condition=Q(status__in=["checking", "previewed", "importing", "imported", "failed"]),
                 name="importbatch_status_valid",
             ),
         ]

@@ -72,6 +72,31 @@ def refresh_keys(obj) -> None:
     )
 
 
+def planned_keys(customer: Customer) -> list[tuple[str, str, str, str]]:
+    """The keys a file not yet saved will have, [(kind, key, role, shown)]: worked out before a bulk
+    insert's transaction (new_file_keys() turns them into rows once the files have their ids)."""
+    return _rows(customer)[3]
+
+
+def new_file_keys(planned: list[tuple[Customer, list[tuple[str, str, str, str]]]]) -> int:
+    """Store the planned keys of files just bulk-inserted (no signal, no key of theirs yet)."""
+    objs = [
+        RelationKey(
+            customer_id=customer.pk,
+            kind=kind,
+            key=key[:300],
+            role=role,
+            source="customer",
+            source_id=customer.pk,
+            shown=shown[:300],
+        )
+        for customer, found in planned
+        for kind, key, role, shown in found
+    ]
+    RelationKey.objects.bulk_create(objs, batch_size=1000)
+    return len(objs)
+
+
 def refresh_all(customer_ids=None) -> int:
     """Rebuild the keys (of some files, or of all): after a bulk load that bypassed save()."""
     customers = Customer.objects.all()

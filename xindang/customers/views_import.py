@@ -24,7 +24,7 @@ from .exporting import export_customers
 from .importing.columns import column_label
 from .importing.progress import import_progress as batch_progress
 from .importing.selectors import batches_for_user, get_batch_for_user
-from .importing.services import preview_import, start_import
+from .importing.services import start_import, start_preview
 from .importing.template import template_file
 from .importing.validation import problem_message
 from .models import ImportBatch
@@ -63,7 +63,7 @@ def import_index(request):
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                batch = preview_import(by=request.user, upload=form.cleaned_data["file"], request=request)
+                batch = start_preview(by=request.user, upload=form.cleaned_data["file"], request=request)
             except DomainError as exc:
                 error = exc
             else:
@@ -136,12 +136,13 @@ def import_confirm(request, pk):
 
 @require_GET
 def import_progress(request, pk):
-    """The htmx partial polled every second while the import runs; once finished it asks htmx to
-    reload the page, which then shows the outcome."""
+    """The htmx partial polled every second while the file is checked or imported; once that is over
+    it asks htmx to reload the page, which then shows the preview or the outcome."""
     _require(request, CustomerPermission.IMPORT)
     batch = get_batch_for_user(request.user, pk)
     response = render(request, "customers/import_progress.html", _progress_context(batch))
-    if batch.status != ImportBatch.Status.IMPORTING and request.headers.get("HX-Request"):
+    busy = (ImportBatch.Status.CHECKING, ImportBatch.Status.IMPORTING)
+    if batch.status not in busy and request.headers.get("HX-Request"):
         response["HX-Refresh"] = "true"
     return response
 

@@ -15,6 +15,12 @@ class DutiesConfig(AppConfig):
         from .demo import seed_demo
 
         register_demo_step("duties", seed_demo, order=90)
+        from xindang.core.tasks import register_on_interrupted
+
+        from .daily import forget_digests, mail_digest
+
+        # a digest whose worker died is sent again by the next daily run
+        register_on_interrupted(mail_digest, forget_digests)
 
         register_actions(
             {

@@ -1,16 +1,23 @@
 """The daily run (`manage.py daily`, from cron or a systemd timer): check the contract periods that
 ended, store every user's duties, close what was done, mail each user a digest of new and overdue
-duties. Idempotent: a second run the same day creates no duty and sends no mail."""
+duties. Idempotent: a second run the same day creates no duty and sends no mail.
+
+The digests are handed to the task worker (`manage.py worker`, task mail_digest), written in the same
+transaction as the record that today's digest went out: a slow or unreachable mail server holds up
+neither the run nor anyone else. A digest the mail server refused, or whose worker died before it
+was sent, loses that record, so the next run sends it again (at least once; a worker killed right
+after the mail server accepted it can mean a second copy)."""
 
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from xindang.accounts.models import User
 from xindang.audit.services import record_event
@@ -29,6 +36,7 @@ class DailyReport:
     closed: int = 0
     mails: int = 0
     zero_point_checks: int = 0
+    mail_in_worker: bool = False
     lines: list[str] = field(default_factory=list)  # what the command prints
 
     def say(self, text: str) -> None:
@@ -39,9 +47,13 @@ def _name(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def run_daily(*, today: date | None = None, users=None) -> DailyReport:
+def run_daily(*, today: date | None = None, users=None, mail_in_worker: bool | None = None) -> DailyReport:
+    """mail_in_worker: hand the digests to the task worker (default: yes, unless called inside a
+    transaction, where the worker could not see them: then they are sent here and now)."""
     today = today or timezone.localdate()
-    report = DailyReport()
+    report = DailyReport(
+        mail_in_worker=not connection.in_atomic_block if mail_in_worker is None else mail_in_worker
+    )
     if current_policy().duties.zero_point_check:
         checks = services.check_zero_points(today=today)
         report.zero_point_checks = len(checks)
@@ -133,10 +145,34 @@ def _send_digest(user, today: date, new_keys: set[str], report: DailyReport) -> 
     try:
         with transaction.atomic():
             DigestSent.objects.create(user=user, sent_on=today, new_count=new, overdue_count=overdue)
-            EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email]).send()
+            if report.mail_in_worker:
+                mail_digest.enqueue(user.pk, today.isoformat(), subject, body, user.email)
+            else:
+                EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email]).send()
     except IntegrityError:  # another run sent today's digest meanwhile
         return
     except OSError as exc:  # the mail server refused or is down (smtplib errors are OSErrors): next run
         report.say(f"{user.get_username()}: digest not sent, mail failed: {exc}")
         return
     report.mails += 1
+
+
+@task()
+def mail_digest(user_id: int, sent_on: str, subject: str, body: str, to: str) -> str:
+    """The worker sends one digest. Refused by the mail server: the day's record is dropped, so the
+    next daily run sends it again, and the task fails with the server's answer."""
+    try:
+        EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [to]).send()
+    except OSError:
+        forget_digests([[user_id, sent_on]])
+        raise
+    return "sent"
+
+
+def forget_digests(runs: list[list]) -> int:
+    """Drop the records of digests that were not sent (their task failed or its worker died)."""
+    dropped = 0
+    for run in runs:
+        if len(run) >= 2:
+            dropped += DigestSent.objects.filter(user_id=run[0], sent_on=run[1]).delete()[0]
+    return dropped

@@ -25,7 +25,22 @@ class LedgerConfig(AppConfig):
         from .models import LedgerImport
 
         S = LedgerImport.Status
-        register_working_files(WorkingFiles(LedgerImport, waiting=S.PREVIEWED, failed=S.FAILED))
+        register_working_files(
+            WorkingFiles(LedgerImport, waiting=S.PREVIEWED, failed=S.FAILED, busy=(S.CHECKING, S.POSTING))
+        )
+        from xindang.core.tasks import register_on_interrupted
+
+        from . import importing
+
+        # a batch post whose worker died goes back to "previewed" (nothing of it was posted)
+        register_on_interrupted(
+            importing.post_ledger_import,
+            lambda runs: importing.release_interrupted(batch_ids=[run[0] for run in runs if run]),
+        )
+        register_on_interrupted(
+            importing.check_ledger_import,
+            lambda runs: importing.release_interrupted_checks(batch_ids=[run[0] for run in runs if run]),
+        )
         register_demo_step("ledger", seed_ledger, order=30)
         register(
             services.WRITE_OFF_KIND,
@@ -42,6 +57,7 @@ class LedgerConfig(AppConfig):
                 "ledger.post_batch": _("Posted trade entries (batch)"),
                 "ledger.import_preview": _("Previewed trade entry import"),
                 "ledger.import": _("Imported trade entries"),
+                "ledger.import_interrupted": _("Interrupted: nothing was saved"),
                 "ledger.reservation_release": _("Released credit reservation"),
                 "ledger.exposure_fixed": _("Corrected maintained exposure"),
                 "ledger.write_off_request": _("Requested write-off"),

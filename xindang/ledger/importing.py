@@ -6,16 +6,20 @@ Column headers are part of the file format (users match them by eye), so the Chi
 header texts below are literal data, not UI strings.
 """
 
+import logging
 import os
 import uuid
 
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django_tasks import task
 
-from xindang.audit.services import record_event
+from xindang.accounts.models import User
+from xindang.audit.services import client_ip, record_event
 from xindang.core.errors import DomainError
+from xindang.core.tasks import task_request
 from xindang.customers.importing import reading
 from xindang.customers.importing.columns import header_key
 from xindang.customers.models import Customer
@@ -24,6 +28,8 @@ from xindang.policy.selectors import current_policy
 from . import services
 from .models import EntryKind, LedgerImport
 from .permissions import LedgerPermission
+
+logger = logging.getLogger(__name__)
 
 COLUMNS = {
     "customer_id": ("客户ID", "Customer ID"),
@@ -207,76 +213,236 @@ def to_service_rows(rows, *, source_system: str) -> tuple[list[dict], dict[int, 
     return out, problems
 
 
-def preview_ledger_import(*, by, upload, source_system="import", request=None) -> LedgerImport:
-    """Read and check an uploaded spreadsheet of entries; store the file and the problems. Posts
-    nothing. Needs the import capability."""
+BUSY = (LedgerImport.Status.CHECKING, LedgerImport.Status.POSTING)  # the worker is at it
+
+
+# --- Preview: the check, as a task of the worker ----------------------------------------------------
+def _store(*, by, upload, source_system: str) -> LedgerImport:
+    """Refuse a file too large or not really .xlsx/.csv at once; store it and write the import,
+    "checking". Needs the import capability."""
     services.require_capability(by, LedgerPermission.IMPORT)
-    policy = current_policy()
-    limit = policy.core.upload_limit_mb
+    limit = current_policy().core.upload_limit_mb
     if upload.size is None or upload.size > limit * 1024 * 1024:
         raise DomainError("ledger.import_too_large", _("The file is larger than %(n)s MB.") % {"n": limit})
     original = os.path.basename((upload.name or "").replace("\\", "/"))[:255] or "upload"
-    fmt, rows = read_rows(upload, name=original, max_rows=policy.ledger.max_batch)
-    service_rows, cell_problems = to_service_rows(rows, source_system=source_system[:40] or "import")
-    check = services.check_trade_entries(rows=service_rows, within=None)
-    problems = []
-    bad = set(cell_problems) | set(check["errors"])
-    for index in sorted(bad):
-        for message in cell_problems.get(index, []) + check["errors"].get(index, []):
-            problems.append({"row": rows[index][0], "message": message})
+    upload.seek(0)
+    fmt = reading.file_format(original, upload.read(8))
     token = uuid.uuid4()
     upload.seek(0)
     stored = default_storage.save(f"imports/ledger-{token.hex}", upload)
-    with transaction.atomic():
-        batch = LedgerImport.objects.create(
+    try:
+        return LedgerImport.objects.create(
             token=token,
             created_by=by,
             original_name=original,
             stored_name=stored,
             file_format=fmt,
             source_system=source_system[:40] or "import",
+            status=LedgerImport.Status.CHECKING,
+            started_at=timezone.now(),
+        )
+    except BaseException:
+        default_storage.delete(stored)
+        raise
+
+
+def _check(batch_id: int, by, request=None, *, refuse: bool = False) -> LedgerImport:
+    """Read and check every row of a stored import (posts nothing): checking → previewed with its
+    counts and problems, or failed with the reason the whole file is refused."""
+    batch = LedgerImport.objects.get(pk=batch_id)
+    try:
+        with default_storage.open(batch.stored_name, "rb") as f:
+            _fmt, rows = read_rows(f, name=batch.original_name, max_rows=current_policy().ledger.max_batch)
+        service_rows, cell_problems = to_service_rows(rows, source_system=batch.source_system)
+        check = services.check_trade_entries(rows=service_rows, within=None)
+    except DomainError as exc:
+        if refuse:
+            raise
+        LedgerImport.objects.filter(pk=batch_id, status=LedgerImport.Status.CHECKING).update(
+            status=LedgerImport.Status.FAILED, message=exc.message[:2000], finished_at=timezone.now()
+        )
+        batch.refresh_from_db()
+        return batch
+    problems = []
+    bad = set(cell_problems) | set(check["errors"])
+    for index in sorted(bad):
+        for message in cell_problems.get(index, []) + check["errors"].get(index, []):
+            problems.append({"row": rows[index][0], "message": message})
+    with transaction.atomic():
+        updated = LedgerImport.objects.filter(pk=batch_id, status=LedgerImport.Status.CHECKING).update(
+            status=LedgerImport.Status.PREVIEWED,
             total_rows=len(rows),
             error_rows=len(bad),
             new_rows=check["new"],
             existing_rows=check["existing"],
             problems=problems[:1000],
+            started_at=None,
         )
-        record_event(
-            "ledger.import_preview",
-            actor=by,
-            request=request,
-            object_type="ledger.ledgerimport",
-            object_id=str(batch.pk),
-            data={"file": original, "rows": len(rows), "errors": len(bad)},
-        )
+        if updated:
+            record_event(
+                "ledger.import_preview",
+                actor=by,
+                request=request,
+                object_type="ledger.ledgerimport",
+                object_id=str(batch_id),
+                data={"file": batch.original_name, "rows": len(rows), "errors": len(bad)},
+            )
+    batch.refresh_from_db()
+    return batch
+
+
+def preview_ledger_import(*, by, upload, source_system="import", request=None) -> LedgerImport:
+    """Read and check an uploaded spreadsheet of entries here and now; store the file and the
+    problems. Posts nothing. Needs the import capability. A file refused as a whole (unreadable,
+    wrong columns, too many rows) raises its DomainError and leaves nothing. The screens use
+    start_ledger_preview."""
+    batch = _store(by=by, upload=upload, source_system=source_system)
+    try:
+        return _check(batch.pk, by, request, refuse=True)
+    except BaseException:
+        default_storage.delete(batch.stored_name)
+        batch.delete()
+        raise
+
+
+def start_ledger_preview(*, by, upload, source_system="import", request=None) -> LedgerImport:
+    """Store an upload and hand its check to the task worker; the import page shows "checking" until
+    the preview is ready. Inside a transaction (a test's) the check runs here and now."""
+    batch = _store(by=by, upload=upload, source_system=source_system)
+    if connection.in_atomic_block:
+        return _check(batch.pk, by, request)
+    check_ledger_import.enqueue(batch.pk, by.pk, client_ip(request))
+    return batch
+
+
+@task()
+def check_ledger_import(batch_id: int, by_id: int, ip: str | None) -> str:
+    """The preview the worker runs: read and check every row of a stored import."""
+    by = User.objects.get(pk=by_id)
+    return _check(batch_id, by, task_request(ip, by)).status
+
+
+# --- Confirm: the batch post, as a task of the worker -------------------------------------------------
+def _claim(*, batch: LedgerImport, by) -> None:
+    """previewed → posting, once (a second confirm, a double click, a second tab is refused)."""
+    services.require_capability(by, LedgerPermission.IMPORT)
+    current = LedgerImport.objects.filter(pk=batch.pk).values_list("status", "error_rows").first()
+    status, error_rows = current or ("", 0)
+    if status == LedgerImport.Status.CHECKING:
+        raise DomainError("ledger.import_checking", _("The file is still being checked."))
+    if status == LedgerImport.Status.PREVIEWED and error_rows:
+        raise DomainError("ledger.import_has_errors", _("Correct the rows with errors and upload again."))
+    claimed = LedgerImport.objects.filter(pk=batch.pk, status=LedgerImport.Status.PREVIEWED).update(
+        status=LedgerImport.Status.POSTING, message="", started_at=timezone.now()
+    )
+    if not claimed:
+        raise DomainError("ledger.import_done", _("This import was already confirmed."))
+
+
+def _fail(batch_id: int, message: str) -> None:
+    LedgerImport.objects.filter(pk=batch_id).update(
+        status=LedgerImport.Status.FAILED, message=message[:2000], finished_at=timezone.now(), imported_rows=0
+    )
+
+
+def _post(batch_id: int, by, request=None) -> LedgerImport:
+    """Post a claimed import: the file is read and its rows turned into entries outside the
+    transaction; every row is posted in one transaction (post_trade_entries), or none. A failure is
+    recorded on the import (failed, with its message)."""
+    batch = LedgerImport.objects.get(pk=batch_id)
+    try:
+        with default_storage.open(batch.stored_name, "rb") as f:
+            _fmt, rows = read_rows(f, name=batch.original_name, max_rows=current_policy().ledger.max_batch)
+        service_rows, cell_problems = to_service_rows(rows, source_system=batch.source_system)
+        if cell_problems:
+            raise DomainError("ledger.import_has_errors", _("Correct the rows with errors and upload again."))
+        with transaction.atomic():
+            locked = LedgerImport.objects.select_for_update().get(pk=batch_id)
+            if locked.status != LedgerImport.Status.POSTING:  # handed back meanwhile, or done
+                raise DomainError("ledger.import_done", _("This import was already confirmed."))
+            results = services.post_trade_entries(rows=service_rows, by=by, request=request)
+            locked.status = LedgerImport.Status.IMPORTED
+            locked.imported_rows = sum(1 for _e, c in results if c)
+            locked.finished_at = timezone.now()
+            locked.message = ""
+            locked.save(update_fields=["status", "imported_rows", "finished_at", "message"])
+            record_event(
+                "ledger.import",
+                actor=by,
+                request=request,
+                object_type="ledger.ledgerimport",
+                object_id=str(locked.pk),
+                data={"file": locked.original_name, "imported": locked.imported_rows},
+            )
+    except DomainError as exc:
+        message = exc.message
+        errors = exc.params.get("errors")
+        if isinstance(errors, dict) and errors:  # ledger.batch_invalid: the first rows' problems
+            message = f"{message} ({'; '.join(f'{k}: {v[0]}' for k, v in list(errors.items())[:5] if v)})"
+        _fail(batch_id, message)
+    except Exception as exc:
+        logger.exception("ledger import %s failed", batch_id)
+        _fail(batch_id, _("The import failed and nothing was posted: %(error)s") % {"error": exc})
+    batch.refresh_from_db()
     return batch
 
 
 def confirm_ledger_import(*, batch: LedgerImport, by, request=None) -> LedgerImport:
-    """Post every row of a previewed import in one transaction (or nothing); once."""
-    services.require_capability(by, LedgerPermission.IMPORT)
+    """Post every row of a previewed import here and now, in one transaction (or nothing); once.
+    Returns the import, imported or failed (with its message). The screens use start_ledger_import."""
+    _claim(batch=batch, by=by)
+    return _post(batch.pk, by, request)
+
+
+def start_ledger_import(*, batch: LedgerImport, by, request=None) -> str | None:
+    """Confirm an import and hand its posting to the task worker (`manage.py worker`): the claim and
+    the task are written in one transaction. Returns the task's id — or None when the posting ran
+    here and now because the caller is inside a transaction (the worker could not see it)."""
+    if connection.in_atomic_block:
+        confirm_ledger_import(batch=batch, by=by, request=request)
+        return None
     with transaction.atomic():
-        locked = LedgerImport.objects.select_for_update().get(pk=batch.pk)
-        if locked.status != LedgerImport.Status.PREVIEWED:
-            raise DomainError("ledger.import_done", _("This import was already confirmed."))
-        if locked.error_rows:
-            raise DomainError("ledger.import_has_errors", _("Correct the rows with errors and upload again."))
-        with default_storage.open(locked.stored_name, "rb") as f:
-            _fmt, rows = read_rows(f, name=locked.original_name, max_rows=current_policy().ledger.max_batch)
-        service_rows, cell_problems = to_service_rows(rows, source_system=locked.source_system)
-        if cell_problems:
-            raise DomainError("ledger.import_has_errors", _("Correct the rows with errors and upload again."))
-        results = services.post_trade_entries(rows=service_rows, by=by, request=request)
-        locked.status = LedgerImport.Status.IMPORTED
-        locked.imported_rows = sum(1 for _e, c in results if c)
-        locked.finished_at = timezone.now()
-        locked.save(update_fields=["status", "imported_rows", "finished_at"])
+        _claim(batch=batch, by=by)
+        result = post_ledger_import.enqueue(batch.pk, by.pk, client_ip(request))
+    return result.id
+
+
+@task()
+def post_ledger_import(batch_id: int, by_id: int, ip: str | None) -> str:
+    """The batch post the worker runs: every row of a claimed import, all or nothing. A worker killed
+    half-way leaves nothing posted; `manage.py worker` hands the import back for another confirm,
+    which posts each entry once (entries are idempotent by source system and external id)."""
+    by = User.objects.get(pk=by_id)
+    return _post(batch_id, by, task_request(ip, by)).status
+
+
+@transaction.atomic
+def release_interrupted_checks(*, batch_ids: list[int]) -> int:
+    """Imports whose check a dead worker left half-way fail at once, saying so (nothing was posted)."""
+    return LedgerImport.objects.filter(pk__in=batch_ids, status=LedgerImport.Status.CHECKING).update(
+        status=LedgerImport.Status.FAILED,
+        message=_("The check of the file was interrupted; upload it again."),
+        finished_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def release_interrupted(*, batch_ids: list[int]) -> int:
+    """Imports whose posting a dead worker left half-way (nothing of it was committed) go back to
+    "previewed" with a message, to be confirmed again. Returns how many."""
+    released = 0
+    for batch in LedgerImport.objects.select_for_update().filter(
+        pk__in=batch_ids, status=LedgerImport.Status.POSTING
+    ):
+        batch.status = LedgerImport.Status.PREVIEWED
+        batch.message = _("The posting was interrupted and nothing was posted. Confirm it again.")
+        batch.started_at = None
+        batch.save(update_fields=["status", "message", "started_at"])
         record_event(
-            "ledger.import",
-            actor=by,
-            request=request,
+            "ledger.import_interrupted",
             object_type="ledger.ledgerimport",
-            object_id=str(locked.pk),
-            data={"file": locked.original_name, "imported": locked.imported_rows},
+            object_id=str(batch.pk),
+            data={"file": batch.original_name},
         )
-    return locked
+        released += 1
+    return released

@@ -350,10 +350,13 @@ class WriteOffRequest(models.Model):
 
 class LedgerImport(models.Model):
     """One spreadsheet import of trade entries: the stored file, its preview (problems per row) and
-    its outcome. Confirming posts every row in one transaction, or nothing."""
+    its outcome. The preview and the posting run as tasks of the worker (checking → previewed →
+    posting → imported or failed); confirming posts every row in one transaction, or nothing."""
 
     class Status(models.TextChoices):
+        CHECKING = "checking", _("Checking")
         PREVIEWED = "previewed", _("Previewed")
+        POSTING = "posting", _("Posting")
         IMPORTED = "imported", _("Imported")
         FAILED = "failed", _("Failed")
 
@@ -374,6 +377,7 @@ class LedgerImport(models.Model):
     imported_rows = models.PositiveIntegerField(_("imported rows"), default=0)
     problems = models.JSONField(_("row problems"), default=list, blank=True)
     message = models.TextField(_("message"), blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("import/", views.import_index, name="import"),
     path("import/<int:pk>/", views.import_preview, name="import_preview"),
     path("import/<int:pk>/confirm/", views.import_confirm, name="import_confirm"),
+    path("import/<int:pk>/status/", views.import_status, name="import_status"),
     path("customer/<int:pk>/section/", views.customer_section, name="customer_section"),
     path("customer/<int:pk>/prepayments/", views.prepayments_section, name="prepayments_section"),
     path("customer/<int:pk>/", views.customer_ledger, name="customer"),

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from xindang.accounts.models import Department, User
 from xindang.audit.services import record_event
@@ -286,7 +286,7 @@ def import_index(request):
     error = None
     if request.method == "POST" and form.is_valid():
         try:
-            batch = importing.preview_ledger_import(
+            batch = importing.start_ledger_preview(
                 by=request.user,
                 upload=form.cleaned_data["file"],
                 source_system=form.cleaned_data["source_system"],
@@ -316,9 +316,22 @@ def _batch_for_user(request, pk) -> LedgerImport:
 
 
 @permission_required(LedgerPermission.IMPORT, raise_exception=True)
+@require_GET
 def import_preview(request, pk):
     batch = _batch_for_user(request, pk)
     return render(request, "ledger/import_preview.html", {"batch": batch})
+
+
+@permission_required(LedgerPermission.IMPORT, raise_exception=True)
+@require_GET
+def import_status(request, pk):
+    """The htmx partial polled while the file is checked or posted by the worker; once that is over
+    it asks htmx to reload the page, which then shows the preview or the outcome."""
+    batch = _batch_for_user(request, pk)
+    response = render(request, "ledger/_import_status.html", {"batch": batch})
+    if batch.status not in importing.BUSY and request.headers.get("HX-Request"):
+        response["HX-Refresh"] = "true"
+    return response
 
 
 @permission_required(LedgerPermission.IMPORT, raise_exception=True)
@@ -326,9 +339,7 @@ def import_preview(request, pk):
 def import_confirm(request, pk):
     batch = _batch_for_user(request, pk)
     try:
-        batch = importing.confirm_ledger_import(batch=batch, by=request.user, request=request)
+        importing.start_ledger_import(batch=batch, by=request.user, request=request)
     except DomainError as exc:
         messages.error(request, exc.message)
-    else:
-        messages.success(request, _("%(n)s entries posted.") % {"n": batch.imported_rows})
     return redirect("ledger:import_preview", pk=batch.pk)

@@ -37,10 +37,13 @@ def import_progress(batch: ImportBatch) -> dict:
             message=_("The import was interrupted; nothing was saved. Upload the file again."),
         )
         batch.refresh_from_db()
-    phase = state.get("phase", "waiting" if batch.status == ImportBatch.Status.IMPORTING else batch.status)
+    busy = batch.status in (ImportBatch.Status.CHECKING, ImportBatch.Status.IMPORTING)
+    phase = state.get("phase", "waiting" if busy else batch.status)
     done, total = state.get("done", 0), state.get("total", 0)
     if batch.status == ImportBatch.Status.IMPORTED:
         percent = 100
+    elif batch.status == ImportBatch.Status.CHECKING:
+        percent = min(99, int(100 * done / total)) if total else 0  # the preview only checks
     elif total:
         # validating is the first half of the work, saving the second
         half = 50 if phase == "saving" else 0

@@ -1,8 +1,9 @@
 """The writes of the customer import: preview (check and store an upload) and confirm (import it).
 
-* preview_import() reads the upload (reading.read_table: content sniffed, never the extension
-  trusted), checks every row (validation.validate_table), stores the file under imports/<random>
-  and writes an ImportBatch with the list of problems. Nothing in the customer files changes.
+* preview_import() / start_preview() (the latter through the task worker: a 10,000-row file takes
+  seconds) reads the upload (reading.read_table: content sniffed, never the extension trusted),
+  checks every row (validation.validate_table), stores the file under imports/<random> and writes an
+  ImportBatch with the list of problems. Nothing in the customer files changes.
 * run_import() / start_import() (the latter through the task worker) re-read and re-check the file
   (data may have changed since the preview) and create ALL importable rows in ONE transaction with
   bulk operations: file numbers per department in one block, history, tags, primary contacts and
@@ -29,15 +30,16 @@ from xindang.audit.services import client_ip, record_event, record_events, spec
 from xindang.core import numbering
 from xindang.core.errors import DomainError
 from xindang.core.models import Sequence
+from xindang.core.tasks import task_request
 from xindang.policy.selectors import current_policy
 
-from .. import rules
+from .. import relations, rules
 from .. import services as customer_services
 from ..models import Contact, Customer, ImportBatch, Tag
 from ..permissions import CustomerPermission
 from .errors import ImportErrorCode, refuse
 from .progress import report_progress
-from .reading import Table, read_table
+from .reading import Table, file_format, read_table
 from .validation import Report, RowCheck, validate_table
 
 logger = logging.getLogger(__name__)
@@ -61,17 +63,52 @@ def _counts(report: Report) -> dict:
     }
 
 
-def preview_import(*, by, upload, request=None) -> ImportBatch:
-    """Read and check an uploaded spreadsheet; store it and its list of problems as an ImportBatch.
-    Refuses the whole file (DomainError, nothing stored) when it is too large, not really .xlsx/.csv,
-    has the wrong columns or too many rows. Caller checks the import capability."""
+def _refuse_early(*, by, upload) -> str:
+    """Capability, size and format (content sniffed) at once, before anything is stored; returns the
+    file's original name."""
     if not (by.is_superuser or by.has_perm(CustomerPermission.IMPORT)):
         raise PermissionDenied
-    policy = current_policy()
-    limit = policy.core.upload_limit_mb
+    limit = current_policy().core.upload_limit_mb
     if upload.size is None or upload.size > limit * 1024 * 1024:
         raise refuse(ImportErrorCode.TOO_LARGE, limit=limit)
-    original = os.path.basename((upload.name or "").replace("\\", "/"))[:255] or "upload"
+    return os.path.basename((upload.name or "").replace("\\", "/"))[:255] or "upload"
+
+
+def _previewed(batch: ImportBatch, table: Table, report: Report, *, by, policy, request=None) -> None:
+    """Write a batch's preview (counts, problems, the rows offered) and its audit event."""
+    for key, value in _counts(report).items():
+        setattr(batch, key, value)
+    batch.status = ImportBatch.Status.PREVIEWED
+    batch.file_format = table.format
+    batch.policy_version = policy.version
+    # The rows the preview shows as importable: the confirm imports exactly these.
+    batch.result = {"preview_rows": _row_numbers(report)}
+    batch.started_at = None
+    batch.save()
+    record_event(
+        "customer.import_preview",
+        actor=by,
+        request=request,
+        obj=batch,
+        data={
+            "file": batch.original_name,
+            "format": table.format,
+            "size": batch.file_size,
+            "rows": batch.total_rows,
+            "valid": batch.valid_rows,
+            "warnings": batch.warning_rows,
+            "errors": batch.error_rows,
+            "policy_version": policy.version,
+        },
+    )
+
+
+def preview_import(*, by, upload, request=None) -> ImportBatch:
+    """Read and check an uploaded spreadsheet here and now; store it and its list of problems as an
+    ImportBatch. Refuses the whole file (DomainError, nothing stored) when it is too large, not really
+    .xlsx/.csv, has the wrong columns or too many rows. The screens use start_preview (a task)."""
+    original = _refuse_early(by=by, upload=upload)
+    policy = current_policy()
     table = read_table(upload, name=original, max_rows=policy.core.import_max_rows)
     report = validate_table(table, by=by, policy=policy)
     token = uuid.uuid4()
@@ -79,38 +116,106 @@ def preview_import(*, by, upload, request=None) -> ImportBatch:
     stored = default_storage.save(f"imports/{token.hex}", upload)
     try:
         with transaction.atomic():
-            batch = ImportBatch.objects.create(
+            batch = ImportBatch(
                 token=token,
                 created_by=by,
                 original_name=original,
                 stored_name=stored,
-                file_format=table.format,
                 file_size=upload.size,
-                policy_version=policy.version,
-                # The rows the preview shows as importable: the confirm imports exactly these.
-                result={"preview_rows": _row_numbers(report)},
-                **_counts(report),
             )
-            record_event(
-                "customer.import_preview",
-                actor=by,
-                request=request,
-                obj=batch,
-                data={
-                    "file": original,
-                    "format": table.format,
-                    "size": upload.size,
-                    "rows": batch.total_rows,
-                    "valid": batch.valid_rows,
-                    "warnings": batch.warning_rows,
-                    "errors": batch.error_rows,
-                    "policy_version": policy.version,
-                },
-            )
+            _previewed(batch, table, report, by=by, policy=policy, request=request)
     except BaseException:
         default_storage.delete(stored)
         raise
     return batch
+
+
+def start_preview(*, by, upload, request=None) -> ImportBatch:
+    """Store an upload as a batch "checking" and hand its reading and checking to the task worker
+    (`manage.py worker`); the preview page shows the progress until the preview is ready. A file too
+    large or not really .xlsx/.csv is refused at once (DomainError, nothing stored). Inside a
+    transaction (a test's, ATOMIC_REQUESTS) the check runs here and now: the worker could not see the
+    batch."""
+    original = _refuse_early(by=by, upload=upload)
+    upload.seek(0)
+    fmt = file_format(original, upload.read(8))
+    token = uuid.uuid4()
+    upload.seek(0)
+    stored = default_storage.save(f"imports/{token.hex}", upload)
+    try:
+        batch = ImportBatch.objects.create(
+            token=token,
+            created_by=by,
+            original_name=original,
+            stored_name=stored,
+            file_format=fmt,
+            file_size=upload.size,
+            status=ImportBatch.Status.CHECKING,
+            started_at=timezone.now(),
+        )
+    except BaseException:
+        default_storage.delete(stored)
+        raise
+    report_progress(batch, "waiting")
+    ip = client_ip(request)
+    if connection.in_atomic_block:
+        return _check_stored(batch, by, ip)
+    preview_stored_batch.enqueue(batch.pk, by.pk, ip)
+    return batch
+
+
+def _check_stored(batch: ImportBatch, by, ip: str | None) -> ImportBatch:
+    """Read and check a stored batch: checking → previewed, or failed with the reason the whole file
+    is refused. Nothing in the customer files changes."""
+    policy = current_policy()
+    try:
+        report_progress(batch, "reading")
+        table = _read_stored(batch, max_rows=policy.core.import_max_rows)
+        report = validate_table(
+            table,
+            by=by,
+            policy=policy,
+            progress=lambda phase, done, total: report_progress(batch, phase, done, total),
+        )
+        with transaction.atomic():
+            locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+            if locked.status != ImportBatch.Status.CHECKING:  # failed meanwhile (interrupted)
+                return locked
+            _previewed(locked, table, report, by=by, policy=policy, request=task_request(ip, by))
+    except DomainError as exc:
+        return _fail_check(batch, exc.message)
+    except Exception as exc:
+        logger.exception("import batch %s: check failed", batch.pk)
+        return _fail_check(batch, _("The file could not be checked: %(error)s") % {"error": exc})
+    report_progress(locked, "previewed")
+    return locked
+
+
+def _fail_check(batch: ImportBatch, message: str) -> ImportBatch:
+    ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.CHECKING).update(
+        status=ImportBatch.Status.FAILED, message=message[:2000], finished_at=timezone.now()
+    )
+    batch.refresh_from_db()
+    report_progress(batch, "failed")
+    return batch
+
+
+@task()
+def preview_stored_batch(batch_id: int, by_id: int, ip: str | None) -> str:
+    """The preview the worker runs: read and check every row of an uploaded file (a 10,000-row file
+    takes seconds: not in the request)."""
+    batch = ImportBatch.objects.get(pk=batch_id)
+    by = User.objects.get(pk=by_id)
+    return _check_stored(batch, by, ip).status
+
+
+def release_interrupted_checks(*, batch_ids: list[int]) -> int:
+    """Batches whose check a dead worker left half-way fail at once, saying so (nothing was saved)."""
+    released = 0
+    for batch in ImportBatch.objects.filter(pk__in=batch_ids, status=ImportBatch.Status.CHECKING):
+        _fail_check(batch, _("The check of the file was interrupted; upload it again."))
+        released += 1
+    return released
 
 
 def _row_numbers(report: Report) -> dict:
@@ -236,8 +341,10 @@ def _execute(batch: ImportBatch, by, ip: str | None) -> ImportBatch:
         if not rows:
             raise refuse(ImportErrorCode.NOTHING_TO_IMPORT)
         _predict_numbers([r.customer for r in rows], by=by, policy=policy)
+        keys = {id(r.customer): relations.planned_keys(r.customer) for r in rows}
+        # On SQLite this transaction holds the database's write lock: only the writes are in it.
         with transaction.atomic():
-            created, result, specs = _create_customers(rows, by=by, policy=policy, batch=batch)
+            created, result, specs = _create_customers(rows, by=by, policy=policy, batch=batch, keys=keys)
             for key, value in _counts(report).items():
                 setattr(batch, key, value)
             batch.status = ImportBatch.Status.IMPORTED
@@ -335,9 +442,11 @@ def _predict_numbers(customers: list[Customer], *, by, policy) -> None:
         customer_services.refresh_search_fields(customer)
 
 
-def _create_customers(rows: list[RowCheck], *, by, policy, batch: ImportBatch):
+def _create_customers(rows: list[RowCheck], *, by, policy, batch: ImportBatch, keys: dict | None = None):
     """All rows in the caller's transaction: numbers, customers, history, tags, contacts; returns
-    (customers, result summary, audit specs)."""
+    (customers, result summary, audit specs). keys: the related-party keys planned before the
+    transaction, by id() of the customer."""
+    keys = keys or {}
     customers = [r.customer for r in rows]
     total = len(customers)
     result: dict = {"file_nos": {}}
@@ -375,9 +484,8 @@ def _create_customers(rows: list[RowCheck], *, by, policy, batch: ImportBatch):
         done += len(chunk)
         report_progress(batch, "saving", done, total)
     _save_tags(rows)
-    from xindang.customers.relations import refresh_all  # related-party keys (bulk rows send no signal)
-
-    refresh_all([c.pk for c in customers])
+    # related-party keys (bulk rows send no signal), worked out before the transaction
+    relations.new_file_keys([(c, keys.get(id(c)) or relations.planned_keys(c)) for c in customers])
     contacts = []
     for row in rows:
         if row.contact:

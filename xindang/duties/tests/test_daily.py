@@ -246,3 +246,35 @@ def test_a_long_digest_is_cut_and_points_to_the_workbench(fake, zhang, monkeypat
     body = mail.outbox[0].body
     assert body.count("http://127.0.0.1:8000/approvals/") == 3
     assert "另有 2 项" in body
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_digests_are_sent_by_the_task_worker(fake, zhang, settings):
+    from django_tasks_db.models import DBTaskResult
+
+    fake["zhangsan"] = [_item(1)]
+    _daily()
+    assert mail.outbox == [] and DigestSent.objects.count() == 1  # queued with its record
+    assert DBTaskResult.objects.get().status == "READY"
+    call_command("worker", batch=True, verbosity=0)
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["zhangsan@example.com"]
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_digest_the_mail_server_refused_is_sent_by_the_next_run(fake, zhang, monkeypatch):
+    from django_tasks_db.models import DBTaskResult
+
+    fake["zhangsan"] = [_item(1, due=timezone.localdate() - timedelta(days=3))]  # overdue: listed daily
+    _daily()
+
+    def refuse(self, *args, **kwargs):
+        raise ConnectionRefusedError("the mail server is down")
+
+    with monkeypatch.context() as m:
+        m.setattr("django.core.mail.EmailMessage.send", refuse)
+        call_command("worker", batch=True, verbosity=0)
+    assert DBTaskResult.objects.get().status == "FAILED" and not DigestSent.objects.exists()
+    _daily()
+    call_command("worker", batch=True, verbosity=0)
+    assert len(mail.outbox) == 1 and DigestSent.objects.count() == 1
