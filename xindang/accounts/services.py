@@ -82,9 +82,7 @@ def log_in(*, request, username: str, password: str) -> User:
             object_id=username,
             object_repr=username,
         )
-        raise DomainError(
-            AuthError.THROTTLED, AuthError.THROTTLED.label % {"minutes": core.login_lockout_minutes}
-        )
+        raise DomainError(AuthError.THROTTLED, minutes=core.login_lockout_minutes)
     user = authenticate(request, username=username, password=password)
     if user is None:
         record_event(
@@ -94,7 +92,7 @@ def log_in(*, request, username: str, password: str) -> User:
             object_id=username,
             object_repr=username,
         )
-        raise DomainError(AuthError.INVALID_CREDENTIALS, AuthError.INVALID_CREDENTIALS.label)
+        raise DomainError(AuthError.INVALID_CREDENTIALS)
     with transaction.atomic():
         login(request, user)
         record_event(
@@ -231,13 +229,13 @@ def _check_code(*, device_pk: int, token: str, user, request, purpose: str):
             locked_until = (info or {}).get("locked_until")
             seconds = max(1, int((locked_until - timezone.now()).total_seconds()) + 1) if locked_until else 1
             _user_event(OTP_FAILED, user=user, request=request, data={"purpose": purpose, "throttled": True})
-            error = (AuthError.OTP_THROTTLED, AuthError.OTP_THROTTLED.label % {"seconds": seconds})
+            error = DomainError(AuthError.OTP_THROTTLED, seconds=seconds)
         elif not device.verify_token(token):  # counts the failure (throttling) itself
             _user_event(OTP_FAILED, user=user, request=request, data={"purpose": purpose})
-            error = (AuthError.OTP_INVALID, AuthError.OTP_INVALID.label)
+            error = DomainError(AuthError.OTP_INVALID)
         else:
             return device
-    raise DomainError(*error)
+    raise error
 
 
 def start_otp_setup(*, user, request=None):
@@ -248,7 +246,7 @@ def start_otp_setup(*, user, request=None):
     from .selectors import otp_device, pending_otp_device
 
     if otp_device(user) is not None:
-        raise DomainError(AuthError.OTP_ALREADY, AuthError.OTP_ALREADY.label)
+        raise DomainError(AuthError.OTP_ALREADY)
     return pending_otp_device(user) or TOTPDevice.objects.create(user=user, name="default", confirmed=False)
 
 
@@ -261,10 +259,10 @@ def confirm_otp_setup(*, request, token: str):
 
     user = request.user
     if otp_device(user) is not None:
-        raise DomainError(AuthError.OTP_ALREADY, AuthError.OTP_ALREADY.label)
+        raise DomainError(AuthError.OTP_ALREADY)
     pending = pending_otp_device(user)
     if pending is None:
-        raise DomainError(AuthError.OTP_NO_DEVICE, AuthError.OTP_NO_DEVICE.label)
+        raise DomainError(AuthError.OTP_NO_DEVICE)
     device = _check_code(device_pk=pending.pk, token=token, user=user, request=request, purpose="setup")
     with transaction.atomic():
         device.confirmed = True
@@ -285,7 +283,7 @@ def verify_otp(*, request, token: str):
     user = request.user
     device = otp_device(user)
     if device is None:
-        raise DomainError(AuthError.OTP_NO_DEVICE, AuthError.OTP_NO_DEVICE.label)
+        raise DomainError(AuthError.OTP_NO_DEVICE)
     device = _check_code(device_pk=device.pk, token=token, user=user, request=request, purpose="login")
     with transaction.atomic():
         otp_login(request, device)
@@ -302,10 +300,10 @@ def remove_otp(*, request, token: str) -> None:
 
     user = request.user
     if otp_required(user):
-        raise DomainError(AuthError.OTP_REQUIRED, AuthError.OTP_REQUIRED.label)
+        raise DomainError(AuthError.OTP_REQUIRED)
     device = otp_device(user)
     if device is None:
-        raise DomainError(AuthError.OTP_NO_DEVICE, AuthError.OTP_NO_DEVICE.label)
+        raise DomainError(AuthError.OTP_NO_DEVICE)
     device = _check_code(device_pk=device.pk, token=token, user=user, request=request, purpose="remove")
     with transaction.atomic():
         type(device).objects.filter(user=user).delete()

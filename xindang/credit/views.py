@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from xindang.accounts.models import Department
 from xindang.accounts.roles import role_label
 from xindang.audit.services import record_event
-from xindang.core.errors import DomainError
+from xindang.core.errors import DomainError, form_error
 from xindang.core.money import format_yuan
 from xindang.core.pagination import CappedPaginator
 from xindang.customers.selectors import get_customer_for_user
@@ -75,10 +75,6 @@ def _rating_for_user(request, pk) -> Rating:
         raise Http404
     get_customer_for_user(request.user, rating.customer_id, request=request)
     return rating
-
-
-def _error(form, exc: DomainError):
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 # --- The credit list -------------------------------------------------------------------------------
@@ -240,7 +236,7 @@ def _form_page(request, *, customer, inv=None):
                 messages.success(request, _("Investigation saved."))
             return redirect(saved.get_absolute_url())
         except DomainError as exc:
-            _error(form, exc)
+            form_error(form, exc)
     return render(
         request,
         "credit/investigation_form.html",
@@ -404,7 +400,7 @@ def propose(request, pk):
                 messages.success(request, _("Rating proposed and sent for approval."))
             return redirect(rating.get_absolute_url())
         except DomainError as exc:
-            _error(form, exc)
+            form_error(form, exc)
     facts = _fact_rows(result.facts) if result else []
     return render(
         request,

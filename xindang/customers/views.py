@@ -22,7 +22,7 @@ from xindang.accounts.models import Department, User
 from xindang.accounts.selectors import list_preference
 from xindang.accounts.services import PAGE_SIZES, save_list_preference
 from xindang.audit.services import record_event
-from xindang.core.errors import DomainError
+from xindang.core.errors import DomainError, form_error
 from xindang.core.pagination import CappedPaginator
 
 from . import columns, selectors, services
@@ -305,7 +305,7 @@ def _apply_domain_error(form, exc: DomainError):
             for msg in msgs:
                 form.add_error(field if field in form.fields else None, msg)
     else:
-        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        form_error(form, exc)
 
 
 def _save(request, *, customer=None):

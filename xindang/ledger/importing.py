@@ -22,6 +22,7 @@ from xindang.customers.models import Customer
 from xindang.policy.selectors import current_policy
 
 from . import services
+from .errors import LedgerError
 from .models import EntryKind, LedgerImport
 from .permissions import LedgerPermission
 
@@ -95,7 +96,7 @@ def read_rows(fileobj, *, name: str, max_rows: int) -> tuple[str, list[tuple[int
         try:
             workbook = openpyxl.load_workbook(fileobj, read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many kinds on damaged files
-            raise DomainError("ledger.import_unreadable", _("The workbook is damaged.")) from exc
+            raise DomainError(LedgerError.IMPORT_UNREADABLE) from exc
         try:
             rows = list(workbook.worksheets[0].iter_rows(values_only=True))
         finally:
@@ -126,16 +127,11 @@ def read_rows(fileobj, *, name: str, max_rows: int) -> tuple[str, list[tuple[int
                     continue
                 out.append((n, values))
                 if len(out) > max_rows:
-                    raise DomainError(
-                        "ledger.import_too_many_rows", _("At most %(n)s rows.") % {"n": max_rows}
-                    )
+                    raise DomainError(LedgerError.IMPORT_TOO_MANY_ROWS, n=max_rows)
             if not out:
-                raise DomainError("ledger.import_no_rows", _("The file holds no entries."))
+                raise DomainError(LedgerError.IMPORT_NO_ROWS)
             return fmt, out
-    raise DomainError(
-        "ledger.import_wrong_columns",
-        _("No header row with a customer (ID, code, file number or name), kind, date and amount."),
-    )
+    raise DomainError(LedgerError.IMPORT_WRONG_COLUMNS)
 
 
 def _customer_lookup(rows) -> dict:
@@ -214,7 +210,7 @@ def preview_ledger_import(*, by, upload, source_system="import", request=None) -
     policy = current_policy()
     limit = policy.core.upload_limit_mb
     if upload.size is None or upload.size > limit * 1024 * 1024:
-        raise DomainError("ledger.import_too_large", _("The file is larger than %(n)s MB.") % {"n": limit})
+        raise DomainError(LedgerError.IMPORT_TOO_LARGE, n=limit)
     original = os.path.basename((upload.name or "").replace("\\", "/"))[:255] or "upload"
     fmt, rows = read_rows(upload, name=original, max_rows=policy.ledger.max_batch)
     service_rows, cell_problems = to_service_rows(rows, source_system=source_system[:40] or "import")
@@ -258,14 +254,14 @@ def confirm_ledger_import(*, batch: LedgerImport, by, request=None) -> LedgerImp
     with transaction.atomic():
         locked = LedgerImport.objects.select_for_update().get(pk=batch.pk)
         if locked.status != LedgerImport.Status.PREVIEWED:
-            raise DomainError("ledger.import_done", _("This import was already confirmed."))
+            raise DomainError(LedgerError.IMPORT_DONE)
         if locked.error_rows:
-            raise DomainError("ledger.import_has_errors", _("Correct the rows with errors and upload again."))
+            raise DomainError(LedgerError.IMPORT_HAS_ERRORS)
         with default_storage.open(locked.stored_name, "rb") as f:
             _fmt, rows = read_rows(f, name=locked.original_name, max_rows=current_policy().ledger.max_batch)
         service_rows, cell_problems = to_service_rows(rows, source_system=locked.source_system)
         if cell_problems:
-            raise DomainError("ledger.import_has_errors", _("Correct the rows with errors and upload again."))
+            raise DomainError(LedgerError.IMPORT_HAS_ERRORS)
         results = services.post_trade_entries(rows=service_rows, by=by, request=request)
         locked.status = LedgerImport.Status.IMPORTED
         locked.imported_rows = sum(1 for _e, c in results if c)

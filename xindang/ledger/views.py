@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from xindang.accounts.models import Department, User
 from xindang.audit.services import record_event
-from xindang.core.errors import DomainError
+from xindang.core.errors import DomainError, form_error
 from xindang.core.pagination import CappedPaginator
 from xindang.customers.selectors import get_customer_for_user
 from xindang.policy.selectors import current_policy
@@ -278,7 +278,7 @@ def write_off(request, pk):
                 request=request,
             )
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            form_error(form, exc)
         else:
             messages.success(request, _("The write-off was sent for approval."))
             return redirect("ledger:customer", pk=customer.pk)

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from xindang.accounts.models import Department, User
 from xindang.audit.services import record_event
-from xindang.core.errors import DomainError
+from xindang.core.errors import DomainError, form_error
 from xindang.core.pagination import CappedPaginator
 from xindang.credit.picture import credit_picture
 from xindang.customers.selectors import get_customer_for_user
@@ -226,7 +226,7 @@ def stop_shipments(request, pk):
         try:
             stop(customer=customer, by=request.user, reason=form.cleaned_data["reason"], request=request)
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            form_error(form, exc)
         else:
             messages.success(request, _("Shipments stopped; the department manager has been told."))
             return redirect(reverse("credit_control:customer", args=[customer.pk]) + "#shipment-stop")
@@ -283,7 +283,7 @@ def check(request, pk):
                 request=request,
             )
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            form_error(form, exc)
     over_form = None
     if result is not None and result.outcome == rules.BLOCK and result.approvable:
         over_form = OverLimitForm(
@@ -327,7 +327,7 @@ def over_limit_request(request, pk):
                 request=request,
             )
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            form_error(form, exc)
         else:
             messages.success(request, _("Sent for over-limit approval."))
             return redirect("credit_control:over_limit_detail", olr.pk)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xindang.accounts.models import Department
-from xindang.core.errors import DomainError
+from xindang.core.errors import DomainError, form_error
 from xindang.core.pagination import CappedPaginator
 from xindang.customers.selectors import get_customer_for_user
 
@@ -32,10 +32,6 @@ STATUS_CLASSES = {
     rules.REVIEWED: "active",
     rules.VP_REVIEWED: "active",
 }
-
-
-def _apply_domain_error(form, exc: DomainError):
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 def _month_param(request):
@@ -246,7 +242,7 @@ def _step(request, pk, perm, form_class, key, call):
             call(ev, form.cleaned_data)
             return redirect(ev.get_absolute_url())
         except DomainError as exc:
-            _apply_domain_error(form, exc)
+            form_error(form, exc)
     return evaluation_detail(request, pk, forms={key: form}, status=400)
 
 

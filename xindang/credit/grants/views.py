@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from xindang.accounts.models import Department
 from xindang.audit.services import record_event
-from xindang.core.errors import DomainError
+from xindang.core.errors import DomainError, form_error
 from xindang.core.pagination import CappedPaginator
 from xindang.credit.picture import credit_picture
 from xindang.customers.selectors import get_customer_for_user
@@ -215,7 +215,7 @@ def request_grant(request, pk):
                 request=request,
             )
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            form_error(form, exc)
             form.error_code = exc.code
         else:
             messages.success(request, _("The grant request was sent for approval."))

@@ -14,10 +14,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from xindang.accounts.models import Department
-from xindang.core.errors import DomainError
+from xindang.core.errors import DomainError, form_error
 from xindang.customers.selectors import get_customer_for_user
 
 from . import selectors, services
+from .errors import CollectionError
 from .forms import (
     PromiseForm,
     ReasonForm,
@@ -37,10 +38,6 @@ KIND_LABELS = {
 }
 PROMISE_CLASSES = {"open": "prospective", "kept": "active", "broken": "bad", "cancelled": "past"}
 REPORT_CLASSES = {"open": "warn", "submitted": "prospective", "reviewed": "active", "closed": "past"}
-
-
-def _form_error(form, exc: DomainError):
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 def _customer(request, pk):
@@ -167,7 +164,7 @@ def record_create(request, pk):
             messages.success(request, _("Collection record saved."))
             return _back(customer)
         except DomainError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
     return render(
         request,
         "collection/form.html",
@@ -203,7 +200,7 @@ def promise_create(request, pk):
             messages.success(request, _("Payment promise recorded."))
             return _back(customer)
         except DomainError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
     return render(
         request,
         "collection/form.html",
@@ -219,7 +216,7 @@ def promise_cancel(request, pk):
     form = ReasonForm(request.POST)
     try:
         if not form.is_valid():
-            raise DomainError("collection.reason_required", _("Give a reason."))
+            raise DomainError(CollectionError.REASON_REQUIRED)
         services.cancel_promise(
             promise=promise, by=request.user, reason=form.cleaned_data["reason"], request=request
         )
@@ -258,7 +255,7 @@ def suspension(request, pk, action):
                 messages.success(request, _("Trade suspension lifted."))
             return _back(customer)
         except DomainError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
     return render(
         request,
         "collection/suspension.html",

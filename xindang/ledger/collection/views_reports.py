@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from xindang.core.errors import DomainError
+from xindang.core.errors import DomainError, form_error
 
 from . import selectors, services
 from .forms import (
@@ -22,7 +22,7 @@ from .forms import (
 )
 from .models import DangerStatus, ReportStatus
 from .permissions import CollectionPermission, may_complete
-from .views import _customer, _form_error
+from .views import _customer
 
 
 # --- Collection-anomaly reports (收款异样报告表) -------------------------------------------------------
@@ -46,7 +46,7 @@ def anomaly_detail(request, pk):
                 messages.success(request, _("Report completed."))
                 return redirect(report.get_absolute_url())
             except DomainError as exc:
-                _form_error(form, exc)
+                form_error(form, exc)
     return render(
         request,
         "collection/anomaly.html",
@@ -245,7 +245,7 @@ def danger_create(request, pk):
             messages.success(request, _("Report sent to your superior."))
             return redirect(report.get_absolute_url())
         except DomainError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
     return render(
         request,
         "collection/danger_form.html",
@@ -280,7 +280,7 @@ def danger_detail(request, pk):
                 messages.success(request, _("Instruction recorded."))
                 return redirect(report.get_absolute_url())
             except DomainError as exc:
-                _form_error(form, exc)
+                form_error(form, exc)
     measures = [
         {
             "code": c,

@@ -10,6 +10,7 @@ from xindang.core.errors import DomainError
 from xindang.policy.selectors import current_policy
 
 from .. import rules
+from ..errors import LedgerError
 from ..models import Exposure
 from .book import _error, lock_exposure
 from .posting import post_trade_entry
@@ -55,7 +56,7 @@ def request_write_off(*, customer, amount, entry_on, reason, by, request=None):
         raise _error("ledger.amount_not_positive", "amount")
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError("ledger.reason_required", _("Give a reason."), field="reason")
+        raise DomainError(LedgerError.REASON_REQUIRED, field="reason")
     exposure = lock_exposure(customer.pk)
     receivable = exposure.open_shipments_amount + exposure.open_invoices_amount
     if amount > receivable:

@@ -7,8 +7,10 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils import timezone
 
+from xindang.core.errors import DomainError
+
 from .. import deps, rules
-from ..errors import ControlError, raise_error
+from ..errors import ControlError
 from ..sections import CreditControlSection
 
 CENT = Decimal("0.01")
@@ -54,15 +56,15 @@ def _amount(value) -> Decimal:
     except (InvalidOperation, TypeError, ValueError):
         amount = None
     if amount is None or not amount.is_finite() or amount <= 0:
-        raise_error(ControlError.BAD_AMOUNT, "amount")
+        raise DomainError(ControlError.BAD_AMOUNT, field="amount")
     return amount
 
 
 def _validate(kind: str, control_point: str) -> None:
     if kind not in rules.CHECK_KINDS:
-        raise_error(ControlError.BAD_KIND, "kind", kind=kind)
+        raise DomainError(ControlError.BAD_KIND, field="kind", kind=kind)
     if control_point not in rules.CONTROL_POINTS:
-        raise_error(ControlError.BAD_CONTROL_POINT, "control_point", point=control_point)
+        raise DomainError(ControlError.BAD_CONTROL_POINT, field="control_point", point=control_point)
 
 
 def _exposure_figures(exposure: dict) -> dict:

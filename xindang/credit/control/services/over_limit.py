@@ -8,10 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xindang.audit.services import record_event
+from xindang.core.errors import DomainError
 from xindang.policy.selectors import current_policy
 
 from .. import rules
-from ..errors import ControlError, raise_error
+from ..errors import ControlError
 from ..models import OverLimitRequest, OverLimitStatus
 from ..texts import over_limit_summary, over_limit_title, reasons_out
 from .inputs import _actor_name, _amount, _read_locked, _validate, check_inputs
@@ -41,9 +42,9 @@ def request_over_limit(
     amount = _amount(amount)
     _validate(kind, control_point)
     if kind not in rules.RAISING_KINDS:
-        raise_error(ControlError.OVER_LIMIT_NOT_NEEDED)
+        raise DomainError(ControlError.OVER_LIMIT_NOT_NEEDED)
     if not getattr(by, "is_authenticated", False):
-        raise_error(ControlError.OVER_LIMIT_REQUESTER)
+        raise DomainError(ControlError.OVER_LIMIT_REQUESTER)
     policy = current_policy()
     section = policy.credit_control
     now = timezone.now()
@@ -53,12 +54,12 @@ def request_over_limit(
     grade = read[0].grade
     decision = rules.decide(inputs, section.control_policy())
     if not decision.violations:
-        raise_error(ControlError.OVER_LIMIT_NOT_NEEDED)
+        raise DomainError(ControlError.OVER_LIMIT_NOT_NEEDED)
     if not decision.approvable:
         lifts = rules.APPROVABLE | (rules.NO_LIMIT_CODES if decision.exception else frozenset())
         why = [r for r in reasons_out(decision.violations) if r["code"] not in lifts]
         why = why or [r for r in reasons_out(decision.violations) if r["code"] in rules.NO_LIMIT_CODES]
-        raise_error(ControlError.OVER_LIMIT_NOT_APPROVABLE, why="; ".join(r["message"] for r in why))
+        raise DomainError(ControlError.OVER_LIMIT_NOT_APPROVABLE, why="; ".join(r["message"] for r in why))
     return _submit_over_limit(
         customer=customer,
         amount=amount,
