@@ -22,7 +22,7 @@ from functools import cached_property
 from django.db.models import Case, DateField, DecimalField, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Cast, Coalesce
 
-from xindang.ledger.collection import rules
+from xindang.ledger import rules
 from xindang.ledger.models import Allocation, TradeEntry
 from xindang.ledger.rules import INVOICE, SHIPMENT
 

@@ -1,10 +1,11 @@
 """Reading collection work. Visible iff the customer file is (visible_customers is the one rule)."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import reverse
@@ -12,6 +13,8 @@ from django.utils import timezone
 
 from xindang.core import workbench
 from xindang.customers.selectors import visible_customers
+from xindang.ledger.facts import COLLECTION_KINDS, MONEY
+from xindang.ledger.models import ZERO, EntryKind, TradeEntry
 from xindang.policy.selectors import current_policy
 
 from . import rules
@@ -120,8 +123,6 @@ def get_promise_for_user(user, pk) -> PaymentPromise:
 
 def payments_between(customer_id: int, start: date, end: date) -> Decimal:
     """Payments received (cash and bills) from `start` to `end`, reversals left out."""
-    from xindang.ledger.models import ZERO, EntryKind, TradeEntry
-
     total = TradeEntry.objects.filter(
         customer_id=customer_id,
         kind__in=[EntryKind.PAYMENT, EntryKind.NOTE_RECEIVED],
@@ -473,3 +474,39 @@ def ageing_crumbs(
     if customer is not None:
         crumbs.append(Crumb(customer.name, None))
     return crumbs
+
+
+def broken_promises_by_customer(ids, *, since: date, on: date) -> dict[int, int]:
+    """Payment promises broken in [since, on) per customer, for the rating facts (ledger.facts): one
+    aggregate, plus the open ones past their date whose payments fall short (not yet marked broken)."""
+    broken: dict = defaultdict(int)
+    promises = PaymentPromise.objects.filter(customer_id__in=ids, promised_on__gte=since, promised_on__lt=on)
+    for r in (
+        promises.filter(status=PromiseStatus.BROKEN).order_by().values("customer_id").annotate(n=Count("id"))
+    ):
+        broken[r["customer_id"]] += r["n"]
+    if promises.filter(status=PromiseStatus.OPEN).exists():
+        paid = Subquery(
+            TradeEntry.objects.filter(
+                customer_id=OuterRef("customer_id"),
+                kind__in=COLLECTION_KINDS,
+                entry_on__gte=OuterRef("made_on"),
+                entry_on__lte=OuterRef("promised_on"),
+                reversed_by__isnull=True,
+            )
+            .order_by()
+            .values("customer_id")
+            .annotate(s=Sum("amount"))
+            .values("s"),
+            output_field=MONEY,
+        )
+        for r in (
+            promises.filter(status=PromiseStatus.OPEN)
+            .annotate(paid=Coalesce(paid, Value(ZERO), output_field=MONEY))
+            .filter(paid__lt=F("amount"))
+            .order_by()
+            .values("customer_id")
+            .annotate(n=Count("id"))
+        ):
+            broken[r["customer_id"]] += r["n"]
+    return dict(broken)
