@@ -9,6 +9,9 @@ from django.contrib.auth import authenticate, login, logout
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from xindang.audit.models import AuditEvent
 from xindang.audit.services import client_ip, record_event
@@ -17,6 +20,7 @@ from xindang.policy.selectors import current_policy
 
 from .errors import AuthError
 from .models import ApiKey, ListPreference, User
+from .selectors import otp_device, otp_required, pending_otp_device
 
 LOGIN_FAILED = "auth.login_failed"
 LOGIN = "auth.login"
@@ -219,7 +223,6 @@ def _check_code(*, device_pk: int, token: str, user, request, purpose: str):
     """Check `token` against the device under a row lock (django-otp's throttling: after each wrong
     code the next attempt must wait twice as long). A wrong or throttled code is audited and raises;
     its audit event and the throttle count are committed before the error propagates."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     token = "".join((token or "").split())[:16]
     with transaction.atomic():
@@ -241,9 +244,6 @@ def _check_code(*, device_pk: int, token: str, user, request, purpose: str):
 def start_otp_setup(*, user, request=None):
     """A new (unconfirmed) TOTP device for `user`, or the one already being set up. Not audited: it
     does nothing until confirmed with a code (confirm_otp_setup)."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from .selectors import otp_device, pending_otp_device
 
     if otp_device(user) is not None:
         raise DomainError(AuthError.OTP_ALREADY)
@@ -253,9 +253,6 @@ def start_otp_setup(*, user, request=None):
 def confirm_otp_setup(*, request, token: str):
     """The user proves the authenticator app has the secret: the device is confirmed and this session
     counts as verified. Raises OTP_NO_DEVICE / OTP_ALREADY / OTP_INVALID / OTP_THROTTLED."""
-    from django_otp import login as otp_login
-
-    from .selectors import otp_device, pending_otp_device
 
     user = request.user
     if otp_device(user) is not None:
@@ -276,9 +273,6 @@ def confirm_otp_setup(*, request, token: str):
 def verify_otp(*, request, token: str):
     """The second step of a login: the code of the user's confirmed device. On success the session is
     fully logged in (django-otp records the device in the session; user.is_verified())."""
-    from django_otp import login as otp_login
-
-    from .selectors import otp_device
 
     user = request.user
     device = otp_device(user)
@@ -294,9 +288,6 @@ def verify_otp(*, request, token: str):
 def remove_otp(*, request, token: str) -> None:
     """Remove the user's second factor, confirmed with a current code. Refused (OTP_REQUIRED) when the
     policy requires it for one of the user's roles."""
-    from django_otp import DEVICE_ID_SESSION_KEY
-
-    from .selectors import otp_device, otp_required
 
     user = request.user
     if otp_required(user):

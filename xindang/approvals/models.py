@@ -8,7 +8,12 @@ Approvals sit below customers in the layers, so a request names its customer by 
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from xindang.accounts.roles import role_label
+
+from .registry import kind_label, render_text
 
 
 class ApprovalStatus(models.TextChoices):
@@ -81,8 +86,6 @@ class ApprovalRequest(models.Model):
         return f"#{self.pk} {self.title}"
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
         return reverse("approvals:detail", args=[self.pk])
 
     @property
@@ -100,21 +103,16 @@ class ApprovalRequest(models.Model):
 
     @property
     def kind_label(self) -> str:
-        from .registry import kind_label
-
         return kind_label(self.kind)
 
     @property
     def display_title(self) -> str:
         """The title in the reader's language (rendered by the kind when it registered a renderer)."""
-        from .registry import render_text
 
         return render_text(self, "title", self.title)
 
     @property
     def display_summary(self) -> str:
-        from .registry import render_text
-
         return render_text(self, "summary", self.summary)
 
 
@@ -156,8 +154,6 @@ class ApprovalStep(models.Model):
 
     @property
     def role_label(self) -> str:
-        from xindang.accounts.roles import role_label
-
         return role_label(self.role)
 
 

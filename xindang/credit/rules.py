@@ -9,6 +9,7 @@ parameters; the view translates codes into sentences.
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -249,7 +250,6 @@ def add_months(day: date, months: int) -> date:
     month = day.month - 1 + months
     year = day.year + month // 12
     month = month % 12 + 1
-    import calendar
 
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from openpyxl import Workbook
 
 from xindang.accounts.models import Department
 from xindang.accounts.roles import role_label
@@ -21,7 +22,7 @@ from xindang.customers.selectors import get_customer_for_user
 from xindang.policy.selectors import current_policy
 from xindang.relations.selectors import credit_evidence as relations_evidence
 
-from . import rules, selectors, services
+from . import pdf, rules, selectors, services
 from .forms import (
     InvestigationForm,
     ProposeForm,
@@ -31,6 +32,7 @@ from .forms import (
     years_data,
 )
 from .models import Grade, Investigation, InvestigationStatus, Rating, RatingStatus
+from .models import Investigation as Inv
 from .permissions import CreditPermission
 from .texts import SOURCE_TEXTS, reason_rows
 
@@ -118,8 +120,6 @@ def credit_list(request):
 
 @permission_required(CreditPermission.EXPORT, raise_exception=True)
 def export(request):
-    from openpyxl import Workbook
-
     today = timezone.localdate()
     qs = selectors.credit_list(request.user, request.GET, on=today)[:MAX_EXPORT_ROWS]
     wb = Workbook(write_only=True)
@@ -348,15 +348,13 @@ def investigation_file(request, pk):
 
 @permission_required(CreditPermission.VIEW, raise_exception=True)
 def investigation_pdf(request, pk):
-    from .pdf import investigation_pdf as render_pdf
-
     inv = _investigation_for_user(request, pk)
     rating = inv.ratings.exclude(status=RatingStatus.WITHDRAWN).order_by("-proposed_at", "-id").first()
     approval, steps = None, ()
     if rating is not None and rating.approval_id:
         approval = rating.approval
         steps = approval.current_steps()
-    data = render_pdf(inv, rating=rating, approval=approval, steps=steps, printed_by=request.user)
+    data = pdf.investigation_pdf(inv, rating=rating, approval=approval, steps=steps, printed_by=request.user)
     record_event(
         "credit.print", actor=request.user, request=request, obj=inv, data={"customer": inv.customer_id}
     )
@@ -423,8 +421,6 @@ def propose(request, pk):
 
 
 def _fact_rows(facts) -> list[tuple]:
-    from .models import Investigation as Inv
-
     src = facts.sources or {}
 
     def source(key):
@@ -551,11 +547,9 @@ def rating_opinion(request, pk):
 @permission_required(CreditPermission.VIEW_RATING, raise_exception=True)
 def rating_pdf(request, pk):
     """The 客户信用等级分类表 (002 第十九条) of one rating, with its signatures."""
-    from .pdf import rating_pdf as render_pdf
-
     rating = _rating_for_user(request, pk)
     steps = rating.approval.current_steps() if rating.approval_id else ()
-    data = render_pdf(rating, steps=steps, printed_by=request.user)
+    data = pdf.rating_pdf(rating, steps=steps, printed_by=request.user)
     record_event(
         "credit.print", actor=request.user, request=request, obj=rating, data={"customer": rating.customer_id}
     )

@@ -7,9 +7,13 @@ import tempfile
 from collections import defaultdict
 from collections.abc import Iterable
 
+import openpyxl
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from xindang.audit.services import record_event
 
@@ -30,8 +34,6 @@ def safe_cell(sheet, value):
         return value
     value = _ILLEGAL_XML.sub("", value)[:32767]
     if value.startswith("=") or value.startswith("#"):
-        from openpyxl.cell import WriteOnlyCell
-
         cell = WriteOnlyCell(sheet, value="")
         cell._value, cell.data_type = value, "s"
         return cell
@@ -39,9 +41,6 @@ def safe_cell(sheet, value):
 
 
 def _bold_header(sheet, texts: list[str]):
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
     cells = []
     for text in texts:
         cell = WriteOnlyCell(sheet, value=text)
@@ -80,9 +79,6 @@ def write_workbook(
 ) -> int:
     """Stream rows into a write-only workbook saved to `out` (a binary file); returns the row count.
     `formats` gives Excel number formats by column index (dates, amounts)."""
-    import openpyxl
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.utils import get_column_letter
 
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet(title)

@@ -7,8 +7,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from xindang.accounts.models import User
 from xindang.accounts.roles import Role
-from xindang.audit.services import record_event
+from xindang.audit.services import record_event, record_events, spec
 from xindang.core import numbering
 from xindang.core.errors import DomainError
 from xindang.policy.selectors import current_policy
@@ -544,9 +545,6 @@ def reassign_owner(*, by, customer_ids, owner_id: int, request=None) -> int:
     salesperson of each file's department; the user may only assign as check_assignment allows
     (department managers within their department, credit managers anywhere, salespeople not to others).
     Each changed file gets a new version, its history and one audit event. Returns the files changed."""
-    from xindang.accounts.models import User
-    from xindang.accounts.roles import Role
-    from xindang.audit.services import record_events, spec
 
     customers = _selected_for_update(by=by, customer_ids=customer_ids, request=request)
     owner = User.objects.filter(pk=owner_id).first() if str(owner_id).isdigit() else None
@@ -597,7 +595,6 @@ def reassign_owner(*, by, customer_ids, owner_id: int, request=None) -> int:
 def add_tag(*, by, customer_ids, tag: str, request=None) -> int:
     """Add one tag to the selected files (those that have it already are left alone); each changed
     file gets a new version, its history and one audit event. Returns the files changed."""
-    from xindang.audit.services import record_events, spec
 
     name = (tag or "").strip()
     if not name or len(name) > 30:

@@ -24,6 +24,7 @@ from . import content, rules, selectors, storage
 from .errors import DocumentError
 from .grants import may_release_original, read_context
 from .models import Document, DocumentCategory, DocumentVersion
+from .watermark import WatermarkError, watermark
 
 logger = logging.getLogger(__name__)
 
@@ -423,7 +424,6 @@ def read_version(
     its purpose (grants.read_context) or the purpose the reader stated. A level 1/2 file that cannot be
     marked (Office files, archives) is handed out only where the registered gates allow it (custody:
     under an approved lookup request), never as an untraceable original otherwise."""
-    from .watermark import WatermarkError, watermark
 
     document = version.document
     action = "document.preview" if inline else "document.download"

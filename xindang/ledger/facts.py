@@ -45,6 +45,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncMonth
 
 from xindang.ledger import rules
+from xindang.ledger.models import Allocation, TradeEntry
 from xindang.ledger.rules import (
     INVOICE,
     NOTE_RECEIVED,
@@ -54,6 +55,7 @@ from xindang.ledger.rules import (
     SHIPMENT,
     WRITE_OFF,
 )
+from xindang.policy.selectors import current_policy
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -111,7 +113,6 @@ def ledger_facts_bulk(
 ) -> dict[int, LedgerFacts]:
     """LedgerFacts for each id (customers without entries get empty facts): five aggregate queries per
     chunk of 2,000 customers, whatever the size of their ledgers."""
-    from xindang.policy.selectors import current_policy
 
     ids = sorted({int(i) for i in customer_ids})
     limit_days = (policy or current_policy()).collection.facts_overdue_days
@@ -123,8 +124,6 @@ def ledger_facts_bulk(
 
 
 def _chunk(ids: list[int], on: date, window_months: int, limit_days: int) -> dict[int, LedgerFacts]:
-    from xindang.ledger.models import Allocation, TradeEntry
-
     two_years = rules.two_years_before(on)
     window_start = rules.months_back(on, window_months)
     window_end = rules.months_back(on, 0)  # first day of on's month (excluded)

@@ -6,9 +6,12 @@ Column headers are part of the file format (users match them by eye), so the Chi
 header texts below are literal data, not UI strings.
 """
 
+import csv
+import io
 import os
 import uuid
 
+import openpyxl
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone, translation
@@ -90,8 +93,6 @@ def read_rows(fileobj, *, name: str, max_rows: int) -> tuple[str, list[tuple[int
     fileobj.seek(0)
     fmt = reading.file_format(name, head)
     if fmt == reading.XLSX:
-        import openpyxl
-
         reading._check_ooxml(fileobj)  # the customer import's check, reused
         try:
             workbook = openpyxl.load_workbook(fileobj, read_only=True, data_only=True)
@@ -102,9 +103,6 @@ def read_rows(fileobj, *, name: str, max_rows: int) -> tuple[str, list[tuple[int
         finally:
             workbook.close()
     else:
-        import csv
-        import io
-
         text = reading.decode_text(fileobj.read())
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=reading._delimiter(text)))
     for number, cells in enumerate(rows[:HEADER_SCAN_ROWS], start=1):

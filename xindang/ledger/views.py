@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+from openpyxl import Workbook
 
 from xindang.accounts.models import Department, User
 from xindang.audit.services import record_event
@@ -63,7 +64,6 @@ def entry_list(request):
 @permission_required(LedgerPermission.EXPORT, raise_exception=True)
 def export(request):
     """The entry list with the list page's filters (same query string) as .xlsx; audited."""
-    from openpyxl import Workbook
 
     qs = selectors.entry_list(request.user, request.GET)
     count = qs.count()

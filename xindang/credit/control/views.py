@@ -8,12 +8,14 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from openpyxl import Workbook
 
 from xindang.accounts.models import Department, User
 from xindang.audit.services import record_event
@@ -22,10 +24,13 @@ from xindang.core.pagination import CappedPaginator
 from xindang.credit.picture import credit_picture
 from xindang.customers.selectors import get_customer_for_user
 
-from . import rules, selectors, services
+from . import deps, rules, selectors, services
 from .forms import CheckForm, DecideStopForm, OverLimitForm, StopShipmentsForm
 from .models import OverLimitStatus
 from .permissions import ControlPermission
+from .services import stops
+from .services.stops import can_decide_stop, can_stop_shipments
+from .services.stops import stop_shipments as stop
 from .texts import reasons_out
 
 PAGE_SIZE = 50
@@ -81,7 +86,6 @@ MAX_EXPORT_ROWS = 100_000
 @permission_required(ControlPermission.VIEW_REDUCTION, raise_exception=True)
 def reduction(request):
     """Customers over their limit or without one but with exposure, with the amount to reduce."""
-    from django.db.models import Count, Sum
 
     params = _filters(request)
     qs = _queryset(request, params)
@@ -109,8 +113,6 @@ def reduction(request):
 
 @permission_required(ControlPermission.EXPORT_REDUCTION, raise_exception=True)
 def reduction_export(request):
-    from openpyxl import Workbook
-
     params = _filters(request)
     rows = selectors.reduction_rows(_queryset(request, params)[:MAX_EXPORT_ROWS])
     book = Workbook(write_only=True)
@@ -154,8 +156,6 @@ def reduction_export(request):
 
 
 def _context(request, customer) -> dict:
-    from .services.stops import can_decide_stop, can_stop_shipments
-
     user = request.user
     return {
         "stop": selectors.open_shipment_stop(customer),
@@ -179,8 +179,6 @@ def _context(request, customer) -> dict:
 
 
 def _has_route(customer) -> bool:
-    from . import deps
-
     if deps.active_grant(customer, timezone.localdate()) is not None:
         return True
     section, _version = services._section()
@@ -218,7 +216,6 @@ def customer_control(request, pk, *, forms=None, status=200):
 @permission_required(ControlPermission.STOP_SHIPMENTS, raise_exception=True)
 def stop_shipments(request, pk):
     """004 客户信息管理制度 第十一条1(3): the salesperson in charge stops shipments at once."""
-    from .services.stops import stop_shipments as stop
 
     customer = get_customer_for_user(request.user, pk, request=request)
     form = StopShipmentsForm(request.POST)
@@ -237,7 +234,6 @@ def stop_shipments(request, pk):
 @permission_required(ControlPermission.DECIDE_STOP, raise_exception=True)
 def decide_stop(request, pk, action):
     """The department manager confirms or lifts the emergency stop (lifting needs a reason)."""
-    from .services import stops
 
     if action not in ("confirm", "lift"):
         raise Http404

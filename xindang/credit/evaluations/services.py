@@ -7,12 +7,16 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from xindang.accounts.roles import Role
 from xindang.audit.services import record_event
 from xindang.core.errors import DomainError
 from xindang.core.numbering import allocate
+from xindang.credit.grants import services as grants
+from xindang.credit.grants.selectors import active_grant
 from xindang.policy.selectors import current_policy
 
 from . import rules, selectors
@@ -195,7 +199,6 @@ def may_report(user, evaluation, *, reporter: str | None = None) -> bool:
     """Whether `user` writes the report (第三十九条 业务主管), by the policy's reading: a department
     manager of the customer's department; or (departure) the salesperson responsible for the file —
     the owner when the evaluation was generated, or the file's owner now if it was handed over."""
-    from xindang.accounts.roles import Role
 
     reporter = reporter or current_policy().evaluations.reporter
     if reporter == rules.SALESPERSON:
@@ -208,10 +211,6 @@ def may_report(user, evaluation, *, reporter: str | None = None) -> bool:
 
 
 def _refuse_reporter(ev: GrantEvaluation):
-    from django.contrib.auth import get_user_model
-
-    from xindang.accounts.roles import Role
-
     users = get_user_model().objects.filter(is_active=True)
     if current_policy().evaluations.reporter == rules.SALESPERSON:
         who = users.filter(pk=ev.customer.owner_id).first()
@@ -225,7 +224,6 @@ def _refuse_reporter(ev: GrantEvaluation):
 def reviewer_problem(user, evaluation) -> str | None:
     """None if `user` may review this evaluation: a marketing manager any; a department manager only
     the department's customers (第四十一条); never the person who wrote the report."""
-    from xindang.accounts.roles import Role
 
     if evaluation.reported_by_id == user.pk:
         return EvaluationError.OWN_REPORT.value
@@ -271,8 +269,6 @@ def review_evaluation(
     """The marketing manager's written opinion on the report and the figures (第四十一条), with an
     optional adjustment of the limit: a grant request replacing the grant in force, into the grant
     approval chain (request_grant); an increase carries the 第四十二条 warning the approvers acknowledge."""
-    from xindang.credit.grants import services as grants
-    from xindang.credit.grants.selectors import active_grant
 
     ev = _locked(evaluation)
     _check_step(ev, rules.REVIEW)

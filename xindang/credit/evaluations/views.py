@@ -5,7 +5,7 @@ evaluations. Thin: capability → access helper → form → one service → mes
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,10 +16,12 @@ from xindang.accounts.models import Department
 from xindang.core.errors import DomainError, form_error
 from xindang.core.pagination import CappedPaginator
 from xindang.customers.selectors import get_customer_for_user
+from xindang.policy.selectors import current_policy
 
 from . import rules, selectors, services
 from .forms import ReportForm, ReviewForm, SignForm, VpOpinionForm
 from .models import EvaluationStatus
+from .pdf import evaluation_pdf as render_pdf
 from .permissions import EvaluationPermission
 from .spreadsheets import MAX_EXPORT_ROWS, XLSX_TYPE, write_evaluations_xlsx
 
@@ -81,8 +83,6 @@ def evaluation_list(request):
 
 
 def _policy():
-    from xindang.policy.selectors import current_policy
-
     return current_policy().evaluations
 
 
@@ -324,11 +324,6 @@ def evaluation_print(request, pk):
 @permission_required(EvaluationPermission.VIEW, raise_exception=True)
 def evaluation_pdf(request, pk):
     """The same paper form as a PDF (core.pdf: the company's letterhead, an embedded CJK font)."""
-    from django.http import HttpResponse
-
-    from xindang.policy.selectors import current_policy
-
-    from .pdf import evaluation_pdf as render_pdf
 
     ev = selectors.get_evaluation_for_user(request.user, pk, request=request)
     services.record_view(evaluation=ev, by=request.user, request=request, fmt="pdf")

@@ -9,7 +9,10 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from xindang.approvals import register
+from xindang.approvals.services import submit_request
 from xindang.audit.services import record_event
 from xindang.core.errors import DomainError
 from xindang.core.money import format_yuan
@@ -18,7 +21,7 @@ from xindang.policy.selectors import current_policy
 
 from . import rules, selectors
 from .errors import GrantError
-from .models import Collateral, CreditGrant, GrantKind, GrantStatus, Guarantee, ReductionStep
+from .models import BacktestRun, Collateral, CreditGrant, GrantKind, GrantStatus, Guarantee, ReductionStep
 from .texts import reason_text, reasons_text, schedule_text
 
 APPROVAL_KIND = "credit.grant"
@@ -131,7 +134,6 @@ def request_grant(
     replaces the grant in force (第四十二条: an increase is a warning the approvers acknowledge, and
     needs a reason). `collateral`: dicts (type, description, value_amount, documents);
     `guarantees`: dicts (guarantor_name, credit_code, amount, document)."""
-    from xindang.approvals.services import submit_request
 
     customer = Customer.objects.select_for_update().get(pk=customer.pk)  # one request at a time per file
     limit_amount = Decimal(limit_amount)
@@ -442,10 +444,6 @@ def describe_approval_data(data: dict) -> list[tuple[str, str]]:
 
 
 def register_approval_kind() -> None:
-    from django.utils.translation import gettext_lazy
-
-    from xindang.approvals import register
-
     register(
         APPROVAL_KIND,
         on_approved=on_approved,
@@ -485,7 +483,6 @@ def grant_url(grant) -> str:
 @transaction.atomic
 def record_backtest(*, result, draft, by=None, request=None):
     """A completed back-test of `draft` (its summary), kept so the draft can be put in force; audited."""
-    from .models import BacktestRun
 
     run = BacktestRun.objects.create(
         version=draft,

@@ -14,7 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xindang.accounts.models import Department
+from xindang.approvals.selectors import trail_rows
 from xindang.audit.services import record_event
+from xindang.contracts.selectors import get_contract_for_user
 from xindang.core.errors import DomainError, form_error
 from xindang.core.pagination import CappedPaginator
 from xindang.credit.picture import credit_picture
@@ -25,7 +27,9 @@ from xindang.policy.selectors import current_policy, get_version
 from . import rules, selectors, services
 from .backtest import cached_backtest
 from .forms import CollateralFormSet, GrantRequestForm, GuaranteeFormSet, filled, parse_amount
+from .letters import reply_kind
 from .models import GrantKind, GrantStatus
+from .pdf import notice_pdf, reply_letter_pdf
 from .permissions import GrantPermission
 from .spreadsheets import XLSX_TYPE, write_backtest_xlsx, write_grants_xlsx
 from .texts import reason_text, step_text
@@ -249,14 +253,11 @@ def request_grant(request, pk):
 def _trail(grant) -> list[dict]:
     if grant.approval_id is None:
         return []
-    from xindang.approvals.selectors import trail_rows
 
     return trail_rows(grant.approval)
 
 
 def _reply_kind(grant):
-    from .letters import reply_kind
-
     previous = grant.replaces
     return reply_kind(
         status=grant.status,
@@ -294,8 +295,6 @@ def grant_detail(request, pk):
 
 @permission_required(GrantPermission.PRINT_NOTICE, raise_exception=True)
 def notice(request, pk):
-    from .pdf import notice_pdf
-
     grant = selectors.get_grant_for_user(request.user, pk, request=request)
     if grant.status not in (GrantStatus.ACTIVE, GrantStatus.EXPIRED, GrantStatus.REPLACED):
         raise Http404
@@ -312,7 +311,6 @@ def notice(request, pk):
 @permission_required(GrantPermission.PRINT_NOTICE, raise_exception=True)
 def reply_letter(request, pk):
     """回复客户的标准函 to a refused request or a reduced limit, on the company's letterhead."""
-    from .pdf import reply_letter_pdf
 
     grant = selectors.get_grant_for_user(request.user, pk, request=request)
     kind = _reply_kind(grant)
@@ -371,7 +369,6 @@ def customer_header(request, pk):
 
 def contract_badge(request, pk):
     """The customer's grant in force on a contract page (htmx into #grant)."""
-    from xindang.contracts.selectors import get_contract_for_user
 
     contract = get_contract_for_user(request.user, pk, request=request)
     grant = selectors.active_grant(contract.customer)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from xindang.approvals import register
 from xindang.approvals import services as approvals
 from xindang.audit.services import record_event
 from xindang.core.errors import DomainError
@@ -310,8 +311,6 @@ def describe_approval_data(data: dict) -> list[tuple[str, str]]:
 
 
 def register_approval_kind() -> None:
-    from xindang.approvals import register
-
     register(
         APPROVAL_KIND,
         on_approved=on_rating_approved,

@@ -3,8 +3,12 @@ and a sheet explaining each column."""
 
 import io
 
+import openpyxl
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from xindang.accounts.models import Department
 
@@ -20,10 +24,6 @@ def template_file() -> bytes:
 def template_workbook(*, departments: list[tuple[str, str]], language: str | None = None) -> bytes:
     """The import template: a sheet with the headers (required ones marked *), drop-down lists for
     the classified columns, and a sheet explaining each column."""
-    import openpyxl
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
 
     lang = language or translation.get_language() or "zh-hans"
     zh = not lang.startswith("en")

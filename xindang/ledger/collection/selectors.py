@@ -4,13 +4,16 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from xindang.accounts.models import Department, User
 from xindang.core import workbench
 from xindang.customers.selectors import visible_customers
 from xindang.ledger.facts import COLLECTION_KINDS, MONEY
@@ -335,7 +338,6 @@ def open_work(user, params: dict | None = None, today: date | None = None) -> li
 def workbench_items(user) -> list[workbench.WorkItem]:
     """Promises due today or broken, anomaly reports to complete (the assigned salesperson), problem
     accounts to write (salesperson) or awaiting the manager, collection next steps due."""
-    from django.utils.translation import gettext as _
 
     if not user.is_authenticated or not user.has_perm(CollectionPermission.VIEW):
         return []
@@ -437,8 +439,6 @@ def workbench_items(user) -> list[workbench.WorkItem]:
 
 
 def ageing_url(**params) -> str:
-    from urllib.parse import urlencode
-
     return reverse("collection:ageing") + (
         "?" + urlencode({k: v for k, v in params.items() if v}) if params else ""
     )
@@ -456,9 +456,6 @@ def ageing_crumbs(
     """The way back up the ageing drill-down: company → department → salesperson → customer. Each
     level links to the list one level down; the page the reader is on (`here`, or the customer's
     entries) is not linked."""
-    from django.utils.translation import gettext as _
-
-    from xindang.accounts.models import Department, User
 
     on = on.isoformat() if hasattr(on, "isoformat") else on
     crumbs = [Crumb(_("Company"), ageing_url(on=on, by="department"))]

@@ -1,6 +1,7 @@
 """Ageing and the open collection work as .xlsx (openpyxl write-only)."""
 
 import tempfile
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -99,7 +100,6 @@ def work_xlsx(items):
 
 def statement_xlsx(statement):
     """The balance statement (对帐单, 002 第三十五条) as .xlsx: its open items and the balance."""
-    from decimal import Decimal
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Balance statement"))

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_POST
 from xindang.accounts.models import Department
 from xindang.core.errors import DomainError, form_error
 from xindang.customers.selectors import get_customer_for_user
+from xindang.ledger import ageing
 
 from . import selectors, services
 from .errors import CollectionError
@@ -100,8 +102,6 @@ def customer_section(request, pk):
     user = request.user
     ageing_row = None
     if allowed and user.has_perm(CollectionPermission.VIEW_AGEING):
-        from xindang.ledger import ageing
-
         buckets = ageing.policy_buckets()
         amounts = ageing.ageing_sums(on=timezone.localdate(), buckets=buckets, customer_id=customer.pk).get(
             customer.pk
@@ -135,8 +135,6 @@ def record_create(request, pk):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            from django.db import transaction
-
             with transaction.atomic():
                 record = services.add_record(
                     customer=customer,

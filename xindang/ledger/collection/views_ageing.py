@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xindang.customers.selectors import visible_customers
+from xindang.ledger import ageing
 
 from . import selectors, services
 from .forms import (
@@ -32,8 +33,6 @@ def _ageing_params(request):
 
 
 def _ageing(request):
-    from xindang.ledger import ageing
-
     form, on, by, department_id, salesperson_id = _ageing_params(request)
     report = ageing.ageing_report(
         on=on,
@@ -109,8 +108,6 @@ def ageing_export(request):
 
 @permission_required(CollectionPermission.VIEW_AGEING, raise_exception=True)
 def ageing_entries(request, pk):
-    from xindang.ledger import ageing
-
     customer = _customer(request, pk)
     form = AgeingForm(request.GET or None)
     on = (form.cleaned_data.get("on") if form.is_valid() else None) or timezone.localdate()

@@ -11,7 +11,7 @@ from xindang.policy.selectors import current_policy
 
 from .. import rules
 from ..errors import LedgerError
-from ..models import Exposure
+from ..models import Exposure, WriteOffRequest
 from .book import _error, lock_exposure
 from .posting import post_trade_entry
 from .preparing import _decimal
@@ -49,8 +49,6 @@ def request_write_off(*, customer, amount, entry_on, reason, by, request=None):
     write-off entry is posted when the last step approves (on_write_off_approved)."""
     from xindang.approvals.services import submit_request  # approvals is below us
 
-    from ..models import WriteOffRequest
-
     amount = _decimal(amount)
     if amount is None or amount <= 0 or amount != amount.quantize(rules.CENT):
         raise _error("ledger.amount_not_positive", "amount")
@@ -85,8 +83,6 @@ def request_write_off(*, customer, amount, entry_on, reason, by, request=None):
 
 
 def _write_off_of(approval):
-    from ..models import WriteOffRequest
-
     return WriteOffRequest.objects.select_for_update().get(pk=int(approval.object_id))
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from xindang.contracts.models import Contract
 from xindang.core.errors import DomainError
 from xindang.customers.models import Customer
 from xindang.onboarding.errors import OnboardingError
@@ -173,7 +174,6 @@ def _prepare(rows: list[dict], *, policy, by, api_key, allow_write_off=False, wi
     ref_cache: dict = {}
     grant_terms: dict | None = None  # looked up once per batch, when a row needs it
     from xindang.accounts.models import Department, User  # only when posting
-    from xindang.contracts.models import Contract
 
     model_of = {
         "contract": Contract,

@@ -18,6 +18,7 @@ from django.utils import timezone
 from xindang.audit.services import record_event
 from xindang.core.errors import DomainError
 from xindang.core.money import format_yuan
+from xindang.onboarding.models import Condition
 
 from .. import deps, rules
 from ..errors import ControlError
@@ -301,8 +302,6 @@ def _decide(ask: _Ask, read, *, on, olr=None):
 
 
 def _conditions_shown(codes) -> list[dict]:
-    from xindang.onboarding.models import Condition
-
     return [{"code": c, "label": str(Condition(c).label)} for c in codes if c in Condition.values]
 
 

@@ -5,9 +5,12 @@ statement that reads the customer's facts (deps.locked_facts)."""
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
+from django.db import connection
 from django.utils import timezone
 
 from xindang.core.errors import DomainError
+from xindang.policy.models import PolicyVersion
+from xindang.policy.selectors import policy_from_version
 
 from .. import deps, rules
 from ..errors import ControlError
@@ -29,9 +32,6 @@ def _section_for(policy_key: str | None):
         return _DEFAULT
     cached = _SECTIONS.get(policy_key)
     if cached is None:
-        from xindang.policy.models import PolicyVersion
-        from xindang.policy.selectors import policy_from_version
-
         policy = policy_from_version(PolicyVersion.objects.get(pk=int(policy_key.split("|", 1)[0])))
         section = policy.credit_control
         cached = _SECTIONS[policy_key] = (section, section.control_policy(), policy.version)
@@ -40,7 +40,6 @@ def _section_for(policy_key: str | None):
 
 def _section():
     """(the credit_control section in force now, its version number), for callers outside a check."""
-    from django.db import connection
 
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     with connection.cursor() as cursor:

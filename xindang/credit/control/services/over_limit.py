@@ -2,13 +2,17 @@
 an approved request lets exactly that amount through once within its validity (used by check_credit)."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from xindang.approvals import register
+from xindang.approvals.services import submit_request
 from xindang.audit.services import record_event
 from xindang.core.errors import DomainError
+from xindang.core.money import format_yuan
 from xindang.policy.selectors import current_policy
 
 from .. import rules
@@ -119,9 +123,6 @@ def on_resubmitted(approval) -> None:
 def describe_approval_data(data: dict) -> list[tuple[str, str]]:
     """An over-limit request's recorded figures for the approval page, labelled in the reader's
     language and formatted like the amounts beside them."""
-    from decimal import Decimal
-
-    from xindang.core.money import format_yuan
 
     items: list[tuple[str, str]] = []
     figures = (("limit", _("Limit")), ("exposure", _("Exposure")), ("overage", _("Over the limit by")))
@@ -136,8 +137,6 @@ def describe_approval_data(data: dict) -> list[tuple[str, str]]:
 
 
 def register_approval_kind() -> None:
-    from xindang.approvals import register
-
     register(
         OVER_LIMIT_KIND,
         on_approved=on_approved,
@@ -182,7 +181,6 @@ def _submit_over_limit(
     api_key=None,
     request=None,
 ) -> OverLimitRequest:
-    from xindang.approvals.services import submit_request
 
     chain = section.approval_chain(overage=decision.overage_amount, grade=grade, exception=decision.exception)
     reasons = [{"code": r.code, "article": r.article, "params": r.params} for r in decision.reasons]

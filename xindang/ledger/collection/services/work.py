@@ -12,6 +12,8 @@ from django.utils import timezone
 from xindang.audit.services import record_event
 from xindang.core.errors import DomainError
 from xindang.customers.models import Customer
+from xindang.ledger.ageing import DEBIT_KINDS, due_expression
+from xindang.ledger.models import TradeEntry
 from xindang.policy.selectors import current_policy
 
 from .. import rules
@@ -208,8 +210,6 @@ def _settle_promise(pk: int, today: date) -> str | None:
 # --- Reports raised by the daily run --------------------------------------------------------------
 def _overdue_candidates(today: date, days: int):
     """Per customer with an open debit more than `days` past due: the oldest such debit."""
-    from xindang.ledger.ageing import DEBIT_KINDS, due_expression
-    from xindang.ledger.models import TradeEntry
 
     cutoff = date.fromordinal(today.toordinal() - days)
     rows = (
