@@ -2,6 +2,8 @@
 
 from django.db import models
 
+from xindang.policy.selectors import current_policy
+
 from .roles import Role
 
 
@@ -51,8 +53,6 @@ def duties_combined() -> bool:
     """The policy's switch for small companies that cannot separate the administrator's, the security
     officer's and the auditor's duties (custody section, combined_admin_duties: a labelled departure).
     Read by name: the custody app that declares it sits above accounts."""
-    from xindang.policy.selectors import current_policy
-
     section = getattr(current_policy(), "custody", None)
     return bool(getattr(section, "combined_admin_duties", False))
 

@@ -4,6 +4,7 @@ Each app says in its permissions.py which of its permissions each role gets (ROL
 applies that in a data migration through grant_role_permissions(); this module knows no app.
 """
 
+from django.contrib.auth.management import create_permissions
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -40,7 +41,6 @@ def grant_role_permissions(apps, app_label: str, grants: dict) -> None:
 
     grants: {role code: ["codename", …]} for permissions of `app_label`.
     """
-    from django.contrib.auth.management import create_permissions
 
     app_config = apps.get_app_config(app_label)
     app_config.models_module = True

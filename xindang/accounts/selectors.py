@@ -1,5 +1,9 @@
 """Reading accounts data."""
 
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from xindang.policy.selectors import current_policy
+
 from .models import ListPreference
 
 
@@ -17,21 +21,18 @@ OTP_SETUP = "setup"  # the user's role requires a device and there is none: set 
 
 def otp_device(user):
     """The user's confirmed TOTP device, or None."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
 
 
 def pending_otp_device(user):
     """The device being set up (not confirmed yet), or None."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     return TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
 
 
 def otp_required(user) -> bool:
     """The policy (core.otp_required_roles) makes a second factor compulsory for one of the user's roles."""
-    from xindang.policy.selectors import current_policy
 
     roles = set(current_policy().core.otp_required_roles)
     return bool(roles & user.role_codes)
@@ -45,7 +46,6 @@ def otp_step(user) -> str | None:
     is_verified = getattr(user, "is_verified", None)
     if is_verified is not None and is_verified():
         return None
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
         return OTP_VERIFY

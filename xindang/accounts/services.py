@@ -6,17 +6,25 @@ import time
 from datetime import timedelta
 
 from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from xindang.audit.models import AuditEvent
 from xindang.audit.services import client_ip, record_event
 from xindang.core.errors import DomainError
 from xindang.policy.selectors import current_policy
 
-from .errors import AuthError
+from . import rules
+from .errors import AuthError, ClearanceError
 from .models import ApiKey, ListPreference, User
+from .permissions import duties_combined, may_grant_roles
+from .roles import Role, role_label
+from .selectors import otp_device, otp_required, pending_otp_device
 
 LOGIN_FAILED = "auth.login_failed"
 LOGIN = "auth.login"
@@ -82,9 +90,7 @@ def log_in(*, request, username: str, password: str) -> User:
             object_id=username,
             object_repr=username,
         )
-        raise DomainError(
-            AuthError.THROTTLED, AuthError.THROTTLED.label % {"minutes": core.login_lockout_minutes}
-        )
+        raise DomainError(AuthError.THROTTLED, minutes=core.login_lockout_minutes)
     user = authenticate(request, username=username, password=password)
     if user is None:
         record_event(
@@ -94,7 +100,7 @@ def log_in(*, request, username: str, password: str) -> User:
             object_id=username,
             object_repr=username,
         )
-        raise DomainError(AuthError.INVALID_CREDENTIALS, AuthError.INVALID_CREDENTIALS.label)
+        raise DomainError(AuthError.INVALID_CREDENTIALS)
     with transaction.atomic():
         login(request, user)
         record_event(
@@ -221,7 +227,6 @@ def _check_code(*, device_pk: int, token: str, user, request, purpose: str):
     """Check `token` against the device under a row lock (django-otp's throttling: after each wrong
     code the next attempt must wait twice as long). A wrong or throttled code is audited and raises;
     its audit event and the throttle count are committed before the error propagates."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     token = "".join((token or "").split())[:16]
     with transaction.atomic():
@@ -231,40 +236,34 @@ def _check_code(*, device_pk: int, token: str, user, request, purpose: str):
             locked_until = (info or {}).get("locked_until")
             seconds = max(1, int((locked_until - timezone.now()).total_seconds()) + 1) if locked_until else 1
             _user_event(OTP_FAILED, user=user, request=request, data={"purpose": purpose, "throttled": True})
-            error = (AuthError.OTP_THROTTLED, AuthError.OTP_THROTTLED.label % {"seconds": seconds})
+            error = DomainError(AuthError.OTP_THROTTLED, seconds=seconds)
         elif not device.verify_token(token):  # counts the failure (throttling) itself
             _user_event(OTP_FAILED, user=user, request=request, data={"purpose": purpose})
-            error = (AuthError.OTP_INVALID, AuthError.OTP_INVALID.label)
+            error = DomainError(AuthError.OTP_INVALID)
         else:
             return device
-    raise DomainError(*error)
+    raise error
 
 
 def start_otp_setup(*, user, request=None):
     """A new (unconfirmed) TOTP device for `user`, or the one already being set up. Not audited: it
     does nothing until confirmed with a code (confirm_otp_setup)."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from .selectors import otp_device, pending_otp_device
 
     if otp_device(user) is not None:
-        raise DomainError(AuthError.OTP_ALREADY, AuthError.OTP_ALREADY.label)
+        raise DomainError(AuthError.OTP_ALREADY)
     return pending_otp_device(user) or TOTPDevice.objects.create(user=user, name="default", confirmed=False)
 
 
 def confirm_otp_setup(*, request, token: str):
     """The user proves the authenticator app has the secret: the device is confirmed and this session
     counts as verified. Raises OTP_NO_DEVICE / OTP_ALREADY / OTP_INVALID / OTP_THROTTLED."""
-    from django_otp import login as otp_login
-
-    from .selectors import otp_device, pending_otp_device
 
     user = request.user
     if otp_device(user) is not None:
-        raise DomainError(AuthError.OTP_ALREADY, AuthError.OTP_ALREADY.label)
+        raise DomainError(AuthError.OTP_ALREADY)
     pending = pending_otp_device(user)
     if pending is None:
-        raise DomainError(AuthError.OTP_NO_DEVICE, AuthError.OTP_NO_DEVICE.label)
+        raise DomainError(AuthError.OTP_NO_DEVICE)
     device = _check_code(device_pk=pending.pk, token=token, user=user, request=request, purpose="setup")
     with transaction.atomic():
         device.confirmed = True
@@ -278,14 +277,11 @@ def confirm_otp_setup(*, request, token: str):
 def verify_otp(*, request, token: str):
     """The second step of a login: the code of the user's confirmed device. On success the session is
     fully logged in (django-otp records the device in the session; user.is_verified())."""
-    from django_otp import login as otp_login
-
-    from .selectors import otp_device
 
     user = request.user
     device = otp_device(user)
     if device is None:
-        raise DomainError(AuthError.OTP_NO_DEVICE, AuthError.OTP_NO_DEVICE.label)
+        raise DomainError(AuthError.OTP_NO_DEVICE)
     device = _check_code(device_pk=device.pk, token=token, user=user, request=request, purpose="login")
     with transaction.atomic():
         otp_login(request, device)
@@ -296,16 +292,13 @@ def verify_otp(*, request, token: str):
 def remove_otp(*, request, token: str) -> None:
     """Remove the user's second factor, confirmed with a current code. Refused (OTP_REQUIRED) when the
     policy requires it for one of the user's roles."""
-    from django_otp import DEVICE_ID_SESSION_KEY
-
-    from .selectors import otp_device, otp_required
 
     user = request.user
     if otp_required(user):
-        raise DomainError(AuthError.OTP_REQUIRED, AuthError.OTP_REQUIRED.label)
+        raise DomainError(AuthError.OTP_REQUIRED)
     device = otp_device(user)
     if device is None:
-        raise DomainError(AuthError.OTP_NO_DEVICE, AuthError.OTP_NO_DEVICE.label)
+        raise DomainError(AuthError.OTP_NO_DEVICE)
     device = _check_code(device_pk=device.pk, token=token, user=user, request=request, purpose="remove")
     with transaction.atomic():
         type(device).objects.filter(user=user).delete()
@@ -330,13 +323,6 @@ _PROBLEMS = {
 
 
 def _change_role(*, user: User, role: str, by, reason: str, request, granting: bool) -> User:
-    from django.contrib.auth.models import Group
-
-    from . import rules
-    from .errors import ClearanceError
-    from .permissions import duties_combined, may_grant_roles
-    from .roles import Role, role_label
-
     if not may_grant_roles(by):
         raise DomainError(ClearanceError.FORBIDDEN)
     with transaction.atomic():

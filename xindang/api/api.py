@@ -40,19 +40,10 @@ api = NinjaAPI(
     docs_decorator=login_required_for_docs,
 )
 
-STATUS_OF = {
-    "customer.duplicate_credit_code": 409,
-    "customer.similar_name": 409,
-    "customer.stale": 409,
-    **approvals_api.STATUS_OF,
-    **ledger_api.STATUS_OF,
-    **credit_api.STATUS_OF,
-    **documents_api.STATUS_OF,
-}
-
 
 @api.exception_handler(DomainError)
 def domain_error(request, exc: DomainError):
+    """The one place a refused operation becomes an answer: its code, message and status."""
     body = {"code": exc.code, "message": exc.message}
     if exc.field:
         body["field"] = exc.field
@@ -70,7 +61,8 @@ def domain_error(request, exc: DomainError):
             }
             for s in exc.params["similar"]
         ]
-    return api.create_response(request, body, status=STATUS_OF.get(exc.code, exc.status))
+    # the status comes with the code (each app's errors.py registers the codes that are not 422)
+    return api.create_response(request, body, status=exc.status)
 
 
 @api.exception_handler(PermissionDenied)

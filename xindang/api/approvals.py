@@ -17,18 +17,6 @@ from .permissions import require
 
 router = Router()
 
-# DomainError code -> HTTP status for this router's errors (merged in api.api.STATUS_OF).
-STATUS_OF: dict[str, int] = {
-    "approval.already_decided": 409,
-    "approval.already_pending": 409,
-    "approval.self_approval": 403,
-    "approval.wrong_role": 403,
-    "approval.same_person": 403,
-    "approval.not_assignee": 403,
-    "approval.not_requester": 403,
-    "approval.not_visible": 404,
-}
-
 
 class StepOut(Schema):
     round: int

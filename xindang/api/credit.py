@@ -14,11 +14,11 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from xindang.core.errors import DomainError
 from xindang.credit.control import services
+from xindang.credit.control.errors import ControlError
 from xindang.credit.control.models import OverLimitRequest
 from xindang.credit.control.permissions import ControlPermission
 from xindang.credit.control.selectors import get_over_limit_for_user
@@ -32,27 +32,6 @@ from .permissions import require
 SCOPE = "credit:check"
 
 router = Router()
-
-# DomainError code -> HTTP status for this router's errors (merged in api.api.STATUS_OF).
-STATUS_OF: dict[str, int] = {
-    "credit_check.bad_amount": 422,
-    "credit_check.bad_kind": 422,
-    "credit_check.bad_control_point": 422,
-    "over_limit.not_found": 404,
-    "over_limit.used": 409,
-    "over_limit.expired": 409,
-    "over_limit.not_approved": 409,
-    "over_limit.amount_mismatch": 409,
-    "over_limit.not_needed": 409,
-    "over_limit.not_approvable": 409,
-    "over_limit.requester_required": 403,
-    "shipment_stop.forbidden": 403,
-    "shipment_stop.decide_forbidden": 403,
-    "shipment_stop.already_stopped": 409,
-    "shipment_stop.not_found": 409,
-    "shipment_stop.already_confirmed": 409,
-    "shipment_stop.reason_required": 422,
-}
 
 
 def _auth():
@@ -162,11 +141,7 @@ def _bounded(amount: Decimal) -> Decimal:
     """An amount the check's record and the over-limit request can keep (DECIMAL(18, 2)): anything
     larger is a 422 here, not a database error when the record is written (issue 13 item 2)."""
     if amount.is_finite() and amount > MAX_AMOUNT:
-        raise DomainError(
-            "credit_check.bad_amount",
-            _("The amount is above the largest amount the ledger holds (%(max)s).") % {"max": MAX_AMOUNT},
-            field="amount",
-        )
+        raise DomainError(ControlError.AMOUNT_TOO_LARGE, field="amount", max=MAX_AMOUNT)
     return amount
 
 

@@ -18,7 +18,6 @@ from ninja.pagination import paginate
 
 from xindang.customers.selectors import get_customer_for_user
 from xindang.documents import selectors, services
-from xindang.documents.errors import DocumentError
 from xindang.documents.models import DocumentCategory, Level
 from xindang.documents.permissions import DocumentPermission
 
@@ -26,15 +25,6 @@ from .pagination import Pages
 from .permissions import require
 
 router = Router()
-
-# DomainError code -> HTTP status for this router's errors (merged in api.api.STATUS_OF).
-STATUS_OF: dict[str, int] = {
-    DocumentError.NOT_ALLOWED.value: 403,
-    DocumentError.ALTERED.value: 409,
-    DocumentError.MISSING.value: 409,
-    DocumentError.DUPLICATE.value: 409,
-    DocumentError.TOO_LARGE.value: 413,
-}
 
 
 class VersionOut(Schema):

@@ -25,15 +25,6 @@ from .pagination import page_answer
 
 router = Router(auth=[api_key_auth, session_auth])
 
-# DomainError code -> HTTP status for this router's errors (merged in api.api.STATUS_OF).
-STATUS_OF: dict[str, int] = {
-    "ledger.conflicting_repost": 409,
-    "ledger.already_reversed": 409,
-    "ledger.reservation_not_held": 409,
-    "ledger.batch_too_large": 413,
-    "ledger.unknown_customer": 422,
-}
-
 
 class LineIn(Schema):
     product: str = Field(..., max_length=200)

@@ -8,9 +8,13 @@ Approvals sit below customers in the layers, so a request names its customer by 
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from xindang.accounts.roles import role_label
 from xindang.core.fields import MoneyField
+
+from .registry import kind_label, render_text
 
 
 class ApprovalStatus(models.TextChoices):
@@ -83,8 +87,6 @@ class ApprovalRequest(models.Model):
         return f"#{self.pk} {self.title}"
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
         return reverse("approvals:detail", args=[self.pk])
 
     @property
@@ -102,21 +104,16 @@ class ApprovalRequest(models.Model):
 
     @property
     def kind_label(self) -> str:
-        from .registry import kind_label
-
         return kind_label(self.kind)
 
     @property
     def display_title(self) -> str:
         """The title in the reader's language (rendered by the kind when it registered a renderer)."""
-        from .registry import render_text
 
         return render_text(self, "title", self.title)
 
     @property
     def display_summary(self) -> str:
-        from .registry import render_text
-
         return render_text(self, "summary", self.summary)
 
 
@@ -169,8 +166,6 @@ class ApprovalStep(models.Model):
 
     @property
     def role_label(self) -> str:
-        from xindang.accounts.roles import role_label
-
         return role_label(self.role)
 
 

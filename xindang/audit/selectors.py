@@ -11,9 +11,9 @@ from types import SimpleNamespace
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from .chain import chain_keys, hashed_fields
 from .models import AuditChainHead, AuditEvent
 from .rules import GENESIS_HASH, Anchor, BrokenLink, anchor_break, first_broken_link, tail_break
-from .services import chain_keys, hashed_fields
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from xindang.audit.services import record_event
 from xindang.core.workbench import WorkItem
@@ -19,7 +20,7 @@ from xindang.policy.selectors import current_policy
 
 from . import rules
 from .models import Contract, ContractDocument, ContractEvent, Handover, HandoverStatus
-from .permissions import ContractPermission
+from .permissions import ContractPermission, handover_permission
 
 
 def handled_customers(user) -> Q:
@@ -329,7 +330,6 @@ def open_handover_steps(user, today: date | None = None) -> list[OpenStep]:
     """The handover steps waiting for `user`: as handler, their stage-1 files not yet handed over; as
     credit manager, stage-1 files to receive (and stage-1 overdue ones, to chase) and stage-2 files to
     take to the archive room; as archive room, stage-2 files to receive."""
-    from .permissions import handover_permission
 
     if not user.is_authenticated:
         return []
@@ -361,7 +361,6 @@ def open_handover_steps(user, today: date | None = None) -> list[OpenStep]:
 
 def workbench_items(user) -> list[WorkItem]:
     """Contract-file handovers due soon or overdue, and files waiting to be received (workbench)."""
-    from django.utils.translation import gettext as _
 
     today = timezone.localdate()
     labels = {

@@ -9,7 +9,7 @@ from django.utils.formats import date_format
 
 from xindang.audit.services import record_event, record_events, spec
 from xindang.core import numbering
-from xindang.core.errors import DomainError
+from xindang.core.errors import DomainError, message_of
 from xindang.customers.permissions import CustomerPermission
 from xindang.customers.selectors import can_see_customer, get_customer_for_user
 from xindang.documents import services as documents
@@ -47,21 +47,11 @@ _PROBLEM_ERRORS = {
 }
 
 
-def _message(error: ContractError, **params) -> str:
-    return error.label % params if params else str(error.label)
-
-
-def _raise(error: ContractError, field: str | None = None, **params):
-    raise DomainError(error, _message(error, **params), field=field, **params)
-
-
 def _full_clean(contract: Contract, exclude=None) -> None:
     try:
         contract.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
-        raise DomainError(
-            ContractError.INVALID, ContractError.INVALID.label, errors=exc.message_dict
-        ) from exc
+        raise DomainError(ContractError.INVALID, errors=exc.message_dict) from exc
 
 
 def check_data(contract: Contract, *, policy, changed: set[str] | None = None) -> None:
@@ -86,10 +76,11 @@ def check_data(contract: Contract, *, policy, changed: set[str] | None = None) -
     if not problems:
         return
     params = {"currency": contract.currency, "allowed": ", ".join(policy.contracts.currencies)}
-    errors = {field: [_message(_PROBLEM_ERRORS[(field, code)], **params)] for field, code in problems.items()}
+    errors = {
+        field: [message_of(_PROBLEM_ERRORS[(field, code)], **params)] for field, code in problems.items()
+    }
     field, code = next(iter(problems.items()))
-    error = _PROBLEM_ERRORS[(field, code)]
-    raise DomainError(error, _message(error, **params), field=field, errors=errors)
+    raise DomainError(_PROBLEM_ERRORS[(field, code)], field=field, errors=errors, **params)
 
 
 def check_people(contract: Contract, *, by, changed: set[str] | None = None) -> None:
@@ -99,18 +90,20 @@ def check_people(contract: Contract, *, by, changed: set[str] | None = None) -> 
     if changed is None or "handler" in changed:
         handler = contract.handler
         if not handler.is_active:
-            _raise(ContractError.HANDLER_INACTIVE, "handler")
+            raise DomainError(ContractError.HANDLER_INACTIVE, field="handler")
         if not can_see_customer(handler, contract.customer):
-            _raise(
-                ContractError.HANDLER_CANNOT_SEE, "handler", user=handler.get_full_name() or handler.username
+            raise DomainError(
+                ContractError.HANDLER_CANNOT_SEE,
+                field="handler",
+                user=handler.get_full_name() or handler.username,
             )
     if changed is None or "department" in changed:
         department = contract.department
         if not department.is_active:
-            _raise(ContractError.DEPARTMENT_INACTIVE, "department")
+            raise DomainError(ContractError.DEPARTMENT_INACTIVE, field="department")
         sees_all = by.is_superuser or by.has_perm(CustomerPermission.VIEW_ALL)
         if not sees_all and department.pk not in (by.department_id, contract.customer.department_id):
-            _raise(ContractError.DEPARTMENT_NOT_ALLOWED, "department")
+            raise DomainError(ContractError.DEPARTMENT_NOT_ALLOWED, field="department")
 
 
 def _display(value) -> str:
@@ -125,9 +118,7 @@ def _coerced(key: str, value):
     try:
         return model_field.to_python(value)
     except ValidationError as exc:
-        raise DomainError(
-            ContractError.INVALID, ContractError.INVALID.label, errors={key: exc.messages}
-        ) from exc
+        raise DomainError(ContractError.INVALID, errors={key: exc.messages}) from exc
 
 
 def allocate_contract_no(department, *, policy=None, on: date | None = None) -> str:
@@ -182,7 +173,8 @@ def _check_version(contract: Contract, expected_version: int | None) -> None:
     at = date_format(timezone.localtime(contract.updated_at), "Y-m-d H:i:s")
     raise DomainError(
         ContractError.STALE,
-        ContractError.STALE.label % {"user": who, "at": at},
+        user=who,
+        at=at,
         changed_by=who,
         changed_at=at,
     )
@@ -197,7 +189,7 @@ def update_contract(*, by, contract_id: int, expected_version: int, data: dict, 
         policy = current_policy()
         _check_version(contract, expected_version)
         if not rules.is_editable(contract.status):
-            _raise(ContractError.CLOSED)
+            raise DomainError(ContractError.CLOSED)
         changes = {}
         for key, value in data.items():
             if key not in EDITABLE_FIELDS:
@@ -247,9 +239,9 @@ def change_contract_status(
         _check_version(contract, expected_version)
         if not rules.can_transition(contract.status, to_status):
             labels = dict(Status.choices)
-            _raise(
+            raise DomainError(
                 ContractError.BAD_TRANSITION,
-                "to_status",
+                field="to_status",
                 **{
                     "from": labels.get(contract.status, contract.status),
                     "to": labels.get(to_status, to_status),
@@ -257,7 +249,7 @@ def change_contract_status(
             )
         reason = (reason or "").strip()
         if rules.reason_required(to_status) and not reason:
-            _raise(ContractError.REASON_REQUIRED, "reason")
+            raise DomainError(ContractError.REASON_REQUIRED, field="reason")
         today = timezone.localdate()
         kind = rules.event_for(to_status)
         if kind == rules.SIGNING:
@@ -268,9 +260,9 @@ def change_contract_status(
             kind=kind, occurred_on=occurred_on, signed_on=contract.signed_on, today=today
         )
         if problem == "future":
-            _raise(ContractError.EVENT_IN_FUTURE, "occurred_on")
+            raise DomainError(ContractError.EVENT_IN_FUTURE, field="occurred_on")
         if problem == "before_signing":
-            _raise(ContractError.EVENT_BEFORE_SIGNING, "occurred_on")
+            raise DomainError(ContractError.EVENT_BEFORE_SIGNING, field="occurred_on")
         old = contract.status
         handover = None
         if kind is not None:
@@ -322,9 +314,11 @@ def hand_over(*, by, handover_id: int, note: str = "", request=None) -> Handover
     step = selectors.get_handover_for_user(by, handover_id, for_update=True)
     contract = Contract.objects.select_related("handler").get(pk=step.contract_id)
     if step.status != HandoverStatus.PENDING:
-        _raise(ContractError.HANDOVER_NOT_PENDING)
+        raise DomainError(ContractError.HANDOVER_NOT_PENDING)
     if step.stage == rules.TO_CREDIT_MANAGER and by.pk != contract.handler_id:
-        _raise(ContractError.NOT_HANDLER, user=contract.handler.get_full_name() or contract.handler.username)
+        raise DomainError(
+            ContractError.NOT_HANDLER, user=contract.handler.get_full_name() or contract.handler.username
+        )
     now = timezone.now()
     step.status, step.handed_by, step.handed_at = HandoverStatus.HANDED, by, now
     step.handed_note = (note or "").strip()[:500]
@@ -357,9 +351,9 @@ def receive(
     step = selectors.get_handover_for_user(by, handover_id, for_update=True)
     contract = Contract.objects.get(pk=step.contract_id)
     if step.status != HandoverStatus.HANDED:
-        _raise(ContractError.HANDOVER_NOT_HANDED)
+        raise DomainError(ContractError.HANDOVER_NOT_HANDED)
     if rules.receiver_problem(handed_by_id=step.handed_by_id, receiver_id=by.pk):
-        _raise(ContractError.SAME_PERSON)
+        raise DomainError(ContractError.SAME_PERSON)
     now = timezone.now()
     step.status, step.received_by, step.received_at = HandoverStatus.DONE, by, now
     step.missing_items = (missing_items or "").strip()
@@ -418,7 +412,7 @@ def add_contract_document(
     Caller checks documents.add_document."""
     contract = selectors.get_contract_for_user(by, contract_id, request=request)
     if category is None or category.group != rules.DOCUMENT_GROUP or not category.is_active:
-        _raise(ContractError.DOCUMENT_CATEGORY, "category")
+        raise DomainError(ContractError.DOCUMENT_CATEGORY, field="category")
     with transaction.atomic():
         document = documents.upload_document(
             by=by,

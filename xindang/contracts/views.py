@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from xindang.accounts.models import Department
-from xindang.core.errors import DomainError
+from xindang.core.errors import DomainError, form_error
 from xindang.core.xlsx import XLSX_TYPE
 from xindang.customers.selectors import get_customer_for_user
 from xindang.documents import services as documents
@@ -89,7 +89,7 @@ def _apply_domain_error(form, exc: DomainError):
             for msg in msgs:
                 form.add_error(field if field in form.fields else None, msg)
     else:
-        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        form_error(form, exc)
 
 
 # --- The ledger ------------------------------------------------------------------------------------

@@ -6,17 +6,18 @@ policy's chain approves it (approval service) — so each carries its trail and 
 from datetime import timedelta
 from decimal import Decimal
 
+from xindang.accounts.roles import Role
+from xindang.approvals.demo import approve_through, users_by_role
+from xindang.core.errors import DomainError
+from xindang.customers.choices import Status
+from xindang.policy.selectors import current_policy
+
+from . import selectors, services
+
 PENDING = 6
 
 
 def seed_demo(ctx) -> str:
-    from xindang.approvals.demo import approve_through, users_by_role
-    from xindang.core.errors import DomainError
-    from xindang.customers.choices import Status
-    from xindang.policy.selectors import current_policy
-
-    from . import services
-
     rng = ctx.rng
     fallback = ctx.users.get("xiaoshou1") or next(iter(ctx.users.values()))
     approvers = users_by_role(ctx.users)
@@ -100,8 +101,6 @@ NOTES = {"good": "年度信用评级。", "mid": "年度信用评级, 关注回�
 
 
 def _department_managers(ctx) -> dict:
-    from xindang.accounts.roles import Role
-
     out = {}
     for user in ctx.users.values():
         if user.department_id and user.groups.filter(name=Role.DEPARTMENT_MANAGER).exists():
@@ -110,10 +109,6 @@ def _department_managers(ctx) -> dict:
 
 
 def _complete(customers) -> dict:
-    from xindang.policy.selectors import current_policy
-
-    from . import selectors
-
     # Files holding their required documents can reach A (002 第十八条): most of them are made good.
     return selectors._docs_complete_bulk(customers, current_policy())
 

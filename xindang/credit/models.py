@@ -5,6 +5,7 @@ facts used, the policy version and its approval; the history stays on the file."
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -198,8 +199,6 @@ class Investigation(models.Model):
         return f"{self.customer.name} · {self.investigated_on:%Y-%m-%d}"
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
         return reverse("credit:investigation", args=[self.pk])
 
 
@@ -352,6 +351,4 @@ class Rating(models.Model):
         return f"{self.customer.name} · {self.get_grade_display()}"
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
         return reverse("credit:rating", args=[self.pk])

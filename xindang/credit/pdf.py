@@ -9,6 +9,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
+from xindang.accounts.roles import Role, role_label
 from xindang.core import pdf
 from xindang.core.pdf import FONT
 from xindang.core.pdf import cjk_font as _font
@@ -219,7 +220,6 @@ def rating_pdf(rating, *, steps=(), printed_by=None) -> bytes:
     """The 客户信用等级分类表 (002 第十九条): the grade and its reasons as a table, and the signatures of
     the marketing manager, the salesperson in charge (经办业务员) and the finance credit controller who
     rate together, then the rest of the approval chain."""
-    from xindang.accounts.roles import Role, role_label
 
     _font()
     body = ParagraphStyle("body", fontName=FONT, fontSize=9.5, leading=13)

@@ -20,6 +20,26 @@ from decimal import Decimal
 from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from xindang.approvals.registry import register_panel
+from xindang.credit import selectors as credit_selectors
+from xindang.credit.control.models import CreditCheck, OverLimitRequest
+from xindang.credit.control.services import OVER_LIMIT_KIND
+from xindang.credit.grants import rules as grant_rules
+from xindang.credit.grants import selectors as grant_selectors
+from xindang.credit.grants.models import CreditGrant
+from xindang.credit.grants.services import APPROVAL_KIND as GRANT_KIND
+from xindang.credit.grants.services import compute_ceiling
+from xindang.credit.grants.texts import reason_text as ceiling_text
+from xindang.ledger import ageing as ledger_ageing
+from xindang.ledger import selectors as ledger_selectors
+from xindang.ledger.collection.models import PaymentPromise, PromiseStatus
+from xindang.ledger.collection.spreadsheets import bucket_label
+from xindang.relations.selectors import credit_evidence
+
+from .grants.rules import limit_below_exposure
+from .texts import reason_rows
 
 ZERO = Decimal("0.00")
 GRADE_CLASSES = {
@@ -111,19 +131,14 @@ class CreditPicture:
 
     @property
     def below_exposure(self) -> bool:
-        from .grants.rules import limit_below_exposure
-
         return self.proposed_limit is not None and limit_below_exposure(
             self.proposed_limit, self.committed_amount
         )
 
 
 def _ageing(customer_id: int, on: date) -> tuple[list[AgeingBucket], Decimal]:
-    from xindang.ledger import ageing
-    from xindang.ledger.collection.spreadsheets import bucket_label
-
-    buckets = ageing.policy_buckets()
-    sums = ageing.ageing_sums(on=on, dimension="customer", buckets=buckets, customer_id=customer_id)
+    buckets = ledger_ageing.policy_buckets()
+    sums = ledger_ageing.ageing_sums(on=on, dimension="customer", buckets=buckets, customer_id=customer_id)
     amounts = sums.get(customer_id) or [ZERO] * len(buckets)
     rows = [
         AgeingBucket(label=bucket_label(b), amount=a, overdue=b.low is not None)
@@ -133,8 +148,6 @@ def _ageing(customer_id: int, on: date) -> tuple[list[AgeingBucket], Decimal]:
 
 
 def _promises(customer_id: int) -> dict:
-    from xindang.ledger.collection.models import PaymentPromise, PromiseStatus
-
     return PaymentPromise.objects.filter(customer_id=customer_id).aggregate(
         kept=Count("pk", filter=Q(status=PromiseStatus.KEPT)),
         broken=Count("pk", filter=Q(status=PromiseStatus.BROKEN)),
@@ -143,8 +156,6 @@ def _promises(customer_id: int) -> dict:
 
 
 def _exposure_lines(exposure) -> list[ExposureLine]:
-    from django.utils.translation import gettext as _
-
     return [
         ExposureLine(_("Open shipments"), exposure.open_shipments_amount),
         ExposureLine(_("Open invoices"), exposure.open_invoices_amount),
@@ -166,16 +177,6 @@ def credit_picture(
     """The credit picture of `customer` today. `grant`: a grant asked for (its limit is the proposed
     one, its collateral and stored ceiling are shown); `asked_amount`: an over-limit request's amount
     (the headroom after it is shown). `recent`: how many checks, decisions and previous grants."""
-    from xindang.credit import selectors as credit_selectors
-    from xindang.credit.control.models import CreditCheck, OverLimitRequest
-    from xindang.credit.grants import rules as grant_rules
-    from xindang.credit.grants import selectors as grant_selectors
-    from xindang.credit.grants.models import CreditGrant
-    from xindang.credit.grants.texts import reason_text as ceiling_text
-    from xindang.ledger import selectors as ledger_selectors
-    from xindang.relations.selectors import credit_evidence
-
-    from .texts import reason_rows
 
     on = on or timezone.localdate()
     rating = credit_selectors.current_rating(customer)
@@ -200,8 +201,6 @@ def credit_picture(
         ceiling_reasons = [ceiling_text(r) for r in proposed.ceiling_reasons]
         at_request = True
     else:
-        from xindang.credit.grants.services import compute_ceiling
-
         ctx = compute_ceiling(
             customer=customer,
             kind=in_force.kind if in_force else grant_rules.LONG_TERM,
@@ -282,7 +281,6 @@ def render_picture(picture: CreditPicture, request=None, **extra) -> str:
 # --- The approvals engine's panel for credit kinds ------------------------------------------------
 def grant_approval_panel(approval, request) -> str:
     """The credit picture on a grant approval: the grant asked for (its limit against the exposure)."""
-    from xindang.credit.grants.models import CreditGrant
 
     grant = CreditGrant.objects.select_related("customer").filter(pk=_int(approval.object_id)).first()
     if grant is None:
@@ -293,7 +291,6 @@ def grant_approval_panel(approval, request) -> str:
 
 def over_limit_approval_panel(approval, request) -> str:
     """The credit picture on an over-limit approval: the amount asked for against the headroom."""
-    from xindang.credit.control.models import OverLimitRequest
 
     olr = OverLimitRequest.objects.select_related("customer").filter(pk=_int(approval.object_id)).first()
     if olr is None:
@@ -306,9 +303,5 @@ def _int(value) -> int | None:
 
 
 def register_approval_panels() -> None:
-    from xindang.approvals.registry import register_panel
-    from xindang.credit.control.services import OVER_LIMIT_KIND
-    from xindang.credit.grants.services import APPROVAL_KIND as GRANT_KIND
-
     register_panel(GRANT_KIND, grant_approval_panel)
     register_panel(OVER_LIMIT_KIND, over_limit_approval_panel)

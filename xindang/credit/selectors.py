@@ -8,15 +8,21 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from xindang.core import dates
 from xindang.core.workbench import WorkItem
 from xindang.customers.choices import Status as CustomerStatus
 from xindang.customers.models import Customer
+from xindang.customers.permissions import CustomerPermission
 from xindang.customers.selectors import visible_customers
 from xindang.documents import rules as doc_rules
 from xindang.documents.models import Document
+from xindang.ledger.facts import ledger_facts_bulk
+from xindang.ledger.selectors import exposures_for
+from xindang.policy.selectors import current_policy
 
 from . import rules
 from .models import (
@@ -33,8 +39,6 @@ MISSING, EXPIRED, VALID = "missing", "expired", "valid"
 
 def credit_policy(policy=None):
     if policy is None:
-        from xindang.policy.selectors import current_policy
-
         policy = current_policy()
     return policy.credit
 
@@ -116,14 +120,10 @@ def investigation_status(customer, on: date | None = None) -> dict:
 
 # --- Rating facts ----------------------------------------------------------------------------------
 def _ledger_facts_bulk(ids, on, window_months):
-    from xindang.ledger.facts import ledger_facts_bulk
-
     return ledger_facts_bulk(ids, on=on, window_months=window_months)
 
 
 def _receivables_bulk(ids) -> dict:
-    from xindang.ledger.selectors import exposures_for
-
     out = {}
     for cid, exp in exposures_for(ids).items():
         out[cid] = (
@@ -266,7 +266,6 @@ def _latest_valid_bulk(ids, on) -> dict[int, Investigation]:
 
 def rating_facts_bulk(customer_ids, *, on: date | None = None, policy=None) -> dict[int, rules.RatingFacts]:
     """customer id → RatingFacts in a handful of queries (rerate and the policy back-test)."""
-    from xindang.policy.selectors import current_policy
 
     on = on or timezone.localdate()
     policy = policy or current_policy()
@@ -307,8 +306,6 @@ def rating_facts(customer, *, on: date | None = None, policy=None) -> rules.Rati
 
 
 def compute_rating(customer, *, on: date | None = None, policy=None) -> rules.RatingResult:
-    from xindang.policy.selectors import current_policy
-
     policy = policy or current_policy()
     facts = rating_facts(customer, on=on, policy=policy)
     return rules.rate_with(policy.credit.scheme, facts, policy.credit)
@@ -402,8 +399,6 @@ def quarter_start(day: date) -> date:
 
 def _proposal_items(user) -> list[WorkItem]:
     """Rating proposals not yet sent for approval (e.g. made by manage.py rerate)."""
-    from django.urls import reverse
-    from django.utils.translation import gettext as _
 
     count = (
         Rating.objects.filter(status=RatingStatus.PROPOSED, customer__in=visible_customers(user))
@@ -425,8 +420,6 @@ def _proposal_items(user) -> list[WorkItem]:
 
 def _opinion_items(user) -> list[WorkItem]:
     """Proposals waiting for the opinion of their salesperson in charge (002 第十九条)."""
-    from django.urls import reverse
-    from django.utils.translation import gettext as _
 
     rows = Rating.objects.filter(
         status=RatingStatus.PROPOSED, salesperson=user, salesperson_signed_at__isnull=True
@@ -447,10 +440,6 @@ def _opinion_items(user) -> list[WorkItem]:
 def workbench_items(user) -> list[WorkItem]:
     """For whoever reviews investigations with the credit manager's view of all files: trading
     customers whose investigation is missing or expired, and the quarterly full refresh (第十二条)."""
-    from django.urls import reverse
-    from django.utils.translation import gettext as _
-
-    from xindang.customers.permissions import CustomerPermission
 
     opinions = _opinion_items(user)
     if not user.has_perm(CustomerPermission.VIEW_ALL):

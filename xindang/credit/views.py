@@ -15,14 +15,14 @@ from xindang.accounts.models import Department
 from xindang.accounts.roles import role_label
 from xindang.audit.services import record_event
 from xindang.core import xlsx
-from xindang.core.errors import DomainError
+from xindang.core.errors import DomainError, form_error
 from xindang.core.money import format_yuan
 from xindang.core.pagination import CappedPaginator
 from xindang.customers.selectors import get_customer_for_user
 from xindang.policy.selectors import current_policy
 from xindang.relations.selectors import credit_evidence as relations_evidence
 
-from . import rules, selectors, services
+from . import pdf, rules, selectors, services
 from .forms import (
     InvestigationForm,
     ProposeForm,
@@ -32,6 +32,7 @@ from .forms import (
     years_data,
 )
 from .models import Grade, Investigation, InvestigationStatus, Rating, RatingStatus
+from .models import Investigation as Inv
 from .permissions import CreditPermission
 from .texts import SOURCE_TEXTS, reason_rows
 
@@ -76,10 +77,6 @@ def _rating_for_user(request, pk) -> Rating:
         raise Http404
     get_customer_for_user(request.user, rating.customer_id, request=request)
     return rating
-
-
-def _error(form, exc: DomainError):
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 # --- The credit list -------------------------------------------------------------------------------
@@ -235,7 +232,7 @@ def _form_page(request, *, customer, inv=None):
                 messages.success(request, _("Investigation saved."))
             return redirect(saved.get_absolute_url())
         except DomainError as exc:
-            _error(form, exc)
+            form_error(form, exc)
     return render(
         request,
         "credit/investigation_form.html",
@@ -347,15 +344,13 @@ def investigation_file(request, pk):
 
 @permission_required(CreditPermission.VIEW, raise_exception=True)
 def investigation_pdf(request, pk):
-    from .pdf import investigation_pdf as render_pdf
-
     inv = _investigation_for_user(request, pk)
     rating = inv.ratings.exclude(status=RatingStatus.WITHDRAWN).order_by("-proposed_at", "-id").first()
     approval, steps = None, ()
     if rating is not None and rating.approval_id:
         approval = rating.approval
         steps = approval.current_steps()
-    data = render_pdf(inv, rating=rating, approval=approval, steps=steps, printed_by=request.user)
+    data = pdf.investigation_pdf(inv, rating=rating, approval=approval, steps=steps, printed_by=request.user)
     record_event(
         "credit.print", actor=request.user, request=request, obj=inv, data={"customer": inv.customer_id}
     )
@@ -399,7 +394,7 @@ def propose(request, pk):
                 messages.success(request, _("Rating proposed and sent for approval."))
             return redirect(rating.get_absolute_url())
         except DomainError as exc:
-            _error(form, exc)
+            form_error(form, exc)
     facts = _fact_rows(result.facts) if result else []
     return render(
         request,
@@ -422,8 +417,6 @@ def propose(request, pk):
 
 
 def _fact_rows(facts) -> list[tuple]:
-    from .models import Investigation as Inv
-
     src = facts.sources or {}
 
     def source(key):
@@ -550,11 +543,9 @@ def rating_opinion(request, pk):
 @permission_required(CreditPermission.VIEW_RATING, raise_exception=True)
 def rating_pdf(request, pk):
     """The 客户信用等级分类表 (002 第十九条) of one rating, with its signatures."""
-    from .pdf import rating_pdf as render_pdf
-
     rating = _rating_for_user(request, pk)
     steps = rating.approval.current_steps() if rating.approval_id else ()
-    data = render_pdf(rating, steps=steps, printed_by=request.user)
+    data = pdf.rating_pdf(rating, steps=steps, printed_by=request.user)
     record_event(
         "credit.print", actor=request.user, request=request, obj=rating, data={"customer": rating.customer_id}
     )

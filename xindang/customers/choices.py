@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -138,8 +139,6 @@ PROVINCE_EN = {p["code"]: p["en"] for p in PROVINCES}
 
 
 def _english() -> bool:
-    from django.utils.translation import get_language
-
     return (get_language() or "").startswith("en")
 
 

@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from xindang.core.errors import register_statuses
+
 
 class CustomerError(models.TextChoices):
     DUPLICATE_CREDIT_CODE = (
@@ -69,3 +71,12 @@ class CustomerError(models.TextChoices):
         "customer.not_onboarded",
         _("The customer code comes with the approval of the transaction card."),
     )
+
+
+register_statuses(
+    {
+        CustomerError.DUPLICATE_CREDIT_CODE: 409,
+        CustomerError.SIMILAR_NAME: 409,
+        CustomerError.STALE: 409,
+    }
+)

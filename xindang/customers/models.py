@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -27,6 +28,8 @@ from .choices import (
     Stage,
     Status,
     Tier,
+    industry_label,
+    province_label,
 )
 from .rules import normalize_id_number
 from .validators import validate_credit_code, validate_id_number, validate_postal_code
@@ -206,19 +209,15 @@ class Customer(models.Model):
         return f"{self.name} ({self.file_no})"
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
         return reverse("customers:detail", args=[self.pk])
 
     def region_label(self) -> str:
         """The province in the reader's language (GB/T 2260 names; English: pinyin)."""
-        from .choices import province_label
 
         return province_label(self.region)
 
     def industry_label(self) -> str:
         """The industry section in the reader's language (GB/T 4754-2017)."""
-        from .choices import industry_label
 
         return industry_label(self.industry)
 

@@ -12,6 +12,7 @@ bulk load), and a group is found by walking it through the (key, kind) index.
 
 from dataclasses import dataclass, field
 
+from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 
 from . import rules
@@ -195,8 +196,6 @@ class RelatedGroup:
 def _findings(frontier, keys) -> tuple[set[tuple[int, int]], set[tuple[str, str]]]:
     """One query: the active "not related" pairs (low id, high id) touching the frontier, and the keys
     among `keys` marked as linking nothing."""
-    from django.db.models import Q
-
     rows = NotRelated.objects.filter(revoked_at__isnull=True).filter(
         Q(other__isnull=False, customer_id__in=frontier)
         | Q(other__isnull=False, other_id__in=frontier)

@@ -1,9 +1,11 @@
 """Reading customer files. visible_customers() is the single visibility rule."""
 
 from collections.abc import Callable
+from datetime import timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from xindang.audit.services import record_event
@@ -11,8 +13,8 @@ from xindang.core.workbench import WorkItem
 
 from . import rules
 from .choices import Onboarding
-from .columns import annotations
-from .models import Customer
+from .columns import annotations, registered_columns
+from .models import Customer, NotRelated
 from .permissions import CustomerPermission
 
 # Modules above customers that give a user work on a file widen what the user sees (a contract's
@@ -154,9 +156,6 @@ def selected_ids(params) -> list[int]:
 
 def _registered_sort(sort: str):
     """Sorting by a column registered by a higher module (exposure, grade…), empty rows last."""
-    from django.db.models import F
-
-    from .columns import registered_columns
 
     descending = sort.startswith("-")
     for column in registered_columns():
@@ -284,10 +283,8 @@ def customer_children(customer: Customer) -> dict:
 def workbench_items(user) -> list[WorkItem]:
     """To-do items of the customer module for the workbench: expired and expiring licences of the
     files the user sees (owners and credit managers), files still without a customer code."""
-    from datetime import timedelta
 
-    from django.urls import reverse
-    from django.utils import timezone
+    # gettext as _ only here: this module uses `_` as a throwaway name elsewhere
     from django.utils.translation import gettext as _
 
     if not user.is_authenticated:
@@ -332,9 +329,8 @@ def workbench_items(user) -> list[WorkItem]:
 
 def customer_warnings(customer: Customer) -> list[str]:
     """Warnings for the file header: expired or soon-expiring licence, trade stopped (UI.md)."""
-    from datetime import timedelta
 
-    from django.utils import timezone
+    # gettext as _ only here: this module uses `_` as a throwaway name elsewhere
     from django.utils.translation import gettext as _
 
     today = timezone.localdate()
@@ -355,8 +351,6 @@ def customer_warnings(customer: Customer) -> list[str]:
 
 def not_related_findings(customer):
     """The active "not related" findings that touch this file: pairs with it, and keys it holds."""
-    from .models import NotRelated
-
     keys = list(customer.relation_keys.values_list("key", flat=True))
     return (
         NotRelated.objects.filter(revoked_at__isnull=True)

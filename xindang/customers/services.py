@@ -4,11 +4,13 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from xindang.accounts.models import User
 from xindang.accounts.roles import Role
-from xindang.audit.services import record_event
+from xindang.audit.services import record_event, record_events, spec
 from xindang.core import numbering
 from xindang.core.errors import DomainError
 from xindang.policy.selectors import current_policy
@@ -16,7 +18,18 @@ from xindang.policy.selectors import current_policy
 from . import rules, selectors
 from .choices import NoticeChannel, Onboarding, Status
 from .errors import CustomerError
-from .models import BankAccount, Contact, Customer, Manager, RelatedCompany, Shareholder, StatusChange, Tag
+from .models import (
+    BankAccount,
+    Contact,
+    Customer,
+    Manager,
+    NotRelated,
+    RelatedCompany,
+    RelationKey,
+    Shareholder,
+    StatusChange,
+    Tag,
+)
 from .permissions import CustomerPermission
 
 CHILD_MODELS = {
@@ -78,9 +91,7 @@ def require_capability(by, permission: CustomerPermission) -> None:
     """Every write service checks the actor's capability itself, not only the view or API route that
     calls it (issue 13 item 6): a command, an import or a new caller cannot skip it."""
     if by is None or not getattr(by, "is_authenticated", False) or not by.has_perm(str(permission)):
-        raise DomainError(
-            CustomerError.PERMISSION_DENIED, CustomerError.PERMISSION_DENIED.label, permission=str(permission)
-        )
+        raise DomainError(CustomerError.PERMISSION_DENIED, permission=str(permission))
 
 
 def refresh_search_fields(customer: Customer) -> None:
@@ -107,8 +118,8 @@ def check_duplicates(
         if existing:
             raise DomainError(
                 CustomerError.DUPLICATE_CREDIT_CODE,
-                CustomerError.DUPLICATE_CREDIT_CODE.label
-                % {"file_no": existing.file_no, "name": existing.name},
+                file_no=existing.file_no,
+                name=existing.name,
                 field="credit_code",
                 existing_pk=existing.pk,
                 existing_file_no=existing.file_no,
@@ -118,7 +129,6 @@ def check_duplicates(
         if similar:
             raise DomainError(
                 CustomerError.SIMILAR_NAME,
-                CustomerError.SIMILAR_NAME.label,
                 field="name",
                 similar=[SimilarName(c, s) for c, s in similar],
             )
@@ -129,18 +139,14 @@ def check_assignment(*, by, department, owner) -> None:
     salesperson only for themselves (so the new file stays visible to its author). The file's
     salesperson (业务员) is an active salesperson of the file's department (rules.owner_problem)."""
     if department is None:
-        raise DomainError(CustomerError.NO_DEPARTMENT, CustomerError.NO_DEPARTMENT.label, field="department")
+        raise DomainError(CustomerError.NO_DEPARTMENT, field="department")
     if not (by.is_superuser or by.has_perm(CustomerPermission.VIEW_ALL)):
         if department.pk != by.department_id:
-            raise DomainError(
-                CustomerError.NO_DEPARTMENT, CustomerError.NO_DEPARTMENT.label, field="department"
-            )
+            raise DomainError(CustomerError.NO_DEPARTMENT, field="department")
         if owner.pk != by.pk and not (
             by.has_perm(CustomerPermission.VIEW_DEPARTMENT) and owner.department_id == by.department_id
         ):
-            raise DomainError(
-                CustomerError.OWNER_NOT_ALLOWED, CustomerError.OWNER_NOT_ALLOWED.label, field="owner"
-            )
+            raise DomainError(CustomerError.OWNER_NOT_ALLOWED, field="owner")
     problem = rules.owner_problem(
         is_active=owner.is_active,
         is_salesperson=owner.has_role(Role.SALESPERSON),
@@ -148,18 +154,14 @@ def check_assignment(*, by, department, owner) -> None:
         department_id=department.pk,
     )
     if problem is not None:
-        raise DomainError(
-            CustomerError.OWNER_NOT_A_SALESPERSON, CustomerError.OWNER_NOT_A_SALESPERSON.label, field="owner"
-        )
+        raise DomainError(CustomerError.OWNER_NOT_A_SALESPERSON, field="owner")
 
 
 def _full_clean(obj, exclude=None) -> None:
     try:
         obj.full_clean(exclude=exclude, validate_unique=False)
     except ValidationError as exc:
-        raise DomainError(
-            CustomerError.INVALID, CustomerError.INVALID.label, errors=exc.message_dict
-        ) from exc
+        raise DomainError(CustomerError.INVALID, errors=exc.message_dict) from exc
 
 
 def _tags(names) -> list[Tag]:
@@ -398,7 +400,8 @@ def _update_customer(
         at = date_format(timezone.localtime(customer.updated_at), "Y-m-d H:i:s")
         raise DomainError(
             CustomerError.STALE,
-            CustomerError.STALE.label % {"user": who, "at": at},
+            user=who,
+            at=at,
             changed_by=who,
             changed_at=at,
         )
@@ -413,9 +416,7 @@ def _update_customer(
             try:  # API and import callers may pass strings; compare like with like
                 value = Customer._meta.get_field(key).to_python(value)
             except ValidationError as exc:
-                raise DomainError(
-                    CustomerError.INVALID, CustomerError.INVALID.label, errors={key: exc.messages}
-                ) from exc
+                raise DomainError(CustomerError.INVALID, errors={key: exc.messages}) from exc
         if old != value:
             changes[key] = [_display(old), _display(value)]
             setattr(customer, key, value)
@@ -487,12 +488,11 @@ def _change_status(*, by, customer_id: int, to_status: str, reason: str, notice=
     customer = selectors.get_customer_for_user(by, customer_id, request=request, for_update=True)
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError(CustomerError.REASON_REQUIRED, CustomerError.REASON_REQUIRED.label, field="reason")
+        raise DomainError(CustomerError.REASON_REQUIRED, field="reason")
     if not rules.can_transition(customer.status, to_status):
         raise DomainError(
             CustomerError.BAD_TRANSITION,
-            CustomerError.BAD_TRANSITION.label
-            % {
+            **{
                 "from": customer.get_status_display(),
                 "to": dict(Customer._meta.get_field("status").choices).get(to_status, to_status),
             },
@@ -541,13 +541,13 @@ def _selected_for_update(*, by, customer_ids, request=None) -> list[Customer]:
     changes (one file out of reach refuses the whole action: no half-done bulk change)."""
     ids = sorted({int(i) for i in customer_ids or []})
     if not ids:
-        raise DomainError(CustomerError.NOTHING_SELECTED, CustomerError.NOTHING_SELECTED.label)
+        raise DomainError(CustomerError.NOTHING_SELECTED)
     if not (by.is_superuser or by.has_perm(CustomerPermission.CHANGE)):
-        raise DomainError(CustomerError.SELECTION_NOT_VISIBLE, CustomerError.SELECTION_NOT_VISIBLE.label)
+        raise DomainError(CustomerError.SELECTION_NOT_VISIBLE)
     # No joins when locking (PostgreSQL refuses FOR UPDATE across an outer join).
     customers = list(selectors.visible_customers(by).filter(pk__in=ids).select_for_update().order_by("pk"))
     if len(customers) != len(ids):
-        raise DomainError(CustomerError.SELECTION_NOT_VISIBLE, CustomerError.SELECTION_NOT_VISIBLE.label)
+        raise DomainError(CustomerError.SELECTION_NOT_VISIBLE)
     return customers
 
 
@@ -557,9 +557,6 @@ def reassign_owner(*, by, customer_ids, owner_id: int, request=None) -> int:
     salesperson of each file's department; the user may only assign as check_assignment allows
     (department managers within their department, credit managers anywhere, salespeople not to others).
     Each changed file gets a new version, its history and one audit event. Returns the files changed."""
-    from xindang.accounts.models import User
-    from xindang.accounts.roles import Role
-    from xindang.audit.services import record_events, spec
 
     customers = _selected_for_update(by=by, customer_ids=customer_ids, request=request)
     owner = User.objects.filter(pk=owner_id).first() if str(owner_id).isdigit() else None
@@ -575,8 +572,9 @@ def reassign_owner(*, by, customer_ids, owner_id: int, request=None) -> int:
             department = customer.department
             raise DomainError(
                 CustomerError.OWNER_NOT_SALESPERSON,
-                CustomerError.OWNER_NOT_SALESPERSON.label
-                % {"user": owner or owner_id, "department": department.name, "file_no": customer.file_no},
+                user=owner or owner_id,
+                department=department.name,
+                file_no=customer.file_no,
                 field="owner",
             )
         check_assignment(by=by, department=customer.department, owner=owner)
@@ -609,11 +607,10 @@ def reassign_owner(*, by, customer_ids, owner_id: int, request=None) -> int:
 def add_tag(*, by, customer_ids, tag: str, request=None) -> int:
     """Add one tag to the selected files (those that have it already are left alone); each changed
     file gets a new version, its history and one audit event. Returns the files changed."""
-    from xindang.audit.services import record_events, spec
 
     name = (tag or "").strip()
     if not name or len(name) > 30:
-        raise DomainError(CustomerError.TAG_REQUIRED, CustomerError.TAG_REQUIRED.label, field="tag")
+        raise DomainError(CustomerError.TAG_REQUIRED, field="tag")
     customers = _selected_for_update(by=by, customer_ids=customer_ids, request=request)
     tag_obj = _tags([name])[0]
     having = set(Customer.tags.through.objects.filter(tag=tag_obj).values_list("customer_id", flat=True))
@@ -655,8 +652,6 @@ def mark_not_related(
     """The credit manager finds that `customer` and `other` are not related, or that one of the file's
     keys (a RelationKey of the file, e.g. the common name 王伟) links nothing: the group walk and the
     credit check's group step skip it from now on (relations.related_group). Audited; reversible."""
-    from .models import NotRelated, RelationKey
-
     require_capability(by, CustomerPermission.MARK_NOT_RELATED)
     _visible_or_404(by, customer_id, request)
     reason = (reason or "").strip()
@@ -706,13 +701,9 @@ def mark_not_related(
 
 def revoke_not_related(*, by, finding_id: int, reason: str, request=None):
     """Take a "not related" finding back (it stays on record, revoked): the link counts again."""
-    from .models import NotRelated
-
     require_capability(by, CustomerPermission.MARK_NOT_RELATED)
     finding = NotRelated.objects.filter(pk=finding_id).first()
     if finding is None:
-        from django.http import Http404
-
         raise Http404
     _visible_or_404(by, finding.customer_id, request)
     reason = (reason or "").strip()

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from xindang.accounts.models import Department, User
+from xindang.core.fieldcrypto import decrypt, mask
 
 from .models import BankAccount, Contact, Customer, Manager, RelatedCompany, Shareholder, Tag
 
@@ -52,8 +53,6 @@ def _display(model, field_name: str, value, lookups: dict) -> str:
     except Exception:  # fields removed since the record was written
         return str(value)
     if getattr(f, "encrypted", False):  # identity numbers: never in clear in the history
-        from xindang.core.fieldcrypto import decrypt, mask
-
         return mask(decrypt(str(value)))
     if f.choices:
         return str(dict(f.flatchoices).get(value, value))

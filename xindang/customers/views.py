@@ -19,18 +19,21 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from xindang.accounts.models import Department, User
+from xindang.accounts.roles import Role
 from xindang.accounts.selectors import list_preference
 from xindang.accounts.services import PAGE_SIZES, save_list_preference
 from xindang.audit.services import record_event
-from xindang.core.errors import DomainError
+from xindang.core.errors import DomainError, form_error
 from xindang.core.pagination import CappedPaginator
+from xindang.policy.selectors import current_policy
 
 from . import columns, selectors, services
-from .choices import Importance, Nature, Relationship, Status, Tier
+from .choices import Importance, Nature, Relationship, Status, Tier, industry_choices, province_choices
 from .errors import CustomerError
 from .forms import CHILD_FORMSETS, CustomerForm, StatusForm, build_formsets, formset_rows
 from .models import Customer, Tag
 from .permissions import CustomerPermission
+from .printout import card_pdf
 from .timeline import customer_timeline
 
 PAGE_SIZE = 50
@@ -42,9 +45,6 @@ def _filter_options(user, *, can_reassign: bool = False) -> dict:
     """The filters' choices, the salespeople a file may be given to, and every department and the
     listed users by id (the rows take their department and salesperson from these: no query per
     relation). One query for the departments and one for the users, however they are used."""
-    from xindang.accounts.roles import Role
-
-    from .choices import industry_choices, province_choices
 
     departments = list(Department.objects.all())
     options = {
@@ -280,11 +280,6 @@ def customer_detail(request, pk):
 def customer_pdf(request, pk):
     """The file as one printed form (客户资料表): basic data, contacts, banks, shareholders,
     classification, grade and limit. Printing is a look at the file: audited like one."""
-    from django.http import HttpResponse
-
-    from xindang.policy.selectors import current_policy
-
-    from .printout import card_pdf
 
     customer = selectors.get_customer_for_user(request.user, pk, request=request)
     content = card_pdf(customer, user=request.user, company=current_policy().core.company_name)
@@ -305,7 +300,7 @@ def _apply_domain_error(form, exc: DomainError):
             for msg in msgs:
                 form.add_error(field if field in form.fields else None, msg)
     else:
-        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        form_error(form, exc)
 
 
 def _save(request, *, customer=None):

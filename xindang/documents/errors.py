@@ -1,9 +1,7 @@
-import contextlib
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from xindang.core.errors import DomainError
+from xindang.core.errors import register_statuses
 
 
 class DocumentError(models.TextChoices):
@@ -59,12 +57,16 @@ class DocumentError(models.TextChoices):
         ),
     )
     PURPOSE_REQUIRED = "document.purpose_required", _("State the purpose of this use.")
+    # the model's own validation messages (translated where they are made), joined
+    INVALID = "document.invalid", "%(detail)s"
 
 
-def error(code: DocumentError, field: str | None = None, **params):
-    """A DomainError with the code's message filled in (codes are asserted by tests, never messages)."""
-    message = str(code.label)
-    if params:
-        with contextlib.suppress(KeyError, TypeError, ValueError):
-            message = message % params
-    return DomainError(code.value, message, field=field, **params)
+register_statuses(
+    {
+        DocumentError.NOT_ALLOWED: 403,
+        DocumentError.ALTERED: 409,
+        DocumentError.MISSING: 409,
+        DocumentError.DUPLICATE: 409,
+        DocumentError.TOO_LARGE: 413,
+    }
+)

@@ -5,10 +5,14 @@ single visibility rule), then narrowed by confidentiality level as a queryset fi
 from collections import OrderedDict
 from datetime import date, timedelta
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from xindang.accounts.roles import Role
+from xindang.audit.models import AuditEvent
 from xindang.core.workbench import WorkItem
 from xindang.customers.choices import Status
 from xindang.customers.models import Customer
@@ -16,6 +20,7 @@ from xindang.customers.selectors import can_see_customer, visible_customers
 from xindang.policy.selectors import current_policy
 
 from . import rules
+from .fixity import run_summary
 from .grants import granted_filter
 from .models import Document, DocumentCategory, DocumentVersion, FixityRun
 
@@ -211,7 +216,6 @@ def _span(start: date | None, end: date | None) -> str:
 def customer_section(user, customer: Customer, *, policy=None) -> dict:
     """Documents of one file grouped by category, with expiry flags and completeness. Rows are plain
     dicts with their text prepared here: a file of 1,000 documents renders without model instances."""
-    from django.urls import reverse
 
     policy = policy or current_policy()
     docs_policy = documents_policy(policy)
@@ -272,8 +276,6 @@ def customer_section(user, customer: Customer, *, policy=None) -> dict:
             expired.append(row)
         groups.setdefault(categories[cat_id], []).append(row)
     if names:
-        from django.contrib.auth import get_user_model
-
         for u in get_user_model().objects.filter(pk__in=names):
             names[u.pk] = str(u)
         for docs in groups.values():
@@ -336,7 +338,6 @@ def expiring_documents(user, *, policy=None) -> QuerySet[Document]:
 
 def workbench_items(user) -> list[WorkItem]:
     """Expiring and expired documents for the file's owner and for credit managers (issue 3, item 7)."""
-    from django.utils.translation import gettext as _
 
     if not user.is_authenticated:
         return []
@@ -382,9 +383,6 @@ def fixity_runs():
 def fixity_run_recorded(run: FixityRun) -> bool | None:
     """Whether a run's counts and findings still match what its audit event recorded (False: the run or
     its findings were rewritten since); None when no event records it (unfinished, or removed)."""
-    from xindang.audit.models import AuditEvent
-
-    from .fixity import run_summary
 
     event = (
         AuditEvent.objects.filter(

@@ -21,9 +21,10 @@ from xindang.customers.models import Customer
 from xindang.customers.selectors import can_see_customer
 
 from . import content, rules, selectors, storage
-from .errors import DocumentError, error
+from .errors import DocumentError
 from .grants import may_release_original, read_context
 from .models import Document, DocumentCategory, DocumentVersion
+from .watermark import WatermarkError, watermark
 
 logger = logging.getLogger(__name__)
 
@@ -59,35 +60,35 @@ def inspect_upload(uploaded_file, *, policy=None) -> IncomingFile:
     try:
         name = rules.clean_file_name(getattr(uploaded_file, "name", "") or "")
     except rules.BadFileName:
-        raise error(DocumentError.BAD_FILE_NAME, field="file") from None
+        raise DomainError(DocumentError.BAD_FILE_NAME, field="file") from None
     size = getattr(uploaded_file, "size", None)
     if size is None:
         _sha, size = storage.hash_stream(uploaded_file)
     if size == 0:
-        raise error(DocumentError.EMPTY_FILE, field="file")
+        raise DomainError(DocumentError.EMPTY_FILE, field="file")
     limit_mb = policy.core.upload_limit_mb
     if size > limit_mb * 1024 * 1024:
-        raise error(DocumentError.TOO_LARGE, field="file", limit=limit_mb)
+        raise DomainError(DocumentError.TOO_LARGE, field="file", limit=limit_mb)
     uploaded_file.seek(0)
     head = uploaded_file.read(content.HEAD_BYTES)
     detected = content.sniff(head, uploaded_file)
     decision = rules.content_decision(detected, name, policy.documents.allowed_mime_types)
     if decision.error == "executable":
-        raise error(DocumentError.EXECUTABLE, field="file")
+        raise DomainError(DocumentError.EXECUTABLE, field="file")
     if detected == "application/pdf" and not content.pdf_is_whole(uploaded_file):
-        raise error(DocumentError.PDF_NOT_WHOLE, field="file")
+        raise DomainError(DocumentError.PDF_NOT_WHOLE, field="file")
     if decision.error == "unknown":
-        raise error(DocumentError.UNKNOWN_TYPE, field="file")
+        raise DomainError(DocumentError.UNKNOWN_TYPE, field="file")
     if decision.error == "mismatch":
-        raise error(
+        raise DomainError(
             DocumentError.EXTENSION_MISMATCH, field="file", ext=rules.extension(name), mime=decision.mime_type
         )
     if decision.error == "not_allowed":
-        raise error(DocumentError.TYPE_NOT_ALLOWED, field="file", mime=decision.mime_type)
+        raise DomainError(DocumentError.TYPE_NOT_ALLOWED, field="file", mime=decision.mime_type)
     algorithm = policy.documents.checksum_algorithm
     sha256, checksum, streamed = storage.hash_stream_with(uploaded_file, algorithm)
     if streamed != size:  # the upload changed under us, or its size was a lie
-        raise error(DocumentError.STORAGE_FAILED, field="file")
+        raise DomainError(DocumentError.STORAGE_FAILED, field="file")
     return IncomingFile(
         name=name,
         size=size,
@@ -104,7 +105,9 @@ def _duplicate_error(by, customer: Customer, sha256: str) -> DomainError | None:
         return None
     doc = dup.document
     where = f"{doc.title} v{dup.number}" if selectors.can_read(by, doc) else f"#{doc.pk}"
-    return error(DocumentError.DUPLICATE, field="file", where=where, document_id=doc.pk, version_id=dup.pk)
+    return DomainError(
+        DocumentError.DUPLICATE, field="file", where=where, document_id=doc.pk, version_id=dup.pk
+    )
 
 
 def _store(by, customer: Customer, uploaded_file, incoming: IncomingFile) -> storage.StoredBlob:
@@ -115,7 +118,7 @@ def _store(by, customer: Customer, uploaded_file, incoming: IncomingFile) -> sto
         return storage.store_blob(uploaded_file, incoming.sha256, incoming.size)
     except Exception as exc:
         logger.exception("storing an upload failed")
-        raise error(DocumentError.STORAGE_FAILED, field="file") from exc
+        raise DomainError(DocumentError.STORAGE_FAILED, field="file") from exc
 
 
 def _after_store(blob: storage.StoredBlob, uploaded_file, incoming: IncomingFile) -> None:
@@ -142,13 +145,13 @@ def _check_metadata(*, title, confidentiality, retention_class, metadata, policy
     if unknown:
         raise TypeError(f"unknown document fields: {sorted(unknown)}")
     if not (title or "").strip():
-        raise error(DocumentError.TITLE_REQUIRED, field="title")
+        raise DomainError(DocumentError.TITLE_REQUIRED, field="title")
     if confidentiality not in rules.LEVELS:
-        raise error(DocumentError.INVALID_LEVEL, field="confidentiality")
+        raise DomainError(DocumentError.INVALID_LEVEL, field="confidentiality")
     if not rules.validity_ok(metadata.get("valid_from"), metadata.get("valid_until")):
-        raise error(DocumentError.INVALID_DATES, field="valid_until")
+        raise DomainError(DocumentError.INVALID_DATES, field="valid_until")
     if policy.documents.retention_class(retention_class) is None:
-        raise error(DocumentError.UNKNOWN_RETENTION, field="retention_class", name=retention_class)
+        raise DomainError(DocumentError.UNKNOWN_RETENTION, field="retention_class", name=retention_class)
 
 
 def default_retention_class(category: DocumentCategory, *, policy=None) -> str:
@@ -201,9 +204,9 @@ def upload_document(
     """
     policy = selectors.current_policy()
     if not can_see_customer(by, customer):
-        raise error(DocumentError.NOT_ALLOWED)
+        raise DomainError(DocumentError.NOT_ALLOWED)
     if not category.is_active:
-        raise error(DocumentError.CATEGORY_INACTIVE, field="category")
+        raise DomainError(DocumentError.CATEGORY_INACTIVE, field="category")
     retention_class = retention_class or default_retention_class(category, policy=policy)
     confidentiality = int(confidentiality) if str(confidentiality).isdigit() else confidentiality
     _check_metadata(
@@ -261,10 +264,10 @@ _TEXT_FIELDS = {"concerns_period", "issuer", "number", "location", "notes"}
 def _domain_from_validation(exc) -> DomainError:
     fields = getattr(exc, "message_dict", {}) or {}
     if "valid_until" in fields or any("valid_until" in str(m) for m in fields.get("__all__", [])):
-        return error(DocumentError.INVALID_DATES, field="valid_until")
+        return DomainError(DocumentError.INVALID_DATES, field="valid_until")
     field = next(iter(fields), None)
-    message = "; ".join(str(m) for msgs in fields.values() for m in msgs) or str(exc)
-    return DomainError("document.invalid", message, field=field if field != "__all__" else None)
+    detail = "; ".join(str(m) for msgs in fields.values() for m in msgs) or str(exc)
+    return DomainError(DocumentError.INVALID, field=field if field != "__all__" else None, detail=detail)
 
 
 def _create_version(by, document: Document, incoming: IncomingFile, blob, now) -> DocumentVersion:
@@ -293,7 +296,7 @@ def add_version(*, by, document: Document, uploaded_file, request=None) -> Docum
     `by` must be cleared to read the document. Caller checks documents.change_document."""
     policy = selectors.current_policy()
     if not selectors.can_read(by, document, policy=policy):
-        raise error(DocumentError.NOT_ALLOWED)
+        raise DomainError(DocumentError.NOT_ALLOWED)
     incoming = inspect_upload(uploaded_file, policy=policy)
     customer = document.customer
     blob = _store(by, customer, uploaded_file, incoming)
@@ -326,7 +329,7 @@ def update_document(*, by, document: Document, request=None, **changes) -> Docum
     policy = selectors.current_policy()
     locked = Document.objects.select_for_update().get(pk=document.pk)
     if not selectors.can_read(by, locked, policy=policy):
-        raise error(DocumentError.NOT_ALLOWED)
+        raise DomainError(DocumentError.NOT_ALLOWED)
     before = {f: _plain(getattr(locked, f)) for f in changes}
     for field, value in changes.items():
         if value is None and field in _TEXT_FIELDS:
@@ -343,10 +346,10 @@ def update_document(*, by, document: Document, request=None, **changes) -> Docum
         policy=policy,
     )
     if "category" in changes and not locked.category.is_active and locked.category_id != document.category_id:
-        raise error(DocumentError.CATEGORY_INACTIVE, field="category")
+        raise DomainError(DocumentError.CATEGORY_INACTIVE, field="category")
     if not selectors.can_read(by, locked, policy=policy):
         # Nobody raises a level beyond their own clearance (they would lose the document).
-        raise error(DocumentError.NOT_ALLOWED, field="confidentiality")
+        raise DomainError(DocumentError.NOT_ALLOWED, field="confidentiality")
     diff = {
         f: [before[f], _plain(getattr(locked, f))] for f in changes if before[f] != _plain(getattr(locked, f))
     }
@@ -421,33 +424,32 @@ def read_version(
     its purpose (grants.read_context) or the purpose the reader stated. A level 1/2 file that cannot be
     marked (Office files, archives) is handed out only where the registered gates allow it (custody:
     under an approved lookup request), never as an untraceable original otherwise."""
-    from .watermark import WatermarkError, watermark
 
     document = version.document
     action = "document.preview" if inline else "document.download"
     if not selectors.can_read(by, document):
         record_denied(by=by, document=document, action=action, request=request)
-        raise error(DocumentError.NOT_ALLOWED)
+        raise DomainError(DocumentError.NOT_ALLOWED)
     if version.erased_at is not None:
-        raise error(DocumentError.ERASED)
+        raise DomainError(DocumentError.ERASED)
     context = read_context(by, document)
     purpose = (purpose or "").strip() or context.get("purpose", "")
     docs_policy = selectors.documents_policy()
     marked_level = document.confidentiality in set(docs_policy.watermark_levels)
     if marked_level and not rules.can_watermark(version.mime_type) and not may_release_original(by, document):
         record_denied(by=by, document=document, action="original_refused", request=request)
-        raise error(DocumentError.ORIGINAL_NEEDS_REQUEST, level=document.confidentiality)
+        raise DomainError(DocumentError.ORIGINAL_NEEDS_REQUEST, level=document.confidentiality)
     if rules.needs_watermark(document.confidentiality, docs_policy.watermark_levels, version.mime_type):
         data = storage.read_blob(version.storage_name)
         actual = hashlib.sha256(data).hexdigest() if data is not None else None
         if actual != version.sha256:
             record_integrity_failure(by=by, version=version, actual=actual, request=request)
-            raise error(DocumentError.MISSING if data is None else DocumentError.ALTERED)
+            raise DomainError(DocumentError.MISSING if data is None else DocumentError.ALTERED)
         try:
             marked = watermark(data, version.mime_type, reader=by, at=timezone.now())
         except WatermarkError as exc:
             record_denied(by=by, document=document, action="watermark_failed", request=request)
-            raise error(DocumentError.NOT_WATERMARKABLE) from exc
+            raise DomainError(DocumentError.NOT_WATERMARKABLE) from exc
         record_read(
             by=by, version=version, action=action, request=request, watermarked=True,
             purpose=purpose, context=context,
@@ -458,7 +460,7 @@ def read_version(
         record_integrity_failure(
             by=by, version=version, actual=result[0] if result else None, request=request
         )
-        raise error(DocumentError.MISSING if result is None else DocumentError.ALTERED)
+        raise DomainError(DocumentError.MISSING if result is None else DocumentError.ALTERED)
     record_read(by=by, version=version, action=action, request=request, purpose=purpose, context=context)
     return ReadCopy(content=None, stream=storage.open_blob(version.storage_name), watermarked=False)
 

@@ -8,6 +8,8 @@ a size above the limit — so every upload path (documents, versions, imports) r
 same "larger than the limit" message as before, from the same size check.
 """
 
+import io
+
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 
@@ -18,8 +20,6 @@ class OversizedUpload(UploadedFile):
     """A file whose upload was cut at the limit: its name, and a size one byte past the limit."""
 
     def __init__(self, name: str, content_type: str | None, size: int):
-        import io
-
         super().__init__(io.BytesIO(b""), name=name, content_type=content_type, size=size)
 
 

@@ -16,7 +16,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods, require_POST
 
 from xindang.audit.purposes import purpose_required, stated_purpose
-from xindang.core.errors import DomainError
+from xindang.core.errors import DomainError, form_error
 from xindang.customers.selectors import get_customer_for_user
 
 from . import rules, selectors, services
@@ -28,11 +28,6 @@ from .models import DocumentCategory, FixityRun
 from .permissions import DocumentPermission
 
 PAGE_SIZE = 50
-
-
-def _form_error(form, exc: DomainError) -> None:
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.message)
 
 
 def _document_for(request, pk, *, action: str):
@@ -135,7 +130,7 @@ def upload(request, customer_pk):
                 **form.metadata(),
             )
         except DomainError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
             duplicate = exc.params.get("document_id")
         else:
             messages.success(request, _("Document filed: %(title)s") % {"title": document.title})
@@ -229,7 +224,7 @@ def edit(request, pk):
                 **form.metadata(),
             )
         except DomainError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("Document saved."))
             return redirect(document.get_absolute_url())

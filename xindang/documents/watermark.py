@@ -12,7 +12,13 @@ import io
 import math
 from functools import lru_cache
 
+from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
+from pypdf import PdfReader, PdfWriter
+from pypdf.errors import PdfReadError
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfgen import canvas
 
 BRAND = "XinDang"
 CJK_FONT = "STSong-Light"
@@ -24,16 +30,11 @@ class WatermarkError(Exception):
 
 @lru_cache(maxsize=1)
 def _register_font() -> str:
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-
     pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
     return CJK_FONT
 
 
 def _overlay(width: float, height: float, text: str) -> bytes:
-    from reportlab.pdfgen import canvas
-
     font = _register_font()
     buf = io.BytesIO()
     c = canvas.Canvas(buf, pagesize=(width, height))
@@ -64,9 +65,6 @@ def _overlay(width: float, height: float, text: str) -> bytes:
 
 
 def watermark_pdf(data: bytes, text: str) -> bytes:
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.errors import PdfReadError
-
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
@@ -135,7 +133,6 @@ def ascii_name(user) -> str:
 
 def watermark(data: bytes, mime_type: str, *, reader, at) -> bytes:
     """A marked copy for `reader` at `at` (aware datetime, shown in local time)."""
-    from django.utils import timezone
 
     stamp = timezone.localtime(at).strftime("%Y-%m-%d %H:%M")
     if mime_type == "application/pdf":

@@ -22,9 +22,12 @@ from functools import cached_property
 from django.db.models import Case, DateField, DecimalField, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Cast, Coalesce
 
-from xindang.ledger.collection import rules
+from xindang.accounts.models import Department, User
+from xindang.customers.models import Customer
+from xindang.ledger import rules
 from xindang.ledger.models import Allocation, TradeEntry
 from xindang.ledger.rules import INVOICE, SHIPMENT
+from xindang.policy.selectors import current_policy
 
 DEBIT_KINDS = (SHIPMENT, INVOICE)  # the receivable pool (ledger.rules.POOL_OF)
 NO_DUE_DATE = date(9999, 12, 31)
@@ -41,8 +44,6 @@ def due_expression(prefix: str = ""):
 
 
 def policy_buckets(policy=None) -> list[rules.Bucket]:
-    from xindang.policy.selectors import current_policy
-
     return rules.buckets_from_bounds((policy or current_policy()).collection.ageing_bucket_days)
 
 
@@ -182,8 +183,6 @@ def _labels(dimension: str, keys) -> dict:
     keys = [k for k in keys if k]
     if dimension == "customer" and len(keys) > 5000:
         # Most of the customers: one pass over the table beats IN lists (SQLite caps parameters).
-        from xindang.customers.models import Customer
-
         wanted = set(keys)
         return {
             pk: (name, file_no or "")
@@ -193,19 +192,13 @@ def _labels(dimension: str, keys) -> dict:
             if pk in wanted
         }
     if dimension == "customer":
-        from xindang.customers.models import Customer
-
         return {
             c["pk"]: (c["name"], c["file_no"] or "")
             for c in Customer.objects.filter(pk__in=keys).values("pk", "name", "file_no")
         }
     if dimension == "salesperson":
-        from xindang.accounts.models import User
-
         return {u.pk: (u.get_full_name() or u.username, "") for u in User.objects.filter(pk__in=keys)}
     if dimension == "department":
-        from xindang.accounts.models import Department
-
         # The name once, its code as the second line (str(d) already holds the code).
         return {d.pk: (d.name, d.code) for d in Department.objects.filter(pk__in=keys)}
     return {}

@@ -45,7 +45,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncMonth
 
 from xindang.core.dates import months_between
-from xindang.ledger.collection import rules
+from xindang.ledger import rules
+from xindang.ledger.models import Allocation, TradeEntry
 from xindang.ledger.rules import (
     INVOICE,
     NOTE_RECEIVED,
@@ -55,6 +56,7 @@ from xindang.ledger.rules import (
     SHIPMENT,
     WRITE_OFF,
 )
+from xindang.policy.selectors import current_policy
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -82,6 +84,17 @@ class LedgerFacts:
 EMPTY = LedgerFacts(None, 0, False, ZERO, ZERO, False, False, 0, 0)
 
 
+# The broken payment promises come from collection, a sub-app above the ledger: it registers its counter
+# here when it loads (ledger.collection.apps), so that the ledger never imports collection.
+_broken_promises = None
+
+
+def register_broken_promises(counter) -> None:
+    """counter(ids, *, since, on) -> {customer_id: number of promises broken in [since, on)}."""
+    global _broken_promises
+    _broken_promises = counter
+
+
 def _month_index(d: date) -> int:
     return d.year * 12 + d.month - 1
 
@@ -95,7 +108,6 @@ def ledger_facts_bulk(
 ) -> dict[int, LedgerFacts]:
     """LedgerFacts for each id (customers without entries get empty facts): five aggregate queries per
     chunk of 2,000 customers, whatever the size of their ledgers."""
-    from xindang.policy.selectors import current_policy
 
     ids = sorted({int(i) for i in customer_ids})
     limit_days = (policy or current_policy()).collection.facts_overdue_days
@@ -107,9 +119,6 @@ def ledger_facts_bulk(
 
 
 def _chunk(ids: list[int], on: date, window_months: int, limit_days: int) -> dict[int, LedgerFacts]:
-    from xindang.ledger.collection.models import PaymentPromise, PromiseStatus
-    from xindang.ledger.models import Allocation, TradeEntry
-
     two_years = rules.two_years_before(on)
     window_start = rules.months_back(on, window_months)
     window_end = rules.months_back(on, 0)  # first day of on's month (excluded)
@@ -182,42 +191,10 @@ def _chunk(ids: list[int], on: date, window_months: int, limit_days: int) -> dic
         .distinct()
     )
 
-    # 4. Broken promises in two years (one aggregate, plus the open ones past their date lazily).
+    # 4. Broken promises in two years: counted by collection (above the ledger; see register_broken_promises).
     broken: dict = defaultdict(int)
-    promises = PaymentPromise.objects.filter(
-        customer_id__in=ids, promised_on__gte=two_years, promised_on__lt=on
-    )
-    for r in (
-        promises.filter(status=PromiseStatus.BROKEN).order_by().values("customer_id").annotate(n=Count("id"))
-    ):
-        broken[r["customer_id"]] += r["n"]
-    pending = list(
-        promises.filter(status=PromiseStatus.OPEN).values("customer_id", "amount", "made_on", "promised_on")
-    )
-    if pending:
-        paid = Subquery(
-            TradeEntry.objects.filter(
-                customer_id=OuterRef("customer_id"),
-                kind__in=COLLECTION_KINDS,
-                entry_on__gte=OuterRef("made_on"),
-                entry_on__lte=OuterRef("promised_on"),
-                reversed_by__isnull=True,
-            )
-            .order_by()
-            .values("customer_id")
-            .annotate(s=Sum("amount"))
-            .values("s"),
-            output_field=MONEY,
-        )
-        for r in (
-            promises.filter(status=PromiseStatus.OPEN)
-            .annotate(paid=Coalesce(paid, Value(ZERO), output_field=MONEY))
-            .filter(paid__lt=F("amount"))
-            .order_by()
-            .values("customer_id")
-            .annotate(n=Count("id"))
-        ):
-            broken[r["customer_id"]] += r["n"]
+    if _broken_promises is not None:
+        broken.update(_broken_promises(ids, since=two_years, on=on))
 
     result = {}
     first_window = _month_index(window_start)

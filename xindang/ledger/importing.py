@@ -6,10 +6,13 @@ Column headers are part of the file format (users match them by eye), so the Chi
 header texts below are literal data, not UI strings.
 """
 
+import csv
+import io
 import logging
 import os
 import uuid
 
+import openpyxl
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.utils import timezone, translation
@@ -26,6 +29,7 @@ from xindang.customers.models import Customer
 from xindang.policy.selectors import current_policy
 
 from . import services
+from .errors import LedgerError
 from .models import EntryKind, LedgerImport
 from .permissions import LedgerPermission
 
@@ -95,21 +99,16 @@ def read_rows(fileobj, *, name: str, max_rows: int) -> tuple[str, list[tuple[int
     fileobj.seek(0)
     fmt = reading.file_format(name, head)
     if fmt == reading.XLSX:
-        import openpyxl
-
         reading._check_ooxml(fileobj)  # the customer import's check, reused
         try:
             workbook = openpyxl.load_workbook(fileobj, read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many kinds on damaged files
-            raise DomainError("ledger.import_unreadable", _("The workbook is damaged.")) from exc
+            raise DomainError(LedgerError.IMPORT_UNREADABLE) from exc
         try:
             rows = list(workbook.worksheets[0].iter_rows(values_only=True))
         finally:
             workbook.close()
     else:
-        import csv
-        import io
-
         text = reading.decode_text(fileobj.read())
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=reading._delimiter(text)))
     for number, cells in enumerate(rows[:HEADER_SCAN_ROWS], start=1):
@@ -132,16 +131,11 @@ def read_rows(fileobj, *, name: str, max_rows: int) -> tuple[str, list[tuple[int
                     continue
                 out.append((n, values))
                 if len(out) > max_rows:
-                    raise DomainError(
-                        "ledger.import_too_many_rows", _("At most %(n)s rows.") % {"n": max_rows}
-                    )
+                    raise DomainError(LedgerError.IMPORT_TOO_MANY_ROWS, n=max_rows)
             if not out:
-                raise DomainError("ledger.import_no_rows", _("The file holds no entries."))
+                raise DomainError(LedgerError.IMPORT_NO_ROWS)
             return fmt, out
-    raise DomainError(
-        "ledger.import_wrong_columns",
-        _("No header row with a customer (ID, code, file number or name), kind, date and amount."),
-    )
+    raise DomainError(LedgerError.IMPORT_WRONG_COLUMNS)
 
 
 def _customer_lookup(rows) -> dict:
@@ -223,7 +217,7 @@ def _store(*, by, upload, source_system: str) -> LedgerImport:
     services.require_capability(by, LedgerPermission.IMPORT)
     limit = current_policy().core.upload_limit_mb
     if upload.size is None or upload.size > limit * 1024 * 1024:
-        raise DomainError("ledger.import_too_large", _("The file is larger than %(n)s MB.") % {"n": limit})
+        raise DomainError(LedgerError.IMPORT_TOO_LARGE, n=limit)
     original = os.path.basename((upload.name or "").replace("\\", "/"))[:255] or "upload"
     upload.seek(0)
     fmt = reading.file_format(original, upload.read(8))
@@ -329,14 +323,14 @@ def _claim(*, batch: LedgerImport, by) -> None:
     current = LedgerImport.objects.filter(pk=batch.pk).values_list("status", "error_rows").first()
     status, error_rows = current or ("", 0)
     if status == LedgerImport.Status.CHECKING:
-        raise DomainError("ledger.import_checking", _("The file is still being checked."))
+        raise DomainError(LedgerError.IMPORT_CHECKING)
     if status == LedgerImport.Status.PREVIEWED and error_rows:
-        raise DomainError("ledger.import_has_errors", _("Correct the rows with errors and upload again."))
+        raise DomainError(LedgerError.IMPORT_HAS_ERRORS)
     claimed = LedgerImport.objects.filter(pk=batch.pk, status=LedgerImport.Status.PREVIEWED).update(
         status=LedgerImport.Status.POSTING, message="", started_at=timezone.now()
     )
     if not claimed:
-        raise DomainError("ledger.import_done", _("This import was already confirmed."))
+        raise DomainError(LedgerError.IMPORT_DONE)
 
 
 def _fail(batch_id: int, message: str) -> None:
@@ -355,11 +349,11 @@ def _post(batch_id: int, by, request=None) -> LedgerImport:
             _fmt, rows = read_rows(f, name=batch.original_name, max_rows=current_policy().ledger.max_batch)
         service_rows, cell_problems = to_service_rows(rows, source_system=batch.source_system)
         if cell_problems:
-            raise DomainError("ledger.import_has_errors", _("Correct the rows with errors and upload again."))
+            raise DomainError(LedgerError.IMPORT_HAS_ERRORS)
         with transaction.atomic():
             locked = LedgerImport.objects.select_for_update().get(pk=batch_id)
             if locked.status != LedgerImport.Status.POSTING:  # handed back meanwhile, or done
-                raise DomainError("ledger.import_done", _("This import was already confirmed."))
+                raise DomainError(LedgerError.IMPORT_DONE)
             results = services.post_trade_entries(rows=service_rows, by=by, request=request)
             locked.status = LedgerImport.Status.IMPORTED
             locked.imported_rows = sum(1 for _e, c in results if c)

@@ -253,3 +253,69 @@ def billing(
 def is_overdue(due_on: date | None, on: date) -> bool:
     """An open debit is overdue the day after its due date."""
     return due_on is not None and due_on < on
+
+
+# --- Ageing and the month arithmetic of the rating facts (000 客户信息管理办法 二.7; SPEC §6) -----------
+NOT_DUE = "not_due"
+
+
+@dataclass(frozen=True)
+class Bucket:
+    code: str  # "not_due", "1-30", …, "181+"
+    low: int | None  # smallest days overdue in the bucket (None: not due)
+    high: int | None  # largest days overdue (None: open-ended)
+
+
+def buckets_from_bounds(bounds: list[int]) -> list[Bucket]:
+    """The ageing buckets from the policy's upper bounds, e.g. [30, 60, 90, 180] →
+    not due, 1–30, 31–60, 61–90, 91–180, > 180 (SPEC §6; 000 客户信息管理办法 二.7 receivables by age)."""
+    result = [Bucket(NOT_DUE, None, 0)]
+    low = 1
+    for high in sorted({int(b) for b in bounds if int(b) > 0}):
+        result.append(Bucket(f"{low}-{high}", low, high))
+        low = high + 1
+    result.append(Bucket(f"{low}+", low, None))
+    return result
+
+
+def days_overdue(due_on: date | None, on: date) -> int:
+    """Days past the due date at `on` (0 or less: not due). No due date: due on the entry date, so
+    the caller passes the entry date."""
+    if due_on is None:
+        return 0
+    return (on - due_on).days
+
+
+def ageing_bucket(days: int, buckets: list[Bucket]) -> str:
+    """The code of the bucket an amount `days` overdue falls in; ≤ 0 days is "not due"."""
+    if days <= 0:
+        return NOT_DUE
+    for bucket in buckets[1:]:
+        if bucket.high is None or days <= bucket.high:
+            return bucket.code
+    return buckets[-1].code  # pragma: no cover - the last bucket is open-ended
+
+
+def months_back(on: date, months: int) -> date:
+    """The first day of the month `months` before `on`'s month."""
+    index = on.year * 12 + (on.month - 1) - months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def two_years_before(on: date) -> date:
+    try:
+        return on.replace(year=on.year - 2)
+    except ValueError:  # 29 February
+        return on.replace(year=on.year - 2, day=28)
+
+
+def falling_months(monthly: list[Decimal]) -> int:
+    """Consecutive months of decline at the end of a series of monthly amounts, oldest first: e.g.
+    [5, 7, 6, 4] → 2 (7→6→4). Used as "revenue trend falling" in the rating facts."""
+    count = 0
+    for i in range(len(monthly) - 1, 0, -1):
+        if monthly[i] < monthly[i - 1]:
+            count += 1
+        else:
+            break
+    return count

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.db.models import Case, DecimalField, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, Least
@@ -391,7 +392,6 @@ def customer_ledger_page(customer, page_number=None, per_page: int = 100):
     the page is read from whichever end is nearer (no long OFFSET), and its balance is carried in by
     one SQL sum over the shorter side (the entries before it, or what is owed now less the entries
     after it), so an account with fifty thousand entries costs little more than one with fifty."""
-    from django.core.paginator import Page, Paginator
 
     cid = _id(customer)
     base = TradeEntry.objects.filter(customer_id=cid)

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from xindang.accounts.models import Department, User
 from xindang.audit.services import record_event
 from xindang.core import xlsx
-from xindang.core.errors import DomainError
+from xindang.core.errors import DomainError, form_error
 from xindang.core.pagination import CappedPaginator
 from xindang.customers.selectors import get_customer_for_user
 from xindang.policy.selectors import current_policy
@@ -61,6 +61,7 @@ def entry_list(request):
 @permission_required(LedgerPermission.EXPORT, raise_exception=True)
 def export(request):
     """The entry list with the list page's filters (same query string) as .xlsx; audited."""
+
     qs = selectors.entry_list(request.user, request.GET)
     count = qs.count()
     if count > MAX_EXPORT_ROWS:
@@ -267,7 +268,7 @@ def write_off(request, pk):
                 request=request,
             )
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            form_error(form, exc)
         else:
             messages.success(request, _("The write-off was sent for approval."))
             return redirect("ledger:customer", pk=customer.pk)

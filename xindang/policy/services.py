@@ -31,7 +31,7 @@ def _valid_full_data(data: dict) -> dict:
     try:
         return full_data(data)
     except ValidationError as exc:
-        raise DomainError(PolicyError.INVALID, PolicyError.INVALID.label, errors=exc.errors()) from exc
+        raise DomainError(PolicyError.INVALID, errors=exc.errors()) from exc
 
 
 @transaction.atomic
@@ -40,7 +40,7 @@ def create_draft(*, by, comment: str = "", request=None) -> PolicyVersion:
     # The version in force is the mutex: two administrators creating drafts at once queue here.
     list(PolicyVersion.objects.select_for_update().filter(status=PolicyVersion.Status.IN_FORCE))
     if PolicyVersion.objects.select_for_update().filter(status=PolicyVersion.Status.DRAFT).exists():
-        raise DomainError(PolicyError.DRAFT_EXISTS, PolicyError.DRAFT_EXISTS.label)
+        raise DomainError(PolicyError.DRAFT_EXISTS)
     base = version_in_force()
     draft = PolicyVersion.objects.create(
         number=_next_number(),
@@ -61,14 +61,14 @@ def update_draft_section(*, draft_id: int, section: str, values: dict, by, reque
     """Validate and store one section of a draft. Raises DomainError(INVALID) with pydantic's errors."""
     draft = PolicyVersion.objects.select_for_update().get(pk=draft_id)
     if draft.status != PolicyVersion.Status.DRAFT:
-        raise DomainError(PolicyError.NOT_DRAFT, PolicyError.NOT_DRAFT.label)
+        raise DomainError(PolicyError.NOT_DRAFT)
     info = SECTIONS.get(section)
     if info is None:
-        raise DomainError(PolicyError.UNKNOWN_SECTION, PolicyError.UNKNOWN_SECTION.label)
+        raise DomainError(PolicyError.UNKNOWN_SECTION)
     try:
         validated = info.model.model_validate(values)
     except ValidationError as exc:
-        raise DomainError(PolicyError.INVALID, PolicyError.INVALID.label, errors=exc.errors()) from exc
+        raise DomainError(PolicyError.INVALID, errors=exc.errors()) from exc
     old = draft.data.get(section, {})
     new = validated.model_dump(mode="json")
     draft.data = {**draft.data, section: new}
@@ -93,14 +93,12 @@ def put_in_force(
     `skip_checks_reason` says in writing why the draft goes in force without it (audited)."""
     draft = PolicyVersion.objects.select_for_update().get(pk=draft_id)
     if draft.status != PolicyVersion.Status.DRAFT:
-        raise DomainError(PolicyError.NOT_DRAFT, PolicyError.NOT_DRAFT.label)
+        raise DomainError(PolicyError.NOT_DRAFT)
     checks = activation_checks(draft)
     missing = [c.name for c in checks if c.required and not c.done]
     skip_checks_reason = (skip_checks_reason or "").strip()
     if missing and not skip_checks_reason:
-        raise DomainError(
-            PolicyError.CHECKS_MISSING, PolicyError.CHECKS_MISSING.label, field="skip_reason", checks=missing
-        )
+        raise DomainError(PolicyError.CHECKS_MISSING, field="skip_reason", checks=missing)
     now = timezone.now()
     replaced = []
     for old in PolicyVersion.objects.select_for_update().filter(status=PolicyVersion.Status.IN_FORCE):
@@ -140,7 +138,7 @@ def discard_draft(*, draft_id: int, by, request=None, reason: str = "") -> Polic
     """The draft is dropped (kept, marked discarded); the reason goes into the audit event."""
     draft = PolicyVersion.objects.select_for_update().get(pk=draft_id)
     if draft.status != PolicyVersion.Status.DRAFT:
-        raise DomainError(PolicyError.NOT_DRAFT, PolicyError.NOT_DRAFT.label)
+        raise DomainError(PolicyError.NOT_DRAFT)
     draft.status = PolicyVersion.Status.DISCARDED
     draft.save(update_fields=["status", "updated_at"])
     record_event("policy.draft_discarded", actor=by, request=request, obj=draft, purpose=reason)

@@ -4,7 +4,6 @@ resubmit, withdraw — step order, four eyes, the domain callbacks in the decidi
 
 from .decisions import (  # noqa: F401 - the package's interface
     BLOCKED_EXTENSIONS,
-    MESSAGES,
     approve_step,
     reject,
     resubmit,

@@ -10,7 +10,6 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from xindang.accounts.roles import Role
 from xindang.audit.services import record_event
@@ -18,6 +17,7 @@ from xindang.core.errors import DomainError
 from xindang.policy.selectors import current_policy
 
 from .. import rules
+from ..errors import ApprovalError
 from ..models import (
     ApprovalComment,
     ApprovalRequest,
@@ -36,22 +36,10 @@ BLOCKED_EXTENSIONS = {
     ".html", ".htm", ".svg",
 }  # fmt: skip
 
-MESSAGES = {
-    "approval.unknown_kind": lambda: _("Unknown kind of approval."),
-    "approval.empty_chain": lambda: _("The approval chain has no steps."),
-    "approval.chain_too_long": lambda: _("An approval chain has at most 10 steps."),
-    "approval.unknown_role": lambda: _("The approval chain names an unknown role."),
-    rules.SELF_APPROVAL: lambda: _("Nobody may decide on their own request."),
-    rules.WRONG_ROLE: lambda: _("You do not hold the role this step needs."),
-    rules.NOT_ASSIGNEE: lambda: _("This step is assigned to another person by name; only they sign it."),
-    rules.SAME_PERSON: lambda: _(
-        "You already signed an earlier step of this request; another person must sign this one."
-    ),
-}
 
-
-def _error(code: str, message: str = "", **params) -> DomainError:
-    return DomainError(code, message or (MESSAGES[code]() if code in MESSAGES else code), **params)
+def _error(code: str, **params) -> DomainError:
+    """The DomainError of a problem the rules name by its code."""
+    return DomainError(ApprovalError(code), **params)
 
 
 def _object_ref(obj) -> tuple[str, str, str]:
@@ -121,14 +109,12 @@ def submit_request(
     chain = _check_chain(chain)
     title = (title or "").strip()
     if not title:
-        raise DomainError("approval.title_required", _("An approval needs a title."), field="title")
+        raise DomainError(ApprovalError.TITLE_REQUIRED, field="title")
     object_type, object_id, object_repr = _object_ref(obj)
     if ApprovalRequest.objects.filter(
         kind=kind, object_type=object_type, object_id=object_id, status=ApprovalStatus.PENDING
     ).exists():
-        raise DomainError(
-            "approval.already_pending", _("An approval of this kind is already pending for this object.")
-        )
+        raise DomainError(ApprovalError.ALREADY_PENDING)
     customer = _customer_of(obj, customer)
     now = timezone.now()
     approval = ApprovalRequest.objects.create(
@@ -186,14 +172,12 @@ def _deciding_step(locked: ApprovalRequest, actor, position: int | None) -> Appr
     may sign it."""
     if locked.status != ApprovalStatus.PENDING:
         raise DomainError(
-            "approval.already_decided",
-            _("This request has already been decided (%(status)s).")
-            % {"status": locked.get_status_display()},
+            ApprovalError.ALREADY_DECIDED,
+            status=locked.get_status_display(),
         )
     if position is not None and int(position) != locked.current_position:
         raise DomainError(
-            "approval.already_decided",
-            _("This step has already been decided by someone else. Reload the page."),
+            ApprovalError.STEP_TAKEN,
         )
     # A locking read too: on MariaDB (repeatable read) a plain read could see a snapshot older than
     # the request row just locked, e.g. an earlier signature not yet visible.
@@ -223,7 +207,7 @@ def _deciding_step(locked: ApprovalRequest, actor, position: int | None) -> Appr
 def _reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError("approval.reason_required", _("Please give a reason."), field="reason")
+        raise DomainError(ApprovalError.REASON_REQUIRED, field="reason")
     return reason
 
 
@@ -261,8 +245,7 @@ def approve_step(
     step = _deciding_step(locked, approver, position)
     if locked.warnings and not acknowledge_warnings:
         raise DomainError(
-            "approval.warnings_not_acknowledged",
-            _("Please read and acknowledge the warnings before approving."),
+            ApprovalError.WARNINGS_NOT_ACKNOWLEDGED,
             field="acknowledge_warnings",
         )
     now = timezone.now()
@@ -342,7 +325,7 @@ def return_for_changes(
 
 def _requester_only(locked: ApprovalRequest, by) -> None:
     if by is None or by.pk != locked.requested_by_id:
-        raise DomainError("approval.not_requester", _("Only the requester may do this."))
+        raise DomainError(ApprovalError.NOT_REQUESTER)
 
 
 @transaction.atomic
@@ -364,9 +347,7 @@ def resubmit(
     locked = _lock(approval)
     _requester_only(locked, by)
     if locked.status != ApprovalStatus.RETURNED:
-        raise DomainError(
-            "approval.not_returned", _("Only a request returned for changes can be resubmitted.")
-        )
+        raise DomainError(ApprovalError.NOT_RETURNED)
     if chain is not None:
         locked.chain = _check_chain(chain)
     if summary is not None:
@@ -415,9 +396,8 @@ def withdraw(*, approval, by, reason: str, request=None) -> ApprovalRequest:
     _requester_only(locked, by)
     if locked.status not in (ApprovalStatus.PENDING, ApprovalStatus.RETURNED):
         raise DomainError(
-            "approval.already_decided",
-            _("This request has already been decided (%(status)s).")
-            % {"status": locked.get_status_display()},
+            ApprovalError.ALREADY_DECIDED,
+            status=locked.get_status_display(),
         )
     now = timezone.now()
     locked.steps.filter(round=locked.round, status=StepStatus.PENDING).update(status=StepStatus.SKIPPED)

@@ -4,13 +4,13 @@ audited), and the audit record of an export of the approval lists."""
 import os
 
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from xindang.audit.services import record_event
 from xindang.core.errors import DomainError
 from xindang.core.files import guard_until_commit
 from xindang.policy.selectors import current_policy
 
+from ..errors import ApprovalError
 from ..models import (
     ApprovalAttachment,
     ApprovalComment,
@@ -29,18 +29,16 @@ def _open_for_discussion(locked: ApprovalRequest, by) -> None:
     from ..selectors import can_see  # selectors import nothing from here; kept local to avoid a cycle
 
     if not can_see(by, locked):
-        raise DomainError("approval.not_visible", _("You may not see this request."))
+        raise DomainError(ApprovalError.NOT_VISIBLE)
     if locked.status not in (ApprovalStatus.PENDING, ApprovalStatus.RETURNED):
-        raise DomainError(
-            "approval.closed", _("Comments and attachments are closed once a request is decided.")
-        )
+        raise DomainError(ApprovalError.CLOSED)
 
 
 @transaction.atomic
 def add_comment(*, approval, by, body: str, request=None) -> ApprovalComment:
     body = (body or "").strip()
     if not body:
-        raise DomainError("approval.comment_required", _("Please write a comment."), field="body")
+        raise DomainError(ApprovalError.COMMENT_REQUIRED, field="body")
     locked = _lock(approval)
     _open_for_discussion(locked, by)
     comment = ApprovalComment.objects.create(request=locked, round=locked.round, author=by, body=body)
@@ -52,20 +50,20 @@ def add_comment(*, approval, by, body: str, request=None) -> ApprovalComment:
 def add_attachment(*, approval, by, file, request=None) -> ApprovalAttachment:
     """Attach a file (default storage). At most the policy's upload limit (core.upload_limit_mb)."""
     if file is None:
-        raise DomainError("approval.attachment_empty", _("Please choose a file."), field="file")
+        raise DomainError(ApprovalError.ATTACHMENT_MISSING, field="file")
     name = os.path.basename(getattr(file, "name", "") or "file")[:255]
     size = getattr(file, "size", None) or 0
     limit_mb = current_policy().core.upload_limit_mb
     if size <= 0:
-        raise DomainError("approval.attachment_empty", _("The file is empty."), field="file")
+        raise DomainError(ApprovalError.ATTACHMENT_EMPTY, field="file")
     if size > limit_mb * 1024 * 1024:
         raise DomainError(
-            "approval.attachment_too_large",
-            _("The file is larger than %(mb)s MB.") % {"mb": limit_mb},
+            ApprovalError.ATTACHMENT_TOO_LARGE,
+            mb=limit_mb,
             field="file",
         )
     if os.path.splitext(name)[1].lower() in BLOCKED_EXTENSIONS:
-        raise DomainError("approval.attachment_type", _("This type of file is not accepted."), field="file")
+        raise DomainError(ApprovalError.ATTACHMENT_TYPE, field="file")
     locked = _lock(approval)
     _open_for_discussion(locked, by)
     attachment = ApprovalAttachment(

@@ -4,11 +4,13 @@ request can still be resubmitted, withdrawn or answered. Steps wait for a role, 
 the signing side needs no move; the caller checks that someone can still sign."""
 
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from xindang.audit.services import record_events, spec
 from xindang.core.errors import DomainError
+from xindang.policy.selectors import current_policy
 
+from .. import rules
+from ..errors import ApprovalError
 from ..models import ApprovalRequest, ApprovalStatus, ApprovalStep
 
 OPEN = (ApprovalStatus.PENDING, ApprovalStatus.RETURNED)
@@ -20,7 +22,7 @@ def transfer_requests(*, approval_ids, to, by, reason: str = "", request=None) -
     is not active, or already signed a step of the request's current round (four eyes: nobody
     decides on their own request). Caller checks the capability."""
     if to is None or not to.is_active:
-        raise DomainError("approval.successor_inactive", _("The successor must be an active user."))
+        raise DomainError(ApprovalError.SUCCESSOR_INACTIVE)
     locked = list(
         ApprovalRequest.objects.select_for_update()
         .filter(pk__in=list(approval_ids), status__in=OPEN)
@@ -33,9 +35,9 @@ def transfer_requests(*, approval_ids, to, by, reason: str = "", request=None) -
     for approval in locked:
         if (approval.pk, approval.round) in signed:
             raise DomainError(
-                "approval.successor_signed",
-                _("%(user)s signed a step of “%(title)s” and cannot become its requester.")
-                % {"user": to, "title": approval.title},
+                ApprovalError.SUCCESSOR_SIGNED,
+                user=to,
+                title=approval.title,
             )
         old = approval.requested_by_id
         if old == to.pk:
@@ -62,12 +64,8 @@ def assign_steps(*, step_ids, to, by, reason: str = "", request=None) -> list[Ap
     001 公司客户信息管理办法 五). Refused when `to` is not active, is the requester, or already signed an
     earlier step of the round while the policy wants a different person per step (four eyes). One
     audit event per step. Caller checks the capability."""
-    from xindang.policy.selectors import current_policy
-
-    from .. import rules
-
     if to is None or not to.is_active:
-        raise DomainError("approval.successor_inactive", _("The successor must be an active user."))
+        raise DomainError(ApprovalError.SUCCESSOR_INACTIVE)
     same_person = current_policy().approvals.same_person_may_sign_multiple_steps
     steps = list(
         ApprovalStep.objects.select_for_update()
@@ -101,11 +99,7 @@ def assign_steps(*, step_ids, to, by, reason: str = "", request=None) -> list[Ap
             )
         )
         if problem:
-            raise DomainError(
-                "approval.successor_cannot_sign",
-                _("%(user)s cannot sign the waiting step of “%(title)s” (four eyes).")
-                % {"user": to, "title": approval.title},
-            )
+            raise DomainError(ApprovalError.SUCCESSOR_CANNOT_SIGN, user=to, title=approval.title)
         old = step.assignee_id
         if old == to.pk:
             continue

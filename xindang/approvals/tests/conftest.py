@@ -4,11 +4,16 @@ object under approval, and submit() to open a request through the service."""
 from decimal import Decimal
 
 import pytest
+from django.db import models
 
 from xindang.approvals import registry, services
 from xindang.core.errors import DomainError
 
 KIND = "test.thing"
+
+
+class SampleError(models.TextChoices):
+    REFUSED = "test.refused", "领域规则拒绝：总额度超过应收账款余额"
 
 
 @pytest.fixture(autouse=True)
@@ -29,7 +34,7 @@ class Recorder:
     def approved(self, approval):
         self._record("approved", approval)
         if self.fail_on_approved:
-            raise DomainError("test.refused", "领域规则拒绝：总额度超过应收账款余额")
+            raise DomainError(SampleError.REFUSED)
 
     def rejected(self, approval):
         self._record("rejected", approval)

@@ -4,16 +4,17 @@ one approved and not yet used — and one emergency shipment stop, on customers 
 
 from decimal import Decimal
 
+from xindang.accounts.models import User
+from xindang.approvals.services import approve_step
 from xindang.core.errors import DomainError
 
 from . import deps
 from .models import OverLimitRequest
+from .services import check_credit, request_over_limit
+from .services.stops import stop_shipments
 
 
 def _approve_all(olr, users: dict) -> None:
-    from xindang.accounts.models import User
-    from xindang.approvals.services import approve_step
-
     approval = olr.approval
     for role in olr.chain:
         approver = (
@@ -28,8 +29,6 @@ def _approve_all(olr, users: dict) -> None:
 
 
 def seed_demo(ctx) -> str:
-    from .services import check_credit, request_over_limit
-
     today = ctx.today
     customers = [c for c in ctx.customers if deps.active_grant(c, today) is not None]
     if not customers:
@@ -85,7 +84,6 @@ def seed_demo(ctx) -> str:
 
 def _demo_stop(customers) -> int:
     """One emergency stop awaiting its department manager (004 客户信息管理制度 第十一条1(3))."""
-    from .services.stops import stop_shipments
 
     for customer in customers:
         try:

@@ -8,109 +8,97 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.db import connection
+
+from xindang.core.db import fetchone
+from xindang.credit import selectors as credit_selectors
+from xindang.credit.grants import selectors as grant_selectors
+from xindang.credit.grants.models import CreditGrant, GrantStatus
+from xindang.credit.models import Rating, RatingStatus
+from xindang.customers.choices import Onboarding
+from xindang.customers.models import Customer
+from xindang.ledger import rules as ledger_rules
+from xindang.ledger import selectors as ledger_selectors
+from xindang.ledger import services as ledger_services
+from xindang.ledger.collection import selectors as collection_selectors
+from xindang.ledger.collection.models import TradeSuspension
+from xindang.ledger.models import Exposure, Reservation, TradeEntry
+from xindang.onboarding import selectors as onboarding_selectors
+from xindang.onboarding.models import TransactionCard
+from xindang.policy.models import PolicyVersion
+
+from .models import CreditCheck, ShipmentStop
+
 
 def lock_exposure(customer_id: int):
-    from xindang.ledger.services import lock_exposure as lock
-
-    return lock(customer_id)
+    return ledger_services.lock_exposure(customer_id)
 
 
 def release_expired(customer) -> int:
     """Expired reservations of the customer released (the caller holds the exposure lock)."""
-    from xindang.ledger.services import release_expired as release
-
-    return release(customer) or 0
+    return ledger_services.release_expired(customer) or 0
 
 
 def reserve(*, customer, amount, kind, expires_at, reference="", by=None):
-    from xindang.ledger.services import reserve as hold
-
-    return hold(
+    return ledger_services.reserve(
         customer=customer, amount=amount, kind=kind, expires_at=expires_at, reference=reference, by=by
     )
 
 
 def exposure_of(customer):
-    from xindang.ledger.selectors import exposure_of as exposure
-
-    return exposure(customer)
+    return ledger_selectors.exposure_of(customer)
 
 
 def exposures_for(customer_ids) -> dict:
-    from xindang.ledger.selectors import exposures_for as bulk
-
-    return bulk(list(customer_ids))
+    return ledger_selectors.exposures_for(list(customer_ids))
 
 
 def oldest_overdue_item(customer, on: date):
-    from xindang.ledger.selectors import oldest_overdue_item as oldest
-
-    return oldest(customer, on)
+    return ledger_selectors.oldest_overdue_item(customer, on)
 
 
 def active_grant(customer, on: date):
-    from xindang.credit.grants.selectors import active_grant as grant
-
-    return grant(customer, on)
+    return grant_selectors.active_grant(customer, on)
 
 
 def limit_in_force(grant, on: date):
     """The grant's limit on `on`, following its reduction schedule (002 第二十六条2、第二十七条)."""
-    from xindang.credit.grants.selectors import limit_in_force as limit
-
-    return limit(grant, on)
+    return grant_selectors.limit_in_force(grant, on)
 
 
 def active_grants_for(customer_ids, on: date) -> dict:
-    from xindang.credit.grants.selectors import active_grants_for as grants
-
-    return grants(customer_ids, on)
+    return grant_selectors.active_grants_for(customer_ids, on)
 
 
 def latest_grant(customer):
-    from xindang.credit.grants.selectors import latest_grant as latest
-
-    return latest(customer)
+    return grant_selectors.latest_grant(customer)
 
 
 def current_grade(customer) -> str | None:
-    from xindang.credit.selectors import current_rating
-
-    rating = current_rating(customer)
+    rating = credit_selectors.current_rating(customer)
     return rating.grade if rating is not None else None
 
 
 def current_grades(customer_ids) -> dict:
-    from xindang.credit.selectors import current_grades as grades
-
-    return grades(list(customer_ids))
+    return credit_selectors.current_grades(list(customer_ids))
 
 
 def oldest_unsettled_before(customer, before: date):
-    from xindang.ledger.selectors import oldest_unsettled_before as oldest
-
-    return oldest(customer, before)
+    return ledger_selectors.oldest_unsettled_before(customer, before)
 
 
 def is_trade_suspended(customer) -> bool:
-    from xindang.ledger.collection.selectors import is_trade_suspended as suspended
-
-    return bool(suspended(customer))
+    return bool(collection_selectors.is_trade_suspended(customer))
 
 
 def is_card_pending(customer) -> bool:
     """A new customer whose transaction card is not approved yet (the onboarding app's answer)."""
-    from xindang.customers.models import Customer
-    from xindang.onboarding.selectors import is_onboarded
-
-    return not is_onboarded(Customer.objects.only("onboarding").get(pk=customer.pk))
+    return not onboarding_selectors.is_onboarded(Customer.objects.only("onboarding").get(pk=customer.pk))
 
 
 def card_conditions(customer) -> list[str]:
     """The conditions attached to the customer's trade at its card's approval, by code."""
-    from xindang.onboarding.selectors import conditions_of
-
-    return conditions_of(customer.pk)
+    return onboarding_selectors.conditions_of(customer.pk)
 
 
 # --- The check's hot path: everything in one statement --------------------------------------------
@@ -177,17 +165,6 @@ def _facts_sql(vendor: str, lock: bool, next_check_id: bool = False) -> str:
     key = f"{vendor}:{lock}:{next_check_id}"
     if key in _SQL:
         return _SQL[key]
-    from xindang.credit.grants.models import CreditGrant, GrantStatus
-    from xindang.credit.grants.selectors import limit_in_force_sql
-    from xindang.credit.models import Rating, RatingStatus
-    from xindang.customers.choices import Onboarding
-    from xindang.customers.models import Customer
-    from xindang.ledger import rules as ledger_rules
-    from xindang.ledger.collection.models import TradeSuspension
-    from xindang.ledger.models import Exposure, Reservation, TradeEntry
-    from xindang.onboarding.models import TransactionCard
-
-    from .models import ShipmentStop
 
     def t(model):
         return model._meta.db_table
@@ -238,7 +215,7 @@ def _facts_sql(vendor: str, lock: bool, next_check_id: bool = False) -> str:
     # Identifiers come from the models, literals from code constants; every value is a bound parameter.
     sql = (
         f"SELECT {figures}, "  # noqa: S608
-        f"(SELECT {limit_in_force_sql('g')} {grant_where}), "  # the reduction schedule's step
+        f"(SELECT {grant_selectors.limit_in_force_sql('g')} {grant_where}), "  # the reduction schedule's step
         f"(SELECT g.{c(CreditGrant, 'valid_until')} {grant_where}), "
         f"(SELECT g.{c(CreditGrant, 'kind')} {grant_where}), "
         f"(SELECT r.{c(Rating, 'grade')} FROM {t(Rating)} r WHERE r.{c(Rating, 'customer')} = e.{cust} "
@@ -266,7 +243,6 @@ def _facts_sql(vendor: str, lock: bool, next_check_id: bool = False) -> str:
 def _version_sql(vendor: str) -> str:
     """The policy version in force now, as "id|number|in force from" (policy.selectors.version_in_force
     asks the same; here it rides along in the check's one statement)."""
-    from xindang.policy.models import PolicyVersion
 
     def col(n):
         return PolicyVersion._meta.get_field(n).column
@@ -282,8 +258,6 @@ def _version_sql(vendor: str) -> str:
 
 
 def _next_check_id_sql() -> str:
-    from .models import CreditCheck
-
     return f", nextval(pg_get_serial_sequence('{CreditCheck._meta.db_table}', 'id'))"
 
 
@@ -294,10 +268,6 @@ def locked_facts(
     an exposure row gets one first (through the ledger's lock_exposure) — or, with create=False,
     None comes back (a check that only reads does not write). next_check_id (PostgreSQL) also draws
     the id of the check's record from its sequence."""
-    from django.db import connection
-
-    from xindang.core.db import fetchone
-    from xindang.ledger.models import Exposure
 
     ops = connection.ops
     day, moment = ops.adapt_datefield_value(on), ops.adapt_datetimefield_value(now)
@@ -375,14 +345,11 @@ _CENT_ZERO = Decimal("0.00")
 def limits_in_force_for(customer_ids, on: date) -> dict:
     """Customer id → the limit in force on `on` of its grant in force (reduction schedule followed),
     None without one; one query (the related-party group's limits)."""
-    from xindang.credit.grants.models import CreditGrant
-    from xindang.credit.grants.selectors import active_grants_for, limit_in_force_expression
-
     ids = list(customer_ids)
-    grants = {g.pk: cid for cid, g in active_grants_for(ids, on).items()}
+    grants = {g.pk: cid for cid, g in grant_selectors.active_grants_for(ids, on).items()}
     out = dict.fromkeys(ids)
     rows = CreditGrant.objects.filter(pk__in=list(grants)).annotate(
-        limit_of_day=limit_in_force_expression(on)
+        limit_of_day=grant_selectors.limit_in_force_expression(on)
     )
     for pk, limit in rows.values_list("pk", "limit_of_day"):
         out[grants[pk]] = limit

@@ -3,11 +3,16 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from xindang.core.errors import DomainError
+from xindang.core.errors import register_statuses
 
 
 class ControlError(models.TextChoices):
     BAD_AMOUNT = "credit_check.bad_amount", _("The amount must be a number more than zero.")
+    # one code, two messages (a variant after #: see core.errors)
+    AMOUNT_TOO_LARGE = (
+        "credit_check.bad_amount#too_large",
+        _("The amount is above the largest amount the ledger holds (%(max)s)."),
+    )
     BAD_KIND = "credit_check.bad_kind", _("Unknown kind: %(kind)s.")
     BAD_CONTROL_POINT = "credit_check.bad_control_point", _("Unknown control point: %(point)s.")
     OVER_LIMIT_NOT_FOUND = "over_limit.not_found", _("No such over-limit request for this customer.")
@@ -44,7 +49,20 @@ class ControlError(models.TextChoices):
     REASON_REQUIRED = "shipment_stop.reason_required", _("Give a reason.")
 
 
-def raise_error(error: ControlError, field: str | None = None, **params):
-    """Raise `error` as a DomainError, its message in the current language with its parameters."""
-    message = str(error.label) % params if params else str(error.label)
-    raise DomainError(error.value, message, field=field, **params)
+register_statuses(
+    {
+        ControlError.OVER_LIMIT_NOT_FOUND: 404,
+        ControlError.OVER_LIMIT_USED: 409,
+        ControlError.OVER_LIMIT_EXPIRED: 409,
+        ControlError.OVER_LIMIT_NOT_APPROVED: 409,
+        ControlError.OVER_LIMIT_MISMATCH: 409,
+        ControlError.OVER_LIMIT_NOT_NEEDED: 409,
+        ControlError.OVER_LIMIT_NOT_APPROVABLE: 409,
+        ControlError.OVER_LIMIT_REQUESTER: 403,
+        ControlError.STOP_FORBIDDEN: 403,
+        ControlError.STOP_DECIDE_FORBIDDEN: 403,
+        ControlError.STOP_ACTIVE: 409,
+        ControlError.STOP_NOT_FOUND: 409,
+        ControlError.STOP_ALREADY_CONFIRMED: 409,
+    }
+)

@@ -3,6 +3,8 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from xindang.core.money import format_yuan
+
 from .models import CheckKind, ControlPoint
 
 RAISING = [(k, label) for k, label in CheckKind.choices if k in ("shipment", "prepayment", "invoice")]
@@ -36,7 +38,6 @@ class CheckForm(forms.Form):
 
     def __init__(self, *args, approved=(), **kwargs):
         """approved: the customer's approved, unused, unexpired over-limit requests to choose from."""
-        from xindang.core.money import format_yuan
 
         super().__init__(*args, **kwargs)
         choices = [("", _("None"))]

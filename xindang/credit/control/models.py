@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -115,8 +116,6 @@ class OverLimitRequest(models.Model):
         return f"#{self.pk} {self.customer} · {format_yuan(self.amount)}"
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
         return reverse("credit_control:over_limit_detail", args=[self.pk])
 
 

@@ -27,6 +27,10 @@ import threading
 import time
 from datetime import datetime
 
+from django.db import connection, transaction
+
+from .models import CreditCheck
+
 log = logging.getLogger(__name__)
 
 BATCH = 1000  # rows per transaction at most
@@ -88,8 +92,6 @@ class Recorder:
                 if rows:
                     self._write(rows)
                 if len(rows) < len(batch):
-                    from django.db import connection
-
                     connection.close()
             except Exception:  # the thread must live on (flush() waits for it)
                 log.exception("credit check recorder")
@@ -99,7 +101,6 @@ class Recorder:
 
     def _write(self, rows: list[bytes]) -> None:
         """One transaction, one COPY of the rows' lines."""
-        from django.db import connection, transaction
 
         for attempt in range(1, RETRIES + 1):
             try:
@@ -122,10 +123,6 @@ class Recorder:
 
     def sql(self) -> str:
         if self._sql is None:
-            from django.db import connection
-
-            from .models import CreditCheck
-
             quote = connection.ops.quote_name
             cols = ", ".join(quote(CreditCheck._meta.get_field(n).column) for n in ("id", *COLUMNS))
             self._sql = f"COPY {quote(CreditCheck._meta.db_table)} ({cols}) FROM STDIN"

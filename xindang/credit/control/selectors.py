@@ -5,16 +5,22 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.core.cache import cache
+from django.db.models import DecimalField, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from xindang.audit.services import record_event
 from xindang.core.money import format_yuan
 from xindang.core.workbench import WorkItem
+from xindang.credit.grants.models import CreditGrant, GrantStatus
+from xindang.credit.grants.selectors import limit_in_force_expression
 from xindang.customers.models import Customer
 from xindang.customers.selectors import visible_customers
+from xindang.ledger.models import Exposure
 
 from . import deps
 from .models import CreditCheck, OverLimitRequest, OverLimitStatus, ShipmentStop, ShipmentStopStatus
@@ -116,12 +122,6 @@ def reduction_queryset(user, *, department=None, owner=None, q: str = "", reason
     see — over their limit (第三十三条: bring back under it soon) or without a limit but with
     exposure (第三十四条: it may only go down) — annotated with committed, limit and reduce_by,
     largest first. One SQL query; pages slice it, nothing reads the ledger itself."""
-    from django.db.models import DecimalField, F, OuterRef, Q, Subquery, Value
-    from django.db.models.functions import Coalesce
-
-    from xindang.credit.grants.models import CreditGrant, GrantStatus
-    from xindang.credit.grants.selectors import limit_in_force_expression
-    from xindang.ledger.models import Exposure
 
     if not user or not user.is_authenticated or not user.has_perm(ControlPermission.VIEW_REDUCTION):
         return Exposure.objects.none()
@@ -227,7 +227,6 @@ MAX_CUSTOMER_ITEMS = 20
 def workbench_items(user) -> list[WorkItem]:
     """Over-limit approvals granted but unused (expiring first) for whoever asked; customers on the
     reduction list for their owner, and a count for managers and the credit manager."""
-    from django.utils.translation import gettext as _
 
     if not user or not user.is_authenticated:
         return []
@@ -309,7 +308,6 @@ COUNT_CACHE_SECONDS = 600
 def _reduction_count(user) -> int:
     """How many customers on the user's reduction list — counted at most every ten minutes per user
     (the home page shows it; counting evaluates every customer's limit)."""
-    from django.core.cache import cache
 
     key = f"credit_control:reduction_count:{user.pk}"
     count = cache.get(key)

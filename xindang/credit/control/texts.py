@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from xindang.core.money import format_yuan
 
 from . import rules
+from .models import CheckKind
 
 # Each reason code's sentence (translated when it is shown, so a check translates only its own).
 _MESSAGES = {
@@ -122,7 +123,6 @@ def reasons_out(reasons) -> list[dict]:
 
 def over_limit_title(params: dict) -> str:
     """An over-limit approval's title, rendered from its stored parameters in the reader's language."""
-    from .models import CheckKind
 
     kind = params.get("kind", "")
     labels = dict(CheckKind.choices)

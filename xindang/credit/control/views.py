@@ -6,6 +6,7 @@ one service → message/redirect; DomainError becomes a form error."""
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Sum
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,15 +17,18 @@ from django.views.decorators.http import require_POST
 from xindang.accounts.models import Department, User
 from xindang.audit.services import record_event
 from xindang.core import xlsx
-from xindang.core.errors import DomainError
+from xindang.core.errors import DomainError, form_error
 from xindang.core.pagination import CappedPaginator
 from xindang.credit.picture import credit_picture
 from xindang.customers.selectors import get_customer_for_user
 
-from . import rules, selectors, services
+from . import deps, rules, selectors, services
 from .forms import CheckForm, DecideStopForm, OverLimitForm, StopShipmentsForm
 from .models import OverLimitStatus
 from .permissions import ControlPermission
+from .services import stops
+from .services.stops import can_decide_stop, can_stop_shipments
+from .services.stops import stop_shipments as stop
 from .texts import reasons_out
 
 PAGE_SIZE = 50
@@ -79,7 +83,6 @@ MAX_EXPORT_ROWS = 100_000
 @permission_required(ControlPermission.VIEW_REDUCTION, raise_exception=True)
 def reduction(request):
     """Customers over their limit or without one but with exposure, with the amount to reduce."""
-    from django.db.models import Count, Sum
 
     params = _filters(request)
     qs = _queryset(request, params)
@@ -145,8 +148,6 @@ def reduction_export(request):
 
 
 def _context(request, customer) -> dict:
-    from .services.stops import can_decide_stop, can_stop_shipments
-
     user = request.user
     return {
         "stop": selectors.open_shipment_stop(customer),
@@ -170,8 +171,6 @@ def _context(request, customer) -> dict:
 
 
 def _has_route(customer) -> bool:
-    from . import deps
-
     if deps.active_grant(customer, timezone.localdate()) is not None:
         return True
     section, _version = services._section()
@@ -209,7 +208,6 @@ def customer_control(request, pk, *, forms=None, status=200):
 @permission_required(ControlPermission.STOP_SHIPMENTS, raise_exception=True)
 def stop_shipments(request, pk):
     """004 客户信息管理制度 第十一条1(3): the salesperson in charge stops shipments at once."""
-    from .services.stops import stop_shipments as stop
 
     customer = get_customer_for_user(request.user, pk, request=request)
     form = StopShipmentsForm(request.POST)
@@ -217,7 +215,7 @@ def stop_shipments(request, pk):
         try:
             stop(customer=customer, by=request.user, reason=form.cleaned_data["reason"], request=request)
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            form_error(form, exc)
         else:
             messages.success(request, _("Shipments stopped; the department manager has been told."))
             return redirect(reverse("credit_control:customer", args=[customer.pk]) + "#shipment-stop")
@@ -228,7 +226,6 @@ def stop_shipments(request, pk):
 @permission_required(ControlPermission.DECIDE_STOP, raise_exception=True)
 def decide_stop(request, pk, action):
     """The department manager confirms or lifts the emergency stop (lifting needs a reason)."""
-    from .services import stops
 
     if action not in ("confirm", "lift"):
         raise Http404
@@ -274,7 +271,7 @@ def check(request, pk):
                 request=request,
             )
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            form_error(form, exc)
     over_form = None
     if result is not None and result.outcome == rules.BLOCK and result.approvable:
         over_form = OverLimitForm(
@@ -318,7 +315,7 @@ def over_limit_request(request, pk):
                 request=request,
             )
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            form_error(form, exc)
         else:
             messages.success(request, _("Sent for over-limit approval."))
             return redirect("credit_control:over_limit_detail", olr.pk)

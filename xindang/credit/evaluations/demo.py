@@ -4,10 +4,16 @@ customer's department) and reviewed, some with the VP marketing's opinion."""
 
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from xindang.accounts.roles import Role
 from xindang.core.demo import DemoContext
+from xindang.core.errors import DomainError
 from xindang.policy.selectors import current_policy
 
 from . import rules, services
+from .models import GrantEvaluation
 
 REPORTS = [
     "客户经营正常,订单稳定,本月按期回款。",
@@ -21,9 +27,6 @@ OPINIONS = ["同意财务及业务主管意见,维持现有额度。", "回款�
 def _propose_lower(ev, reviewer) -> bool:
     """A review proposing a 20 % lower limit (第四十二条), when the grants module accepts the request
     (rating and ceiling); otherwise nothing is written and the caller reviews without a proposal."""
-    from django.db import transaction
-
-    from xindang.core.errors import DomainError
 
     lower = (ev.limit_amount * Decimal("0.8")).quantize(Decimal("1000"))
     if lower <= 0 or ev.status != rules.READY_FOR_REVIEW:
@@ -52,11 +55,6 @@ def seed_demo(ctx: DemoContext) -> str:
     controller = _first_user(ctx, "xinkong")
     reviewer = _first_user(ctx, "yingxiao")
     vp = _first_user(ctx, "yingxiaofuzong")
-    from django.contrib.auth import get_user_model
-
-    from xindang.accounts.roles import Role
-
-    from .models import GrantEvaluation
 
     # 第三十九条: the business supervisor — the manager of the customer's department — reports.
     supervisors = {}

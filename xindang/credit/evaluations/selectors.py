@@ -13,11 +13,19 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from xindang.accounts.roles import Role
 from xindang.core.workbench import WorkItem
-from xindang.customers.selectors import search_customers, visible_customers
+from xindang.credit.control.models import CreditCheck, Outcome, OverLimitRequest, OverLimitStatus
+from xindang.credit.grants.models import CreditGrant, GrantStatus
+from xindang.customers.selectors import get_customer_for_user, search_customers, visible_customers
+from xindang.ledger.collection.models import PaymentPromise
+from xindang.ledger.models import TradeEntry
+from xindang.ledger.selectors import open_items
+from xindang.policy.selectors import current_policy
 
 from . import rules
 from .models import EvaluationStatus, GrantEvaluation
@@ -42,7 +50,6 @@ class GrantPeriod:
 def grants_in_month(month: date) -> list[GrantPeriod]:
     """Every grant in force on any day of `month` (第三十八条: each granted customer is checked monthly),
     with the days it was in force. A replaced grant ends the day before its successor starts."""
-    from xindang.credit.grants.models import CreditGrant, GrantStatus
 
     first, last = rules.month_start(month), rules.month_end(month)
     qs = (
@@ -99,8 +106,6 @@ class CustomerMonth:
 
 
 def _entry_rows(customer_ids, **filters):
-    from xindang.ledger.models import TradeEntry
-
     return TradeEntry.objects.filter(customer_id__in=customer_ids, **filters).values(
         "customer_id", "kind", "reverses__kind"
     )
@@ -148,7 +153,6 @@ def month_ledger_figures(customer_ids, month: date) -> dict[int, CustomerMonth]:
 
 def _overdue_into(result, customer_ids, last: date) -> None:
     """Overdue at the end of the month: the open debits as of that day past their due date."""
-    from xindang.ledger.selectors import open_items
 
     per_customer = defaultdict(list)
     for item in open_items(on=last, customer_ids=customer_ids):
@@ -158,8 +162,6 @@ def _overdue_into(result, customer_ids, last: date) -> None:
 
 
 def _promises_into(result, customer_ids, first: date, last: date) -> None:
-    from xindang.ledger.collection.models import PaymentPromise
-
     rows = (
         PaymentPromise.objects.filter(customer_id__in=customer_ids)
         .filter(Q(made_on__gte=first, made_on__lte=last) | Q(promised_on__gte=first, promised_on__lte=last))
@@ -172,7 +174,6 @@ def _promises_into(result, customer_ids, first: date, last: date) -> None:
 def _control_into(result, customer_ids, first: date, last: date) -> None:
     """Breaches (第三十二条): credit checks that blocked or sent a shipment to approval, and over-limit
     approvals used, in the month."""
-    from xindang.credit.control.models import CreditCheck, Outcome, OverLimitRequest, OverLimitStatus
 
     start, end = _day_bounds(first, last)
     blocked = (
@@ -267,7 +268,6 @@ def visible_evaluations(user) -> QuerySet[GrantEvaluation]:
 def get_evaluation_for_user(user, pk, *, request=None) -> GrantEvaluation:
     """The evaluation if its customer file is visible to `user`; else 404 (and the attempt audited
     through the customer file's access rule)."""
-    from xindang.customers.selectors import get_customer_for_user
 
     try:
         evaluation = GrantEvaluation.objects.select_related(
@@ -380,10 +380,6 @@ def workbench_items(user) -> list[WorkItem]:
     """Evaluations waiting for the user's signature, report or review, due by the policy's day of the
     following month (第三十九–四十一条); overdue after it. Controllers and reviewers get one item per
     month, salespeople one per customer."""
-    from django.urls import reverse
-    from django.utils.translation import gettext as _
-
-    from xindang.policy.selectors import current_policy
 
     if not user.is_authenticated or not user.has_perm(EvaluationPermission.VIEW):
         return []

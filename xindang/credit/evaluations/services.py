@@ -7,22 +7,21 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from xindang.accounts.roles import Role
 from xindang.audit.services import record_event
 from xindang.core.errors import DomainError
 from xindang.core.numbering import allocate
+from xindang.credit.grants import services as grants
+from xindang.credit.grants.selectors import active_grant
 from xindang.policy.selectors import current_policy
 
 from . import rules, selectors
 from .errors import EvaluationError
 from .models import GrantEvaluation
-
-
-def _raise(error: EvaluationError, field: str | None = None, **params):
-    message = str(error.label) % params if params else str(error.label)
-    raise DomainError(error.value, message, field=field, **params)
 
 
 @dataclass(frozen=True)
@@ -116,7 +115,7 @@ def _check_step(ev: GrantEvaluation, step: str) -> None:
         step, signed=ev.is_signed, reported=ev.is_reported, reviewed=ev.is_reviewed, vp=ev.has_vp_opinion
     )
     if problem:
-        _raise(EvaluationError(problem))
+        raise DomainError(EvaluationError(problem))
 
 
 @transaction.atomic
@@ -124,7 +123,7 @@ def refresh_figures(*, evaluation, by, request=None) -> GrantEvaluation:
     """Recompute one evaluation's figures from the ledger (until the controller signs them)."""
     ev = _locked(evaluation)
     if not rules.figures_may_change(signed=ev.is_signed):
-        _raise(EvaluationError.ALREADY_SIGNED)
+        raise DomainError(EvaluationError.ALREADY_SIGNED)
     periods = [p for p in selectors.grants_in_month(ev.month) if p.grant.pk == ev.grant_id]
     # A grant withdrawn from the month afterwards keeps its last known period.
     period = periods[0] if periods else selectors.GrantPeriod(ev.grant, ev.grant_from, ev.grant_until)
@@ -182,9 +181,9 @@ def submit_report(
         _refuse_reporter(ev)
     operations_report = (operations_report or "").strip()
     if not operations_report:
-        _raise(EvaluationError.TEXT_REQUIRED, "operations_report")
+        raise DomainError(EvaluationError.TEXT_REQUIRED, field="operations_report")
     if not confirmed:
-        _raise(EvaluationError.NOT_CONFIRMED, "confirmed")
+        raise DomainError(EvaluationError.NOT_CONFIRMED, field="confirmed")
     ev.operations_report = operations_report
     ev.payment_outlook = (payment_outlook or "").strip()
     ev.reported_by = by
@@ -200,7 +199,6 @@ def may_report(user, evaluation, *, reporter: str | None = None) -> bool:
     """Whether `user` writes the report (第三十九条 业务主管), by the policy's reading: a department
     manager of the customer's department; or (departure) the salesperson responsible for the file —
     the owner when the evaluation was generated, or the file's owner now if it was handed over."""
-    from xindang.accounts.roles import Role
 
     reporter = reporter or current_policy().evaluations.reporter
     if reporter == rules.SALESPERSON:
@@ -213,24 +211,19 @@ def may_report(user, evaluation, *, reporter: str | None = None) -> bool:
 
 
 def _refuse_reporter(ev: GrantEvaluation):
-    from django.contrib.auth import get_user_model
-
-    from xindang.accounts.roles import Role
-
     users = get_user_model().objects.filter(is_active=True)
     if current_policy().evaluations.reporter == rules.SALESPERSON:
         who = users.filter(pk=ev.customer.owner_id).first()
         name = (who.get_full_name() or who.get_username()) if who else "—"
-        _raise(EvaluationError.NOT_SALESPERSON, user=name)
+        raise DomainError(EvaluationError.NOT_SALESPERSON, user=name)
     managers = users.filter(department_id=ev.customer.department_id, groups__name=Role.DEPARTMENT_MANAGER)
     names = "、".join(u.get_full_name() or u.get_username() for u in managers.order_by("username")) or "—"
-    _raise(EvaluationError.NOT_SUPERVISOR, user=names)
+    raise DomainError(EvaluationError.NOT_SUPERVISOR, user=names)
 
 
 def reviewer_problem(user, evaluation) -> str | None:
     """None if `user` may review this evaluation: a marketing manager any; a department manager only
     the department's customers (第四十一条); never the person who wrote the report."""
-    from xindang.accounts.roles import Role
 
     if evaluation.reported_by_id == user.pk:
         return EvaluationError.OWN_REPORT.value
@@ -276,24 +269,22 @@ def review_evaluation(
     """The marketing manager's written opinion on the report and the figures (第四十一条), with an
     optional adjustment of the limit: a grant request replacing the grant in force, into the grant
     approval chain (request_grant); an increase carries the 第四十二条 warning the approvers acknowledge."""
-    from xindang.credit.grants import services as grants
-    from xindang.credit.grants.selectors import active_grant
 
     ev = _locked(evaluation)
     _check_step(ev, rules.REVIEW)
     problem = reviewer_problem(by, ev)
     if problem:
-        _raise(EvaluationError(problem))
+        raise DomainError(EvaluationError(problem))
     opinion = (opinion or "").strip()
     if not opinion:
-        _raise(EvaluationError.TEXT_REQUIRED, "opinion")
+        raise DomainError(EvaluationError.TEXT_REQUIRED, field="opinion")
     proposal_reason = (proposal_reason or "").strip()
     proposed = Decimal(proposed_limit_amount) if proposed_limit_amount not in (None, "") else None
     in_force = None
     if proposed is not None:
         in_force = active_grant(ev.customer_id)
         if in_force is None:
-            _raise(EvaluationError.GRANT_NOT_ACTIVE, "proposed_limit_amount")
+            raise DomainError(EvaluationError.GRANT_NOT_ACTIVE, field="proposed_limit_amount")
         problem = rules.adjustment_problem(
             current_limit=in_force.limit_amount, proposed_limit=proposed, reason=proposal_reason
         )
@@ -301,7 +292,7 @@ def review_evaluation(
             field = (
                 "proposal_reason" if problem == EvaluationError.REASON_REQUIRED else "proposed_limit_amount"
             )
-            _raise(EvaluationError(problem), field)
+            raise DomainError(EvaluationError(problem), field=field)
     ev.review_opinion = opinion
     ev.reviewed_by = by
     ev.reviewed_at = timezone.now()
@@ -352,10 +343,10 @@ def give_vp_opinion(*, evaluation, by, opinion: str, request=None) -> GrantEvalu
     ev = _locked(evaluation)
     _check_step(ev, rules.VP)
     if ev.reviewed_by_id == by.pk:
-        _raise(EvaluationError.OWN_REPORT)
+        raise DomainError(EvaluationError.OWN_REPORT)
     opinion = (opinion or "").strip()
     if not opinion:
-        _raise(EvaluationError.TEXT_REQUIRED, "opinion")
+        raise DomainError(EvaluationError.TEXT_REQUIRED, field="opinion")
     ev.vp_opinion = opinion
     ev.vp_signed_by = by
     ev.vp_signed_at = timezone.now()

@@ -5,7 +5,7 @@ evaluations. Thin: capability → access helper → form → one service → mes
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,14 +13,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xindang.accounts.models import Department
-from xindang.core.errors import DomainError
+from xindang.core.errors import DomainError, form_error
 from xindang.core.pagination import CappedPaginator
 from xindang.core.xlsx import XLSX_TYPE
 from xindang.customers.selectors import get_customer_for_user
+from xindang.policy.selectors import current_policy
 
 from . import rules, selectors, services
 from .forms import ReportForm, ReviewForm, SignForm, VpOpinionForm
 from .models import EvaluationStatus
+from .pdf import evaluation_pdf as render_pdf
 from .permissions import EvaluationPermission
 from .spreadsheets import MAX_EXPORT_ROWS, write_evaluations_xlsx
 
@@ -33,10 +35,6 @@ STATUS_CLASSES = {
     rules.REVIEWED: "active",
     rules.VP_REVIEWED: "active",
 }
-
-
-def _apply_domain_error(form, exc: DomainError):
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 def _month_param(request):
@@ -86,8 +84,6 @@ def evaluation_list(request):
 
 
 def _policy():
-    from xindang.policy.selectors import current_policy
-
     return current_policy().evaluations
 
 
@@ -247,7 +243,7 @@ def _step(request, pk, perm, form_class, key, call):
             call(ev, form.cleaned_data)
             return redirect(ev.get_absolute_url())
         except DomainError as exc:
-            _apply_domain_error(form, exc)
+            form_error(form, exc)
     return evaluation_detail(request, pk, forms={key: form}, status=400)
 
 
@@ -329,11 +325,6 @@ def evaluation_print(request, pk):
 @permission_required(EvaluationPermission.VIEW, raise_exception=True)
 def evaluation_pdf(request, pk):
     """The same paper form as a PDF (core.pdf: the company's letterhead, an embedded CJK font)."""
-    from django.http import HttpResponse
-
-    from xindang.policy.selectors import current_policy
-
-    from .pdf import evaluation_pdf as render_pdf
 
     ev = selectors.get_evaluation_for_user(request.user, pk, request=request)
     services.record_view(evaluation=ev, by=request.user, request=request, fmt="pdf")

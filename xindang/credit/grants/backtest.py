@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Sum
 from django.utils import timezone
 
@@ -118,7 +119,6 @@ CACHE_SECONDS = 600
 def cached_backtest(draft, *, fresh: bool = False) -> tuple[Result, bool]:
     """run_backtest() kept for CACHE_SECONDS per draft state, version in force and day, so paging and
     the export do not recompute (10,000 customers take seconds). Returns (result, computed now)."""
-    from django.core.cache import cache
 
     in_force = current_policy().version
     key = f"grants.backtest:{draft.pk}:{draft.updated_at.timestamp()}:{in_force}:{timezone.localdate()}"

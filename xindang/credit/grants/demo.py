@@ -14,11 +14,14 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from xindang.approvals.demo import approve_through, users_by_role
+from xindang.approvals.models import ApprovalRequest, ApprovalStep
 from xindang.core import dates
 from xindang.core.errors import DomainError
+from xindang.credit.selectors import current_grades
 from xindang.policy.selectors import current_policy
 
-from . import rules
+from . import rules, services
 from .models import CollateralType, CreditGrant
 
 PENDING = 2
@@ -26,16 +29,10 @@ REASONS = {rules.LONG_TERM: "年度授信, 按合同约定长期赊销。", rule
 
 
 def _grades(customers) -> dict[int, str]:
-    from xindang.credit.selectors import current_grades
-
     return current_grades([c.pk for c in customers])
 
 
 def seed_grants(ctx) -> str:
-    from xindang.approvals.demo import approve_through, users_by_role
-
-    from . import services
-
     policy = current_policy()
     grades = _grades(ctx.customers)
     approvers = users_by_role(ctx.users)
@@ -99,7 +96,6 @@ def seed_grants(ctx) -> str:
 def _date_back(grant, requested_on, policy) -> None:
     """Move the grant's request, approval trail and validity to `requested_on` (approved over the
     following days), keeping their order."""
-    from xindang.approvals.models import ApprovalRequest, ApprovalStep
 
     tz = timezone.get_current_timezone()
     at = timezone.make_aware(datetime.combine(requested_on, time(9, 30)), tz)

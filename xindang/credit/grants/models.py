@@ -4,6 +4,7 @@ collateral and guarantees behind it and the approval it went through."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -122,8 +123,6 @@ class CreditGrant(models.Model):
         return f"{self.customer} {self.get_kind_display()} {self.limit_amount}"
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
         return reverse("grants:detail", args=[self.pk])
 
 

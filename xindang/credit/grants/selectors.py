@@ -5,10 +5,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from xindang.audit.services import record_event
@@ -19,7 +21,8 @@ from xindang.customers.selectors import visible_customers
 from xindang.ledger import facts as facts_module
 from xindang.ledger import selectors as ledger_selectors
 from xindang.ledger.collection import selectors as collection_selectors
-from xindang.policy.selectors import current_policy
+from xindang.policy.activation import ActivationCheck
+from xindang.policy.selectors import current_policy, section_values, version_in_force
 
 from . import rules
 from .models import BacktestRun, CreditGrant, GrantStatus, ReductionStep
@@ -333,8 +336,6 @@ def limit_in_force(grant, on: date | None = None) -> Decimal | None:
 def limit_in_force_expression(on: date, grant_ref: str = "pk"):
     """ORM: the limit in force on `on` of the grant `OuterRef(grant_ref)` names (annotate a grant
     queryset with it, e.g. in a Subquery over CreditGrant)."""
-    from django.db.models import DecimalField, F, OuterRef, Subquery
-    from django.db.models.functions import Coalesce
 
     money = DecimalField(max_digits=18, decimal_places=2)
     step = Subquery(
@@ -379,8 +380,6 @@ def latest_backtest(version) -> BacktestRun | None:
 
 
 def backtest_needed(version) -> bool:
-    from xindang.policy.selectors import section_values, version_in_force
-
     in_force = version_in_force()
     if in_force is None:
         return True
@@ -391,9 +390,6 @@ def backtest_needed(version) -> bool:
 def backtest_check(version):
     """The policy's activation check (registered in apps.py): a draft that changes the credit or
     grant rules is put in force after a completed back-test of it (or with a written reason)."""
-    from django.utils.formats import date_format
-
-    from xindang.policy.activation import ActivationCheck
 
     if version.status != version.Status.DRAFT:
         return None

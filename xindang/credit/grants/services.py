@@ -9,7 +9,10 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from xindang.approvals import register
+from xindang.approvals.services import submit_request
 from xindang.audit.services import record_event
 from xindang.core import dates
 from xindang.core.errors import DomainError
@@ -19,16 +22,11 @@ from xindang.policy.selectors import current_policy
 
 from . import rules, selectors
 from .errors import GrantError
-from .models import Collateral, CreditGrant, GrantKind, GrantStatus, Guarantee, ReductionStep
+from .models import BacktestRun, Collateral, CreditGrant, GrantKind, GrantStatus, Guarantee, ReductionStep
 from .texts import reason_text, reasons_text, schedule_text
 
 APPROVAL_KIND = "credit.grant"
 ZERO = Decimal("0")
-
-
-def _raise(error: GrantError, field: str | None = None, **params):
-    message = error.label % params if params else str(error.label)
-    raise DomainError(error, message, field=field, **params)
 
 
 @dataclass
@@ -92,27 +90,29 @@ def _check_request(ctx: CeilingContext, *, limit_amount: Decimal, term_days: int
     if not ceiling.allowed:
         codes = {r.code for r in ceiling.reasons}
         if rules.NO_RATING in codes:
-            _raise(GrantError.NO_RATING)
+            raise DomainError(GrantError.NO_RATING)
         if rules.C_NO_CREDIT in codes:
-            _raise(GrantError.NO_CREDIT_FOR_C)
-        _raise(GrantError.NOT_ALLOWED, reasons=reasons_text(ceiling.reasons))
+            raise DomainError(GrantError.NO_CREDIT_FOR_C)
+        raise DomainError(GrantError.NOT_ALLOWED, reasons=reasons_text(ceiling.reasons))
     for problem in ceiling.problems(limit_amount, term_days):
         if problem == "over_ceiling":
-            _raise(
+            raise DomainError(
                 GrantError.OVER_CEILING,
-                "limit_amount",
+                field="limit_amount",
                 limit=f"{limit_amount:,.2f}",
                 ceiling=f"{ceiling.amount:,.2f}",
                 reasons=reasons_text(ceiling.reasons),
             )
         if problem == "term_too_long":
-            _raise(GrantError.TERM_TOO_LONG, "term_days", term=term_days, max=ceiling.max_term_days)
+            raise DomainError(
+                GrantError.TERM_TOO_LONG, field="term_days", term=term_days, max=ceiling.max_term_days
+            )
 
 
 def _documents_of(customer, documents) -> list:
     docs = [d for d in documents or () if d is not None]
     if any(getattr(d, "customer_id", None) != customer.pk for d in docs):
-        _raise(GrantError.DOCUMENT_OTHER_CUSTOMER)
+        raise DomainError(GrantError.DOCUMENT_OTHER_CUSTOMER)
     return docs
 
 
@@ -135,31 +135,30 @@ def request_grant(
     replaces the grant in force (第四十二条: an increase is a warning the approvers acknowledge, and
     needs a reason). `collateral`: dicts (type, description, value_amount, documents);
     `guarantees`: dicts (guarantor_name, credit_code, amount, document)."""
-    from xindang.approvals.services import submit_request
 
     customer = Customer.objects.select_for_update().get(pk=customer.pk)  # one request at a time per file
     limit_amount = Decimal(limit_amount)
     term_days = int(term_days)
     reason = (reason or "").strip()
     if kind not in rules.KINDS:
-        _raise(GrantError.INVALID, "kind")
+        raise DomainError(GrantError.INVALID, field="kind")
     if limit_amount < 0:
-        _raise(GrantError.NEGATIVE, "limit_amount")
+        raise DomainError(GrantError.NEGATIVE, field="limit_amount")
     if term_days < 1:
-        _raise(GrantError.TERM_REQUIRED, "term_days")
+        raise DomainError(GrantError.TERM_REQUIRED, field="term_days")
     if selectors.pending_grant(customer) is not None:
-        _raise(GrantError.PENDING_EXISTS)
+        raise DomainError(GrantError.PENDING_EXISTS)
     today = timezone.localdate()
     in_force = selectors.active_grant(customer, today)
     if replaces is not None and (in_force is None or replaces.pk != in_force.pk):
-        _raise(GrantError.BAD_REPLACES)
+        raise DomainError(GrantError.BAD_REPLACES)
     replaces = in_force
     collateral = [dict(c) for c in collateral or ()]
     guarantees = [dict(g) for g in guarantees or ()]
     for item in collateral:
         item["documents"] = _documents_of(customer, item.get("documents"))
         if Decimal(item.get("value_amount") or 0) < 0:
-            _raise(GrantError.NEGATIVE, "collateral")
+            raise DomainError(GrantError.NEGATIVE, field="collateral")
     for item in guarantees:
         _documents_of(customer, [item.get("document")])
     collateral_value = sum((Decimal(c.get("value_amount") or 0) for c in collateral), ZERO)
@@ -177,7 +176,7 @@ def request_grant(
     plan = reduction_plan(ctx, limit_amount=limit_amount, section=policy.grants, customer=customer)
     warnings = rules.adjustment_warnings(replaces.limit_amount if replaces else None, limit_amount)
     if warnings and not reason:
-        _raise(GrantError.REASON_REQUIRED, "reason")
+        raise DomainError(GrantError.REASON_REQUIRED, field="reason")
     # 第三十三条: a limit below what is owed puts the customer on the reduction list at once.
     below = rules.below_exposure_warnings(limit_amount, selectors.committed_amount(customer))
 
@@ -342,7 +341,7 @@ def check_company_cap(grant: CreditGrant, *, policy, today: date) -> rules.CapCh
         selectors.receivables_balance(on),
     )
     if not check.ok:
-        _raise(
+        raise DomainError(
             GrantError.COMPANY_CAP,
             total=format_yuan(check.total_after),
             cap=format_yuan(check.cap),
@@ -355,7 +354,7 @@ def check_company_cap(grant: CreditGrant, *, policy, today: date) -> rules.CapCh
 def _activate(approval) -> CreditGrant:
     grant = _grant_of(approval)
     if grant.status != GrantStatus.PENDING:
-        _raise(GrantError.NOT_PENDING)
+        raise DomainError(GrantError.NOT_PENDING)
     # Serialise activations company-wide (the cap is a read-decide-write over every active grant).
     from xindang.core import numbering
 
@@ -425,7 +424,7 @@ def on_resubmitted(approval) -> None:
     """A returned request comes back: the limit the ceiling was checked against may not change."""
     grant = _grant_of(approval)
     if approval.amount is not None and approval.amount != grant.limit_amount:
-        _raise(GrantError.AMOUNT_CHANGED_ON_RESUBMIT)
+        raise DomainError(GrantError.AMOUNT_CHANGED_ON_RESUBMIT)
 
 
 def describe_approval_data(data: dict) -> list[tuple[str, str]]:
@@ -446,10 +445,6 @@ def describe_approval_data(data: dict) -> list[tuple[str, str]]:
 
 
 def register_approval_kind() -> None:
-    from django.utils.translation import gettext_lazy
-
-    from xindang.approvals import register
-
     register(
         APPROVAL_KIND,
         on_approved=on_approved,
@@ -489,7 +484,6 @@ def grant_url(grant) -> str:
 @transaction.atomic
 def record_backtest(*, result, draft, by=None, request=None):
     """A completed back-test of `draft` (its summary), kept so the draft can be put in force; audited."""
-    from .models import BacktestRun
 
     run = BacktestRun.objects.create(
         version=draft,

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from xindang.core.money import format_yuan
@@ -85,7 +86,6 @@ def reasons_text(reasons) -> str:
 
 def step_text(step) -> str:
     """'¥80,000.00 after 1 month' for a rules.ReductionStep, a ReductionStep row or its dict."""
-    from django.utils.translation import gettext, ngettext
 
     months = int(step["months"] if isinstance(step, dict) else step.months)
     amount = format_yuan(Decimal(step["limit_amount"] if isinstance(step, dict) else step.limit_amount))
@@ -99,7 +99,6 @@ def step_text(step) -> str:
 
 def schedule_text(steps) -> str:
     """The reduction schedule in one line ('' without one)."""
-    from django.utils.translation import gettext
 
     if not steps:
         return ""

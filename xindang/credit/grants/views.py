@@ -14,8 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xindang.accounts.models import Department
+from xindang.approvals.selectors import trail_rows
 from xindang.audit.services import record_event
-from xindang.core.errors import DomainError
+from xindang.contracts.selectors import get_contract_for_user
+from xindang.core.errors import DomainError, form_error
 from xindang.core.pagination import CappedPaginator
 from xindang.core.xlsx import XLSX_TYPE
 from xindang.credit.picture import credit_picture
@@ -26,7 +28,9 @@ from xindang.policy.selectors import current_policy, get_version
 from . import rules, selectors, services
 from .backtest import cached_backtest
 from .forms import CollateralFormSet, GrantRequestForm, GuaranteeFormSet, filled, parse_amount
+from .letters import reply_kind
 from .models import GrantKind, GrantStatus
+from .pdf import notice_pdf, reply_letter_pdf
 from .permissions import GrantPermission
 from .spreadsheets import write_backtest_xlsx, write_grants_xlsx
 from .texts import reason_text, step_text
@@ -216,7 +220,7 @@ def request_grant(request, pk):
                 request=request,
             )
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            form_error(form, exc)
             form.error_code = exc.code
         else:
             messages.success(request, _("The grant request was sent for approval."))
@@ -250,14 +254,11 @@ def request_grant(request, pk):
 def _trail(grant) -> list[dict]:
     if grant.approval_id is None:
         return []
-    from xindang.approvals.selectors import trail_rows
 
     return trail_rows(grant.approval)
 
 
 def _reply_kind(grant):
-    from .letters import reply_kind
-
     previous = grant.replaces
     return reply_kind(
         status=grant.status,
@@ -295,8 +296,6 @@ def grant_detail(request, pk):
 
 @permission_required(GrantPermission.PRINT_NOTICE, raise_exception=True)
 def notice(request, pk):
-    from .pdf import notice_pdf
-
     grant = selectors.get_grant_for_user(request.user, pk, request=request)
     if grant.status not in (GrantStatus.ACTIVE, GrantStatus.EXPIRED, GrantStatus.REPLACED):
         raise Http404
@@ -313,7 +312,6 @@ def notice(request, pk):
 @permission_required(GrantPermission.PRINT_NOTICE, raise_exception=True)
 def reply_letter(request, pk):
     """回复客户的标准函 to a refused request or a reduced limit, on the company's letterhead."""
-    from .pdf import reply_letter_pdf
 
     grant = selectors.get_grant_for_user(request.user, pk, request=request)
     kind = _reply_kind(grant)
@@ -372,7 +370,6 @@ def customer_header(request, pk):
 
 def contract_badge(request, pk):
     """The customer's grant in force on a contract page (htmx into #grant)."""
-    from xindang.contracts.selectors import get_contract_for_user
 
     contract = get_contract_for_user(request.user, pk, request=request)
     grant = selectors.active_grant(contract.customer)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from xindang.accounts.roles import Role, role_label
 from xindang.audit.services import record_event
@@ -16,7 +15,7 @@ from xindang.customers.models import Customer
 from xindang.policy.selectors import current_policy
 
 from .. import rules, selectors
-from ..errors import CreditError, error
+from ..errors import CreditError
 from ..models import (
     Investigation,
     InvestigationStatus,
@@ -78,9 +77,7 @@ def _set_years(inv: Investigation, years) -> None:
         if not year:
             continue
         if year in seen:
-            raise DomainError(
-                "investigation.duplicate_year", _("Year %(year)s is given twice.") % {"year": year}
-            )
+            raise DomainError(CreditError.DUPLICATE_YEAR, year=year)
         seen.add(year)
         rows.append(InvestigationYear(investigation=inv, year=year, **{f: y.get(f) for f in YEAR_FIELDS}))
     InvestigationYear.objects.bulk_create(rows)
@@ -92,11 +89,10 @@ def _apply(inv: Investigation, data: dict) -> None:
             setattr(inv, name, data[name])
     unknown = set(inv.sources or []) - set(rules.SOURCES)
     if unknown:
-        raise DomainError("investigation.unknown_source", _("Unknown source."), field="sources")
+        raise DomainError(CreditError.UNKNOWN_SOURCE, field="sources")
     if inv.investigated_on and inv.investigated_on > timezone.localdate():
         raise DomainError(
-            "investigation.future_date",
-            _("The investigation date cannot be in the future."),
+            CreditError.FUTURE_DATE,
             field="investigated_on",
         )
 
@@ -118,7 +114,7 @@ def _lock_investigation(investigation_id: int) -> Investigation:
     try:
         return Investigation.objects.select_for_update().get(pk=investigation_id)
     except Investigation.DoesNotExist:
-        raise DomainError("investigation.not_found", _("Investigation not found.")) from None
+        raise DomainError(CreditError.INVESTIGATION_NOT_FOUND) from None
 
 
 @transaction.atomic
@@ -128,11 +124,10 @@ def update_investigation(
     """Only a draft changes; a signed form is replaced by a new investigation, never edited."""
     inv = _lock_investigation(investigation_id)
     if inv.status != InvestigationStatus.DRAFT:
-        raise DomainError("investigation.not_draft", _("Only a draft investigation can be changed."))
+        raise DomainError(CreditError.NOT_DRAFT)
     if expected_version is not None and expected_version != inv.version:
         raise DomainError(
-            "investigation.stale",
-            _("Someone else changed this investigation meanwhile. Reload and try again."),
+            CreditError.INVESTIGATION_STALE,
         )
     _apply(inv, data)
     inv.version += 1
@@ -147,24 +142,20 @@ def sign_investigation(*, investigation_id: int, by, request=None) -> Investigat
     """002 第十条: the author signs that the form is true; validity runs from the investigation date."""
     inv = _lock_investigation(investigation_id)
     if inv.status != InvestigationStatus.DRAFT:
-        raise DomainError("investigation.not_draft", _("This investigation is already signed."))
+        raise DomainError(CreditError.ALREADY_SIGNED)
     if inv.created_by_id != by.pk:
-        raise DomainError(
-            "investigation.not_author", _("Only the person who filled in the form signs it (002 第十条).")
-        )
+        raise DomainError(CreditError.NOT_AUTHOR)
     section = current_policy().credit
     years = [y for y in inv.years.all() if y.revenue_amount is not None or y.profit_amount is not None]
     if len(years) < section.min_financial_years:
         raise DomainError(
-            "investigation.too_few_years",
-            _("Give the financial figures of at least %(n)s years.") % {"n": section.min_financial_years},
+            CreditError.TOO_FEW_YEARS,
+            n=section.min_financial_years,
         )
     if not inv.sources:
-        raise DomainError(
-            "investigation.no_sources", _("Tick the sources used (002 第九条)."), field="sources"
-        )
+        raise DomainError(CreditError.NO_SOURCES, field="sources")
     if not inv.conclusion.strip():
-        raise DomainError("investigation.no_conclusion", _("Write the conclusion."), field="conclusion")
+        raise DomainError(CreditError.NO_CONCLUSION, field="conclusion")
     inv.status = InvestigationStatus.SIGNED
     inv.signed_by = by
     inv.signed_at = timezone.now()
@@ -189,11 +180,11 @@ def reviewer_problem(inv: Investigation, user, section) -> CreditError | None:
 def _check_reviewer(inv: Investigation, user, section) -> None:
     problem = reviewer_problem(inv, user, section)
     if problem == CreditError.REVIEWER_NOT_MANAGER:
-        raise error(
+        raise DomainError(
             problem, roles=", ".join(str(role_label(r)) for r in section.investigation_reviewer_roles)
         )
     if problem is not None:
-        raise error(problem)
+        raise DomainError(problem)
 
 
 @transaction.atomic
@@ -202,18 +193,15 @@ def review_investigation(*, investigation_id: int, by, notes: str = "", request=
     when there are contradictions the notes must say how they were resolved."""
     inv = _lock_investigation(investigation_id)
     if inv.status != InvestigationStatus.SIGNED:
-        raise DomainError("investigation.not_signed", _("Only a signed investigation can be reviewed."))
+        raise DomainError(CreditError.NOT_SIGNED)
     if by.pk in (inv.created_by_id, inv.signed_by_id):
-        raise DomainError(
-            "investigation.self_review", _("The author cannot review their own investigation (002 第十一条).")
-        )
+        raise DomainError(CreditError.SELF_REVIEW)
     _check_reviewer(inv, by, current_policy().credit)
     found = selectors.investigation_contradictions(inv)
     notes = (notes or "").strip()
     if found and not notes:
         raise DomainError(
-            "investigation.notes_required",
-            _("The system found contradictions: write in the notes how they were checked."),
+            CreditError.NOTES_REQUIRED,
             field="notes",
         )
     inv.status = InvestigationStatus.REVIEWED
@@ -239,12 +227,12 @@ def file_investigation(*, investigation_id: int, by, request=None) -> Investigat
     Caller checks the capability (CreditPermission.FILE); the filer must hold a finance role."""
     inv = _lock_investigation(investigation_id)
     if inv.status != InvestigationStatus.REVIEWED:
-        raise error(CreditError.NOT_REVIEWED)
+        raise DomainError(CreditError.NOT_REVIEWED)
     if inv.filed_at is not None:
-        raise error(CreditError.ALREADY_FILED)
+        raise DomainError(CreditError.ALREADY_FILED)
     roles = set(by.groups.values_list("name", flat=True))
     if not roles & {Role.FINANCE_CREDIT_CONTROLLER.value, Role.CFO.value}:
-        raise error(CreditError.NOT_FINANCE)
+        raise DomainError(CreditError.NOT_FINANCE)
     inv.filed_by = by
     inv.filed_at = timezone.now()
     inv.version += 1

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from xindang.approvals import register
 from xindang.approvals import services as approvals
 from xindang.audit.services import record_event
 from xindang.core.errors import DomainError
@@ -17,7 +18,7 @@ from xindang.customers.models import Customer
 from xindang.policy.selectors import current_policy
 
 from .. import rules, selectors
-from ..errors import CreditError, error
+from ..errors import CreditError
 from ..models import (
     Rating,
     RatingStatus,
@@ -78,29 +79,21 @@ def propose_rating(
     inv = selectors.latest_valid_investigation(customer, on)
     if inv is None:
         raise DomainError(
-            "rating.no_investigation",
-            _("The customer has no valid reviewed investigation: investigate first."),
+            CreditError.NO_INVESTIGATION,
         )
     if selectors.open_proposals(customer).filter(status=RatingStatus.PENDING).exists():
-        raise DomainError(
-            "rating.pending_exists", _("A rating of this customer is already awaiting approval.")
-        )
+        raise DomainError(CreditError.RATING_PENDING_EXISTS)
     result = selectors.compute_rating(customer, on=on, policy=policy)
     grade = grade or result.grade
     if grade not in scheme_grades(policy.credit.scheme):
-        raise DomainError(
-            "rating.invalid_grade", _("This grade does not belong to the policy's scheme."), field="grade"
-        )
+        raise DomainError(CreditError.INVALID_GRADE, field="grade")
     override_reason = (override_reason or "").strip()
     if grade != result.grade:
         if not by.has_perm(CreditPermission.OVERRIDE):
-            raise DomainError(
-                "rating.override_forbidden", _("You may not override the computed grade."), field="grade"
-            )
+            raise DomainError(CreditError.OVERRIDE_FORBIDDEN, field="grade")
         if not override_reason:
             raise DomainError(
-                "rating.override_reason_required",
-                _("Overriding the computed grade needs a written reason."),
+                CreditError.OVERRIDE_REASON_REQUIRED,
                 field="override_reason",
             )
     # An older, not yet submitted proposal gives way to the new one.
@@ -160,16 +153,16 @@ def sign_rating_as_salesperson(
     with the proposed grade or not, with a written opinion when not. Only on a proposal not yet sent."""
     rating = Rating.objects.select_for_update().get(pk=rating_id)
     if rating.salesperson_id != by.pk:
-        raise error(
+        raise DomainError(
             CreditError.NOT_SALESPERSON, name=str(rating.salesperson) if rating.salesperson_id else "—"
         )
     if rating.status != RatingStatus.PROPOSED:
-        raise DomainError("rating.not_proposed", _("Only a proposed rating can be submitted."))
+        raise DomainError(CreditError.NOT_PROPOSED)
     if rating.salesperson_signed_at is not None:
-        raise error(CreditError.SALESPERSON_SIGNED)
+        raise DomainError(CreditError.SALESPERSON_SIGNED)
     opinion = (opinion or "").strip()
     if not agrees and not opinion:
-        raise error(CreditError.OPINION_REQUIRED, field="opinion")
+        raise DomainError(CreditError.OPINION_REQUIRED, field="opinion")
     rating.salesperson_agrees = bool(agrees)
     rating.salesperson_opinion = opinion
     rating.salesperson_signed_at = timezone.now()
@@ -188,16 +181,15 @@ def sign_rating_as_salesperson(
 def submit_rating(*, rating_id: int, by, request=None) -> Rating:
     rating = Rating.objects.select_for_update().select_related("customer").get(pk=rating_id)
     if rating.status != RatingStatus.PROPOSED:
-        raise DomainError("rating.not_proposed", _("Only a proposed rating can be submitted."))
+        raise DomainError(CreditError.NOT_PROPOSED)
     inv = rating.investigation
     if inv is None or inv.valid_until is None or inv.valid_until < timezone.localdate():
         raise DomainError(
-            "rating.investigation_expired",
-            _("The investigation this proposal rests on is no longer valid: investigate and propose again."),
+            CreditError.INVESTIGATION_EXPIRED,
         )
     section = current_policy().credit
     if salesperson_pending(rating, section):
-        raise error(CreditError.SALESPERSON_PENDING, name=str(rating.salesperson))
+        raise DomainError(CreditError.SALESPERSON_PENDING, name=str(rating.salesperson))
     warnings = []
     if rating.salesperson_agrees is False:
         warnings.append(
@@ -273,13 +265,13 @@ def _rating_of(approval) -> Rating:
     try:
         return Rating.objects.select_for_update().get(pk=int(approval.object_id))
     except (Rating.DoesNotExist, ValueError):
-        raise DomainError("rating.not_found", _("The rating of this approval no longer exists.")) from None
+        raise DomainError(CreditError.RATING_NOT_FOUND) from None
 
 
 def on_rating_approved(approval) -> None:
     rating = _rating_of(approval)
     if rating.status != RatingStatus.PENDING:
-        raise DomainError("rating.not_pending", _("This rating is no longer awaiting approval."))
+        raise DomainError(CreditError.RATING_NOT_PENDING)
     _make_effective(rating, approval_id=approval.pk)
 
 
@@ -319,8 +311,6 @@ def describe_approval_data(data: dict) -> list[tuple[str, str]]:
 
 
 def register_approval_kind() -> None:
-    from xindang.approvals import register
-
     register(
         APPROVAL_KIND,
         on_approved=on_rating_approved,

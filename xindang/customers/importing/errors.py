@@ -89,4 +89,4 @@ class ImportErrorCode(models.TextChoices):
 
 
 def refuse(code: ImportErrorCode, **params) -> DomainError:
-    return DomainError(code, code.label % params, **params)
+    return DomainError(code, **params)

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+import openpyxl
 from django.utils.translation import gettext_lazy as _
 
 from xindang.core.errors import DomainError
@@ -268,8 +269,6 @@ def _read_rows(rows: Iterator, *, fmt: str, max_rows: int) -> Table | None:
 
 
 def _read_xlsx(fileobj, *, max_rows: int) -> Table:
-    import openpyxl
-
     _check_ooxml(fileobj)
     try:
         workbook = openpyxl.load_workbook(fileobj, read_only=True, data_only=False)

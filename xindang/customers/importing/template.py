@@ -20,6 +20,7 @@ def template_file() -> bytes:
 def template_workbook(*, departments: list[tuple[str, str]], language: str | None = None) -> bytes:
     """The import template: a sheet with the headers (required ones marked *), drop-down lists for
     the classified columns, and a sheet explaining each column."""
+
     lang = language or translation.get_language() or "zh-hans"
     zh = not lang.startswith("en")
     book = xlsx.Workbook()

@@ -51,15 +51,9 @@ class CollectionConfig(AppConfig):
         from .demo_statements import seed_statements
 
         register_demo_step("statements", seed_statements, order=41)
-        from xindang.core.errors import register_statuses
+        from xindang.ledger.facts import register_broken_promises
 
-        from .errors import CollectionError
+        from . import errors  # noqa: F401 - registers the HTTP statuses of its codes
+        from .selectors import broken_promises_by_customer
 
-        register_statuses(
-            {
-                CollectionError.STATEMENT_REPLIED: 409,
-                CollectionError.STATEMENT_EXISTS: 409,
-                CollectionError.STATEMENT_NOT_DISPUTED: 409,
-                CollectionError.STATEMENT_NOT_ALLOWED: 403,
-            }
-        )
+        register_broken_promises(broken_promises_by_customer)  # the rating facts count broken promises

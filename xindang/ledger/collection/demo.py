@@ -7,6 +7,12 @@ from decimal import Decimal
 
 from django.db.models import Min, Sum
 
+from xindang.ledger.ageing import DEBIT_KINDS, due_expression
+from xindang.ledger.models import TradeEntry
+
+from . import services
+from .models import AnomalyReport, ProblemAccountReport
+
 SUMMARIES = [
     ("call", "财务王经理", "客户称月底资金回笼后付款", "月底再次电话确认"),
     ("visit", "总经理", "上门对账，余额无异议，答应分两次付清", "下周复核第一笔回款"),
@@ -17,12 +23,6 @@ SUMMARIES = [
 
 
 def seed_collection(ctx) -> str:
-    from xindang.ledger.ageing import DEBIT_KINDS, due_expression
-    from xindang.ledger.models import TradeEntry
-
-    from . import services
-    from .models import AnomalyReport, ProblemAccountReport
-
     today = ctx.today
     ids = [c.pk for c in ctx.customers]
     by_id = {c.pk: c for c in ctx.customers}

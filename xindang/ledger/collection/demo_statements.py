@@ -4,13 +4,13 @@ disputed, one awaiting the customer's answer (002 第三十五条 定期对帐).
 
 from datetime import timedelta
 
+from xindang.core.errors import DomainError
+from xindang.ledger.models import TradeEntry
+
+from . import services
+
 
 def seed_statements(ctx) -> str:
-    from xindang.core.errors import DomainError
-    from xindang.ledger.models import TradeEntry
-
-    from . import services
-
     as_of = ctx.today.replace(day=1) - timedelta(days=1)
     ids = [c.pk for c in ctx.customers]
     with_items = set(

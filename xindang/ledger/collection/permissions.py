@@ -9,6 +9,8 @@ from django.db import models
 
 from xindang.accounts.roles import Role
 
+from . import rules
+
 
 class CollectionPermission(models.TextChoices):
     VIEW = "collection.view_collectionrecord"
@@ -80,7 +82,6 @@ def may_complete(user, report) -> bool:
 def may_sign_line(user, report, line: str) -> bool:
     """Who signs each line of a printed report: the salesperson the report is for (or the file's
     owner), a department manager of the customer's department, a credit manager."""
-    from . import rules
 
     if line == rules.SIGN_SALESPERSON:
         return user.pk in (report.assigned_to_id, report.customer.owner_id)

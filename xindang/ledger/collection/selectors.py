@@ -1,18 +1,24 @@
 """Reading collection work. Visible iff the customer file is (visible_customers is the one rule)."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from urllib.parse import urlencode
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from xindang.accounts.models import Department, User
 from xindang.core import workbench
 from xindang.core.money import format_yuan
 from xindang.customers.selectors import visible_customers
+from xindang.ledger.facts import COLLECTION_KINDS, MONEY
+from xindang.ledger.models import ZERO, EntryKind, TradeEntry
 from xindang.policy.selectors import current_policy
 
 from . import rules
@@ -121,8 +127,6 @@ def get_promise_for_user(user, pk) -> PaymentPromise:
 
 def payments_between(customer_id: int, start: date, end: date) -> Decimal:
     """Payments received (cash and bills) from `start` to `end`, reversals left out."""
-    from xindang.ledger.models import ZERO, EntryKind, TradeEntry
-
     total = TradeEntry.objects.filter(
         customer_id=customer_id,
         kind__in=[EntryKind.PAYMENT, EntryKind.NOTE_RECEIVED],
@@ -335,7 +339,6 @@ def open_work(user, params: dict | None = None, today: date | None = None) -> li
 def workbench_items(user) -> list[workbench.WorkItem]:
     """Promises due today or broken, anomaly reports to complete (the assigned salesperson), problem
     accounts to write (salesperson) or awaiting the manager, collection next steps due."""
-    from django.utils.translation import gettext as _
 
     if not user.is_authenticated or not user.has_perm(CollectionPermission.VIEW):
         return []
@@ -437,8 +440,6 @@ def workbench_items(user) -> list[workbench.WorkItem]:
 
 
 def ageing_url(**params) -> str:
-    from urllib.parse import urlencode
-
     return reverse("collection:ageing") + (
         "?" + urlencode({k: v for k, v in params.items() if v}) if params else ""
     )
@@ -456,9 +457,6 @@ def ageing_crumbs(
     """The way back up the ageing drill-down: company → department → salesperson → customer. Each
     level links to the list one level down; the page the reader is on (`here`, or the customer's
     entries) is not linked."""
-    from django.utils.translation import gettext as _
-
-    from xindang.accounts.models import Department, User
 
     on = on.isoformat() if hasattr(on, "isoformat") else on
     crumbs = [Crumb(_("Company"), ageing_url(on=on, by="department"))]
@@ -474,3 +472,39 @@ def ageing_crumbs(
     if customer is not None:
         crumbs.append(Crumb(customer.name, None))
     return crumbs
+
+
+def broken_promises_by_customer(ids, *, since: date, on: date) -> dict[int, int]:
+    """Payment promises broken in [since, on) per customer, for the rating facts (ledger.facts): one
+    aggregate, plus the open ones past their date whose payments fall short (not yet marked broken)."""
+    broken: dict = defaultdict(int)
+    promises = PaymentPromise.objects.filter(customer_id__in=ids, promised_on__gte=since, promised_on__lt=on)
+    for r in (
+        promises.filter(status=PromiseStatus.BROKEN).order_by().values("customer_id").annotate(n=Count("id"))
+    ):
+        broken[r["customer_id"]] += r["n"]
+    if promises.filter(status=PromiseStatus.OPEN).exists():
+        paid = Subquery(
+            TradeEntry.objects.filter(
+                customer_id=OuterRef("customer_id"),
+                kind__in=COLLECTION_KINDS,
+                entry_on__gte=OuterRef("made_on"),
+                entry_on__lte=OuterRef("promised_on"),
+                reversed_by__isnull=True,
+            )
+            .order_by()
+            .values("customer_id")
+            .annotate(s=Sum("amount"))
+            .values("s"),
+            output_field=MONEY,
+        )
+        for r in (
+            promises.filter(status=PromiseStatus.OPEN)
+            .annotate(paid=Coalesce(paid, Value(ZERO), output_field=MONEY))
+            .filter(paid__lt=F("amount"))
+            .order_by()
+            .values("customer_id")
+            .annotate(n=Count("id"))
+        ):
+            broken[r["customer_id"]] += r["n"]
+    return dict(broken)

@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from xindang.core import workbench
 from xindang.core.money import format_yuan
@@ -40,7 +41,6 @@ def workbench_items(user) -> list[workbench.WorkItem]:
     """Statements of the user's own files still awaiting the customer's answer, and disputed
     differences to resolve (for those who may resolve them: the customer's owner sees their own,
     the resolvers all they see), due the policy's days after sending (002 第三十五条)."""
-    from django.utils.translation import gettext as _
 
     if not user.is_authenticated or not user.has_perm(CollectionPermission.VIEW_STATEMENT):
         return []

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,11 +15,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from xindang.accounts.models import Department
-from xindang.core.errors import DomainError
+from xindang.core.errors import DomainError, form_error
 from xindang.core.xlsx import XLSX_TYPE
 from xindang.customers.selectors import get_customer_for_user
+from xindang.ledger import ageing
 
 from . import selectors, services
+from .errors import CollectionError
 from .forms import (
     PromiseForm,
     ReasonForm,
@@ -38,10 +41,6 @@ KIND_LABELS = {
 }
 PROMISE_CLASSES = {"open": "prospective", "kept": "active", "broken": "bad", "cancelled": "past"}
 REPORT_CLASSES = {"open": "warn", "submitted": "prospective", "reviewed": "active", "closed": "past"}
-
-
-def _form_error(form, exc: DomainError):
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 def _customer(request, pk):
@@ -104,8 +103,6 @@ def customer_section(request, pk):
     user = request.user
     ageing_row = None
     if allowed and user.has_perm(CollectionPermission.VIEW_AGEING):
-        from xindang.ledger import ageing
-
         buckets = ageing.policy_buckets()
         amounts = ageing.ageing_sums(on=timezone.localdate(), buckets=buckets, customer_id=customer.pk).get(
             customer.pk
@@ -139,8 +136,6 @@ def record_create(request, pk):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            from django.db import transaction
-
             with transaction.atomic():
                 record = services.add_record(
                     customer=customer,
@@ -168,7 +163,7 @@ def record_create(request, pk):
             messages.success(request, _("Collection record saved."))
             return _back(customer)
         except DomainError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
     return render(
         request,
         "collection/form.html",
@@ -204,7 +199,7 @@ def promise_create(request, pk):
             messages.success(request, _("Payment promise recorded."))
             return _back(customer)
         except DomainError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
     return render(
         request,
         "collection/form.html",
@@ -220,7 +215,7 @@ def promise_cancel(request, pk):
     form = ReasonForm(request.POST)
     try:
         if not form.is_valid():
-            raise DomainError("collection.reason_required", _("Give a reason."))
+            raise DomainError(CollectionError.REASON_REQUIRED)
         services.cancel_promise(
             promise=promise, by=request.user, reason=form.cleaned_data["reason"], request=request
         )
@@ -259,7 +254,7 @@ def suspension(request, pk, action):
                 messages.success(request, _("Trade suspension lifted."))
             return _back(customer)
         except DomainError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
     return render(
         request,
         "collection/suspension.html",

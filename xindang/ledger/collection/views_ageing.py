@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from xindang.core.xlsx import XLSX_TYPE
 from xindang.customers.selectors import visible_customers
+from xindang.ledger import ageing
 
 from . import selectors, services
 from .forms import (
@@ -33,8 +34,6 @@ def _ageing_params(request):
 
 
 def _ageing(request):
-    from xindang.ledger import ageing
-
     form, on, by, department_id, salesperson_id = _ageing_params(request)
     report = ageing.ageing_report(
         on=on,
@@ -110,8 +109,6 @@ def ageing_export(request):
 
 @permission_required(CollectionPermission.VIEW_AGEING, raise_exception=True)
 def ageing_entries(request, pk):
-    from xindang.ledger import ageing
-
     customer = _customer(request, pk)
     form = AgeingForm(request.GET or None)
     on = (form.cleaned_data.get("on") if form.is_valid() else None) or timezone.localdate()

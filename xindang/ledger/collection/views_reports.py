@@ -4,14 +4,16 @@ problem-account reports (问题帐款报告书) and dangerous-customer reports (
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from xindang.core.errors import DomainError
+from xindang.core.errors import DomainError, form_error
+from xindang.policy.selectors import current_policy
 
-from . import selectors, services
+from . import rules, selectors, services
 from .forms import (
     MEASURE_LABELS,
     AnomalyForm,
@@ -20,9 +22,10 @@ from .forms import (
     OpinionForm,
     ProblemForm,
 )
-from .models import DangerStatus, ReportStatus
-from .permissions import CollectionPermission, may_complete
-from .views import _customer, _form_error
+from .models import DangerStatus, ReportStatus, SignLine
+from .pdf import report_pdf
+from .permissions import CollectionPermission, may_complete, may_sign_line
+from .views import _customer
 
 
 # --- Collection-anomaly reports (收款异样报告表) -------------------------------------------------------
@@ -46,7 +49,7 @@ def anomaly_detail(request, pk):
                 messages.success(request, _("Report completed."))
                 return redirect(report.get_absolute_url())
             except DomainError as exc:
-                _form_error(form, exc)
+                form_error(form, exc)
     return render(
         request,
         "collection/anomaly.html",
@@ -62,9 +65,6 @@ def anomaly_detail(request, pk):
 
 def sign_lines(report, user) -> list[dict]:
     """The report's signature lines as the page shows them: who signed, or whether `user` may sign."""
-    from . import rules
-    from .models import SignLine
-    from .permissions import may_sign_line
 
     done = {s.line: s for s in report.sign_offs.select_related("signed_by")}
     signed = {line: s.signed_by_id for line, s in done.items()}
@@ -117,12 +117,6 @@ def problem_sign(request, pk):
 
 
 def _pdf(report, kind):
-    from django.http import HttpResponse
-
-    from xindang.policy.selectors import current_policy
-
-    from .pdf import report_pdf
-
     content = report_pdf(report, kind=kind, company=current_policy().core.company_name)
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{kind}-{report.pk}.pdf"'
@@ -245,7 +239,7 @@ def danger_create(request, pk):
             messages.success(request, _("Report sent to your superior."))
             return redirect(report.get_absolute_url())
         except DomainError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
     return render(
         request,
         "collection/danger_form.html",
@@ -280,7 +274,7 @@ def danger_detail(request, pk):
                 messages.success(request, _("Instruction recorded."))
                 return redirect(report.get_absolute_url())
             except DomainError as exc:
-                _form_error(form, exc)
+                form_error(form, exc)
     measures = [
         {
             "code": c,

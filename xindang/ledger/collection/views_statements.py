@@ -19,6 +19,7 @@ from xindang.policy.selectors import current_policy
 
 from . import services, statements
 from .models import StatementStatus
+from .pdf import statement_pdf as render_pdf
 from .permissions import CollectionPermission
 from .spreadsheets import statement_xlsx
 
@@ -119,8 +120,6 @@ def statement_detail(request, pk):
 
 @permission_required(CollectionPermission.VIEW_STATEMENT, raise_exception=True)
 def statement_pdf(request, pk):
-    from .pdf import statement_pdf as render_pdf
-
     statement = statements.get_statement_for_user(request.user, pk)
     content = render_pdf(statement, company=current_policy().core.company_name)
     response = HttpResponse(content, content_type="application/pdf")

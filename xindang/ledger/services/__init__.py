@@ -4,7 +4,6 @@
 here: `from xindang.ledger import services`."""
 
 from .book import (  # noqa: F401 - the package's interface
-    MESSAGES,
     _error,
     lock_exposure,
     message,

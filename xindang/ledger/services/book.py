@@ -1,6 +1,6 @@
 """The ledger's lock point and in-memory book: each customer's Exposure row locked (lock_exposure — the
 one lock point the credit check shares), its open items loaded, FIFO allocations and exposure figures
-kept in step as entries post; error messages of the ledger services."""
+kept in step as entries post."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -11,73 +11,22 @@ from django.conf import settings
 from django.db import connections, transaction
 from django.db.models import Sum
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from xindang.core.errors import DomainError
+from xindang.core.errors import DomainError, message_of
 from xindang.core.numbering import ensure_row
-from xindang.onboarding.errors import OnboardingError
 
 from .. import rules
+from ..errors import member
 from ..models import ZERO, Allocation, Exposure, TradeEntry
 from ..selectors import fetch_exposure
 
-MESSAGES = {
-    "ledger.unknown_kind": lambda p: _("Unknown entry kind: %(kind)s.") % p,
-    "ledger.invalid_amount": lambda p: _("The amount must be a number of yuan with at most two decimals."),
-    "ledger.amount_not_positive": lambda p: _("The amount must be greater than zero."),
-    "ledger.amount_too_large": lambda p: (
-        _("The amount is above the largest amount of one entry (%(max)s yuan, company policy).") % p
-    ),
-    "ledger.total_too_large": lambda p: _(
-        "This entry would take the customer's totals past what the ledger can hold. Nothing was saved."
-    ),
-    "ledger.date_out_of_range": lambda p: _("Dates must lie between %(first)s and %(last)s.") % p,
-    "ledger.invalid_term": lambda p: _("The term must be a whole number of days from 0 to %(max)s.") % p,
-    "ledger.invalid_text": lambda p: _("The field %(field)s holds a control character (NUL).") % p,
-    "ledger.invalid_line": lambda p: _("An entry line's %(field)s is not a number the ledger can hold.") % p,
-    "ledger.unknown_currency": lambda p: _("Currency %(currency)s is not accepted.") % p,
-    "ledger.entry_date_required": lambda p: _("The entry date is required."),
-    "ledger.due_before_entry": lambda p: _("The due date cannot be before the entry date."),
-    "ledger.unknown_customer": lambda p: _("Unknown customer: %(customer)s.") % p,
-    "ledger.conflicting_repost": lambda p: (
-        _("External id %(external_id)s of %(source_system)s was already posted with different data.") % p
-    ),
-    "ledger.write_off_needs_approval": lambda p: _("A write-off needs the general manager's approval."),
-    "ledger.write_off_exceeds_open": lambda p: _("A write-off cannot exceed the open debt."),
-    "ledger.reversal_target_required": lambda p: _("Say which entry this reverses."),
-    "ledger.reversal_unknown_target": lambda p: _("The entry to reverse does not exist."),
-    "ledger.already_reversed": lambda p: _("This entry has already been reversed."),
-    "ledger.cannot_reverse_reversal": lambda p: _("A reversal cannot be reversed; post the entry again."),
-    "ledger.reverse_settled_note": lambda p: _("Reverse the note's settlement first."),
-    "ledger.wrong_customer": lambda p: _("The referenced entry belongs to another customer."),
-    "ledger.note_required": lambda p: _("Say which note is settled."),
-    "ledger.shipment_required": lambda p: _("An invoice can only bill a credit sale / shipment."),
-    "ledger.shipment_already_billed": lambda p: _("This shipment is already billed by another invoice."),
-    "ledger.billed_shipment_reversed": lambda p: _("This shipment was reversed; it cannot be billed."),
-    "ledger.reverse_billed_shipment": lambda p: _("The shipment is billed: reverse its invoice first."),
-    "ledger.note_exceeds_open": lambda p: _("The settlement exceeds what is left of the note."),
-    "ledger.reservation_not_held": lambda p: _(
-        "The reservation is not held (consumed, released or expired)."
-    ),
-    "ledger.reservation_kind": lambda p: _("Only a shipment or a prepayment consumes a reservation."),
-    "ledger.batch_too_large": lambda p: _("At most %(max)s entries in one batch.") % p,
-    "ledger.batch_invalid": lambda p: (
-        _("The batch was refused: %(count)s rows have errors. Nothing was saved.") % p
-    ),
-    "ledger.batch_empty": lambda p: _("The batch holds no entries."),
-    "ledger.invalid_reference": lambda p: _("Unknown %(field)s: %(value)s.") % p,
-    "ledger.permission_denied": lambda p: _("You do not have the permission for this operation."),
-    OnboardingError.CARD_NOT_APPROVED.value: lambda p: str(OnboardingError.CARD_NOT_APPROVED.label),
-}
-
 
 def message(code: str, **params) -> str:
-    fn = MESSAGES.get(code)
-    return str(fn(params)) if fn else code
+    return message_of(member(code), **params)
 
 
 def _error(code: str, field: str | None = None, **params) -> DomainError:
-    return DomainError(code, message(code, **params), field=field, **params)
+    return DomainError(member(code), field=field, **params)
 
 
 def require_capability(by, permission: str) -> None:

@@ -10,7 +10,8 @@ from xindang.core.errors import DomainError
 from xindang.policy.selectors import current_policy
 
 from .. import rules
-from ..models import Exposure
+from ..errors import LedgerError
+from ..models import Exposure, WriteOffRequest
 from .book import _error, lock_exposure
 from .posting import post_trade_entry
 from .preparing import _decimal
@@ -48,14 +49,12 @@ def request_write_off(*, customer, amount, entry_on, reason, by, request=None):
     write-off entry is posted when the last step approves (on_write_off_approved)."""
     from xindang.approvals.services import submit_request  # approvals is below us
 
-    from ..models import WriteOffRequest
-
     amount = _decimal(amount)
     if amount is None or amount <= 0 or amount != amount.quantize(rules.CENT):
         raise _error("ledger.amount_not_positive", "amount")
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError("ledger.reason_required", _("Give a reason."), field="reason")
+        raise DomainError(LedgerError.REASON_REQUIRED, field="reason")
     exposure = lock_exposure(customer.pk)
     receivable = exposure.open_shipments_amount + exposure.open_invoices_amount
     if amount > receivable:
@@ -84,8 +83,6 @@ def request_write_off(*, customer, amount, entry_on, reason, by, request=None):
 
 
 def _write_off_of(approval):
-    from ..models import WriteOffRequest
-
     return WriteOffRequest.objects.select_for_update().get(pk=int(approval.object_id))
 
 

@@ -12,13 +12,13 @@ from xindang.core.errors import DomainError
 from xindang.policy.selectors import current_policy
 
 from .. import rules
+from ..errors import LedgerError
 from ..models import ZERO, Allocation, EntryLine, Exposure, Reservation, TradeEntry
 from ..permissions import LedgerPermission
 from .book import (
     _error,
     _load_books,
     _lock_exposures,
-    message,
     require_capability,
 )
 
@@ -68,8 +68,8 @@ def _run(prepared: list[_Row]) -> None:
             if len(prepared) == 1:
                 raise
             raise DomainError(
-                "ledger.batch_invalid",
-                message("ledger.batch_invalid", count=1),
+                LedgerError.BATCH_INVALID,
+                count=1,
                 errors={f"row {row.index + 1}": [f"{exc.code}: {exc.message}"]},
                 rows={row.index: [exc.code]},
             ) from exc

@@ -8,16 +8,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from xindang.contracts.models import Contract
 from xindang.core.errors import DomainError
 from xindang.customers.models import Customer
 from xindang.onboarding.errors import OnboardingError
 from xindang.onboarding.selectors import is_onboarded
 
 from .. import rules
+from ..errors import LedgerError, member
 from ..models import EntryLine, Reservation, TradeEntry
-from .book import (
-    message,
-)
+from .book import message
 
 # --- preparing rows ------------------------------------------------------------------------------
 
@@ -174,7 +174,6 @@ def _prepare(rows: list[dict], *, policy, by, api_key, allow_write_off=False, wi
     ref_cache: dict = {}
     grant_terms: dict | None = None  # looked up once per batch, when a row needs it
     from xindang.accounts.models import Department, User  # only when posting
-    from xindang.contracts.models import Contract
 
     model_of = {
         "contract": Contract,
@@ -424,14 +423,18 @@ def _raise_for(prepared: list[_Row]) -> None:
     if not bad:
         return
     if len(prepared) == 1:
-        code, fld, _msg = bad[0].errors[0]
-        raise DomainError(
-            code, _msg, field=fld, errors={fld or "__all__": [m for _c, _f, m in bad[0].errors]}
+        code, fld, msg = bad[0].errors[0]
+        exc = DomainError(
+            member(code), field=fld, errors={fld or "__all__": [m for _c, _f, m in bad[0].errors]}
         )
+        # The row's message, filled with the row's own parameters (its %(field)s is a parameter, not
+        # the error's field): message_of(member(code), …) when the row failed.
+        exc.message = msg
+        raise exc
     errors = {f"row {r.index + 1}": [f"{c}: {m}" for c, _f, m in r.errors] for r in bad}
     raise DomainError(
-        "ledger.batch_invalid",
-        message("ledger.batch_invalid", count=len(bad)),
+        LedgerError.BATCH_INVALID,
+        count=len(bad),
         errors=errors,
         rows={r.index: [c for c, _f, _m in r.errors] for r in bad},
     )

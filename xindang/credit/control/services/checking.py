@@ -16,10 +16,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from xindang.audit.services import record_event
+from xindang.core.errors import DomainError
 from xindang.core.money import format_yuan
+from xindang.onboarding.models import Condition
 
 from .. import deps, rules
-from ..errors import ControlError, raise_error
+from ..errors import ControlError
 from ..models import OverLimitRequest, OverLimitStatus
 from ..texts import reasons_out
 from .group import apply_group_step
@@ -98,17 +100,17 @@ class CreditDecision:
 def _locked_over_limit(over_limit_id, *, customer, amount, kind, now) -> OverLimitRequest:
     olr = OverLimitRequest.objects.select_for_update().filter(pk=over_limit_id).first()
     if olr is None or olr.customer_id != customer.pk:
-        raise_error(ControlError.OVER_LIMIT_NOT_FOUND, "over_limit_id")
+        raise DomainError(ControlError.OVER_LIMIT_NOT_FOUND, field="over_limit_id")
     if olr.status == OverLimitStatus.USED:
-        raise_error(ControlError.OVER_LIMIT_USED, "over_limit_id")
+        raise DomainError(ControlError.OVER_LIMIT_USED, field="over_limit_id")
     if olr.status != OverLimitStatus.APPROVED:
-        raise_error(ControlError.OVER_LIMIT_NOT_APPROVED, "over_limit_id")
+        raise DomainError(ControlError.OVER_LIMIT_NOT_APPROVED, field="over_limit_id")
     if olr.valid_until is not None and olr.valid_until < now:
-        raise_error(ControlError.OVER_LIMIT_EXPIRED, "over_limit_id")
+        raise DomainError(ControlError.OVER_LIMIT_EXPIRED, field="over_limit_id")
     if olr.amount != amount or olr.kind != kind:
-        raise_error(
+        raise DomainError(
             ControlError.OVER_LIMIT_MISMATCH,
-            "over_limit_id",
+            field="over_limit_id",
             amount=format_yuan(olr.amount),
             kind=olr.get_kind_display(),
         )
@@ -300,8 +302,6 @@ def _decide(ask: _Ask, read, *, on, olr=None):
 
 
 def _conditions_shown(codes) -> list[dict]:
-    from xindang.onboarding.models import Condition
-
     return [{"code": c, "label": str(Condition(c).label)} for c in codes if c in Condition.values]
 
 

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from xindang.customers.relations import related_group
+
 from .. import deps, rules
 from ..texts import reasons_out
 
@@ -38,7 +40,6 @@ def group_figures(customer, *, on: date, own_exposure: Decimal | None = None) ->
     """The group of `customer` (customers.relations) with exposures (ledger: committed — open items
     and held reservations, what a check counts) and limits in force (grants, reduction schedule
     followed). Four queries per walk step plus two: fast for any number of files (indexed keys)."""
-    from xindang.customers.relations import related_group
 
     group = related_group(customer)
     ids = group.member_ids

@@ -5,10 +5,15 @@ statement that reads the customer's facts (deps.locked_facts)."""
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
+from django.db import connection
 from django.utils import timezone
 
+from xindang.core.errors import DomainError
+from xindang.policy.models import PolicyVersion
+from xindang.policy.selectors import policy_from_version
+
 from .. import deps, rules
-from ..errors import ControlError, raise_error
+from ..errors import ControlError
 from ..sections import CreditControlSection
 
 CENT = Decimal("0.01")
@@ -27,9 +32,6 @@ def _section_for(policy_key: str | None):
         return _DEFAULT
     cached = _SECTIONS.get(policy_key)
     if cached is None:
-        from xindang.policy.models import PolicyVersion
-        from xindang.policy.selectors import policy_from_version
-
         policy = policy_from_version(PolicyVersion.objects.get(pk=int(policy_key.split("|", 1)[0])))
         section = policy.credit_control
         cached = _SECTIONS[policy_key] = (section, section.control_policy(), policy.version)
@@ -38,7 +40,6 @@ def _section_for(policy_key: str | None):
 
 def _section():
     """(the credit_control section in force now, its version number), for callers outside a check."""
-    from django.db import connection
 
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     with connection.cursor() as cursor:
@@ -54,15 +55,15 @@ def _amount(value) -> Decimal:
     except (InvalidOperation, TypeError, ValueError):
         amount = None
     if amount is None or not amount.is_finite() or amount <= 0:
-        raise_error(ControlError.BAD_AMOUNT, "amount")
+        raise DomainError(ControlError.BAD_AMOUNT, field="amount")
     return amount
 
 
 def _validate(kind: str, control_point: str) -> None:
     if kind not in rules.CHECK_KINDS:
-        raise_error(ControlError.BAD_KIND, "kind", kind=kind)
+        raise DomainError(ControlError.BAD_KIND, field="kind", kind=kind)
     if control_point not in rules.CONTROL_POINTS:
-        raise_error(ControlError.BAD_CONTROL_POINT, "control_point", point=control_point)
+        raise DomainError(ControlError.BAD_CONTROL_POINT, field="control_point", point=control_point)
 
 
 def _exposure_figures(exposure: dict) -> dict:

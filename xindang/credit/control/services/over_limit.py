@@ -2,16 +2,21 @@
 an approved request lets exactly that amount through once within its validity (used by check_credit)."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from xindang.approvals import register
+from xindang.approvals.services import submit_request
 from xindang.audit.services import record_event
+from xindang.core.errors import DomainError
+from xindang.core.money import format_yuan
 from xindang.policy.selectors import current_policy
 
 from .. import rules
-from ..errors import ControlError, raise_error
+from ..errors import ControlError
 from ..models import OverLimitRequest, OverLimitStatus
 from ..texts import over_limit_summary, over_limit_title, reasons_out
 from .inputs import _actor_name, _amount, _read_locked, _validate, check_inputs
@@ -41,9 +46,9 @@ def request_over_limit(
     amount = _amount(amount)
     _validate(kind, control_point)
     if kind not in rules.RAISING_KINDS:
-        raise_error(ControlError.OVER_LIMIT_NOT_NEEDED)
+        raise DomainError(ControlError.OVER_LIMIT_NOT_NEEDED)
     if not getattr(by, "is_authenticated", False):
-        raise_error(ControlError.OVER_LIMIT_REQUESTER)
+        raise DomainError(ControlError.OVER_LIMIT_REQUESTER)
     policy = current_policy()
     section = policy.credit_control
     now = timezone.now()
@@ -53,12 +58,12 @@ def request_over_limit(
     grade = read[0].grade
     decision = rules.decide(inputs, section.control_policy())
     if not decision.violations:
-        raise_error(ControlError.OVER_LIMIT_NOT_NEEDED)
+        raise DomainError(ControlError.OVER_LIMIT_NOT_NEEDED)
     if not decision.approvable:
         lifts = rules.APPROVABLE | (rules.NO_LIMIT_CODES if decision.exception else frozenset())
         why = [r for r in reasons_out(decision.violations) if r["code"] not in lifts]
         why = why or [r for r in reasons_out(decision.violations) if r["code"] in rules.NO_LIMIT_CODES]
-        raise_error(ControlError.OVER_LIMIT_NOT_APPROVABLE, why="; ".join(r["message"] for r in why))
+        raise DomainError(ControlError.OVER_LIMIT_NOT_APPROVABLE, why="; ".join(r["message"] for r in why))
     return _submit_over_limit(
         customer=customer,
         amount=amount,
@@ -118,9 +123,6 @@ def on_resubmitted(approval) -> None:
 def describe_approval_data(data: dict) -> list[tuple[str, str]]:
     """An over-limit request's recorded figures for the approval page, labelled in the reader's
     language and formatted like the amounts beside them."""
-    from decimal import Decimal
-
-    from xindang.core.money import format_yuan
 
     items: list[tuple[str, str]] = []
     figures = (("limit", _("Limit")), ("exposure", _("Exposure")), ("overage", _("Over the limit by")))
@@ -135,8 +137,6 @@ def describe_approval_data(data: dict) -> list[tuple[str, str]]:
 
 
 def register_approval_kind() -> None:
-    from xindang.approvals import register
-
     register(
         OVER_LIMIT_KIND,
         on_approved=on_approved,
@@ -181,7 +181,6 @@ def _submit_over_limit(
     api_key=None,
     request=None,
 ) -> OverLimitRequest:
-    from xindang.approvals.services import submit_request
 
     chain = section.approval_chain(overage=decision.overage_amount, grade=grade, exception=decision.exception)
     reasons = [{"code": r.code, "article": r.article, "params": r.params} for r in decision.reasons]

@@ -12,6 +12,8 @@ import json
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.db import connection
+from psycopg.types.json import Jsonb
 
 from xindang.core.db import fetchone
 
@@ -26,7 +28,6 @@ if TYPE_CHECKING:
 def _record_behind() -> bool:
     """Whether an answer's record goes to the recorder thread (recorder.py): PostgreSQL, outside a
     caller's transaction, CREDIT_CHECK_RECORD_BEHIND turned on (off by default)."""
-    from django.db import connection
 
     return (
         connection.vendor == "postgresql"
@@ -82,8 +83,7 @@ def _params(values: dict, wrap=None) -> list:
     """The record's values in recorder.COLUMNS order, as psycopg parameters (the JSON fields
     wrapped by `wrap`: psycopg's Jsonb by default; json.dumps gives text, for COPY)."""
     if wrap is None:
-        from psycopg.types.json import Jsonb as wrap
-
+        wrap = Jsonb
     meta = CreditCheck._meta
     return [
         wrap(values[c]) if c in ("reasons", "inputs") else values[meta.get_field(c).attname] for c in COLUMNS
@@ -97,7 +97,6 @@ def _insert_check(values: dict) -> int:
     flush (synchronous_commit off for this one-statement transaction): then a server crash in the
     next fraction of a second can lose the record of an answer, never make the data inconsistent.
     Inside a caller's transaction (routing to approval, reserving) the caller's commit decides."""
-    from django.db import connection
 
     if connection.vendor != "postgresql":
         return CreditCheck.objects.create(**values).pk

@@ -5,9 +5,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from xindang.audit.services import record_event
+from xindang.core.errors import DomainError
 from xindang.customers.models import Customer
 
-from ..errors import ControlError, raise_error
+from ..errors import ControlError
 from ..models import ShipmentStop, ShipmentStopStatus
 from ..permissions import ControlPermission
 
@@ -15,7 +16,7 @@ from ..permissions import ControlPermission
 def _reason(text: str) -> str:
     text = (text or "").strip()
     if not text:
-        raise_error(ControlError.REASON_REQUIRED, "reason")
+        raise DomainError(ControlError.REASON_REQUIRED, field="reason")
     return text
 
 
@@ -49,11 +50,11 @@ def stop_shipments(*, customer, by, reason: str, request=None) -> ShipmentStop:
     """Stop shipments to `by`'s own customer at once (the credit check blocks from now on); the
     manager of its department sees it on the workbench to confirm or lift. Audited."""
     if not can_stop_shipments(by, customer):
-        raise_error(ControlError.STOP_FORBIDDEN)
+        raise DomainError(ControlError.STOP_FORBIDDEN)
     reason = _reason(reason)
     customer = Customer.objects.select_for_update().get(pk=customer.pk)  # one open stop at a time
     if _open_stop(customer) is not None:
-        raise_error(ControlError.STOP_ACTIVE)
+        raise DomainError(ControlError.STOP_ACTIVE)
     stop = ShipmentStop.objects.create(
         customer=customer, reason=reason, stopped_by=by, stopped_at=timezone.now()
     )
@@ -71,12 +72,12 @@ def stop_shipments(*, customer, by, reason: str, request=None) -> ShipmentStop:
 def confirm_shipment_stop(*, customer, by, note: str = "", request=None) -> ShipmentStop:
     """The department manager confirms the stop: shipments stay stopped until someone lifts it."""
     if not can_decide_stop(by, customer):
-        raise_error(ControlError.STOP_DECIDE_FORBIDDEN)
+        raise DomainError(ControlError.STOP_DECIDE_FORBIDDEN)
     stop = _open_stop(customer)
     if stop is None:
-        raise_error(ControlError.STOP_NOT_FOUND)
+        raise DomainError(ControlError.STOP_NOT_FOUND)
     if stop.status == ShipmentStopStatus.CONFIRMED:
-        raise_error(ControlError.STOP_ALREADY_CONFIRMED)
+        raise DomainError(ControlError.STOP_ALREADY_CONFIRMED)
     stop.status, stop.confirmed_by, stop.confirmed_at = ShipmentStopStatus.CONFIRMED, by, timezone.now()
     stop.confirm_note = (note or "").strip()
     stop.save(update_fields=["status", "confirmed_by", "confirmed_at", "confirm_note"])
@@ -94,11 +95,11 @@ def confirm_shipment_stop(*, customer, by, note: str = "", request=None) -> Ship
 def lift_shipment_stop(*, customer, by, reason: str, request=None) -> ShipmentStop:
     """The department manager lifts the stop (with a reason): the credit check no longer blocks on it."""
     if not can_decide_stop(by, customer):
-        raise_error(ControlError.STOP_DECIDE_FORBIDDEN)
+        raise DomainError(ControlError.STOP_DECIDE_FORBIDDEN)
     reason = _reason(reason)
     stop = _open_stop(customer)
     if stop is None:
-        raise_error(ControlError.STOP_NOT_FOUND)
+        raise DomainError(ControlError.STOP_NOT_FOUND)
     stop.status, stop.lifted_by, stop.lifted_at = ShipmentStopStatus.LIFTED, by, timezone.now()
     stop.lift_reason = reason
     stop.save(update_fields=["status", "lifted_by", "lifted_at", "lift_reason"])

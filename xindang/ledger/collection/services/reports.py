@@ -6,7 +6,6 @@ from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from xindang.audit.services import record_event
 from xindang.core.errors import DomainError
@@ -43,15 +42,13 @@ def complete_anomaly(
 ) -> AnomalyReport:
     report = AnomalyReport.objects.select_for_update().select_related("customer").get(pk=report.pk)
     if not may_complete(by, report):
-        raise DomainError("collection.not_assigned", _("This report is for the customer's salesperson."))
+        raise DomainError(CollectionError.NOT_ASSIGNED)
     if report.status != ReportStatus.OPEN:
-        raise DomainError("collection.report_done", _("This report has already been completed."))
-    report.delay_reason = _require(
-        delay_reason, "collection.reason_required", _("Give the reason for the delay."), "delay_reason"
-    )
+        raise DomainError(CollectionError.REPORT_COMPLETED)
+    report.delay_reason = _require(delay_reason, CollectionError.DELAY_REASON_REQUIRED, "delay_reason")
     report.customer_situation = customer_situation.strip()
     report.measures_proposed = _require(
-        measures_proposed, "collection.measures_required", _("Propose the measures."), "measures_proposed"
+        measures_proposed, CollectionError.MEASURES_REQUIRED, "measures_proposed"
     )
     report.status = ReportStatus.SUBMITTED
     report.completed_by = by
@@ -73,14 +70,12 @@ def submit_problem(
 ) -> ProblemAccountReport:
     report = ProblemAccountReport.objects.select_for_update().select_related("customer").get(pk=report.pk)
     if not may_complete(by, report):
-        raise DomainError("collection.not_assigned", _("This report is for the customer's salesperson."))
+        raise DomainError(CollectionError.NOT_ASSIGNED)
     if report.status not in (ReportStatus.OPEN, ReportStatus.SUBMITTED):
-        raise DomainError("collection.report_done", _("This report has already been reviewed."))
-    report.facts = _require(facts, "collection.facts_required", _("State the facts."), "facts")
-    report.cause = _require(cause, "collection.cause_required", _("State the cause."), "cause")
-    report.measures = _require(
-        measures, "collection.measures_required", _("Propose the measures."), "measures"
-    )
+        raise DomainError(CollectionError.REPORT_REVIEWED)
+    report.facts = _require(facts, CollectionError.FACTS_REQUIRED, "facts")
+    report.cause = _require(cause, CollectionError.CAUSE_REQUIRED, "cause")
+    report.measures = _require(measures, CollectionError.MEASURES_REQUIRED, "measures")
     report.responsible = responsible or by
     report.status = ReportStatus.SUBMITTED
     report.completed_by = by
@@ -99,15 +94,13 @@ def submit_problem(
 @transaction.atomic
 def review_problem(*, report: ProblemAccountReport, by, opinion: str, request=None) -> ProblemAccountReport:
     if not by.has_perm(CollectionPermission.REVIEW_PROBLEM):
-        raise DomainError("collection.forbidden", _("Only a manager gives the opinion."))
+        raise DomainError(CollectionError.OPINION_FORBIDDEN)
     report = ProblemAccountReport.objects.select_for_update().select_related("customer").get(pk=report.pk)
     if report.status != ReportStatus.SUBMITTED:
-        raise DomainError("collection.not_submitted", _("The salesperson has not submitted this report yet."))
+        raise DomainError(CollectionError.NOT_SUBMITTED)
     if report.completed_by_id == by.pk:
-        raise DomainError("collection.own_report", _("You cannot review a report you wrote."))
-    report.manager_opinion = _require(
-        opinion, "collection.opinion_required", _("Give your opinion."), "opinion"
-    )
+        raise DomainError(CollectionError.OWN_REPORT)
+    report.manager_opinion = _require(opinion, CollectionError.OPINION_REQUIRED, "opinion")
     report.status = ReportStatus.REVIEWED
     report.reviewed_by = by
     report.reviewed_at = timezone.now()
@@ -124,8 +117,7 @@ def review_problem(*, report: ProblemAccountReport, by, opinion: str, request=No
 
 # --- Sign-offs of the printed reports -------------------------------------------------------------
 def _refuse(error: CollectionError, field: str | None = None, **params):
-    message = str(error.label) % params if params else str(error.label)
-    raise DomainError(error.value, message, field=field, **params)
+    raise DomainError(error, field=field, **params)
 
 
 @transaction.atomic
@@ -177,9 +169,7 @@ def _clean_measures(measures: dict) -> dict:
 
 @transaction.atomic
 def report_danger(*, customer, by, kind: str, situation: str, measures: dict, request=None) -> DangerReport:
-    situation = _require(
-        situation, "collection.situation_required", _("Describe what has changed."), "situation"
-    )
+    situation = _require(situation, CollectionError.SITUATION_REQUIRED, "situation")
     report = DangerReport.objects.create(
         customer=customer,
         kind=kind,
@@ -204,15 +194,13 @@ def decide_danger(*, report: DangerReport, by, approved: dict, decision: str, re
     """The superior's explicit instruction (004 客户信息管理制度 第七条 2(3)): each proposed measure approved
     or not."""
     if not by.has_perm(CollectionPermission.DECIDE_DANGER):
-        raise DomainError("collection.forbidden", _("Only a manager decides the measures."))
+        raise DomainError(CollectionError.MEASURES_FORBIDDEN)
     report = DangerReport.objects.select_for_update().select_related("customer").get(pk=report.pk)
     if report.status != DangerStatus.SUBMITTED:
-        raise DomainError("collection.already_decided", _("The measures have already been decided."))
+        raise DomainError(CollectionError.ALREADY_DECIDED)
     if report.reported_by_id == by.pk:
-        raise DomainError("collection.own_report", _("The measures need your superior's instruction."))
-    report.decision = _require(
-        decision, "collection.decision_required", _("Write the instruction."), "decision"
-    )
+        raise DomainError(CollectionError.OWN_MEASURES)
+    report.decision = _require(decision, CollectionError.DECISION_REQUIRED, "decision")
     measures = dict(report.measures)
     for code in rules.MEASURES:
         item = dict(measures.get(code) or {"proposed": False, "notes": ""})
@@ -240,11 +228,11 @@ def suspend_trade(
 ) -> TradeSuspension:
     """Stop trade with the customer on a manager's instruction: the credit check blocks until lifted."""
     if not by.has_perm(CollectionPermission.SUSPEND):
-        raise DomainError("collection.forbidden", _("Only a manager may suspend trade."))
-    reason = _require(reason, "collection.reason_required", _("Give a reason."), "reason")
+        raise DomainError(CollectionError.SUSPEND_FORBIDDEN)
+    reason = _require(reason, CollectionError.REASON_REQUIRED, "reason")
     customer = Customer.objects.select_for_update().get(pk=customer.pk)  # one suspension at a time
     if TradeSuspension.objects.filter(customer=customer, lifted_at__isnull=True).exists():
-        raise DomainError("collection.already_suspended", _("Trade with this customer is already suspended."))
+        raise DomainError(CollectionError.ALREADY_SUSPENDED)
     suspension = TradeSuspension.objects.create(
         customer=customer,
         reason=reason,
@@ -265,14 +253,14 @@ def suspend_trade(
 @transaction.atomic
 def lift_suspension(*, customer, by, reason: str, request=None) -> TradeSuspension:
     if not by.has_perm(CollectionPermission.SUSPEND):
-        raise DomainError("collection.forbidden", _("Only a manager may resume trade."))
-    reason = _require(reason, "collection.reason_required", _("Give a reason."), "reason")
+        raise DomainError(CollectionError.RESUME_FORBIDDEN)
+    reason = _require(reason, CollectionError.REASON_REQUIRED, "reason")
     Customer.objects.select_for_update().get(pk=customer.pk)
     suspension = (
         TradeSuspension.objects.filter(customer=customer, lifted_at__isnull=True).order_by("-id").first()
     )
     if suspension is None:
-        raise DomainError("collection.not_suspended", _("Trade with this customer is not suspended."))
+        raise DomainError(CollectionError.NOT_SUSPENDED)
     suspension.lifted_by = by
     suspension.lifted_at = timezone.now()
     suspension.lift_reason = reason

@@ -13,6 +13,7 @@ from xindang.audit.services import record_event
 from xindang.core.errors import DomainError
 from xindang.customers.models import Customer
 from xindang.customers.selectors import visible_customers
+from xindang.ledger.selectors import open_items
 from xindang.policy.selectors import current_policy
 
 from .. import rules
@@ -37,7 +38,6 @@ def _allowed(by, perm: str, customer_id: int) -> None:
 def statement_items(customer_id: int, as_of: date) -> tuple[list[dict], object]:
     """The open debits of the customer in the ledger on `as_of` (what was allocated after that day
     is still open then) and their total."""
-    from xindang.ledger.selectors import open_items
 
     found = open_items(on=as_of, customer_ids=[customer_id])
     items = [

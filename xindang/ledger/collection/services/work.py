@@ -8,14 +8,16 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Min, Sum
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from xindang.audit.services import record_event
 from xindang.core.errors import DomainError
 from xindang.customers.models import Customer
+from xindang.ledger.ageing import DEBIT_KINDS, due_expression
+from xindang.ledger.models import TradeEntry
 from xindang.policy.selectors import current_policy
 
 from .. import rules
+from ..errors import CollectionError
 from ..models import (
     AnomalyReport,
     CollectionRecord,
@@ -29,9 +31,9 @@ from ..selectors import payments_between
 ZERO = Decimal("0.00")
 
 
-def _require(value: str, code: str, message: str, field: str):
+def _require(value: str, error: CollectionError, field: str):
     if not (value or "").strip():
-        raise DomainError(code, message, field=field)
+        raise DomainError(error, field=field)
     return value.strip()
 
 
@@ -49,19 +51,16 @@ def add_record(
     next_step_on: date | None = None,
     request=None,
 ) -> CollectionRecord:
-    summary = _require(summary, "collection.summary_required", _("Say what was said."), "summary")
+    summary = _require(summary, CollectionError.SUMMARY_REQUIRED, "summary")
     if contacted_on > timezone.localdate():
-        raise DomainError(
-            "collection.future_date", _("The contact cannot be in the future."), field="contacted_on"
-        )
+        raise DomainError(CollectionError.FUTURE_DATE, field="contacted_on")
     if next_step_on and next_step_on < contacted_on:
         raise DomainError(
-            "collection.next_step_before_contact",
-            _("The next step cannot be before the contact."),
+            CollectionError.NEXT_STEP_BEFORE_CONTACT,
             field="next_step_on",
         )
     if next_step_on and not (next_step or "").strip():
-        raise DomainError("collection.next_step_required", _("Say what the next step is."), field="next_step")
+        raise DomainError(CollectionError.NEXT_STEP_REQUIRED, field="next_step")
     record = CollectionRecord.objects.create(
         customer=customer,
         method=method,
@@ -113,17 +112,14 @@ def add_promise(
 ) -> PaymentPromise:
     made_on = made_on or timezone.localdate()
     if amount is None or amount <= 0:
-        raise DomainError(
-            "collection.amount_positive", _("The promised amount must be positive."), field="amount"
-        )
+        raise DomainError(CollectionError.AMOUNT_POSITIVE, field="amount")
     if promised_on < made_on:
         raise DomainError(
-            "collection.promise_before_made",
-            _("The promised date cannot be before the day the promise was made."),
+            CollectionError.PROMISE_BEFORE_MADE,
             field="promised_on",
         )
     if record is not None and record.customer_id != customer.pk:
-        raise DomainError("collection.record_mismatch", _("The collection record is of another customer."))
+        raise DomainError(CollectionError.RECORD_MISMATCH)
     promise = PaymentPromise.objects.create(
         customer=customer,
         record=record,
@@ -145,10 +141,10 @@ def add_promise(
 
 @transaction.atomic
 def cancel_promise(*, promise: PaymentPromise, by, reason: str, request=None) -> PaymentPromise:
-    reason = _require(reason, "collection.reason_required", _("Give a reason."), "reason")
+    reason = _require(reason, CollectionError.REASON_REQUIRED, "reason")
     promise = PaymentPromise.objects.select_for_update().get(pk=promise.pk)
     if promise.status != PromiseStatus.OPEN:
-        raise DomainError("collection.promise_not_open", _("Only an open promise can be cancelled."))
+        raise DomainError(CollectionError.PROMISE_NOT_OPEN)
     promise.status = PromiseStatus.CANCELLED
     promise.settled_on = timezone.localdate()
     promise.save(update_fields=["status", "settled_on"])
@@ -214,8 +210,6 @@ def _settle_promise(pk: int, today: date) -> str | None:
 # --- Reports raised by the daily run --------------------------------------------------------------
 def _overdue_candidates(today: date, days: int):
     """Per customer with an open debit more than `days` past due: the oldest such debit."""
-    from xindang.ledger.ageing import DEBIT_KINDS, due_expression
-    from xindang.ledger.models import TradeEntry
 
     cutoff = date.fromordinal(today.toordinal() - days)
     rows = (
