@@ -299,6 +299,8 @@ XINDANG_PDF_FONT = os.environ.get("XINDANG_PDF_FONT", "")
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "xindang" / "locale"]
+# Chinese date inputs render as 2026-12-06, which is what a browser's date field reads (xindang/formats)
+FORMAT_MODULE_PATH = ["xindang.formats"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
