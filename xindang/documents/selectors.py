@@ -145,10 +145,11 @@ def active_categories() -> QuerySet[DocumentCategory]:
 
 
 def find_duplicate(customer: Customer, sha256: str) -> DocumentVersion | None:
-    """A version with the same content already in this customer's file (any document, any version)."""
+    """A version with the same content already in this customer's file (any document, any version),
+    not counting a version whose content a disposal destroyed."""
     return (
         DocumentVersion.objects.select_related("document")
-        .filter(sha256=sha256, document__customer=customer)
+        .filter(sha256=sha256, document__customer=customer, erased_at__isnull=True)
         .order_by("pk")
         .first()
     )

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('documents', '0004_version_checksum_algorithm'),
+        ("documents", "0004_version_checksum_algorithm"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='documentversion',
-            name='erased_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='content erased at'),
+            model_name="documentversion",
+            name="erased_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="content erased at"),
         ),
     ]

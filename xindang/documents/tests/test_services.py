@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils import timezone
 
 from xindang.audit.models import AuditEvent
 from xindang.core.errors import DomainError
@@ -172,6 +173,36 @@ def test_same_content_twice_in_one_file_is_refused_and_stored_once(
         services.add_version(by=salesperson, document=doc, uploaded_file=upload("c.pdf", data))
     assert exc.value.code == "document.duplicate"
     assert len(stored_files(media_root)) == 1
+
+
+def test_content_destroyed_by_a_disposal_may_be_filed_again(
+    customer, salesperson, licence_category, media_root
+):
+    """A destroyed version (retention's disposal: content erased, the row kept for the register) no
+    longer holds its content, so the same file filed again is not "already in the file"."""
+    data = pdf_bytes("已销毁的营业执照")
+    doc = services.upload_document(
+        by=salesperson,
+        customer=customer,
+        category=licence_category,
+        uploaded_file=upload("a.pdf", data),
+        title="营业执照",
+        confidentiality=3,
+    )
+    version = doc.versions.get()
+    DocumentVersion.objects.filter(pk=version.pk).update(erased_at=timezone.now())
+    default_storage.delete(version.storage_name)  # what the disposal does after its commit
+    again = services.upload_document(
+        by=salesperson,
+        customer=customer,
+        category=licence_category,
+        uploaded_file=upload("b.pdf", data),
+        title="营业执照(重新归档)",
+        confidentiality=3,
+    )
+    assert again.pk != doc.pk
+    with default_storage.open(again.versions.get().storage_name, "rb") as f:
+        assert f.read() == data
 
 
 def test_same_content_in_two_customers_files_is_stored_once(
