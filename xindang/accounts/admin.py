@@ -59,17 +59,24 @@ class UserAdmin(AuditedAdminMixin, SimpleHistoryAdmin, BaseUserAdmin):
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if not may_grant_roles(request.user):
-            fields += ["groups", "is_superuser"]
+            fields += ["roles", "is_superuser"]  # the roles by their names, read-only
         return fields
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        if obj is None and not may_grant_roles(request.user):
-            return [
-                (name, {**opts, "fields": tuple(f for f in opts["fields"] if f != "groups")})
-                for name, opts in fieldsets
-            ]
-        return fieldsets
+        if may_grant_roles(request.user):
+            return fieldsets
+        shown = () if obj is None else ("roles",)  # a new account gets its roles from the security officer
+        return [
+            (
+                name,
+                {
+                    **opts,
+                    "fields": tuple(g for f in opts["fields"] for g in (shown if f == "groups" else (f,))),
+                },
+            )
+            for name, opts in fieldsets
+        ]
 
     @admin.display(description=_("roles"))
     def roles(self, obj):

@@ -23,5 +23,6 @@ class AccountsConfig(AppConfig):
                 "auth.otp_failed": _("Entered a wrong two-factor code"),
                 "clearance.grant": _("Granted a role (clearance)"),
                 "clearance.revoke": _("Revoked a role (clearance)"),
-            }
+            },
+            groups={"clearance": _("Clearances")},
         )

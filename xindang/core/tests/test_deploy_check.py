@@ -29,7 +29,9 @@ def _check_deploy(tmp_path, env: dict) -> subprocess.CompletedProcess:
     base = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith("XINDANG_") and k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
+        if not k.startswith("XINDANG_")
+        # the browser tests' live server sets DJANGO_ALLOW_ASYNC_UNSAFE in this process while they run
+        and k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     base.update(
         PYTHONPATH=str(ROOT),

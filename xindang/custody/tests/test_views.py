@@ -140,7 +140,7 @@ def test_a_standing_download_asks_for_the_purpose_first(client, credit_manager, 
 def test_an_export_asks_for_the_purpose_and_records_it(client, credit_manager, customer):
     client.force_login(credit_manager)
     response = client.get(reverse("customers:export"))
-    assert b'data-testid="purpose-form"' in response.content
+    assert b'data-testid="export-form"' in response.content and b'name="purpose"' in response.content
     assert not AuditEvent.objects.filter(action="customer.export").exists()
     response = client.get(reverse("customers:export"), {"purpose": "季度信用检查"})
     assert response.status_code == 200

@@ -96,7 +96,7 @@ def test_credit_checks_go_on_during_a_large_import_confirm(
         _timed(monkeypatch, name, spent)
     customer = make_customer(salesperson, name="华夏钢铁贸易有限公司", phone="010-88886666")
     head = [*HEAD, "法定代表人", "电话"]  # related-party keys too
-    rows = [[*row, f"法人{i % 97}", f"010-6{i % 89:07d}"] for i, row in enumerate(_rows(ROWS))]
+    rows = [[*row, f"法人{i % 97}", f"010-6{i % 89:07d}"] for i, row in enumerate(_rows(ROWS, start=500_000))]
     batch = preview(credit_manager, xlsx(rows, head=head))
     assert batch.valid_rows == ROWS
     started = time.monotonic()
@@ -128,7 +128,7 @@ def test_a_large_import_failing_in_its_transaction_leaves_nothing(
     credit_manager, salesperson, make_customer, monkeypatch
 ):
     customer = make_customer(salesperson, name="华夏钢铁贸易有限公司")
-    batch = preview(credit_manager, xlsx(_rows(ROWS)))
+    batch = preview(credit_manager, xlsx(_rows(ROWS, start=500_000)))
     keys_before = RelationKey.objects.count()
 
     def fail(specs):
