@@ -40,6 +40,7 @@ class CustodyConfig(AppConfig):
         register_approval_kind()
         # An open request opens its file and exactly its documents to its reader, for its period.
         register_visibility(selectors.granted_customers, temporary=True)
+        register_visibility(selectors.header_customers, scope="documents")
         register_read_grant(selectors.granted_documents)
         register_read_context(selectors.read_context)
         register_original_gate(selectors.may_release_original)
@@ -47,6 +48,8 @@ class CustodyConfig(AppConfig):
         # The roles of the credit approval chains see the files they decide on (001 六 2).
         register_view_all_limit(selectors.limits_view_all)
         register_visibility(selectors.decided_customers)
+        # The relationship roles: the header and the relationship records of every file (000 5.1.1).
+        register_visibility(selectors.relationship_customers, scope="relations")
         # Archived files (lifecycle, wired by the integrator): lookup requests only (000 4.5).
         from xindang.customers.selectors import register_standing_exclusion
 

@@ -41,7 +41,7 @@ def _document_for(request, pk, *, action: str):
     document = selectors.get_document(pk)
     if document is None:
         raise Http404
-    get_customer_for_user(request.user, document.customer_id, request=request)
+    get_customer_for_user(request.user, document.customer_id, request=request, scope="documents")
     if not selectors.can_read(request.user, document):
         services.record_denied(by=request.user, document=document, action=action, request=request)
         raise PermissionDenied
@@ -59,8 +59,9 @@ def _version_for(request, pk, *, action: str):
 # --- The file page's section and the list -----------------------------------------------------------
 @permission_required(DocumentPermission.VIEW, raise_exception=True)
 def customer_section(request, customer_pk):
-    """HTML fragment loaded by the customer file page (htmx); its root is an <h2> and the content."""
-    customer = get_customer_for_user(request.user, customer_pk, request=request)
+    """HTML fragment loaded by the customer file page (htmx); its root is an <h2> and the content. A
+    reader under a lookup request for chosen documents sees those documents only."""
+    customer = get_customer_for_user(request.user, customer_pk, request=request, scope="documents")
     section = selectors.customer_section(request.user, customer)
     return render(
         request,

@@ -65,7 +65,7 @@ def _move(obj, target: str, *, can_move=rules.can_move) -> None:
 def receive_complaint(*, by, customer_id: int, data: dict, request=None) -> Complaint:
     """Record a complaint as the business department receives it (000 7 5.4.1)."""
     _require(by, RelationsPermission.HANDLE_COMPLAINT)
-    customer = get_customer_for_user(by, customer_id, request=request)
+    customer = get_customer_for_user(by, customer_id, request=request, scope="relations")
     received_on = _not_future(data.get("received_on") or timezone.localdate(), "received_on")
     department = data.get("department") or by.department or customer.department
     complaint = Complaint.objects.create(
@@ -96,7 +96,7 @@ def _locked(complaint) -> Complaint:
 
 
 def _visible(by, complaint: Complaint) -> None:
-    if not can_see_customer(by, complaint.customer):
+    if not can_see_customer(by, complaint.customer, scope="relations"):
         raise PermissionDenied
 
 
@@ -239,7 +239,7 @@ def plan_visit(*, by, customer_id: int, agent, data: dict, request=None) -> Visi
     """The visit plan (客户回访计划, 002 篇三 三.1: time, content, purpose, method; 三.2 place) for one
     customer and service agent (004 客户信息管理制度 第十条: 营销代表客户访问计划)."""
     _require(by, RelationsPermission.PLAN_VISIT)
-    customer = get_customer_for_user(by, customer_id, request=request)
+    customer = get_customer_for_user(by, customer_id, request=request, scope="relations")
     agent = agent or by
     if not agent.is_active or not agent.has_perm(RelationsPermission.RECORD_VISIT):
         raise DomainError(RelationsError.AGENT_CANNOT_SEE, field="agent", user=str(agent))
@@ -266,7 +266,7 @@ def plan_visit(*, by, customer_id: int, agent, data: dict, request=None) -> Visi
 
 def _locked_visit(visit, by) -> Visit:
     v = Visit.objects.select_for_update().select_related("customer").get(pk=getattr(visit, "pk", visit))
-    if not can_see_customer(by, v.customer):
+    if not can_see_customer(by, v.customer, scope="relations"):
         raise PermissionDenied
     return v
 
@@ -349,7 +349,7 @@ def cancel_visit(*, by, visit, reason: str, request=None) -> Visit:
 def create_development_plan(*, by, customer_id: int, year: int, goals: str, strategy: str = "", request=None):
     """The customer development plan (客户开发计划, 002 篇三 六.2), drawn from the visit records."""
     _require(by, RelationsPermission.PLAN_VISIT)
-    customer = get_customer_for_user(by, customer_id, request=request)
+    customer = get_customer_for_user(by, customer_id, request=request, scope="relations")
     plan = DevelopmentPlan.objects.create(
         customer=customer, year=int(year), goals=_required(goals, "goals"), strategy=_text(strategy), owner=by
     )
@@ -460,7 +460,7 @@ def enter_response(
     """One customer's answers (000 6 b), each on the questionnaire's scale."""
     _require(by, RelationsPermission.MANAGE_SURVEY)
     c = _open_campaign(campaign)
-    customer = get_customer_for_user(by, customer_id, request=request)
+    customer = get_customer_for_user(by, customer_id, request=request, scope="relations")
     response = _store_response(
         by=by,
         campaign=c,
@@ -484,7 +484,7 @@ def import_responses(*, by, campaign, rows: list[dict], request=None) -> int:
 
     _require(by, RelationsPermission.MANAGE_SURVEY)
     c = _open_campaign(campaign)
-    visible = visible_customers(by)
+    visible = visible_customers(by, scope="relations")
     count = 0
     for row in rows:
         try:
