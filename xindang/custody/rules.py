@@ -136,7 +136,9 @@ WHOLE = "whole"  # every section and every document the level clearance allows
 RELATIONSHIP = "relationship"  # the header and the relationship records only
 
 
-def standing_access(*, roles: Iterable[str], relation: str, wide_roles: Iterable[str]) -> tuple[str, str] | None:
+def standing_access(
+    *, roles: Iterable[str], relation: str, wide_roles: Iterable[str]
+) -> tuple[str, str] | None:
     """(what, why) a user opens of one file without a lookup request, or None: a request is needed.
 
     - The responsible people (001 客户档案管理制度及操作细则 六 2 相关人员; issue of the custody rules): the

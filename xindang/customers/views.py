@@ -263,9 +263,7 @@ def customer_detail(request, pk):
         # refuse such a reader, audited).
         scopes = [s for s in selectors.SCOPES if selectors.can_see_customer(request.user, customer, scope=s)]
         record_event("customer.view", request=request, obj=customer, data={"scopes": scopes})
-        return render(
-            request, "customers/detail_header_only.html", {"customer": customer, "scopes": scopes}
-        )
+        return render(request, "customers/detail_header_only.html", {"customer": customer, "scopes": scopes})
     # Every look at a file is in the audit log (SPEC §7).
     record_event("customer.view", request=request, obj=customer, purpose=request.GET.get("purpose", "")[:255])
     can_status = request.user.has_perm(CustomerPermission.CHANGE_STATUS)

@@ -148,7 +148,9 @@ def served_customers(user) -> Q:
 def visible_visits(user) -> QuerySet[Visit]:
     if not user.has_perm(RelationsPermission.VIEW_VISIT):
         return Visit.objects.none()
-    return Visit.objects.filter(customer__in=visible_customers(user, scope="relations")).select_related("customer", "agent")
+    return Visit.objects.filter(customer__in=visible_customers(user, scope="relations")).select_related(
+        "customer", "agent"
+    )
 
 
 def get_visit_for_user(user, pk) -> Visit:

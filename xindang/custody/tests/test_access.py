@@ -75,6 +75,7 @@ def test_who_loses_the_view_all_permission(roles, wide, limited):
 
 # --- The same decisions over the database -------------------------------------------------------------
 
+
 def _sign_on(customer, role, requested_by):
     from xindang.approvals.registry import register, unregister
     from xindang.approvals.services import submit_request
