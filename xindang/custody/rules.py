@@ -16,6 +16,27 @@ EXPIRED = "expired"
 
 LEVELS = (1, 2, 3)
 
+# Separate rights on what a lookup request opens (as in Mayan EDMS; issue of the custody rules, item
+# 5): reading on screen, downloading a copy, printing, exporting. A request asks for some; its approval
+# grants those; each use checks its own right. Viewing is always asked (it is what a lookup is).
+VIEW = "view"
+DOWNLOAD = "download"
+PRINT = "print"
+EXPORT = "export"
+RIGHTS = (VIEW, DOWNLOAD, PRINT, EXPORT)
+
+
+def rights_asked(asked) -> list[str]:
+    """The rights a request asks for, in order, viewing always among them; unknown names dropped."""
+    asked = set(asked or ())
+    return [right for right in RIGHTS if right == VIEW or right in asked]
+
+
+def use_allowed(use: str, rights_of_open_requests) -> bool:
+    """Whether a use (view, download, print, export) of a document is granted by one of the open
+    requests that cover it (each given as its list of rights). No covering request: not granted."""
+    return any(use in rights for rights in rights_of_open_requests)
+
 
 def highest_level(levels: Iterable[int]) -> int:
     """The most sensitive level asked for (level 1 is the most sensitive, seed 001 档案管理制度及流程2

@@ -87,10 +87,40 @@ def read_context(user, document) -> dict | None:
 
 def may_release_original(user, document) -> bool:
     """documents.grants.register_original_gate: a level 1/2 original that cannot be watermarked goes
-    only to a reader under an approved request (000 客户信息管理办法 三.3–6), unless the policy departs."""
+    only to a reader under an approved request that grants the download right (000 客户信息管理办法
+    三.3–6), unless the policy departs."""
     if not custody_policy().unmarkable_originals_in_request_only:
         return True
-    return request_covering(user, document) is not None
+    return covering_requests(user, document).filter(may_download=True).exists()
+
+
+def covering_requests(user, document) -> QuerySet[LookupRequest]:
+    """The open requests of `user` under which `document` is read."""
+    return (
+        open_requests(user)
+        .filter(customer_id=document.customer_id)
+        .filter(Q(whole_file=True) | Q(documents=document))
+        .distinct()
+    )
+
+
+def may_use_document(user, document, use: str) -> bool:
+    """documents.grants.register_use_check — viewing, downloading, printing and exporting are separate
+    rights (as in Mayan EDMS): a reader under lookup requests uses a document only as one of the open
+    requests covering it grants (rules.use_allowed). A standing reader (cleared for the level on a file
+    they see standing, or its filer while the policy keeps that) is not limited by requests."""
+    from xindang.documents.selectors import cleared_levels
+
+    if user is None or not user.is_authenticated:
+        return False
+    if document.confidentiality in cleared_levels(user, document.customer):
+        return True
+    if document.filed_by_id == user.pk and custody_policy().filer_keeps_access:
+        return True
+    rights = [lookup.rights for lookup in covering_requests(user, document)]
+    if not rights:
+        return True  # not read under a request: the level clearance decides (documents.can_read)
+    return rules.use_allowed(use, rights)
 
 
 def purpose_rule(user, action: str) -> bool:

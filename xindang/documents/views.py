@@ -23,7 +23,7 @@ from . import rules, selectors, services
 from .errors import DocumentError
 from .fixity import run_fixity_check
 from .forms import DocumentFilterForm, DocumentMetadataForm, UploadForm, VersionForm
-from .grants import read_context
+from .grants import may_use, read_context
 from .models import DocumentCategory, FixityRun
 from .permissions import DocumentPermission
 
@@ -46,6 +46,14 @@ def _document_for(request, pk, *, action: str):
         services.record_denied(by=request.user, document=document, action=action, request=request)
         raise PermissionDenied
     return document
+
+
+def _check_use(request, document, use: str) -> None:
+    """Viewing, downloading, printing and exporting are separate rights (documents.grants.may_use):
+    a refused use answers 403 and is recorded as document.download_denied naming it."""
+    if not may_use(request.user, document, use):
+        services.record_denied(by=request.user, document=document, action=f"use_{use}", request=request)
+        raise PermissionDenied
 
 
 def _version_for(request, pk, *, action: str):
@@ -156,6 +164,7 @@ def upload(request, customer_pk):
 @permission_required(DocumentPermission.VIEW, raise_exception=True)
 def detail(request, pk):
     document = _document_for(request, pk, action="view")
+    _check_use(request, document, "view")
     services.record_view(by=request.user, document=document, request=request)
     cls, clock = selectors.retention_of(document)
     days = selectors.documents_policy().expiry_reminder_days
@@ -175,6 +184,8 @@ def detail(request, pk):
             "version_form": VersionForm(),
             "can_change": request.user.has_perm(DocumentPermission.CHANGE),
             "watermarked": document.confidentiality in selectors.documents_policy().watermark_levels,
+            "can_download": may_use(request.user, document, "download"),
+            "can_print": may_use(request.user, document, "print"),
             "EXPIRED": rules.EXPIRED,
             "EXPIRING": rules.EXPIRING,
         },
@@ -258,7 +269,7 @@ def _ask_purpose(request, version):
     )
 
 
-def _serve(request, version, *, inline: bool):
+def _serve(request, version, *, inline: bool, use: str | None = None):
     try:
         copy = services.read_version(
             by=request.user,
@@ -266,10 +277,18 @@ def _serve(request, version, *, inline: bool):
             inline=inline,
             purpose=stated_purpose(request.GET),
             request=request,
+            use=use,
         )
     except DomainError as exc:
         if exc.code == DocumentError.NOT_ALLOWED:
             raise PermissionDenied from exc
+        if exc.code == DocumentError.USE_NOT_GRANTED:
+            return render(
+                request,
+                "documents/unavailable.html",
+                {"document": version.document, "error": exc},
+                status=403,
+            )
         if exc.code == DocumentError.ORIGINAL_NEEDS_REQUEST:
             return render(
                 request,
@@ -311,6 +330,16 @@ def download(request, pk):
 
 
 @permission_required(DocumentPermission.VIEW, raise_exception=True)
+def print_copy(request, pk):
+    """The copy to print (watermarked where the level asks), shown in the browser to print: a use of
+    its own (document.print), refused to a lookup reader whose request does not grant printing."""
+    version = _version_for(request, pk, action="print")
+    if version.erased_at is None and not rules.is_previewable(version.mime_type):
+        raise Http404
+    return _serve(request, version, inline=True, use="print")
+
+
+@permission_required(DocumentPermission.VIEW, raise_exception=True)
 @xframe_options_sameorigin
 def inline(request, pk):
     version = _version_for(request, pk, action="preview")
@@ -322,6 +351,7 @@ def inline(request, pk):
 @permission_required(DocumentPermission.VIEW, raise_exception=True)
 def preview(request, pk):
     version = _version_for(request, pk, action="preview")
+    _check_use(request, version.document, "view")
     if not rules.is_previewable(version.mime_type):
         return redirect(reverse("documents:download", args=[version.pk]))
     return render(
