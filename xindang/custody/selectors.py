@@ -299,6 +299,15 @@ def who_may_read(customer: Customer) -> list[Reader]:
                     "role": role_label(role)
                 }
             rows.extend(Reader(n, reason) for n in names)
+    for role in sorted(set(rules.RELATIONSHIP_ROLES) - set(policy.wide_standing_roles)):
+        for u in User.objects.filter(is_active=True, groups__name=role).distinct()[:20]:
+            rows.append(
+                Reader(
+                    str(u),
+                    _("%(role)s: the header and the visits, complaints and surveys only")
+                    % {"role": role_label(role)},
+                )
+            )
     from xindang.approvals.models import ApprovalRequest
 
     signing = set(

@@ -178,3 +178,23 @@ def test_a_refused_file_is_audited(make_customer, salesperson, client):
     assert AuditEvent.objects.filter(
         action="customer.access_denied", actor=cfo, object_id=str(customer.pk)
     ).exists()
+
+
+@pytest.mark.django_db
+def test_the_file_page_says_who_reads_and_why(make_customer, salesperson, manager, sysadmin):
+    from xindang.custody.selectors import who_may_read
+    from xindang.documents.tests.samples import set_policy
+
+    customer = make_customer(salesperson, name="华夏科技有限公司")
+    cfo = make_user("cfo_w", Role.CFO, display_name="冯财务")
+    make_user("bgs_w", Role.OFFICE_DIRECTOR, display_name="沈主任")
+
+    def names():
+        return {r.name for r in who_may_read(customer)}
+
+    assert "冯财务" not in names() and "沈主任" in names()  # relationship records only
+    _sign_on(customer, "cfo", manager)
+    assert "冯财务" in names()  # signs an approval on this file
+    set_policy(sysadmin, "custody", wide_standing_roles=["office_director"])
+    assert [r for r in who_may_read(customer) if r.name == "沈主任"][0].reason.count("001") == 1
+    assert cfo.pk
