@@ -146,7 +146,10 @@ def relationship_customers(user) -> Q:
     back); 002 篇三 (the service supervisor plans and reviews the visits). Not the documents, contracts,
     ledger or credit sections: those are the policy's departure (wide_standing_roles)."""
     if _roles(user) & set(rules.RELATIONSHIP_ROLES):
-        return Q(pk__isnull=False)
+        from .archived import archived_condition
+
+        archived = archived_condition()  # the archive room's files: lookup requests only (000 4.5)
+        return ~archived if archived is not None else Q(pk__isnull=False)
     return Q(pk__in=[])
 
 

@@ -210,6 +210,7 @@ def test_an_archived_file_is_read_only_through_a_lookup_request(
         assert not can_see_customer(salesperson, customer)  # not even its salesperson
         assert not can_see_customer(credit_manager, customer)
         assert can_see_customer(archivist, customer)  # the archive room keeps it
+        assert not can_see_customer(office_director, customer, scope="relations")
         lookup = ask(salesperson, customer, [docs["licence"]])
         assert lookup.approval.chain == ["office_director", "department_manager"]
         approve(lookup, office_director, manager)
