@@ -57,6 +57,7 @@ def test_ask_approve_read_watermarked_expire_and_audit(
     # when they ask to read the contract, with a purpose
     page.goto(f"/custody/new/?customer={customer.pk}")
     page.check(f"input[name=documents][value='{contract.pk}']")
+    expect(page.locator("input[name=rights][value=download]")).to_be_checked()  # asked by default
     page.fill("#id_purpose", PURPOSE)
     page.click("[data-testid=submit-lookup]")
     expect(page.locator("[data-testid=lookup-phase]")).to_be_visible()
@@ -74,9 +75,19 @@ def test_ask_approve_read_watermarked_expire_and_audit(
     lookup.refresh_from_db()
     assert lookup.status == "approved"
 
-    # and the salesperson reads the contract: the download is a copy carrying their name
+    assert lookup.rights == ["view", "download"]
+
+    # the file opens with its header and the contract only, none of its other sections
     log_in(page, other_salesperson.username)
+    page.goto(customer.get_absolute_url())
+    expect(page.locator("[data-testid=header-only]")).to_contain_text("瑞丰电子有限公司")
+    expect(page.locator("#documents")).to_contain_text("购销合同")
+    expect(page.locator("#contracts")).to_have_count(0)
+    expect(page.locator("#ledger")).to_have_count(0)
+
+    # and the salesperson reads the contract: the download is a copy carrying their name
     page.goto(lookup.get_absolute_url())
+    expect(page.locator("[data-testid=lookup-rights] .label")).to_have_count(2)  # view, download
     page.locator("[data-testid=lookup-documents]").get_by_role("link", name="购销合同").click()
     with page.expect_download() as info:
         page.locator("[data-testid=download-link]").first.click()

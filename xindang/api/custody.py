@@ -3,6 +3,7 @@ decision itself goes through /api/approvals (the approval id is in the answer). 
 screens (404 for a request the user may not see)."""
 
 from datetime import date, datetime
+from typing import Literal
 
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -25,6 +26,10 @@ class LookupIn(Schema):
     ends_on: date
     whole_file: bool = False
     document_ids: list[int] = Field(default_factory=list, max_length=500)
+    # separate rights (view, download, print, export); viewing always
+    rights: list[Literal["view", "download", "print", "export"]] = Field(
+        default_factory=lambda: ["view"], max_length=4
+    )
 
 
 class LookupOut(Schema):
@@ -37,6 +42,7 @@ class LookupOut(Schema):
     ends_on: date
     whole_file: bool
     document_ids: list[int]
+    rights: list[str]
     highest_level: int
     cross_department: bool
     archived: bool
@@ -75,6 +81,7 @@ def _out(lookup: LookupRequest) -> dict:
         "ends_on": lookup.ends_on,
         "whole_file": lookup.whole_file,
         "document_ids": [] if lookup.whole_file else sorted(d.pk for d in lookup.documents.all()),
+        "rights": lookup.rights,
         "highest_level": lookup.highest_level,
         "cross_department": lookup.cross_department,
         "archived": lookup.archived,
@@ -122,6 +129,7 @@ def create_lookup(request, payload: LookupIn):
         ends_on=payload.ends_on,
         whole_file=payload.whole_file,
         documents=payload.document_ids,
+        rights=payload.rights,
         request=request,
     )
     return 201, _out(lookup)

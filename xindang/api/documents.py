@@ -78,7 +78,7 @@ def _document_for(request, document_id: int, *, action: str):
     document = selectors.get_document(document_id)
     if document is None:
         raise Http404
-    get_customer_for_user(request.user, document.customer_id, request=request)
+    get_customer_for_user(request.user, document.customer_id, request=request, scope="documents")
     if not selectors.can_read(request.user, document):
         services.record_denied(by=request.user, document=document, action=action, request=request)
         raise PermissionDenied
@@ -89,7 +89,7 @@ def _document_for(request, document_id: int, *, action: str):
 @paginate(Pages)
 def list_documents(request, filters: Query[DocumentFilters]):
     require(request, DocumentPermission.VIEW)
-    customer = get_customer_for_user(request.user, filters.customer_id, request=request)
+    customer = get_customer_for_user(request.user, filters.customer_id, request=request, scope="documents")
     qs = selectors.visible_documents(request.user, customer).select_related("category", "current_version")
     if filters.category:
         qs = qs.filter(category__code=filters.category)

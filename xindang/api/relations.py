@@ -191,4 +191,4 @@ def _audit_refusal(request, model, pk: int) -> None:
     customer_id = model.objects.filter(pk=pk).values_list("customer_id", flat=True).first()
     if customer_id is None:
         raise Http404
-    get_customer_for_user(request.user, customer_id, request=request)
+    get_customer_for_user(request.user, customer_id, request=request, scope="relations")

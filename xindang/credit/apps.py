@@ -34,6 +34,11 @@ class CreditConfig(AppConfig):
         )
         register_approval_kind()
         register_demo_step("credit", seed_demo, order=10)
+        from xindang.customers.selectors import register_visibility
+
+        from .selectors import rating_customers
+
+        register_visibility(rating_customers)  # the marketing manager's ratings (002 第十九条)
         from .picture import register_approval_panels
 
         register_approval_panels()  # the credit picture on grant and over-limit approvals

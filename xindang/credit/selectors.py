@@ -397,6 +397,18 @@ def quarter_start(day: date) -> date:
     return date(day.year, ((day.month - 1) // 3) * 3 + 1, 1)
 
 
+def rating_customers(user) -> Q:
+    """customers.register_visibility: the marketing manager rates the customers with the salesperson
+    and the finance credit controller (002 第十九条) and reviews their investigations — the files with a
+    rating proposed or awaiting approval, or an investigation signed and awaiting review, are files he
+    is responsible for (custody's rule of standing access, 001 客户档案管理制度及操作细则 六 2)."""
+    if "marketing_manager" not in set(getattr(user, "role_codes", set())):
+        return Q(pk__in=[])
+    return Q(pk__in=Rating.objects.filter(status__in=OPEN_RATING_STATUSES).values("customer_id")) | Q(
+        pk__in=Investigation.objects.filter(status=InvestigationStatus.SIGNED).values("customer_id")
+    )
+
+
 def _proposal_items(user) -> list[WorkItem]:
     """Rating proposals not yet sent for approval (e.g. made by manage.py rerate)."""
 

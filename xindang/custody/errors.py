@@ -24,6 +24,8 @@ class CustodyError(models.TextChoices):
         _("The department manager's step must be signed by the manager of the reader's department."),
     )
     NOT_VISIBLE = "custody.not_visible", _("Lookup request not found.")
+    NOT_OPEN = "custody.not_open", _("This lookup request is not open to you now.")
+    EXPORT_NOT_GRANTED = "custody.export_not_granted", _("This lookup request does not grant exporting.")
 
 
 register_statuses(
@@ -34,5 +36,7 @@ register_statuses(
         CustodyError.NOT_READER: 403,
         CustodyError.WRONG_MANAGER: 403,
         CustodyError.NOT_VISIBLE: 404,
+        CustodyError.NOT_OPEN: 403,
+        CustodyError.EXPORT_NOT_GRANTED: 403,
     }
 )

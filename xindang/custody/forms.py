@@ -13,6 +13,13 @@ class LookupForm(forms.Form):
     documents = forms.MultipleChoiceField(
         label=_("Documents"), required=False, widget=forms.CheckboxSelectMultiple
     )
+    rights = forms.MultipleChoiceField(
+        label=_("Rights asked"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[("download", _("download a copy")), ("print", _("print")), ("export", _("export"))],
+        help_text=_("Viewing on screen is always asked; each other use is a separate right."),
+    )
     purpose = forms.CharField(
         label=_("Purpose"),
         required=False,  # checked by the service (custody.no_purpose), reported next to the field
@@ -32,5 +39,6 @@ class LookupForm(forms.Form):
             (str(d.pk), f"{d.title} · {d.category} · L{d.confidentiality}") for d in documents
         ]
         today = timezone.localdate()
+        self.fields["rights"].initial = ["download"]
         self.fields["starts_on"].initial = today
         self.fields["ends_on"].initial = today + timedelta(days=7)

@@ -36,6 +36,12 @@ class LookupRequest(models.Model):
         "documents.Document", verbose_name=_("documents"), blank=True, related_name="lookup_requests"
     )
     purpose = models.TextField(_("purpose"))
+    # Separate rights (as in Mayan EDMS): what the reader may do with what the request opens; the
+    # request says which are asked for and its approval grants those (rules.RIGHTS). Viewing always.
+    may_view = models.BooleanField(_("view"), default=True)
+    may_download = models.BooleanField(_("download"), default=False)
+    may_print = models.BooleanField(_("print"), default=False)
+    may_export = models.BooleanField(_("export"), default=False)
     starts_on = models.DateField(_("lookup from"))
     ends_on = models.DateField(_("return by"))
     highest_level = models.PositiveSmallIntegerField(_("highest level asked"))
@@ -75,3 +81,7 @@ class LookupRequest(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("custody:detail", args=[self.pk])
+
+    @property
+    def rights(self) -> list[str]:
+        return [right for right in rules.RIGHTS if getattr(self, f"may_{right}")]

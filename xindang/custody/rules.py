@@ -16,6 +16,27 @@ EXPIRED = "expired"
 
 LEVELS = (1, 2, 3)
 
+# Separate rights on what a lookup request opens (as in Mayan EDMS; issue of the custody rules, item
+# 5): reading on screen, downloading a copy, printing, exporting. A request asks for some; its approval
+# grants those; each use checks its own right. Viewing is always asked (it is what a lookup is).
+VIEW = "view"
+DOWNLOAD = "download"
+PRINT = "print"
+EXPORT = "export"
+RIGHTS = (VIEW, DOWNLOAD, PRINT, EXPORT)
+
+
+def rights_asked(asked) -> list[str]:
+    """The rights a request asks for, in order, viewing always among them; unknown names dropped."""
+    asked = set(asked or ())
+    return [right for right in RIGHTS if right == VIEW or right in asked]
+
+
+def use_allowed(use: str, rights_of_open_requests) -> bool:
+    """Whether a use (view, download, print, export) of a document is granted by one of the open
+    requests that cover it (each given as its list of rights). No covering request: not granted."""
+    return any(use in rights for rights in rights_of_open_requests)
+
 
 def highest_level(levels: Iterable[int]) -> int:
     """The most sensitive level asked for (level 1 is the most sensitive, seed 001 档案管理制度及流程2
@@ -107,38 +128,70 @@ def request_problems(
     return problems
 
 
-def is_responsible(
-    *,
-    user_id: int,
-    user_department_id: int | None,
-    user_roles: Iterable[str],
-    owner_id: int | None,
-    file_department_id: int | None,
-    standing_roles: Iterable[str],
-) -> bool:
-    """The file's responsible people keep their standing access without a request: the owner, the
-    manager of the file's department, and the roles that keep files (credit department, archivist…;
-    001 客户档案管理制度及操作细则 六 2: 非相关人员不得查阅 — the related staff may)."""
-    roles = set(user_roles)
-    if user_id == owner_id:
-        return True
-    if "department_manager" in roles and user_department_id and user_department_id == file_department_id:
-        return True
-    return bool(roles & set(standing_roles))
+# The roles that keep every file: the credit department (the credit manager; the finance credit
+# controller, who rates every customer with the marketing manager, supervises the grants daily and
+# audits every grant monthly: 002 第十九、三十二、三十七条), the archivist, the GM who authorises and the
+# chairman above him: 001 客户档案管理制度及操作细则 六 2, 000 4.5, 000 客户信息管理办法 三.2.
+KEEPERS_OF_ALL = ("credit_manager", "finance_credit_controller", "archivist", "general_manager", "chairman")
+# Roles of the credit approval chains (002 第十九、二十六、二十七、三十条): the regulations give them the
+# files they sign for — a pending approval on the file that their role signs, or one they signed.
+CHAIN_ROLES = ("marketing_manager", "vp_marketing", "cfo")
+# Roles of the relationship work (000 5.1.1: the office runs relationship care; 6 b: it sends the
+# satisfaction surveys to the customers; 7: it feeds complaint results back; 002 篇三: the service
+# supervisor plans and reviews the visits): the header and the relationship records of every file, not
+# its documents, contracts, ledger or credit sections.
+RELATIONSHIP_ROLES = ("service_supervisor", "office_director")
+# The roles whose standing access to every file the policy may widen (a labelled departure from
+# 001 六 2): the chain roles and the relationship roles.
+WIDENABLE_ROLES = (*CHAIN_ROLES, *RELATIONSHIP_ROLES)
+
+# A user's relation to one file
+OWNER = "owner"  # the file's salesperson
+DEPARTMENT = "department"  # a user of the file's department
+SIGNS = "signs"  # an approval on the file that one of the user's roles signs (pending) or signed
+SERVES = "serves"  # a visit on the file given to the user (service agent)
+NONE = "none"
+
+# What a user may open of a file without a lookup request (None: nothing)
+WHOLE = "whole"  # every section and every document the level clearance allows
+RELATIONSHIP = "relationship"  # the header and the relationship records only
 
 
-# The roles that keep every file (the credit department, the archivist, the GM who authorises, the
-# chairman above him): 001 客户档案管理制度及操作细则 六 2, 000 4.5.
-KEEPERS_OF_ALL = ("credit_manager", "archivist", "general_manager", "chairman")
-# Roles that see every file today only because they sit in the credit approval chains
-# (002 第十九、二十六条): the regulations give them what they decide on.
-CHAIN_ROLES = ("marketing_manager", "finance_credit_controller", "vp_marketing", "cfo")
+def standing_access(
+    *, roles: Iterable[str], relation: str, wide_roles: Iterable[str]
+) -> tuple[str, str] | None:
+    """(what, why) a user opens of one file without a lookup request, or None: a request is needed.
+
+    - The responsible people (001 客户档案管理制度及操作细则 六 2 相关人员; issue of the custody rules): the
+      owner, the manager of the file's department, the keepers of every file (KEEPERS_OF_ALL).
+    - The chain roles: the files they sign for (SIGNS) — an approver opens what they approve.
+    - A service agent: the files of the visits given to them (002 篇三 二).
+    - The relationship roles: the header and relationship records of every file (RELATIONSHIP).
+    - A role the policy lists in `wide_roles`: every file — the labelled departure from 001 六 2
+      (未经总经理授权,非相关人员不得查阅)."""
+    roles = set(roles)
+    if relation == OWNER:
+        return WHOLE, "owner"
+    if relation == DEPARTMENT and "department_manager" in roles:
+        return WHOLE, "department_manager"
+    if roles & set(KEEPERS_OF_ALL):
+        return WHOLE, "keeper"
+    if roles & set(wide_roles) & set(WIDENABLE_ROLES):
+        return WHOLE, "departure"
+    if relation == SIGNS and roles & set(CHAIN_ROLES):
+        return WHOLE, "signs"
+    if relation == SERVES and "service_agent" in roles:
+        return WHOLE, "serves"
+    if roles & set(RELATIONSHIP_ROLES):
+        return RELATIONSHIP, "relationship"
+    return None
 
 
 def limits_view_all(user_roles: Iterable[str], wide_roles: Iterable[str]) -> bool:
-    """Whether a user holding the view-all permission loses it under the policy: true for the chain
-    roles unless one of their roles keeps every file (KEEPERS_OF_ALL) or is listed in `wide_roles` —
-    the policy's departure that lets chain roles keep standing access to every
-    file (001 六 2: 未经总经理授权,非相关人员不得查阅)."""
+    """Whether a user holding the view-all permission loses it (standing_access): true for the chain
+    and relationship roles unless one of their roles keeps every file (KEEPERS_OF_ALL) or the policy
+    lists it in `wide_roles` (the departure from 001 六 2: 未经总经理授权,非相关人员不得查阅)."""
     roles = set(user_roles)
-    return bool(roles & set(CHAIN_ROLES)) and not (roles & (set(KEEPERS_OF_ALL) | set(wide_roles)))
+    return bool(roles & set(WIDENABLE_ROLES)) and not (
+        roles & set(KEEPERS_OF_ALL) or roles & set(wide_roles) & set(WIDENABLE_ROLES)
+    )

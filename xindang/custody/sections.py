@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from xindang.accounts.roles import Role
-from xindang.policy.sections import Departure, Reading, register_section
+from xindang.policy.sections import Departure, register_section
 
 from . import rules
 
@@ -29,9 +29,10 @@ class CustodySection(BaseModel):
     purpose_actions: list[str] = Field(default_factory=lambda: list(PURPOSE_ACTIONS))
     # what someone filed stays readable to them (a salesperson filing a level-1 contract)
     filer_keeps_access: bool = True
-    # roles in the credit approval chains that keep standing access to every file: the reading of
-    # 相关人员 (001 六 2) below; an empty list gives them only the files they decide on
-    wide_standing_roles: list[str] = Field(default_factory=lambda: list(rules.CHAIN_ROLES))
+    # roles of the credit approval chains and of the relationship work that keep standing access to
+    # every file: a departure from 001 六 2 (the default gives them what the regulations give them:
+    # the files they sign for; the relationship records of every file — rules.standing_access)
+    wide_standing_roles: list[str] = Field(default_factory=list)
     # level 1/2 files that cannot carry a watermark are handed out only under a lookup request
     unmarkable_originals_in_request_only: bool = True
     # 三员分立 (GB/T 39784): a small company may let one person hold administrator, security officer
@@ -56,9 +57,9 @@ class CustodySection(BaseModel):
     @field_validator("wide_standing_roles")
     @classmethod
     def _chain_roles(cls, value: list[str]) -> list[str]:
-        unknown = sorted(set(value) - set(rules.CHAIN_ROLES))
+        unknown = sorted(set(value) - set(rules.WIDENABLE_ROLES))
         if unknown:
-            raise ValueError(f"only {', '.join(rules.CHAIN_ROLES)}; not: {', '.join(unknown)}")
+            raise ValueError(f"only {', '.join(rules.WIDENABLE_ROLES)}; not: {', '.join(unknown)}")
         return value
 
     @field_validator("purpose_actions")
@@ -110,10 +111,10 @@ register_section(
             _("Whoever filed a document may read it again whatever its level."),
         ),
         "wide_standing_roles": (
-            _("Approval-chain roles that see every file"),
+            _("Roles that see every file without a request"),
             _(
-                "marketing_manager, finance_credit_controller, vp_marketing, cfo; empty "
-                "= only what they decide on."
+                "marketing_manager, vp_marketing, cfo, service_supervisor, office_director; empty (the "
+                "regulation) = the files they sign for, and the relationship records of every file."
             ),
         ),
         "unmarkable_originals_in_request_only": (
@@ -125,19 +126,6 @@ register_section(
             _("For small companies that cannot separate them (三员分立, GB/T 39784)."),
         ),
     },
-    readings=[
-        Reading(
-            "相关人员",
-            "001 客户档案管理制度及操作细则 六 2",
-            ("wide_standing_roles",),
-            _(
-                "The related staff who read files without the GM's authorisation include the roles the "
-                "credit regulation gives work on every credited file (002: filing investigations, "
-                "re-rating, grant approvals, the monthly evaluation of every grant); remove a role "
-                "to give it only the files it decides on."
-            ),
-        )
-    ],
     departures=[
         Departure(
             "level1_approver",
@@ -180,6 +168,15 @@ register_section(
             "003 篇一 二.4",
             lambda v: v is not None and set(v) != set(PURPOSE_ACTIONS),
             _("Every use records its purpose; some downloads or exports go without one."),
+        ),
+        Departure(
+            "wide_standing_roles",
+            "001 客户档案管理制度及操作细则 六 2",
+            lambda v: bool(v),
+            _(
+                "Nobody outside the responsible staff reads a file without the GM's authorisation; "
+                "these roles see every file instead of the files they sign for or serve."
+            ),
         ),
         Departure(
             "unmarkable_originals_in_request_only",

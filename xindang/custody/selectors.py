@@ -41,8 +41,15 @@ def open_requests(user, *, on: date | None = None) -> QuerySet[LookupRequest]:
 
 # --- The grants registered with the lower apps ---------------------------------------------------
 def granted_customers(user) -> Q:
-    """customers.register_visibility(temporary=True): the files an open request opens to its reader."""
-    return Q(pk__in=open_requests(user).values("customer_id"))
+    """customers.register_visibility(temporary=True): the files a whole-file request opens to its
+    reader — the whole file, every section, for the request's period."""
+    return Q(pk__in=open_requests(user).filter(whole_file=True).values("customer_id"))
+
+
+def header_customers(user) -> Q:
+    """customers.register_visibility(header_only=True): a request for chosen documents opens the file's
+    header and those documents only (granted_documents), not its contracts, ledger or credit sections."""
+    return Q(pk__in=open_requests(user).filter(whole_file=False).values("customer_id"))
 
 
 def granted_documents(user) -> Q | None:
@@ -80,10 +87,40 @@ def read_context(user, document) -> dict | None:
 
 def may_release_original(user, document) -> bool:
     """documents.grants.register_original_gate: a level 1/2 original that cannot be watermarked goes
-    only to a reader under an approved request (000 客户信息管理办法 三.3–6), unless the policy departs."""
+    only to a reader under an approved request that grants the download right (000 客户信息管理办法
+    三.3–6), unless the policy departs."""
     if not custody_policy().unmarkable_originals_in_request_only:
         return True
-    return request_covering(user, document) is not None
+    return covering_requests(user, document).filter(may_download=True).exists()
+
+
+def covering_requests(user, document) -> QuerySet[LookupRequest]:
+    """The open requests of `user` under which `document` is read."""
+    return (
+        open_requests(user)
+        .filter(customer_id=document.customer_id)
+        .filter(Q(whole_file=True) | Q(documents=document))
+        .distinct()
+    )
+
+
+def may_use_document(user, document, use: str) -> bool:
+    """documents.grants.register_use_check — viewing, downloading, printing and exporting are separate
+    rights (as in Mayan EDMS): a reader under lookup requests uses a document only as one of the open
+    requests covering it grants (rules.use_allowed). A standing reader (cleared for the level on a file
+    they see standing, or its filer while the policy keeps that) is not limited by requests."""
+    from xindang.documents.selectors import cleared_levels
+
+    if user is None or not user.is_authenticated:
+        return False
+    if document.confidentiality in cleared_levels(user, document.customer):
+        return True
+    if document.filed_by_id == user.pk and custody_policy().filer_keeps_access:
+        return True
+    rights = [lookup.rights for lookup in covering_requests(user, document)]
+    if not rights:
+        return True  # not read under a request: the level clearance decides (documents.can_read)
+    return rules.use_allowed(use, rights)
 
 
 def purpose_rule(user, action: str) -> bool:
@@ -92,13 +129,28 @@ def purpose_rule(user, action: str) -> bool:
 
 
 def limits_view_all(user) -> bool:
-    """customers.register_view_all_limit: the roles of the credit approval chains see what they decide
-    on, unless the policy's reading of 相关人员 keeps them every file (001 客户档案管理制度及操作细则 六 2).
-    Users without a chain role are answered without reading the policy (this runs on every list)."""
+    """customers.register_view_all_limit: the roles of the credit approval chains see the files they
+    sign for, the relationship roles the relationship records of every file (rules.standing_access),
+    unless the policy departs and keeps them every file (001 客户档案管理制度及操作细则 六 2). Users
+    without such a role are answered without reading the policy (this runs on every list)."""
     roles = _roles(user)
-    if not roles & set(rules.CHAIN_ROLES):
+    if not roles & set(rules.WIDENABLE_ROLES):
         return False
     return rules.limits_view_all(roles, custody_policy().wide_standing_roles)
+
+
+def relationship_customers(user) -> Q:
+    """customers.register_visibility(scope="relations"): the relationship roles open the header and the
+    relationship records (complaints, visits, surveys) of every file — 000 5.1.1 (the office runs
+    relationship care), 6 b (it sends the surveys to the customers), 7 (it feeds complaint results
+    back); 002 篇三 (the service supervisor plans and reviews the visits). Not the documents, contracts,
+    ledger or credit sections: those are the policy's departure (wide_standing_roles)."""
+    if _roles(user) & set(rules.RELATIONSHIP_ROLES):
+        from .archived import archived_condition
+
+        archived = archived_condition()  # the archive room's files: lookup requests only (000 4.5)
+        return ~archived if archived is not None else Q(pk__isnull=False)
+    return Q(pk__in=[])
 
 
 def archived_exclusion(user) -> Q | None:
@@ -112,8 +164,9 @@ def archived_exclusion(user) -> Q | None:
 
 
 def decided_customers(user) -> Q:
-    """customers.register_visibility: the files on which the user's roles sign or signed an approval
-    (grants, ratings, over-limit orders …) — what the regulations give the credit approval chains."""
+    """customers.register_visibility: the files on which the user's roles sign (a pending step: the
+    approver opens what they approve) or signed an approval (grants, ratings, over-limit orders …) —
+    what the regulations give the credit approval chains (002 第十九、二十六、二十七、三十条)."""
     from xindang.approvals.models import ApprovalRequest
 
     roles = _roles(user) & set(rules.CHAIN_ROLES)
@@ -242,8 +295,35 @@ def who_may_read(customer: Customer) -> list[Reader]:
     for role in (*rules.KEEPERS_OF_ALL, *policy.wide_standing_roles):
         names = [str(u) for u in User.objects.filter(is_active=True, groups__name=role).distinct()[:20]]
         if names:
-            reason = _("%(role)s: standing access to every file") % {"role": role_label(role)}
+            if role in rules.KEEPERS_OF_ALL:
+                reason = _("%(role)s: standing access to every file") % {"role": role_label(role)}
+            else:
+                reason = _("%(role)s: every file, by the policy's departure from 001 六 2") % {
+                    "role": role_label(role)
+                }
             rows.extend(Reader(n, reason) for n in names)
+    for role in sorted(set(rules.RELATIONSHIP_ROLES) - set(policy.wide_standing_roles)):
+        for u in User.objects.filter(is_active=True, groups__name=role).distinct()[:20]:
+            rows.append(
+                Reader(
+                    str(u),
+                    _("%(role)s: the header and the visits, complaints and surveys only")
+                    % {"role": role_label(role)},
+                )
+            )
+    from xindang.approvals.models import ApprovalRequest
+
+    signing = set(
+        ApprovalRequest.objects.filter(customer_ref=customer.pk)
+        .exclude(status="withdrawn")
+        .filter(steps__role__in=rules.CHAIN_ROLES)
+        .values_list("steps__role", flat=True)
+    ) - set(policy.wide_standing_roles)
+    for role in sorted(signing):
+        for u in User.objects.filter(is_active=True, groups__name=role).distinct()[:20]:
+            rows.append(
+                Reader(str(u), _("%(role)s: signs an approval on this file") % {"role": role_label(role)})
+            )
     today = timezone.localdate()
     for lookup in (
         LookupRequest.objects.filter(

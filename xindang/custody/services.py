@@ -45,6 +45,7 @@ def request_lookup(
     ends_on: date | None,
     whole_file: bool = False,
     documents=(),
+    rights=(rules.VIEW,),
     request=None,
 ) -> LookupRequest:
     """Ask to read a customer file — the whole file or chosen documents — for a purpose and a period
@@ -52,7 +53,9 @@ def request_lookup(
     Guarantees: the purpose and the period are given (custody.no_purpose …); the documents belong to
     the file; a reader who already reads all of it standing is told no request is needed; the approval
     chain follows the highest level asked, the reader's department and the archive (rules.approval_chain)
-    and is submitted to the approvals engine in the same transaction; audited as lookup.request."""
+    and is submitted to the approvals engine in the same transaction; audited as lookup.request.
+    `rights`: the uses asked for (rules.RIGHTS: view, download, print, export — separate rights, as in
+    Mayan EDMS); viewing always; the approval grants exactly those."""
     if not by.has_perm(CustodyPermission.REQUEST):
         raise DomainError(CustodyError.NOT_ALLOWED)
     policy = custody_policy()
@@ -75,6 +78,7 @@ def request_lookup(
     standing = cleared_levels(by, customer)
     if not archived and levels and levels <= standing:
         raise DomainError(CustodyError.NOT_NEEDED)
+    asked_rights = rules.rights_asked(rights)
     level = rules.highest_level(levels)
     cross = by.department_id != customer.department_id
     chain = rules.approval_chain(
@@ -90,6 +94,7 @@ def request_lookup(
         highest_level=level,
         cross_department=cross,
         archived=archived,
+        **{f"may_{right}": right in asked_rights for right in rules.RIGHTS},
     )
     if not whole_file:
         lookup.documents.set(asked)
@@ -103,6 +108,7 @@ def request_lookup(
         "level": level,
         "cross_department": cross,
         "archived": archived,
+        "rights": asked_rights,
     }
     lookup.approval = approvals.submit_request(
         kind=APPROVAL_KIND,
@@ -128,11 +134,64 @@ def request_lookup(
             "document_ids": [d.pk for d in asked] if not whole_file else [],
             "level": level,
             "chain": chain,
+            "rights": asked_rights,
             "starts_on": starts_on.isoformat(),
             "ends_on": ends_on.isoformat(),
         },
     )
     return lookup
+
+
+def export_lookup(*, by, lookup: LookupRequest, request=None) -> tuple[str, bytes]:
+    """The documents of an open request as one ZIP for its reader: each document's current version as
+    documents hands it out for the export use (watermarked where the level asks; an original that
+    cannot be marked only under the download right too), each read recorded as document.export with
+    the request's purpose, and the export itself as lookup.export. Guarantees: only the reader, only
+    while the request is open (custody.not_open, audited as lookup.access_denied), only with the
+    export right (custody.export_not_granted, audited likewise). A document that cannot be handed out
+    is listed as refused in the archive's manifest, never silently dropped."""
+    import io
+    import zipfile
+
+    from xindang.documents.services import read_version
+
+    from .selectors import documents_of, phase_of
+
+    if lookup.reader_id != by.pk or phase_of(lookup) != rules.OPEN:
+        record_event("lookup.access_denied", actor=by, request=request, obj=lookup, data={"tried": "export"})
+        raise DomainError(CustodyError.NOT_OPEN)
+    if not lookup.may_export:
+        record_event("lookup.access_denied", actor=by, request=request, obj=lookup, data={"tried": "export"})
+        raise DomainError(CustodyError.EXPORT_NOT_GRANTED)
+    buf = io.BytesIO()
+    manifest, exported = [], []
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
+        for document in documents_of(lookup).select_related("current_version", "customer"):
+            version = document.current_version
+            if version is None or version.erased_at is not None:
+                manifest.append(f"{document.title}\t{_('no content')}")
+                continue
+            try:
+                copy = read_version(by=by, version=version, use=rules.EXPORT, request=request)
+            except DomainError as exc:
+                manifest.append(f"{document.title}\t{_('refused')}: {exc.message}")
+                continue
+            data = copy.content if copy.content is not None else copy.stream.read()
+            if copy.stream is not None:
+                copy.stream.close()
+            archive.writestr(f"{document.pk}-{version.original_name}", data)
+            manifest.append(f"{document.title}\t{version.original_name}\t{version.sha256}")
+            exported.append(document.pk)
+        archive.writestr("manifest.txt", "\n".join([lookup.purpose, *manifest]) + "\n")
+    record_event(
+        "lookup.export",
+        actor=by,
+        request=request,
+        obj=lookup,
+        purpose=lookup.purpose[:255],
+        data={"customer_id": lookup.customer_id, "document_ids": exported},
+    )
+    return f"lookup-{lookup.pk}.zip", buf.getvalue()
 
 
 def _lock_for(approval) -> LookupRequest:
@@ -171,6 +230,7 @@ def on_approved(approval) -> None:
             "customer_id": lookup.customer_id,
             "reader_id": lookup.reader_id,
             "ends_on": lookup.ends_on.isoformat(),
+            "rights": lookup.rights,
         },
     )
 
@@ -199,6 +259,15 @@ def on_resubmitted(approval) -> None:
         lookup.save(update_fields=["status", "decided_at"])
 
 
+def right_label(right: str) -> str:
+    return {
+        rules.VIEW: _("view"),
+        rules.DOWNLOAD: _("download"),
+        rules.PRINT: _("print"),
+        rules.EXPORT: _("export"),
+    }.get(right, right)
+
+
 def describe_approval_data(data: dict) -> list[tuple[str, str]]:
     yes, no = _("yes"), _("no")
     rows = [
@@ -207,6 +276,10 @@ def describe_approval_data(data: dict) -> list[tuple[str, str]]:
         (_("Period"), f"{data.get('starts_on', '')} – {data.get('ends_on', '')}"),
         (_("Highest level asked"), str(data.get("level", ""))),
         (_("Whole file"), yes if data.get("whole_file") else no),
+        (
+            _("Rights asked"),
+            "、".join(right_label(r) for r in data.get("rights") or [rules.VIEW, rules.DOWNLOAD]),
+        ),
         (_("Reader outside the owning department"), yes if data.get("cross_department") else no),
         (_("Archived file"), yes if data.get("archived") else no),
     ]

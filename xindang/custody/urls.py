@@ -9,5 +9,6 @@ urlpatterns = [
     path("new/", views.new, name="new"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/pdf/", views.print_form, name="pdf"),
+    path("<int:pk>/export/", views.export, name="export"),
     path("customer/<int:customer_pk>/section/", views.customer_section, name="customer_section"),
 ]

@@ -89,6 +89,7 @@ def new(request):
                 ends_on=d["ends_on"],
                 whole_file=d["whole_file"],
                 documents=[int(x) for x in d["documents"]],
+                rights=["view", *d["rights"]],
                 request=request,
             )
         except DomainError as exc:
@@ -115,9 +116,27 @@ def detail(request, pk):
             "phase_label": selectors.phase_label(phase),
             "is_open": phase == rules.OPEN and lookup.reader_id == request.user.pk,
             "documents": documents,
+            "rights": [services.right_label(r) for r in lookup.rights],
             "trail": trail_rows(lookup.approval) if lookup.approval else [],
         },
     )
+
+
+@permission_required(CustodyPermission.VIEW, raise_exception=True)
+@require_http_methods(["POST"])
+def export(request, pk):
+    """The documents of an open request as one ZIP of the copies its reader may take (watermarked where
+    the level asks): the export right, separate from viewing and downloading (as in Mayan EDMS)."""
+    lookup = get_lookup_for_user(request.user, pk, request=request)
+    try:
+        name, content = services.export_lookup(by=request.user, lookup=lookup, request=request)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(lookup.get_absolute_url())
+    response = HttpResponse(content, content_type="application/zip")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @permission_required(CustodyPermission.VIEW, raise_exception=True)

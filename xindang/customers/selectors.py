@@ -24,14 +24,31 @@ _VISIBILITY_GRANTS: list[Callable[[object], Q]] = []
 # Grants that open a file for a while to one reader (custody's approved lookup requests, 查阅申请) and
 # are no standing access: documents narrows such a reader to exactly the documents granted.
 _TEMPORARY_GRANTS: list[Callable[[object], Q]] = []
+# Grants that open a file's header and one part of it only, by scope: "documents" (custody: a lookup
+# request for chosen documents opens those documents, not the file's contracts, ledger or credit
+# sections), "relations" (relations: the office director's and service supervisor's relationship
+# work on every file, 000 5.1.1, 6 b, 7). Only the callers that name the scope (the file page's header,
+# the documents app, the relations app) honour them; every other section and list answers as without.
+_SCOPED_GRANTS: dict[str, list[Callable[[object], Q]]] = {}
+SCOPES = ("documents", "relations")
 # Modules that narrow who keeps standing clearance over every file (custody: the regulations give the
 # roles in the credit approval chains only what they decide on). fn(user) -> bool: True = the user's
 # view-all permission is not honoured; they see what their own rules and the grants give them.
 _VIEW_ALL_LIMITS: list[Callable[[object], bool]] = []
 
 
-def register_visibility(grant: Callable[[object], Q], *, temporary: bool = False) -> None:
-    target = _TEMPORARY_GRANTS if temporary else _VISIBILITY_GRANTS
+def register_visibility(
+    grant: Callable[[object], Q], *, temporary: bool = False, scope: str | None = None
+) -> None:
+    if scope is not None and scope not in SCOPES:
+        raise ValueError(f"unknown scope: {scope}")
+    target = (
+        _SCOPED_GRANTS.setdefault(scope, [])
+        if scope
+        else _TEMPORARY_GRANTS
+        if temporary
+        else _VISIBILITY_GRANTS
+    )
     if grant not in target:
         target.append(grant)
 
@@ -68,11 +85,15 @@ def _sees_all(user) -> bool:
     return not any(limit(user) for limit in _VIEW_ALL_LIMITS)
 
 
-def visible_customers(user, *, standing_only: bool = False) -> QuerySet[Customer]:
+def visible_customers(
+    user, *, standing_only: bool = False, scope: str | tuple[str, ...] | None = None
+) -> QuerySet[Customer]:
     """The files `user` may see: all (credit managers, archivists, GM, chairman…), the department's
     (department managers) or their own (salespeople), and those a registered module gives them work
     on (the files of contracts they handle). Nothing for anyone else. `standing_only`: leave out the
-    temporary grants (an approved lookup request opens a file for its period only)."""
+    temporary grants (an approved lookup request opens a file for its period only). `scope`: add the
+    files whose header and that part only are open to the user ("documents": a lookup request for
+    chosen documents; "relations": relationship work); never for the file's other sections."""
     qs = Customer.objects.all()
     if not user or not user.is_authenticated or not user.is_active:
         return qs.none()
@@ -95,17 +116,25 @@ def visible_customers(user, *, standing_only: bool = False) -> QuerySet[Customer
     if not standing_only:
         for grant in _TEMPORARY_GRANTS:
             seen |= grant(user)
+        for name in (scope,) if isinstance(scope, str) else scope or ():
+            for grant in _SCOPED_GRANTS.get(name, ()):
+                seen |= grant(user)
     return qs.filter(seen)
 
 
-def can_see_customer(user, customer: Customer, *, standing_only: bool = False) -> bool:
-    return visible_customers(user, standing_only=standing_only).filter(pk=customer.pk).exists()
+def can_see_customer(
+    user, customer: Customer, *, standing_only: bool = False, scope: str | tuple[str, ...] | None = None
+) -> bool:
+    return visible_customers(user, standing_only=standing_only, scope=scope).filter(pk=customer.pk).exists()
 
 
-def get_customer_for_user(user, pk, *, request=None, for_update: bool = False) -> Customer:
+def get_customer_for_user(
+    user, pk, *, request=None, for_update: bool = False, scope: str | tuple[str, ...] | None = None
+) -> Customer:
     """The file if `user` may see it; otherwise 404 — the same answer as for a file that does not
-    exist, so a URL reveals nothing — and the attempt goes into the audit log."""
-    qs = visible_customers(user)
+    exist, so a URL reveals nothing — and the attempt goes into the audit log. `scope`: also a file
+    whose header and that part only are open to the user (visible_customers)."""
+    qs = visible_customers(user, scope=scope)
     # PostgreSQL refuses FOR UPDATE across the nullable side of an outer join: no joins when locking.
     qs = (
         qs.select_for_update()

@@ -256,7 +256,14 @@ def bulk_tag(request):
 
 @permission_required(CustomerPermission.VIEW, raise_exception=True)
 def customer_detail(request, pk):
-    customer = selectors.get_customer_for_user(request.user, pk, request=request)
+    customer = selectors.get_customer_for_user(request.user, pk, request=request, scope=selectors.SCOPES)
+    if not selectors.can_see_customer(request.user, customer):
+        # Only part of the file is open to this reader (a lookup request for chosen documents, the
+        # relationship work): the header and that part, none of the other sections (their own views
+        # refuse such a reader, audited).
+        scopes = [s for s in selectors.SCOPES if selectors.can_see_customer(request.user, customer, scope=s)]
+        record_event("customer.view", request=request, obj=customer, data={"scopes": scopes})
+        return render(request, "customers/detail_header_only.html", {"customer": customer, "scopes": scopes})
     # Every look at a file is in the audit log (SPEC §7).
     record_event("customer.view", request=request, obj=customer, purpose=request.GET.get("purpose", "")[:255])
     can_status = request.user.has_perm(CustomerPermission.CHANGE_STATUS)

@@ -20,6 +20,8 @@ class DocumentsConfig(AppConfig):
                 "document.change": _("Changed document"),
                 "document.download": _("Downloaded document"),
                 "document.preview": _("Previewed document"),
+                "document.print": _("Printed document"),
+                "document.export": _("Exported document"),
                 "document.download_denied": _("Document access refused"),
                 "document.integrity_failed": _("Document failed its checksum"),
                 "document.clock_started": _("Started retention clock"),

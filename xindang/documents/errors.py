@@ -49,6 +49,10 @@ class DocumentError(models.TextChoices):
         "document.not_watermarkable",
         _("A marked copy of this file could not be made, so it cannot be handed out. Ask the archivist."),
     )
+    USE_NOT_GRANTED = (
+        "document.use_not_granted",
+        _("Your lookup request does not grant this use of the document (view, download, print, export)."),
+    )
     ORIGINAL_NEEDS_REQUEST = (
         "document.original_needs_request",
         _(

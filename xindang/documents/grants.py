@@ -8,6 +8,9 @@ here knows custody.
   ({"lookup_request": id, "purpose": "…"}), recorded with the read.
 - original gates: fn(user, document) -> bool: may an original that cannot be watermarked be handed to
   this reader (False refuses it; without a gate the original is handed out as before).
+- use checks: fn(user, document, use) -> bool, use one of USES: viewing, downloading, printing and
+  exporting are separate rights (as in Mayan EDMS); False refuses that use (custody: a reader under a
+  lookup request uses a document only as the request's approved rights say).
 """
 
 from collections.abc import Callable
@@ -17,6 +20,8 @@ from django.db.models import Q
 _READ_GRANTS: list[Callable[[object], Q | None]] = []
 _READ_CONTEXTS: list[Callable[[object, object], dict | None]] = []
 _ORIGINAL_GATES: list[Callable[[object, object], bool]] = []
+_USE_CHECKS: list[Callable[[object, object, str], bool]] = []
+USES = ("view", "download", "print", "export")
 
 
 def register_read_grant(fn: Callable[[object], Q | None]) -> None:
@@ -32,6 +37,17 @@ def register_read_context(fn: Callable[[object, object], dict | None]) -> None:
 def register_original_gate(fn: Callable[[object, object], bool]) -> None:
     if fn not in _ORIGINAL_GATES:
         _ORIGINAL_GATES.append(fn)
+
+
+def register_use_check(fn: Callable[[object, object, str], bool]) -> None:
+    if fn not in _USE_CHECKS:
+        _USE_CHECKS.append(fn)
+
+
+def may_use(user, document, use: str) -> bool:
+    if use not in USES:
+        raise ValueError(f"unknown use: {use}")
+    return all(check(user, document, use) for check in _USE_CHECKS)
 
 
 def granted_filter(user) -> Q | None:

@@ -56,7 +56,7 @@ def _readable_on_file(user, customer: Customer, *, policy=None) -> Q | None:
     levels = cleared_levels(user, customer, policy=policy)
     cond = Q(confidentiality__in=sorted(levels)) if levels else None
     granted = granted_filter(user)
-    if granted is not None and can_see_customer(user, customer):
+    if granted is not None and can_see_customer(user, customer, scope="documents"):
         cond = granted if cond is None else cond | granted
     return cond
 
@@ -76,7 +76,7 @@ def can_read(user, document: Document, *, policy=None) -> bool:
     return (
         granted is not None
         and Document.objects.filter(granted, pk=document.pk).exists()
-        and can_see_customer(user, document.customer)
+        and can_see_customer(user, document.customer, scope="documents")
     )
 
 
@@ -111,7 +111,7 @@ def readable_documents(user, *, policy=None) -> QuerySet[Document]:
     if cond is not None:
         where = Q(cond, customer__in=visible_customers(user, standing_only=True))
     if granted is not None:
-        extra = Q(granted, customer__in=visible_customers(user))
+        extra = Q(granted, customer__in=visible_customers(user, scope="documents"))
         where = extra if where is None else where | extra
     if where is None:
         return Document.objects.none()

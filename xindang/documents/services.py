@@ -22,7 +22,7 @@ from xindang.customers.selectors import can_see_customer
 
 from . import content, rules, selectors, storage
 from .errors import DocumentError
-from .grants import may_release_original, read_context
+from .grants import may_release_original, may_use, read_context
 from .models import Document, DocumentCategory, DocumentVersion
 from .watermark import WatermarkError, watermark
 
@@ -412,8 +412,23 @@ class ReadCopy:
     watermarked: bool
 
 
+# The audit action of each use of a version (documents.grants.USES).
+USE_ACTIONS = {
+    "view": "document.preview",
+    "download": "document.download",
+    "print": "document.print",
+    "export": "document.export",
+}
+
+
 def read_version(
-    *, by, version: DocumentVersion, inline: bool = False, purpose: str = "", request=None
+    *,
+    by,
+    version: DocumentVersion,
+    inline: bool = False,
+    purpose: str = "",
+    request=None,
+    use: str | None = None,
 ) -> ReadCopy:
     """Hand a version to a reader (download, or preview when `inline`). Guarantees: the reader is cleared
     for the level (else document.not_allowed, recorded as document.download_denied); the stored bytes
@@ -423,13 +438,20 @@ def read_version(
     recorded as document.download / document.preview, with the lookup request it happens under and
     its purpose (grants.read_context) or the purpose the reader stated. A level 1/2 file that cannot be
     marked (Office files, archives) is handed out only where the registered gates allow it (custody:
-    under an approved lookup request), never as an untraceable original otherwise."""
+    under an approved lookup request), never as an untraceable original otherwise.
+    `use`: view (the default when inline), download (otherwise), print or export — separate rights: a
+    use the registered checks refuse (custody: a right the reader's lookup request does not grant) is
+    refused as document.use_not_granted and recorded as document.download_denied naming the use."""
 
     document = version.document
-    action = "document.preview" if inline else "document.download"
+    use = use or ("view" if inline else "download")
+    action = USE_ACTIONS[use]
     if not selectors.can_read(by, document):
         record_denied(by=by, document=document, action=action, request=request)
         raise DomainError(DocumentError.NOT_ALLOWED)
+    if not may_use(by, document, use):
+        record_denied(by=by, document=document, action=f"use_{use}", request=request)
+        raise DomainError(DocumentError.USE_NOT_GRANTED, use=use)
     if version.erased_at is not None:
         raise DomainError(DocumentError.ERASED)
     context = read_context(by, document)

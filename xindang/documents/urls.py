@@ -13,6 +13,7 @@ urlpatterns = [
     path("version/<int:pk>/download/", views.download, name="download"),
     path("version/<int:pk>/preview/", views.preview, name="preview"),
     path("version/<int:pk>/inline/", views.inline, name="inline"),
+    path("version/<int:pk>/print/", views.print_copy, name="print"),
     path("fixity/", views.fixity, name="fixity"),
     path("fixity/run/", views.fixity_run, name="fixity_run"),
 ]

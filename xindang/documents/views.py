@@ -23,7 +23,7 @@ from . import rules, selectors, services
 from .errors import DocumentError
 from .fixity import run_fixity_check
 from .forms import DocumentFilterForm, DocumentMetadataForm, UploadForm, VersionForm
-from .grants import read_context
+from .grants import may_use, read_context
 from .models import DocumentCategory, FixityRun
 from .permissions import DocumentPermission
 
@@ -36,11 +36,19 @@ def _document_for(request, pk, *, action: str):
     document = selectors.get_document(pk)
     if document is None:
         raise Http404
-    get_customer_for_user(request.user, document.customer_id, request=request)
+    get_customer_for_user(request.user, document.customer_id, request=request, scope="documents")
     if not selectors.can_read(request.user, document):
         services.record_denied(by=request.user, document=document, action=action, request=request)
         raise PermissionDenied
     return document
+
+
+def _check_use(request, document, use: str) -> None:
+    """Viewing, downloading, printing and exporting are separate rights (documents.grants.may_use):
+    a refused use answers 403 and is recorded as document.download_denied naming it."""
+    if not may_use(request.user, document, use):
+        services.record_denied(by=request.user, document=document, action=f"use_{use}", request=request)
+        raise PermissionDenied
 
 
 def _version_for(request, pk, *, action: str):
@@ -54,8 +62,9 @@ def _version_for(request, pk, *, action: str):
 # --- The file page's section and the list -----------------------------------------------------------
 @permission_required(DocumentPermission.VIEW, raise_exception=True)
 def customer_section(request, customer_pk):
-    """HTML fragment loaded by the customer file page (htmx); its root is an <h2> and the content."""
-    customer = get_customer_for_user(request.user, customer_pk, request=request)
+    """HTML fragment loaded by the customer file page (htmx); its root is an <h2> and the content. A
+    reader under a lookup request for chosen documents sees those documents only."""
+    customer = get_customer_for_user(request.user, customer_pk, request=request, scope="documents")
     section = selectors.customer_section(request.user, customer)
     return render(
         request,
@@ -150,6 +159,7 @@ def upload(request, customer_pk):
 @permission_required(DocumentPermission.VIEW, raise_exception=True)
 def detail(request, pk):
     document = _document_for(request, pk, action="view")
+    _check_use(request, document, "view")
     services.record_view(by=request.user, document=document, request=request)
     cls, clock = selectors.retention_of(document)
     days = selectors.documents_policy().expiry_reminder_days
@@ -169,6 +179,8 @@ def detail(request, pk):
             "version_form": VersionForm(),
             "can_change": request.user.has_perm(DocumentPermission.CHANGE),
             "watermarked": document.confidentiality in selectors.documents_policy().watermark_levels,
+            "can_download": may_use(request.user, document, "download"),
+            "can_print": may_use(request.user, document, "print"),
             "EXPIRED": rules.EXPIRED,
             "EXPIRING": rules.EXPIRING,
         },
@@ -252,7 +264,7 @@ def _ask_purpose(request, version):
     )
 
 
-def _serve(request, version, *, inline: bool):
+def _serve(request, version, *, inline: bool, use: str | None = None):
     try:
         copy = services.read_version(
             by=request.user,
@@ -260,10 +272,18 @@ def _serve(request, version, *, inline: bool):
             inline=inline,
             purpose=stated_purpose(request.GET),
             request=request,
+            use=use,
         )
     except DomainError as exc:
         if exc.code == DocumentError.NOT_ALLOWED:
             raise PermissionDenied from exc
+        if exc.code == DocumentError.USE_NOT_GRANTED:
+            return render(
+                request,
+                "documents/unavailable.html",
+                {"document": version.document, "error": exc},
+                status=403,
+            )
         if exc.code == DocumentError.ORIGINAL_NEEDS_REQUEST:
             return render(
                 request,
@@ -305,6 +325,16 @@ def download(request, pk):
 
 
 @permission_required(DocumentPermission.VIEW, raise_exception=True)
+def print_copy(request, pk):
+    """The copy to print (watermarked where the level asks), shown in the browser to print: a use of
+    its own (document.print), refused to a lookup reader whose request does not grant printing."""
+    version = _version_for(request, pk, action="print")
+    if version.erased_at is None and not rules.is_previewable(version.mime_type):
+        raise Http404
+    return _serve(request, version, inline=True, use="print")
+
+
+@permission_required(DocumentPermission.VIEW, raise_exception=True)
 @xframe_options_sameorigin
 def inline(request, pk):
     version = _version_for(request, pk, action="preview")
@@ -316,6 +346,7 @@ def inline(request, pk):
 @permission_required(DocumentPermission.VIEW, raise_exception=True)
 def preview(request, pk):
     version = _version_for(request, pk, action="preview")
+    _check_use(request, version.document, "view")
     if not rules.is_previewable(version.mime_type):
         return redirect(reverse("documents:download", args=[version.pk]))
     return render(

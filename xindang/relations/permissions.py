@@ -64,7 +64,10 @@ ROLE_GRANTS = {
 # files they serve, with the contacts to call. Service agents see the files of their visits
 # (selectors.served_customers, 002 篇三 二: 根据客户资料库); the service supervisor, who plans the agents'
 # visits and reviews their reports (五.2), and the office director, who runs relationship care, answers
-# complaints and sends the surveys to every customer (000 5.1.1, 6 b, 7 5.4.2), see all files.
+# complaints and sends the surveys to every customer (000 5.1.1, 6 b, 7 5.4.2), hold view_all_customers
+# but custody limits it: by default they open the header and the relationship records of every file
+# (customers scope "relations", used by this app's lists, pages and services); the whole of every file
+# only as custody's labelled policy departure (wide_standing_roles, 001 六 2).
 CUSTOMER_GRANTS = {
     Role.SERVICE_AGENT: ["view_customer", "view_contact"],
     Role.SERVICE_SUPERVISOR: ["view_customer", "view_contact", "view_all_customers"],

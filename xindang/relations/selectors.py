@@ -41,7 +41,7 @@ def section(policy=None):
 def visible_complaints(user) -> QuerySet[Complaint]:
     if not user.has_perm(RelationsPermission.VIEW_COMPLAINT):
         return Complaint.objects.none()
-    return Complaint.objects.filter(customer__in=visible_customers(user)).select_related(
+    return Complaint.objects.filter(customer__in=visible_customers(user, scope="relations")).select_related(
         "customer", "department", "received_by"
     )
 
@@ -148,7 +148,9 @@ def served_customers(user) -> Q:
 def visible_visits(user) -> QuerySet[Visit]:
     if not user.has_perm(RelationsPermission.VIEW_VISIT):
         return Visit.objects.none()
-    return Visit.objects.filter(customer__in=visible_customers(user)).select_related("customer", "agent")
+    return Visit.objects.filter(customer__in=visible_customers(user, scope="relations")).select_related(
+        "customer", "agent"
+    )
 
 
 def get_visit_for_user(user, pk) -> Visit:
@@ -435,7 +437,7 @@ def workbench_items(user) -> list[WorkItem]:
         served = Visit.objects.filter(
             Q(status=VisitStatus.PLANNED, planned_on__lte=horizon) | Q(visited_on__gte=recent)
         ).values("customer_id")
-        mine = visible_customers(user).filter(owner=user)
+        mine = visible_customers(user, scope="relations").filter(owner=user)
         for c in key_customers(mine).exclude(pk__in=served).order_by("name")[:50]:
             items.append(
                 WorkItem(

@@ -29,3 +29,9 @@ class EvaluationsConfig(AppConfig):
             object_pages={"evaluations.grantevaluation": "evaluations:detail"},
         )
         register_demo_step("evaluations", seed_demo, order=60)
+        from xindang.customers.selectors import register_visibility
+
+        from .selectors import signed_customers
+
+        # the marketing manager, VP marketing and CFO sign every month's evaluation (002 第四十–四十一条)
+        register_visibility(signed_customers)

@@ -258,6 +258,21 @@ FIGURE_FIELDS = (
 
 
 # --- Visibility and lists ---------------------------------------------------------------------------
+# The roles that sign every month's evaluation of a granted customer (002 第四十条: the finance
+# department — the CFO heads it — fills in the figures; 第四十一条: the marketing manager reviews, the VP
+# marketing gives the opinion): the regulation gives them the files they sign for (custody's rule
+# of standing access: 001 客户档案管理制度及操作细则 六 2), here the files with an evaluation.
+EVALUATION_SIGNERS = (Role.MARKETING_MANAGER, Role.VP_MARKETING, Role.CFO)
+
+
+def signed_customers(user) -> Q:
+    """customers.register_visibility: the files whose grant evaluation `user`'s role signs."""
+    roles = set(getattr(user, "role_codes", set()))
+    if not roles & set(EVALUATION_SIGNERS):
+        return Q(pk__in=[])
+    return Q(pk__in=GrantEvaluation.objects.values("customer_id"))
+
+
 def visible_evaluations(user) -> QuerySet[GrantEvaluation]:
     """Evaluations of the customer files `user` may see, for users who may read evaluations at all."""
     if not user.is_authenticated or not user.has_perm(EvaluationPermission.VIEW):

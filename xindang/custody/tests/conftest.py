@@ -86,10 +86,20 @@ def docs(customer, credit_manager, file_doc):
 
 @pytest.fixture
 def ask(db):
-    """ask(by, customer, documents=[…] | whole_file=True, days=7, purpose=…) → a submitted request."""
+    """ask(by, customer, documents=[…] | whole_file=True, days=7, purpose=…, rights=…) → a submitted
+    request; it asks to view and download unless `rights` says otherwise."""
     from xindang.custody import services
 
-    def _ask(by, customer, documents=(), *, whole_file=False, days=7, purpose="签订新合同前核对资信"):
+    def _ask(
+        by,
+        customer,
+        documents=(),
+        *,
+        whole_file=False,
+        days=7,
+        purpose="签订新合同前核对资信",
+        rights=("view", "download"),
+    ):
         today = timezone.localdate()
         return services.request_lookup(
             by=by,
@@ -99,6 +109,7 @@ def ask(db):
             ends_on=today + timedelta(days=days - 1),
             whole_file=whole_file,
             documents=documents,
+            rights=rights,
         )
 
     return _ask

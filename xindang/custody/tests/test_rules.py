@@ -79,8 +79,14 @@ def test_a_request_states_purpose_period_and_what_is_asked(purpose, start, end, 
     assert [code for _field, code in problems] == codes
 
 
-@given(st.sets(st.sampled_from(["marketing_manager", "cfo", "vp_marketing", "finance_credit_controller"])))
-def test_chain_roles_lose_view_all_unless_the_policy_lists_them(roles):
+@given(
+    st.sets(
+        st.sampled_from(["marketing_manager", "cfo", "vp_marketing", "office_director", "service_supervisor"])
+    )
+)
+def test_chain_and_relationship_roles_lose_view_all_unless_the_policy_lists_them(roles):
+    """001 六 2: every file for these roles is the policy's departure; a keeper role keeps every file."""
     assert rules.limits_view_all(roles, []) == bool(roles)
+    assert rules.limits_view_all({*roles, "finance_credit_controller"}, []) is False
     assert rules.limits_view_all(roles, list(roles)) is False
     assert rules.limits_view_all({*roles, "credit_manager"}, []) is False

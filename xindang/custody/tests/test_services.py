@@ -100,7 +100,10 @@ def test_an_approved_request_opens_exactly_its_documents_to_its_reader(
     lookup = approve(ask(other_salesperson, customer, [docs["contract"]]), archive_leader, gm)
     assert lookup.status == LookupStatus.APPROVED
     assert AuditEvent.objects.filter(action="lookup.approve", object_id=str(lookup.pk)).exists()
-    assert can_see_customer(other_salesperson, customer)
+    # the file's header and the documents asked for, not its other sections (contracts, ledger, credit)
+    assert not can_see_customer(other_salesperson, customer)
+    assert can_see_customer(other_salesperson, customer, scope="documents")
+    assert not can_see_customer(other_salesperson, customer, scope="relations")
     assert list(visible_documents(other_salesperson, customer)) == [docs["contract"]]
     # the level-3 licence is not opened by the file becoming visible: exactly what was asked
     assert not can_read(other_salesperson, docs["licence"])
@@ -117,6 +120,7 @@ def test_a_whole_file_request_opens_every_document(
     lookup = ask(other_salesperson, customer, whole_file=True)
     assert lookup.highest_level == 1
     approve(lookup, archive_leader, gm)
+    assert can_see_customer(other_salesperson, customer)  # the whole file: every section
     assert set(visible_documents(other_salesperson, customer)) == set(docs.values())
     assert xs2_manager.pk  # unused signer: the chain of a level-1 request has no department step
 
@@ -164,8 +168,7 @@ def test_chain_roles_see_the_files_they_decide_on(
     from xindang.documents.tests.samples import set_policy
 
     other = make_customer(colleague, name="长城贸易有限公司")
-    assert set(visible_customers(marketing_manager)) == {customer, other}  # the reading of 相关人员
-    set_policy(sysadmin, "custody", wide_standing_roles=[])
+    # 001 六 2: by default only what they sign for
     assert not visible_customers(marketing_manager).exists()
     register("zz.test", on_approved=None)
     try:
@@ -207,10 +210,12 @@ def test_an_archived_file_is_read_only_through_a_lookup_request(
         assert not can_see_customer(salesperson, customer)  # not even its salesperson
         assert not can_see_customer(credit_manager, customer)
         assert can_see_customer(archivist, customer)  # the archive room keeps it
+        assert not can_see_customer(office_director, customer, scope="relations")
         lookup = ask(salesperson, customer, [docs["licence"]])
         assert lookup.approval.chain == ["office_director", "department_manager"]
         approve(lookup, office_director, manager)
-        assert can_see_customer(salesperson, customer) and can_read(salesperson, docs["licence"])
+        assert can_see_customer(salesperson, customer, scope="documents")
+        assert can_read(salesperson, docs["licence"])
         assert not can_read(salesperson, docs["contract"])
     finally:
         archived._CHECKS.clear()

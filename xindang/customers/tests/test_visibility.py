@@ -2,10 +2,12 @@
 files are secrets, responsible staff only).
 
 The rule (customers/permissions.py): a salesperson sees their own files; a department manager the
-department's and their own; credit managers, archivists, the GM, the chairman and the approvers in the
-credit chains (marketing manager, VP marketing, CFO, finance credit controller; custody policy
-wide_standing_roles, a reading of 相关人员) see all; roles without
-customer permissions, inactive users and anonymous visitors see none.
+department's and their own; credit managers, the finance credit controller (the credit department),
+archivists, the GM and the chairman see all; the approvers in the credit chains (marketing manager, VP
+marketing, CFO) the files they sign for, and every file only under the custody policy's labelled
+departure (wide_standing_roles); the office director and service supervisor the header and
+relationship records of every file (scope "relations"); roles without customer permissions, inactive
+users and anonymous visitors see none.
 """
 
 import pytest
@@ -36,15 +38,17 @@ MATRIX = {
     "archivist": ALL,
     "general_manager": ALL,
     "chairman": ALL,
-    # the credit approval chains: every file under custody's reading of 相关人员 (wide_standing_roles);
-    # without it the files they decide on (custody tests)
-    "marketing_manager": ALL,
-    "cfo": ALL,
-    "vp_marketing": ALL,
-    "finance_credit_controller": ALL,
+    # the credit approval chains: the files they sign for (none here; custody tests), every file only
+    # under the custody policy's departure from 001 六 2 (wide_standing_roles)
+    "marketing_manager": set(),
+    "cfo": set(),
+    "vp_marketing": set(),
+    "finance_credit_controller": ALL,  # the credit department: 002 第十九、三十二、三十七条
     "service_agent": set(),  # only the files of their visits (relations), none here
-    "service_supervisor": ALL,  # plans and reviews every agent's visits (relations, 002 篇三)
-    "office_director": ALL,  # relationship care, complaints, surveys (relations, 000 5.1.1, 6, 7)
+    # relationship care, complaints, surveys, visits (000 5.1.1, 6, 7; 002 篇三): the header and the
+    # relationship records of every file (scope "relations", below), not the whole file
+    "service_supervisor": set(),
+    "office_director": set(),
     "system_admin": set(),
     # 三员分立 and the archive leader: they approve lookups or policy, they read files only by request
     "archive_leader": set(),
@@ -199,3 +203,13 @@ def test_a_department_manager_without_a_department_sees_only_their_own(world):
     type(mgr).objects.filter(pk=mgr.pk).update(department=None)
     mgr = type(mgr).objects.get(pk=mgr.pk)
     assert set(visible_customers(mgr).values_list("pk", flat=True)) == {files["manager_elsewhere"].pk}
+
+
+@pytest.mark.parametrize("viewer", ["office_director", "service_supervisor"])
+def test_the_relationship_roles_open_every_file_for_their_relationship_work(world, viewer):
+    """000 5.1.1, 6 b, 7: the header and the relationship records of every file (scope "relations")."""
+    users, files = world
+    user = users[viewer]
+    seen = set(visible_customers(user, scope="relations"))
+    assert seen == set(files.values())
+    assert not visible_customers(user, scope="documents").exists()

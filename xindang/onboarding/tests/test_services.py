@@ -203,13 +203,23 @@ def test_two_code_requests_at_once_give_one_code(salesperson, make_customer, cre
 
 # --- Conditions (004 客户信息管理制度 第十条2) -------------------------------------------------------------
 def test_conditions_are_attached_to_a_submitted_card(
-    salesperson, make_prospect, fill_card, marketing_manager
+    salesperson, make_prospect, fill_card, marketing_manager, sysadmin
 ):
+    from django.http import Http404
+
+    from xindang.documents.tests.samples import set_policy
+
     prospect = make_prospect(salesperson)
     fill_card(prospect, salesperson)
-    with pytest.raises(DomainError) as refused:  # a draft: nothing to attach them to yet
+    # a draft: no approval of the marketing manager's on the file yet, so not a file they read (001 六 2)
+    with pytest.raises(Http404):
+        services.set_conditions(by=marketing_manager, customer_id=prospect.pk, conditions=["contract"])
+    # and where the policy lets the role see every file (a departure), still nothing to attach them to
+    set_policy(sysadmin, "custody", wide_standing_roles=["marketing_manager"])
+    with pytest.raises(DomainError) as refused:
         services.set_conditions(by=marketing_manager, customer_id=prospect.pk, conditions=["contract"])
     assert refused.value.code == OnboardingError.CONDITIONS_NOT_OPEN
+    set_policy(sysadmin, "custody", wide_standing_roles=[])
     services.submit_card(by=salesperson, customer_id=prospect.pk)
     card = services.set_conditions(
         by=marketing_manager, customer_id=prospect.pk, conditions=["collateral", "contract"], note="厂房抵押"

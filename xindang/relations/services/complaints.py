@@ -25,7 +25,7 @@ COMPLAINT_KIND = "relations.complaint"
 def receive_complaint(*, by, customer_id: int, data: dict, request=None) -> Complaint:
     """Record a complaint as the business department receives it (000 7 5.4.1)."""
     require(by, RelationsPermission.HANDLE_COMPLAINT)
-    customer = get_customer_for_user(by, customer_id, request=request)
+    customer = get_customer_for_user(by, customer_id, request=request, scope="relations")
     received_on = not_future(data.get("received_on") or timezone.localdate(), "received_on")
     department = data.get("department") or by.department or customer.department
     complaint = Complaint.objects.create(
@@ -56,7 +56,7 @@ def _locked(complaint) -> Complaint:
 
 
 def _visible(by, complaint: Complaint) -> None:
-    if not can_see_customer(by, complaint.customer):
+    if not can_see_customer(by, complaint.customer, scope="relations"):
         raise PermissionDenied
 
 

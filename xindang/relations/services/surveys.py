@@ -135,7 +135,7 @@ def enter_response(
     """One customer's answers (000 6 b), each on the questionnaire's scale."""
     require(by, RelationsPermission.MANAGE_SURVEY)
     c = _open_campaign(campaign)
-    customer = get_customer_for_user(by, customer_id, request=request)
+    customer = get_customer_for_user(by, customer_id, request=request, scope="relations")
     response = _store_response(
         by=by,
         campaign=c,
@@ -159,7 +159,7 @@ def import_responses(*, by, campaign, rows: list[dict], request=None) -> int:
 
     require(by, RelationsPermission.MANAGE_SURVEY)
     c = _open_campaign(campaign)
-    visible = visible_customers(by)
+    visible = visible_customers(by, scope="relations")
     count = 0
     for row in rows:
         try:

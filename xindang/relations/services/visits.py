@@ -26,7 +26,7 @@ def plan_visit(*, by, customer_id: int, agent, data: dict, request=None) -> Visi
     """The visit plan (客户回访计划, 002 篇三 三.1: time, content, purpose, method; 三.2 place) for one
     customer and service agent (004 客户信息管理制度 第十条: 营销代表客户访问计划)."""
     require(by, RelationsPermission.PLAN_VISIT)
-    customer = get_customer_for_user(by, customer_id, request=request)
+    customer = get_customer_for_user(by, customer_id, request=request, scope="relations")
     agent = agent or by
     if not agent.is_active or not agent.has_perm(RelationsPermission.RECORD_VISIT):
         raise DomainError(RelationsError.AGENT_CANNOT_SEE, field="agent", user=str(agent))
@@ -53,7 +53,7 @@ def plan_visit(*, by, customer_id: int, agent, data: dict, request=None) -> Visi
 
 def _locked_visit(visit, by) -> Visit:
     v = Visit.objects.select_for_update().select_related("customer").get(pk=getattr(visit, "pk", visit))
-    if not can_see_customer(by, v.customer):
+    if not can_see_customer(by, v.customer, scope="relations"):
         raise PermissionDenied
     return v
 
@@ -136,7 +136,7 @@ def cancel_visit(*, by, visit, reason: str, request=None) -> Visit:
 def create_development_plan(*, by, customer_id: int, year: int, goals: str, strategy: str = "", request=None):
     """The customer development plan (客户开发计划, 002 篇三 六.2), drawn from the visit records."""
     require(by, RelationsPermission.PLAN_VISIT)
-    customer = get_customer_for_user(by, customer_id, request=request)
+    customer = get_customer_for_user(by, customer_id, request=request, scope="relations")
     plan = DevelopmentPlan.objects.create(
         customer=customer,
         year=int(year),

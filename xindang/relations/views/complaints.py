@@ -112,7 +112,7 @@ def complaint_statistics(request):
 
 @permission_required(RelationsPermission.HANDLE_COMPLAINT, raise_exception=True)
 def complaint_create(request, customer_pk):
-    customer = get_customer_for_user(request.user, customer_pk, request=request)
+    customer = get_customer_for_user(request.user, customer_pk, request=request, scope="relations")
     form = ComplaintForm(
         request.POST or None,
         initial={
@@ -259,7 +259,7 @@ def customer_section(request, customer_pk):
     from ..models import DevelopmentPlan, SurveyResponse
     from .visits import decorate_visits
 
-    customer = get_customer_for_user(request.user, customer_pk, request=request)
+    customer = get_customer_for_user(request.user, customer_pk, request=request, scope="relations")
     user = request.user
     see_complaints = user.has_perm(RelationsPermission.VIEW_COMPLAINT)
     see_visits = user.has_perm(RelationsPermission.VIEW_VISIT)

@@ -106,7 +106,9 @@ def campaign_detail(request, pk, forms=None, answer_error=None):
             "below": rules.below_target(scores["overall"], sec.satisfaction_target_pct),
             "target": sec.satisfaction_target_pct,
             "can_manage": can_manage and is_open,
-            "customers": visible_customers(request.user).exclude(pk__in=answered).order_by("name")[:500]
+            "customers": visible_customers(request.user, scope="relations")
+            .exclude(pk__in=answered)
+            .order_by("name")[:500]
             if can_manage and is_open
             else [],
             "answer_error": answer_error,

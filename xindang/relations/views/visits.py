@@ -86,7 +86,7 @@ def visits(request):
 
 @permission_required(RelationsPermission.PLAN_VISIT, raise_exception=True)
 def visit_create(request, customer_pk):
-    customer = get_customer_for_user(request.user, customer_pk, request=request)
+    customer = get_customer_for_user(request.user, customer_pk, request=request, scope="relations")
     form = VisitPlanForm(
         request.POST or None,
         agents=_agents(),
@@ -193,7 +193,7 @@ def visit_cancel(request, pk):
 @permission_required(RelationsPermission.PLAN_VISIT, raise_exception=True)
 def plan_create(request, customer_pk):
     """The customer development plan (客户开发计划, 002 篇三 六.2)."""
-    customer = get_customer_for_user(request.user, customer_pk, request=request)
+    customer = get_customer_for_user(request.user, customer_pk, request=request, scope="relations")
     form = DevelopmentPlanForm(request.POST or None, initial={"year": timezone.localdate().year})
     if request.method == "POST" and form.is_valid():
         try:

@@ -68,6 +68,9 @@ def test_a_cancelled_quality_contract_is_named_missing(with_contracts, salespers
 def test_nobody_approves_their_own_selection(with_contracts, make_user_with_roles):
     """Four eyes (approvals engine): the applicant cannot sign the step even holding its role."""
     applicant = make_user_with_roles("caigou", ["salesperson", "marketing_manager"], with_contracts)
+    # the supplier's salesperson, who also holds the marketing manager's role (the file is theirs: the
+    # marketing manager's role alone opens only the files it signs for, 001 六 2)
+    type(with_contracts).objects.filter(pk=with_contracts.pk).update(owner=applicant)
     selection = services.submit_selection(by=applicant, customer_id=with_contracts.pk)
     with pytest.raises(DomainError) as exc:
         _approve(selection, applicant)
