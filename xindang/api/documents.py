@@ -34,6 +34,7 @@ STATUS_OF: dict[str, int] = {
     DocumentError.MISSING.value: 409,
     DocumentError.DUPLICATE.value: 409,
     DocumentError.TOO_LARGE.value: 413,
+    DocumentError.STORAGE_FULL.value: 507,  # Insufficient Storage (RFC 4918)
 }
 
 
