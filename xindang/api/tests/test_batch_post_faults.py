@@ -1,9 +1,11 @@
 """The app server's worker killed (kill -9) in the middle of a 10,000-entry batch post
-(POST /api/ledger/entries): nothing of the batch is saved — no entry, no change of the exposure, no
-audit event — and the same batch sent again (the same source system and external ids: the posting's
-idempotency key) is posted once, whole; sent a third time it changes nothing. Real processes: a
-gunicorn on loopback serving the test database of PostgreSQL or MariaDB (an SQLite test database
-cannot be shared with a server process this way); its master starts a new worker after the kill."""
+(POST /api/ledger/entries) — after its transaction wrote every entry, before it committed: nothing of
+the batch is saved (no entry, no change of the exposure, no audit event), and the same batch sent
+again (the same source system and external ids: the posting's idempotency key) is posted once, whole;
+sent a third time it changes nothing. To stop the batch at that point every time, the test holds the
+audit chain's head locked, which the batch needs last. Real processes: a gunicorn on loopback serving
+the test database of PostgreSQL or MariaDB (an SQLite test database cannot be shared with a server
+process this way); its master starts a new worker after the kill."""
 
 import contextlib
 import os
@@ -24,7 +26,7 @@ from django.utils import timezone
 
 from conftest import make_user
 from xindang.accounts.services import create_api_key
-from xindang.audit.models import AuditEvent
+from xindang.audit.models import AuditChainHead, AuditEvent
 from xindang.ledger.models import Exposure, TradeEntry
 
 from .test_app_servers import _database_url, _free_port
@@ -41,19 +43,27 @@ ROOT = Path(__file__).resolve().parents[3]
 ENTRIES = 10_000
 
 
-def _writing_the_batch() -> bool:
-    """Another connection is inside a transaction that has written the batch's first entries."""
+def _batch_written_and_waiting() -> bool:
+    """Another connection's transaction has written the batch's entries and now waits for the audit
+    chain's head, which this test holds locked: the batch is all written and not committed (the
+    holder's own connection waits for nothing, so it is not counted)."""
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
             cur.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-                " AND pid <> pg_backend_pid() AND backend_xid IS NOT NULL"
-                """ AND query LIKE 'INSERT INTO "ledger_tradeentry"%%'"""
+                "SELECT count(*) FROM pg_stat_activity a WHERE a.datname = current_database()"
+                " AND a.pid <> pg_backend_pid() AND a.wait_event_type = 'Lock'"
+                " AND a.query LIKE '%%audit_auditchainhead%%' AND EXISTS (SELECT 1 FROM pg_locks l"
+                " JOIN pg_class c ON c.oid = l.relation WHERE l.pid = a.pid"
+                " AND c.relname = 'ledger_tradeentry' AND l.mode = 'RowExclusiveLock')"
             )
         else:
+            # (InnoDB writes an insert into an empty table as one bulk operation, which
+            # trx_rows_modified does not count; the batch takes the audit chain's head only after
+            # writing its entries)
             cur.execute(
                 "SELECT count(*) FROM information_schema.innodb_trx"
-                " WHERE trx_mysql_thread_id <> CONNECTION_ID() AND trx_rows_modified >= 1000"
+                " WHERE trx_mysql_thread_id <> CONNECTION_ID() AND trx_state = 'LOCK WAIT'"
+                " AND trx_query LIKE '%%audit_auditchainhead%%'"
             )
         return cur.fetchone()[0] > 0
 
@@ -79,12 +89,28 @@ def _children(pid: int) -> list[int]:
     return [int(p) for p in path.read_text().split()] if path.exists() else []
 
 
-def _wait_until(predicate, seconds, what):
+def _wait_until(predicate, seconds, what, report=lambda: ""):
     deadline = time.monotonic() + seconds
     while not predicate():
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
+            raise AssertionError(f"timed out waiting for {what}: {report()}")
         time.sleep(0.02)
+
+
+def _activity() -> str:
+    """What the other connections are doing (for a failure's message)."""
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute(
+                "SELECT pid, state, wait_event_type, wait_event, left(query, 100) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        else:
+            cur.execute(
+                "SELECT trx_mysql_thread_id, trx_state, trx_rows_modified, trx_rows_locked,"
+                " left(trx_query, 100) FROM information_schema.innodb_trx"
+            )
+        return repr(cur.fetchall())
 
 
 @pytest.fixture
@@ -163,7 +189,6 @@ def test_kill_9_mid_batch_post_saves_nothing_and_the_same_batch_again_posts_once
         url = base + "/api/ledger/entries"
         return requests.post(url, json=batch, headers={"X-API-Key": raw}, timeout=300)
 
-    # when the worker is killed while it writes the batch's entries
     first: dict = {}
 
     def send_first():
@@ -174,14 +199,26 @@ def test_kill_9_mid_batch_post_saves_nothing_and_the_same_batch_again_posts_once
 
     (worker,) = _children(master.pid)
     sender = threading.Thread(target=send_first)
-    sender.start()
+    # the audit chain's head held locked on a connection of our own (the watching below runs outside
+    # any transaction: PostgreSQL shows pg_stat_activity as of a transaction's first look at it): the
+    # batch writes all its entries, then waits to audit them
+    assert AuditChainHead.objects.filter(pk=1).exists()
+    holder = connection.get_new_connection(connection.get_connection_params())
     try:
-        _wait_until(lambda: _writing_the_batch() or not sender.is_alive(), 240, "the batch written")
-        answered = first.get("answer")
-        assert answered is None, f"answered before the kill: {answered.status_code} {answered.text[:500]}"
-        os.kill(worker, signal.SIGKILL)
+        holder.cursor().execute("SELECT id FROM audit_auditchainhead WHERE id = 1 FOR UPDATE")
+        sender.start()
+        try:
+            _wait_until(
+                lambda: _batch_written_and_waiting() or not sender.is_alive(), 240, "the batch", _activity
+            )
+            answered = first.get("answer")
+            assert answered is None, f"answered: {answered.status_code} {answered.text[:500]}"
+            os.kill(worker, signal.SIGKILL)  # when the worker is killed in the middle of its transaction
+        finally:
+            sender.join(timeout=60)
     finally:
-        sender.join(timeout=60)
+        holder.rollback()
+        holder.close()
     assert isinstance(first.get("error"), requests.ConnectionError), first
 
     # then nothing of it is there, once the database has rolled the dead worker's transaction back
