@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 export XINDANG_DEV ?= 1
 
-.PHONY: run test install migrate demo lint bench bench-pg bench-documents bench-credit bench-ledger bench-ageing bench-reports messages check clean
+.PHONY: run test install migrate demo lint bench bench-pg bench-documents bench-credit bench-ledger bench-ageing bench-reports bench-load messages check clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -57,6 +57,10 @@ bench-documents: install
 
 bench-ledger: install  ## ledger: PostgreSQL, 100k customers, 5M entries (BENCH_ARGS="--engine sqlite" for the small set)
 	$(PY) bench/ledger.py --engine postgresql $(BENCH_ARGS)
+
+## Load: gunicorn on loopback, 32 connections; credit checks and file pages beside the HTTP floor (PostgreSQL)
+bench-load: install
+	$(PY) bench/load.py $(BENCH_ARGS)
 
 ## Credit check p50/p99 in-process and over HTTP beside the naive ledger sum and the floor (ledger bench data)
 bench-credit: install

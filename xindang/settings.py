@@ -214,6 +214,8 @@ DATABASES = {"default": _db}
 # the WAL flush — both can lose the records of the last fraction of a second of answers.
 CREDIT_CHECK_RECORD_BEHIND = env_bool("XINDANG_CHECK_RECORD_BEHIND", False)
 CREDIT_CHECK_ASYNC_COMMIT = env_bool("XINDANG_CHECK_ASYNC_COMMIT", False)
+# The load bench's constant page /bench/floor/ (bench/load.py); never set in production.
+XINDANG_BENCH_FLOOR = env_bool("XINDANG_BENCH_FLOOR", False)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Long work (the confirm of a customer import) runs as a task on a queue kept in the database, run by

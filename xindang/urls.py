@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -34,3 +35,9 @@ urlpatterns = [
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]
+
+# A database that cannot be reached answers 503 with a message (xindang.core.errorpages).
+handler500 = "xindang.core.errorpages.handler500"
+
+if settings.XINDANG_BENCH_FLOOR:  # the load bench's HTTP floor (bench/load.py); off unless asked for
+    urlpatterns.append(path("bench/floor/", views.bench_floor, name="bench_floor"))

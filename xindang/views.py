@@ -4,8 +4,10 @@ filtered by kind, customer and due date, paged, overdue first then by due date."
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -144,3 +146,11 @@ def todo_badge(request):
         cache.set(_badge_key(request.user), counts, BADGE_SECONDS)
     total, overdue = counts
     return render(request, "_todo_badge.html", {"total": total, "overdue": overdue})
+
+
+@login_not_required
+@require_GET
+def bench_floor(request):
+    """A constant answer through the whole middleware stack and no database: the HTTP floor the load
+    bench sets the credit check beside (bench/load.py). Routed only when XINDANG_BENCH_FLOOR is set."""
+    return HttpResponse(b"ok", content_type="text/plain")

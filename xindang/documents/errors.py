@@ -36,6 +36,13 @@ class DocumentError(models.TextChoices):
     TITLE_REQUIRED = "document.title_required", _("Give the document a title.")
     NOT_ALLOWED = "document.not_allowed", _("You may not file or change documents here.")
     STORAGE_FAILED = "document.storage_failed", _("The file could not be stored safely; nothing was saved.")
+    STORAGE_FULL = (
+        "document.storage_full",
+        _(
+            "The document storage is full, so the file could not be stored; nothing was saved. "
+            "Tell the system administrator."
+        ),
+    )
     ALTERED = (
         "document.altered",
         _("The stored file does not match its checksum; it was not sent. The archivist has been notified."),
@@ -72,5 +79,6 @@ register_statuses(
         DocumentError.MISSING: 409,
         DocumentError.DUPLICATE: 409,
         DocumentError.TOO_LARGE: 413,
+        DocumentError.STORAGE_FULL: 507,  # Insufficient Storage (RFC 4918)
     }
 )

@@ -6,6 +6,7 @@ checksummed while streaming and re-read after writing. A file written for a tran
 rolled back is deleted again (core.files.guard_until_commit), so a failed upload leaves no orphan behind.
 """
 
+import errno
 import hashlib
 import logging
 from collections.abc import Iterator
@@ -111,6 +112,28 @@ class BlobError(Exception):
     pass
 
 
+class StorageFull(BlobError):
+    """The storage has no room left (ENOSPC, or the quota: EDQUOT); nothing of the file was kept."""
+
+
+def _remove_partial(storage, name: str, sha256: str, size: int) -> None:
+    """After a failed write: remove what it left under `name` (unless that is a whole, verified copy)
+    and under the alternative names FileSystemStorage picks when `name` is taken (<sha256>_<random>,
+    never kept: store_blob deletes them)."""
+    try:
+        if storage.exists(name) and stored_checksum(name, storage) != (sha256, size):
+            storage.delete(name)
+        folder = name.rsplit("/", 1)[0]
+        _dirs, files = storage.listdir(folder)
+        for f in files:
+            if f.startswith(sha256 + "_"):
+                storage.delete(f"{folder}/{f}")
+    except (FileNotFoundError, NotADirectoryError):
+        pass
+    except OSError:
+        logger.exception("removing what a failed write left under %s failed", name)
+
+
 @dataclass(frozen=True)
 class StoredBlob:
     name: str
@@ -119,8 +142,9 @@ class StoredBlob:
 
 def store_blob(fileobj, sha256: str, size: int, storage=None) -> StoredBlob:
     """Write the content under its checksum and verify it by re-reading. The same content is stored
-    once: when the object exists and is intact it is reused; an altered object is rewritten from the
-    good content. Raises BlobError (after removing what it wrote) when the stored bytes do not verify."""
+        once: when the object exists and is intact it is reused; an altered object is rewritten from the
+        good content. Raises BlobError (after removing what it wrote) when the stored bytes do not verify,
+    StorageFull (a BlobError, after removing the part written) when the storage ran out of room."""
     storage = storage or default_storage
     name = blob_name(sha256)
     existing = stored_checksum(name, storage) if storage.exists(name) else None
@@ -131,7 +155,14 @@ def store_blob(fileobj, sha256: str, size: int, storage=None) -> StoredBlob:
         storage.delete(name)
     fileobj.seek(0)
     # A plain File wrapper: FileSystemStorage would otherwise *move* a temporary upload into place.
-    saved = storage.save(name, File(getattr(fileobj, "file", fileobj), name=sha256))
+    try:
+        saved = storage.save(name, File(getattr(fileobj, "file", fileobj), name=sha256))
+    except OSError as exc:
+        # A disk that filled up mid-write leaves the part written so far behind: remove it.
+        _remove_partial(storage, name, sha256, size)
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise StorageFull(name) from exc
+        raise
     created = True
     if saved != name:  # someone stored the same content meanwhile; keep theirs
         storage.delete(saved)

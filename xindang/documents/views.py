@@ -124,6 +124,7 @@ def upload(request, customer_pk):
         initial=initial,
     )
     duplicate = None
+    status = 200
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -141,6 +142,8 @@ def upload(request, customer_pk):
         except DomainError as exc:
             form_error(form, exc)
             duplicate = exc.params.get("document_id")
+            if exc.code == DocumentError.STORAGE_FULL:
+                status = 507  # Insufficient Storage: the form again, with the message
         else:
             messages.success(request, _("Document filed: %(title)s") % {"title": document.title})
             return redirect(document.get_absolute_url())
@@ -153,6 +156,7 @@ def upload(request, customer_pk):
             "duplicate_id": duplicate,
             "limit_mb": selectors.current_policy().core.upload_limit_mb,
         },
+        status=status,
     )
 
 
