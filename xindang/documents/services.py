@@ -118,7 +118,7 @@ def _store(by, customer: Customer, uploaded_file, incoming: IncomingFile) -> sto
         return storage.store_blob(uploaded_file, incoming.sha256, incoming.size)
     except storage.StorageFull as exc:
         logger.error("the document storage is full: an upload of %s bytes was refused", incoming.size)
-        raise error(DocumentError.STORAGE_FULL, field="file") from exc
+        raise DomainError(DocumentError.STORAGE_FULL, field="file") from exc
     except Exception as exc:
         logger.exception("storing an upload failed")
         raise DomainError(DocumentError.STORAGE_FAILED, field="file") from exc
