@@ -27,6 +27,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
@@ -340,6 +342,17 @@ def table(
         commands.append(("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef2f7")))
     commands.extend(extra)
     return Table(data, colWidths=widths, style=TableStyle(commands), repeatRows=1 if header else 0)
+
+
+def approval_trail(trail: list[dict], headers=None, **options) -> Table:
+    """An approval trail (approvals.selectors.trail_rows) as a table: step, who signed, decision and
+    comment, when; a step still open keeps an empty signature line to sign on paper."""
+    body = [list(headers or (_("Step"), _("Signed by"), _("Decision"), _("Signed at")))]
+    for row in trail:
+        at = timezone.localtime(row["at"]).strftime("%Y-%m-%d %H:%M") if row.get("at") else ""
+        decision = f"{row.get('decision_label', '')} {row.get('comment', '')}".strip()
+        body.append([str(row.get("role_label", "")), row.get("who") or "________________", decision, at])
+    return table(body, [40 * mm, 40 * mm, 64 * mm, 34 * mm], header=True, **options)
 
 
 def letterhead(company: str, title: str, *, number: str = "", subtitle: str = "") -> list:

@@ -2,7 +2,6 @@
 the paper: reader, customer, purpose, the documents, lending time and return date, and the approval
 trail with a signature line per step."""
 
-from django.utils import timezone
 from django.utils.formats import date_format
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer
@@ -50,19 +49,7 @@ def lookup_pdf(lookup, *, documents, trail: list[dict], company: str = "") -> by
         pdf.table(doc_rows, [14 * mm, 96 * mm, 44 * mm, 24 * mm], header=True),
     ]
     story += [Spacer(1, 4 * mm), pdf.para("审批记录", st.head)]
-    trail_table = [["环节", "审批人", "意见", "时间"]]
-    for row in trail:
-        at = timezone.localtime(row["at"]).strftime("%Y-%m-%d %H:%M") if row.get("at") else ""
-        who = row.get("who") or "________________"
-        trail_table.append(
-            [
-                str(row.get("role_label", "")),
-                who,
-                f"{row.get('decision_label', '')} {row.get('comment', '')}",
-                at,
-            ]
-        )
-    story.append(pdf.table(trail_table, [40 * mm, 40 * mm, 64 * mm, 34 * mm], header=True))
+    story.append(pdf.approval_trail(trail, headers=("环节", "审批人", "意见", "时间")))
     story += [
         Spacer(1, 6 * mm),
         pdf.para(

@@ -24,23 +24,6 @@ def _value(row) -> str:
     return str(value)
 
 
-def trail_table(trail: list[dict]):
-    """The approval trail as a table: step, who signed, decision and comment, when; an open step
-    keeps an empty signature line."""
-    body = [[_("Step"), _("Signed by"), _("Decision"), _("Signed at")]]
-    for row in trail:
-        at = timezone.localtime(row["at"]).strftime("%Y-%m-%d %H:%M") if row.get("at") else ""
-        body.append(
-            [
-                str(row.get("role_label", "")),
-                row.get("who") or "________________",
-                f"{row.get('decision_label', '')} {row.get('comment', '')}".strip(),
-                at,
-            ]
-        )
-    return pdf.table(body, [40 * mm, 40 * mm, 64 * mm, 34 * mm], header=True, label_columns=())
-
-
 def card_pdf(card, rows: list[dict], trail: list[dict], *, company: str = "") -> bytes:
     st = pdf.styles()
     customer = card.customer
@@ -83,7 +66,7 @@ def card_pdf(card, rows: list[dict], trail: list[dict], *, company: str = "") ->
     )
     story += [Spacer(1, 3 * mm), pdf.para(_("Approval"), st.head)]
     if trail:
-        story.append(trail_table(trail))
+        story.append(pdf.approval_trail(trail, label_columns=()))
     else:
         story.append(pdf.para(_("Not submitted for approval yet."), st.body))
     return pdf.render(story, title=f"客户交易卡 {customer.name}", footer=f"{company} · 客户交易卡 {number}")

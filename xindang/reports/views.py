@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -224,6 +224,12 @@ def drill_customers(request):
     return render(request, "reports/customers.html", {"title": title, "page": page, "rows": rows})
 
 
+def _export_refused(request, slug: str, query: str, fmt: str, exc: DomainError):
+    """The export form again, with the reason it was refused (no purpose, no permission…)."""
+    context = {"slug": slug, "query": query, "format": fmt, "back": _back(slug, query), "error": exc}
+    return render(request, "reports/export.html", {**context, "field": exc.field}, status=exc.status)
+
+
 # --- Export -------------------------------------------------------------------------------------
 @require_http_methods(["GET", "POST"])
 def export(request, slug: str):
@@ -243,27 +249,13 @@ def export(request, slug: str):
             "reports/export.html",
             {"slug": slug, "query": query, "format": fmt, "back": _back(slug, query)},
         )
-    from django.http import QueryDict
-
     if services.should_queue(user=request.user, slug=slug):
         try:
             job = services.start_export(
                 by=request.user, slug=slug, query=query, fmt=fmt, purpose=request.POST.get("purpose", "")
             )
         except DomainError as exc:
-            return render(
-                request,
-                "reports/export.html",
-                {
-                    "slug": slug,
-                    "query": query,
-                    "format": fmt,
-                    "back": _back(slug, query),
-                    "error": exc,
-                    "field": exc.field,
-                },
-                status=exc.status,
-            )
+            return _export_refused(request, slug, query, fmt, exc)
         return redirect("reports:export_job", job_id=job.pk)
     request.GET = QueryDict(query)
     doc = build(request, slug)
@@ -277,19 +269,7 @@ def export(request, slug: str):
             rows=sum(len(t.rows) for t in doc.tables),
         )
     except DomainError as exc:
-        return render(
-            request,
-            "reports/export.html",
-            {
-                "slug": slug,
-                "query": query,
-                "format": fmt,
-                "back": _back(slug, query),
-                "error": exc,
-                "field": exc.field,
-            },
-            status=exc.status,
-        )
+        return _export_refused(request, slug, query, fmt, exc)
     name = f"{doc.slug}-{timezone.localdate():%Y%m%d}"
     if fmt == "pdf":
         content = write_pdf(

@@ -19,21 +19,6 @@ def _contract(contract) -> str:
     return f"{contract.contract_no} {contract.title}" if contract else "—"
 
 
-def trail_table(trail: list[dict]):
-    body = [[_("Step"), _("Signed by"), _("Decision"), _("Signed at")]]
-    for row in trail:
-        at = timezone.localtime(row["at"]).strftime("%Y-%m-%d %H:%M") if row.get("at") else ""
-        body.append(
-            [
-                str(row.get("role_label", "")),
-                row.get("who") or "________________",
-                f"{row.get('decision_label', '')} {row.get('comment', '')}".strip(),
-                at,
-            ]
-        )
-    return pdf.table(body, [40 * mm, 40 * mm, 64 * mm, 34 * mm], header=True, label_columns=())
-
-
 def selection_pdf(
     selection, principles: list[tuple[str, bool]], trail: list[dict], *, company: str = ""
 ) -> bytes:
@@ -101,7 +86,7 @@ def selection_pdf(
     )
     story += [Spacer(1, 3 * mm), pdf.para(_("Approval"), st.head)]
     if trail:
-        story.append(trail_table(trail))
+        story.append(pdf.approval_trail(trail, label_columns=()))
     else:
         story.append(pdf.para(_("Not submitted for approval yet."), st.body))
     return pdf.render(

@@ -6,19 +6,11 @@ numbers are unique and gap-free, exactly one approver decided, the exposure reco
 ledger and the audit chain verifies. Real processes, real connections; SQLite is one process's file
 and is not served this way."""
 
-import contextlib
-import os
 import re
-import signal
-import socket
-import subprocess
-import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from decimal import Decimal
 from io import StringIO
-from urllib.parse import urlparse, urlunparse
 
 import pytest
 import requests
@@ -36,10 +28,12 @@ from xindang.credit.models import Rating, RatingStatus
 from xindang.customers.models import Customer
 from xindang.ledger.models import Exposure, Reservation, TradeEntry
 
+from .appserver import server_env, start_gunicorn, test_database_url
+
 pytestmark = [
     pytest.mark.multidb,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.skipif("connection.vendor == 'sqlite'", reason="several app servers need a database server"),
+    pytest.mark.skipif(connection.vendor == "sqlite", reason="several app servers need a database server"),
 ]
 
 PASSWORD = "Servers-2026!"
@@ -48,83 +42,20 @@ CHECK = Decimal(7_000)  # 14 of them fit under the limit, the 15th does not
 WORKERS = 16
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _database_url() -> str:
-    """The test database (pytest-django's test_<name>) as a URL for the server processes."""
-    url = urlparse(os.environ["DATABASE_URL"])
-    return urlunparse(url._replace(path="/" + connection.settings_dict["NAME"]))
-
-
 @pytest.fixture
 def servers(tmp_path):
-    env = {
-        **os.environ,
-        "DATABASE_URL": _database_url(),
-        "XINDANG_DEV": "1",
-        "XINDANG_VAR_DIR": str(tmp_path / "var"),
-        "XINDANG_MEDIA_ROOT": str(tmp_path / "media"),
-        "XINDANG_CONN_MAX_AGE": "60",
-    }
-    procs, bases = [], []
-    for n in range(2):
-        port = _free_port()
-        log = open(tmp_path / f"gunicorn-{n}.log", "wb")  # noqa: SIM115 — closed with the process
-        procs.append(
-            (
-                subprocess.Popen(  # our own server, loopback only
-                    [
-                        sys.executable,
-                        "-m",
-                        "gunicorn",
-                        "xindang.wsgi",
-                        "-b",
-                        f"127.0.0.1:{port}",
-                        "-w",
-                        "2",
-                        "--threads",
-                        "4",
-                        "--timeout",
-                        "60",
-                    ],
-                    env=env,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                    start_new_session=True,  # master and workers in a group of their own (below)
-                ),
-                log,
-            )
-        )
-        bases.append(f"http://127.0.0.1:{port}")
+    env = server_env(tmp_path, test_database_url(), XINDANG_CONN_MAX_AGE="60")
+    started = [
+        start_gunicorn(env, tmp_path / f"gunicorn-{n}.log", "-w", "2", "--threads", "4", "--timeout", "60")
+        for n in range(2)
+    ]
     try:
-        deadline = time.monotonic() + 120
-        for base in bases:
-            while True:
-                try:
-                    if requests.get(base + "/accounts/login/", timeout=10).status_code == 200:
-                        break
-                except requests.RequestException:  # not listening yet, or still loading
-                    pass
-                if time.monotonic() > deadline:
-                    pytest.fail("the app servers did not start: " + (tmp_path / "gunicorn-0.log").read_text())
-                time.sleep(0.3)
-        yield bases
+        for server in started:
+            server.wait_until_up()
+        yield [server.base for server in started]
     finally:
-        for proc, log in procs:
-            proc.terminate()
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
-            # no worker outlives the test with a database connection of its own
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            log.close()
+        for server in started:
+            server.stop()
 
 
 def _argon2(user):

@@ -7,11 +7,8 @@ audit chain's head locked, which the batch needs last. Real processes: a gunicor
 the test database of PostgreSQL or MariaDB (an SQLite test database cannot be shared with a server
 process this way); its master starts a new worker after the kill."""
 
-import contextlib
 import os
 import signal
-import subprocess
-import sys
 import threading
 import time
 from decimal import Decimal
@@ -29,7 +26,7 @@ from xindang.accounts.services import create_api_key
 from xindang.audit.models import AuditChainHead, AuditEvent
 from xindang.ledger.models import Exposure, TradeEntry
 
-from .test_app_servers import _database_url, _free_port
+from .appserver import server_env, start_gunicorn, test_database_url
 
 pytestmark = [
     pytest.mark.multidb,
@@ -44,7 +41,6 @@ pytestmark = [
     ),
 ]
 
-ROOT = Path(__file__).resolve().parents[3]
 ENTRIES = 10_000
 
 
@@ -121,47 +117,16 @@ def server(tmp_path):
     """One gunicorn master with one sync worker, on the test database."""
     if not Path(f"/proc/{os.getpid()}/task/{os.getpid()}/children").exists():
         pytest.skip("finding the gunicorn worker needs /proc/<pid>/task/<pid>/children (Linux)")
-    env = {
-        **os.environ,
-        "DATABASE_URL": _database_url(),
-        "XINDANG_DEV": "1",
-        "XINDANG_VAR_DIR": str(tmp_path / "var"),
-        "XINDANG_MEDIA_ROOT": str(tmp_path / "media"),
-    }
-    port = _free_port()
-    log = open(tmp_path / "gunicorn.log", "wb")  # noqa: SIM115 — closed with the process
-    proc = subprocess.Popen(  # our own server, loopback only
-        [sys.executable, "-m", "gunicorn", "xindang.wsgi", "-b", f"127.0.0.1:{port}", "-w", "1"]
-        + ["--timeout", "300", "--graceful-timeout", "5"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
+    server = start_gunicorn(
+        server_env(tmp_path, test_database_url()),
+        tmp_path / "gunicorn.log",
+        *("-w", "1", "--timeout", "300", "--graceful-timeout", "5"),
     )
-    base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if requests.get(base + "/accounts/login/", timeout=10).status_code == 200:
-                    break
-            except requests.RequestException:
-                pass
-            if time.monotonic() > deadline or proc.poll() is not None:
-                pytest.fail("the app server did not start: " + (tmp_path / "gunicorn.log").read_text())
-            time.sleep(0.3)
-        yield base, proc
+        server.wait_until_up()
+        yield server.base, server.proc
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        log.close()
+        server.stop()
 
 
 def test_kill_9_mid_batch_post_saves_nothing_and_the_same_batch_again_posts_once(

@@ -14,7 +14,6 @@ PostgreSQL and the PostgreSQL 15 server binaries are installed; otherwise it say
 import contextlib
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -34,7 +33,8 @@ from conftest import make_user
 from xindang.accounts.services import create_api_key
 from xindang.credit.grants.models import CreditGrant
 
-from .test_app_servers import _free_port, _granted
+from .appserver import ROOT, free_port, server_env, start_gunicorn
+from .test_app_servers import _granted
 
 pytestmark = [
     pytest.mark.multidb,
@@ -46,7 +46,6 @@ pytestmark = [
 ]
 
 PG_BIN = Path(os.environ.get("XINDANG_PG_BIN", "/usr/lib/postgresql/15/bin"))
-ROOT = Path(__file__).resolve().parents[3]
 DB = "xd_faults_restart"
 LIMIT = Decimal(50_000)
 CHECK = Decimal(500)  # 100 of them fit under the limit
@@ -91,7 +90,7 @@ def cluster():
     folder = Path(tempfile.mkdtemp(prefix="xd-faults-pg-"))
     if os.geteuid() == 0:
         shutil.chown(folder, "postgres", "postgres")
-    c = Cluster(folder, _free_port())
+    c = Cluster(folder, free_port())
     started = False
     try:
         subprocess.run(
@@ -137,51 +136,13 @@ def _copy_test_database(c: Cluster) -> None:
 @pytest.fixture
 def server(cluster, tmp_path):
     """One gunicorn (2 workers × 4 threads, persistent connections) on the throwaway cluster."""
-    env = {
-        **os.environ,
-        "DATABASE_URL": cluster.url,
-        "XINDANG_DEV": "1",
-        "XINDANG_VAR_DIR": str(tmp_path / "var"),
-        "XINDANG_MEDIA_ROOT": str(tmp_path / "media"),
-        "XINDANG_CONN_MAX_AGE": "60",  # connections that outlive a request: all of them go stale
-    }
-    port = _free_port()
-    log = open(tmp_path / "gunicorn.log", "wb")  # noqa: SIM115 — closed with the process
-    proc = subprocess.Popen(  # our own server, loopback only
-        [sys.executable, "-m", "gunicorn", "xindang.wsgi", "-b", f"127.0.0.1:{port}"]
-        + ["-w", "2", "--threads", "4", "--timeout", "60"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-
-    def start():
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if requests.get(base + "/accounts/login/", timeout=10).status_code == 200:
-                    return
-            except requests.RequestException:
-                pass
-            if time.monotonic() > deadline or proc.poll() is not None:
-                pytest.fail("the app server did not start: " + (tmp_path / "gunicorn.log").read_text())
-            time.sleep(0.3)
-
+    # connections that outlive a request: all of them go stale at the restart
+    env = server_env(tmp_path, cluster.url, XINDANG_CONN_MAX_AGE="60")
+    server = start_gunicorn(env, tmp_path / "gunicorn.log", "-w", "2", "--threads", "4", "--timeout", "60")
     try:
-        yield base, env, start
+        yield server.base, env, server.wait_until_up
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        log.close()
+        server.stop()
 
 
 def test_a_postgresql_restart_under_load_gives_clear_errors_and_loses_nothing(
