@@ -14,14 +14,21 @@ class RetentionConfig(AppConfig):
 
         from . import sections  # noqa: F401 - the retention section of the company policy
         from .demo import seed_retention
-        from .holds import manual_holds_source, problem_accounts_source, receivables_source
+        from .holds import (
+            disputed_statements_source,
+            manual_holds_source,
+            problem_accounts_source,
+            receivables_source,
+        )
         from .services import register_approval_kind
 
         # What keeps a file from destruction and a person's data from erasure (core.holds): manual
-        # holds, open receivables and open problem accounts (papers of unsettled debts are not destroyed).
+        # holds, open receivables, open problem accounts and disputed balances (papers of unsettled debts
+        # are not destroyed).
         register_hold_source(manual_holds_source)
         register_hold_source(receivables_source)
         register_hold_source(problem_accounts_source)
+        register_hold_source(disputed_statements_source)
         register_approval_kind()
         register_actions(
             {

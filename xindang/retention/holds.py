@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from xindang.core.holds import Hold, holds_on
 from xindang.core.money import format_yuan
+from xindang.ledger.collection.models import BalanceStatement, StatementStatus
 
 from .models import ManualHold
 
@@ -19,6 +20,7 @@ MANUAL = "retention.manual"
 MANUAL_DOCUMENTS = "retention.manual_documents"
 RECEIVABLES = "ledger.receivables"
 PROBLEM_ACCOUNT = "ledger.problem_account"
+DISPUTED_BALANCE = "ledger.disputed_balance"
 
 
 def active_manual_holds(customer=None):
@@ -80,6 +82,21 @@ def problem_accounts_source(customer) -> list[Hold]:
             url=r.get_absolute_url(),
         )
         for r in reports.order_by("raised_on", "pk")
+    ]
+
+
+def disputed_statements_source(customer) -> list[Hold]:
+    """Balance confirmations (对帐, 002 第三十五条) the customer disputed and nobody resolved yet: an
+    unsettled dispute over the debt keeps its papers (SPEC §8)."""
+    statements = BalanceStatement.objects.filter(customer=customer, status=StatementStatus.DISPUTED)
+    return [
+        Hold(
+            source=DISPUTED_BALANCE,
+            reason=_("Balance of %(day)s disputed by the customer, not resolved")
+            % {"day": st.as_of.isoformat()},
+            url=st.get_absolute_url(),
+        )
+        for st in statements.order_by("as_of", "pk")
     ]
 
 

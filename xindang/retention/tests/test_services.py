@@ -17,6 +17,7 @@ from xindang.documents.errors import DocumentError
 from xindang.documents.fixity import run_fixity_check
 from xindang.documents.models import Document, DocumentVersion
 from xindang.documents.tests.samples import pdf_bytes
+from xindang.ledger.collection.models import BalanceStatement, StatementStatus
 from xindang.ledger.models import Exposure
 from xindang.retention import services
 from xindang.retention.errors import RetentionError
@@ -343,3 +344,23 @@ def test_the_approval_title_is_shown_in_the_readers_language(archivist, customer
             render_text(disposal.approval, "title", "")
             == f"销毁单 {disposal.number}:华夏科技有限公司 的 1 份文件"
         )
+
+
+def test_a_disputed_balance_holds_the_file_until_resolved(customer, credit_manager):
+    """An unsettled dispute keeps the papers (SPEC §8): a balance confirmation the customer disputed
+    (002 第三十五条 定期对帐) holds the file; once the difference is resolved, it no longer does."""
+    statement = BalanceStatement.objects.create(
+        customer=customer,
+        as_of=timezone.localdate() - timedelta(days=30),
+        balance=Decimal("5000.00"),
+        sent_on=timezone.localdate() - timedelta(days=29),
+        created_by=credit_manager,
+        status=StatementStatus.DISPUTED,
+        stated_balance=Decimal("4000.00"),
+        difference=Decimal("-1000.00"),
+    )
+    held = holds_on(customer)
+    assert [h.source for h in held] == ["ledger.disputed_balance"]
+    assert statement.as_of.isoformat() in held[0].reason and held[0].url == statement.get_absolute_url()
+    BalanceStatement.objects.filter(pk=statement.pk).update(status=StatementStatus.RESOLVED)
+    assert holds_on(customer) == []
