@@ -165,16 +165,17 @@ def export_lookup(*, by, lookup: LookupRequest, request=None) -> tuple[str, byte
         raise DomainError(CustodyError.EXPORT_NOT_GRANTED)
     buf = io.BytesIO()
     manifest, exported = [], []
+    no_content, refused = _("no content"), _("refused")
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
         for document in documents_of(lookup).select_related("current_version", "customer"):
             version = document.current_version
             if version is None or version.erased_at is not None:
-                manifest.append(f"{document.title}\t{_('no content')}")
+                manifest.append(f"{document.title}\t{no_content}")
                 continue
             try:
                 copy = read_version(by=by, version=version, use=rules.EXPORT, request=request)
             except DomainError as exc:
-                manifest.append(f"{document.title}\t{_('refused')}: {exc.message}")
+                manifest.append(f"{document.title}\t{refused}: {exc.message}")
                 continue
             data = copy.content if copy.content is not None else copy.stream.read()
             if copy.stream is not None:
