@@ -17,7 +17,7 @@ from . import documents
 from .selectors import credit, sales
 
 
-def _year(request, default: int) -> int:
+def year_param(request, default: int) -> int:
     value = request.GET.get("year", "")
     if value.isdigit() and 1990 <= int(value) <= 2999:
         return int(value)
@@ -55,10 +55,10 @@ def build(request, slug: str):
         if dimension not in sales.DIMENSIONS:
             dimension = "industry"
         return documents.composition_document(
-            customers, dimension=dimension, year=_year(request, today.year), today=today
+            customers, dimension=dimension, year=year_param(request, today.year), today=today
         )
     if slug == "abc":
-        year = _year(request, today.year)
+        year = year_param(request, today.year)
         on = min(date(year, 12, 31), today)
         grades, earlier, overdue = credit.risk_inputs(customers, on)
         ct = sales.core_and_tail(
@@ -75,7 +75,7 @@ def build(request, slug: str):
                 raise Http404
         return documents.sales_document(
             customers,
-            year=_year(request, today.year - 1),
+            year=year_param(request, today.year - 1),
             today=today,
             policy=policy,
             goal=goal,
@@ -86,6 +86,6 @@ def build(request, slug: str):
         return documents.credit_document(customers, on=today)
     if slug == "yearly":
         return documents.yearly_document(
-            customers, year=_year(request, today.year - 1), today=today, policy=policy
+            customers, year=year_param(request, today.year - 1), today=today, policy=policy
         )
     raise Http404

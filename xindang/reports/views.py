@@ -23,7 +23,7 @@ from xindang.customers.selectors import visible_customers
 from xindang.policy.selectors import current_policy
 
 from . import documents, services
-from .building import _year, build
+from .building import build, year_param
 from .exports import write_pdf, write_xlsx
 from .permissions import VIEW_PERMISSION, ReportPermission
 from .selectors import credit, sales
@@ -101,7 +101,7 @@ def sales_analysis(request):
         raise PermissionDenied
     today = timezone.localdate()
     customers = visible_customers(request.user)
-    year = _year(request, today.year - 1)
+    year = year_param(request, today.year - 1)
     totals = sales.sales_by_customer(
         customers, date(year - current_policy().reports.seasonal_years + 1, 1, 1), date(year, 12, 31)
     )
@@ -121,7 +121,7 @@ def credit_dashboard(request):
 
 
 def yearly(request):
-    year = _year(request, timezone.localdate().year - 1)
+    year = year_param(request, timezone.localdate().year - 1)
     return _page(request, "yearly", "reports/yearly.html", {"year": year})
 
 
@@ -166,7 +166,7 @@ def _drill_queryset(request):
             "Customers with overdue receivables"
         )
     if "abc" in p:
-        year = _year(request, today.year)
+        year = year_param(request, today.year)
         report = sales.abc_report(
             customers, date(year, 1, 1), min(date(year, 12, 31), today), current_policy()
         )
