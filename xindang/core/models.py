@@ -18,3 +18,20 @@ class Sequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}={self.last_value}"
+
+
+class WorkerHeartbeat(models.Model):
+    """A task worker's sign of life, renewed every few seconds by `manage.py worker` (xindang.core.tasks).
+
+    A running task whose worker has not been seen for a while is handed back by any worker, on any
+    machine; a worker of the same machine is judged by its process instead."""
+
+    worker_id = models.CharField(_("worker"), max_length=200, unique=True)
+    seen_at = models.DateTimeField(_("last seen"))
+
+    class Meta:
+        verbose_name = _("task worker")
+        verbose_name_plural = _("task workers")
+
+    def __str__(self) -> str:
+        return self.worker_id
