@@ -1,17 +1,14 @@
 """Persona fixtures (ARCHITECTURE.md): a salesperson, their manager, another department's
 salesperson, the credit manager, the archivist, the GM — plus helpers to make customer files."""
 
-import itertools
-
 import pytest
-from django.contrib.auth.models import Group
 from hypothesis import HealthCheck, settings
 
-from xindang.accounts.models import Department, User
+from xindang.accounts.models import Department
 from xindang.accounts.roles import Role
-from xindang.customers.rules import credit_code_check_char
+from xindang.testing.factories import PASSWORD, CustomerFactory, make_credit_code, make_user
 
-PASSWORD = "Xd-test-pass-2026"
+__all__ = ["PASSWORD", "make_credit_code", "make_user"]  # imported by tests as `from conftest import …`
 
 # Property tests check behaviour, not speed (speed is measured in bench/): on a busy two-core CI
 # machine an example may take longer than Hypothesis's default 200 ms deadline.
@@ -24,28 +21,6 @@ def _fast_password_hasher(settings):
     """Argon2 is deliberately slow (~0.3 s a hash); personas need no strength. The Argon2 behaviour
     itself is tested in accounts/tests/test_login.py, which restores the project's hashers."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-_serial = itertools.count(1)
-
-
-def make_credit_code(n: int | None = None, province: str = "11") -> str:
-    """A valid unified social credit code (GB 32100-2015), unique per n."""
-    n = next(_serial) if n is None else n
-    body = f"91{province}0000{n:09d}"
-    return body + credit_code_check_char(body)
-
-
-def make_user(username, *roles, department=None, **extra):
-    user = User.objects.create_user(
-        username=username,
-        password=PASSWORD,
-        display_name=extra.pop("display_name", username),
-        department=department,
-        **extra,
-    )
-    user.groups.add(*[Group.objects.get(name=str(r)) for r in roles])
-    return User.objects.get(pk=user.pk)  # fresh: no cached permissions
 
 
 @pytest.fixture
@@ -131,21 +106,9 @@ def security_officer(db):
 @pytest.fixture
 def make_customer(db):
     """make_customer(owner, name=…, **fields) → a saved file, created through the service."""
-    from xindang.customers import services
 
-    def _make(
-        owner, name="华夏科技有限公司", by=None, confirm_similar=True, children=None, tags=(), **fields
-    ):
-        data = {
-            "name": name,
-            "department": fields.pop("department", owner.department),
-            "owner": owner,
-            "credit_code": fields.pop("credit_code", make_credit_code()),
-            **fields,
-        }
-        return services.create_customer(
-            by=by or owner, data=data, tags=tags, children=children, confirm_similar=confirm_similar
-        )
+    def _make(owner, name="华夏科技有限公司", **fields):
+        return CustomerFactory(owner=owner, name=name, **fields)
 
     return _make
 

@@ -11,7 +11,7 @@ import pytest
 from conftest import PASSWORD
 from xindang.audit.models import AuditEvent
 from xindang.documents.models import Document, DocumentCategory
-from xindang.documents.tests.samples import pdf_bytes
+from xindang.testing.samples import pdf_bytes
 
 expect = pytest.importorskip(
     "playwright.sync_api", reason="browser tests skipped: playwright not installed"

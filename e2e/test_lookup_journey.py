@@ -16,7 +16,7 @@ from xindang.accounts.roles import Role
 from xindang.custody.models import LookupRequest
 from xindang.documents import services as documents
 from xindang.documents.models import DocumentCategory
-from xindang.documents.tests.samples import pdf_bytes, upload
+from xindang.testing.samples import pdf_bytes, upload
 
 expect = pytest.importorskip(
     "playwright.sync_api", reason="browser tests skipped: playwright not installed"

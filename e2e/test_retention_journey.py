@@ -12,8 +12,8 @@ from e2e.journey import approve_through_chain, log_in, snapshot
 from xindang.accounts.roles import Role
 from xindang.documents import services as documents
 from xindang.documents.models import Document, DocumentCategory
-from xindang.documents.tests.samples import pdf_bytes, upload
 from xindang.retention.models import Disposal
+from xindang.testing.samples import pdf_bytes, upload
 
 expect = pytest.importorskip(
     "playwright.sync_api", reason="browser tests skipped: playwright not installed"

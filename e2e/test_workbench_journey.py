@@ -15,7 +15,7 @@ from conftest import make_user
 from xindang.accounts.roles import Role
 from xindang.audit.models import AuditEvent
 from xindang.customers.models import Customer
-from xindang.customers.tests.test_list import credit_picture
+from xindang.testing.factories import credit_picture
 from xindang.views import workbench_items
 
 from .journey import expect, log_in, snapshot

@@ -32,7 +32,7 @@ def clerk(db):
 
 
 def _combine(by):
-    from xindang.documents.tests.samples import set_policy
+    from xindang.testing.samples import set_policy
 
     set_policy(by, "custody", combined_admin_duties=True)
 

@@ -11,6 +11,7 @@ from conftest import PASSWORD, make_user
 from xindang.accounts.roles import Role
 from xindang.audit.models import AuditEvent
 from xindang.policy.sections import CoreSection
+from xindang.testing.samples import set_policy
 
 pytestmark = pytest.mark.django_db
 
@@ -44,16 +45,6 @@ def log_in(client, username):
 
 def events(action, user) -> list[AuditEvent]:
     return list(AuditEvent.objects.filter(action=action, object_id=user.username).order_by("seq"))
-
-
-def set_policy(by, section: str, **values):
-    from xindang.policy import services
-    from xindang.policy.selectors import current_policy
-
-    draft = services.create_draft(by=by)
-    current = current_policy().sections[section].model_dump(mode="json")
-    services.update_draft_section(draft_id=draft.pk, section=section, values={**current, **values}, by=by)
-    return services.put_in_force(draft_id=draft.pk, by=by, skip_checks_reason="单元测试")
 
 
 @pytest.fixture

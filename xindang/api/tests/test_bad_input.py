@@ -86,7 +86,7 @@ def test_entry_that_would_overflow_the_exposure_is_refused(client, customer, key
 
 
 def test_batch_whose_sum_would_overflow_is_refused_whole(client, customer, key, sysadmin):
-    from xindang.documents.tests.samples import set_policy
+    from xindang.testing.samples import set_policy
 
     set_policy(sysadmin, "ledger", max_entry_amount="9000000000000000.00")
     rows = [entry(customer, ext=f"SO-{i}", amount="9000000000000000.00") for i in range(2)]

@@ -14,7 +14,7 @@ class Multipart(dict):
 
 
 def pdf_bytes(text: str) -> bytes:
-    from xindang.documents.tests.samples import pdf_bytes as make
+    from xindang.testing.samples import pdf_bytes as make
 
     return make(text)
 

@@ -11,7 +11,7 @@ from xindang.accounts.roles import Role
 from xindang.approvals import registry, services
 from xindang.approvals.models import ApprovalRequest, ApprovalStatus, StepStatus
 from xindang.core.errors import DomainError
-from xindang.core.tests.concurrency import THREADS, run_concurrently
+from xindang.testing.concurrency import THREADS, run_concurrently
 
 from .conftest import KIND
 

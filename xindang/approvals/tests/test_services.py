@@ -12,7 +12,7 @@ from xindang.approvals import selectors, services
 from xindang.approvals.models import ApprovalRequest, ApprovalStatus, StepStatus
 from xindang.audit.models import AuditEvent
 from xindang.core.errors import DomainError
-from xindang.documents.tests.samples import set_policy
+from xindang.testing.samples import set_policy
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from xindang.accounts.roles import Role
 from xindang.approvals import registry, selectors, services
 from xindang.approvals.models import ApprovalAttachment, ApprovalStatus
 from xindang.audit.models import AuditEvent
-from xindang.documents.tests.samples import set_policy
+from xindang.testing.samples import set_policy
 
 from .conftest import KIND
 

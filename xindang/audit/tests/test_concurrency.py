@@ -6,7 +6,7 @@ from django.db import transaction
 from xindang.audit.models import AuditChainHead, AuditEvent
 from xindang.audit.rules import first_broken_link
 from xindang.audit.services import chain_keys, hashed_fields, record_event, record_events, spec
-from xindang.core.tests.concurrency import THREADS, run_concurrently
+from xindang.testing.concurrency import THREADS, run_concurrently
 
 PER_THREAD = 10
 

@@ -10,8 +10,8 @@ from conftest import make_credit_code
 from xindang.accounts.models import User
 from xindang.contracts import services
 from xindang.contracts.models import Contract
-from xindang.core.tests.concurrency import THREADS, run_concurrently
 from xindang.customers import services as customer_services
+from xindang.testing.concurrency import THREADS, run_concurrently
 
 PER_THREAD = 4
 

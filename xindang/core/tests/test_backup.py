@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 
 from xindang.core.backup import BackupError, backed_up_models, create_backup, restore_backup, verify_backup
 from xindang.documents.services import upload_document
-from xindang.documents.tests.samples import pdf_bytes, upload
+from xindang.testing.samples import pdf_bytes, upload
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

@@ -36,7 +36,7 @@ def test_every_menu_item_of_every_role_opens(client, role):
 
 
 def test_the_system_administrator_sees_no_audit_log_unless_duties_are_combined(client):
-    from xindang.documents.tests.samples import set_policy
+    from xindang.testing.samples import set_policy
 
     admin = make_user("nav_admin", Role.SYSTEM_ADMIN, is_staff=True)
     auditor = make_user("nav_auditor", Role.AUDITOR)

@@ -13,8 +13,7 @@ from xindang.core import numbering
 from xindang.core.models import Sequence
 from xindang.customers import rules, services
 from xindang.customers.models import Customer
-
-from .concurrency import THREADS, run_concurrently
+from xindang.testing.concurrency import THREADS, run_concurrently
 
 PER_THREAD = 5
 

@@ -7,9 +7,9 @@ from django.contrib.auth.models import Group
 from xindang.accounts.models import User
 from xindang.accounts.roles import Role
 from xindang.core.errors import DomainError
-from xindang.core.tests.concurrency import run_concurrently
 from xindang.credit import services
 from xindang.credit.models import Rating, RatingStatus
+from xindang.testing.concurrency import run_concurrently
 
 pytestmark = [pytest.mark.multidb, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

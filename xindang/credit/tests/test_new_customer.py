@@ -5,8 +5,8 @@ import pytest
 
 from xindang.credit import selectors
 from xindang.credit.sections import CreditSection
-from xindang.documents.tests.samples import set_policy
 from xindang.policy.sections import SECTIONS
+from xindang.testing.samples import set_policy
 
 
 def test_the_policy_carries_the_new_customer_months_with_its_article():

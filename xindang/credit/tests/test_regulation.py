@@ -17,7 +17,7 @@ from xindang.accounts.roles import Role
 from xindang.core.errors import DomainError
 from xindang.credit import selectors, services
 from xindang.credit.models import RatingStatus
-from xindang.documents.tests.samples import set_policy
+from xindang.testing.samples import set_policy
 
 pytestmark = pytest.mark.django_db
 
@@ -98,7 +98,7 @@ def test_yearly_shipments_below_the_standard_prevent_a(investigate, customer, do
 
 
 def test_the_ledger_supplies_yearly_shipments(investigate, customer, docs_complete):
-    from xindang.ledger.collection.tests.ledger_rows import entry
+    from xindang.testing.factories import entry
 
     first = timezone.localdate().replace(day=1)
     for back in range(1, 15):
@@ -114,7 +114,7 @@ def test_the_ledger_supplies_yearly_shipments(investigate, customer, docs_comple
 
 # --- 9. The customer's own turnover, not our sales ---------------------------------------------
 def test_our_falling_sales_are_shown_but_do_not_make_c(investigate, customer, sysadmin, docs_complete):
-    from xindang.ledger.collection.tests.ledger_rows import entry
+    from xindang.testing.factories import entry
 
     first = timezone.localdate().replace(day=1)
     for back, amount in [(6, 900), (5, 800), (4, 700), (3, 600), (2, 500), (1, 400)]:

@@ -11,10 +11,10 @@ from django.utils import timezone
 from conftest import PASSWORD
 from xindang.approvals import services as approvals
 from xindang.credit import selectors
-from xindang.documents.tests.samples import set_policy
 from xindang.policy.sections import SECTIONS
 from xindang.relations import rules as relations_rules
 from xindang.relations import services as relations
+from xindang.testing.samples import set_policy
 
 pytestmark = pytest.mark.django_db
 

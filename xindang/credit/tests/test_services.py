@@ -14,7 +14,7 @@ from xindang.audit.models import AuditEvent
 from xindang.core.errors import DomainError
 from xindang.credit import selectors, services
 from xindang.credit.models import InvestigationStatus, Rating, RatingStatus
-from xindang.documents.tests.samples import set_policy
+from xindang.testing.samples import set_policy
 
 from .conftest import good_years
 
@@ -306,7 +306,7 @@ def test_workbench_drops_customer_once_investigated(investigate, customer, credi
 
 # --- The ledger knows better -----------------------------------------------------------------------
 def test_ledger_write_off_makes_c_and_the_reason_names_the_ledger(investigate, customer, docs_complete):
-    from xindang.ledger.collection.tests.ledger_rows import entry
+    from xindang.testing.factories import entry
 
     today = timezone.localdate()
     entry(customer, "shipment", "10000.00", today - timedelta(days=800))

@@ -121,7 +121,7 @@ def test_visibility_follows_the_decision(
     role, signs, wide, whole, relationship, make_customer, salesperson, manager, sysadmin
 ):
     from xindang.customers.selectors import can_see_customer
-    from xindang.documents.tests.samples import set_policy
+    from xindang.testing.samples import set_policy
 
     user = make_user(f"p_{role}", PERSONAS[role])
     signed = make_customer(salesperson, name="华夏科技有限公司")
@@ -155,8 +155,8 @@ def test_an_approver_of_a_pending_request_opens_the_file_and_loses_it_when_withd
 
 @pytest.mark.django_db
 def test_the_departure_is_labelled_on_the_policy_page(sysadmin):
-    from xindang.documents.tests.samples import set_policy
     from xindang.policy.selectors import policy_departures
+    from xindang.testing.samples import set_policy
 
     def rows(values):
         return [d for d in policy_departures(values) if d.field == "wide_standing_roles"]
@@ -183,7 +183,7 @@ def test_a_refused_file_is_audited(make_customer, salesperson, client):
 @pytest.mark.django_db
 def test_the_file_page_says_who_reads_and_why(make_customer, salesperson, manager, sysadmin):
     from xindang.custody.selectors import who_may_read
-    from xindang.documents.tests.samples import set_policy
+    from xindang.testing.samples import set_policy
 
     customer = make_customer(salesperson, name="华夏科技有限公司")
     cfo = make_user("cfo_w", Role.CFO, display_name="冯财务")

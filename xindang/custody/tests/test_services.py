@@ -151,7 +151,7 @@ def test_a_request_closes_by_itself_after_its_return_date(
 
 
 def test_a_filer_keeps_reading_what_they_filed(salesperson, customer, file_doc, sysadmin):
-    from xindang.documents.tests.samples import set_policy
+    from xindang.testing.samples import set_policy
 
     mine = file_doc(salesperson, customer, 1, title="购销合同")
     assert can_read(salesperson, mine)
@@ -165,7 +165,7 @@ def test_chain_roles_see_the_files_they_decide_on(
     from xindang.approvals.registry import register, unregister
     from xindang.approvals.services import submit_request
     from xindang.customers.selectors import visible_customers
-    from xindang.documents.tests.samples import set_policy
+    from xindang.testing.samples import set_policy
 
     other = make_customer(colleague, name="长城贸易有限公司")
     # 001 六 2: by default only what they sign for
@@ -189,7 +189,7 @@ def test_separation_of_duties_keeps_the_administrator_out_of_the_audit_log(
     log, the security officer keeps the access policy; a small company may combine them (a departure)."""
     from xindang.audit.permissions import may_read_audit
     from xindang.customers.selectors import visible_customers
-    from xindang.documents.tests.samples import set_policy
+    from xindang.testing.samples import set_policy
 
     assert not may_read_audit(sysadmin) and may_read_audit(auditor)
     assert not visible_customers(auditor).exists() and not visible_customers(sysadmin).exists()

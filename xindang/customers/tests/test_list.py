@@ -4,7 +4,6 @@ investigation) shown, sorted and exported; columns and page size chosen and reme
 names sorted by pinyin; rows ticked for bulk actions; and the page stays a handful of queries."""
 
 import io
-from datetime import timedelta
 from decimal import Decimal
 
 import openpyxl
@@ -19,14 +18,11 @@ from conftest import make_user
 from xindang.accounts.models import Department, ListPreference
 from xindang.accounts.roles import Role
 from xindang.audit.models import AuditEvent
-from xindang.credit.grants.models import CreditGrant, GrantStatus
-from xindang.credit.models import Investigation, InvestigationStatus, Rating, RatingStatus
 from xindang.customers import rules
 from xindang.customers.columns import available_columns
 from xindang.customers.models import Customer
 from xindang.customers.views import customer_list
-from xindang.ledger.collection.tests.ledger_rows import entry
-from xindang.ledger.models import Exposure
+from xindang.testing.factories import credit_picture
 
 LIST = reverse("customers:list")
 
@@ -34,43 +30,6 @@ LIST = reverse("customers:list")
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
-
-
-def credit_picture(customer, *, exposure, limit=None, grade=None, overdue_days=None, investigated=None):
-    """Exposure, a grant in force, an approved rating, an overdue shipment, a reviewed investigation."""
-    today = timezone.localdate()
-    Exposure.objects.create(customer=customer, open_shipments_amount=Decimal(exposure))
-    if limit is not None:
-        CreditGrant.objects.create(
-            customer=customer,
-            limit_amount=Decimal(limit),
-            term_days=30,
-            status=GrantStatus.ACTIVE,
-            valid_from=today - timedelta(days=10),
-            valid_until=today + timedelta(days=300),
-        )
-    if grade:
-        Rating.objects.create(
-            customer=customer,
-            grade=grade,
-            computed_grade=grade,
-            status=RatingStatus.APPROVED,
-            effective_at=timezone.now(),
-        )
-    if overdue_days is not None:
-        due = today - timedelta(days=overdue_days)
-        entry(customer, "shipment", 1000, due - timedelta(days=30), due_on=due)
-        if overdue_days > 20:  # a second, younger overdue item
-            entry(customer, "shipment", 500, due, due_on=due + timedelta(days=5))
-    if investigated:
-        Investigation.objects.create(
-            customer=customer,
-            investigated_on=investigated,
-            status=InvestigationStatus.REVIEWED,
-            created_by=customer.owner,
-            signed_by=customer.owner,
-            reviewed_by=customer.owner,
-        )
 
 
 @pytest.fixture

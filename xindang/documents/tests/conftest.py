@@ -3,8 +3,7 @@
 import pytest
 
 from xindang.documents.models import DocumentCategory
-
-from .samples import pdf_bytes, upload
+from xindang.testing.samples import pdf_bytes, upload
 
 
 @pytest.fixture(autouse=True)

@@ -15,8 +15,7 @@ from xindang.core.errors import DomainError
 from xindang.documents import rules, sections, selectors
 from xindang.documents.fixity import finding_rows, run_fixity_check
 from xindang.documents.models import DocumentVersion, FixityFinding, FixityRun
-
-from .samples import set_policy
+from xindang.testing.samples import set_policy
 
 needs_sm3 = pytest.mark.skipif("sm3" not in hashlib.algorithms_available, reason="OpenSSL without SM3")
 

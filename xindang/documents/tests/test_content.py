@@ -6,8 +6,7 @@ import zipfile
 import pytest
 
 from xindang.documents import content, rules
-
-from .samples import pdf_bytes, png_bytes
+from xindang.testing.samples import pdf_bytes, png_bytes
 
 
 def _zip(names: dict[str, bytes]) -> bytes:

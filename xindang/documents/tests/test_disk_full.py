@@ -17,8 +17,7 @@ from django.urls import reverse
 from xindang.audit.models import AuditEvent
 from xindang.documents.errors import DocumentError
 from xindang.documents.models import Document, DocumentVersion
-
-from .samples import pdf_bytes, upload
+from xindang.testing.samples import pdf_bytes, upload
 
 pytestmark = pytest.mark.django_db
 

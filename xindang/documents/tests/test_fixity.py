@@ -80,8 +80,7 @@ def test_a_file_shared_by_two_customers_is_read_once_and_reported_for_both(
     make_customer, salesperson, licence_category, media_root
 ):
     from xindang.documents import services
-
-    from .samples import pdf_bytes, upload
+    from xindang.testing.samples import pdf_bytes, upload
 
     data = pdf_bytes("共享")
     versions = []

@@ -20,8 +20,7 @@ from xindang.core.errors import DomainError
 from xindang.documents import services, storage
 from xindang.documents.models import Document, FixityFinding, FixityRun
 from xindang.settings import s3_storage
-
-from .samples import pdf_bytes, upload
+from xindang.testing.samples import pdf_bytes, upload
 
 BUCKET = "xindang-archive"
 REGION = "us-east-1"

@@ -8,8 +8,7 @@ from django.utils import timezone
 from xindang.accounts.roles import Role
 from xindang.customers import services as customer_services
 from xindang.documents import selectors
-
-from .samples import set_policy
+from xindang.testing.samples import set_policy
 
 
 @pytest.fixture

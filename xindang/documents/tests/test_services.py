@@ -12,8 +12,7 @@ from xindang.audit.models import AuditEvent
 from xindang.core.errors import DomainError
 from xindang.documents import selectors, services, storage
 from xindang.documents.models import Document, DocumentVersion
-
-from .samples import pdf_bytes, png_bytes, set_policy, upload
+from xindang.testing.samples import pdf_bytes, png_bytes, set_policy, upload
 
 
 def stored_files(media_root) -> list[str]:

@@ -16,8 +16,7 @@ from xindang.documents import services
 from xindang.documents.errors import DocumentError
 from xindang.documents.models import Document
 from xindang.documents.uploads import OversizedUploadMiddleware
-
-from .samples import pdf_bytes, set_policy, upload
+from xindang.testing.samples import pdf_bytes, set_policy, upload
 
 pytestmark = pytest.mark.django_db
 

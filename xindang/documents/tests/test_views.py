@@ -9,8 +9,7 @@ from django.urls import reverse
 from conftest import PASSWORD
 from xindang.audit.models import AuditEvent
 from xindang.documents.models import Document, FixityRun
-
-from .samples import pdf_bytes, png_bytes, upload
+from xindang.testing.samples import pdf_bytes, png_bytes, upload
 
 # Downloads state their purpose (seed 003 篇一 二.4; custody policy "purpose_actions").
 PURPOSE = {"purpose": "核对资料"}

@@ -10,7 +10,7 @@ import pytest
 from xindang.customers.selectors import visible_customers
 from xindang.ledger import ageing
 from xindang.ledger.collection import rules
-from xindang.ledger.collection.tests.ledger_rows import entry, pay
+from xindang.testing.factories import entry, pay
 
 ON = date(2026, 6, 30)
 BUCKETS = rules.buckets_from_bounds([30, 60, 90, 180])

@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from xindang.core.tests.concurrency import run_concurrently
 from xindang.ledger import selectors, services
 from xindang.ledger.models import Exposure, TradeEntry
+from xindang.testing.concurrency import run_concurrently
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from xindang.ledger.collection.models import PaymentPromise, PromiseStatus
-from xindang.ledger.collection.tests.ledger_rows import entry, pay
 from xindang.ledger.facts import LedgerFacts, ledger_facts, ledger_facts_bulk
+from xindang.testing.factories import entry, pay
 
 ON = date(2026, 7, 15)  # window = the twelve months July 2025 – June 2026
 

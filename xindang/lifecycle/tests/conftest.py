@@ -8,7 +8,7 @@ from django.utils import timezone
 from conftest import make_user
 from xindang.accounts.roles import Role
 from xindang.documents.models import DocumentCategory
-from xindang.documents.tests.samples import pdf_bytes, upload
+from xindang.testing.samples import pdf_bytes, upload
 
 
 @pytest.fixture(autouse=True)

@@ -10,13 +10,13 @@ from django.utils import timezone
 from conftest import make_credit_code
 from xindang.accounts.models import User
 from xindang.core.errors import DomainError
-from xindang.core.tests.concurrency import THREADS, run_concurrently
 from xindang.customers import services as customer_services
 from xindang.customers.models import Customer
 from xindang.documents.models import Document, DocumentCategory
 from xindang.lifecycle import services
 from xindang.lifecycle.errors import LifecycleError
 from xindang.lifecycle.models import Loan, LoanItem
+from xindang.testing.concurrency import THREADS, run_concurrently
 
 pytestmark = [pytest.mark.multidb, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

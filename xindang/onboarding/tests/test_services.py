@@ -207,7 +207,7 @@ def test_conditions_are_attached_to_a_submitted_card(
 ):
     from django.http import Http404
 
-    from xindang.documents.tests.samples import set_policy
+    from xindang.testing.samples import set_policy
 
     prospect = make_prospect(salesperson)
     fill_card(prospect, salesperson)

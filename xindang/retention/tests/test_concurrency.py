@@ -6,10 +6,10 @@ import pytest
 from xindang.approvals.services import approve_step
 from xindang.audit.models import AuditEvent
 from xindang.core.errors import DomainError
-from xindang.core.tests.concurrency import run_concurrently
 from xindang.retention import services
 from xindang.retention.errors import RetentionError
 from xindang.retention.models import Decision, Disposal, DisposalStatus
+from xindang.testing.concurrency import run_concurrently
 
 pytestmark = [pytest.mark.multidb, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

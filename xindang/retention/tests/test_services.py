@@ -16,12 +16,12 @@ from xindang.documents import services as doc_services
 from xindang.documents.errors import DocumentError
 from xindang.documents.fixity import run_fixity_check
 from xindang.documents.models import Document, DocumentVersion
-from xindang.documents.tests.samples import pdf_bytes
 from xindang.ledger.collection.models import BalanceStatement, StatementStatus
 from xindang.ledger.models import Exposure
 from xindang.retention import services
 from xindang.retention.errors import RetentionError
 from xindang.retention.models import Decision, DisposalStatus, HoldKind
+from xindang.testing.samples import pdf_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -8,10 +8,10 @@ from decimal import Decimal
 
 import pytest
 
-from xindang.core.tests.concurrency import THREADS, run_concurrently
 from xindang.credit.control import rules, services
 from xindang.customers.models import Customer
 from xindang.ledger.models import Exposure, Reservation
+from xindang.testing.concurrency import THREADS, run_concurrently
 
 pytestmark = [pytest.mark.multidb, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

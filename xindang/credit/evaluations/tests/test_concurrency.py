@@ -5,9 +5,9 @@ from datetime import date
 
 import pytest
 
-from xindang.core.tests.concurrency import run_concurrently
 from xindang.credit.evaluations import services
 from xindang.credit.evaluations.models import GrantEvaluation
+from xindang.testing.concurrency import run_concurrently
 
 pytestmark = [pytest.mark.multidb, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

@@ -482,8 +482,8 @@ def test_a_file_handed_to_another_salesperson_is_reported_by_its_new_owner(
     evaluation, dept_xs1, salesperson, credit_manager
 ):
     from xindang.accounts.roles import Role
-    from xindang.credit.grants.tests.conftest import set_policy
     from xindang.customers.models import Customer
+    from xindang.testing.samples import set_policy
 
     set_policy(credit_manager, "evaluations", reporter="salesperson")  # the departure of 第三十九条
     successor = make_user("zhouqi", Role.SALESPERSON, department=dept_xs1)

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from xindang.credit.grants import selectors
 from xindang.ledger.facts import LedgerFacts
+from xindang.testing.samples import set_policy  # noqa: F401 - imported by the tests from here
 
 
 def make_facts(*, history=True, shipments="100000", collections="80000") -> LedgerFacts:
@@ -64,14 +65,3 @@ def rate(db):
         )
 
     return _rate
-
-
-def set_policy(by, section: str, **values):
-    """Put a new policy version in force with `values` changed in `section`."""
-    from xindang.policy import services
-    from xindang.policy.selectors import current_policy
-
-    draft = services.create_draft(by=by)
-    current = current_policy().sections[section].model_dump(mode="json")
-    services.update_draft_section(draft_id=draft.pk, section=section, values={**current, **values}, by=by)
-    return services.put_in_force(draft_id=draft.pk, by=by, skip_checks_reason="单元测试")

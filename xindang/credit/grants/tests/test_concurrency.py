@@ -10,9 +10,9 @@ from xindang.accounts.roles import Role
 from xindang.approvals import services as approvals
 from xindang.approvals.models import ApprovalRequest
 from xindang.core.errors import DomainError
-from xindang.core.tests.concurrency import run_concurrently
 from xindang.credit.grants import services
 from xindang.credit.grants.models import CreditGrant, GrantStatus
+from xindang.testing.concurrency import run_concurrently
 
 from .conftest import make_facts
 

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from django.urls import reverse
 
-from xindang.ledger.collection.tests.ledger_rows import entry
+from xindang.testing.factories import entry
 
 ON = "2026-06-30"
 

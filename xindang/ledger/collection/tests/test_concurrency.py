@@ -8,10 +8,10 @@ import pytest
 
 from xindang.audit.models import AuditEvent
 from xindang.core.errors import DomainError
-from xindang.core.tests.concurrency import run_concurrently
 from xindang.ledger.collection import services
 from xindang.ledger.collection.models import AnomalyReport, ProblemAccountReport, TradeSuspension
-from xindang.ledger.collection.tests.ledger_rows import entry
+from xindang.testing.concurrency import run_concurrently
+from xindang.testing.factories import entry
 
 TODAY = date(2026, 6, 30)
 

@@ -9,7 +9,7 @@ from xindang.core.demo import DemoContext
 from xindang.ledger.collection import selectors
 from xindang.ledger.collection.demo import seed_collection
 from xindang.ledger.collection.models import AnomalyReport, CollectionRecord, DangerReport, PaymentPromise
-from xindang.ledger.collection.tests.ledger_rows import entry
+from xindang.testing.factories import entry
 
 TODAY = date(2026, 6, 30)
 

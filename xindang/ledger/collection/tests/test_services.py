@@ -18,7 +18,7 @@ from xindang.ledger.collection.models import (
     PromiseStatus,
     ReportStatus,
 )
-from xindang.ledger.collection.tests.ledger_rows import entry, pay
+from xindang.testing.factories import entry, pay
 
 TODAY = date(2026, 6, 30)
 

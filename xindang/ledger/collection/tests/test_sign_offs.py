@@ -16,7 +16,7 @@ from xindang.core.errors import DomainError
 from xindang.core.pdf import undrawn_characters
 from xindang.ledger.collection import rules, services
 from xindang.ledger.collection.models import AnomalyReport
-from xindang.ledger.collection.tests.ledger_rows import entry
+from xindang.testing.factories import entry
 
 S, M, C = rules.SIGN_SALESPERSON, rules.SIGN_DEPARTMENT_MANAGER, rules.SIGN_CREDIT_MANAGER
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from xindang.audit.models import AuditEvent
 from xindang.ledger.collection import selectors, services
 from xindang.ledger.collection.models import AnomalyReport, CollectionRecord, DangerReport, PaymentPromise
-from xindang.ledger.collection.tests.ledger_rows import entry
+from xindang.testing.factories import entry
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""Sample files and helpers for the documents tests (also used by the browser test and the bench)."""
+"""Sample files (a real PDF, a PNG), a policy change and an upload: for the tests, the browser journeys
+and the bench."""
 
 import io
 
@@ -32,14 +33,19 @@ def png_bytes(color=(200, 30, 30), size=(60, 40)) -> bytes:
 
 
 def set_policy(by, section: str, **values):
-    """Put a policy version in force with `values` changed in `section`."""
+    """Put a new policy version in force with `values` changed in `section` (the tests change one value
+    on purpose, so a credit draft's back-test is skipped with a reason)."""
     from xindang.policy import services as policy_services
+    from xindang.policy.selectors import current_policy
 
     draft = policy_services.create_draft(by=by, comment="test")
-    base = draft.data.get(section, {})
-    policy_services.update_draft_section(draft_id=draft.pk, section=section, values={**base, **values}, by=by)
-    # A credit draft would ask for its back-test first (issue 11); the tests change one value on purpose.
-    return policy_services.put_in_force(draft_id=draft.pk, by=by, comment="test", skip_checks_reason="test")
+    current = current_policy().sections[section].model_dump(mode="json")
+    policy_services.update_draft_section(
+        draft_id=draft.pk, section=section, values={**current, **values}, by=by
+    )
+    return policy_services.put_in_force(
+        draft_id=draft.pk, by=by, comment="test", skip_checks_reason="单元测试"
+    )
 
 
 def upload(name: str, data: bytes, content_type: str = "application/octet-stream") -> SimpleUploadedFile:
