@@ -35,7 +35,7 @@ KIND_LABELS = {
 WORK_KINDS = tuple(KIND_LABELS)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class CollectionWork:
     """One piece of open collection work on the collection list and its export."""
 
