@@ -1,13 +1,14 @@
 """One to-do item of the workbench (工作台, UI.md): what each module's `workbench_items(user)` returns.
 
 Typed, so the workbench can group items by kind, filter them by customer and due date and page them
-without knowing the modules that made them (they sit above it in the layers)."""
+without knowing the modules that made them (they sit above it in the layers). Every provider listed
+in xindang.views.WORKBENCH_PROVIDERS returns these, built with named fields (keyword-only)."""
 
 from dataclasses import dataclass
 from datetime import date
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class WorkItem:
     kind: str  # a stable code, e.g. "approvals.approval": what the workbench groups and filters by
     label: str  # the kind in the reader's language ("待审批")

@@ -16,7 +16,6 @@ from xindang.customers.selectors import visible_customers
 
 from . import rules
 from .models import ZERO, Allocation, EntryKind, Exposure, Reservation, TradeEntry
-from .permissions import LedgerPermission
 
 _MONEY = DecimalField(max_digits=18, decimal_places=2)
 
@@ -438,13 +437,6 @@ def recent_entries(customer, n: int = 10):
 
 def held_reservations(customer):
     return list(Reservation.objects.filter(customer_id=_id(customer), status=Reservation.Status.HELD))
-
-
-def workbench_items(user) -> list:
-    """Nothing on the to-do list yet from the ledger itself (collection work is H5's)."""
-    if not user.has_perm(LedgerPermission.VIEW):
-        return []
-    return []
 
 
 def undelivered_prepayments(customer) -> tuple[list[TradeEntry], Decimal]:

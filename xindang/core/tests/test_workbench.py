@@ -1,16 +1,19 @@
 """The workbench (工作台, UI.md): to-dos grouped by kind with counts, filtered by kind, customer and
 due date, paged, overdue first then by due date; each item links to where it is done."""
 
+import dataclasses
 import re
+import typing
 from datetime import date, timedelta
 
 import pytest
 from django.core.cache import cache
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from conftest import PASSWORD
 from xindang.core.workbench import WorkItem
-from xindang.views import filter_items, group_by_kind, workbench_items
+from xindang.views import WORKBENCH_PROVIDERS, filter_items, group_by_kind, workbench_items
 
 TODAY = date(2026, 6, 15)
 FAKE: list[WorkItem] = []
@@ -48,6 +51,19 @@ def _get(client, user, query=""):
     response = client.get("/" + query)
     assert response.status_code == 200
     return response
+
+
+@pytest.mark.parametrize("path", WORKBENCH_PROVIDERS)
+def test_every_provider_returns_typed_work_items(path):
+    assert typing.get_type_hints(import_string(path))["return"] == list[WorkItem]
+
+
+def test_a_work_item_is_frozen_and_built_with_named_fields():
+    with pytest.raises(TypeError):
+        WorkItem("k", "类", "事项", "/")  # positional arguments are refused
+    item = WorkItem(kind="k", label="类", title="事项", url="/")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        item.title = "别的"
 
 
 def test_sort_key_puts_overdue_first_then_due_date_then_undated():

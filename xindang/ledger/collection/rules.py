@@ -68,6 +68,18 @@ def problem_account_due(days_late: int, threshold_days: int) -> bool:
     return days_late > threshold_days
 
 
+def report_due_on(raised_on: date, days: int) -> date:
+    """The day a triggered report is to be completed by: 000 客户信息管理办法 二.7 asks for the
+    collection-anomaly and problem-account reports to be on record promptly (及时); `days` is the
+    policy's reading of promptly for the kind of report."""
+    return raised_on + timedelta(days=days)
+
+
+def report_overdue(raised_on: date, days: int, today: date) -> bool:
+    """A report not completed after its due day (report_due_on) is overdue."""
+    return today > report_due_on(raised_on, days)
+
+
 def next_day(on: date) -> date:
     return on + timedelta(days=1)
 

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from xindang.policy.sections import register_section
+from xindang.policy.sections import Reading, register_section
 
 
 class CollectionSection(BaseModel):
@@ -20,6 +20,13 @@ class CollectionSection(BaseModel):
     problem_account_after_days: int = Field(60, ge=1, le=1095)
     # Rating facts: "overdue beyond the limit within two years" counts debts this many days late.
     facts_overdue_days: int = Field(90, ge=1, le=1095)
+    # 000 客户信息管理办法 二.7 asks for the two reports to be on record promptly (及时) and sets no
+    # number of days: a collection-anomaly report is to be completed within this many days of being
+    # raised and a problem-account report within this many, after which they show as overdue on the
+    # collection list and the workbench (the figures the application always used; a reading, not the
+    # text's).
+    anomaly_report_days: int = Field(3, ge=1, le=90)
+    problem_report_days: int = Field(7, ge=1, le=90)
     # Collection next steps and promises due within this many days appear on the workbench.
     due_soon_days: int = Field(3, ge=0, le=60)
     # 002 第三十五条 定期对帐: a balance statement unanswered or disputed this many days after it was
@@ -70,6 +77,20 @@ register_section(
                 "overdue beyond the limit in the rating facts."
             ),
         ),
+        "anomaly_report_days": (
+            _("Collection-anomaly report to complete within (days)"),
+            _(
+                "A collection-anomaly report not completed this many days after it was raised shows as "
+                "overdue on the collection list and the workbench (000 客户信息管理办法 二.7)."
+            ),
+        ),
+        "problem_report_days": (
+            _("Problem-account report to write within (days)"),
+            _(
+                "A problem-account report not written this many days after it was raised shows as overdue "
+                "on the collection list and the workbench (000 客户信息管理办法 二.7)."
+            ),
+        ),
         "due_soon_days": (
             _("Collection reminders (days ahead)"),
             _("Promises and next steps due within this many days appear on the workbench."),
@@ -82,4 +103,15 @@ register_section(
             ),
         ),
     },
+    readings=[
+        Reading(
+            "及时",
+            "000 客户信息管理办法 二.7",
+            ("anomaly_report_days", "problem_report_days"),
+            _(
+                "Promptly on record: a collection-anomaly report and a problem-account report are each due "
+                "the set number of days after being raised; later, they show as overdue."
+            ),
+        ),
+    ],
 )

@@ -1,6 +1,5 @@
-"""Collection screens: the open-work list, ageing with drill-down, the customer file's collection
-section, records, promises, the three reports (with print views) and trade suspension. Thin:
-capability check → access helper → form → one service → message + redirect."""
+"""Collection work: the open-work list and its export, the customer file's collection section,
+records, promises and trade suspension."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -11,40 +10,26 @@ from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from xindang.accounts.models import Department
 from xindang.core.errors import DomainError, form_error
 from xindang.core.xlsx import XLSX_TYPE
-from xindang.customers.selectors import get_customer_for_user
 from xindang.ledger import ageing
 
-from . import selectors, services
-from .errors import CollectionError
-from .forms import (
+from .. import selectors, services
+from ..errors import CollectionError
+from ..forms import (
     PromiseForm,
     ReasonForm,
     RecordForm,
 )
-from .permissions import CollectionPermission
-from .spreadsheets import work_xlsx
+from ..permissions import CollectionPermission, get_customer_for_request
+from ..spreadsheets import work_xlsx
 
 PAGE_SIZE = 50
-KIND_LABELS = {
-    "promise": gettext_lazy("Payment promise"),
-    "anomaly": gettext_lazy("Collection-anomaly report"),
-    "problem": gettext_lazy("Problem account"),
-    "danger": gettext_lazy("Dangerous customer"),
-    "next_step": gettext_lazy("Collection next step"),
-    "suspension": gettext_lazy("Trade suspended"),
-}
 PROMISE_CLASSES = {"open": "prospective", "kept": "active", "broken": "bad", "cancelled": "past"}
 REPORT_CLASSES = {"open": "warn", "submitted": "prospective", "reviewed": "active", "closed": "past"}
-
-
-def _customer(request, pk):
-    return get_customer_for_user(request.user, pk, request=request)
 
 
 def _back(customer):
@@ -52,16 +37,9 @@ def _back(customer):
 
 
 # --- The open-work list ---------------------------------------------------------------------------
-def _work(request):
-    items = selectors.open_work(request.user, request.GET)
-    for i in items:
-        i.kind_label = KIND_LABELS[i.kind]
-    return items
-
-
 @permission_required(CollectionPermission.VIEW, raise_exception=True)
 def collection_list(request):
-    items = _work(request)
+    items = selectors.open_work(request.user, request.GET)
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -70,7 +48,7 @@ def collection_list(request):
             "page": page,
             "count": len(items),
             "params": request.GET,
-            "kinds": list(KIND_LABELS.items()),
+            "kinds": list(selectors.KIND_LABELS.items()),
             "departments": Department.objects.filter(is_active=True),
             "can_export": request.user.has_perm(CollectionPermission.EXPORT),
             "can_ageing": request.user.has_perm(CollectionPermission.VIEW_AGEING),
@@ -80,7 +58,7 @@ def collection_list(request):
 
 @permission_required(CollectionPermission.EXPORT, raise_exception=True)
 def collection_export(request):
-    items = _work(request)
+    items = selectors.open_work(request.user, request.GET)
     services.record_export(
         by=request.user, request=request, what="work", count=len(items), filters=dict(request.GET.items())
     )
@@ -94,7 +72,7 @@ def collection_export(request):
 
 # --- The customer file's section --------------------------------------------------------------------
 def customer_section(request, pk):
-    customer = _customer(request, pk)
+    customer = get_customer_for_request(request, pk)
     allowed = request.user.has_perm(CollectionPermission.VIEW)
     data = selectors.customer_collection(customer) if allowed else None
     if data:
@@ -131,7 +109,7 @@ def customer_section(request, pk):
 # --- Records and promises ---------------------------------------------------------------------------
 @permission_required(CollectionPermission.ADD_RECORD, raise_exception=True)
 def record_create(request, pk):
-    customer = _customer(request, pk)
+    customer = get_customer_for_request(request, pk)
     form = RecordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -183,7 +161,7 @@ def record_done(request, pk):
 
 @permission_required(CollectionPermission.ADD_PROMISE, raise_exception=True)
 def promise_create(request, pk):
-    customer = _customer(request, pk)
+    customer = get_customer_for_request(request, pk)
     form = PromiseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -228,7 +206,7 @@ def promise_cancel(request, pk):
 # --- Trade suspension -----------------------------------------------------------------------------
 @permission_required(CollectionPermission.SUSPEND, raise_exception=True)
 def suspension(request, pk, action):
-    customer = _customer(request, pk)
+    customer = get_customer_for_request(request, pk)
     form = ReasonForm(request.POST or None)
     active = selectors.active_suspension(customer)
     if request.method == "POST" and form.is_valid():

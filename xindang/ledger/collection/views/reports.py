@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 from xindang.core.errors import DomainError, form_error
 from xindang.policy.selectors import current_policy
 
-from . import rules, selectors, services
-from .forms import (
+from .. import rules, selectors, services
+from ..forms import (
     MEASURE_LABELS,
     AnomalyForm,
     DangerForm,
@@ -22,10 +22,9 @@ from .forms import (
     OpinionForm,
     ProblemForm,
 )
-from .models import DangerStatus, ReportStatus, SignLine
-from .pdf import report_pdf
-from .permissions import CollectionPermission, may_complete, may_sign_line
-from .views import _customer
+from ..models import DangerStatus, ReportStatus, SignLine
+from ..pdf import report_pdf
+from ..permissions import CollectionPermission, get_customer_for_request, may_complete, may_sign_line
 
 
 # --- Collection-anomaly reports (收款异样报告表) -------------------------------------------------------
@@ -224,7 +223,7 @@ def problem_print(request, pk):
 # --- Dangerous-customer reports (危险客户报告) ----------------------------------------------------------
 @permission_required(CollectionPermission.ADD_DANGER, raise_exception=True)
 def danger_create(request, pk):
-    customer = _customer(request, pk)
+    customer = get_customer_for_request(request, pk)
     form = DangerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -15,13 +15,12 @@ from xindang.core.xlsx import XLSX_TYPE
 from xindang.customers.selectors import visible_customers
 from xindang.ledger import ageing
 
-from . import selectors, services
-from .forms import (
+from .. import selectors, services
+from ..forms import (
     AgeingForm,
 )
-from .permissions import CollectionPermission
-from .spreadsheets import ageing_xlsx
-from .views import _customer
+from ..permissions import CollectionPermission, get_customer_for_request
+from ..spreadsheets import ageing_xlsx
 
 
 # --- Ageing ---------------------------------------------------------------------------------------
@@ -109,7 +108,7 @@ def ageing_export(request):
 
 @permission_required(CollectionPermission.VIEW_AGEING, raise_exception=True)
 def ageing_entries(request, pk):
-    customer = _customer(request, pk)
+    customer = get_customer_for_request(request, pk)
     form = AgeingForm(request.GET or None)
     on = (form.cleaned_data.get("on") if form.is_valid() else None) or timezone.localdate()
     buckets = ageing.policy_buckets()

@@ -14,14 +14,13 @@ from django.views.decorators.http import require_POST
 
 from xindang.core.errors import DomainError
 from xindang.core.xlsx import XLSX_TYPE
-from xindang.customers.selectors import get_customer_for_user
 from xindang.policy.selectors import current_policy
 
-from . import services, statements
-from .models import StatementStatus
-from .pdf import statement_pdf as render_pdf
-from .permissions import CollectionPermission
-from .spreadsheets import statement_xlsx
+from .. import services, statements
+from ..models import StatementStatus
+from ..pdf import statement_pdf as render_pdf
+from ..permissions import CollectionPermission, get_customer_for_request
+from ..spreadsheets import statement_xlsx
 
 STATUS_CLASSES = {
     StatementStatus.SENT: "warn",
@@ -32,7 +31,7 @@ STATUS_CLASSES = {
 
 
 def statements_section(request, pk):
-    customer = get_customer_for_user(request.user, pk, request=request)
+    customer = get_customer_for_request(request, pk)
     allowed = request.user.has_perm(CollectionPermission.VIEW_STATEMENT)
     rows = list(statements.customer_statements(request.user, customer)[:24]) if allowed else []
     for s in rows:
@@ -57,7 +56,7 @@ def _error(request, exc: DomainError) -> None:
 @require_POST
 @permission_required(CollectionPermission.ADD_STATEMENT, raise_exception=True)
 def statement_issue(request, pk):
-    customer = get_customer_for_user(request.user, pk, request=request)
+    customer = get_customer_for_request(request, pk)
     try:
         as_of = date.fromisoformat((request.POST.get("as_of") or "").strip())
     except ValueError:
