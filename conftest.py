@@ -6,6 +6,7 @@ from hypothesis import HealthCheck, settings
 
 from xindang.accounts.models import Department
 from xindang.accounts.roles import Role
+from xindang.accounts.services import forget_api_keys
 from xindang.testing.factories import PASSWORD, CustomerFactory, make_credit_code, make_user
 
 __all__ = ["PASSWORD", "make_credit_code", "make_user"]  # imported by tests as `from conftest import …`
@@ -21,6 +22,14 @@ def _fast_password_hasher(settings):
     """Argon2 is deliberately slow (~0.3 s a hash); personas need no strength. The Argon2 behaviour
     itself is tested in accounts/tests/test_login.py, which restores the project's hashers."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _forget_api_keys():
+    """Each case looks its API keys up afresh (a key remembered by the process belongs to an earlier
+    case's rolled-back data)."""
+    yield
+    forget_api_keys()
 
 
 @pytest.fixture

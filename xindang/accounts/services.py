@@ -186,21 +186,41 @@ def revoke_api_key(*, key: ApiKey, by, request=None) -> ApiKey:
         key.revoked_by = by
         key.save(update_fields=["revoked_at", "revoked_by"])
         record_event("api_key.revoke", actor=by, request=request, obj=key, data={"prefix": key.prefix})
+    forget_api_keys()
     return key
+
+
+# Keys in use, remembered by this process for a few seconds: an integration calling many times a
+# second then costs one key lookup per KEY_CACHE_SECONDS, not one per request. A revoked key is
+# refused at once by the process that revoked it (revoke_api_key forgets them) and by every other
+# process at most KEY_CACHE_SECONDS later. Only keys found active are remembered.
+KEY_CACHE_SECONDS = 5.0
+_keys_in_use: dict[str, tuple[float, ApiKey]] = {}
+
+
+def forget_api_keys() -> None:
+    """Look every key up again on its next use (after a revocation; the tests between cases)."""
+    _keys_in_use.clear()
 
 
 def use_api_key(raw: str | None) -> ApiKey | None:
     """The active key whose hash matches `raw`, or None; records its last use (at most once a minute)."""
     if not raw or len(raw) > 200:
         return None
-    key = ApiKey.objects.filter(key_hash=hash_key(raw.strip()), revoked_at__isnull=True).first()
+    digest = hash_key(raw.strip())
+    remembered = _keys_in_use.get(digest)
+    if remembered is not None and remembered[0] > time.monotonic():
+        return remembered[1]
+    key = ApiKey.objects.filter(key_hash=digest, revoked_at__isnull=True).first()
     if key is None:
+        _keys_in_use.pop(digest, None)
         return None
     now = timezone.now()
     if key.last_used_at is None or now - key.last_used_at > LAST_USED_RESOLUTION:
         ApiKey.objects.filter(pk=key.pk).filter(
             Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USED_RESOLUTION)
         ).update(last_used_at=now)
+    _keys_in_use[digest] = (time.monotonic() + KEY_CACHE_SECONDS, key)
     return key
 
 

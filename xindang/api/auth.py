@@ -2,11 +2,15 @@
 token (only the prefix is kept readable), scoped ("ledger:read", "ledger:write", "credit:check").
 
 Routers accept either a key (header X-API-Key) or the session of a user with the permission:
-`auth=[api_key_auth, session_auth]`, then `require_scope(request, scope, permission)` first thing.
+`auth=[api_key_auth, session_auth]`, then `user, key = require_scope(request, scope, permission)`
+first thing: the one check of who calls (a key acts for its integration, user None; a session user,
+key None).
 A request that carries a key which is wrong or revoked is refused (401) on every route, even with a
 valid session beside it: an integration whose key was revoked must stop, not carry on as whoever's
 browser session happens to share the cookie jar.
 """
+
+from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied
 from ninja.errors import AuthenticationError
@@ -64,11 +68,20 @@ def api_key_of(request) -> ApiKey | None:
     return auth if isinstance(auth, ApiKey) else None
 
 
-def require_scope(request, scope: str, permission: str) -> None:
+class Caller(NamedTuple):
+    """Who calls: a session user (api_key None) or an API key (user None; the person on record for
+    what a key asks is its creator, api_key.created_by)."""
+
+    user: object | None
+    api_key: ApiKey | None
+
+
+def require_scope(request, scope: str, permission: str) -> Caller:
     """A key must carry `scope`; a session user must hold `permission`. Otherwise 403."""
     key = api_key_of(request)
     if key is not None:
         if not key.has_scope(scope):
             raise PermissionDenied(scope)
-        return
+        return Caller(None, key)
     require(request, permission)
+    return Caller(request.user, None)

@@ -61,3 +61,26 @@ def test_a_valid_key_beside_a_session_acts_as_the_key(client, credit_manager, cu
     r = client.get("/api/ledger/entries", HTTP_X_API_KEY=raw)
     assert r.status_code == 200
     assert ApiKey.objects.get(key_hash=hash_key(raw)).last_used_at is not None
+
+
+def test_a_key_revoked_while_remembered_is_refused_at_once_and_by_other_processes_soon(
+    client, customer, sysadmin, monkeypatch
+):
+    """Keys in use are remembered for a few seconds: the revoking process forgets them at once;
+    another process's memory runs out after KEY_CACHE_SECONDS (simulated by the clock)."""
+    from xindang.accounts import services as account_services
+
+    key, raw = create_api_key(name="ERP", scopes=["ledger:read"], by=sysadmin)
+    assert client.get("/api/ledger/entries", HTTP_X_API_KEY=raw).status_code == 200
+    # Revoked elsewhere (another process): this one still remembers the key, for a few seconds.
+    ApiKey.objects.filter(pk=key.pk).update(revoked_at=key.created_at)
+    assert client.get("/api/ledger/entries", HTTP_X_API_KEY=raw).status_code == 200
+    later = account_services.time.monotonic() + account_services.KEY_CACHE_SECONDS + 1
+    monkeypatch.setattr(account_services.time, "monotonic", lambda: later)
+    assert client.get("/api/ledger/entries", HTTP_X_API_KEY=raw).status_code == 401
+    # Revoked here: refused on the very next request.
+    monkeypatch.undo()
+    key2, raw2 = create_api_key(name="BI", scopes=["ledger:read"], by=sysadmin)
+    assert client.get("/api/ledger/entries", HTTP_X_API_KEY=raw2).status_code == 200
+    revoke_api_key(key=ApiKey.objects.get(pk=key2.pk), by=sysadmin)
+    assert client.get("/api/ledger/entries", HTTP_X_API_KEY=raw2).status_code == 401

@@ -7,8 +7,9 @@ from decimal import Decimal
 from xindang.accounts.models import User
 from xindang.approvals.services import approve_step
 from xindang.core.errors import DomainError
+from xindang.credit.grants.selectors import active_grant
+from xindang.ledger.selectors import exposure_of
 
-from . import deps
 from .models import OverLimitRequest
 from .services import check_credit, request_over_limit
 from .services.stops import stop_shipments
@@ -30,14 +31,14 @@ def _approve_all(olr, users: dict) -> None:
 
 def seed_demo(ctx) -> str:
     today = ctx.today
-    customers = [c for c in ctx.customers if deps.active_grant(c, today) is not None]
+    customers = [c for c in ctx.customers if active_grant(c, today) is not None]
     if not customers:
         return "no customers with a grant: skipped"
     checks = requested = approved = 0
     for customer in customers[:40]:
         by = customer.owner
-        exposure = deps.exposure_of(customer)
-        grant = deps.active_grant(customer, today)
+        exposure = exposure_of(customer)
+        grant = active_grant(customer, today)
         room = grant.limit_amount - exposure.committed_amount
         amount = max(Decimal("1000"), (room * Decimal("0.3")).quantize(Decimal("1")))
         try:
@@ -54,8 +55,8 @@ def seed_demo(ctx) -> str:
     for customer in customers[40:]:
         if requested >= 2:
             break
-        exposure = deps.exposure_of(customer)
-        grant = deps.active_grant(customer, today)
+        exposure = exposure_of(customer)
+        grant = active_grant(customer, today)
         amount = max(grant.limit_amount - exposure.committed_amount, Decimal("0")) + Decimal("20000")
         try:
             olr = request_over_limit(

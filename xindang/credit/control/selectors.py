@@ -16,13 +16,15 @@ from django.utils.translation import gettext as _
 from xindang.audit.services import record_event
 from xindang.core.money import format_yuan
 from xindang.core.workbench import WorkItem
+from xindang.credit import selectors as credit_selectors
+from xindang.credit.grants import selectors as grant_selectors
 from xindang.credit.grants.models import CreditGrant, GrantStatus
 from xindang.credit.grants.selectors import limit_in_force_expression
 from xindang.customers.models import Customer
 from xindang.customers.selectors import visible_customers
+from xindang.ledger import selectors as ledger_selectors
 from xindang.ledger.models import Exposure
 
-from . import deps
 from .models import CreditCheck, OverLimitRequest, OverLimitStatus, ShipmentStop, ShipmentStopStatus
 from .permissions import ControlPermission
 
@@ -175,7 +177,7 @@ def reduction_rows(exposures) -> list[ReductionRow]:
     if not exposures:
         return []
     by_id = Customer.objects.select_related("owner", "department").in_bulk([e.customer_id for e in exposures])
-    grades = deps.current_grades(by_id.keys())
+    grades = credit_selectors.current_grades(list(by_id.keys()))
     return [
         ReductionRow(
             customer=by_id[e.customer_id],
@@ -198,13 +200,13 @@ def reduction_list(user, *, department=None, owner=None, q: str = "", reason: st
 
 def on_reduction_list(customer) -> ReductionRow | None:
     """The one customer's reduction-list row, or None (for its pages)."""
-    exposure = deps.exposure_of(customer)
+    exposure = ledger_selectors.exposure_of(customer)
     total = exposure.committed_amount
     if total <= 0:
         return None
     on = timezone.localdate()
-    grant = deps.active_grant(customer, on)
-    limit = deps.limit_in_force(grant, on) if grant is not None else None
+    grant = grant_selectors.active_grant(customer, on)
+    limit = grant_selectors.limit_in_force(grant, on) if grant is not None else None
     if limit is not None and total <= limit:
         return None
     return ReductionRow(
@@ -213,7 +215,7 @@ def on_reduction_list(customer) -> ReductionRow | None:
         limit_amount=limit,
         exposure_amount=total,
         reduce_by_amount=total - (limit or ZERO),
-        grade=deps.current_grade(customer),
+        grade=getattr(credit_selectors.current_rating(customer), "grade", None),
         figures=exposure.figures(),
     )
 

@@ -19,10 +19,11 @@ from xindang.audit.services import record_event
 from xindang.core import xlsx
 from xindang.core.errors import DomainError, form_error
 from xindang.core.pagination import CappedPaginator
+from xindang.credit.grants.selectors import active_grant
 from xindang.credit.picture import credit_picture
 from xindang.customers.selectors import get_customer_for_user
 
-from . import deps, rules, selectors, services
+from . import rules, selectors, services
 from .forms import CheckForm, DecideStopForm, OverLimitForm, StopShipmentsForm
 from .models import OverLimitStatus
 from .permissions import ControlPermission
@@ -171,9 +172,9 @@ def _context(request, customer) -> dict:
 
 
 def _has_route(customer) -> bool:
-    if deps.active_grant(customer, timezone.localdate()) is not None:
+    if active_grant(customer, timezone.localdate()) is not None:
         return True
-    section, _version = services._section()
+    section, _version = services.section_in_force()
     return section.no_limit_exception
 
 

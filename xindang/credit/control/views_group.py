@@ -12,7 +12,7 @@ from xindang.customers.selectors import get_customer_for_user, not_related_findi
 
 from . import rules
 from .permissions import ControlPermission
-from .services import _section
+from .services import section_in_force
 from .services.group import group_figures
 
 ROLE_LABELS = {
@@ -65,7 +65,7 @@ def group_section(request, pk):
                     "limit": figures.limits.get(cid),
                 }
             )
-        mode = _section()[0].group_check
+        mode = section_in_force()[0].group_check
         context.update(
             figures=figures,
             rows=rows,

@@ -18,16 +18,18 @@ from django.utils import timezone
 from xindang.audit.services import record_event
 from xindang.core.errors import DomainError
 from xindang.core.money import format_yuan
+from xindang.ledger import services as ledger_services
 from xindang.onboarding.models import Condition
 
-from .. import deps, rules
+from .. import rules
 from ..errors import ControlError
 from ..models import OverLimitRequest, OverLimitStatus
 from ..texts import reasons_out
 from .group import apply_group_step
-from .inputs import _actor_name, _amount, _read_locked, _section_for, _validate, check_inputs
-from .over_limit import _submit_over_limit
-from .recording import _record, _record_behind
+from .inputs import check_inputs, read_for_check, section_for
+from .over_limit import submit_over_limit
+from .question import Ask, actor_name, checked_amount, validate_question
+from .recording import record_behind, record_check
 
 
 @dataclass
@@ -117,33 +119,6 @@ def _locked_over_limit(over_limit_id, *, customer, amount, kind, now) -> OverLim
     return olr
 
 
-@dataclass
-class _Ask:
-    """One credit check's question and who asks it."""
-
-    customer: object
-    amount: Decimal
-    kind: str
-    control_point: str
-    reference: str
-    reserve: bool
-    over_limit_id: int | None
-    by: object
-    api_key: object
-    request: object
-    record: bool
-    now: object = field(default_factory=timezone.now)
-
-    @property
-    def durable(self) -> bool:
-        """Whether the check writes against the limit (a reservation, the use of an approval)."""
-        return self.reserve or self.over_limit_id is not None
-
-    @property
-    def user(self):
-        return self.by if getattr(self.by, "is_authenticated", False) else None
-
-
 def check_credit(
     *,
     customer,
@@ -170,9 +145,9 @@ def check_credit(
     user (or an API key's creator) asking opens the over-limit request at once (approval_id in the
     answer). Every check is recorded (CreditCheck); uses of an approval are audited.
     """
-    ask = _Ask(
+    ask = Ask(
         customer=customer,
-        amount=_amount(amount),
+        amount=checked_amount(amount),
         kind=kind,
         control_point=control_point,
         reference=(reference or "")[:100],
@@ -183,7 +158,7 @@ def check_credit(
         request=request,
         record=record,
     )
-    _validate(kind, control_point)
+    validate_question(kind, control_point)
     if not ask.durable:
         answered = _answer_only(ask)
         if answered is not None:
@@ -192,28 +167,28 @@ def check_credit(
         return _check_locked(ask)
 
 
-def _answer_only(ask: _Ask) -> CreditDecision | None:
+def _answer_only(ask: Ask) -> CreditDecision | None:
     """The hot path: one read, the rules, one write (the record). None when the read finds that
     something must be written first; the caller then takes the locking path."""
     on = timezone.localdate(ask.now)
-    behind = ask.record and _record_behind()
-    read = _read_locked(ask.customer, on=on, now=ask.now, lock=False, create=False, next_check_id=behind)
+    behind = ask.record and record_behind()
+    read = read_for_check(ask.customer, on=on, now=ask.now, lock=False, create=False, next_check_id=behind)
     if read is None:
         return None
     decision, result, section = _decide(ask, read, on=on)
-    if decision.outcome == rules.APPROVAL_REQUIRED and _requester(ask) is not None:
+    if decision.outcome == rules.APPROVAL_REQUIRED and ask.requester is not None:
         with transaction.atomic():
             _route(ask, decision, result, section)
-            _record(ask, decision, result, read)
+            record_check(ask, decision, result, read)
         return result
-    _record(ask, decision, result, read, check_id=read[0].next_check_id)
+    record_check(ask, decision, result, read, check_id=read[0].next_check_id)
     return result
 
 
-def _check_locked(ask: _Ask) -> CreditDecision:
+def _check_locked(ask: Ask) -> CreditDecision:
     """A check inside a transaction, under the exposure row lock when it writes against the limit."""
     on = timezone.localdate(ask.now)
-    read = _read_locked(ask.customer, on=on, now=ask.now, lock=ask.durable)
+    read = read_for_check(ask.customer, on=on, now=ask.now, lock=ask.durable)
     olr = None
     if ask.over_limit_id is not None:
         olr = _locked_over_limit(
@@ -221,7 +196,7 @@ def _check_locked(ask: _Ask) -> CreditDecision:
         )
     decision, result, section = _decide(ask, read, on=on, olr=olr)
     if ask.reserve and rules.reserve_allowed(decision, ask.kind):
-        reservation = deps.reserve(
+        reservation = ledger_services.reserve(
             customer=ask.customer,
             amount=ask.amount,
             kind=ask.kind,
@@ -234,9 +209,9 @@ def _check_locked(ask: _Ask) -> CreditDecision:
         olr.status, olr.used_at = OverLimitStatus.USED, ask.now
         olr.save(update_fields=["status", "used_at"])
         result.over_limit_id, result.over_limit_used = olr.pk, True
-    if decision.outcome == rules.APPROVAL_REQUIRED and _requester(ask) is not None:
+    if decision.outcome == rules.APPROVAL_REQUIRED and ask.requester is not None:
         _route(ask, decision, result, section)
-    _record(ask, decision, result, read)
+    record_check(ask, decision, result, read)
     if result.over_limit_used:
         # A refused or routed answer changes nothing: its CreditCheck row is the documented decision
         # (the customer's credit-control page, the monthly evaluation's "blocked checks"). Only the use
@@ -254,17 +229,17 @@ def _check_locked(ask: _Ask) -> CreditDecision:
                 "control_point": ask.control_point,
                 "outcome": decision.outcome,
                 "codes": decision.codes,
-                "api_key": _actor_name(ask.by, ask.api_key),
+                "api_key": actor_name(ask.api_key),
                 "over_limit": result.over_limit_id,
             },
         )
     return result
 
 
-def _decide(ask: _Ask, read, *, on, olr=None):
+def _decide(ask: Ask, read, *, on, olr=None):
     """The rules applied to what was read: (rules.Decision, the CreditDecision answered, section)."""
     facts, grant, _overdue, overdue_shown = read
-    section, policy, policy_version = _section_for(facts.policy_key)
+    section, policy, policy_version = section_for(facts.policy_key)
     inputs = check_inputs(
         read,
         amount=ask.amount,
@@ -313,13 +288,9 @@ def _previous_shown(decision) -> dict | None:
     return None
 
 
-def _requester(ask: _Ask):
-    return ask.user or getattr(ask.api_key, "created_by", None)  # a key asks in its creator's name
-
-
-def _route(ask: _Ask, decision, result: CreditDecision, section) -> None:
+def _route(ask: Ask, decision, result: CreditDecision, section) -> None:
     """route_to_approval: open the over-limit request at once (inside the caller's transaction)."""
-    routed = _submit_over_limit(
+    routed = submit_over_limit(
         customer=ask.customer,
         amount=ask.amount,
         kind=ask.kind,
@@ -330,7 +301,7 @@ def _route(ask: _Ask, decision, result: CreditDecision, section) -> None:
         grade=result.grade,
         section=section,
         policy_version=result.policy_version,
-        by=_requester(ask),
+        by=ask.requester,  # a key asks in its creator's name
         api_key=ask.api_key,
         request=ask.request,
     )

@@ -8,9 +8,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from xindang.credit.grants import selectors as grant_selectors
+from xindang.credit.grants.models import CreditGrant
 from xindang.customers.relations import related_group
+from xindang.ledger import selectors as ledger_selectors
 
-from .. import deps, rules
+from .. import rules
 from ..texts import reasons_out
 
 ZERO = Decimal("0")
@@ -43,7 +46,7 @@ def group_figures(customer, *, on: date, own_exposure: Decimal | None = None) ->
 
     group = related_group(customer)
     ids = group.member_ids
-    rows = deps.exposures_for(ids)
+    rows = ledger_selectors.exposures_for(ids)
     exposures = {cid: rows[cid].committed_amount for cid in ids}
     if own_exposure is not None:
         exposures[group.customer_id] = own_exposure
@@ -51,10 +54,24 @@ def group_figures(customer, *, on: date, own_exposure: Decimal | None = None) ->
         customer_id=group.customer_id,
         member_ids=ids,
         exposures=exposures,
-        limits=deps.limits_in_force_for(ids, on),
+        limits=limits_in_force_for(ids, on),
         truncated=group.truncated,
         group=group,
     )
+
+
+def limits_in_force_for(customer_ids, on: date) -> dict:
+    """Customer id → the limit in force on `on` of its grant in force (reduction schedule followed),
+    None without one; one query."""
+    ids = list(customer_ids)
+    grants = {g.pk: cid for cid, g in grant_selectors.active_grants_for(ids, on).items()}
+    out = dict.fromkeys(ids)
+    rows = CreditGrant.objects.filter(pk__in=list(grants)).annotate(
+        limit_of_day=grant_selectors.limit_in_force_expression(on)
+    )
+    for pk, limit in rows.values_list("pk", "limit_of_day"):
+        out[grants[pk]] = limit
+    return out
 
 
 def apply_group_step(ask, decision, result, section, *, on):

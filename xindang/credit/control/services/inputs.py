@@ -1,32 +1,28 @@
 """What a credit check decides on and how it reads it, shared by the check (checking.py) and the
-over-limit requests (over_limit.py): the policy section in force, the validated question, and the one
-statement that reads the customer's facts (deps.locked_facts)."""
+over-limit requests (over_limit.py): the policy section in force, and the customer's facts read in
+one statement (fastpath.read_facts) as the rules' inputs."""
 
 from datetime import timedelta
-from decimal import Decimal, InvalidOperation
 
-from django.db import connection
 from django.utils import timezone
 
-from xindang.core.errors import DomainError
+from xindang.credit.grants import selectors as grant_selectors
+from xindang.ledger import services as ledger_services
 from xindang.policy.models import PolicyVersion
 from xindang.policy.selectors import policy_from_version
 
-from .. import deps, rules
-from ..errors import ControlError
+from .. import fastpath, rules
 from ..sections import CreditControlSection
-
-CENT = Decimal("0.01")
 
 _DEFAULT_SECTION = CreditControlSection()
 _DEFAULT = (_DEFAULT_SECTION, _DEFAULT_SECTION.control_policy(), 0)
 # "id|number|in force from" of a policy version → (section, its ControlPolicy, version number). A
 # version in force never changes, so each is built once per process; the key comes with the check's
-# one statement (deps.locked_facts), so a new version applies to the very next check.
+# one statement (fastpath.read_facts), so a new version applies to the very next check.
 _SECTIONS: dict = {}
 
 
-def _section_for(policy_key: str | None):
+def section_for(policy_key: str | None):
     """(credit_control section, its ControlPolicy, version number) of the version with this key."""
     if policy_key is None:  # no version stored yet: the seed's defaults
         return _DEFAULT
@@ -38,32 +34,10 @@ def _section_for(policy_key: str | None):
     return cached
 
 
-def _section():
+def section_in_force():
     """(the credit_control section in force now, its version number), for callers outside a check."""
-
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + deps._version_sql(connection.vendor), [now, now])
-        (key,) = cursor.fetchone()
-    section, _policy, version = _section_for(str(key) if key is not None else None)
+    section, _policy, version = section_for(fastpath.policy_key(timezone.now()))
     return section, version
-
-
-def _amount(value) -> Decimal:
-    try:
-        amount = Decimal(str(value)).quantize(CENT)
-    except (InvalidOperation, TypeError, ValueError):
-        amount = None
-    if amount is None or not amount.is_finite() or amount <= 0:
-        raise DomainError(ControlError.BAD_AMOUNT, field="amount")
-    return amount
-
-
-def _validate(kind: str, control_point: str) -> None:
-    if kind not in rules.CHECK_KINDS:
-        raise DomainError(ControlError.BAD_KIND, field="kind", kind=kind)
-    if control_point not in rules.CONTROL_POINTS:
-        raise DomainError(ControlError.BAD_CONTROL_POINT, field="control_point", point=control_point)
 
 
 def _exposure_figures(exposure: dict) -> dict:
@@ -74,7 +48,7 @@ def _exposure_figures(exposure: dict) -> dict:
 
 
 def _overdue(item, on) -> tuple[rules.OverdueInput | None, dict | None]:
-    """The oldest overdue item (deps.OverdueRow) as the rule's input and as the answer shows it."""
+    """The oldest overdue item (fastpath.OverdueRow) as the rule's input and as the answer shows it."""
     if item is None:
         return None, None
     shown = {
@@ -90,7 +64,7 @@ def _overdue(item, on) -> tuple[rules.OverdueInput | None, dict | None]:
 
 
 def previous_input(item) -> rules.OverdueInput | None:
-    """The oldest open debit of a previous month (deps.OverdueRow) as the rule's input."""
+    """The oldest open debit of a previous month (fastpath.OverdueRow) as the rule's input."""
     if item is None:
         return None
     return rules.OverdueInput(item.due_on, item.open_amount, item.entry_id, item.entry_on)
@@ -99,20 +73,22 @@ def previous_input(item) -> rules.OverdueInput | None:
 def _grant_input(facts, customer, on) -> rules.GrantInput | None:
     if facts.grant_limit_amount is not None:
         return rules.GrantInput(facts.grant_limit_amount, facts.grant_valid_until, facts.grant_kind or "")
-    lapsed = deps.latest_grant(customer)  # none in force: the one that ran out, for "grant expired"
+    lapsed = grant_selectors.latest_grant(
+        customer
+    )  # none in force: the one that ran out, for "grant expired"
     if lapsed is None:
         return None
     return rules.GrantInput(lapsed.limit_amount, lapsed.valid_until or on - timedelta(days=1), lapsed.kind)
 
 
-def _read_locked(customer, *, on, now, lock=True, create=True, next_check_id=False):
+def read_for_check(customer, *, on, now, lock=True, create=True, next_check_id=False):
     """Lock the customer's exposure row (when the check will write against the limit) and read
     everything the check decides on (one statement; expired reservations released first).
 
     create=False is the read of a check that only answers: it writes nothing, so it returns None
     when something must be written first (no exposure row yet, expired holds to release) and the
     caller takes the locking path."""
-    facts = deps.locked_facts(
+    facts = fastpath.read_facts(
         customer.pk, on=on, now=now, lock=lock, create=create, next_check_id=next_check_id
     )
     if facts is None:
@@ -120,18 +96,14 @@ def _read_locked(customer, *, on, now, lock=True, create=True, next_check_id=Fal
     if facts.expired_reservations:
         if not create:
             return None
-        deps.release_expired(customer)
-        facts = deps.locked_facts(customer.pk, on=on, now=now, lock=lock)
+        ledger_services.release_expired(customer)
+        facts = fastpath.read_facts(customer.pk, on=on, now=now, lock=lock)
     overdue_input, overdue_shown = _overdue(facts.oldest_overdue, on)
     return facts, _grant_input(facts, customer, on), overdue_input, overdue_shown
 
 
-def _actor_name(by, api_key) -> str:
-    return str(getattr(api_key, "name", "") or "")[:100] if api_key is not None else ""
-
-
 def check_inputs(read, *, amount, kind, control_point, on, approval_available=False) -> rules.CheckInputs:
-    """The rule's inputs from what _read_locked read."""
+    """The rule's inputs from what read_for_check read."""
     facts, grant, overdue, _shown = read
     return rules.CheckInputs(
         grade=facts.grade,

@@ -19,7 +19,8 @@ from .. import rules
 from ..errors import ControlError
 from ..models import OverLimitRequest, OverLimitStatus
 from ..texts import over_limit_summary, over_limit_title, reasons_out
-from .inputs import _actor_name, _amount, _read_locked, _validate, check_inputs
+from .inputs import check_inputs, read_for_check
+from .question import actor_name, checked_amount, validate_question
 
 OVER_LIMIT_KIND = "credit.over_limit"
 
@@ -43,8 +44,8 @@ def request_over_limit(
     every chain ends with the general manager). Refused when the amount passes anyway or when an
     approval could not lift the block (a C customer, a suspended trade, an emergency stop, a customer
     without a limit — 第三十四条 — unless the policy's GM-only exception is on)."""
-    amount = _amount(amount)
-    _validate(kind, control_point)
+    amount = checked_amount(amount)
+    validate_question(kind, control_point)
     if kind not in rules.RAISING_KINDS:
         raise DomainError(ControlError.OVER_LIMIT_NOT_NEEDED)
     if not getattr(by, "is_authenticated", False):
@@ -53,7 +54,7 @@ def request_over_limit(
     section = policy.credit_control
     now = timezone.now()
     on = timezone.localdate(now)
-    read = _read_locked(customer, on=on, now=now)
+    read = read_for_check(customer, on=on, now=now)
     inputs = check_inputs(read, amount=amount, kind=kind, control_point=control_point, on=on)
     grade = read[0].grade
     decision = rules.decide(inputs, section.control_policy())
@@ -64,7 +65,7 @@ def request_over_limit(
         why = [r for r in reasons_out(decision.violations) if r["code"] not in lifts]
         why = why or [r for r in reasons_out(decision.violations) if r["code"] in rules.NO_LIMIT_CODES]
         raise DomainError(ControlError.OVER_LIMIT_NOT_APPROVABLE, why="; ".join(r["message"] for r in why))
-    return _submit_over_limit(
+    return submit_over_limit(
         customer=customer,
         amount=amount,
         kind=kind,
@@ -165,7 +166,7 @@ def _approval_summary(approval) -> str:
     return over_limit_summary({"reason": olr.reason, "reasons": olr.reasons})
 
 
-def _submit_over_limit(
+def submit_over_limit(
     *,
     customer,
     amount,
@@ -181,7 +182,8 @@ def _submit_over_limit(
     api_key=None,
     request=None,
 ) -> OverLimitRequest:
-
+    """Open the over-limit request and its approval, inside the caller's transaction: for
+    request_over_limit, and for a check the control matrix routes to approval (check_credit)."""
     chain = section.approval_chain(overage=decision.overage_amount, grade=grade, exception=decision.exception)
     reasons = [{"code": r.code, "article": r.article, "params": r.params} for r in decision.reasons]
     olr = OverLimitRequest.objects.create(
@@ -198,7 +200,7 @@ def _submit_over_limit(
         reasons=reasons,
         chain=chain,
         requested_by=by,
-        api_key_name=_actor_name(by, api_key),
+        api_key_name=actor_name(api_key),
         policy_version=policy_version or 0,
     )
     approval = submit_request(

@@ -13,19 +13,16 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import connection
-from psycopg.types.json import Jsonb
 
-from xindang.core.db import fetchone
-
-from ..models import CreditCheck
-from ..recorder import COLUMNS, recorder
-from .inputs import _actor_name
+from .. import fastpath
+from ..recorder import recorder
+from .question import Ask, actor_name
 
 if TYPE_CHECKING:
-    from .checking import CreditDecision, _Ask
+    from .checking import CreditDecision
 
 
-def _record_behind() -> bool:
+def record_behind() -> bool:
     """Whether an answer's record goes to the recorder thread (recorder.py): PostgreSQL, outside a
     caller's transaction, CREDIT_CHECK_RECORD_BEHIND turned on (off by default)."""
 
@@ -36,7 +33,7 @@ def _record_behind() -> bool:
     )
 
 
-def _record(ask: "_Ask", decision, result: "CreditDecision", read, check_id: int | None = None) -> None:
+def record_check(ask: Ask, decision, result: "CreditDecision", read, check_id: int | None = None) -> None:
     """The CreditCheck row: what was asked, what the system knew and what it answered — written
     now, or (check_id drawn in the read) handed to the recorder thread."""
     if not ask.record:
@@ -65,50 +62,12 @@ def _record(ask: "_Ask", decision, result: "CreditDecision", read, check_id: int
         "reservation_ref": result.reservation_id,
         "over_limit_id": result.over_limit_id,
         "checked_by_id": user.pk if user is not None else None,
-        "api_key_name": _actor_name(ask.by, ask.api_key),
+        "api_key_name": actor_name(ask.api_key),
         "checked_at": ask.now,
         "policy_version": result.policy_version or 0,
     }
     if check_id is not None:
-        recorder.put((check_id, *_params(values, wrap=json.dumps)))
+        recorder.put((check_id, *fastpath.record_params(values, wrap=json.dumps)))
         result.check_id = check_id
     else:
-        result.check_id = _insert_check(values)
-
-
-_INSERT_SQL: dict[bool, str] = {}
-
-
-def _params(values: dict, wrap=None) -> list:
-    """The record's values in recorder.COLUMNS order, as psycopg parameters (the JSON fields
-    wrapped by `wrap`: psycopg's Jsonb by default; json.dumps gives text, for COPY)."""
-    if wrap is None:
-        wrap = Jsonb
-    meta = CreditCheck._meta
-    return [
-        wrap(values[c]) if c in ("reasons", "inputs") else values[meta.get_field(c).attname] for c in COLUMNS
-    ]
-
-
-def _insert_check(values: dict) -> int:
-    """INSERT the record, committed before the answer. On PostgreSQL one hand-written statement
-    (planned once per connection), committed synchronously by default; only with the opt-in
-    CREDIT_CHECK_ASYNC_COMMIT, outside a transaction, does it commit without waiting for the WAL
-    flush (synchronous_commit off for this one-statement transaction): then a server crash in the
-    next fraction of a second can lose the record of an answer, never make the data inconsistent.
-    Inside a caller's transaction (routing to approval, reserving) the caller's commit decides."""
-
-    if connection.vendor != "postgresql":
-        return CreditCheck.objects.create(**values).pk
-    relaxed = not connection.in_atomic_block and getattr(settings, "CREDIT_CHECK_ASYNC_COMMIT", False)
-    sql = _INSERT_SQL.get(relaxed)
-    if sql is None:
-        meta, quote = CreditCheck._meta, connection.ops.quote_name
-        cols = ", ".join(quote(meta.get_field(c).column) for c in COLUMNS)
-        marks = ", ".join(["%s"] * len(COLUMNS))
-        # set_config(…, true) lasts to the end of the statement's own transaction: its commit.
-        returning = "id, set_config('synchronous_commit', 'off', true)" if relaxed else "id"
-        sql = _INSERT_SQL[relaxed] = (
-            f"INSERT INTO {quote(meta.db_table)} ({cols}) VALUES ({marks}) RETURNING {returning}"  # noqa: S608
-        )
-    return fetchone(sql, _params(values))[0]
+        result.check_id = fastpath.insert_check(values)

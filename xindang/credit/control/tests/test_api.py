@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 
 from xindang.credit.control.models import CreditCheck, OverLimitRequest
+from xindang.ledger.models import Exposure
 
 pytestmark = pytest.mark.django_db
 URL = "/api/credit-check"
@@ -69,9 +70,14 @@ def test_zero_or_negative_amount_is_refused(api, customer, amount):
     assert not CreditCheck.objects.exists()
 
 
-def test_unknown_customer_is_not_found(api, customer):
-    r = _post(api, URL, {"customer_id": customer.pk + 999, "amount": "1", "kind": "shipment"})
+@pytest.mark.parametrize("reserve", [False, True])
+def test_unknown_customer_is_not_found(api, customer, reserve):
+    # A key's check reads the customer with its facts: an unknown id writes nothing and is a 404.
+    body = {"customer_id": customer.pk + 999, "amount": "1", "kind": "shipment", "reserve": reserve}
+    r = _post(api, URL, body)
     assert r.status_code == 404
+    assert not Exposure.objects.filter(customer_id=customer.pk + 999).exists()
+    assert not CreditCheck.objects.exists()
 
 
 def test_a_customer_of_another_department_is_not_found(client, other_salesperson, customer):

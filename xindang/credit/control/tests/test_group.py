@@ -22,7 +22,7 @@ def _use_section(monkeypatch, **values):
     policy = build_policy({"credit_control": values}, version=9)
     section = policy.credit_control
     monkeypatch.setattr(
-        services.checking, "_section_for", lambda _key: (section, section.control_policy(), policy.version)
+        services.checking, "section_for", lambda _key: (section, section.control_policy(), policy.version)
     )
     return policy
 
@@ -43,7 +43,7 @@ def pair(make_customer, salesperson, give_grant, give_grade, post):
 def test_the_switch_is_off_by_default_and_reads_nothing_more(pair, salesperson):
     """Off (the default): the answer is the customer's own, and no query reads the related keys."""
     a, _b = pair
-    assert services._section()[0].group_check == rules.GROUP_OFF
+    assert services.section_in_force()[0].group_check == rules.GROUP_OFF
     with CaptureQueriesContext(connection) as ctx:
         result = services.check_credit(customer=a, amount=D(120_000 - 1), kind="shipment", by=salesperson)
     assert not any("relationkey" in q["sql"].lower() for q in ctx.captured_queries)

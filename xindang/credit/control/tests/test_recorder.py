@@ -17,9 +17,9 @@ from django.utils import timezone
 from xindang import settings as project_settings
 from xindang.credit.control import recorder as recorder_module
 from xindang.credit.control import rules, services
+from xindang.credit.control.fastpath import sql as fastpath_sql
 from xindang.credit.control.models import CreditCheck
 from xindang.credit.control.recorder import recorder
-from xindang.credit.control.services import recording
 from xindang.ledger.models import Exposure, Reservation
 
 pytestmark = [pytest.mark.multidb, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -85,13 +85,13 @@ def _recorder_threads() -> int:
 def _statements(monkeypatch) -> list[str]:
     """The record's hand-written statements (PostgreSQL), which go past Django's query log."""
     sent = []
-    real = recording.fetchone
+    real = fastpath_sql.fetchone
 
     def fetchone(sql, params):
         sent.append(sql)
         return real(sql, params)
 
-    monkeypatch.setattr(recording, "fetchone", fetchone)
+    monkeypatch.setattr(fastpath_sql, "fetchone", fetchone)
     return sent
 
 

@@ -25,7 +25,7 @@ def _use_section(monkeypatch, **values):
     policy = build_policy({"credit_control": values}, version=9)
     section = policy.credit_control
     monkeypatch.setattr(
-        services.checking, "_section_for", lambda _key: (section, section.control_policy(), policy.version)
+        services.checking, "section_for", lambda _key: (section, section.control_policy(), policy.version)
     )
     monkeypatch.setattr(services.over_limit, "current_policy", lambda: policy)
     return policy
@@ -255,7 +255,7 @@ def test_route_to_approval_opens_the_request_at_once(customer, salesperson, monk
     )
     monkeypatch.setattr(
         services.checking,
-        "_section_for",
+        "section_for",
         lambda _key: (policy.credit_control, policy.credit_control.control_policy(), policy.version),
     )
     result = services.check_credit(customer=customer, amount=D(150_000), kind="shipment", by=salesperson)
@@ -309,7 +309,7 @@ def test_a_suspended_trade_blocks_and_no_approval_lifts_it_004_article_7(custome
 def test_the_check_reads_the_policy_version_in_force(db):
     from xindang.policy.selectors import current_policy
 
-    section, version = services._section()
+    section, version = services.section_in_force()
     policy = current_policy()
     assert version == policy.version
     assert section == policy.credit_control

@@ -429,7 +429,7 @@ def test_a_limit_above_what_the_rules_now_allow_is_reduced_step_by_step(
     force the limit of the day follows the schedule."""
     from django.db import transaction
 
-    from xindang.credit.control import deps
+    from xindang.credit.control import fastpath
 
     rate(customer, "A")
     _fall_to(ledger, customer, "100000")
@@ -451,8 +451,8 @@ def test_a_limit_above_what_the_rules_now_allow_is_reduced_step_by_step(
     assert selectors.limit_in_force(grant, dates.add_months(today, 3)) == D(40000)
     # The credit check reads the same limit of the day (its one-statement read).
     with transaction.atomic():
-        assert deps.locked_facts(customer.pk, on=today, now=timezone.now()).grant_limit_amount == D(100000)
-        later = deps.locked_facts(customer.pk, on=in_a_month, now=timezone.now())
+        assert fastpath.read_facts(customer.pk, on=today, now=timezone.now()).grant_limit_amount == D(100000)
+        later = fastpath.read_facts(customer.pk, on=in_a_month, now=timezone.now())
         assert later.grant_limit_amount == D(80000)
 
 
