@@ -1,5 +1,6 @@
 """Reading accounts data."""
 
+from django.contrib.auth import get_user_model
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from xindang.policy.selectors import current_policy
@@ -52,3 +53,8 @@ def otp_step(user) -> str | None:
     if otp_required(user):
         return OTP_SETUP
     return None
+
+
+def get_user_or_none(pk):
+    """The user with this id, or None."""
+    return get_user_model().objects.filter(pk=pk).first() if 0 < int(pk) < 2**63 else None

@@ -508,3 +508,13 @@ def broken_promises_by_customer(ids, *, since: date, on: date) -> dict[int, int]
         ):
             broken[r["customer_id"]] += r["n"]
     return dict(broken)
+
+
+def report_list(qs: QuerySet, *, customer_id: int | None = None, status: str | None = None) -> QuerySet:
+    """Collection reports (anomaly or problem-account, already narrowed to what the user sees) of one
+    file and one status when given, the latest raised first."""
+    if customer_id:
+        qs = qs.filter(customer_id=customer_id)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-raised_on", "-id")
