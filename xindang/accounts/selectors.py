@@ -1,10 +1,12 @@
 """Reading accounts data."""
 
+from django.contrib.auth import get_user_model
+from django.http import Http404
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from xindang.policy.selectors import current_policy
 
-from .models import ListPreference
+from .models import Department, ListPreference
 
 
 def list_preference(user, list_key: str) -> ListPreference | None:
@@ -52,3 +54,24 @@ def otp_step(user) -> str | None:
     if otp_required(user):
         return OTP_SETUP
     return None
+
+
+def get_user_or_none(pk):
+    """The user with this id, or None."""
+    return get_user_model().objects.filter(pk=pk).first() if 0 < int(pk) < 2**63 else None
+
+
+def get_department_by_code(code: str):
+    """The department with this code; 404 if none."""
+    found = Department.objects.filter(code=code).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def get_user_by_username(username: str):
+    """The user with this user name; 404 if none."""
+    found = get_user_model().objects.filter(username=username).first()
+    if found is None:
+        raise Http404
+    return found

@@ -28,7 +28,15 @@ from .auth import session_auth
 from .customers import router as customers_router
 from .docs import VendoredSwagger, login_required_for_docs
 
-api = NinjaAPI(
+
+class XinDangAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation) -> str:
+        """The router's module and the view, e.g. `ledger_post_entries` (unique: one module per router),
+        so a generated client's functions read `api.ledger.ledger_post_entries`."""
+        return operation.view_func.__module__.rsplit(".", 1)[-1] + "_" + operation.view_func.__name__
+
+
+api = XinDangAPI(
     title="XinDang API",
     version="1",
     auth=session_auth,

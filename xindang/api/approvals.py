@@ -9,7 +9,7 @@ from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
 from xindang.approvals import selectors
-from xindang.approvals.models import ApprovalRequest, ApprovalStatus
+from xindang.approvals.models import ApprovalRequest, ApprovalStatus, StepStatus
 from xindang.approvals.permissions import ApprovalPermission
 
 from .pagination import Mapped, page_answer
@@ -22,7 +22,7 @@ class StepOut(Schema):
     round: int
     position: int
     role: str
-    status: str
+    status: StepStatus
     acted_by: str | None
     acted_at: datetime | None
     comment: str
@@ -32,7 +32,7 @@ class StepOut(Schema):
 class ApprovalOut(Schema):
     id: int
     kind: str
-    status: str
+    status: ApprovalStatus
     title: str
     object_type: str
     object_id: str
@@ -100,22 +100,16 @@ def _out(a: ApprovalRequest) -> dict:
 def list_approvals(request, params: Query[ListParams]):
     """Approvals the user may see. mine=1: requested by me; waiting=1: waiting for my signature."""
     require(request, ApprovalPermission.VIEW)
-    user = request.user
-    if params.waiting:
-        qs = selectors.pending_for_user(user)
-    elif params.mine:
-        qs = selectors.my_requests(user).order_by("-requested_at", "-pk")
-    else:
-        qs = selectors.visible_approvals(user).order_by("-requested_at", "-pk")
-    if params.status:
-        qs = qs.filter(status=params.status)
-    if params.kind:
-        qs = qs.filter(kind=params.kind)
-    if params.object_type:
-        qs = qs.filter(object_type=params.object_type)
-    if params.object_id:
-        qs = qs.filter(object_id=params.object_id)
-    return Mapped(selectors.with_trail(qs), _out)
+    qs = selectors.api_approvals(
+        request.user,
+        waiting=params.waiting,
+        mine=params.mine,
+        status=params.status,
+        kind=params.kind,
+        object_type=params.object_type,
+        object_id=params.object_id,
+    )
+    return Mapped(qs, _out)
 
 
 @router.get("/{int:approval_id}", response=ApprovalOut)

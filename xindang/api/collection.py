@@ -8,14 +8,11 @@ and visibility: another department's file or report is a 404 and an audited refu
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from xindang.customers.models import Customer
-from xindang.customers.selectors import get_customer_for_user
+from xindang.customers.selectors import get_customer, get_customer_for_user, get_record_for_user
 from xindang.ledger import ageing
 from xindang.ledger.collection import selectors
 from xindang.ledger.collection.models import AnomalyReport, ProblemAccountReport, ReportStatus
@@ -71,7 +68,7 @@ def customer_ageing(request, customer_id: int, params: Query[AgeingParams]):
     require_scope(request, "ledger:read", CollectionPermission.VIEW_AGEING)
     key = api_key_of(request)
     if key is not None:
-        customer = get_object_or_404(Customer, pk=customer_id)
+        customer = get_customer(customer_id)
     else:
         customer = get_customer_for_user(request.user, customer_id, request=request)
     on = params.on or timezone.localdate()
@@ -131,18 +128,7 @@ class ReportFilters(Schema):
 def _reports(request, qs, filters: ReportFilters):
     if filters.customer_id:
         get_customer_for_user(request.user, filters.customer_id, request=request)  # 404, audited
-        qs = qs.filter(customer_id=filters.customer_id)
-    if filters.status:
-        qs = qs.filter(status=filters.status)
-    return qs.order_by("-raised_on", "-id")
-
-
-def _report(request, model, visible, pk: int):
-    found = model.objects.filter(pk=pk).only("customer_id").first()
-    if found is None:
-        raise Http404
-    get_customer_for_user(request.user, found.customer_id, request=request)  # 404, audited
-    return visible.get(pk=pk)
+    return selectors.report_list(qs, customer_id=filters.customer_id, status=filters.status)
 
 
 @router.get("/anomaly-reports", response=list[AnomalyReportOut], summary="Collection-anomaly reports")
@@ -157,7 +143,10 @@ def list_anomaly_reports(request, filters: Query[ReportFilters]):
 )
 def get_anomaly_report(request, report_id: int):
     require(request, CollectionPermission.VIEW)
-    return _report(request, AnomalyReport, selectors.visible_anomalies(request.user), report_id)
+    visible = selectors.visible_anomalies(request.user)
+    return get_record_for_user(
+        request.user, AnomalyReport, report_id, records=lambda _c: visible, request=request
+    )
 
 
 @router.get("/problem-reports", response=list[ProblemReportOut], summary="Problem-account reports")
@@ -170,4 +159,7 @@ def list_problem_reports(request, filters: Query[ReportFilters]):
 @router.get("/problem-reports/{report_id}", response=ProblemReportOut, summary="One problem-account report")
 def get_problem_report(request, report_id: int):
     require(request, CollectionPermission.VIEW)
-    return _report(request, ProblemAccountReport, selectors.visible_problems(request.user), report_id)
+    visible = selectors.visible_problems(request.user)
+    return get_record_for_user(
+        request.user, ProblemAccountReport, report_id, records=lambda _c: visible, request=request
+    )

@@ -6,10 +6,10 @@ department's contract or file is a 404 and an audited refusal, as on the screens
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.contrib.auth import get_user_model
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from xindang.accounts.selectors import get_user_or_none
 from xindang.contracts import selectors, services
 from xindang.contracts.errors import ContractError
 from xindang.contracts.models import Kind
@@ -54,11 +54,9 @@ class ContractFilters(Schema):
 @paginate(Pages)
 def list_contracts(request, filters: Query[ContractFilters]):
     require(request, ContractPermission.VIEW)
-    qs = selectors.visible_contracts(request.user)
     if filters.customer_id:
         get_customer_for_user(request.user, filters.customer_id, request=request)  # 404, audited
-        qs = qs.filter(customer_id=filters.customer_id)
-    return qs.order_by("-created_at", "-id")
+    return selectors.contract_list(request.user, customer_id=filters.customer_id)
 
 
 @router.get("/{contract_id}", response=ContractOut, summary="One contract")
@@ -89,7 +87,7 @@ def create_contract(request, payload: ContractIn):
     data["kind"] = str(payload.kind)
     handler = request.user
     if payload.handler_id is not None:
-        handler = get_user_model().objects.filter(pk=payload.handler_id).first()
+        handler = get_user_or_none(payload.handler_id)
         if handler is None:
             raise DomainError(ContractError.INVALID, field="handler")
     data["handler"] = handler

@@ -7,9 +7,8 @@ already answers with the grade and the limit), for every file as the key serves 
 
 from datetime import date, datetime
 from decimal import Decimal
+from functools import partial
 
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
@@ -19,11 +18,10 @@ from xindang.credit.grants.models import CreditGrant, GrantKind, GrantStatus
 from xindang.credit.grants.permissions import GrantPermission
 from xindang.credit.models import Grade, Investigation, InvestigationStatus, Rating, RatingStatus, Scheme
 from xindang.credit.permissions import CreditPermission
-from xindang.customers.models import Customer
-from xindang.customers.selectors import get_customer_for_user
+from xindang.customers.selectors import get_customer, get_customer_for_user, get_record_for_user
 
 from .auth import api_key_auth, api_key_of, require_scope, session_auth
-from .pagination import Pages
+from .pagination import Mapped, Pages
 from .permissions import require
 
 KEY_OR_SESSION = [api_key_auth, session_auth]
@@ -109,16 +107,15 @@ class GrantOut(Schema):
 def _customer(request, customer_id: int):
     """The file: any for an API key; for a session user only one they see (404, audited)."""
     if api_key_of(request) is not None:
-        return get_object_or_404(Customer, pk=customer_id)
+        return get_customer(customer_id)
     return get_customer_for_user(request.user, customer_id, request=request)
 
 
-def _with_force(grants, customer) -> list:
-    active = grant_selectors.active_grant(customer)
-    for g in grants:
-        g.in_force = active is not None and g.pk == active.pk
-        g.limit_in_force_amount = grant_selectors.limit_in_force(g) if g.in_force else None
-    return grants
+def _in_force(active, grant):
+    """The grant with `in_force` (it is the grant in force today, `active`) and the limit in force."""
+    grant.in_force = active is not None and grant.pk == active.pk
+    grant.limit_in_force_amount = grant_selectors.limit_in_force(grant) if grant.in_force else None
+    return grant
 
 
 @router.get("/investigations", response=list[InvestigationOut], summary="A file's credit investigations")
@@ -134,11 +131,9 @@ def list_investigations(request, filters: Query[OfCustomer]):
 )
 def get_investigation(request, investigation_id: int):
     require(request, CreditPermission.VIEW)
-    inv = Investigation.objects.filter(pk=investigation_id).only("customer_id").first()
-    if inv is None:
-        raise Http404
-    customer = get_customer_for_user(request.user, inv.customer_id, request=request)
-    return selectors.investigations_of(customer).get(pk=investigation_id)
+    return get_record_for_user(
+        request.user, Investigation, investigation_id, records=selectors.investigations_of, request=request
+    )
 
 
 @router.get(
@@ -157,11 +152,14 @@ def list_ratings(request, filters: Query[OfCustomer]):
 @router.get("/ratings/{rating_id}", response=RatingOut, auth=KEY_OR_SESSION, summary="One rating")
 def get_rating(request, rating_id: int):
     require_scope(request, SCOPE, CreditPermission.VIEW_RATING)
-    rating = Rating.objects.filter(pk=rating_id).only("customer_id").first()
-    if rating is None:
-        raise Http404
-    customer = _customer(request, rating.customer_id)
-    return selectors.ratings_of(customer).get(pk=rating_id)
+    return get_record_for_user(
+        request.user,
+        Rating,
+        rating_id,
+        records=selectors.ratings_of,
+        request=request,
+        any_file=api_key_of(request) is not None,
+    )
 
 
 @router.get(
@@ -174,8 +172,10 @@ def get_rating(request, rating_id: int):
 def list_grants(request, filters: Query[OfCustomer]):
     require_scope(request, SCOPE, GrantPermission.VIEW)
     customer = _customer(request, filters.customer_id)
-    qs = grant_selectors.customer_grants(customer).order_by("-requested_at", "-id")
-    return _with_force(list(qs[:500]), customer)
+    active = grant_selectors.active_grant(customer)
+    return Mapped(
+        grant_selectors.customer_grants(customer).order_by("-requested_at", "-id"), partial(_in_force, active)
+    )
 
 
 @router.get(
@@ -187,7 +187,9 @@ def list_grants(request, filters: Query[OfCustomer]):
 def get_grant(request, grant_id: int):
     require_scope(request, SCOPE, GrantPermission.VIEW)
     if api_key_of(request) is not None:
-        grant = get_object_or_404(CreditGrant.objects.select_related("customer"), pk=grant_id)
+        grant = get_record_for_user(
+            None, CreditGrant, grant_id, records=grant_selectors.customer_grants, any_file=True
+        )
     else:
         grant = grant_selectors.get_grant_for_user(request.user, grant_id, request=request)
-    return _with_force([grant], grant.customer)[0]
+    return _in_force(grant_selectors.active_grant(grant.customer), grant)

@@ -5,18 +5,23 @@ screens (404 for a request the user may not see)."""
 from datetime import date, datetime
 from typing import Literal
 
-from django.core.paginator import Paginator
-from django.http import Http404
 from ninja import Field, Query, Router, Schema
+from ninja.pagination import paginate
 
 from xindang.custody import selectors, services
-from xindang.custody.models import LookupRequest
+from xindang.custody.models import LookupRequest, LookupStatus
 from xindang.custody.permissions import CustodyPermission, get_lookup_for_user
-from xindang.customers.models import Customer
+from xindang.customers.selectors import get_customer
 
+from .pagination import Mapped, page_answer
 from .permissions import require
 
 router = Router()
+
+# where a request stands today (custody.rules.phase)
+Phase = Literal["pending", "not_yet", "open", "expired", "rejected", "withdrawn"]
+# the list's filter: my own requests, a status, or an approved request's phase today
+State = Literal["mine", "pending", "approved", "open", "expired", "rejected", "withdrawn"]
 
 
 class LookupIn(Schema):
@@ -46,8 +51,8 @@ class LookupOut(Schema):
     highest_level: int
     cross_department: bool
     archived: bool
-    status: str
-    phase: str
+    status: LookupStatus
+    phase: Phase
     approval_id: int | None
     chain: list[str]
     current_role: str | None
@@ -55,17 +60,9 @@ class LookupOut(Schema):
     decided_at: datetime | None
 
 
-class LookupPage(Schema):
-    count: int
-    page: int
-    pages: int
-    results: list[LookupOut]
-
-
 class ListParams(Schema):
-    state: str | None = None  # mine | pending | open | expired | rejected | withdrawn
+    state: State | None = None
     customer: int | None = Field(None, ge=1, le=2**63 - 1)
-    page: int = Field(1, ge=1, le=1_000_000)
 
 
 def _out(lookup: LookupRequest) -> dict:
@@ -95,19 +92,13 @@ def _out(lookup: LookupRequest) -> dict:
     }
 
 
-@router.get("/lookups", response=LookupPage)
+@router.get("/lookups", response=list[LookupOut])
+@paginate(page_answer(default=50, maximum=50, clamp=True, sized=False))
 def list_lookups(request, params: Query[ListParams]):
     """Lookup requests the user may see: their own, those of the files they keep, all for keepers."""
     require(request, CustodyPermission.VIEW)
     query = {k: v for k, v in params.dict().items() if v not in (None, "")}
-    qs = selectors.request_list(request.user, query).prefetch_related("documents")
-    page = Paginator(qs, 50).get_page(params.page)
-    return {
-        "count": page.paginator.count,
-        "page": page.number,
-        "pages": page.paginator.num_pages,
-        "results": [_out(x) for x in page.object_list],
-    }
+    return Mapped(selectors.request_list(request.user, query).prefetch_related("documents"), _out)
 
 
 @router.post("/lookups", response={201: LookupOut})
@@ -116,11 +107,7 @@ def create_lookup(request, payload: LookupIn):
     approval at once. Errors: custody.no_purpose, custody.period_*, custody.nothing_asked,
     custody.foreign_document (422), custody.not_needed (409)."""
     require(request, CustodyPermission.REQUEST)
-    customer = (
-        Customer.objects.filter(pk=payload.customer_id).first() if 0 < payload.customer_id < 2**63 else None
-    )
-    if customer is None:
-        raise Http404
+    customer = get_customer(payload.customer_id)
     lookup = services.request_lookup(
         by=request.user,
         customer=customer,

@@ -1,13 +1,14 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from xindang.accounts.models import Department, User
+from xindang.accounts.selectors import get_department_by_code, get_user_by_username
 from xindang.audit.services import record_event
 from xindang.customers import selectors, services
+from xindang.customers.choices import Importance, Nature, Relationship, ShareholderKind, Tier
+from xindang.customers.choices import Status as CustomerStatus
 from xindang.customers.permissions import CustomerPermission
 
 from .pagination import page_answer
@@ -24,11 +25,11 @@ class CustomerRow(Schema):
     credit_code: str | None
     department: str = Field(..., alias="department.code")
     owner: str = Field(..., alias="owner.username")
-    status: str
-    tier: str
-    importance: str
-    nature: str
-    relationship: str
+    status: CustomerStatus
+    tier: Tier
+    importance: Importance
+    nature: Nature
+    relationship: Relationship
     region: str
     industry: str
     registered_capital: Decimal | None
@@ -58,7 +59,7 @@ class BankAccountOut(Schema):
 class ShareholderOut(Schema):
     id: int
     name: str
-    kind: str
+    kind: ShareholderKind
     share_pct: Decimal | None
     contribution_amount: Decimal | None
 
@@ -131,12 +132,12 @@ class CustomerDetail(CustomerRow):
 
 class CustomerFilters(Schema):
     q: str = ""
-    status: str = ""
+    status: CustomerStatus | None = None
     department: int | None = Field(None, ge=1, le=2**63 - 1)
     owner: int | None = Field(None, ge=1, le=2**63 - 1)
-    nature: str = ""
-    tier: str = ""
-    importance: str = ""
+    nature: Nature | None = None
+    tier: Tier | None = None
+    importance: Importance | None = None
     region: str = ""
     industry: str = ""
     tag: str = ""
@@ -152,7 +153,7 @@ class CustomerIn(Schema):
     credit_code: str | None = None
     address: str = ""
     enterprise_type: str = ""
-    nature: str = "ordinary_company"
+    nature: Nature = Nature.ORDINARY_COMPANY
     business_scope: str = ""
     registered_capital: Decimal | None = Field(None, description="In registered_capital_currency.")
     registered_capital_currency: str = Field("CNY", description="ISO 4217: CNY, USD, EUR, HKD, JPY, GBP …")
@@ -173,9 +174,9 @@ class CustomerIn(Schema):
     phone: str = ""
     fax: str = ""
     email: str = ""
-    relationship: str = "buyer"
-    tier: str = "ordinary"
-    importance: str = "general"
+    relationship: Relationship = Relationship.BUYER
+    tier: Tier = Tier.ORDINARY
+    importance: Importance = Importance.GENERAL
     notes: str = ""
     tags: list[str] = []
     confirm_similar: bool = False
@@ -190,7 +191,7 @@ class CustomerPatch(Schema):
 
 
 class StatusIn(Schema):
-    to_status: str
+    to_status: CustomerStatus
     reason: str = Field(..., min_length=1, max_length=500)
     # How and when the customer was told (required when trade is suspended or ended).
     notified_via: str = ""
@@ -200,9 +201,9 @@ class StatusIn(Schema):
 def _resolve_refs(request, data: dict) -> dict:
     data = dict(data)
     if "department" in data:
-        data["department"] = get_object_or_404(Department, code=data["department"])
+        data["department"] = get_department_by_code(data["department"])
     if "owner" in data:
-        data["owner"] = get_object_or_404(User, username=data["owner"]) if data["owner"] else request.user
+        data["owner"] = get_user_by_username(data["owner"]) if data["owner"] else request.user
     return data
 
 

@@ -10,7 +10,6 @@ from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404
 from django.utils.http import content_disposition_header
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -18,7 +17,7 @@ from ninja.pagination import paginate
 
 from xindang.customers.selectors import get_customer_for_user
 from xindang.documents import selectors, services
-from xindang.documents.models import DocumentCategory, Level
+from xindang.documents.models import Level
 from xindang.documents.permissions import DocumentPermission
 
 from .pagination import Pages
@@ -90,10 +89,7 @@ def _document_for(request, document_id: int, *, action: str):
 def list_documents(request, filters: Query[DocumentFilters]):
     require(request, DocumentPermission.VIEW)
     customer = get_customer_for_user(request.user, filters.customer_id, request=request, scope="documents")
-    qs = selectors.visible_documents(request.user, customer).select_related("category", "current_version")
-    if filters.category:
-        qs = qs.filter(category__code=filters.category)
-    return qs.order_by("category__sort_order", "-filed_at", "-id")
+    return selectors.customer_documents(request.user, customer, category=filters.category)
 
 
 @router.get("/{document_id}", response=DocumentDetailOut, summary="One document with its versions")
@@ -120,9 +116,7 @@ def get_document(request, document_id: int):
 def download_document(request, document_id: int, version: int | None = Query(None, ge=1, le=1_000_000)):
     require(request, DocumentPermission.VIEW)
     document = _document_for(request, document_id, action="download")
-    found = selectors.versions_of(document)
-    found = found.filter(number=version) if version else found.filter(pk=document.current_version_id)
-    v = found.first()
+    v = selectors.version_of(document, version)
     if v is None:
         raise Http404
     v.document = document
@@ -167,7 +161,9 @@ class UploadIn(Schema):
 def upload_document(request, payload: Form[UploadIn], file: File[UploadedFile]):
     require(request, DocumentPermission.ADD)
     customer = get_customer_for_user(request.user, payload.customer_id, request=request)
-    category = get_object_or_404(DocumentCategory, code=payload.category)
+    category = selectors.category_by_code(payload.category)
+    if category is None:
+        raise Http404
     metadata = payload.model_dump(
         exclude={"customer_id", "category", "title", "confidentiality", "retention_class"}
     )

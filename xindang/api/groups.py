@@ -11,9 +11,9 @@ from ninja import Field, Path, Router, Schema
 
 from xindang.credit.control.permissions import ControlPermission
 from xindang.credit.control.services.group import group_figures
-from xindang.customers.models import Customer
-from xindang.customers.selectors import get_customer_for_user, visible_customers
+from xindang.customers.selectors import customer_names, get_customer_for_user, visible_among
 from xindang.ledger.collection import statements
+from xindang.ledger.collection.models import StatementStatus
 from xindang.ledger.collection.permissions import CollectionPermission
 
 from .permissions import require
@@ -51,7 +51,7 @@ class StatementOut(Schema):
     customer_id: int
     as_of: date
     balance: Decimal
-    status: str
+    status: StatementStatus
     sent_on: date
     stated_balance: Decimal | None
     difference: Decimal | None
@@ -68,8 +68,8 @@ def customer_group(request, customer_id: int = Path(..., ge=1, le=MAX_ID)):
     customer = get_customer_for_user(request.user, customer_id, request=request)
     figures = group_figures(customer, on=timezone.localdate())
     ids = figures.member_ids
-    seen = set(visible_customers(request.user).filter(pk__in=ids).values_list("pk", flat=True))
-    names = dict(Customer.objects.filter(pk__in=list(seen)).values_list("pk", "name"))
+    seen = visible_among(request.user, ids)
+    names = customer_names(seen)
     members = []
     for cid in ids:
         visible = cid in seen

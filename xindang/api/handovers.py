@@ -5,11 +5,11 @@ id is a 404, as on the screens."""
 
 from datetime import datetime
 
-from django.http import Http404
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
 from xindang.handovers import selectors
+from xindang.handovers.models import Category, Line, Outcome, Reason
 
 from .pagination import Pages
 
@@ -17,17 +17,17 @@ router = Router()
 
 
 class HandoverItemOut(Schema):
-    category: str
+    category: Category
     object_id: int
     object_repr: str
     customer_id: int | None
     successor: str | None
-    outcome: str  # handed, missing, role_holders
+    outcome: Outcome
     note: str
 
 
 class SignatureOut(Schema):
-    line: str  # leaver, successor, manager
+    line: Line
     user: str | None
     signed_at: datetime | None
 
@@ -36,7 +36,7 @@ class HandoverOut(Schema):
     id: int
     number: str
     leaver: str
-    reason: str
+    reason: Reason
     successor: str
     manager: str
     created_by: str
@@ -84,16 +84,14 @@ def _row(h) -> dict:
 @router.get("", response=list[HandoverOut], summary="Handovers the caller may see")
 @paginate(Pages)
 def list_handovers(request):
-    return selectors.visible_handovers(request.user).order_by("-created_at", "-pk")
+    return selectors.handover_list(request.user)
 
 
 @router.get(
     "/{int:handover_id}", response=HandoverDetailOut, summary="One handover with its list and sign-off"
 )
 def get_handover(request, handover_id: int):
-    handover = selectors.visible_handovers(request.user).filter(pk=handover_id).first()
-    if handover is None:
-        raise Http404
+    handover = selectors.get_visible_handover(request.user, handover_id)
     lines = selectors.sign_off_lines(handover)
     return _row(handover) | {
         "note": handover.note,
@@ -107,7 +105,7 @@ def get_handover(request, handover_id: int):
                 "outcome": i.outcome,
                 "note": i.note,
             }
-            for i in handover.items.select_related("successor").order_by("category", "pk")
+            for i in selectors.handover_items(handover)
         ],
         "signatures": [
             {

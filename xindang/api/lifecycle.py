@@ -3,16 +3,16 @@ authentication; the lifecycle view permissions; a loan is visible iff its custom
 the reader's own loan), transfers follow the file's visibility."""
 
 from datetime import date, datetime
+from typing import Literal
 
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from xindang.customers.selectors import get_customer_for_user, visible_customers
+from xindang.customers.selectors import get_customer_for_user
 from xindang.lifecycle import rules, selectors
-from xindang.lifecycle.models import Loan, TransferItem, TransferList
+from xindang.lifecycle.models import ReturnCondition, TransferItem, TransferStage
 from xindang.lifecycle.permissions import LifecyclePermission
 
 from .pagination import Mapped, page_answer
@@ -40,12 +40,14 @@ class LoanOut(Schema):
     due_on: date
     overdue: bool
     returned_on: date | None
-    return_condition: str
+    return_condition: ReturnCondition | Literal[""] = Field(..., description="empty: not returned")
     items: list[LoanItemOut]
 
 
 class LoanFilters(Schema):
-    state: str = Field("all", description="open, overdue, returned or all")
+    state: Literal["open", "overdue", "returned", "all"] = Field(
+        "all", description="open, overdue, returned or all"
+    )
     customer_id: int | None = Field(None, ge=1, le=2**63 - 1)
 
 
@@ -88,10 +90,7 @@ def list_loans(request, filters: Query[LoanFilters]):
 @router.get("/loans/{loan_id}", response=LoanOut, summary="One loan of originals")
 def get_loan(request, loan_id: int):
     require(request, LifecyclePermission.VIEW_LOAN)
-    loan = get_object_or_404(Loan.objects.only("customer_id"), pk=loan_id)
-    if not selectors.visible_loans(request.user).filter(pk=loan.pk).exists():
-        get_customer_for_user(request.user, loan.customer_id, request=request)  # 404, audited
-    loan = selectors.get_loan_for_user(request.user, loan_id)
+    loan = selectors.get_loan_audited(request.user, loan_id, request=request)
     return _loan_out(loan, timezone.localdate())
 
 
@@ -105,7 +104,7 @@ class TransferListOut(Schema):
 
 
 class TransferActOut(Schema):
-    stage: str
+    stage: TransferStage
     acted_on: date
     handed_by: str | None
     received_by: str
@@ -122,7 +121,7 @@ class TransferItemOut(Schema):
     file_no: str
     department: str
     file_year: int
-    stage: str
+    stage: TransferStage
     archive_due_on: date | None
     acts: list[TransferActOut]
 
@@ -171,12 +170,12 @@ def list_transfer_lists(request):
 
 
 @router.get("/transfers/{year}", response=list[TransferItemOut], summary="The files of one transfer list")
-def list_transfer_items(request, year: int, stage: str = Query("", max_length=20)):
+def list_transfer_items(request, year: int, stage: TransferStage | None = None):
     require(request, LifecyclePermission.VIEW_TRANSFER)
     if not 1900 <= year <= 9999:
         raise Http404
-    tl = get_object_or_404(TransferList, year=year)
-    items = selectors.transfer_items(tl, stage=stage).filter(customer__in=visible_customers(request.user))
+    tl = selectors.get_transfer_list(year)
+    items = selectors.visible_transfer_items(request.user, tl, stage=stage or "")
     return [_item_out(item) for item in items]
 
 

@@ -7,6 +7,7 @@ from ninja import Router, Schema
 
 from xindang.customers.selectors import get_customer_for_user
 from xindang.onboarding import selectors, services
+from xindang.onboarding.models import CardStatus
 from xindang.onboarding.permissions import OnboardingPermission
 
 from .permissions import require
@@ -23,7 +24,7 @@ class CardOut(Schema):
     customer_id: int
     onboarded: bool  # may the customer trade on credit (card approved, or a file that needed none)
     customer_code: str | None
-    status: str | None  # draft, submitted, approved, rejected; None without a card
+    status: CardStatus | None  # None without a card
     approval_id: int | None = None
     first_contact_on: date | None = None
     head_office: str = ""

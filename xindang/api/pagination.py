@@ -3,7 +3,8 @@
 `Pages` (new lists): {"items": [...], "count": n}, `?page=` and `?page_size=` (up to 500).
 `page_answer(...)` (the first lists, whose answers keep their shape): {"count", "page", "pages",
 "results"}; `clamp=True` answers the last page for a page past the end (as Django's Paginator did).
-A view may return `Mapped(queryset, fn)` to shape each row of the page only."""
+A view may return `Mapped(queryset, fn)` to shape each row of the page only, `Batched(queryset, fn)`
+to shape the page at once."""
 
 from collections.abc import Callable
 from typing import Any
@@ -30,6 +31,9 @@ class Mapped:
     def __init__(self, queryset: QuerySet, fn: Callable[[Any], Any]):
         self.queryset, self.fn = queryset, fn
 
+    def all(self) -> "Mapped":  # Ninja's PageNumberPagination counts `queryset.all().count()`
+        return self
+
     def count(self) -> int:
         return self.queryset.count()
 
@@ -37,9 +41,19 @@ class Mapped:
         return [self.fn(row) for row in self.queryset[index]]
 
 
-def page_answer(*, default: int, maximum: int, clamp: bool = False, sized: bool = True) -> type:
+class Batched(Mapped):
+    """A queryset whose page is shaped by `fn` at once (`fn(rows) -> list`; e.g. rows that expand)."""
+
+    def __getitem__(self, index: slice) -> list:
+        return self.fn(list(self.queryset[index]))
+
+
+def page_answer(
+    *, default: int, maximum: int, clamp: bool = False, sized: bool = True, cap: int | None = None
+) -> type:
     """A paginator answering {"count", "page", "pages", "results"}; `sized`: the caller may choose
-    the page size (`?page_size=`, `default` when absent, at most `maximum`)."""
+    the page size (`?page_size=`, `default` when absent, at most `maximum`); `cap`: the count stops
+    at cap + 1 ("more than cap", core.pagination.CappedPaginator) and only the first `cap` rows page."""
 
     fields: dict = {"page": (int, Field(1, ge=1, le=MAX_PAGE))}
     if sized:
@@ -60,12 +74,13 @@ def page_answer(*, default: int, maximum: int, clamp: bool = False, sized: bool 
 
         def paginate_queryset(self, queryset, pagination, request, **params):
             size = getattr(pagination, "page_size", default)
+            counted = queryset if cap is None else queryset[: cap + 1]
             count = (
-                queryset.count()
-                if hasattr(queryset, "count") and not isinstance(queryset, list)
-                else len(queryset)
+                counted.count()
+                if hasattr(counted, "count") and not isinstance(counted, list)
+                else len(counted)
             )
-            pages = max(1, -(-count // size))
+            pages = max(1, -(-min(count, cap or count) // size))
             page = min(pagination.page, pages) if clamp else pagination.page
             start = (page - 1) * size
             return {"count": count, "page": page, "pages": pages, "results": queryset[start : start + size]}

@@ -3,16 +3,18 @@ requests on the files the user sees; another file's request is a 404. Requests n
 kind and record number, never by their data."""
 
 from datetime import date, datetime
+from functools import partial
 
-from django.core.paginator import Paginator
 from ninja import Field, Query, Router, Schema
+from ninja.pagination import paginate
 
 from xindang.policy.selectors import current_policy
 from xindang.privacy import selectors
-from xindang.privacy.models import DataSubjectRequest, RequestKind, RequestState
+from xindang.privacy.models import DataSubjectRequest, PersonKind, RequestKind, RequestState
 from xindang.privacy.permissions import PrivacyPermission
 from xindang.privacy.rules import request_due_on
 
+from .pagination import Mapped, page_answer
 from .permissions import require
 
 router = Router()
@@ -22,7 +24,7 @@ class RequestOut(Schema):
     id: int
     customer_id: int
     customer_file_no: str
-    person_kind: str
+    person_kind: PersonKind
     person_id: int
     kind: RequestKind
     state: RequestState
@@ -36,17 +38,9 @@ class RequestOut(Schema):
     handled_at: datetime | None
 
 
-class RequestPage(Schema):
-    count: int
-    page: int
-    pages: int
-    results: list[RequestOut]
-
-
 class ListParams(Schema):
     state: RequestState | None = None
     customer_id: int | None = Field(None, ge=1, le=2**63 - 1)
-    page: int = Field(1, ge=1, le=1_000_000)
 
 
 def _out(r: DataSubjectRequest, due_days: int) -> dict:
@@ -73,21 +67,13 @@ def _due_days() -> int:
     return current_policy().privacy.request_due_days
 
 
-@router.get("/requests", response=RequestPage)
+@router.get("/requests", response=list[RequestOut])
+@paginate(page_answer(default=50, maximum=50, clamp=True, sized=False))
 def list_requests(request, params: Query[ListParams]):
     """Requests to see, correct or erase personal data on the files the user sees, newest first."""
     require(request, PrivacyPermission.VIEW_REQUESTS)
-    qs = selectors.request_list(request.user, {"state": params.state} if params.state else {})
-    if params.customer_id:
-        qs = qs.filter(customer_id=params.customer_id)
-    page = Paginator(qs, 50).get_page(params.page)
-    days = _due_days()
-    return {
-        "count": page.paginator.count,
-        "page": page.number,
-        "pages": page.paginator.num_pages,
-        "results": [_out(r, days) for r in page.object_list],
-    }
+    qs = selectors.request_list(request.user, {"state": params.state, "customer_id": params.customer_id})
+    return Mapped(qs, partial(_out, due_days=_due_days()))
 
 
 @router.get("/requests/{request_id}", response=RequestOut)

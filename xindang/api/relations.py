@@ -2,16 +2,28 @@
 iff its customer file is (404 otherwise)."""
 
 from datetime import date
+from functools import partial
 
-from django.http import Http404
 from ninja import Field, Query, Router, Schema
+from ninja.pagination import paginate
 
-from xindang.core.pagination import CappedPaginator
-from xindang.customers.selectors import get_customer_for_user
+from xindang.customers.selectors import get_record_for_user
 from xindang.relations import selectors
-from xindang.relations.models import Complaint, Visit
+from xindang.relations.models import (
+    Cause,
+    Channel,
+    Complaint,
+    ComplaintKind,
+    ComplaintStatus,
+    Severity,
+    Visit,
+    VisitKind,
+    VisitMethod,
+    VisitStatus,
+)
 from xindang.relations.permissions import RelationsPermission
 
+from .pagination import Mapped, page_answer
 from .permissions import require
 
 router = Router()
@@ -24,13 +36,13 @@ class ComplaintOut(Schema):
     customer_name: str
     department: str
     received_on: date
-    channel: str
-    kind: str
-    severity: str
-    cause: str
+    channel: Channel
+    kind: ComplaintKind
+    severity: Severity
+    cause: Cause
     product: str
     content: str
-    status: str
+    status: ComplaintStatus
     due_on: date | None
     resolution: str
     approval_id: int | None
@@ -40,20 +52,12 @@ class ComplaintOut(Schema):
     customer_satisfied: bool | None
 
 
-class ComplaintPage(Schema):
-    count: int
-    page: int
-    pages: int
-    results: list[ComplaintOut]
-
-
 class ComplaintParams(Schema):
     customer: int | None = Field(None, ge=1, le=2**63 - 1)
-    status: str | None = None
-    severity: str | None = None
-    cause: str | None = None
+    status: ComplaintStatus | None = None
+    severity: Severity | None = None
+    cause: Cause | None = None
     open: bool = False
-    page: int = Field(1, ge=1, le=1_000_000)
 
 
 class VisitOut(Schema):
@@ -61,10 +65,10 @@ class VisitOut(Schema):
     customer_id: int
     customer_name: str
     agent: str
-    kind: str
-    status: str
+    kind: VisitKind
+    status: VisitStatus
     planned_on: date
-    method: str
+    method: VisitMethod
     place: str
     purpose: str
     visited_on: date | None
@@ -78,18 +82,10 @@ class VisitOut(Schema):
     reviewed_on: date | None
 
 
-class VisitPage(Schema):
-    count: int
-    page: int
-    pages: int
-    results: list[VisitOut]
-
-
 class VisitParams(Schema):
     customer: int | None = Field(None, ge=1, le=2**63 - 1)
-    status: str | None = None
+    status: VisitStatus | None = None
     mine: bool = False
-    page: int = Field(1, ge=1, le=1_000_000)
 
 
 VISIT_FIELDS = (
@@ -133,62 +129,44 @@ def _visit(v) -> dict:
     }
 
 
-@router.get("/complaints", response=ComplaintPage)
+@router.get("/complaints", response=list[ComplaintOut])
+@paginate(page_answer(default=50, maximum=50, clamp=True, sized=False, cap=2000))
 def list_complaints(request, params: Query[ComplaintParams]):
     """Complaints of the files the user sees (000 7), newest first."""
     require(request, RelationsPermission.VIEW_COMPLAINT)
-    filters = {k: str(v) for k, v in params.dict().items() if v not in (None, False) and k != "page"}
+    filters = {k: str(v) for k, v in params.dict().items() if v not in (None, False)}
     if params.open:
         filters["open"] = "1"
     qs = selectors.filter_complaints(selectors.visible_complaints(request.user), filters)
-    page = CappedPaginator(qs, 50).get_page(params.page)
-    sec = selectors.section()
-    return {
-        "count": page.paginator.count,
-        "page": page.number,
-        "pages": page.paginator.num_pages,
-        "results": [_complaint(c, sec) for c in page.object_list],
-    }
+    return Mapped(qs, partial(_complaint, sec=selectors.section()))
 
 
 @router.get("/complaints/{int:complaint_id}", response=ComplaintOut)
 def get_complaint(request, complaint_id: int):
     require(request, RelationsPermission.VIEW_COMPLAINT)
-    _audit_refusal(request, Complaint, complaint_id)
-    return _complaint(selectors.get_complaint_for_user(request.user, complaint_id), selectors.section())
+    visible = selectors.visible_complaints(request.user)
+    complaint = get_record_for_user(
+        request.user, Complaint, complaint_id, records=lambda _c: visible, request=request, scope="relations"
+    )
+    return _complaint(complaint, selectors.section())
 
 
-@router.get("/visits", response=VisitPage)
+@router.get("/visits", response=list[VisitOut])
+@paginate(page_answer(default=50, maximum=50, clamp=True, sized=False, cap=2000))
 def list_visits(request, params: Query[VisitParams]):
     """Visits of the files the user sees (002 篇三); mine=1: the visits given to me."""
     require(request, RelationsPermission.VIEW_VISIT)
-    qs = selectors.visible_visits(request.user)
-    if params.customer:
-        qs = qs.filter(customer_id=params.customer)
-    if params.status:
-        qs = qs.filter(status=params.status)
-    if params.mine:
-        qs = qs.filter(agent=request.user)
-    page = CappedPaginator(qs, 50).get_page(params.page)
-    return {
-        "count": page.paginator.count,
-        "page": page.number,
-        "pages": page.paginator.num_pages,
-        "results": [_visit(v) for v in page.object_list],
-    }
+    qs = selectors.visit_list(
+        request.user, customer_id=params.customer, status=params.status, mine=params.mine
+    )
+    return Mapped(qs, _visit)
 
 
 @router.get("/visits/{int:visit_id}", response=VisitOut)
 def get_visit(request, visit_id: int):
     require(request, RelationsPermission.VIEW_VISIT)
-    _audit_refusal(request, Visit, visit_id)
-    return _visit(selectors.get_visit_for_user(request.user, visit_id))
-
-
-def _audit_refusal(request, model, pk: int) -> None:
-    """Another department's complaint or visit is refused as its file is: 404, and the attempt is in
-    the audit log (customers.selectors.get_customer_for_user records it)."""
-    customer_id = model.objects.filter(pk=pk).values_list("customer_id", flat=True).first()
-    if customer_id is None:
-        raise Http404
-    get_customer_for_user(request.user, customer_id, request=request, scope="relations")
+    visible = selectors.visible_visits(request.user)
+    visit = get_record_for_user(
+        request.user, Visit, visit_id, records=lambda _c: visible, request=request, scope="relations"
+    )
+    return _visit(visit)

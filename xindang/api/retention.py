@@ -3,15 +3,18 @@ manual holds, open receivables, problem accounts, complaints…) with the manual
 the destruction register (销毁清册). Visibility as on the screens (404 out of scope)."""
 
 from datetime import date, datetime
+from typing import Literal
 
-from django.core.paginator import Paginator
 from ninja import Field, Query, Router, Schema
+from ninja.pagination import paginate
 
 from xindang.core.holds import holds_on
 from xindang.customers.selectors import get_customer_for_user
 from xindang.retention import selectors
+from xindang.retention.models import HoldKind
 from xindang.retention.permissions import RetentionPermission
 
+from .pagination import Batched, page_answer
 from .permissions import require
 
 router = Router()
@@ -26,11 +29,11 @@ class HoldOut(Schema):
 
 class ManualHoldOut(Schema):
     id: int
-    kind: str
+    kind: HoldKind
     reason: str
     until: date | None
     documents: list[int]
-    state: str = Field(description="active, ended (past its date) or lifted")
+    state: Literal["active", "ended", "lifted"] = Field(description="active, ended (past its date) or lifted")
     placed_by: str
     placed_at: datetime
     lifted_by: str | None
@@ -66,16 +69,8 @@ class RegisterRowOut(Schema):
     stored_files_erased: int
 
 
-class RegisterPage(Schema):
-    count: int
-    page: int
-    pages: int
-    results: list[RegisterRowOut]
-
-
 class RegisterParams(Schema):
     year: int | None = Field(None, ge=2000, le=2200)
-    page: int = Field(1, ge=1, le=100_000)
 
 
 def _name(user) -> str | None:
@@ -112,40 +107,35 @@ def customer_holds(request, customer_id: int):
     }
 
 
-@router.get("/register", response=RegisterPage)
+@router.get("/register", response=list[RegisterRowOut])
+@paginate(page_answer(default=50, maximum=50, clamp=True, sized=False))
 def destruction_register(request, params: Query[RegisterParams]):
     """The destruction register: one row per destroyed document, newest disposal first."""
     require(request, RetentionPermission.VIEW_REGISTER)
-    qs = selectors.register_entries(request.user)
-    if params.year:
-        qs = qs.filter(carried_out_at__year=params.year)
-    page = Paginator(qs, 50).get_page(params.page)
-    rows = selectors.register_rows(page.object_list)
-    return {
-        "count": page.paginator.count,
-        "page": page.number,
-        "pages": page.paginator.num_pages,
-        "results": [
-            {
-                "disposal": r["number"],
-                "customer": r["customer"],
-                "file_no": r["file_no"],
-                "title": r["title"],
-                "category": r["category"],
-                "retention_class": r["retention_class"],
-                "retention": r["retention"],
-                "retention_passed_on": r["passed_on"],
-                "policy_version": r["policy_version"],
-                "reason": r["reason"],
-                "appraisal_reason": r["appraisal_reason"],
-                "requested_by": r["requested_by"],
-                "approved_by": r["approved_by"],
-                "approved_at": r["approved_at"],
-                "witnesses": [w for w in r["witnesses"].split("、") if w],
-                "carried_out_by": r["carried_out_by"],
-                "carried_out_at": r["carried_out_at"],
-                "stored_files_erased": r["erased_files"],
-            }
-            for r in rows
-        ],
-    }
+    return Batched(selectors.register_entries_of_year(request.user, params.year), _register_rows)
+
+
+def _register_rows(disposals) -> list[dict]:
+    return [
+        {
+            "disposal": r["number"],
+            "customer": r["customer"],
+            "file_no": r["file_no"],
+            "title": r["title"],
+            "category": r["category"],
+            "retention_class": r["retention_class"],
+            "retention": r["retention"],
+            "retention_passed_on": r["passed_on"],
+            "policy_version": r["policy_version"],
+            "reason": r["reason"],
+            "appraisal_reason": r["appraisal_reason"],
+            "requested_by": r["requested_by"],
+            "approved_by": r["approved_by"],
+            "approved_at": r["approved_at"],
+            "witnesses": [w for w in r["witnesses"].split("、") if w],
+            "carried_out_by": r["carried_out_by"],
+            "carried_out_at": r["carried_out_at"],
+            "stored_files_erased": r["erased_files"],
+        }
+        for r in selectors.register_rows(disposals)
+    ]

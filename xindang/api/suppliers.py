@@ -6,17 +6,22 @@ another department's file is a 404 and an audited refusal, as on the screens."""
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Literal
 
 from django.http import Http404
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
+from xindang.customers.choices import Relationship
 from xindang.customers.selectors import get_customer_for_user
 from xindang.suppliers import rules, selectors, services
 from xindang.suppliers.permissions import SupplierPermission
 
 from .pagination import Pages
 from .permissions import require
+
+# no selection yet, or its status (suppliers.models.SelectionStatus)
+SelectionState = Literal["not_started", "surveying", "pending", "returned", "approved", "rejected"]
 
 router = Router()
 
@@ -25,8 +30,8 @@ class SupplierOut(Schema):
     customer_id: int
     name: str
     file_no: str
-    relationship: str
-    status: str  # not_started, surveying, pending, returned, approved, rejected
+    relationship: Relationship
+    status: SelectionState
     code: str | None
     grade: str | None  # the latest yearly evaluation's grade
     grade_year: int | None
@@ -92,7 +97,7 @@ class SupplierDetailOut(SupplierOut):
 
 
 class SupplierFilters(Schema):
-    status: str | None = Field(None, max_length=20, description="not_started or a selection status")
+    status: SelectionState | None = Field(None, description="not_started or a selection status")
     grade: str | None = Field(None, max_length=8, description="a grade, or - for none yet")
     q: str | None = Field(None, max_length=200, description="part of the name")
 

@@ -366,3 +366,26 @@ def _note_row(comment: ApprovalComment, label: str) -> dict:
         "warnings": [],
         "current": False,
     }
+
+
+def api_approvals(
+    user,
+    *,
+    waiting: bool = False,
+    mine: bool = False,
+    status: str | None = None,
+    kind: str | None = None,
+    object_type: str | None = None,
+    object_id: str | None = None,
+) -> QuerySet[ApprovalRequest]:
+    """The approvals list of the API: waiting for my signature, requested by me or all I may see,
+    narrowed by the filters given, with the trail for the answer."""
+    if waiting:
+        qs = pending_for_user(user)
+    elif mine:
+        qs = my_requests(user).order_by("-requested_at", "-pk")
+    else:
+        qs = visible_approvals(user).order_by("-requested_at", "-pk")
+    narrowing = {"status": status, "kind": kind, "object_type": object_type, "object_id": object_id}
+    qs = qs.filter(**{field: value for field, value in narrowing.items() if value})
+    return with_trail(qs)

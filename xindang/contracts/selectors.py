@@ -387,3 +387,11 @@ def workbench_items(user) -> list[WorkItem]:
             )
         )
     return items
+
+
+def contract_list(user, *, customer_id: int | None = None) -> QuerySet[Contract]:
+    """The contracts `user` sees (of one file when given), the latest first."""
+    qs = visible_contracts(user)
+    if customer_id:
+        qs = qs.filter(customer_id=customer_id)
+    return qs.order_by("-created_at", "-id")

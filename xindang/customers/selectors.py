@@ -390,3 +390,49 @@ def not_related_findings(customer):
         )
         .select_related("customer", "other", "created_by")
     )
+
+
+def get_customer(pk) -> Customer:
+    """Any file by id (for an integration's key, which serves the whole company); 404 if none."""
+    found = Customer.objects.filter(pk=pk).first() if 0 < int(pk) < 2**63 else None
+    if found is None:
+        raise Http404
+    return found
+
+
+def customer_names(ids) -> dict[int, str]:
+    """{id: name} of the files given."""
+    return dict(Customer.objects.filter(pk__in=list(ids)).values_list("pk", "name"))
+
+
+def visible_among(user, ids) -> set[int]:
+    """Of the ids given, those of files `user` sees."""
+    return set(visible_customers(user).filter(pk__in=list(ids)).values_list("pk", flat=True))
+
+
+def existing_hidden_customer_ids(user, ids) -> list[int]:
+    """Of the ids given, those of files that exist but `user` does not see, sorted."""
+    ids = set(ids)
+    seen = visible_among(user, ids)
+    return sorted(Customer.objects.filter(pk__in=ids - seen).values_list("pk", flat=True))
+
+
+def get_record_for_user(user, model, pk, *, records=None, request=None, scope=None, any_file: bool = False):
+    """A record of a customer file (a `model` with `customer`) that `user` may read: 404 when there is
+    none; when its file is out of the user's sight, get_customer_for_user's 404 and audited refusal
+    (`any_file`: an integration's key, which serves every file); 404 when `records(customer)` (the
+    records of that kind the user sees; default: all of the file's) leaves it out."""
+    owner = (
+        model.objects.filter(pk=pk).values_list("customer_id", flat=True).first()
+        if 0 < int(pk) < 2**63
+        else None
+    )
+    if owner is None:
+        raise Http404
+    customer = (
+        get_customer(owner) if any_file else get_customer_for_user(user, owner, request=request, scope=scope)
+    )
+    found = (records(customer) if records else model.objects.filter(customer=customer)).filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found

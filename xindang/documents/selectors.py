@@ -397,3 +397,22 @@ def fixity_run_recorded(run: FixityRun) -> bool | None:
     summary = run_summary(run)
     # events written before the digest carry only the counts; compare what they recorded
     return all(summary.get(key) == value for key, value in event.data.items())
+
+
+def customer_documents(user, customer: Customer, *, category: str = "") -> QuerySet[Document]:
+    """The file's documents `user` is cleared for (of one category code when given), with their
+    category and current version, in the file's order."""
+    qs = visible_documents(user, customer).select_related("category", "current_version")
+    if category:
+        qs = qs.filter(category__code=category)
+    return qs.order_by("category__sort_order", "-filed_at", "-id")
+
+
+def version_of(document: Document, number: int | None = None) -> DocumentVersion | None:
+    """The document's version `number`, or its current version."""
+    found = versions_of(document)
+    return (found.filter(number=number) if number else found.filter(pk=document.current_version_id)).first()
+
+
+def category_by_code(code: str) -> DocumentCategory | None:
+    return DocumentCategory.objects.filter(code=code).first()

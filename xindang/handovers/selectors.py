@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.db.models import F, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -232,3 +233,21 @@ def workbench_items(user) -> list[WorkItem]:
                     )
                 )
     return out
+
+
+def get_visible_handover(user, pk) -> Handover:
+    """The handover if `user` may see it (visible_handovers); 404 otherwise."""
+    found = visible_handovers(user).filter(pk=pk).first() if 0 < int(pk) < 2**63 else None
+    if found is None:
+        raise Http404
+    return found
+
+
+def handover_items(handover: Handover) -> QuerySet[HandoverItem]:
+    """The handover's list, by category, with the successor named for each item."""
+    return handover.items.select_related("successor").order_by("category", "pk")
+
+
+def handover_list(user) -> QuerySet[Handover]:
+    """The handovers `user` may see, the latest first."""
+    return visible_handovers(user).order_by("-created_at", "-pk")

@@ -449,3 +449,31 @@ def undelivered_prepayments(customer) -> tuple[list[TradeEntry], Decimal]:
         ).order_by("entry_on", "id")
     )
     return entries, sum((e.open_amount for e in entries), ZERO)
+
+
+def api_entry_list(
+    user,
+    *,
+    customer_id: int | None = None,
+    kind: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    source_system: str = "",
+    external_id: str = "",
+    open_only: bool = False,
+):
+    """The entries of the API's list, latest first: of the files `user` sees (None: an integration's
+    key, which serves every file), narrowed by the filters given."""
+    qs = TradeEntry.objects.all() if user is None else visible_entries(user)
+    narrowing = {
+        "customer_id": customer_id,
+        "kind": kind,
+        "entry_on__gte": date_from,
+        "entry_on__lte": date_to,
+        "source_system": source_system,
+        "external_id": external_id,
+    }
+    qs = qs.filter(**{lookup: value for lookup, value in narrowing.items() if value})
+    if open_only:
+        qs = qs.filter(open_amount__gt=0)
+    return qs.order_by("-entry_on", "-id")

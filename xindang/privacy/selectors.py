@@ -82,7 +82,7 @@ def requests_of(customer: Customer):
 
 
 def request_list(user, params=None):
-    """The requests on the files the user sees, newest first, optionally of one state."""
+    """The requests on the files the user sees, newest first, optionally of one state and one file."""
     params = params or {}
     qs = DataSubjectRequest.objects.filter(customer__in=visible_customers(user).values("pk")).select_related(
         "customer", "created_by", "handled_by"
@@ -90,6 +90,8 @@ def request_list(user, params=None):
     state = params.get("state")
     if state in RequestState.values:
         qs = qs.filter(state=state)
+    if params.get("customer_id"):
+        qs = qs.filter(customer_id=params["customer_id"])
     return qs
 
 

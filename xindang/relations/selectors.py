@@ -478,3 +478,15 @@ def workbench_items(user) -> list[WorkItem]:
                 )
             )
     return items
+
+
+def visit_list(user, *, customer_id: int | None = None, status: str | None = None, mine: bool = False):
+    """The visits `user` sees, of one file, of one status and only those given to the user when asked."""
+    qs = visible_visits(user)
+    if customer_id:
+        qs = qs.filter(customer_id=customer_id)
+    if status:
+        qs = qs.filter(status=status)
+    if mine:
+        qs = qs.filter(agent=user)
+    return qs

@@ -373,3 +373,9 @@ def appraisals_of(document) -> QuerySet[Appraisal]:
         .select_related("appraised_by")
         .order_by("-appraised_at", "-pk")
     )
+
+
+def register_entries_of_year(user, year: int | None = None) -> QuerySet[Disposal]:
+    """The destruction register, of the disposals carried out in `year` when given."""
+    qs = register_entries(user)
+    return qs.filter(carried_out_at__year=year) if year else qs

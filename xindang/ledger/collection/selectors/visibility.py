@@ -79,3 +79,13 @@ def get_record_for_user(user, pk) -> CollectionRecord:
 
 def get_promise_for_user(user, pk) -> PaymentPromise:
     return _get(visible_promises(user), pk)
+
+
+def report_list(qs: QuerySet, *, customer_id: int | None = None, status: str | None = None) -> QuerySet:
+    """Collection reports (anomaly or problem-account, already narrowed to what the user sees) of one
+    file and one status when given, the latest raised first."""
+    if customer_id:
+        qs = qs.filter(customer_id=customer_id)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-raised_on", "-id")
