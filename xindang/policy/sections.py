@@ -49,7 +49,7 @@ class CoreSection(BaseModel):
     @field_validator("file_no_format")
     @classmethod
     def _file_no_format(cls, value: str) -> str:
-        _check_format(value, {"dept": "XS1", "year": 2026, "seq": 17}, required=("{seq", "{dept", "{year"))
+        check_format(value, {"dept": "XS1", "year": 2026, "seq": 17}, required=("{seq", "{dept", "{year"))
         return value
 
     @field_validator("otp_required_roles", mode="before")
@@ -70,11 +70,13 @@ class CoreSection(BaseModel):
     @field_validator("customer_code_format")
     @classmethod
     def _customer_code_format(cls, value: str) -> str:
-        _check_format(value, {"seq": 17}, required=("{seq",))
+        check_format(value, {"seq": 17}, required=("{seq",))
         return value
 
 
-def _check_format(value: str, sample: dict, required: tuple[str, ...]) -> None:
+def check_format(value: str, sample: dict, required: tuple[str, ...]) -> None:
+    """A numbering pattern holds every required placeholder and formats `sample`; otherwise ValueError
+    (a section validator's refusal). Shared by the sections of other apps (suppliers)."""
     for token in required:
         if token not in value:
             raise ValueError(f"must contain {token}}}")

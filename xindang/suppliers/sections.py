@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from xindang.accounts.roles import Role
-from xindang.policy.sections import _check_format, register_section
+from xindang.policy.sections import check_format, register_section
 
 from . import rules
 
@@ -51,7 +51,7 @@ class SuppliersSection(BaseModel):
     @field_validator("supplier_code_format")
     @classmethod
     def _code_format(cls, value: str) -> str:
-        _check_format(value, {"seq": 17}, required=("{seq",))
+        check_format(value, {"seq": 17}, required=("{seq",))
         return value
 
     @field_validator("weights")

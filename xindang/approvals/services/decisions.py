@@ -153,7 +153,8 @@ def submit_request(
     return approval
 
 
-def _lock(approval) -> ApprovalRequest:
+def lock_request(approval) -> ApprovalRequest:
+    """The request (or its pk), re-read under a row lock held to the end of the transaction."""
     pk = approval.pk if isinstance(approval, ApprovalRequest) else approval
     return ApprovalRequest.objects.select_for_update().get(pk=pk)
 
@@ -241,7 +242,7 @@ def approve_step(
     """Sign the current step. On the last step the request is approved and the kind's on_approved
     runs here, in this transaction. `position`: the step the approver saw (the UI sends it), so a step
     someone else just signed is refused as already decided instead of signing the next one."""
-    locked = _lock(approval)
+    locked = lock_request(approval)
     step = _deciding_step(locked, approver, position)
     if locked.warnings and not acknowledge_warnings:
         raise DomainError(
@@ -285,7 +286,7 @@ def approve_step(
 def reject(*, approval, approver, reason: str, position: int | None = None, request=None) -> ApprovalRequest:
     """Refuse at the current step: the request ends rejected; the later steps are skipped."""
     reason = _reason(reason)
-    locked = _lock(approval)
+    locked = lock_request(approval)
     step = _deciding_step(locked, approver, position)
     now = timezone.now()
     step.status, step.acted_by, step.acted_at, step.comment = StepStatus.REJECTED, approver, now, reason
@@ -308,7 +309,7 @@ def return_for_changes(
     """Send the request back to the requester, who may change it and resubmit (a new round from
     step 1; this round stays in the history) or withdraw it."""
     reason = _reason(reason)
-    locked = _lock(approval)
+    locked = lock_request(approval)
     step = _deciding_step(locked, approver, position)
     now = timezone.now()
     step.status, step.acted_by, step.acted_at, step.comment = StepStatus.RETURNED, approver, now, reason
@@ -344,7 +345,7 @@ def resubmit(
 ) -> ApprovalRequest:
     """The requester sends a returned request again: a new round starts at step 1 (with `chain` if
     given, else the same chain); the earlier rounds stay in the trail. None = keep the old value."""
-    locked = _lock(approval)
+    locked = lock_request(approval)
     _requester_only(locked, by)
     if locked.status != ApprovalStatus.RETURNED:
         raise DomainError(ApprovalError.NOT_RETURNED)
@@ -392,7 +393,7 @@ def resubmit(
 def withdraw(*, approval, by, reason: str, request=None) -> ApprovalRequest:
     """The requester takes back a pending or returned request; its open steps are skipped."""
     reason = _reason(reason)
-    locked = _lock(approval)
+    locked = lock_request(approval)
     _requester_only(locked, by)
     if locked.status not in (ApprovalStatus.PENDING, ApprovalStatus.RETURNED):
         raise DomainError(

@@ -21,7 +21,7 @@ from ..models import (
 # Files a browser or the desktop would run; nothing an approval needs.
 from .decisions import (
     BLOCKED_EXTENSIONS,
-    _lock,
+    lock_request,
 )
 
 
@@ -39,7 +39,7 @@ def add_comment(*, approval, by, body: str, request=None) -> ApprovalComment:
     body = (body or "").strip()
     if not body:
         raise DomainError(ApprovalError.COMMENT_REQUIRED, field="body")
-    locked = _lock(approval)
+    locked = lock_request(approval)
     _open_for_discussion(locked, by)
     comment = ApprovalComment.objects.create(request=locked, round=locked.round, author=by, body=body)
     record_event("approval.comment", actor=by, request=request, obj=locked, data={"comment": body[:500]})
@@ -64,7 +64,7 @@ def add_attachment(*, approval, by, file, request=None) -> ApprovalAttachment:
         )
     if os.path.splitext(name)[1].lower() in BLOCKED_EXTENSIONS:
         raise DomainError(ApprovalError.ATTACHMENT_TYPE, field="file")
-    locked = _lock(approval)
+    locked = lock_request(approval)
     _open_for_discussion(locked, by)
     attachment = ApprovalAttachment(
         request=locked,

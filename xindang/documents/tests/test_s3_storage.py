@@ -215,7 +215,7 @@ def test_failure_after_the_write_leaves_no_object(
     def boom(*args, **kwargs):
         raise RuntimeError("audit log unavailable")
 
-    monkeypatch.setattr(services, "record_event", boom)
+    monkeypatch.setattr(services.filing, "record_event", boom)  # the upload's own audit write
     with pytest.raises(RuntimeError):
         services.upload_document(
             by=salesperson,

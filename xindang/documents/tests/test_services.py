@@ -311,7 +311,7 @@ def test_failure_after_storing_removes_the_file_and_the_rows(
     def boom(*args, **kwargs):
         raise RuntimeError("audit log unavailable")
 
-    monkeypatch.setattr(services, "record_event", boom)
+    monkeypatch.setattr(services.filing, "record_event", boom)  # the upload's own audit write
     with pytest.raises(RuntimeError):
         services.upload_document(
             by=salesperson,
