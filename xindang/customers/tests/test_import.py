@@ -22,7 +22,7 @@ from xindang.core.errors import DomainError
 from xindang.core.models import Sequence
 from xindang.customers import services as customer_services
 from xindang.customers.choices import Nature, Tier
-from xindang.customers.importing import columns, progress, reading
+from xindang.customers.importing import columns, progress, reading, saving
 from xindang.customers.importing import services as import_services
 from xindang.customers.importing.errors import ImportErrorCode as E
 from xindang.customers.models import Contact, Customer, ImportBatch, Tag
@@ -519,14 +519,14 @@ def test_numbers_taken_while_the_import_prepared_are_not_reused(
 ):
     # given someone files a customer between the import's preparation and its transaction
     batch = preview(credit_manager, xlsx(_rows(3)))
-    prepare = import_services._predict_numbers
+    prepare = saving.predict_numbers
 
     def prepare_then_someone_files_a_customer(customers, **kwargs):
         prepare(customers, **kwargs)
         jumped = make_customer(salesperson, name="插队客户有限公司", by=credit_manager)
         customer_services.assign_code(by=credit_manager, customer_id=jumped.pk)  # takes a code too
 
-    monkeypatch.setattr(import_services, "_predict_numbers", prepare_then_someone_files_a_customer)
+    monkeypatch.setattr(saving, "predict_numbers", prepare_then_someone_files_a_customer)
     batch = import_services.run_import(batch=batch, by=credit_manager)
     assert batch.imported_rows == 3
     numbers = sorted(Customer.objects.values_list("file_no", flat=True))
@@ -549,7 +549,7 @@ def test_a_failure_midway_saves_nothing(credit_manager, salesperson, make_custom
         assert Customer.objects.count() == 21
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(import_services, "_save_tags", boom)
+    monkeypatch.setattr(saving, "save_tags", boom)
     batch = import_services.run_import(batch=batch, by=credit_manager)
     assert batch.status == ImportBatch.Status.FAILED and "disk full" in batch.message
     assert batch.imported_rows == 0
