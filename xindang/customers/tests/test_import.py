@@ -18,6 +18,7 @@ from django.urls import reverse
 from conftest import make_credit_code, make_user
 from xindang.accounts.roles import Role
 from xindang.audit.models import AuditEvent
+from xindang.audit.selectors import verify_chain
 from xindang.core.errors import DomainError
 from xindang.core.models import Sequence
 from xindang.customers import services as customer_services
@@ -512,6 +513,21 @@ def test_300_rows_are_imported_in_one_block_numbered_by_department(
         assert (
             customer.file_no.lower() in customer.search_text and customer.code.lower() in customer.search_text
         )
+    # the history rows, tag history and audit events written in bulk are those one save() each gives
+    history = {h.id: h for h in Customer.history.filter(history_type="+")}
+    for customer in Customer.objects.all():
+        first = history[customer.pk]
+        assert (first.file_no, first.code, first.name, first.owner_id, first.history_user_id) == (
+            customer.file_no,
+            customer.code,
+            customer.name,
+            customer.owner_id,
+            credit_manager.pk,
+        )
+        assert {t.tag_id for t in first.tags.all()} == set(customer.tags.values_list("pk", flat=True))
+    created = AuditEvent.objects.filter(action="customer.create")
+    assert set(created.values_list("object_id", flat=True)) == {str(pk) for pk in history}
+    assert verify_chain().ok
 
 
 def test_numbers_taken_while_the_import_prepared_are_not_reused(
