@@ -3,9 +3,11 @@
 the batch is saved (no entry, no change of the exposure, no audit event), and the same batch sent
 again (the same source system and external ids: the posting's idempotency key) is posted once, whole;
 sent a third time it changes nothing. To stop the batch at that point every time, the test holds the
-audit chain's head locked, which the batch needs last. Real processes: a gunicorn on loopback serving
-the test database of PostgreSQL or MariaDB (an SQLite test database cannot be shared with a server
-process this way); its master starts a new worker after the kill."""
+audit chain's head locked, which the batch needs last, and watches for the batch's transaction waiting
+for it with its entries written (PostgreSQL: pg_stat_activity and pg_locks; MariaDB:
+information_schema.innodb_trx, which counts the rows a transaction has modified). Real processes: a
+gunicorn on loopback serving the test database of PostgreSQL or MariaDB (an SQLite test database
+cannot be shared with a server process this way); its master starts a new worker after the kill."""
 
 import os
 import signal
@@ -34,11 +36,6 @@ pytestmark = [
     pytest.mark.skipif(
         "connection.vendor == 'sqlite'", reason="an app server process needs a database server"
     ),
-    pytest.mark.skipif(
-        "connection.vendor == 'mysql'",
-        reason="on MariaDB the batch's wait for the audit chain's head is not yet seen from the test "
-        "(information_schema.innodb_trx), so the kill point cannot be chosen; PostgreSQL only for now",
-    ),
 ]
 
 ENTRIES = 10_000
@@ -58,11 +55,14 @@ def _batch_written_and_waiting() -> bool:
                 " AND c.relname = 'ledger_tradeentry' AND l.mode = 'RowExclusiveLock')"
             )
         else:
-            # (the only lock the batch can wait for is the audit chain's head the test holds, which it
-            # takes after writing its entries)
+            # InnoDB shows each open transaction with the rows it has written so far: the batch's
+            # waits for a lock (the audit chain's head the test holds, the only lock it can wait for:
+            # it takes it last) having written at least every entry
             cur.execute(
                 "SELECT count(*) FROM information_schema.innodb_trx"
                 " WHERE trx_mysql_thread_id <> CONNECTION_ID() AND trx_state = 'LOCK WAIT'"
+                " AND trx_rows_modified >= %s",
+                [ENTRIES],
             )
         return cur.fetchone()[0] > 0
 

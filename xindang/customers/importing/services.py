@@ -5,17 +5,17 @@
   checks every row (validation.validate_table), stores the file under imports/<random> and writes an
   ImportBatch with the list of problems. Nothing in the customer files changes.
 * run_import() / start_import() (the latter through the task worker) re-read and re-check the file
-  (data may have changed since the preview) and create ALL importable rows in ONE transaction with
-  bulk operations: file numbers per department in one block, history, tags, primary contacts and
-  audit events in bulk. Any failure rolls everything back and marks the batch failed. A batch is
-  confirmed at most once.
+  (data may have changed since the preview) and create ALL importable rows in ONE short transaction:
+  saving.prepare() compiles every row before it, saving.write() allocates the file numbers (per
+  department, in one block) and writes customers, history, tags, primary contacts and related-party
+  keys in bulk, then the audit events are appended in bulk. Any failure rolls everything back and
+  marks the batch failed. A batch is confirmed at most once.
 """
 
 import io
 import logging
 import os
 import uuid
-from collections import defaultdict
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
@@ -23,29 +23,25 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
-from simple_history.utils import bulk_create_with_history
 
-from xindang.accounts.models import Department, User
-from xindang.audit.services import client_ip, record_event, record_events, spec
-from xindang.core import numbering
+from xindang.accounts.models import User
+from xindang.audit.services import append_events, client_ip, record_event, spec
 from xindang.core.errors import DomainError
-from xindang.core.models import Sequence
 from xindang.core.tasks import task_request
 from xindang.policy.selectors import current_policy
 
-from .. import relations, rules
 from .. import services as customer_services
-from ..models import Contact, Customer, ImportBatch, Tag
+from ..models import ImportBatch
 from ..permissions import CustomerPermission
+from . import saving
 from .errors import ImportErrorCode, refuse
 from .progress import report_progress
 from .reading import Table, file_format, read_table
-from .validation import Report, RowCheck, validate_table
+from .validation import Report, validate_table
 
 logger = logging.getLogger(__name__)
 
 PROBLEMS_KEPT = 5000  # problems stored on a batch (the counts are always complete)
-SAVE_CHUNK = 1000  # customers per bulk insert round (a progress step while saving)
 
 
 # --- Preview ------------------------------------------------------------------------------------
@@ -340,11 +336,10 @@ def _execute(batch: ImportBatch, by, ip: str | None) -> ImportBatch:
             raise refuse(ImportErrorCode.CHANGED_SINCE_PREVIEW, rows=", ".join(map(str, changed[:10])))
         if not rows:
             raise refuse(ImportErrorCode.NOTHING_TO_IMPORT)
-        _predict_numbers([r.customer for r in rows], by=by, policy=policy)
-        keys = {id(r.customer): relations.planned_keys(r.customer) for r in rows}
+        prepared = saving.prepare(rows, by=by, policy=policy, batch=batch)
         # On SQLite this transaction holds the database's write lock: only the writes are in it.
         with transaction.atomic():
-            created, result, specs = _create_customers(rows, by=by, policy=policy, batch=batch, keys=keys)
+            created, result, specs = saving.write(prepared)
             for key, value in _counts(report).items():
                 setattr(batch, key, value)
             batch.status = ImportBatch.Status.IMPORTED
@@ -373,7 +368,7 @@ def _execute(batch: ImportBatch, by, ip: str | None) -> ImportBatch:
             for s in specs:
                 s.ip = ip
             # Last, so the audit chain's lock is held for the shortest time.
-            record_events(specs)
+            append_events(specs)
     except DomainError as exc:
         return _fail(batch, exc.message)
     except Exception as exc:
@@ -381,165 +376,3 @@ def _execute(batch: ImportBatch, by, ip: str | None) -> ImportBatch:
         return _fail(batch, _("The import failed and nothing was saved: %(error)s") % {"error": exc})
     report_progress(batch, "done", batch.imported_rows, batch.imported_rows)
     return batch
-
-
-def _bulk_create_with_history(objs: list, model, *, by, reason: str, key: str) -> None:
-    """Insert rows and their "+" history records in bulk (simple-history's bulk_create_with_history).
-    Where the database cannot return the new ids from a bulk insert (MySQL), they are read back by a
-    unique key instead of simple-history's one-big-OR query."""
-    if connection.features.can_return_rows_from_bulk_insert:
-        bulk_create_with_history(objs, model, batch_size=500, default_user=by, default_change_reason=reason)
-        return
-    model.objects.bulk_create(objs, batch_size=500)
-    values = [getattr(o, key) for o in objs]
-    ids = {}
-    for start in range(0, len(values), 500):
-        ids.update(model.objects.filter(**{f"{key}__in": values[start : start + 500]}).values_list(key, "pk"))
-    for obj in objs:
-        obj.pk = ids[getattr(obj, key)]
-    model.history.bulk_history_create(objs, batch_size=500, default_user=by, default_change_reason=reason)
-
-
-def _chunks(items: list, size: int):
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-def _may_assign_codes(by) -> bool:
-    return by.is_superuser or by.has_perm(CustomerPermission.ASSIGN_CODE)
-
-
-def _by_department(customers: list[Customer]) -> tuple[dict, dict]:
-    groups: dict[int, list[Customer]] = defaultdict(list)
-    for customer in customers:
-        groups[customer.department_id].append(customer)
-    return groups, Department.objects.in_bulk(list(groups))
-
-
-def _predict_numbers(customers: list[Customer], *, by, policy) -> None:
-    """Before the transaction: give each customer the file number and code it will most likely get
-    and compute its search fields (pinyin is the slow part) — so the transaction, which on SQLite
-    holds the database's write lock, stays short. _create_customers() allocates the real numbers and
-    recomputes the few whose guess was wrong (someone filed a customer in between)."""
-    year = timezone.localdate().year
-    groups, departments = _by_department(customers)
-
-    def last(key: str) -> int:
-        return Sequence.objects.filter(key=key).values_list("last_value", flat=True).first() or 0
-
-    for dept_id, group in groups.items():
-        code = departments[dept_id].code
-        start = last(rules.file_sequence_key(code, year)) + 1
-        for offset, customer in enumerate(group):
-            customer.file_no = rules.file_number(
-                policy.core.file_no_format, dept=code, year=year, seq=start + offset
-            )
-    if _may_assign_codes(by):
-        start = last("customer.code") + 1
-        for offset, customer in enumerate(customers):
-            customer.code = policy.core.customer_code_format.format(seq=start + offset)
-    for customer in customers:
-        customer_services.refresh_search_fields(customer)
-
-
-def _create_customers(rows: list[RowCheck], *, by, policy, batch: ImportBatch, keys: dict | None = None):
-    """All rows in the caller's transaction: numbers, customers, history, tags, contacts; returns
-    (customers, result summary, audit specs). keys: the related-party keys planned before the
-    transaction, by id() of the customer."""
-    keys = keys or {}
-    customers = [r.customer for r in rows]
-    total = len(customers)
-    result: dict = {"file_nos": {}}
-    if not customers:
-        return [], result, []
-    report_progress(batch, "saving", 0, total)
-    stale: set[int] = set()  # customers whose predicted numbers were not the ones allocated
-    groups, departments = _by_department(customers)
-    # One block of file numbers per department (按部门编号, seed 000 4.2), in a fixed order.
-    for dept_id in sorted(groups, key=lambda pk: departments[pk].code):
-        group = groups[dept_id]
-        numbers = customer_services.allocate_file_no(departments[dept_id], policy=policy, count=len(group))
-        for customer, number in zip(group, numbers, strict=True):
-            if customer.file_no != number:
-                customer.file_no = number
-                stale.add(id(customer))
-        result["file_nos"][departments[dept_id].code] = [numbers[0], numbers[-1]]
-    # Customer codes as customer_services._assign_code_if_allowed gives them, in one block.
-    if _may_assign_codes(by):
-        first = numbering.allocate("customer.code", total)
-        for offset, customer in enumerate(customers):
-            code = policy.core.customer_code_format.format(seq=first + offset)
-            if customer.code != code:
-                customer.code = code
-                stale.add(id(customer))
-        result["codes"] = [customers[0].code, customers[-1].code]
-    for customer in customers:
-        customer.created_by = customer.updated_by = by
-        if id(customer) in stale or not customer.search_text:
-            customer_services.refresh_search_fields(customer)
-    reason = (_("Imported from %(file)s") % {"file": batch.original_name})[:100]
-    done = 0
-    for chunk in _chunks(customers, SAVE_CHUNK):
-        _bulk_create_with_history(chunk, Customer, by=by, reason=reason, key="file_no")
-        done += len(chunk)
-        report_progress(batch, "saving", done, total)
-    _save_tags(rows)
-    # related-party keys (bulk rows send no signal), worked out before the transaction
-    relations.new_file_keys([(c, keys.get(id(c)) or relations.planned_keys(c)) for c in customers])
-    contacts = []
-    for row in rows:
-        if row.contact:
-            contacts.append(Contact(customer=row.customer, is_primary=True, **row.contact))
-    if contacts:
-        _bulk_create_with_history(contacts, Contact, by=by, reason=reason, key="customer_id")
-    with_contact = {c.customer_id for c in contacts}
-    specs = [
-        spec(
-            "customer.create",
-            actor=by,
-            obj=c,
-            data={
-                "file_no": c.file_no,
-                "code": c.code,
-                "import_batch": batch.pk,
-                "policy_version": policy.version,
-                "children": {"contacts": {"added": 1, "changed": 0, "deleted": 0}}
-                if c.pk in with_contact
-                else {},
-            },
-        )
-        for c in customers
-    ]
-    return customers, result, specs
-
-
-def _save_tags(rows: list[RowCheck]) -> None:
-    """Tags in bulk: missing Tag rows, the customer↔tag rows, and the tags of each "+" history record
-    (simple-history's m2m history, as a single save + tags.set() would have written)."""
-    wanted = sorted({t for r in rows for t in r.tags})
-    if not wanted:
-        return
-    Tag.objects.bulk_create([Tag(name=n) for n in wanted], ignore_conflicts=True)
-    tag_ids = {}
-    for chunk in _chunks(wanted, 500):
-        tag_ids.update(Tag.objects.filter(name__in=chunk).values_list("name", "pk"))
-    through = Customer.tags.through
-    links = [through(customer_id=r.customer.pk, tag_id=tag_ids[t]) for r in rows for t in r.tags]
-    through.objects.bulk_create(links, batch_size=500)
-    tagged = sorted({r.customer.pk for r in rows if r.tags})
-    history_model = Customer.history.model
-    m2m_history_model = history_model.tags.model
-    history_rows = []
-    for chunk in _chunks(tagged, 500):
-        history_ids = dict(
-            history_model.objects.filter(id__in=chunk, history_type="+").values_list("id", "history_id")
-        )
-        for link_id, customer_id, tag_id in through.objects.filter(customer_id__in=chunk).values_list(
-            "id", "customer_id", "tag_id"
-        ):
-            history_rows.append(
-                m2m_history_model(
-                    id=link_id, customer_id=customer_id, tag_id=tag_id, history_id=history_ids[customer_id]
-                )
-            )
-    m2m_history_model.objects.bulk_create(history_rows, batch_size=500)

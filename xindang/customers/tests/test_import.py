@@ -18,11 +18,12 @@ from django.urls import reverse
 from conftest import make_credit_code, make_user
 from xindang.accounts.roles import Role
 from xindang.audit.models import AuditEvent
+from xindang.audit.selectors import verify_chain
 from xindang.core.errors import DomainError
 from xindang.core.models import Sequence
 from xindang.customers import services as customer_services
 from xindang.customers.choices import Nature, Tier
-from xindang.customers.importing import columns, progress, reading
+from xindang.customers.importing import columns, progress, reading, saving
 from xindang.customers.importing import services as import_services
 from xindang.customers.importing.errors import ImportErrorCode as E
 from xindang.customers.models import Contact, Customer, ImportBatch, Tag
@@ -512,6 +513,21 @@ def test_300_rows_are_imported_in_one_block_numbered_by_department(
         assert (
             customer.file_no.lower() in customer.search_text and customer.code.lower() in customer.search_text
         )
+    # the history rows, tag history and audit events written in bulk are those one save() each gives
+    history = {h.id: h for h in Customer.history.filter(history_type="+")}
+    for customer in Customer.objects.all():
+        first = history[customer.pk]
+        assert (first.file_no, first.code, first.name, first.owner_id, first.history_user_id) == (
+            customer.file_no,
+            customer.code,
+            customer.name,
+            customer.owner_id,
+            credit_manager.pk,
+        )
+        assert {t.tag_id for t in first.tags.all()} == set(customer.tags.values_list("pk", flat=True))
+    created = AuditEvent.objects.filter(action="customer.create")
+    assert set(created.values_list("object_id", flat=True)) == {str(pk) for pk in history}
+    assert verify_chain().ok
 
 
 def test_numbers_taken_while_the_import_prepared_are_not_reused(
@@ -519,14 +535,14 @@ def test_numbers_taken_while_the_import_prepared_are_not_reused(
 ):
     # given someone files a customer between the import's preparation and its transaction
     batch = preview(credit_manager, xlsx(_rows(3)))
-    prepare = import_services._predict_numbers
+    prepare = saving.predict_numbers
 
     def prepare_then_someone_files_a_customer(customers, **kwargs):
         prepare(customers, **kwargs)
         jumped = make_customer(salesperson, name="插队客户有限公司", by=credit_manager)
         customer_services.assign_code(by=credit_manager, customer_id=jumped.pk)  # takes a code too
 
-    monkeypatch.setattr(import_services, "_predict_numbers", prepare_then_someone_files_a_customer)
+    monkeypatch.setattr(saving, "predict_numbers", prepare_then_someone_files_a_customer)
     batch = import_services.run_import(batch=batch, by=credit_manager)
     assert batch.imported_rows == 3
     numbers = sorted(Customer.objects.values_list("file_no", flat=True))
@@ -549,7 +565,7 @@ def test_a_failure_midway_saves_nothing(credit_manager, salesperson, make_custom
         assert Customer.objects.count() == 21
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(import_services, "_save_tags", boom)
+    monkeypatch.setattr(saving, "save_tags", boom)
     batch = import_services.run_import(batch=batch, by=credit_manager)
     assert batch.status == ImportBatch.Status.FAILED and "disk full" in batch.message
     assert batch.imported_rows == 0

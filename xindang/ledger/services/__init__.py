@@ -1,14 +1,11 @@
-"""Writing the ledger, by sub-domain: `book` (the lock point and the in-memory book), `preparing`
-(rows checked before anything is written), `posting` (entries, batches, reversals), `reservations`
-(holds for the credit check) and `corrections` (exposure repair, write-offs). Callers import from
-here: `from xindang.ledger import services`."""
+"""Writing the ledger, one concept per module: `capability` (who may write), `locking` (the lock point
+the credit check shares), `values` (input values parsed), `preparing` (rows checked before anything
+is written), `reposts` (idempotency by source system + external id), `book` (the in-memory book:
+open items, FIFO allocations, exposure figures), `posting` (entries, batches, reversals),
+`reservations` (holds for the credit check) and `corrections` (exposure repair, write-offs). Callers
+import from here: `from xindang.ledger import services`."""
 
-from .book import (  # noqa: F401 - the package's interface
-    _error,
-    lock_exposure,
-    message,
-    require_capability,
-)
+from .capability import require_capability  # noqa: F401 - the package's interface
 from .corrections import (  # noqa: F401 - the package's interface
     WRITE_OFF_KIND,
     fix_exposure,
@@ -17,6 +14,7 @@ from .corrections import (  # noqa: F401 - the package's interface
     on_write_off_returned,
     request_write_off,
 )
+from .locking import lock_exposure  # noqa: F401 - the package's interface
 from .posting import (  # noqa: F401 - the package's interface
     check_trade_entries,
     post_trade_entries,
@@ -24,6 +22,7 @@ from .posting import (  # noqa: F401 - the package's interface
     reverse_entry,
 )
 from .preparing import (  # noqa: F401 - the package's interface
+    message,
     register_grant_terms,
 )
 from .reservations import (  # noqa: F401 - the package's interface

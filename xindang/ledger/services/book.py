@@ -1,118 +1,23 @@
-"""The ledger's lock point and in-memory book: each customer's Exposure row locked (lock_exposure — the
-one lock point the credit check shares), its open items loaded, FIFO allocations and exposure figures
-kept in step as entries post."""
+"""The in-memory book of a posting: each customer's open items loaded (only those the postings can
+touch), FIFO allocations and exposure figures kept in step as entries post. The caller holds the
+customers' Exposure rows locked (locking.lock_exposures)."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.conf import settings
-from django.db import connections, transaction
 from django.db.models import Sum
-from django.utils import timezone
 
-from xindang.core.errors import DomainError, message_of
-from xindang.core.numbering import ensure_row
+from xindang.core.errors import DomainError
 
 from .. import rules
-from ..errors import member
+from ..errors import LedgerError
 from ..models import ZERO, Allocation, Exposure, TradeEntry
-from ..selectors import fetch_exposure
-
-
-def message(code: str, **params) -> str:
-    return message_of(member(code), **params)
-
-
-def _error(code: str, field: str | None = None, **params) -> DomainError:
-    return DomainError(member(code), field=field, **params)
-
-
-def require_capability(by, permission: str) -> None:
-    """A write service checks a person's capability itself (issue 13 item 6), whoever calls it. No
-    person (by=None) is an integration or a scheduled job: the API checks a key's scope, commands run
-    as the system."""
-    if by is None:
-        return
-    if not getattr(by, "is_authenticated", False) or not by.has_perm(str(permission)):
-        raise _error("ledger.permission_denied", permission=str(permission))
-
-
-# --- the lock point -------------------------------------------------------------------------------
-
-
-def _zero_row(customer_id) -> dict:
-    return dict(customer_id=customer_id, **dict.fromkeys(Exposure.FIGURES, ZERO), updated_at=timezone.now())
-
-
-def lock_exposure(customer_id) -> Exposure:
-    """Lock the customer's Exposure row (SELECT … FOR UPDATE), creating it if missing, and return it.
-    The one lock point that postings and the credit check share; must run inside a transaction."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("lock_exposure() must run inside transaction.atomic()")
-    customer_id = int(getattr(customer_id, "pk", customer_id))
-    row = fetch_exposure(customer_id, for_update=True)
-    if row is None:
-        # Race-safe on all three engines: see core.numbering.ensure_row.
-        values = _zero_row(customer_id)
-        values["updated_at"] = transaction.get_connection().ops.adapt_datetimefield_value(
-            values["updated_at"]
-        )
-        ensure_row(Exposure, **values)
-        row = fetch_exposure(customer_id, for_update=True)
-    return row
-
-
-def _lock_exposures(customer_ids) -> dict[int, Exposure]:
-    ids = sorted(set(customer_ids))
-    rows: dict[int, Exposure] = {}
-    for i in range(0, len(ids), 500):
-        chunk = ids[i : i + 500]
-        rows.update(
-            {e.customer_id: e for e in Exposure.objects.select_for_update().filter(customer_id__in=chunk)}
-        )
-    missing = [cid for cid in ids if cid not in rows]
-    if missing:
-        _insert_missing(missing)
-        for i in range(0, len(missing), 500):
-            chunk = missing[i : i + 500]
-            rows.update(
-                {e.customer_id: e for e in Exposure.objects.select_for_update().filter(customer_id__in=chunk)}
-            )
-    return rows
-
-
-def _insert_missing(customer_ids: list[int]) -> None:
-    """Create zero Exposure rows, race-safe, many at once (the bulk form of core.numbering.ensure_row:
-    in the caller's transaction on PostgreSQL and SQLite, committed at once on a connection of its own
-    on MariaDB so no duplicate-key shared lock is held)."""
-    connection = transaction.get_connection()
-    if connection.vendor != "mysql" or not settings.XINDANG_OWN_CONNECTION_INSERTS:
-        Exposure.objects.bulk_create(
-            [Exposure(**_zero_row(cid)) for cid in customer_ids], ignore_conflicts=True, batch_size=1000
-        )
-        return
-    qn = connection.ops.quote_name
-    names = ["customer_id", *Exposure.FIGURES, "updated_at"]
-    cols = ", ".join(qn(Exposure._meta.get_field(n).column) for n in names)
-    marks = ", ".join(["%s"] * len(names))
-    first = qn("customer_id")
-    sql = f"INSERT INTO {qn(Exposure._meta.db_table)} ({cols}) VALUES ({marks}) ON DUPLICATE KEY UPDATE {first} = {first}"  # noqa: S608,E501
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    own = connections.create_connection(connection.alias)
-    try:
-        with own.cursor() as cursor:
-            cursor.executemany(sql, [[cid, *([ZERO] * len(Exposure.FIGURES)), now] for cid in customer_ids])
-    finally:
-        own.close()
-
-
-# --- the in-memory book -----------------------------------------------------------------------------
 
 
 @dataclass
-class _Book:
+class Book:
     """One customer's open items and exposure while a posting runs."""
 
     customer_id: int
@@ -134,7 +39,7 @@ class _Book:
         if entry.pk:
             self.changed[entry.pk] = entry
 
-    def _bump(self, figure: str, delta: Decimal) -> None:
+    def bump(self, figure: str, delta: Decimal) -> None:
         setattr(self.exposure, figure, getattr(self.exposure, figure) + delta)
 
     def _alloc(self, debit: TradeEntry, credit: TradeEntry, amount: Decimal, on: date) -> None:
@@ -158,8 +63,8 @@ class _Book:
             for item, part in pairs:
                 d, c = item.ref, credit.ref
                 self._alloc(d, c, part, max(d.entry_on, c.entry_on))
-                self._bump(rules.CATEGORY_OF[d.kind], -part)
-                self._bump("credit_balance_amount", -part)
+                self.bump(rules.CATEGORY_OF[d.kind], -part)
+                self.bump("credit_balance_amount", -part)
             self._sync(pairs)
             credit.open = rest
             credit.ref.open_amount = rest
@@ -169,7 +74,7 @@ class _Book:
         entry.open_amount = entry.amount
         if entry.kind == rules.INVOICE and entry.settles is not None:
             self._bill(entry)
-        self._bump(rules.CATEGORY_OF[entry.kind], entry.open_amount)
+        self.bump(rules.CATEGORY_OF[entry.kind], entry.open_amount)
         self.add_open(entry, seq)
         self.settle(rules.POOL_OF[entry.kind])
 
@@ -187,7 +92,7 @@ class _Book:
             item.open -= moved
             item.ref.open_amount = item.open
             self._touch(item.ref)
-            self._bump("open_shipments_amount", -moved)
+            self.bump("open_shipments_amount", -moved)
         if carried > 0:
             self._alloc(invoice, item.ref, carried, invoice.entry_on)
         invoice.open_amount = invoice.amount - carried
@@ -197,15 +102,15 @@ class _Book:
         debits = [d for d in self.debits[pool] if d.open > 0]
         pairs, rest = rules.allocate_fifo(entry.amount, debits)
         if entry.kind == rules.WRITE_OFF and rest > 0:
-            raise _error("ledger.write_off_exceeds_open", "amount")
+            raise DomainError(LedgerError.WRITE_OFF_EXCEEDS_OPEN, field="amount")
         for item, part in pairs:
             self._alloc(item.ref, entry, part, max(item.ref.entry_on, entry.entry_on))
-            self._bump(rules.CATEGORY_OF[item.ref.kind], -part)
+            self.bump(rules.CATEGORY_OF[item.ref.kind], -part)
         self._sync(pairs)
         entry.open_amount = rest
-        self._bump("credit_balance_amount", rest)
+        self.bump("credit_balance_amount", rest)
         if entry.kind == rules.NOTE_RECEIVED:
-            self._bump("notes_amount", entry.amount)
+            self.bump("notes_amount", entry.amount)
             self.note_left[("new", id(entry))] = entry.amount
         self.add_open(entry, seq)
 
@@ -225,9 +130,9 @@ class _Book:
         note = entry.settles
         left = self._left_of_note(note)
         if entry.amount > left:
-            raise _error("ledger.note_exceeds_open", "amount")
+            raise DomainError(LedgerError.NOTE_EXCEEDS_OPEN, field="amount")
         self.note_left[note.pk or ("new", id(note))] = left - entry.amount
-        self._bump("notes_amount", -entry.amount)
+        self.bump("notes_amount", -entry.amount)
 
     def _find(self, entry: TradeEntry, side: dict) -> rules.Item | None:
         for items in side.values():
@@ -254,7 +159,7 @@ class _Book:
                 credit.open += net
                 credit.ref.open_amount = credit.open
                 self._touch(credit.ref)
-                self._bump("credit_balance_amount", net)
+                self.bump("credit_balance_amount", net)
             if billed is not None:  # the shipment's open part comes back to it
                 moved = self.net_allocations(credit=target).get(billed, ZERO)
                 if moved > 0:
@@ -263,9 +168,9 @@ class _Book:
                     shipment.open += moved
                     shipment.ref.open_amount = shipment.open
                     self._touch(shipment.ref)
-                    self._bump("open_shipments_amount", moved)
+                    self.bump("open_shipments_amount", moved)
             self._alloc(target, entry, target.amount, on)
-            self._bump(rules.CATEGORY_OF[target.kind], -before)
+            self.bump(rules.CATEGORY_OF[target.kind], -before)
             if item:
                 item.open = ZERO
                 item.ref.open_amount = ZERO
@@ -279,8 +184,8 @@ class _Book:
             if target.kind == rules.NOTE_RECEIVED:
                 left = self._left_of_note(target)
                 if left != target.amount:
-                    raise _error("ledger.reverse_settled_note")
-                self._bump("notes_amount", -target.amount)
+                    raise DomainError(LedgerError.REVERSE_SETTLED_NOTE)
+                self.bump("notes_amount", -target.amount)
             item = self._find(target, self.credits)
             unallocated = item.ref.open_amount if item else _open_now(target)
             for debit_id, net in self.net_allocations(credit=target).items():
@@ -289,9 +194,9 @@ class _Book:
                 debit.open += net
                 debit.ref.open_amount = debit.open
                 self._touch(debit.ref)
-                self._bump(rules.CATEGORY_OF[debit.ref.kind], net)
+                self.bump(rules.CATEGORY_OF[debit.ref.kind], net)
             self._alloc(entry, target, target.amount, on)
-            self._bump("credit_balance_amount", -unallocated)
+            self.bump("credit_balance_amount", -unallocated)
             if item:
                 item.open = ZERO
                 item.ref.open_amount = ZERO
@@ -304,7 +209,7 @@ class _Book:
             note = target.settles
             key = note.pk
             self.note_left[key] = self._left_of_note(note) + target.amount
-            self._bump("notes_amount", target.amount)
+            self.bump("notes_amount", target.amount)
         entry.open_amount = ZERO
 
     def net_allocations(self, *, debit=None, credit=None) -> dict[int, Decimal]:
@@ -355,12 +260,12 @@ def _net_allocations(*, debit=None, credit=None) -> dict[int, Decimal]:
     return {}
 
 
-def _load_books(exposures: dict[int, Exposure], rows) -> dict[int, _Book]:
+def load_books(exposures: dict[int, Exposure], rows) -> dict[int, Book]:
     """The books of the customers posted to, with the open items the postings can touch: a
     customer's open debits only if a credit (or reversal) is posted, its unallocated credits only if
     it holds a credit balance when a debit is posted. A shipment to a customer without an advance
     reads nothing but its locked Exposure row."""
-    books = {cid: _Book(customer_id=cid, exposure=e) for cid, e in exposures.items()}
+    books = {cid: Book(customer_id=cid, exposure=e) for cid, e in exposures.items()}
     want = defaultdict(set)  # (side) -> customer ids
     for row in rows:
         e = row.entry

@@ -12,9 +12,9 @@ from xindang.policy.selectors import current_policy
 from .. import rules
 from ..errors import LedgerError
 from ..models import Exposure, WriteOffRequest
-from .book import _error, lock_exposure
+from .locking import lock_exposure
 from .posting import post_trade_entry
-from .preparing import _decimal
+from .values import to_decimal
 
 # --- reconciliation ----------------------------------------------------------------------------------
 
@@ -49,16 +49,16 @@ def request_write_off(*, customer, amount, entry_on, reason, by, request=None):
     write-off entry is posted when the last step approves (on_write_off_approved)."""
     from xindang.approvals.services import submit_request  # approvals is below us
 
-    amount = _decimal(amount)
+    amount = to_decimal(amount)
     if amount is None or amount <= 0 or amount != amount.quantize(rules.CENT):
-        raise _error("ledger.amount_not_positive", "amount")
+        raise DomainError(LedgerError.AMOUNT_NOT_POSITIVE, field="amount")
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(LedgerError.REASON_REQUIRED, field="reason")
     exposure = lock_exposure(customer.pk)
     receivable = exposure.open_shipments_amount + exposure.open_invoices_amount
     if amount > receivable:
-        raise _error("ledger.write_off_exceeds_open", "amount")
+        raise DomainError(LedgerError.WRITE_OFF_EXCEEDS_OPEN, field="amount")
     wo = WriteOffRequest.objects.create(
         customer=customer, amount=amount, entry_on=entry_on, reason=reason, requested_by=by
     )

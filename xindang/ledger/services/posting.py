@@ -15,28 +15,45 @@ from .. import rules
 from ..errors import LedgerError
 from ..models import ZERO, Allocation, EntryLine, Exposure, Reservation, TradeEntry
 from ..permissions import LedgerPermission
-from .book import (
-    _error,
-    _load_books,
-    _lock_exposures,
-    require_capability,
-)
+from .book import load_books
+from .capability import require_capability
+from .locking import lock_exposures
+from .preparing import PreparedRow, prepare_rows, refuse_invalid
+from .reposts import find_reposts
 
-# --- preparing rows ------------------------------------------------------------------------------
-from .preparing import _find_existing, _prepare, _raise_for, _Row
+_REFERENCES = ("reverses", "settles")
 
 
-def _run(prepared: list[_Row]) -> None:
+def _prepare_again_referring(prepared: list[PreparedRow], prepare) -> None:
+    """Rows that refer to other entries (a reversal, a note's settlement, an invoice billing a shipment)
+    were checked against those entries before the customers' rows were locked: check them again under
+    the lock, where another posting can no longer reverse, settle or bill the same entry meanwhile.
+    Few rows of a batch refer to others; a batch of shipments and payments has none."""
+    referring = [
+        i for i, r in enumerate(prepared) if any(r.data.get(k) not in (None, "") for k in _REFERENCES)
+    ]
+    if not referring:
+        return
+    for i, row in zip(referring, prepare([prepared[i].data for i in referring]), strict=True):
+        row.index = prepared[i].index
+        prepared[i] = row
+
+
+def _run(prepared: list[PreparedRow], prepare=None) -> None:
     """Lock the customers' exposure rows (so a concurrent repost of the same external id waits and
-    then finds this one), resolve reposts, refuse any error, then post the new rows and write."""
-    exposures = _lock_exposures(r.entry.customer_id for r in prepared if r.entry is not None)
-    _find_existing(prepared)
-    _raise_for(prepared)
+    then finds this one), resolve reposts, refuse any error, then post the new rows and write.
+    prepare: how the rows were prepared, when that was before the transaction (rows that refer to other
+    entries are prepared again under the lock)."""
+    exposures = lock_exposures(r.entry.customer_id for r in prepared if r.entry is not None)
+    if prepare is not None:
+        _prepare_again_referring(prepared, prepare)
+    find_reposts(prepared)
+    refuse_invalid(prepared)
     new = [r for r in prepared if r.entry is not None and r.existing is None and r.duplicate_of is None]
     if not new:
         return
     wanted = {r.entry.customer_id for r in new}
-    books = _load_books({cid: e for cid, e in exposures.items() if cid in wanted}, new)
+    books = load_books({cid: e for cid, e in exposures.items() if cid in wanted}, new)
     now = timezone.now()
     reservations = []
     seq = 1 << 62
@@ -47,11 +64,11 @@ def _run(prepared: list[_Row]) -> None:
         if e.reservation_id:
             r = Reservation.objects.select_for_update().get(pk=e.reservation_id)
             if r.status != Reservation.Status.HELD:
-                raise _error("ledger.reservation_not_held", "reservation")
+                raise DomainError(LedgerError.RESERVATION_NOT_HELD, field="reservation")
             r.status = Reservation.Status.CONSUMED
             r.closed_at = now
             e.reservation = r
-            book._bump("reservations_amount", -r.amount)
+            book.bump("reservations_amount", -r.amount)
             reservations.append(r)
         try:
             if e.kind in rules.DEBIT_KINDS:
@@ -63,7 +80,7 @@ def _run(prepared: list[_Row]) -> None:
             elif e.kind == rules.REVERSAL:
                 book.post_reversal(e, seq)
             if not rules.figures_fit(book.exposure.figures()):
-                raise _error("ledger.total_too_large", "amount")
+                raise DomainError(LedgerError.TOTAL_TOO_LARGE, field="amount")
         except DomainError as exc:
             if len(prepared) == 1:
                 raise
@@ -78,7 +95,9 @@ def _run(prepared: list[_Row]) -> None:
         with transaction.atomic():
             TradeEntry.objects.bulk_create(entries, batch_size=1000)
     except IntegrityError as exc:
-        raise _error("ledger.conflicting_repost", "external_id", external_id="?", source_system="?") from exc
+        raise DomainError(
+            LedgerError.CONFLICTING_REPOST, field="external_id", external_id="?", source_system="?"
+        ) from exc
     lines = []
     for row in new:
         for line in row.lines:
@@ -119,7 +138,7 @@ def _update_many(model, fields: list[str], objs) -> None:
             cursor.executemany(sql, params[i : i + 1000])
 
 
-def _results(prepared: list[_Row]) -> list[tuple[TradeEntry, bool]]:
+def _results(prepared: list[PreparedRow]) -> list[tuple[TradeEntry, bool]]:
     out = []
     for row in prepared:
         if row.existing is not None:
@@ -210,7 +229,7 @@ def post_trade_entry(
         "memo": memo,
     }
     policy = current_policy()
-    prepared = _prepare(
+    prepared = prepare_rows(
         [row], policy=policy, by=by, api_key=api_key, allow_write_off=_allow_write_off, within=within
     )
     _run(prepared)
@@ -220,48 +239,58 @@ def post_trade_entry(
     return entry, created
 
 
-@transaction.atomic
 def post_trade_entries(
     *, rows, source_system=None, by=None, api_key=None, request=None, max_rows=None, within=None
 ) -> list[tuple[TradeEntry, bool]]:
     """Post a batch atomically: every row is validated first and any error refuses the whole batch
     (DomainError "ledger.batch_invalid" with errors per row; nothing saved). Rows are dicts of
-    post_trade_entry's arguments (customer may be an id). Returns (entry, created) per row."""
+    post_trade_entry's arguments (customer may be an id). Returns (entry, created) per row.
+
+    The rows are parsed, checked and resolved before the transaction (on SQLite a transaction holds
+    the whole database's write lock; a credit check meanwhile waits for it). The transaction locks the
+    customers' exposure rows, checks again what another posting could change meanwhile (reposts by
+    external id, rows referring to other entries, a reservation still held), then writes: all rows or
+    none, and a repost of an external id gives the entry already posted."""
     require_capability(by, LedgerPermission.POST)
     rows = list(rows)
     policy = current_policy()
     limit = max_rows or policy.ledger.max_batch
     if not rows:
-        raise _error("ledger.batch_empty")
+        raise DomainError(LedgerError.BATCH_EMPTY)
     if len(rows) > limit:
-        raise _error("ledger.batch_too_large", max=limit)
+        raise DomainError(LedgerError.BATCH_TOO_LARGE, max=limit)
     if source_system:
         rows = [{**r, "source_system": r.get("source_system") or source_system} for r in rows]
-    prepared = _prepare(rows, policy=policy, by=by, api_key=api_key, within=within)
-    _run(prepared)
-    results = _results(prepared)
-    created = [e for e, c in results if c]
-    if created:
-        per_customer = defaultdict(list)
-        for e in created:
-            per_customer[e.customer_id].append(e)
-        record_events(
-            spec(
-                "ledger.post_batch",
-                actor=by if by is not None and getattr(by, "is_authenticated", False) else None,
-                request=request,
-                object_type="customers.customer",
-                object_id=str(cid),
-                data={
-                    "entries": len(es),
-                    "first_id": es[0].pk,
-                    "last_id": es[-1].pk,
-                    "amount": str(sum((e.amount for e in es), ZERO)),
-                    **({"api_key": api_key.prefix} if api_key is not None else {}),
-                },
+
+    def prepare(rows):
+        return prepare_rows(rows, policy=policy, by=by, api_key=api_key, within=within)
+
+    prepared = prepare(rows)
+    with transaction.atomic():
+        _run(prepared, prepare)
+        results = _results(prepared)
+        created = [e for e, c in results if c]
+        if created:
+            per_customer = defaultdict(list)
+            for e in created:
+                per_customer[e.customer_id].append(e)
+            record_events(
+                spec(
+                    "ledger.post_batch",
+                    actor=by if by is not None and getattr(by, "is_authenticated", False) else None,
+                    request=request,
+                    object_type="customers.customer",
+                    object_id=str(cid),
+                    data={
+                        "entries": len(es),
+                        "first_id": es[0].pk,
+                        "last_id": es[-1].pk,
+                        "amount": str(sum((e.amount for e in es), ZERO)),
+                        **({"api_key": api_key.prefix} if api_key is not None else {}),
+                    },
+                )
+                for cid, es in per_customer.items()
             )
-            for cid, es in per_customer.items()
-        )
     return results
 
 
@@ -299,8 +328,8 @@ def reverse_entry(
 def check_trade_entries(*, rows, within=None) -> dict:
     """Validate rows as post_trade_entries would, writing nothing: {"errors": {row index: [messages]},
     "new": count, "existing": count (already posted: a repost)} — for an import preview."""
-    prepared = _prepare(list(rows), policy=current_policy(), by=None, api_key=None, within=within)
-    _find_existing(prepared)
+    prepared = prepare_rows(list(rows), policy=current_policy(), by=None, api_key=None, within=within)
+    find_reposts(prepared)
     errors = {r.index: [m for _c, _f, m in r.errors] for r in prepared if r.errors}
     existing = sum(1 for r in prepared if r.existing is not None or r.duplicate_of is not None)
     return {"errors": errors, "new": len(prepared) - len(errors) - existing, "existing": existing}

@@ -3,13 +3,10 @@ the due date from the grant term, reposts recognised — all before anything is 
 with one bad row is refused whole."""
 
 import contextlib
-from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
 
 from xindang.contracts.models import Contract
-from xindang.core.errors import DomainError
+from xindang.core.errors import DomainError, message_of
 from xindang.customers.models import Customer
 from xindang.onboarding.errors import OnboardingError
 from xindang.onboarding.selectors import is_onboarded
@@ -17,9 +14,12 @@ from xindang.onboarding.selectors import is_onboarded
 from .. import rules
 from ..errors import LedgerError, member
 from ..models import EntryLine, Reservation, TradeEntry
-from .book import message
+from .values import to_date, to_decimal, to_line_number, to_term
 
-# --- preparing rows ------------------------------------------------------------------------------
+
+def message(code: str, **params) -> str:
+    """The message of an error code a row carries (a ledger code, or the onboarding gate's)."""
+    return message_of(member(code), **params)
 
 
 _FIELDS = (
@@ -46,64 +46,17 @@ _FIELDS = (
 )
 
 
-def _decimal(value):
-    if isinstance(value, Decimal):
-        return value
-    if isinstance(value, float):
-        value = repr(value)
-    try:
-        return Decimal(str(value).strip().replace(",", "")) if value is not None and value != "" else None
-    except (InvalidOperation, ValueError):
-        return None
-
-
-def _date(value):
-    if value is None or value == "" or isinstance(value, date) and not isinstance(value, datetime):
-        return value or None
-    if isinstance(value, datetime):
-        return value.date()
-    try:
-        return date.fromisoformat(str(value).strip()[:10])
-    except ValueError:
-        return "invalid"
-
-
-def _term(value):
-    """term_days as an int, None when not given, or "invalid" (the rules refuse it)."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool):
-        return "invalid"
-    if isinstance(value, int):
-        return value
-    try:
-        number = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        return "invalid"
-    if not number.is_finite() or number != number.to_integral_value() or abs(number) > 10**6:
-        return "invalid"
-    return int(number)
-
-
-def _line_number(value):
-    """A line's number: Decimal, None when not given, or "invalid"."""
-    if value is None or value == "":
-        return None
-    number = _decimal(value)
-    return "invalid" if number is None else number
-
-
 _TEXT_FIELDS = ("source_system", "external_id", "note_no", "memo")
 
 
 @dataclass
-class _Row:
+class PreparedRow:
     index: int
     data: dict
     entry: TradeEntry | None = None
     lines: list = field(default_factory=list)
     existing: TradeEntry | None = None
-    duplicate_of: "_Row | None" = None
+    duplicate_of: "PreparedRow | None" = None
     errors: list = field(default_factory=list)
 
     def fail(self, code, fld=None, **params):
@@ -154,11 +107,13 @@ def _terms_of(customer_ids) -> dict:
     return dict(_grant_terms(customer_ids)) if _grant_terms and customer_ids else {}
 
 
-def _prepare(rows: list[dict], *, policy, by, api_key, allow_write_off=False, within=None) -> list[_Row]:
+def prepare_rows(
+    rows: list[dict], *, policy, by, api_key, allow_write_off=False, within=None
+) -> list[PreparedRow]:
     """Validate every row and build the unsaved entries (nothing is written). Errors per row."""
     section = policy.ledger
     rates = section.currencies
-    prepared = [_Row(i, dict(r)) for i, r in enumerate(rows)]
+    prepared = [PreparedRow(i, dict(r)) for i, r in enumerate(rows)]
     customer_ids = set()
     for row in prepared:
         c = row.data.get("customer")
@@ -219,11 +174,11 @@ def _prepare(rows: list[dict], *, policy, by, api_key, allow_write_off=False, wi
             # 004 客户信息管理制度 第十条1(8): no credit sale or prepayment before the card's approval
             row.fail(OnboardingError.CARD_NOT_APPROVED.value, "customer")
         kind = str(d.get("kind") or "")
-        amount = _decimal(d.get("amount"))
-        entry_on = _date(d.get("entry_on"))
-        due_on = _date(d.get("due_on"))
+        amount = to_decimal(d.get("amount"))
+        entry_on = to_date(d.get("entry_on"))
+        due_on = to_date(d.get("due_on"))
         currency = str(d.get("currency") or "CNY").upper()
-        term_days = _term(d.get("term_days"))
+        term_days = to_term(d.get("term_days"))
         if entry_on == "invalid":
             row.fail("ledger.entry_date_required", "entry_on")
             entry_on = None
@@ -241,7 +196,7 @@ def _prepare(rows: list[dict], *, policy, by, api_key, allow_write_off=False, wi
             term_days=term_days,
         ):
             row.fail(p.code, p.field, **p.params)
-        matures_on = _date(d.get("note_matures_on")) if d.get("note_matures_on") else None
+        matures_on = to_date(d.get("note_matures_on")) if d.get("note_matures_on") else None
         if matures_on == "invalid" or not rules.date_in_range(matures_on):
             row.fail("ledger.date_out_of_range", "note_matures_on", **rules.date_range())
         # A NUL character is no text a database keeps (PostgreSQL refuses it outright).
@@ -256,9 +211,9 @@ def _prepare(rows: list[dict], *, policy, by, api_key, allow_write_off=False, wi
                 row.fail("ledger.invalid_line", "lines", field="lines")
                 continue
             numbers = {
-                "quantity": _line_number(line.get("quantity")),
-                "amount": _line_number(line.get("amount")),
-                "cost_amount": _line_number(line.get("cost_amount", line.get("cost"))),
+                "quantity": to_line_number(line.get("quantity")),
+                "amount": to_line_number(line.get("amount")),
+                "cost_amount": to_line_number(line.get("cost_amount", line.get("cost"))),
             }
             bad = rules.line_problems(**numbers)
             if "\x00" in str(line.get("product") or ""):
@@ -362,63 +317,7 @@ def _prepare(rows: list[dict], *, policy, by, api_key, allow_write_off=False, wi
     return prepared
 
 
-_COMPARED = ("customer_id", "kind", "original_amount", "currency", "entry_on")
-
-
-def _same(existing: TradeEntry, new: TradeEntry, explicit_due: bool) -> bool:
-    if any(getattr(existing, f) != getattr(new, f) for f in _COMPARED):
-        return False
-    return not explicit_due or existing.due_on == new.due_on
-
-
-def _find_existing(prepared: list[_Row]) -> None:
-    """Idempotency: a row whose (source system, external id) is already posted gets that entry back
-    if the data agree, or the conflicting-repost error."""
-    by_source = defaultdict(set)
-    for row in prepared:
-        if row.entry is not None and row.entry.external_id:
-            by_source[row.entry.source_system].add(row.entry.external_id)
-    found = {}
-    for source, ext_ids in by_source.items():
-        ext_ids = sorted(ext_ids)
-        for i in range(0, len(ext_ids), 1000):
-            for e in TradeEntry.objects.filter(source_system=source, external_id__in=ext_ids[i : i + 1000]):
-                found[(source, e.external_id)] = e
-    seen: dict = {}
-    for row in prepared:
-        e = row.entry
-        if e is None or not e.external_id:
-            continue
-        key = (e.source_system, e.external_id)
-        explicit_due = row.data.get("due_on") not in (None, "")
-        other = found.get(key)
-        if other is None and key in seen:
-            first = seen[key]
-            if _same(first.entry, e, explicit_due):
-                row.duplicate_of = first
-            else:
-                row.fail(
-                    "ledger.conflicting_repost",
-                    "external_id",
-                    external_id=e.external_id,
-                    source_system=e.source_system,
-                )
-            continue
-        if other is not None:
-            if _same(other, e, explicit_due):
-                row.existing = other
-            else:
-                row.fail(
-                    "ledger.conflicting_repost",
-                    "external_id",
-                    external_id=e.external_id,
-                    source_system=e.source_system,
-                )
-            continue
-        seen[key] = row
-
-
-def _raise_for(prepared: list[_Row]) -> None:
+def refuse_invalid(prepared: list[PreparedRow]) -> None:
     bad = [r for r in prepared if r.errors]
     if not bad:
         return

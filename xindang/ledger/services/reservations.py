@@ -7,11 +7,13 @@ from django.utils import timezone
 
 from xindang.audit.services import record_event
 from xindang.core.db import fetchone
+from xindang.core.errors import DomainError
 
 from .. import rules
+from ..errors import LedgerError
 from ..models import Exposure, Reservation
-from .book import _error, lock_exposure
-from .preparing import _decimal
+from .locking import lock_exposure
+from .values import to_decimal
 
 # --- reservations (for the credit check) --------------------------------------------------------
 
@@ -19,11 +21,11 @@ from .preparing import _decimal
 def reserve(*, customer, amount, kind, expires_at, reference="", by=None) -> Reservation:
     """Hold `amount` against the customer's limit until consumed by a posting or released/expired.
     The caller holds the Exposure row lock (lock_exposure) in the current transaction."""
-    amount = _decimal(amount)
+    amount = to_decimal(amount)
     if amount is None or amount <= 0:
-        raise _error("ledger.amount_not_positive", "amount")
+        raise DomainError(LedgerError.AMOUNT_NOT_POSITIVE, field="amount")
     if kind not in rules.RESERVABLE_KINDS:
-        raise _error("ledger.reservation_kind", "kind")
+        raise DomainError(LedgerError.RESERVATION_KIND, field="kind")
     customer_id = getattr(customer, "pk", customer)
     now = timezone.now()
     r = Reservation(
@@ -42,7 +44,7 @@ def reserve(*, customer, amount, kind, expires_at, reference="", by=None) -> Res
     # PostgreSQL both statements are prepared once per connection (a reserving credit check runs them
     # every time); MariaDB has no UPDATE … RETURNING.
     if amount > rules.MAX_AMOUNT:
-        raise _error("ledger.total_too_large", "amount")
+        raise DomainError(LedgerError.TOTAL_TOO_LARGE, field="amount")
     room = rules.MAX_AMOUNT - amount
     if connection.vendor != "postgresql":
         committed = sum((F(f) for f in rules.COMMITTED_FIGURES[1:]), F(rules.COMMITTED_FIGURES[0]))
@@ -72,7 +74,7 @@ def _refuse_if_full(customer_id, amount) -> None:
     if not rules.figures_fit(
         {**exposure.figures(), "reservations_amount": exposure.reservations_amount + amount}
     ):
-        raise _error("ledger.total_too_large", "amount")
+        raise DomainError(LedgerError.TOTAL_TOO_LARGE, field="amount")
 
 
 _SQL: dict[str, str] = {}

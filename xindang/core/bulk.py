@@ -1,0 +1,73 @@
+"""Bulk inserts compiled before the transaction that writes them.
+
+Django's bulk_create compiles every value of every row (pre_save, get_db_prep_save, one placeholder
+per value in one long statement) when it runs — inside the caller's transaction. For thousands of rows
+of a wide table that compilation is most of the transaction's time, and on SQLite the transaction
+holds the whole database's write lock meanwhile. A PreparedInsert does the same per-value work
+up front (row_of(), outside the transaction) and writes inside it with one plain
+`INSERT INTO table (columns) VALUES (%s, …)` run by `cursor.executemany` per chunk: SQLite's
+executemany, psycopg's pipelined executemany and PyMySQL's multi-row rewrite of it all take that
+statement as it is. The table and column names come from the model's metadata, never from a user;
+the values are always bound.
+
+What bulk_create also does and this does not: it sends no signal, runs no save(), and gives the new
+rows no ids (read them back by a unique key: ids_by()).
+"""
+
+from django.db import connections, router
+
+
+class PreparedInsert:
+    """INSERT of rows of one model: every concrete field but the auto-incremented primary key (or the
+    fields named), in the model's field order."""
+
+    def __init__(self, model, *, fields: list[str] | None = None):
+        self.model = model
+        self.alias = router.db_for_write(model)
+        meta = model._meta
+        if fields is None:
+            self.fields = [f for f in meta.concrete_fields if not (f.primary_key and f.db_returning)]
+        else:
+            self.fields = [meta.get_field(name) for name in fields]
+        connection = connections[self.alias]
+        qn = connection.ops.quote_name
+        columns = ", ".join(qn(f.column) for f in self.fields)
+        marks = ", ".join(["%s"] * len(self.fields))
+        self.sql = f"INSERT INTO {qn(meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
+
+    def index(self, attname: str) -> int:
+        """Where a field's value sits in a row (to fill in a value known only in the transaction: the
+        id of a parent row just written)."""
+        for i, f in enumerate(self.fields):
+            if f.attname == attname:
+                return i
+        raise KeyError(attname)
+
+    def row_of(self, obj) -> list:
+        """The row's database values, as bulk_create would send them (auto_now(_add) fields are set on
+        obj here, as Model.save() would). A list, so that a value known later can be filled in."""
+        connection = connections[self.alias]
+        return [f.get_db_prep_save(f.pre_save(obj, True), connection=connection) for f in self.fields]
+
+    def value_of(self, attname: str, value):
+        """One field's database value (for a value filled in later)."""
+        connection = connections[self.alias]
+        return self.fields[self.index(attname)].get_db_prep_save(value, connection=connection)
+
+    def write(self, rows: list, *, chunk: int = 2000) -> None:
+        """Insert the rows, in the caller's transaction."""
+        if not rows:
+            return
+        with connections[self.alias].cursor() as cursor:
+            for start in range(0, len(rows), chunk):
+                cursor.executemany(self.sql, rows[start : start + chunk])
+
+
+def ids_by(model, key: str, values: list, *, chunk: int = 500, extra: dict | None = None) -> dict:
+    """{value of a unique key: id} of rows just written (a bulk insert here gives no ids back)."""
+    found = {}
+    manager = model._base_manager
+    for start in range(0, len(values), chunk):
+        rows = manager.filter(**{f"{key}__in": values[start : start + chunk]}, **(extra or {}))
+        found.update(rows.values_list(key, "pk"))
+    return found
