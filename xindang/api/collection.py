@@ -15,7 +15,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from xindang.customers.models import Customer
-from xindang.customers.selectors import get_customer_for_user
+from xindang.customers.permissions import get_customer_for_user
 from xindang.ledger import ageing
 from xindang.ledger.collection import selectors
 from xindang.ledger.collection.models import AnomalyReport, ProblemAccountReport, ReportStatus

@@ -16,11 +16,11 @@ from ninja.pagination import paginate
 from xindang.credit import selectors
 from xindang.credit.grants import selectors as grant_selectors
 from xindang.credit.grants.models import CreditGrant, GrantKind, GrantStatus
-from xindang.credit.grants.permissions import GrantPermission
+from xindang.credit.grants.permissions import GrantPermission, get_grant_for_user
 from xindang.credit.models import Grade, Investigation, InvestigationStatus, Rating, RatingStatus, Scheme
 from xindang.credit.permissions import CreditPermission
 from xindang.customers.models import Customer
-from xindang.customers.selectors import get_customer_for_user
+from xindang.customers.permissions import get_customer_for_user
 
 from .auth import api_key_auth, api_key_of, require_scope, session_auth
 from .pagination import Pages
@@ -189,5 +189,5 @@ def get_grant(request, grant_id: int):
     if api_key_of(request) is not None:
         grant = get_object_or_404(CreditGrant.objects.select_related("customer"), pk=grant_id)
     else:
-        grant = grant_selectors.get_grant_for_user(request.user, grant_id, request=request)
+        grant = get_grant_for_user(request.user, grant_id, request=request)
     return _with_force([grant], grant.customer)[0]

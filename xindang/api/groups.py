@@ -12,7 +12,8 @@ from ninja import Field, Path, Router, Schema
 from xindang.credit.control.permissions import ControlPermission
 from xindang.credit.control.services.group import group_figures
 from xindang.customers.models import Customer
-from xindang.customers.selectors import get_customer_for_user, visible_customers
+from xindang.customers.permissions import get_customer_for_user
+from xindang.customers.selectors import visible_customers
 from xindang.ledger.collection import statements
 from xindang.ledger.collection.permissions import CollectionPermission
 

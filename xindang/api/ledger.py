@@ -15,7 +15,8 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from xindang.customers.models import Customer
-from xindang.customers.selectors import get_customer_for_user, visible_customers
+from xindang.customers.permissions import get_customer_for_user
+from xindang.customers.selectors import visible_customers
 from xindang.ledger import selectors, services
 from xindang.ledger.models import TradeEntry
 from xindang.ledger.permissions import LedgerPermission

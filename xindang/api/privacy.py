@@ -10,7 +10,7 @@ from ninja import Field, Query, Router, Schema
 from xindang.policy.selectors import current_policy
 from xindang.privacy import selectors
 from xindang.privacy.models import DataSubjectRequest, RequestKind, RequestState
-from xindang.privacy.permissions import PrivacyPermission
+from xindang.privacy.permissions import PrivacyPermission, get_request_for_user
 from xindang.privacy.rules import request_due_on
 
 from .permissions import require
@@ -93,5 +93,5 @@ def list_requests(request, params: Query[ListParams]):
 @router.get("/requests/{request_id}", response=RequestOut)
 def get_request(request, request_id: int):
     require(request, PrivacyPermission.VIEW_REQUESTS)
-    found = selectors.get_request_for_user(request.user, request_id, request=request)  # 404 if not seen
+    found = get_request_for_user(request.user, request_id, request=request)  # 404 if not seen
     return _out(found, _due_days())

@@ -7,7 +7,7 @@ from django.http import Http404
 from ninja import Field, Query, Router, Schema
 
 from xindang.core.pagination import CappedPaginator
-from xindang.customers.selectors import get_customer_for_user
+from xindang.customers.permissions import get_customer_for_user
 from xindang.relations import selectors
 from xindang.relations.models import Complaint, Visit
 from xindang.relations.permissions import RelationsPermission

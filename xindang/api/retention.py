@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from ninja import Field, Query, Router, Schema
 
 from xindang.core.holds import holds_on
-from xindang.customers.selectors import get_customer_for_user
+from xindang.customers.permissions import get_customer_for_user
 from xindang.retention import selectors
 from xindang.retention.permissions import RetentionPermission
 

@@ -1,12 +1,17 @@
 """Customer-file capabilities and the one visibility rule (issue: foundation, item 11).
 
 Visibility (who may see which file at all) is decided by selectors.visible_customers(); every list,
-page, export and API call goes through it or through get_customer_for_user() below.
+page, export and API call goes through it or through get_customer_for_user() below, the access
+decision that also audits a refused attempt (selectors only read).
 """
 
 from django.db import models
+from django.http import Http404
 
 from xindang.accounts.roles import Role
+from xindang.audit.services import record_event
+
+from .models import Customer
 
 
 class CustomerPermission(models.TextChoices):
@@ -73,3 +78,34 @@ ROLE_GRANTS = {
 # Related customers (XinDang's addition): the credit manager marks two files, or a key shared by many
 # (a common name), as not related. Applied by migration 0012 (0002 applies ROLE_GRANTS).
 NOT_RELATED_GRANTS = {Role.CREDIT_MANAGER: ["mark_not_related"]}
+
+
+def get_customer_for_user(
+    user, pk, *, request=None, for_update: bool = False, scope: str | tuple[str, ...] | None = None
+) -> Customer:
+    """The file if `user` may see it; otherwise 404 — the same answer as for a file that does not
+    exist, so a URL reveals nothing — and the attempt goes into the audit log. `scope`: also a file
+    whose header and that part only are open to the user (visible_customers)."""
+    # selectors imports this module's permission enum: a top-level import would be a cycle
+    from .selectors import visible_customers
+
+    qs = visible_customers(user, scope=scope)
+    # PostgreSQL refuses FOR UPDATE across the nullable side of an outer join: no joins when locking.
+    qs = (
+        qs.select_for_update()
+        if for_update
+        else qs.select_related("department", "owner", "created_by", "updated_by")
+    )
+    try:
+        return qs.get(pk=pk)
+    except (Customer.DoesNotExist, ValueError, TypeError):
+        if str(pk).isdigit() and Customer.objects.filter(pk=pk).exists():
+            record_event(
+                "customer.access_denied",
+                request=request,
+                # an anonymous visitor is no actor (AnonymousUser is not a row and has no full name)
+                actor=user if user is not None and user.is_authenticated else None,
+                object_type="customers.customer",
+                object_id=str(pk),
+            )
+        raise Http404 from None
