@@ -338,8 +338,9 @@ class Bench:
             assert response.status_code == 200, response.status_code
             return response
         from xindang.customers import selectors
+        from xindang.customers.permissions import get_customer_for_user
 
-        customer = selectors.get_customer_for_user(user, pk)
+        customer = get_customer_for_user(user, pk)
         return customer, selectors.customer_children(customer)
 
     # The floor: the bare indexed SQL query for the same lookup (rows of a page plus the count).

@@ -10,7 +10,7 @@ from ninja.pagination import paginate
 
 from xindang.approvals import selectors
 from xindang.approvals.models import ApprovalRequest, ApprovalStatus, StepStatus
-from xindang.approvals.permissions import ApprovalPermission
+from xindang.approvals.permissions import ApprovalPermission, get_approval_for_user
 
 from .pagination import Mapped, page_answer
 from .permissions import require
@@ -115,4 +115,4 @@ def list_approvals(request, params: Query[ListParams]):
 @router.get("/{int:approval_id}", response=ApprovalOut)
 def get_approval(request, approval_id: int):
     require(request, ApprovalPermission.VIEW)
-    return _out(selectors.get_approval_for_user(request.user, approval_id, request=request))
+    return _out(get_approval_for_user(request.user, approval_id, request=request))

@@ -12,7 +12,8 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from xindang.customers.selectors import get_customer, get_customer_for_user, get_record_for_user
+from xindang.customers.permissions import get_customer_for_user, get_record_for_user
+from xindang.customers.selectors import get_customer
 from xindang.ledger import ageing
 from xindang.ledger.collection import selectors
 from xindang.ledger.collection.models import AnomalyReport, ProblemAccountReport, ReportStatus

@@ -14,9 +14,9 @@ from xindang.contracts import selectors, services
 from xindang.contracts.errors import ContractError
 from xindang.contracts.models import Kind
 from xindang.contracts.models import Status as ContractStatus
-from xindang.contracts.permissions import ContractPermission
+from xindang.contracts.permissions import ContractPermission, get_contract_for_user
 from xindang.core.errors import DomainError
-from xindang.customers.selectors import get_customer_for_user
+from xindang.customers.permissions import get_customer_for_user
 
 from .pagination import Pages
 from .permissions import require
@@ -62,7 +62,7 @@ def list_contracts(request, filters: Query[ContractFilters]):
 @router.get("/{contract_id}", response=ContractOut, summary="One contract")
 def get_contract(request, contract_id: int):
     require(request, ContractPermission.VIEW)
-    return selectors.get_contract_for_user(request.user, contract_id, request=request)
+    return get_contract_for_user(request.user, contract_id, request=request)
 
 
 class ContractIn(Schema):

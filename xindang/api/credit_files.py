@@ -15,10 +15,11 @@ from ninja.pagination import paginate
 from xindang.credit import selectors
 from xindang.credit.grants import selectors as grant_selectors
 from xindang.credit.grants.models import CreditGrant, GrantKind, GrantStatus
-from xindang.credit.grants.permissions import GrantPermission
+from xindang.credit.grants.permissions import GrantPermission, get_grant_for_user
 from xindang.credit.models import Grade, Investigation, InvestigationStatus, Rating, RatingStatus, Scheme
 from xindang.credit.permissions import CreditPermission
-from xindang.customers.selectors import get_customer, get_customer_for_user, get_record_for_user
+from xindang.customers.permissions import get_customer_for_user, get_record_for_user
+from xindang.customers.selectors import get_customer
 
 from .auth import api_key_auth, api_key_of, require_scope, session_auth
 from .pagination import Mapped, Pages
@@ -191,5 +192,5 @@ def get_grant(request, grant_id: int):
             None, CreditGrant, grant_id, records=grant_selectors.customer_grants, any_file=True
         )
     else:
-        grant = grant_selectors.get_grant_for_user(request.user, grant_id, request=request)
+        grant = get_grant_for_user(request.user, grant_id, request=request)
     return _in_force(grant_selectors.active_grant(grant.customer), grant)

@@ -9,7 +9,7 @@ from xindang.audit.services import record_event
 from xindang.customers import selectors, services
 from xindang.customers.choices import Importance, Nature, Relationship, ShareholderKind, Tier
 from xindang.customers.choices import Status as CustomerStatus
-from xindang.customers.permissions import CustomerPermission
+from xindang.customers.permissions import CustomerPermission, get_customer_for_user
 
 from .pagination import page_answer
 from .permissions import require
@@ -218,7 +218,7 @@ def list_customers(request, filters: Query[CustomerFilters]):
 @router.get("/{int:customer_id}", response=CustomerDetail, summary="One customer file (the view is audited)")
 def get_customer(request, customer_id: int):
     require(request, CustomerPermission.VIEW)
-    customer = selectors.get_customer_for_user(request.user, customer_id, request=request)
+    customer = get_customer_for_user(request.user, customer_id, request=request)
     record_event("customer.view", request=request, obj=customer, data={"via": "api"})
     return customer
 

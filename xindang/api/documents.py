@@ -15,7 +15,7 @@ from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from xindang.customers.selectors import get_customer_for_user
+from xindang.customers.permissions import get_customer_for_user
 from xindang.documents import selectors, services
 from xindang.documents.models import Level
 from xindang.documents.permissions import DocumentPermission

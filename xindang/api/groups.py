@@ -11,7 +11,8 @@ from ninja import Field, Path, Router, Schema
 
 from xindang.credit.control.permissions import ControlPermission
 from xindang.credit.control.services.group import group_figures
-from xindang.customers.selectors import customer_names, get_customer_for_user, visible_among
+from xindang.customers.permissions import get_customer_for_user
+from xindang.customers.selectors import customer_names, visible_among
 from xindang.ledger.collection import statements
 from xindang.ledger.collection.models import StatementStatus
 from xindang.ledger.collection.permissions import CollectionPermission

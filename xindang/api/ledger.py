@@ -13,13 +13,8 @@ from django.http import Http404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from xindang.customers.selectors import (
-    existing_hidden_customer_ids,
-    get_customer,
-    get_customer_for_user,
-    get_record_for_user,
-    visible_customers,
-)
+from xindang.customers.permissions import get_customer_for_user, get_record_for_user
+from xindang.customers.selectors import existing_hidden_customer_ids, get_customer, visible_customers
 from xindang.ledger import selectors, services
 from xindang.ledger.models import EntryKind, TradeEntry
 from xindang.ledger.permissions import LedgerPermission

@@ -10,7 +10,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from xindang.customers.selectors import get_customer_for_user
+from xindang.customers.permissions import get_customer_for_user
 from xindang.lifecycle import rules, selectors
 from xindang.lifecycle.models import ReturnCondition, TransferItem, TransferStage
 from xindang.lifecycle.permissions import LifecyclePermission

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from ninja import Router, Schema
 
-from xindang.customers.selectors import get_customer_for_user
+from xindang.customers.permissions import get_customer_for_user
 from xindang.onboarding import selectors, services
 from xindang.onboarding.models import CardStatus
 from xindang.onboarding.permissions import OnboardingPermission

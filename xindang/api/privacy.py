@@ -11,7 +11,7 @@ from ninja.pagination import paginate
 from xindang.policy.selectors import current_policy
 from xindang.privacy import selectors
 from xindang.privacy.models import DataSubjectRequest, PersonKind, RequestKind, RequestState
-from xindang.privacy.permissions import PrivacyPermission
+from xindang.privacy.permissions import PrivacyPermission, get_request_for_user
 from xindang.privacy.rules import request_due_on
 
 from .pagination import Mapped, page_answer
@@ -79,5 +79,5 @@ def list_requests(request, params: Query[ListParams]):
 @router.get("/requests/{request_id}", response=RequestOut)
 def get_request(request, request_id: int):
     require(request, PrivacyPermission.VIEW_REQUESTS)
-    found = selectors.get_request_for_user(request.user, request_id, request=request)  # 404 if not seen
+    found = get_request_for_user(request.user, request_id, request=request)  # 404 if not seen
     return _out(found, _due_days())

@@ -7,7 +7,7 @@ from functools import partial
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from xindang.customers.selectors import get_record_for_user
+from xindang.customers.permissions import get_record_for_user
 from xindang.relations import selectors
 from xindang.relations.models import (
     Cause,

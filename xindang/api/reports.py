@@ -11,7 +11,8 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from xindang.customers.selectors import get_customer_for_user, visible_customers
+from xindang.customers.permissions import get_customer_for_user
+from xindang.customers.selectors import visible_customers
 from xindang.policy.selectors import current_policy
 from xindang.reports import rules
 from xindang.reports.permissions import ReportPermission

@@ -9,7 +9,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from xindang.core.holds import holds_on
-from xindang.customers.selectors import get_customer_for_user
+from xindang.customers.permissions import get_customer_for_user
 from xindang.retention import selectors
 from xindang.retention.models import HoldKind
 from xindang.retention.permissions import RetentionPermission

@@ -13,7 +13,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from xindang.customers.choices import Relationship
-from xindang.customers.selectors import get_customer_for_user
+from xindang.customers.permissions import get_customer_for_user
 from xindang.suppliers import rules, selectors, services
 from xindang.suppliers.permissions import SupplierPermission
 

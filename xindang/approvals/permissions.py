@@ -2,8 +2,12 @@
 the requester, holders of any role of its chain, whoever acted on it, and view-all holders."""
 
 from django.db import models
+from django.http import Http404
 
 from xindang.accounts.roles import Role
+from xindang.audit.services import record_event
+
+from .models import ApprovalRequest
 
 
 class ApprovalPermission(models.TextChoices):
@@ -17,3 +21,22 @@ class ApprovalPermission(models.TextChoices):
 ROLE_GRANTS = {role: ["view_approvalrequest"] for role in Role.values}
 for _role in (Role.GENERAL_MANAGER, Role.CHAIRMAN, Role.SYSTEM_ADMIN, Role.CREDIT_MANAGER):
     ROLE_GRANTS[_role] = ["view_approvalrequest", "view_all_approvals"]
+
+
+def get_approval_for_user(user, pk, *, request=None) -> ApprovalRequest:
+    """The request if `user` may see it; otherwise 404 (like one that does not exist), audited."""
+    # selectors imports this module's permission enum: a top-level import would be a cycle
+    from .selectors import visible_approvals, with_trail
+
+    try:
+        return with_trail(visible_approvals(user)).get(pk=pk)
+    except (ApprovalRequest.DoesNotExist, ValueError, TypeError):
+        if str(pk).isdigit() and ApprovalRequest.objects.filter(pk=pk).exists():
+            record_event(
+                "approval.access_denied",
+                request=request,
+                actor=user if user is not None and user.is_authenticated else None,
+                object_type="approvals.approvalrequest",
+                object_id=str(pk),
+            )
+        raise Http404 from None

@@ -6,14 +6,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
-from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from xindang.accounts.roles import role_label
-from xindang.audit.services import record_event
 from xindang.core.workbench import WorkItem
 from xindang.policy.selectors import current_policy
 
@@ -65,22 +63,6 @@ def with_trail(qs: QuerySet) -> QuerySet:
             "steps", queryset=ApprovalStep.objects.select_related("acted_by").order_by("round", "position")
         )
     )
-
-
-def get_approval_for_user(user, pk, *, request=None) -> ApprovalRequest:
-    """The request if `user` may see it; otherwise 404 (like one that does not exist), audited."""
-    try:
-        return with_trail(visible_approvals(user)).get(pk=pk)
-    except (ApprovalRequest.DoesNotExist, ValueError, TypeError):
-        if str(pk).isdigit() and ApprovalRequest.objects.filter(pk=pk).exists():
-            record_event(
-                "approval.access_denied",
-                request=request,
-                actor=user if user is not None and user.is_authenticated else None,
-                object_type="approvals.approvalrequest",
-                object_id=str(pk),
-            )
-        raise Http404 from None
 
 
 def _may_sign_q(user, *, same_person: bool) -> Q:

@@ -20,7 +20,7 @@ from xindang.policy.selectors import current_policy
 from . import selectors, services
 from .forms import AttachmentForm, CommentForm, DecisionForm, FilterForm, ReasonForm, ResubmitForm
 from .models import ApprovalAttachment, ApprovalStatus
-from .permissions import ApprovalPermission
+from .permissions import ApprovalPermission, get_approval_for_user
 from .registry import describe_data, render_panel
 from .spreadsheets import MAX_EXPORT_ROWS, write_approvals_xlsx
 
@@ -101,7 +101,7 @@ def export(request):
 
 @view_required
 def detail(request, pk):
-    approval = selectors.get_approval_for_user(request.user, pk, request=request)
+    approval = get_approval_for_user(request.user, pk, request=request)
     is_requester = approval.requested_by_id == request.user.pk
     can_sign = approval.is_pending and selectors.may_sign(request.user, approval)
     step = approval.current_step()
@@ -141,7 +141,7 @@ def _back(approval_pk, anchor=""):
 @require_POST
 @view_required
 def decide(request, pk):
-    approval = selectors.get_approval_for_user(request.user, pk, request=request)
+    approval = get_approval_for_user(request.user, pk, request=request)
     form = DecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _first_error(form))
@@ -174,7 +174,7 @@ def decide(request, pk):
 @require_POST
 @view_required
 def resubmit(request, pk):
-    approval = selectors.get_approval_for_user(request.user, pk, request=request)
+    approval = get_approval_for_user(request.user, pk, request=request)
     form = ResubmitForm(request.POST)
     if not form.is_valid():
         messages.error(request, _first_error(form))
@@ -193,7 +193,7 @@ def resubmit(request, pk):
 @require_POST
 @view_required
 def withdraw(request, pk):
-    approval = selectors.get_approval_for_user(request.user, pk, request=request)
+    approval = get_approval_for_user(request.user, pk, request=request)
     form = ReasonForm(request.POST)
     if not form.is_valid():
         messages.error(request, _first_error(form))
@@ -212,7 +212,7 @@ def withdraw(request, pk):
 @require_POST
 @view_required
 def comment(request, pk):
-    approval = selectors.get_approval_for_user(request.user, pk, request=request)
+    approval = get_approval_for_user(request.user, pk, request=request)
     form = CommentForm(request.POST)
     if not form.is_valid():
         messages.error(request, _first_error(form))
@@ -229,7 +229,7 @@ def comment(request, pk):
 @require_POST
 @view_required
 def attach(request, pk):
-    approval = selectors.get_approval_for_user(request.user, pk, request=request)
+    approval = get_approval_for_user(request.user, pk, request=request)
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _first_error(form))
@@ -249,7 +249,7 @@ def attach(request, pk):
 def download(request, pk):
     """An attachment, only to those who may see its request (404 + audit otherwise); audited."""
     attachment = get_object_or_404(ApprovalAttachment.objects.select_related("request"), pk=pk)
-    selectors.get_approval_for_user(request.user, attachment.request_id, request=request)
+    get_approval_for_user(request.user, attachment.request_id, request=request)
     try:
         handle = attachment.file.open("rb")
     except (FileNotFoundError, OSError):

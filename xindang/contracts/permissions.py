@@ -5,10 +5,13 @@ Which contracts a user sees is not decided here: a contract is visible iff its c
 """
 
 from django.db import models
+from django.http import Http404
 
 from xindang.accounts.roles import Role
+from xindang.audit.services import record_event
 
 from . import rules
+from .models import Contract
 
 
 class ContractPermission(models.TextChoices):
@@ -67,3 +70,29 @@ def can_do_step(user, step, action: str, *, handler_id: int, check_object: bool 
         step.status == rules.HANDED
         and rules.receiver_problem(handed_by_id=step.handed_by_id, receiver_id=user.pk) is None
     )
+
+
+def get_contract_for_user(user, pk, *, request=None, for_update: bool = False) -> Contract:
+    """The contract if `user` may see its customer file; otherwise 404 (like a contract that does not
+    exist) and the attempt goes into the audit log."""
+    # selectors imports this module's permission enum: a top-level import would be a cycle
+    from .selectors import visible_contracts
+
+    qs = visible_contracts(user)
+    qs = (
+        qs.select_for_update()
+        if for_update
+        else qs.select_related("customer", "department", "handler", "created_by", "updated_by")
+    )
+    try:
+        return qs.get(pk=pk)
+    except (Contract.DoesNotExist, ValueError, TypeError):
+        if str(pk).isdigit() and Contract.objects.filter(pk=pk).exists():
+            record_event(
+                "contract.access_denied",
+                request=request,
+                actor=user if user is not None and user.is_authenticated else None,
+                object_type="contracts.contract",
+                object_id=str(pk),
+            )
+        raise Http404 from None

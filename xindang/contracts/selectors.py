@@ -10,7 +10,6 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xindang.audit.services import record_event
 from xindang.core.workbench import WorkItem
 from xindang.customers.rules import normalize_query
 from xindang.customers.selectors import visible_customers
@@ -40,29 +39,6 @@ def visible_contracts(user) -> QuerySet[Contract]:
     if not customers.query.has_filters():  # sees every file: no subquery needed
         return qs
     return qs.filter(customer__in=customers.values("pk"))
-
-
-def get_contract_for_user(user, pk, *, request=None, for_update: bool = False) -> Contract:
-    """The contract if `user` may see its customer file; otherwise 404 (like a contract that does not
-    exist) and the attempt goes into the audit log."""
-    qs = visible_contracts(user)
-    qs = (
-        qs.select_for_update()
-        if for_update
-        else qs.select_related("customer", "department", "handler", "created_by", "updated_by")
-    )
-    try:
-        return qs.get(pk=pk)
-    except (Contract.DoesNotExist, ValueError, TypeError):
-        if str(pk).isdigit() and Contract.objects.filter(pk=pk).exists():
-            record_event(
-                "contract.access_denied",
-                request=request,
-                actor=user if user is not None and user.is_authenticated else None,
-                object_type="contracts.contract",
-                object_id=str(pk),
-            )
-        raise Http404 from None
 
 
 def get_handover_for_user(user, pk, *, for_update: bool = False) -> Handover:

@@ -10,14 +10,15 @@ from django.utils.formats import date_format
 from xindang.audit.services import record_event, record_events, spec
 from xindang.core import numbering
 from xindang.core.errors import DomainError, message_of
-from xindang.customers.permissions import CustomerPermission
-from xindang.customers.selectors import can_see_customer, get_customer_for_user
+from xindang.customers.permissions import CustomerPermission, get_customer_for_user
+from xindang.customers.selectors import can_see_customer
 from xindang.documents import services as documents
 from xindang.policy.selectors import current_policy
 
 from . import rules, selectors
 from .errors import ContractError
 from .models import Contract, ContractDocument, ContractEvent, Handover, HandoverStatus, Status
+from .permissions import get_contract_for_user
 
 # Fields a user edits (the rest is numbering, status and book-keeping).
 EDITABLE_FIELDS = [
@@ -183,7 +184,7 @@ def _check_version(contract: Contract, expected_version: int | None) -> None:
 def update_contract(*, by, contract_id: int, expected_version: int, data: dict, request=None) -> Contract:
     """Change a contract's data. Refused with STALE if someone saved it since `expected_version` was
     read, and with CLOSED once it is completed or terminated."""
-    selectors.get_contract_for_user(by, contract_id, request=request)  # 404, audited, before the write
+    get_contract_for_user(by, contract_id, request=request)  # 404, audited, before the write
     with transaction.atomic():
         contract = Contract.objects.select_for_update().get(pk=contract_id)
         policy = current_policy()
@@ -232,7 +233,7 @@ def change_contract_status(
     the procedures after which the handler must hand the file to the credit manager within the
     policy's days (001 客户信用档案建立与管理制度 3; SPEC §3): each records a ContractEvent and opens its
     stage-1 Handover."""
-    selectors.get_contract_for_user(by, contract_id, request=request)  # 404, audited, before the write
+    get_contract_for_user(by, contract_id, request=request)  # 404, audited, before the write
     with transaction.atomic():
         contract = Contract.objects.select_for_update().get(pk=contract_id)
         policy = current_policy()
@@ -410,7 +411,7 @@ def add_contract_document(
     file through the documents service (type, size, duplicate and storage checks, versions, audit)
     in a category of the "contract" group, and linked to the contract in the same transaction.
     Caller checks documents.add_document."""
-    contract = selectors.get_contract_for_user(by, contract_id, request=request)
+    contract = get_contract_for_user(by, contract_id, request=request)
     if category is None or category.group != rules.DOCUMENT_GROUP or not category.is_active:
         raise DomainError(ContractError.DOCUMENT_CATEGORY, field="category")
     with transaction.atomic():

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from xindang.accounts.models import Department
 from xindang.core.errors import DomainError, form_error
 from xindang.core.xlsx import XLSX_TYPE
-from xindang.customers.selectors import get_customer_for_user
+from xindang.customers.permissions import get_customer_for_user
 from xindang.documents import services as documents
 from xindang.documents.permissions import DocumentPermission
 from xindang.policy.selectors import current_policy
@@ -33,7 +33,7 @@ from .forms import (
     StatusForm,
 )
 from .models import Kind, Status
-from .permissions import ContractPermission, can_do_step
+from .permissions import ContractPermission, can_do_step, get_contract_for_user
 from .spreadsheets import MAX_EXPORT_ROWS, group_label, write_ledger_xlsx, write_statistics_xlsx
 
 PAGE_SIZE = 50
@@ -291,7 +291,7 @@ def contract_create(request, customer_pk):
 
 @permission_required(ContractPermission.CHANGE, raise_exception=True)
 def contract_edit(request, pk):
-    contract = selectors.get_contract_for_user(request.user, pk, request=request)
+    contract = get_contract_for_user(request.user, pk, request=request)
     if not rules.is_editable(contract.status):
         messages.error(
             request, _("This contract is completed or terminated; its data can no longer be changed.")
@@ -333,7 +333,7 @@ def _history(contract):
 
 @permission_required(ContractPermission.VIEW, raise_exception=True)
 def contract_detail(request, pk):
-    contract = selectors.get_contract_for_user(request.user, pk, request=request)
+    contract = get_contract_for_user(request.user, pk, request=request)
     services.record_view(by=request.user, contract=contract, request=request)
     _decorate([contract])
     can_change = request.user.has_perm(ContractPermission.CHANGE)
@@ -367,7 +367,7 @@ def contract_detail(request, pk):
 @require_POST
 @permission_required(ContractPermission.CHANGE, raise_exception=True)
 def contract_status(request, pk):
-    contract = selectors.get_contract_for_user(request.user, pk, request=request)
+    contract = get_contract_for_user(request.user, pk, request=request)
     form = StatusForm(request.POST, contract=contract)
     if form.is_valid():
         try:
@@ -447,7 +447,7 @@ def handover_list(request):
 @require_POST
 @permission_required(DocumentPermission.ADD, raise_exception=True)
 def document_upload(request, pk):
-    contract = selectors.get_contract_for_user(request.user, pk, request=request)
+    contract = get_contract_for_user(request.user, pk, request=request)
     form = ContractDocumentForm(
         request.POST, request.FILES, categories=selectors.contract_document_categories()
     )
@@ -479,7 +479,7 @@ def document_upload(request, pk):
 @permission_required(DocumentPermission.CHANGE, raise_exception=True)
 def document_version(request, pk, document_pk):
     """A new version of one of the contract's documents, through the documents service."""
-    contract = selectors.get_contract_for_user(request.user, pk, request=request)
+    contract = get_contract_for_user(request.user, pk, request=request)
     document = selectors.get_contract_document(request.user, contract, document_pk)
     form = NewVersionForm(request.POST, request.FILES)
     if form.is_valid():

@@ -110,7 +110,7 @@ def _department_managers(ctx) -> dict:
 
 def _complete(customers) -> dict:
     # Files holding their required documents can reach A (002 第十八条): most of them are made good.
-    return selectors._docs_complete_bulk(customers, current_policy())
+    return selectors.docs_complete_bulk(customers, current_policy())
 
 
 CONCLUSIONS = {"good": "资信良好,建议评为A级。", "mid": "资信一般。", "bad": "风险较高,建议评为C级。"}

@@ -1,11 +1,17 @@
 """Credit (investigation and rating) capabilities, in one place (issue 4 items 5–9).
 
 Which customers a user sees is not decided here: customers.selectors.visible_customers is the rule.
+An investigation or a rating is open to whoever may see its customer file
+(customers.permissions.get_customer_for_user, which audits a refused attempt).
 """
 
 from django.db import models
+from django.http import Http404
 
 from xindang.accounts.roles import Role
+from xindang.customers.permissions import get_customer_for_user
+
+from .models import Investigation, Rating
 
 
 class CreditPermission(models.TextChoices):
@@ -51,3 +57,23 @@ FILE_GRANTS = {
     Role.FINANCE_CREDIT_CONTROLLER: ["file_investigation"],
     Role.CFO: ["file_investigation"],
 }
+
+
+def get_investigation_for_user(user, pk, *, request=None) -> Investigation:
+    """The investigation if `user` may see its customer file; otherwise 404 (the refusal audited as
+    the file's)."""
+    inv = Investigation.objects.filter(pk=pk).select_related("customer").first()
+    if inv is None:
+        raise Http404
+    get_customer_for_user(user, inv.customer_id, request=request)
+    return inv
+
+
+def get_rating_for_user(user, pk, *, request=None) -> Rating:
+    """The rating if `user` may see its customer file; otherwise 404 (the refusal audited as the
+    file's)."""
+    rating = Rating.objects.filter(pk=pk).select_related("customer", "investigation", "proposed_by").first()
+    if rating is None:
+        raise Http404
+    get_customer_for_user(user, rating.customer_id, request=request)
+    return rating

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 from xindang.audit.services import record_event
 from xindang.core.errors import DomainError
 from xindang.customers.models import Customer
-from xindang.customers.selectors import get_customer_for_user
+from xindang.customers.permissions import get_customer_for_user
 from xindang.documents.models import Document
 from xindang.policy.selectors import current_policy
 

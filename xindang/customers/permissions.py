@@ -1,12 +1,17 @@
 """Customer-file capabilities and the one visibility rule (issue: foundation, item 11).
 
 Visibility (who may see which file at all) is decided by selectors.visible_customers(); every list,
-page, export and API call goes through it or through get_customer_for_user() below.
+page, export and API call goes through it or through get_customer_for_user() below, the access
+decision that also audits a refused attempt (selectors only read).
 """
 
 from django.db import models
+from django.http import Http404
 
 from xindang.accounts.roles import Role
+from xindang.audit.services import record_event
+
+from .models import Customer
 
 
 class CustomerPermission(models.TextChoices):
@@ -73,3 +78,59 @@ ROLE_GRANTS = {
 # Related customers (XinDang's addition): the credit manager marks two files, or a key shared by many
 # (a common name), as not related. Applied by migration 0012 (0002 applies ROLE_GRANTS).
 NOT_RELATED_GRANTS = {Role.CREDIT_MANAGER: ["mark_not_related"]}
+
+
+def get_customer_for_user(
+    user, pk, *, request=None, for_update: bool = False, scope: str | tuple[str, ...] | None = None
+) -> Customer:
+    """The file if `user` may see it; otherwise 404 — the same answer as for a file that does not
+    exist, so a URL reveals nothing — and the attempt goes into the audit log. `scope`: also a file
+    whose header and that part only are open to the user (visible_customers)."""
+    # selectors imports this module's permission enum: a top-level import would be a cycle
+    from .selectors import visible_customers
+
+    qs = visible_customers(user, scope=scope)
+    # PostgreSQL refuses FOR UPDATE across the nullable side of an outer join: no joins when locking.
+    qs = (
+        qs.select_for_update()
+        if for_update
+        else qs.select_related("department", "owner", "created_by", "updated_by")
+    )
+    try:
+        return qs.get(pk=pk)
+    except (Customer.DoesNotExist, ValueError, TypeError):
+        if str(pk).isdigit() and Customer.objects.filter(pk=pk).exists():
+            record_event(
+                "customer.access_denied",
+                request=request,
+                # an anonymous visitor is no actor (AnonymousUser is not a row and has no full name)
+                actor=user if user is not None and user.is_authenticated else None,
+                object_type="customers.customer",
+                object_id=str(pk),
+            )
+        raise Http404 from None
+
+
+def get_record_for_user(user, model, pk, *, records=None, request=None, scope=None, any_file: bool = False):
+    """A record of a customer file (a `model` with `customer`) that `user` may read: 404 when there is
+    none; when its file is out of the user's sight, get_customer_for_user's 404 and audited refusal
+    (`any_file`: an integration's key, which serves every file); 404 when `records(customer)` (the
+    records of that kind the user sees; default: all of the file's) leaves it out."""
+    from . import selectors  # selectors imports this module's permission enum: see get_customer_for_user
+
+    owner = (
+        model.objects.filter(pk=pk).values_list("customer_id", flat=True).first()
+        if 0 < int(pk) < 2**63
+        else None
+    )
+    if owner is None:
+        raise Http404
+    customer = (
+        selectors.get_customer(owner)
+        if any_file
+        else get_customer_for_user(user, owner, request=request, scope=scope)
+    )
+    found = (records(customer) if records else model.objects.filter(customer=customer)).filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found

@@ -8,14 +8,17 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from xindang.audit.services import record_event
 from xindang.core.workbench import WorkItem
 
 from . import rules
 from .choices import Onboarding
 from .columns import annotations, registered_columns
 from .models import Customer, NotRelated
-from .permissions import CustomerPermission
+
+# The access decision that audits a refused attempt, get_customer_for_user, lives in permissions.py
+# (selectors only read). Its name stays importable from here for the callers not yet moved to
+# customers.permissions (ledger, credit.control, api.credit, customers' own views and services).
+from .permissions import CustomerPermission, get_customer_for_user  # noqa: F401
 
 # Modules above customers that give a user work on a file widen what the user sees (a contract's
 # handler, 承办人, opens the file of the contract). Each registers, in its AppConfig.ready(), a
@@ -126,34 +129,6 @@ def can_see_customer(
     user, customer: Customer, *, standing_only: bool = False, scope: str | tuple[str, ...] | None = None
 ) -> bool:
     return visible_customers(user, standing_only=standing_only, scope=scope).filter(pk=customer.pk).exists()
-
-
-def get_customer_for_user(
-    user, pk, *, request=None, for_update: bool = False, scope: str | tuple[str, ...] | None = None
-) -> Customer:
-    """The file if `user` may see it; otherwise 404 — the same answer as for a file that does not
-    exist, so a URL reveals nothing — and the attempt goes into the audit log. `scope`: also a file
-    whose header and that part only are open to the user (visible_customers)."""
-    qs = visible_customers(user, scope=scope)
-    # PostgreSQL refuses FOR UPDATE across the nullable side of an outer join: no joins when locking.
-    qs = (
-        qs.select_for_update()
-        if for_update
-        else qs.select_related("department", "owner", "created_by", "updated_by")
-    )
-    try:
-        return qs.get(pk=pk)
-    except (Customer.DoesNotExist, ValueError, TypeError):
-        if str(pk).isdigit() and Customer.objects.filter(pk=pk).exists():
-            record_event(
-                "customer.access_denied",
-                request=request,
-                # an anonymous visitor is no actor (AnonymousUser is not a row and has no full name)
-                actor=user if user is not None and user.is_authenticated else None,
-                object_type="customers.customer",
-                object_id=str(pk),
-            )
-        raise Http404 from None
 
 
 SORTS = {
@@ -415,24 +390,3 @@ def existing_hidden_customer_ids(user, ids) -> list[int]:
     ids = set(ids)
     seen = visible_among(user, ids)
     return sorted(Customer.objects.filter(pk__in=ids - seen).values_list("pk", flat=True))
-
-
-def get_record_for_user(user, model, pk, *, records=None, request=None, scope=None, any_file: bool = False):
-    """A record of a customer file (a `model` with `customer`) that `user` may read: 404 when there is
-    none; when its file is out of the user's sight, get_customer_for_user's 404 and audited refusal
-    (`any_file`: an integration's key, which serves every file); 404 when `records(customer)` (the
-    records of that kind the user sees; default: all of the file's) leaves it out."""
-    owner = (
-        model.objects.filter(pk=pk).values_list("customer_id", flat=True).first()
-        if 0 < int(pk) < 2**63
-        else None
-    )
-    if owner is None:
-        raise Http404
-    customer = (
-        get_customer(owner) if any_file else get_customer_for_user(user, owner, request=request, scope=scope)
-    )
-    found = (records(customer) if records else model.objects.filter(customer=customer)).filter(pk=pk).first()
-    if found is None:
-        raise Http404
-    return found

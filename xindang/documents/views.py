@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from xindang.audit.purposes import purpose_required, stated_purpose
 from xindang.core.errors import DomainError, form_error
-from xindang.customers.selectors import get_customer_for_user
+from xindang.customers.permissions import get_customer_for_user
 
 from . import rules, selectors, services
 from .errors import DocumentError

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from xindang.core import xlsx
 from xindang.core.errors import DomainError
-from xindang.customers.selectors import get_customer_for_user
+from xindang.customers.permissions import get_customer_for_user
 from xindang.policy.selectors import current_policy
 
 from . import rules, selectors, services

@@ -11,7 +11,7 @@ from xindang.approvals.services import resubmit, submit_request
 from xindang.audit.services import record_event
 from xindang.core.errors import DomainError
 from xindang.customers import services as customer_services
-from xindang.customers.selectors import get_customer_for_user
+from xindang.customers.permissions import get_customer_for_user
 from xindang.policy.selectors import current_policy
 
 from . import rules

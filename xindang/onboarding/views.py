@@ -12,8 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from xindang.core.errors import DomainError
 from xindang.customers import services as customer_services
-from xindang.customers.permissions import CustomerPermission
-from xindang.customers.selectors import get_customer_for_user
+from xindang.customers.permissions import CustomerPermission, get_customer_for_user
 
 from . import selectors, services
 from .forms import CardForm, ConditionsForm, ContactReportForm, StaffContactForm

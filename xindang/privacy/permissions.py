@@ -4,14 +4,17 @@ Which files' persons a user sees is the customer file's visibility (customers.se
 identity number in full is company policy (privacy.unmask_roles), and every such showing is audited."""
 
 from django.db import models
+from django.http import Http404
 
 from xindang.accounts.roles import Role
 from xindang.audit.services import record_event
 from xindang.core.errors import DomainError
+from xindang.customers.permissions import get_customer_for_user
 from xindang.policy.selectors import current_policy
 
 from . import rules
 from .errors import PrivacyError
+from .models import DataSubjectRequest
 
 
 class PrivacyPermission(models.TextChoices):
@@ -72,3 +75,19 @@ def reveal_id_number(*, by, person, person_kind: str, request=None) -> str:
         data={"person_kind": person_kind, "person_id": person.pk, "id_kind": person.id_kind},
     )
     return person.id_number
+
+
+def get_request_for_user(user, pk, *, request=None) -> DataSubjectRequest:
+    """The request if the user sees its file; otherwise 404, and asking for another file's request
+    goes into the audit log as the file's access refusal (customers.get_customer_for_user)."""
+    # selectors imports this module's permission enum: a top-level import would be a cycle
+    from .selectors import request_list
+
+    try:
+        found = DataSubjectRequest.objects.filter(pk=pk).values_list("customer_id", flat=True).first()
+    except (ValueError, TypeError) as exc:
+        raise Http404 from exc
+    if found is None:
+        raise Http404
+    get_customer_for_user(user, found, request=request)
+    return request_list(user).get(pk=pk)

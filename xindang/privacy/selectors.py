@@ -9,7 +9,7 @@ from xindang.core.fieldcrypto import mask
 from xindang.core.holds import Hold, holds_on
 from xindang.core.workbench import WorkItem
 from xindang.customers.models import Contact, Customer, Manager, Shareholder
-from xindang.customers.selectors import get_customer_for_user, visible_customers
+from xindang.customers.selectors import visible_customers
 from xindang.policy.selectors import current_policy
 
 from . import rules
@@ -93,19 +93,6 @@ def request_list(user, params=None):
     if params.get("customer_id"):
         qs = qs.filter(customer_id=params["customer_id"])
     return qs
-
-
-def get_request_for_user(user, pk, *, request=None) -> DataSubjectRequest:
-    """The request if the user sees its file; otherwise 404, and asking for another file's request
-    goes into the audit log as the file's access refusal (customers.get_customer_for_user)."""
-    try:
-        found = DataSubjectRequest.objects.filter(pk=pk).values_list("customer_id", flat=True).first()
-    except (ValueError, TypeError) as exc:
-        raise Http404 from exc
-    if found is None:
-        raise Http404
-    get_customer_for_user(user, found, request=request)
-    return request_list(user).get(pk=pk)
 
 
 def consents_of(customer: Customer):

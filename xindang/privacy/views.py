@@ -12,12 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from xindang.core.errors import DomainError
-from xindang.customers.selectors import get_customer_for_user
+from xindang.customers.permissions import get_customer_for_user
 
 from . import rules, selectors, services
 from .forms import ConsentForm, PersonalDataForm, RefuseForm, RequestForm, ShareForm, correction_form_class
 from .models import PersonKind, RequestKind, RequestState, SharingConsent
-from .permissions import PrivacyPermission, reveal_id_number
+from .permissions import PrivacyPermission, get_request_for_user, reveal_id_number
 
 PAGE_SIZE = 50
 
@@ -145,7 +145,7 @@ def request_list(request):
 @permission_required(PrivacyPermission.VIEW_REQUESTS, raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def request_detail(request, pk):
-    dsr = selectors.get_request_for_user(request.user, pk, request=request)
+    dsr = get_request_for_user(request.user, pk, request=request)
     customer = get_customer_for_user(request.user, dsr.customer_id, request=request)
     person = selectors.get_person(customer, dsr.person_kind, dsr.person_id)
     fields = rules.CORRECTABLE_FIELDS[dsr.person_kind]

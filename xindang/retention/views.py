@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from xindang.core.errors import DomainError
 from xindang.core.pagination import CappedPaginator
 from xindang.core.xlsx import XLSX_TYPE
-from xindang.customers.selectors import get_customer_for_user
+from xindang.customers.permissions import get_customer_for_user
 from xindang.documents.selectors import get_document, readable_documents, retention_of
 from xindang.policy.selectors import current_policy
 

@@ -15,7 +15,7 @@ from xindang.contracts.models import Contract
 from xindang.core import numbering
 from xindang.core.errors import DomainError
 from xindang.customers.models import Customer
-from xindang.customers.selectors import get_customer_for_user
+from xindang.customers.permissions import get_customer_for_user
 from xindang.policy.selectors import current_policy
 
 from . import rules

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xindang.core.errors import DomainError
-from xindang.customers.selectors import get_customer_for_user
+from xindang.customers.permissions import get_customer_for_user
 from xindang.policy.selectors import current_policy
 
 from . import rules, selectors, services

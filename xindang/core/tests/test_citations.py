@@ -26,7 +26,12 @@ REGULATIONS_004 = (
 
 # The modules holding the article constants and reasons shown to users.
 MODULES = (
-    "credit/rules.py",
+    "credit/rules/__init__.py",
+    "credit/rules/contradictions.py",
+    "credit/rules/facts.py",
+    "credit/rules/figures.py",
+    "credit/rules/merging.py",
+    "credit/rules/rating.py",
     "credit/sections.py",
     "credit/texts.py",
     "credit/control/rules.py",

@@ -6,8 +6,12 @@ on a given evaluation (the file's salesperson writes the report) is an object ru
 """
 
 from django.db import models
+from django.http import Http404
 
 from xindang.accounts.roles import Role
+from xindang.customers.permissions import get_customer_for_user
+
+from .models import GrantEvaluation
 
 
 class EvaluationPermission(models.TextChoices):
@@ -46,3 +50,19 @@ SUPERVISOR_AND_VP_GRANTS = {
     Role.CFO: ["sign_figures", "generate_evaluations"],
     Role.VP_MARKETING: ["give_vp_opinion"],
 }
+
+
+def get_evaluation_for_user(user, pk, *, request=None) -> GrantEvaluation:
+    """The evaluation if its customer file is visible to `user`; else 404 (and the attempt audited
+    through the customer file's access rule)."""
+
+    try:
+        evaluation = GrantEvaluation.objects.select_related(
+            "customer", "customer__department", "customer__owner", "grant", "salesperson"
+        ).get(pk=pk)
+    except (GrantEvaluation.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    get_customer_for_user(user, evaluation.customer_id, request=request)
+    if not user.has_perm(EvaluationPermission.VIEW):
+        raise Http404
+    return evaluation

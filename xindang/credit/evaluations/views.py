@@ -16,14 +16,14 @@ from xindang.accounts.models import Department
 from xindang.core.errors import DomainError, form_error
 from xindang.core.pagination import CappedPaginator
 from xindang.core.xlsx import XLSX_TYPE
-from xindang.customers.selectors import get_customer_for_user
+from xindang.customers.permissions import get_customer_for_user
 from xindang.policy.selectors import current_policy
 
 from . import rules, selectors, services
 from .forms import ReportForm, ReviewForm, SignForm, VpOpinionForm
 from .models import EvaluationStatus
 from .pdf import evaluation_pdf as render_pdf
-from .permissions import EvaluationPermission
+from .permissions import EvaluationPermission, get_evaluation_for_user
 from .spreadsheets import MAX_EXPORT_ROWS, write_evaluations_xlsx
 
 PAGE_SIZE = 50
@@ -206,7 +206,7 @@ def _history(ev):
 
 @permission_required(EvaluationPermission.VIEW, raise_exception=True)
 def evaluation_detail(request, pk, *, forms=None, status=200):
-    ev = selectors.get_evaluation_for_user(request.user, pk, request=request)
+    ev = get_evaluation_for_user(request.user, pk, request=request)
     if forms is None:
         services.record_view(evaluation=ev, by=request.user, request=request)
     can = _can(request.user, ev)
@@ -236,7 +236,7 @@ def evaluation_detail(request, pk, *, forms=None, status=200):
 def _step(request, pk, perm, form_class, key, call):
     if not request.user.has_perm(perm):
         raise PermissionDenied
-    ev = selectors.get_evaluation_for_user(request.user, pk, request=request)
+    ev = get_evaluation_for_user(request.user, pk, request=request)
     form = form_class(request.POST)
     if form.is_valid():
         try:
@@ -303,7 +303,7 @@ def vp_opinion(request, pk):
 @require_POST
 @permission_required(EvaluationPermission.SIGN, raise_exception=True)
 def refresh(request, pk):
-    ev = selectors.get_evaluation_for_user(request.user, pk, request=request)
+    ev = get_evaluation_for_user(request.user, pk, request=request)
     try:
         services.refresh_figures(evaluation=ev, by=request.user, request=request)
         messages.success(request, _("Figures recomputed from the ledger."))
@@ -315,7 +315,7 @@ def refresh(request, pk):
 @permission_required(EvaluationPermission.VIEW, raise_exception=True)
 def evaluation_print(request, pk):
     """The paper form (客户授信额度执行评价表) with its signature lines, for printing."""
-    ev = selectors.get_evaluation_for_user(request.user, pk, request=request)
+    ev = get_evaluation_for_user(request.user, pk, request=request)
     services.record_view(evaluation=ev, by=request.user, request=request, fmt="print")
     return render(
         request, "evaluations/print.html", {"ev": ev, "customer": ev.customer, "printed_at": timezone.now()}
@@ -326,7 +326,7 @@ def evaluation_print(request, pk):
 def evaluation_pdf(request, pk):
     """The same paper form as a PDF (core.pdf: the company's letterhead, an embedded CJK font)."""
 
-    ev = selectors.get_evaluation_for_user(request.user, pk, request=request)
+    ev = get_evaluation_for_user(request.user, pk, request=request)
     services.record_view(evaluation=ev, by=request.user, request=request, fmt="pdf")
     content = render_pdf(ev, company=current_policy().core.company_name)
     response = HttpResponse(content, content_type="application/pdf")

@@ -75,7 +75,7 @@ class Result:
 
 # The policy values credit.selectors.rating_facts_bulk reads while gathering the facts (the rest of
 # the credit section is read by the rules only): documents (completeness), credit.key_data_fields and
-# credit.new_customer_months (build_facts). A draft equal in these reuses the facts.
+# credit.new_customer_months (credit.rules.merge_facts). A draft equal in these reuses the facts.
 FACT_INPUTS = ("key_data_fields", "new_customer_months")
 
 

@@ -5,8 +5,12 @@ Which grants a user sees is not decided here: a grant is visible iff its custome
 """
 
 from django.db import models
+from django.http import Http404
 
 from xindang.accounts.roles import Role
+from xindang.audit.services import record_event
+
+from .models import CreditGrant
 
 
 class GrantPermission(models.TextChoices):
@@ -34,3 +38,23 @@ ROLE_GRANTS = {
     Role.CHAIRMAN: _READ,
     Role.SYSTEM_ADMIN: ["view_creditgrant", "run_backtest"],
 }
+
+
+def get_grant_for_user(user, pk, *, request=None) -> CreditGrant:
+    """The grant if `user` may see its customer file; otherwise 404 and the attempt is audited."""
+    # selectors imports this module's permission enum: a top-level import would be a cycle
+    from .selectors import visible_grants
+
+    qs = visible_grants(user).select_related("customer", "requested_by", "approval", "replaces")
+    try:
+        return qs.get(pk=pk)
+    except (CreditGrant.DoesNotExist, ValueError, TypeError):
+        if str(pk).isdigit() and CreditGrant.objects.filter(pk=pk).exists():
+            record_event(
+                "grant.access_denied",
+                request=request,
+                actor=user if user is not None and user.is_authenticated else None,
+                object_type="grants.creditgrant",
+                object_id=str(pk),
+            )
+        raise Http404 from None

@@ -7,13 +7,11 @@ from decimal import Decimal
 
 from django.db.models import DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
-from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from xindang.audit.services import record_event
 from xindang.core.money import format_yuan
 from xindang.core.workbench import WorkItem
 from xindang.credit import selectors as credit_selectors
@@ -77,23 +75,6 @@ def visible_grants(user) -> QuerySet[CreditGrant]:
     if not customers.query.has_filters():
         return qs
     return qs.filter(customer__in=customers.values("pk"))
-
-
-def get_grant_for_user(user, pk, *, request=None) -> CreditGrant:
-    """The grant if `user` may see its customer file; otherwise 404 and the attempt is audited."""
-    qs = visible_grants(user).select_related("customer", "requested_by", "approval", "replaces")
-    try:
-        return qs.get(pk=pk)
-    except (CreditGrant.DoesNotExist, ValueError, TypeError):
-        if str(pk).isdigit() and CreditGrant.objects.filter(pk=pk).exists():
-            record_event(
-                "grant.access_denied",
-                request=request,
-                actor=user if user is not None and user.is_authenticated else None,
-                object_type="grants.creditgrant",
-                object_id=str(pk),
-            )
-        raise Http404 from None
 
 
 def _in_force(on: date) -> Q:

@@ -16,12 +16,12 @@ from django.utils.translation import gettext as _
 from xindang.accounts.models import Department
 from xindang.approvals.selectors import trail_rows
 from xindang.audit.services import record_event
-from xindang.contracts.selectors import get_contract_for_user
+from xindang.contracts.permissions import get_contract_for_user
 from xindang.core.errors import DomainError, form_error
 from xindang.core.pagination import CappedPaginator
 from xindang.core.xlsx import XLSX_TYPE
 from xindang.credit.picture import credit_picture
-from xindang.customers.selectors import get_customer_for_user
+from xindang.customers.permissions import get_customer_for_user
 from xindang.documents.selectors import visible_documents
 from xindang.policy.selectors import current_policy, get_version
 
@@ -31,7 +31,7 @@ from .forms import CollateralFormSet, GrantRequestForm, GuaranteeFormSet, filled
 from .letters import reply_kind
 from .models import GrantKind, GrantStatus
 from .pdf import notice_pdf, reply_letter_pdf
-from .permissions import GrantPermission
+from .permissions import GrantPermission, get_grant_for_user
 from .spreadsheets import write_backtest_xlsx, write_grants_xlsx
 from .texts import reason_text, step_text
 
@@ -269,7 +269,7 @@ def _reply_kind(grant):
 
 @permission_required(GrantPermission.VIEW, raise_exception=True)
 def grant_detail(request, pk):
-    grant = selectors.get_grant_for_user(request.user, pk, request=request)
+    grant = get_grant_for_user(request.user, pk, request=request)
     _decorate_one = next(_decorate([grant]))
     return render(
         request,
@@ -296,7 +296,7 @@ def grant_detail(request, pk):
 
 @permission_required(GrantPermission.PRINT_NOTICE, raise_exception=True)
 def notice(request, pk):
-    grant = selectors.get_grant_for_user(request.user, pk, request=request)
+    grant = get_grant_for_user(request.user, pk, request=request)
     if grant.status not in (GrantStatus.ACTIVE, GrantStatus.EXPIRED, GrantStatus.REPLACED):
         raise Http404
     internal = request.GET.get("copy") == "internal"  # the internal copy carries the approval trail
@@ -313,7 +313,7 @@ def notice(request, pk):
 def reply_letter(request, pk):
     """回复客户的标准函 to a refused request or a reduced limit, on the company's letterhead."""
 
-    grant = selectors.get_grant_for_user(request.user, pk, request=request)
+    grant = get_grant_for_user(request.user, pk, request=request)
     kind = _reply_kind(grant)
     if kind is None:
         raise Http404

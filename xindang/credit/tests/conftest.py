@@ -56,10 +56,10 @@ def good_years():
 @pytest.fixture
 def docs_complete(monkeypatch):
     """Treat every file's required documents as present (document uploads are tested elsewhere)."""
-    from xindang.credit import selectors
+    from xindang.credit.selectors import facts
 
     monkeypatch.setattr(
-        selectors, "_docs_complete_bulk", lambda customers, policy: {c.pk: True for c in customers}
+        facts, "docs_complete_bulk", lambda customers, _policy: {c.pk: True for c in customers}
     )
 
 

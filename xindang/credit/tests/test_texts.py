@@ -10,7 +10,8 @@ from xindang.credit.texts import REASON_TEXTS, reason_text
 
 
 def rule_codes() -> set[str]:
-    source = Path(rules.__file__).read_text(encoding="utf-8")
+    package = Path(rules.__file__).parent  # the rules package: every module of it
+    source = "\n".join(p.read_text(encoding="utf-8") for p in sorted(package.glob("*.py")))
     codes = {c for c in re.findall(r'Reason\(\s*"([a-z]+\.[a-z_.]+)"', source) if not c.endswith("_")}
     # rate() derives "b.not_" + the A condition codes
     codes |= {"b.not_" + c for c in codes if c.startswith("a.")}

@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from xindang.audit.services import record_event
 from xindang.core.errors import DomainError
-from xindang.customers.selectors import can_see_customer, get_customer_for_user
+from xindang.customers.permissions import get_customer_for_user
+from xindang.customers.selectors import can_see_customer
 
 from .. import rules, selectors
 from ..errors import RelationsError

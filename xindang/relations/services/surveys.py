@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from xindang.audit.services import record_event
 from xindang.core.errors import DomainError
-from xindang.customers.selectors import get_customer_for_user
+from xindang.customers.permissions import get_customer_for_user
 
 from .. import rules, selectors
 from ..errors import RelationsError

@@ -12,7 +12,7 @@ from xindang.audit.services import record_event
 from xindang.core.errors import DomainError
 from xindang.core.pagination import CappedPaginator
 from xindang.core.xlsx import XLSX_TYPE
-from xindang.customers.selectors import get_customer_for_user
+from xindang.customers.permissions import get_customer_for_user
 
 from .. import rules, selectors, services
 from ..forms import CloseForm, ComplaintForm, FeedbackForm, InvestigateForm, ResolutionForm

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from xindang.core.errors import DomainError
 from xindang.core.pagination import CappedPaginator
-from xindang.customers.selectors import get_customer_for_user
+from xindang.customers.permissions import get_customer_for_user
 
 from .. import rules, selectors, services
 from ..forms import (

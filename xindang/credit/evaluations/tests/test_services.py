@@ -402,11 +402,11 @@ def test_an_increase_is_refused_while_the_existing_limit_is_the_ceiling(
 def test_an_increase_carries_the_article_42_warning(ready, marketing_manager, ceiling_allows, monkeypatch):
     # Under the departure from 第二十六条2 (existing limit only warns) the increase goes to the
     # approvers with the warning they must acknowledge (grants policy, 第四十二条).
-    from xindang.credit.grants import services as grant_services
+    from xindang.credit.grants.services import requests as grant_requests
     from xindang.policy.selectors import build_policy
 
     departed = build_policy({"grants": {"existing_limit_is_ceiling": False}})
-    monkeypatch.setattr(grant_services, "current_policy", lambda: departed)
+    monkeypatch.setattr(grant_requests, "current_policy", lambda: departed)
     services.review_evaluation(
         evaluation=ready,
         by=marketing_manager,

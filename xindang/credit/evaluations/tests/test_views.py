@@ -270,7 +270,7 @@ def test_due_day_comes_from_policy(evaluation, finance_controller, monkeypatch):
         policy.evaluations.due_day = 3
         return policy
 
-    monkeypatch.setattr(selectors, "current_policy", patched)
+    monkeypatch.setattr(selectors.workbench, "current_policy", patched)
     with time_machine.travel(date(2026, 11, 4), tick=False):
         [item] = selectors.workbench_items(finance_controller)
         assert item.due == date(2026, 11, 3) and item.overdue
