@@ -47,6 +47,11 @@ def parse_args():
         help="reuse a database kept by --keep if it holds the same number of files",
     )
     p.add_argument("--queries", action="store_true", help="print each operation's SQL queries and times")
+    p.add_argument(
+        "--database",
+        default=BENCH_DB,
+        help=f"PostgreSQL/MySQL database name (default {BENCH_DB}); for SQLite the kept file's stem",
+    )
     return p.parse_args()
 
 
@@ -56,7 +61,8 @@ def prepare_database(args) -> tuple[str, bool, callable]:
     if args.engine == "sqlite":
         if args.keep or args.reuse:
             RESULTS.mkdir(parents=True, exist_ok=True)
-            path = RESULTS / f"bench-{args.customers}.sqlite3"
+            stem = "bench" if args.database == BENCH_DB else args.database
+            path = RESULTS / f"{stem}-{args.customers}.sqlite3"
             fresh = not (args.reuse and path.exists())
             if fresh:
                 for suffix in ("", "-wal", "-shm"):
@@ -74,17 +80,17 @@ def prepare_database(args) -> tuple[str, bool, callable]:
                 cur = c.execute(sql)
                 return cur.fetchall() if cur.description else None
 
-        exists = bool(admin(f"SELECT 1 FROM pg_database WHERE datname = '{BENCH_DB}'"))
+        exists = bool(admin(f"SELECT 1 FROM pg_database WHERE datname = '{args.database}'"))
         fresh = not (args.reuse and exists)
         if fresh:
-            admin(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-            admin(f"CREATE DATABASE {BENCH_DB} ENCODING 'UTF8' TEMPLATE template0")
+            admin(f"DROP DATABASE IF EXISTS {args.database} WITH (FORCE)")
+            admin(f"CREATE DATABASE {args.database} ENCODING 'UTF8' TEMPLATE template0")
         cleanup = (
             (lambda: None)
             if args.keep
-            else (lambda: admin(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)"))
+            else (lambda: admin(f"DROP DATABASE IF EXISTS {args.database} WITH (FORCE)"))
         )
-        return f"postgres://postgres@127.0.0.1:5432/{BENCH_DB}", fresh, cleanup
+        return f"postgres://postgres@127.0.0.1:5432/{args.database}", fresh, cleanup
     import pymysql
 
     def admin(sql):
@@ -96,13 +102,13 @@ def prepare_database(args) -> tuple[str, bool, callable]:
         finally:
             conn.close()
 
-    exists = bool(admin(f"SHOW DATABASES LIKE '{BENCH_DB}'"))
+    exists = bool(admin(f"SHOW DATABASES LIKE '{args.database}'"))
     fresh = not (args.reuse and exists)
     if fresh:
-        admin(f"DROP DATABASE IF EXISTS {BENCH_DB}")
-        admin(f"CREATE DATABASE {BENCH_DB} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
-    cleanup = (lambda: None) if args.keep else (lambda: admin(f"DROP DATABASE IF EXISTS {BENCH_DB}"))
-    return f"mysql://root@127.0.0.1:3306/{BENCH_DB}", fresh, cleanup
+        admin(f"DROP DATABASE IF EXISTS {args.database}")
+        admin(f"CREATE DATABASE {args.database} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
+    cleanup = (lambda: None) if args.keep else (lambda: admin(f"DROP DATABASE IF EXISTS {args.database}"))
+    return f"mysql://root@127.0.0.1:3306/{args.database}", fresh, cleanup
 
 
 def setup_django(database_url: str, var_dir: Path) -> None:
@@ -245,6 +251,51 @@ def give_history(customers, editor) -> None:
                 data={"phone": c.phone[:-1] + "9"},
                 children={"contacts": [{"name": "赵新", "title": "采购专员", "mobile": "13900000001"}]},
             )
+
+
+def prepare_credit(customers, requester) -> list[int]:
+    """The credit pages' data for the measured files: an approved A rating each (the grant request
+    page computes its ceiling from it) and, where the rules allow one, a pending grant request (its
+    approval page). Returns the approval request ids."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from xindang.core.errors import DomainError
+    from xindang.credit.grants import services as grants
+    from xindang.credit.grants.models import CreditGrant
+    from xindang.credit.models import Rating
+
+    approvals = []
+    for c in customers:
+        if not Rating.objects.filter(customer=c).exists():
+            Rating.objects.create(
+                customer=c,
+                scheme="abc",
+                grade="A",
+                computed_grade="A",
+                status="approved",
+                effective_at=timezone.now(),
+            )
+        grant = CreditGrant.objects.filter(customer=c, approval__isnull=False).order_by("-pk").first()
+        if grant is None:
+            # files without trade history may have a temporary grant only (002 第二十六条)
+            for kind, amount in (("long_term", "50000"), ("temporary", "5000"), ("temporary", "0")):
+                try:
+                    with transaction.atomic():
+                        grant = grants.request_grant(
+                            customer=c,
+                            by=requester,
+                            kind=kind,
+                            limit_amount=amount,
+                            term_days=30,
+                            reason="年度授信",
+                        )
+                    break
+                except DomainError:
+                    continue
+        if grant is not None and grant.approval_id:
+            approvals.append(grant.approval_id)
+    return approvals
 
 
 # --- Measuring -------------------------------------------------------------------------------------
@@ -412,10 +463,67 @@ class Bench:
         self.results.append(row)
         return row
 
-    def run(self, users: dict):
+    def run(self, users: dict, approvals: list[int]):
         self.terms = {}
         for who, user in users.items():
             self.run_user(who, user, see_all=(who == "credit manager"))
+        if self.mode == "pages":
+            for who, user in users.items():
+                self.run_credit(who, user, see_all=(who == "credit manager"), approvals=approvals)
+
+    def page(self, client, url: str):
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        return response
+
+    def run_credit(self, who: str, user, *, see_all: bool, approvals: list[int]) -> None:
+        """The credit pages: the grant request form (its ceiling), the approval page of a pending
+        grant request, the credit-control page of a file, the ageing report — each beside its floor
+        (the primary-key fetch of the file or the approval request; for the ageing, the open items
+        summed per customer over the files the user sees)."""
+        from django.urls import reverse
+
+        ids = pick_terms(user, random.Random(f"terms:{who}"))["ids"]
+        client = self.Client()
+        client.force_login(user)
+
+        def floor_approval(pk):
+            with self.connection.cursor() as cur:
+                cur.execute("SELECT * FROM approvals_approvalrequest WHERE id = %s", [pk])
+                return cur.fetchone()
+
+        vis, vis_params = ("", []) if see_all else (" AND c.owner_id = %s", [user.pk])
+
+        def floor_ageing(_arg):
+            with self.connection.cursor() as cur:
+                cur.execute(
+                    "SELECT e.customer_id, SUM(e.open_amount) FROM ledger_tradeentry e "
+                    "JOIN customers_customer c ON c.id = e.customer_id "
+                    f"WHERE e.open_amount > 0{vis} GROUP BY e.customer_id ORDER BY 2 DESC LIMIT 100",
+                    vis_params,
+                )
+                return cur.fetchall()
+
+        operations = [
+            ("grant request", lambda pk: reverse("grants:request", args=[pk]), self.floor_pk, ids),
+            ("credit control", lambda pk: reverse("credit_control:customer", args=[pk]), self.floor_pk, ids),
+            ("approval", lambda pk: reverse("approvals:detail", args=[pk]), floor_approval, approvals),
+            ("ageing", lambda _pk: reverse("collection:ageing"), floor_ageing, [None]),
+        ]
+        for label, url, floor, args_list in operations:
+            if not args_list:
+                print(f"  ({label}: nothing to open)")
+                continue
+            try:
+                status = client.get(url(args_list[0])).status_code
+            except Exception as exc:  # a page that fails for this user is reported, not measured
+                status = repr(exc)
+            if status != 200:
+                print(f"  ({label} / {who}: answers {status}, not measured)")
+                continue
+            self.measure(
+                label, who, "page", lambda a, u=url: self.page(client, u(a)), floor, args_list, matches=1
+            )
 
     def run_user(self, who: str, user, *, see_all: bool) -> None:
         from xindang.customers import rules
@@ -546,6 +654,9 @@ def main() -> int:
                 )
                 return 2
             print(f"  reusing the kept database ({held:,} files)")
+            from django.core.management import call_command
+
+            call_command("migrate", verbosity=0)  # the code's newer migrations, if any
         else:
             timings = seed(args)
             print("  migrate {migrate_s} s, seed {seed_s} s, analyze {analyze_s} s".format(**timings))
@@ -557,8 +668,9 @@ def main() -> int:
         bench = Bench(args)
         ids = [pick_terms(u, random.Random(f"terms:{w}"))["ids"] for w, u in users.items()]
         give_history(Customer.objects.filter(pk__in=[i for group in ids for i in group]), credit_manager)
+        approvals = prepare_credit(Customer.objects.filter(pk__in=ids[1]), users["salesperson"])
         load_before = os.getloadavg()[0]
-        bench.run(users)
+        bench.run(users, approvals)
         load = [round(load_before, 1), round(os.getloadavg()[0], 1)]
         with connection.cursor() as cur:
             cur.execute(

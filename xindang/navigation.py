@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xindang.accounts.permissions import may_grant_roles
 from xindang.audit.permissions import may_read_audit
+from xindang.core import request_cache
 
 # (url name, label, what the user needs, key used to mark the active item). What the user needs is
 # None, a permission, or the very function the view checks (fn(user) -> bool) where a permission is
@@ -57,16 +58,8 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    items = []
-    for url_name, label, perm, key in NAV:
-        if perm and not may_open(user, perm):
-            continue
-        try:
-            items.append({"url": reverse(url_name), "label": label, "key": key})
-        except NoReverseMatch:  # a module not installed in this build
-            continue
-    if user.is_staff:
-        items.append({"url": reverse("admin:index"), "label": _("System settings"), "key": "admin"})
+    # once per request: a page that renders several templates with its request asks only once
+    items = request_cache.memo(("navigation", user.pk), lambda: nav_items(user))
     match = getattr(request, "resolver_match", None)
     active = ""
     if match is not None:
@@ -77,3 +70,18 @@ def navigation(request):
         )
         active = ACTIVE_UNDER.get(match.view_name, active)
     return {"nav_items": items, "nav_active": active}
+
+
+def nav_items(user) -> list[dict]:
+    """The modules `user` may open, in the menu's order."""
+    items = []
+    for url_name, label, perm, key in NAV:
+        if perm and not may_open(user, perm):
+            continue
+        try:
+            items.append({"url": reverse(url_name), "label": label, "key": key})
+        except NoReverseMatch:  # a module not installed in this build
+            continue
+    if user.is_staff:
+        items.append({"url": reverse("admin:index"), "label": _("System settings"), "key": "admin"})
+    return items

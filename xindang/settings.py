@@ -142,6 +142,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "xindang.core.request_cache.RequestCacheMiddleware",  # values computed once per request
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -159,6 +160,13 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+]
+
+# One query for the request's user and department, one for their permissions and roles. ModelBackend
+# stays listed second only so that sessions begun before it was replaced stay logged in.
+AUTHENTICATION_BACKENDS = [
+    "xindang.accounts.backends.AccountBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 # Second factor (django-otp, TOTP): the name authenticator apps show beside the account.

@@ -40,6 +40,14 @@ def otp_required(user) -> bool:
     return bool(roles & user.role_codes)
 
 
+def has_confirmed_otp_device(user) -> bool:
+    """As read with the request's user (backends.AccountBackend), or asked now."""
+    known = getattr(user, "has_confirmed_device", None)
+    if known is not None:
+        return known
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
 def otp_step(user) -> str | None:
     """What a logged-in user's session still owes before it counts as logged in: OTP_VERIFY (enter a
     code), OTP_SETUP (set up a device first), or None (nothing: verified, or no second factor)."""
@@ -49,7 +57,7 @@ def otp_step(user) -> str | None:
     if is_verified is not None and is_verified():
         return None
 
-    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+    if has_confirmed_otp_device(user):
         return OTP_VERIFY
     if otp_required(user):
         return OTP_SETUP

@@ -13,6 +13,9 @@ SESSION_KEY = "xd_last_seen"
 # they must not write the session — a late answer would otherwise set a session cookie again after
 # the user logged out or another user logged in.
 PASSIVE_PATHS = ("/todo-badge/",)
+# Activity is written to the session at most once a minute: every page would otherwise save the
+# session (an UPDATE and its savepoint, three statements); the idle timeout is counted in minutes.
+RECORD_EVERY_SECONDS = 60
 
 
 class SessionTimeoutMiddleware:
@@ -31,6 +34,6 @@ class SessionTimeoutMiddleware:
                     logout(request)
                     query = urlencode({"next": request.get_full_path(), "timeout": 1})
                     return redirect(f"{reverse(settings.LOGIN_URL)}?{query}")
-            if request.path not in PASSIVE_PATHS:
+            if request.path not in PASSIVE_PATHS and (last is None or now - last >= RECORD_EVERY_SECONDS):
                 request.session[SESSION_KEY] = now
         return self.get_response(request)

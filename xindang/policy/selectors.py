@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from xindang.audit.models import AuditEvent
+from xindang.core import request_cache
 
 from .models import PolicyVersion
 from .rules import FieldChange, diff_sections
@@ -53,7 +54,18 @@ def version_in_force(on: datetime | None = None) -> PolicyVersion | None:
     )
 
 
+CURRENT = "policy.current"  # the request cache's key of the policy in force now
+
+
 def current_policy(on: datetime | None = None) -> Policy:
+    """The policy in force at `on`; now by default — asked once per request (core.request_cache:
+    the middleware, the second-factor check and the page itself all read it)."""
+    if on is None:
+        return request_cache.memo(CURRENT, lambda: policy_at(None))
+    return policy_at(on)
+
+
+def policy_at(on: datetime | None) -> Policy:
     version = version_in_force(on)
     return policy_from_version(version) if version else default_policy()
 

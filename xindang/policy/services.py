@@ -6,12 +6,14 @@ from django.utils import timezone
 from pydantic import ValidationError
 
 from xindang.audit.services import record_event
+from xindang.core import request_cache
 from xindang.core.errors import DomainError
 
 from .activation import activation_checks
 from .errors import PolicyError
 from .models import PolicyVersion
 from .sections import SECTIONS
+from .selectors import CURRENT as POLICY_CACHE_KEY
 from .selectors import build_policy, version_in_force
 
 
@@ -110,6 +112,7 @@ def put_in_force(
     if comment:
         draft.comment = comment
     draft.save()
+    request_cache.forget(POLICY_CACHE_KEY)  # the rest of this request reads the new version
     record_event(
         "policy.put_in_force",
         actor=by,

@@ -1,4 +1,5 @@
 import pytest
+from django.db import connection
 
 from xindang.core.models import Sequence
 from xindang.core.pagination import CappedPaginator
@@ -26,3 +27,15 @@ def test_last_page_within_the_cap_holds_the_capped_rows(sequences):
     assert page.number == 2 and [s.key for s in page.object_list] == [
         f"pagination-k{i:03d}" for i in range(10, 20)
     ]
+
+
+def test_an_estimate_only_above_the_threshold_and_only_on_postgresql(sequences):
+    # given a threshold below the rows: PostgreSQL gives the planner's estimate, others count exactly
+    paginator = CappedPaginator(sequences, 10, cap=None, estimate_above=5)
+    assert paginator.count >= 0
+    assert paginator.estimated == (connection.vendor == "postgresql")
+    if not paginator.estimated:
+        assert paginator.count == 25
+    # a threshold above the estimate: the exact count
+    exact = CappedPaginator(sequences, 10, cap=None, estimate_above=10**9)
+    assert (exact.count, exact.estimated) == (25, False)

@@ -1,0 +1,52 @@
+"""The main customer pages ask the database a fixed, small number of questions, however many files
+there are: session, user, permissions, policy and navigation once each per request, then the page's
+own queries. (Timings are in bench/; the number of queries is behaviour and is tested here.)"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+pytestmark = pytest.mark.django_db
+
+# page → most queries, for the credit manager and the salesperson alike. Every page: session, user
+# with department, permissions with roles and second-factor device (accounts.backends), the policy in
+# force (once per request). The list: list preference, count, ids of the page, its rows, and the
+# filters' departments, tags and salespeople, read by the list view on every request (cached, they
+# would bring the list under the target of ten). The file page also writes its audited view (five
+# statements with the savepoint) and reads its sections and the history timeline.
+LIMITS = {"list": 11, "search": 11, "code": 11, "file": 27}
+
+
+@pytest.fixture
+def files(salesperson, make_customer):
+    made = [
+        make_customer(salesperson, name=name)
+        for name in ("杭州华夏电子科技有限公司", "上海华夏环保设备有限公司", "北京长城贸易有限公司")
+    ]
+    return [m.customer if hasattr(m, "customer") else m for m in made]
+
+
+def pages(files):
+    first = files[0]
+    return {
+        "list": "/customers/",
+        "search": "/customers/?q=华夏&status=all",
+        "code": f"/customers/?q={first.credit_code}&status=all",
+        "file": f"/customers/{first.pk}/",
+    }
+
+
+@pytest.mark.parametrize("who", ["credit_manager", "salesperson"])
+@pytest.mark.parametrize("page", ["list", "search", "code", "file"])
+def test_page_queries_are_bounded(client, request, files, who, page, django_assert_max_num_queries):
+    user = request.getfixturevalue(who)
+    client.force_login(user)
+    url = pages(files)[page]
+    assert client.get(url).status_code == 200  # the session's first write is behind us
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(url)
+    print(f"\n{who} {page}: {len(ctx.captured_queries)} queries")
+    for q in ctx.captured_queries:
+        print("   ", q["sql"][:150])
+    with django_assert_max_num_queries(LIMITS[page]):
+        assert client.get(url).status_code == 200
