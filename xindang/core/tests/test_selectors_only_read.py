@@ -13,8 +13,6 @@ AUDIT_WRITERS = {"record_event", "record_events"}
 
 # Selectors still being moved by other changes; each entry says which.
 ALLOWED = {
-    # collection's access helpers are being moved to its permissions.py in a change of their own
-    "ledger/collection/selectors.py",
     # credit control (get_over_limit_for_user) is moved with the rest of credit.control's regrouping
     "credit/control/selectors.py",
 }
