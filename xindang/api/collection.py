@@ -1,7 +1,7 @@
 """API router: a customer's receivables ageing and the collection reports (reads). Session
 authentication; the screens' capabilities (collection.view_ageing, collection.view_collectionrecord)
 and visibility: another department's file or report is a 404 and an audited refusal
-(customers.selectors.get_customer_for_user). Reading the ageing is recorded as on the screen
+(customers.permissions.get_customer_for_user). Reading the ageing is recorded as on the screen
 (collection.ageing). A customer's ageing is also open to an integration's API key with the
 "ledger:read" scope (it is computed from the ledger); its reads are recorded without a person."""
 

@@ -1,7 +1,7 @@
 """API router: the credit side of a customer file — investigations, ratings and credit grants (reads).
 Session authentication with the screens' capabilities (credit.view_investigation, credit.view_rating,
 grants.view_creditgrant) and the screens' visibility: another department's file is a 404 and an
-audited refusal (customers.selectors.get_customer_for_user; grants: grant.access_denied). Ratings and
+audited refusal (customers.permissions.get_customer_for_user; grants: grant.access_denied). Ratings and
 grants are also open to an integration's API key with the "credit:check" scope (the credit check
 already answers with the grade and the limit), for every file as the key serves the whole company."""
 

@@ -1,7 +1,7 @@
 """API router: the documents of customer files — metadata, download, and filing from a scanner or an
 e-signature system. Session authentication; the screens' capabilities (documents.view_document,
 documents.add_document) and the screens' access rule: the customer file's visibility (404 and an
-audited refusal otherwise, customers.selectors.get_customer_for_user), then the document's
+audited refusal otherwise, customers.permissions.get_customer_for_user), then the document's
 confidentiality clearance (403, audited as document.download_denied). A download goes through
 documents.services.read_version exactly like the screen: verified against its checksum, watermarked
 where the level asks, recorded as document.download."""

@@ -178,7 +178,7 @@ def _within(request):
 
 def _refuse_invisible(request, customer_ids) -> None:
     """A session user naming files of another department is refused (404) and each attempt is
-    audited, as on the screens (customers.selectors.get_customer_for_user); ids of no file at all are
+    audited, as on the screens (customers.permissions.get_customer_for_user); ids of no file at all are
     left to the service, which answers ledger.unknown_customer."""
     if api_key_of(request) is not None:
         return

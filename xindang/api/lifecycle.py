@@ -13,7 +13,7 @@ from ninja.pagination import paginate
 from xindang.customers.permissions import get_customer_for_user
 from xindang.lifecycle import rules, selectors
 from xindang.lifecycle.models import ReturnCondition, TransferItem, TransferStage
-from xindang.lifecycle.permissions import LifecyclePermission
+from xindang.lifecycle.permissions import LifecyclePermission, get_loan_audited
 
 from .pagination import Mapped, page_answer
 from .permissions import require
@@ -90,7 +90,7 @@ def list_loans(request, filters: Query[LoanFilters]):
 @router.get("/loans/{loan_id}", response=LoanOut, summary="One loan of originals")
 def get_loan(request, loan_id: int):
     require(request, LifecyclePermission.VIEW_LOAN)
-    loan = selectors.get_loan_audited(request.user, loan_id, request=request)
+    loan = get_loan_audited(request.user, loan_id, request=request)
     return _loan_out(loan, timezone.localdate())
 
 

@@ -16,7 +16,7 @@ from xindang.audit.services import record_event
 from xindang.core import xlsx
 from xindang.core.errors import DomainError, form_error
 from xindang.core.pagination import CappedPaginator
-from xindang.customers.selectors import get_customer_for_user
+from xindang.customers.permissions import get_customer_for_user
 from xindang.policy.selectors import current_policy
 
 from . import importing, rules, selectors, services

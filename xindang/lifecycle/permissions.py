@@ -2,8 +2,12 @@
 file (customers.selectors.visible_customers): a loan is visible iff its file is, or it is the user's."""
 
 from django.db import models
+from django.http import Http404
 
 from xindang.accounts.roles import Role
+from xindang.customers.permissions import get_customer_for_user
+
+from .models import Loan
 
 
 class LifecyclePermission(models.TextChoices):
@@ -34,3 +38,21 @@ ROLE_GRANTS = {
     Role.GENERAL_MANAGER: [*_VIEW, "view_statistics"],
     Role.CHAIRMAN: [*_VIEW, "view_statistics"],
 }
+
+
+def get_loan_audited(user, pk, *, request=None) -> Loan:
+    """get_loan_for_user, and a loan of a file out of the user's sight (not their own) is refused as
+    its file is: 404 and an audited refusal (customers.permissions.get_customer_for_user)."""
+    # selectors imports this module's permission enum: a top-level import would be a cycle
+    from .selectors import get_loan_for_user, visible_loans
+
+    owner = (
+        Loan.objects.filter(pk=pk).values_list("customer_id", flat=True).first()
+        if 0 < int(pk) < 2**63
+        else None
+    )
+    if owner is None:
+        raise Http404
+    if not visible_loans(user).filter(pk=pk).exists():
+        get_customer_for_user(user, owner, request=request)
+    return get_loan_for_user(user, pk)

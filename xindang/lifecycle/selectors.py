@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from xindang.core.workbench import WorkItem
 from xindang.customers.models import Customer
-from xindang.customers.selectors import get_customer_for_user, visible_customers
+from xindang.customers.selectors import visible_customers
 from xindang.policy.selectors import current_policy
 
 from . import rules
@@ -255,21 +255,6 @@ def _department_handovers(user) -> list[WorkItem]:
         )
         for year, n in waiting
     ]
-
-
-def get_loan_audited(user, pk, *, request=None) -> Loan:
-    """get_loan_for_user, and a loan of a file out of the user's sight (not their own) is refused as
-    its file is: 404 and an audited refusal (customers.selectors.get_customer_for_user)."""
-    owner = (
-        Loan.objects.filter(pk=pk).values_list("customer_id", flat=True).first()
-        if 0 < int(pk) < 2**63
-        else None
-    )
-    if owner is None:
-        raise Http404
-    if not visible_loans(user).filter(pk=pk).exists():
-        get_customer_for_user(user, owner, request=request)
-    return get_loan_for_user(user, pk)
 
 
 def visible_transfer_items(user, transfer_list: TransferList, *, stage: str = "") -> QuerySet[TransferItem]:

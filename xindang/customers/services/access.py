@@ -3,7 +3,7 @@ actor sees, before its own transaction opens."""
 
 from xindang.core.errors import DomainError
 
-from .. import selectors
+from .. import permissions
 from ..errors import CustomerError
 from ..permissions import CustomerPermission
 
@@ -18,4 +18,4 @@ def require_capability(by, permission: CustomerPermission) -> None:
 def visible_or_404(by, customer_id, request) -> None:
     """The refusal of a file the actor may not see, audited outside the write's transaction (whose
     rollback would take the audit event with it)."""
-    selectors.get_customer_for_user(by, customer_id, request=request)
+    permissions.get_customer_for_user(by, customer_id, request=request)

@@ -9,7 +9,7 @@ from xindang.core import numbering
 from xindang.core.errors import DomainError
 from xindang.policy.selectors import current_policy
 
-from .. import selectors
+from .. import permissions
 from ..choices import Onboarding, Status
 from ..errors import CustomerError
 from ..models import Customer, StatusChange
@@ -71,7 +71,7 @@ def assign_code(*, by, customer_id: int, request=None) -> Customer:
 
 @transaction.atomic
 def _assign_code(*, by, customer_id: int, request=None) -> Customer:
-    customer = selectors.get_customer_for_user(by, customer_id, request=request, for_update=True)
+    customer = permissions.get_customer_for_user(by, customer_id, request=request, for_update=True)
     if customer.onboarding != Onboarding.APPROVED:
         raise DomainError(CustomerError.NOT_ONBOARDED)
     if customer.code:

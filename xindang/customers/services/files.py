@@ -15,7 +15,7 @@ from xindang.audit.services import record_event, record_events, spec
 from xindang.core.errors import DomainError
 from xindang.policy.selectors import current_policy
 
-from .. import rules, selectors
+from .. import permissions, rules, selectors
 from ..choices import Onboarding
 from ..errors import CustomerError
 from ..models import BankAccount, Contact, Customer, Manager, RelatedCompany, Shareholder, Tag
@@ -219,7 +219,7 @@ def _update_customer(
     *, by, customer_id, expected_version, data, tags, children, confirm_similar, request
 ) -> SaveResult:
     policy = current_policy()
-    customer = selectors.get_customer_for_user(by, customer_id, request=request, for_update=True)
+    customer = permissions.get_customer_for_user(by, customer_id, request=request, for_update=True)
     if customer.version != expected_version:
         who = customer.updated_by.get_full_name() if customer.updated_by else "?"
         at = date_format(timezone.localtime(customer.updated_at), "Y-m-d H:i:s")

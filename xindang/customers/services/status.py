@@ -7,7 +7,7 @@ from django.utils import timezone
 from xindang.audit.services import record_event
 from xindang.core.errors import DomainError
 
-from .. import rules, selectors
+from .. import permissions, rules
 from ..choices import NoticeChannel
 from ..errors import CustomerError
 from ..models import Customer, StatusChange
@@ -42,7 +42,7 @@ def change_status(
 
 @transaction.atomic
 def _change_status(*, by, customer_id: int, to_status: str, reason: str, notice=("", None), request=None):
-    customer = selectors.get_customer_for_user(by, customer_id, request=request, for_update=True)
+    customer = permissions.get_customer_for_user(by, customer_id, request=request, for_update=True)
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(CustomerError.REASON_REQUIRED, field="reason")

@@ -16,7 +16,7 @@ from xindang.audit.services import record_event
 from xindang.core.errors import DomainError, form_error
 from xindang.policy.selectors import current_policy
 
-from .. import selectors, services
+from .. import permissions, selectors, services
 from ..errors import CustomerError
 from ..forms import CHILD_FORMSETS, CustomerForm, StatusForm, build_formsets, formset_rows
 from ..permissions import CustomerPermission
@@ -26,7 +26,7 @@ from ..timeline import customer_timeline
 
 @permission_required(CustomerPermission.VIEW, raise_exception=True)
 def customer_detail(request, pk):
-    customer = selectors.get_customer_for_user(request.user, pk, request=request, scope=selectors.SCOPES)
+    customer = permissions.get_customer_for_user(request.user, pk, request=request, scope=selectors.SCOPES)
     if not selectors.can_see_customer(request.user, customer):
         # Only part of the file is open to this reader (a lookup request for chosen documents, the
         # relationship work): the header and that part, none of the other sections (their own views
@@ -58,7 +58,7 @@ def customer_pdf(request, pk):
     """The file as one printed form (客户资料表): basic data, contacts, banks, shareholders,
     classification, grade and limit. Printing is a look at the file: audited like one."""
 
-    customer = selectors.get_customer_for_user(request.user, pk, request=request)
+    customer = permissions.get_customer_for_user(request.user, pk, request=request)
     content = card_pdf(customer, user=request.user, company=current_policy().core.company_name)
     record_event("customer.view", request=request, obj=customer, data={"format": "pdf"})
     response = HttpResponse(content, content_type="application/pdf")
@@ -203,14 +203,14 @@ def customer_create(request):
 
 @permission_required(CustomerPermission.CHANGE, raise_exception=True)
 def customer_edit(request, pk):
-    customer = selectors.get_customer_for_user(request.user, pk, request=request)
+    customer = permissions.get_customer_for_user(request.user, pk, request=request)
     return _save(request, customer=customer)
 
 
 @require_POST
 @permission_required(CustomerPermission.CHANGE_STATUS, raise_exception=True)
 def customer_status(request, pk):
-    customer = selectors.get_customer_for_user(request.user, pk, request=request)
+    customer = permissions.get_customer_for_user(request.user, pk, request=request)
     form = StatusForm(request.POST, current=customer.status)
     if form.is_valid():
         try:

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from xindang.core.errors import DomainError
 
-from .. import selectors, services
+from .. import permissions, services
 from ..permissions import CustomerPermission
 
 
@@ -21,7 +21,7 @@ def _int_or_none(value):
 @permission_required(CustomerPermission.MARK_NOT_RELATED, raise_exception=True)
 def not_related_mark(request, pk):
     """Mark another file (other=) or one of this file's keys (key=) as not related, with a reason."""
-    customer = selectors.get_customer_for_user(request.user, pk, request=request)
+    customer = permissions.get_customer_for_user(request.user, pk, request=request)
     other, key = _int_or_none(request.POST.get("other")), _int_or_none(request.POST.get("key"))
     try:
         services.mark_not_related(
@@ -41,7 +41,7 @@ def not_related_mark(request, pk):
 @require_POST
 @permission_required(CustomerPermission.MARK_NOT_RELATED, raise_exception=True)
 def not_related_revoke(request, pk, finding_pk):
-    customer = selectors.get_customer_for_user(request.user, pk, request=request)
+    customer = permissions.get_customer_for_user(request.user, pk, request=request)
     try:
         services.revoke_not_related(
             by=request.user,

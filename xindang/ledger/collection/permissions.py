@@ -8,7 +8,7 @@ managers their department's, the credit manager and the company's management all
 from django.db import models
 
 from xindang.accounts.roles import Role
-from xindang.customers.selectors import get_customer_for_user
+from xindang.customers.permissions import get_customer_for_user
 
 from . import rules
 
@@ -96,5 +96,5 @@ def may_sign_line(user, report, line: str) -> bool:
 def get_customer_for_request(request, pk):
     """The customer file a collection page works on, if the requesting user may see it; otherwise
     404 (the answer for a file that does not exist) and the attempt goes into the audit log — the
-    one access decision of the collection pages (customers.selectors.get_customer_for_user)."""
+    one access decision of the collection pages (customers.permissions.get_customer_for_user)."""
     return get_customer_for_user(request.user, pk, request=request)
