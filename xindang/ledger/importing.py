@@ -99,7 +99,7 @@ def read_rows(fileobj, *, name: str, max_rows: int) -> tuple[str, list[tuple[int
     fileobj.seek(0)
     fmt = reading.file_format(name, head)
     if fmt == reading.XLSX:
-        reading._check_ooxml(fileobj)  # the customer import's check, reused
+        reading.check_ooxml(fileobj)  # the customer import's check, reused
         try:
             workbook = openpyxl.load_workbook(fileobj, read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many kinds on damaged files
@@ -110,7 +110,7 @@ def read_rows(fileobj, *, name: str, max_rows: int) -> tuple[str, list[tuple[int
             workbook.close()
     else:
         text = reading.decode_text(fileobj.read())
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=reading._delimiter(text)))
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=reading.guess_delimiter(text)))
     for number, cells in enumerate(rows[:HEADER_SCAN_ROWS], start=1):
         mapping = {}
         for i, cell in enumerate(cells):

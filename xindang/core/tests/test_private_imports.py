@@ -10,50 +10,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]  # xindang/
 PACKAGE = ROOT.name
 
-# (importing module, private name): known crossings in parts being regrouped right now, by other
-# branches; the list empties as those are merged.
-ALLOWED = {
-    # being regrouped: credit (control's services, ratings)
-    ("xindang.credit.control.services", "_section"),
-    ("xindang.credit.control.services.checking", "_actor_name"),
-    ("xindang.credit.control.services.checking", "_amount"),
-    ("xindang.credit.control.services.checking", "_read_locked"),
-    ("xindang.credit.control.services.checking", "_section_for"),
-    ("xindang.credit.control.services.checking", "_validate"),
-    ("xindang.credit.control.services.checking", "_submit_over_limit"),
-    ("xindang.credit.control.services.checking", "_record"),
-    ("xindang.credit.control.services.checking", "_record_behind"),
-    ("xindang.credit.control.services.inputs", "_version_sql"),
-    ("xindang.credit.control.services.over_limit", "_actor_name"),
-    ("xindang.credit.control.services.over_limit", "_amount"),
-    ("xindang.credit.control.services.over_limit", "_read_locked"),
-    ("xindang.credit.control.services.over_limit", "_validate"),
-    ("xindang.credit.control.services.recording", "_actor_name"),
-    ("xindang.credit.control.services.recording", "_Ask"),
-    ("xindang.credit.control.views", "_section"),
-    ("xindang.credit.control.views_group", "_section"),
-    ("xindang.credit.demo", "_docs_complete_bulk"),
-    ("xindang.credit.services", "_make_effective"),
-    ("xindang.credit.services.rerating", "_new_rating"),
-    # being regrouped: the ledger (its services, importing, collection's services and views)
-    ("xindang.ledger.collection.services.reports", "_require"),
-    ("xindang.ledger.collection.views_ageing", "_customer"),
-    ("xindang.ledger.collection.views_reports", "_customer"),
-    ("xindang.ledger.importing", "_check_ooxml"),
-    ("xindang.ledger.importing", "_delimiter"),
-    ("xindang.ledger.services", "_error"),
-    ("xindang.ledger.services.corrections", "_error"),
-    ("xindang.ledger.services.corrections", "_decimal"),
-    ("xindang.ledger.services.posting", "_error"),
-    ("xindang.ledger.services.posting", "_load_books"),
-    ("xindang.ledger.services.posting", "_lock_exposures"),
-    ("xindang.ledger.services.posting", "_find_existing"),
-    ("xindang.ledger.services.posting", "_prepare"),
-    ("xindang.ledger.services.posting", "_raise_for"),
-    ("xindang.ledger.services.posting", "_Row"),
-    ("xindang.ledger.services.reservations", "_error"),
-    ("xindang.ledger.services.reservations", "_decimal"),
-}
+# (importing module, private name): a crossing tolerated while its modules are regrouped.
+ALLOWED: set[tuple[str, str]] = set()  # (module, name) pairs allowed for a while; none today
 
 
 def _is_private(name: str) -> bool:

@@ -14,7 +14,7 @@ from .investigations import (  # noqa: F401 - the package's interface
 )
 from .ratings import (  # noqa: F401 - the package's interface
     APPROVAL_KIND,
-    _make_effective,
+    make_effective,
     on_rating_approved,
     on_rating_rejected,
     on_rating_returned,

@@ -36,7 +36,7 @@ def scheme_grades(scheme: str) -> list[str]:
 APPROVAL_KIND = "credit.rating"
 
 
-def _new_rating(
+def new_rating(
     customer, result: rules.RatingResult, *, policy, inv, by, grade, override_reason, note
 ) -> Rating:
     return Rating(
@@ -100,7 +100,7 @@ def propose_rating(
     selectors.open_proposals(customer).filter(status=RatingStatus.PROPOSED).update(
         status=RatingStatus.WITHDRAWN
     )
-    rating = _new_rating(
+    rating = new_rating(
         customer,
         result,
         policy=policy,
@@ -242,7 +242,7 @@ def submit_rating(*, rating_id: int, by, request=None) -> Rating:
     return rating
 
 
-def _make_effective(rating: Rating, *, at=None, actor=None, approval_id=None) -> Rating:
+def make_effective(rating: Rating, *, at=None, actor=None, approval_id=None) -> Rating:
     """The rating comes into force; the one in force before is superseded (history stays)."""
     at = at or timezone.now()
     Rating.objects.filter(customer_id=rating.customer_id, status=RatingStatus.APPROVED).exclude(
@@ -272,7 +272,7 @@ def on_rating_approved(approval) -> None:
     rating = _rating_of(approval)
     if rating.status != RatingStatus.PENDING:
         raise DomainError(CreditError.RATING_NOT_PENDING)
-    _make_effective(rating, approval_id=approval.pk)
+    make_effective(rating, approval_id=approval.pk)
 
 
 def _close(approval, status: str, action: str) -> None:

@@ -22,7 +22,7 @@ from ..models import (
     RatingStatus,
 )
 from .ratings import (
-    _new_rating,
+    new_rating,
 )
 
 
@@ -84,7 +84,7 @@ def _propose_computed(customer_id: int, result, *, policy, on, by) -> int:
         status=RatingStatus.WITHDRAWN
     )
     inv = selectors.latest_valid_investigation(customer, on)
-    rating = _new_rating(
+    rating = new_rating(
         customer, result, policy=policy, inv=inv, by=by, grade=result.grade, override_reason="", note="rerate"
     )
     rating.save()

@@ -159,7 +159,7 @@ def file_format(name: str, head: bytes) -> str:
     return CSV
 
 
-def _check_ooxml(fileobj) -> None:
+def check_ooxml(fileobj) -> None:
     try:
         with zipfile.ZipFile(fileobj) as archive:
             infos = archive.infolist()
@@ -194,7 +194,7 @@ def decode_text(data: bytes) -> str:
     raise refuse(ImportErrorCode.UNREADABLE, detail=_("The text is neither UTF-8 nor GBK encoded."))
 
 
-def _delimiter(text: str) -> str:
+def guess_delimiter(text: str) -> str:
     for line in text.splitlines():
         if line.strip():
             return max((",", "\t", ";"), key=line.count) if any(d in line for d in ",\t;") else ","
@@ -269,7 +269,7 @@ def _read_rows(rows: Iterator, *, fmt: str, max_rows: int) -> Table | None:
 
 
 def _read_xlsx(fileobj, *, max_rows: int) -> Table:
-    _check_ooxml(fileobj)
+    check_ooxml(fileobj)
     try:
         workbook = openpyxl.load_workbook(fileobj, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds on damaged files
@@ -303,7 +303,7 @@ def _read_xlsx(fileobj, *, max_rows: int) -> Table:
 
 def _read_csv(data: bytes, *, max_rows: int) -> Table:
     text = decode_text(data)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=guess_delimiter(text))
     try:
         table = _read_rows(reader, fmt=CSV, max_rows=max_rows)
     except csv.Error as exc:

@@ -25,7 +25,7 @@ from ..models import (
 )
 from ..permissions import CollectionPermission, may_complete, may_sign_line
 from .work import (
-    _require,
+    require_text,
 )
 
 
@@ -45,9 +45,9 @@ def complete_anomaly(
         raise DomainError(CollectionError.NOT_ASSIGNED)
     if report.status != ReportStatus.OPEN:
         raise DomainError(CollectionError.REPORT_COMPLETED)
-    report.delay_reason = _require(delay_reason, CollectionError.DELAY_REASON_REQUIRED, "delay_reason")
+    report.delay_reason = require_text(delay_reason, CollectionError.DELAY_REASON_REQUIRED, "delay_reason")
     report.customer_situation = customer_situation.strip()
-    report.measures_proposed = _require(
+    report.measures_proposed = require_text(
         measures_proposed, CollectionError.MEASURES_REQUIRED, "measures_proposed"
     )
     report.status = ReportStatus.SUBMITTED
@@ -73,9 +73,9 @@ def submit_problem(
         raise DomainError(CollectionError.NOT_ASSIGNED)
     if report.status not in (ReportStatus.OPEN, ReportStatus.SUBMITTED):
         raise DomainError(CollectionError.REPORT_REVIEWED)
-    report.facts = _require(facts, CollectionError.FACTS_REQUIRED, "facts")
-    report.cause = _require(cause, CollectionError.CAUSE_REQUIRED, "cause")
-    report.measures = _require(measures, CollectionError.MEASURES_REQUIRED, "measures")
+    report.facts = require_text(facts, CollectionError.FACTS_REQUIRED, "facts")
+    report.cause = require_text(cause, CollectionError.CAUSE_REQUIRED, "cause")
+    report.measures = require_text(measures, CollectionError.MEASURES_REQUIRED, "measures")
     report.responsible = responsible or by
     report.status = ReportStatus.SUBMITTED
     report.completed_by = by
@@ -100,7 +100,7 @@ def review_problem(*, report: ProblemAccountReport, by, opinion: str, request=No
         raise DomainError(CollectionError.NOT_SUBMITTED)
     if report.completed_by_id == by.pk:
         raise DomainError(CollectionError.OWN_REPORT)
-    report.manager_opinion = _require(opinion, CollectionError.OPINION_REQUIRED, "opinion")
+    report.manager_opinion = require_text(opinion, CollectionError.OPINION_REQUIRED, "opinion")
     report.status = ReportStatus.REVIEWED
     report.reviewed_by = by
     report.reviewed_at = timezone.now()
@@ -169,7 +169,7 @@ def _clean_measures(measures: dict) -> dict:
 
 @transaction.atomic
 def report_danger(*, customer, by, kind: str, situation: str, measures: dict, request=None) -> DangerReport:
-    situation = _require(situation, CollectionError.SITUATION_REQUIRED, "situation")
+    situation = require_text(situation, CollectionError.SITUATION_REQUIRED, "situation")
     report = DangerReport.objects.create(
         customer=customer,
         kind=kind,
@@ -200,7 +200,7 @@ def decide_danger(*, report: DangerReport, by, approved: dict, decision: str, re
         raise DomainError(CollectionError.ALREADY_DECIDED)
     if report.reported_by_id == by.pk:
         raise DomainError(CollectionError.OWN_MEASURES)
-    report.decision = _require(decision, CollectionError.DECISION_REQUIRED, "decision")
+    report.decision = require_text(decision, CollectionError.DECISION_REQUIRED, "decision")
     measures = dict(report.measures)
     for code in rules.MEASURES:
         item = dict(measures.get(code) or {"proposed": False, "notes": ""})
@@ -229,7 +229,7 @@ def suspend_trade(
     """Stop trade with the customer on a manager's instruction: the credit check blocks until lifted."""
     if not by.has_perm(CollectionPermission.SUSPEND):
         raise DomainError(CollectionError.SUSPEND_FORBIDDEN)
-    reason = _require(reason, CollectionError.REASON_REQUIRED, "reason")
+    reason = require_text(reason, CollectionError.REASON_REQUIRED, "reason")
     customer = Customer.objects.select_for_update().get(pk=customer.pk)  # one suspension at a time
     if TradeSuspension.objects.filter(customer=customer, lifted_at__isnull=True).exists():
         raise DomainError(CollectionError.ALREADY_SUSPENDED)
@@ -254,7 +254,7 @@ def suspend_trade(
 def lift_suspension(*, customer, by, reason: str, request=None) -> TradeSuspension:
     if not by.has_perm(CollectionPermission.SUSPEND):
         raise DomainError(CollectionError.RESUME_FORBIDDEN)
-    reason = _require(reason, CollectionError.REASON_REQUIRED, "reason")
+    reason = require_text(reason, CollectionError.REASON_REQUIRED, "reason")
     Customer.objects.select_for_update().get(pk=customer.pk)
     suspension = (
         TradeSuspension.objects.filter(customer=customer, lifted_at__isnull=True).order_by("-id").first()

@@ -31,7 +31,7 @@ from ..selectors import payments_between
 ZERO = Decimal("0.00")
 
 
-def _require(value: str, error: CollectionError, field: str):
+def require_text(value: str, error: CollectionError, field: str):
     if not (value or "").strip():
         raise DomainError(error, field=field)
     return value.strip()
@@ -51,7 +51,7 @@ def add_record(
     next_step_on: date | None = None,
     request=None,
 ) -> CollectionRecord:
-    summary = _require(summary, CollectionError.SUMMARY_REQUIRED, "summary")
+    summary = require_text(summary, CollectionError.SUMMARY_REQUIRED, "summary")
     if contacted_on > timezone.localdate():
         raise DomainError(CollectionError.FUTURE_DATE, field="contacted_on")
     if next_step_on and next_step_on < contacted_on:
@@ -141,7 +141,7 @@ def add_promise(
 
 @transaction.atomic
 def cancel_promise(*, promise: PaymentPromise, by, reason: str, request=None) -> PaymentPromise:
-    reason = _require(reason, CollectionError.REASON_REQUIRED, "reason")
+    reason = require_text(reason, CollectionError.REASON_REQUIRED, "reason")
     promise = PaymentPromise.objects.select_for_update().get(pk=promise.pk)
     if promise.status != PromiseStatus.OPEN:
         raise DomainError(CollectionError.PROMISE_NOT_OPEN)
