@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import views, views_import
+from . import views
+from .views import importing
 
 app_name = "customers"
 urlpatterns = [
@@ -19,10 +20,10 @@ urlpatterns = [
     ),
     path("child-row/<slug:key>/add/", views.child_row_add, name="child_row_add"),
     path("child-row/<slug:key>/remove/", views.child_row_remove, name="child_row_remove"),
-    path("import/", views_import.import_index, name="import"),
-    path("import/template.xlsx", views_import.import_template, name="import_template"),
-    path("import/<int:pk>/", views_import.import_preview, name="import_preview"),
-    path("import/<int:pk>/confirm/", views_import.import_confirm, name="import_confirm"),
-    path("import/<int:pk>/progress/", views_import.import_progress, name="import_progress"),
-    path("export.xlsx", views_import.export, name="export"),
+    path("import/", importing.import_index, name="import"),
+    path("import/template.xlsx", importing.import_template, name="import_template"),
+    path("import/<int:pk>/", importing.import_preview, name="import_preview"),
+    path("import/<int:pk>/confirm/", importing.import_confirm, name="import_confirm"),
+    path("import/<int:pk>/progress/", importing.import_progress, name="import_progress"),
+    path("export.xlsx", importing.export, name="export"),
 ]

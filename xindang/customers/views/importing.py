@@ -19,17 +19,17 @@ from xindang.core.errors import DomainError
 from xindang.core.xlsx import XLSX_TYPE
 from xindang.policy.selectors import current_policy
 
-from .errors import CustomerError
-from .exporting import export_customers
-from .importing.columns import column_label
-from .importing.progress import import_progress as batch_progress
-from .importing.selectors import batches_for_user, get_batch_for_user
-from .importing.services import start_import, start_preview
-from .importing.template import template_file
-from .importing.validation import problem_message
-from .models import ImportBatch
-from .permissions import CustomerPermission
-from .selectors import selected_ids
+from ..errors import CustomerError
+from ..exporting import export_customers
+from ..importing.columns import column_label
+from ..importing.progress import import_progress as batch_progress
+from ..importing.selectors import batches_for_user, get_batch_for_user
+from ..importing.services import start_import, start_preview
+from ..importing.template import template_file
+from ..importing.validation import problem_message
+from ..models import ImportBatch
+from ..permissions import CustomerPermission
+from ..selectors import selected_ids
 
 PROBLEMS_PER_PAGE = 100
 
