@@ -1,65 +1,31 @@
 """Forms of the 客户信用调查评定表 (grouped like the paper form), its yearly figures, review and rating."""
 
 from django import forms
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import rules
 from .models import Grade, Investigation, InvestigationYear, Source
 
-# (legend, fields) in the order of the paper form (002 第八条 items, 第九条 sources, findings) with the
-# credit report's further items (001 客户档案专题 客户档案的内容 2 客户资信调查报告: 银行信用,
-# 实地调查结果, 公共记录, 媒体披露及评语, 授信建议).
-FIELD_GROUPS = [
-    (_("Investigation"), ["investigated_on", "sources", "sources_other"]),
-    (
-        _("1–3. Customer, shareholders and managers, banks"),
-        ["basic_info", "shareholders", "bank_accounts", "bank_credit"],
-    ),
-    (
-        _("4–5. Operations and finances"),
-        ["operations", "site_visit", "financial_notes", "employee_count", "founded_on", "is_wholesaler"],
-    ),
-    (
-        _("6–7. Trade with us and credit record"),
-        [
-            "trade_history",
-            "cooperation_since",
-            "yearly_collections_amount",
-            "yearly_shipments_amount",
-            "credit_record",
-        ],
-    ),
-    (
-        _("Public records and media (001 客户档案专题 客户档案的内容 2 客户资信调查报告)"),
-        ["public_records_court", "public_records_tax", "public_records_penalties", "media"],
-    ),
-    (_("8. Other matters"), ["other_matters"]),
-    (_("Findings (002 第十五–十六条)"), list(rules.FINDING_FORM_FIELDS)),
-    (
-        _("Conclusion and credit proposal"),
-        ["conclusion", "credit_proposal", "proposed_limit_amount", "proposed_term_days"],
-    ),
-]
-WIDE = {
-    "basic_info",
-    "shareholders",
-    "bank_accounts",
-    "bank_credit",
-    "operations",
-    "site_visit",
-    "financial_notes",
-    "trade_history",
-    "credit_record",
-    "public_records_court",
-    "public_records_tax",
-    "public_records_penalties",
-    "media",
-    "other_matters",
-    "conclusion",
-    "credit_proposal",
-    "sources",
+# The sections' titles; their fields and order are the rules' (rules.INVESTIGATION_SECTIONS).
+SECTION_TITLES = {
+    "investigation": _("Investigation"),
+    "parties": _("1–3. Customer, shareholders and managers, banks"),
+    "operations": _("4–5. Operations and finances"),
+    "trade": _("6–7. Trade with us and credit record"),
+    "public": _("Public records and media (001 客户档案专题 客户档案的内容 2 客户资信调查报告)"),
+    "other": _("8. Other matters"),
+    "findings": _("Findings (002 第十五–十六条)"),
+    "conclusion": _("Conclusion and credit proposal"),
 }
+FIELD_GROUPS = [(SECTION_TITLES[key], list(names)) for key, names in rules.INVESTIGATION_SECTIONS]
+# Free-text findings get a wide text area; the sources a wide row of boxes.
+WIDE = {
+    name
+    for name in rules.INVESTIGATION_FIELDS
+    if isinstance(Investigation._meta.get_field(name), models.TextField)
+} | {"sources"}
 
 
 class InvestigationForm(forms.ModelForm):

@@ -60,6 +60,36 @@ FINDING_FORM_FIELDS: tuple[str, ...] = tuple(
     name for f in FINDINGS for name in (f.field, f.count_field) if name
 )
 
+# The fields of the 客户信用调查评定表 by section, in the order of the paper form: 002 第八条 items 1–8,
+# 第九条 sources, the findings of 第十五–十六条, with the credit report's further items (001 客户档案专题
+# 客户档案的内容 2 客户资信调查报告: 银行信用, 实地调查结果, 公共记录, 媒体披露及评语, 授信建议).
+# The form gives each section its title; the services copy exactly these fields.
+INVESTIGATION_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("investigation", ("investigated_on", "sources", "sources_other")),
+    ("parties", ("basic_info", "shareholders", "bank_accounts", "bank_credit")),
+    (
+        "operations",
+        ("operations", "site_visit", "financial_notes", "employee_count", "founded_on", "is_wholesaler"),
+    ),
+    (
+        "trade",
+        (
+            "trade_history",
+            "cooperation_since",
+            "yearly_collections_amount",
+            "yearly_shipments_amount",
+            "credit_record",
+        ),
+    ),
+    ("public", ("public_records_court", "public_records_tax", "public_records_penalties", "media")),
+    ("other", ("other_matters",)),
+    ("findings", FINDING_FORM_FIELDS),
+    ("conclusion", ("conclusion", "credit_proposal", "proposed_limit_amount", "proposed_term_days")),
+)
+INVESTIGATION_FIELDS: tuple[str, ...] = tuple(
+    name for _key, names in INVESTIGATION_SECTIONS for name in names
+)
+
 
 @dataclass(frozen=True)
 class Reason:

@@ -22,36 +22,7 @@ from ..models import (
     InvestigationYear,
 )
 
-INVESTIGATION_FIELDS = [
-    "investigated_on",
-    "basic_info",
-    "shareholders",
-    "bank_accounts",
-    "bank_credit",
-    "operations",
-    "site_visit",
-    "financial_notes",
-    "trade_history",
-    "credit_record",
-    "public_records_court",
-    "public_records_tax",
-    "public_records_penalties",
-    "media",
-    "other_matters",
-    "sources",
-    "sources_other",
-    "employee_count",
-    "founded_on",
-    "is_wholesaler",
-    "cooperation_since",
-    "yearly_collections_amount",
-    "yearly_shipments_amount",
-    *rules.FINDING_FORM_FIELDS,
-    "conclusion",
-    "credit_proposal",
-    "proposed_limit_amount",
-    "proposed_term_days",
-]
+INVESTIGATION_FIELDS = rules.INVESTIGATION_FIELDS
 YEAR_FIELDS = [
     "revenue_amount",
     "profit_amount",
