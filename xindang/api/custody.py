@@ -5,7 +5,7 @@ screens (404 for a request the user may not see)."""
 from datetime import date, datetime
 from typing import Literal
 
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from xindang.custody import selectors, services
@@ -119,7 +119,7 @@ def create_lookup(request, payload: LookupIn):
         rights=payload.rights,
         request=request,
     )
-    return 201, _out(lookup)
+    return Status(201, _out(lookup))
 
 
 @router.get("/lookups/{int:lookup_id}", response=LookupOut)

@@ -74,7 +74,8 @@ def page_answer(
 
         def paginate_queryset(self, queryset, pagination, request, **params):
             size = getattr(pagination, "page_size", default)
-            counted = queryset if cap is None else queryset[: cap + 1]
+            rows = queryset.queryset if isinstance(queryset, Mapped) else queryset  # count rows unshaped
+            counted = rows if cap is None else rows[: cap + 1]
             count = (
                 counted.count()
                 if hasattr(counted, "count") and not isinstance(counted, list)

@@ -34,3 +34,15 @@ def test_the_later_lists_answer_items_and_count(client, make_customer, salespers
     client.force_login(salesperson)
     body = client.get(f"/api/contracts?customer_id={customer.pk}").json()
     assert body == {"items": [], "count": 0}
+
+
+def test_a_capped_count_stops_past_the_cap_and_shapes_only_the_page():
+    from xindang.api.pagination import Mapped, page_answer
+
+    shaped = []
+    rows = Mapped(list(range(10)), lambda n: shaped.append(n) or str(n))
+    paginator = page_answer(default=2, maximum=2, clamp=True, sized=False, cap=5)()
+    answer = paginator.paginate_queryset(rows, paginator.Input(page=9), request=None)
+    # "more than 5": the count stops at 6 and only the first 5 rows page; past the end, the last page
+    assert answer == {"count": 6, "page": 3, "pages": 3, "results": ["4", "5"]}
+    assert shaped == [4, 5]
