@@ -74,13 +74,17 @@ def abc_document(customers, *, year: int, today: date, policy, core_tail=None) -
     return doc
 
 
-def tail_reason_label(code: str) -> str:
+def tail_reason_labels() -> dict[str, str]:
     return {
         "grade_c": _("Grade C"),
         "overdue": _("Overdue"),
         "grade_fell": _("Grade fallen"),
         "bad_debt": _("Bad debt"),
-    }.get(code, code)
+    }
+
+
+def tail_reason_label(code: str) -> str:
+    return tail_reason_labels().get(code, code)
 
 
 def core_tail_tables(ct) -> list[Table]:
@@ -113,12 +117,13 @@ def core_tail_tables(ct) -> list[Table]:
         empty=_("No customer shows a sign of risk."),
         note=_("%(n)s customers in the middle (放中间).") % {"n": ct.middle_count},
     )
+    labels = tail_reason_labels()  # once: a tail can hold tens of thousands of files
     for customer, reasons, overdue, grade in ct.tail:
         tail.rows.append(
             [
                 customer.name,
                 customer.file_no,
-                "、".join(tail_reason_label(r) for r in reasons),
+                "、".join(labels.get(r, r) for r in reasons),
                 overdue,
                 grade or "—",
             ]

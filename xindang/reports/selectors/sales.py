@@ -53,12 +53,13 @@ def signed_sales():
 
 def of_customers(qs, customers, field: str = "customer"):
     """`qs` narrowed to the files of `customers` (a queryset of visible files); no subquery when the
-    user sees every file."""
+    user sees every file, and only the few left out when the user sees nearly all (left_out_ids)."""
     if customers.query.is_empty():
         return qs.none()
-    if not customers.query.has_filters():
-        return qs
-    return qs.filter(**{f"{field}__in": customers.values("pk")})
+    left_out = left_out_ids(customers)
+    if left_out is None:
+        return qs.filter(**{f"{field}__in": customers.values("pk")})
+    return qs.exclude(**{f"{field}__in": left_out}) if left_out else qs
 
 
 FEW_LEFT_OUT = 2000  # files a user does not see, below which a sum is the company's minus theirs
@@ -341,13 +342,14 @@ def first_trade_dates(customers) -> dict[int, date]:
 
 def written_off_ids(customers, start: date, end: date) -> set[int]:
     return set(
-        TradeEntry.objects.filter(
-            customer__in=customers.values("pk"),
+        of_customers(TradeEntry.objects, customers)
+        .filter(
             kind=WRITE_OFF,
             entry_on__gte=start,
             entry_on__lte=end,
             reversed_by__isnull=True,
-        ).values_list("customer_id", flat=True)
+        )
+        .values_list("customer_id", flat=True)
     )
 
 

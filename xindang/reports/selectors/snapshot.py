@@ -20,6 +20,12 @@ from ..models import CreditSnapshot
 from .sales import ZERO, left_out_ids
 
 FRESH_DAYS = 1  # the dashboard reads a snapshot of today or of this many days before
+CENT = Decimal("0.01")
+
+
+def _money(value) -> Decimal:
+    """An amount as the live figures give it (two decimals, whatever the database's SUM returns)."""
+    return Decimal(value or 0).quantize(CENT)
 
 
 def bounds_key(buckets) -> str:
@@ -102,8 +108,8 @@ def bands(customers) -> tuple[dict[str, tuple[int, Decimal, Decimal]], tuple[int
     )
     out, n, limits, exposure = {}, 0, ZERO, ZERO
     for r in rs:
-        out[r["band"]] = (r["n"], r["limits"] or ZERO, r["exposure"] or ZERO)
-        n, limits, exposure = n + r["n"], limits + (r["limits"] or ZERO), exposure + (r["exposure"] or ZERO)
+        out[r["band"]] = (r["n"], _money(r["limits"]), _money(r["exposure"]))
+        n, limits, exposure = n + r["n"], limits + _money(r["limits"]), exposure + _money(r["exposure"])
     return out, (n, limits, exposure)
 
 
@@ -117,7 +123,7 @@ def band_ids(customers, band: str):
 
 def ageing_total(customers, n: int) -> list[Decimal]:
     sums = rows(customers).aggregate(**{f"a{i}": Sum(f"a{i}") for i in range(n)})
-    return [sums[f"a{i}"] or ZERO for i in range(n)]
+    return [_money(sums[f"a{i}"]) for i in range(n)]
 
 
 def overdue_by_customer(customers) -> dict[int, Decimal]:
@@ -139,10 +145,10 @@ def top_risks(customers, n: int = 10) -> list[dict]:
         {
             "pk": r["customer_id"],
             "name": r["customer__name"],
-            "overdue": r["overdue"],
+            "overdue": _money(r["overdue"]),
             "grade": r["grade"],
-            "limit": r["limit"] if r["in_limits"] else None,
-            "exposure": r["exposure"] if r["in_limits"] else ZERO,
+            "limit": _money(r["limit"]) if r["in_limits"] and r["limit"] is not None else None,
+            "exposure": _money(r["exposure"]) if r["in_limits"] else ZERO,
         }
         for r in rs
     ]
