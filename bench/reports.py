@@ -9,10 +9,11 @@ the same figures cannot do without (the floor), on the ledger bench's data set (
     python bench/reports.py --customers 20000 --entries 1000000 --build   # a smaller set, built now
 
 The data set is the ledger bench's (`python bench/ledger.py --engine postgresql --keep` builds it, or
-`--build` here); the dashboard's monthly facts are refreshed first (as the daily run does) and that
-refresh is timed too. Page and floor take turns on every iteration, so a busy machine slows both
-alike; `ratio p95` = page p95 / floor p95. Users: the credit manager (every file) and a department
-manager (the department's files). Results: stdout (a Markdown table) and bench/results/reports-<engine>.json.
+`--build` here); the dashboard's monthly facts and the credit snapshot of the day are refreshed first
+when missing (as the daily run does) and those refreshes are timed too. Page and floor take turns on
+every iteration, so a busy machine slows both alike; `ratio p95` = page p95 / floor p95. Users: the
+credit manager (every file) and a department manager (the department's files). Results: stdout (a
+Markdown table) and bench/results/reports-<engine>.json.
 """
 
 import argparse
@@ -117,8 +118,21 @@ def _run(args, connection, held_c, held_e, build) -> int:
     else:
         rows = MonthlyFact.objects.filter(month__in=closed).count()
         print(f"  monthly facts of {len(closed)} months already stored ({rows:,} rows; --refresh to time it)")
+    from xindang.reports.selectors import snapshot
+
+    snap_s = None
+    if args.refresh or snapshot.for_day(today) is None:
+        t = time.perf_counter()
+        snap_rows = services.refresh_credit_snapshot(today=today)
+        snap_s = time.perf_counter() - t
+        print(
+            f"  credit snapshot of {today} stored (the daily run's step): {snap_s:.1f} s, {snap_rows:,} rows"
+        )
+    else:
+        print(f"  credit snapshot of {today} already stored (--refresh to time it)")
     with connection.cursor() as cur:
         cur.execute("ANALYZE reports_monthlyfact")
+        cur.execute("ANALYZE reports_creditsnapshot")
 
     cm = User.objects.filter(groups__name=Role.CREDIT_MANAGER.value, is_active=True).order_by("pk").first()
     dm = (
@@ -194,6 +208,7 @@ def _run(args, connection, held_c, held_e, build) -> int:
         "iterations": args.iterations,
         "facts_refresh_s": round(refresh_s, 1) if refresh_s is not None else None,
         "facts_rows": rows,
+        "snapshot_refresh_s": round(snap_s, 1) if snap_s is not None else None,
         "machine": {
             "python": platform.python_version(),
             "cpus": os.cpu_count(),

@@ -16,7 +16,7 @@ from xindang.customers.selectors import visible_customers
 from xindang.policy.selectors import current_policy
 from xindang.reports import rules
 from xindang.reports.permissions import ReportPermission
-from xindang.reports.selectors import credit, sales
+from xindang.reports.selectors import credit, sales, snapshot
 
 from .pagination import Pages
 from .permissions import require
@@ -354,15 +354,28 @@ def dashboard(request):
     months' receivables, overdue, sales, collections and bad debts, the most overdue files and the
     over-limit requests of the last twelve months — the figures of the dashboard screen."""
     require(request, ReportPermission.VIEW_CREDIT)
-    on = timezone.localdate()
-    then = date(on.year - 1, on.month, min(on.day, 28))
+    snap = snapshot.for_dashboard(timezone.localdate())  # as the screen: the daily run's snapshot
+    on = snap.on if snap else timezone.localdate()
+    then = snapshot.year_before(on)
     customers = visible_customers(request.user)
-    dist = credit.grade_distribution(customers)
-    mig = credit.migration(customers, then)
-    keys = [*mig["grades"], ""]
-    util = credit.limits_and_exposure(customers, on)
     since = date(on.year - 1, on.month, 1)
-    aged = credit.ageing_by_customer(customers, on)  # one aggregate: ageing, running month, top risks
+    codes = snapshot.bucket_codes()
+    if snap:
+        dist = snapshot.grade_distribution(customers)
+        mig = credit.migration_of(snapshot.migration_pairs(customers))
+        by_band = snapshot.bands(customers)[0]
+        total = snapshot.ageing_total(customers, len(codes))
+        risks = snapshot.top_risks(customers)
+    else:
+        dist = credit.grade_distribution(customers)
+        mig = credit.migration(customers, then)
+        by_band = credit.bands(customers, on)[0]
+        aged = credit.ageing_by_customer(customers, on)  # one aggregate: ageing, running month, risks
+        total = credit.ageing_total(aged)
+        risks = credit.top_risks(
+            customers, on, overdue=credit.overdue_by_customer(customers, on, by_customer=aged)
+        )
+    keys = [*mig["grades"], ""]
     return {
         "on": on,
         "grades": [{"grade": g, "customers": n} for g, n in sorted(dist.items())],
@@ -374,17 +387,14 @@ def dashboard(request):
         "utilisation": [
             {
                 "band": band,
-                "customers": len(mine),
-                "limits": sum((r["limit"] or Decimal(0) for r in mine), Decimal(0)),
-                "exposure": sum((r["exposure"] for r in mine), Decimal(0)),
+                "customers": by_band[band][0],
+                "limits": by_band[band][1],
+                "exposure": by_band[band][2],
             }
             for band in BANDS
-            if (mine := [r for r in util if r["band"] == band])
+            if band in by_band
         ],
-        "ageing": [
-            {"bucket": code, "amount": amount}
-            for code, amount in credit.ageing_now(customers, on, by_customer=aged)
-        ],
+        "ageing": [{"bucket": code, "amount": amount} for code, amount in zip(codes, total, strict=True)],
         "trend": [
             {
                 "month": f.label,
@@ -395,7 +405,7 @@ def dashboard(request):
                 "bad_debts": f.bad_debts,
                 "collection_effectiveness": f.effectiveness,
             }
-            for f in credit.monthly_trend(customers, on, current=credit.ageing_total(aged))
+            for f in credit.monthly_trend(customers, on, current=total)
         ],
         "top_risks": [
             {
@@ -406,9 +416,7 @@ def dashboard(request):
                 "limit": r["limit"],
                 "exposure": r["exposure"],
             }
-            for r in credit.top_risks(
-                customers, on, overdue=credit.overdue_by_customer(customers, on, by_customer=aged)
-            )
+            for r in risks
         ],
         "over_limit": [
             {"status": status, "label": r["label"], "requests": r["n"], "amount": r["amount"]}

@@ -5,8 +5,10 @@ record — file name, counts, row problems, result — and its audit events stay
 still waiting for its confirm can no longer be confirmed and says why.
 
 Each app with such files registers its model in its AppConfig.ready() (customers' and the ledger's
-imports): the model has `stored_name`, `created_at`, `status`, `message` and `finished_at`."""
+imports, and the analyses' exported files with their own retention — `export_file_days`): the model
+has `stored_name`, `created_at`, `status`, `message` and `finished_at`."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -22,6 +24,7 @@ class WorkingFiles:
     waiting: str  # the status of an import not yet confirmed: it fails when its file goes
     failed: str
     busy: tuple[str, ...] = ()  # statuses during which the file is being read: left alone
+    days: Callable[[], int] | None = None  # the kind's own retention (a policy value); None: `days`
 
 
 _KINDS: list[WorkingFiles] = []
@@ -33,15 +36,17 @@ def register_working_files(kind: WorkingFiles) -> None:
 
 
 def prune_working_files(*, days: int, now=None) -> dict[str, list[int]]:
-    """Delete the stored files of imports uploaded more than `days` ago. Each record is updated in
-    its own transaction and its file deleted after the commit, so a crash between the two leaves at
-    worst a file no record points at, never a record pointing at no file. Returns the pruned ids by
-    model label."""
+    """Delete the stored files of imports uploaded more than `days` ago (a kind with its own `days`:
+    that many). Each record is updated in
+        its own transaction and its file deleted after the commit, so a crash between the two leaves at
+        worst a file no record points at, never a record pointing at no file. Returns the pruned ids by
+        model label."""
     now = now or timezone.now()
-    cutoff = now - timedelta(days=days)
     pruned: dict[str, list[int]] = {}
     for kind in _KINDS:
         model = kind.model
+        kept = kind.days() if kind.days is not None else days
+        cutoff = now - timedelta(days=kept)
         stale = model.objects.filter(created_at__lt=cutoff).exclude(stored_name="")
         stale = stale.exclude(status__in=kind.busy)
         for pk in list(stale.values_list("pk", flat=True)):
@@ -55,10 +60,10 @@ def prune_working_files(*, days: int, now=None) -> dict[str, list[int]]:
                     row.status = kind.failed
                     row.message = _(
                         "The uploaded file was deleted %(days)s days after the upload; upload it again."
-                    ) % {"days": days}
+                    ) % {"days": kept}
                     row.finished_at = now
                     fields += ["status", "message", "finished_at"]
                 row.save(update_fields=fields)
                 transaction.on_commit(lambda name=name: default_storage.delete(name))
-            pruned.setdefault(model._meta.label, []).append(pk)
+            pruned.setdefault(model._meta.label, []).append(pk if isinstance(pk, int) else str(pk))
     return pruned

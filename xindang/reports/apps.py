@@ -23,11 +23,25 @@ class ReportsConfig(AppConfig):
         register_actions({"reports.export": _("Exported an analysis")}, groups={"reports": _("Analysis")})
         register_demo_step("reports", seed_history, order=60)
         register_daily_job("reports", _refresh_facts, order=50)
+        register_daily_job("reports_snapshot", _refresh_snapshot, order=51)
         from xindang.core.tasks import register_on_interrupted
 
         from .services import build_export, release_interrupted_exports
 
         register_on_interrupted(build_export, release_interrupted_exports)
+        from xindang.core.working_files import WorkingFiles, register_working_files
+
+        from .models import ExportJob
+
+        register_working_files(
+            WorkingFiles(
+                ExportJob,
+                waiting="",  # an export never waits for a confirm: only its file goes
+                failed=ExportJob.Status.FAILED,
+                busy=(ExportJob.Status.QUEUED, ExportJob.Status.RUNNING),
+                days=lambda: export_file_days(),  # looked up at each run
+            )
+        )
 
 
 def _refresh_facts(today) -> str:
@@ -35,3 +49,17 @@ def _refresh_facts(today) -> str:
 
     rows = refresh_monthly_facts(today=today)
     return f"dashboard facts of the closed months stored ({rows} rows)"
+
+
+def _refresh_snapshot(today) -> str:
+    from .services import refresh_credit_snapshot
+
+    rows = refresh_credit_snapshot(today=today)
+    return f"credit snapshot of {today} stored ({rows} rows)"
+
+
+def export_file_days() -> int:
+    """The policy's days an exported analysis file is kept (core.working_files)."""
+    from xindang.policy.selectors import current_policy
+
+    return current_policy().reports.export_file_days

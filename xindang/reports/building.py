@@ -14,7 +14,7 @@ from xindang.customers.selectors import visible_customers
 from xindang.policy.selectors import current_policy
 
 from . import documents
-from .selectors import credit, sales
+from .selectors import credit, sales, snapshot
 
 
 def year_param(request, default: int) -> int:
@@ -60,7 +60,12 @@ def build(request, slug: str):
     if slug == "abc":
         year = year_param(request, today.year)
         on = min(date(year, 12, 31), today)
-        grades, earlier, overdue = credit.risk_inputs(customers, on)
+        snap = snapshot.for_day(on)
+        if snap:
+            grades, earlier = snapshot.grades_now_and_then(customers)
+            overdue = snapshot.overdue_by_customer(customers)
+        else:
+            grades, earlier, overdue = credit.risk_inputs(customers, on)
         ct = sales.core_and_tail(
             customers, on=on, policy=policy, grades=grades, earlier=earlier, overdue=overdue
         )
@@ -83,7 +88,8 @@ def build(request, slug: str):
             one=one,
         )
     if slug == "credit":
-        return documents.credit_document(customers, on=today)
+        snap = snapshot.for_dashboard(today)  # today's, or yesterday's until today's daily run
+        return documents.credit_document(customers, on=snap.on if snap else today, snap=snap)
     if slug == "yearly":
         return documents.yearly_document(
             customers, year=year_param(request, today.year - 1), today=today, policy=policy

@@ -1,6 +1,7 @@
 """The analyses read the other apps; the unmanaged Analysis only carries the app's permissions (a
-Django permission needs a content type). MonthlyFact is the one table of their own: figures of closed
-months, precomputed from the ledger by the daily run (a cache that can always be rebuilt)."""
+Django permission needs a content type). MonthlyFact (figures of closed months) and CreditSnapshot
+(each customer's ageing, limit and grade as of the daily run) are precomputed from the ledger by the
+daily run (caches that can always be rebuilt); ExportJob keeps the long exports."""
 
 import uuid
 
@@ -60,9 +61,73 @@ class MonthlyFact(models.Model):
         return f"{self.customer_id or '*'} {self.month:%Y-%m}"
 
 
+MAX_BUCKETS = 14  # the collection policy allows up to 12 bounds: not due, 12 ranges and the last
+
+
+def _amount():
+    return models.DecimalField(max_digits=18, decimal_places=2, default=0)
+
+
+class CreditSnapshot(models.Model):
+    """What the credit dashboard shows of each customer as of one day, stored by the daily run
+    (services.refresh_credit_snapshot) so that the dashboard, the workbench panel and the tail of the
+    ABC analysis sum a few columns instead of ageing the whole ledger on every request: the amounts per
+    ageing bucket of the policy (a0 = not yet due), the limit in force, the exposure and its band, the
+    grade now and a year before. One row per customer (every file, with or without figures) and a
+    marker row (customer NULL) saying which day and which ageing buckets the rows are of; only the
+    latest day is kept (a cache that can always be rebuilt)."""
+
+    customer = models.OneToOneField(
+        "customers.Customer", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    on = models.DateField()  # the day the figures are of
+    is_open = models.BooleanField(default=True)  # prospective, active or suspended (not "past")
+    grade = models.CharField(max_length=8, blank=True)  # in force on `on`
+    grade_year_ago = models.CharField(max_length=8, blank=True)  # in force a year before `on`
+    a0 = _amount()
+    a1 = _amount()
+    a2 = _amount()
+    a3 = _amount()
+    a4 = _amount()
+    a5 = _amount()
+    a6 = _amount()
+    a7 = _amount()
+    a8 = _amount()
+    a9 = _amount()
+    a10 = _amount()
+    a11 = _amount()
+    a12 = _amount()
+    a13 = _amount()
+    overdue = models.DecimalField(max_digits=18, decimal_places=2, default=0)  # a1 + a2 + …
+    in_limits = models.BooleanField(default=False)  # a limit in force or an exposure above zero
+    limit = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True)
+    exposure = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    band = models.CharField(max_length=10, blank=True)  # rules.utilisation_band
+    buckets = models.CharField(max_length=100, blank=True)  # marker row: the policy's bucket bounds
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        default_permissions = ()
+        verbose_name = _("credit snapshot")
+        verbose_name_plural = _("credit snapshots")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["on"], condition=models.Q(customer__isnull=True), name="reports_snapshot_marker"
+            ),
+        ]
+        indexes = [models.Index(fields=["-overdue", "customer"], name="reports_snapshot_overdue")]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id or '*'} {self.on}"
+
+    def amounts(self, n: int) -> list:
+        return [getattr(self, f"a{i}") for i in range(n)]
+
+
 class ExportJob(models.Model):
     """A long export run by the task worker (services.start_export): the user waits on its status page,
-    not on the request. The file is kept in the storage until downloaded by its requester."""
+        not on the request. The file is kept in the storage for the policy's `export_file_days` (reports
+    section), then deleted by `manage.py prune_working_files` (core.working_files); the job stays."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")

@@ -1,6 +1,7 @@
 """The analysis section of the company policy: the ABC cut-offs (004 客户信息管理制度 第三条2(4)), the
 share of our sales the company requires of a customer (第三条3(4)), the years the seasonal index reads
-(第四条1(1)) and who counts as a core customer (001 抓两头放中间). Registered in ReportsConfig.ready()."""
+(第四条1(1)), who counts as a core customer (001 抓两头放中间) and how long an exported analysis file is
+kept. Registered in ReportsConfig.ready()."""
 
 from decimal import Decimal
 
@@ -23,6 +24,9 @@ class ReportsSection(BaseModel):
     seasonal_years: int = Field(3, ge=1, le=10)
     # 001 抓两头放中间 "大客户": class A by average yearly trade, trading with us at least this long.
     core_min_years: Decimal = Field(Decimal(1), ge=0, le=50, decimal_places=1)
+    # An exported analysis (.xlsx/PDF prepared by the task worker) is deleted from the storage this many
+    # days after it was asked for (`manage.py prune_working_files`); its audit event stays.
+    export_file_days: int = Field(7, ge=1, le=3650)
 
     @model_validator(mode="after")
     def _cutoffs(self):
@@ -55,6 +59,13 @@ register_section(
         "core_min_years": (
             _("Core customer: years of trade at least"),
             _("001 抓两头放中间: class A by average yearly trade and trading with us this long."),
+        ),
+        "export_file_days": (
+            _("Days an exported analysis file is kept"),
+            _(
+                "Then the file is deleted from the server; the export's audit event stays. "
+                "Export again to get it."
+            ),
         ),
     },
     departures=[

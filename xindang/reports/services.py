@@ -2,15 +2,17 @@
 for what purpose) in the audit log before the file is handed over; storing the dashboard's monthly
 facts (the daily run)."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Min
 from django.utils.translation import gettext
 from django_tasks import task
 
 from xindang.audit.services import record_event
 from xindang.core.errors import DomainError
+from xindang.ledger.models import TradeEntry
 
 from .errors import ReportError
 from .permissions import ReportPermission
@@ -56,13 +58,44 @@ def closed_months(today: date, n: int = FACT_MONTHS) -> list[tuple[int, int]]:
     return out[::-1]
 
 
-def refresh_monthly_facts(*, today: date | None = None, months: int = FACT_MONTHS) -> int:
+LATE_COMMIT = timedelta(hours=1)  # an entry committed this long after its created_at is still seen
+
+
+def months_to_refresh(span: list[tuple[int, int]], *, full: bool = False) -> list[tuple[int, int]]:
+    """The months of `span` whose facts are to be (re)computed: those not stored yet, and those a
+    later posting can have changed — every month ending on or after the earliest entry date among the
+    entries posted since the months were stored. The ledger only grows: a posting is an entry, and
+    every allocation it makes is dated on or after the entry's own date (ledger.services.book), so no
+    earlier month's receivables, sales or collections can have changed. `full`: every month."""
+    from .models import MonthlyFact
+    from .selectors import credit
+
+    if full:
+        return list(span)
+    firsts = {date(y, m, 1): (y, m) for y, m in span}
+    stored = dict(
+        MonthlyFact.objects.filter(customer__isnull=True, month__in=list(firsts)).values_list(
+            "month", "computed_at"
+        )
+    )
+    todo = {ym for first, ym in firsts.items() if first not in stored}
+    if stored:
+        since = min(stored.values()) - LATE_COMMIT
+        earliest = TradeEntry.objects.filter(created_at__gte=since).aggregate(on=Min("entry_on"))["on"]
+        if earliest is not None:
+            todo |= {ym for ym in span if credit.month_end(*ym) >= earliest}
+    return [ym for ym in span if ym in todo]
+
+
+def refresh_monthly_facts(*, today: date | None = None, months: int = FACT_MONTHS, full: bool = False) -> int:
     """Store the figures of the `months` closed months before today's (reports.MonthlyFact): per
     customer and for the company, the receivables and the not-yet-due part at each month's end, the
     month's credit sales, collections and bad debts — the same computation as the dashboard's live one
-    (selectors.credit.live_facts), grouped by customer. Idempotent: each month's rows are replaced in
-    one transaction, so a second run gives the same table, and entries posted with an earlier date
-    since the last run are taken in. Returns the rows stored."""
+    (selectors.credit.live_facts), grouped by customer. Incremental: only the months not stored yet
+    and those that entries posted since can have changed (months_to_refresh; `full`: all of them).
+    Idempotent: each month's rows are replaced in one transaction, so a second run gives the same
+    table, and entries posted with an earlier date since the last run are taken in. Returns the rows
+    stored."""
     from django.utils import timezone
 
     from xindang.ledger.ageing import ageing_sums, policy_buckets
@@ -70,8 +103,11 @@ def refresh_monthly_facts(*, today: date | None = None, months: int = FACT_MONTH
     from .models import MonthlyFact
     from .selectors import credit
 
+    now = timezone.now()  # before reading: an entry posted meanwhile is seen by the next run
     today = today or timezone.localdate()
-    span = closed_months(today, months)
+    span = months_to_refresh(closed_months(today, months), full=full)
+    if not span:
+        return 0
     buckets = policy_buckets()
     start, end = date(span[0][0], span[0][1], 1), credit.month_end(*span[-1])
     by_month: dict[tuple[int, int], dict[int, dict]] = {}
@@ -85,7 +121,6 @@ def refresh_monthly_facts(*, today: date | None = None, months: int = FACT_MONTH
         ).items():
             if amount:
                 by_month.setdefault((vy, vm), {}).setdefault(cid, {})[name] = amount
-    now = timezone.now()
     stored = 0
     for y, m in span:
         ageing = ageing_sums(on=credit.month_end(y, m), dimension="customer", buckets=buckets)
@@ -103,6 +138,64 @@ def refresh_monthly_facts(*, today: date | None = None, months: int = FACT_MONTH
             MonthlyFact.objects.bulk_create(rows, batch_size=5000)
         stored += len(rows)
     return stored
+
+
+# --- The credit snapshot (the dashboard's per-customer figures as of the daily run) ---------------
+def refresh_credit_snapshot(*, today: date | None = None) -> int:
+    """Store each customer's credit figures as of `today` (reports.CreditSnapshot): the amounts per
+    ageing bucket of the policy and the overdue part, the limit in force, the exposure and its
+    utilisation band, the grade now and a year before, whether the file is open — computed by the
+    same functions as the dashboard's live figures (three set-wide aggregates: one ageing of the
+    ledger, one read of limits and exposures, one of grades), then written in one transaction that
+    replaces the previous snapshot: idempotent, and readers see the old snapshot or the new one,
+    never a half. Returns the rows stored (one a customer and the marker)."""
+    from django.utils import timezone
+
+    from xindang.customers.models import Customer
+    from xindang.ledger.ageing import ageing_sums, policy_buckets
+
+    from .models import MAX_BUCKETS, CreditSnapshot
+    from .selectors import credit, snapshot
+
+    today = today or timezone.localdate()
+    buckets = policy_buckets()
+    if len(buckets) > MAX_BUCKETS:  # the policy's validation keeps it within; no snapshot otherwise
+        CreditSnapshot.objects.all().delete()
+        return 0
+    everyone = Customer.objects.all()
+    aged = ageing_sums(on=today, dimension="customer", buckets=buckets)
+    limits = {r["pk"]: r for r in credit.limits_and_exposure(everyone, today)}
+    grades = everyone.annotate(
+        now=credit.grade_at(), before=credit.grade_at(snapshot.year_before(today))
+    ).values_list("pk", "status", "now", "before")
+    now = timezone.now()
+    rows = []
+    for cid, status, grade, before in grades.iterator(chunk_size=20000):
+        amounts = aged.get(cid) or [ZERO] * len(buckets)
+        lim = limits.get(cid)
+        row = CreditSnapshot(
+            customer_id=cid,
+            on=today,
+            is_open=status != "past",
+            grade=grade or "",
+            grade_year_ago=before or "",
+            overdue=sum(amounts[1:], ZERO),
+            in_limits=lim is not None,
+            limit=lim["limit"] if lim else None,
+            exposure=lim["exposure"] if lim else ZERO,
+            band=lim["band"] if lim else "",
+            computed_at=now,
+        )
+        for i, amount in enumerate(amounts):
+            setattr(row, f"a{i}", amount)
+        rows.append(row)
+    rows.append(
+        CreditSnapshot(customer=None, on=today, buckets=snapshot.bounds_key(buckets), computed_at=now)
+    )
+    with transaction.atomic():
+        CreditSnapshot.objects.all().delete()
+        CreditSnapshot.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)
 
 
 # --- Long exports in the task worker (issue: a long one shows progress, the page is not blocked) ---

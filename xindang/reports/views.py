@@ -26,7 +26,7 @@ from . import documents, services
 from .building import build, year_param
 from .exports import write_pdf, write_xlsx
 from .permissions import VIEW_PERMISSION, ReportPermission
-from .selectors import credit, sales
+from .selectors import credit, sales, snapshot
 from .tables import show
 
 CUSTOMER_CHOICES = 300  # the largest customers of the years read, offered on the sales analysis
@@ -44,7 +44,7 @@ def _page(request, slug: str, template: str, extra: dict | None = None):
     doc = build(request, slug)
     context = {
         "doc": doc,
-        "tables": [_rendered(t) for t in doc.tables],
+        "tables": [_rendered(t, request) for t in doc.tables],
         "charts": [{"id": f"chart-{k}", "data": v} for k, v in documents.chart_data(doc).items() if v],
         "can_export": request.user.has_perm(ReportPermission.EXPORT),
         "export_query": request.GET.urlencode(),
@@ -54,17 +54,40 @@ def _page(request, slug: str, template: str, extra: dict | None = None):
     return render(request, template, context)
 
 
-def _rendered(table):
-    rows = [
+PAGED_TABLES = ("abc_customers", "core", "tail", "bad_debts")  # a row a customer (or an entry)
+TABLE_PAGE = 50  # rows of such a table on a screen; its summaries and the export hold them all
+
+
+def _rendered(table, request=None):
+    """A table's cells as the screen shows them. A table of customers (PAGED_TABLES) shows a page of
+    TABLE_PAGE rows, chosen by ?<key>-page=N, with links to the other pages."""
+    rows, links, pager = table.rows, table.links, None
+    if request is not None and table.key in PAGED_TABLES and len(rows) > TABLE_PAGE:
+        param = f"{table.key}-page"
+        page = Paginator(range(len(rows)), TABLE_PAGE).get_page(request.GET.get(param))
+        lo, hi = page.start_index() - 1, page.end_index()
+        rows, links = rows[lo:hi], links[lo:hi]
+
+        def url(number: int) -> str:
+            query = request.GET.copy()
+            query[param] = str(number)
+            return f"?{query.urlencode()}#table-{table.key}"
+
+        pager = {
+            "page": page,
+            "first": url(1) if page.has_previous() else "",
+            "previous": url(page.previous_page_number()) if page.has_previous() else "",
+            "next": url(page.next_page_number()) if page.has_next() else "",
+            "last": url(page.paginator.num_pages) if page.has_next() else "",
+        }
+    cells = [
         {
             "cells": [(show(v, c.kind), c.kind != "text") for c, v in zip(table.columns, row, strict=True)],
             "link": link,
         }
-        for row, link in zip(
-            table.rows, table.links + [""] * (len(table.rows) - len(table.links)), strict=True
-        )
+        for row, link in zip(rows, links + [""] * (len(rows) - len(links)), strict=True)
     ]
-    return {"table": table, "rows": rows, "link_column": table.link_column}
+    return {"table": table, "rows": cells, "link_column": table.link_column, "pager": pager}
 
 
 def index(request):
@@ -130,9 +153,15 @@ def home_section(request):
     """The credit manager's and the manager's panel on the workbench (loaded by htmx)."""
     customers = visible_customers(request.user)
     today = timezone.localdate()
-    dist = credit.grade_distribution(customers)
-    overdue = credit.overdue_by_customer(customers, today)
-    bands = credit.limits_and_exposure(customers, today)
+    snap = snapshot.for_dashboard(today)  # as the dashboard: the daily run's figures when stored
+    if snap:
+        dist = snapshot.grade_distribution(customers)
+        overdue = snapshot.overdue_by_customer(customers)
+        over_count = snapshot.bands(customers)[0].get("over", (0,))[0]
+    else:
+        dist = credit.grade_distribution(customers)
+        overdue = credit.overdue_by_customer(customers, today)
+        over_count = credit.bands(customers, today)[0].get("over", (0,))[0]
     return render(
         request,
         "reports/_home_section.html",
@@ -140,7 +169,7 @@ def home_section(request):
             "grades": [(g, dist.get(g, 0), documents.drill(grade=g)) for g in credit.GRADES],
             "overdue_count": len(overdue),
             "overdue_amount": sum(overdue.values(), Decimal(0)),
-            "over_count": sum(1 for r in bands if r["band"] == "over"),
+            "over_count": over_count,
         },
     )
 
@@ -152,19 +181,24 @@ def _drill_queryset(request):
     user, today = request.user, timezone.localdate()
     customers = visible_customers(user)
     p = request.GET
+    snap = snapshot.for_dashboard(today)  # the files behind the dashboard's figures: its snapshot's
     if "grade" in p:
-        qs = customers.exclude(status="past").annotate(g=credit.grade_at())
         grade = p["grade"]
-        return (qs.filter(g__isnull=True) if grade == "none" else qs.filter(g=grade)), _(
-            "Customers of grade %(grade)s"
-        ) % {"grade": grade if grade != "none" else _("(not rated)")}
+        title = _("Customers of grade %(grade)s") % {"grade": grade if grade != "none" else _("(not rated)")}
+        if snap:
+            ids = snapshot.grade_ids(customers, "" if grade == "none" else grade)
+            return customers.filter(pk__in=ids), title
+        qs = customers.exclude(status="past").annotate(g=credit.grade_at())
+        return (qs.filter(g__isnull=True) if grade == "none" else qs.filter(g=grade)), title
     if "band" in p:
-        ids = [r["pk"] for r in credit.limits_and_exposure(customers, today) if r["band"] == p["band"]]
+        if snap:
+            ids = snapshot.band_ids(customers, p["band"])
+        else:
+            ids = [r["pk"] for r in credit.limits_and_exposure(customers, today) if r["band"] == p["band"]]
         return customers.filter(pk__in=ids), documents.band_labels().get(p["band"], p["band"])
     if "overdue" in p:
-        return customers.filter(pk__in=list(credit.overdue_by_customer(customers, today))), _(
-            "Customers with overdue receivables"
-        )
+        ids = snapshot.overdue_ids(customers) if snap else list(credit.overdue_by_customer(customers, today))
+        return customers.filter(pk__in=ids), _("Customers with overdue receivables")
     if "abc" in p:
         year = year_param(request, today.year)
         report = sales.abc_report(

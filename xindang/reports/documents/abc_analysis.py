@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ..selectors import sales
 from ..tables import INT, MONEY, RATIO, SHARE, Column, Document, Table
-from .common import drill, year_span
+from .common import customer_links, drill, year_span
 
 
 def abc_document(customers, *, year: int, today: date, policy, core_tail=None) -> Document:
@@ -54,12 +53,13 @@ def abc_document(customers, *, year: int, today: date, policy, core_tail=None) -
         ),
     )
     yes, no = _("Yes"), _("No")
+    link = customer_links()
     for r in report.rows:
         meets = "—" if r.meets is None else yes if r.meets else no
         rows.rows.append(
             [r.rank, r.customer.name, r.customer.file_no, r.amount, r.share, r.cumulative, r.klass, meets]
         )
-        rows.links.append(reverse("customers:detail", args=[r.customer.pk]))
+        rows.links.append(link(r.customer.pk))
     doc = Document(
         "abc",
         _("ABC analysis (004 客户信息管理制度 第三条2–3)"),
@@ -74,13 +74,17 @@ def abc_document(customers, *, year: int, today: date, policy, core_tail=None) -
     return doc
 
 
-def tail_reason_label(code: str) -> str:
+def tail_reason_labels() -> dict[str, str]:
     return {
         "grade_c": _("Grade C"),
         "overdue": _("Overdue"),
         "grade_fell": _("Grade fallen"),
         "bad_debt": _("Bad debt"),
-    }.get(code, code)
+    }
+
+
+def tail_reason_label(code: str) -> str:
+    return tail_reason_labels().get(code, code)
 
 
 def core_tail_tables(ct) -> list[Table]:
@@ -96,9 +100,10 @@ def core_tail_tables(ct) -> list[Table]:
         ],
         empty=_("No customer is class A with the years of trade the policy asks."),
     )
+    link = customer_links()
     for customer, average, years, grade in ct.core:
         core.rows.append([customer.name, customer.file_no, average, years, grade or "—"])
-        core.links.append(reverse("customers:detail", args=[customer.pk]))
+        core.links.append(link(customer.pk))
     tail = Table(
         "tail",
         _("Tail customers (抓两头: the risky ones)"),
@@ -112,15 +117,16 @@ def core_tail_tables(ct) -> list[Table]:
         empty=_("No customer shows a sign of risk."),
         note=_("%(n)s customers in the middle (放中间).") % {"n": ct.middle_count},
     )
+    labels = tail_reason_labels()  # once: a tail can hold tens of thousands of files
     for customer, reasons, overdue, grade in ct.tail:
         tail.rows.append(
             [
                 customer.name,
                 customer.file_no,
-                "、".join(tail_reason_label(r) for r in reasons),
+                "、".join(labels.get(r, r) for r in reasons),
                 overdue,
                 grade or "—",
             ]
         )
-        tail.links.append(reverse("customers:detail", args=[customer.pk]))
+        tail.links.append(link(customer.pk))
     return [core, tail]

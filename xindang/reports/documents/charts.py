@@ -6,6 +6,8 @@ from django.utils.translation import gettext as _
 
 from ..tables import Document
 
+PARETO_POINTS = 200  # the largest customers drawn; the table (paginated) and the export hold them all
+
 
 def chart_data(doc: Document) -> dict:
     """The screen's charts, from the document's own tables (the same figures as the tables)."""
@@ -39,13 +41,20 @@ def chart_data(doc: Document) -> dict:
         }
     elif doc.slug == "abc":
         table = next(t for t in doc.tables if t.key == "abc_customers")
+        shown = table.rows[:PARETO_POINTS]
+        title = _("Pareto chart")
+        if len(table.rows) > PARETO_POINTS:
+            title = _("Pareto chart: the %(n)s largest of %(total)s customers") % {
+                "n": PARETO_POINTS,
+                "total": f"{len(table.rows):,}",
+            }
         data["pareto"] = {
-            "title": _("Pareto chart"),
+            "title": title,
             "type": "pareto",
-            "labels": [str(r[1]) for r in table.rows],
-            "values": [float(r[3]) for r in table.rows],
-            "cumulative": [round(float(r[5] or 0) * 100, 1) for r in table.rows],
-            "links": table.links,
+            "labels": [str(r[1]) for r in shown],
+            "values": [float(r[3]) for r in shown],
+            "cumulative": [round(float(r[5] or 0) * 100, 1) for r in shown],
+            "links": table.links[:PARETO_POINTS],
             "names": [_("Sales"), _("Cumulative share")],
         }
     elif doc.slug == "composition":

@@ -11,6 +11,17 @@ from django.utils.translation import gettext as _
 MONTHS = range(1, 13)
 
 
+_SENTINEL = 987654321
+
+
+def customer_links():
+    """A function customer id → the URL of its file, reversing the route once (a list of customers can
+    hold every file of the company)."""
+    pattern = reverse("customers:detail", args=[_SENTINEL])
+    head, tail = pattern.split(str(_SENTINEL))
+    return lambda pk: f"{head}{pk}{tail}"
+
+
 def drill(**params) -> str:
     return reverse("reports:customers") + "?" + urlencode({k: v for k, v in params.items() if v is not None})
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xindang.core.money import format_yuan
 
-from ..selectors import credit
+from ..selectors import credit, snapshot
 from ..tables import INT, MONEY, PERCENT, Column, Document, Table
 from .common import drill
 
@@ -27,9 +27,15 @@ def band_labels() -> dict:
     }
 
 
-def credit_document(customers, *, on: date, months: int = 12, then: date | None = None) -> Document:
-    then = then or date(on.year - 1, on.month, min(on.day, 28))
-    dist = credit.grade_distribution(customers)
+def credit_document(
+    customers, *, on: date, months: int = 12, then: date | None = None, snap=None
+) -> Document:
+    """The dashboard as of `on`. `snap`: the daily snapshot of `on` (selectors.snapshot), from which the
+    grades, the utilisation, the ageing and the top risks are read instead of the ledger."""
+    then = then or snapshot.year_before(on)
+    if snap is not None and snap.on != on:
+        snap = None
+    dist = snapshot.grade_distribution(customers) if snap else credit.grade_distribution(customers)
     grades = Table(
         "grades",
         _("Rating distribution"),
@@ -39,7 +45,10 @@ def credit_document(customers, *, on: date, months: int = 12, then: date | None 
     for g in [*[g for g in credit.ALL_GRADES if g in dist or g in credit.GRADES], ""]:
         grades.rows.append([g or _("Not rated"), dist.get(g, 0)])
         grades.links.append(drill(grade=g or "none"))
-    mig = credit.migration(customers, then)
+    if snap and then == snapshot.year_before(on):
+        mig = credit.migration_of(snapshot.migration_pairs(customers))
+    else:
+        mig = credit.migration(customers, then)
     keys = [*mig["grades"], ""]
     migration = Table(
         "migration",
@@ -49,7 +58,10 @@ def credit_document(customers, *, on: date, months: int = 12, then: date | None 
     for b in keys:
         migration.rows.append([b or _("Not rated"), *[mig["matrix"][b][a] for a in keys]])
         migration.links.append("")
-    util_rows = credit.limits_and_exposure(customers, on)
+    if snap:
+        by_band, (n_limits, total_limit, total_exposure) = snapshot.bands(customers)
+    else:
+        by_band, (n_limits, total_limit, total_exposure) = credit.bands(customers, on)
     bands = Table(
         "utilisation",
         _("Limits against exposure"),
@@ -63,21 +75,12 @@ def credit_document(customers, *, on: date, months: int = 12, then: date | None 
     )
     labels = band_labels()
     for band in BAND_ORDER:
-        mine = [r for r in util_rows if r["band"] == band]
-        if not mine:
+        if band not in by_band:
             continue
-        bands.rows.append(
-            [
-                labels[band],
-                len(mine),
-                sum((r["limit"] or Decimal(0) for r in mine), Decimal(0)),
-                sum((r["exposure"] for r in mine), Decimal(0)),
-            ]
-        )
+        n, limits, exposure = by_band[band]
+        bands.rows.append([labels[band], n, limits, exposure])
         bands.links.append(drill(band=band))
-    total_limit = sum((r["limit"] or Decimal(0) for r in util_rows), Decimal(0))
-    total_exposure = sum((r["exposure"] for r in util_rows), Decimal(0))
-    if util_rows:
+    if n_limits:
         bands.note = _("Limits in force %(limit)s, exposure %(exposure)s, utilisation %(pct)s.") % {
             "limit": format_yuan(total_limit),
             "exposure": format_yuan(total_exposure),
@@ -86,11 +89,17 @@ def credit_document(customers, *, on: date, months: int = 12, then: date | None 
     ageing = Table(
         "ageing", _("Ageing of receivables"), [Column(_("Days overdue")), Column(_("Amount"), MONEY)]
     )
-    aged = credit.ageing_by_customer(customers, on)  # one aggregate: ageing, running month, top risks
-    for code, amount in credit.ageing_now(customers, on, by_customer=aged):
+    codes = snapshot.bucket_codes()
+    if snap:
+        aged = None
+        total = snapshot.ageing_total(customers, len(codes))
+    else:
+        aged = credit.ageing_by_customer(customers, on)  # one aggregate: ageing, running month, risks
+        total = credit.ageing_total(aged)
+    for code, amount in zip(codes, total, strict=True):
         ageing.rows.append([_("Not due") if code == "not_due" else code, amount])
         ageing.links.append(drill(overdue="1") if code != "not_due" else "")
-    trend_rows = credit.monthly_trend(customers, on, months, current=credit.ageing_total(aged))
+    trend_rows = credit.monthly_trend(customers, on, months, current=total)
     trend = Table(
         "trend",
         _("By month"),
@@ -125,9 +134,13 @@ def credit_document(customers, *, on: date, months: int = 12, then: date | None 
         ],
         empty=_("Nothing overdue."),
     )
-    for r in credit.top_risks(
-        customers, on, overdue=credit.overdue_by_customer(customers, on, by_customer=aged)
-    ):
+    if snap:
+        top = snapshot.top_risks(customers)
+    else:
+        top = credit.top_risks(
+            customers, on, overdue=credit.overdue_by_customer(customers, on, by_customer=aged)
+        )
+    for r in top:
         risks.rows.append([r["name"], r["grade"] or "—", r["overdue"], r["exposure"], r["limit"]])
         risks.links.append(reverse("customers:detail", args=[r["pk"]]))
     first = date(*credit.last_months(on, months)[0], 1)
@@ -141,11 +154,21 @@ def credit_document(customers, *, on: date, months: int = 12, then: date | None 
     for status, r in sorted(over.items()):
         olr.rows.append([r["label"], r["n"], r["amount"]])
         olr.links.append(drill(over_limit=status, since=first.isoformat()))
+    notes = []
+    if snap:
+        notes.append(
+            _(
+                "Grades, limits, ageing and risks as stored by the daily run of %(at)s; entries posted "
+                "since then are counted from the next run."
+            )
+            % {"at": timezone.localtime(snap.computed_at).strftime("%Y-%m-%d %H:%M")}
+        )
     doc = Document(
         "credit",
         _("Credit dashboard"),
         _("As of %(on)s") % {"on": on},
         [grades, migration, bands, ageing, trend, risks, olr],
+        notes=notes,
         params={"on": on.isoformat()},
     )
     doc.data["trend"] = trend_rows

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from xindang.core.money import format_yuan
 
-from ..selectors import credit, sales
+from ..selectors import credit, sales, snapshot
 from ..tables import MONEY, Column, Document, Table
 from .abc_analysis import abc_document
 from .credit_dashboard import credit_document
@@ -22,7 +22,9 @@ def yearly_document(customers, *, year: int, today: date, policy) -> Document:
     end = min(date(year, 12, 31), today)
     start = date(year, 1, 1)
     months = 12 if end.month == 12 else end.month
-    dash = credit_document(customers, on=end, months=months, then=date(year - 1, 12, 31))
+    dash = credit_document(
+        customers, on=end, months=months, then=date(year - 1, 12, 31), snap=snapshot.for_day(end)
+    )
     abc = abc_document(customers, year=year, today=today, policy=policy)
     trend = dash.data["trend"]
     total_sales = sales.total_sales(customers, start, end)

@@ -27,7 +27,7 @@ from xindang.ledger.models import Exposure, TradeEntry
 from xindang.ledger.rules import INVOICE, NOTE_RECEIVED, PAYMENT, REVERSAL, SHIPMENT, WRITE_OFF
 
 from .. import rules
-from .sales import MONEY, ZERO, of_customers
+from .sales import MONEY, ZERO, left_out_ids, of_customers
 
 GRADES = ("A", "B", "C")  # the A/B/C scheme (002 第十三–十八条); 甲/乙/丙 shown beside when used
 ALL_GRADES = tuple(Grade.values)
@@ -80,9 +80,25 @@ def grades_now_and_then(customers, then: date) -> list[tuple[int, str | None, st
 
 
 def migration(customers, then: date) -> dict:
-    pairs = [(b, a) for _pk, b, a in grades_now_and_then(customers, then)]
+    return migration_of([(b, a) for _pk, b, a in grades_now_and_then(customers, then)])
+
+
+def migration_of(pairs: list[tuple[str | None, str | None]]) -> dict:
     used = [g for g in ALL_GRADES if any(g in p for p in pairs)] or list(GRADES)
     return {"grades": used, "matrix": rules.migration_matrix(pairs, used)}
+
+
+def bands(
+    customers, on: date
+) -> tuple[dict[str, tuple[int, Decimal, Decimal]], tuple[int, Decimal, Decimal]]:
+    """band → (customers, limits, exposure), and the same over every file with a limit or exposure."""
+    out: dict[str, tuple[int, Decimal, Decimal]] = {}
+    n, limits, exposure = 0, ZERO, ZERO
+    for r in limits_and_exposure(customers, on):
+        c, lim, exp = out.get(r["band"], (0, ZERO, ZERO))
+        out[r["band"]] = (c + 1, lim + (r["limit"] or ZERO), exp + r["exposure"])
+        n, limits, exposure = n + 1, limits + (r["limit"] or ZERO), exposure + r["exposure"]
+    return out, (n, limits, exposure)
 
 
 def limits_and_exposure(customers, on: date) -> list[dict]:
@@ -192,11 +208,24 @@ def stored_facts(customers, months: list[tuple[int, int]]) -> dict[tuple[int, in
     company = MonthlyFact.objects.filter(customer__isnull=True, month__in=firsts)
     if customers.query.is_empty():
         return {(d.year, d.month): Facts() for d in company.values_list("month", flat=True)}
-    if not customers.query.has_filters():
-        return {
+    left_out = left_out_ids(customers)
+    if left_out is not None:  # every file or nearly: the company's figures less the few left out
+        out = {
             (r["month"].year, r["month"].month): Facts(**{f: r[f] for f in FACT_FIELDS})
             for r in company.values("month", *FACT_FIELDS)
         }
+        if left_out and out:
+            rows = (
+                MonthlyFact.objects.filter(month__in=[date(*ym, 1) for ym in out], customer__in=left_out)
+                .order_by()
+                .values("month")
+                .annotate(**{f: Sum(f) for f in FACT_FIELDS})
+            )
+            for r in rows:
+                f = out[(r["month"].year, r["month"].month)]
+                for name in FACT_FIELDS:
+                    setattr(f, name, getattr(f, name) - (r[name] or ZERO))
+        return out
     have = list(company.values_list("month", flat=True))
     out = {(d.year, d.month): Facts() for d in have}
     if not have:

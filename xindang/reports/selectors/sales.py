@@ -13,6 +13,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
+from weakref import WeakKeyDictionary
 
 from django.db.models import Case, Count, DecimalField, F, Min, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
@@ -51,12 +53,33 @@ def signed_sales():
 
 def of_customers(qs, customers, field: str = "customer"):
     """`qs` narrowed to the files of `customers` (a queryset of visible files); no subquery when the
-    user sees every file."""
+    user sees every file, and only the few left out when the user sees nearly all (left_out_ids)."""
     if customers.query.is_empty():
         return qs.none()
+    left_out = left_out_ids(customers)
+    if left_out is None:
+        return qs.filter(**{f"{field}__in": customers.values("pk")})
+    return qs.exclude(**{f"{field}__in": left_out}) if left_out else qs
+
+
+FEW_LEFT_OUT = 2000  # files a user does not see, below which a sum is the company's minus theirs
+_LEFT_OUT: WeakKeyDictionary = WeakKeyDictionary()  # queryset → its left_out_ids, while it lives
+
+
+def left_out_ids(customers) -> list[int] | None:
+    """The ids of the files not in `customers` when they are few (a user who sees all but a handful
+    of files: a stored company figure minus those few is cheaper than a sum over every file); None
+    when they are many (sum over `customers` instead). [] when `customers` is every file."""
+    if customers.query.is_empty():
+        return None
     if not customers.query.has_filters():
-        return qs
-    return qs.filter(**{f"{field}__in": customers.values("pk")})
+        return []
+    if customers in _LEFT_OUT:  # one request reads it for each of its figures
+        return _LEFT_OUT[customers]
+    left = Customer.objects.exclude(pk__in=customers.values("pk")).values_list("pk", flat=True)
+    ids = list(left[: FEW_LEFT_OUT + 1])
+    _LEFT_OUT[customers] = out = ids if len(ids) <= FEW_LEFT_OUT else None
+    return out
 
 
 def sales_entries(customers, start: date, end: date):
@@ -223,10 +246,30 @@ def product_analysis(
     return out, lined
 
 
+class CustomerRef(NamedTuple):
+    """What the analyses show of a customer: its id (the link to its file), name and file number."""
+
+    pk: int
+    name: str
+    file_no: str | None
+
+
+def customer_refs(ids) -> dict[int, CustomerRef]:
+    """id → CustomerRef of those customers: plain tuples, not model instances (a list can hold every
+    customer of the company)."""
+    ids = set(ids)
+    if not ids:
+        return {}
+    qs = Customer.objects.values_list("pk", "name", "file_no")
+    if len(ids) > 5000:  # most of the files: one pass over the table beats a long IN list
+        return {r[0]: CustomerRef(*r) for r in qs.iterator(chunk_size=20000) if r[0] in ids}
+    return {r[0]: CustomerRef(*r) for r in qs.filter(pk__in=ids)}
+
+
 # --- ABC (004 第三条2) and share of our sales (第三条3) ---------------------------------------------
 @dataclass
 class AbcCustomer:
-    customer: Customer
+    customer: CustomerRef
     amount: Decimal
     share: Decimal | None
     cumulative: Decimal | None
@@ -253,7 +296,7 @@ def abc_report(customers, start: date, end: date, policy) -> AbcReport:
     sales = {cid: amount for cid, amount in sales_by_customer(customers, start, end).items() if amount}
     section = policy.reports
     classes = rules.abc_classes(sales.items(), a_pct=section.abc_a_pct, b_pct=section.abc_b_pct)
-    by_id = Customer.objects.select_related("department", "owner").in_bulk(list(sales))
+    by_id = customer_refs(sales)
     rows = [
         AbcCustomer(
             by_id[r.key],
@@ -299,13 +342,14 @@ def first_trade_dates(customers) -> dict[int, date]:
 
 def written_off_ids(customers, start: date, end: date) -> set[int]:
     return set(
-        TradeEntry.objects.filter(
-            customer__in=customers.values("pk"),
+        of_customers(TradeEntry.objects, customers)
+        .filter(
             kind=WRITE_OFF,
             entry_on__gte=start,
             entry_on__lte=end,
             reversed_by__isnull=True,
-        ).values_list("customer_id", flat=True)
+        )
+        .values_list("customer_id", flat=True)
     )
 
 
@@ -342,7 +386,7 @@ def core_and_tail(customers, *, on: date, policy, grades: dict, earlier: dict, o
     }
     written = written_off_ids(customers, start, on)
     ids = set(averages) | set(grades) | {cid for cid, v in overdue.items() if v > 0} | written
-    by_id = Customer.objects.select_related("department", "owner").in_bulk(list(ids))
+    by_id = customer_refs(ids)
     out = CoreTail()
     for cid, customer in by_id.items():
         years_of_trade = Decimal((on - first[cid]).days) / Decimal("365.25") if cid in first else Decimal(0)

@@ -88,3 +88,55 @@ def test_a_failed_or_interrupted_export_says_so(salesperson, credit_manager):
 def test_the_yearly_report_and_large_sets_go_to_the_worker_outside_a_transaction(credit_manager):
     assert services.should_queue(user=credit_manager, slug="yearly") is False  # a test's transaction
     assert "yearly" in services.QUEUED_EXPORTS
+
+
+def _exported(user, *, days_ago, status=ExportJob.Status.DONE):
+    from datetime import timedelta
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    job = ExportJob.objects.create(user=user, slug="abc", fmt="xlsx", purpose="月度经营分析会", status=status)
+    stored = default_storage.save(f"reports/exports/{job.pk}.xlsx", ContentFile(b"x"))
+    ExportJob.objects.filter(pk=job.pk).update(
+        stored_name=stored, filename="abc.xlsx", created_at=timezone.now() - timedelta(days=days_ago)
+    )
+    job.refresh_from_db()
+    return job
+
+
+def test_exported_files_are_deleted_after_the_policys_days(
+    client, salesperson, django_capture_on_commit_callbacks, monkeypatch
+):
+    """Exported files follow the working files' retention rule with their own days (export_file_days,
+    7 by default): the file goes, the job and the export's audit event stay, its page says why."""
+    from django.core.files.storage import default_storage
+    from django.core.management import call_command
+
+    from xindang.reports.sections import ReportsSection
+
+    assert ReportsSection().export_file_days == 7
+    old = _exported(salesperson, days_ago=8)
+    young = _exported(salesperson, days_ago=6)
+    running = _exported(salesperson, days_ago=9, status=ExportJob.Status.RUNNING)
+    names = {j.pk: j.stored_name for j in (old, young, running)}
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("prune_working_files", verbosity=0)
+    for job in (old, young, running):
+        job.refresh_from_db()
+    assert (old.stored_name, old.status) == ("", ExportJob.Status.DONE)
+    assert young.stored_name and running.stored_name
+    assert not default_storage.exists(names[old.pk]) and default_storage.exists(names[young.pk])
+    event = AuditEvent.objects.get(action="core.working_files_pruned")
+    assert event.data["pruned"]["reports.ExportJob"] == [str(old.pk)]
+    client.force_login(salesperson)
+    assert client.get(reverse("reports:export_download", args=[old.pk])).status_code == 404
+    page = client.get(reverse("reports:export_job", args=[old.pk])).content.decode()
+    assert 'data-testid="export-pruned"' in page and "export-download" not in page
+
+    # the days are the policy's
+    monkeypatch.setattr("xindang.reports.apps.export_file_days", lambda: 5)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("prune_working_files", verbosity=0)
+    young.refresh_from_db()
+    assert young.stored_name == "" and not default_storage.exists(names[young.pk])

@@ -115,6 +115,32 @@ def test_refreshing_again_is_idempotent_and_takes_in_back_dated_entries(trade, p
     assert _trend(customers, use_facts=True) == _trend(customers, use_facts=False)
 
 
+def test_the_refresh_is_incremental(trade, post, credit_manager):
+    """A second run recomputes nothing; a back-dated entry makes it recompute its month and the later
+    ones only; a month not stored yet is computed; `full` recomputes every month."""
+    from django.db.models import F
+
+    from xindang.ledger.models import TradeEntry
+
+    shop = trade[0]
+    # the fixture's trade posted well before the run (an entry posted within services.LATE_COMMIT of
+    # the last run is read again, in case it was committed after the run read the ledger)
+    TradeEntry.objects.update(created_at=F("created_at") - 2 * services.LATE_COMMIT)
+    span = services.closed_months(TODAY)
+    assert services.months_to_refresh(span) == span
+    services.refresh_monthly_facts(today=TODAY)
+    assert services.months_to_refresh(span) == []
+    assert services.refresh_monthly_facts(today=TODAY) == 0
+    post(shop, "shipment", 50, entry_on=date(2026, 3, 3), due_on=date(2026, 4, 2))
+    assert services.months_to_refresh(span) == [(2026, 3), (2026, 4), (2026, 5)]
+    MonthlyFact.objects.filter(month=date(2025, 8, 1)).delete()
+    assert services.months_to_refresh(span) == [(2025, 8), (2026, 3), (2026, 4), (2026, 5)]
+    assert services.months_to_refresh(span, full=True) == span
+    services.refresh_monthly_facts(today=TODAY)
+    customers = visible_customers(credit_manager)
+    assert _trend(customers, use_facts=True) == _trend(customers, use_facts=False)
+
+
 def test_a_month_not_stored_is_computed_live(trade, credit_manager):
     services.refresh_monthly_facts(today=TODAY, months=3)  # only March to May stored
     customers = visible_customers(credit_manager)

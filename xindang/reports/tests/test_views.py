@@ -172,3 +172,38 @@ def test_pdf_exports_draw_every_character(client, credit_manager, trade, slug, q
     )
     assert response.status_code == 200
     assert undrawn_characters(response.content) == {}
+
+
+def test_the_abc_list_is_paginated_and_the_export_holds_every_customer(
+    client, salesperson, post, make_customer
+):
+    """A list of customers shows a page at a time (views.TABLE_PAGE rows); the class summary and the
+    export stay on all of them."""
+    from xindang.customers.models import Customer
+    from xindang.reports import views
+
+    on = date(TODAY.year, 1, 10)
+    n = views.TABLE_PAGE + 5
+    first = make_customer(salesperson, name="分页测试公司0")
+    post(first, "shipment", 1000 + n, entry_on=on)
+    for i in range(1, n):  # the files directly, faster than the service: only their sales matter
+        c = Customer.objects.create(
+            name=f"分页测试公司{i}", file_no=f"FY-T{i:04d}", owner=salesperson, department=first.department
+        )
+        post(c, "shipment", 1000 + n - i, entry_on=on)
+    client.force_login(salesperson)
+    url = reverse("reports:abc") + f"?year={TODAY.year}"
+    page = client.get(url).content.decode()
+    assert page.count("分页测试公司") >= views.TABLE_PAGE  # the first page (and the chart's labels)
+    assert f"Rows 1–{views.TABLE_PAGE} of {n}" in page and 'data-testid="pager-abc_customers"' in page
+    assert "abc_customers-page=2" in page
+    second = client.get(url + "&abc_customers-page=2").content.decode()
+    assert f"Rows {views.TABLE_PAGE + 1}–{n} of {n}" in second and f"分页测试公司{n - 1}<" in second
+    assert f"分页测试公司{n - 1}<" not in page.split('id="table-abc_customers"')[1]
+    response = client.post(
+        reverse("reports:export", args=["abc"]),
+        {"query": f"year={TODAY.year}&abc_customers-page=2", "format": "xlsx", "purpose": "月度经营分析会"},
+    )
+    book = load_workbook(BytesIO(b"".join(response.streaming_content)))
+    rows = [r for r in book.worksheets[1].iter_rows(min_row=4, values_only=True) if r[1]]
+    assert len(rows) == n

@@ -1,8 +1,11 @@
-"""manage.py warm_reports [--today YYYY-MM-DD] [--months N]: store the credit dashboard's figures of
-the closed months (reports.MonthlyFact: receivables and the not-yet-due part at each month's end,
-credit sales, collections and bad debts, per customer and for the company), so that the dashboard
-computes only the running month from the ledger. Idempotent (each month's rows are replaced); the
-daily run (`manage.py daily`) runs it too, after the ledger's own jobs."""
+"""manage.py warm_reports [--today YYYY-MM-DD] [--months N] [--snapshot-only]: store the credit
+dashboard's figures of the closed months (reports.MonthlyFact: receivables and the not-yet-due part
+at each month's end, credit sales, collections and bad debts, per customer and for the company), so
+that the dashboard computes only the running month from the ledger; and the credit snapshot of today
+(reports.CreditSnapshot: each customer's ageing, limit, exposure and grades, which the dashboard
+reads instead of the ledger). Idempotent (each month's rows, and the snapshot, are replaced); the
+daily run (`manage.py daily`) runs both too, after the ledger's own jobs. `--snapshot-only`: the
+snapshot alone."""
 
 from datetime import date
 
@@ -18,8 +21,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--today", type=date.fromisoformat, default=None)
         parser.add_argument("--months", type=int, default=services.FACT_MONTHS)
+        parser.add_argument("--snapshot-only", action="store_true")
+        parser.add_argument("--full", action="store_true", help="recompute every month, not only the changed")
 
-    def handle(self, *args, today=None, months=services.FACT_MONTHS, **options):
+    def handle(
+        self, *args, today=None, months=services.FACT_MONTHS, snapshot_only=False, full=False, **options
+    ):
         today = today or timezone.localdate()
-        rows = services.refresh_monthly_facts(today=today, months=months)
-        self.stdout.write(f"dashboard facts of the {months} months before {today:%Y-%m} stored ({rows} rows)")
+        if not snapshot_only:
+            rows = services.refresh_monthly_facts(today=today, months=months, full=full)
+            self.stdout.write(
+                f"dashboard facts of the {months} months before {today:%Y-%m} stored ({rows} rows)"
+            )
+        rows = services.refresh_credit_snapshot(today=today)
+        self.stdout.write(f"credit snapshot of {today} stored ({rows} rows)")

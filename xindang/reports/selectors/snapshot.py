@@ -1,0 +1,169 @@
+"""The credit dashboard's figures read from the daily snapshot (reports.CreditSnapshot, stored by
+services.refresh_credit_snapshot) instead of the ledger: the same figures as the live functions of
+selectors.credit (tests/test_snapshot.py holds them equal), as of the day of the snapshot.
+
+A snapshot is used only when it was taken with the ageing buckets of the policy in force, and — for
+the dashboard — when it is of today or yesterday (the daily run has not run yet today); the page says
+as of when ("as of" in its subtitle, the time of the daily run in its notes). Otherwise the figures
+are computed live."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Count, Sum
+
+from xindang.ledger.ageing import policy_buckets
+
+from ..models import CreditSnapshot
+from .sales import ZERO, left_out_ids
+
+FRESH_DAYS = 1  # the dashboard reads a snapshot of today or of this many days before
+CENT = Decimal("0.01")
+
+
+def _money(value) -> Decimal:
+    """An amount as the live figures give it (two decimals, whatever the database's SUM returns)."""
+    return Decimal(value or 0).quantize(CENT)
+
+
+def bounds_key(buckets) -> str:
+    """The policy's buckets as stored on the marker row: a snapshot of other buckets is not read."""
+    return ",".join(str(b.high) for b in buckets[1:-1])
+
+
+def bucket_codes() -> list[str]:
+    """The codes of the policy's ageing buckets ("not_due", "1-30", …), a0 first."""
+    return [b.code for b in policy_buckets()]
+
+
+def year_before(on: date) -> date:
+    """The day a year before `on` whose grade the migration compares with (as credit_document)."""
+    return date(on.year - 1, on.month, min(on.day, 28))
+
+
+def latest() -> CreditSnapshot | None:
+    """The marker of the stored snapshot, if it was taken with the policy's ageing buckets."""
+    marker = CreditSnapshot.objects.filter(customer__isnull=True).order_by("-on").first()
+    if marker is None or marker.buckets != bounds_key(policy_buckets()):
+        return None
+    return marker
+
+
+def for_day(on: date) -> CreditSnapshot | None:
+    """The snapshot of exactly `on`, or None."""
+    marker = latest()
+    return marker if marker is not None and marker.on == on else None
+
+
+def for_dashboard(today: date) -> CreditSnapshot | None:
+    """The snapshot the dashboard shows: today's, or yesterday's before today's daily run."""
+    marker = latest()
+    if marker is None or not (today - timedelta(days=FRESH_DAYS) <= marker.on <= today):
+        return None
+    return marker
+
+
+def rows(customers):
+    """The snapshot rows of `customers` (a visible_customers queryset): every row but those of the few
+    files left out when the user sees nearly all (sales.left_out_ids), else those of the files seen."""
+    qs = CreditSnapshot.objects.filter(customer__isnull=False)
+    if customers.query.is_empty():
+        return qs.none()
+    left_out = left_out_ids(customers)
+    if left_out is None:
+        return qs.filter(customer__in=customers.values("pk"))
+    return qs.exclude(customer__in=left_out) if left_out else qs
+
+
+def grade_distribution(customers) -> dict[str, int]:
+    rs = rows(customers).filter(is_open=True).order_by().values("grade").annotate(n=Count("pk"))
+    return {r["grade"]: r["n"] for r in rs}
+
+
+def migration_pairs(customers) -> list[tuple[str | None, str | None]]:
+    """(grade a year before, grade now) of each file with a grade at either moment."""
+    rs = (
+        rows(customers)
+        .exclude(grade="", grade_year_ago="")
+        .order_by()
+        .values("grade_year_ago", "grade")
+        .annotate(n=Count("pk"))
+    )
+    out = []
+    for r in rs:
+        out += [(r["grade_year_ago"] or None, r["grade"] or None)] * r["n"]
+    return out
+
+
+def bands(customers) -> tuple[dict[str, tuple[int, Decimal, Decimal]], tuple[int, Decimal, Decimal]]:
+    """band → (customers, limits, exposure), and the same over every file with a limit or exposure."""
+    rs = (
+        rows(customers)
+        .filter(in_limits=True)
+        .order_by()
+        .values("band")
+        .annotate(n=Count("pk"), limits=Sum("limit"), exposure=Sum("exposure"))
+    )
+    out, n, limits, exposure = {}, 0, ZERO, ZERO
+    for r in rs:
+        out[r["band"]] = (r["n"], _money(r["limits"]), _money(r["exposure"]))
+        n, limits, exposure = n + r["n"], limits + _money(r["limits"]), exposure + _money(r["exposure"])
+    return out, (n, limits, exposure)
+
+
+def grade_ids(customers, grade: str):
+    return rows(customers).filter(is_open=True, grade=grade).values("customer_id")
+
+
+def band_ids(customers, band: str):
+    return rows(customers).filter(in_limits=True, band=band).values("customer_id")
+
+
+def ageing_total(customers, n: int) -> list[Decimal]:
+    sums = rows(customers).aggregate(**{f"a{i}": Sum(f"a{i}") for i in range(n)})
+    return [_money(sums[f"a{i}"]) for i in range(n)]
+
+
+def overdue_by_customer(customers) -> dict[int, Decimal]:
+    return dict(rows(customers).filter(overdue__gt=0).values_list("customer_id", "overdue"))
+
+
+def overdue_ids(customers):
+    return rows(customers).filter(overdue__gt=0).values("customer_id")
+
+
+def top_risks(customers, n: int = 10) -> list[dict]:
+    rs = (
+        rows(customers)
+        .filter(overdue__gt=0)
+        .order_by("-overdue", "customer_id")
+        .values("customer_id", "customer__name", "overdue", "grade", "limit", "exposure", "in_limits")[:n]
+    )
+    return [
+        {
+            "pk": r["customer_id"],
+            "name": r["customer__name"],
+            "overdue": _money(r["overdue"]),
+            "grade": r["grade"],
+            "limit": _money(r["limit"]) if r["in_limits"] and r["limit"] is not None else None,
+            "exposure": _money(r["exposure"]) if r["in_limits"] else ZERO,
+        }
+        for r in rs
+    ]
+
+
+def grades_now_and_then(customers) -> tuple[dict[int, str], dict[int, str]]:
+    """customer id → grade now, customer id → grade a year before (the files with one)."""
+    now, then = {}, {}
+    for cid, g, before in (
+        rows(customers)
+        .exclude(grade="", grade_year_ago="")
+        .values_list("customer_id", "grade", "grade_year_ago")
+    ):
+        if g:
+            now[cid] = g
+        if before:
+            then[cid] = before
+    return now, then
