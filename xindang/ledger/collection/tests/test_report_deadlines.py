@@ -12,10 +12,10 @@ from django.utils import timezone, translation
 from xindang.ledger.collection import rules, selectors, services
 from xindang.ledger.collection.models import AnomalyReport, ProblemAccountReport
 from xindang.ledger.collection.sections import CollectionSection
-from xindang.ledger.collection.tests.ledger_rows import entry
 from xindang.policy import services as policy_services
 from xindang.policy.models import PolicyVersion
 from xindang.policy.selectors import current_policy
+from xindang.testing.factories import entry
 
 
 @pytest.mark.parametrize(
