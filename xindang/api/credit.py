@@ -23,7 +23,7 @@ from xindang.credit.control.models import OverLimitRequest
 from xindang.credit.control.permissions import ControlPermission
 from xindang.credit.control.selectors import get_over_limit_for_user
 from xindang.customers.models import Customer
-from xindang.customers.selectors import get_customer_for_user
+from xindang.customers.permissions import get_customer_for_user
 from xindang.ledger.rules import MAX_AMOUNT
 
 from .auth import api_key_auth, require_scope, session_auth

@@ -16,9 +16,8 @@ from .columns import annotations, registered_columns
 from .models import Customer, NotRelated
 
 # The access decision that audits a refused attempt, get_customer_for_user, lives in permissions.py
-# (selectors only read). Its name stays importable from here for the callers not yet moved to
-# customers.permissions (ledger, credit.control, api.credit, customers' own views and services).
-from .permissions import CustomerPermission, get_customer_for_user  # noqa: F401
+# (selectors only read).
+from .permissions import CustomerPermission
 
 # Modules above customers that give a user work on a file widen what the user sees (a contract's
 # handler, 承办人, opens the file of the contract). Each registers, in its AppConfig.ready(), a

@@ -21,7 +21,7 @@ from xindang.core.errors import DomainError, form_error
 from xindang.core.pagination import CappedPaginator
 from xindang.credit.grants.selectors import active_grant
 from xindang.credit.picture import credit_picture
-from xindang.customers.selectors import get_customer_for_user
+from xindang.customers.permissions import get_customer_for_user
 
 from . import rules, selectors, services
 from .forms import CheckForm, DecideStopForm, OverLimitForm, StopShipmentsForm

@@ -7,8 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xindang.customers.models import Customer
-from xindang.customers.permissions import CustomerPermission
-from xindang.customers.selectors import get_customer_for_user, not_related_findings, visible_customers
+from xindang.customers.permissions import CustomerPermission, get_customer_for_user
+from xindang.customers.selectors import not_related_findings, visible_customers
 
 from . import rules
 from .permissions import ControlPermission

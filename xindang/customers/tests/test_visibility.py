@@ -19,7 +19,8 @@ from xindang.accounts.models import Department
 from xindang.accounts.roles import Role
 from xindang.audit.models import AuditEvent
 from xindang.customers.models import Customer
-from xindang.customers.selectors import get_customer_for_user, visible_customers
+from xindang.customers.permissions import get_customer_for_user
+from xindang.customers.selectors import visible_customers
 
 pytestmark = pytest.mark.django_db
 
