@@ -20,10 +20,11 @@ from xindang.core.errors import DomainError
 from xindang.credit.control import services
 from xindang.credit.control.errors import ControlError
 from xindang.credit.control.models import OverLimitRequest
-from xindang.credit.control.permissions import ControlPermission
-from xindang.credit.control.selectors import get_over_limit_for_user
+from xindang.credit.control.permissions import ControlPermission, get_over_limit_for_user
+from xindang.credit.control.selectors import get_over_limit
 from xindang.customers.models import Customer
 from xindang.customers.permissions import get_customer_for_user
+from xindang.customers.selectors import get_customer
 from xindang.ledger.rules import MAX_AMOUNT
 
 from .auth import api_key_auth, require_scope, session_auth
@@ -40,10 +41,7 @@ def _auth():
 
 def _customer(request, user, key, pk: int) -> Customer:
     if key is not None:  # a key sees every file; the check needs the id and, to route, the name
-        customer = Customer.objects.only("id", "name").filter(pk=pk).first()
-        if customer is None:
-            raise Http404
-        return customer
+        return get_customer(pk)
     return get_customer_for_user(user, pk, request=request)
 
 
@@ -235,9 +233,7 @@ def request_over_limit(request, payload: OverLimitIn):
 def over_limit_detail(request, over_limit_id: int):
     user, key = require_scope(request, SCOPE, ControlPermission.VIEW_OVER_LIMIT)
     if key is not None:
-        olr = OverLimitRequest.objects.filter(pk=over_limit_id).first()
-        if olr is None:
-            raise Http404
+        olr = get_over_limit(over_limit_id)
     else:
         olr = get_over_limit_for_user(user, over_limit_id, request=request)
     return _olr_out(olr)

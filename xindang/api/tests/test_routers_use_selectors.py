@@ -8,8 +8,7 @@ from pathlib import Path
 API = Path(__file__).resolve().parents[1]
 EXEMPT = {
     "auth.py",  # authenticates the request before any router runs
-    # their queries move to their apps' selectors with the credit check and the analyses
-    "credit.py",
+    # one narrowing of the analyses' files to the one asked for, after its audited access decision
     "reports.py",
 }
 

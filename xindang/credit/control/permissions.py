@@ -5,8 +5,10 @@ follow the customer file's visibility (customers.selectors.visible_customers).
 """
 
 from django.db import models
+from django.http import Http404
 
 from xindang.accounts.roles import Role
+from xindang.audit.services import record_event
 
 
 class ControlPermission(models.TextChoices):
@@ -51,3 +53,24 @@ STOP_GRANTS = {
     Role.SALESPERSON: ["stop_shipments"],
     Role.DEPARTMENT_MANAGER: ["decide_shipment_stop"],
 }
+
+
+def get_over_limit_for_user(user, pk, *, request=None):
+    """The over-limit request if `user` sees it; otherwise 404, and the attempt goes into the audit log."""
+    # selectors imports this module's permission enum: a top-level import would be a cycle
+    from .selectors import visible_over_limit
+
+    olr = (
+        visible_over_limit(user).select_related("customer", "requested_by", "approval").filter(pk=pk).first()
+    )
+    if olr is None:
+        if user is not None and user.is_authenticated:
+            record_event(
+                "over_limit.access_denied",
+                actor=user,
+                request=request,
+                object_type="credit_control.overlimitrequest",
+                object_id=str(pk),
+            )
+        raise Http404
+    return olr

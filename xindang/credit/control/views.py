@@ -23,7 +23,7 @@ from xindang.credit.grants.selectors import active_grant
 from xindang.credit.picture import credit_picture
 from xindang.customers.permissions import get_customer_for_user
 
-from . import rules, selectors, services
+from . import permissions, rules, selectors, services
 from .forms import CheckForm, DecideStopForm, OverLimitForm, StopShipmentsForm
 from .models import OverLimitStatus
 from .permissions import ControlPermission
@@ -325,7 +325,7 @@ def over_limit_request(request, pk):
 
 @permission_required(ControlPermission.VIEW_OVER_LIMIT, raise_exception=True)
 def over_limit_detail(request, pk):
-    olr = selectors.get_over_limit_for_user(request.user, pk, request=request)
+    olr = permissions.get_over_limit_for_user(request.user, pk, request=request)
     olr.status_class = STATUS_CLASSES.get(olr.status, "")
     return render(
         request,

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from xindang.audit.models import AuditEvent
 from xindang.core.errors import DomainError
-from xindang.credit.control import rules, selectors, services
+from xindang.credit.control import permissions, rules, selectors, services
 from xindang.credit.control.models import CreditCheck, OverLimitRequest, OverLimitStatus
 from xindang.ledger.models import Exposure, Reservation
 
@@ -287,7 +287,7 @@ def test_other_departments_do_not_see_the_requests(customer, salesperson, other_
     from django.http import Http404
 
     with pytest.raises(Http404):
-        selectors.get_over_limit_for_user(other_salesperson, olr.pk)
+        permissions.get_over_limit_for_user(other_salesperson, olr.pk)
     assert selectors.reduction_list(other_salesperson) == []
 
 
