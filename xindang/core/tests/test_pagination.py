@@ -30,9 +30,10 @@ def test_last_page_within_the_cap_holds_the_capped_rows(sequences):
 
 
 def test_an_estimate_only_above_the_threshold_and_only_on_postgresql(sequences):
-    # given a threshold below the rows: PostgreSQL gives the planner's estimate, others count exactly
-    paginator = CappedPaginator(sequences, 10, cap=None, estimate_above=5)
-    assert paginator.count >= 0
+    # given a threshold of 0 (the planner never estimates fewer than one row): PostgreSQL gives its
+    # estimate, which on a table without statistics may be far from 25; the others count exactly
+    paginator = CappedPaginator(sequences, 10, cap=None, estimate_above=0)
+    assert paginator.count >= 1
     assert paginator.estimated == (connection.vendor == "postgresql")
     if not paginator.estimated:
         assert paginator.count == 25
