@@ -82,7 +82,10 @@ def test_two_releasers_hand_the_work_back_once():
     assert handed_back_runs == [[3]]
 
 
-def test_the_heartbeat_thread_beats_and_hands_back(transactional_db):
+# Threads and the worker command commit: a committing test (whose roles and policy the serialized
+# rollback brings back, as every committing test here does).
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_heartbeat_thread_beats_and_hands_back():
     task_id = running("gone-host:9", 11, STALE + 60)
     heartbeat = tasks.Heartbeat("this-host:1", every=0.05)
     heartbeat.start()
@@ -101,6 +104,7 @@ def test_the_heartbeat_thread_beats_and_hands_back(transactional_db):
     assert handed_back_runs == [[11]]
 
 
-def test_a_worker_that_stops_in_order_takes_its_heartbeat_away(transactional_db):
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_worker_that_stops_in_order_takes_its_heartbeat_away():
     call_command("worker", batch=True, verbosity=0)
     assert not WorkerHeartbeat.objects.exists()

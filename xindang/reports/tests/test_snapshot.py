@@ -138,6 +138,7 @@ def test_a_snapshot_of_other_buckets_or_another_day_is_not_read(trade):
 def test_the_dashboard_page_says_as_of_the_daily_run(client, trade, manager):
     today = timezone.localdate()
     services.refresh_credit_snapshot(today=today)
+    type(manager).objects.filter(pk=manager.pk).update(language="en")  # reads in English
     client.force_login(manager)
     page = client.get(reverse("reports:credit")).content.decode()
     assert "as stored by the daily run of" in page

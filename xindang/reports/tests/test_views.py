@@ -191,6 +191,7 @@ def test_the_abc_list_is_paginated_and_the_export_holds_every_customer(
             name=f"分页测试公司{i}", file_no=f"FY-T{i:04d}", owner=salesperson, department=first.department
         )
         post(c, "shipment", 1000 + n - i, entry_on=on)
+    type(salesperson).objects.filter(pk=salesperson.pk).update(language="en")  # reads in English
     client.force_login(salesperson)
     url = reverse("reports:abc") + f"?year={TODAY.year}"
     page = client.get(url).content.decode()
