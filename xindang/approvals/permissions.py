@@ -2,10 +2,9 @@
 the requester, holders of any role of its chain, whoever acted on it, and view-all holders."""
 
 from django.db import models
-from django.http import Http404
 
 from xindang.accounts.roles import Role
-from xindang.audit.services import record_event
+from xindang.audit.services import get_or_refuse
 
 from .models import ApprovalRequest
 
@@ -28,15 +27,6 @@ def get_approval_for_user(user, pk, *, request=None) -> ApprovalRequest:
     # selectors imports this module's permission enum: a top-level import would be a cycle
     from .selectors import visible_approvals, with_trail
 
-    try:
-        return with_trail(visible_approvals(user)).get(pk=pk)
-    except (ApprovalRequest.DoesNotExist, ValueError, TypeError):
-        if str(pk).isdigit() and ApprovalRequest.objects.filter(pk=pk).exists():
-            record_event(
-                "approval.access_denied",
-                request=request,
-                actor=user if user is not None and user.is_authenticated else None,
-                object_type="approvals.approvalrequest",
-                object_id=str(pk),
-            )
-        raise Http404 from None
+    return get_or_refuse(
+        with_trail(visible_approvals(user)), pk, user=user, action="approval.access_denied", request=request
+    )

@@ -11,6 +11,7 @@ from types import SimpleNamespace
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 
 from xindang.core.bulk import PreparedInsert
@@ -100,6 +101,25 @@ def record_event(action: str, **kwargs) -> AuditEvent:
     return record_events([_spec_from(action, **kwargs)])[0]
 
 
+def get_or_refuse(qs, pk, *, user, action: str, request=None):
+    """The row `pk` of `qs` (the rows `user` may see). Otherwise 404 — the same answer as for a row that
+    does not exist, so an id reveals nothing — and an attempt at an existing row goes into the audit log
+    as `action` (an anonymous visitor is no actor: AnonymousUser is not a row)."""
+    model = qs.model
+    try:
+        return qs.get(pk=pk)
+    except (model.DoesNotExist, ValueError, TypeError):
+        if str(pk).isdigit() and model._default_manager.filter(pk=pk).exists():
+            record_event(
+                action,
+                request=request,
+                actor=user if user is not None and user.is_authenticated else None,
+                object_type=model._meta.label_lower,
+                object_id=str(pk),
+            )
+        raise Http404 from None
+
+
 def spec(action: str, **kwargs) -> EventSpec:
     return _spec_from(action, **kwargs)
 
@@ -113,6 +133,23 @@ def _locked_head() -> AuditChainHead:
     return head
 
 
+def _own_fields(s: EventSpec, seq: int, now, signer: str) -> dict:
+    """An event's fields from its spec, its place in the chain, the time and the key's id."""
+    return {
+        "seq": seq,
+        "at": now,
+        "actor_name": s.actor_name,
+        "ip": s.ip,
+        "action": s.action,
+        "object_type": s.object_type,
+        "object_id": s.object_id,
+        "object_repr": s.object_repr,
+        "purpose": s.purpose,
+        "data": s.data,
+        "key_id": signer,
+    }
+
+
 def _chained(specs: list[EventSpec], head: AuditChainHead) -> list[AuditEvent]:
     """The events after the head, each hashed over its fields and its predecessor's hash."""
     now = timezone.now()
@@ -122,21 +159,7 @@ def _chained(specs: list[EventSpec], head: AuditChainHead) -> list[AuditEvent]:
     seq, prev = head.last_seq, head.last_hash
     for s in specs:
         seq += 1
-        event = AuditEvent(
-            seq=seq,
-            at=now,
-            actor=s.actor,
-            actor_name=s.actor_name,
-            ip=s.ip,
-            action=s.action,
-            object_type=s.object_type,
-            object_id=s.object_id,
-            object_repr=s.object_repr,
-            purpose=s.purpose,
-            data=s.data,
-            prev_hash=prev,
-            key_id=signer,
-        )
+        event = AuditEvent(actor=s.actor, prev_hash=prev, **_own_fields(s, seq, now, signer))
         event.hash = event_hash(hashed_fields(event), prev, key)
         prev = event.hash
         events.append(event)
@@ -181,18 +204,7 @@ def append_events(specs: Iterable[EventSpec]) -> int:
     for s in specs:
         seq += 1
         event = SimpleNamespace(
-            seq=seq,
-            at=now,
-            actor_id=s.actor.pk if s.actor is not None else None,
-            actor_name=s.actor_name,
-            ip=s.ip,
-            action=s.action,
-            object_type=s.object_type,
-            object_id=s.object_id,
-            object_repr=s.object_repr,
-            purpose=s.purpose,
-            data=s.data,
-            key_id=signer,
+            actor_id=s.actor.pk if s.actor is not None else None, **_own_fields(s, seq, now, signer)
         )
         digest = event_hash(hashed_fields(event), prev, key)
         values = vars(event)

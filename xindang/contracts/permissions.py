@@ -5,10 +5,9 @@ Which contracts a user sees is not decided here: a contract is visible iff its c
 """
 
 from django.db import models
-from django.http import Http404
 
 from xindang.accounts.roles import Role
-from xindang.audit.services import record_event
+from xindang.audit.services import get_or_refuse
 
 from . import rules
 from .models import Contract
@@ -84,15 +83,4 @@ def get_contract_for_user(user, pk, *, request=None, for_update: bool = False) -
         if for_update
         else qs.select_related("customer", "department", "handler", "created_by", "updated_by")
     )
-    try:
-        return qs.get(pk=pk)
-    except (Contract.DoesNotExist, ValueError, TypeError):
-        if str(pk).isdigit() and Contract.objects.filter(pk=pk).exists():
-            record_event(
-                "contract.access_denied",
-                request=request,
-                actor=user if user is not None and user.is_authenticated else None,
-                object_type="contracts.contract",
-                object_id=str(pk),
-            )
-        raise Http404 from None
+    return get_or_refuse(qs, pk, user=user, action="contract.access_denied", request=request)

@@ -52,22 +52,10 @@ DUTY_GRANTS = {
 def get_lookup_for_user(user, pk, *, request=None):
     """The lookup request if `user` may see it (selectors.visible_requests); otherwise 404 — the same
     answer as for one that does not exist — and the attempt goes into the audit log."""
-    from django.http import Http404
+    from xindang.audit.services import get_or_refuse
 
-    from xindang.audit.services import record_event
-
-    from .models import LookupRequest
     from .selectors import visible_requests
 
-    try:
-        return visible_requests(user).get(pk=pk)
-    except (LookupRequest.DoesNotExist, ValueError, TypeError):
-        if str(pk).isdigit() and LookupRequest.objects.filter(pk=pk).exists():
-            record_event(
-                "lookup.access_denied",
-                request=request,
-                actor=user if user is not None and user.is_authenticated else None,
-                object_type="custody.lookuprequest",
-                object_id=str(pk),
-            )
-        raise Http404 from None
+    return get_or_refuse(
+        visible_requests(user), pk, user=user, action="lookup.access_denied", request=request
+    )

@@ -9,7 +9,7 @@ from django.db import models
 from django.http import Http404
 
 from xindang.accounts.roles import Role
-from xindang.audit.services import record_event
+from xindang.audit.services import get_or_refuse
 
 from .models import Customer
 
@@ -96,19 +96,7 @@ def get_customer_for_user(
         if for_update
         else qs.select_related("department", "owner", "created_by", "updated_by")
     )
-    try:
-        return qs.get(pk=pk)
-    except (Customer.DoesNotExist, ValueError, TypeError):
-        if str(pk).isdigit() and Customer.objects.filter(pk=pk).exists():
-            record_event(
-                "customer.access_denied",
-                request=request,
-                # an anonymous visitor is no actor (AnonymousUser is not a row and has no full name)
-                actor=user if user is not None and user.is_authenticated else None,
-                object_type="customers.customer",
-                object_id=str(pk),
-            )
-        raise Http404 from None
+    return get_or_refuse(qs, pk, user=user, action="customer.access_denied", request=request)
 
 
 def get_record_for_user(user, model, pk, *, records=None, request=None, scope=None, any_file: bool = False):

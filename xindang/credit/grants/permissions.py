@@ -5,10 +5,9 @@ Which grants a user sees is not decided here: a grant is visible iff its custome
 """
 
 from django.db import models
-from django.http import Http404
 
 from xindang.accounts.roles import Role
-from xindang.audit.services import record_event
+from xindang.audit.services import get_or_refuse
 
 from .models import CreditGrant
 
@@ -46,15 +45,4 @@ def get_grant_for_user(user, pk, *, request=None) -> CreditGrant:
     from .selectors import visible_grants
 
     qs = visible_grants(user).select_related("customer", "requested_by", "approval", "replaces")
-    try:
-        return qs.get(pk=pk)
-    except (CreditGrant.DoesNotExist, ValueError, TypeError):
-        if str(pk).isdigit() and CreditGrant.objects.filter(pk=pk).exists():
-            record_event(
-                "grant.access_denied",
-                request=request,
-                actor=user if user is not None and user.is_authenticated else None,
-                object_type="grants.creditgrant",
-                object_id=str(pk),
-            )
-        raise Http404 from None
+    return get_or_refuse(qs, pk, user=user, action="grant.access_denied", request=request)
