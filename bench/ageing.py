@@ -15,7 +15,7 @@ Measured 2026-11-23 on the shared 2-core machine (load average 4–5 from other 
   ageing at a past date (2026-04-02; allocations after it counted back) by customer 9.2 s;
   by salesperson 2.9 s; by department 2.6 s; company 1.8 s.
   ledger_facts_bulk for all 100,000 customers: 82 s (five aggregate queries per 2,000 customers).
-Re-measured in session 3 (another machine of the same size, load ~1): today 4.35 s / 0.84 / 0.94 /
+Re-measured later (another machine of the same size, load ~1): today 4.35 s / 0.84 / 0.94 /
   0.64 s; past date 6.15 s / 1.59 / 1.61 / 1.16 s.
 """
 
