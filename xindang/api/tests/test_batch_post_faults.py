@@ -36,6 +36,12 @@ pytestmark = [
     pytest.mark.skipif(
         "connection.vendor == 'sqlite'", reason="an app server process needs a database server"
     ),
+    pytest.mark.skipif(
+        "connection.vendor == 'mysql'",
+        reason="on MariaDB the kill point (the batch written and waiting for the audit chain's head, read "
+        "from information_schema.innodb_trx) is not reliably seen under load: the batch either gives up "
+        "its lock wait first or is not seen waiting; PostgreSQL only for now",
+    ),
 ]
 
 ENTRIES = 10_000
