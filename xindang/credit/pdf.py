@@ -11,9 +11,7 @@ from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from xindang.accounts.roles import Role, role_label
 from xindang.core import pdf
-from xindang.core.pdf import FONT
-from xindang.core.pdf import cjk_font as _font
-from xindang.core.pdf import esc as _esc
+from xindang.core.pdf import FONT, cjk_font, esc
 
 from .models import Source
 from .rules import FINDINGS
@@ -33,7 +31,7 @@ def _when(at) -> str:
 
 
 def investigation_pdf(inv, *, rating=None, approval=None, steps=(), printed_by=None) -> bytes:
-    _font()
+    cjk_font()
     body = ParagraphStyle("body", fontName=FONT, fontSize=9.5, leading=13)
     head = ParagraphStyle("head", parent=body, fontSize=15, leading=20, alignment=1, spaceAfter=6)
     h2 = ParagraphStyle("h2", parent=body, fontSize=11, leading=15, spaceBefore=8, spaceAfter=3)
@@ -56,7 +54,7 @@ def investigation_pdf(inv, *, rating=None, approval=None, steps=(), printed_by=N
         header.append(f"{_('Valid until')}: {inv.valid_until:%Y-%m-%d}")
     story = [
         Paragraph("客户信用调查评定表", head),
-        Paragraph(_esc("    ".join(header)), body),
+        Paragraph(esc("    ".join(header)), body),
         Spacer(1, 4),
     ]
     items = [
@@ -81,7 +79,7 @@ def investigation_pdf(inv, *, rating=None, approval=None, steps=(), printed_by=N
             _("Findings of the investigation"),
         ]
     ]
-    rows += [[Paragraph(_esc(label), body), Paragraph(_esc(text) or "—", body)] for label, text in items]
+    rows += [[Paragraph(esc(label), body), Paragraph(esc(text) or "—", body)] for label, text in items]
     t = Table(rows, colWidths=[48 * mm, 124 * mm])
     t.setStyle(grid)
     story += [t]
@@ -94,7 +92,7 @@ def investigation_pdf(inv, *, rating=None, approval=None, steps=(), printed_by=N
         (_("Yearly collections"), _money(inv.yearly_collections_amount)),
         (_("Yearly shipments"), _money(inv.yearly_shipments_amount)),
     ]
-    cells = [Paragraph(_esc(f"{label}: {value}"), body) for label, value in facts]
+    cells = [Paragraph(esc(f"{label}: {value}"), body) for label, value in facts]
     t = Table([cells[i : i + 3] for i in range(0, len(cells), 3)], colWidths=[57 * mm, 57 * mm, 58 * mm])
     t.setStyle(
         TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), ("GRID", (0, 0), (-1, -1), 0.3, colors.lightgrey)])
@@ -103,8 +101,8 @@ def investigation_pdf(inv, *, rating=None, approval=None, steps=(), printed_by=N
     sources = [str(Source(s).label) for s in inv.sources or [] if s in Source.values]
     if inv.sources_other:
         sources.append(inv.sources_other)
-    story.append(Paragraph(_esc(f"{_('Sources used (002 第九条)')}: {'; '.join(sources) or '—'}"), body))
-    story.append(Paragraph(_esc(_("Financial figures (yuan)")), h2))
+    story.append(Paragraph(esc(f"{_('Sources used (002 第九条)')}: {'; '.join(sources) or '—'}"), body))
+    story.append(Paragraph(esc(_("Financial figures (yuan)")), h2))
     yrows = [
         [
             _("Year"),
@@ -131,30 +129,30 @@ def investigation_pdf(inv, *, rating=None, approval=None, steps=(), printed_by=N
     t = Table(yrows, colWidths=[16 * mm] + [26 * mm] * 6)
     t.setStyle(grid)
     story.append(t)
-    story.append(Paragraph(_esc(_("Findings")), h2))
+    story.append(Paragraph(esc(_("Findings")), h2))
     cells = []
     for f in FINDINGS:
         text = f"{inv._meta.get_field(f.field).verbose_name}: {_yes(getattr(inv, f.field))}"
         if f.count_field:
             text += f" ({inv._meta.get_field(f.count_field).verbose_name}: {getattr(inv, f.count_field)})"
-        cells.append(Paragraph(_esc(f"{text} — {f.article}"), body))
+        cells.append(Paragraph(esc(f"{text} — {f.article}"), body))
     frows = [cells[i : i + 2] + [""] * (2 - len(cells[i : i + 2])) for i in range(0, len(cells), 2)]
     t = Table(frows, colWidths=[86 * mm, 86 * mm])
     t.setStyle(
         TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), ("GRID", (0, 0), (-1, -1), 0.3, colors.lightgrey)])
     )
     story.append(t)
-    story.append(Paragraph(_esc(_("Conclusion")), h2))
-    story.append(Paragraph(_esc(inv.conclusion) or "—", body))
-    story.append(Paragraph(_esc(_("Credit proposal")), h2))
+    story.append(Paragraph(esc(_("Conclusion")), h2))
+    story.append(Paragraph(esc(inv.conclusion) or "—", body))
+    story.append(Paragraph(esc(_("Credit proposal")), h2))
     proposal = [
         inv.credit_proposal or "—",
         f"{_('Proposed credit limit')}: {_money(inv.proposed_limit_amount)}",
         f"{_('Proposed payment term (days)')}: {inv.proposed_term_days or '—'}",
     ]
-    story.append(Paragraph(_esc("    ".join(proposal)), body))
+    story.append(Paragraph(esc("    ".join(proposal)), body))
     # Signatures (002 第十条, 第十一条)
-    story.append(Paragraph(_esc(_("Signatures")), h2))
+    story.append(Paragraph(esc(_("Signatures")), h2))
     sig = [
         [
             _("Filled in by (answers for the truth of this form, 002 第十条)"),
@@ -172,17 +170,17 @@ def investigation_pdf(inv, *, rating=None, approval=None, steps=(), printed_by=N
             _when(inv.filed_at),
         ],
     ]
-    t = Table([[Paragraph(_esc(a), body), b, c2] for a, b, c2 in sig], colWidths=[92 * mm, 40 * mm, 40 * mm])
+    t = Table([[Paragraph(esc(a), body), b, c2] for a, b, c2 in sig], colWidths=[92 * mm, 40 * mm, 40 * mm])
     t.setStyle(
         TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), ("GRID", (0, 0), (-1, -1), 0.5, colors.grey)])
     )
     story.append(t)
     if inv.review_notes:
-        story.append(Paragraph(_esc(f"{_('Review notes')}: {inv.review_notes}"), body))
+        story.append(Paragraph(esc(f"{_('Review notes')}: {inv.review_notes}"), body))
     # The rating (002 第十九条)
-    story.append(Paragraph(_esc(_("Credit rating")), h2))
+    story.append(Paragraph(esc(_("Credit rating")), h2))
     if rating is None:
-        story.append(Paragraph(_esc(_("Not rated on this investigation yet.")), body))
+        story.append(Paragraph(esc(_("Not rated on this investigation yet.")), body))
     else:
         parts = [
             f"{_('Grade')}: {rating.get_grade_display()}",
@@ -191,11 +189,11 @@ def investigation_pdf(inv, *, rating=None, approval=None, steps=(), printed_by=N
             f"{_('Policy version')}: {rating.policy_version}",
         ]
         line = "    ".join(parts)
-        story.append(Paragraph(_esc(line), body))
+        story.append(Paragraph(esc(line), body))
         if rating.is_override:
-            story.append(Paragraph(_esc(f"{_('Override reason')}: {rating.override_reason}"), body))
+            story.append(Paragraph(esc(f"{_('Override reason')}: {rating.override_reason}"), body))
         for r in reason_rows(rating.reasons):
-            story.append(Paragraph(_esc(f"• {r['text']} — {r['article']}"), body))
+            story.append(Paragraph(esc(f"• {r['text']} — {r['article']}"), body))
         if approval is not None:
             arows = [[_("Step"), _("Role"), _("Decision"), _("By"), _("At"), _("Comment")]]
             for s in steps:
@@ -206,7 +204,7 @@ def investigation_pdf(inv, *, rating=None, approval=None, steps=(), printed_by=N
                         s.get_status_display(),
                         str(s.acted_by or ""),
                         f"{timezone.localtime(s.acted_at):%Y-%m-%d %H:%M}" if s.acted_at else "",
-                        Paragraph(_esc(s.comment), body),
+                        Paragraph(esc(s.comment), body),
                     ]
                 )
             t = Table(arows, colWidths=[12 * mm, 34 * mm, 22 * mm, 28 * mm, 30 * mm, 46 * mm])
@@ -221,7 +219,7 @@ def rating_pdf(rating, *, steps=(), printed_by=None) -> bytes:
     the marketing manager, the salesperson in charge (经办业务员) and the finance credit controller who
     rate together, then the rest of the approval chain."""
 
-    _font()
+    cjk_font()
     body = ParagraphStyle("body", fontName=FONT, fontSize=9.5, leading=13)
     head = ParagraphStyle("head", parent=body, fontSize=15, leading=20, alignment=1, spaceAfter=6)
     h2 = ParagraphStyle("h2", parent=body, fontSize=11, leading=15, spaceBefore=8, spaceAfter=3)
@@ -238,7 +236,7 @@ def rating_pdf(rating, *, steps=(), printed_by=None) -> bytes:
     inv = rating.investigation
 
     def cell(text):
-        return Paragraph(_esc(str(text)) or "—", body)
+        return Paragraph(esc(str(text)) or "—", body)
 
     story = [Paragraph("客户信用等级分类表", head)]
     info = [
@@ -281,8 +279,8 @@ def rating_pdf(rating, *, steps=(), printed_by=None) -> bytes:
     )
     story.append(t)
     if rating.is_override:
-        story.append(Paragraph(_esc(f"{_('Override reason')}: {rating.override_reason}"), body))
-    story.append(Paragraph(_esc(_("Reasons (002 第十五–十八条)")), h2))
+        story.append(Paragraph(esc(f"{_('Override reason')}: {rating.override_reason}"), body))
+    story.append(Paragraph(esc(_("Reasons (002 第十五–十八条)")), h2))
     rows = [[_("Article"), _("Reason")]]
     rows += [[cell(r["article"]), cell(r["text"])] for r in reason_rows(rating.reasons)]
     t = Table(rows, colWidths=[36 * mm, 136 * mm])
@@ -290,7 +288,7 @@ def rating_pdf(rating, *, steps=(), printed_by=None) -> bytes:
     story.append(t)
 
     # Signatures: who rates together (002 第十九条), then the rest of the chain.
-    story.append(Paragraph(_esc(_("Signatures (002 第十九条)")), h2))
+    story.append(Paragraph(esc(_("Signatures (002 第十九条)")), h2))
     by_role = {}
     for s in steps:
         by_role.setdefault(s.role, s)
@@ -330,7 +328,7 @@ def rating_pdf(rating, *, steps=(), printed_by=None) -> bytes:
     story.append(t)
     story.append(
         Paragraph(
-            _esc(
+            esc(
                 f"{_('Proposed by')}: {rating.proposed_by or '—'} · "
                 f"{timezone.localtime(rating.proposed_at):%Y-%m-%d %H:%M}"
             ),
@@ -346,7 +344,7 @@ def _finish(story: list, body, printed_by, *, title: str) -> bytes:
         story.append(Spacer(1, 8))
         story.append(
             Paragraph(
-                _esc(
+                esc(
                     _("Printed by %(who)s · %(at)s")
                     % {"who": printed_by, "at": f"{timezone.localtime():%Y-%m-%d %H:%M}"}
                 ),

@@ -9,7 +9,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Spacer
 
 from xindang.core import pdf
-from xindang.core.pdf import yuan as _yuan
+from xindang.core.pdf import yuan
 
 
 def _day(value) -> str:
@@ -53,15 +53,15 @@ def evaluation_pdf(ev, *, company: str = "") -> bytes:
         ],
         ["授信类型", kind, "授信期间", f"{_day(ev.grant_from)} – {_day(ev.grant_until)}"],
     ]
-    overdue = _yuan(ev.overdue_amount) + (f"(最长 {ev.oldest_overdue_days} 天)" if ev.overdue_amount else "")
-    peak = _yuan(ev.peak_exposure_amount) + (f"({_day(ev.peak_exposure_on)})" if ev.peak_exposure_on else "")
-    end = _yuan(ev.end_exposure_amount) + (
+    overdue = yuan(ev.overdue_amount) + (f"(最长 {ev.oldest_overdue_days} 天)" if ev.overdue_amount else "")
+    peak = yuan(ev.peak_exposure_amount) + (f"({_day(ev.peak_exposure_on)})" if ev.peak_exposure_on else "")
+    end = yuan(ev.end_exposure_amount) + (
         f"({ev.end_utilisation}%)" if ev.end_utilisation is not None else ""
     )
     figures = [
-        ["信用额度", _yuan(ev.limit_amount), "回款期限(天)", str(ev.term_days)],
-        ["月初占用额", _yuan(ev.opening_exposure_amount), "本月赊销发货", _yuan(ev.shipments_amount)],
-        ["本月最高占用额", peak, "本月回款", _yuan(ev.collections_amount)],
+        ["信用额度", yuan(ev.limit_amount), "回款期限(天)", str(ev.term_days)],
+        ["月初占用额", yuan(ev.opening_exposure_amount), "本月赊销发货", yuan(ev.shipments_amount)],
+        ["本月最高占用额", peak, "本月回款", yuan(ev.collections_amount)],
         ["月末占用额", end, "月末逾期欠款", overdue],
         [
             "超额天数",
@@ -86,7 +86,7 @@ def evaluation_pdf(ev, *, company: str = "") -> bytes:
 
     review_text = ev.review_opinion
     if ev.proposed_limit_amount is not None:
-        review_text += f"\n建议调整信用额度为 {_yuan(ev.proposed_limit_amount)}: {ev.proposal_reason}"
+        review_text += f"\n建议调整信用额度为 {yuan(ev.proposed_limit_amount)}: {ev.proposal_reason}"
         if ev.proposed_grant_id:
             review_text += f"(授信申请 #{ev.proposed_grant_id}, 报总经理、董事长审批)"
 

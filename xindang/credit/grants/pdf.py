@@ -9,7 +9,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Spacer
 
 from xindang.core import pdf
-from xindang.core.pdf import yuan as _yuan
+from xindang.core.pdf import yuan
 
 from .letters import REFUSED
 
@@ -59,17 +59,17 @@ def notice_pdf(grant, *, trail: list[dict], company: str = "", internal: bool = 
         ["统一社会信用代码", getattr(customer, "credit_code", "") or "—"],
         ["信用等级", grant.grade or "—"],
         ["授信类型", _kind(grant)],
-        ["信用额度", _yuan(grant.limit_amount)],
+        ["信用额度", yuan(grant.limit_amount)],
         ["回款、到货期限", f"{grant.term_days} 天"],
         ["有效期", f"{_date(grant.valid_from)} 至 {_date(grant.valid_until)}"],
     ]
     story += [pdf.table(terms, [45 * mm, 120 * mm], style=st.body), Spacer(1, 4 * mm)]
     conditions = []
     for c in grant.collaterals.all():
-        conditions.append(f"抵押: {c.get_type_display()} {c.description} 价值 {_yuan(c.value_amount)}")
+        conditions.append(f"抵押: {c.get_type_display()} {c.description} 价值 {yuan(c.value_amount)}")
     for g in grant.guarantees.all():
         code = f"({g.credit_code})" if g.credit_code else ""
-        conditions.append(f"担保: {g.guarantor_name}{code} 担保金额 {_yuan(g.amount)}")
+        conditions.append(f"担保: {g.guarantor_name}{code} 担保金额 {yuan(g.amount)}")
     conditions += [
         "贵单位占用我方资金(赊销款与未结算票据余额之和)不得超过上述信用额度;",
         "我方将根据贵单位信用变化情况及时调整信用额度(第二十四条);超过期限或额度的发货须另行审批。",
@@ -108,7 +108,7 @@ def reply_letter_pdf(grant, *, kind: str, company: str = "", previous=None) -> b
     story += [pdf.para(f"{customer.name}:", st.body), Spacer(1, 2 * mm)]
     if kind == REFUSED:
         paragraphs = [
-            f"贵单位于{_date(requested)}提出的{_kind(grant)}信用申请(申请额度 {_yuan(grant.limit_amount)}),"
+            f"贵单位于{_date(requested)}提出的{_kind(grant)}信用申请(申请额度 {yuan(grant.limit_amount)}),"
             f"经{us}依照《客户信用管理制度》审核, 现暂不能给予授信。",
             f"在此期间, 贵单位与{us}的交易请以现款或预付款方式结算;"
             "待贵单位经营及付款情况符合授信条件后, 可重新提出申请。",
@@ -117,8 +117,8 @@ def reply_letter_pdf(grant, *, kind: str, company: str = "", previous=None) -> b
         was = previous.limit_amount if previous is not None else None
         paragraphs = [
             f"经{us}依照《客户信用管理制度》对贵单位信用状况的定期评审, 贵单位的{_kind(grant)}信用额度"
-            f"自{_date(grant.valid_from)}起调整为 {_yuan(grant.limit_amount)}"
-            + (f"(原额度 {_yuan(was)})" if was is not None else "")
+            f"自{_date(grant.valid_from)}起调整为 {yuan(grant.limit_amount)}"
+            + (f"(原额度 {yuan(was)})" if was is not None else "")
             + f", 回款、到货期限 {grant.term_days} 天, 有效期至{_date(grant.valid_until)}。",
             "请贵单位将占用我方资金(赊销款与未结算票据余额之和)控制在调整后的额度以内;"
             "超出部分请尽快结清, 结清前超出额度的发货须另行审批。",

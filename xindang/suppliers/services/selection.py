@@ -1,11 +1,11 @@
-"""Every write of the suppliers app: the steps of a supplier's selection (002 篇五 第二条–第三条), its
-submission for approval and the approval's callbacks, the yearly evaluation. Each write is one
-transaction, checks the actor's capability itself and writes its audit event in that transaction."""
+"""A supplier's selection (002 篇五 第二条–第三条): its steps, its submission for approval, the
+approval's callbacks and the departments' notices. Each write is one transaction, checks the actor's
+capability itself and writes its audit event in that transaction."""
 
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,10 +18,10 @@ from xindang.customers.models import Customer
 from xindang.customers.permissions import get_customer_for_user
 from xindang.policy.selectors import current_policy
 
-from . import rules
-from .errors import SupplierError
-from .models import PaymentMethod, SelectionStatus, SupplierEvaluation, SupplierNotice, SupplierSelection
-from .permissions import SupplierPermission
+from .. import rules
+from ..errors import SupplierError
+from ..models import PaymentMethod, SelectionStatus, SupplierNotice, SupplierSelection
+from ..permissions import SupplierPermission
 
 APPROVAL_KIND = "suppliers.selection"
 
@@ -45,7 +45,8 @@ SITE_FIELDS = (
 APPLICATION_FIELDS = ("trade_reasons", "goods", "annual_amount", "payment_method")
 
 
-def _require(user, permission) -> None:
+def require(user, permission) -> None:
+    """Refuses a user without the capability (the evaluation checks its own the same way)."""
     if not getattr(user, "is_authenticated", False) or not user.has_perm(str(permission)):
         raise DomainError(SupplierError.FORBIDDEN)
 
@@ -103,7 +104,7 @@ def missing_contracts_text(missing: list[str]) -> str:
     return names[0] if names else ""
 
 
-def _selection_for_update(customer: Customer) -> SupplierSelection | None:
+def selection_for_update(customer: Customer) -> SupplierSelection | None:
     return SupplierSelection.objects.select_for_update().filter(customer_id=customer.pk).first()
 
 
@@ -111,11 +112,11 @@ def _selection_for_update(customer: Customer) -> SupplierSelection | None:
 def save_step(*, by, customer_id: int, step: str, data: dict, request=None) -> SupplierSelection:
     """Record one step of the selection (general survey, on-site survey, application, contracts),
     starting the selection on the first. Only a supplier's file is selected (002 篇五)."""
-    _require(by, SupplierPermission.MANAGE)
+    require(by, SupplierPermission.MANAGE)
     customer = get_customer_for_user(by, customer_id, request=request)
     if not rules.is_supplier(customer.relationship):
         raise DomainError(SupplierError.NOT_A_SUPPLIER, name=customer.name)
-    selection = _selection_for_update(customer)
+    selection = selection_for_update(customer)
     if selection is None:
         selection = SupplierSelection(customer=customer, created_by=by)
     elif not selection.editable:
@@ -227,11 +228,11 @@ def submit_selection(*, by, customer_id: int, request=None) -> SupplierSelection
     approvers as a warning and block the final approval until they are in the file."""
     from xindang.approvals.services import resubmit, submit_request
 
-    _require(by, SupplierPermission.MANAGE)
+    require(by, SupplierPermission.MANAGE)
     customer = get_customer_for_user(by, customer_id, request=request)
     if not rules.is_supplier(customer.relationship):
         raise DomainError(SupplierError.NOT_A_SUPPLIER, name=customer.name)
-    selection = _selection_for_update(customer)
+    selection = selection_for_update(customer)
     if selection is None:
         raise DomainError(SupplierError.STEP_MISSING, step=step_labels()[rules.GENERAL_SURVEY])
     if not selection.editable:
@@ -382,7 +383,7 @@ def notify_departments(selection: SupplierSelection) -> list[SupplierNotice]:
 @transaction.atomic
 def acknowledge_notice(*, by, customer_id: int, request=None) -> SupplierNotice:
     """The notified person takes note of the new supplier: their to-do closes."""
-    _require(by, SupplierPermission.VIEW)
+    require(by, SupplierPermission.VIEW)
     customer = get_customer_for_user(by, customer_id, request=request)
     notice = (
         SupplierNotice.objects.select_for_update()
@@ -471,76 +472,3 @@ def register_approval_kind() -> None:
         title=approval_title,
         describe=describe_approval_data,
     )
-
-
-# --- Yearly evaluation ------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def evaluate(
-    *, by, customer_id: int, year: int, scores: dict, notes: str = "", request=None
-) -> SupplierEvaluation:
-    """The yearly evaluation of a selected supplier: each criterion scored on the policy's scale,
-    weighted, graded by the policy's bands. One evaluation a supplier a year."""
-    _require(by, SupplierPermission.EVALUATE)
-    customer = get_customer_for_user(by, customer_id, request=request)
-    if not rules.is_supplier(customer.relationship):
-        raise DomainError(SupplierError.NOT_A_SUPPLIER, name=customer.name)
-    selection = _selection_for_update(customer)
-    if selection is None or selection.status != SelectionStatus.APPROVED:
-        raise DomainError(SupplierError.NOT_SELECTED)
-    try:
-        year = int(year)
-    except (TypeError, ValueError):
-        raise DomainError(SupplierError.YEAR_INVALID, field="year") from None
-    if year > timezone.localdate().year or year < 2000:
-        raise DomainError(SupplierError.YEAR_INVALID, field="year")
-    policy = current_policy().suppliers
-    labels = criterion_labels()
-    for criterion in rules.CRITERIA:
-        if not rules.score_in_scale(scores.get(criterion), policy.score_max):
-            raise DomainError(
-                SupplierError.SCORE_OUT_OF_SCALE,
-                field=criterion,
-                criterion=labels[criterion],
-                max=policy.score_max,
-            )
-    clean = {c: int(Decimal(str(scores[c]))) for c in rules.CRITERIA}
-    if SupplierEvaluation.objects.filter(customer=customer, year=year).exists():
-        raise DomainError(SupplierError.ALREADY_EVALUATED, field="year", name=customer.name, year=year)
-    score = rules.weighted_score(clean, policy.weights, policy.score_max)
-    grade = rules.grade_for(score, policy.grade_bands.items())
-    try:
-        with transaction.atomic():
-            evaluation = SupplierEvaluation.objects.create(
-                customer=customer,
-                year=year,
-                **clean,
-                score=score,
-                grade=grade,
-                weights=dict(policy.weights),
-                scale_max=policy.score_max,
-                notes=(notes or "").strip(),
-                evaluated_by=by,
-            )
-    except IntegrityError:  # a concurrent evaluation of the same year won
-        raise DomainError(
-            SupplierError.ALREADY_EVALUATED, field="year", name=customer.name, year=year
-        ) from None
-    record_event(
-        "suppliers.evaluate",
-        actor=by,
-        request=request,
-        obj=evaluation,
-        data={"year": year, **clean, "score": str(score), "grade": grade},
-    )
-    return evaluation
-
-
-def criterion_labels() -> dict:
-    return {
-        rules.QUALITY: gettext_lazy("Quality"),
-        rules.DELIVERY: gettext_lazy("Delivery"),
-        rules.PRICE: gettext_lazy("Price"),
-        rules.SERVICE: gettext_lazy("Service"),
-    }

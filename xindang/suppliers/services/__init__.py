@@ -1,0 +1,51 @@
+"""Every write of the suppliers app, one module per concept: a supplier's selection (selection.py)
+and its yearly evaluation (evaluation.py). This package's names are its public interface."""
+
+from .evaluation import criterion_labels, evaluate
+from .selection import (
+    APPROVAL_KIND,
+    PRINCIPLES,
+    acknowledge_notice,
+    approval_title,
+    contract_labels,
+    contract_problem,
+    describe_approval_data,
+    done_steps,
+    missing_contracts,
+    missing_contracts_text,
+    notify_departments,
+    on_approved,
+    on_resubmitted,
+    principles,
+    record_print,
+    register_approval_kind,
+    save_step,
+    selection_panel,
+    step_labels,
+    submit_selection,
+)
+
+__all__ = [
+    "APPROVAL_KIND",
+    "PRINCIPLES",
+    "acknowledge_notice",
+    "approval_title",
+    "contract_labels",
+    "contract_problem",
+    "criterion_labels",
+    "describe_approval_data",
+    "done_steps",
+    "evaluate",
+    "missing_contracts",
+    "missing_contracts_text",
+    "notify_departments",
+    "on_approved",
+    "on_resubmitted",
+    "principles",
+    "record_print",
+    "register_approval_kind",
+    "save_step",
+    "selection_panel",
+    "step_labels",
+    "submit_selection",
+]
