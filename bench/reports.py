@@ -78,13 +78,14 @@ def main(argv=None) -> int:
         from xindang.ledger.models import TradeEntry
 
         build = {}
+        if not fresh:
+            call_command("migrate", verbosity=0)  # tables added since the data set was built
+            fresh = not Customer.objects.exists()  # kept, but an earlier run stopped before building
         if fresh:
             if not args.build:
                 print(f"no data set in {args.database}: build it (--build, or bench/ledger.py --keep)")
                 return 2
             build = ledger.build_dataset(customers=largs.customers, entries=largs.entries)
-        else:
-            call_command("migrate", verbosity=0)  # tables added since the data set was built
         held_c, held_e = Customer.objects.count(), TradeEntry.objects.count()
         print(f"XinDang analyses bench: {connection.vendor}, {held_c:,} customers, {held_e:,} entries")
         return _run(args, connection, held_c, held_e, build)
