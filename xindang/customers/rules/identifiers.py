@@ -1,9 +1,9 @@
 """Identifiers on a file, their shape and check characters: the unified social credit code, the
 postal code, personal identity numbers."""
 
+import datetime
 import re
 import unicodedata
-from datetime import date as _date
 
 # --- Unified social credit code (统一社会信用代码), GB 32100-2015 ---------------------------------
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -77,7 +77,7 @@ def id_number_problem(kind: str, number: str) -> str | None:
         return "characters"
     year, month, day = int(number[6:10]), int(number[10:12]), int(number[12:14])
     try:
-        _date(year, month, day)
+        datetime.date(year, month, day)
     except ValueError:
         return "birth_date"
     if year < 1900:

@@ -1,10 +1,10 @@
 from django import template
 
-from ..spreadsheets import bucket_label as _bucket_label
+from .. import spreadsheets
 
 register = template.Library()
 
 
 @register.simple_tag
 def bucket_label(bucket) -> str:
-    return _bucket_label(bucket)
+    return spreadsheets.bucket_label(bucket)
