@@ -1,4 +1,4 @@
-"""The credit check (授信执行) as pure functions: no Django, no queries, no I/O.
+"""The credit check's decision (授信执行) as pure functions: no Django, no queries, no I/O.
 
 The seed text (002 客户信用管理制度, 第二十八、三十一至三十五条; 004 客户信息管理制度 第七条, 第九条3):
   第二十八条 对于评为C级的客户,不予授信,不给予任何预付款和赊销。
@@ -18,7 +18,7 @@ returns an outcome and the reasons (code, article, params); the service translat
 """
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -124,19 +124,27 @@ SETTLEMENT_PERIODS = (MONTH, CONTRACT_TERM)
 ZERO = Decimal("0")
 
 
+def severity_of(code: str) -> str:
+    """info, warning or violation: what a reason of the check's own codes means for the answer."""
+    if code in INFO:
+        return "info"
+    if code in WARNINGS:
+        return "warning"
+    return "violation"
+
+
 @dataclass(frozen=True)
 class Reason:
     code: str
     article: str
     params: dict = field(default_factory=dict)
+    # A step that adds reasons of its own codes (the related-party group) says what they mean; the
+    # check's codes take theirs from the tables above. Not part of a reason's identity.
+    severity: str = field(default="", compare=False, repr=False)
 
-    @property
-    def severity(self) -> str:
-        if self.code in INFO:
-            return "info"
-        if self.code in WARNINGS:
-            return "warning"
-        return "violation"
+    def __post_init__(self):
+        if not self.severity:
+            object.__setattr__(self, "severity", severity_of(self.code))
 
 
 def reason(code: str, **params) -> Reason:
@@ -429,96 +437,7 @@ def decide(inputs: CheckInputs, policy: ControlPolicy) -> Decision:
     return make(BLOCK, found, lift=lift)
 
 
-# --- Over-limit approval tiers (超额审批; like Yonyou's 审批额度) ---------------------------------
-
-
-@dataclass(frozen=True)
-class Tier:
-    up_to_amount: Decimal | None  # overage up to and including; None = no upper bound
-    grades: Sequence[str]  # empty = every grade
-    chain: Sequence[str]
-
-
-def approval_chain(tiers: Sequence[Tier], *, overage: Decimal, grade: str | None) -> list[str]:
-    """The approvers for an over-limit request: the first tier for this grade whose ceiling covers
-    the overage (第三十二条 上级相关部门的正式批准; 004 客户信息管理制度 第九条3(3): 如超出信用限度额,
-    营销主管须向总经理汇报 — the default tiers all end with the GM; a tier without the GM is a
-    departure the policy page shows)."""
-    for tier in tiers:
-        if tier.grades and (grade or "") not in tier.grades:
-            continue
-        if tier.up_to_amount is None or overage <= tier.up_to_amount:
-            return list(tier.chain)
-    return []
-
-
-GENERAL_MANAGER = "general_manager"  # the role code (accounts.roles.Role.GENERAL_MANAGER)
-
-
-def ends_with_gm(chain: Sequence[str]) -> bool:
-    """004 客户信息管理制度 第九条3(3): an over-limit approval ends with the general manager."""
-    return bool(chain) and chain[-1] == GENERAL_MANAGER
-
-
-def exception_chain() -> list[str]:
-    """第三十四条 departure: the no-limit exception is decided by the general manager alone."""
-    return [GENERAL_MANAGER]
-
-
 def reserve_allowed(decision: Decision, kind: str) -> bool:
     """Only a passing check of an amount that raises the exposure holds a reservation (第三十二条:
     what passed is held against the limit until the shipment is posted)."""
     return decision.passes and decision.amount > 0 and kind in RESERVABLE_KINDS
-
-
-# --- Related parties (关联客户): the group's total (beyond the regulation) -------------------------
-# XinDang's addition, not asked by the regulation (nearest seed text: the credit report's 关联企业及
-# 关联方交易情况, 001 客户信用档案建立与管理制度 2(7)): a policy switch, off by default, makes the
-# check warn or block when the related customers' exposure together would pass their limits together.
-GROUP_OFF, GROUP_WARN, GROUP_BLOCK = "off", "warn", "block"
-GROUP_MODES = (GROUP_OFF, GROUP_WARN, GROUP_BLOCK)
-GROUP_OVER_LIMIT = "group_over_limit"  # block mode: a violation no over-limit approval lifts
-GROUP_OVER_LIMIT_WARNING = "group_over_limit_warning"  # warn mode
-GROUP_ARTICLE = "XinDang (beyond the regulation; cf. 001 客户信用档案建立与管理制度 2(7))"
-ARTICLES[GROUP_OVER_LIMIT] = GROUP_ARTICLE
-ARTICLES[GROUP_OVER_LIMIT_WARNING] = GROUP_ARTICLE
-WARNINGS = WARNINGS | {GROUP_OVER_LIMIT_WARNING}
-
-
-def group_check(
-    decision: Decision,
-    *,
-    mode: str,
-    kind: str,
-    members: int,
-    group_exposure: Decimal,
-    group_limit: Decimal,
-) -> Decision:
-    """The decision with the group's step applied. `group_exposure` is the members' exposure together
-    (the asking customer's as the check read it), `group_limit` their limits in force together.
-    Nothing changes when the mode is off, the customer has no related customers, the amount does not
-    raise the exposure, no member has a limit, or the group stays within its limits. Warn mode turns
-    an allow into a warning; block mode turns a passing answer into a block (and not approvable: the
-    over-limit approval of 第三十二条 is for one customer's limit). A refused answer keeps its outcome
-    and only gains the reason."""
-    if mode == GROUP_OFF or members < 2 or kind not in RAISING_KINDS or group_limit <= 0:
-        return decision
-    after = group_exposure + decision.amount
-    if after <= group_limit:
-        return decision
-    code = GROUP_OVER_LIMIT if mode == GROUP_BLOCK else GROUP_OVER_LIMIT_WARNING
-    found = reason(
-        code,
-        members=members,
-        exposure=str(group_exposure),
-        amount=str(decision.amount),
-        limit=str(group_limit),
-        overage=str(after - group_limit),
-    )
-    outcome = decision.outcome
-    if mode == GROUP_BLOCK and decision.passes:
-        outcome = BLOCK
-    elif mode == GROUP_WARN and outcome == ALLOW:
-        outcome = WARN
-    approvable = decision.approvable and outcome != BLOCK
-    return replace(decision, outcome=outcome, reasons=(*decision.reasons, found), approvable=approvable)
