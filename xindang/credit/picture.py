@@ -173,18 +173,22 @@ def credit_picture(
     show_checks: bool = True,
     show_decisions: bool = True,
     on: date | None = None,
+    known: grant_selectors.KnownCredit | None = None,
 ) -> CreditPicture:
     """The credit picture of `customer` today. `grant`: a grant asked for (its limit is the proposed
     one, its collateral and stored ceiling are shown); `asked_amount`: an over-limit request's amount
-    (the headroom after it is shown). `recent`: how many checks, decisions and previous grants."""
+    (the headroom after it is shown). `recent`: how many checks, decisions and previous grants.
+    `known`: the page's reads of the customer's credit (rating, grants, exposure, ledger facts), so
+    that each is asked once per page."""
 
     on = on or timezone.localdate()
-    rating = credit_selectors.current_rating(customer)
+    known = known if known is not None and known.on == on else grant_selectors.KnownCredit(customer, on)
+    rating = known.rating
     grade = getattr(rating, "grade", "") or ""
-    in_force = grant_selectors.active_grant(customer, on)
+    in_force = known.in_force
     # An approved grant's own page: it is the grant in force, nothing is asked any more.
     proposed = None if grant is not None and in_force is not None and grant.pk == in_force.pk else grant
-    exposure = ledger_selectors.exposure_of(customer)
+    exposure = known.exposure
     limit = in_force.limit_amount if in_force else None
     committed = exposure.committed_amount
     ageing, overdue = _ageing(customer.pk, on)
@@ -207,15 +211,14 @@ def credit_picture(
             collateral_value=sum((c.value_amount for c in collaterals), ZERO),
             on=on,
             replaces=in_force,
+            known=known,
         )
         ceiling_amount, allowed = ctx.ceiling.amount, ctx.ceiling.allowed
         max_term = ctx.ceiling.max_term_days
         ceiling_reasons = [ceiling_text(r) for r in ctx.ceiling.reasons]
         at_request = False
 
-    previous = CreditGrant.objects.filter(customer_id=customer.pk).order_by("-requested_at", "-pk")
-    if proposed is not None:
-        previous = previous.exclude(pk=proposed.pk)
+    previous = [g for g in known.grants if proposed is None or g.pk != proposed.pk]
     status = credit_selectors.investigation_status(customer, on)
     picture = CreditPicture(
         customer=customer,
@@ -248,7 +251,7 @@ def credit_picture(
         ceiling_at_request=at_request,
         collaterals=collaterals,
         guarantees=guarantees,
-        previous_grants=list(previous[:recent]),
+        previous_grants=previous[:recent],
         reservations=ledger_selectors.held_reservations(customer),
         checks=list(CreditCheck.objects.filter(customer_id=customer.pk).select_related("checked_by")[:recent])
         if show_checks

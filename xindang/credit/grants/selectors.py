@@ -4,6 +4,7 @@ rule); every list, page and export goes through visible_grants()."""
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import cached_property
 
 from django.db.models import DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
@@ -116,6 +117,54 @@ def active_grants_for(customer_ids, on: date | None = None) -> dict[int, CreditG
 def grant_terms(customer_ids, on: date | None = None) -> dict[int, int]:
     """Term days of each customer's grant in force (the ledger's default due date, 002 第二十三条)."""
     return {cid: g.term_days for cid, g in active_grants_for(customer_ids, on).items() if g.term_days}
+
+
+def in_force_among(grants, on: date) -> CreditGrant | None:
+    """active_grant's choice among grants already read: active, not past valid_until, the latest
+    valid_from (none first, as PostgreSQL sorts it descending), then the highest id."""
+    candidates = [
+        g for g in grants if g.status == GrantStatus.ACTIVE and (g.valid_until is None or g.valid_until >= on)
+    ]
+    return max(candidates, key=lambda g: (g.valid_from is None, g.valid_from or date.min, g.pk), default=None)
+
+
+class KnownCredit:
+    """A customer's credit reads for one page, each asked once when first needed: the rating in force,
+    every grant of the customer (newest requested first; the one in force, the pending one and the
+    recent ones are taken from it: one query), the maintained exposure and the ledger facts. Pages
+    that show several of them (the grant request form beside its credit picture) pass it around."""
+
+    def __init__(self, customer, on: date | None = None):
+        self.customer = customer
+        self.on = on or timezone.localdate()
+        self.ledger_facts: dict = {}
+
+    @cached_property
+    def rating(self):
+        return current_rating(self.customer)
+
+    @cached_property
+    def grants(self) -> list[CreditGrant]:
+        return list(CreditGrant.objects.filter(customer_id=self.customer.pk).order_by("-requested_at", "-pk"))
+
+    @cached_property
+    def in_force(self) -> CreditGrant | None:
+        return in_force_among(self.grants, self.on)
+
+    @cached_property
+    def pending(self) -> CreditGrant | None:
+        return next((g for g in self.grants if g.status == GrantStatus.PENDING), None)
+
+    @cached_property
+    def exposure(self):
+        return ledger_selectors.exposure_of(self.customer)
+
+    def facts(self, window_months: int):
+        if window_months not in self.ledger_facts:
+            self.ledger_facts[window_months] = ledger_facts(
+                self.customer.pk, on=self.on, window_months=window_months
+            )
+        return self.ledger_facts[window_months]
 
 
 def latest_grant(customer) -> CreditGrant | None:
