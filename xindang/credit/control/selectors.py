@@ -88,6 +88,15 @@ def shipment_stops(customer) -> QuerySet[ShipmentStop]:
     )
 
 
+def stops_of(customer, past: int = 5) -> tuple[ShipmentStop | None, list[ShipmentStop]]:
+    """The stop in force (as open_shipment_stop) and the first `past` lifted ones (as
+    shipment_stops(customer).filter(lifted_at__isnull=False)[:past]), in one query: a customer's
+    emergency stops are few."""
+    stops = list(shipment_stops(customer).order_by("pk"))
+    open_stop = next((s for s in stops if s.lifted_at is None), None)
+    return open_stop, [s for s in stops if s.lifted_at is not None][:past]
+
+
 # --- The reduction list (第三十三–三十四条) ---------------------------------------------------------
 
 
@@ -197,7 +206,7 @@ def on_reduction_list(customer, known: grant_selectors.KnownCredit | None = None
     if total <= 0:
         return None
     grant = known.in_force
-    limit = grant_selectors.limit_in_force(grant, on) if grant is not None else None
+    limit = known.limit_of_day
     if limit is not None and total <= limit:
         return None
     return ReductionRow(

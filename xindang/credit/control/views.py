@@ -151,9 +151,10 @@ def reduction_export(request):
 def _context(request, customer, known=None) -> dict:
     user = request.user
     known = known or KnownCredit(customer)
+    open_stop, past_stops = selectors.stops_of(customer)
     return {
-        "stop": selectors.open_shipment_stop(customer),
-        "past_stops": list(selectors.shipment_stops(customer).filter(lifted_at__isnull=False)[:5]),
+        "stop": open_stop,
+        "past_stops": past_stops,
         "can_stop": can_stop_shipments(user, customer),
         "can_decide_stop": can_decide_stop(user, customer),
         "stop_form": StopShipmentsForm(),

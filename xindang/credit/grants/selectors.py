@@ -145,11 +145,18 @@ class KnownCredit:
 
     @cached_property
     def grants(self) -> list[CreditGrant]:
-        return list(CreditGrant.objects.filter(customer_id=self.customer.pk).order_by("-requested_at", "-pk"))
+        """Newest requested first, each with `limit_of_day` (limit_in_force on the day)."""
+        qs = CreditGrant.objects.filter(customer_id=self.customer.pk).order_by("-requested_at", "-pk")
+        return list(qs.annotate(limit_of_day=limit_in_force_expression(self.on)))
 
     @cached_property
     def in_force(self) -> CreditGrant | None:
         return in_force_among(self.grants, self.on)
+
+    @property
+    def limit_of_day(self) -> Decimal | None:
+        """limit_in_force(in_force, on): the reduction schedule's step of the day, else the limit."""
+        return self.in_force.limit_of_day if self.in_force is not None else None
 
     @cached_property
     def pending(self) -> CreditGrant | None:
