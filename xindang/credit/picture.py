@@ -197,8 +197,17 @@ def credit_picture(
 
     # Collateral and guarantees of the grant asked for, else of the grant in force.
     backing = proposed or in_force
-    collaterals = list(backing.collaterals.prefetch_related("documents")) if backing else []
-    guarantees = list(backing.guarantees.select_related("document")) if backing else []
+    # (not asked when the grant is known to have none: grant_selectors.with_backing)
+    collaterals = (
+        list(backing.collaterals.prefetch_related("documents"))
+        if backing and getattr(backing, "has_collateral", True)
+        else []
+    )
+    guarantees = (
+        list(backing.guarantees.select_related("document"))
+        if backing and getattr(backing, "has_guarantees", True)
+        else []
+    )
 
     if proposed is not None:  # what the rules allowed when it was asked (the request was checked on it)
         ceiling_amount, allowed, max_term = proposed.ceiling_amount, True, None
@@ -285,7 +294,8 @@ def render_picture(picture: CreditPicture, request=None, **extra) -> str:
 def grant_approval_panel(approval, request) -> str:
     """The credit picture on a grant approval: the grant asked for (its limit against the exposure)."""
 
-    grant = CreditGrant.objects.select_related("customer").filter(pk=_int(approval.object_id)).first()
+    grants = CreditGrant.objects.select_related("customer").filter(pk=_int(approval.object_id))
+    grant = grant_selectors.with_backing(grants).first()
     if grant is None:
         return ""
     picture = credit_picture(grant.customer, grant=grant)

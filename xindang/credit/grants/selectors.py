@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from functools import cached_property
 
-from django.db.models import DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import DecimalField, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +24,7 @@ from xindang.policy.activation import ActivationCheck
 from xindang.policy.selectors import current_policy, section_values, version_in_force
 
 from . import rules
-from .models import BacktestRun, CreditGrant, GrantStatus, ReductionStep
+from .models import BacktestRun, Collateral, CreditGrant, GrantStatus, Guarantee, ReductionStep
 from .permissions import GrantPermission
 
 ZERO = Decimal("0")
@@ -128,6 +128,15 @@ def in_force_among(grants, on: date) -> CreditGrant | None:
     return max(candidates, key=lambda g: (g.valid_from is None, g.valid_from or date.min, g.pk), default=None)
 
 
+def with_backing(grants: QuerySet[CreditGrant]) -> QuerySet[CreditGrant]:
+    """Grants annotated with whether they have collateral and guarantees (`has_collateral`,
+    `has_guarantees`), so that a page reads the lists only of a grant that has them."""
+    return grants.annotate(
+        has_collateral=Exists(Collateral.objects.filter(grant_id=OuterRef("pk"))),
+        has_guarantees=Exists(Guarantee.objects.filter(grant_id=OuterRef("pk"))),
+    )
+
+
 class KnownCredit:
     """A customer's credit reads for one page, each asked once when first needed: the rating in force,
     every grant of the customer (newest requested first; the one in force, the pending one and the
@@ -145,9 +154,10 @@ class KnownCredit:
 
     @cached_property
     def grants(self) -> list[CreditGrant]:
-        """Newest requested first, each with `limit_of_day` (limit_in_force on the day)."""
+        """Newest requested first, each with `limit_of_day` (limit_in_force on the day) and whether it
+        has collateral and guarantees (with_backing)."""
         qs = CreditGrant.objects.filter(customer_id=self.customer.pk).order_by("-requested_at", "-pk")
-        return list(qs.annotate(limit_of_day=limit_in_force_expression(self.on)))
+        return list(with_backing(qs).annotate(limit_of_day=limit_in_force_expression(self.on)))
 
     @cached_property
     def in_force(self) -> CreditGrant | None:
