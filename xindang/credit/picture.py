@@ -28,7 +28,6 @@ from xindang.credit.control.models import CreditCheck, OverLimitRequest
 from xindang.credit.control.services import OVER_LIMIT_KIND
 from xindang.credit.grants import rules as grant_rules
 from xindang.credit.grants import selectors as grant_selectors
-from xindang.credit.grants.models import CreditGrant
 from xindang.credit.grants.services import APPROVAL_KIND as GRANT_KIND
 from xindang.credit.grants.services import compute_ceiling
 from xindang.credit.grants.texts import reason_text as ceiling_text
@@ -294,11 +293,10 @@ def render_picture(picture: CreditPicture, request=None, **extra) -> str:
 def grant_approval_panel(approval, request) -> str:
     """The credit picture on a grant approval: the grant asked for (its limit against the exposure)."""
 
-    grants = CreditGrant.objects.select_related("customer").filter(pk=_int(approval.object_id))
-    grant = grant_selectors.with_backing(grants).first()
+    known, grant = grant_selectors.KnownCredit.of_grant(_int(approval.object_id))
     if grant is None:
         return ""
-    picture = credit_picture(grant.customer, grant=grant)
+    picture = credit_picture(grant.customer, grant=grant, known=known)
     return render_picture(picture, request, shown_warnings=approval.warnings or [])
 
 

@@ -143,10 +143,32 @@ class KnownCredit:
     recent ones are taken from it: one query), the maintained exposure and the ledger facts. Pages
     that show several of them (the grant request form beside its credit picture) pass it around."""
 
-    def __init__(self, customer, on: date | None = None):
+    def __init__(self, customer, on: date | None = None, *, grants: list[CreditGrant] | None = None):
         self.customer = customer
         self.on = on or timezone.localdate()
         self.ledger_facts: dict = {}
+        if grants is not None:  # read already (of_grant)
+            self.__dict__["grants"] = grants
+
+    @classmethod
+    def of_grant(cls, grant_pk, on: date | None = None) -> tuple["KnownCredit | None", CreditGrant | None]:
+        """The reads of the customer of grant `grant_pk`, with that grant: the customer and all its
+        grants in one query. (None, None) when there is no such grant."""
+        on = on or timezone.localdate()
+        customer_of = CreditGrant.objects.filter(pk=grant_pk).values("customer_id")[:1]
+        qs = CreditGrant.objects.filter(customer_id=Subquery(customer_of)).select_related("customer")
+        grants = list(cls.day_grants(qs, on))
+        grant = next((g for g in grants if g.pk == grant_pk), None)
+        if grant is None:
+            return None, None
+        return cls(grant.customer, on, grants=grants), grant
+
+    @staticmethod
+    def day_grants(qs: QuerySet[CreditGrant], on: date) -> QuerySet[CreditGrant]:
+        """Newest requested first, each with `limit_of_day` (limit_in_force on the day) and whether it
+        has collateral and guarantees (with_backing)."""
+        qs = with_backing(qs.order_by("-requested_at", "-pk"))
+        return qs.annotate(limit_of_day=limit_in_force_expression(on))
 
     @cached_property
     def rating(self):
@@ -154,10 +176,8 @@ class KnownCredit:
 
     @cached_property
     def grants(self) -> list[CreditGrant]:
-        """Newest requested first, each with `limit_of_day` (limit_in_force on the day) and whether it
-        has collateral and guarantees (with_backing)."""
-        qs = CreditGrant.objects.filter(customer_id=self.customer.pk).order_by("-requested_at", "-pk")
-        return list(with_backing(qs).annotate(limit_of_day=limit_in_force_expression(self.on)))
+        """Every grant of the customer (day_grants)."""
+        return list(self.day_grants(CreditGrant.objects.filter(customer_id=self.customer.pk), self.on))
 
     @cached_property
     def in_force(self) -> CreditGrant | None:

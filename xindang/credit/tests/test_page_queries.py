@@ -30,9 +30,10 @@ D = Decimal
 # credit-control page also need the ledger facts for the ceiling (four aggregates), read once; the
 # form opens the file (with two visibility checks) and offers its documents; the control page adds the
 # shipment stops (one query) and its full lists of checks and decisions. The approval page: the
-# request with its steps, may-sign, comments (once), attachments, the grant asked for. The ageing
-# report: one UNION ALL, the departments' names, and its audited view (five statements).
-LIMITS = {"grant request": 25, "approval": 24, "credit control": 23, "ageing": 11}
+# request with its steps, may-sign, comments (once), attachments; the grant asked for comes with the
+# customer and its grants (one query). The ageing report: one UNION ALL, the departments' names, and
+# its audited view (five statements).
+LIMITS = {"grant request": 25, "approval": 23, "credit control": 23, "ageing": 11}
 
 
 def _post(customer, kind, amount, *, days_ago=0, due_days_ago=None):
