@@ -271,14 +271,15 @@ DECISION_LABELS = {
 }
 
 
-def trail_rows(approval: ApprovalRequest) -> list[dict]:
+def trail_rows(approval: ApprovalRequest, comments: list[ApprovalComment] | None = None) -> list[dict]:
     """The approval's history as rows for a printout (reportlab PDFs) or the `_trail.html` fragment:
     every step of every round in order, with resubmissions and a withdrawal between them.
 
     Row keys: kind ("step" | "submitted" | "resubmitted" | "withdrawn"), round, position, role,
     role_label, who, at (datetime|None), decision (step status or the kind), decision_label,
     comment, warnings (texts acknowledged at this step), current (bool); a step's rows also carry
-    assignee (the person named to sign it, or "").
+    assignee (the person named to sign it, or ""). `comments`: the request's comments of every kind
+    with their authors, in order, when the caller has read them already.
     """
     rows: list[dict] = [
         {
@@ -296,12 +297,10 @@ def trail_rows(approval: ApprovalRequest) -> list[dict]:
             "current": False,
         }
     ]
-    notes = {
-        (c.round, c.kind): c
-        for c in ApprovalComment.objects.filter(request=approval)
-        .exclude(kind=CommentKind.COMMENT)
-        .select_related("author")
-    }
+    if comments is None:
+        comments = ApprovalComment.objects.filter(request=approval).exclude(kind=CommentKind.COMMENT)
+        comments = comments.select_related("author")
+    notes = {(c.round, c.kind): c for c in comments if c.kind != CommentKind.COMMENT}
     steps = sorted(approval.steps.all(), key=lambda s: (s.round, s.position))
     for round_no in sorted({s.round for s in steps} | {r for r, _k in notes}):
         resubmitted = notes.get((round_no, CommentKind.RESUBMITTED))

@@ -19,7 +19,7 @@ from xindang.policy.selectors import current_policy
 
 from . import selectors, services
 from .forms import AttachmentForm, CommentForm, DecisionForm, FilterForm, ReasonForm, ResubmitForm
-from .models import ApprovalAttachment, ApprovalStatus
+from .models import ApprovalAttachment, ApprovalStatus, CommentKind
 from .permissions import ApprovalPermission, get_approval_for_user
 from .registry import describe_data, render_panel
 from .spreadsheets import MAX_EXPORT_ROWS, write_approvals_xlsx
@@ -107,6 +107,8 @@ def detail(request, pk):
     step = approval.current_step()
     open_ = approval.status in (ApprovalStatus.PENDING, ApprovalStatus.RETURNED)
     data_items = describe_data(approval.kind, approval.data)
+    # Every comment once: the trail's notes (resubmitted, withdrawn …) and the discussion below.
+    comments = list(approval.comments.select_related("author"))
     return render(
         request,
         "approvals/detail.html",
@@ -114,7 +116,7 @@ def detail(request, pk):
             "approval": approval,
             "status_class": STATUS_CLASSES.get(approval.status, ""),
             "step": step,
-            "trail": selectors.trail_rows(approval),
+            "trail": selectors.trail_rows(approval, comments),
             "can_sign": can_sign,
             "decision_form": DecisionForm(initial={"position": approval.current_position})
             if can_sign
@@ -125,7 +127,7 @@ def detail(request, pk):
             "withdraw_form": ReasonForm(),
             "comment_form": CommentForm() if open_ else None,
             "attachment_form": AttachmentForm() if open_ else None,
-            "comments": approval.comments.filter(kind="comment").select_related("author"),
+            "comments": [c for c in comments if c.kind == CommentKind.COMMENT],
             "attachments": approval.attachments.select_related("uploaded_by"),
             "upload_limit_mb": current_policy().core.upload_limit_mb,
             "data_items": data_items,

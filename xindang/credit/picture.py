@@ -28,7 +28,6 @@ from xindang.credit.control.models import CreditCheck, OverLimitRequest
 from xindang.credit.control.services import OVER_LIMIT_KIND
 from xindang.credit.grants import rules as grant_rules
 from xindang.credit.grants import selectors as grant_selectors
-from xindang.credit.grants.models import CreditGrant
 from xindang.credit.grants.services import APPROVAL_KIND as GRANT_KIND
 from xindang.credit.grants.services import compute_ceiling
 from xindang.credit.grants.texts import reason_text as ceiling_text
@@ -173,18 +172,22 @@ def credit_picture(
     show_checks: bool = True,
     show_decisions: bool = True,
     on: date | None = None,
+    known: grant_selectors.KnownCredit | None = None,
 ) -> CreditPicture:
     """The credit picture of `customer` today. `grant`: a grant asked for (its limit is the proposed
     one, its collateral and stored ceiling are shown); `asked_amount`: an over-limit request's amount
-    (the headroom after it is shown). `recent`: how many checks, decisions and previous grants."""
+    (the headroom after it is shown). `recent`: how many checks, decisions and previous grants.
+    `known`: the page's reads of the customer's credit (rating, grants, exposure, ledger facts), so
+    that each is asked once per page."""
 
     on = on or timezone.localdate()
-    rating = credit_selectors.current_rating(customer)
+    known = known if known is not None and known.on == on else grant_selectors.KnownCredit(customer, on)
+    rating = known.rating
     grade = getattr(rating, "grade", "") or ""
-    in_force = grant_selectors.active_grant(customer, on)
+    in_force = known.in_force
     # An approved grant's own page: it is the grant in force, nothing is asked any more.
     proposed = None if grant is not None and in_force is not None and grant.pk == in_force.pk else grant
-    exposure = ledger_selectors.exposure_of(customer)
+    exposure = known.exposure
     limit = in_force.limit_amount if in_force else None
     committed = exposure.committed_amount
     ageing, overdue = _ageing(customer.pk, on)
@@ -193,8 +196,17 @@ def credit_picture(
 
     # Collateral and guarantees of the grant asked for, else of the grant in force.
     backing = proposed or in_force
-    collaterals = list(backing.collaterals.prefetch_related("documents")) if backing else []
-    guarantees = list(backing.guarantees.select_related("document")) if backing else []
+    # (not asked when the grant is known to have none: grant_selectors.with_backing)
+    collaterals = (
+        list(backing.collaterals.prefetch_related("documents"))
+        if backing and getattr(backing, "has_collateral", True)
+        else []
+    )
+    guarantees = (
+        list(backing.guarantees.select_related("document"))
+        if backing and getattr(backing, "has_guarantees", True)
+        else []
+    )
 
     if proposed is not None:  # what the rules allowed when it was asked (the request was checked on it)
         ceiling_amount, allowed, max_term = proposed.ceiling_amount, True, None
@@ -207,15 +219,14 @@ def credit_picture(
             collateral_value=sum((c.value_amount for c in collaterals), ZERO),
             on=on,
             replaces=in_force,
+            known=known,
         )
         ceiling_amount, allowed = ctx.ceiling.amount, ctx.ceiling.allowed
         max_term = ctx.ceiling.max_term_days
         ceiling_reasons = [ceiling_text(r) for r in ctx.ceiling.reasons]
         at_request = False
 
-    previous = CreditGrant.objects.filter(customer_id=customer.pk).order_by("-requested_at", "-pk")
-    if proposed is not None:
-        previous = previous.exclude(pk=proposed.pk)
+    previous = [g for g in known.grants if proposed is None or g.pk != proposed.pk]
     status = credit_selectors.investigation_status(customer, on)
     picture = CreditPicture(
         customer=customer,
@@ -248,7 +259,7 @@ def credit_picture(
         ceiling_at_request=at_request,
         collaterals=collaterals,
         guarantees=guarantees,
-        previous_grants=list(previous[:recent]),
+        previous_grants=previous[:recent],
         reservations=ledger_selectors.held_reservations(customer),
         checks=list(CreditCheck.objects.filter(customer_id=customer.pk).select_related("checked_by")[:recent])
         if show_checks
@@ -282,10 +293,10 @@ def render_picture(picture: CreditPicture, request=None, **extra) -> str:
 def grant_approval_panel(approval, request) -> str:
     """The credit picture on a grant approval: the grant asked for (its limit against the exposure)."""
 
-    grant = CreditGrant.objects.select_related("customer").filter(pk=_int(approval.object_id)).first()
+    known, grant = grant_selectors.KnownCredit.of_grant(_int(approval.object_id))
     if grant is None:
         return ""
-    picture = credit_picture(grant.customer, grant=grant)
+    picture = credit_picture(grant.customer, grant=grant, known=known)
     return render_picture(picture, request, shown_warnings=approval.warnings or [])
 
 

@@ -21,7 +21,6 @@ from xindang.credit.grants.models import CreditGrant, GrantStatus
 from xindang.credit.grants.selectors import limit_in_force_expression
 from xindang.customers.models import Customer
 from xindang.customers.selectors import visible_customers
-from xindang.ledger import selectors as ledger_selectors
 from xindang.ledger.models import Exposure
 
 from .models import CreditCheck, OverLimitRequest, OverLimitStatus, ShipmentStop, ShipmentStopStatus
@@ -87,6 +86,15 @@ def shipment_stops(customer) -> QuerySet[ShipmentStop]:
     return ShipmentStop.objects.filter(customer=customer).select_related(
         "stopped_by", "confirmed_by", "lifted_by"
     )
+
+
+def stops_of(customer, past: int = 5) -> tuple[ShipmentStop | None, list[ShipmentStop]]:
+    """The stop in force (as open_shipment_stop) and the first `past` lifted ones (as
+    shipment_stops(customer).filter(lifted_at__isnull=False)[:past]), in one query: a customer's
+    emergency stops are few."""
+    stops = list(shipment_stops(customer).order_by("pk"))
+    open_stop = next((s for s in stops if s.lifted_at is None), None)
+    return open_stop, [s for s in stops if s.lifted_at is not None][:past]
 
 
 # --- The reduction list (第三十三–三十四条) ---------------------------------------------------------
@@ -188,15 +196,17 @@ def reduction_list(user, *, department=None, owner=None, q: str = "", reason: st
     return reduction_rows(reduction_queryset(user, department=department, owner=owner, q=q, reason=reason))
 
 
-def on_reduction_list(customer) -> ReductionRow | None:
-    """The one customer's reduction-list row, or None (for its pages)."""
-    exposure = ledger_selectors.exposure_of(customer)
+def on_reduction_list(customer, known: grant_selectors.KnownCredit | None = None) -> ReductionRow | None:
+    """The one customer's reduction-list row, or None (for its pages). `known`: the page's reads of
+    the customer's credit (exposure, grant in force, rating), asked once per page."""
+    on = timezone.localdate()
+    known = known if known is not None and known.on == on else grant_selectors.KnownCredit(customer, on)
+    exposure = known.exposure
     total = exposure.committed_amount
     if total <= 0:
         return None
-    on = timezone.localdate()
-    grant = grant_selectors.active_grant(customer, on)
-    limit = grant_selectors.limit_in_force(grant, on) if grant is not None else None
+    grant = known.in_force
+    limit = known.limit_of_day
     if limit is not None and total <= limit:
         return None
     return ReductionRow(
@@ -205,7 +215,7 @@ def on_reduction_list(customer) -> ReductionRow | None:
         limit_amount=limit,
         exposure_amount=total,
         reduce_by_amount=total - (limit or ZERO),
-        grade=getattr(credit_selectors.current_rating(customer), "grade", None),
+        grade=getattr(known.rating, "grade", None),
         figures=exposure.figures(),
     )
 

@@ -19,7 +19,7 @@ from xindang.audit.services import record_event
 from xindang.core import xlsx
 from xindang.core.errors import DomainError, form_error
 from xindang.core.pagination import CappedPaginator
-from xindang.credit.grants.selectors import active_grant
+from xindang.credit.grants.selectors import KnownCredit
 from xindang.credit.picture import credit_picture
 from xindang.customers.permissions import get_customer_for_user
 
@@ -148,17 +148,19 @@ def reduction_export(request):
     return xlsx.file_response(out, f"reduction-{timezone.localdate().isoformat()}.xlsx")
 
 
-def _context(request, customer) -> dict:
+def _context(request, customer, known=None) -> dict:
     user = request.user
+    known = known or KnownCredit(customer)
+    open_stop, past_stops = selectors.stops_of(customer)
     return {
-        "stop": selectors.open_shipment_stop(customer),
-        "past_stops": list(selectors.shipment_stops(customer).filter(lifted_at__isnull=False)[:5]),
+        "stop": open_stop,
+        "past_stops": past_stops,
         "can_stop": can_stop_shipments(user, customer),
         "can_decide_stop": can_decide_stop(user, customer),
         "stop_form": StopShipmentsForm(),
         "decide_form": DecideStopForm(),
         "customer": customer,
-        "row": selectors.on_reduction_list(customer),
+        "row": selectors.on_reduction_list(customer, known),
         "over_limit": selectors.visible_over_limit(user)
         .filter(customer=customer)
         .select_related("requested_by")[:50],
@@ -167,12 +169,12 @@ def _context(request, customer) -> dict:
         "outcome_classes": OUTCOME_CLASSES,
         "can_check": user.has_perm(ControlPermission.CHECK),
         # 第三十四条: without a limit there is no approval route (unless the GM-only exception is on).
-        "can_request": user.has_perm(ControlPermission.REQUEST_OVER_LIMIT) and _has_route(customer),
+        "can_request": user.has_perm(ControlPermission.REQUEST_OVER_LIMIT) and _has_route(known),
     }
 
 
-def _has_route(customer) -> bool:
-    if active_grant(customer, timezone.localdate()) is not None:
+def _has_route(known) -> bool:
+    if known.in_force is not None:
         return True
     section, _version = services.section_in_force()
     return section.no_limit_exception
@@ -196,12 +198,13 @@ def customer_control(request, pk, *, forms=None, status=200):
     ):
         raise PermissionDenied
     customer = get_customer_for_user(request.user, pk, request=request)
-    ctx = _decorate(_context(request, customer))
+    known = KnownCredit(customer)  # the rating, grants, exposure and ledger facts, read once for the page
+    ctx = _decorate(_context(request, customer, known))
     ctx.update(forms or {})
     ctx["over_limit"] = list(ctx["over_limit"])
     ctx["checks"] = list(ctx["checks"])
     # The credit picture on top; its checks and decisions are the full lists below.
-    ctx["picture"] = credit_picture(customer, show_checks=False, show_decisions=False)
+    ctx["picture"] = credit_picture(customer, show_checks=False, show_decisions=False, known=known)
     return render(request, "credit_control/customer.html", ctx, status=status)
 
 

@@ -69,6 +69,28 @@ class GrantRequestForm(forms.Form):
         return amount
 
 
+class SharedChoiceIterator(forms.models.ModelChoiceIterator):
+    """The choices of the field's `shared` queryset, read once for every form of the page that shares
+    it (the collateral and guarantee rows all offer the file's documents)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.field.shared:  # evaluated once; its result cache serves the other rows
+            yield self.choice(obj)
+
+    def __len__(self):
+        return len(self.field.shared) + (self.field.empty_label is not None)
+
+
+def offer_documents(field, documents) -> None:
+    """Let `field` offer `documents` (a queryset shared by the page's forms, read once)."""
+    if documents is not None:
+        field.iterator = SharedChoiceIterator
+        field.shared = documents
+    field.queryset = documents  # validation still filters the queryset itself
+
+
 class CollateralForm(forms.Form):
     type = forms.ChoiceField(
         label=_("type"), choices=CollateralType.choices, initial=CollateralType.REAL_ESTATE
@@ -80,7 +102,7 @@ class CollateralForm(forms.Form):
 
     def __init__(self, *args, documents=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["documents"].queryset = documents
+        offer_documents(self.fields["documents"], documents)
         self.fields["documents"].widget.attrs["size"] = 3
 
     def clean_value_amount(self):
@@ -101,7 +123,7 @@ class GuaranteeForm(forms.Form):
 
     def __init__(self, *args, documents=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["document"].queryset = documents
+        offer_documents(self.fields["document"], documents)
 
     def clean_amount(self):
         amount = parse_amount(self.cleaned_data.get("amount"), self.data.get(self.add_prefix("amount_unit")))

@@ -4,8 +4,9 @@ rule); every list, page and export goes through visible_grants()."""
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import cached_property
 
-from django.db.models import DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import DecimalField, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +24,7 @@ from xindang.policy.activation import ActivationCheck
 from xindang.policy.selectors import current_policy, section_values, version_in_force
 
 from . import rules
-from .models import BacktestRun, CreditGrant, GrantStatus, ReductionStep
+from .models import BacktestRun, Collateral, CreditGrant, GrantStatus, Guarantee, ReductionStep
 from .permissions import GrantPermission
 
 ZERO = Decimal("0")
@@ -116,6 +117,91 @@ def active_grants_for(customer_ids, on: date | None = None) -> dict[int, CreditG
 def grant_terms(customer_ids, on: date | None = None) -> dict[int, int]:
     """Term days of each customer's grant in force (the ledger's default due date, 002 第二十三条)."""
     return {cid: g.term_days for cid, g in active_grants_for(customer_ids, on).items() if g.term_days}
+
+
+def in_force_among(grants, on: date) -> CreditGrant | None:
+    """active_grant's choice among grants already read: active, not past valid_until, the latest
+    valid_from (none first, as PostgreSQL sorts it descending), then the highest id."""
+    candidates = [
+        g for g in grants if g.status == GrantStatus.ACTIVE and (g.valid_until is None or g.valid_until >= on)
+    ]
+    return max(candidates, key=lambda g: (g.valid_from is None, g.valid_from or date.min, g.pk), default=None)
+
+
+def with_backing(grants: QuerySet[CreditGrant]) -> QuerySet[CreditGrant]:
+    """Grants annotated with whether they have collateral and guarantees (`has_collateral`,
+    `has_guarantees`), so that a page reads the lists only of a grant that has them."""
+    return grants.annotate(
+        has_collateral=Exists(Collateral.objects.filter(grant_id=OuterRef("pk"))),
+        has_guarantees=Exists(Guarantee.objects.filter(grant_id=OuterRef("pk"))),
+    )
+
+
+class KnownCredit:
+    """A customer's credit reads for one page, each asked once when first needed: the rating in force,
+    every grant of the customer (newest requested first; the one in force, the pending one and the
+    recent ones are taken from it: one query), the maintained exposure and the ledger facts. Pages
+    that show several of them (the grant request form beside its credit picture) pass it around."""
+
+    def __init__(self, customer, on: date | None = None, *, grants: list[CreditGrant] | None = None):
+        self.customer = customer
+        self.on = on or timezone.localdate()
+        self.ledger_facts: dict = {}
+        if grants is not None:  # read already (of_grant)
+            self.__dict__["grants"] = grants
+
+    @classmethod
+    def of_grant(cls, grant_pk, on: date | None = None) -> tuple["KnownCredit | None", CreditGrant | None]:
+        """The reads of the customer of grant `grant_pk`, with that grant: the customer and all its
+        grants in one query. (None, None) when there is no such grant."""
+        on = on or timezone.localdate()
+        customer_of = CreditGrant.objects.filter(pk=grant_pk).values("customer_id")[:1]
+        qs = CreditGrant.objects.filter(customer_id=Subquery(customer_of)).select_related("customer")
+        grants = list(cls.day_grants(qs, on))
+        grant = next((g for g in grants if g.pk == grant_pk), None)
+        if grant is None:
+            return None, None
+        return cls(grant.customer, on, grants=grants), grant
+
+    @staticmethod
+    def day_grants(qs: QuerySet[CreditGrant], on: date) -> QuerySet[CreditGrant]:
+        """Newest requested first, each with `limit_of_day` (limit_in_force on the day) and whether it
+        has collateral and guarantees (with_backing)."""
+        qs = with_backing(qs.order_by("-requested_at", "-pk"))
+        return qs.annotate(limit_of_day=limit_in_force_expression(on))
+
+    @cached_property
+    def rating(self):
+        return current_rating(self.customer)
+
+    @cached_property
+    def grants(self) -> list[CreditGrant]:
+        """Every grant of the customer (day_grants)."""
+        return list(self.day_grants(CreditGrant.objects.filter(customer_id=self.customer.pk), self.on))
+
+    @cached_property
+    def in_force(self) -> CreditGrant | None:
+        return in_force_among(self.grants, self.on)
+
+    @property
+    def limit_of_day(self) -> Decimal | None:
+        """limit_in_force(in_force, on): the reduction schedule's step of the day, else the limit."""
+        return self.in_force.limit_of_day if self.in_force is not None else None
+
+    @cached_property
+    def pending(self) -> CreditGrant | None:
+        return next((g for g in self.grants if g.status == GrantStatus.PENDING), None)
+
+    @cached_property
+    def exposure(self):
+        return ledger_selectors.exposure_of(self.customer)
+
+    def facts(self, window_months: int):
+        if window_months not in self.ledger_facts:
+            self.ledger_facts[window_months] = ledger_facts(
+                self.customer.pk, on=self.on, window_months=window_months
+            )
+        return self.ledger_facts[window_months]
 
 
 def latest_grant(customer) -> CreditGrant | None:

@@ -193,7 +193,8 @@ def request_grant(request, pk):
     customer = get_customer_for_user(request.user, pk, request=request)
     docs = _documents(request.user, customer)
     data = request.POST if request.method == "POST" else None
-    existing = selectors.active_grant(customer)
+    known = selectors.KnownCredit(customer)  # the rating, grants and ledger facts, read once for the page
+    existing = known.in_force
     form = GrantRequestForm(
         data,
         initial={"kind": existing.kind if existing else GrantKind.LONG_TERM, "term_days": 30},
@@ -227,7 +228,10 @@ def request_grant(request, pk):
             return redirect("grants:detail", pk=grant.pk)
     kind = (data or {}).get("kind") if (data or {}).get("kind") in rules.KINDS else form["kind"].value()
     ctx = services.compute_ceiling(
-        customer=customer, kind=kind or rules.LONG_TERM, collateral_value=_collateral_total(collateral)
+        customer=customer,
+        kind=kind or rules.LONG_TERM,
+        collateral_value=_collateral_total(collateral),
+        known=known,
     )
     limit = form.cleaned_data.get("limit_amount") if form.is_bound and hasattr(form, "cleaned_data") else None
     return render(
@@ -239,9 +243,9 @@ def request_grant(request, pk):
             "collateral": collateral,
             "guarantees": guarantees,
             "existing": existing,
-            "pending": selectors.pending_grant(customer),
+            "pending": known.pending,
             "error_code": getattr(form, "error_code", ""),
-            "picture": credit_picture(customer),
+            "picture": credit_picture(customer, known=known),
             **_ceiling_view(
                 ctx, limit, form.cleaned_data.get("term_days") if limit is not None else None, customer
             ),

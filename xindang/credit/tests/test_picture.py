@@ -22,7 +22,7 @@ from xindang.ledger.facts import LedgerFacts
 from xindang.ledger.services import post_trade_entry
 
 D = Decimal
-MAX_QUERIES = 40  # the whole approval page (39 today, 4 of them the relationship evidence), picture included
+MAX_QUERIES = 23  # the whole approval page, picture included (3 of them the relationship evidence)
 
 
 @pytest.mark.parametrize(

@@ -45,19 +45,28 @@ def _scheme(rating, policy) -> str:
 
 
 def compute_ceiling(
-    *, customer, kind: str, collateral_value=ZERO, on: date | None = None, policy=None, replaces=None
+    *,
+    customer,
+    kind: str,
+    collateral_value=ZERO,
+    on: date | None = None,
+    policy=None,
+    replaces=None,
+    known: selectors.KnownCredit | None = None,
 ) -> CeilingContext:
     """The ceiling of a grant of `kind` for `customer` now: grade from the current rating (credit),
     credit history and averages from the ledger facts over the policy window, the collateral given,
-    and the grant in force (a lower existing limit stays the ceiling)."""
+    and the grant in force (a lower existing limit stays the ceiling). `known`: what the page already
+    read of the customer today (rating, grant in force, ledger facts), not asked again."""
     on = on or timezone.localdate()
     policy = policy or current_policy()
     section = policy.grants
-    rating = selectors.current_rating(customer)
+    known = known if known is not None and known.on == on else selectors.KnownCredit(customer, on)
+    rating = known.rating
     scheme = _scheme(rating, policy)
     grade = getattr(rating, "grade", "") or ""
-    facts = selectors.ledger_facts(customer.pk, on=on, window_months=section.window_months)
-    existing = replaces if replaces is not None else selectors.active_grant(customer, on)
+    facts = known.facts(section.window_months)
+    existing = replaces if replaces is not None else known.in_force
     ceiling = rules.grant_ceiling(
         grade or None,
         scheme,

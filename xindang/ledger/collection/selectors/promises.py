@@ -5,7 +5,7 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, F, OuterRef, Subquery, Sum, Value
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -46,14 +46,24 @@ def promise_display_state(promise: PaymentPromise, today: date | None = None) ->
 
 def broken_promises_by_customer(ids, *, since: date, on: date) -> dict[int, int]:
     """Payment promises broken in [since, on) per customer, for the rating facts (ledger.facts): one
-    aggregate, plus the open ones past their date whose payments fall short (not yet marked broken)."""
+    aggregate (which also tells whether any are open), plus, when some are, the open ones past their
+    date whose payments fall short (not yet marked broken)."""
     broken: dict = defaultdict(int)
     promises = PaymentPromise.objects.filter(customer_id__in=ids, promised_on__gte=since, promised_on__lt=on)
+    any_open = False
     for r in (
-        promises.filter(status=PromiseStatus.BROKEN).order_by().values("customer_id").annotate(n=Count("id"))
+        promises.filter(status__in=(PromiseStatus.BROKEN, PromiseStatus.OPEN))
+        .order_by()
+        .values("customer_id")
+        .annotate(
+            n=Count("id", filter=Q(status=PromiseStatus.BROKEN)),
+            open=Count("id", filter=Q(status=PromiseStatus.OPEN)),
+        )
     ):
-        broken[r["customer_id"]] += r["n"]
-    if promises.filter(status=PromiseStatus.OPEN).exists():
+        if r["n"]:
+            broken[r["customer_id"]] += r["n"]
+        any_open = any_open or bool(r["open"])
+    if any_open:  # the open ones are known from the same aggregate
         paid = Subquery(
             TradeEntry.objects.filter(
                 customer_id=OuterRef("customer_id"),
