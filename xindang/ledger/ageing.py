@@ -176,11 +176,12 @@ def ageing_sums(
         parts = [qs for qs in (debits, later) if not qs.query.is_empty()]
     else:
         parts = [debits.union(later, all=True)]
+    names = [f"b{i}" for i in range(n)]
     for qs in parts:
         for row in list(qs):
-            amounts = result.setdefault(row["key"], [ZERO] * n)
-            for i in range(n):
-                amounts[i] += row[f"b{i}"] or ZERO
+            got = [row[b] or ZERO for b in names]
+            have = result.get(row["key"])
+            result[row["key"]] = got if have is None else [a + b for a, b in zip(have, got, strict=True)]
     return {k: v for k, v in result.items() if any(v)}
 
 
@@ -219,9 +220,8 @@ def ageing_report(*, on: date, dimension: str = "customer", buckets=None, **scop
         label, sub = labels.get(key, ("", ""))
         rows.append(AgeingRow(key=key, label=label, sub=sub, amounts=amounts))
     rows.sort(key=lambda r: (-r.overdue, -r.total, r.label))
-    totals = AgeingRow(
-        key=None, amounts=[sum((r.amounts[i] for r in rows), ZERO) for i in range(len(buckets))]
-    )
+    columns = zip(*(r.amounts for r in rows), strict=True) if rows else [()] * len(buckets)
+    totals = AgeingRow(key=None, amounts=[sum(column, ZERO) for column in columns])
     return AgeingReport(on=on, dimension=dimension, buckets=buckets, rows=rows, totals=totals)
 
 
