@@ -14,7 +14,7 @@ from django.db import connections, router, transaction
 from django.http import Http404
 from django.utils import timezone
 
-from xindang.core.bulk import PreparedInsert
+from xindang.core.bulk import PreparedInsert, StagedInsert
 from xindang.core.numbering import ensure_row
 
 from .chain import chain_keys, hashed_fields  # noqa: F401 - also read from here (tests, lifecycle.checks)
@@ -208,23 +208,57 @@ def _prepared(s: EventSpec, signer: str, connection) -> tuple:
     return payload_parts(fields, _DYNAMIC), data
 
 
-def prepare_events(specs: Iterable[EventSpec]) -> None:
+class StagedEvents:
+    """SQLite: events prepared by prepare_events(stage=True), their rows but for what append_events()
+    fills in written to a TEMP table before the transaction (core.bulk.StagedInsert)."""
+
+    def __init__(self, specs: list[EventSpec], rows: list):
+        self.specs = list(specs)  # the staged specs themselves: a spec made again is staged again
+        self.insert = StagedInsert(PreparedInsert(AuditEvent), "audit_event")
+        self.insert.stage(rows)
+
+    def drop(self) -> None:
+        self.insert.drop()
+
+
+def _static_row(s: EventSpec, insert: PreparedInsert, signer: str) -> list:
+    values = {
+        "actor_id": s.actor.pk if s.actor is not None else None,
+        "actor_name": s.actor_name,
+        "action": s.action,
+        "object_type": s.object_type,
+        "object_repr": s.object_repr,
+        "purpose": s.purpose,
+        "data": s.prepared[1],
+        "key_id": signer,
+    }
+    return [values.get(f.attname) for f in insert.fields]
+
+
+def prepare_events(specs: Iterable[EventSpec], *, stage: bool = False) -> StagedEvents | None:
     """Before the transaction that append_events() them: each event's hash payload but for what is
     known only under the chain head's lock (its place, the time, the previous hash) or filled in
     later (its object's id, the IP), and its details' database value. A spec's other fields must not
-    change afterwards (a spec made again is prepared in append_events)."""
+    change afterwards (a spec made again is prepared in append_events). With stage=True on SQLite,
+    also their rows (returned: pass it to append_events, drop() it after the transaction)."""
+    specs = list(specs)
     alias = router.db_for_write(AuditEvent)
     signer = key_id(settings.XINDANG_AUDIT_KEY)
     for s in specs:
         s.prepared = _prepared(s, signer, connections[alias])
+    if not (stage and specs and connections[alias].vendor == "sqlite"):
+        return None
+    insert = PreparedInsert(AuditEvent)
+    return StagedEvents(specs, [_static_row(s, insert, signer) for s in specs])
 
 
 @transaction.atomic
-def append_events(specs: Iterable[EventSpec]) -> int:
+def append_events(specs: Iterable[EventSpec], *, staged: StagedEvents | None = None) -> int:
     """record_events() for thousands of events in a transaction that must stay short (an import's):
     the same chain and hashes, but no model instance per event, the payloads made ahead where
     prepare_events() ran, and one prepared INSERT run over all rows (core.bulk) instead of
-    bulk_create's per-value compilation. Returns how many; the events get no ids back."""
+    bulk_create's per-value compilation — or, with `staged`, one INSERT … SELECT of the staged rows
+    completed. Returns how many; the events get no ids back."""
     specs = list(specs)
     if not specs:
         return 0
@@ -239,11 +273,14 @@ def append_events(specs: Iterable[EventSpec]) -> int:
     now = timezone.now()
     at = meta.get_field("at").get_db_prep_save(now, connection=connection)
     dumped_at = _encode(now.isoformat(timespec="microseconds"))
-    rows = []
+    rows, restaged = [], {}
+    done: dict[str, list] = {"seq": [], "ip": [], "object_id": [], "prev_hash": [], "hash": []}
     seq, prev = head.last_seq, head.last_hash
-    for s in specs:
+    for i, s in enumerate(specs):
         seq += 1
-        parts, data = s.prepared or _prepared(s, signer, connection)
+        if s.prepared is None:
+            s.prepared = _prepared(s, signer, connection)
+        parts, data = s.prepared
         dynamic = {
             "at": dumped_at,
             "ip": "null" if s.ip is None else _encode(s.ip),
@@ -252,28 +289,39 @@ def append_events(specs: Iterable[EventSpec]) -> int:
             "seq": str(seq),
         }
         digest = hash_of_parts(parts, [dynamic[name] for name in _ORDER], key)
-        values = {
-            "seq": seq,
-            "at": at,
-            "actor_id": s.actor.pk if s.actor is not None else None,
-            "actor_name": s.actor_name,
-            "ip": ip_field.get_db_prep_save(s.ip, connection=connection),
-            "action": s.action,
-            "object_type": s.object_type,
-            "object_id": s.object_id,
-            "object_repr": s.object_repr,
-            "purpose": s.purpose,
-            "data": data,
-            "key_id": signer,
-            "prev_hash": prev,
-            "hash": digest,
-        }
-        rows.append([values[name] for name in order])
+        ip = ip_field.get_db_prep_save(s.ip, connection=connection)
+        if staged is not None:
+            if i >= len(staged.specs) or staged.specs[i] is not s:
+                restaged[i + 1] = _static_row(s, insert, signer)
+            for name, value in zip(done, (seq, ip, s.object_id, prev, digest), strict=True):
+                done[name].append(value)
+        else:
+            values = {
+                "seq": seq,
+                "at": at,
+                "actor_id": s.actor.pk if s.actor is not None else None,
+                "actor_name": s.actor_name,
+                "ip": ip,
+                "action": s.action,
+                "object_type": s.object_type,
+                "object_id": s.object_id,
+                "object_repr": s.object_repr,
+                "purpose": s.purpose,
+                "data": data,
+                "key_id": signer,
+                "prev_hash": prev,
+                "hash": digest,
+            }
+            rows.append([values[name] for name in order])
         prev = digest
-    insert.write(rows)
+    if staged is not None:
+        staged.insert.replace(restaged)
+        staged.insert.copy_completed(values=done, constants={"at": at})
+    else:
+        insert.write(rows)
     head.last_seq, head.last_hash = seq, prev
     head.save(update_fields=["last_seq", "last_hash"])
-    return len(rows)
+    return len(specs)
 
 
 def verify_chain_and_record(*, by, request=None):

@@ -143,9 +143,45 @@ class StagedInsert:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
 
+    def copy_completed(self, *, values: dict[str, list], constants: dict) -> None:
+        """In the caller's transaction: insert every staged row, the fields named in `values` taken
+        from those lists (one value per staged row, in order: written to a second TEMP table here,
+        which takes no lock of the main database), those in `constants` the same for every row."""
+        connection = connections[self.insert.alias]
+        qn = connection.ops.quote_name
+        names = list(values)
+        done = f"{self.table}_done"
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS temp.{done}")
+            columns = ", ".join(f"v{i}" for i in range(len(names)))
+            cursor.execute(f"CREATE TEMP TABLE {done} (pos integer PRIMARY KEY, {columns})")
+            marks = ", ".join(["%s"] * (len(names) + 1))
+            cursor.executemany(
+                f"INSERT INTO temp.{done} VALUES ({marks})",  # noqa: S608
+                [(pos, *row) for pos, row in enumerate(zip(*values.values(), strict=True), 1)],
+            )
+            exprs, params = [], []
+            for i, f in enumerate(self.insert.fields):
+                if f.attname in values:
+                    exprs.append(f"d.v{names.index(f.attname)}")
+                elif f.attname in constants:
+                    exprs.append("%s")
+                    params.append(constants[f.attname])
+                else:
+                    exprs.append(f"s.c{i}")
+            cursor.execute(
+                f"INSERT INTO {qn(self.insert.model._meta.db_table)} "  # noqa: S608
+                f"({', '.join(qn(f.column) for f in self.insert.fields)}) "
+                f"SELECT {', '.join(exprs)} FROM temp.{self.table} s JOIN temp.{done} d ON d.pos = s.pos "
+                "ORDER BY s.pos",
+                params,
+            )
+            cursor.execute(f"DROP TABLE temp.{done}")
+
     def drop(self) -> None:
         with self._cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS temp.{self.table}")
+            cursor.execute(f"DROP TABLE IF EXISTS temp.{self.table}_done")
 
 
 def last_id(model) -> int:

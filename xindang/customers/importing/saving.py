@@ -157,8 +157,11 @@ def prepare(rows: list[RowCheck], *, by, policy, batch: ImportBatch, ip: str | N
             for kind, key, role, shown in relations.planned_keys(customer)
         ]
         prepared.specs.append(_created(prepared, customer))
-    prepare_events(prepared.specs)  # their hashes' payloads, but for what the transaction fills in
-    if connections[router.db_for_write(Customer)].vendor == "sqlite":
+    sqlite = connections[router.db_for_write(Customer)].vendor == "sqlite"
+    # the audit events' hash payloads but for what the transaction fills in (SQLite: their rows too)
+    events = prepare_events(prepared.specs, stage=sqlite)
+    if sqlite:
+        prepared.staged["audit"] = events
         _stage(prepared)
     return prepared
 

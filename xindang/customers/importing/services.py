@@ -395,4 +395,4 @@ def _write(prepared, batch: ImportBatch, report: Report, *, by, policy, ip: str 
         for s in specs:
             s.ip = ip
         # Last, so the audit chain's lock is held for the shortest time.
-        append_events(specs)
+        append_events(specs, staged=prepared.staged.get("audit"))

@@ -132,7 +132,7 @@ def test_a_large_import_failing_in_its_transaction_leaves_nothing(
     batch = preview(credit_manager, xlsx(_rows(ROWS, start=500_000)))
     keys_before = RelationKey.objects.count()
 
-    def fail(specs):
+    def fail(specs, **kwargs):
         raise RuntimeError("the disk is full")
 
     monkeypatch.setattr(import_services, "append_events", fail)  # the last write of the transaction

@@ -74,7 +74,7 @@ def test_the_repair_adds_exactly_the_missing_rows(credit_manager, salesperson, m
 
 
 def test_a_failed_import_leaves_the_trigger_working(credit_manager, salesperson, make_customer, monkeypatch):
-    def fail(specs):
+    def fail(specs, **kwargs):
         raise RuntimeError("the disk is full")
 
     monkeypatch.setattr(import_services, "append_events", fail)
