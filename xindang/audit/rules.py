@@ -70,7 +70,7 @@ def hash_of_parts(parts: list[str], dumped_values: list[str], key: bytes | None 
     payload = "".join(pieces).encode("utf-8")
     if key is None:
         return hashlib.sha256(payload).hexdigest()
-    return hmac.new(key, payload, hashlib.sha256).hexdigest()
+    return hmac.digest(key, payload, "sha256").hex()  # hmac.new's result, in one call
 
 
 def _dumps(value) -> str:
