@@ -9,7 +9,9 @@
   saving.prepare() compiles every row before it, saving.write() allocates the file numbers (per
   department, in one block) and writes customers, history, tags, primary contacts and related-party
   keys in bulk, then the audit events are appended in bulk. Any failure rolls everything back and
-  marks the batch failed. A batch is confirmed at most once.
+  marks the batch failed. A batch is confirmed at most once. On SQLite the rows are staged in TEMP
+  tables before the transaction and copied in it, and the new customers enter the search index after
+  the commit in short transactions (saving, search_index).
 """
 
 import io
