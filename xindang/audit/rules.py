@@ -35,6 +35,48 @@ def event_hash(fields: Mapping, prev_hash: str, key: bytes | None = None) -> str
     return hmac.new(key, payload, hashlib.sha256).hexdigest()
 
 
+def payload_parts(fields: Mapping, dynamic: tuple[str, ...]) -> list[str]:
+    """event_hash()'s payload for `fields` (with "prev_hash") cut around the values of the keys in
+    `dynamic` (which must be among them, "prev_hash" included): [text, text, …], one more than
+    `dynamic`, the values going in between in sorted-key order (dynamic_order()). What is not
+    dynamic is serialised once here, ahead of the hashing (hash_of_parts())."""
+    keys = sorted({*fields, "prev_hash"})
+    parts, current = [], "{"
+    for i, name in enumerate(keys):
+        current += ("," if i else "") + _dumps(name) + ":"
+        if name in dynamic:
+            parts.append(current)
+            current = ""
+        else:
+            current += _dumps(fields[name])
+    parts.append(current + "}")
+    if len(parts) != len(dynamic) + 1:
+        raise ValueError("every dynamic key must be among the fields")
+    return parts
+
+
+def dynamic_order(dynamic: tuple[str, ...]) -> list[str]:
+    """The order in which hash_of_parts() takes the dynamic values."""
+    return sorted(dynamic)
+
+
+def hash_of_parts(parts: list[str], dumped_values: list[str], key: bytes | None = None) -> str:
+    """event_hash() from payload_parts() and the dynamic values, each already serialised as JSON
+    (in dynamic_order())."""
+    pieces = [parts[0]]
+    for value, part in zip(dumped_values, parts[1:], strict=True):
+        pieces.append(value)
+        pieces.append(part)
+    payload = "".join(pieces).encode("utf-8")
+    if key is None:
+        return hashlib.sha256(payload).hexdigest()
+    return hmac.digest(key, payload, "sha256").hex()  # hmac.new's result, in one call
+
+
+def _dumps(value) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
 @dataclass(frozen=True)
 class BrokenLink:
     seq: int

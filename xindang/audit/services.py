@@ -10,16 +10,25 @@ from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.http import Http404
 from django.utils import timezone
 
-from xindang.core.bulk import PreparedInsert
+from xindang.core.bulk import PreparedInsert, StagedInsert
 from xindang.core.numbering import ensure_row
 
 from .chain import chain_keys, hashed_fields  # noqa: F401 - also read from here (tests, lifecycle.checks)
 from .models import AuditChainHead, AuditEvent
-from .rules import GENESIS_HASH, Anchor, event_hash, key_id, make_anchor
+from .rules import (
+    GENESIS_HASH,
+    Anchor,
+    dynamic_order,
+    event_hash,
+    hash_of_parts,
+    key_id,
+    make_anchor,
+    payload_parts,
+)
 
 
 def _normalised_ip(value: str) -> str | None:
@@ -54,6 +63,8 @@ class EventSpec:
     purpose: str = ""
     data: dict = field(default_factory=dict)
     actor_name: str = ""
+    # prepare_events(): (hash payload parts, the details' database value), the rest of the spec fixed
+    prepared: tuple | None = field(default=None, repr=False, compare=False)
 
 
 def _spec_from(
@@ -180,47 +191,137 @@ def record_events(specs: Iterable[EventSpec]) -> list[AuditEvent]:
     return events
 
 
+# What append_events() fills in under the chain head's lock; the rest of a payload is made before.
+_DYNAMIC = ("at", "ip", "object_id", "prev_hash", "seq")
+_ORDER = dynamic_order(_DYNAMIC)
+_encode = json.encoder.encode_basestring  # a JSON string, as json.dumps(ensure_ascii=False) writes it
+
+
+def _prepared(s: EventSpec, signer: str, connection) -> tuple:
+    fields = hashed_fields(
+        SimpleNamespace(
+            actor_id=s.actor.pk if s.actor is not None else None,
+            **_own_fields(s, 0, timezone.now(), signer),
+        )
+    )
+    data = AuditEvent._meta.get_field("data").get_db_prep_save(s.data, connection=connection)
+    return payload_parts(fields, _DYNAMIC), data
+
+
+class StagedEvents:
+    """SQLite: events prepared by prepare_events(stage=True), their rows but for what append_events()
+    fills in written to a TEMP table before the transaction (core.bulk.StagedInsert)."""
+
+    def __init__(self, specs: list[EventSpec], rows: list):
+        self.specs = list(specs)  # the staged specs themselves: a spec made again is staged again
+        self.insert = StagedInsert(PreparedInsert(AuditEvent), "audit_event")
+        self.insert.stage(rows)
+
+    def drop(self) -> None:
+        self.insert.drop()
+
+
+def _static_row(s: EventSpec, insert: PreparedInsert, signer: str) -> list:
+    values = {
+        "actor_id": s.actor.pk if s.actor is not None else None,
+        "actor_name": s.actor_name,
+        "action": s.action,
+        "object_type": s.object_type,
+        "object_repr": s.object_repr,
+        "purpose": s.purpose,
+        "data": s.prepared[1],
+        "key_id": signer,
+    }
+    return [values.get(f.attname) for f in insert.fields]
+
+
+def prepare_events(specs: Iterable[EventSpec], *, stage: bool = False) -> StagedEvents | None:
+    """Before the transaction that append_events() them: each event's hash payload but for what is
+    known only under the chain head's lock (its place, the time, the previous hash) or filled in
+    later (its object's id, the IP), and its details' database value. A spec's other fields must not
+    change afterwards (a spec made again is prepared in append_events). With stage=True on SQLite,
+    also their rows (returned: pass it to append_events, drop() it after the transaction)."""
+    specs = list(specs)
+    alias = router.db_for_write(AuditEvent)
+    signer = key_id(settings.XINDANG_AUDIT_KEY)
+    for s in specs:
+        s.prepared = _prepared(s, signer, connections[alias])
+    if not (stage and specs and connections[alias].vendor == "sqlite"):
+        return None
+    insert = PreparedInsert(AuditEvent)
+    return StagedEvents(specs, [_static_row(s, insert, signer) for s in specs])
+
+
 @transaction.atomic
-def append_events(specs: Iterable[EventSpec]) -> int:
+def append_events(specs: Iterable[EventSpec], *, staged: StagedEvents | None = None) -> int:
     """record_events() for thousands of events in a transaction that must stay short (an import's):
-    the same chain and hashes, but no model instance per event and one prepared INSERT run over all
-    rows (core.bulk) instead of bulk_create's per-value compilation; only the JSON details and the IP
-    address need the database's adaptation. Returns how many; the events get no ids back."""
+    the same chain and hashes, but no model instance per event, the payloads made ahead where
+    prepare_events() ran, and one prepared INSERT run over all rows (core.bulk) instead of
+    bulk_create's per-value compilation — or, with `staged`, one INSERT … SELECT of the staged rows
+    completed. Returns how many; the events get no ids back."""
     specs = list(specs)
     if not specs:
         return 0
     insert = PreparedInsert(AuditEvent)
     connection = transaction.get_connection(insert.alias)
     meta = AuditEvent._meta
-    ip_field, data_field = meta.get_field("ip"), meta.get_field("data")
+    ip_field = meta.get_field("ip")
     order = [f.attname for f in insert.fields]
     key = settings.XINDANG_AUDIT_KEY
     signer = key_id(key)
     head = _locked_head()
     now = timezone.now()
     at = meta.get_field("at").get_db_prep_save(now, connection=connection)
-    rows = []
+    dumped_at = _encode(now.isoformat(timespec="microseconds"))
+    rows, restaged = [], {}
+    done: dict[str, list] = {"seq": [], "ip": [], "object_id": [], "prev_hash": [], "hash": []}
     seq, prev = head.last_seq, head.last_hash
-    for s in specs:
+    for i, s in enumerate(specs):
         seq += 1
-        event = SimpleNamespace(
-            actor_id=s.actor.pk if s.actor is not None else None, **_own_fields(s, seq, now, signer)
-        )
-        digest = event_hash(hashed_fields(event), prev, key)
-        values = vars(event)
-        values.update(
-            at=at,
-            ip=ip_field.get_db_prep_save(s.ip, connection=connection),
-            data=data_field.get_db_prep_save(s.data, connection=connection),
-            prev_hash=prev,
-            hash=digest,
-        )
-        rows.append([values[name] for name in order])
+        if s.prepared is None:
+            s.prepared = _prepared(s, signer, connection)
+        parts, data = s.prepared
+        dynamic = {
+            "at": dumped_at,
+            "ip": "null" if s.ip is None else _encode(s.ip),
+            "object_id": _encode(s.object_id),
+            "prev_hash": _encode(prev),
+            "seq": str(seq),
+        }
+        digest = hash_of_parts(parts, [dynamic[name] for name in _ORDER], key)
+        ip = ip_field.get_db_prep_save(s.ip, connection=connection)
+        if staged is not None:
+            if i >= len(staged.specs) or staged.specs[i] is not s:
+                restaged[i + 1] = _static_row(s, insert, signer)
+            for name, value in zip(done, (seq, ip, s.object_id, prev, digest), strict=True):
+                done[name].append(value)
+        else:
+            values = {
+                "seq": seq,
+                "at": at,
+                "actor_id": s.actor.pk if s.actor is not None else None,
+                "actor_name": s.actor_name,
+                "ip": ip,
+                "action": s.action,
+                "object_type": s.object_type,
+                "object_id": s.object_id,
+                "object_repr": s.object_repr,
+                "purpose": s.purpose,
+                "data": data,
+                "key_id": signer,
+                "prev_hash": prev,
+                "hash": digest,
+            }
+            rows.append([values[name] for name in order])
         prev = digest
-    insert.write(rows)
+    if staged is not None:
+        staged.insert.replace(restaged)
+        staged.insert.copy_completed(values=done, constants={"at": at})
+    else:
+        insert.write(rows)
     head.last_seq, head.last_hash = seq, prev
     head.save(update_fields=["last_seq", "last_hash"])
-    return len(rows)
+    return len(specs)
 
 
 def verify_chain_and_record(*, by, request=None):

@@ -11,7 +11,7 @@ class CustomersConfig(AppConfig):
         from xindang.core.tasks import register_on_interrupted
         from xindang.core.working_files import WorkingFiles, register_working_files
 
-        from . import relations
+        from . import relations, search_index
         from .importing.services import (
             import_confirmed_batch,
             preview_stored_batch,
@@ -20,10 +20,14 @@ class CustomersConfig(AppConfig):
         )
         from .models import ImportBatch
 
-        # an import whose worker died goes back to "previewed" (nothing of it was saved)
+        # an import whose worker died goes back to "previewed" (nothing of it was saved); one that
+        # died after its commit may have left customers out of the search index (SQLite)
         register_on_interrupted(
             import_confirmed_batch,
-            lambda runs: release_interrupted(batch_ids=[run[0] for run in runs if run]),
+            lambda runs: (
+                release_interrupted(batch_ids=[run[0] for run in runs if run]),
+                search_index.index_missing(),
+            ),
         )
         # a preview whose worker died fails at once, saying so (nothing was saved)
         register_on_interrupted(

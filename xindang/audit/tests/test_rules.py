@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from xindang.audit import rules
 from xindang.audit.rules import GENESIS_HASH, BrokenLink, event_hash, first_broken_link, tail_break
 
 HASHED = [
@@ -164,3 +165,37 @@ def test_any_single_alteration_is_detected(contents, data):
         assert broken.seq <= rows[index]["seq"]  # at the latest where the row used to be
     else:
         assert broken == BrokenLink(rows[index]["seq"], "relinked" if column == "prev_hash" else "altered")
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from(["action", "actor_id", "actor_name", "data", "key_id", "object_repr", "purpose"]),
+        st.one_of(
+            st.none(),
+            st.integers(),
+            st.text(),
+            st.dictionaries(st.text(max_size=5), st.one_of(st.text(max_size=8), st.integers())),
+        ),
+    ),
+    st.integers(min_value=1),
+    st.text(),
+    st.one_of(st.none(), st.text(max_size=20)),
+)
+def test_a_hash_from_payload_parts_is_the_event_hash(fields, seq, object_id, ip):
+    """The import's audit events are hashed from payloads made ahead (payload_parts) with the values
+    known only under the chain's lock filled in: the same hash as event_hash()."""
+    at = "2026-12-07T04:00:00.123456+00:00"
+    prev = "a" * 64
+    full = {**fields, "seq": seq, "at": at, "object_id": object_id, "ip": ip}
+    dynamic = ("at", "ip", "object_id", "prev_hash", "seq")
+    parts = rules.payload_parts({**full, "seq": 0, "at": "", "object_id": "", "ip": None}, dynamic)
+    dumped = {
+        "at": json.dumps(at, ensure_ascii=False),
+        "ip": json.dumps(ip, ensure_ascii=False),
+        "object_id": json.dumps(object_id, ensure_ascii=False),
+        "prev_hash": json.dumps(prev),
+        "seq": str(seq),
+    }
+    values = [dumped[name] for name in rules.dynamic_order(dynamic)]
+    for key in (None, b"k" * 32):
+        assert rules.hash_of_parts(parts, values, key) == rules.event_hash(full, prev, key)

@@ -10,22 +10,28 @@ transaction, allocates the real numbers (gap-free: numbering.allocate locks the 
 the transaction ends; the few customers whose guess was wrong because someone filed a customer in
 between are prepared again), and writes each table with one prepared INSERT run over all its rows
 (core.bulk), reading the new ids back by a unique key (the file number; a contact by its customer).
+
+On SQLite, where that transaction holds the whole database's write lock, prepare() goes further: it
+writes every table's rows to TEMP tables of its connection (core.bulk.StagedInsert: no lock of the
+main database), and write() copies each table with one INSERT … SELECT, the ids given in order above
+the table's last id (no read-back); the search index's trigger is paused for the customers and
+after the commit index_new() adds them to it in short transactions (customers.search_index).
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db import router, transaction
+from django.db import connections, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xindang.accounts.models import Department
-from xindang.audit.services import EventSpec, spec
+from xindang.audit.services import EventSpec, prepare_events, spec
 from xindang.core import numbering
-from xindang.core.bulk import PreparedInsert, ids_by
+from xindang.core.bulk import PreparedInsert, StagedInsert, ids_by, last_id
 from xindang.core.models import Sequence
 
-from .. import relations, rules
+from .. import relations, rules, search_index
 from .. import services as customer_services
 from ..models import Contact, Customer, ImportBatch, RelationKey, Tag
 from ..permissions import CustomerPermission
@@ -111,13 +117,16 @@ class PreparedImport:
     contact_of: dict = field(default_factory=dict)  # id(customer) → (contact, row, history row)
     keys: dict = field(default_factory=dict)  # id(customer) → [RelationKey row]
     specs: list[EventSpec] = field(default_factory=list)  # "customer.create", the id filled in later
+    ip: str | None = None  # of the audit events
+    staged: dict = field(default_factory=dict)  # SQLite: table → StagedInsert
+    new_ids: tuple[int, int] | None = None  # SQLite: the customers' ids, first and last (index_new)
 
 
 _KEYS = PreparedInsert(RelationKey)
 _KEY_CUSTOMER, _KEY_SOURCE = _KEYS.index("customer_id"), _KEYS.index("source_id")
 
 
-def prepare(rows: list[RowCheck], *, by, policy, batch: ImportBatch) -> PreparedImport:
+def prepare(rows: list[RowCheck], *, by, policy, batch: ImportBatch, ip: str | None = None) -> PreparedImport:
     """Everything of the import that needs no lock (see the module's docstring)."""
     customers = [r.customer for r in rows]
     predict_numbers(customers, by=by, policy=policy)
@@ -130,6 +139,7 @@ def prepare(rows: list[RowCheck], *, by, policy, batch: ImportBatch) -> Prepared
         batch=batch,
         customers=_WithHistory(Customer, by=by, reason=reason, now=now),
         contacts=_WithHistory(Contact, by=by, reason=reason, now=now),
+        ip=ip,
     )
     for row in rows:
         customer = row.customer
@@ -147,12 +157,64 @@ def prepare(rows: list[RowCheck], *, by, policy, batch: ImportBatch) -> Prepared
             for kind, key, role, shown in relations.planned_keys(customer)
         ]
         prepared.specs.append(_created(prepared, customer))
+    sqlite = connections[router.db_for_write(Customer)].vendor == "sqlite"
+    # the audit events' hash payloads but for what the transaction fills in (SQLite: their rows too)
+    events = prepare_events(prepared.specs, stage=sqlite)
+    if sqlite:
+        prepared.staged["audit"] = events
+        _stage(prepared)
     return prepared
+
+
+def _stage(prepared: PreparedImport) -> None:
+    """SQLite: every table's rows into TEMP tables (no lock of the main database); the ids they
+    refer to are staged as positions (a customer's 1, 2, …; a contact's), made ids in the copy."""
+    customers = [r.customer for r in prepared.rows]
+    staged = prepared.staged
+    try:
+        staged["customers"] = StagedInsert(prepared.customers.insert, "customer")
+        staged["customers"].stage(prepared.customer_rows)
+        staged["history"] = StagedInsert(prepared.customers.history_insert, "customer_history")
+        staged["history"].stage(prepared.history_rows)
+        keys = []
+        for pos, customer in enumerate(customers, 1):
+            for row in prepared.keys[id(customer)]:
+                row = list(row)
+                row[_KEY_CUSTOMER] = row[_KEY_SOURCE] = pos
+                keys.append(row)
+        staged["keys"] = StagedInsert(_KEYS, "relation_key")
+        staged["keys"].stage(keys)
+        contacts = prepared.contacts
+        at_customer = contacts.insert.index("customer_id")
+        history_at_customer = contacts.history_insert.index("customer_id")
+        rows, histories = [], []
+        for pos, customer in enumerate(customers, 1):
+            found = prepared.contact_of.get(id(customer))
+            if found:
+                _contact, row, history = found
+                row, history = list(row), list(history)
+                row[at_customer] = history[history_at_customer] = pos
+                rows.append(row)
+                histories.append(history)
+        staged["contacts"] = StagedInsert(contacts.insert, "contact")
+        staged["contacts"].stage(rows)
+        staged["contact_history"] = StagedInsert(contacts.history_insert, "contact_history")
+        staged["contact_history"].stage(histories)
+    except BaseException:
+        drop_staged(prepared)
+        raise
+
+
+def drop_staged(prepared: PreparedImport) -> None:
+    """The TEMP tables of an SQLite import (after its transaction, whatever its outcome)."""
+    for staged in prepared.staged.values():
+        staged.drop()
+    prepared.staged.clear()
 
 
 def _created(prepared: PreparedImport, customer: Customer) -> EventSpec:
     """The audit event of one new file (its object id is filled in once the file has one)."""
-    return spec(
+    created = spec(
         "customer.create",
         actor=prepared.by,
         obj=customer,
@@ -166,6 +228,8 @@ def _created(prepared: PreparedImport, customer: Customer) -> EventSpec:
             else {},
         },
     )
+    created.ip = prepared.ip
+    return created
 
 
 def _allocate_numbers(prepared: PreparedImport) -> dict:
@@ -194,12 +258,17 @@ def _allocate_numbers(prepared: PreparedImport) -> dict:
                 stale.add(id(customer))
         result["codes"] = [customers[0].code, customers[-1].code]
     if stale:
+        again, again_history = {}, {}
         for i, customer in enumerate(customers):
             if id(customer) in stale:
                 customer_services.refresh_search_fields(customer)
                 values, history = prepared.customers.rows_of(customer)
                 prepared.customer_rows[i], prepared.history_rows[i] = values, history
                 prepared.specs[i] = _created(prepared, customer)
+                again[i + 1], again_history[i + 1] = values, history
+        if prepared.staged:
+            prepared.staged["customers"].replace(again)
+            prepared.staged["history"].replace(again_history)
     return result
 
 
@@ -216,6 +285,9 @@ def write(prepared: PreparedImport) -> tuple[list[Customer], dict, list[EventSpe
     report_progress(batch, "saving", 0, total)
     result = _allocate_numbers(prepared)
     alias = router.db_for_write(Customer)
+    if prepared.staged:
+        _write_staged(prepared, customers, alias)
+        return customers, result, prepared.specs
     insert = prepared.customers.insert
     for start in range(0, total, CHUNK):
         insert.write(prepared.customer_rows[start : start + CHUNK], chunk=CHUNK)
@@ -232,6 +304,44 @@ def write(prepared: PreparedImport) -> tuple[list[Customer], dict, list[EventSpe
     _write_keys(prepared, customers)
     _write_contacts(prepared, customers)
     return customers, result, prepared.specs
+
+
+def _write_staged(prepared: PreparedImport, customers: list[Customer], alias: str) -> None:
+    """SQLite: each table copied from its TEMP table by one statement; the customers get the ids
+    after the table's last one, in order (so do the contacts)."""
+    staged = prepared.staged
+    base = last_id(Customer)
+    with search_index.paused(alias):
+        staged["customers"].copy(offsets={"id": ("pos", base)})
+    prepared.new_ids = (base + 1, base + len(customers))
+    for pos, (customer, event) in enumerate(zip(customers, prepared.specs, strict=True), 1):
+        customer.pk = base + pos
+        customer._state.adding, customer._state.db = False, alias
+        event.object_id = str(customer.pk)
+    report_progress(prepared.batch, "saving", len(customers), len(customers))
+    staged["history"].copy(offsets={"id": ("pos", base)})
+    save_tags(prepared.rows)
+    staged["keys"].copy(offsets={"customer_id": ("own", base), "source_id": ("own", base)})
+    if staged["contacts"].count:
+        contact_base = last_id(Contact)
+        offsets = {"id": ("pos", contact_base), "customer_id": ("own", base)}
+        staged["contacts"].copy(offsets=offsets)
+        staged["contact_history"].copy(offsets=offsets)
+        pos = contact_base
+        for customer in customers:
+            found = prepared.contact_of.get(id(customer))
+            if found:
+                pos += 1
+                found[0].customer, found[0].pk = customer, pos
+                found[0]._state.adding, found[0]._state.db = False, alias
+
+
+def index_new(prepared: PreparedImport) -> int:
+    """After the commit: the new customers into the search index, in short transactions (SQLite;
+    elsewhere nothing to do)."""
+    if prepared.new_ids is None:
+        return 0
+    return search_index.index_range(*prepared.new_ids, using=router.db_for_write(Customer))
 
 
 def _write_keys(prepared: PreparedImport, customers: list[Customer]) -> None:

@@ -9,7 +9,9 @@
   saving.prepare() compiles every row before it, saving.write() allocates the file numbers (per
   department, in one block) and writes customers, history, tags, primary contacts and related-party
   keys in bulk, then the audit events are appended in bulk. Any failure rolls everything back and
-  marks the batch failed. A batch is confirmed at most once.
+  marks the batch failed. A batch is confirmed at most once. On SQLite the rows are staged in TEMP
+  tables before the transaction and copied in it, and the new customers enter the search index after
+  the commit in short transactions (saving, search_index).
 """
 
 import io
@@ -30,6 +32,7 @@ from xindang.core.errors import DomainError
 from xindang.core.tasks import task_request
 from xindang.policy.selectors import current_policy
 
+from .. import search_index
 from .. import services as customer_services
 from ..models import ImportBatch
 from ..permissions import CustomerPermission
@@ -336,43 +339,62 @@ def _execute(batch: ImportBatch, by, ip: str | None) -> ImportBatch:
             raise refuse(ImportErrorCode.CHANGED_SINCE_PREVIEW, rows=", ".join(map(str, changed[:10])))
         if not rows:
             raise refuse(ImportErrorCode.NOTHING_TO_IMPORT)
-        prepared = saving.prepare(rows, by=by, policy=policy, batch=batch)
-        # On SQLite this transaction holds the database's write lock: only the writes are in it.
-        with transaction.atomic():
-            created, result, specs = saving.write(prepared)
-            for key, value in _counts(report).items():
-                setattr(batch, key, value)
-            batch.status = ImportBatch.Status.IMPORTED
-            batch.imported_rows = len(created)
-            batch.policy_version = policy.version
-            batch.result = result
-            batch.finished_at = timezone.now()
-            batch.message = ""
-            batch.save()
-            specs.append(
-                spec(
-                    "customer.import",
-                    actor=by,
-                    obj=batch,
-                    data={
-                        "file": batch.original_name,
-                        "imported": len(created),
-                        "rows": batch.total_rows,
-                        "skipped_errors": batch.error_rows,
-                        "skipped_warnings": 0 if batch.include_warnings else batch.warning_rows,
-                        "file_nos": result.get("file_nos", {}),
-                        "policy_version": policy.version,
-                    },
-                )
-            )
-            for s in specs:
-                s.ip = ip
-            # Last, so the audit chain's lock is held for the shortest time.
-            append_events(specs)
+        _index(search_index.index_missing)  # customers an earlier import left unindexed (a crash)
+        prepared = saving.prepare(rows, by=by, policy=policy, batch=batch, ip=ip)
+        try:
+            _write(prepared, batch, report, by=by, policy=policy, ip=ip)
+        finally:
+            saving.drop_staged(prepared)
     except DomainError as exc:
         return _fail(batch, exc.message)
     except Exception as exc:
         logger.exception("import batch %s failed", batch.pk)
         return _fail(batch, _("The import failed and nothing was saved: %(error)s") % {"error": exc})
+    _index(saving.index_new, prepared)  # SQLite: after the commit, in short transactions
     report_progress(batch, "done", batch.imported_rows, batch.imported_rows)
     return batch
+
+
+def _index(work, *args) -> None:
+    """Search-index upkeep around an import: a failure here loses no data (the customers are saved
+    or not, whatever it does) and the next import or worker start adds what is missing."""
+    try:
+        work(*args)
+    except Exception:
+        logger.exception("search index upkeep failed; the next import adds what is missing")
+
+
+def _write(prepared, batch: ImportBatch, report: Report, *, by, policy, ip: str | None) -> None:
+    """The confirm's one transaction. On SQLite it holds the database's write lock: only the writes
+    are in it."""
+    with transaction.atomic():
+        created, result, specs = saving.write(prepared)
+        for key, value in _counts(report).items():
+            setattr(batch, key, value)
+        batch.status = ImportBatch.Status.IMPORTED
+        batch.imported_rows = len(created)
+        batch.policy_version = policy.version
+        batch.result = result
+        batch.finished_at = timezone.now()
+        batch.message = ""
+        batch.save()
+        specs.append(
+            spec(
+                "customer.import",
+                actor=by,
+                obj=batch,
+                data={
+                    "file": batch.original_name,
+                    "imported": len(created),
+                    "rows": batch.total_rows,
+                    "skipped_errors": batch.error_rows,
+                    "skipped_warnings": 0 if batch.include_warnings else batch.warning_rows,
+                    "file_nos": result.get("file_nos", {}),
+                    "policy_version": policy.version,
+                },
+            )
+        )
+        for s in specs:
+            s.ip = ip
+        # Last, so the audit chain's lock is held for the shortest time.
+        append_events(specs, staged=prepared.staged.get("audit"))

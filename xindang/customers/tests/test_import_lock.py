@@ -18,7 +18,7 @@ from django.db import connection, connections
 
 from xindang.credit.control import services as credit
 from xindang.credit.control.models import CreditCheck
-from xindang.customers import relations
+from xindang.customers import relations, search_index
 from xindang.customers.importing import saving
 from xindang.customers.importing import services as import_services
 from xindang.customers.models import Customer, ImportBatch, RelationKey
@@ -95,6 +95,8 @@ def test_credit_checks_go_on_during_a_large_import_confirm(
     spent = {}
     _timed(monkeypatch, saving, "write", spent)
     _timed(monkeypatch, import_services, "append_events", spent)
+    after = {}
+    _timed(monkeypatch, saving, "index_new", after)  # SQLite: short transactions after the commit
     customer = make_customer(salesperson, name="华夏钢铁贸易有限公司", phone="010-88886666")
     head = [*HEAD, "法定代表人", "电话"]  # related-party keys too
     rows = [[*row, f"法人{i % 97}", f"010-6{i % 89:07d}"] for i, row in enumerate(_rows(ROWS, start=500_000))]
@@ -106,10 +108,15 @@ def test_credit_checks_go_on_during_a_large_import_confirm(
     )
     _report("import confirm", time.monotonic() - started, waits)
     print("in the transaction:", {k: round(v, 2) for k, v in spent.items()})
+    print("after the commit:", {k: round(v, 2) for k, v in after.items()})
     assert errors == []
     assert batch.status == ImportBatch.Status.IMPORTED and batch.imported_rows == ROWS
     assert Customer.objects.count() == ROWS + 1
     assert len(waits) >= 2 and CreditCheck.objects.count() == len(waits)  # each answer recorded
+    # the search index (filled after the commit, in short transactions) has every new file
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT count(*) FROM {search_index.TABLE}")
+        assert cur.fetchone()[0] == ROWS + 1
     # the related-party keys of the new files (planned before the transaction) are the ones a rebuild
     # from the stored files gives
     keys = set(
@@ -132,7 +139,7 @@ def test_a_large_import_failing_in_its_transaction_leaves_nothing(
     batch = preview(credit_manager, xlsx(_rows(ROWS, start=500_000)))
     keys_before = RelationKey.objects.count()
 
-    def fail(specs):
+    def fail(specs, **kwargs):
         raise RuntimeError("the disk is full")
 
     monkeypatch.setattr(import_services, "append_events", fail)  # the last write of the transaction
