@@ -5,12 +5,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import models
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from xindang.accounts.models import Department, User
 from xindang.core.fieldcrypto import decrypt, mask
 
-from .models import BankAccount, Contact, Customer, Manager, RelatedCompany, Shareholder, Tag
+from . import list_options
+from .models import BankAccount, Contact, Customer, Manager, RelatedCompany, Shareholder
 
 HIDDEN_FIELDS = {
     "version",
@@ -110,23 +112,38 @@ def _entries_for(records, model, subject_of, lookups) -> list[Entry]:
 
 
 def customer_timeline(customer: Customer, limit: int = 300) -> list[Entry]:
+    return _timeline(customer.pk, customer.history.all(), limit)
+
+
+def visible_timeline(visible: QuerySet[Customer], pk: int, limit: int = 300) -> list[Entry] | None:
+    """The timeline of the file `pk` if it is among `visible` (the files a user sees: the check is
+    part of the first query) and has a history; otherwise None (the caller decides: a file unseen or
+    without a single history record)."""
+    records = Customer.history.filter(id=pk, id__in=visible.values("pk"))
+    return _timeline(pk, records, limit, none_if_empty=True)
+
+
+def _timeline(pk: int, records, limit: int, *, none_if_empty: bool = False) -> list[Entry] | None:
+    # the departments and tags from the list's shared cache; the salespeople with the records
+    records = list(records.select_related("history_user", "owner").order_by("history_date", "history_id"))
+    if none_if_empty and not records:
+        return None
     lookups = {
-        Department: dict(Department.objects.values_list("pk", "name")),
+        Department: {d.pk: d.name for d in list_options.departments()},
         User: {
-            u.pk: u.get_full_name() or u.username
-            for u in User.objects.filter(pk__in=customer.history.values_list("owner_id", flat=True))
+            r.owner_id: r.owner.get_full_name() or r.owner.username for r in records if r.owner_id and r.owner
         },
-        "tags": dict(Tag.objects.values_list("pk", "name")),
+        "tags": list_options.tag_names_by_id(),
     }
     entries = _entries_for(
-        customer.history.select_related("history_user").order_by("history_date", "history_id"),
+        records,
         Customer,
         lambda rec: _("customer file"),
         lookups,
     )
     for model in CHILDREN:
         records = (
-            model.history.filter(customer_id=customer.pk)
+            model.history.filter(customer_id=pk)
             .select_related("history_user")
             .order_by("id", "history_date", "history_id")
         )
