@@ -379,8 +379,13 @@ class Bench:
         from xindang.customers.views import PAGE_SIZE, SEARCH_COUNT_CAP
 
         qs = selectors.customer_list(user, params)
-        # exactly as the list view pages it: a search counts up to SEARCH_COUNT_CAP matches
-        paginator = CappedPaginator(qs, PAGE_SIZE, cap=SEARCH_COUNT_CAP if params.get("q") else None)
+        try:  # exactly as the list view pages it (a search's capped count, the browsing estimate)
+            from xindang.customers.views.listing import count_mode
+
+            mode = count_mode(params)
+        except ImportError:  # before the estimate: a search counts up to SEARCH_COUNT_CAP matches
+            mode = {"cap": SEARCH_COUNT_CAP if params.get("q") else None}
+        paginator = CappedPaginator(qs, PAGE_SIZE, **mode)
         return list(paginator.page(1).object_list), paginator.count
 
     def app_detail(self, client, user, pk, layer: str):
@@ -392,6 +397,8 @@ class Bench:
         from xindang.customers.permissions import get_customer_for_user
 
         customer = get_customer_for_user(user, pk)
+        if hasattr(selectors, "customer_sections"):  # the sections and tags in one query, as the page
+            return customer, selectors.customer_sections(customer)
         return customer, selectors.customer_children(customer)
 
     # The floor: the bare indexed SQL query for the same lookup (rows of a page plus the count).
@@ -589,6 +596,22 @@ class Bench:
                 who,
                 layer,
                 lambda pk, ly=layer: self.app_detail(client, user, pk, ly),
+                self.floor_pk,
+                terms["ids"],
+                matches=1,
+            )
+        from django.urls import NoReverseMatch, reverse
+
+        try:  # the file page's history, loaded into it by a request of its own
+            reverse("customers:history", args=[1])
+        except NoReverseMatch:
+            return
+        if self.mode == "pages":
+            self.measure(
+                "file history",
+                who,
+                "page",
+                lambda pk: self.page(client, reverse("customers:history", args=[pk])),
                 self.floor_pk,
                 terms["ids"],
                 matches=1,
