@@ -44,7 +44,7 @@ def parse_args():
     p.add_argument(
         "--reuse",
         action="store_true",
-        help="reuse a database kept by --keep if it holds the same number of files",
+        help="reuse a database kept by --keep if it holds the same number of files (and keep it)",
     )
     p.add_argument("--queries", action="store_true", help="print each operation's SQL queries and times")
     p.add_argument(
@@ -87,7 +87,7 @@ def prepare_database(args) -> tuple[str, bool, callable]:
             admin(f"CREATE DATABASE {args.database} ENCODING 'UTF8' TEMPLATE template0")
         cleanup = (
             (lambda: None)
-            if args.keep
+            if args.keep or args.reuse  # a reused database is kept: another run may be reusing it too
             else (lambda: admin(f"DROP DATABASE IF EXISTS {args.database} WITH (FORCE)"))
         )
         return f"postgres://postgres@127.0.0.1:5432/{args.database}", fresh, cleanup
@@ -107,7 +107,8 @@ def prepare_database(args) -> tuple[str, bool, callable]:
     if fresh:
         admin(f"DROP DATABASE IF EXISTS {args.database}")
         admin(f"CREATE DATABASE {args.database} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
-    cleanup = (lambda: None) if args.keep else (lambda: admin(f"DROP DATABASE IF EXISTS {args.database}"))
+    drop = f"DROP DATABASE IF EXISTS {args.database}"
+    cleanup = (lambda: None) if args.keep or args.reuse else (lambda: admin(drop))
     return f"mysql://root@127.0.0.1:3306/{args.database}", fresh, cleanup
 
 

@@ -373,9 +373,11 @@ def customer_sections(customer: Customer) -> tuple[dict, list[str]]:
             tags.append(row["s1"])
             continue
         model, fields = _SECTIONS[row["section"]]
-        names = ["id", "customer_id", *fields.values()]
-        values = [row["row_id"], customer.pk, *(row[slot] for slot in fields)]
-        instance = model.from_db(rows.db, names, values)
+        loaded = {"id": row["row_id"], "customer_id": customer.pk}
+        loaded.update((fields[slot], row[slot]) for slot in fields)
+        # from_db takes the values in the model's field order
+        names = [f.attname for f in model._meta.concrete_fields if f.attname in loaded]
+        instance = model.from_db(rows.db, names, [loaded[n] for n in names])
         instance.customer = customer
         children[row["section"]].append(instance)
     return children, tags

@@ -75,8 +75,9 @@ def _label(model, field_name: str) -> str:
         return field_name
 
 
-def _entries_for(records, model, subject_of, lookups) -> list[Entry]:
-    """records: historical rows of one object, oldest first."""
+def _entries_for(records, model, subject_of, lookups, tag_sets: dict | None = None) -> list[Entry]:
+    """records: historical rows of one object, oldest first. `tag_sets`: the tag ids of each record
+    (history_id → ids) read in one query, instead of one query per record by the diff."""
     entries = []
     previous = None
     for rec in records:
@@ -89,7 +90,7 @@ def _entries_for(records, model, subject_of, lookups) -> list[Entry]:
         else:
             changes = []
             if previous is not None:
-                delta = rec.diff_against(previous)
+                delta = rec.diff_against(previous, excluded_fields=["tags"] if tag_sets is not None else None)
                 for ch in delta.changes:
                     if ch.field in HIDDEN_FIELDS:
                         continue
@@ -100,6 +101,17 @@ def _entries_for(records, model, subject_of, lookups) -> list[Entry]:
                             _display(model, ch.field, ch.new, lookups),
                         )
                     )
+                if tag_sets is not None:
+                    old_tags, new_tags = (tag_sets.get(r.history_id, []) for r in (previous, rec))
+                    if old_tags != new_tags:
+                        old_rows, new_rows = ([{"tag": t} for t in ids] for ids in (old_tags, new_tags))
+                        changes.append(
+                            Change(
+                                _label(model, "tags"),
+                                _display(model, "tags", old_rows, lookups),
+                                _display(model, "tags", new_rows, lookups),
+                            )
+                        )
             if not changes:
                 previous = rec
                 continue
@@ -135,12 +147,18 @@ def _timeline(pk: int, records, limit: int, *, none_if_empty: bool = False) -> l
         },
         "tags": list_options.tag_names_by_id(),
     }
-    entries = _entries_for(
-        records,
-        Customer,
-        lambda rec: _("customer file"),
-        lookups,
-    )
+    # the tags of every record in one query (the diff would ask once per record)
+    tag_sets: dict[int, list[int]] = {}
+    changed = [r.history_id for r in records if r.history_type == "~"]
+    if changed:
+        tag_history = Customer.history.model.tags.model
+        for history_id, tag_id in (
+            tag_history.objects.filter(history_id__in=[r.history_id for r in records])
+            .order_by("history_id", "tag_id")
+            .values_list("history_id", "tag_id")
+        ):
+            tag_sets.setdefault(history_id, []).append(tag_id)
+    entries = _entries_for(records, Customer, lambda rec: _("customer file"), lookups, tag_sets)
     for model in CHILDREN:
         records = (
             model.history.filter(customer_id=pk)

@@ -95,3 +95,34 @@ def test_the_history_is_its_own_request_with_the_file_pages_visibility(
     assert client.get(reverse("customers:history", args=[customer.pk])).status_code == 200
     client.force_login(other)
     assert client.get(reverse("customers:history", args=[customer.pk])).status_code == 404
+
+
+def test_the_history_asks_the_same_queries_however_many_changes(
+    client, credit_manager, salesperson, make_customer
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    customer = make_customer(salesperson)
+    url = reverse("customers:history", args=[customer.pk])
+    client.force_login(credit_manager)
+
+    def edit(**data):
+        fresh = type(customer).objects.get(pk=customer.pk)
+        services.update_customer(
+            by=credit_manager, customer_id=fresh.pk, expected_version=fresh.version, **data
+        )
+
+    def count():
+        client.get(url)
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        return len(ctx.captured_queries), response.content.decode()
+
+    edit(data={"notes": "一"})
+    once, _page = count()
+    edit(data={"notes": "二"}, tags=["重点客户"])
+    edit(data={"notes": "三"})
+    thrice, page = count()
+    assert thrice == once
+    assert "重点客户" in page and "三" in page
