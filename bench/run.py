@@ -381,9 +381,10 @@ class Bench:
 
         qs = selectors.customer_list(user, params)
         try:  # exactly as the list view pages it (a search's capped count, the browsing estimate)
+            from xindang.customers.permissions import CustomerPermission
             from xindang.customers.views.listing import count_mode
 
-            mode = count_mode(params)
+            mode = count_mode(params, sees_all=user.has_perm(CustomerPermission.VIEW_ALL))
         except ImportError:  # before the estimate: a search counts up to SEARCH_COUNT_CAP matches
             mode = {"cap": SEARCH_COUNT_CAP if params.get("q") else None}
         paginator = CappedPaginator(qs, PAGE_SIZE, **mode)
