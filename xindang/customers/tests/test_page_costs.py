@@ -38,6 +38,7 @@ def test_the_count_is_exact_for_searches_and_filters_and_may_be_estimated_when_b
     assert count_mode({"q": "华夏"}) == {"cap": 2000}
     assert count_mode({"tag": "重点客户"}) == {"cap": None}
     assert count_mode({}) == {"cap": None, "estimate_above": ESTIMATE_ABOVE}
+    assert count_mode({}, sees_all=False) == {"cap": None}
 
 
 def test_an_estimated_count_says_so(client, credit_manager, salesperson, make_customer, monkeypatch):
