@@ -4,9 +4,12 @@ outside a request (commands, services called directly, the task worker) nothing 
 call computes afresh. A write that changes what is cached within the same request calls forget().
 """
 
+import time
 from collections.abc import Callable
 from contextvars import ContextVar
 from typing import TypeVar
+
+from django.core.cache import cache
 
 T = TypeVar("T")
 _store: ContextVar[dict | None] = ContextVar("xindang_request_cache", default=None)
@@ -59,8 +62,6 @@ def shared(name: str, key, compute: Callable[[], T], *, timeout: int) -> T:
     request, once (memo). The value must pickle."""
 
     def fetch():
-        from django.core.cache import cache
-
         generation = cache.get(_generation_key(name)) or 0
         cache_key = f"xd:shared:{name}:{generation}:{key}"
         value = cache.get(cache_key)
@@ -74,13 +75,9 @@ def shared(name: str, key, compute: Callable[[], T], *, timeout: int) -> T:
 
 def invalidate(name: str) -> None:
     """A new generation of `name`: every process computes its values afresh from now on."""
-    from django.core.cache import cache
-
     try:
         cache.incr(_generation_key(name))
     except ValueError:  # no generation yet (or evicted): any number the entries were not made under
-        import time
-
         cache.set(_generation_key(name), int(time.time() * 1000), None)
     store = _store.get()
     if store is not None:

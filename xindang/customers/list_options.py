@@ -8,11 +8,12 @@ cache's timeout."""
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from xindang.accounts.models import Department, User
 from xindang.core import request_cache
 
+from .models import Customer, Tag
+
 CACHE = "customers.list_options"
-
-
 TIMEOUT = 300  # seconds: the longest a change made without the ORM's signals stays unseen
 
 
@@ -22,14 +23,10 @@ def shared(key: str, compute):
 
 def departments() -> list:
     """Every department (active or not)."""
-    from xindang.accounts.models import Department
-
     return shared("departments", lambda: list(Department.objects.all()))
 
 
 def tag_names_by_id() -> dict[int, str]:
-    from .models import Tag
-
     return shared("tags-by-id", lambda: dict(Tag.objects.values_list("pk", "name")))
 
 
@@ -46,10 +43,6 @@ def _changed(**_kwargs) -> None:
 
 def connect() -> None:
     """Called from CustomersConfig.ready()."""
-    from xindang.accounts.models import Department, User
-
-    from .models import Customer, Tag
-
     for model in (Department, Tag, User, Customer):
         post_save.connect(_changed, sender=model, dispatch_uid=f"list_options_save_{model.__name__}")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"list_options_delete_{model.__name__}")
