@@ -44,7 +44,7 @@ def parse_args():
     p.add_argument(
         "--reuse",
         action="store_true",
-        help="reuse a database kept by --keep if it holds the same number of files",
+        help="reuse a database kept by --keep if it holds the same number of files (and keep it)",
     )
     p.add_argument("--queries", action="store_true", help="print each operation's SQL queries and times")
     p.add_argument(
@@ -87,7 +87,7 @@ def prepare_database(args) -> tuple[str, bool, callable]:
             admin(f"CREATE DATABASE {args.database} ENCODING 'UTF8' TEMPLATE template0")
         cleanup = (
             (lambda: None)
-            if args.keep
+            if args.keep or args.reuse  # a reused database is kept: another run may be reusing it too
             else (lambda: admin(f"DROP DATABASE IF EXISTS {args.database} WITH (FORCE)"))
         )
         return f"postgres://postgres@127.0.0.1:5432/{args.database}", fresh, cleanup
@@ -107,7 +107,8 @@ def prepare_database(args) -> tuple[str, bool, callable]:
     if fresh:
         admin(f"DROP DATABASE IF EXISTS {args.database}")
         admin(f"CREATE DATABASE {args.database} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
-    cleanup = (lambda: None) if args.keep else (lambda: admin(f"DROP DATABASE IF EXISTS {args.database}"))
+    drop = f"DROP DATABASE IF EXISTS {args.database}"
+    cleanup = (lambda: None) if args.keep or args.reuse else (lambda: admin(drop))
     return f"mysql://root@127.0.0.1:3306/{args.database}", fresh, cleanup
 
 
@@ -379,8 +380,14 @@ class Bench:
         from xindang.customers.views import PAGE_SIZE, SEARCH_COUNT_CAP
 
         qs = selectors.customer_list(user, params)
-        # exactly as the list view pages it: a search counts up to SEARCH_COUNT_CAP matches
-        paginator = CappedPaginator(qs, PAGE_SIZE, cap=SEARCH_COUNT_CAP if params.get("q") else None)
+        try:  # exactly as the list view pages it (a search's capped count, the browsing estimate)
+            from xindang.customers.permissions import CustomerPermission
+            from xindang.customers.views.listing import count_mode
+
+            mode = count_mode(params, sees_all=user.has_perm(CustomerPermission.VIEW_ALL))
+        except ImportError:  # before the estimate: a search counts up to SEARCH_COUNT_CAP matches
+            mode = {"cap": SEARCH_COUNT_CAP if params.get("q") else None}
+        paginator = CappedPaginator(qs, PAGE_SIZE, **mode)
         return list(paginator.page(1).object_list), paginator.count
 
     def app_detail(self, client, user, pk, layer: str):
@@ -392,6 +399,8 @@ class Bench:
         from xindang.customers.permissions import get_customer_for_user
 
         customer = get_customer_for_user(user, pk)
+        if hasattr(selectors, "customer_sections"):  # the sections and tags in one query, as the page
+            return customer, selectors.customer_sections(customer)
         return customer, selectors.customer_children(customer)
 
     # The floor: the bare indexed SQL query for the same lookup (rows of a page plus the count).
@@ -589,6 +598,22 @@ class Bench:
                 who,
                 layer,
                 lambda pk, ly=layer: self.app_detail(client, user, pk, ly),
+                self.floor_pk,
+                terms["ids"],
+                matches=1,
+            )
+        from django.urls import NoReverseMatch, reverse
+
+        try:  # the file page's history, loaded into it by a request of its own
+            reverse("customers:history", args=[1])
+        except NoReverseMatch:
+            return
+        if self.mode == "pages":
+            self.measure(
+                "file history",
+                who,
+                "page",
+                lambda pk: self.page(client, reverse("customers:history", args=[pk])),
                 self.floor_pk,
                 terms["ids"],
                 matches=1,

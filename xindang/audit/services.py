@@ -177,7 +177,10 @@ def _chained(specs: list[EventSpec], head: AuditChainHead) -> list[AuditEvent]:
     return events
 
 
-@transaction.atomic
+# No savepoint of its own: inside a caller's transaction the events are part of the caller's work,
+# and if writing them fails, that work must not commit without them (the error rolls back the
+# caller's transaction); outside one, atomic() still makes lock, insert and update one transaction.
+@transaction.atomic(savepoint=False)
 def record_events(specs: Iterable[EventSpec]) -> list[AuditEvent]:
     """Append many events under one lock of the chain head (bulk imports write thousands)."""
     specs = list(specs)

@@ -4,9 +4,12 @@ outside a request (commands, services called directly, the task worker) nothing 
 call computes afresh. A write that changes what is cached within the same request calls forget().
 """
 
+import time
 from collections.abc import Callable
 from contextvars import ContextVar
 from typing import TypeVar
+
+from django.core.cache import cache
 
 T = TypeVar("T")
 _store: ContextVar[dict | None] = ContextVar("xindang_request_cache", default=None)
@@ -42,3 +45,41 @@ class RequestCacheMiddleware:
             return self.get_response(request)
         finally:
             _store.reset(token)
+
+
+# --- Shared between requests and processes ---------------------------------------------------------
+# Small reference data that every page of a kind reads and that rarely changes (the customer list's
+# filter options: departments, tags, salespeople) is kept in Django's cache (the file cache every
+# worker process of a machine shares, or Redis), under a generation number: invalidate(name) moves
+# every process to a new generation at once, and the old entries simply expire. Whoever changes the
+# data calls invalidate(); `timeout` bounds how long anything missed can stay stale.
+def _generation_key(name: str) -> str:
+    return f"xd:shared:{name}:generation"
+
+
+def shared(name: str, key, compute: Callable[[], T], *, timeout: int) -> T:
+    """compute() once per `timeout` seconds and generation of `name`, for every process; within a
+    request, once (memo). The value must pickle."""
+
+    def fetch():
+        generation = cache.get(_generation_key(name)) or 0
+        cache_key = f"xd:shared:{name}:{generation}:{key}"
+        value = cache.get(cache_key)
+        if value is None:
+            value = compute()
+            cache.set(cache_key, value, timeout)
+        return value
+
+    return memo(("shared", name, key), fetch)
+
+
+def invalidate(name: str) -> None:
+    """A new generation of `name`: every process computes its values afresh from now on."""
+    try:
+        cache.incr(_generation_key(name))
+    except ValueError:  # no generation yet (or evicted): any number the entries were not made under
+        cache.set(_generation_key(name), int(time.time() * 1000), None)
+    store = _store.get()
+    if store is not None:
+        for k in [k for k in store if isinstance(k, tuple) and k[:2] == ("shared", name)]:
+            del store[k]

@@ -40,6 +40,9 @@ class CustomersConfig(AppConfig):
         )
         register_working_files(files)
         relations.connect()  # related parties: the stored keys follow every save
+        from . import list_options
+
+        list_options.connect()  # the list's cached filter options follow their sources
         from xindang.audit.actions import register_actions
 
         register_actions(

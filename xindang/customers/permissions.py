@@ -6,6 +6,7 @@ decision that also audits a refused attempt (selectors only read).
 """
 
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 
 from xindang.accounts.roles import Role
@@ -81,15 +82,25 @@ NOT_RELATED_GRANTS = {Role.CREDIT_MANAGER: ["mark_not_related"]}
 
 
 def get_customer_for_user(
-    user, pk, *, request=None, for_update: bool = False, scope: str | tuple[str, ...] | None = None
+    user,
+    pk,
+    *,
+    request=None,
+    for_update: bool = False,
+    scope: str | tuple[str, ...] | None = None,
+    whole_file: bool = False,
 ) -> Customer:
     """The file if `user` may see it; otherwise 404 — the same answer as for a file that does not
     exist, so a URL reveals nothing — and the attempt goes into the audit log. `scope`: also a file
-    whose header and that part only are open to the user (visible_customers)."""
+    whose header and that part only are open to the user (visible_customers). `whole_file`: the file
+    comes with `whole_file`, whether the user may see all of it (selectors.can_see_customer without
+    the scope), answered in the same query."""
     # selectors imports this module's permission enum: a top-level import would be a cycle
     from .selectors import visible_customers
 
     qs = visible_customers(user, scope=scope)
+    if whole_file:
+        qs = qs.annotate(whole_file=Exists(visible_customers(user).filter(pk=OuterRef("pk"))))
     # PostgreSQL refuses FOR UPDATE across the nullable side of an outer join: no joins when locking.
     qs = (
         qs.select_for_update()

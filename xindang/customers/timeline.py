@@ -5,12 +5,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import models
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from xindang.accounts.models import Department, User
 from xindang.core.fieldcrypto import decrypt, mask
 
-from .models import BankAccount, Contact, Customer, Manager, RelatedCompany, Shareholder, Tag
+from . import list_options
+from .models import BankAccount, Contact, Customer, Manager, RelatedCompany, Shareholder
 
 HIDDEN_FIELDS = {
     "version",
@@ -73,8 +75,9 @@ def _label(model, field_name: str) -> str:
         return field_name
 
 
-def _entries_for(records, model, subject_of, lookups) -> list[Entry]:
-    """records: historical rows of one object, oldest first."""
+def _entries_for(records, model, subject_of, lookups, tag_sets: dict | None = None) -> list[Entry]:
+    """records: historical rows of one object, oldest first. `tag_sets`: the tag ids of each record
+    (history_id → ids) read in one query, instead of one query per record by the diff."""
     entries = []
     previous = None
     for rec in records:
@@ -87,7 +90,7 @@ def _entries_for(records, model, subject_of, lookups) -> list[Entry]:
         else:
             changes = []
             if previous is not None:
-                delta = rec.diff_against(previous)
+                delta = rec.diff_against(previous, excluded_fields=["tags"] if tag_sets is not None else None)
                 for ch in delta.changes:
                     if ch.field in HIDDEN_FIELDS:
                         continue
@@ -98,6 +101,17 @@ def _entries_for(records, model, subject_of, lookups) -> list[Entry]:
                             _display(model, ch.field, ch.new, lookups),
                         )
                     )
+                if tag_sets is not None:
+                    old_tags, new_tags = (tag_sets.get(r.history_id, []) for r in (previous, rec))
+                    if old_tags != new_tags:
+                        old_rows, new_rows = ([{"tag": t} for t in ids] for ids in (old_tags, new_tags))
+                        changes.append(
+                            Change(
+                                _label(model, "tags"),
+                                _display(model, "tags", old_rows, lookups),
+                                _display(model, "tags", new_rows, lookups),
+                            )
+                        )
             if not changes:
                 previous = rec
                 continue
@@ -110,23 +124,44 @@ def _entries_for(records, model, subject_of, lookups) -> list[Entry]:
 
 
 def customer_timeline(customer: Customer, limit: int = 300) -> list[Entry]:
+    return _timeline(customer.pk, customer.history.all(), limit)
+
+
+def visible_timeline(visible: QuerySet[Customer], pk: int, limit: int = 300) -> list[Entry] | None:
+    """The timeline of the file `pk` if it is among `visible` (the files a user sees: the check is
+    part of the first query) and has a history; otherwise None (the caller decides: a file unseen or
+    without a single history record)."""
+    records = Customer.history.filter(id=pk, id__in=visible.values("pk"))
+    return _timeline(pk, records, limit, none_if_empty=True)
+
+
+def _timeline(pk: int, records, limit: int, *, none_if_empty: bool = False) -> list[Entry] | None:
+    # the departments and tags from the list's shared cache; the salespeople with the records
+    records = list(records.select_related("history_user", "owner").order_by("history_date", "history_id"))
+    if none_if_empty and not records:
+        return None
     lookups = {
-        Department: dict(Department.objects.values_list("pk", "name")),
+        Department: {d.pk: d.name for d in list_options.departments()},
         User: {
-            u.pk: u.get_full_name() or u.username
-            for u in User.objects.filter(pk__in=customer.history.values_list("owner_id", flat=True))
+            r.owner_id: r.owner.get_full_name() or r.owner.username for r in records if r.owner_id and r.owner
         },
-        "tags": dict(Tag.objects.values_list("pk", "name")),
+        "tags": list_options.tag_names_by_id(),
     }
-    entries = _entries_for(
-        customer.history.select_related("history_user").order_by("history_date", "history_id"),
-        Customer,
-        lambda rec: _("customer file"),
-        lookups,
-    )
+    # the tags of every record in one query (the diff would ask once per record)
+    tag_sets: dict[int, list[int]] = {}
+    changed = [r.history_id for r in records if r.history_type == "~"]
+    if changed:
+        tag_history = Customer.history.model.tags.model
+        for history_id, tag_id in (
+            tag_history.objects.filter(history_id__in=[r.history_id for r in records])
+            .order_by("history_id", "tag_id")
+            .values_list("history_id", "tag_id")
+        ):
+            tag_sets.setdefault(history_id, []).append(tag_id)
+    entries = _entries_for(records, Customer, lambda rec: _("customer file"), lookups, tag_sets)
     for model in CHILDREN:
         records = (
-            model.history.filter(customer_id=customer.pk)
+            model.history.filter(customer_id=pk)
             .select_related("history_user")
             .order_by("id", "history_date", "history_id")
         )

@@ -11,6 +11,7 @@ urlpatterns = [
     path("bulk/owner/", views.bulk_reassign, name="bulk_reassign"),
     path("bulk/tag/", views.bulk_tag, name="bulk_tag"),
     path("<int:pk>/", views.customer_detail, name="detail"),
+    path("<int:pk>/history/", views.customer_history, name="history"),
     path("<int:pk>/edit/", views.customer_edit, name="edit"),
     path("<int:pk>/file.pdf", views.customer_pdf, name="pdf"),
     path("<int:pk>/status/", views.customer_status, name="status"),

@@ -31,7 +31,7 @@ from xindang.core import numbering
 from xindang.core.bulk import PreparedInsert, StagedInsert, ids_by, last_id
 from xindang.core.models import Sequence
 
-from .. import relations, rules, search_index
+from .. import list_options, relations, rules, search_index
 from .. import services as customer_services
 from ..models import Contact, Customer, ImportBatch, RelationKey, Tag
 from ..permissions import CustomerPermission
@@ -303,6 +303,7 @@ def write(prepared: PreparedImport) -> tuple[list[Customer], dict, list[EventSpe
     save_tags(rows)
     _write_keys(prepared, customers)
     _write_contacts(prepared, customers)
+    list_options.invalidate()  # new tags and salespeople for the list's filters
     return customers, result, prepared.specs
 
 

@@ -194,8 +194,11 @@ def test_history_shows_field_change_old_to_new(sales_client, salesperson, make_c
         phone="010-2",
     )
     assert sales_client.post(reverse("customers:edit", args=[customer.pk]), form).status_code == 302
-    timeline = sales_client.get(reverse("customers:detail", args=[customer.pk])).context["timeline"]
-    changed = [e for e in timeline if e.kind == "changed"]
+    page = sales_client.get(reverse("customers:detail", args=[customer.pk])).content.decode()
+    assert reverse("customers:history", args=[customer.pk]) in page  # the page loads its history
+    history = sales_client.get(reverse("customers:history", args=[customer.pk]))
+    assert "010-2" in history.content.decode()
+    changed = [e for e in history.context["timeline"] if e.kind == "changed"]
     assert any(ch.old == "010-1" and ch.new == "010-2" for ch in changed[0].changes)
     assert changed[0].user == "张三"
 

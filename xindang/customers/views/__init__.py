@@ -10,6 +10,7 @@ from .files import (
     customer_create,
     customer_detail,
     customer_edit,
+    customer_history,
     customer_pdf,
     customer_status,
 )
@@ -26,6 +27,7 @@ __all__ = [
     "customer_create",
     "customer_detail",
     "customer_edit",
+    "customer_history",
     "customer_list",
     "customer_pdf",
     "customer_status",

@@ -21,13 +21,15 @@ from ..errors import CustomerError
 from ..forms import CHILD_FORMSETS, CustomerForm, StatusForm, build_formsets, formset_rows
 from ..permissions import CustomerPermission
 from ..printout import card_pdf
-from ..timeline import customer_timeline
+from ..timeline import customer_timeline, visible_timeline
 
 
 @permission_required(CustomerPermission.VIEW, raise_exception=True)
 def customer_detail(request, pk):
-    customer = permissions.get_customer_for_user(request.user, pk, request=request, scope=selectors.SCOPES)
-    if not selectors.can_see_customer(request.user, customer):
+    customer = permissions.get_customer_for_user(
+        request.user, pk, request=request, scope=selectors.SCOPES, whole_file=True
+    )
+    if not customer.whole_file:
         # Only part of the file is open to this reader (a lookup request for chosen documents, the
         # relationship work): the header and that part, none of the other sections (their own views
         # refuse such a reader, audited).
@@ -37,20 +39,31 @@ def customer_detail(request, pk):
     # Every look at a file is in the audit log (SPEC §7).
     record_event("customer.view", request=request, obj=customer, purpose=request.GET.get("purpose", "")[:255])
     can_status = request.user.has_perm(CustomerPermission.CHANGE_STATUS)
+    children, tags = selectors.customer_sections(customer)
     return render(
         request,
         "customers/detail.html",
         {
             "customer": customer,
-            "children": selectors.customer_children(customer),
-            "tags": list(customer.tags.values_list("name", flat=True)),
-            "timeline": customer_timeline(customer),
+            "children": children,
+            "tags": tags,
             "status_changes": customer.status_changes.select_related("changed_by")[:50],
             "status_form": StatusForm(current=customer.status) if can_status else None,
             "can_edit": request.user.has_perm(CustomerPermission.CHANGE),
             "warnings": selectors.customer_warnings(customer),
         },
     )
+
+
+@require_GET
+@permission_required(CustomerPermission.VIEW, raise_exception=True)
+def customer_history(request, pk):
+    """The file page's change history, loaded into it by htmx (its own request: reading a file's
+    whole history is most of the page's work, and only a part of its readers scroll down to it)."""
+    timeline = visible_timeline(selectors.visible_customers(request.user), pk)
+    if timeline is None:  # not a file this user sees (404, the attempt audited), or no history at all
+        timeline = customer_timeline(permissions.get_customer_for_user(request.user, pk, request=request))
+    return render(request, "customers/_history.html", {"timeline": timeline})
 
 
 @permission_required(CustomerPermission.VIEW, raise_exception=True)

@@ -9,9 +9,13 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q
 from django.http import QueryDict
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import date as date_format
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -21,9 +25,10 @@ from xindang.accounts.roles import Role
 from xindang.accounts.selectors import list_preference
 from xindang.accounts.services import PAGE_SIZES, save_list_preference
 from xindang.core.errors import DomainError
+from xindang.core.money import format_money, format_yuan
 from xindang.core.pagination import CappedPaginator
 
-from .. import columns, selectors, services
+from .. import columns, list_options, selectors, services
 from ..choices import Importance, Nature, Relationship, Status, Tier, industry_choices, province_choices
 from ..models import Customer, Tag
 from ..permissions import CustomerPermission
@@ -31,14 +36,49 @@ from ..permissions import CustomerPermission
 PAGE_SIZE = 50
 LIST_KEY = "customers"  # the list's name among the user's list preferences
 SEARCH_COUNT_CAP = 2000
+ESTIMATE_ABOVE = 10_000  # files; below, the list counts exactly (count_mode)
+
+
+# The filters' departments, tags and users change rarely and are read by every list page: kept in the
+# shared cache (core.request_cache.shared) and dropped whenever one of them changes (list_options);
+# the timeout bounds the staleness of anything changed another way (a bulk update elsewhere). A
+# salesperson or department missing from the options still shows on its rows (_attach_related).
+def _tag_names() -> list[str]:
+    return list_options.shared("tags", lambda: list(Tag.objects.values_list("name", flat=True)[:200]))
+
+
+def _option_users(user, *, sees_all: bool, can_reassign: bool) -> list:
+    """The users the filters and the bulk action offer (no password hashes: only the fields shown)."""
+    # EXISTS, not a join over every file (a join + DISTINCT cost ~300 ms at 100k files; bench/README.md)
+    owns = Exists(Customer.objects.filter(owner=OuterRef("pk")))
+    sells = Exists(
+        User.groups.through.objects.filter(user_id=OuterRef("pk"), group__name=Role.SALESPERSON.value)
+    )
+    if sees_all:
+        key = f"users-all-{int(can_reassign)}"
+        users = User.objects.filter(owns | sells) if can_reassign else User.objects.filter(owns)
+    else:
+        key = f"users-department-{user.department_id}-{user.pk}"
+        users = User.objects.filter(Q(department_id=user.department_id) | Q(pk=user.pk))
+    users = (
+        users.annotate(owns_files=owns, is_salesperson=sells)
+        .select_related("department")
+        .only(*USER_FIELDS)
+        .order_by("username")
+    )
+    return list_options.shared(key, lambda: list(users))
+
+
+USER_FIELDS = ("username", "display_name", "first_name", "last_name", "is_active", "department")
 
 
 def _filter_options(user, *, can_reassign: bool = False) -> dict:
     """The filters' choices, the salespeople a file may be given to, and every department and the
     listed users by id (the rows take their department and salesperson from these: no query per
-    relation). One query for the departments and one for the users, however they are used."""
+    relation). From the shared cache; read afresh, one query for the departments, one for the tags
+    and one for the users."""
 
-    departments = list(Department.objects.all())
+    departments = list_options.departments()
     options = {
         "statuses": Status.choices,
         "natures": Nature.choices,
@@ -47,35 +87,24 @@ def _filter_options(user, *, can_reassign: bool = False) -> dict:
         "relationships": Relationship.choices,
         "industries": industry_choices(),
         "regions": province_choices(),
-        "tags": list(Tag.objects.values_list("name", flat=True)[:200]),
+        "tags": _tag_names(),
         "department_map": {d.pk: d for d in departments},
         "user_map": {},
         "salespeople": [],
     }
-    # EXISTS, not a join over every file (a join + DISTINCT cost ~300 ms at 100k files; bench/README.md)
-    owns = Exists(Customer.objects.filter(owner=OuterRef("pk")))
-    sells = Exists(
-        User.groups.through.objects.filter(user_id=OuterRef("pk"), group__name=Role.SALESPERSON.value)
-    )
-    if user.has_perm(CustomerPermission.VIEW_ALL):
-        options["departments"] = [d for d in departments if d.is_active]
-        users = User.objects.filter(owns | sells) if can_reassign else User.objects.filter(owns)
-    elif user.has_perm(CustomerPermission.VIEW_DEPARTMENT):
-        users = User.objects.filter(Q(department_id=user.department_id) | Q(pk=user.pk))
-    else:
-        return options
-    users = users.annotate(owns_files=owns, is_salesperson=sells).select_related("department")
-    users = list(users.order_by("username"))
-    options["user_map"] = {u.pk: u for u in users}
     sees_all = user.has_perm(CustomerPermission.VIEW_ALL)
+    if sees_all:
+        options["departments"] = [d for d in departments if d.is_active]
+    elif not user.has_perm(CustomerPermission.VIEW_DEPARTMENT):
+        return options
+    users = _option_users(user, sees_all=sees_all, can_reassign=can_reassign)
+    options["user_map"] = {u.pk: u for u in users}
     options["owners"] = [
         u for u in users if (u.owns_files if sees_all else u.department_id == user.department_id)
     ]
     if can_reassign:
         active = [u for u in users if u.is_salesperson and u.is_active and u.department_id]
-        options["salespeople"] = sorted(
-            active, key=lambda u: (options["department_map"][u.department_id].code, u.username)
-        )
+        options["salespeople"] = sorted(active, key=lambda u: (u.department.code, u.username))
     return options
 
 
@@ -84,14 +113,74 @@ def _attach_related(rows, department_map, user_map) -> None:
     missing = {c.owner_id for c in rows if c.owner_id not in user_map}
     if missing:
         user_map = {**user_map, **User.objects.in_bulk(missing)}
+    missing = {c.department_id for c in rows if c.department_id not in department_map}
+    if missing:  # a department newer than the cached options
+        department_map = {**department_map, **Department.objects.in_bulk(missing)}
     for c in rows:
         c.department = department_map[c.department_id]
         c.owner = user_map[c.owner_id]
 
 
-def _cells(columns, rows, today):
+FILTERS = ("department", "owner", "nature", "tier", "importance", "region", "industry", "tag", "relationship")
+
+
+def count_mode(params, *, sees_all: bool = True) -> dict:
+    """How the list counts its files. A search stops counting at 2,000 matches ("more than 2,000").
+    Browsing without a filter, on PostgreSQL, takes the planner's estimate when it is above
+    ESTIMATE_ABOVE ("about 88,000": counting 88,000 open files visits each of them, ~90 ms at 100,000
+    files); a filter, another database, a smaller list or the files of one salesperson or department
+    (`sees_all` false: no need to ask for an estimate) count exactly."""
+    if params.get("q"):
+        return {"cap": SEARCH_COUNT_CAP}
+    if not sees_all or any(params.get(k) for k in FILTERS):
+        return {"cap": None}
+    return {"cap": None, "estimate_above": ESTIMATE_ABOVE}
+
+
+def _cell(column, row, value) -> str:
+    """One cell of the list, as HTML (50 rows × the chosen columns: in Python, a template's if/elif
+    per cell cost more than the rest of the page)."""
+    key, kind = column.key, column.kind
+    if key == "file_no":
+        return format_html('<td class="nowrap"><a href="{}">{}</a></td>', row.get_absolute_url(), value)
+    if key == "name":
+        code = format_html(' <span class="muted">{}</span>', row.code) if row.code else ""
+        return format_html('<td class="name"><a href="{}">{}</a>{}</td>', row.get_absolute_url(), value, code)
+    if key == "status":
+        return format_html('<td><span class="label {}">{}</span></td>', row.status, value)
+    if key == "registered_capital":
+        shown = format_money(row.registered_capital, row.registered_capital_currency) or "—"
+        return format_html('<td class="num">{}</td>', shown)
+    if kind == columns.GRADE:
+        if not value:
+            return mark_safe("<td>—</td>")
+        tone = "active" if value == "A" else "warn" if value == "B" else "bad"
+        return format_html('<td><span class="label {}">{}</span></td>', tone, value)
+    if kind == columns.MONEY:
+        return format_html('<td class="num">{}</td>', "—" if value is None else format_yuan(value))
+    if kind == columns.PERCENT:
+        if value is None:
+            return mark_safe('<td class="num">—</td>')
+        tone = " bad" if value >= 100 else ""
+        return format_html('<td class="num{}">{}%</td>', tone, floatformat(value, 1))
+    if kind == columns.DAYS:
+        return format_html('<td class="num">{}</td>', "—" if value is None else value)
+    if kind == columns.DATE:
+        return format_html('<td class="nowrap">{}</td>', date_format(value, "Y-m-d") if value else "—")
+    return format_html("<td>{}</td>", value or "—")
+
+
+class Cells(list):
+    """A row's (column, value) pairs, and `html`, its cells as HTML."""
+
+    html = ""
+
+
+def _cells(chosen, rows, today):
     for row in rows:
-        yield row, [(column, column.value_of(row, today)) for column in columns]
+        cells = Cells((column, column.value_of(row, today)) for column in chosen)
+        cells.html = mark_safe("".join(_cell(column, row, value) for column, value in cells))
+        yield row, cells
 
 
 def _can_reassign(user) -> bool:
@@ -109,14 +198,13 @@ def _render_list(request, params, *, status: int = 200):
     per_page = (preference.page_size if preference else None) or PAGE_SIZE
     # The page's ids from the narrow sorted query, then the chosen columns for those rows only.
     ids = selectors.customer_list(user, params, related=False).values_list("pk", flat=True)
-    # Exact totals for browsing; a search stops counting at 2,000 matches ("more than 2,000").
-    page = CappedPaginator(ids, per_page, cap=SEARCH_COUNT_CAP if params.get("q") else None).get_page(
-        params.get("page")
-    )
+    mode = count_mode(params, sees_all=user.has_perm(CustomerPermission.VIEW_ALL))
+    page = CappedPaginator(ids, per_page, **mode).get_page(params.get("page"))
     can_reassign = _can_reassign(user)
     options = _filter_options(user, can_reassign=can_reassign)
     rows = page.object_list = selectors.customers_with_columns(list(page.object_list), chosen)
-    _attach_related(rows, options.pop("department_map"), options.pop("user_map"))
+    # the user is loaded already: their own files need no query for their salesperson
+    _attach_related(rows, options.pop("department_map"), {user.pk: user, **options.pop("user_map")})
     return render(
         request,
         "customers/list.html",
@@ -138,20 +226,7 @@ def _render_list(request, params, *, status: int = 200):
             "can_import": user.has_perm(CustomerPermission.IMPORT),
             "can_tag": user.has_perm(CustomerPermission.CHANGE),
             "can_reassign": can_reassign,
-            "filters_active": any(
-                params.get(k)
-                for k in (
-                    "department",
-                    "owner",
-                    "nature",
-                    "tier",
-                    "importance",
-                    "region",
-                    "industry",
-                    "tag",
-                    "relationship",
-                )
-            ),
+            "filters_active": any(params.get(k) for k in FILTERS),
             **options,
         },
         status=status,
