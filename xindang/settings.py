@@ -146,18 +146,22 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Three of Django's middlewares serve only pages and browsers and are passed through for an
+    # integration's call with an API key (xindang.accounts.middleware.PagesOnlyMixin): locale (the
+    # language is UserLanguageMiddleware's), CSRF (Ninja checks it where a session authenticates),
+    # messages. Everything else, the session and the login included, runs for every request.
+    "xindang.accounts.middleware.PageLocaleMiddleware",
     "xindang.core.middleware.RefuseNulMiddleware",
     "xindang.core.middleware.ContentSecurityPolicyMiddleware",
     "xindang.documents.uploads.OversizedUploadMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
+    "xindang.accounts.middleware.PageCsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "xindang.accounts.middleware.LoginRequiredMiddleware",
     "xindang.accounts.middleware.UserLanguageMiddleware",
     "xindang.policy.middleware.SessionTimeoutMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "xindang.accounts.middleware.PageMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]

@@ -7,6 +7,9 @@ from xindang.api.api import api
 from . import views
 
 urlpatterns = [
+    # The API first: Django tries the patterns in order, and an integration's calls (the credit check
+    # before every shipment) are the most frequent requests; no page path starts with api/.
+    path("api/", api.urls),
     path("", views.home, name="home"),
     path("todo-badge/", views.todo_badge, name="todo_badge"),
     path("accounts/", include("xindang.accounts.urls")),
@@ -32,7 +35,6 @@ urlpatterns = [
     path("reports/", include("xindang.reports.urls")),
     path("audit/", include("xindang.audit.urls")),
     path("policy/", include("xindang.policy.urls")),
-    path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]
 

@@ -36,6 +36,10 @@ class ApiKeyAuth(APIKeyHeader):
 
     param_name = "X-API-Key"
 
+    def _get_key(self, request):
+        # The header from the WSGI environ directly: request.headers copies every header first.
+        return request.META.get("HTTP_X_API_KEY")
+
     def authenticate(self, request, key):
         if key is None:  # no key sent: the session decides
             return None

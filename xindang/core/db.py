@@ -21,22 +21,23 @@ it) so that psycopg recognises it.
 """
 
 import psycopg
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 
 PREPARE_THRESHOLD = 5  # psycopg's default: prepared from the fifth execution on a connection
 
 
 def fetchone(sql: str, params) -> tuple | None:
-    if connection.vendor == "postgresql" and not connection.settings_dict["OPTIONS"].get(
-        "server_side_binding"
-    ):
-        connection.ensure_connection()
-        raw = connection.connection
+    # The connection object once: each attribute read through django.db.connection looks the
+    # thread's connection up again (an asgiref Local), which costs more than the attribute itself.
+    db = connections[DEFAULT_DB_ALIAS]
+    if db.vendor == "postgresql" and not db.settings_dict["OPTIONS"].get("server_side_binding"):
+        db.ensure_connection()
+        raw = db.connection
         if raw.prepare_threshold is None:  # Django turns preparing off; its own cursors never prepare
             raw.prepare_threshold = PREPARE_THRESHOLD
-        with connection.wrap_database_errors, psycopg.Cursor(raw) as cursor:
+        with db.wrap_database_errors, psycopg.Cursor(raw) as cursor:
             cursor.execute(sql, params)
             return cursor.fetchone()
-    with connection.cursor() as cursor:
+    with db.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone()

@@ -25,7 +25,11 @@ class SessionTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.user.is_authenticated and not request.path.startswith("/static/"):
+        if (
+            settings.SESSION_COOKIE_NAME in request.COOKIES  # without a session, nobody is logged in
+            and request.user.is_authenticated
+            and not request.path.startswith("/static/")
+        ):
             now = time.time()
             last = request.session.get(SESSION_KEY)
             if last is not None:

@@ -17,7 +17,7 @@ per connection (Django's own cursor does it when the database OPTIONS turn serve
 from datetime import date
 
 from django.conf import settings
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from psycopg.types.json import Jsonb
 
 from xindang.core.db import fetchone
@@ -157,11 +157,12 @@ def read_facts(
     customer raises Customer.DoesNotExist. next_check_id
     (PostgreSQL) also draws the id of the check's record from its sequence."""
 
-    ops = connection.ops
+    db = connections[DEFAULT_DB_ALIAS]  # once: django.db.connection looks it up at every attribute
+    ops = db.ops
     day, moment = ops.adapt_datefield_value(on), ops.adapt_datetimefield_value(now)
     month_start = ops.adapt_datefield_value(on.replace(day=1))
     params = [day] * 5 + [month_start] + [moment] * 3 + [customer_id]
-    sql = facts_sql(connection.vendor, lock, next_check_id)
+    sql = facts_sql(db.vendor, lock, next_check_id)
     row = fetchone(sql, params)
     if row is None:
         if not create:
@@ -247,12 +248,13 @@ def insert_check(values: dict) -> int:
     inconsistent. Inside a caller's transaction (routing to approval, reserving) the caller's commit
     decides. Other engines: the ORM's create()."""
 
-    if connection.vendor != "postgresql":
+    db = connections[DEFAULT_DB_ALIAS]
+    if db.vendor != "postgresql":
         return CreditCheck.objects.create(**values).pk
-    relaxed = not connection.in_atomic_block and getattr(settings, "CREDIT_CHECK_ASYNC_COMMIT", False)
+    relaxed = not db.in_atomic_block and getattr(settings, "CREDIT_CHECK_ASYNC_COMMIT", False)
     sql = _INSERT_SQL.get(relaxed)
     if sql is None:
-        quote = connection.ops.quote_name
+        quote = db.ops.quote_name
         cols = ", ".join(quote(_c(CreditCheck, c)) for c in COLUMNS)
         marks = ", ".join(["%s"] * len(COLUMNS))
         # set_config(…, true) lasts to the end of the statement's own transaction: its commit.

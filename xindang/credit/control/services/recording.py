@@ -27,9 +27,9 @@ def record_behind() -> bool:
     caller's transaction, CREDIT_CHECK_RECORD_BEHIND turned on (off by default)."""
 
     return (
-        connection.vendor == "postgresql"
+        getattr(settings, "CREDIT_CHECK_RECORD_BEHIND", False)  # off by default: nothing else to ask
+        and connection.vendor == "postgresql"
         and not connection.in_atomic_block
-        and getattr(settings, "CREDIT_CHECK_RECORD_BEHIND", False)
     )
 
 
