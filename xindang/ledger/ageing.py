@@ -179,7 +179,7 @@ def ageing_sums(
     names = [f"b{i}" for i in range(n)]
     for qs in parts:
         for row in list(qs):
-            got = [row[b] or ZERO for b in names]
+            got = [ZERO + (row[b] or ZERO) for b in names]  # two places, whatever the database gives
             have = result.get(row["key"])
             result[row["key"]] = got if have is None else [a + b for a, b in zip(have, got, strict=True)]
     return {k: v for k, v in result.items() if any(v)}
