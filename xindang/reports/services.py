@@ -198,6 +198,110 @@ def refresh_credit_snapshot(*, today: date | None = None) -> int:
     return len(rows)
 
 
+# --- The ABC ranking and the two ends (the ABC analysis read a page at a time) ---------------------
+def refresh_abc_ranking(*, today: date | None = None) -> int:
+    """Store the ABC ranking of this year's and last year's sales (to `today`) and the two ends of
+    抓两头放中间 as of `today` (reports.AbcRank) over every customer: the same computation as the ABC
+    page's live one — set-wide aggregates of the ledger (sales per customer, first entries, write-offs)
+    and the risk inputs of today's credit snapshot (stored just before by the daily run; computed if
+    missing), ranked by the same rules (rules.abc_classes) — then written in one transaction that
+    replaces the previous ranking: idempotent, readers see the old ranking or the new one. Returns the
+    rows stored."""
+    from django.utils import timezone
+
+    from xindang.customers.models import Customer
+    from xindang.policy.selectors import current_policy
+
+    from . import rules
+    from .models import AbcRank
+    from .selectors import credit, ranking, sales, snapshot
+
+    today = today or timezone.localdate()
+    policy = current_policy()
+    section = policy.reports
+    everyone = Customer.objects.all()
+    now = timezone.now()
+    rows = []
+    for year in (today.year - 1, today.year):
+        amounts = sales.sales_by_customer(everyone, date(year, 1, 1), min(date(year, 12, 31), today))
+        for r in rules.abc_classes(
+            ((cid, a) for cid, a in amounts.items() if a), a_pct=section.abc_a_pct, b_pct=section.abc_b_pct
+        ):
+            rows.append(
+                AbcRank(
+                    kind=AbcRank.Kind.SALES,
+                    year=year,
+                    customer_id=r.key,
+                    on=today,
+                    rank=r.rank,
+                    amount=r.amount,
+                    share=r.share,
+                    cumulative=r.cumulative,
+                    klass=r.klass,
+                    computed_at=now,
+                )
+            )
+        rows.append(
+            AbcRank(
+                kind=AbcRank.Kind.SALES,
+                year=year,
+                on=today,
+                params=ranking.params_key(AbcRank.Kind.SALES, policy),
+                computed_at=now,
+            )
+        )
+    if snapshot.for_day(today):
+        grades, earlier = snapshot.grades_now_and_then(everyone)
+        overdue = snapshot.overdue_by_customer(everyone)
+    else:
+        grades, earlier, overdue = credit.risk_inputs(everyone, today)
+    facts = sales.core_tail_facts(
+        everyone, on=today, policy=policy, grades=grades, earlier=earlier, overdue=overdue
+    )
+    ranked = {
+        r.key: r
+        for r in rules.abc_classes(
+            ((cid, f.average) for cid, f in facts.items() if f.average is not None),
+            a_pct=section.abc_a_pct,
+            b_pct=section.abc_b_pct,
+        )
+    }
+    for cid, f in facts.items():
+        r = ranked.get(cid)
+        rows.append(
+            AbcRank(
+                kind=AbcRank.Kind.CORE,
+                year=today.year,
+                customer_id=cid,
+                on=today,
+                rank=r.rank if r else None,
+                amount=f.average,
+                share=r.share if r else None,
+                cumulative=r.cumulative if r else None,
+                klass=r.klass if r else rules.C,
+                days_of_trade=f.days,
+                grade=f.grade or "",
+                overdue=f.overdue,
+                reasons=",".join(f.reasons),
+                signs=len(f.reasons),
+                computed_at=now,
+            )
+        )
+    rows.append(
+        AbcRank(
+            kind=AbcRank.Kind.CORE,
+            year=today.year,
+            on=today,
+            params=ranking.params_key(AbcRank.Kind.CORE, policy),
+            computed_at=now,
+        )
+    )
+    with transaction.atomic():
+        AbcRank.objects.all().delete()
+        AbcRank.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)
+
+
 # --- Long exports in the task worker (issue: a long one shows progress, the page is not blocked) ---
 QUEUED_EXPORTS = {"yearly"}  # always through the worker: the yearly report reads every analysis
 QUEUE_ABOVE_FILES = 20_000  # any other analysis too when the user sees more files than this

@@ -80,6 +80,7 @@ def _rendered(table, request=None):
             "next": url(page.next_page_number()) if page.has_next() else "",
             "last": url(page.paginator.num_pages) if page.has_next() else "",
         }
+    rows, links = list(rows), list(links)  # a page of LazyRows is read here
     cells = [
         {
             "cells": [(show(v, c.kind), c.kind != "text") for c, v in zip(table.columns, row, strict=True)],
