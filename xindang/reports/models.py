@@ -213,3 +213,35 @@ class AbcRank(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.year} {self.customer_id or '*'}"
+
+
+class SalesFact(models.Model):
+    """One closed month's sales of one customer as the analyses count them (selectors.sales: shipments
+    and invoices — an invoice billing a shipment once — less returns, each net of its reversal) and how
+    many sales entries made them (customer NULL: the whole company, a row that also marks the month as
+    stored). Stored by the daily run (services.refresh_sales_facts) for the years the seasonal index
+    reads and the current one, so that the composition and the seasonal index sum these rows instead of
+    the ledger; the running month is computed live. A cache that can always be rebuilt."""
+
+    customer = models.ForeignKey(
+        "customers.Customer", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    month = models.DateField()  # the first day of the month
+    sales = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    entries = models.PositiveIntegerField(default=0)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        default_permissions = ()
+        verbose_name = _("monthly sales fact")
+        verbose_name_plural = _("monthly sales facts")
+        constraints = [
+            models.UniqueConstraint(fields=["customer", "month"], name="reports_salesfact_customer_month"),
+            models.UniqueConstraint(
+                fields=["month"], condition=models.Q(customer__isnull=True), name="reports_salesfact_company"
+            ),
+        ]
+        indexes = [models.Index(fields=["month", "customer"], name="reports_salesfact_month")]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id or '*'} {self.month:%Y-%m}"

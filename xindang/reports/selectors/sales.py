@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import NamedTuple
 from weakref import WeakKeyDictionary
@@ -28,6 +28,7 @@ from .. import rules
 from ..tables import LazyRows
 
 ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
 MONEY = DecimalField(max_digits=18, decimal_places=2)
 
 # Classifications of a customer file the composition can group by (003 篇五 第四条2(1): 行业、客户性质、
@@ -91,29 +92,117 @@ def sales_entries(customers, start: date, end: date):
     )
 
 
-def _total():
+def sales_total():
+    """The sales of the entries summed (signed_sales)."""
     return Coalesce(Sum(signed_sales()), Value(ZERO), output_field=MONEY)
 
 
+_total = sales_total
+
+
+# --- The closed months stored by the daily run (reports.SalesFact) --------------------------------
+def _month_end(y: int, m: int) -> date:
+    return date(y + (m == 12), m % 12 + 1, 1) - timedelta(days=1)
+
+
+def _months(start: date, end: date) -> list[tuple[int, int]]:
+    out, y, m = [], start.year, start.month
+    while (y, m) <= (end.year, end.month):
+        out.append((y, m))
+        y, m = (y, m + 1) if m < 12 else (y + 1, 1)
+    return out
+
+
+def split_period(start: date, end: date) -> tuple[list[date], list[tuple[date, date]]]:
+    """The months of start..end whose sales facts are stored (whole months only: their first days),
+    and the date ranges left to read from the ledger (the running month, months not stored)."""
+    from ..models import SalesFact
+
+    whole = [(y, m) for y, m in _months(start, end) if date(y, m, 1) >= start and _month_end(y, m) <= end]
+    firsts = set(
+        SalesFact.objects.filter(
+            customer__isnull=True, month__in=[date(y, m, 1) for y, m in whole]
+        ).values_list("month", flat=True)
+    )
+    live, run = [], None
+    for y, m in _months(start, end):
+        if date(y, m, 1) in firsts:
+            if run:
+                live.append(run)
+                run = None
+            continue
+        a, b = max(start, date(y, m, 1)), min(end, _month_end(y, m))
+        run = (run[0], b) if run else (a, b)
+    if run:
+        live.append(run)
+    return sorted(firsts), live
+
+
+def stored_facts(customers, months: list[date]):
+    """The customers' SalesFact rows of those months."""
+    from ..models import SalesFact
+
+    return of_customers(SalesFact.objects.filter(customer__isnull=False, month__in=months), customers)
+
+
 def sales_by_customer(customers, start: date, end: date) -> dict[int, Decimal]:
-    rows = sales_entries(customers, start, end).order_by().values("customer_id").annotate(total=_total())
-    return {r["customer_id"]: r["total"] for r in rows}
+    """customer id → sales of start..end (those with a sales entry): the stored months' facts and the
+    ledger's other days."""
+    stored, live = split_period(start, end)
+    out: dict[int, Decimal] = {}
+    if stored:
+        rows = stored_facts(customers, stored).order_by().values("customer_id").annotate(total=Sum("sales"))
+        out = {r["customer_id"]: r["total"] for r in rows}
+    for a, b in live:
+        rows = sales_entries(customers, a, b).order_by().values("customer_id").annotate(total=_total())
+        for r in rows:
+            out[r["customer_id"]] = out.get(r["customer_id"], ZERO) + r["total"]
+    return out
 
 
 def total_sales(customers, start: date, end: date) -> Decimal:
-    return sales_entries(customers, start, end).aggregate(total=_total())["total"]
+    return sum(monthly_sales(customers, start, end).values(), ZERO)
 
 
 def monthly_sales(customers, start: date, end: date) -> dict[tuple[int, int], Decimal]:
-    """(year, month) → sales, one grouped query."""
-    rows = (
-        sales_entries(customers, start, end)
-        .annotate(y=ExtractYear("entry_on"), m=ExtractMonth("entry_on"))
-        .order_by()
-        .values("y", "m")
-        .annotate(total=_total())
-    )
-    return {(r["y"], r["m"]): r["total"] for r in rows}
+    """(year, month) → sales: the closed months from the stored facts (the company's rows less the
+    few files a user does not see, or the rows of the files seen), the rest from the ledger."""
+    from ..models import SalesFact
+
+    stored, live = split_period(start, end)
+    out: dict[tuple[int, int], Decimal] = {}
+    left_out = left_out_ids(customers) if stored else None
+    if stored and left_out is not None and not customers.query.is_empty():
+        company = {
+            (month.year, month.month): [amount, n]
+            for month, amount, n in SalesFact.objects.filter(
+                customer__isnull=True, month__in=stored
+            ).values_list("month", "sales", "entries")
+        }
+        if left_out:
+            for r in (
+                SalesFact.objects.filter(month__in=stored, customer__in=left_out)
+                .order_by()
+                .values("month")
+                .annotate(total=Sum("sales"), n=Sum("entries"))
+            ):
+                figures = company[(r["month"].year, r["month"].month)]
+                figures[0] -= r["total"]
+                figures[1] -= r["n"]
+        out = {ym: amount for ym, (amount, n) in company.items() if n > 0}  # a month of sales entries
+    elif stored:
+        for r in stored_facts(customers, stored).order_by().values("month").annotate(total=Sum("sales")):
+            out[(r["month"].year, r["month"].month)] = r["total"]
+    for a, b in live:
+        rows = (
+            sales_entries(customers, a, b)
+            .annotate(y=ExtractYear("entry_on"), m=ExtractMonth("entry_on"))
+            .order_by()
+            .values("y", "m")
+            .annotate(total=_total())
+        )
+        out.update({(r["y"], r["m"]): r["total"] for r in rows})
+    return out
 
 
 # --- Composition (004 第三条1; 003 篇五 第四条3) ---------------------------------------------------
@@ -143,16 +232,53 @@ def composition(customers, dimension: str, start: date, end: date) -> Compositio
         raise ValueError(dimension)
     if dimension == "product":
         return product_composition(customers, start, end)
-    rows = (
-        sales_entries(customers, start, end)
-        .order_by()
-        .values(key=F(f"customer__{dimension}"))
-        .annotate(total=_total(), n=Count("customer", distinct=True))
-    )
-    parts, total = rules.composition((r["key"] or "", r["total"], r["n"]) for r in rows)
+    parts, total = rules.composition(composition_rows(customers, dimension, start, end))
     labels = _choice_labels(dimension)
     out = [CompositionRow(p.key, labels.get(p.key) or p.key, p.amount, p.share, p.count) for p in parts]
     return Composition(dimension, out, total)
+
+
+def composition_rows(customers, dimension: str, start: date, end: date) -> list[tuple[str, Decimal, int]]:
+    """(key, sales, customers with a sales entry) per value of the customer's `dimension`: the stored
+    months' facts and the ledger's other days in one query (UNION ALL of both per customer, then
+    grouped by the key, so a customer in both counts once)."""
+    from django.db import connection
+
+    stored, live = split_period(start, end)
+    key = F(f"customer__{dimension}")
+    parts = []
+    if stored:
+        parts.append(
+            stored_facts(customers, stored)
+            .annotate(k=key)
+            .order_by()
+            .values("customer_id", "k")
+            .annotate(total=Sum("sales"))
+        )
+    for a, b in live:
+        parts.append(
+            sales_entries(customers, a, b)
+            .annotate(k=key)
+            .order_by()
+            .values("customer_id", "k")
+            .annotate(total=_total())
+        )
+    if not parts:
+        return []
+    sqls, params = [], []
+    for qs in parts:
+        sql, p = qs.query.sql_with_params()
+        sqls.append(f"SELECT * FROM ({sql}) p{len(sqls)}")  # noqa: S608 - compiled by the ORM
+        params += list(p)
+    union = " UNION ALL ".join(sqls)
+    with connection.cursor() as cur:
+        cur.execute(
+            f"SELECT u.k, SUM(u.total), COUNT(DISTINCT u.customer_id) FROM ({union}) u GROUP BY u.k",  # noqa: S608
+            params,
+        )
+        rows = cur.fetchall()
+    money = MONEY
+    return [(k or "", money.to_python(t) if t is not None else ZERO, n) for k, t, n in rows]
 
 
 def _line_rows(customers, start: date, end: date):
