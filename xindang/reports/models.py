@@ -104,6 +104,7 @@ class CreditSnapshot(models.Model):
     exposure = models.DecimalField(max_digits=18, decimal_places=2, default=0)
     band = models.CharField(max_length=10, blank=True)  # rules.utilisation_band
     buckets = models.CharField(max_length=100, blank=True)  # marker row: the policy's bucket bounds
+    totals = models.JSONField(null=True, blank=True)  # marker row: the company's sums (snapshot.TOTALS)
     computed_at = models.DateTimeField()
 
     class Meta:

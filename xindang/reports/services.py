@@ -211,12 +211,14 @@ def refresh_sales_facts(*, today: date | None = None, full: bool = False) -> int
 # --- The credit snapshot (the dashboard's per-customer figures as of the daily run) ---------------
 def refresh_credit_snapshot(*, today: date | None = None) -> int:
     """Store each customer's credit figures as of `today` (reports.CreditSnapshot): the amounts per
-    ageing bucket of the policy and the overdue part, the limit in force, the exposure and its
-    utilisation band, the grade now and a year before, whether the file is open — computed by the
-    same functions as the dashboard's live figures (three set-wide aggregates: one ageing of the
-    ledger, one read of limits and exposures, one of grades), then written in one transaction that
-    replaces the previous snapshot: idempotent, and readers see the old snapshot or the new one,
-    never a half. Returns the rows stored (one a customer and the marker)."""
+        ageing bucket of the policy and the overdue part, the limit in force, the exposure and its
+        utilisation band, the grade now and a year before, whether the file is open — computed by the
+        same functions as the dashboard's live figures (three set-wide aggregates: one ageing of the
+        ledger, one read of limits and exposures, one of grades), then written in one transaction that
+        replaces the previous snapshot: idempotent, and readers see the old snapshot or the new one,
+        never a half. The marker row keeps the company's sums (grades, their migration, bands, ageing),
+    from which a user who sees every file or all but a few has them without a sum over every row.
+    Returns the rows stored (one a customer and the marker)."""
     from django.utils import timezone
 
     from xindang.customers.models import Customer
@@ -263,6 +265,7 @@ def refresh_credit_snapshot(*, today: date | None = None) -> int:
     with transaction.atomic():
         CreditSnapshot.objects.all().delete()
         CreditSnapshot.objects.bulk_create(rows, batch_size=5000)
+        CreditSnapshot.objects.filter(customer__isnull=True).update(totals=snapshot.company_totals())
     return len(rows)
 
 
