@@ -126,10 +126,8 @@ def sales_analysis(request):
     today = timezone.localdate()
     customers = visible_customers(request.user)
     year = year_param(request, today.year - 1)
-    totals = sales.sales_by_customer(
-        customers, date(year - current_policy().reports.seasonal_years + 1, 1, 1), date(year, 12, 31)
-    )
-    top = sorted(totals, key=lambda cid: -totals[cid])[:CUSTOMER_CHOICES]
+    first = date(year - current_policy().reports.seasonal_years + 1, 1, 1)
+    top = sales.top_customers(customers, first, date(year, 12, 31), CUSTOMER_CHOICES)
     names = dict(customers.filter(pk__in=top).values_list("pk", "name"))
     choices = [(cid, names[cid]) for cid in top if cid in names]
     return _page(

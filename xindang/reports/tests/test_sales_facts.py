@@ -135,3 +135,13 @@ def test_any_trade_gives_stored_sales_equal_to_the_live_ones(
         stored, live = _stored_and_live((salesperson, manager, credit_manager))
         assert stored == live
         transaction.set_rollback(True)
+
+
+def test_the_largest_customers_of_the_years_read(trade, credit_manager):
+    shop, mill, far = trade
+    customers = visible_customers(credit_manager)
+    live = sales.top_customers(customers, date(2023, 1, 1), date(2025, 12, 31), 2)
+    services.refresh_sales_facts(today=TODAY)
+    assert (
+        sales.top_customers(customers, date(2023, 1, 1), date(2025, 12, 31), 2) == live == [mill.pk, shop.pk]
+    )
