@@ -20,6 +20,7 @@ from weakref import WeakKeyDictionary
 from django.db.models import Case, Count, DecimalField, F, Min, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 
+from xindang.core.request_cache import memo
 from xindang.customers.models import Customer
 from xindang.ledger.models import EntryLine, TradeEntry
 from xindang.ledger.rules import CREDIT_NOTE, INVOICE, REVERSAL, SHIPMENT, WRITE_OFF
@@ -79,9 +80,14 @@ def left_out_ids(customers) -> list[int] | None:
         return []
     if customers in _LEFT_OUT:  # one request reads it for each of its figures
         return _LEFT_OUT[customers]
-    left = Customer.objects.exclude(pk__in=customers.values("pk")).values_list("pk", flat=True)
-    ids = list(left[: FEW_LEFT_OUT + 1])
-    _LEFT_OUT[customers] = out = ids if len(ids) <= FEW_LEFT_OUT else None
+
+    def compute():
+        left = Customer.objects.exclude(pk__in=customers.values("pk")).values_list("pk", flat=True)
+        ids = list(left[: FEW_LEFT_OUT + 1])
+        return ids if len(ids) <= FEW_LEFT_OUT else None
+
+    # the same files asked again in the request (the view and its document each build the queryset)
+    _LEFT_OUT[customers] = out = memo(("reports.left_out", str(customers.query)), compute)
     return out
 
 
