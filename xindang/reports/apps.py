@@ -24,6 +24,8 @@ class ReportsConfig(AppConfig):
         register_demo_step("reports", seed_history, order=60)
         register_daily_job("reports", _refresh_facts, order=50)
         register_daily_job("reports_snapshot", _refresh_snapshot, order=51)
+        register_daily_job("reports_sales", _refresh_sales, order=49)
+        register_daily_job("reports_abc", _refresh_abc, order=52)  # after the snapshot: reads it
         from xindang.core.tasks import register_on_interrupted
 
         from .services import build_export, release_interrupted_exports
@@ -56,6 +58,20 @@ def _refresh_snapshot(today) -> str:
 
     rows = refresh_credit_snapshot(today=today)
     return f"credit snapshot of {today} stored ({rows} rows)"
+
+
+def _refresh_sales(today) -> str:
+    from .services import refresh_sales_facts
+
+    rows = refresh_sales_facts(today=today)
+    return f"sales facts of the closed months stored ({rows} rows)"
+
+
+def _refresh_abc(today) -> str:
+    from .services import refresh_abc_ranking
+
+    rows = refresh_abc_ranking(today=today)
+    return f"ABC ranking and the two ends of {today} stored ({rows} rows)"
 
 
 def export_file_days() -> int:

@@ -14,7 +14,7 @@ from xindang.customers.selectors import visible_customers
 from xindang.policy.selectors import current_policy
 
 from . import documents
-from .selectors import credit, sales, snapshot
+from .selectors import credit, ranking, sales, snapshot
 
 
 def year_param(request, default: int) -> int:
@@ -60,6 +60,12 @@ def build(request, slug: str):
     if slug == "abc":
         year = year_param(request, today.year)
         on = min(date(year, 12, 31), today)
+        stored = ranking.core_and_tail(customers, on=on, today=today, policy=policy)
+        if stored:  # the daily run's ranking (of today, or of yesterday before today's run)
+            ct, marker = stored
+            return documents.abc_document(
+                customers, year=year, today=today, policy=policy, core_tail=ct, core_tail_as_of=marker
+            )
         snap = snapshot.for_day(on)
         if snap:
             grades, earlier = snapshot.grades_now_and_then(customers)

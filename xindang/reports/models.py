@@ -104,6 +104,7 @@ class CreditSnapshot(models.Model):
     exposure = models.DecimalField(max_digits=18, decimal_places=2, default=0)
     band = models.CharField(max_length=10, blank=True)  # rules.utilisation_band
     buckets = models.CharField(max_length=100, blank=True)  # marker row: the policy's bucket bounds
+    totals = models.JSONField(null=True, blank=True)  # marker row: the company's sums (snapshot.TOTALS)
     computed_at = models.DateTimeField()
 
     class Meta:
@@ -158,3 +159,90 @@ class ExportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.slug}.{self.fmt} ({self.status})"
+
+
+class AbcRank(models.Model):
+    """One customer's place in a ranking the daily run stores (services.refresh_abc_ranking), so that
+    the ABC analysis and its two ends read a page of rows in order instead of ranking every customer
+    on each request:
+
+    - kind "sales": the ABC analysis of a calendar year (004 客户信息管理制度 第三条2–3) — the year's
+      sales to `on`, the rank, share, cumulative share and class among every customer with sales;
+    - kind "core": 抓两头放中间 (001) as of `on` — the average yearly trade over the policy's years, its
+      rank and class, the days of trade, and the signs of risk (the tail) of every customer with a
+      trade in those years, a grade, an overdue amount or a write-off.
+
+    A marker row (customer NULL) per kind and year says as of when and with which policy cut-offs the
+    rows were ranked; a ranking of other cut-offs is not read. A cache that can always be rebuilt."""
+
+    class Kind(models.TextChoices):
+        SALES = "sales", _("Sales of a year")
+        CORE = "core", _("Core and tail")
+
+    kind = models.CharField(max_length=5, choices=Kind.choices)
+    year = models.PositiveSmallIntegerField()  # sales: the calendar year; core: the year of `on`
+    customer = models.ForeignKey(
+        "customers.Customer", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    on = models.DateField()  # the figures are of this day
+    rank = models.PositiveIntegerField(null=True, blank=True)  # 1 = largest; NULL: no average (core)
+    amount = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True)
+    share = models.DecimalField(max_digits=9, decimal_places=4, null=True, blank=True)
+    cumulative = models.DecimalField(max_digits=9, decimal_places=4, null=True, blank=True)
+    klass = models.CharField(max_length=1, blank=True)
+    days_of_trade = models.IntegerField(null=True, blank=True)  # core: since the first entry
+    grade = models.CharField(max_length=8, blank=True)  # core: the grade in force on `on`
+    overdue = models.DecimalField(max_digits=18, decimal_places=2, default=0)  # core
+    reasons = models.CharField(max_length=60, blank=True)  # core: the tail's signs, comma-separated
+    signs = models.PositiveSmallIntegerField(default=0)  # core: how many signs
+    params = models.CharField(max_length=100, blank=True)  # marker row: the policy's cut-offs
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        default_permissions = ()
+        verbose_name = _("stored ABC ranking")
+        verbose_name_plural = _("stored ABC rankings")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "year", "customer"], name="reports_abcrank_customer"),
+            models.UniqueConstraint(
+                fields=["kind", "year"],
+                condition=models.Q(customer__isnull=True),
+                name="reports_abcrank_marker",
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "year", "rank"], name="reports_abcrank_rank")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.year} {self.customer_id or '*'}"
+
+
+class SalesFact(models.Model):
+    """One closed month's sales of one customer as the analyses count them (selectors.sales: shipments
+    and invoices — an invoice billing a shipment once — less returns, each net of its reversal) and how
+    many sales entries made them (customer NULL: the whole company, a row that also marks the month as
+    stored). Stored by the daily run (services.refresh_sales_facts) for the years the seasonal index
+    reads and the current one, so that the composition and the seasonal index sum these rows instead of
+    the ledger; the running month is computed live. A cache that can always be rebuilt."""
+
+    customer = models.ForeignKey(
+        "customers.Customer", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    month = models.DateField()  # the first day of the month
+    sales = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    entries = models.PositiveIntegerField(default=0)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        default_permissions = ()
+        verbose_name = _("monthly sales fact")
+        verbose_name_plural = _("monthly sales facts")
+        constraints = [
+            models.UniqueConstraint(fields=["customer", "month"], name="reports_salesfact_customer_month"),
+            models.UniqueConstraint(
+                fields=["month"], condition=models.Q(customer__isnull=True), name="reports_salesfact_company"
+            ),
+        ]
+        indexes = [models.Index(fields=["month", "customer"], name="reports_salesfact_month")]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id or '*'} {self.month:%Y-%m}"

@@ -61,12 +61,15 @@ def closed_months(today: date, n: int = FACT_MONTHS) -> list[tuple[int, int]]:
 LATE_COMMIT = timedelta(hours=1)  # an entry committed this long after its created_at is still seen
 
 
-def months_to_refresh(span: list[tuple[int, int]], *, full: bool = False) -> list[tuple[int, int]]:
+def months_to_refresh(
+    span: list[tuple[int, int]], *, full: bool = False, model=None
+) -> list[tuple[int, int]]:
     """The months of `span` whose facts are to be (re)computed: those not stored yet, and those a
     later posting can have changed — every month ending on or after the earliest entry date among the
     entries posted since the months were stored. The ledger only grows: a posting is an entry, and
     every allocation it makes is dated on or after the entry's own date (ledger.services.book), so no
-    earlier month's receivables, sales or collections can have changed. `full`: every month."""
+    earlier month's receivables, sales or collections can have changed. `full`: every month. `model`:
+    the facts (MonthlyFact, or SalesFact), whose company row (customer NULL) marks a stored month."""
     from .models import MonthlyFact
     from .selectors import credit
 
@@ -74,9 +77,9 @@ def months_to_refresh(span: list[tuple[int, int]], *, full: bool = False) -> lis
         return list(span)
     firsts = {date(y, m, 1): (y, m) for y, m in span}
     stored = dict(
-        MonthlyFact.objects.filter(customer__isnull=True, month__in=list(firsts)).values_list(
-            "month", "computed_at"
-        )
+        (model or MonthlyFact)
+        .objects.filter(customer__isnull=True, month__in=list(firsts))
+        .values_list("month", "computed_at")
     )
     todo = {ym for first, ym in firsts.items() if first not in stored}
     if stored:
@@ -140,15 +143,82 @@ def refresh_monthly_facts(*, today: date | None = None, months: int = FACT_MONTH
     return stored
 
 
+# --- Monthly sales facts (the composition and the seasonal index) -----------------------------------
+def sales_fact_months(today: date, years: int) -> list[tuple[int, int]]:
+    """The closed months kept as sales facts: from January `years` + 1 years before today's year (the
+    seasonal index of last year and the years before it, and last year's composition) to last month."""
+    first = (today.year - years - 1, 1)
+    return [ym for ym in closed_months(today, (today.year - first[0]) * 12 + today.month - 1) if ym >= first]
+
+
+def refresh_sales_facts(*, today: date | None = None, full: bool = False) -> int:
+    """Store each customer's sales of each closed month (reports.SalesFact) as the analyses count them
+    (selectors.sales.sales_entries: one grouped aggregate of the ledger over the months to refresh) and
+    the company's, for the months sales_fact_months keeps; older months are deleted. Incremental as
+    the monthly facts (months_to_refresh); idempotent (a month's rows are replaced in one transaction).
+    Returns the rows stored."""
+    from django.db.models import Count
+    from django.db.models.functions import ExtractMonth, ExtractYear
+    from django.utils import timezone
+
+    from xindang.customers.models import Customer
+    from xindang.policy.selectors import current_policy
+
+    from .models import SalesFact
+    from .selectors import credit, sales
+
+    now = timezone.now()
+    today = today or timezone.localdate()
+    keep = sales_fact_months(today, current_policy().reports.seasonal_years)
+    SalesFact.objects.filter(month__lt=date(*keep[0], 1)).delete()
+    span = months_to_refresh(keep, full=full, model=SalesFact)
+    if not span:
+        return 0
+    start, end = date(span[0][0], span[0][1], 1), credit.month_end(*span[-1])
+    by_month: dict[tuple[int, int], list] = {}
+    rows = (
+        sales.sales_entries(Customer.objects.all(), start, end)
+        .annotate(y=ExtractYear("entry_on"), m=ExtractMonth("entry_on"))
+        .order_by()
+        .values("customer_id", "y", "m")
+        .annotate(total=sales.sales_total(), n=Count("pk"))
+    )
+    for r in rows.iterator(chunk_size=20000):
+        by_month.setdefault((r["y"], r["m"]), []).append((r["customer_id"], r["total"], r["n"]))
+    stored = 0
+    for y, m in span:
+        first = date(y, m, 1)
+        per = by_month.get((y, m), [])
+        facts = [
+            SalesFact(customer_id=c, month=first, sales=t, entries=n, computed_at=now) for c, t, n in per
+        ]
+        facts.append(
+            SalesFact(
+                customer=None,
+                month=first,
+                sales=sum((t for _c, t, _n in per), ZERO),
+                entries=sum(n for _c, _t, n in per),
+                computed_at=now,
+            )
+        )
+        with transaction.atomic():
+            SalesFact.objects.filter(month=first).delete()
+            SalesFact.objects.bulk_create(facts, batch_size=5000)
+        stored += len(facts)
+    return stored
+
+
 # --- The credit snapshot (the dashboard's per-customer figures as of the daily run) ---------------
 def refresh_credit_snapshot(*, today: date | None = None) -> int:
     """Store each customer's credit figures as of `today` (reports.CreditSnapshot): the amounts per
-    ageing bucket of the policy and the overdue part, the limit in force, the exposure and its
-    utilisation band, the grade now and a year before, whether the file is open — computed by the
-    same functions as the dashboard's live figures (three set-wide aggregates: one ageing of the
-    ledger, one read of limits and exposures, one of grades), then written in one transaction that
-    replaces the previous snapshot: idempotent, and readers see the old snapshot or the new one,
-    never a half. Returns the rows stored (one a customer and the marker)."""
+        ageing bucket of the policy and the overdue part, the limit in force, the exposure and its
+        utilisation band, the grade now and a year before, whether the file is open — computed by the
+        same functions as the dashboard's live figures (three set-wide aggregates: one ageing of the
+        ledger, one read of limits and exposures, one of grades), then written in one transaction that
+        replaces the previous snapshot: idempotent, and readers see the old snapshot or the new one,
+        never a half. The marker row keeps the company's sums (grades, their migration, bands, ageing),
+    from which a user who sees every file or all but a few has them without a sum over every row.
+    Returns the rows stored (one a customer and the marker)."""
     from django.utils import timezone
 
     from xindang.customers.models import Customer
@@ -195,6 +265,111 @@ def refresh_credit_snapshot(*, today: date | None = None) -> int:
     with transaction.atomic():
         CreditSnapshot.objects.all().delete()
         CreditSnapshot.objects.bulk_create(rows, batch_size=5000)
+        CreditSnapshot.objects.filter(customer__isnull=True).update(totals=snapshot.company_totals())
+    return len(rows)
+
+
+# --- The ABC ranking and the two ends (the ABC analysis read a page at a time) ---------------------
+def refresh_abc_ranking(*, today: date | None = None) -> int:
+    """Store the ABC ranking of this year's and last year's sales (to `today`) and the two ends of
+    抓两头放中间 as of `today` (reports.AbcRank) over every customer: the same computation as the ABC
+    page's live one — set-wide aggregates of the ledger (sales per customer, first entries, write-offs)
+    and the risk inputs of today's credit snapshot (stored just before by the daily run; computed if
+    missing), ranked by the same rules (rules.abc_classes) — then written in one transaction that
+    replaces the previous ranking: idempotent, readers see the old ranking or the new one. Returns the
+    rows stored."""
+    from django.utils import timezone
+
+    from xindang.customers.models import Customer
+    from xindang.policy.selectors import current_policy
+
+    from . import rules
+    from .models import AbcRank
+    from .selectors import credit, ranking, sales, snapshot
+
+    today = today or timezone.localdate()
+    policy = current_policy()
+    section = policy.reports
+    everyone = Customer.objects.all()
+    now = timezone.now()
+    rows = []
+    for year in (today.year - 1, today.year):
+        amounts = sales.sales_by_customer(everyone, date(year, 1, 1), min(date(year, 12, 31), today))
+        for r in rules.abc_classes(
+            ((cid, a) for cid, a in amounts.items() if a), a_pct=section.abc_a_pct, b_pct=section.abc_b_pct
+        ):
+            rows.append(
+                AbcRank(
+                    kind=AbcRank.Kind.SALES,
+                    year=year,
+                    customer_id=r.key,
+                    on=today,
+                    rank=r.rank,
+                    amount=r.amount,
+                    share=r.share,
+                    cumulative=r.cumulative,
+                    klass=r.klass,
+                    computed_at=now,
+                )
+            )
+        rows.append(
+            AbcRank(
+                kind=AbcRank.Kind.SALES,
+                year=year,
+                on=today,
+                params=ranking.params_key(AbcRank.Kind.SALES, policy),
+                computed_at=now,
+            )
+        )
+    if snapshot.for_day(today):
+        grades, earlier = snapshot.grades_now_and_then(everyone)
+        overdue = snapshot.overdue_by_customer(everyone)
+    else:
+        grades, earlier, overdue = credit.risk_inputs(everyone, today)
+    facts = sales.core_tail_facts(
+        everyone, on=today, policy=policy, grades=grades, earlier=earlier, overdue=overdue
+    )
+    ranked = {
+        r.key: r
+        for r in rules.abc_classes(
+            ((cid, f.average) for cid, f in facts.items() if f.average is not None),
+            a_pct=section.abc_a_pct,
+            b_pct=section.abc_b_pct,
+        )
+    }
+    for cid, f in facts.items():
+        r = ranked.get(cid)
+        rows.append(
+            AbcRank(
+                kind=AbcRank.Kind.CORE,
+                year=today.year,
+                customer_id=cid,
+                on=today,
+                rank=r.rank if r else None,
+                amount=f.average,
+                share=r.share if r else None,
+                cumulative=r.cumulative if r else None,
+                klass=r.klass if r else rules.C,
+                days_of_trade=f.days,
+                grade=f.grade or "",
+                overdue=f.overdue,
+                reasons=",".join(f.reasons),
+                signs=len(f.reasons),
+                computed_at=now,
+            )
+        )
+    rows.append(
+        AbcRank(
+            kind=AbcRank.Kind.CORE,
+            year=today.year,
+            on=today,
+            params=ranking.params_key(AbcRank.Kind.CORE, policy),
+            computed_at=now,
+        )
+    )
+    with transaction.atomic():
+        AbcRank.objects.all().delete()
+        AbcRank.objects.bulk_create(rows, batch_size=5000)
     return len(rows)
 
 

@@ -80,6 +80,7 @@ def _rendered(table, request=None):
             "next": url(page.next_page_number()) if page.has_next() else "",
             "last": url(page.paginator.num_pages) if page.has_next() else "",
         }
+    rows, links = list(rows), list(links)  # a page of LazyRows is read here
     cells = [
         {
             "cells": [(show(v, c.kind), c.kind != "text") for c, v in zip(table.columns, row, strict=True)],
@@ -125,10 +126,8 @@ def sales_analysis(request):
     today = timezone.localdate()
     customers = visible_customers(request.user)
     year = year_param(request, today.year - 1)
-    totals = sales.sales_by_customer(
-        customers, date(year - current_policy().reports.seasonal_years + 1, 1, 1), date(year, 12, 31)
-    )
-    top = sorted(totals, key=lambda cid: -totals[cid])[:CUSTOMER_CHOICES]
+    first = date(year - current_policy().reports.seasonal_years + 1, 1, 1)
+    top = sales.top_customers(customers, first, date(year, 12, 31), CUSTOMER_CHOICES)
     names = dict(customers.filter(pk__in=top).values_list("pk", "name"))
     choices = [(cid, names[cid]) for cid in top if cid in names]
     return _page(

@@ -4,16 +4,24 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
-from ..selectors import sales
-from ..tables import INT, MONEY, RATIO, SHARE, Column, Document, Table
+from ..selectors import ranking, sales
+from ..tables import INT, MONEY, RATIO, SHARE, Column, Document, Table, each
 from .common import customer_links, drill, year_span
 
 
-def abc_document(customers, *, year: int, today: date, policy, core_tail=None) -> Document:
-    start, end = year_span(year, today)
-    report = sales.abc_report(customers, start, end, policy)
+def abc_document(
+    customers, *, year: int, today: date, policy, core_tail=None, core_tail_as_of=None
+) -> Document:
+    """The ABC analysis of `year` (and the two ends when given): from the ranking the daily run stored
+    when there is one (selectors.ranking; the notes say as of when), else computed from the ledger."""
+    report = ranking.abc_report(customers, year, today, policy)
+    if report is None:
+        start, end = year_span(year, today)
+        report = sales.abc_report(customers, start, end, policy)
+    start, end = report.start, report.end
     summary = Table(
         "abc_summary",
         _("ABC classes"),
@@ -54,12 +62,13 @@ def abc_document(customers, *, year: int, today: date, policy, core_tail=None) -
     )
     yes, no = _("Yes"), _("No")
     link = customer_links()
-    for r in report.rows:
+
+    def cells(r):
         meets = "—" if r.meets is None else yes if r.meets else no
-        rows.rows.append(
-            [r.rank, r.customer.name, r.customer.file_no, r.amount, r.share, r.cumulative, r.klass, meets]
-        )
-        rows.links.append(link(r.customer.pk))
+        return [r.rank, r.customer.name, r.customer.file_no, r.amount, r.share, r.cumulative, r.klass, meets]
+
+    rows.rows = each(report.rows, cells)
+    rows.links = each(report.rows, lambda r: link(r.customer.pk))
     doc = Document(
         "abc",
         _("ABC analysis (004 客户信息管理制度 第三条2–3)"),
@@ -68,8 +77,24 @@ def abc_document(customers, *, year: int, today: date, policy, core_tail=None) -
         [summary, rows],
         params={"year": year},
     )
+    if report.as_of is not None:
+        doc.notes.append(
+            _(
+                "Sales and classes as stored by the daily run of %(at)s; entries posted since then are "
+                "counted from the next run."
+            )
+            % {"at": localtime(report.as_of).strftime("%Y-%m-%d %H:%M")}
+        )
     if core_tail is not None:
         doc.tables += core_tail_tables(core_tail)
+    if core_tail_as_of is not None:
+        doc.notes.append(
+            _("Core and tail customers as of %(on)s (the daily run of %(at)s).")
+            % {
+                "on": core_tail_as_of.on,
+                "at": localtime(core_tail_as_of.computed_at).strftime("%Y-%m-%d %H:%M"),
+            }
+        )
     doc.data["abc"] = report
     return doc
 
@@ -101,9 +126,8 @@ def core_tail_tables(ct) -> list[Table]:
         empty=_("No customer is class A with the years of trade the policy asks."),
     )
     link = customer_links()
-    for customer, average, years, grade in ct.core:
-        core.rows.append([customer.name, customer.file_no, average, years, grade or "—"])
-        core.links.append(link(customer.pk))
+    core.rows = each(ct.core, lambda r: [r[0].name, r[0].file_no, r[1], r[2], r[3] or "—"])
+    core.links = each(ct.core, lambda r: link(r[0].pk))
     tail = Table(
         "tail",
         _("Tail customers (抓两头: the risky ones)"),
@@ -118,15 +142,9 @@ def core_tail_tables(ct) -> list[Table]:
         note=_("%(n)s customers in the middle (放中间).") % {"n": ct.middle_count},
     )
     labels = tail_reason_labels()  # once: a tail can hold tens of thousands of files
-    for customer, reasons, overdue, grade in ct.tail:
-        tail.rows.append(
-            [
-                customer.name,
-                customer.file_no,
-                "、".join(labels.get(r, r) for r in reasons),
-                overdue,
-                grade or "—",
-            ]
-        )
-        tail.links.append(link(customer.pk))
+    tail.rows = each(
+        ct.tail,
+        lambda r: [r[0].name, r[0].file_no, "、".join(labels.get(x, x) for x in r[1]), r[2], r[3] or "—"],
+    )
+    tail.links = each(ct.tail, lambda r: link(r[0].pk))
     return [core, tail]

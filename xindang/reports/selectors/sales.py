@@ -10,8 +10,9 @@ carries no lines is reported as such, never spread over products.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import NamedTuple
 from weakref import WeakKeyDictionary
@@ -19,13 +20,16 @@ from weakref import WeakKeyDictionary
 from django.db.models import Case, Count, DecimalField, F, Min, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 
+from xindang.core.request_cache import memo
 from xindang.customers.models import Customer
 from xindang.ledger.models import EntryLine, TradeEntry
 from xindang.ledger.rules import CREDIT_NOTE, INVOICE, REVERSAL, SHIPMENT, WRITE_OFF
 
 from .. import rules
+from ..tables import LazyRows
 
 ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
 MONEY = DecimalField(max_digits=18, decimal_places=2)
 
 # Classifications of a customer file the composition can group by (003 篇五 第四条2(1): 行业、客户性质、
@@ -76,9 +80,14 @@ def left_out_ids(customers) -> list[int] | None:
         return []
     if customers in _LEFT_OUT:  # one request reads it for each of its figures
         return _LEFT_OUT[customers]
-    left = Customer.objects.exclude(pk__in=customers.values("pk")).values_list("pk", flat=True)
-    ids = list(left[: FEW_LEFT_OUT + 1])
-    _LEFT_OUT[customers] = out = ids if len(ids) <= FEW_LEFT_OUT else None
+
+    def compute():
+        left = Customer.objects.exclude(pk__in=customers.values("pk")).values_list("pk", flat=True)
+        ids = list(left[: FEW_LEFT_OUT + 1])
+        return ids if len(ids) <= FEW_LEFT_OUT else None
+
+    # the same files asked again in the request (the view and its document each build the queryset)
+    _LEFT_OUT[customers] = out = memo(("reports.left_out", str(customers.query)), compute)
     return out
 
 
@@ -89,29 +98,134 @@ def sales_entries(customers, start: date, end: date):
     )
 
 
-def _total():
+def sales_total():
+    """The sales of the entries summed (signed_sales)."""
     return Coalesce(Sum(signed_sales()), Value(ZERO), output_field=MONEY)
 
 
+_total = sales_total
+
+
+# --- The closed months stored by the daily run (reports.SalesFact) --------------------------------
+def _month_end(y: int, m: int) -> date:
+    return date(y + (m == 12), m % 12 + 1, 1) - timedelta(days=1)
+
+
+def _months(start: date, end: date) -> list[tuple[int, int]]:
+    out, y, m = [], start.year, start.month
+    while (y, m) <= (end.year, end.month):
+        out.append((y, m))
+        y, m = (y, m + 1) if m < 12 else (y + 1, 1)
+    return out
+
+
+def split_period(start: date, end: date) -> tuple[list[date], list[tuple[date, date]]]:
+    """The months of start..end whose sales facts are stored (whole months only: their first days),
+    and the date ranges left to read from the ledger (the running month, months not stored)."""
+    from ..models import SalesFact
+
+    whole = [(y, m) for y, m in _months(start, end) if date(y, m, 1) >= start and _month_end(y, m) <= end]
+    firsts = set(
+        SalesFact.objects.filter(
+            customer__isnull=True, month__in=[date(y, m, 1) for y, m in whole]
+        ).values_list("month", flat=True)
+    )
+    live, run = [], None
+    for y, m in _months(start, end):
+        if date(y, m, 1) in firsts:
+            if run:
+                live.append(run)
+                run = None
+            continue
+        a, b = max(start, date(y, m, 1)), min(end, _month_end(y, m))
+        run = (run[0], b) if run else (a, b)
+    if run:
+        live.append(run)
+    return sorted(firsts), live
+
+
+def stored_facts(customers, months: list[date]):
+    """The customers' SalesFact rows of those months."""
+    from ..models import SalesFact
+
+    return of_customers(SalesFact.objects.filter(customer__isnull=False, month__in=months), customers)
+
+
 def sales_by_customer(customers, start: date, end: date) -> dict[int, Decimal]:
-    rows = sales_entries(customers, start, end).order_by().values("customer_id").annotate(total=_total())
-    return {r["customer_id"]: r["total"] for r in rows}
+    """customer id → sales of start..end (those with a sales entry): the stored months' facts and the
+    ledger's other days."""
+    stored, live = split_period(start, end)
+    out: dict[int, Decimal] = {}
+    if stored:
+        rows = stored_facts(customers, stored).order_by().values("customer_id").annotate(total=Sum("sales"))
+        out = {r["customer_id"]: r["total"] for r in rows}
+    for a, b in live:
+        rows = sales_entries(customers, a, b).order_by().values("customer_id").annotate(total=_total())
+        for r in rows:
+            out[r["customer_id"]] = out.get(r["customer_id"], ZERO) + r["total"]
+    return out
+
+
+def top_customers(customers, start: date, end: date, n: int) -> list[int]:
+    """The ids of the `n` customers of the largest sales of start..end, largest first (ties by id):
+    ordered and cut by the database when the stored facts hold the whole period."""
+    stored, live = split_period(start, end)
+    if stored and not live:
+        rows = (
+            stored_facts(customers, stored)
+            .order_by()
+            .values("customer_id")
+            .annotate(total=Sum("sales"))
+            .order_by("-total", "customer_id")[:n]
+        )
+        return [r["customer_id"] for r in rows]
+    totals = sales_by_customer(customers, start, end)
+    return sorted(totals, key=lambda cid: (-totals[cid], cid))[:n]
 
 
 def total_sales(customers, start: date, end: date) -> Decimal:
-    return sales_entries(customers, start, end).aggregate(total=_total())["total"]
+    return sum(monthly_sales(customers, start, end).values(), ZERO)
 
 
 def monthly_sales(customers, start: date, end: date) -> dict[tuple[int, int], Decimal]:
-    """(year, month) → sales, one grouped query."""
-    rows = (
-        sales_entries(customers, start, end)
-        .annotate(y=ExtractYear("entry_on"), m=ExtractMonth("entry_on"))
-        .order_by()
-        .values("y", "m")
-        .annotate(total=_total())
-    )
-    return {(r["y"], r["m"]): r["total"] for r in rows}
+    """(year, month) → sales: the closed months from the stored facts (the company's rows less the
+    few files a user does not see, or the rows of the files seen), the rest from the ledger."""
+    from ..models import SalesFact
+
+    stored, live = split_period(start, end)
+    out: dict[tuple[int, int], Decimal] = {}
+    left_out = left_out_ids(customers) if stored else None
+    if stored and left_out is not None and not customers.query.is_empty():
+        company = {
+            (month.year, month.month): [amount, n]
+            for month, amount, n in SalesFact.objects.filter(
+                customer__isnull=True, month__in=stored
+            ).values_list("month", "sales", "entries")
+        }
+        if left_out:
+            for r in (
+                SalesFact.objects.filter(month__in=stored, customer__in=left_out)
+                .order_by()
+                .values("month")
+                .annotate(total=Sum("sales"), n=Sum("entries"))
+            ):
+                figures = company[(r["month"].year, r["month"].month)]
+                figures[0] -= r["total"]
+                figures[1] -= r["n"]
+        out = {ym: amount for ym, (amount, n) in company.items() if n > 0}  # a month of sales entries
+    elif stored:
+        for r in stored_facts(customers, stored).order_by().values("month").annotate(total=Sum("sales")):
+            out[(r["month"].year, r["month"].month)] = r["total"]
+    for a, b in live:
+        rows = (
+            sales_entries(customers, a, b)
+            .annotate(y=ExtractYear("entry_on"), m=ExtractMonth("entry_on"))
+            .order_by()
+            .values("y", "m")
+            .annotate(total=_total())
+        )
+        out.update({(r["y"], r["m"]): r["total"] for r in rows})
+    return out
 
 
 # --- Composition (004 第三条1; 003 篇五 第四条3) ---------------------------------------------------
@@ -141,16 +255,53 @@ def composition(customers, dimension: str, start: date, end: date) -> Compositio
         raise ValueError(dimension)
     if dimension == "product":
         return product_composition(customers, start, end)
-    rows = (
-        sales_entries(customers, start, end)
-        .order_by()
-        .values(key=F(f"customer__{dimension}"))
-        .annotate(total=_total(), n=Count("customer", distinct=True))
-    )
-    parts, total = rules.composition((r["key"] or "", r["total"], r["n"]) for r in rows)
+    parts, total = rules.composition(composition_rows(customers, dimension, start, end))
     labels = _choice_labels(dimension)
     out = [CompositionRow(p.key, labels.get(p.key) or p.key, p.amount, p.share, p.count) for p in parts]
     return Composition(dimension, out, total)
+
+
+def composition_rows(customers, dimension: str, start: date, end: date) -> list[tuple[str, Decimal, int]]:
+    """(key, sales, customers with a sales entry) per value of the customer's `dimension`: the stored
+    months' facts and the ledger's other days in one query (UNION ALL of both per customer, then
+    grouped by the key, so a customer in both counts once)."""
+    from django.db import connection
+
+    stored, live = split_period(start, end)
+    key = F(f"customer__{dimension}")
+    parts = []
+    if stored:
+        parts.append(
+            stored_facts(customers, stored)
+            .annotate(k=key)
+            .order_by()
+            .values("customer_id", "k")
+            .annotate(total=Sum("sales"))
+        )
+    for a, b in live:
+        parts.append(
+            sales_entries(customers, a, b)
+            .annotate(k=key)
+            .order_by()
+            .values("customer_id", "k")
+            .annotate(total=_total())
+        )
+    if not parts:
+        return []
+    sqls, params = [], []
+    for qs in parts:
+        sql, p = qs.query.sql_with_params()
+        sqls.append(f"SELECT * FROM ({sql}) p{len(sqls)}")  # noqa: S608 - compiled by the ORM
+        params += list(p)
+    union = " UNION ALL ".join(sqls)
+    with connection.cursor() as cur:
+        cur.execute(
+            f"SELECT u.k, SUM(u.total), COUNT(DISTINCT u.customer_id) FROM ({union}) u GROUP BY u.k",  # noqa: S608
+            params,
+        )
+        rows = cur.fetchall()
+    money = MONEY
+    return [(k or "", money.to_python(t) if t is not None else ZERO, n) for k, t, n in rows]
 
 
 def _line_rows(customers, start: date, end: date):
@@ -282,33 +433,31 @@ class AbcCustomer:
 class AbcReport:
     start: date
     end: date
-    rows: list[AbcCustomer]
+    rows: Sequence[AbcCustomer]
     summary: list
     total: Decimal
     a_pct: Decimal
     b_pct: Decimal
     required_pct: Decimal | None
+    as_of: datetime | None = None  # read from the ranking the daily run stored at this moment
 
 
 def abc_report(customers, start: date, end: date, policy) -> AbcReport:
     """Customers with sales in the period, largest first, each with its share of our sales, the
     cumulative share and its class; whether its share reaches the level the company requires."""
-    sales = {cid: amount for cid, amount in sales_by_customer(customers, start, end).items() if amount}
+    return abc_report_of(sales_by_customer(customers, start, end), start, end, policy)
+
+
+def abc_report_of(amounts: dict[int, Decimal], start: date, end: date, policy, as_of=None) -> AbcReport:
+    """The ABC report of these sales (customer id → amount; those of no sales are left out): ranked by
+    rules.abc_classes; the customers' names are read a page at a time."""
     section = policy.reports
-    classes = rules.abc_classes(sales.items(), a_pct=section.abc_a_pct, b_pct=section.abc_b_pct)
-    by_id = customer_refs(sales)
-    rows = [
-        AbcCustomer(
-            by_id[r.key],
-            r.amount,
-            r.share,
-            r.cumulative,
-            r.klass,
-            r.rank,
-            rules.meets_required_share(r.share, section.required_share_pct),
-        )
-        for r in classes
-    ]
+    classes = rules.abc_classes(
+        ((cid, a) for cid, a in amounts.items() if a), a_pct=section.abc_a_pct, b_pct=section.abc_b_pct
+    )
+    rows = with_customers([(r.key, r.amount, r.share, r.cumulative, r.klass, r.rank) for r in classes]).map(
+        lambda t: abc_customer(t, section.required_share_pct)
+    )
     total = sum((r.amount for r in classes if r.amount > 0), ZERO)
     return AbcReport(
         start,
@@ -319,15 +468,36 @@ def abc_report(customers, start: date, end: date, policy) -> AbcReport:
         section.abc_a_pct,
         section.abc_b_pct,
         section.required_share_pct,
+        as_of,
+    )
+
+
+def abc_customer(t: tuple, required_pct) -> AbcCustomer:
+    """(CustomerRef, amount, share, cumulative, class, rank) → AbcCustomer with its verdict."""
+    ref, amount, share_, cumulative, klass, rank = t
+    return AbcCustomer(
+        ref, amount, share_, cumulative, klass, rank, rules.meets_required_share(share_, required_pct)
     )
 
 
 # --- 抓两头放中间 (001) ------------------------------------------------------------------------------
 @dataclass
 class CoreTail:
-    core: list = field(default_factory=list)  # (customer, average yearly, years, klass)
-    tail: list = field(default_factory=list)  # (customer, reasons, overdue, grade)
+    core: Sequence = field(default_factory=list)  # (customer, average yearly, years, grade)
+    tail: Sequence = field(default_factory=list)  # (customer, reasons, overdue, grade)
     middle_count: int = 0
+
+
+class CoreTailFacts(NamedTuple):
+    """What decides one customer's end (001 抓两头放中间): its average yearly trade (None: no positive
+    trade in the years read), days since its first entry (None: none), the signs of risk, the overdue
+    amount and the grade now."""
+
+    average: Decimal | None
+    days: int | None
+    reasons: tuple[str, ...]
+    overdue: Decimal
+    grade: str | None
 
 
 def first_trade_dates(customers) -> dict[int, date]:
@@ -364,13 +534,14 @@ def calendar_months(start: date, end: date) -> int:
     return max(0, (end.year - start.year) * 12 + end.month - start.month + 1)
 
 
-def core_and_tail(customers, *, on: date, policy, grades: dict, earlier: dict, overdue: dict) -> CoreTail:
-    """The two ends (001 抓两头放中间): core customers — class A by average yearly trade over the policy's
-    years, of at least `core_min_years` of trade — and the tail — customers with a sign of risk (grade
-    C, overdue, grade fallen since a year ago, a write-off in the years read). `grades`/`earlier`:
+def core_tail_facts(
+    customers, *, on: date, policy, grades: dict, earlier: dict, overdue: dict
+) -> dict[int, CoreTailFacts]:
+    """customer id → CoreTailFacts, for every customer with a positive trade in the policy's years
+    to `on`, a grade, an overdue amount or a write-off in those years: four set-wide aggregates (the
+    sales of the years, the first entry, the write-offs) and the risk inputs given. `grades`/`earlier`:
     customer id → grade now / a year ago; `overdue`: customer id → overdue amount now."""
-    section = policy.reports
-    years = section.seasonal_years
+    years = policy.reports.seasonal_years
     start = window_start(on, years)
     sales = sales_by_customer(customers, start, on)
     first = first_trade_dates(customers)
@@ -380,34 +551,83 @@ def core_and_tail(customers, *, on: date, policy, grades: dict, earlier: dict, o
             continue
         traded_from = max(first.get(cid, start), start)
         averages[cid] = rules.average_yearly(amount, calendar_months(traded_from, on))
-    classes = {
-        r.key: r.klass
-        for r in rules.abc_classes(averages.items(), a_pct=section.abc_a_pct, b_pct=section.abc_b_pct)
-    }
     written = written_off_ids(customers, start, on)
     ids = set(averages) | set(grades) | {cid for cid, v in overdue.items() if v > 0} | written
-    by_id = customer_refs(ids)
-    out = CoreTail()
-    for cid, customer in by_id.items():
-        years_of_trade = Decimal((on - first[cid]).days) / Decimal("365.25") if cid in first else Decimal(0)
-        klass = classes.get(cid, rules.C)
-        reasons = rules.tail_reasons(
-            grade=grades.get(cid),
-            overdue_amount=overdue.get(cid, ZERO),
-            grade_fell=rules.grade_fell(earlier.get(cid), grades.get(cid)),
-            written_off=cid in written,
+    return {
+        cid: CoreTailFacts(
+            averages.get(cid),
+            (on - first[cid]).days if cid in first else None,
+            tuple(
+                rules.tail_reasons(
+                    grade=grades.get(cid),
+                    overdue_amount=overdue.get(cid, ZERO),
+                    grade_fell=rules.grade_fell(earlier.get(cid), grades.get(cid)),
+                    written_off=cid in written,
+                )
+            ),
+            overdue.get(cid, ZERO),
+            grades.get(cid),
         )
-        if rules.is_core(klass=klass, years_of_relationship=years_of_trade, min_years=section.core_min_years):
-            out.core.append(
-                (customer, averages[cid], years_of_trade.quantize(Decimal("0.1")), grades.get(cid))
-            )
-        elif reasons:
-            out.tail.append((customer, reasons, overdue.get(cid, ZERO), grades.get(cid)))
+        for cid in ids
+    }
+
+
+def years_of_trade(days: int | None) -> Decimal:
+    return Decimal(days) / Decimal("365.25") if days is not None else Decimal(0)
+
+
+def core_tail_classes(facts: dict[int, CoreTailFacts], policy) -> dict[int, str]:
+    """customer id → its ABC class by average yearly trade (those with a positive average)."""
+    section = policy.reports
+    return {
+        r.key: r.klass
+        for r in rules.abc_classes(
+            ((cid, f.average) for cid, f in facts.items() if f.average is not None),
+            a_pct=section.abc_a_pct,
+            b_pct=section.abc_b_pct,
+        )
+    }
+
+
+def classify_core_tail(facts: dict[int, CoreTailFacts], policy) -> CoreTail:
+    """The two ends (001 抓两头放中间) of the customers of `facts`: core customers — class A by average
+    yearly trade, of at least `core_min_years` of trade — and the tail — the others with a sign of risk
+    (grade C, overdue, grade fallen since a year ago, a write-off in the years read); the rest is the
+    middle. The lists hold the customers' ids; with_customers() puts their names in, a page at a time."""
+    section = policy.reports
+    classes = core_tail_classes(facts, policy)
+    out = CoreTail(core=[], tail=[])
+    for cid, f in facts.items():
+        years = years_of_trade(f.days)
+        klass = classes.get(cid, rules.C)
+        if rules.is_core(klass=klass, years_of_relationship=years, min_years=section.core_min_years):
+            out.core.append((cid, f.average, years.quantize(Decimal("0.1")), f.grade))
+        elif f.reasons:
+            out.tail.append((cid, list(f.reasons), f.overdue, f.grade))
         else:
             out.middle_count += 1
-    out.core.sort(key=lambda r: (-r[1], r[0].pk))
-    out.tail.sort(key=lambda r: (-len(r[1]), -r[2], r[0].pk))
+    out.core.sort(key=lambda r: (-r[1], r[0]))
+    out.tail.sort(key=lambda r: (-len(r[1]), -r[2], r[0]))
     return out
+
+
+def with_customers(rows: list[tuple]) -> LazyRows:
+    """Rows whose first item is a customer id, with the CustomerRef in its place, read a slice at a
+    time (a list can hold every customer of the company)."""
+
+    def fetch(lo: int, hi: int) -> list:
+        part = rows[lo:hi]
+        refs = customer_refs(r[0] for r in part)
+        return [(refs[r[0]], *r[1:]) for r in part]
+
+    return LazyRows(len(rows), fetch)
+
+
+def core_and_tail(customers, *, on: date, policy, grades: dict, earlier: dict, overdue: dict) -> CoreTail:
+    """The two ends (001 抓两头放中间) computed from the ledger (classify_core_tail of core_tail_facts)."""
+    facts = core_tail_facts(customers, on=on, policy=policy, grades=grades, earlier=earlier, overdue=overdue)
+    ct = classify_core_tail(facts, policy)
+    return CoreTail(with_customers(ct.core), with_customers(ct.tail), ct.middle_count)
 
 
 # --- Seasonal index (004 第四条1) --------------------------------------------------------------

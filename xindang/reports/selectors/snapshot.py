@@ -16,7 +16,7 @@ from django.db.models import Count, Sum
 
 from xindang.ledger.ageing import policy_buckets
 
-from ..models import CreditSnapshot
+from ..models import MAX_BUCKETS, CreditSnapshot
 from .sales import ZERO, left_out_ids
 
 FRESH_DAYS = 1  # the dashboard reads a snapshot of today or of this many days before
@@ -77,39 +77,85 @@ def rows(customers):
     return qs.exclude(customer__in=left_out) if left_out else qs
 
 
-def grade_distribution(customers) -> dict[str, int]:
-    rs = rows(customers).filter(is_open=True).order_by().values("grade").annotate(n=Count("pk"))
-    return {r["grade"]: r["n"] for r in rs}
+# --- Sums over the snapshot rows: the company's stored on the marker row ---------------------------
+def _grades(qs) -> dict[str, list]:
+    return {
+        r["grade"]: [r["n"]]
+        for r in qs.filter(is_open=True).order_by().values("grade").annotate(n=Count("pk"))
+    }
 
 
-def migration_pairs(customers) -> list[tuple[str | None, str | None]]:
-    """(grade a year before, grade now) of each file with a grade at either moment."""
+def _migration(qs) -> dict[str, list]:
     rs = (
-        rows(customers)
-        .exclude(grade="", grade_year_ago="")
+        qs.exclude(grade="", grade_year_ago="")
         .order_by()
         .values("grade_year_ago", "grade")
         .annotate(n=Count("pk"))
     )
+    return {f"{r['grade_year_ago']}|{r['grade']}": [r["n"]] for r in rs}
+
+
+def _bands(qs) -> dict[str, list]:
+    rs = (
+        qs.filter(in_limits=True)
+        .order_by()
+        .values("band")
+        .annotate(n=Count("pk"), limits=Sum("limit"), exposure=Sum("exposure"))
+    )
+    return {r["band"]: [r["n"], _money(r["limits"]), _money(r["exposure"])] for r in rs}
+
+
+def _ageing(qs) -> dict[str, list]:
+    sums = qs.aggregate(**{f"a{i}": Sum(f"a{i}") for i in range(MAX_BUCKETS)})
+    return {"": [_money(sums[f"a{i}"]) for i in range(MAX_BUCKETS)]}
+
+
+TOTALS = {"grades": _grades, "migration": _migration, "bands": _bands, "ageing": _ageing}
+
+
+def company_totals() -> dict:
+    """Every sum of TOTALS over all the snapshot rows, as stored on the marker row (amounts as text)."""
+    qs = CreditSnapshot.objects.filter(customer__isnull=False)
+    return {name: {k: [str(x) for x in v] for k, v in fn(qs).items()} for name, fn in TOTALS.items()}
+
+
+def _sums(customers, name: str) -> dict[str, list]:
+    """TOTALS[name] over the snapshot rows of `customers`: for a user who sees every file or all but a
+    few, the company's sums stored on the marker row less those few files' rows (a key whose count
+    comes to nothing is left out, as a sum over the rows would not hold it); else summed over the rows."""
+    left_out = None if customers.query.is_empty() else left_out_ids(customers)
+    marker = latest() if left_out is not None else None
+    if marker is None or not marker.totals or name not in marker.totals:
+        return TOTALS[name](rows(customers))
+    out = {k: [Decimal(x) for x in v] for k, v in marker.totals[name].items()}
+    if left_out:
+        for k, v in TOTALS[name](CreditSnapshot.objects.filter(customer__in=left_out)).items():
+            out[k] = [a - Decimal(b) for a, b in zip(out[k], v, strict=True)]
+        if name != "ageing":
+            out = {k: v for k, v in out.items() if v[0] > 0}
+    return out
+
+
+def grade_distribution(customers) -> dict[str, int]:
+    return {k: int(v[0]) for k, v in _sums(customers, "grades").items()}
+
+
+def migration_pairs(customers) -> list[tuple[str | None, str | None]]:
+    """(grade a year before, grade now) of each file with a grade at either moment."""
     out = []
-    for r in rs:
-        out += [(r["grade_year_ago"] or None, r["grade"] or None)] * r["n"]
+    for key, (n, *_rest) in _sums(customers, "migration").items():
+        before, after = key.split("|")
+        out += [(before or None, after or None)] * int(n)
     return out
 
 
 def bands(customers) -> tuple[dict[str, tuple[int, Decimal, Decimal]], tuple[int, Decimal, Decimal]]:
     """band → (customers, limits, exposure), and the same over every file with a limit or exposure."""
-    rs = (
-        rows(customers)
-        .filter(in_limits=True)
-        .order_by()
-        .values("band")
-        .annotate(n=Count("pk"), limits=Sum("limit"), exposure=Sum("exposure"))
-    )
     out, n, limits, exposure = {}, 0, ZERO, ZERO
-    for r in rs:
-        out[r["band"]] = (r["n"], _money(r["limits"]), _money(r["exposure"]))
-        n, limits, exposure = n + r["n"], limits + _money(r["limits"]), exposure + _money(r["exposure"])
+    for band, (c, lim, exp) in _sums(customers, "bands").items():
+        c, lim, exp = int(c), _money(lim), _money(exp)
+        out[band] = (c, lim, exp)
+        n, limits, exposure = n + c, limits + lim, exposure + exp
     return out, (n, limits, exposure)
 
 
@@ -122,8 +168,7 @@ def band_ids(customers, band: str):
 
 
 def ageing_total(customers, n: int) -> list[Decimal]:
-    sums = rows(customers).aggregate(**{f"a{i}": Sum(f"a{i}") for i in range(n)})
-    return [_money(sums[f"a{i}"]) for i in range(n)]
+    return [_money(a) for a in _sums(customers, "ageing")[""][:n]]
 
 
 def overdue_by_customer(customers) -> dict[int, Decimal]:

@@ -221,3 +221,30 @@ def test_the_dashboard_api_gives_the_same_answer_from_the_snapshot(client, trade
         live = client.get("/api/reports/dashboard").json()
         services.refresh_credit_snapshot(today=timezone.localdate())
         assert _amounts(client.get("/api/reports/dashboard").json()) == _amounts(live)
+
+
+def test_the_company_sums_less_a_few_files_equal_the_sums_over_the_rows(trade, monkeypatch):
+    """A user who sees all but a few files has the sums stored on the marker row less those files'."""
+    from xindang.customers.models import Customer
+
+    services.refresh_credit_snapshot(today=TODAY)
+    assert CreditSnapshot.objects.get(customer__isnull=True).totals["grades"]
+    for left in ([trade[1].pk], [trade[0].pk, trade[3].pk], []):
+        customers = Customer.objects.exclude(pk__in=left or [0])
+        monkeypatch.setattr(snapshot, "left_out_ids", lambda qs, left=left: left)
+        via_marker = {name: snapshot._sums(customers, name) for name in snapshot.TOTALS}
+        figures = (
+            snapshot.grade_distribution(customers),
+            sorted(snapshot.migration_pairs(customers), key=str),
+            snapshot.bands(customers),
+            snapshot.ageing_total(customers, 6),
+        )
+        monkeypatch.setattr(snapshot, "left_out_ids", lambda qs: None)  # sums over the rows seen
+        over_rows = {name: snapshot._sums(customers, name) for name in snapshot.TOTALS}
+        assert via_marker == over_rows, left
+        assert figures == (
+            snapshot.grade_distribution(customers),
+            sorted(snapshot.migration_pairs(customers), key=str),
+            snapshot.bands(customers),
+            snapshot.ageing_total(customers, 6),
+        )

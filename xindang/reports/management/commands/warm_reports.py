@@ -3,9 +3,12 @@ dashboard's figures of the closed months (reports.MonthlyFact: receivables and t
 at each month's end, credit sales, collections and bad debts, per customer and for the company), so
 that the dashboard computes only the running month from the ledger; and the credit snapshot of today
 (reports.CreditSnapshot: each customer's ageing, limit, exposure and grades, which the dashboard
-reads instead of the ledger). Idempotent (each month's rows, and the snapshot, are replaced); the
+reads instead of the ledger); each customer's sales of the closed months as the analyses count them
+(reports.SalesFact, which the composition and the seasonal index sum); and the ABC ranking of this
+year and last with the two ends of 抓两头放中间 (reports.AbcRank, which the ABC analysis reads a page
+at a time). Idempotent (each month's rows, the snapshot and the ranking are replaced); the
 daily run (`manage.py daily`) runs both too, after the ledger's own jobs. `--snapshot-only`: the
-snapshot alone."""
+snapshot and the ranking alone."""
 
 from datetime import date
 
@@ -33,5 +36,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"dashboard facts of the {months} months before {today:%Y-%m} stored ({rows} rows)"
             )
+            rows = services.refresh_sales_facts(today=today, full=full)
+            self.stdout.write(f"sales facts of the closed months stored ({rows} rows)")
         rows = services.refresh_credit_snapshot(today=today)
         self.stdout.write(f"credit snapshot of {today} stored ({rows} rows)")
+        rows = services.refresh_abc_ranking(today=today)
+        self.stdout.write(f"ABC ranking and the two ends of {today} stored ({rows} rows)")

@@ -1,0 +1,181 @@
+"""The ABC analysis and its two ends read from the ranking the daily run stores (reports.AbcRank,
+services.refresh_abc_ranking) instead of the ledger: the same figures as sales.abc_report and
+sales.core_and_tail (tests/test_ranking.py holds them equal), as of the day of the ranking.
+
+A user who sees every stored customer (every file, or all but a few files none of which is in the
+ranking) reads the stored rows a page at a time, in their stored order; a user who sees part of them
+has the same rules run over the stored figures of those files (no ledger read). A ranking is read only
+when it was made with the policy's cut-offs, and — for the running year — when it is of today or
+yesterday (the daily run has not run yet today); the page says as of when. Otherwise the analysis is
+computed live."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import BooleanField, Case, Count, Q, Sum, Value, When
+
+from .. import rules
+from ..models import AbcRank
+from ..tables import LazyRows
+from .sales import (
+    ZERO,
+    AbcReport,
+    CoreTail,
+    CoreTailFacts,
+    abc_customer,
+    abc_report_of,
+    classify_core_tail,
+    customer_refs,
+    left_out_ids,
+    of_customers,
+    with_customers,
+    years_of_trade,
+)
+
+FRESH_DAYS = 1  # the running year's ranking is read when of today or of this many days before
+
+
+def params_key(kind: str, policy) -> str:
+    """The policy's cut-offs a ranking was made with (kept on its marker row)."""
+    section = policy.reports
+    key = f"{section.abc_a_pct}/{section.abc_b_pct}"
+    return f"{key}/{section.seasonal_years}" if kind == AbcRank.Kind.CORE else key
+
+
+def marker(kind: str, year: int | None, policy) -> AbcRank | None:
+    """The marker of the stored ranking of `kind` (and `year`), if made with the policy's cut-offs."""
+    qs = AbcRank.objects.filter(kind=kind, customer__isnull=True)
+    if year is not None:
+        qs = qs.filter(year=year)
+    m = qs.order_by("-on").first()
+    return m if m is not None and m.params == params_key(kind, policy) else None
+
+
+def _rows(kind: str, year: int):
+    return AbcRank.objects.filter(kind=kind, year=year, customer__isnull=False)
+
+
+def sees_every_row(customers, kind: str, year: int) -> bool:
+    """Whether `customers` (a visible_customers queryset) holds every customer of the ranking: every
+    file, or all but a few of which none is ranked."""
+    left_out = left_out_ids(customers)
+    if left_out is None or customers.query.is_empty():
+        return False
+    return not left_out or not _rows(kind, year).filter(customer__in=left_out).exists()
+
+
+def abc_report(customers, year: int, today: date, policy) -> AbcReport | None:
+    """The ABC report of `year` from the stored ranking: this year's when stored today or yesterday
+    (its sales run to that day), an earlier year's when stored after the year ended; None otherwise."""
+    m = marker(AbcRank.Kind.SALES, year, policy)
+    if m is None:
+        return None
+    end = date(year, 12, 31)
+    if year >= today.year and not (today - timedelta(days=FRESH_DAYS) <= m.on <= today):
+        return None
+    if year < today.year and m.on < end:
+        return None
+    start, end = date(year, 1, 1), min(end, m.on)
+    qs = _rows(AbcRank.Kind.SALES, year)
+    if not sees_every_row(customers, AbcRank.Kind.SALES, year):
+        amounts = dict(of_customers(qs, customers).values_list("customer_id", "amount"))
+        return abc_report_of(amounts, start, end, policy, as_of=m.computed_at)
+    section = policy.reports
+    by_class = {
+        r["klass"]: r
+        for r in qs.order_by()
+        .values("klass")
+        .annotate(n=Count("pk"), amount=Sum("amount", filter=Q(amount__gt=0)))
+    }
+    total = sum((Decimal(r["amount"] or 0) for r in by_class.values()), ZERO).quantize(Decimal("0.01"))
+    summary = []
+    for klass in (rules.A, rules.B, rules.C):
+        r = by_class.get(klass, {})
+        amount = Decimal(r.get("amount") or 0).quantize(Decimal("0.01"))
+        summary.append(rules.AbcSummary(klass, r.get("n", 0), amount, rules.share(amount, total)))
+    count = sum(s.count for s in summary)
+
+    def fetch(lo: int, hi: int) -> list:
+        part = list(
+            qs.order_by("rank").values_list("customer_id", "amount", "share", "cumulative", "klass", "rank")[
+                lo:hi
+            ]
+        )
+        refs = customer_refs(r[0] for r in part)
+        return [abc_customer((refs[r[0]], *r[1:]), section.required_share_pct) for r in part]
+
+    return AbcReport(
+        start,
+        end,
+        LazyRows(count, fetch),
+        summary,
+        total,
+        section.abc_a_pct,
+        section.abc_b_pct,
+        section.required_share_pct,
+        m.computed_at,
+    )
+
+
+def min_days(min_years: Decimal) -> int:
+    """The fewest days of trade that make `min_years` (rules.is_core reads days ÷ 365.25)."""
+    days = max(0, math.ceil(Decimal(min_years) * Decimal("365.25")))
+    while days > 0 and years_of_trade(days - 1) >= min_years:
+        days -= 1
+    while years_of_trade(days) < min_years:
+        days += 1
+    return days
+
+
+def core_and_tail(customers, *, on: date, today: date, policy) -> tuple[CoreTail, AbcRank] | None:
+    """The two ends as of `on` from the stored ranking (and its marker): stored on `on`, or — when
+    `on` is today — yesterday, before today's daily run. None when not stored."""
+    m = marker(AbcRank.Kind.CORE, None, policy)
+    if m is None or not (m.on == on or (on == today and m.on == today - timedelta(days=FRESH_DAYS))):
+        return None
+    qs = _rows(AbcRank.Kind.CORE, m.year)
+    if not sees_every_row(customers, AbcRank.Kind.CORE, m.year):
+        facts = {
+            cid: CoreTailFacts(
+                amount, days, tuple(reasons.split(",")) if reasons else (), overdue, grade or None
+            )
+            for cid, amount, days, reasons, overdue, grade in of_customers(qs, customers).values_list(
+                "customer_id", "amount", "days_of_trade", "reasons", "overdue", "grade"
+            )
+        }
+        ct = classify_core_tail(facts, policy)
+        return CoreTail(with_customers(ct.core), with_customers(ct.tail), ct.middle_count), m
+    min_years = policy.reports.core_min_years
+    is_core = Q(klass=rules.A, days_of_trade__gte=min_days(min_years))
+    if min_years <= 0:  # no first entry counts as no years of trade
+        is_core |= Q(klass=rules.A, days_of_trade__isnull=True)
+    qs = qs.annotate(
+        is_core=Case(When(is_core, then=Value(True)), default=Value(False), output_field=BooleanField())
+    )
+    core_qs = qs.filter(is_core=True).order_by("-amount", "customer_id")
+    tail_qs = qs.filter(is_core=False, signs__gt=0).order_by("-signs", "-overdue", "customer_id")
+    counts = qs.aggregate(
+        n=Count("pk"),
+        core=Count("pk", filter=Q(is_core=True)),
+        tail=Count("pk", filter=Q(is_core=False, signs__gt=0)),
+    )
+
+    def core_rows(lo: int, hi: int) -> list:
+        part = list(core_qs.values_list("customer_id", "amount", "days_of_trade", "grade")[lo:hi])
+        refs = customer_refs(r[0] for r in part)
+        return [(refs[c], a, years_of_trade(d).quantize(Decimal("0.1")), g or None) for c, a, d, g in part]
+
+    def tail_rows(lo: int, hi: int) -> list:
+        part = list(tail_qs.values_list("customer_id", "reasons", "overdue", "grade")[lo:hi])
+        refs = customer_refs(r[0] for r in part)
+        return [(refs[c], reasons.split(","), o, g or None) for c, reasons, o, g in part]
+
+    ct = CoreTail(
+        LazyRows(counts["core"], core_rows),
+        LazyRows(counts["tail"], tail_rows),
+        counts["n"] - counts["core"] - counts["tail"],
+    )
+    return ct, m
