@@ -1,4 +1,4 @@
-"""An approver decides with the credit picture (issue 12 item 7, UI.md "The credit picture"): the first
+"""An approver decides with the credit picture (UI.md "The credit picture"): the first
 approver of a grant request and of an over-limit request opens each approval and sees, on that page,
 the customer's grade, limit, exposure, utilisation, overdue amount and ageing — and the warning that
 the proposed limit is below the exposure (002 第三十三条). No 500, no English left on the Chinese page;
@@ -54,7 +54,7 @@ def open_and_check(page, url: str, shot: str, *, skip_title=False):
     text = page.locator("body").inner_text()
     if skip_title:
         # The over-limit request's title is still written through a gettext alias outside the
-        # catalogue ("Over-limit 赊销发货 for …", issue 12 item 2, fixed on its own branch).
+        # catalogue ("Over-limit 赊销发货 for …").
         text = text.replace(page.locator("[data-testid=title]").inner_text(), "")
     assert not english_words(text), english_words(text)
     return picture

@@ -1,4 +1,4 @@
-"""Credit in a real browser (issue 4): a salesperson files an investigation and signs it, the
+"""Credit in a real browser: a salesperson files an investigation and signs it, the
 department manager reviews it (002 第十条), the credit manager proposes the computed grade with its
 reasons, the salesperson in charge gives an opinion (第十九条), three approvers approve the rating; a
 grant above the ceiling is refused before any approver sees it, one within the ceiling goes through

@@ -1,4 +1,4 @@
-"""Receivables and credit control in a real browser (issue 5): the credit manager posts a shipment by
+"""Receivables and credit control in a real browser: the credit manager posts a shipment by
 hand (a bad amount is refused and nothing is posted); the salesperson's credit check of the next
 shipment is blocked over the limit and sent for over-limit approval (002 第三十二条); the
 approvers approve it (ending with the general manager, 004 客户信息管理制度 第九条3(3)); the approval,

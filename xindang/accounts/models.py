@@ -83,7 +83,7 @@ class User(AbstractUser):
 
 
 class ApiKey(models.Model):
-    """A key for one integration (e.g. the ERP) to call the API (issue 5 item 2). Only the SHA-256
+    """A key for one integration (e.g. the ERP) to call the API. Only the SHA-256
     of the key is stored; the raw key (xd_<prefix>_<secret>) is shown once when it is made. Scopes
     name what it may do: "ledger:read", "ledger:write", "credit:check"."""
 

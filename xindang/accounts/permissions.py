@@ -30,7 +30,7 @@ ROLE_GRANTS = {
 CLEARANCE_GRANTS = {Role.SECURITY_OFFICER: ["grant_roles"]}
 AUTH_GRANTS = {Role.SYSTEM_ADMIN: ["add_group", "change_group", "view_group", "view_permission"]}
 # audit and policy sit below accounts (they know users only by AUTH_USER_MODEL), so their role grants
-# are kept here. Auditors (GM, system administrator) browse the audit log (issue: foundation, 12).
+# are kept here. Auditors (GM, system administrator) browse the audit log.
 AUDIT_GRANTS = {Role.GENERAL_MANAGER: ["view_auditevent"], Role.SYSTEM_ADMIN: ["view_auditevent"]}
 POLICY_GRANTS = {
     Role.SYSTEM_ADMIN: ["view_policyversion", "add_policyversion", "change_policyversion"],

@@ -37,7 +37,7 @@ sleep = time.sleep
 def address_delay(failures: int, *, after: int, step: float, longest: float) -> float:
     """Seconds an attempt from an address waits, given its failures in the lockout period: nothing up
     to `after`, then `step` more per failure, at most `longest`. The address is never locked out:
-    behind an office NAT one person's typos must not lock everybody else out (issue 13 item 9)."""
+    behind an office NAT one person's typos must not lock everybody else out."""
     if failures < after:
         return 0.0
     return min(longest, step * (failures - after + 1))
@@ -143,7 +143,7 @@ def save_list_preference(*, user: User, list_key: str, columns: list[str], page_
     )
 
 
-# --- API keys (issue 5 item 2): one per integration, stored as a SHA-256, scoped ----------------
+# --- API keys: one per integration, stored as a SHA-256, scoped ----------------
 SCOPES = [code for code, _label in ApiKey.SCOPES]
 KEY_PREFIX = "xd"
 LAST_USED_RESOLUTION = timedelta(minutes=1)  # last use is written at most once a minute per key

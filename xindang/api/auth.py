@@ -1,4 +1,4 @@
-"""API keys (issue 5 item 2): one key per integration, stored as the SHA-256 of a random 32-byte
+"""API keys: one key per integration, stored as the SHA-256 of a random 32-byte
 token (only the prefix is kept readable), scoped ("ledger:read", "ledger:write", "credit:check").
 
 Routers accept either a key (header X-API-Key) or the session of a user with the permission:

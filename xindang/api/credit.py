@@ -133,7 +133,7 @@ class CheckOut(BaseModel):
 
 def _bounded(amount: Decimal) -> Decimal:
     """An amount the check's record and the over-limit request can keep (DECIMAL(18, 2)): anything
-    larger is a 422 here, not a database error when the record is written (issue 13 item 2)."""
+    larger is a 422 here, not a database error when the record is written."""
     if amount.is_finite() and amount > MAX_AMOUNT:
         raise DomainError(ControlError.AMOUNT_TOO_LARGE, field="amount", max=MAX_AMOUNT)
     return amount

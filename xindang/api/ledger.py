@@ -1,4 +1,4 @@
-"""API router: the receivables ledger (issue 5 items 1–3). Auth: an API key (header X-API-Key, scopes
+"""API router: the receivables ledger. Auth: an API key (header X-API-Key, scopes
 "ledger:read" / "ledger:write") or the session of a user with the ledger permission.
 
 POST /api/ledger/entries takes one entry or {"entries": [...]} (up to 10,000): accepted atomically or

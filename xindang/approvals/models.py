@@ -1,4 +1,4 @@
-"""The approval engine's records (审批, issue 4 item 4): one request about any object, its chain of
+"""The approval engine's records (审批): one request about any object, its chain of
 steps (one row per step per round: a resubmission after "return for changes" starts a new round from
 step 1 and keeps the old rounds as history), comments and attachments.
 

@@ -1,4 +1,4 @@
-"""Who may read the audit log: auditors (the GM and the system administrator, issue: foundation 12).
+"""Who may read the audit log: auditors (the GM and the system administrator).
 The grants live in accounts.permissions.AUDIT_GRANTS; every audit view is wrapped in auditor_required."""
 
 from collections.abc import Callable

@@ -1,4 +1,4 @@
-"""Contract capabilities, in one place (issue 3, items 10–14).
+"""Contract capabilities, in one place.
 
 Which contracts a user sees is not decided here: a contract is visible iff its customer file is
 (customers.selectors.visible_customers, through selectors.visible_contracts).

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-# --- Kinds and statuses (issue 3 item 10) -------------------------------------------------------
+# --- Kinds and statuses -------------------------------------------------------
 SALE, PURCHASE, FRAMEWORK, OTHER = "sale", "purchase", "framework", "other"
 KINDS = (SALE, PURCHASE, FRAMEWORK, OTHER)
 

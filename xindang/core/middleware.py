@@ -1,4 +1,4 @@
-"""Refuse NUL characters at the door (issue 13 item 2).
+"""Refuse NUL characters at the door.
 
 No text a person or an integration means to send holds U+0000, and PostgreSQL refuses it in any text
 value ("A string literal cannot contain NUL"), which would surface as a 500 from whichever query met

@@ -1,4 +1,4 @@
-"""Credit (investigation and rating) capabilities, in one place (issue 4 items 5–9).
+"""Credit (investigation and rating) capabilities, in one place.
 
 Which customers a user sees is not decided here: customers.selectors.visible_customers is the rule.
 An investigation or a rating is open to whoever may see its customer file

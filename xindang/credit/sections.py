@@ -32,7 +32,7 @@ RETIRED_FIELDS = ("cap_jia_amount", "cap_yi_amount", "cap_bing_amount")
 class CreditSection(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    # One policy chooses one scheme (issue 4 item 3).
+    # One policy chooses one scheme.
     scheme: Literal["abc", "jyb"] = "abc"
 
     # --- A (002 第十五条) ---

@@ -1,4 +1,4 @@
-"""Customer-file capabilities and the one visibility rule (issue: foundation, item 11).
+"""Customer-file capabilities and the one visibility rule.
 
 Visibility (who may see which file at all) is decided by selectors.visible_customers(); every list,
 page, export and API call goes through it or through get_customer_for_user() below, the access

@@ -7,7 +7,7 @@ from .models import DocumentCategory, FixityFinding, FixityRun
 
 @admin.register(DocumentCategory)
 class DocumentCategoryAdmin(AuditedAdminMixin, admin.ModelAdmin):
-    """The category list is data (issue 3, item 1): administrators add, rename, reorder and retire
+    """The category list is data: administrators add, rename, reorder and retire
     categories; a category in use is retired (inactive), never deleted."""
 
     list_display = [

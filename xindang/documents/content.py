@@ -59,7 +59,7 @@ def pdf_is_whole(fileobj) -> bool:
     """Whether a PDF ends where its last %%EOF marker says it does (only whitespace or NUL padding
     after it) and is not a ZIP archive as well. A ZIP — with a program inside, say — appended after
     the end passes every PDF reader unnoticed, and an archive tool opens the same file as a ZIP (a
-    polyglot); neither belongs in an archive of record (issue 13 item 12). Reads the whole file, in
+    polyglot); neither belongs in an archive of record. Reads the whole file, in
     chunks; a PDF without any %%EOF is judged by the ZIP test alone."""
     fileobj.seek(0)
     last_eof = -1

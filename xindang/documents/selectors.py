@@ -338,7 +338,7 @@ def expiring_documents(user, *, policy=None) -> QuerySet[Document]:
 
 
 def workbench_items(user) -> list[WorkItem]:
-    """Expiring and expired documents for the file's owner and for credit managers (issue 3, item 7)."""
+    """Expiring and expired documents for the file's owner and for credit managers."""
 
     if not user.is_authenticated:
         return []

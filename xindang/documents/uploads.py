@@ -1,4 +1,4 @@
-"""Uploads refused as soon as they pass the policy's size limit (issue 13 item 12).
+"""Uploads refused as soon as they pass the policy's size limit.
 
 Django reads a whole multipart body before a view can look at a file's size, so a 2 GB upload used to
 be received in full only to be refused. LimitedUploadHandler (first in FILE_UPLOAD_HANDLERS) counts

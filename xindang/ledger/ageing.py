@@ -1,4 +1,4 @@
-"""Receivables ageing (账龄, issue 5 item 8; SPEC §6 "receivables ageing by customer, salesperson,
+"""Receivables ageing (账龄; SPEC §6 "receivables ageing by customer, salesperson,
 department"; 000 客户信息管理办法 二.7).
 
 The open receivable debits (shipments and invoices) at any as-of date, in the policy's buckets of days

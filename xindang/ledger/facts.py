@@ -1,5 +1,5 @@
-"""What the ledger knows about a customer, for the rating engine and the grant ceilings (issue 5
-item 10; 002 第十–十七条 criteria such as 交易时间、付款记录、呆账、逾期; 004 客户信息管理制度 第十一条).
+"""What the ledger knows about a customer, for the rating engine and the grant ceilings
+(002 第十–十七条 criteria such as 交易时间、付款记录、呆账、逾期; 004 客户信息管理制度 第十一条).
 
 `ledger_facts(customer_id, on=…)` for one customer, `ledger_facts_bulk(ids, on=…)` for any number
 (the back-test runs it for every customer) in a fixed handful of aggregate queries per chunk of

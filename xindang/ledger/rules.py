@@ -113,7 +113,7 @@ def figures_fit(figures: dict) -> bool:
     """Whether a customer's kept totals still fit their columns: every figure and the committed sum
     (exposure by category plus reservations, which the credit check stores) within MAX_AMOUNT. Checked
     before writing, so an entry that would overflow is refused instead of breaking every later posting
-    and check of the customer (issue 13 item 1)."""
+    and check of the customer."""
     if any(abs(v) > MAX_AMOUNT for v in figures.values()):
         return False
     return sum((figures.get(f, 0) for f in COMMITTED_FIGURES), Decimal(0)) <= MAX_AMOUNT
@@ -164,10 +164,10 @@ def entry_problems(
     max_amount: Decimal = MAX_AMOUNT,
     term_days=None,
 ) -> list[Problem]:
-    """What is wrong with one entry before it meets the ledger (SPEC §6; issue 5 bad input):
+    """What is wrong with one entry before it meets the ledger (SPEC §6):
     unknown kind, an amount not positive or finer than a cent, above the policy's maximum per entry
     (in the entry's currency and in yuan), unknown currency, due before entry, a date outside
-    FIRST_DATE–LAST_DATE, a term that is not 0–3,650 days (issue 13 items 1–2)."""
+    FIRST_DATE–LAST_DATE, a term that is not 0–3,650 days."""
     out = []
     if kind not in KINDS:
         out.append(Problem("ledger.unknown_kind", "kind", {"kind": kind}))

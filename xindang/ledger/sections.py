@@ -18,7 +18,7 @@ class LedgerSection(BaseModel):
     # Term used for a credit sale or prepayment when neither the entry nor the caller gives one
     # (a grant's term is passed by the caller; 002 第二十二条).
     default_term_days: int = Field(30, ge=0, le=3650)
-    # Bad-debt write-off (核销) needs the general manager (SPEC §6; issue 5 item 1).
+    # Bad-debt write-off (核销) needs the general manager (SPEC §6).
     write_off_chain: list[str] = Field(default_factory=lambda: [Role.GENERAL_MANAGER.value], min_length=1)
     max_batch: int = Field(10000, ge=1, le=10000)
     # The largest amount of one entry, in yuan (and in its own currency). Far above any real trade,

@@ -1,8 +1,8 @@
 """Checks a draft must pass before it is put in force, registered by the apps above the policy.
 
 The policy app sits low in the layers and knows no domain app; an app that must look at a draft
-before it applies (credit: a back-test of the draft against every customer, 002 客户信用管理制度
-as issue 11 asks) registers a function in its AppConfig.ready():
+before it applies (credit: a back-test of the draft against every customer, 002 客户信用管理制度)
+registers a function in its AppConfig.ready():
 
     register_activation_check(backtest_check)   # fn(version) -> ActivationCheck | None
 

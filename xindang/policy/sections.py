@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class CoreSection(BaseModel):
-    """Foundation settings (issue: foundation)."""
+    """Foundation settings."""
 
     model_config = ConfigDict(extra="forbid")
 

@@ -373,7 +373,7 @@ def refresh_abc_ranking(*, today: date | None = None) -> int:
     return len(rows)
 
 
-# --- Long exports in the task worker (issue: a long one shows progress, the page is not blocked) ---
+# --- Long exports in the task worker (the page is not blocked) ---
 QUEUED_EXPORTS = {"yearly"}  # always through the worker: the yearly report reads every analysis
 QUEUE_ABOVE_FILES = 20_000  # any other analysis too when the user sees more files than this
 

@@ -155,7 +155,7 @@ def waits(monkeypatch):
 
 
 def test_twenty_failures_from_one_address_lock_nobody_out(client, salesperson, frozen, waits):
-    """Issue 13 item 9: behind an office NAT, one address's failures (many names, each under its own
+    """Behind an office NAT, one address's failures (many names, each under its own
     limit) never lock out a user with the right password; the address is slowed down instead."""
     # given twenty failures from one address, spread over names (none reaches its own limit)
     for i in range(20):

@@ -1,4 +1,4 @@
-"""A wrong or revoked X-API-Key is refused (401) even beside a valid session (issue 13 item 3)."""
+"""A wrong or revoked X-API-Key is refused (401) even beside a valid session."""
 
 import json
 

@@ -1,4 +1,4 @@
-"""Bad input never reaches the database as a 500 (issue 13 items 1–2): amounts past what the ledger's
+"""Bad input never reaches the database as a 500: amounts past what the ledger's
 sums can hold, numbers no decimal context holds, dates past year 9999, NUL characters, pages past any
 offset. Run on SQLite, PostgreSQL and MariaDB (DATABASE_URL)."""
 

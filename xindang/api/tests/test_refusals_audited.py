@@ -1,5 +1,5 @@
 """Every API route answers another department's ids with a refusal and an audit event, the way the
-screens do (issue 13 item 4). The table must name every route with an id: a new route fails the test
+screens do. The table must name every route with an id: a new route fails the test
 until it is walked too."""
 
 from datetime import timedelta

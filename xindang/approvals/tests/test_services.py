@@ -1,4 +1,4 @@
-"""The approval engine (issue 4 item 4): order, decisions, separation of duties (seed 002 第十九、
+"""The approval engine: order, decisions, separation of duties (seed 002 第十九、
 二十六、二十七条: signed in turn by different people, never by the requester), warnings (第四十二条),
 the domain change only on the last approval, in one transaction."""
 

@@ -1,4 +1,4 @@
-"""No text of the other language on the main pages (issue 12 item 2): each page is rendered as a
+"""No text of the other language on the main pages: each page is rendered as a
 suitable demo role in Chinese and in English; outside data (names, codes, numbers, citations of the
 regulations) a Chinese page has no English words and an English page no Chinese characters."""
 

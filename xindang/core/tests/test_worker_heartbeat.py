@@ -1,5 +1,5 @@
-"""Work of a gone task worker is handed back by any worker, on any machine (issue: a worker killed on
-one machine left its imports "posting" for ever when the only other worker ran elsewhere)."""
+"""Work of a gone task worker is handed back by any worker, on any machine (a worker killed on
+one machine once left its imports "posting" for ever when the only other worker ran elsewhere)."""
 
 import datetime
 import time

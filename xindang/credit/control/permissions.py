@@ -1,4 +1,4 @@
-"""Credit control capabilities, in one place (issue 5, items 4–7).
+"""Credit control capabilities, in one place.
 
 Which customers a user sees is not decided here: checks, over-limit requests and the reduction list
 follow the customer file's visibility (customers.selectors.visible_customers).

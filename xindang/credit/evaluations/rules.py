@@ -164,7 +164,7 @@ RECEIVABLE, PREPAYMENTS, NOTES = "receivable", "prepayments", "notes"
 
 # How each kind of trade entry moves the three parts of exposure (+1 raises, -1 lowers). A note
 # received in payment settles the receivable but keeps its amount in exposure as a note until it is
-# settled (issue 5 item 3). A reversal moves them back by the effect of the entry it reverses.
+# settled. A reversal moves them back by the effect of the entry it reverses.
 ENTRY_EFFECTS: dict[str, tuple[tuple[str, int], ...]] = {
     "shipment": ((RECEIVABLE, 1),),
     "invoice": ((RECEIVABLE, 1),),

@@ -1,4 +1,4 @@
-"""Back-testing a draft policy (issue 4 item 2): every customer rated and given a ceiling under the
+"""Back-testing a draft policy: every customer rated and given a ceiling under the
 version in force and under the draft, side by side. Reads only: nothing changes until the draft is
 put in force.
 

@@ -1,4 +1,4 @@
-"""Credit-grant capabilities (issue 4 items 10–13), in one place.
+"""Credit-grant capabilities, in one place.
 
 Which grants a user sees is not decided here: a grant is visible iff its customer file is
 (customers.selectors.visible_customers, through selectors.visible_grants).

@@ -35,7 +35,7 @@ class GrantsSection(BaseModel):
 
     # Averages of monthly shipments and collections are taken over this many months (第二十六条).
     window_months: int = Field(12, ge=1, le=60)
-    # An approved grant is valid this long (issue 4 item 11: default one year).
+    # An approved grant is valid this long (default one year).
     validity_months: int = Field(12, ge=1, le=60)
     # Grants ending within this many days show as expiring (workbench, file header).
     expiring_days: int = Field(30, ge=0, le=365)

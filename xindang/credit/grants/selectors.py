@@ -431,7 +431,7 @@ def reduction_steps(grant) -> list[ReductionStep]:
     return list(grant.reduction_steps.order_by("months")) if grant is not None and grant.pk else []
 
 
-# --- Back-test before force (issue 11: a draft credit policy is back-tested before it applies) -----
+# --- Back-test before force (a draft credit policy is back-tested before it applies) -----
 # The sections the back-test computes from: a draft that changes neither needs none.
 BACKTESTED_SECTIONS = ("credit", "grants")
 

@@ -1,4 +1,4 @@
-"""Demo data reads as real data (issue 12 item 20): no "demo" in a rating's note or the ledger's
+"""Demo data reads as real data: no "demo" in a rating's note or the ledger's
 source; the investigations, ratings and grants of the demo carry their trails — signed and reviewed
 investigations with their audit events, ratings and grants approved step by step by the users of the
 chain's roles through the approval service."""

@@ -101,7 +101,7 @@ def _bigrams(core: str) -> list[str]:
 class SimilarNames:
     """Very similar names (rules.similar_names at policy.core.duplicate_name_similarity) among the
     existing files and the rows above in the file, without a query per row — complete and the same in
-    every process (issue 13 item 5).
+    every process.
 
     Complete. The rule's ratio is 2·M/(n+m), M the characters in difflib's k matching blocks. A pair at
     or above the threshold t has M ≥ t·(n+m)/2, so the cores share at least M characters (as

@@ -10,7 +10,7 @@ from ..permissions import CustomerPermission
 
 def require_capability(by, permission: CustomerPermission) -> None:
     """Every write service checks the actor's capability itself, not only the view or API route that
-    calls it (issue 13 item 6): a command, an import or a new caller cannot skip it."""
+    calls it: a command, an import or a new caller cannot skip it."""
     if by is None or not getattr(by, "is_authenticated", False) or not by.has_perm(str(permission)):
         raise DomainError(CustomerError.PERMISSION_DENIED, permission=str(permission))
 

@@ -1,5 +1,5 @@
-"""Every public write service of the customer file checks the actor's capability itself (issue 13
-item 6): called directly, as a user without the capability, it refuses with customer.permission_denied
+"""Every public write service of the customer file checks the actor's capability itself:
+called directly, as a user without the capability, it refuses with customer.permission_denied
 and changes nothing — whatever the view or API route in front of it checks."""
 
 import uuid

@@ -1,4 +1,4 @@
-"""Export of the customer list to .xlsx (issue: list, item 7): the same visibility and filters as
+"""Export of the customer list to .xlsx: the same visibility and filters as
 the list page, a real workbook, text kept as text, and an audit event."""
 
 import io

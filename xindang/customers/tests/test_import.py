@@ -1,4 +1,4 @@
-"""Customer import from spreadsheets (issue: import, SPEC 001 模式1): preview lists every row's
+"""Customer import from spreadsheets (SPEC 001 模式1): preview lists every row's
 problems without saving anything; confirm imports all valid rows in one transaction."""
 
 import csv
@@ -592,7 +592,7 @@ def test_confirm_checks_the_rows_again_and_imports_only_what_the_preview_showed(
     credit_manager, salesperson, make_customer
 ):
     """A row that became a duplicate since the preview: the confirm imports exactly the rows the
-    preview showed or nothing, and says which rows changed (issue 13 item 5)."""
+    preview showed or nothing, and says which rows changed."""
     rows = _rows(3)
     batch = preview(credit_manager, xlsx(rows))
     assert batch.valid_rows == 3

@@ -1,4 +1,4 @@
-"""The import's "very similar name" check is complete and deterministic (issue 13 item 5): it finds
+"""The import's "very similar name" check is complete and deterministic: it finds
 every earlier name the duplicate rule (rules.similar_names, policy core.duplicate_name_similarity)
 scores at or above the threshold — the most similar, the earliest of equals — and gives the same answer
 in every Python process, whatever the hash seed."""

@@ -1,4 +1,4 @@
-"""The customer list as a credit manager works it (issue 12 item 11): credit columns registered by
+"""The customer list as a credit manager works it: credit columns registered by
 the ledger and credit (grade, limit, exposure, utilisation, overdue, oldest overdue days, last
 investigation) shown, sorted and exported; columns and page size chosen and remembered per user;
 names sorted by pinyin; rows ticked for bulk actions; and the page stays a handful of queries."""

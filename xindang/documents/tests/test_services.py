@@ -1,4 +1,4 @@
-"""Filing documents and versions: guarantees and every bad input of issue 3."""
+"""Filing documents and versions: guarantees and every bad input."""
 
 import hashlib
 from datetime import date
@@ -89,7 +89,7 @@ def test_upload_works_for_contract_categories(customer, credit_manager, category
     assert clock.earliest_disposal_on == date(2057, 6, 30)  # enterprise rule: 30 years
 
 
-# --- Bad input (issue 3) ------------------------------------------------------------------------------
+# --- Bad input ------------------------------------------------------------------------------
 def _refused(code, media_root, **kwargs):
     before = (Document.objects.count(), DocumentVersion.objects.count())
     with pytest.raises(DomainError) as exc:

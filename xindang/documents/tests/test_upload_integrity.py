@@ -1,4 +1,4 @@
-"""Uploads (issue 13 item 12): a PDF is checked to its end — nothing may follow its last %%EOF and it
+"""Uploads: a PDF is checked to its end — nothing may follow its last %%EOF and it
 may not be an archive as well — and an upload past the size limit is cut off while it arrives."""
 
 import io

@@ -1,4 +1,4 @@
-"""Collection work in the customer file (issue 5 item 9; 000 客户信息管理办法 二.7; 004 客户信息管理制度
+"""Collection work in the customer file (000 客户信息管理办法 二.7; 004 客户信息管理制度
 第七条, 第十一条).
 
 The reports raised by `collection_daily` keep a snapshot of the overdue item that triggered them

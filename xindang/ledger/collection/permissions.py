@@ -1,4 +1,4 @@
-"""Collection capabilities (issue 5 items 8–9).
+"""Collection capabilities.
 
 Which customers' collection work a user sees is not decided here: it is visible iff the customer
 file is (customers.selectors.visible_customers). Salespeople see their own files, department

@@ -44,8 +44,8 @@ def promise_state(
     cancelled: bool = False,
 ) -> str:
     """A payment promise is kept when the payments from the day it was made up to the promised date
-    reach the amount; it is broken the day after the promised date if they do not (issue 5 item 9:
-    "often breaks promises" feeds the rating); until then it is open."""
+    reach the amount; it is broken the day after the promised date if they do not ("often breaks
+    promises" feeds the rating); until then it is open."""
     if cancelled:
         return CANCELLED
     if paid_by_promise_date >= amount:

@@ -9,7 +9,7 @@ from xindang.policy.sections import Reading, register_section
 class CollectionSection(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    # Ageing buckets by days overdue: not due, 1–30, 31–60, 61–90, 91–180, > 180 (issue 5 item 8).
+    # Ageing buckets by days overdue: not due, 1–30, 31–60, 61–90, 91–180, > 180.
     ageing_bucket_days: list[int] = Field(
         default_factory=lambda: [30, 60, 90, 180], min_length=1, max_length=12
     )

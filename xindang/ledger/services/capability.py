@@ -6,7 +6,7 @@ from ..errors import LedgerError
 
 
 def require_capability(by, permission: str) -> None:
-    """A write service checks a person's capability itself (issue 13 item 6), whoever calls it. No
+    """A write service checks a person's capability itself, whoever calls it. No
     person (by=None) is an integration or a scheduled job: the API checks a key's scope, commands run
     as the system."""
     if by is None:

@@ -69,7 +69,7 @@ def reserve(*, customer, amount, kind, expires_at, reference="", by=None) -> Res
 
 def _refuse_if_full(customer_id, amount) -> None:
     """Under the exposure lock (created if missing): refuse a hold that takes the committed sum past
-    what its column holds (issue 13 item 1)."""
+    what its column holds."""
     exposure = lock_exposure(customer_id)
     if not rules.figures_fit(
         {**exposure.figures(), "reservations_amount": exposure.reservations_amount + amount}

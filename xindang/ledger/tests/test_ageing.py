@@ -1,4 +1,4 @@
-"""Receivables ageing (issue 5 item 8): buckets by days overdue at any as-of date, per customer,
+"""Receivables ageing: buckets by days overdue at any as-of date, per customer,
 salesperson, department and company, in SQL; drill-down to the entries."""
 
 import random

@@ -1,4 +1,4 @@
-"""The ledger API: keys and scopes, single and batch posting, replay, bad input (issue 5)."""
+"""The ledger API: keys and scopes, single and batch posting, replay, bad input."""
 
 import json
 from decimal import Decimal

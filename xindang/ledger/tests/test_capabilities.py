@@ -1,4 +1,4 @@
-"""The ledger's write services check the person's capability themselves (issue 13 item 6): called
+"""The ledger's write services check the person's capability themselves: called
 directly by someone without it they refuse with ledger.permission_denied and write nothing."""
 
 from datetime import date

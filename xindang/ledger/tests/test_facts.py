@@ -1,4 +1,4 @@
-"""Ledger facts for the rating engine (issue 5 item 10): table-driven, each fact at an as-of date."""
+"""Ledger facts for the rating engine: table-driven, each fact at an as-of date."""
 
 from datetime import date, timedelta
 from decimal import Decimal

@@ -1,5 +1,5 @@
 """Expired credit-check holds leave the exposure on schedule, not only at the customer's next
-check (issue 5 item 6)."""
+check."""
 
 from datetime import timedelta
 from decimal import Decimal

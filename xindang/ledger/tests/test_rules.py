@@ -74,7 +74,7 @@ def test_fifo_allocation_conserves_money_and_pays_oldest_first(opens, amount):
         assert all(i.open == 0 for i, _p in pairs[:-1])
 
 
-# Issue 13 items 1–2: nothing the ledger keeps may overflow its DECIMAL(18, 2) columns.
+# Nothing the ledger keeps may overflow its DECIMAL(18, 2) columns.
 MAX = Decimal("1000000000000.00")  # the policy's default maximum per entry
 
 

@@ -1,4 +1,4 @@
-"""Acceptance bills keep their amount in exposure until they mature (issue 5 item 3; 004 客户信息管理制度
+"""Acceptance bills keep their amount in exposure until they mature (004 客户信息管理制度
 第八条)."""
 
 from datetime import date

@@ -1,4 +1,4 @@
-"""POST /api/credit-check and /api/credit/over-limit (issue 5 items 4–5) and their bad input."""
+"""POST /api/credit-check and /api/credit/over-limit and their bad input."""
 
 from decimal import Decimal
 

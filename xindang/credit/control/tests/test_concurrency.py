@@ -1,4 +1,4 @@
-"""Issue 5 item 6: parallel checks with reserve=true on real connections never let more through than
+"""Parallel checks with reserve=true on real connections never let more through than
 the limit — each check reads and reserves under the customer's exposure row lock (the lock posting
 takes too). limit 100,000, exposure 0, 8 threads × 30,000 → exactly 3 pass.
 SQLite queues its writers (IMMEDIATE transactions); the servers race for real."""

@@ -1,4 +1,4 @@
-"""The credit check service (issue 5 item 4–7): under the exposure lock, with reservations,
+"""The credit check service: under the exposure lock, with reservations,
 over-limit approval used once, the reduction list; each case cites its article."""
 
 from datetime import timedelta

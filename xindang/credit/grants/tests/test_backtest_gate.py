@@ -1,4 +1,4 @@
-"""Back-test before force (issue 11): a draft that changes the credit or grant rules is put in force
+"""Back-test before force: a draft that changes the credit or grant rules is put in force
 only after a completed back-test of the draft as it stands, or with a written reason to skip it
 (audited); the policy page shows the back-test's summary beside the put-in-force button."""
 

@@ -1,4 +1,4 @@
-"""Grant requests through the approval chain (issue 4 items 10–13)."""
+"""Grant requests through the approval chain."""
 
 from datetime import date, timedelta
 from decimal import Decimal

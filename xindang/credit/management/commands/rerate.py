@@ -1,5 +1,5 @@
 """manage.py rerate [--department CODE] [--dry-run]: recompute the grade of every customer with a
-valid reviewed investigation and propose a rating where it changed (idempotent; issue 4 item 9)."""
+valid reviewed investigation and propose a rating where it changed (idempotent)."""
 
 from django.core.management.base import BaseCommand, CommandError
 

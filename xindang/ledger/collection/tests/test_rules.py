@@ -1,4 +1,4 @@
-"""Pure collection rules: ageing buckets (issue 5 item 8), promise outcomes, report triggers (000
+"""Pure collection rules: ageing buckets, promise outcomes, report triggers (000
 客户信息管理办法 二.7)."""
 
 from datetime import date

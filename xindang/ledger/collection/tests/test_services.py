@@ -1,4 +1,4 @@
-"""Collection work (issue 5 item 9): promises kept/broken, the daily job, reports, suspension."""
+"""Collection work: promises kept/broken, the daily job, reports, suspension."""
 
 from datetime import date, timedelta
 from decimal import Decimal

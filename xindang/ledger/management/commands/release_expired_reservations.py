@@ -1,4 +1,4 @@
-"""manage.py release_expired_reservations: credit-check reservations (issue 5 item 6) past their
+"""manage.py release_expired_reservations: credit-check reservations past their
 time-to-live stop holding their amount against the limit.
 
 A check releases a customer's expired holds itself before it decides, but until then they still

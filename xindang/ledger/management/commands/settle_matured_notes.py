@@ -1,6 +1,6 @@
 """manage.py settle_matured_notes [--today YYYY-MM-DD]: an acceptance bill (承兑汇票) received in
-payment keeps its amount in exposure until it matures or is discounted without recourse (issue 5
-item 3; 004 客户信息管理制度 第八条 counts unsettled notes in the credit limit). At maturity this posts the
+payment keeps its amount in exposure until it matures or is discounted without recourse
+(004 客户信息管理制度 第八条 counts unsettled notes in the credit limit). At maturity this posts the
 note's
 settlement — what is left of it — as a `note_settled` entry dated on the maturity day.
 

@@ -1,4 +1,4 @@
-"""Back-test the draft policy against every customer from the command line (issue 4 item 2): prints
+"""Back-test the draft policy against every customer from the command line: prints
 the summary and the time taken, and leaves the result in the cache the back-test page reads, so a
 large book (10,000 customers take 10–20 s) opens at once afterwards. Reads only."""
 
