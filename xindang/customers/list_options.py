@@ -2,7 +2,7 @@
 the bulk action) are kept in the shared cache (core.request_cache.shared, views.listing). They are
 dropped whenever one of their sources is saved or deleted through the ORM — a department, a tag, a
 user or their roles, a customer file (its salesperson may have changed) — and by the services that
-change them in bulk (imports); a change made another way (a bulk update elsewhere) shows within the
+change them in bulk (imports, handovers); a change made another way (a bulk update elsewhere) shows within the
 cache's timeout."""
 
 from django.db import transaction

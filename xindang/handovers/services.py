@@ -12,6 +12,7 @@ from xindang.approvals.models import ApprovalStep
 from xindang.audit.services import record_event, record_events, spec
 from xindang.contracts import services as contract_services
 from xindang.core.errors import DomainError
+from xindang.customers import list_options
 from xindang.customers import rules as customer_rules
 from xindang.customers.models import Customer
 from xindang.duties.models import Duty
@@ -166,6 +167,7 @@ def hand_over(
         bulk_update_with_history(
             customers, Customer, ["owner", "version", "updated_by"], default_user=by, batch_size=500
         )
+        list_options.invalidate()  # the list's salespeople filter (a bulk update sends no signal)
 
     def to_for(customer_id):
         return to_of_customer.get(customer_id) or overrides.get(customer_id) or successor
