@@ -440,6 +440,7 @@ def build_dataset(*, customers: int, entries: int, skew: float = 0.7, seed: str 
             cur.execute("VACUUM ANALYZE ledger_tradeentry")
             cur.execute("VACUUM ANALYZE ledger_exposure")
             cur.execute("VACUUM ANALYZE ledger_allocation")
+            cur.execute("ANALYZE")  # the customers too: their planner statistics decide every visibility join
         elif vendor == "sqlite":
             cur.execute("ANALYZE")
         else:
