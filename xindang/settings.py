@@ -146,16 +146,17 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    # Three of Django's middlewares serve only pages and browsers and are passed through for an
+    # Two of Django's middlewares serve only pages and browsers and are passed through for an
     # integration's call with an API key (xindang.accounts.middleware.PagesOnlyMixin): locale (the
-    # language is UserLanguageMiddleware's), CSRF (Ninja checks it where a session authenticates),
-    # messages. Everything else, the session and the login included, runs for every request.
+    # language is UserLanguageMiddleware's) and messages. Everything else, the session, CSRF (kept
+    # as Django's own class: `check --deploy` looks for it by name) and the login included, runs for
+    # every request.
     "xindang.accounts.middleware.PageLocaleMiddleware",
     "xindang.core.middleware.RefuseNulMiddleware",
     "xindang.core.middleware.ContentSecurityPolicyMiddleware",
     "xindang.documents.uploads.OversizedUploadMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "xindang.accounts.middleware.PageCsrfViewMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "xindang.accounts.middleware.LoginRequiredMiddleware",

@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware as BaseLoginRequiredMiddleware
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages.middleware import MessageMiddleware
-from django.middleware.csrf import CsrfViewMiddleware
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -106,12 +105,6 @@ class PagesOnlyMixin:
 class PageLocaleMiddleware(PagesOnlyMixin, LocaleMiddleware):
     """Django's LocaleMiddleware (Accept-Language, the Vary header), not for an API key's call: the
     language of every request is set by UserLanguageMiddleware anyway."""
-
-
-class PageCsrfViewMiddleware(PagesOnlyMixin, CsrfViewMiddleware):
-    """Django's CSRF middleware, not for an API key's call: every API view is exempt from it (Django
-    Ninja checks the CSRF token itself where the session authenticates, xindang/api/auth.py), and a
-    key is sent by the integration, never by a browser on its own."""
 
 
 class PageMessageMiddleware(PagesOnlyMixin, MessageMiddleware):
