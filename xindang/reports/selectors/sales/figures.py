@@ -1,0 +1,245 @@
+"""Sales figures out of the ledger and the stored monthly facts: per customer, in total, per month, and the
+seasonal index's input (004 客户信息管理制度 第四条1)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import NamedTuple
+from weakref import WeakKeyDictionary
+
+from django.db.models import Case, DecimalField, F, Q, Sum, Value, When
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
+
+from xindang.core.request_cache import memo
+from xindang.customers.models import Customer
+from xindang.ledger.models import TradeEntry
+from xindang.ledger.rules import CREDIT_NOTE, INVOICE, REVERSAL, SHIPMENT
+
+ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
+MONEY = DecimalField(max_digits=18, decimal_places=2)
+
+# Classifications of a customer file the composition can group by (003 篇五 第四条2(1): 行业、客户性质、
+# 客户地域、顾客类型), and the product (第四条3(2) 商品构成).
+DIMENSIONS = ("industry", "nature", "region", "enterprise_type", "tier", "product")
+
+_SALE = Q(kind=SHIPMENT) | Q(kind=INVOICE, settles__isnull=True)
+_SALE_REVERSED = Q(kind=REVERSAL) & (
+    Q(reverses__kind=SHIPMENT) | Q(reverses__kind=INVOICE, reverses__settles__isnull=True)
+)
+_RETURN = Q(kind=CREDIT_NOTE)
+_RETURN_REVERSED = Q(kind=REVERSAL, reverses__kind=CREDIT_NOTE)
+SALES_FILTER = _SALE | _SALE_REVERSED | _RETURN | _RETURN_REVERSED
+
+
+def signed_sales():
+    """The entry's effect on sales: + a sale or a reversed return, − a return or a reversed sale."""
+    return Case(
+        When(kind__in=(SHIPMENT, INVOICE), then=F("amount")),
+        When(kind=REVERSAL, reverses__kind=CREDIT_NOTE, then=F("amount")),
+        default=-F("amount"),
+        output_field=MONEY,
+    )
+
+
+def of_customers(qs, customers, field: str = "customer"):
+    """`qs` narrowed to the files of `customers` (a queryset of visible files); no subquery when the
+    user sees every file, and only the few left out when the user sees nearly all (left_out_ids)."""
+    if customers.query.is_empty():
+        return qs.none()
+    left_out = left_out_ids(customers)
+    if left_out is None:
+        return qs.filter(**{f"{field}__in": customers.values("pk")})
+    return qs.exclude(**{f"{field}__in": left_out}) if left_out else qs
+
+
+FEW_LEFT_OUT = 2000  # files a user does not see, below which a sum is the company's minus theirs
+_LEFT_OUT: WeakKeyDictionary = WeakKeyDictionary()  # queryset → its left_out_ids, while it lives
+
+
+def left_out_ids(customers) -> list[int] | None:
+    """The ids of the files not in `customers` when they are few (a user who sees all but a handful
+    of files: a stored company figure minus those few is cheaper than a sum over every file); None
+    when they are many (sum over `customers` instead). [] when `customers` is every file."""
+    if customers.query.is_empty():
+        return None
+    if not customers.query.has_filters():
+        return []
+    if customers in _LEFT_OUT:  # one request reads it for each of its figures
+        return _LEFT_OUT[customers]
+
+    def compute():
+        left = Customer.objects.exclude(pk__in=customers.values("pk")).values_list("pk", flat=True)
+        ids = list(left[: FEW_LEFT_OUT + 1])
+        return ids if len(ids) <= FEW_LEFT_OUT else None
+
+    # the same files asked again in the request (the view and its document each build the queryset)
+    _LEFT_OUT[customers] = out = memo(("reports.left_out", str(customers.query)), compute)
+    return out
+
+
+def sales_entries(customers, start: date, end: date):
+    """The sales entries of `customers` (a queryset) dated start..end inclusive."""
+    return of_customers(
+        TradeEntry.objects.filter(SALES_FILTER, entry_on__gte=start, entry_on__lte=end), customers
+    )
+
+
+def sales_total():
+    """The sales of the entries summed (signed_sales)."""
+    return Coalesce(Sum(signed_sales()), Value(ZERO), output_field=MONEY)
+
+
+# --- The closed months stored by the daily run (reports.SalesFact) --------------------------------
+def _month_end(y: int, m: int) -> date:
+    return date(y + (m == 12), m % 12 + 1, 1) - timedelta(days=1)
+
+
+def _months(start: date, end: date) -> list[tuple[int, int]]:
+    out, y, m = [], start.year, start.month
+    while (y, m) <= (end.year, end.month):
+        out.append((y, m))
+        y, m = (y, m + 1) if m < 12 else (y + 1, 1)
+    return out
+
+
+def split_period(start: date, end: date) -> tuple[list[date], list[tuple[date, date]]]:
+    """The months of start..end whose sales facts are stored (whole months only: their first days),
+    and the date ranges left to read from the ledger (the running month, months not stored)."""
+    from ...models import SalesFact
+
+    whole = [(y, m) for y, m in _months(start, end) if date(y, m, 1) >= start and _month_end(y, m) <= end]
+    firsts = set(
+        SalesFact.objects.filter(
+            customer__isnull=True, month__in=[date(y, m, 1) for y, m in whole]
+        ).values_list("month", flat=True)
+    )
+    live, run = [], None
+    for y, m in _months(start, end):
+        if date(y, m, 1) in firsts:
+            if run:
+                live.append(run)
+                run = None
+            continue
+        a, b = max(start, date(y, m, 1)), min(end, _month_end(y, m))
+        run = (run[0], b) if run else (a, b)
+    if run:
+        live.append(run)
+    return sorted(firsts), live
+
+
+def stored_facts(customers, months: list[date]):
+    """The customers' SalesFact rows of those months."""
+    from ...models import SalesFact
+
+    return of_customers(SalesFact.objects.filter(customer__isnull=False, month__in=months), customers)
+
+
+def sales_by_customer(customers, start: date, end: date) -> dict[int, Decimal]:
+    """customer id → sales of start..end (those with a sales entry): the stored months' facts and the
+    ledger's other days."""
+    stored, live = split_period(start, end)
+    out: dict[int, Decimal] = {}
+    if stored:
+        rows = stored_facts(customers, stored).order_by().values("customer_id").annotate(total=Sum("sales"))
+        out = {r["customer_id"]: r["total"] for r in rows}
+    for a, b in live:
+        rows = sales_entries(customers, a, b).order_by().values("customer_id").annotate(total=sales_total())
+        for r in rows:
+            out[r["customer_id"]] = out.get(r["customer_id"], ZERO) + r["total"]
+    return out
+
+
+def top_customers(customers, start: date, end: date, n: int) -> list[int]:
+    """The ids of the `n` customers of the largest sales of start..end, largest first (ties by id):
+    ordered and cut by the database when the stored facts hold the whole period."""
+    stored, live = split_period(start, end)
+    if stored and not live:
+        rows = (
+            stored_facts(customers, stored)
+            .order_by()
+            .values("customer_id")
+            .annotate(total=Sum("sales"))
+            .order_by("-total", "customer_id")[:n]
+        )
+        return [r["customer_id"] for r in rows]
+    totals = sales_by_customer(customers, start, end)
+    return sorted(totals, key=lambda cid: (-totals[cid], cid))[:n]
+
+
+def total_sales(customers, start: date, end: date) -> Decimal:
+    return sum(monthly_sales(customers, start, end).values(), ZERO)
+
+
+def monthly_sales(customers, start: date, end: date) -> dict[tuple[int, int], Decimal]:
+    """(year, month) → sales: the closed months from the stored facts (the company's rows less the
+    few files a user does not see, or the rows of the files seen), the rest from the ledger."""
+    from ...models import SalesFact
+
+    stored, live = split_period(start, end)
+    out: dict[tuple[int, int], Decimal] = {}
+    left_out = left_out_ids(customers) if stored else None
+    if stored and left_out is not None and not customers.query.is_empty():
+        company = {
+            (month.year, month.month): [amount, n]
+            for month, amount, n in SalesFact.objects.filter(
+                customer__isnull=True, month__in=stored
+            ).values_list("month", "sales", "entries")
+        }
+        if left_out:
+            for r in (
+                SalesFact.objects.filter(month__in=stored, customer__in=left_out)
+                .order_by()
+                .values("month")
+                .annotate(total=Sum("sales"), n=Sum("entries"))
+            ):
+                figures = company[(r["month"].year, r["month"].month)]
+                figures[0] -= r["total"]
+                figures[1] -= r["n"]
+        out = {ym: amount for ym, (amount, n) in company.items() if n > 0}  # a month of sales entries
+    elif stored:
+        for r in stored_facts(customers, stored).order_by().values("month").annotate(total=Sum("sales")):
+            out[(r["month"].year, r["month"].month)] = r["total"]
+    for a, b in live:
+        rows = (
+            sales_entries(customers, a, b)
+            .annotate(y=ExtractYear("entry_on"), m=ExtractMonth("entry_on"))
+            .order_by()
+            .values("y", "m")
+            .annotate(total=sales_total())
+        )
+        out.update({(r["y"], r["m"]): r["total"] for r in rows})
+    return out
+
+
+class CustomerRef(NamedTuple):
+    """What the analyses show of a customer: its id (the link to its file), name and file number."""
+
+    pk: int
+    name: str
+    file_no: str | None
+
+
+def customer_refs(ids) -> dict[int, CustomerRef]:
+    """id → CustomerRef of those customers: plain tuples, not model instances (a list can hold every
+    customer of the company)."""
+    ids = set(ids)
+    if not ids:
+        return {}
+    qs = Customer.objects.values_list("pk", "name", "file_no")
+    if len(ids) > 5000:  # most of the files: one pass over the table beats a long IN list
+        return {r[0]: CustomerRef(*r) for r in qs.iterator(chunk_size=20000) if r[0] in ids}
+    return {r[0]: CustomerRef(*r) for r in qs.filter(pk__in=ids)}
+
+
+# --- Seasonal index (004 第四条1) --------------------------------------------------------------
+def seasonal_input(customers, *, last_year: int, years: int) -> dict[int, list[Decimal]]:
+    """year → the 12 monthly sales, for the `years` calendar years ending with `last_year`."""
+    first_year = last_year - years + 1
+    sales = monthly_sales(customers, date(first_year, 1, 1), date(last_year, 12, 31))
+    out: dict[int, list[Decimal]] = defaultdict(lambda: [ZERO] * 12)
+    for year in range(first_year, last_year + 1):
+        out[year] = [sales.get((year, m), ZERO) for m in range(1, 13)]
+    return dict(out)
