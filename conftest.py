@@ -1,6 +1,8 @@
 """Persona fixtures (ARCHITECTURE.md): a salesperson, their manager, another department's
 salesperson, the credit manager, the archivist, the GM — plus helpers to make customer files."""
 
+import os
+
 import pytest
 from hypothesis import HealthCheck, settings
 
@@ -140,3 +142,24 @@ def _own_connection_inserts_only_when_tests_commit(request, settings):
         marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
     )
     settings.XINDANG_OWN_CONNECTION_INSERTS = bool(committing)
+
+
+DB_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback", "live_server"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """XINDANG_TESTS_DB_ONLY=1 (CI's PostgreSQL and MariaDB suites): only the tests that use the
+    database. The others (pure rules, property tests of plain functions) cannot reach a database
+    (pytest-django refuses it to an unmarked test), so their result does not depend on the engine:
+    the SQLite suite runs them."""
+    if os.environ.get("XINDANG_TESTS_DB_ONLY") != "1":
+        return
+    keep, drop = [], []
+    for item in items:
+        uses_db = item.get_closest_marker("django_db") is not None or bool(
+            DB_FIXTURES & set(getattr(item, "fixturenames", ()))
+        )
+        (keep if uses_db else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
