@@ -144,7 +144,13 @@ def _own_connection_inserts_only_when_tests_commit(request, settings):
     settings.XINDANG_OWN_CONNECTION_INSERTS = bool(committing)
 
 
-DB_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback", "live_server"}
+DB_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+    "live_server",
+}
 
 
 def pytest_collection_modifyitems(config, items):

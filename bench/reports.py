@@ -109,7 +109,9 @@ def _run(args, connection, held_c, held_e, build) -> int:
 
     today = args.today or timezone.localdate()
     closed = [date(y, m, 1) for y, m in services.closed_months(today)]
-    stored = MonthlyFact.objects.filter(customer__isnull=True, month__in=closed).count()
+    stored = MonthlyFact.objects.filter(
+        customer__isnull=True, department__isnull=True, month__in=closed
+    ).count()
     refresh_s = None
     if args.refresh or stored < len(closed):
         t = time.perf_counter()
@@ -122,7 +124,12 @@ def _run(args, connection, held_c, held_e, build) -> int:
     from xindang.reports.models import SalesFact
 
     sales_s = None
-    if args.refresh or not SalesFact.objects.filter(customer__isnull=True, month=closed[-1]).exists():
+    if (
+        args.refresh
+        or not SalesFact.objects.filter(
+            customer__isnull=True, department__isnull=True, month=closed[-1]
+        ).exists()
+    ):
         t = time.perf_counter()
         sales_rows = services.refresh_sales_facts(today=today)
         sales_s = time.perf_counter() - t

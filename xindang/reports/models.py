@@ -27,16 +27,27 @@ class Analysis(models.Model):
         return str(self._meta.verbose_name)
 
 
+def _department():
+    """A department's sums (customer NULL): its files' rows summed, the files being those of the
+    department in the credit snapshot (CreditSnapshot.department), so that a department manager's
+    figures are a few rows too; kept by every refresh that writes the files' rows."""
+    return models.ForeignKey(
+        "accounts.Department", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+
+
 class MonthlyFact(models.Model):
-    """One closed month's credit figures of one customer (customer NULL: the whole company), stored by
-    the daily run (facts.refresh_monthly_facts) so that the dashboard's month-by-month trend is a sum
-    over a few rows instead of an ageing of the whole ledger per month. The running month is never
-    stored: it is computed live. Rows whose figures are all zero are not stored for customers; the
-    company row of a month is always stored (it marks the month as refreshed)."""
+    """One closed month's credit figures of one customer (customer NULL: the whole company, or with a
+    department that department's files), stored by the daily run (services.refresh_monthly_facts) so
+    that the dashboard's month-by-month trend is a sum over a few rows instead of an ageing of the
+    whole ledger per month. The running month is never stored: it is computed live. Rows whose figures
+    are all zero are not stored for customers; the company row of a month is always stored (it marks
+    the month as refreshed), and so is each department's while there is a credit snapshot."""
 
     customer = models.ForeignKey(
         "customers.Customer", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
+    department = _department()
     month = models.DateField()  # the first day of the month
     receivable = models.DecimalField(max_digits=18, decimal_places=2, default=0)  # open at month end
     current = models.DecimalField(max_digits=18, decimal_places=2, default=0)  # of which not yet due
@@ -52,13 +63,20 @@ class MonthlyFact(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["customer", "month"], name="reports_fact_customer_month"),
             models.UniqueConstraint(
-                fields=["month"], condition=models.Q(customer__isnull=True), name="reports_fact_company_month"
+                fields=["month"],
+                condition=models.Q(customer__isnull=True, department__isnull=True),
+                name="reports_fact_company_month",
+            ),
+            models.UniqueConstraint(
+                fields=["department", "month"],
+                condition=models.Q(customer__isnull=True, department__isnull=False),
+                name="reports_fact_department_month",
             ),
         ]
         indexes = [models.Index(fields=["month", "customer"], name="reports_fact_month_customer")]
 
     def __str__(self) -> str:
-        return f"{self.customer_id or '*'} {self.month:%Y-%m}"
+        return f"{self.customer_id or self.department_id or '*'} {self.month:%Y-%m}"
 
 
 MAX_BUCKETS = 14  # the collection policy allows up to 12 bounds: not due, 12 ranges and the last
@@ -73,12 +91,21 @@ class CreditSnapshot(models.Model):
     (services.refresh_credit_snapshot) so that the dashboard, the workbench panel and the tail of the
     ABC analysis sum a few columns instead of ageing the whole ledger on every request: the amounts per
     ageing bucket of the policy (a0 = not yet due), the limit in force, the exposure and its band, the
-    grade now and a year before. One row per customer (every file, with or without figures) and a
-    marker row (customer NULL) saying which day and which ageing buckets the rows are of; only the
-    latest day is kept (a cache that can always be rebuilt)."""
+    grade now and a year before, the file's department (the departments' stored sums are of these files).
+    One row per customer (every file, with or without figures) and a marker row (customer NULL) saying
+    which day and which ageing buckets the rows are of; only the latest day is kept (a cache that can
+    always be rebuilt)."""
 
     customer = models.OneToOneField(
-        "customers.Customer", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        "customers.Customer",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        related_query_name="credit_snapshot",  # the departments' sums join their files' rows to it
+    )
+    department = models.ForeignKey(
+        "accounts.Department", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     on = models.DateField()  # the day the figures are of
     is_open = models.BooleanField(default=True)  # prospective, active or suspended (not "past")
@@ -104,7 +131,8 @@ class CreditSnapshot(models.Model):
     exposure = models.DecimalField(max_digits=18, decimal_places=2, default=0)
     band = models.CharField(max_length=10, blank=True)  # rules.utilisation_band
     buckets = models.CharField(max_length=100, blank=True)  # marker row: the policy's bucket bounds
-    totals = models.JSONField(null=True, blank=True)  # marker row: the company's sums (snapshot.TOTALS)
+    # marker row: the company's sums (snapshot.TOTALS), and each department's under "departments"
+    totals = models.JSONField(null=True, blank=True)
     computed_at = models.DateTimeField()
 
     class Meta:
@@ -116,7 +144,10 @@ class CreditSnapshot(models.Model):
                 fields=["on"], condition=models.Q(customer__isnull=True), name="reports_snapshot_marker"
             ),
         ]
-        indexes = [models.Index(fields=["-overdue", "customer"], name="reports_snapshot_overdue")]
+        indexes = [
+            models.Index(fields=["-overdue", "customer"], name="reports_snapshot_overdue"),
+            models.Index(fields=["department", "customer"], name="reports_snapshot_department"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.customer_id or '*'} {self.on}"
@@ -222,11 +253,13 @@ class SalesFact(models.Model):
     many sales entries made them (customer NULL: the whole company, a row that also marks the month as
     stored). Stored by the daily run (services.refresh_sales_facts) for the years the seasonal index
     reads and the current one, so that the composition and the seasonal index sum these rows instead of
-    the ledger; the running month is computed live. A cache that can always be rebuilt."""
+    the ledger; the running month is computed live. Each department's sums are stored too (customer
+    NULL, the department set) while there is a credit snapshot. A cache that can always be rebuilt."""
 
     customer = models.ForeignKey(
         "customers.Customer", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
+    department = _department()
     month = models.DateField()  # the first day of the month
     sales = models.DecimalField(max_digits=18, decimal_places=2, default=0)
     entries = models.PositiveIntegerField(default=0)
@@ -239,10 +272,17 @@ class SalesFact(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["customer", "month"], name="reports_salesfact_customer_month"),
             models.UniqueConstraint(
-                fields=["month"], condition=models.Q(customer__isnull=True), name="reports_salesfact_company"
+                fields=["month"],
+                condition=models.Q(customer__isnull=True, department__isnull=True),
+                name="reports_salesfact_company",
+            ),
+            models.UniqueConstraint(
+                fields=["department", "month"],
+                condition=models.Q(customer__isnull=True, department__isnull=False),
+                name="reports_salesfact_department",
             ),
         ]
         indexes = [models.Index(fields=["month", "customer"], name="reports_salesfact_month")]
 
     def __str__(self) -> str:
-        return f"{self.customer_id or '*'} {self.month:%Y-%m}"
+        return f"{self.customer_id or self.department_id or '*'} {self.month:%Y-%m}"

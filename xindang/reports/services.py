@@ -78,7 +78,7 @@ def months_to_refresh(
     firsts = {date(y, m, 1): (y, m) for y, m in span}
     stored = dict(
         (model or MonthlyFact)
-        .objects.filter(customer__isnull=True, month__in=list(firsts))
+        .objects.filter(customer__isnull=True, department__isnull=True, month__in=list(firsts))
         .values_list("month", "computed_at")
     )
     todo = {ym for first, ym in firsts.items() if first not in stored}
@@ -139,6 +139,7 @@ def refresh_monthly_facts(*, today: date | None = None, months: int = FACT_MONTH
         with transaction.atomic():
             MonthlyFact.objects.filter(month=date(y, m, 1)).delete()
             MonthlyFact.objects.bulk_create(rows, batch_size=5000)
+            store_department_sums(MonthlyFact, credit.FACT_FIELDS, months=[date(y, m, 1)], now=now)
         stored += len(rows)
     return stored
 
@@ -204,8 +205,60 @@ def refresh_sales_facts(*, today: date | None = None, full: bool = False) -> int
         with transaction.atomic():
             SalesFact.objects.filter(month=first).delete()
             SalesFact.objects.bulk_create(facts, batch_size=5000)
+            store_department_sums(SalesFact, SALES_FACT_FIELDS, months=[first], now=now)
         stored += len(facts)
     return stored
+
+
+SALES_FACT_FIELDS = ("sales", "entries")
+
+
+def store_department_sums(model, fields, *, months: list[date] | None = None, now=None) -> int:
+    """Replace the departments' rows of `model` (MonthlyFact or SalesFact: customer NULL, department
+    set) of `months` (every stored month when None) by the sums of `fields` over their files' rows,
+    a department's files being those the credit snapshot gives it (CreditSnapshot.department): one
+    grouped aggregate. Every department of the snapshot gets a row in every stored month, zeros when
+    its files have none (the row says the month is stored for it). No rows without a snapshot. To be
+    called in the transaction that wrote the files' rows, or the snapshot. Returns the rows stored."""
+    from django.db.models import F, Sum
+    from django.utils import timezone
+
+    from .models import CreditSnapshot
+
+    company = model.objects.filter(customer__isnull=True, department__isnull=True)
+    if months is not None:
+        company = company.filter(month__in=months)
+    months = list(company.values_list("month", flat=True))
+    model.objects.filter(customer__isnull=True, department__isnull=False, month__in=months).delete()
+    departments = set(
+        CreditSnapshot.objects.filter(customer__isnull=False, department__isnull=False)
+        .order_by()
+        .values_list("department_id", flat=True)
+        .distinct()
+    )
+    if not months or not departments:
+        return 0
+    sums = {
+        (r["dept"], r["month"]): r
+        for r in model.objects.filter(customer__credit_snapshot__department__isnull=False, month__in=months)
+        .order_by()
+        .values("month", dept=F("customer__credit_snapshot__department"))
+        .annotate(**{f: Sum(f) for f in fields})
+    }
+    now = now or timezone.now()
+    rows = [
+        model(
+            customer=None,
+            department_id=d,
+            month=m,
+            computed_at=now,
+            **{f: (sums.get((d, m)) or {}).get(f) or 0 for f in fields},
+        )
+        for d in sorted(departments)
+        for m in months
+    ]
+    model.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)
 
 
 # --- The credit snapshot (the dashboard's per-customer figures as of the daily run) ---------------
@@ -216,9 +269,11 @@ def refresh_credit_snapshot(*, today: date | None = None) -> int:
         same functions as the dashboard's live figures (three set-wide aggregates: one ageing of the
         ledger, one read of limits and exposures, one of grades), then written in one transaction that
         replaces the previous snapshot: idempotent, and readers see the old snapshot or the new one,
-        never a half. The marker row keeps the company's sums (grades, their migration, bands, ageing),
-    from which a user who sees every file or all but a few has them without a sum over every row.
-    Returns the rows stored (one a customer and the marker)."""
+        never a half. The marker row keeps the company's sums (grades, their migration, bands, ageing)
+    and each department's, from which a user who sees every file, or a department's, or all of them
+    but a few, has them without a sum over every row. The departments' monthly sums (MonthlyFact and
+    SalesFact) are rewritten in the same transaction: their files are the snapshot's. Returns the
+    rows stored (one a customer and the marker)."""
     from django.utils import timezone
 
     from xindang.customers.models import Customer
@@ -237,14 +292,15 @@ def refresh_credit_snapshot(*, today: date | None = None) -> int:
     limits = {r["pk"]: r for r in credit.limits_and_exposure(everyone, today)}
     grades = everyone.annotate(
         now=credit.grade_at(), before=credit.grade_at(snapshot.year_before(today))
-    ).values_list("pk", "status", "now", "before")
+    ).values_list("pk", "status", "now", "before", "department_id")
     now = timezone.now()
     rows = []
-    for cid, status, grade, before in grades.iterator(chunk_size=20000):
+    for cid, status, grade, before, department in grades.iterator(chunk_size=20000):
         amounts = aged.get(cid) or [ZERO] * len(buckets)
         lim = limits.get(cid)
         row = CreditSnapshot(
             customer_id=cid,
+            department_id=department,
             on=today,
             is_open=status != "past",
             grade=grade or "",
@@ -265,7 +321,12 @@ def refresh_credit_snapshot(*, today: date | None = None) -> int:
     with transaction.atomic():
         CreditSnapshot.objects.all().delete()
         CreditSnapshot.objects.bulk_create(rows, batch_size=5000)
-        CreditSnapshot.objects.filter(customer__isnull=True).update(totals=snapshot.company_totals())
+        CreditSnapshot.objects.filter(customer__isnull=True).update(totals=snapshot.stored_totals())
+        # the departments' files are the snapshot's now: their stored sums follow in the same transaction
+        from .models import MonthlyFact, SalesFact
+
+        store_department_sums(MonthlyFact, credit.FACT_FIELDS, now=now)
+        store_department_sums(SalesFact, SALES_FACT_FIELDS, now=now)
     return len(rows)
 
 

@@ -5,50 +5,69 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('customers', '0013_merge_0012_import_checking_0012_not_related'),
-        ('reports', '0004_export_jobs'),
+        ("customers", "0013_merge_0012_import_checking_0012_not_related"),
+        ("reports", "0004_export_jobs"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CreditSnapshot',
+            name="CreditSnapshot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('on', models.DateField()),
-                ('is_open', models.BooleanField(default=True)),
-                ('grade', models.CharField(blank=True, max_length=8)),
-                ('grade_year_ago', models.CharField(blank=True, max_length=8)),
-                ('a0', models.DecimalField(decimal_places=2, default=0, max_digits=18)),
-                ('a1', models.DecimalField(decimal_places=2, default=0, max_digits=18)),
-                ('a2', models.DecimalField(decimal_places=2, default=0, max_digits=18)),
-                ('a3', models.DecimalField(decimal_places=2, default=0, max_digits=18)),
-                ('a4', models.DecimalField(decimal_places=2, default=0, max_digits=18)),
-                ('a5', models.DecimalField(decimal_places=2, default=0, max_digits=18)),
-                ('a6', models.DecimalField(decimal_places=2, default=0, max_digits=18)),
-                ('a7', models.DecimalField(decimal_places=2, default=0, max_digits=18)),
-                ('a8', models.DecimalField(decimal_places=2, default=0, max_digits=18)),
-                ('a9', models.DecimalField(decimal_places=2, default=0, max_digits=18)),
-                ('a10', models.DecimalField(decimal_places=2, default=0, max_digits=18)),
-                ('a11', models.DecimalField(decimal_places=2, default=0, max_digits=18)),
-                ('a12', models.DecimalField(decimal_places=2, default=0, max_digits=18)),
-                ('a13', models.DecimalField(decimal_places=2, default=0, max_digits=18)),
-                ('overdue', models.DecimalField(decimal_places=2, default=0, max_digits=18)),
-                ('in_limits', models.BooleanField(default=False)),
-                ('limit', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True)),
-                ('exposure', models.DecimalField(decimal_places=2, default=0, max_digits=18)),
-                ('band', models.CharField(blank=True, max_length=10)),
-                ('buckets', models.CharField(blank=True, max_length=100)),
-                ('computed_at', models.DateTimeField()),
-                ('customer', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='customers.customer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("on", models.DateField()),
+                ("is_open", models.BooleanField(default=True)),
+                ("grade", models.CharField(blank=True, max_length=8)),
+                ("grade_year_ago", models.CharField(blank=True, max_length=8)),
+                ("a0", models.DecimalField(decimal_places=2, default=0, max_digits=18)),
+                ("a1", models.DecimalField(decimal_places=2, default=0, max_digits=18)),
+                ("a2", models.DecimalField(decimal_places=2, default=0, max_digits=18)),
+                ("a3", models.DecimalField(decimal_places=2, default=0, max_digits=18)),
+                ("a4", models.DecimalField(decimal_places=2, default=0, max_digits=18)),
+                ("a5", models.DecimalField(decimal_places=2, default=0, max_digits=18)),
+                ("a6", models.DecimalField(decimal_places=2, default=0, max_digits=18)),
+                ("a7", models.DecimalField(decimal_places=2, default=0, max_digits=18)),
+                ("a8", models.DecimalField(decimal_places=2, default=0, max_digits=18)),
+                ("a9", models.DecimalField(decimal_places=2, default=0, max_digits=18)),
+                ("a10", models.DecimalField(decimal_places=2, default=0, max_digits=18)),
+                ("a11", models.DecimalField(decimal_places=2, default=0, max_digits=18)),
+                ("a12", models.DecimalField(decimal_places=2, default=0, max_digits=18)),
+                ("a13", models.DecimalField(decimal_places=2, default=0, max_digits=18)),
+                ("overdue", models.DecimalField(decimal_places=2, default=0, max_digits=18)),
+                ("in_limits", models.BooleanField(default=False)),
+                ("limit", models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True)),
+                ("exposure", models.DecimalField(decimal_places=2, default=0, max_digits=18)),
+                ("band", models.CharField(blank=True, max_length=10)),
+                ("buckets", models.CharField(blank=True, max_length=100)),
+                ("computed_at", models.DateTimeField()),
+                (
+                    "customer",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="customers.customer",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'credit snapshot',
-                'verbose_name_plural': 'credit snapshots',
-                'default_permissions': (),
-                'indexes': [models.Index(fields=['-overdue', 'customer'], name='reports_snapshot_overdue')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('customer__isnull', True)), fields=('on',), name='reports_snapshot_marker')],
+                "verbose_name": "credit snapshot",
+                "verbose_name_plural": "credit snapshots",
+                "default_permissions": (),
+                "indexes": [models.Index(fields=["-overdue", "customer"], name="reports_snapshot_overdue")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("customer__isnull", True)),
+                        fields=("on",),
+                        name="reports_snapshot_marker",
+                    )
+                ],
             },
         ),
     ]

@@ -5,40 +5,67 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('customers', '0014_search_trigram_sqlite'),
-        ('reports', '0005_credit_snapshot'),
+        ("customers", "0014_search_trigram_sqlite"),
+        ("reports", "0005_credit_snapshot"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AbcRank',
+            name="AbcRank",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('sales', 'Sales of a year'), ('core', 'Core and tail')], max_length=5)),
-                ('year', models.PositiveSmallIntegerField()),
-                ('on', models.DateField()),
-                ('rank', models.PositiveIntegerField(blank=True, null=True)),
-                ('amount', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True)),
-                ('share', models.DecimalField(blank=True, decimal_places=4, max_digits=9, null=True)),
-                ('cumulative', models.DecimalField(blank=True, decimal_places=4, max_digits=9, null=True)),
-                ('klass', models.CharField(blank=True, max_length=1)),
-                ('days_of_trade', models.IntegerField(blank=True, null=True)),
-                ('grade', models.CharField(blank=True, max_length=8)),
-                ('overdue', models.DecimalField(decimal_places=2, default=0, max_digits=18)),
-                ('reasons', models.CharField(blank=True, max_length=60)),
-                ('signs', models.PositiveSmallIntegerField(default=0)),
-                ('params', models.CharField(blank=True, max_length=100)),
-                ('computed_at', models.DateTimeField()),
-                ('customer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='customers.customer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("sales", "Sales of a year"), ("core", "Core and tail")], max_length=5
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField()),
+                ("on", models.DateField()),
+                ("rank", models.PositiveIntegerField(blank=True, null=True)),
+                ("amount", models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True)),
+                ("share", models.DecimalField(blank=True, decimal_places=4, max_digits=9, null=True)),
+                ("cumulative", models.DecimalField(blank=True, decimal_places=4, max_digits=9, null=True)),
+                ("klass", models.CharField(blank=True, max_length=1)),
+                ("days_of_trade", models.IntegerField(blank=True, null=True)),
+                ("grade", models.CharField(blank=True, max_length=8)),
+                ("overdue", models.DecimalField(decimal_places=2, default=0, max_digits=18)),
+                ("reasons", models.CharField(blank=True, max_length=60)),
+                ("signs", models.PositiveSmallIntegerField(default=0)),
+                ("params", models.CharField(blank=True, max_length=100)),
+                ("computed_at", models.DateTimeField()),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="customers.customer",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'stored ABC ranking',
-                'verbose_name_plural': 'stored ABC rankings',
-                'default_permissions': (),
-                'indexes': [models.Index(fields=['kind', 'year', 'rank'], name='reports_abcrank_rank')],
-                'constraints': [models.UniqueConstraint(fields=('kind', 'year', 'customer'), name='reports_abcrank_customer'), models.UniqueConstraint(condition=models.Q(('customer__isnull', True)), fields=('kind', 'year'), name='reports_abcrank_marker')],
+                "verbose_name": "stored ABC ranking",
+                "verbose_name_plural": "stored ABC rankings",
+                "default_permissions": (),
+                "indexes": [models.Index(fields=["kind", "year", "rank"], name="reports_abcrank_rank")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("kind", "year", "customer"), name="reports_abcrank_customer"
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("customer__isnull", True)),
+                        fields=("kind", "year"),
+                        name="reports_abcrank_marker",
+                    ),
+                ],
             },
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reports', '0007_sales_facts'),
+        ("reports", "0007_sales_facts"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='creditsnapshot',
-            name='totals',
+            model_name="creditsnapshot",
+            name="totals",
             field=models.JSONField(blank=True, null=True),
         ),
     ]

@@ -27,7 +27,7 @@ from xindang.ledger.models import Exposure, TradeEntry
 from xindang.ledger.rules import INVOICE, NOTE_RECEIVED, PAYMENT, REVERSAL, SHIPMENT, WRITE_OFF
 
 from .. import rules
-from .sales import MONEY, ZERO, left_out_ids, of_customers
+from .sales import MONEY, ZERO, base_of, base_sums, of_customers
 
 GRADES = ("A", "B", "C")  # the A/B/C scheme (002 第十三–十八条); 甲/乙/丙 shown beside when used
 ALL_GRADES = tuple(Grade.values)
@@ -201,33 +201,25 @@ FACT_FIELDS = ("receivable", "current", "sales", "collections", "bad_debts")
 
 def stored_facts(customers, months: list[tuple[int, int]]) -> dict[tuple[int, int], Facts]:
     """The figures of those `months` that the daily run has stored (reports.MonthlyFact), summed over
-    `customers`; a month not refreshed yet is absent (to be computed live)."""
+    `customers`: the company's or a department's stored sums give or take a few files (base_of), else
+    the files' own rows; a month not refreshed yet is absent (to be computed live)."""
     from xindang.reports.models import MonthlyFact
 
     firsts = [date(y, m, 1) for y, m in months]
-    company = MonthlyFact.objects.filter(customer__isnull=True, month__in=firsts)
+    company = MonthlyFact.objects.filter(customer__isnull=True, department__isnull=True, month__in=firsts)
     if customers.query.is_empty():
         return {(d.year, d.month): Facts() for d in company.values_list("month", flat=True)}
-    left_out = left_out_ids(customers)
-    if left_out is not None:  # every file or nearly: the company's figures less the few left out
+    base = base_of(customers)
+    out = {}
+    if base is not None:
         out = {
-            (r["month"].year, r["month"].month): Facts(**{f: r[f] for f in FACT_FIELDS})
-            for r in company.values("month", *FACT_FIELDS)
+            (m.year, m.month): Facts(**{f: sums[f] for f in FACT_FIELDS})
+            for m, sums in base_sums(MonthlyFact, base, firsts, FACT_FIELDS).items()
         }
-        if left_out and out:
-            rows = (
-                MonthlyFact.objects.filter(month__in=[date(*ym, 1) for ym in out], customer__in=left_out)
-                .order_by()
-                .values("month")
-                .annotate(**{f: Sum(f) for f in FACT_FIELDS})
-            )
-            for r in rows:
-                f = out[(r["month"].year, r["month"].month)]
-                for name in FACT_FIELDS:
-                    setattr(f, name, getattr(f, name) - (r[name] or ZERO))
-        return out
-    have = list(company.values_list("month", flat=True))
-    out = {(d.year, d.month): Facts() for d in have}
+        if base.department is None:
+            return out
+    have = [d for d in company.values_list("month", flat=True) if (d.year, d.month) not in out]
+    out.update({(d.year, d.month): Facts() for d in have})
     if not have:
         return out
     rows = (

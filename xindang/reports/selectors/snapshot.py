@@ -17,7 +17,7 @@ from django.db.models import Count, Sum
 from xindang.ledger.ageing import policy_buckets
 
 from ..models import MAX_BUCKETS, CreditSnapshot
-from .sales import ZERO, left_out_ids
+from .sales import ZERO, base_of, left_out_ids
 
 FRESH_DAYS = 1  # the dashboard reads a snapshot of today or of this many days before
 CENT = Decimal("0.01")
@@ -113,26 +113,43 @@ def _ageing(qs) -> dict[str, list]:
 TOTALS = {"grades": _grades, "migration": _migration, "bands": _bands, "ageing": _ageing}
 
 
-def company_totals() -> dict:
-    """Every sum of TOTALS over all the snapshot rows, as stored on the marker row (amounts as text)."""
-    qs = CreditSnapshot.objects.filter(customer__isnull=False)
+def _as_text(qs) -> dict:
     return {name: {k: [str(x) for x in v] for k, v in fn(qs).items()} for name, fn in TOTALS.items()}
 
 
+def stored_totals() -> dict:
+    """Every sum of TOTALS over all the snapshot rows, and under "departments" over each department's
+    rows (by department id), as stored on the marker row (amounts as text)."""
+    qs = CreditSnapshot.objects.filter(customer__isnull=False)
+    out = _as_text(qs)
+    departments = (
+        qs.filter(department__isnull=False).order_by().values_list("department_id", flat=True).distinct()
+    )
+    out["departments"] = {str(d): _as_text(qs.filter(department_id=d)) for d in sorted(departments)}
+    return out
+
+
 def _sums(customers, name: str) -> dict[str, list]:
-    """TOTALS[name] over the snapshot rows of `customers`: for a user who sees every file or all but a
-    few, the company's sums stored on the marker row less those few files' rows (a key whose count
-    comes to nothing is left out, as a sum over the rows would not hold it); else summed over the rows."""
-    left_out = None if customers.query.is_empty() else left_out_ids(customers)
-    marker = latest() if left_out is not None else None
-    if marker is None or not marker.totals or name not in marker.totals:
+    """TOTALS[name] over the snapshot rows of `customers`: for a user who sees every file, or one
+    department's, give or take a few (sales.base_of), the sums stored on the marker row less the
+    rows of the files not seen and plus those of the files seen beyond (a key whose count comes to
+    nothing is left out, as a sum over the rows would not hold it); else summed over the rows."""
+    base = None if customers.query.is_empty() else base_of(customers)
+    marker = latest() if base is not None else None
+    stored = (marker.totals or {}) if marker is not None else {}
+    if base is not None and base.department is not None:
+        stored = stored.get("departments", {}).get(str(base.department), {})
+    if name not in stored:
         return TOTALS[name](rows(customers))
-    out = {k: [Decimal(x) for x in v] for k, v in marker.totals[name].items()}
-    if left_out:
-        for k, v in TOTALS[name](CreditSnapshot.objects.filter(customer__in=left_out)).items():
-            out[k] = [a - Decimal(b) for a, b in zip(out[k], v, strict=True)]
-        if name != "ageing":
-            out = {k: v for k, v in out.items() if v[0] > 0}
+    out = {k: [Decimal(x) for x in v] for k, v in stored[name].items()}
+    for ids, sign in ((base.minus, -1), (base.plus, 1)):
+        if not ids:
+            continue
+        for k, v in TOTALS[name](CreditSnapshot.objects.filter(customer__in=ids)).items():
+            was = out.get(k, [Decimal(0)] * len(v))
+            out[k] = [a + sign * Decimal(b) for a, b in zip(was, v, strict=True)]
+    if name != "ageing":
+        out = {k: v for k, v in out.items() if v[0] > 0}
     return out
 
 

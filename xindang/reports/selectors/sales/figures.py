@@ -80,6 +80,96 @@ def left_out_ids(customers) -> list[int] | None:
     return out
 
 
+class Base(NamedTuple):
+    """A set of files as the stored sums can give it: the sums of the company (department None) or of
+    one department — its files in the credit snapshot — plus the files of `plus`, less those of
+    `minus` (each a few)."""
+
+    department: int | None
+    plus: tuple[int, ...]
+    minus: tuple[int, ...]
+
+
+MIN_FOR_DEPARTMENT = 2000  # fewer files than this: their own rows are summed
+_BASE: WeakKeyDictionary = WeakKeyDictionary()
+
+
+def base_of(customers) -> Base | None:
+    """`customers` (a visible_customers queryset) as stored sums and a few corrections: every file or
+    all but a few (left_out_ids) → the company's less those; the files of one department give or take
+    a few (a department manager: the department's files, their own, those of their contracts) → that
+    department's sums as of the credit snapshot, plus the files seen beyond them and less those not
+    seen; None otherwise (sum the files' own rows)."""
+    if customers.query.is_empty():
+        return None
+    left_out = left_out_ids(customers)
+    if left_out is not None:
+        return Base(None, (), tuple(left_out))
+    if customers in _BASE:
+        return _BASE[customers]
+
+    def compute():
+        from django.db.models import Count
+
+        from ...models import CreditSnapshot
+
+        counts = list(
+            customers.order_by()
+            .values("department_id")
+            .annotate(n=Count("pk"))
+            .order_by("-n", "department_id")
+        )
+        total = sum(r["n"] for r in counts)
+        if total < MIN_FOR_DEPARTMENT or counts[0]["department_id"] is None:
+            return None
+        department = counts[0]["department_id"]
+        members = CreditSnapshot.objects.filter(customer__isnull=False, department_id=department)
+        plus = list(
+            customers.exclude(pk__in=members.values("customer_id"))
+            .order_by()
+            .values_list("pk", flat=True)[: FEW_LEFT_OUT + 1]
+        )
+        if len(plus) > FEW_LEFT_OUT or len(plus) == total:  # or none of them is the department's
+            return None
+        minus = list(
+            members.exclude(customer__in=customers.values("pk"))
+            .order_by()
+            .values_list("customer_id", flat=True)[: FEW_LEFT_OUT + 1]
+        )
+        if len(minus) > FEW_LEFT_OUT:
+            return None
+        return Base(department, tuple(sorted(plus)), tuple(sorted(minus)))
+
+    _BASE[customers] = out = memo(("reports.base", str(customers.query)), compute)
+    return out
+
+
+def base_sums(model, base: Base, months: list[date], fields) -> dict[date, dict[str, Decimal]]:
+    """month → the sums of `fields` (MonthlyFact or SalesFact) over the files of `base`, for those of
+    `months` whose stored sums the base has (its company or department row); less the rows of
+    base.minus, plus those of base.plus."""
+    rows = model.objects.filter(customer__isnull=True, month__in=months)
+    rows = (
+        rows.filter(department_id=base.department)
+        if base.department
+        else rows.filter(department__isnull=True)
+    )
+    out = {r["month"]: {f: r[f] for f in fields} for r in rows.values("month", *fields)}
+    for ids, sign in ((base.minus, -1), (base.plus, 1)):
+        if not ids or not out:
+            continue
+        for r in (
+            model.objects.filter(month__in=list(out), customer__in=ids)
+            .order_by()
+            .values("month")
+            .annotate(**{f: Sum(f) for f in fields})
+        ):
+            sums = out[r["month"]]
+            for f in fields:
+                sums[f] += sign * (r[f] or 0)
+    return out
+
+
 def sales_entries(customers, start: date, end: date):
     """The sales entries of `customers` (a queryset) dated start..end inclusive."""
     return of_customers(
@@ -113,7 +203,7 @@ def split_period(start: date, end: date) -> tuple[list[date], list[tuple[date, d
     whole = [(y, m) for y, m in _months(start, end) if date(y, m, 1) >= start and _month_end(y, m) <= end]
     firsts = set(
         SalesFact.objects.filter(
-            customer__isnull=True, month__in=[date(y, m, 1) for y, m in whole]
+            customer__isnull=True, department__isnull=True, month__in=[date(y, m, 1) for y, m in whole]
         ).values_list("month", flat=True)
     )
     live, run = [], None
@@ -174,32 +264,19 @@ def total_sales(customers, start: date, end: date) -> Decimal:
 
 
 def monthly_sales(customers, start: date, end: date) -> dict[tuple[int, int], Decimal]:
-    """(year, month) → sales: the closed months from the stored facts (the company's rows less the
-    few files a user does not see, or the rows of the files seen), the rest from the ledger."""
+    """(year, month) → sales: the closed months from the stored facts (the company's or a department's
+    sums give or take a few files, base_of; or the rows of the files seen), the rest from the ledger."""
     from ...models import SalesFact
 
     stored, live = split_period(start, end)
     out: dict[tuple[int, int], Decimal] = {}
-    left_out = left_out_ids(customers) if stored else None
-    if stored and left_out is not None and not customers.query.is_empty():
-        company = {
-            (month.year, month.month): [amount, n]
-            for month, amount, n in SalesFact.objects.filter(
-                customer__isnull=True, month__in=stored
-            ).values_list("month", "sales", "entries")
-        }
-        if left_out:
-            for r in (
-                SalesFact.objects.filter(month__in=stored, customer__in=left_out)
-                .order_by()
-                .values("month")
-                .annotate(total=Sum("sales"), n=Sum("entries"))
-            ):
-                figures = company[(r["month"].year, r["month"].month)]
-                figures[0] -= r["total"]
-                figures[1] -= r["n"]
-        out = {ym: amount for ym, (amount, n) in company.items() if n > 0}  # a month of sales entries
-    elif stored:
+    base = base_of(customers) if stored else None
+    if base is not None:
+        sums = base_sums(SalesFact, base, stored, ("sales", "entries"))
+        # a month of sales entries
+        out = {(m.year, m.month): f["sales"] for m, f in sums.items() if f["entries"] > 0}
+        stored = [m for m in stored if m not in sums]  # a department's not stored yet: its files' rows
+    if stored:
         for r in stored_facts(customers, stored).order_by().values("month").annotate(total=Sum("sales")):
             out[(r["month"].year, r["month"].month)] = r["total"]
     for a, b in live:
