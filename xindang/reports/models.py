@@ -204,7 +204,9 @@ class AbcRank(models.Model):
       trade in those years, a grade, an overdue amount or a write-off.
 
     A marker row (customer NULL) per kind and year says as of when and with which policy cut-offs the
-    rows were ranked; a ranking of other cut-offs is not read. A cache that can always be rebuilt."""
+    rows were ranked; a ranking of other cut-offs is not read. Each department's files (those the
+    credit snapshot gives it) are ranked among themselves too: rows and a marker with the department
+    set, which a department manager reads the same way. A cache that can always be rebuilt."""
 
     class Kind(models.TextChoices):
         SALES = "sales", _("Sales of a year")
@@ -215,6 +217,7 @@ class AbcRank(models.Model):
     customer = models.ForeignKey(
         "customers.Customer", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
+    department = _department()  # ranked among the department's files; NULL: among every file
     on = models.DateField()  # the figures are of this day
     rank = models.PositiveIntegerField(null=True, blank=True)  # 1 = largest; NULL: no average (core)
     amount = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True)
@@ -234,14 +237,28 @@ class AbcRank(models.Model):
         verbose_name = _("stored ABC ranking")
         verbose_name_plural = _("stored ABC rankings")
         constraints = [
-            models.UniqueConstraint(fields=["kind", "year", "customer"], name="reports_abcrank_customer"),
+            models.UniqueConstraint(
+                fields=["kind", "year", "customer"],
+                condition=models.Q(department__isnull=True),
+                name="reports_abcrank_customer",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "year", "department", "customer"],
+                condition=models.Q(department__isnull=False),
+                name="reports_abcrank_department_customer",
+            ),
             models.UniqueConstraint(
                 fields=["kind", "year"],
-                condition=models.Q(customer__isnull=True),
+                condition=models.Q(customer__isnull=True, department__isnull=True),
                 name="reports_abcrank_marker",
             ),
+            models.UniqueConstraint(
+                fields=["kind", "year", "department"],
+                condition=models.Q(customer__isnull=True, department__isnull=False),
+                name="reports_abcrank_department_marker",
+            ),
         ]
-        indexes = [models.Index(fields=["kind", "year", "rank"], name="reports_abcrank_rank")]
+        indexes = [models.Index(fields=["kind", "year", "department", "rank"], name="reports_abcrank_rank")]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.year} {self.customer_id or '*'}"

@@ -323,65 +323,54 @@ def refresh_credit_snapshot(*, today: date | None = None) -> int:
         CreditSnapshot.objects.bulk_create(rows, batch_size=5000)
         CreditSnapshot.objects.filter(customer__isnull=True).update(totals=snapshot.stored_totals())
         # the departments' files are the snapshot's now: their stored sums follow in the same transaction
-        from .models import MonthlyFact, SalesFact
+        from .models import AbcRank, MonthlyFact, SalesFact
 
         store_department_sums(MonthlyFact, credit.FACT_FIELDS, now=now)
         store_department_sums(SalesFact, SALES_FACT_FIELDS, now=now)
+        # the departments' rankings were of the previous snapshot's files (refresh_abc_ranking follows)
+        AbcRank.objects.filter(department__isnull=False).delete()
     return len(rows)
 
 
 # --- The ABC ranking and the two ends (the ABC analysis read a page at a time) ---------------------
 def refresh_abc_ranking(*, today: date | None = None) -> int:
     """Store the ABC ranking of this year's and last year's sales (to `today`) and the two ends of
-    抓两头放中间 as of `today` (reports.AbcRank) over every customer: the same computation as the ABC
-    page's live one — set-wide aggregates of the ledger (sales per customer, first entries, write-offs)
-    and the risk inputs of today's credit snapshot (stored just before by the daily run; computed if
-    missing), ranked by the same rules (rules.abc_classes) — then written in one transaction that
-    replaces the previous ranking: idempotent, readers see the old ranking or the new one. Returns the
-    rows stored."""
+    抓两头放中间 as of `today` (reports.AbcRank) over every customer, and over each department's files
+    (those the credit snapshot gives it): the same computation as the ABC page's live one — set-wide
+    aggregates of the ledger (sales per customer, first entries, write-offs) and the risk inputs of
+    today's credit snapshot (stored just before by the daily run; computed if missing), ranked by the
+    same rules (rules.abc_classes) — then written in one transaction that replaces the previous
+    ranking: idempotent, readers see the old ranking or the new one. Returns the rows stored."""
     from django.utils import timezone
 
     from xindang.customers.models import Customer
     from xindang.policy.selectors import current_policy
 
-    from . import rules
-    from .models import AbcRank
+    from .models import AbcRank, CreditSnapshot
     from .selectors import credit, ranking, sales, snapshot
 
     today = today or timezone.localdate()
     policy = current_policy()
-    section = policy.reports
     everyone = Customer.objects.all()
     now = timezone.now()
+    stamp = {"on": today, "computed_at": now}
+    # the departments' files as the snapshot has them (its sums are of the same files)
+    groups: dict[int | None, set[int] | None] = {None: None}
+    if snapshot.latest() is not None:
+        for cid, dept in CreditSnapshot.objects.filter(
+            customer__isnull=False, department__isnull=False
+        ).values_list("customer_id", "department_id"):
+            groups.setdefault(dept, set()).add(cid)
     rows = []
     for year in (today.year - 1, today.year):
         amounts = sales.sales_by_customer(everyone, date(year, 1, 1), min(date(year, 12, 31), today))
-        for r in rules.abc_classes(
-            ((cid, a) for cid, a in amounts.items() if a), a_pct=section.abc_a_pct, b_pct=section.abc_b_pct
-        ):
+        params = ranking.params_key(AbcRank.Kind.SALES, policy)
+        for dept, ids in groups.items():
+            part = ((cid, a) for cid, a in amounts.items() if a and (ids is None or cid in ids))
+            rows += _sales_ranking(part, year=year, department=dept, policy=policy, stamp=stamp)
             rows.append(
-                AbcRank(
-                    kind=AbcRank.Kind.SALES,
-                    year=year,
-                    customer_id=r.key,
-                    on=today,
-                    rank=r.rank,
-                    amount=r.amount,
-                    share=r.share,
-                    cumulative=r.cumulative,
-                    klass=r.klass,
-                    computed_at=now,
-                )
+                AbcRank(kind=AbcRank.Kind.SALES, year=year, department_id=dept, params=params, **stamp)
             )
-        rows.append(
-            AbcRank(
-                kind=AbcRank.Kind.SALES,
-                year=year,
-                on=today,
-                params=ranking.params_key(AbcRank.Kind.SALES, policy),
-                computed_at=now,
-            )
-        )
     if snapshot.for_day(today):
         grades, earlier = snapshot.grades_now_and_then(everyone)
         overdue = snapshot.overdue_by_customer(everyone)
@@ -390,6 +379,48 @@ def refresh_abc_ranking(*, today: date | None = None) -> int:
     facts = sales.core_tail_facts(
         everyone, on=today, policy=policy, grades=grades, earlier=earlier, overdue=overdue
     )
+    params = ranking.params_key(AbcRank.Kind.CORE, policy)
+    for dept, ids in groups.items():
+        part = facts if ids is None else {cid: f for cid, f in facts.items() if cid in ids}
+        rows += _core_ranking(part, year=today.year, department=dept, policy=policy, stamp=stamp)
+        rows.append(
+            AbcRank(kind=AbcRank.Kind.CORE, year=today.year, department_id=dept, params=params, **stamp)
+        )
+    with transaction.atomic():
+        AbcRank.objects.all().delete()
+        AbcRank.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)
+
+
+def _sales_ranking(amounts, *, year: int, department, policy, stamp) -> list:
+    """The rows of the ABC ranking of these sales ((customer id, amount) of those with sales)."""
+    from . import rules
+    from .models import AbcRank
+
+    section = policy.reports
+    return [
+        AbcRank(
+            kind=AbcRank.Kind.SALES,
+            year=year,
+            customer_id=r.key,
+            department_id=department,
+            rank=r.rank,
+            amount=r.amount,
+            share=r.share,
+            cumulative=r.cumulative,
+            klass=r.klass,
+            **stamp,
+        )
+        for r in rules.abc_classes(amounts, a_pct=section.abc_a_pct, b_pct=section.abc_b_pct)
+    ]
+
+
+def _core_ranking(facts: dict, *, year: int, department, policy, stamp) -> list:
+    """The rows of the two ends of these customers' facts (sales.core_tail_facts)."""
+    from . import rules
+    from .models import AbcRank
+
+    section = policy.reports
     ranked = {
         r.key: r
         for r in rules.abc_classes(
@@ -398,14 +429,15 @@ def refresh_abc_ranking(*, today: date | None = None) -> int:
             b_pct=section.abc_b_pct,
         )
     }
+    out = []
     for cid, f in facts.items():
         r = ranked.get(cid)
-        rows.append(
+        out.append(
             AbcRank(
                 kind=AbcRank.Kind.CORE,
-                year=today.year,
+                year=year,
                 customer_id=cid,
-                on=today,
+                department_id=department,
                 rank=r.rank if r else None,
                 amount=f.average,
                 share=r.share if r else None,
@@ -416,22 +448,10 @@ def refresh_abc_ranking(*, today: date | None = None) -> int:
                 overdue=f.overdue,
                 reasons=",".join(f.reasons),
                 signs=len(f.reasons),
-                computed_at=now,
+                **stamp,
             )
         )
-    rows.append(
-        AbcRank(
-            kind=AbcRank.Kind.CORE,
-            year=today.year,
-            on=today,
-            params=ranking.params_key(AbcRank.Kind.CORE, policy),
-            computed_at=now,
-        )
-    )
-    with transaction.atomic():
-        AbcRank.objects.all().delete()
-        AbcRank.objects.bulk_create(rows, batch_size=5000)
-    return len(rows)
+    return out
 
 
 # --- Long exports in the task worker (the page is not blocked) ---

@@ -3,11 +3,12 @@ services.refresh_abc_ranking) instead of the ledger: the same figures as sales.a
 sales.core_and_tail (tests/test_ranking.py holds them equal), as of the day of the ranking.
 
 A user who sees every stored customer (every file, or all but a few files none of which is in the
-ranking) reads the stored rows a page at a time, in their stored order; a user who sees part of them
-has the same rules run over the stored figures of those files (no ledger read). A ranking is read only
-when it was made with the policy's cut-offs, and — for the running year — when it is of today or
-yesterday (the daily run has not run yet today); the page says as of when. Otherwise the analysis is
-computed live."""
+ranking) reads the stored rows a page at a time, in their stored order; so does a department manager
+from their department's ranking (its files give or take a few unranked ones); a user who sees another
+part of them has the same rules run over the stored figures of those files (no ledger read). A
+ranking is read only when it was made with the policy's cut-offs, and — for the running year — when it
+is of today or yesterday (the daily run has not run yet today); the page says as of when. Otherwise the
+analysis is computed live."""
 
 from __future__ import annotations
 
@@ -27,9 +28,9 @@ from .sales import (
     CoreTailFacts,
     abc_customer,
     abc_report_of,
+    base_of,
     classify_core_tail,
     customer_refs,
-    left_out_ids,
     of_customers,
     with_customers,
     years_of_trade,
@@ -45,26 +46,38 @@ def params_key(kind: str, policy) -> str:
     return f"{key}/{section.seasonal_years}" if kind == AbcRank.Kind.CORE else key
 
 
-def marker(kind: str, year: int | None, policy) -> AbcRank | None:
-    """The marker of the stored ranking of `kind` (and `year`), if made with the policy's cut-offs."""
+def marker(kind: str, year: int | None, policy, department: int | None = None) -> AbcRank | None:
+    """The marker of the stored ranking of `kind` (and `year`) of every file, or of `department`'s, if
+    made with the policy's cut-offs."""
     qs = AbcRank.objects.filter(kind=kind, customer__isnull=True)
+    qs = qs.filter(department__isnull=True) if department is None else qs.filter(department_id=department)
     if year is not None:
         qs = qs.filter(year=year)
     m = qs.order_by("-on").first()
     return m if m is not None and m.params == params_key(kind, policy) else None
 
 
-def _rows(kind: str, year: int):
-    return AbcRank.objects.filter(kind=kind, year=year, customer__isnull=False)
+def _rows(kind: str, year: int, department: int | None = None):
+    qs = AbcRank.objects.filter(kind=kind, year=year, customer__isnull=False)
+    return qs.filter(department__isnull=True) if department is None else qs.filter(department_id=department)
 
 
-def sees_every_row(customers, kind: str, year: int) -> bool:
-    """Whether `customers` (a visible_customers queryset) holds every customer of the ranking: every
-    file, or all but a few of which none is ranked."""
-    left_out = left_out_ids(customers)
-    if left_out is None or customers.query.is_empty():
-        return False
-    return not left_out or not _rows(kind, year).filter(customer__in=left_out).exists()
+def whole_ranking(customers, kind: str, year: int, policy) -> tuple[bool, int | None]:
+    """Whether `customers` (a visible_customers queryset) holds exactly the customers of a stored
+    ranking, and whose: (True, None) every file's — every file, or all but a few of which none is
+    ranked; (True, department) that department's — its files in the snapshot, give or take a few
+    of which none is ranked; (False, None) neither."""
+    base = None if customers.query.is_empty() else base_of(customers)
+    if base is None:
+        return False, None
+    dept = base.department
+    if dept is not None and marker(kind, year, policy, dept) is None:
+        return False, None
+    if base.minus and _rows(kind, year, dept).filter(customer__in=base.minus).exists():
+        return False, None
+    if base.plus and _rows(kind, year).filter(customer__in=base.plus).exists():
+        return False, None
+    return True, dept
 
 
 def abc_report(customers, year: int, today: date, policy) -> AbcReport | None:
@@ -79,10 +92,12 @@ def abc_report(customers, year: int, today: date, policy) -> AbcReport | None:
     if year < today.year and m.on < end:
         return None
     start, end = date(year, 1, 1), min(end, m.on)
-    qs = _rows(AbcRank.Kind.SALES, year)
-    if not sees_every_row(customers, AbcRank.Kind.SALES, year):
-        amounts = dict(of_customers(qs, customers).values_list("customer_id", "amount"))
+    whole, dept = whole_ranking(customers, AbcRank.Kind.SALES, year, policy)
+    if not whole:
+        qs = of_customers(_rows(AbcRank.Kind.SALES, year), customers)
+        amounts = dict(qs.values_list("customer_id", "amount"))
         return abc_report_of(amounts, start, end, policy, as_of=m.computed_at)
+    qs = _rows(AbcRank.Kind.SALES, year, dept)
     section = policy.reports
     by_class = {
         r["klass"]: r
@@ -136,8 +151,9 @@ def core_and_tail(customers, *, on: date, today: date, policy) -> tuple[CoreTail
     m = marker(AbcRank.Kind.CORE, None, policy)
     if m is None or not (m.on == on or (on == today and m.on == today - timedelta(days=FRESH_DAYS))):
         return None
-    qs = _rows(AbcRank.Kind.CORE, m.year)
-    if not sees_every_row(customers, AbcRank.Kind.CORE, m.year):
+    whole, dept = whole_ranking(customers, AbcRank.Kind.CORE, m.year, policy)
+    qs = _rows(AbcRank.Kind.CORE, m.year, dept)
+    if not whole:
         facts = {
             cid: CoreTailFacts(
                 amount, days, tuple(reasons.split(",")) if reasons else (), overdue, grade or None

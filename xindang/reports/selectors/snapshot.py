@@ -12,12 +12,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 
 from xindang.ledger.ageing import policy_buckets
 
 from ..models import MAX_BUCKETS, CreditSnapshot
-from .sales import ZERO, base_of, left_out_ids
+from .sales import ZERO, base_of
 
 FRESH_DAYS = 1  # the dashboard reads a snapshot of today or of this many days before
 CENT = Decimal("0.01")
@@ -66,15 +66,18 @@ def for_dashboard(today: date) -> CreditSnapshot | None:
 
 
 def rows(customers):
-    """The snapshot rows of `customers` (a visible_customers queryset): every row but those of the few
-    files left out when the user sees nearly all (sales.left_out_ids), else those of the files seen."""
+    """The snapshot rows of `customers` (a visible_customers queryset): those of the company or of
+    one department give or take a few files (sales.base_of), else those of the files seen."""
     qs = CreditSnapshot.objects.filter(customer__isnull=False)
     if customers.query.is_empty():
         return qs.none()
-    left_out = left_out_ids(customers)
-    if left_out is None:
+    base = base_of(customers)
+    if base is None:
         return qs.filter(customer__in=customers.values("pk"))
-    return qs.exclude(customer__in=left_out) if left_out else qs
+    if base.department is not None:
+        of_department = Q(department_id=base.department)
+        qs = qs.filter(of_department | Q(customer__in=base.plus) if base.plus else of_department)
+    return qs.exclude(customer__in=base.minus) if base.minus else qs
 
 
 # --- Sums over the snapshot rows: the company's stored on the marker row ---------------------------

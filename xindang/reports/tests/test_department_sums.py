@@ -1,6 +1,7 @@
-"""A department manager's analyses read their department's stored sums (beside the company's) and
-correct them by the few files seen beyond the department or not seen in it: the same figures as the
-sums over the files' own rows, before and after files change department."""
+"""A department manager's analyses read their department's stored sums and ranking (beside the
+company's) and correct the sums by the few files seen beyond the department or not seen in it: the
+same figures as the sums over the files' own rows and the rules run over the files seen, before and
+after files change department."""
 
 from datetime import date
 
@@ -8,9 +9,10 @@ import pytest
 
 from xindang.customers.models import Customer
 from xindang.customers.selectors import visible_customers
+from xindang.policy.selectors import current_policy
 from xindang.reports import services
-from xindang.reports.models import CreditSnapshot, MonthlyFact, SalesFact
-from xindang.reports.selectors import credit, snapshot
+from xindang.reports.models import AbcRank, CreditSnapshot, MonthlyFact, SalesFact
+from xindang.reports.selectors import credit, ranking, snapshot
 from xindang.reports.selectors.sales import Base, base_of, figures, monthly_sales
 
 pytestmark = pytest.mark.django_db
@@ -126,3 +128,35 @@ def test_without_a_snapshot_or_for_a_few_files_the_rows_are_summed(books, manage
     assert base_of(visible_customers(manager)) is None  # fewer files than MIN_FOR_DEPARTMENT
     _small_department(monkeypatch)
     assert base_of(visible_customers(manager)) is None  # no snapshot: no department has stored files
+
+
+def _abc(customers, policy):
+    report = ranking.abc_report(customers, 2026, TODAY, policy)
+    ct, _marker = ranking.core_and_tail(customers, on=TODAY, today=TODAY, policy=policy)
+    return list(report.rows), report.summary, report.total, list(ct.core), list(ct.tail), ct.middle_count
+
+
+def test_a_department_manager_reads_the_departments_stored_ranking(books, manager, monkeypatch, dept_xs1):
+    _small_department(monkeypatch)
+    shop, mill, quiet, far, own = books
+    _refresh()
+    services.refresh_abc_ranking(today=TODAY)
+    policy = current_policy()
+    customers = visible_customers(manager)
+    for kind, year in ((AbcRank.Kind.SALES, 2026), (AbcRank.Kind.CORE, 2026)):
+        assert ranking.whole_ranking(customers, kind, year, policy) == (True, dept_xs1.pk)
+    ranked = AbcRank.objects.filter(kind=AbcRank.Kind.SALES, year=2026, department=dept_xs1, customer=shop)
+    assert ranked.get().rank == 1  # the shop's 2,500 leads the department (the other's 5,000 does not count)
+    via_department = _abc(customers, policy)
+    with monkeypatch.context() as m:  # the same rules run over the stored figures of the files seen
+        m.setattr(ranking, "whole_ranking", lambda *args: (False, None))
+        assert via_department == _abc(customers, policy)
+    # a ranked file handed over since: the department's ranking no longer holds the files seen
+    Customer.objects.filter(pk=mill.pk).update(department=books[3].department_id)
+    assert ranking.whole_ranking(visible_customers(manager), AbcRank.Kind.SALES, 2026, policy) == (
+        False,
+        None,
+    )
+    # a new snapshot drops the departments' rankings until the ranking is stored again
+    services.refresh_credit_snapshot(today=TODAY)
+    assert not AbcRank.objects.filter(department__isnull=False).exists()

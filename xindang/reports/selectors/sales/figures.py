@@ -56,7 +56,22 @@ def of_customers(qs, customers, field: str = "customer"):
 
 
 FEW_LEFT_OUT = 2000  # files a user does not see, below which a sum is the company's minus theirs
-_LEFT_OUT: WeakKeyDictionary = WeakKeyDictionary()  # queryset → its left_out_ids, while it lives
+_KEPT: WeakKeyDictionary = WeakKeyDictionary()  # queryset → what was worked out of it, while it lives
+
+
+def _of_set(customers, name: str, compute):
+    """compute() once for the files of `customers`: once per queryset, and once per request for the
+    same files asked again (the view and its document each build the queryset)."""
+    kept = _KEPT.setdefault(customers, {})
+    if name not in kept:
+        kept[name] = memo((f"reports.{name}", str(customers.query)), compute)
+    return kept[name]
+
+
+def visible_ids(customers) -> frozenset[int]:
+    """The ids of the files of `customers`, read once: testing them in Python is cheaper than asking
+    the database to join every figure to the visibility's union of subqueries again."""
+    return _of_set(customers, "ids", lambda: frozenset(customers.order_by().values_list("pk", flat=True)))
 
 
 def left_out_ids(customers) -> list[int] | None:
@@ -67,17 +82,15 @@ def left_out_ids(customers) -> list[int] | None:
         return None
     if not customers.query.has_filters():
         return []
-    if customers in _LEFT_OUT:  # one request reads it for each of its figures
-        return _LEFT_OUT[customers]
 
     def compute():
-        left = Customer.objects.exclude(pk__in=customers.values("pk")).values_list("pk", flat=True)
-        ids = list(left[: FEW_LEFT_OUT + 1])
-        return ids if len(ids) <= FEW_LEFT_OUT else None
+        seen = visible_ids(customers)
+        if Customer.objects.count() - len(seen) > FEW_LEFT_OUT:
+            return None
+        left = set(Customer.objects.values_list("pk", flat=True)) - seen
+        return sorted(left) if len(left) <= FEW_LEFT_OUT else None
 
-    # the same files asked again in the request (the view and its document each build the queryset)
-    _LEFT_OUT[customers] = out = memo(("reports.left_out", str(customers.query)), compute)
-    return out
+    return _of_set(customers, "left_out", compute)
 
 
 class Base(NamedTuple):
@@ -91,7 +104,7 @@ class Base(NamedTuple):
 
 
 MIN_FOR_DEPARTMENT = 2000  # fewer files than this: their own rows are summed
-_BASE: WeakKeyDictionary = WeakKeyDictionary()
+SAMPLE = 64  # files whose department in the snapshot says which department's sums to start from
 
 
 def base_of(customers) -> Base | None:
@@ -105,43 +118,36 @@ def base_of(customers) -> Base | None:
     left_out = left_out_ids(customers)
     if left_out is not None:
         return Base(None, (), tuple(left_out))
-    if customers in _BASE:
-        return _BASE[customers]
 
     def compute():
-        from django.db.models import Count
+        from collections import Counter
 
         from ...models import CreditSnapshot
 
-        counts = list(
-            customers.order_by()
-            .values("department_id")
-            .annotate(n=Count("pk"))
-            .order_by("-n", "department_id")
-        )
-        total = sum(r["n"] for r in counts)
-        if total < MIN_FOR_DEPARTMENT or counts[0]["department_id"] is None:
+        ids = visible_ids(customers)
+        if len(ids) < MIN_FOR_DEPARTMENT:
             return None
-        department = counts[0]["department_id"]
-        members = CreditSnapshot.objects.filter(customer__isnull=False, department_id=department)
-        plus = list(
-            customers.exclude(pk__in=members.values("customer_id"))
-            .order_by()
-            .values_list("pk", flat=True)[: FEW_LEFT_OUT + 1]
+        ordered = sorted(ids)
+        sample = ordered[:: max(1, len(ordered) // SAMPLE)]
+        seen = Counter(
+            CreditSnapshot.objects.filter(customer__in=sample, department__isnull=False).values_list(
+                "department_id", flat=True
+            )
         )
-        if len(plus) > FEW_LEFT_OUT or len(plus) == total:  # or none of them is the department's
+        if not seen:
             return None
-        minus = list(
-            members.exclude(customer__in=customers.values("pk"))
-            .order_by()
-            .values_list("customer_id", flat=True)[: FEW_LEFT_OUT + 1]
+        department = min(seen, key=lambda d: (-seen[d], d))
+        members = frozenset(
+            CreditSnapshot.objects.filter(customer__isnull=False, department_id=department).values_list(
+                "customer_id", flat=True
+            )
         )
-        if len(minus) > FEW_LEFT_OUT:
+        plus, minus = ids - members, members - ids
+        if len(plus) > FEW_LEFT_OUT or len(minus) > FEW_LEFT_OUT:
             return None
         return Base(department, tuple(sorted(plus)), tuple(sorted(minus)))
 
-    _BASE[customers] = out = memo(("reports.base", str(customers.query)), compute)
-    return out
+    return _of_set(customers, "base", compute)
 
 
 def base_sums(model, base: Base, months: list[date], fields) -> dict[date, dict[str, Decimal]]:
