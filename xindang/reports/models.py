@@ -303,3 +303,36 @@ class SalesFact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer_id or self.department_id or '*'} {self.month:%Y-%m}"
+
+
+class SalesYear(models.Model):
+    """One customer's sales of one year's stored months (SalesFact summed: every month of a closed
+    year, or the closed months of the running one — January to `months`), stored with the monthly
+    sales facts (services.refresh_sales_facts), so that the composition of a year and the largest
+    customers of the seasonal years read one row per customer and year instead of twelve. The row
+    with customer NULL holds the company's sum and marks the year as stored. A cache that can always
+    be rebuilt."""
+
+    customer = models.ForeignKey(
+        "customers.Customer", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField()
+    months = models.PositiveSmallIntegerField()  # January to this month of the year are in the sum
+    sales = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    entries = models.PositiveIntegerField(default=0)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        default_permissions = ()
+        verbose_name = _("yearly sales fact")
+        verbose_name_plural = _("yearly sales facts")
+        constraints = [
+            models.UniqueConstraint(fields=["customer", "year"], name="reports_salesyear_customer"),
+            models.UniqueConstraint(
+                fields=["year"], condition=models.Q(customer__isnull=True), name="reports_salesyear_company"
+            ),
+        ]
+        indexes = [models.Index(fields=["year", "customer"], name="reports_salesyear_year")]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id or '*'} {self.year} (1–{self.months})"

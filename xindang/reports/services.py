@@ -165,13 +165,14 @@ def refresh_sales_facts(*, today: date | None = None, full: bool = False) -> int
     from xindang.customers.models import Customer
     from xindang.policy.selectors import current_policy
 
-    from .models import SalesFact
+    from .models import SalesFact, SalesYear
     from .selectors import credit, sales
 
     now = timezone.now()
     today = today or timezone.localdate()
     keep = sales_fact_months(today, current_policy().reports.seasonal_years)
     SalesFact.objects.filter(month__lt=date(*keep[0], 1)).delete()
+    SalesYear.objects.filter(year__lt=keep[0][0]).delete()
     span = months_to_refresh(keep, full=full, model=SalesFact)
     if not span:
         return 0
@@ -207,7 +208,34 @@ def refresh_sales_facts(*, today: date | None = None, full: bool = False) -> int
             SalesFact.objects.bulk_create(facts, batch_size=5000)
             store_department_sums(SalesFact, SALES_FACT_FIELDS, months=[first], now=now)
         stored += len(facts)
+    for year in sorted({y for y, _m in span}):
+        stored += store_sales_year(year, now=now)
     return stored
+
+
+def store_sales_year(year: int, *, now) -> int:
+    """Replace the yearly sales facts of `year` (reports.SalesYear) by the sums of its stored months'
+    facts per customer and for the company, in one transaction; none when January is not stored (the
+    year's sum would not start there). Returns the rows stored."""
+    from django.db.models import Sum
+
+    from .models import SalesFact, SalesYear
+
+    with transaction.atomic():
+        SalesYear.objects.filter(year=year).delete()
+        facts = SalesFact.objects.filter(month__year=year, department__isnull=True)
+        months = sorted(facts.filter(customer__isnull=True).values_list("month", flat=True))
+        if not months or months[0].month != 1 or len(months) != months[-1].month:
+            return 0
+        rows = [
+            SalesYear(year=year, months=len(months), computed_at=now, **r)
+            for r in facts.order_by()
+            .values("customer_id")
+            .annotate(sales=Sum("sales"), entries=Sum("entries"))
+            .iterator(chunk_size=20000)
+        ]
+        SalesYear.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)
 
 
 SALES_FACT_FIELDS = ("sales", "entries")

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from xindang.core.errors import DomainError
 from xindang.customers.selectors import visible_customers
 from xindang.reports import services
-from xindang.reports.models import SalesFact
+from xindang.reports.models import SalesFact, SalesYear
 from xindang.reports.selectors import sales
 
 pytestmark = pytest.mark.django_db
@@ -89,16 +89,31 @@ def test_the_kept_months_and_the_refresh(trade, post):
         .values_list("month", flat=True)
     )
     assert (months.first(), months.last(), months.count()) == (date(2022, 1, 1), date(2026, 5, 1), 53)
-    assert rows == SalesFact.objects.count()
+    assert rows == SalesFact.objects.count() + SalesYear.objects.count()
+    # a row per customer and year beside the months, and the company's: each year January to its last
+    assert sorted(SalesYear.objects.filter(customer__isnull=True).values_list("year", "months")) == [
+        (2022, 12),
+        (2023, 12),
+        (2024, 12),
+        (2025, 12),
+        (2026, 5),
+    ]
+    year = SalesYear.objects.get(customer=shop, year=2026)
+    assert year.sales == sum(
+        SalesFact.objects.filter(customer=shop, month__year=2026).values_list("sales", flat=True)
+    )
     assert services.refresh_sales_facts(today=TODAY) == 0  # nothing posted since
     post(shop, "shipment", 50, entry_on=date(2026, 3, 3), due_on=date(2026, 4, 2))
     assert (
         services.refresh_sales_facts(today=TODAY)
         == SalesFact.objects.filter(month__gte=date(2026, 3, 1)).count()
+        + SalesYear.objects.filter(year=2026).count()
     )
+    assert SalesYear.objects.get(customer=shop, year=2026).sales == year.sales + 50
     assert SalesFact.objects.get(customer=shop, month=date(2026, 3, 1)).sales == 50
     services.refresh_sales_facts(today=date(2027, 2, 1))  # a year on: 2022 is no longer kept
     assert not SalesFact.objects.filter(month__lt=date(2023, 1, 1)).exists()
+    assert not SalesYear.objects.filter(year__lt=2023).exists()
 
 
 step = st.tuples(

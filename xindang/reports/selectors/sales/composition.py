@@ -19,10 +19,10 @@ from .figures import (
     DIMENSIONS,
     MONEY,
     ZERO,
+    customer_sums,
     sales_entries,
     sales_total,
     split_period,
-    stored_facts,
     total_sales,
 )
 
@@ -68,15 +68,10 @@ def composition_rows(customers, dimension: str, start: date, end: date) -> list[
 
     stored, live = split_period(start, end)
     key = F(f"customer__{dimension}")
-    parts = []
-    if stored:
-        parts.append(
-            stored_facts(customers, stored)
-            .annotate(k=key)
-            .order_by()
-            .values("customer_id", "k")
-            .annotate(total=Sum("sales"))
-        )
+    parts = [
+        part.annotate(k=key).order_by().values("customer_id", "k").annotate(total=Sum("sales"))
+        for part in (customer_sums(customers, stored) if stored else [])
+    ]
     for a, b in live:
         parts.append(
             sales_entries(customers, a, b)

@@ -233,14 +233,32 @@ def stored_facts(customers, months: list[date]):
     return of_customers(SalesFact.objects.filter(customer__isnull=False, month__in=months), customers)
 
 
+def customer_sums(customers, months: list[date]) -> list:
+    """Querysets of rows with `customer_id` and `sales` that hold the sales of `customers` in those
+    stored months: the yearly facts (SalesYear, a row per customer and year) for each year whose
+    months in `months` run from January to the month its yearly facts reach, the monthly facts
+    (SalesFact) for the other months."""
+    from ...models import SalesYear
+
+    by_year: dict[int, list[int]] = defaultdict(list)
+    for m in months:
+        by_year[m.year].append(m.month)
+    whole = {(y, len(ms)) for y, ms in by_year.items() if sorted(ms) == list(range(1, len(ms) + 1))}
+    marked = SalesYear.objects.filter(customer__isnull=True, year__in=[y for y, _n in whole])
+    years = [y for y, n in marked.values_list("year", "months") if (y, n) in whole]
+    rest = [m for m in months if m.year not in years]
+    parts = [of_customers(SalesYear.objects.filter(customer__isnull=False, year__in=years), customers)]
+    return (parts if years else []) + ([stored_facts(customers, rest)] if rest else [])
+
+
 def sales_by_customer(customers, start: date, end: date) -> dict[int, Decimal]:
     """customer id → sales of start..end (those with a sales entry): the stored months' facts and the
     ledger's other days."""
     stored, live = split_period(start, end)
     out: dict[int, Decimal] = {}
-    if stored:
-        rows = stored_facts(customers, stored).order_by().values("customer_id").annotate(total=Sum("sales"))
-        out = {r["customer_id"]: r["total"] for r in rows}
+    for part in customer_sums(customers, stored) if stored else []:
+        for r in part.order_by().values("customer_id").annotate(total=Sum("sales")):
+            out[r["customer_id"]] = out.get(r["customer_id"], ZERO) + r["total"]
     for a, b in live:
         rows = sales_entries(customers, a, b).order_by().values("customer_id").annotate(total=sales_total())
         for r in rows:
@@ -252,9 +270,10 @@ def top_customers(customers, start: date, end: date, n: int) -> list[int]:
     """The ids of the `n` customers of the largest sales of start..end, largest first (ties by id):
     ordered and cut by the database when the stored facts hold the whole period."""
     stored, live = split_period(start, end)
-    if stored and not live:
+    parts = customer_sums(customers, stored) if stored and not live else []
+    if len(parts) == 1:
         rows = (
-            stored_facts(customers, stored)
+            parts[0]
             .order_by()
             .values("customer_id")
             .annotate(total=Sum("sales"))
