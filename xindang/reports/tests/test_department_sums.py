@@ -160,3 +160,12 @@ def test_a_department_manager_reads_the_departments_stored_ranking(books, manage
     # a new snapshot drops the departments' rankings until the ranking is stored again
     services.refresh_credit_snapshot(today=TODAY)
     assert not AbcRank.objects.filter(department__isnull=False).exists()
+
+
+def test_the_files_seen_are_read_once_from_the_visibilitys_own_query(
+    books, manager, salesperson, credit_manager
+):
+    for user in (manager, salesperson, credit_manager):
+        customers = visible_customers(user)
+        assert figures.visible_ids(customers) == set(customers.values_list("pk", flat=True)), user
+    assert figures._ids_query(visible_customers(manager)) is not None  # the union of index lookups
