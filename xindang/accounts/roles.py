@@ -68,6 +68,6 @@ def revoke_role_permissions(apps, app_label: str, grants: dict) -> None:
             group.permissions.remove(
                 *Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames)
             )
-    from .backends import access_changed
+    from .backends import access_changed  # backends imports the models, which import this module
 
     access_changed()

@@ -170,6 +170,13 @@ def _cell(column, row, value) -> str:
     return format_html("<td>{}</td>", value or "—")
 
 
+class Params(dict):
+    """The list's query parameters (the last value of each) for its template: a missing one is ""."""
+
+    def __missing__(self, key):
+        return ""
+
+
 class Cells(list):
     """A row's (column, value) pairs, and `html`, its cells as HTML."""
 
@@ -217,7 +224,9 @@ def _render_list(request, params, *, status: int = 200):
             "always_shown": columns.ALWAYS_SHOWN,
             "per_page": per_page,
             "page_sizes": PAGE_SIZES,
-            "params": params,
+            # the query's values by name, "" for those not given (a template's lookup of a missing key
+            # in a QueryDict costs far more than one that finds it)
+            "params": Params(params.items()),
             # where the column choice and the bulk actions come back to (also after a refusal)
             "list_path": reverse("customers:list") + (f"?{params.urlencode()}" if params else ""),
             "sort": params.get("sort") or selectors.DEFAULT_SORT,
