@@ -167,7 +167,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
-# One query for the request's user and department, one for their permissions and roles. ModelBackend
+# One query for the request's user and department; their permissions and roles from the shared cache
+# (read in one query when it has none: xindang/accounts/backends.py). ModelBackend
 # stays listed second only so that sessions begun before it was replaced stay logged in.
 AUTHENTICATION_BACKENDS = [
     "xindang.accounts.backends.AccountBackend",
