@@ -4,6 +4,7 @@ salesperson, the credit manager, the archivist, the GM — plus helpers to make 
 import os
 
 import pytest
+from django.core.cache import cache
 from hypothesis import HealthCheck, settings
 
 from xindang.accounts.models import Department
@@ -32,6 +33,13 @@ def _forget_api_keys():
     case's rolled-back data)."""
     yield
     forget_api_keys()
+
+
+@pytest.fixture(autouse=True)
+def _empty_shared_cache():
+    """Each case starts with an empty cache: the sessions, permissions and policy an earlier case
+    left there belong to its rolled-back rows (and a row's id may come again)."""
+    cache.clear()
 
 
 @pytest.fixture

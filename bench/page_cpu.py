@@ -5,6 +5,7 @@ the wall time beside it. Against a database kept by `bench/run.py --keep` (same 
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/xindang_bench python bench/page_cpu.py
     N=50 HISTORY=1 DATABASE_URL=… python bench/page_cpu.py   # 50 requests a page; file + its history
+    CREDIT=0 DATABASE_URL=… python bench/page_cpu.py         # without the credit pages
 """
 
 import os
@@ -22,15 +23,20 @@ import django  # noqa: E402
 django.setup()
 import run as bench  # noqa: E402
 from django.test import Client  # noqa: E402
+from django.urls import reverse  # noqa: E402
 
 from xindang.accounts.models import User  # noqa: E402
 from xindang.customers.demo.organisation import CREDIT_MANAGER_USERNAME  # noqa: E402
+from xindang.customers.models import Customer  # noqa: E402
 
 users = {
     "credit manager": User.objects.get(username=CREDIT_MANAGER_USERNAME),
     "salesperson": User.objects.get(username=bench.SMALL_SALESPERSON),
 }
 N = int(os.environ.get("N", "20"))
+# the credit pages of the salesperson's measured files, as bench/run.py prepares them (kept data: done)
+credit_ids = bench.pick_terms(users["salesperson"], random.Random("terms:salesperson"))["ids"]
+approvals = bench.prepare_credit(Customer.objects.filter(pk__in=credit_ids), users["salesperson"])
 for who, u in users.items():
     t = bench.pick_terms(u, random.Random(f"terms:{who}"))
     c = Client()
@@ -41,6 +47,11 @@ for who, u in users.items():
         "search: credit code": [f"/customers/?q={x}&status=all" for x in t["codes"]],
         "file": [f"/customers/{x}/" for x in t["ids"]],
     }
+    if os.environ.get("CREDIT", "1") == "1":
+        pages["grant request"] = [reverse("grants:request", args=[x]) for x in credit_ids]
+        pages["credit control"] = [reverse("credit_control:customer", args=[x]) for x in credit_ids]
+        pages["approval"] = [reverse("approvals:detail", args=[x]) for x in approvals]
+        pages["ageing"] = [reverse("collection:ageing")]
     if os.environ.get("HISTORY"):
         pages["file + history"] = [(f"/customers/{x}/", f"/customers/{x}/history/") for x in t["ids"]]
     for name, urls in pages.items():

@@ -1,6 +1,9 @@
 """The left navigation (UI.md): modules in the order of the work, only those the user may use."""
 
-from django.urls import NoReverseMatch, reverse
+from functools import lru_cache
+
+from django.conf import settings
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 
 from xindang.accounts.permissions import may_grant_roles
@@ -74,14 +77,27 @@ def navigation(request):
 
 def nav_items(user) -> list[dict]:
     """The modules `user` may open, in the menu's order."""
+    urls = _menu_urls(get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
     items = []
     for url_name, label, perm, key in NAV:
+        if urls[url_name] is None:  # a module not installed in this build
+            continue
         if perm and not may_open(user, perm):
             continue
-        try:
-            items.append({"url": reverse(url_name), "label": label, "key": key})
-        except NoReverseMatch:  # a module not installed in this build
-            continue
-    if user.is_staff:
-        items.append({"url": reverse("admin:index"), "label": _("System settings"), "key": "admin"})
+        items.append({"url": urls[url_name], "label": label, "key": key})
+    if user.is_staff and urls["admin:index"]:
+        items.append({"url": urls["admin:index"], "label": _("System settings"), "key": "admin"})
     return items
+
+
+@lru_cache(maxsize=16)
+def _menu_urls(prefix: str, urlconf) -> dict[str, str | None]:
+    """Every menu item's address (None: not installed), once per process and URL configuration: the
+    same for every user and page."""
+    urls = {}
+    for url_name in [*(item[0] for item in NAV), "admin:index"]:
+        try:
+            urls[url_name] = reverse(url_name, urlconf=urlconf)
+        except NoReverseMatch:
+            urls[url_name] = None
+    return urls

@@ -167,7 +167,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
-# One query for the request's user and department, one for their permissions and roles. ModelBackend
+# One query for the request's user and department; their permissions and roles from the shared cache
+# (read in one query when it has none: xindang/accounts/backends.py). ModelBackend
 # stays listed second only so that sessions begun before it was replaced stay logged in.
 AUTHENTICATION_BACKENDS = [
     "xindang.accounts.backends.AccountBackend",
@@ -255,6 +256,11 @@ CONTENT_SECURITY_POLICY = (
 )
 
 # --- Cache: a file cache shared by all worker processes; Redis when REDIS_URL is set -------------
+# Keys are prefixed by the database they describe: two instances (or test runs) on one Redis or one
+# var directory do not read each other's sessions, permissions or policy.
+_CACHE_PREFIX = hashlib.sha256(
+    f"{_db['ENGINE']}|{_db.get('HOST')}|{_db.get('PORT')}|{_db.get('NAME')}".encode()
+).hexdigest()[:12]
 if os.environ.get("REDIS_URL"):
     if importlib.util.find_spec("redis") is None:
         raise RuntimeError("REDIS_URL is set but the redis package is missing: pip install 'xindang[redis]'")
@@ -262,6 +268,7 @@ if os.environ.get("REDIS_URL"):
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": _CACHE_PREFIX,
         }
     }
 else:
@@ -269,6 +276,7 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(VAR_DIR / "cache"),
+            "KEY_PREFIX": _CACHE_PREFIX,
         }
     }
 
@@ -287,6 +295,10 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+# Sessions are written to the database and read through the cache (Django's cached_db engine): a page
+# finds its session in the cache instead of asking the database; a session missing from the cache
+# (evicted, another machine's cache) is read from the database, which stays the record.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("XINDANG_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

@@ -4,10 +4,13 @@ from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin as BaseTOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
 from xindang.audit.admin import AuditedAdminMixin
 
+from .backends import access_changed
 from .models import Department, User
 from .permissions import may_grant_roles
 from .roles import role_label
@@ -82,6 +85,10 @@ class UserAdmin(AuditedAdminMixin, SimpleHistoryAdmin, BaseUserAdmin):
     def roles(self, obj):
         return "、".join(obj.role_labels)
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        access_changed()  # the user's roles or permissions may have changed
+
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "groups":
             kwargs["form_class"] = RoleChoiceField
@@ -115,9 +122,42 @@ class RoleAdmin(AuditedAdminMixin, BaseGroupAdmin):
     def has_delete_permission(self, request, obj=None):
         return may_grant_roles(request.user) and super().has_delete_permission(request, obj)
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        access_changed()  # the role's permissions may have changed
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        access_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        access_changed()
+
     @admin.display(description=_("role"))
     def label(self, obj):
         return role_label(obj.name)
+
+
+admin.site.unregister(TOTPDevice)
+
+
+@admin.register(TOTPDevice)
+class TOTPDeviceAdmin(BaseTOTPDeviceAdmin):
+    """django-otp's own admin of second-factor devices; a change is seen by the user's next request
+    (whether a code is asked for comes from the shared cache: backends.access_changed)."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        access_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        access_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        access_changed()
 
 
 admin.site.site_header = _("XinDang administration")

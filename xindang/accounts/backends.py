@@ -1,15 +1,32 @@
 """Django's ModelBackend with fewer queries per request: the request's user is read with their
 department (the top bar shows it), and the user's own permissions, their roles' permissions, the
 role names and whether they have a confirmed second-factor device in one query instead of four.
-Same answers as ModelBackend (tests/test_backends.py compares them); all of it is still read afresh
-for every request."""
+Same answers as ModelBackend (tests/test_backends.py compares them).
+
+The user's row is read for every request (whether they are still active, their password's session
+hash); what that one query gives (their "access": permissions, roles, second-factor device) is kept
+in the shared cache (core.request_cache.shared) and still checked on every request. Every write that
+changes it calls access_changed(): granting or revoking a role, a role's permissions (roles.py, the
+role admin), a user's roles in the admin, confirming or removing a second-factor device."""
 
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from xindang.core import request_cache
+
 from .models import User
+
+ACCESS = "accounts.access"  # the shared cache's name of every user's permission rows
+ACCESS_SECONDS = 300
+
+
+def access_changed() -> None:
+    """Every process reads every user's permissions, roles and second-factor device afresh (a
+    change of one user's is rare enough that all are read again)."""
+    request_cache.invalidate(ACCESS)
+
 
 _SQL = """
 SELECT 'u', ct.app_label, p.codename, NULL
@@ -60,7 +77,9 @@ class AccountBackend(ModelBackend):
             return None
         if not self.user_can_authenticate(user):
             return None
-        self.load_permissions(user)  # every page asks for them (navigation, the second factor's roles)
+        # every page asks for them (navigation, the second factor's roles): from the shared cache
+        rows = request_cache.shared(ACCESS, user.pk, lambda: permission_rows(user.pk), timeout=ACCESS_SECONDS)
+        self.load_permissions(user, rows)
         return user
 
     def _get_permissions(self, user_obj, obj, from_name):
@@ -75,11 +94,11 @@ class AccountBackend(ModelBackend):
         return super()._get_permissions(user_obj, obj, from_name)
 
     @staticmethod
-    def load_permissions(user_obj) -> None:
-        """Fill ModelBackend's per-user caches and the user's role names from one query (a superuser's
-        permissions are all there are: ModelBackend reads those itself)."""
+    def load_permissions(user_obj, rows: list[tuple] | None = None) -> None:
+        """Fill ModelBackend's per-user caches and the user's role names from one query, or from the
+        rows given (a superuser's permissions are all there are: ModelBackend reads those itself)."""
         own, granted, roles, devices = set(), set(), set(), 0
-        for kind, app_label, codename, role in permission_rows(user_obj.pk):
+        for kind, app_label, codename, role in permission_rows(user_obj.pk) if rows is None else rows:
             if kind == "u":
                 own.add(f"{app_label}.{codename}")
             elif kind == "g":

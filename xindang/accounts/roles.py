@@ -54,6 +54,9 @@ def grant_role_permissions(apps, app_label: str, grants: dict) -> None:
         if missing:
             raise RuntimeError(f"unknown permissions for {app_label}: {sorted(missing)}")
         group.permissions.add(*perms)
+    from .backends import access_changed  # backends imports the models, which import this module
+
+    access_changed()  # users read their permissions from the shared cache
 
 
 def revoke_role_permissions(apps, app_label: str, grants: dict) -> None:
@@ -65,3 +68,6 @@ def revoke_role_permissions(apps, app_label: str, grants: dict) -> None:
             group.permissions.remove(
                 *Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames)
             )
+    from .backends import access_changed  # backends imports the models, which import this module
+
+    access_changed()

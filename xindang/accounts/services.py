@@ -20,6 +20,7 @@ from xindang.core.errors import DomainError
 from xindang.policy.selectors import current_policy
 
 from . import rules
+from .backends import access_changed
 from .errors import AuthError, ClearanceError
 from .models import ApiKey, ListPreference, User
 from .permissions import duties_combined, may_grant_roles
@@ -289,6 +290,7 @@ def confirm_otp_setup(*, request, token: str):
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         type(device).objects.filter(user=user).exclude(pk=device.pk).delete()
+        access_changed()  # the user's next requests ask for the code
         otp_login(request, device)
         _user_event(OTP_SETUP, user=user, request=request)
     return device
@@ -322,6 +324,7 @@ def remove_otp(*, request, token: str) -> None:
     device = _check_code(device_pk=device.pk, token=token, user=user, request=request, purpose="remove")
     with transaction.atomic():
         type(device).objects.filter(user=user).delete()
+        access_changed()
         request.session.pop(DEVICE_ID_SESSION_KEY, None)
         request.user.otp_device = None
         _user_event(OTP_REMOVED, user=user, request=request)
@@ -366,6 +369,7 @@ def _change_role(*, user: User, role: str, by, reason: str, request, granting: b
             target.groups.add(group)
         else:
             target.groups.remove(group)
+        access_changed()  # the next request of `target` has (or lacks) the role's permissions
         record_event(
             ROLE_GRANTED if granting else ROLE_REVOKED,
             actor=by,

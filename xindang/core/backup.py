@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from django.apps import apps
+from django.core.cache import cache
 from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.core.management import call_command
@@ -243,6 +244,9 @@ def restore_backup(source: Path, *, storage=None) -> Restored:
         }
         if differences:
             raise BackupError(f"row counts differ after loading (backup, restored): {differences}")
+    # What the pages keep in the shared cache (sessions, the policy in force, users' permissions)
+    # described the empty instance: none of it holds for the restored rows.
+    cache.clear()
     for entry in manifest.files:
         name = entry["name"]
         if storage.exists(name):

@@ -10,6 +10,7 @@ from contextvars import ContextVar
 from typing import TypeVar
 
 from django.core.cache import cache
+from django.db import transaction
 
 T = TypeVar("T")
 _store: ContextVar[dict | None] = ContextVar("xindang_request_cache", default=None)
@@ -22,6 +23,11 @@ def memo(key, compute: Callable[[], T]) -> T:
     if key not in store:
         store[key] = compute()
     return store[key]
+
+
+def in_request() -> bool:
+    """Whether a request is being answered (RequestCacheMiddleware opened its store)."""
+    return _store.get() is not None
 
 
 def forget(key=None) -> None:
@@ -57,6 +63,13 @@ def _generation_key(name: str) -> str:
     return f"xd:shared:{name}:generation"
 
 
+def _next_generation(name: str) -> None:
+    try:
+        cache.incr(_generation_key(name))
+    except ValueError:  # no generation yet (or evicted): any number the entries were not made under
+        cache.set(_generation_key(name), int(time.time() * 1000), None)
+
+
 def shared(name: str, key, compute: Callable[[], T], *, timeout: int) -> T:
     """compute() once per `timeout` seconds and generation of `name`, for every process; within a
     request, once (memo). The value must pickle."""
@@ -74,11 +87,11 @@ def shared(name: str, key, compute: Callable[[], T], *, timeout: int) -> T:
 
 
 def invalidate(name: str) -> None:
-    """A new generation of `name`: every process computes its values afresh from now on."""
-    try:
-        cache.incr(_generation_key(name))
-    except ValueError:  # no generation yet (or evicted): any number the entries were not made under
-        cache.set(_generation_key(name), int(time.time() * 1000), None)
+    """A new generation of `name`: every process computes its values afresh from now on. Called
+    inside a transaction, the generation moves again when it commits: a request that read the old
+    rows between the two would otherwise have cached them under the new generation."""
+    _next_generation(name)
+    transaction.on_commit(lambda: _next_generation(name))
     store = _store.get()
     if store is not None:
         for k in [k for k in store if isinstance(k, tuple) and k[:2] == ("shared", name)]:

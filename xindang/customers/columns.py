@@ -58,7 +58,17 @@ def register_list_column(column: ListColumn) -> None:
 
 
 def _display(name):
-    return lambda row, today: getattr(row, f"get_{name}_display")() or ""
+    """The choice's label, as row.get_<name>_display() gives it (which builds the field's dict of
+    choices again for every call: 50 rows a page)."""
+    labels = {}
+
+    def label(row, today):
+        if not labels:
+            labels.update(row._meta.get_field(name).flatchoices)
+        value = getattr(row, name)
+        return str(labels.get(value, value) or "")
+
+    return label
 
 
 # The file's own columns (no annotation needed).

@@ -23,6 +23,8 @@ class Policy:
     sections: dict
 
     def __getattr__(self, name):
+        if name.startswith("__"):  # pickle's lookups (the shared cache) before `sections` is set
+            raise AttributeError(name)
         try:
             return self.sections[name]
         except KeyError as exc:
@@ -54,14 +56,18 @@ def version_in_force(on: datetime | None = None) -> PolicyVersion | None:
     )
 
 
-CURRENT = "policy.current"  # the request cache's key of the policy in force now
+# The policy in force now, shared between requests (core.request_cache.shared): every page reads it
+# (the idle timeout, the second factor, the page itself). Only putting a version in force changes it
+# (policy.services.put_in_force, which calls policy_changed()); the timeout bounds anything missed.
+IN_FORCE = "policy.in_force"
+IN_FORCE_SECONDS = 600
 
 
 def current_policy(on: datetime | None = None) -> Policy:
-    """The policy in force at `on`; now by default — asked once per request (core.request_cache:
-    the middleware, the second-factor check and the page itself all read it)."""
-    if on is None:
-        return request_cache.memo(CURRENT, lambda: policy_at(None))
+    """The policy in force at `on`; now by default. A request reads the version in force from the
+    shared cache, once; outside a request (commands, the task worker) it is read afresh each time."""
+    if on is None and request_cache.in_request():
+        return request_cache.shared(IN_FORCE, "now", lambda: policy_at(None), timeout=IN_FORCE_SECONDS)
     return policy_at(on)
 
 

@@ -13,8 +13,13 @@ from .activation import activation_checks
 from .errors import PolicyError
 from .models import PolicyVersion
 from .sections import SECTIONS
-from .selectors import CURRENT as POLICY_CACHE_KEY
-from .selectors import build_policy, version_in_force
+from .selectors import IN_FORCE, build_policy, version_in_force
+
+
+def policy_changed() -> None:
+    """Every process and the rest of this request read the version in force afresh (the pages keep
+    it in the shared cache: policy.selectors.current_policy)."""
+    request_cache.invalidate(IN_FORCE)
 
 
 def _next_number() -> int:
@@ -112,7 +117,7 @@ def put_in_force(
     if comment:
         draft.comment = comment
     draft.save()
-    request_cache.forget(POLICY_CACHE_KEY)  # the rest of this request reads the new version
+    policy_changed()
     record_event(
         "policy.put_in_force",
         actor=by,

@@ -7,7 +7,7 @@ from django.contrib.auth.models import Permission
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from conftest import PASSWORD
-from xindang.accounts.backends import AccountBackend
+from xindang.accounts.backends import AccountBackend, access_changed
 from xindang.accounts.models import User
 from xindang.accounts.selectors import has_confirmed_otp_device
 
@@ -45,6 +45,7 @@ def test_a_confirmed_device_is_read_with_the_permissions(salesperson):
     TOTPDevice.objects.create(user=salesperson, name="phone", confirmed=False)
     assert AccountBackend().get_user(salesperson.pk).has_confirmed_device is False
     TOTPDevice.objects.create(user=salesperson, name="phone2", confirmed=True)
+    access_changed()  # as the services and the admin do (tests/test_access_cache.py)
     assert AccountBackend().get_user(salesperson.pk).has_confirmed_device is True
 
 

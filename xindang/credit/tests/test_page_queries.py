@@ -21,19 +21,18 @@ pytestmark = pytest.mark.django_db
 
 D = Decimal
 
-# page → most queries, for each user who opens it. Every page: session, user, permissions, the policy
-# in force (four, once per request). The credit picture reads the rating, the customer's grants (one
-# query: the one in force, the pending one, the previous ones), the exposure, the ageing (one UNION
-# ALL), the oldest overdue item, promises, collateral and guarantees (only of a grant that has them;
-# here the grant asked for has a guarantee), the investigation, reservations, recent checks and
-# decisions, and the relations evidence (complaints, visits, surveys). The grant request form and the
-# credit-control page also need the ledger facts for the ceiling (four aggregates), read once; the
-# form opens the file (with two visibility checks) and offers its documents; the control page adds the
-# shipment stops (one query) and its full lists of checks and decisions. The approval page: the
-# request with its steps, may-sign, comments (once), attachments; the grant asked for comes with the
-# customer and its grants (one query). The ageing report: one UNION ALL, the departments' names, and
-# its audited view (five statements).
-LIMITS = {"grant request": 25, "approval": 23, "credit control": 23, "ageing": 11}
+# page → most queries, for each user who opens it. Every page: the user (once per request; the session, the
+# user's permissions and the policy in force come from the shared cache). The credit picture reads the rating,
+# the customer's grants (one query: the one in force, the pending one, the previous ones), the exposure, the
+# ageing (one UNION ALL), the oldest overdue item, promises, collateral and guarantees (only of a grant that
+# has them; here the grant asked for has a guarantee), the investigation, reservations, recent checks and
+# decisions, and the relations evidence (complaints, visits, surveys). The grant request form and the credit-
+# control page also need the ledger facts for the ceiling (four aggregates), read once; the form opens the
+# file (with two visibility checks) and offers its documents; the control page adds the shipment stops (one
+# query) and its full lists of checks and decisions. The approval page: the request with its steps, may-sign,
+# comments (once), attachments; the grant asked for comes with the customer and its grants (one query). The
+# ageing report: one UNION ALL, the departments' names, and its audited view (five statements).
+LIMITS = {"grant request": 22, "approval": 20, "credit control": 20, "ageing": 6}
 
 
 def _post(customer, kind, amount, *, days_ago=0, due_days_ago=None):

@@ -1,0 +1,33 @@
+"""The `options` tag writes a select's options in Python, as the template loop it replaces did: the
+chosen one marked (compared as text), values and labels escaped."""
+
+from types import SimpleNamespace
+
+from django.template import Context, Template
+
+
+def render(source: str, **context) -> str:
+    return Template("{% load xd %}" + source).render(Context(context))
+
+
+def test_pairs_objects_and_plain_values():
+    pairs = [("a", "甲"), ("b", "<乙>")]
+    assert render("{% options pairs chosen %}", pairs=pairs, chosen="b") == (
+        '<option value="a">甲</option><option value="b" selected>&lt;乙&gt;</option>'
+    )
+    depts = [SimpleNamespace(pk=1, name="销售一部"), SimpleNamespace(pk=12, name="销售二部")]
+    html = render('{% options depts chosen value="pk" label="name" %}', depts=depts, chosen="12")
+    assert html == '<option value="1">销售一部</option><option value="12" selected>销售二部</option>'
+    assert render('{% options tags chosen value="-" %}', tags=["重点", "A&B"], chosen="") == (
+        '<option value="重点">重点</option><option value="A&amp;B">A&amp;B</option>'
+    )
+
+
+def test_an_object_without_label_shows_its_text():
+    class Person(SimpleNamespace):
+        def __str__(self):
+            return self.display
+
+    people = [Person(pk=3, display="张三")]
+    html = render('{% options people missing value="pk" %}', people=people)
+    assert html == '<option value="3">张三</option>'
