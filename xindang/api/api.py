@@ -1,9 +1,14 @@
 """The REST API (Django Ninja); OpenAPI at /api/docs. Routers are thin: permission check (one place:
 api.permissions.require) → selectors/services → schema. Errors carry stable codes."""
 
+from datetime import date
+from decimal import Decimal
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import NinjaAPI
+from ninja.renderers import JSONRenderer
+from ninja.responses import NinjaJSONEncoder
 
 from xindang.core.errors import DomainError
 
@@ -29,6 +34,24 @@ from .customers import router as customers_router
 from .docs import VendoredSwagger, login_required_for_docs
 
 
+class AnswerEncoder(NinjaJSONEncoder):
+    """Ninja's JSON encoder, with the answers' most frequent values (amounts, dates) turned to text
+    first: the encoder asks a chain of type checks (pydantic models, URLs, addresses, enums, then
+    Django's) for every value it cannot write itself. The text is the one Django's encoder gives."""
+
+    def default(self, o):
+        kind = type(o)
+        if kind is Decimal:
+            return str(o)
+        if kind is date:
+            return o.isoformat()
+        return super().default(o)
+
+
+class AnswerRenderer(JSONRenderer):
+    encoder_class = AnswerEncoder
+
+
 class XinDangAPI(NinjaAPI):
     def get_openapi_operation_id(self, operation) -> str:
         """The router's module and the view, e.g. `ledger_post_entries` (unique: one module per router),
@@ -41,6 +64,7 @@ api = XinDangAPI(
     version="1",
     auth=session_auth,
     urls_namespace="api",
+    renderer=AnswerRenderer(),
     description="XinDang 信档 — customer files. Session authentication (log in first); "
     "unsafe methods need the CSRF token.",
     # Swagger UI from vendored static files (works offline); docs and schema need a login (docs.py)
