@@ -12,7 +12,9 @@ the same run against the same server process:
 
 Each phase reports throughput (answers per second), p50/p99 latency, the error rate (any answer
 other than 200, or a broken connection) and the app server's CPU time per answer (its gunicorn
-processes' user + system time over the phase, from /proc; the database server's is not in it).
+processes' user + system time over the phase, from /proc), the database server's CPU per answer
+(PostgreSQL on this machine: the backends serving the bench's database, from /proc — the database
+shares the cores, so its share counts as much) and the load driver's own CPU per answer.
 Afterwards the books are checked: no customer's exposure plus holds passed its limit, every hold is
 counted in the exposure, every passed reserving check holds its reservation. The driver is a small
 asyncio HTTP/1.1 client (standard library only), in one process on the same machine: it takes CPU
@@ -310,23 +312,58 @@ class Connection:
         self.reader = self.writer = None
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of one process so far (Linux /proc; 0 elsewhere or when gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
+
 def server_cpu_seconds(master_pid: int) -> float:
     """User + system CPU time of the server's workers so far (Linux /proc; 0 elsewhere)."""
     try:
         children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
     except OSError:
         return 0.0
-    ticks = 0
-    for pid in [master_pid, *map(int, children)]:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        ticks += int(fields[11]) + int(fields[12])  # utime, stime
-    return ticks / os.sysconf("SC_CLK_TCK")
+    return sum(cpu_seconds(pid) for pid in [master_pid, *map(int, children)])
 
 
-async def phase(name: str, port: int, connections: int, seconds: float, make_request, master=0) -> dict:
+class DatabaseCpu:
+    """The CPU time of the database server's backends serving this bench's database (PostgreSQL on
+    this machine: its client backends' /proc times, found in pg_stat_activity). The database shares
+    the machine's cores with the app server, so its share of an answer counts as much. None where it
+    cannot be seen (another engine, another host)."""
+
+    def __init__(self, url: str):
+        parsed = urlparse(url)
+        self.db = None
+        if parsed.scheme.startswith("postgres") and parsed.hostname in ("127.0.0.1", "localhost", None):
+            import psycopg
+
+            self.db = psycopg.connect(url.replace("postgres://", "postgresql://", 1), autocommit=True)
+
+    def snapshot(self) -> dict[int, float] | None:
+        if self.db is None:
+            return None
+        pids = self.db.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+            " AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+        ).fetchall()
+        return {pid: cpu_seconds(pid) for (pid,) in pids}
+
+    @staticmethod
+    def used(before: dict | None, after: dict | None) -> float | None:
+        """Seconds used between two snapshots (a backend started meanwhile counts from zero)."""
+        if before is None or after is None:
+            return None
+        return sum(t - before.get(pid, 0.0) for pid, t in after.items())
+
+
+async def phase(
+    name: str, port: int, connections: int, seconds: float, make_request, master=0, db_cpu=None
+) -> dict:
     """`connections` clients each sending make_request(i, n) back to back for `seconds`."""
     latencies: list[float] = []
     errors: list[str] = []
@@ -354,9 +391,12 @@ async def phase(name: str, port: int, connections: int, seconds: float, make_req
             n += 1
         conn.close()
 
-    started, cpu = time.monotonic(), server_cpu_seconds(master)
+    db_before = db_cpu.snapshot() if db_cpu else None
+    started, cpu, own = time.monotonic(), server_cpu_seconds(master), time.process_time()
     await asyncio.gather(*(client(i) for i in range(connections)))
     elapsed, cpu = time.monotonic() - started, server_cpu_seconds(master) - cpu
+    own = time.process_time() - own
+    db = DatabaseCpu.used(db_before, db_cpu.snapshot() if db_cpu else None)
     done = len(latencies)
     ms = sorted(x * 1000 for x in latencies) or [0.0]
     return {
@@ -367,11 +407,17 @@ async def phase(name: str, port: int, connections: int, seconds: float, make_req
         "p50_ms": round(statistics.median(ms), 1),
         "p99_ms": round(ms[min(len(ms) - 1, int(len(ms) * 0.99))], 1),
         "server_cpu_ms_per_answer": round(cpu * 1000 / max(1, done), 2),
+        "database_cpu_ms_per_answer": round(db * 1000 / max(1, done), 2) if db is not None else None,
+        "client_cpu_ms_per_answer": round(own * 1000 / max(1, done), 2),
         "errors": len(errors),
         "error_rate": round(len(errors) / max(1, done + len(errors)), 4),
         "error_samples": errors[:5],
         "_bodies": bodies,
     }
+
+
+def _ms(value) -> str:
+    return "—" if value is None else f"{value:.2f}"
 
 
 def requests_for(port: int, data: dict, cookies: list[str]):
@@ -457,6 +503,7 @@ def main():
     port = free_port()
     log = RESULTS / "load-gunicorn.log"
     server = start_server(args.database_url, port, args.workers, args.threads, log)
+    db_cpu = DatabaseCpu(args.database_url)
     try:
         makers = requests_for(port, data, cookies)
         order = ["floor", "check", "reserve", "file page", "floor"]
@@ -467,10 +514,11 @@ def main():
                     await phase(name, port, args.connections, args.warmup / 3, makers[name])
             out = []
             for name in order:
-                r = await phase(name, port, args.connections, args.seconds, makers[name], server.pid)
+                r = await phase(name, port, args.connections, args.seconds, makers[name], server.pid, db_cpu)
                 print(
                     f"  {name:10} {r['throughput']:8.1f}/s  p50 {r['p50_ms']:7.1f} ms"
                     f"  p99 {r['p99_ms']:7.1f} ms  server CPU {r['server_cpu_ms_per_answer']:6.2f} ms/answer"
+                    f"  database CPU {_ms(r['database_cpu_ms_per_answer'])} ms/answer"
                     f"  errors {r['errors']}",
                     flush=True,
                 )
@@ -480,6 +528,8 @@ def main():
         results = asyncio.run(run())
     finally:
         stop_server(server)
+        if db_cpu.db is not None:
+            db_cpu.db.close()
     books = verify_books(results)
     floor = statistics.mean(r["throughput"] for r in results if r["phase"] == "floor")
     for r in results:
@@ -499,13 +549,17 @@ def main():
     (RESULTS / f"load-{engine}.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
     print()
     print(f"{report['date']} · {report['engine']} · {report['machine']} · {report['server']}")
-    print("| phase | answers/s | × floor | p50 ms | p99 ms | server CPU ms/answer | answers | errors |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    print(
+        "| phase | answers/s | × floor | p50 ms | p99 ms | server CPU ms/answer | database CPU ms/answer"
+        " | client CPU ms/answer | answers | errors |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in results:
         print(
             f"| {r['phase']} | {r['throughput']:.0f} | {r['vs_floor']:.2f} | {r['p50_ms']:.1f}"
-            f" | {r['p99_ms']:.1f} | {r['server_cpu_ms_per_answer']:.2f} | {r['requests']:,}"
-            f" | {r['errors']} |"
+            f" | {r['p99_ms']:.1f} | {r['server_cpu_ms_per_answer']:.2f}"
+            f" | {_ms(r['database_cpu_ms_per_answer'])} | {r['client_cpu_ms_per_answer']:.2f}"
+            f" | {r['requests']:,} | {r['errors']} |"
         )
     print(
         f"limit breaches: {len(books['limit_breaches'])} · holds not in the exposure: "
