@@ -258,7 +258,16 @@ class AbcRank(models.Model):
                 name="reports_abcrank_department_marker",
             ),
         ]
-        indexes = [models.Index(fields=["kind", "year", "department", "rank"], name="reports_abcrank_rank")]
+        indexes = [
+            # the company's ranking in its order: a condition "department IS NULL" does not let
+            # PostgreSQL read an index on (…, department, rank) in rank order
+            models.Index(
+                fields=["kind", "year", "rank"],
+                condition=models.Q(department__isnull=True),
+                name="reports_abcrank_rank",
+            ),
+            models.Index(fields=["kind", "year", "department", "rank"], name="reports_abcrank_dept_rank"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.year} {self.customer_id or '*'}"

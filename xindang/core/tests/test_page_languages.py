@@ -161,10 +161,22 @@ def data_strings() -> list[str]:
     return sorted((v for v in values if len(v) > 1), key=len, reverse=True)
 
 
+CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_\-./@:]*")
+
+
+def _is_code(token: str) -> bool:
+    """A file number, an address, a mail address: not words of a language."""
+    return any(ch.isdigit() for ch in token) or "@" in token or "." in token.strip(".")
+
+
 def foreign_text(parts: list[str], language: str, data: list[str]) -> list[str]:
     found = []
     for part in parts:
-        text = part
+        # codes with digits first (XS1-2026-00017, TS-2026-5): a data value inside one (a year, a
+        # number) must not leave its letters behind as a word
+        text = (
+            part if language == "en" else CODE.sub(lambda m: " " if _is_code(m.group()) else m.group(), part)
+        )
         for value in data:
             if value in text:
                 text = text.replace(value, " ")
@@ -174,8 +186,8 @@ def foreign_text(parts: list[str], language: str, data: list[str]) -> list[str]:
             found += CJK.findall(text)
         else:
             # words of two or more Latin letters, not part of a code with digits (XS1-2026-00017)
-            for token in re.findall(r"[A-Za-z0-9][A-Za-z0-9_\-./@:]*", text):
-                if any(ch.isdigit() for ch in token) or "@" in token or "." in token.strip("."):
+            for token in CODE.findall(text):
+                if _is_code(token):
                     continue
                 for word in re.findall(r"[A-Za-z]{2,}", token):
                     if word not in SAME_IN_BOTH:
