@@ -1,7 +1,8 @@
 """Schemathesis against the OpenAPI document: for every operation, requests generated from the
 schema (valid and invalid bodies, paths and query parameters, bounded) go through the whole WSGI
 stack, with an API key that holds every scope and with a credit manager's browser session; no
-answer may be a server error. Run on PostgreSQL and MariaDB in CI, and on SQLite by `make test`."""
+answer may be a server error. Run on PostgreSQL and MariaDB in CI (server_suites), and on SQLite by
+`make test`."""
 
 import pytest
 import schemathesis
@@ -14,6 +15,7 @@ from xindang.accounts.services import SCOPES, create_api_key
 from xindang.api.api import api
 from xindang.wsgi import application
 
+pytestmark = pytest.mark.server_suites
 EXAMPLES = 15  # per operation: bounded, a few seconds per operation
 
 
