@@ -205,6 +205,7 @@ def refresh_sales_facts(*, today: date | None = None, full: bool = False) -> int
         )
         with transaction.atomic():
             SalesFact.objects.filter(month=first).delete()
+            SalesYear.objects.filter(year=y).delete()  # read from the months until stored again below
             SalesFact.objects.bulk_create(facts, batch_size=5000)
             store_department_sums(SalesFact, SALES_FACT_FIELDS, months=[first], now=now)
         stored += len(facts)

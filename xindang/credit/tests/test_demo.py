@@ -15,7 +15,7 @@ from xindang.credit.models import Investigation, InvestigationStatus, Rating, Ra
 from xindang.customers.models import Customer
 from xindang.ledger.models import TradeEntry
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite_suite]  # the demo is what `make run` builds
 
 
 def _approved_along_the_chain(approval: ApprovalRequest) -> bool:

@@ -13,6 +13,8 @@ from xindang.customers.demo.generator import DemoGenerator
 from xindang.customers.demo.organisation import DEMO_PASSWORD
 from xindang.customers.models import Contact, Customer, StatusChange
 
+pytestmark = pytest.mark.sqlite_suite  # the demo is what `make run` builds
+
 
 def run_demo(**options) -> str:
     out = StringIO()

@@ -9,6 +9,8 @@ from xindang.core.demo import DemoContext
 from xindang.handovers.demo import seed_handovers
 from xindang.handovers.models import Handover
 
+pytestmark = pytest.mark.sqlite_suite  # the demo is what `make run` builds
+
 
 @pytest.mark.django_db
 def test_demo_step_hands_over_without_deactivating(make_customer, salesperson, successor, manager, sysadmin):

@@ -8,7 +8,7 @@ from xindang.ledger import selectors
 from xindang.ledger.demo import seed_ledger
 from xindang.ledger.models import TradeEntry
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite_suite]  # the demo is what `make run` builds
 
 
 def test_demo_step_posts_a_consistent_year_of_trade(make_customer, salesperson):

@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from xindang.onboarding.models import TransactionCard
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite_suite]  # the demo is what `make run` builds
 
 
 def test_the_demo_has_cards_in_each_state():

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from xindang.relations import rules
 from xindang.relations.models import Complaint, SurveyResponse, Visit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite_suite]  # the demo is what `make run` builds
 
 
 def test_demo_relations_carry_their_trails():

@@ -12,7 +12,7 @@ from xindang.reports import rules
 from xindang.reports.demo import seed_history
 from xindang.reports.selectors import sales
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite_suite]  # the demo is what `make run` builds
 
 
 def test_demo_gives_three_years_for_the_seasonal_index_and_products(

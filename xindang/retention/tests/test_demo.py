@@ -8,7 +8,7 @@ from xindang.retention import selectors
 from xindang.retention.demo import seed_retention
 from xindang.retention.models import Disposal, DisposalStatus, ManualHold
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite_suite]  # the demo is what `make run` builds
 
 
 def test_demo_step_fills_the_appraisal_screens(make_customer, salesperson, archivist):

@@ -7,7 +7,7 @@ from django.core.management import call_command
 
 from xindang.suppliers.models import SelectionStatus, SupplierSelection
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite_suite]  # the demo is what `make run` builds
 
 
 def test_demo_starts_supplier_selections():
