@@ -132,7 +132,7 @@ def stored_totals() -> dict:
     return out
 
 
-def _sums(customers, name: str) -> dict[str, list]:
+def totals_of(customers, name: str) -> dict[str, list]:
     """TOTALS[name] over the snapshot rows of `customers`: for a user who sees every file, or one
     department's, give or take a few (sales.base_of), the sums stored on the marker row less the
     rows of the files not seen and plus those of the files seen beyond (a key whose count comes to
@@ -157,13 +157,13 @@ def _sums(customers, name: str) -> dict[str, list]:
 
 
 def grade_distribution(customers) -> dict[str, int]:
-    return {k: int(v[0]) for k, v in _sums(customers, "grades").items()}
+    return {k: int(v[0]) for k, v in totals_of(customers, "grades").items()}
 
 
 def migration_pairs(customers) -> list[tuple[str | None, str | None]]:
     """(grade a year before, grade now) of each file with a grade at either moment."""
     out = []
-    for key, (n, *_rest) in _sums(customers, "migration").items():
+    for key, (n, *_rest) in totals_of(customers, "migration").items():
         before, after = key.split("|")
         out += [(before or None, after or None)] * int(n)
     return out
@@ -172,7 +172,7 @@ def migration_pairs(customers) -> list[tuple[str | None, str | None]]:
 def bands(customers) -> tuple[dict[str, tuple[int, Decimal, Decimal]], tuple[int, Decimal, Decimal]]:
     """band → (customers, limits, exposure), and the same over every file with a limit or exposure."""
     out, n, limits, exposure = {}, 0, ZERO, ZERO
-    for band, (c, lim, exp) in _sums(customers, "bands").items():
+    for band, (c, lim, exp) in totals_of(customers, "bands").items():
         c, lim, exp = int(c), _money(lim), _money(exp)
         out[band] = (c, lim, exp)
         n, limits, exposure = n + c, limits + lim, exposure + exp
@@ -188,7 +188,7 @@ def band_ids(customers, band: str):
 
 
 def ageing_total(customers, n: int) -> list[Decimal]:
-    return [_money(a) for a in _sums(customers, "ageing")[""][:n]]
+    return [_money(a) for a in totals_of(customers, "ageing")[""][:n]]
 
 
 def overdue_by_customer(customers) -> dict[int, Decimal]:

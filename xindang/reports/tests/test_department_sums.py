@@ -59,7 +59,7 @@ def _figures(customers):
     return (
         credit.stored_facts(customers, MONTHS),
         monthly_sales(customers, date(2025, 1, 1), date(2026, 5, 31)),
-        {name: snapshot._sums(customers, name) for name in snapshot.TOTALS},
+        {name: snapshot.totals_of(customers, name) for name in snapshot.TOTALS},
     )
 
 
@@ -168,4 +168,4 @@ def test_the_files_seen_are_read_once_from_the_visibilitys_own_query(
     for user in (manager, salesperson, credit_manager):
         customers = visible_customers(user)
         assert figures.visible_ids(customers) == set(customers.values_list("pk", flat=True)), user
-    assert figures._ids_query(visible_customers(manager)) is not None  # the union of index lookups
+    assert figures.ids_query(visible_customers(manager)) is not None  # the union of index lookups

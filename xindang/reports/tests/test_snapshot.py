@@ -233,7 +233,7 @@ def test_the_company_sums_less_a_few_files_equal_the_sums_over_the_rows(trade, m
     for left in ([trade[1].pk], [trade[0].pk, trade[3].pk], []):
         customers = Customer.objects.exclude(pk__in=left or [0])
         monkeypatch.setattr(snapshot, "base_of", lambda qs, left=left: Base(None, (), tuple(left)))
-        via_marker = {name: snapshot._sums(customers, name) for name in snapshot.TOTALS}
+        via_marker = {name: snapshot.totals_of(customers, name) for name in snapshot.TOTALS}
         figures = (
             snapshot.grade_distribution(customers),
             sorted(snapshot.migration_pairs(customers), key=str),
@@ -241,7 +241,7 @@ def test_the_company_sums_less_a_few_files_equal_the_sums_over_the_rows(trade, m
             snapshot.ageing_total(customers, 6),
         )
         monkeypatch.setattr(snapshot, "base_of", lambda qs: None)  # sums over the rows seen
-        over_rows = {name: snapshot._sums(customers, name) for name in snapshot.TOTALS}
+        over_rows = {name: snapshot.totals_of(customers, name) for name in snapshot.TOTALS}
         assert via_marker == over_rows, left
         assert figures == (
             snapshot.grade_distribution(customers),

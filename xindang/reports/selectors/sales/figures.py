@@ -76,7 +76,7 @@ def visible_ids(customers) -> frozenset[int]:
     the database to join every figure to the visibility's union of subqueries again."""
 
     def compute():
-        inner = _ids_query(customers)
+        inner = ids_query(customers)
         if inner is None:
             return frozenset(customers.order_by().values_list("pk", flat=True))
         sql, params = inner.get_compiler(using=customers.db).as_sql()
@@ -87,7 +87,7 @@ def visible_ids(customers) -> frozenset[int]:
     return _of_set(customers, "ids", compute)
 
 
-def _ids_query(customers):
+def ids_query(customers):
     """The query of the ids when `customers` is only "pk IN (a query of ids)" (visible_customers of a
     user who may not see every file: a union of index lookups), so that the ids are read from it
     without joining every one back to the files table (a nested loop over the files seen)."""
