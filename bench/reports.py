@@ -184,7 +184,11 @@ def _run(args, connection, held_c, held_e, build) -> int:
         ("composition", f"/reports/composition/?year={year}&dimension=industry", "page", _floor_composition),
         ("ABC and the two ends", f"/reports/abc/?year={year}", "page", _floor_abc),
         ("seasonal and products", f"/reports/sales/?year={year - 1}", "page", _floor_seasonal),
+        ("ABC (API)", f"/api/reports/abc?year={year}", "page", _floor_abc),
+        ("core customers (API)", f"/api/reports/core-customers?year={year}", "page", _floor_abc),
+        ("tail customers (API)", f"/api/reports/tail-customers?year={year}", "page", _floor_abc),
         ("yearly report", f"/reports/yearly/?year={year}", "page", _floor_abc),
+        ("yearly report, last year", f"/reports/yearly/?year={year - 1}", "page", _floor_abc),
     ]
     if args.ops:
         wanted = [w.strip().lower() for w in args.ops.split(",") if w.strip()]

@@ -16,7 +16,8 @@ from xindang.customers.selectors import visible_customers
 from xindang.policy.selectors import current_policy
 from xindang.reports import rules
 from xindang.reports.permissions import ReportPermission
-from xindang.reports.selectors import credit, sales, snapshot
+from xindang.reports.selectors import credit, ranking, sales, snapshot
+from xindang.reports.tables import each
 
 from .pagination import Pages
 from .permissions import require
@@ -114,9 +115,11 @@ class AbcSummaryOut(Schema):
 
 
 def _abc(request, year: int | None):
+    """The page's analysis: the daily run's stored ranking when there is one, else the live one."""
     require(request, ReportPermission.VIEW_SALES)
-    year, start, end = _span(year, timezone.localdate())
-    return year, sales.abc_report(visible_customers(request.user), start, end, current_policy())
+    today = timezone.localdate()
+    year = year or today.year
+    return year, ranking.abc_of_year(visible_customers(request.user), year, today, current_policy())
 
 
 @router.get("/abc", response=list[AbcRowOut], summary="ABC: customers by cumulative sales share")
@@ -125,8 +128,9 @@ def abc(request, params: Query[YearParams]):
     """The customers with sales in the year, largest first, with their share, the cumulative share and
     their class at the policy's cut-offs (004 客户信息管理制度 第三条2–3)."""
     _year, report = _abc(request, params.year)
-    return [
-        {
+    return each(  # a stored ranking is read a page at a time (tables.LazyRows)
+        report.rows,
+        lambda r: {
             "rank": r.rank,
             "customer_id": r.customer.pk,
             "name": r.customer.name,
@@ -136,9 +140,8 @@ def abc(request, params: Query[YearParams]):
             "cumulative": r.cumulative,
             "klass": r.klass,
             "meets_required_share": r.meets,
-        }
-        for r in report.rows
-    ]
+        },
+    )
 
 
 @router.get("/abc/summary", response=AbcSummaryOut, summary="ABC: the classes (Pareto table)")
@@ -179,15 +182,13 @@ class TailOut(Schema):
 
 
 def _two_ends(request, year: int | None):
+    """The page's two ends: the daily run's stored ranking when there is one, else the live ones."""
     require(request, ReportPermission.VIEW_SALES)
     today = timezone.localdate()
-    year = year or today.year
-    on = min(date(year, 12, 31), today)
-    customers = visible_customers(request.user)
-    grades, earlier, overdue = credit.risk_inputs(customers, on)
-    return sales.core_and_tail(
-        customers, on=on, policy=current_policy(), grades=grades, earlier=earlier, overdue=overdue
+    ct, _marker = ranking.two_ends(
+        visible_customers(request.user), year=year or today.year, today=today, policy=current_policy()
     )
+    return ct
 
 
 @router.get("/core-customers", response=list[CoreOut], summary="抓两头放中间: the core customers")
@@ -196,17 +197,17 @@ def core_customers(request, params: Query[YearParams]):
     """Class A by average yearly trade over the policy's years, of the policy's length of relationship
     (001 抓两头放中间), largest first."""
     ct = _two_ends(request, params.year)
-    return [
-        {
-            "customer_id": c.pk,
-            "name": c.name,
-            "file_no": c.file_no or "",
-            "average_yearly": avg,
-            "years": years,
-            "grade": grade,
-        }
-        for c, avg, years, grade in ct.core
-    ]
+    return each(
+        ct.core,
+        lambda row: {
+            "customer_id": row[0].pk,
+            "name": row[0].name,
+            "file_no": row[0].file_no or "",
+            "average_yearly": row[1],
+            "years": row[2],
+            "grade": row[3],
+        },
+    )
 
 
 @router.get("/tail-customers", response=list[TailOut], summary="抓两头放中间: the tail")
@@ -214,17 +215,17 @@ def core_customers(request, params: Query[YearParams]):
 def tail_customers(request, params: Query[YearParams]):
     """Customers with a sign of risk (grade C, overdue, grade fallen in a year, a write-off; 001)."""
     ct = _two_ends(request, params.year)
-    return [
-        {
-            "customer_id": c.pk,
-            "name": c.name,
-            "file_no": c.file_no or "",
-            "reasons": list(reasons),
-            "overdue": overdue,
-            "grade": grade,
-        }
-        for c, reasons, overdue, grade in ct.tail
-    ]
+    return each(
+        ct.tail,
+        lambda row: {
+            "customer_id": row[0].pk,
+            "name": row[0].name,
+            "file_no": row[0].file_no or "",
+            "reasons": list(row[1]),
+            "overdue": row[2],
+            "grade": row[3],
+        },
+    )
 
 
 # --- Seasonal index -------------------------------------------------------------------------------

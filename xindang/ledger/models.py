@@ -158,6 +158,13 @@ class TradeEntry(models.Model):
                 condition=models.Q(open_amount__gt=0),
                 name="ledger_entry_open_due_idx",
             ),
+            # The bad debts written off in a period (the credit dashboard's drill-down, the yearly report):
+            # a few rows among millions (partial: PostgreSQL/SQLite; MariaDB reads ledger_entry_on_idx).
+            models.Index(
+                fields=["entry_on"],
+                condition=models.Q(kind=rules.WRITE_OFF),
+                name="ledger_entry_writeoff_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -26,6 +26,7 @@ class ReportsConfig(AppConfig):
         register_daily_job("reports_snapshot", _refresh_snapshot, order=51)
         register_daily_job("reports_sales", _refresh_sales, order=49)
         register_daily_job("reports_abc", _refresh_abc, order=52)  # after the snapshot: reads it
+        register_daily_job("reports_year_end", _refresh_year_end, order=53)
         from xindang.core.tasks import register_on_interrupted
 
         from .services import build_export, release_interrupted_exports
@@ -58,6 +59,13 @@ def _refresh_snapshot(today) -> str:
 
     rows = refresh_credit_snapshot(today=today)
     return f"credit snapshot of {today} stored ({rows} rows)"
+
+
+def _refresh_year_end(today) -> str:
+    from .services import refresh_year_end_snapshot
+
+    rows = refresh_year_end_snapshot(today=today)
+    return f"credit snapshot of the end of {today.year - 1} stored ({rows} rows)"
 
 
 def _refresh_sales(today) -> str:

@@ -4,7 +4,6 @@ worker for a long export (services.build_export). `request` needs only `.user` a
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.http import Http404
@@ -14,7 +13,7 @@ from xindang.customers.selectors import visible_customers
 from xindang.policy.selectors import current_policy
 
 from . import documents
-from .selectors import credit, ranking, sales, snapshot
+from .selectors import ranking, sales, snapshot
 
 
 def year_param(request, default: int) -> int:
@@ -59,23 +58,10 @@ def build(request, slug: str):
         )
     if slug == "abc":
         year = year_param(request, today.year)
-        on = min(date(year, 12, 31), today)
-        stored = ranking.core_and_tail(customers, on=on, today=today, policy=policy)
-        if stored:  # the daily run's ranking (of today, or of yesterday before today's run)
-            ct, marker = stored
-            return documents.abc_document(
-                customers, year=year, today=today, policy=policy, core_tail=ct, core_tail_as_of=marker
-            )
-        snap = snapshot.for_day(on)
-        if snap:
-            grades, earlier = snapshot.grades_now_and_then(customers)
-            overdue = snapshot.overdue_by_customer(customers)
-        else:
-            grades, earlier, overdue = credit.risk_inputs(customers, on)
-        ct = sales.core_and_tail(
-            customers, on=on, policy=policy, grades=grades, earlier=earlier, overdue=overdue
+        ct, marker = ranking.two_ends(customers, year=year, today=today, policy=policy)
+        return documents.abc_document(
+            customers, year=year, today=today, policy=policy, core_tail=ct, core_tail_as_of=marker
         )
-        return documents.abc_document(customers, year=year, today=today, policy=policy, core_tail=ct)
     if slug == "sales":
         goal = _amount(params.get("goal", ""))
         wanted, one = params.get("customer", ""), None

@@ -86,24 +86,9 @@ def _amount():
     return models.DecimalField(max_digits=18, decimal_places=2, default=0)
 
 
-class CreditSnapshot(models.Model):
-    """What the credit dashboard shows of each customer as of one day, stored by the daily run
-    (services.refresh_credit_snapshot) so that the dashboard, the workbench panel and the tail of the
-    ABC analysis sum a few columns instead of ageing the whole ledger on every request: the amounts per
-    ageing bucket of the policy (a0 = not yet due), the limit in force, the exposure and its band, the
-    grade now and a year before, the file's department (the departments' stored sums are of these files).
-    One row per customer (every file, with or without figures) and a marker row (customer NULL) saying
-    which day and which ageing buckets the rows are of; only the latest day is kept (a cache that can
-    always be rebuilt)."""
+class SnapshotFigures(models.Model):
+    """A customer's credit figures as of one day (the fields of CreditSnapshot and YearEndSnapshot)."""
 
-    customer = models.OneToOneField(
-        "customers.Customer",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="+",
-        related_query_name="credit_snapshot",  # the departments' sums join their files' rows to it
-    )
     department = models.ForeignKey(
         "accounts.Department", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -111,6 +96,8 @@ class CreditSnapshot(models.Model):
     is_open = models.BooleanField(default=True)  # prospective, active or suspended (not "past")
     grade = models.CharField(max_length=8, blank=True)  # in force on `on`
     grade_year_ago = models.CharField(max_length=8, blank=True)  # in force a year before `on`
+    # in force at the end of the year before `on`'s (the yearly report's migration over the year)
+    grade_year_end = models.CharField(max_length=8, blank=True)
     a0 = _amount()
     a1 = _amount()
     a2 = _amount()
@@ -136,6 +123,36 @@ class CreditSnapshot(models.Model):
     computed_at = models.DateTimeField()
 
     class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.customer_id or '*'} {self.on}"
+
+    def amounts(self, n: int) -> list:
+        return [getattr(self, f"a{i}") for i in range(n)]
+
+
+class CreditSnapshot(SnapshotFigures):
+    """What the credit dashboard shows of each customer as of one day, stored by the daily run
+    (services.refresh_credit_snapshot) so that the dashboard, the workbench panel and the tail of the
+    ABC analysis sum a few columns instead of ageing the whole ledger on every request: the amounts per
+    ageing bucket of the policy (a0 = not yet due), the limit in force, the exposure and its band, the
+    grade now, a year before and at the end of last year, the file's department (the departments'
+    stored sums are of these files).
+    One row per customer (every file, with or without figures) and a marker row (customer NULL) saying
+    which day and which ageing buckets the rows are of; only the latest day is kept (a cache that can
+    always be rebuilt)."""
+
+    customer = models.OneToOneField(
+        "customers.Customer",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        related_query_name="credit_snapshot",  # the departments' sums join their files' rows to it
+    )
+
+    class Meta:
         default_permissions = ()
         verbose_name = _("credit snapshot")
         verbose_name_plural = _("credit snapshots")
@@ -149,11 +166,31 @@ class CreditSnapshot(models.Model):
             models.Index(fields=["department", "customer"], name="reports_snapshot_department"),
         ]
 
-    def __str__(self) -> str:
-        return f"{self.customer_id or '*'} {self.on}"
 
-    def amounts(self, n: int) -> list:
-        return [getattr(self, f"a{i}") for i in range(n)]
+class YearEndSnapshot(SnapshotFigures):
+    """CreditSnapshot's figures as of the end of last year (the yearly report of the year just ended,
+    000 合同 4), stored by the daily run (services.refresh_year_end_snapshot) from the live data as it is
+    that day — entries posted late with a December date are taken in by the next run. One row per
+    customer and a marker row (customer NULL) for that one day; replaced whole at each run."""
+
+    customer = models.ForeignKey(
+        "customers.Customer", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        default_permissions = ()
+        verbose_name = _("year-end credit snapshot")
+        verbose_name_plural = _("year-end credit snapshots")
+        constraints = [
+            models.UniqueConstraint(fields=["customer", "on"], name="reports_year_end_customer"),
+            models.UniqueConstraint(
+                fields=["on"], condition=models.Q(customer__isnull=True), name="reports_year_end_marker"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["on", "-overdue", "customer"], name="reports_year_end_overdue"),
+            models.Index(fields=["on", "department", "customer"], name="reports_year_end_department"),
+        ]
 
 
 class ExportJob(models.Model):

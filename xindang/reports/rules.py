@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 ZERO = Decimal("0")
+CENTS = Decimal("0.00")
 HUNDRED = Decimal("100")
 CENT = Decimal("0.01")
 RATIO = Decimal("0.0001")
@@ -102,7 +103,7 @@ def abc_summary(rows: Sequence[AbcRow]) -> list[AbcSummary]:
     out = []
     for klass in (A, B, C):
         mine = [r for r in rows if r.klass == klass]
-        amount = sum((r.amount for r in mine if r.amount > 0), ZERO)
+        amount = sum((r.amount for r in mine if r.amount > 0), CENTS)  # a class of none: 0.00
         out.append(AbcSummary(klass, len(mine), amount, share(amount, total)))
     return out
 

@@ -53,6 +53,37 @@ def test_composition_abc_and_two_ends_cover_the_files_the_user_sees(client, sale
     assert all("overdue" in r["reasons"] for r in tail["items"])
 
 
+@pytest.mark.parametrize("who", ["salesperson", "manager", "credit_manager"])
+def test_abc_and_two_ends_read_the_stored_ranking_as_the_page_does(client, request, trade, who):
+    """With the daily run's ranking stored, the API answers what it answers live, without reading the
+    ledger (the page's reading: reports.selectors.ranking)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from xindang.reports import services
+    from xindang.reports.models import AbcRank
+
+    client.force_login(request.getfixturevalue(who))
+    year = timezone.localdate().year
+    urls = [
+        f"/api/reports/abc?year={year}&page_size=2",
+        f"/api/reports/abc?year={year}&page_size=2&page=2",
+        f"/api/reports/abc?year={year - 1}",
+        f"/api/reports/abc/summary?year={year}",
+        "/api/reports/core-customers",
+        "/api/reports/tail-customers",
+    ]
+    live = [client.get(u).json() for u in urls]
+    services.refresh_credit_snapshot()
+    services.refresh_abc_ranking()
+    assert AbcRank.objects.filter(customer__isnull=True).exists()
+    with CaptureQueriesContext(connection) as ctx:
+        stored = [client.get(u).json() for u in urls]
+    for a, b in zip(stored, live, strict=True):
+        assert a == b
+    assert not [q["sql"] for q in ctx.captured_queries if "ledger_tradeentry" in q["sql"]]
+
+
 def test_seasonal_index_of_one_customer_and_its_targets(client, salesperson, trade, other_salesperson):
     _mine, big, far = trade
     client.force_login(salesperson)

@@ -7,9 +7,9 @@ from datetime import date
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
-from ..selectors import ranking, sales
+from ..selectors import ranking
 from ..tables import INT, MONEY, RATIO, SHARE, Column, Document, Table, each
-from .common import customer_links, drill, year_span
+from .common import customer_links, drill
 
 
 def abc_document(
@@ -17,10 +17,7 @@ def abc_document(
 ) -> Document:
     """The ABC analysis of `year` (and the two ends when given): from the ranking the daily run stored
     when there is one (selectors.ranking; the notes say as of when), else computed from the ledger."""
-    report = ranking.abc_report(customers, year, today, policy)
-    if report is None:
-        start, end = year_span(year, today)
-        report = sales.abc_report(customers, start, end, policy)
+    report = ranking.abc_of_year(customers, year, today, policy)
     start, end = report.start, report.end
     summary = Table(
         "abc_summary",

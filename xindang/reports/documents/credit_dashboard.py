@@ -30,12 +30,12 @@ def band_labels() -> dict:
 def credit_document(
     customers, *, on: date, months: int = 12, then: date | None = None, snap=None
 ) -> Document:
-    """The dashboard as of `on`. `snap`: the daily snapshot of `on` (selectors.snapshot), from which the
+    """The dashboard as of `on`. `snap`: a snapshot of `on` (selectors.snapshot), from which the
     grades, the utilisation, the ageing and the top risks are read instead of the ledger."""
     then = then or snapshot.year_before(on)
     if snap is not None and snap.on != on:
         snap = None
-    dist = snapshot.grade_distribution(customers) if snap else credit.grade_distribution(customers)
+    dist = snapshot.grade_distribution(customers, snap) if snap else credit.grade_distribution(customers)
     grades = Table(
         "grades",
         _("Rating distribution"),
@@ -46,7 +46,9 @@ def credit_document(
         grades.rows.append([g or _("Not rated"), dist.get(g, 0)])
         grades.links.append(drill(grade=g or "none"))
     if snap and then == snapshot.year_before(on):
-        mig = credit.migration_of(snapshot.migration_pairs(customers))
+        mig = credit.migration_of(snapshot.migration_pairs(customers, snap=snap))
+    elif snap and then == snapshot.last_year_end(on) and snapshot.has_year_migration(snap):
+        mig = credit.migration_of(snapshot.migration_pairs(customers, since_year_end=True, snap=snap))
     else:
         mig = credit.migration(customers, then)
     keys = [*mig["grades"], ""]
@@ -59,7 +61,7 @@ def credit_document(
         migration.rows.append([b or _("Not rated"), *[mig["matrix"][b][a] for a in keys]])
         migration.links.append("")
     if snap:
-        by_band, (n_limits, total_limit, total_exposure) = snapshot.bands(customers)
+        by_band, (n_limits, total_limit, total_exposure) = snapshot.bands(customers, snap)
     else:
         by_band, (n_limits, total_limit, total_exposure) = credit.bands(customers, on)
     bands = Table(
@@ -92,7 +94,7 @@ def credit_document(
     codes = snapshot.bucket_codes()
     if snap:
         aged = None
-        total = snapshot.ageing_total(customers, len(codes))
+        total = snapshot.ageing_total(customers, len(codes), snap)
     else:
         aged = credit.ageing_by_customer(customers, on)  # one aggregate: ageing, running month, risks
         total = credit.ageing_total(aged)
@@ -135,7 +137,7 @@ def credit_document(
         empty=_("Nothing overdue."),
     )
     if snap:
-        top = snapshot.top_risks(customers)
+        top = snapshot.top_risks(customers, snap=snap)
     else:
         top = credit.top_risks(
             customers, on, overdue=credit.overdue_by_customer(customers, on, by_customer=aged)

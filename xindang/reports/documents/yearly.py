@@ -22,13 +22,13 @@ def yearly_document(customers, *, year: int, today: date, policy) -> Document:
     end = min(date(year, 12, 31), today)
     start = date(year, 1, 1)
     months = 12 if end.month == 12 else end.month
-    dash = credit_document(
-        customers, on=end, months=months, then=date(year - 1, 12, 31), snap=snapshot.for_day(end)
-    )
+    # the daily snapshot of today (the running year), or of the end of last year (the year just ended)
+    snap = snapshot.for_day(end) or snapshot.year_end_of(end)
+    dash = credit_document(customers, on=end, months=months, then=date(year - 1, 12, 31), snap=snap)
     abc = abc_document(customers, year=year, today=today, policy=policy)
     trend = dash.data["trend"]
     total_sales = sales.total_sales(customers, start, end)
-    bad = credit.bad_debt_entries(customers, start, end)
+    bad = list(credit.bad_debt_entries(customers, start, end).order_by("entry_on", "pk"))  # read once
     bad_total = sum((e.amount for e in bad), Decimal(0))
     last = trend[-1] if trend else None
     effective = [f.effectiveness for f in trend if f.effectiveness is not None]
@@ -57,7 +57,7 @@ def yearly_document(customers, *, year: int, today: date, policy) -> Document:
         [Column(_("Date")), Column(_("Customer")), Column(_("Amount"), MONEY)],
         empty=_("No bad debt written off in the year."),
     )
-    for e in bad.order_by("entry_on", "pk"):
+    for e in bad:
         bad_table.rows.append([e.entry_on.isoformat(), e.customer.name, e.amount])
         bad_table.links.append(reverse("customers:detail", args=[e.customer_id]))
     keep = {"grades", "migration", "utilisation", "ageing", "trend", "risks", "over_limit"}
@@ -69,7 +69,8 @@ def yearly_document(customers, *, year: int, today: date, policy) -> Document:
         tables,
         notes=[
             _("Figures from the live data as of %(today)s; the customers are those the author sees.")
-            % {"today": today}
+            % {"today": today},
+            *dash.notes,  # the snapshot's: as stored by the daily run of …
         ],
         params={"year": year},
     )

@@ -274,7 +274,7 @@ def monthly_trend(
     span = last_months(on, months)
     opening_month = _previous(*span[0])
     wanted = [opening_month, *span]
-    closed = [ym for ym in wanted if month_end(*ym) < on]
+    closed = [ym for ym in wanted if month_end(*ym) <= on]  # as of its last day: a closed month's
     figures = stored_facts(customers, closed) if use_facts else {}
     figures.update(live_facts(customers, [ym for ym in wanted if ym not in figures], on, current=current))
     opening = figures[opening_month].receivable

@@ -21,6 +21,7 @@ from django.db.models import BooleanField, Case, Count, Q, Sum, Value, When
 from .. import rules
 from ..models import AbcRank
 from ..tables import LazyRows
+from . import credit, sales, snapshot
 from .sales import (
     ZERO,
     AbcReport,
@@ -195,3 +196,32 @@ def core_and_tail(customers, *, on: date, today: date, policy) -> tuple[CoreTail
         counts["n"] - counts["core"] - counts["tail"],
     )
     return ct, m
+
+
+# --- What the pages and the API show: the stored analysis, else the live one ----------------------
+def abc_of_year(customers, year: int, today: date, policy) -> AbcReport:
+    """The ABC analysis of `year` to `today`: from the stored ranking when there is one (abc_report),
+    else computed from the ledger."""
+    report = abc_report(customers, year, today, policy)
+    if report is None:
+        report = sales.abc_report(customers, date(year, 1, 1), min(date(year, 12, 31), today), policy)
+    return report
+
+
+def two_ends(customers, *, year: int, today: date, policy) -> tuple[CoreTail, AbcRank | None]:
+    """The core customers and the tail (001 抓两头放中间) as of the end of `year` (or today), with the
+    marker of the stored ranking they were read from (None: computed from the daily snapshot's grades
+    and overdue amounts of that day, else from the ledger)."""
+    on = min(date(year, 12, 31), today)
+    stored = core_and_tail(customers, on=on, today=today, policy=policy)
+    if stored:
+        return stored
+    if snapshot.for_day(on):
+        grades, earlier = snapshot.grades_now_and_then(customers)
+        overdue = snapshot.overdue_by_customer(customers)
+    else:
+        grades, earlier, overdue = credit.risk_inputs(customers, on)
+    live = sales.core_and_tail(
+        customers, on=on, policy=policy, grades=grades, earlier=earlier, overdue=overdue
+    )
+    return live, None

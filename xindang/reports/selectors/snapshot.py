@@ -5,7 +5,10 @@ selectors.credit (tests/test_snapshot.py holds them equal), as of the day of the
 A snapshot is used only when it was taken with the ageing buckets of the policy in force, and — for
 the dashboard — when it is of today or yesterday (the daily run has not run yet today); the page says
 as of when ("as of" in its subtitle, the time of the daily run in its notes). Otherwise the figures
-are computed live."""
+are computed live.
+
+The readers take the snapshot to read (`snap`, a marker row): the daily one by default, or the one of
+the end of last year (reports.YearEndSnapshot, year_end_of) that the yearly report reads."""
 
 from __future__ import annotations
 
@@ -16,7 +19,7 @@ from django.db.models import Count, Q, Sum
 
 from xindang.ledger.ageing import policy_buckets
 
-from ..models import MAX_BUCKETS, CreditSnapshot
+from ..models import MAX_BUCKETS, CreditSnapshot, SnapshotFigures, YearEndSnapshot
 from .sales import ZERO, base_of
 
 FRESH_DAYS = 1  # the dashboard reads a snapshot of today or of this many days before
@@ -43,12 +46,43 @@ def year_before(on: date) -> date:
     return date(on.year - 1, on.month, min(on.day, 28))
 
 
+def last_year_end(on: date) -> date:
+    """The end of the year before `on`'s, whose grades the yearly report's migration compares with."""
+    return date(on.year - 1, 12, 31)
+
+
+def has_year_migration(marker: SnapshotFigures) -> bool:
+    """Whether the snapshot holds the grades at the end of last year (a snapshot stored before they
+    were kept does not: its rows have none)."""
+    return "year_migration" in (marker.totals or {})
+
+
 def latest() -> CreditSnapshot | None:
     """The marker of the stored snapshot, if it was taken with the policy's ageing buckets."""
     marker = CreditSnapshot.objects.filter(customer__isnull=True).order_by("-on").first()
     if marker is None or marker.buckets != bounds_key(policy_buckets()):
         return None
     return marker
+
+
+def year_end_of(on: date) -> YearEndSnapshot | None:
+    """The marker of the stored snapshot of the end of a year (`on`, a 31 December), if it was taken
+    with the policy's ageing buckets."""
+    marker = YearEndSnapshot.objects.filter(customer__isnull=True, on=on).first()
+    if marker is None or marker.buckets != bounds_key(policy_buckets()):
+        return None
+    return marker
+
+
+def _year_end(snap: SnapshotFigures | None) -> bool:
+    return isinstance(snap, YearEndSnapshot)
+
+
+def _all(snap: SnapshotFigures | None = None):
+    """Every customer's row of `snap` (None: the daily snapshot)."""
+    if _year_end(snap):
+        return YearEndSnapshot.objects.filter(customer__isnull=False, on=snap.on)
+    return CreditSnapshot.objects.filter(customer__isnull=False)
 
 
 def for_day(on: date) -> CreditSnapshot | None:
@@ -65,13 +99,20 @@ def for_dashboard(today: date) -> CreditSnapshot | None:
     return marker
 
 
-def rows(customers):
+def _base(customers, snap):
+    """sales.base_of(customers); for the year-end snapshot only the company's (its departments are
+    not the daily snapshot's, which base_of reads)."""
+    base = None if customers.query.is_empty() else base_of(customers)
+    return None if base is not None and base.department is not None and _year_end(snap) else base
+
+
+def rows(customers, snap: SnapshotFigures | None = None):
     """The snapshot rows of `customers` (a visible_customers queryset): those of the company or of
     one department give or take a few files (sales.base_of), else those of the files seen."""
-    qs = CreditSnapshot.objects.filter(customer__isnull=False)
+    qs = _all(snap)
     if customers.query.is_empty():
         return qs.none()
-    base = base_of(customers)
+    base = _base(customers, snap)
     if base is None:
         return qs.filter(customer__in=customers.values("pk"))
     if base.department is not None:
@@ -88,14 +129,17 @@ def _grades(qs) -> dict[str, list]:
     }
 
 
+def _pairs(qs, before: str) -> dict[str, list]:
+    rs = qs.exclude(**{"grade": "", before: ""}).order_by().values(before, "grade").annotate(n=Count("pk"))
+    return {f"{r[before]}|{r['grade']}": [r["n"]] for r in rs}
+
+
 def _migration(qs) -> dict[str, list]:
-    rs = (
-        qs.exclude(grade="", grade_year_ago="")
-        .order_by()
-        .values("grade_year_ago", "grade")
-        .annotate(n=Count("pk"))
-    )
-    return {f"{r['grade_year_ago']}|{r['grade']}": [r["n"]] for r in rs}
+    return _pairs(qs, "grade_year_ago")
+
+
+def _year_migration(qs) -> dict[str, list]:
+    return _pairs(qs, "grade_year_end")
 
 
 def _bands(qs) -> dict[str, list]:
@@ -113,17 +157,23 @@ def _ageing(qs) -> dict[str, list]:
     return {"": [_money(sums[f"a{i}"]) for i in range(MAX_BUCKETS)]}
 
 
-TOTALS = {"grades": _grades, "migration": _migration, "bands": _bands, "ageing": _ageing}
+TOTALS = {
+    "grades": _grades,
+    "migration": _migration,
+    "year_migration": _year_migration,
+    "bands": _bands,
+    "ageing": _ageing,
+}
 
 
 def _as_text(qs) -> dict:
     return {name: {k: [str(x) for x in v] for k, v in fn(qs).items()} for name, fn in TOTALS.items()}
 
 
-def stored_totals() -> dict:
+def stored_totals(snap: SnapshotFigures | None = None) -> dict:
     """Every sum of TOTALS over all the snapshot rows, and under "departments" over each department's
     rows (by department id), as stored on the marker row (amounts as text)."""
-    qs = CreditSnapshot.objects.filter(customer__isnull=False)
+    qs = _all(snap)
     out = _as_text(qs)
     departments = (
         qs.filter(department__isnull=False).order_by().values_list("department_id", flat=True).distinct()
@@ -132,23 +182,23 @@ def stored_totals() -> dict:
     return out
 
 
-def totals_of(customers, name: str) -> dict[str, list]:
+def totals_of(customers, name: str, snap: SnapshotFigures | None = None) -> dict[str, list]:
     """TOTALS[name] over the snapshot rows of `customers`: for a user who sees every file, or one
     department's, give or take a few (sales.base_of), the sums stored on the marker row less the
     rows of the files not seen and plus those of the files seen beyond (a key whose count comes to
     nothing is left out, as a sum over the rows would not hold it); else summed over the rows."""
-    base = None if customers.query.is_empty() else base_of(customers)
-    marker = latest() if base is not None else None
+    base = _base(customers, snap)
+    marker = (snap if _year_end(snap) else latest()) if base is not None else None
     stored = (marker.totals or {}) if marker is not None else {}
     if base is not None and base.department is not None:
         stored = stored.get("departments", {}).get(str(base.department), {})
     if name not in stored:
-        return TOTALS[name](rows(customers))
+        return TOTALS[name](rows(customers, snap))
     out = {k: [Decimal(x) for x in v] for k, v in stored[name].items()}
     for ids, sign in ((base.minus, -1), (base.plus, 1)):
         if not ids:
             continue
-        for k, v in TOTALS[name](CreditSnapshot.objects.filter(customer__in=ids)).items():
+        for k, v in TOTALS[name](_all(snap).filter(customer__in=ids)).items():
             was = out.get(k, [Decimal(0)] * len(v))
             out[k] = [a + sign * Decimal(b) for a, b in zip(was, v, strict=True)]
     if name != "ageing":
@@ -156,23 +206,29 @@ def totals_of(customers, name: str) -> dict[str, list]:
     return out
 
 
-def grade_distribution(customers) -> dict[str, int]:
-    return {k: int(v[0]) for k, v in totals_of(customers, "grades").items()}
+def grade_distribution(customers, snap: SnapshotFigures | None = None) -> dict[str, int]:
+    return {k: int(v[0]) for k, v in totals_of(customers, "grades", snap).items()}
 
 
-def migration_pairs(customers) -> list[tuple[str | None, str | None]]:
-    """(grade a year before, grade now) of each file with a grade at either moment."""
+def migration_pairs(
+    customers, *, since_year_end: bool = False, snap: SnapshotFigures | None = None
+) -> list[tuple[str | None, str | None]]:
+    """(grade a year before, grade now) of each file with a grade at either moment; `since_year_end`:
+    the grade at the end of last year instead of a year before (see has_year_migration)."""
     out = []
-    for key, (n, *_rest) in totals_of(customers, "migration").items():
+    name = "year_migration" if since_year_end else "migration"
+    for key, (n, *_rest) in totals_of(customers, name, snap).items():
         before, after = key.split("|")
         out += [(before or None, after or None)] * int(n)
     return out
 
 
-def bands(customers) -> tuple[dict[str, tuple[int, Decimal, Decimal]], tuple[int, Decimal, Decimal]]:
+def bands(
+    customers, snap: SnapshotFigures | None = None
+) -> tuple[dict[str, tuple[int, Decimal, Decimal]], tuple[int, Decimal, Decimal]]:
     """band → (customers, limits, exposure), and the same over every file with a limit or exposure."""
     out, n, limits, exposure = {}, 0, ZERO, ZERO
-    for band, (c, lim, exp) in totals_of(customers, "bands").items():
+    for band, (c, lim, exp) in totals_of(customers, "bands", snap).items():
         c, lim, exp = int(c), _money(lim), _money(exp)
         out[band] = (c, lim, exp)
         n, limits, exposure = n + c, limits + lim, exposure + exp
@@ -187,8 +243,8 @@ def band_ids(customers, band: str):
     return rows(customers).filter(in_limits=True, band=band).values("customer_id")
 
 
-def ageing_total(customers, n: int) -> list[Decimal]:
-    return [_money(a) for a in totals_of(customers, "ageing")[""][:n]]
+def ageing_total(customers, n: int, snap: SnapshotFigures | None = None) -> list[Decimal]:
+    return [_money(a) for a in totals_of(customers, "ageing", snap)[""][:n]]
 
 
 def overdue_by_customer(customers) -> dict[int, Decimal]:
@@ -199,9 +255,9 @@ def overdue_ids(customers):
     return rows(customers).filter(overdue__gt=0).values("customer_id")
 
 
-def top_risks(customers, n: int = 10) -> list[dict]:
+def top_risks(customers, n: int = 10, snap: SnapshotFigures | None = None) -> list[dict]:
     rs = (
-        rows(customers)
+        rows(customers, snap)
         .filter(overdue__gt=0)
         .order_by("-overdue", "customer_id")
         .values("customer_id", "customer__name", "overdue", "grade", "limit", "exposure", "in_limits")[:n]

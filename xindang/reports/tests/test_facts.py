@@ -57,10 +57,9 @@ def test_stored_facts_equal_the_live_computation_for_each_users_files(
     trade, salesperson, other_salesperson, manager, credit_manager
 ):
     rows = services.refresh_monthly_facts(today=TODAY)
-    assert (
-        MonthlyFact.objects.filter(customer__isnull=True, department__isnull=True).count()
-        == services.FACT_MONTHS
-    )
+    assert MonthlyFact.objects.filter(
+        customer__isnull=True, department__isnull=True
+    ).count() == services.fact_months(TODAY)
     assert rows == MonthlyFact.objects.count()
     for user in (salesperson, other_salesperson, manager, credit_manager):
         customers = visible_customers(user)
@@ -150,11 +149,29 @@ def test_a_month_not_stored_is_computed_live(trade, credit_manager):
     assert _trend(customers, use_facts=True) == _trend(customers, use_facts=False)
 
 
+def test_the_trend_as_of_a_months_last_day_reads_that_month_stored(trade, credit_manager):
+    """The yearly report of a year just ended runs to 31 December: December is a closed month stored by
+    the daily run, read like the others (no ledger read), with the figures computed live."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    services.refresh_monthly_facts(today=TODAY)
+    customers = visible_customers(credit_manager)
+    on = date(2026, 4, 30)
+    live = credit.monthly_trend(customers, on, 12, use_facts=False)
+    with CaptureQueriesContext(connection) as ctx:
+        stored = credit.monthly_trend(customers, on, 12)
+    assert stored == live
+    assert not [q for q in ctx.captured_queries if "ledger_tradeentry" in q["sql"]]
+
+
 def test_warm_reports_stores_the_facts(trade):
     out = StringIO()
     call_command("warm_reports", "--today", TODAY.isoformat(), stdout=out)
-    assert "13 months before 2026-06 stored" in out.getvalue()
+    assert "18 months before 2026-06 stored" in out.getvalue()  # from December 2024: services.fact_months
     assert MonthlyFact.objects.filter(customer__isnull=True, month=date(2026, 5, 1)).exists()
+    assert MonthlyFact.objects.filter(customer__isnull=True, month=date(2024, 12, 1)).exists()
+    assert "credit snapshot of the end of 2025 stored" in out.getvalue()
 
 
 step = st.tuples(
@@ -198,7 +215,6 @@ def test_the_daily_run_stores_the_facts(trade):
 
     report = run_daily(today=TODAY, users=[])
     assert any(line.startswith("reports: dashboard facts") for line in report.lines)
-    assert (
-        MonthlyFact.objects.filter(customer__isnull=True, department__isnull=True).count()
-        == services.FACT_MONTHS
-    )
+    assert MonthlyFact.objects.filter(
+        customer__isnull=True, department__isnull=True
+    ).count() == services.fact_months(TODAY)

@@ -20,7 +20,7 @@ from xindang.policy.selectors import current_policy
 from xindang.reports import services
 from xindang.reports.documents import abc_document
 from xindang.reports.models import AbcRank
-from xindang.reports.selectors import ranking, sales, snapshot
+from xindang.reports.selectors import ranking, sales
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 6, 15)
@@ -29,21 +29,7 @@ _serial = count()
 
 def _abc(customers, year, policy):
     """The ABC document as the page builds it (building.build), as of TODAY."""
-    on = min(date(year, 12, 31), TODAY)
-    stored = ranking.core_and_tail(customers, on=on, today=TODAY, policy=policy)
-    if stored:
-        ct = stored[0]
-    else:
-        if snapshot.for_day(on):
-            grades, earlier = snapshot.grades_now_and_then(customers)
-            overdue = snapshot.overdue_by_customer(customers)
-        else:
-            from xindang.reports.selectors import credit
-
-            grades, earlier, overdue = credit.risk_inputs(customers, on)
-        ct = sales.core_and_tail(
-            customers, on=on, policy=policy, grades=grades, earlier=earlier, overdue=overdue
-        )
+    ct, _marker = ranking.two_ends(customers, year=year, today=TODAY, policy=policy)
     doc = abc_document(customers, year=year, today=TODAY, policy=policy, core_tail=ct)
     return [(t.key, list(t.rows), list(t.links), t.note) for t in doc.tables], doc.notes
 

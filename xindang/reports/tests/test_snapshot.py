@@ -7,7 +7,8 @@ from decimal import Decimal as D
 from itertools import count
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
@@ -78,6 +79,42 @@ def test_the_snapshot_gives_the_live_dashboard_for_each_users_files(
     for user in (salesperson, other_salesperson, manager, credit_manager):
         customers = visible_customers(user)
         assert _dashboard(customers, snap) == _dashboard(customers, None), user
+
+
+def test_the_yearly_reports_migration_since_last_year_end_is_read_from_the_snapshot(
+    trade, salesperson, manager, credit_manager
+):
+    """The yearly report compares the grades now with those at the end of last year (000 合同 4): the
+    snapshot keeps that grade too, and gives the live matrix without asking every customer's grade."""
+    services.refresh_credit_snapshot(today=TODAY)
+    snap = snapshot.for_day(TODAY)
+    end = snapshot.last_year_end(TODAY)
+    assert end == date(2025, 12, 31) and snapshot.has_year_migration(snap)
+    shop, mill, _quiet, far = trade
+    stored = dict(
+        CreditSnapshot.objects.filter(customer__isnull=False).values_list("customer", "grade_year_end")
+    )
+    assert (stored[shop.pk], stored[mill.pk], stored[far.pk]) == ("B", "", "B")
+    for user in (salesperson, manager, credit_manager):
+        customers = visible_customers(user)
+        live = credit_document(customers, on=TODAY, then=end, snap=None).tables[1]
+        read = credit_document(customers, on=TODAY, then=end, snap=snap).tables[1]
+        assert (read.key, read.rows) == (live.key, live.rows), user
+    with CaptureQueriesContext(connection) as ctx:  # the marker's stored sums: no grade asked
+        snapshot.migration_pairs(visible_customers(credit_manager), since_year_end=True)
+    assert not [q for q in ctx.captured_queries if "credit_rating" in q["sql"]]
+    # a snapshot stored before the grade at the year's end was kept: the matrix is the live one
+    marker = CreditSnapshot.objects.get(customer__isnull=True)
+    del marker.totals["year_migration"]
+    marker.save()
+    CreditSnapshot.objects.filter(customer__isnull=False).update(grade_year_end="")
+    assert not snapshot.has_year_migration(snapshot.for_day(TODAY))
+    customers = visible_customers(credit_manager)
+    live = credit_document(customers, on=TODAY, then=end, snap=None).tables[1]
+    assert (
+        credit_document(customers, on=TODAY, then=end, snap=snapshot.for_day(TODAY)).tables[1].rows
+        == live.rows
+    )
 
 
 @pytest.mark.parametrize(
@@ -156,6 +193,67 @@ def test_the_daily_run_stores_the_snapshot(trade):
     report = run_daily(today=TODAY, users=[])
     assert any(line.startswith("reports_snapshot: credit snapshot") for line in report.lines)
     assert snapshot.for_day(TODAY) is not None
+    assert any(
+        line.startswith("reports_year_end: credit snapshot of the end of 2025") for line in report.lines
+    )
+    assert snapshot.year_end_of(date(2025, 12, 31)) is not None
+
+
+def _tables(doc):
+    return [(t.key, t.title, t.rows, t.links, t.note) for t in doc.tables]
+
+
+def test_the_year_end_snapshot_gives_the_live_yearly_report_for_each_users_files(
+    trade, salesperson, other_salesperson, manager, credit_manager, post
+):
+    """The yearly report of the year just ended (000 合同 4: due before 10 January) reads the figures
+    of 31 December from the year-end snapshot: the same as computed live, for every user's files."""
+    from xindang.policy.selectors import current_policy
+    from xindang.reports.documents import yearly_document
+    from xindang.reports.models import YearEndSnapshot
+
+    end = date(2025, 12, 31)
+    # a late posting with a December date: in the figures of the next run
+    mill = trade[1]
+    rows = services.refresh_year_end_snapshot(today=TODAY)
+    assert rows == YearEndSnapshot.objects.count() == len(trade) + 1
+    post(mill, "payment", 100, entry_on=date(2025, 12, 30))
+    services.refresh_year_end_snapshot(today=TODAY)
+    assert YearEndSnapshot.objects.count() == len(trade) + 1  # replaced, not added
+    snap = snapshot.year_end_of(end)
+    assert snap is not None and snapshot.for_day(end) is None
+    assert YearEndSnapshot.objects.get(customer=mill).overdue == D(800)  # 900 overdue, 100 paid
+    policy = current_policy()
+    for user in (salesperson, other_salesperson, manager, credit_manager):
+        customers = visible_customers(user)
+        read = credit_document(customers, on=end, then=date(2024, 12, 31), snap=snap)
+        live = credit_document(customers, on=end, then=date(2024, 12, 31), snap=None)
+        assert _tables(read) == _tables(live), user
+        stored_doc = yearly_document(customers, year=2025, today=TODAY, policy=policy)
+        assert any("as stored by the daily run" in n for n in stored_doc.notes)
+        YearEndSnapshot.objects.filter(customer__isnull=True).update(buckets="1,2,3")  # other buckets
+        assert snapshot.year_end_of(end) is None
+        live_doc = yearly_document(customers, year=2025, today=TODAY, policy=policy)
+        assert _tables(stored_doc) == _tables(live_doc), user
+        assert not any("as stored by the daily run" in n for n in live_doc.notes)
+        YearEndSnapshot.objects.filter(customer__isnull=True).update(buckets=snap.buckets)
+    # the daily snapshot is not touched by the year-end one, nor read in its place
+    assert not CreditSnapshot.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "today, months, first",
+    [
+        (date(2027, 1, 5), 13, (2025, 12)),  # the dashboard's 13 months hold all of 2026
+        (date(2026, 6, 15), 18, (2024, 12)),
+        (date(2026, 12, 7), 24, (2024, 12)),
+    ],
+)
+def test_the_monthly_facts_hold_last_year_and_the_december_before_it(today, months, first):
+    """The yearly report of last year (its months and the opening December) reads stored months on
+    any day of this year."""
+    assert services.fact_months(today) == months
+    assert services.closed_months(today, months)[0] == first
 
 
 step = st.tuples(

@@ -6,7 +6,8 @@ that the dashboard computes only the running month from the ledger; and the cred
 reads instead of the ledger); each customer's sales of the closed months as the analyses count them
 (reports.SalesFact, which the composition and the seasonal index sum); and the ABC ranking of this
 year and last with the two ends of 抓两头放中间 (reports.AbcRank, which the ABC analysis reads a page
-at a time). Idempotent (each month's rows, the snapshot and the ranking are replaced); the
+at a time); and the snapshot of the end of last year (reports.YearEndSnapshot, which the yearly report
+of that year reads). Idempotent (each month's rows, the snapshot and the ranking are replaced); the
 daily run (`manage.py daily`) runs both too, after the ledger's own jobs. `--snapshot-only`: the
 snapshot and the ranking alone."""
 
@@ -23,14 +24,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--today", type=date.fromisoformat, default=None)
-        parser.add_argument("--months", type=int, default=services.FACT_MONTHS)
+        parser.add_argument("--months", type=int, default=None, help="default: services.fact_months")
         parser.add_argument("--snapshot-only", action="store_true")
         parser.add_argument("--full", action="store_true", help="recompute every month, not only the changed")
 
-    def handle(
-        self, *args, today=None, months=services.FACT_MONTHS, snapshot_only=False, full=False, **options
-    ):
+    def handle(self, *args, today=None, months=None, snapshot_only=False, full=False, **options):
         today = today or timezone.localdate()
+        months = months or services.fact_months(today)
         if not snapshot_only:
             rows = services.refresh_monthly_facts(today=today, months=months, full=full)
             self.stdout.write(
@@ -42,3 +42,5 @@ class Command(BaseCommand):
         self.stdout.write(f"credit snapshot of {today} stored ({rows} rows)")
         rows = services.refresh_abc_ranking(today=today)
         self.stdout.write(f"ABC ranking and the two ends of {today} stored ({rows} rows)")
+        rows = services.refresh_year_end_snapshot(today=today)
+        self.stdout.write(f"credit snapshot of the end of {today.year - 1} stored ({rows} rows)")
