@@ -183,6 +183,7 @@ def _run(args, connection, held_c, held_e, build) -> int:
         ("dashboard (API)", "/api/reports/dashboard", "dashboard", _floor_dashboard),
         ("composition", f"/reports/composition/?year={year}&dimension=industry", "page", _floor_composition),
         ("ABC and the two ends", f"/reports/abc/?year={year}", "page", _floor_abc),
+        ("ABC and the two ends, last year", f"/reports/abc/?year={year - 1}", "page", _floor_abc),
         ("seasonal and products", f"/reports/sales/?year={year - 1}", "page", _floor_seasonal),
         ("ABC (API)", f"/api/reports/abc?year={year}", "page", _floor_abc),
         ("core customers (API)", f"/api/reports/core-customers?year={year}", "page", _floor_abc),

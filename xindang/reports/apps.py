@@ -25,8 +25,8 @@ class ReportsConfig(AppConfig):
         register_daily_job("reports", _refresh_facts, order=50)
         register_daily_job("reports_snapshot", _refresh_snapshot, order=51)
         register_daily_job("reports_sales", _refresh_sales, order=49)
-        register_daily_job("reports_abc", _refresh_abc, order=52)  # after the snapshot: reads it
-        register_daily_job("reports_year_end", _refresh_year_end, order=53)
+        register_daily_job("reports_year_end", _refresh_year_end, order=52)
+        register_daily_job("reports_abc", _refresh_abc, order=53)  # after the snapshots: reads them
         from xindang.core.tasks import register_on_interrupted
 
         from .services import build_export, release_interrupted_exports

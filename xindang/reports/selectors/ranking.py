@@ -147,9 +147,10 @@ def min_days(min_years: Decimal) -> int:
 
 
 def core_and_tail(customers, *, on: date, today: date, policy) -> tuple[CoreTail, AbcRank] | None:
-    """The two ends as of `on` from the stored ranking (and its marker): stored on `on`, or — when
-    `on` is today — yesterday, before today's daily run. None when not stored."""
-    m = marker(AbcRank.Kind.CORE, None, policy)
+    """The two ends as of `on` from the stored ranking (and its marker): stored on `on` (today, or the
+    end of last year), or — when `on` is today — yesterday, before today's daily run. None when not
+    stored."""
+    m = marker(AbcRank.Kind.CORE, on.year, policy)
     if m is None or not (m.on == on or (on == today and m.on == today - timedelta(days=FRESH_DAYS))):
         return None
     whole, dept = whole_ranking(customers, AbcRank.Kind.CORE, m.year, policy)
@@ -210,15 +211,17 @@ def abc_of_year(customers, year: int, today: date, policy) -> AbcReport:
 
 def two_ends(customers, *, year: int, today: date, policy) -> tuple[CoreTail, AbcRank | None]:
     """The core customers and the tail (001 抓两头放中间) as of the end of `year` (or today), with the
-    marker of the stored ranking they were read from (None: computed from the daily snapshot's grades
-    and overdue amounts of that day, else from the ledger)."""
+    marker of the stored ranking they were read from (None: computed from a snapshot's grades and
+    overdue amounts of that day, the daily one or that of the end of last year, else from the
+    ledger)."""
     on = min(date(year, 12, 31), today)
     stored = core_and_tail(customers, on=on, today=today, policy=policy)
     if stored:
         return stored
-    if snapshot.for_day(on):
-        grades, earlier = snapshot.grades_now_and_then(customers)
-        overdue = snapshot.overdue_by_customer(customers)
+    snap = snapshot.for_day(on) or snapshot.year_end_of(on)  # today's, or of the end of last year
+    if snap:
+        grades, earlier = snapshot.grades_now_and_then(customers, snap)
+        overdue = snapshot.overdue_by_customer(customers, snap)
     else:
         grades, earlier, overdue = credit.risk_inputs(customers, on)
     live = sales.core_and_tail(

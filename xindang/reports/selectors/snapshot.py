@@ -247,8 +247,8 @@ def ageing_total(customers, n: int, snap: SnapshotFigures | None = None) -> list
     return [_money(a) for a in totals_of(customers, "ageing", snap)[""][:n]]
 
 
-def overdue_by_customer(customers) -> dict[int, Decimal]:
-    return dict(rows(customers).filter(overdue__gt=0).values_list("customer_id", "overdue"))
+def overdue_by_customer(customers, snap: SnapshotFigures | None = None) -> dict[int, Decimal]:
+    return dict(rows(customers, snap).filter(overdue__gt=0).values_list("customer_id", "overdue"))
 
 
 def overdue_ids(customers):
@@ -275,11 +275,13 @@ def top_risks(customers, n: int = 10, snap: SnapshotFigures | None = None) -> li
     ]
 
 
-def grades_now_and_then(customers) -> tuple[dict[int, str], dict[int, str]]:
+def grades_now_and_then(
+    customers, snap: SnapshotFigures | None = None
+) -> tuple[dict[int, str], dict[int, str]]:
     """customer id → grade now, customer id → grade a year before (the files with one)."""
     now, then = {}, {}
     for cid, g, before in (
-        rows(customers)
+        rows(customers, snap)
         .exclude(grade="", grade_year_ago="")
         .values_list("customer_id", "grade", "grade_year_ago")
     ):

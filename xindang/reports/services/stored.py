@@ -380,10 +380,12 @@ def _snapshot_rows(model, on: date, now) -> list:
 # --- The ABC ranking and the two ends (the ABC analysis read a page at a time) ---------------------
 def refresh_abc_ranking(*, today: date | None = None) -> int:
     """Store the ABC ranking of this year's and last year's sales (to `today`) and the two ends of
-    抓两头放中间 as of `today` (reports.AbcRank) over every customer, and over each department's files
-    (those the credit snapshot gives it): the same computation as the ABC page's live one — set-wide
+    抓两头放中间 as of `today` and as of the end of last year (reports.AbcRank) over every customer, and
+    over each department's files (those the credit snapshot gives it): the same computation as the ABC
+    page's live one — set-wide
     aggregates of the ledger (sales per customer, first entries, write-offs) and the risk inputs of
-    today's credit snapshot (stored just before by the daily run; computed if missing), ranked by the
+    today's credit snapshot and of the end of last year's (stored just before by the daily run;
+    computed if missing), ranked by the
     same rules (rules.abc_classes) — then written in one transaction that replaces the previous
     ranking: idempotent, readers see the old ranking or the new one. Returns the rows stored."""
     from django.utils import timezone
@@ -416,21 +418,25 @@ def refresh_abc_ranking(*, today: date | None = None) -> int:
             rows.append(
                 AbcRank(kind=AbcRank.Kind.SALES, year=year, department_id=dept, params=params, **stamp)
             )
-    if snapshot.for_day(today):
-        grades, earlier = snapshot.grades_now_and_then(everyone)
-        overdue = snapshot.overdue_by_customer(everyone)
-    else:
-        grades, earlier, overdue = credit.risk_inputs(everyone, today)
-    facts = sales.core_tail_facts(
-        everyone, on=today, policy=policy, grades=grades, earlier=earlier, overdue=overdue
-    )
+    # the two ends as of today, and as of the end of last year (the ABC page of last year)
     params = ranking.params_key(AbcRank.Kind.CORE, policy)
-    for dept, ids in groups.items():
-        part = facts if ids is None else {cid: f for cid, f in facts.items() if cid in ids}
-        rows += _core_ranking(part, year=today.year, department=dept, policy=policy, stamp=stamp)
-        rows.append(
-            AbcRank(kind=AbcRank.Kind.CORE, year=today.year, department_id=dept, params=params, **stamp)
+    end = snapshot.last_year_end(today)
+    for on, snap in ((today, snapshot.for_day(today)), (end, snapshot.year_end_of(end))):
+        if snap:
+            grades, earlier = snapshot.grades_now_and_then(everyone, snap)
+            overdue = snapshot.overdue_by_customer(everyone, snap)
+        else:
+            grades, earlier, overdue = credit.risk_inputs(everyone, on)
+        facts = sales.core_tail_facts(
+            everyone, on=on, policy=policy, grades=grades, earlier=earlier, overdue=overdue
         )
+        at = {"on": on, "computed_at": now}
+        for dept, ids in groups.items():
+            part = facts if ids is None else {cid: f for cid, f in facts.items() if cid in ids}
+            rows += _core_ranking(part, year=on.year, department=dept, policy=policy, stamp=at)
+            rows.append(
+                AbcRank(kind=AbcRank.Kind.CORE, year=on.year, department_id=dept, params=params, **at)
+            )
     with transaction.atomic():
         AbcRank.objects.all().delete()
         AbcRank.objects.bulk_create(rows, batch_size=5000)

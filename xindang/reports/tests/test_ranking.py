@@ -16,11 +16,12 @@ from openpyxl import load_workbook
 
 from xindang.core.errors import DomainError
 from xindang.customers.selectors import visible_customers
+from xindang.ledger.ageing import policy_buckets
 from xindang.policy.selectors import current_policy
 from xindang.reports import services
 from xindang.reports.documents import abc_document
 from xindang.reports.models import AbcRank
-from xindang.reports.selectors import ranking, sales
+from xindang.reports.selectors import ranking, sales, snapshot
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 6, 15)
@@ -86,6 +87,42 @@ def test_without_a_snapshot_the_ranking_reads_the_risks_from_the_ledger(trade, m
     assert {k: v[0] for k, v in stored.items()} == {k: v[0] for k, v in live.items()}
 
 
+def test_last_years_two_ends_read_the_year_end_snapshot(trade, salesperson, manager, credit_manager):
+    """The two ends as of 31 December of last year (no stored ranking of that day) take the grades and
+    the overdue amounts from the snapshot of the end of last year: the same as from the ledger."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from xindang.reports.models import YearEndSnapshot
+
+    policy = current_policy()
+    services.refresh_year_end_snapshot(today=TODAY)
+    for user in (salesperson, manager, credit_manager):
+        customers = visible_customers(user)
+        with CaptureQueriesContext(connection) as ctx:
+            stored, marker = ranking.two_ends(customers, year=2025, today=TODAY, policy=policy)
+            stored = (list(stored.core), list(stored.tail))
+        assert marker is None
+        assert not [q for q in ctx.captured_queries if "credit_rating" in q["sql"]]  # no grade asked
+        YearEndSnapshot.objects.filter(customer__isnull=True).update(buckets="1,2,3")  # not read
+        live, _m = ranking.two_ends(customers, year=2025, today=TODAY, policy=policy)
+        assert stored == (list(live.core), list(live.tail)), user
+        YearEndSnapshot.objects.filter(customer__isnull=True).update(
+            buckets=snapshot.bounds_key(policy_buckets())
+        )
+    assert any(stored)  # the fixture has a tail last year
+    # the daily run stores them too, as of 31 December: read a page at a time like today's
+    live = {
+        u.pk: ranking.two_ends(visible_customers(u), year=2025, today=TODAY, policy=policy)[0]
+        for u in (salesperson, manager, credit_manager)
+    }
+    services.refresh_abc_ranking(today=TODAY)
+    for user in (salesperson, manager, credit_manager):
+        ct, marker = ranking.two_ends(visible_customers(user), year=2025, today=TODAY, policy=policy)
+        assert marker is not None and marker.on == date(2025, 12, 31), user
+        assert (list(ct.core), list(ct.tail)) == (list(live[user.pk].core), list(live[user.pk].tail)), user
+
+
 def test_the_stored_rows_of_a_file(trade):
     big, tie1, tie2, back, far = trade
     services.refresh_credit_snapshot(today=TODAY)
@@ -93,9 +130,12 @@ def test_the_stored_rows_of_a_file(trade):
     company = AbcRank.objects.filter(department__isnull=True)  # each department's ranking besides
     row = company.get(kind="sales", year=2026, customer=back)
     assert (row.amount, row.klass, row.rank) == (-300, "C", 4)
-    core = company.get(kind="core", customer=tie1)
+    core = company.get(kind="core", year=2026, customer=tie1)
     assert (core.reasons, core.signs, core.grade) == ("grade_c,overdue", 2, "C")
-    assert company.get(kind="core", customer=big).days_of_trade == (TODAY - date(2024, 5, 2)).days
+    assert company.get(kind="core", year=2026, customer=big).days_of_trade == (TODAY - date(2024, 5, 2)).days
+    # and as of the end of last year
+    last = company.get(kind="core", year=2025, customer=big)
+    assert (last.on, last.days_of_trade) == (date(2025, 12, 31), (date(2025, 12, 31) - date(2024, 5, 2)).days)
     # refreshing again gives the same table
     first = sorted(
         AbcRank.objects.values_list(
@@ -124,7 +164,8 @@ def test_a_ranking_of_other_cut_offs_or_an_older_day_is_not_read(trade, credit_m
     assert ranking.abc_report(customers, 2025, TODAY, policy) is not None  # stored after the year ended
     assert ranking.abc_report(customers, 2024, TODAY, policy) is None  # not stored
     assert ranking.core_and_tail(customers, on=TODAY, today=TODAY, policy=policy) is not None
-    assert ranking.core_and_tail(customers, on=date(2025, 12, 31), today=TODAY, policy=policy) is None
+    assert ranking.core_and_tail(customers, on=date(2025, 12, 31), today=TODAY, policy=policy) is not None
+    assert ranking.core_and_tail(customers, on=date(2025, 6, 30), today=TODAY, policy=policy) is None
     AbcRank.objects.filter(customer__isnull=True).update(params="80/15")
     assert ranking.abc_report(customers, 2026, TODAY, policy) is None
     assert ranking.core_and_tail(customers, on=TODAY, today=TODAY, policy=policy) is None
