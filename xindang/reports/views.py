@@ -26,7 +26,7 @@ from . import documents, services
 from .building import build, year_param
 from .exports import write_pdf, write_xlsx
 from .permissions import VIEW_PERMISSION, ReportPermission
-from .selectors import credit, sales, snapshot
+from .selectors import credit, sales, snapshot, yearly_on_screen
 from .tables import show
 
 CUSTOMER_CHOICES = 300  # the largest customers of the years read, offered on the sales analysis
@@ -143,7 +143,18 @@ def credit_dashboard(request):
 
 
 def yearly(request):
-    year = year_param(request, timezone.localdate().year - 1)
+    today = timezone.localdate()
+    year = year_param(request, today.year - 1)
+    if not yearly_on_screen(year, today):  # computed from the whole ledger: prepared as a file
+        _require(request, "yearly")
+        context = {
+            "year": year,
+            "title": _("Credit-management analysis report %(year)s") % {"year": year},
+            "can_export": request.user.has_perm(ReportPermission.EXPORT),
+            "export_query": request.GET.urlencode(),
+            "slug": "yearly",
+        }
+        return render(request, "reports/yearly_file.html", context)
     return _page(request, "yearly", "reports/yearly.html", {"year": year})
 
 

@@ -24,6 +24,13 @@ def yearly_report_period(today: date) -> tuple[int, date] | None:
     return None
 
 
+def yearly_on_screen(year: int, today: date) -> bool:
+    """Whether the yearly report of `year` is shown on the screen: this year's and the year just
+    ended, whose figures the daily run stores (its months, its year's end, its ranking). An earlier
+    year's is computed from the whole ledger: the task worker prepares it as a file (its export)."""
+    return year >= today.year - 1
+
+
 def yearly_report_sent(year: int) -> bool:
     """The report counts as sent once the yearly analysis of that year has been exported."""
     return AuditEvent.objects.filter(

@@ -144,6 +144,28 @@ def test_yearly_report_pdf_export(client, credit_manager, trade):
     assert AuditEvent.objects.filter(action="reports.export", object_id="yearly").exists()
 
 
+def test_an_earlier_years_report_is_prepared_as_a_file(client, credit_manager, salesperson, trade):
+    """This year's report and the year just ended's are on the screen (the daily run stores their
+    figures); an earlier year's is computed from the whole ledger by the task worker, as its export."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("reports:yearly")
+    client.force_login(credit_manager)
+    with CaptureQueriesContext(connection) as ctx:
+        page = client.get(url, {"year": TODAY.year - 2})
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert 'data-testid="yearly-as-file"' in body and 'data-testid="export-pdf"' in body
+    assert f"year={TODAY.year - 2}&amp;format=pdf" in body
+    assert not [q for q in ctx.captured_queries if "ledger_tradeentry" in q["sql"]]
+    for year in (TODAY.year - 1, TODAY.year):
+        shown = client.get(url, {"year": year}).content.decode()
+        assert 'data-testid="yearly-as-file"' not in shown and 'data-testid="doc-subtitle"' in shown
+    client.force_login(salesperson)
+    assert client.get(url, {"year": TODAY.year - 2}).status_code == 403
+
+
 def test_navigation_and_index(client, salesperson, credit_manager):
     client.force_login(salesperson)
     assert client.get(reverse("reports:index")).url == reverse("reports:abc")
