@@ -75,8 +75,9 @@ def refresh_monthly_facts(*, today: date | None = None, months: int | None = Non
     (selectors.credit.live_facts), grouped by customer. Incremental: only the months not stored yet
     and those that entries posted since can have changed (months_to_refresh; `full`: all of them).
     Idempotent: each month's rows are replaced in one transaction, so a second run gives the same
-    table, and entries posted with an earlier date since the last run are taken in. Returns the rows
-    stored."""
+    table, and entries posted with an earlier date since the last run are taken in. The months before
+    fact_months are deleted: no longer refreshed, a later posting dated in them would leave them stale
+    (a report of those months computes them from the ledger). Returns the rows stored."""
     from django.utils import timezone
 
     from xindang.ledger.ageing import ageing_sums, policy_buckets
@@ -86,6 +87,7 @@ def refresh_monthly_facts(*, today: date | None = None, months: int | None = Non
 
     now = timezone.now()  # before reading: an entry posted meanwhile is seen by the next run
     today = today or timezone.localdate()
+    MonthlyFact.objects.filter(month__lt=date(*closed_months(today, fact_months(today))[0], 1)).delete()
     span = months_to_refresh(closed_months(today, months or fact_months(today)), full=full)
     if not span:
         return 0

@@ -165,6 +165,18 @@ def test_the_trend_as_of_a_months_last_day_reads_that_month_stored(trade, credit
     assert not [q for q in ctx.captured_queries if "ledger_tradeentry" in q["sql"]]
 
 
+def test_months_that_left_the_kept_window_are_deleted(trade, credit_manager):
+    """A month before services.fact_months is no longer refreshed: it is deleted rather than left to
+    go stale, and a trend over it is computed from the ledger."""
+    services.refresh_monthly_facts(today=TODAY)  # December 2024 to May 2026
+    assert MonthlyFact.objects.filter(month=date(2024, 12, 1)).exists()
+    services.refresh_monthly_facts(today=date(2027, 2, 1))  # December 2025 on
+    assert not MonthlyFact.objects.filter(month__lt=date(2025, 12, 1)).exists()
+    assert MonthlyFact.objects.filter(customer__isnull=True, month=date(2025, 12, 1)).exists()
+    customers = visible_customers(credit_manager)
+    assert _trend(customers, use_facts=True) == _trend(customers, use_facts=False)
+
+
 def test_warm_reports_stores_the_facts(trade):
     out = StringIO()
     call_command("warm_reports", "--today", TODAY.isoformat(), stdout=out)
