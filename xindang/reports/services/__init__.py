@@ -1,5 +1,7 @@
 """The writes of the analyses: `exporting` (an analysis leaving the system, audited; the long exports
-in the task worker) and `stored` (the figures the daily run stores)."""
+in the task worker), and the figures the daily run stores: `facts` (the monthly facts, the sales
+facts and each department's sums), `snapshots` (each customer's credit figures today and at the end of
+last year) and `ranking` (the ABC ranking and the two ends)."""
 
 from .exporting import (
     FORMATS,
@@ -13,7 +15,7 @@ from .exporting import (
     should_queue,
     start_export,
 )
-from .stored import (
+from .facts import (
     FACT_MONTHS,
     LATE_COMMIT,
     SALES_FACT_FIELDS,
@@ -21,15 +23,14 @@ from .stored import (
     closed_months,
     fact_months,
     months_to_refresh,
-    refresh_abc_ranking,
-    refresh_credit_snapshot,
     refresh_monthly_facts,
     refresh_sales_facts,
-    refresh_year_end_snapshot,
     sales_fact_months,
     store_department_sums,
     store_sales_year,
 )
+from .ranking import refresh_abc_ranking
+from .snapshots import refresh_credit_snapshot, refresh_year_end_snapshot
 
 __all__ = [
     "FACT_MONTHS",
