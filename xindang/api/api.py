@@ -1,14 +1,9 @@
 """The REST API (Django Ninja); OpenAPI at /api/docs. Routers are thin: permission check (one place:
 api.permissions.require) → selectors/services → schema. Errors carry stable codes."""
 
-from datetime import date
-from decimal import Decimal
-
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import NinjaAPI
-from ninja.renderers import JSONRenderer
-from ninja.responses import NinjaJSONEncoder
 
 from xindang.core.errors import DomainError
 
@@ -29,27 +24,10 @@ from . import relations as relations_api
 from . import reports as reports_api
 from . import retention as retention_api
 from . import suppliers as suppliers_api
+from .answers import AnswerRenderer
 from .auth import session_auth
 from .customers import router as customers_router
 from .docs import VendoredSwagger, login_required_for_docs
-
-
-class AnswerEncoder(NinjaJSONEncoder):
-    """Ninja's JSON encoder, with the answers' most frequent values (amounts, dates) turned to text
-    first: the encoder asks a chain of type checks (pydantic models, URLs, addresses, enums, then
-    Django's) for every value it cannot write itself. The text is the one Django's encoder gives."""
-
-    def default(self, o):
-        kind = type(o)
-        if kind is Decimal:
-            return str(o)
-        if kind is date:
-            return o.isoformat()
-        return super().default(o)
-
-
-class AnswerRenderer(JSONRenderer):
-    encoder_class = AnswerEncoder
 
 
 class XinDangAPI(NinjaAPI):

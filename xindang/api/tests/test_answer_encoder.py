@@ -7,7 +7,8 @@ from uuid import UUID
 
 from ninja.responses import NinjaJSONEncoder
 
-from xindang.api.api import AnswerEncoder, api
+from xindang.api.answers import AnswerEncoder
+from xindang.api.api import api
 
 
 def test_the_answer_encoder_writes_what_ninjas_encoder_writes():

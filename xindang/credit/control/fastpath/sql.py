@@ -14,6 +14,7 @@ Statements run through xindang.core.db.fetchone: on PostgreSQL bound on the serv
 per connection (Django's own cursor does it when the database OPTIONS turn server_side_binding on).
 """
 
+import functools
 from datetime import date
 
 from django.conf import settings
@@ -230,10 +231,17 @@ def record_params(values: dict, wrap=None) -> list:
     wrapped by `wrap`: psycopg's Jsonb by default; json.dumps gives text, for COPY)."""
     if wrap is None:
         wrap = Jsonb
+    return [wrap(values[c]) if c in JSON_COLUMNS else values[attname] for c, attname in _attnames()]
+
+
+JSON_COLUMNS = ("reasons", "inputs")
+
+
+@functools.cache
+def _attnames() -> tuple[tuple[str, str], ...]:
+    """(column, attname) of the record's columns in recorder.COLUMNS order, looked up once."""
     meta = CreditCheck._meta
-    return [
-        wrap(values[c]) if c in ("reasons", "inputs") else values[meta.get_field(c).attname] for c in COLUMNS
-    ]
+    return tuple((c, meta.get_field(c).attname) for c in COLUMNS)
 
 
 _INSERT_SQL: dict[bool, str] = {}

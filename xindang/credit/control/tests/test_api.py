@@ -3,7 +3,12 @@
 from decimal import Decimal
 
 import pytest
+from django.urls import resolve
 
+from xindang.api.answers import render_answer
+from xindang.api.api import api as ninja_api
+from xindang.api.credit import CheckOut
+from xindang.credit.control import services
 from xindang.credit.control.models import CreditCheck, OverLimitRequest
 from xindang.ledger.models import Exposure
 
@@ -179,3 +184,22 @@ def test_a_read_only_key_is_refused(client, customer, make_key):
     )
     assert r.status_code == 403
     assert not CreditCheck.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("amount", "reserve"),
+    [("95000", True), ("150000", False), ("1000", False)],
+    ids=["warn", "block", "allow"],
+)
+def test_the_answer_is_the_text_ninja_renders_for_its_schema(rf, salesperson, customer, amount, reserve):
+    """The credit check writes its answer itself (api.answers.render_answer); the text is the one
+    ninja's own rendering of `response=CheckOut` gives for the same decision."""
+    decision = services.check_credit(
+        customer=customer, amount=Decimal(amount), kind="shipment", reserve=reserve, by=salesperson
+    ).as_dict()
+    (path_view,) = (cell.cell_contents for cell in resolve(URL).func.__closure__)  # the route as served
+    (operation,) = path_view.operations
+    request = rf.post(URL)
+    ninjas = operation._result_to_response(request, decision, ninja_api.create_temporal_response(request))
+    assert render_answer(CheckOut, decision) == ninjas.content.decode()
+    assert ninjas["Content-Type"] == "application/json; charset=utf-8"
