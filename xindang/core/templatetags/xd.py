@@ -51,3 +51,22 @@ def options(choices, selected, value="", label=""):
         marked = " selected" if str(v) == chosen else ""
         html.append(format_html('<option value="{}"{}>{}</option>', v, mark_safe(marked), lbl))
     return mark_safe("".join(html))
+
+
+@register.simple_tag
+def grouped_options(objects, group):
+    """<optgroup> elements, one per value of `group` (an attribute holding an object with a name, in
+    the order met), each with its objects' <option value="pk">text</option>: {% grouped_options
+    salespeople "department" %}. In Python, like `options`: what {% regroup %} and two loops did."""
+    html, current = [], None
+    for obj in objects:
+        grouper = getattr(obj, group)
+        if not html or grouper != current:
+            if html:
+                html.append("</optgroup>")
+            html.append(format_html('<optgroup label="{}">', getattr(grouper, "name", grouper)))
+            current = grouper
+        html.append(format_html('<option value="{}">{}</option>', obj.pk, obj))
+    if html:
+        html.append("</optgroup>")
+    return mark_safe("".join(html))

@@ -31,3 +31,25 @@ def test_an_object_without_label_shows_its_text():
     people = [Person(pk=3, display="张三")]
     html = render('{% options people missing value="pk" %}', people=people)
     assert html == '<option value="3">张三</option>'
+
+
+def test_grouped_options_write_what_regroup_and_two_loops_wrote():
+    class Person(SimpleNamespace):
+        def __str__(self):
+            return self.display
+
+    one, two = SimpleNamespace(pk=1, name="销售一部"), SimpleNamespace(pk=2, name="<二部>")
+    people = [
+        Person(pk=3, display="张三", department=one),
+        Person(pk=4, display="李&四", department=one),
+        Person(pk=5, display="王五", department=two),
+    ]
+    regrouped = render(
+        "{% regroup people by department as groups %}{% for g in groups %}"
+        '<optgroup label="{{ g.grouper.name }}">{% for u in g.list %}<option value="{{ u.pk }}">{{ u }}'
+        "</option>{% endfor %}</optgroup>{% endfor %}",
+        people=people,
+    )
+    assert render('{% grouped_options people "department" %}', people=people) == regrouped
+    assert regrouped.count("<optgroup") == 2 and "&lt;二部&gt;" in regrouped and "李&amp;四" in regrouped
+    assert render('{% grouped_options people "department" %}', people=[]) == ""

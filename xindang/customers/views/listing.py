@@ -186,9 +186,10 @@ class Params(dict):
 
 
 class Cells(list):
-    """A row's (column, value) pairs, and `html`, its cells as HTML."""
+    """A row's (column, value) pairs; `html`, its cells as HTML; `row`, the whole table row (the
+    selection box first)."""
 
-    html = ""
+    html = row = ""
 
 
 def _cells(chosen, rows, today):
@@ -196,6 +197,11 @@ def _cells(chosen, rows, today):
         cells = Cells((column, column.value_of(row, today)) for column in chosen)
         url = row.get_absolute_url()
         cells.html = mark_safe("".join(_cell(column, row, value, url) for column, value in cells))
+        pk = int(row.pk)
+        cells.row = mark_safe(
+            f'<tr data-customer="{pk}"><td><input type="checkbox" name="ids" value="{pk}" form="bulk" '
+            f'aria-label="{_esc(row.name)}" data-testid="select-{pk}"></td>{cells.html}</tr>'
+        )
         yield row, cells
 
 
