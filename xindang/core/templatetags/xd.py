@@ -32,6 +32,25 @@ def query_with(context, **changes):
     return params.urlencode()
 
 
+@register.simple_tag(takes_context=True)
+def sort_th(context, key, label, num=False):
+    """A sortable column's header: a link that sorts by `key` (the other way round when the list is
+    sorted by it already, ▲ ascending, ▼ descending), keeping the query but its page. In Python: a
+    list has up to a dozen of them, an included template each cost a millisecond a page."""
+    sort = context.get("sort")
+    if sort == key:
+        target, arrow = "-" + key, " ▲"
+    elif sort == "-" + key:
+        target, arrow = key, " ▼"
+    else:
+        target, arrow = key, ""
+    params = context["request"].GET.copy()
+    params.pop("page", None)
+    params["sort"] = target
+    css = ' class="num"' if num else ""
+    return mark_safe(f'<th{css}><a href="?{text(params.urlencode())}">{text(label)}{arrow}</a></th>')
+
+
 @register.simple_tag
 def options(choices, selected, value="", label=""):
     """The <option> elements of a <select>, the one equal to `selected` (compared as text) marked:

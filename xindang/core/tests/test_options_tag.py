@@ -3,6 +3,7 @@ chosen one marked (compared as text), values and labels escaped."""
 
 from types import SimpleNamespace
 
+import pytest
 from django.template import Context, Template
 
 
@@ -53,3 +54,22 @@ def test_grouped_options_write_what_regroup_and_two_loops_wrote():
     assert render('{% grouped_options people "department" %}', people=people) == regrouped
     assert regrouped.count("<optgroup") == 2 and "&lt;二部&gt;" in regrouped and "李&amp;四" in regrouped
     assert render('{% grouped_options people "department" %}', people=[]) == ""
+
+
+# The sortable header as an included template wrote it, before the sort_th tag replaced it.
+OLD_SORT_TH = (
+    '{% load xd %}<th{% if num %} class="num"{% endif %}>{% if sort == key %}<a href="?{% query_with'
+    ' sort="-"|add:key page=None %}">{{ label }} ▲</a>{% elif sort == "-"|add:key %}<a href="?{%'
+    ' query_with sort=key page=None %}">{{ label }} ▼</a>{% else %}<a href="?{% query_with sort=key'
+    ' page=None %}">{{ label }}</a>{% endif %}</th>'
+)
+
+
+@pytest.mark.parametrize("query", ["", "q=华夏&page=3", "sort=exposure&status=all", "sort=-exposure&x=<a>"])
+@pytest.mark.parametrize("num", [False, True])
+def test_sort_th_writes_what_the_included_template_wrote(rf, query, num):
+    request = rf.get("/customers/?" + query)
+    context = {"request": request, "sort": request.GET.get("sort", "-updated"), "num": num}
+    context.update(key="exposure", label="占用<额度>")
+    old = Template(OLD_SORT_TH).render(Context(context))
+    assert render("{% sort_th key label num %}", **context) == old
