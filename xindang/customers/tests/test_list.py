@@ -74,6 +74,9 @@ def test_credit_columns_carry_the_credit_picture(client, credit_manager, three):
     assert empty["overdue_amount"] == 0 and empty["oldest_overdue_days"] is None
     html = response.content.decode()
     assert "¥80,000.00" in html and "125.0%" in html  # formatted like the figures beside them
+    for customer in three:  # each row opens its file (file number and name link there)
+        assert html.count(f'href="{customer.get_absolute_url()}"') == 2
+        assert f'<tr data-customer="{customer.pk}">' in html
 
 
 @pytest.mark.django_db
