@@ -1,0 +1,220 @@
+"""Several small reads in one statement: a page that shows a handful of short lists about one object
+(a customer's rating, grants, reservations, recent checks …) asks the database once for all of them
+instead of once per list.
+
+`read_together({"name": queryset, …})` answers each queryset's rows as the queryset itself would —
+model instances with their annotations and `select_related` objects, in the queryset's order, its
+slice ([:5]) kept — or, for a `Rows` part, plain dicts of the names asked. Each part becomes one
+branch of a UNION ALL: a label, the row's place in the queryset's order (ROW_NUMBER(), which also
+takes the slice: SQLite allows neither ORDER BY nor LIMIT in a branch, MariaDB no LIMIT under IN) and
+the row's values as one JSON array sent as text (JSON_ARRAY on SQLite and MariaDB, JSONB_BUILD_ARRAY
+on PostgreSQL). Values come back exactly as the ORM gives them: decimals travel as text (no float on
+the way), dates and datetimes as text parsed here (naive ones are in the connection's time zone), JSON
+columns as JSON.
+
+Not for prefetch_related (a second statement by nature) or deferred fields; every concrete field of
+the model (and of each select_related model) is read.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import connections
+from django.db.models import CharField, F, Func, IntegerField, JSONField, QuerySet, TextField, Value, Window
+from django.db.models.expressions import OrderBy
+from django.db.models.functions import Cast, JSONArray, RowNumber
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+
+RANK = "together_rank"
+CHUNK = 40  # values per JSON array (PostgreSQL's functions take at most 100 arguments)
+
+
+@dataclass(frozen=True)
+class Rows:
+    """A part read as dicts of `names` (fields or annotations of `queryset`, e.g. a
+    values(…).annotate(…) aggregate); in no particular order, unsliced."""
+
+    queryset: QuerySet
+    names: tuple[str, ...]
+
+
+class JSONValue(Func):
+    """A JSON column as a JSON value inside a JSON array (SQLite and MariaDB keep it as text and would
+    embed it as a string)."""
+
+    output_field = JSONField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, function="JSON", **extra_context)
+
+    def as_mysql(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler, connection, template="JSON_EXTRACT(%(expressions)s, '$')", **extra_context
+        )
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return compiler.compile(self.source_expressions[0])
+
+
+@dataclass(frozen=True)
+class _Column:
+    path: str  # "" for the model itself, else the select_related path ("campaign__questionnaire")
+    name: str  # attname or annotation name
+    field: object  # the model field or the annotation's output field
+
+
+def _sent(ref: str, field) -> object:
+    kind = field.get_internal_type()
+    if kind == "DecimalField":
+        return Cast(F(ref), CharField())
+    if kind == "JSONField":
+        return JSONValue(F(ref))
+    return F(ref)
+
+
+def _received(value, field, connection):
+    if value is None:
+        return None
+    kind = field.get_internal_type()
+    if kind == "DecimalField":
+        return Decimal(str(value)).quantize(Decimal(1).scaleb(-field.decimal_places))
+    if kind == "DateTimeField":
+        parsed = parse_datetime(value) if isinstance(value, str) else value
+        if timezone.is_naive(parsed) and connection.timezone is not None:
+            parsed = timezone.make_aware(parsed, connection.timezone)
+        return parsed
+    if kind == "DateField":
+        return parse_date(value[:10]) if isinstance(value, str) else value
+    if kind == "BooleanField":  # true/false, 1/0, or "1"/"0" (MariaDB puts a subquery's answer as text)
+        return value not in ("0", "false") and bool(value)
+    if kind == "JSONField":
+        return value
+    if kind == "FloatField":
+        return float(value)
+    return field.to_python(value)
+
+
+def _related_paths(select_related, prefix="") -> list[str]:
+    if not isinstance(select_related, dict):
+        return []
+    out = []
+    for name, sub in select_related.items():
+        path = f"{prefix}{name}"
+        out.append(path)
+        out += _related_paths(sub, f"{path}__")
+    return out
+
+
+def _model_of(model, path: str):
+    for name in path.split("__") if path else ():
+        model = model._meta.get_field(name).related_model
+    return model
+
+
+def _columns(qs: QuerySet) -> list[_Column]:
+    model = qs.model
+    cols = [_Column("", f.attname, f) for f in model._meta.concrete_fields]
+    for path in _related_paths(qs.query.select_related):
+        cols += [_Column(path, f.attname, f) for f in _model_of(model, path)._meta.concrete_fields]
+    cols += [_Column("", name, a.output_field) for name, a in qs.query.annotations.items()]
+    return cols
+
+
+def _ordering(qs: QuerySet) -> list:
+    names = qs.query.order_by or (qs.query.default_ordering and qs.model._meta.ordering) or ()
+    out = []
+    for item in names:
+        if isinstance(item, str):
+            out.append(F(item[1:]).desc() if item.startswith("-") else F(item).asc())
+        else:
+            out.append(item if isinstance(item, OrderBy) else item.asc())
+    return out or [F("pk").asc()]
+
+
+def _array(exprs: list) -> Cast:
+    """The values as JSON text: text of one collation in every branch (MariaDB types a JSON array by its
+    arguments and refuses a UNION of different collations)."""
+    arrays = JSONArray(*(JSONArray(*exprs[i : i + CHUNK]) for i in range(0, len(exprs), CHUNK)))
+    return Cast(arrays, TextField())
+
+
+def _branch(label: str, part) -> QuerySet:
+    if isinstance(part, Rows):
+        qs = part.queryset
+        fields = [qs.query.resolve_ref(n).output_field for n in part.names]
+        data = _array([_sent(n, f) for n, f in zip(part.names, fields, strict=True)])
+        rank = Value(0, output_field=IntegerField())
+        return qs.order_by().values(part=Value(label), **{RANK: rank}, data=data)
+    qs = part
+    low, high = qs.query.low_mark, qs.query.high_mark
+    data = _array([_sent(f"{c.path}__{c.name}" if c.path else c.name, c.field) for c in _columns(qs)])
+    ranked = qs.all()
+    ranked.query.clear_limits()
+    ranked = ranked.annotate(**{RANK: Window(RowNumber(), order_by=_ordering(qs))}).order_by()
+    if low:
+        ranked = ranked.filter(**{f"{RANK}__gt": low})
+    if high is not None:
+        ranked = ranked.filter(**{f"{RANK}__lte": high})
+    return ranked.values(part=Value(label), **{RANK: F(RANK)}, data=data)
+
+
+def _instance(qs: QuerySet, cols: list[_Column], values: list, connection):
+    by_path: dict[str, tuple[list, list]] = {}
+    annotations = {}
+    for col, value in zip(cols, values, strict=True):
+        value = _received(value, col.field, connection)
+        if col.path == "" and col.name in qs.query.annotations:
+            annotations[col.name] = value
+            continue
+        names, got = by_path.setdefault(col.path, ([], []))
+        names.append(col.name)
+        got.append(value)
+    objects = {}
+    for path, (names, got) in by_path.items():
+        model = _model_of(qs.model, path)
+        pk_at = names.index(model._meta.pk.attname)
+        objects[path] = model.from_db(connection.alias, names, got) if got[pk_at] is not None else None
+    obj = objects[""]
+    for name, value in annotations.items():
+        setattr(obj, name, value)
+    for path in sorted(p for p in objects if p):  # parents before their children
+        parent_path, _, name = path.rpartition("__")
+        parent = objects[parent_path]
+        if parent is not None:
+            parent._meta.get_field(name).set_cached_value(parent, objects[path])
+    return obj
+
+
+def read_together(parts: dict, *, using: str = "default") -> dict[str, list]:
+    """{name: rows of parts[name]} in one statement (none when every part is empty)."""
+    result: dict[str, list] = {name: [] for name in parts}
+    live = {name: p for name, p in parts.items() if not _query(p).is_empty()}
+    if not live:
+        return result
+    branches = [_branch(name, p) for name, p in live.items()]
+    union = branches[0].union(*branches[1:], all=True) if len(branches) > 1 else branches[0]
+    connection = connections[using]
+    ranked: dict[str, list] = {name: [] for name in live}
+    for row in union.using(using):
+        ranked[row["part"]].append((row[RANK], [v for chunk in json.loads(row["data"]) for v in chunk]))
+    for name, rows in ranked.items():
+        part = live[name]
+        rows.sort(key=lambda r: r[0])
+        if isinstance(part, Rows):
+            fields = [part.queryset.query.resolve_ref(n).output_field for n in part.names]
+            result[name] = [
+                {n: _received(v, f, connection) for n, f, v in zip(part.names, fields, values, strict=True)}
+                for _rank, values in rows
+            ]
+        else:
+            cols = _columns(part)
+            result[name] = [_instance(part, cols, values, connection) for _rank, values in rows]
+    return result
+
+
+def _query(part):
+    return part.queryset.query if isinstance(part, Rows) else part.query
