@@ -17,13 +17,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xindang.approvals.registry import register_panel
-from xindang.core.together import Rows
 from xindang.credit import selectors as credit_selectors
 from xindang.credit.control.models import CreditCheck, OverLimitRequest
 from xindang.credit.control.services import OVER_LIMIT_KIND
@@ -36,7 +35,7 @@ from xindang.ledger import ageing as ledger_ageing
 from xindang.ledger import selectors as ledger_selectors
 from xindang.ledger.collection.models import PaymentPromise, PromiseStatus
 from xindang.ledger.collection.spreadsheets import bucket_label
-from xindang.relations.selectors import evidence_from, evidence_parts
+from xindang.relations.selectors import credit_evidence
 
 from .grants.rules import limit_below_exposure
 from .texts import reason_rows
@@ -147,53 +146,12 @@ def _ageing(customer_id: int, on: date) -> tuple[list[AgeingBucket], Decimal]:
     return rows, sum((r.amount for r in rows if r.overdue), ZERO)
 
 
-def picture_parts(
-    customer, on: date, *, recent: int = 5, show_checks: bool = True, show_decisions: bool = True
-) -> dict:
-    """The picture's own reads (beside KnownCredit's rating, grants and exposure), as querysets that
-    KnownCredit reads in its one statement: the last investigation, the oldest overdue item, the
-    payment promises by status, the reservations held, the recent checks and over-limit decisions
-    (when shown) and the relations evidence."""
-    cid = customer.pk
-    parts = {
-        "picture_investigation": credit_selectors.reviewed_investigations(cid, on)[:1],
-        "picture_oldest_overdue": ledger_selectors.overdue_items(cid, on)[:1],
-        "picture_promises": Rows(
-            PaymentPromise.objects.filter(customer_id=cid)
-            .order_by()
-            .values("status")
-            .annotate(n=Count("pk")),
-            ("status", "n"),
-        ),
-        "picture_reservations": ledger_selectors.reservations_held(cid),
-        **{f"picture_{name}": qs for name, qs in evidence_parts(cid, on=on).items()},
-    }
-    if show_checks:
-        parts["picture_checks"] = CreditCheck.objects.filter(customer_id=cid).select_related("checked_by")[
-            :recent
-        ]
-    if show_decisions:
-        parts["picture_decisions"] = OverLimitRequest.objects.filter(customer_id=cid).select_related(
-            "requested_by"
-        )[:recent]
-    return parts
-
-
-def picture_reads(customer, *, on: date | None = None, **options) -> grant_selectors.KnownCredit:
-    """The page's KnownCredit with the picture's reads asked for (credit_picture's options), so that
-    the first of the page's credit reads brings them all in one statement."""
-    known = grant_selectors.KnownCredit(customer, on)
-    known.want(**picture_parts(customer, known.on, **options))
-    return known
-
-
-def _promises(rows: list[dict]) -> dict:
-    counts = {row["status"]: row["n"] for row in rows}
-    return {
-        "kept": counts.get(PromiseStatus.KEPT, 0),
-        "broken": counts.get(PromiseStatus.BROKEN, 0),
-        "open": counts.get(PromiseStatus.OPEN, 0),
-    }
+def _promises(customer_id: int) -> dict:
+    return PaymentPromise.objects.filter(customer_id=customer_id).aggregate(
+        kept=Count("pk", filter=Q(status=PromiseStatus.KEPT)),
+        broken=Count("pk", filter=Q(status=PromiseStatus.BROKEN)),
+        open=Count("pk", filter=Q(status=PromiseStatus.OPEN)),
+    )
 
 
 def _exposure_lines(exposure) -> list[ExposureLine]:
@@ -224,32 +182,30 @@ def credit_picture(
 
     on = on or timezone.localdate()
     known = known if known is not None and known.on == on else grant_selectors.KnownCredit(customer, on)
-    options = {"recent": recent, "show_checks": show_checks, "show_decisions": show_decisions}
-    known.want(**picture_parts(customer, on, **options))  # (asked already by picture_reads: kept)
+    rating = known.rating
+    grade = getattr(rating, "grade", "") or ""
     in_force = known.in_force
     # An approved grant's own page: it is the grant in force, nothing is asked any more.
     proposed = None if grant is not None and in_force is not None and grant.pk == in_force.pk else grant
-    # Collateral and guarantees of the grant asked for, else of the grant in force (not asked when
-    # the grant is known to have none: grant_selectors.with_backing). The guarantees come with the
-    # other reads when they are not made yet; collateral (with its documents) is read on its own.
-    backing = proposed or in_force
-    if backing and getattr(backing, "has_guarantees", True):
-        known.want(picture_guarantees=backing.guarantees.select_related("document"))
-    rating = known.rating
-    grade = getattr(rating, "grade", "") or ""
     exposure = known.exposure
     limit = in_force.limit_amount if in_force else None
     committed = exposure.committed_amount
     ageing, overdue = _ageing(customer.pk, on)
-    oldest = next(iter(known.rows("picture_oldest_overdue")), None)
-    promises = _promises(known.rows("picture_promises"))
+    oldest = ledger_selectors.oldest_overdue_item(customer, on)
+    promises = _promises(customer.pk)
+
+    # Collateral and guarantees of the grant asked for, else of the grant in force.
+    backing = proposed or in_force
+    # (not asked when the grant is known to have none: grant_selectors.with_backing)
     collaterals = (
         list(backing.collaterals.prefetch_related("documents"))
         if backing and getattr(backing, "has_collateral", True)
         else []
     )
     guarantees = (
-        known.rows("picture_guarantees") if backing and getattr(backing, "has_guarantees", True) else []
+        list(backing.guarantees.select_related("document"))
+        if backing and getattr(backing, "has_guarantees", True)
+        else []
     )
 
     if proposed is not None:  # what the rules allowed when it was asked (the request was checked on it)
@@ -271,7 +227,7 @@ def credit_picture(
         at_request = False
 
     previous = [g for g in known.grants if proposed is None or g.pk != proposed.pk]
-    status = credit_selectors.investigation_state(next(iter(known.rows("picture_investigation")), None), on)
+    status = credit_selectors.investigation_status(customer, on)
     picture = CreditPicture(
         customer=customer,
         on=on,
@@ -304,17 +260,21 @@ def credit_picture(
         collaterals=collaterals,
         guarantees=guarantees,
         previous_grants=previous[:recent],
-        reservations=known.rows("picture_reservations"),
-        checks=known.rows("picture_checks") if show_checks else None,
-        decisions=known.rows("picture_decisions") if show_decisions else None,
+        reservations=ledger_selectors.held_reservations(customer),
+        checks=list(CreditCheck.objects.filter(customer_id=customer.pk).select_related("checked_by")[:recent])
+        if show_checks
+        else None,
+        decisions=list(
+            OverLimitRequest.objects.filter(customer_id=customer.pk).select_related("requested_by")[:recent]
+        )
+        if show_decisions
+        else None,
         investigation=status["investigation"],
         investigation_state=status["state"],
         proposed_grant=proposed,
         proposed_limit=proposed.limit_amount if proposed is not None else None,
         asked_amount=asked_amount,
-        relations=evidence_from(
-            {name: known.rows(f"picture_{name}") for name in ("complaints", "visits", "surveys")}, on=on
-        ),
+        relations=credit_evidence(customer, on=on),
     )
     if picture.below_exposure:
         picture.warnings.extend(

@@ -14,14 +14,12 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from xindang.core.money import format_yuan
-from xindang.core.together import read_together
 from xindang.core.workbench import WorkItem
 from xindang.credit import selectors as credit_selectors
 from xindang.customers.selectors import visible_customers
 from xindang.ledger import facts as facts_module
 from xindang.ledger import selectors as ledger_selectors
 from xindang.ledger.collection import selectors as collection_selectors
-from xindang.ledger.models import Exposure
 from xindang.policy.activation import ActivationCheck
 from xindang.policy.selectors import current_policy, section_values, version_in_force
 
@@ -38,9 +36,7 @@ def current_rating(customer):
 
 
 def ledger_facts(customer_id: int, *, on: date, window_months: int):
-    """What a ceiling reads of the ledger (credit history, the window's monthly averages): the trade
-    facts, one statement (ledger.facts.trade_facts; the rating reads the whole LedgerFacts)."""
-    return facts_module.trade_facts(customer_id, on=on, window_months=window_months)
+    return facts_module.ledger_facts(customer_id, on=on, window_months=window_months)
 
 
 def exposure_amount(customer) -> Decimal:
@@ -142,21 +138,17 @@ def with_backing(grants: QuerySet[CreditGrant]) -> QuerySet[CreditGrant]:
 
 
 class KnownCredit:
-    """A customer's credit reads for one page, each asked once when first needed, and all of them in one
-    statement (core.together): the rating in force, every grant of the customer (newest requested
-    first; the one in force, the pending one and the recent ones are taken from it), the maintained
-    exposure, and whatever else the page asked for with want() before the first of them is needed
-    (the credit picture's lists); the ledger facts the ceiling needs are one more statement. Pages
+    """A customer's credit reads for one page, each asked once when first needed: the rating in force,
+    every grant of the customer (newest requested first; the one in force, the pending one and the
+    recent ones are taken from it: one query), the maintained exposure and the ledger facts. Pages
     that show several of them (the grant request form beside its credit picture) pass it around."""
 
     def __init__(self, customer, on: date | None = None, *, grants: list[CreditGrant] | None = None):
         self.customer = customer
         self.on = on or timezone.localdate()
         self.ledger_facts: dict = {}
-        self.wanted: dict = {}  # name → queryset (or together.Rows), read with the next statement
-        self.read: dict = {}  # name → rows read
         if grants is not None:  # read already (of_grant)
-            self.read["grants"] = grants
+            self.__dict__["grants"] = grants
 
     @classmethod
     def of_grant(cls, grant_pk, on: date | None = None) -> tuple["KnownCredit | None", CreditGrant | None]:
@@ -178,36 +170,14 @@ class KnownCredit:
         qs = with_backing(qs.order_by("-requested_at", "-pk"))
         return qs.annotate(limit_of_day=limit_in_force_expression(on))
 
-    def want(self, **parts) -> None:
-        """Read these querysets (name=queryset) with the next statement: the one that reads the
-        rating, grants and exposure when none of them is read yet. A name read already is kept."""
-        for name, part in parts.items():
-            if name not in self.read:
-                self.wanted.setdefault(name, part)
-
-    def rows(self, name: str) -> list:
-        """The rows of a part (own or wanted); every part still wanted is read in the same statement."""
-        if name not in self.read:
-            cid = self.customer.pk
-            own = {
-                "rating": credit_selectors.approved_ratings(cid)[:1],
-                "exposure": ledger_selectors.exposure_rows(cid),
-                "grants": self.day_grants(CreditGrant.objects.filter(customer_id=cid), self.on),
-            }
-            batch = {k: v for k, v in own.items() if k not in self.read}
-            batch.update(self.wanted)
-            self.wanted = {}
-            self.read.update(read_together(batch))
-        return self.read[name]
-
     @cached_property
     def rating(self):
-        return next(iter(self.rows("rating")), None)
+        return current_rating(self.customer)
 
     @cached_property
     def grants(self) -> list[CreditGrant]:
         """Every grant of the customer (day_grants)."""
-        return self.rows("grants")
+        return list(self.day_grants(CreditGrant.objects.filter(customer_id=self.customer.pk), self.on))
 
     @cached_property
     def in_force(self) -> CreditGrant | None:
@@ -224,7 +194,7 @@ class KnownCredit:
 
     @cached_property
     def exposure(self):
-        return next(iter(self.rows("exposure")), None) or Exposure(customer_id=self.customer.pk)
+        return ledger_selectors.exposure_of(self.customer)
 
     def facts(self, window_months: int):
         if window_months not in self.ledger_facts:
