@@ -198,6 +198,10 @@ TEMPLATES = [
     },
 ]
 
+# Forms render their plain widgets (inputs, selects, textareas) in Python, the same text as Django's
+# templates (xindang/core/form_renderer.py); any other widget through the templates.
+FORM_RENDERER = "xindang.core.form_renderer.FastWidgetRenderer"
+
 # --- Database: SQLite by default, DATABASE_URL selects PostgreSQL or MySQL/MariaDB -------------
 DEFAULT_SQLITE = VAR_DIR / "xindang.sqlite3"
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{DEFAULT_SQLITE}"  # empty = SQLite too
