@@ -53,10 +53,13 @@ def cleared_levels(user, customer: Customer, *, sees_file: bool | None = None, p
 
 def _readable_on_file(user, customer: Customer, *, policy=None) -> Q | None:
     """The condition over one file's documents: cleared levels, or opened by a registered grant."""
-    levels = cleared_levels(user, customer, policy=policy)
+    sees_file = can_see_customer(user, customer, standing_only=True)
+    levels = cleared_levels(user, customer, sees_file=sees_file, policy=policy)
     cond = Q(confidentiality__in=sorted(levels)) if levels else None
     granted = granted_filter(user)
-    if granted is not None and can_see_customer(user, customer, scope="documents"):
+    # Whoever sees the file standing sees it with its documents' grants too (that visibility is the
+    # standing one and more): asked only when the standing one says no.
+    if granted is not None and (sees_file or can_see_customer(user, customer, scope="documents")):
         cond = granted if cond is None else cond | granted
     return cond
 

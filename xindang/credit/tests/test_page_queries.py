@@ -28,11 +28,12 @@ D = Decimal
 # has them; here the grant asked for has a guarantee), the investigation, reservations, recent checks and
 # decisions, and the relations evidence (complaints, visits, surveys). The grant request form and the credit-
 # control page also need the ledger facts for the ceiling (four aggregates), read once; the form opens the
-# file (with two visibility checks) and offers its documents; the control page adds the shipment stops (one
-# query) and its full lists of checks and decisions. The approval page: the request with its steps, may-sign,
+# file and offers its documents (one visibility check: the documents' grants are asked only of a file not
+# seen standing); the control page adds the shipment stops (one query) and its full lists of checks and
+# decisions. The approval page: the request with its steps, may-sign,
 # comments (once), attachments; the grant asked for comes with the customer and its grants (one query). The
 # ageing report: one UNION ALL, the departments' names, and its audited view (five statements).
-LIMITS = {"grant request": 22, "approval": 20, "credit control": 20, "ageing": 6}
+LIMITS = {"grant request": 21, "approval": 20, "credit control": 20, "ageing": 6}
 
 
 def _post(customer, kind, amount, *, days_ago=0, due_days_ago=None):
