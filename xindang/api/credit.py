@@ -168,7 +168,7 @@ def credit_check(request, payload: CheckIn):
         raise Http404 from None
     # What ninja renders for `response=CheckOut` (validated by the model, written by the API's
     # encoder), without its per-request wrapper model and response object: the hot path's share of
-    # the API's own work (test_answer_encoder.py compares the two).
+    # the API's own work (credit/control/tests/test_api.py compares the two).
     return HttpResponse(render_answer(CheckOut, result.as_dict()), content_type=JSON)
 
 
