@@ -1,8 +1,7 @@
-from html import escape
-
 from django import template
 from django.utils.safestring import mark_safe
 
+from xindang.core.markup import text
 from xindang.core.money import format_money, format_yuan
 
 register = template.Library()
@@ -72,14 +71,6 @@ def options(choices, selected, value="", label=""):
         marked = " selected" if v == chosen else ""
         html.append(f'<option value="{text(v)}"{marked}>{text(lbl)}</option>')
     return mark_safe("".join(html))
-
-
-def text(value) -> str:
-    """A value as escaped HTML text: what format_html does to an argument, without its checks for
-    lazy text on every call (a select of a list page writes a few hundred of them)."""
-    if hasattr(value, "__html__"):
-        return value.__html__()
-    return escape(str(value))
 
 
 @register.simple_tag
