@@ -193,9 +193,9 @@ def _cells(chosen, rows, today):
     head, _marker, tail = reverse("customers:detail", args=[_MARKER]).rpartition(str(_MARKER))
     for row in rows:
         cells = Cells((column, column.value_of(row, today)) for column in chosen)
-        url = f"{head}{int(row.pk)}{tail}"
-        cells.html = mark_safe("".join(_cell(column, row, value, url) for column, value in cells))
         pk = int(row.pk)
+        url = f"{head}{pk}{tail}"
+        cells.html = mark_safe("".join(_cell(column, row, value, url) for column, value in cells))
         cells.row = mark_safe(
             f'<tr data-customer="{pk}"><td><input type="checkbox" name="ids" value="{pk}" form="bulk" '
             f'aria-label="{text(row.name)}" data-testid="select-{pk}"></td>{cells.html}</tr>'
