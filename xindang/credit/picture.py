@@ -17,17 +17,19 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xindang.approvals.registry import register_panel
+from xindang.core.together import Part, Rows
 from xindang.credit import selectors as credit_selectors
 from xindang.credit.control.models import CreditCheck, OverLimitRequest
 from xindang.credit.control.services import OVER_LIMIT_KIND
 from xindang.credit.grants import rules as grant_rules
 from xindang.credit.grants import selectors as grant_selectors
+from xindang.credit.grants.models import Guarantee
 from xindang.credit.grants.services import APPROVAL_KIND as GRANT_KIND
 from xindang.credit.grants.services import compute_ceiling
 from xindang.credit.grants.texts import reason_text as ceiling_text
@@ -35,7 +37,8 @@ from xindang.ledger import ageing as ledger_ageing
 from xindang.ledger import selectors as ledger_selectors
 from xindang.ledger.collection.models import PaymentPromise, PromiseStatus
 from xindang.ledger.collection.spreadsheets import bucket_label
-from xindang.relations.selectors import credit_evidence
+from xindang.policy.selectors import current_policy
+from xindang.relations.selectors import EVIDENCE_PARTS, evidence_from, evidence_parts, evidence_since
 
 from .grants.rules import limit_below_exposure
 from .texts import reason_rows
@@ -135,10 +138,26 @@ class CreditPicture:
         )
 
 
-def _ageing(customer_id: int, on: date) -> tuple[list[AgeingBucket], Decimal]:
-    buckets = ledger_ageing.policy_buckets()
-    sums = ledger_ageing.ageing_sums(on=on, dimension="customer", buckets=buckets, customer_id=customer_id)
-    amounts = sums.get(customer_id) or [ZERO] * len(buckets)
+def _ageing_parts(on: date, buckets: list) -> dict:
+    """The customer's ageing (ledger.ageing.ageing_sums of one customer) as two parts of the picture's
+    statement: the open debits by bucket and the later allocations to them."""
+    names = ("key", *(f"b{i}" for i in range(len(buckets))))
+
+    def part(which: int) -> Part:
+        def build(a):
+            sums = ledger_ageing.ageing_querysets(
+                on=on, dimension="customer", buckets=buckets, customer_id=a["customer"]
+            )
+            return Rows(sums[which], names)
+
+        return Part(build, key=(on, tuple(buckets)))
+
+    return {"picture_ageing_debits": part(0), "picture_ageing_later": part(1)}
+
+
+def _ageing(rows: list, buckets: list) -> tuple[list[AgeingBucket], Decimal]:
+    sums = ledger_ageing.summed_buckets(rows, len(buckets))
+    amounts = next(iter(sums.values()), None) or [ZERO] * len(buckets)
     rows = [
         AgeingBucket(label=bucket_label(b), amount=a, overdue=b.low is not None)
         for b, a in zip(buckets, amounts, strict=True)
@@ -146,12 +165,73 @@ def _ageing(customer_id: int, on: date) -> tuple[list[AgeingBucket], Decimal]:
     return rows, sum((r.amount for r in rows if r.overdue), ZERO)
 
 
-def _promises(customer_id: int) -> dict:
-    return PaymentPromise.objects.filter(customer_id=customer_id).aggregate(
-        kept=Count("pk", filter=Q(status=PromiseStatus.KEPT)),
-        broken=Count("pk", filter=Q(status=PromiseStatus.BROKEN)),
-        open=Count("pk", filter=Q(status=PromiseStatus.OPEN)),
-    )
+def picture_parts(
+    customer, on: date, *, recent: int = 5, show_checks: bool = True, show_decisions: bool = True
+) -> dict:
+    """The picture's own reads (beside KnownCredit's rating, grants and exposure), as parts that
+    KnownCredit reads in its one statement (core.together.Part, built from {"customer": id}): the last
+    investigation, the oldest overdue item, the payment promises by status, the reservations held, the
+    recent checks and over-limit decisions (when shown) and the relations evidence."""
+    since = evidence_since(on)
+    parts = {
+        **_ageing_parts(on, ledger_ageing.policy_buckets()),
+        "picture_investigation": Part(
+            lambda a: credit_selectors.reviewed_investigations(a["customer"], on)[:1], key=on
+        ),
+        "picture_oldest_overdue": Part(
+            lambda a: ledger_selectors.overdue_items(a["customer"], on)[:1], key=on
+        ),
+        "picture_promises": Part(
+            lambda a: Rows(
+                PaymentPromise.objects.filter(customer_id=a["customer"])
+                .order_by()
+                .values("status")
+                .annotate(n=Count("pk")),
+                ("status", "n"),
+            )
+        ),
+        "picture_reservations": Part(lambda a: ledger_selectors.reservations_held(a["customer"])),
+        **{
+            f"picture_{name}": Part(
+                lambda a, name=name: evidence_parts(a["customer"], on=on, since=since)[name], key=(on, since)
+            )
+            for name in EVIDENCE_PARTS
+        },
+    }
+    if show_checks:
+        parts["picture_checks"] = Part(
+            lambda a: CreditCheck.objects.filter(customer_id=a["customer"]).select_related("checked_by")[
+                :recent
+            ],
+            key=recent,
+        )
+    if show_decisions:
+        parts["picture_decisions"] = Part(
+            lambda a: OverLimitRequest.objects.filter(customer_id=a["customer"]).select_related(
+                "requested_by"
+            )[:recent],
+            key=recent,
+        )
+    return parts
+
+
+def picture_reads(customer, *, on: date | None = None, **options) -> grant_selectors.KnownCredit:
+    """The page's KnownCredit with the picture's reads asked for (credit_picture's options) and the
+    trade facts of the ceiling it computes, so that the first of the page's credit reads brings them
+    all in one statement."""
+    known = grant_selectors.KnownCredit(customer, on)
+    known.want(**picture_parts(customer, known.on, **options))
+    known.want_facts(current_policy().grants.window_months)
+    return known
+
+
+def _promises(rows: list[dict]) -> dict:
+    counts = {row["status"]: row["n"] for row in rows}
+    return {
+        "kept": counts.get(PromiseStatus.KEPT, 0),
+        "broken": counts.get(PromiseStatus.BROKEN, 0),
+        "open": counts.get(PromiseStatus.OPEN, 0),
+    }
 
 
 def _exposure_lines(exposure) -> list[ExposureLine]:
@@ -182,30 +262,40 @@ def credit_picture(
 
     on = on or timezone.localdate()
     known = known if known is not None and known.on == on else grant_selectors.KnownCredit(customer, on)
-    rating = known.rating
-    grade = getattr(rating, "grade", "") or ""
+    options = {"recent": recent, "show_checks": show_checks, "show_decisions": show_decisions}
+    known.want(**picture_parts(customer, on, **options))  # (asked already by picture_reads: kept)
     in_force = known.in_force
     # An approved grant's own page: it is the grant in force, nothing is asked any more.
     proposed = None if grant is not None and in_force is not None and grant.pk == in_force.pk else grant
+    # Collateral and guarantees of the grant asked for, else of the grant in force (not asked when
+    # the grant is known to have none: grant_selectors.with_backing). The guarantees come with the
+    # other reads when they are not made yet; collateral (with its documents) is read on its own.
+    backing = proposed or in_force
+    if backing and getattr(backing, "has_guarantees", True):
+        known.want(
+            {"backing": backing.pk},
+            picture_guarantees=Part(
+                lambda a: Guarantee.objects.filter(grant_id=a["backing"]).select_related("document")
+            ),
+        )
+    rating = known.rating
+    grade = getattr(rating, "grade", "") or ""
     exposure = known.exposure
     limit = in_force.limit_amount if in_force else None
     committed = exposure.committed_amount
-    ageing, overdue = _ageing(customer.pk, on)
-    oldest = ledger_selectors.oldest_overdue_item(customer, on)
-    promises = _promises(customer.pk)
-
-    # Collateral and guarantees of the grant asked for, else of the grant in force.
-    backing = proposed or in_force
-    # (not asked when the grant is known to have none: grant_selectors.with_backing)
+    ageing, overdue = _ageing(
+        known.rows("picture_ageing_debits") + known.rows("picture_ageing_later"),
+        ledger_ageing.policy_buckets(),
+    )
+    oldest = next(iter(known.rows("picture_oldest_overdue")), None)
+    promises = _promises(known.rows("picture_promises"))
     collaterals = (
         list(backing.collaterals.prefetch_related("documents"))
         if backing and getattr(backing, "has_collateral", True)
         else []
     )
     guarantees = (
-        list(backing.guarantees.select_related("document"))
-        if backing and getattr(backing, "has_guarantees", True)
-        else []
+        known.rows("picture_guarantees") if backing and getattr(backing, "has_guarantees", True) else []
     )
 
     if proposed is not None:  # what the rules allowed when it was asked (the request was checked on it)
@@ -227,7 +317,7 @@ def credit_picture(
         at_request = False
 
     previous = [g for g in known.grants if proposed is None or g.pk != proposed.pk]
-    status = credit_selectors.investigation_status(customer, on)
+    status = credit_selectors.investigation_state(next(iter(known.rows("picture_investigation")), None), on)
     picture = CreditPicture(
         customer=customer,
         on=on,
@@ -260,21 +350,15 @@ def credit_picture(
         collaterals=collaterals,
         guarantees=guarantees,
         previous_grants=previous[:recent],
-        reservations=ledger_selectors.held_reservations(customer),
-        checks=list(CreditCheck.objects.filter(customer_id=customer.pk).select_related("checked_by")[:recent])
-        if show_checks
-        else None,
-        decisions=list(
-            OverLimitRequest.objects.filter(customer_id=customer.pk).select_related("requested_by")[:recent]
-        )
-        if show_decisions
-        else None,
+        reservations=known.rows("picture_reservations"),
+        checks=known.rows("picture_checks") if show_checks else None,
+        decisions=known.rows("picture_decisions") if show_decisions else None,
         investigation=status["investigation"],
         investigation_state=status["state"],
         proposed_grant=proposed,
         proposed_limit=proposed.limit_amount if proposed is not None else None,
         asked_amount=asked_amount,
-        relations=credit_evidence(customer, on=on),
+        relations=evidence_from({name: known.rows(f"picture_{name}") for name in EVIDENCE_PARTS}, on=on),
     )
     if picture.below_exposure:
         picture.warnings.extend(

@@ -154,8 +154,20 @@ def ageing_sums(
         "salesperson_id": salesperson_id,
         "customer_id": customer_id,
     }
-    result: dict = {}
+    debits, later = ageing_querysets(on=on, dimension=dimension, buckets=buckets, **scope)
+    # Both sums in one round trip (UNION ALL of the two grouped queries), fetched whole, not through
+    # .iterator(): on PostgreSQL a server-side cursor is planned for a fast first row and without
+    # parallel workers (3–6× slower on five million entries).
+    if debits.query.is_empty() or later.query.is_empty():
+        parts = [qs for qs in (debits, later) if not qs.query.is_empty()]
+    else:
+        parts = [debits.union(later, all=True)]
+    return summed_buckets([row for qs in parts for row in list(qs)], len(buckets))
 
+
+def ageing_querysets(*, on: date, dimension: str, buckets: list[rules.Bucket], **scope) -> tuple:
+    """The two grouped sums ageing_sums adds up, as querysets of {"key", "b0", "b1", …}: the open
+    debits by bucket, and the allocations made after `on` to debits of `on` (open again on that day)."""
     debits = TradeEntry.objects.filter(kind__in=DEBIT_KINDS, open_amount__gt=0, entry_on__lte=on)
     debits = _scope(debits, "", **scope).annotate(**_keys(dimension, ""))
     debits = debits.order_by().values("key").annotate(**_bucket_sums(buckets, on, "due_on", "open_amount"))
@@ -167,21 +179,18 @@ def ageing_sums(
     later = (
         later.order_by().values("key").annotate(**_bucket_sums(buckets, on, "debit_entry__due_on", "amount"))
     )
+    return debits, later
 
-    n = len(buckets)
-    # Both sums in one round trip (UNION ALL of the two grouped queries), fetched whole, not through
-    # .iterator(): on PostgreSQL a server-side cursor is planned for a fast first row and without
-    # parallel workers (3–6× slower on five million entries).
-    if debits.query.is_empty() or later.query.is_empty():
-        parts = [qs for qs in (debits, later) if not qs.query.is_empty()]
-    else:
-        parts = [debits.union(later, all=True)]
+
+def summed_buckets(rows, n: int) -> dict:
+    """{key: [amount per bucket]} of the rows of ageing_querysets (both of them), keys with nothing
+    left out."""
+    result: dict = {}
     names = [f"b{i}" for i in range(n)]
-    for qs in parts:
-        for row in list(qs):
-            got = [ZERO + (row[b] or ZERO) for b in names]  # two places, whatever the database gives
-            have = result.get(row["key"])
-            result[row["key"]] = got if have is None else [a + b for a, b in zip(have, got, strict=True)]
+    for row in rows:
+        got = [ZERO + (row[b] or ZERO) for b in names]  # two places, whatever the database gives
+        have = result.get(row["key"])
+        result[row["key"]] = got if have is None else [a + b for a, b in zip(have, got, strict=True)]
     return {k: v for k, v in result.items() if any(v)}
 
 

@@ -29,11 +29,13 @@ from decimal import Decimal
 
 from django.db.models import (
     Case,
+    CharField,
     Count,
     DateField,
     DecimalField,
     ExpressionWrapper,
     F,
+    IntegerField,
     Min,
     OuterRef,
     Q,
@@ -65,7 +67,17 @@ COLLECTION_KINDS = (PAYMENT, NOTE_RECEIVED)
 CHUNK = 2000
 MONEY = DecimalField(max_digits=18, decimal_places=2)
 
-__all__ = ["LedgerFacts", "ledger_facts", "ledger_facts_bulk"]
+__all__ = [
+    "LedgerFacts",
+    "TradeFacts",
+    "ledger_facts",
+    "ledger_facts_bulk",
+    "TRADE_COLUMNS",
+    "trade_fact_querysets",
+    "trade_facts",
+    "trade_facts_bulk",
+    "trade_facts_from_rows",
+]
 
 
 @dataclass(frozen=True)
@@ -118,16 +130,59 @@ def ledger_facts_bulk(
     return out
 
 
-def _chunk(ids: list[int], on: date, window_months: int, limit_days: int) -> dict[int, LedgerFacts]:
+@dataclass(frozen=True)
+class TradeFacts:
+    """The facts of the entries' two aggregates (LedgerFacts without the overdue receivables and the
+    broken promises): what a grant ceiling reads."""
+
+    first_trade_on: date | None
+    months_of_trade: int
+    has_credit_history: bool
+    avg_monthly_shipments: Decimal
+    avg_monthly_collections: Decimal
+    bad_debt_within_2y: bool
+    revenue_trend_falling_months: int
+
+
+EMPTY_TRADE = TradeFacts(None, 0, False, ZERO, ZERO, False, 0)
+
+
+def trade_facts(customer_id: int, *, on: date, window_months: int = 12) -> TradeFacts:
+    """The trade facts of one customer (as ledger_facts has them) in one statement."""
+    return trade_facts_bulk([customer_id], on=on, window_months=max(int(window_months), 1))[int(customer_id)]
+
+
+TRADE_COLUMNS = ("customer_id", "month", "eff_kind", "total", "first", "credit", "written_off")
+
+
+def trade_facts_bulk(ids: list[int], *, on: date, window_months: int) -> dict[int, TradeFacts]:
+    """TradeFacts of each id: 1. first trade, credit history and write-offs, 2. monthly sales and
+    collections in the window, reversals netted — two aggregates sent as one (UNION ALL), each branch
+    filling its own columns (the other's are NULL)."""
+    head, monthly = trade_fact_querysets(ids, on=on, window_months=window_months)
+    # not .iterator(): a PostgreSQL cursor plans without parallel workers
+    return trade_facts_from_rows(ids, list(head.union(monthly, all=True)), on=on, window_months=window_months)
+
+
+def trade_fact_querysets(ids, *, on: date, window_months: int) -> tuple:
+    """The two aggregates of trade_facts_bulk, each giving the columns TRADE_COLUMNS (those of the
+    other aggregate NULL): 1. per customer, the first trade, whether it bought on credit and its
+    write-offs within two years; 2. per customer, month and kind, the sales and collections of the
+    window, reversals netted."""
     two_years = rules.two_years_before(on)
     window_start = rules.months_back(on, window_months)
     window_end = rules.months_back(on, 0)  # first day of on's month (excluded)
-
-    # 1. First trade, credit history, write-offs (one aggregate).
+    blank = {
+        "month": Value(None, output_field=DateField()),
+        "eff_kind": Value(None, output_field=CharField()),
+        "total": Value(None, output_field=MONEY),
+        "first": Value(None, output_field=DateField()),
+        "credit": Value(None, output_field=IntegerField()),
+        "written_off": Value(None, output_field=IntegerField()),
+    }
     entries = TradeEntry.objects.filter(customer_id__in=ids, entry_on__lte=on)
-    head = {
-        r["customer_id"]: r
-        for r in entries.exclude(kind=REVERSAL)
+    head = (
+        entries.exclude(kind=REVERSAL)
         .order_by()
         .values("customer_id")
         .annotate(
@@ -138,13 +193,13 @@ def _chunk(ids: list[int], on: date, window_months: int, limit_days: int) -> dic
                 filter=Q(kind=WRITE_OFF, entry_on__gt=two_years)
                 & (Q(reversed_by__isnull=True) | Q(reversed_by__entry_on__gt=on)),
             ),
+            **{k: v for k, v in blank.items() if k in ("month", "eff_kind", "total")},
         )
-    }
-
-    # 2. Monthly sales and collections in the window, reversals netted (one aggregate).
+        .values(*TRADE_COLUMNS)
+    )
     kind = Case(When(kind=REVERSAL, then=F("reverses__kind")), default=F("kind"))
     sign = Case(When(kind=REVERSAL, then=Value(-1)), default=Value(1))
-    monthly_rows = (
+    monthly = (
         TradeEntry.objects.filter(customer_id__in=ids, entry_on__gte=window_start, entry_on__lt=window_end)
         .filter(
             Q(kind__in=(*SALE_KINDS, *COLLECTION_KINDS))
@@ -153,18 +208,63 @@ def _chunk(ids: list[int], on: date, window_months: int, limit_days: int) -> dic
         .annotate(eff_kind=kind, month=TruncMonth("entry_on", output_field=DateField()))
         .order_by()
         .values("customer_id", "month", "eff_kind")
-        .annotate(total=Sum(ExpressionWrapper(F("amount") * sign, output_field=MONEY)))
+        .annotate(
+            total=Sum(ExpressionWrapper(F("amount") * sign, output_field=MONEY)),
+            **{k: v for k, v in blank.items() if k in ("first", "credit", "written_off")},
+        )
+        .values(*TRADE_COLUMNS)
     )
+    return head, monthly
+
+
+def trade_facts_from_rows(ids, rows, *, on: date, window_months: int) -> dict[int, TradeFacts]:
+    """TradeFacts of each id from the rows (dicts of TRADE_COLUMNS) of both trade_fact_querysets."""
+    window_start = rules.months_back(on, window_months)
+    firsts: dict = {}
     sales: dict = defaultdict(lambda: defaultdict(lambda: ZERO))
     collections: dict = defaultdict(lambda: ZERO)
-    for r in list(monthly_rows):  # not .iterator(): a PostgreSQL cursor plans without parallel workers
+    for r in rows:
+        cid = r["customer_id"]
+        if r["eff_kind"] is None:  # the first aggregate: one row per customer
+            first = r["first"]
+            if first is not None and not isinstance(first, date):
+                first = date.fromisoformat(str(first)[:10])
+            firsts[cid] = (first, r["credit"], r["written_off"])
+            continue
         month = r["month"]
         if hasattr(month, "date"):
             month = month.date()
         if r["eff_kind"] in SALE_KINDS:
-            sales[r["customer_id"]][_month_index(month)] += r["total"] or ZERO
+            sales[cid][_month_index(month)] += r["total"] or ZERO
         else:
-            collections[r["customer_id"]] += r["total"] or ZERO
+            collections[cid] += r["total"] or ZERO
+
+    result = {}
+    first_window = _month_index(window_start)
+    months = [first_window + i for i in range(window_months)]
+    for cid in ids:
+        if cid not in firsts:
+            result[cid] = EMPTY_TRADE
+            continue
+        first, credit, written_off = firsts[cid]
+        traded_from = max(first_window, _month_index(first)) if first else first_window
+        traded_months = max(1, sum(1 for m in months if m >= traded_from)) if first else 1
+        series = [sales[cid].get(m, ZERO) for m in months if m >= traded_from] if first else []
+        result[cid] = TradeFacts(
+            first_trade_on=first,
+            months_of_trade=months_between(first, on) if first else 0,
+            has_credit_history=bool(credit),
+            avg_monthly_shipments=(sum(sales[cid].values(), ZERO) / traded_months).quantize(CENT),
+            avg_monthly_collections=(collections[cid] / traded_months).quantize(CENT),
+            bad_debt_within_2y=bool(written_off),
+            revenue_trend_falling_months=rules.falling_months(series),
+        )
+    return result
+
+
+def _chunk(ids: list[int], on: date, window_months: int, limit_days: int) -> dict[int, LedgerFacts]:
+    two_years = rules.two_years_before(on)
+    trade = trade_facts_bulk(ids, on=on, window_months=window_months)
 
     # 3. A receivable unpaid `limit_days` after its due date, that moment within two years (one query).
     allocated = (
@@ -197,28 +297,20 @@ def _chunk(ids: list[int], on: date, window_months: int, limit_days: int) -> dic
         broken.update(_broken_promises(ids, since=two_years, on=on))
 
     result = {}
-    first_window = _month_index(window_start)
     for cid in ids:
-        h = head.get(cid)
-        if h is None and cid not in broken:
+        t = trade[cid]
+        if t is EMPTY_TRADE and cid not in broken:
             result[cid] = EMPTY
             continue
-        first = h["first"] if h else None
-        if first is not None and not isinstance(first, date):
-            first = date.fromisoformat(str(first)[:10])
-        traded_from = max(first_window, _month_index(first)) if first else first_window
-        months = [first_window + i for i in range(window_months)]
-        traded_months = max(1, sum(1 for m in months if m >= traded_from)) if first else 1
-        series = [sales[cid].get(m, ZERO) for m in months if m >= traded_from] if first else []
         result[cid] = LedgerFacts(
-            first_trade_on=first,
-            months_of_trade=months_between(first, on) if first else 0,
-            has_credit_history=bool(h and h["credit"]),
-            avg_monthly_shipments=(sum(sales[cid].values(), ZERO) / traded_months).quantize(CENT),
-            avg_monthly_collections=(collections[cid] / traded_months).quantize(CENT),
-            bad_debt_within_2y=bool(h and h["written_off"]),
+            first_trade_on=t.first_trade_on,
+            months_of_trade=t.months_of_trade,
+            has_credit_history=t.has_credit_history,
+            avg_monthly_shipments=t.avg_monthly_shipments,
+            avg_monthly_collections=t.avg_monthly_collections,
+            bad_debt_within_2y=t.bad_debt_within_2y,
             overdue_beyond_limit_within_2y=cid in overdue,
             broken_promises_2y=broken.get(cid, 0),
-            revenue_trend_falling_months=rules.falling_months(series),
+            revenue_trend_falling_months=t.revenue_trend_falling_months,
         )
     return result

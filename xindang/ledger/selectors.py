@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import Case, DecimalField, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import Case, DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 
@@ -264,16 +264,16 @@ def open_items(*, on: date, customer_ids=None, kinds=None) -> list[OpenItem]:
     ]
 
 
+def overdue_items(customer, on: date) -> QuerySet[TradeEntry]:
+    """The open debits past their due date on `on`, the oldest first."""
+    return TradeEntry.objects.filter(
+        customer_id=_id(customer), kind__in=rules.DEBIT_KINDS, open_amount__gt=0, due_on__lt=on
+    ).order_by("due_on", "entry_on", "pk")
+
+
 def oldest_overdue_item(customer, on: date | None = None) -> TradeEntry | None:
     """The oldest open debit past its due date (002 第三十五条: no new credit until it is settled)."""
-    on = on or timezone.localdate()
-    return (
-        TradeEntry.objects.filter(
-            customer_id=_id(customer), kind__in=rules.DEBIT_KINDS, open_amount__gt=0, due_on__lt=on
-        )
-        .order_by("due_on", "entry_on", "pk")
-        .first()
-    )
+    return overdue_items(customer, on or timezone.localdate()).first()
 
 
 def oldest_unsettled_before(customer, before: date) -> TradeEntry | None:
@@ -435,8 +435,18 @@ def recent_entries(customer, n: int = 10):
     )
 
 
+def reservations_held(customer) -> QuerySet[Reservation]:
+    return Reservation.objects.filter(customer_id=_id(customer), status=Reservation.Status.HELD)
+
+
 def held_reservations(customer):
-    return list(Reservation.objects.filter(customer_id=_id(customer), status=Reservation.Status.HELD))
+    return list(reservations_held(customer))
+
+
+def exposure_rows(customer) -> QuerySet[Exposure]:
+    """The customer's maintained totals as a queryset (none when it never traded: exposure_of gives
+    the zero row then), for reading it together with other rows."""
+    return Exposure.objects.filter(customer_id=_id(customer))
 
 
 def undelivered_prepayments(customer) -> tuple[list[TradeEntry], Decimal]:

@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Avg, Q, QuerySet
+from django.db.models import Avg, FloatField, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +24,9 @@ from .models import (
     Complaint,
     CorrectiveAction,
     Severity,
+    SurveyAnswer,
     SurveyCampaign,
+    SurveyResponse,
     Visit,
     VisitStatus,
 )
@@ -246,21 +248,59 @@ class EvidenceRow:
     weight: str = ""  # "" | "warn" | "bad": the label colour
 
 
+EVIDENCE_PARTS = ("complaints", "visits", "surveys")
+
+
+def evidence_parts(customer, *, on: date | None = None, since: date | None = None) -> dict[str, QuerySet]:
+    """What credit_evidence reads, as querysets (complaints, visits, surveys), for a page that reads
+    them together with other rows in one statement; evidence_from() makes the evidence of their rows.
+    `since`: the first day of the evidence period (evidence_since)."""
+    on = on or timezone.localdate()
+    since = since or evidence_since(on)
+    cid = getattr(customer, "pk", customer)
+    mean = (
+        SurveyAnswer.objects.filter(response=OuterRef("pk"))
+        .order_by()
+        .values("response")
+        .annotate(mean=Avg("score"))
+        .values("mean")
+    )
+    return {
+        "complaints": Complaint.objects.filter(
+            customer_id=cid, received_on__gte=since, received_on__lte=on
+        ).order_by("-received_on"),
+        "visits": Visit.objects.filter(customer_id=cid, visited_on__gte=since, visited_on__lte=on)
+        .exclude(status__in=[VisitStatus.PLANNED, VisitStatus.CANCELLED])
+        .order_by("-visited_on"),
+        "surveys": SurveyResponse.objects.filter(customer_id=cid, answered_on__gte=since, answered_on__lte=on)
+        .select_related("campaign__questionnaire")
+        .annotate(mean=Subquery(mean, output_field=FloatField()))
+        .order_by("-answered_on"),
+    }
+
+
+def evidence_since(on: date, policy=None) -> date:
+    """The first day of the policy's evidence period that ends on `on`."""
+    return on - timedelta(days=round(section(policy).evidence_months * 30.44))
+
+
 def credit_evidence(customer, *, on: date | None = None, policy=None) -> dict:
     """The relationship facts the rating form shows beside the rules (002 第十九–二十条: reviewed on
     the customer's operations and our trade record), each with its date: complaints (frequency and
     severity), visit findings and satisfaction answers of the policy's evidence period. Also says
     whether the policy makes visit findings rating facts (a departure, default off)."""
+    on = on or timezone.localdate()
+    parts = evidence_parts(customer, on=on, since=evidence_since(on, policy))
+    return evidence_from({name: list(qs) for name, qs in parts.items()}, on=on, policy=policy)
+
+
+def evidence_from(read: dict, *, on: date | None = None, policy=None) -> dict:
+    """credit_evidence from the rows of evidence_parts (a dict of the same names)."""
     sec = section(policy)
     on = on or timezone.localdate()
-    since = on - timedelta(days=round(sec.evidence_months * 30.44))
-    cid = getattr(customer, "pk", customer)
+    since = evidence_since(on, policy)
     rows: list[EvidenceRow] = []
-    complaints = list(
-        Complaint.objects.filter(customer_id=cid, received_on__gte=since, received_on__lte=on).order_by(
-            "-received_on"
-        )
-    )
+    complaints = read["complaints"]
     for c in complaints:
         rows.append(
             EvidenceRow(
@@ -279,11 +319,7 @@ def credit_evidence(customer, *, on: date | None = None, policy=None) -> dict:
                 weight={rules.SERIOUS: "bad", rules.MAJOR: "warn"}.get(c.severity, ""),
             )
         )
-    visits = list(
-        Visit.objects.filter(customer_id=cid, visited_on__gte=since, visited_on__lte=on)
-        .exclude(status__in=[VisitStatus.PLANNED, VisitStatus.CANCELLED])
-        .order_by("-visited_on")
-    )
+    visits = read["visits"]
     for v in visits:
         if not (v.operations or v.findings or v.service_opinions):
             continue
@@ -304,14 +340,7 @@ def credit_evidence(customer, *, on: date | None = None, policy=None) -> dict:
                 weight="bad" if v.operations == rules.WORSENING else "",
             )
         )
-    from .models import SurveyResponse
-
-    responses = list(
-        SurveyResponse.objects.filter(customer_id=cid, answered_on__gte=since, answered_on__lte=on)
-        .select_related("campaign__questionnaire")
-        .annotate(mean=Avg("answers__score"))
-        .order_by("-answered_on")
-    )
+    responses = read["surveys"]
     for r in responses:
         pct = rules.mean_pct(r.mean, r.campaign.questionnaire.scale_max)
         low = rules.below_target(pct, sec.satisfaction_target_pct)

@@ -20,7 +20,7 @@ from xindang.core import xlsx
 from xindang.core.errors import DomainError, form_error
 from xindang.core.pagination import CappedPaginator
 from xindang.credit.grants.selectors import KnownCredit
-from xindang.credit.picture import credit_picture
+from xindang.credit.picture import credit_picture, picture_reads
 from xindang.customers.permissions import get_customer_for_user
 
 from . import permissions, rules, selectors, services
@@ -198,7 +198,8 @@ def customer_control(request, pk, *, forms=None, status=200):
     ):
         raise PermissionDenied
     customer = get_customer_for_user(request.user, pk, request=request)
-    known = KnownCredit(customer)  # the rating, grants, exposure and ledger facts, read once for the page
+    # The rating, grants, exposure and the credit picture's lists in one statement, once for the page.
+    known = picture_reads(customer, show_checks=False, show_decisions=False)
     ctx = _decorate(_context(request, customer, known))
     ctx.update(forms or {})
     ctx["over_limit"] = list(ctx["over_limit"])

@@ -20,7 +20,7 @@ from xindang.contracts.permissions import get_contract_for_user
 from xindang.core.errors import DomainError, form_error
 from xindang.core.pagination import CappedPaginator
 from xindang.core.xlsx import XLSX_TYPE
-from xindang.credit.picture import credit_picture
+from xindang.credit.picture import credit_picture, picture_reads
 from xindang.customers.permissions import get_customer_for_user
 from xindang.documents.selectors import visible_documents
 from xindang.policy.selectors import current_policy, get_version
@@ -193,7 +193,8 @@ def request_grant(request, pk):
     customer = get_customer_for_user(request.user, pk, request=request)
     docs = _documents(request.user, customer)
     data = request.POST if request.method == "POST" else None
-    known = selectors.KnownCredit(customer)  # the rating, grants and ledger facts, read once for the page
+    # The rating, grants, exposure and the credit picture's lists in one statement, once for the page.
+    known = picture_reads(customer)
     existing = known.in_force
     form = GrantRequestForm(
         data,

@@ -20,14 +20,17 @@ from .records import (
     EXPIRED,
     MISSING,
     VALID,
+    approved_ratings,
     credit_policy,
     current_grades,
     current_rating,
+    investigation_state,
     investigation_status,
     investigations_of,
     latest_valid_investigation,
     open_proposals,
     ratings_of,
+    reviewed_investigations,
 )
 from .workbench import quarter_end, quarter_start, rating_customers, workbench_items
 
@@ -37,6 +40,7 @@ __all__ = [
     "MISSING",
     "SORTS",
     "VALID",
+    "approved_ratings",
     "compute_rating",
     "credit_list",
     "credit_policy",
@@ -44,6 +48,7 @@ __all__ = [
     "current_rating",
     "docs_complete_bulk",
     "investigation_contradictions",
+    "investigation_state",
     "investigation_status",
     "investigations_of",
     "key_data_missing",
@@ -55,5 +60,6 @@ __all__ = [
     "rating_facts",
     "rating_facts_bulk",
     "ratings_of",
+    "reviewed_investigations",
     "workbench_items",
 ]

@@ -22,14 +22,17 @@ def credit_policy(policy=None):
 
 
 # --- Ratings ---------------------------------------------------------------------------------------
+def approved_ratings(customer) -> QuerySet[Rating]:
+    """The customer's approved ratings, the one in force (latest effective) first."""
+    cid = getattr(customer, "pk", customer)
+    return Rating.objects.filter(customer_id=cid, status=RatingStatus.APPROVED).order_by(
+        "-effective_at", "-id"
+    )
+
+
 def current_rating(customer) -> Rating | None:
     """The rating in force: approved, latest effective."""
-    cid = getattr(customer, "pk", customer)
-    return (
-        Rating.objects.filter(customer_id=cid, status=RatingStatus.APPROVED)
-        .order_by("-effective_at", "-id")
-        .first()
-    )
+    return approved_ratings(customer).first()
 
 
 def current_grades(customer_ids) -> dict[int, str]:
@@ -80,16 +83,22 @@ def latest_valid_investigation(customer, on: date | None = None) -> Investigatio
     )
 
 
+def reviewed_investigations(customer, on: date) -> QuerySet[Investigation]:
+    """The reviewed investigations made by `on`, the one investigation_status judges first."""
+    cid = getattr(customer, "pk", customer)
+    return Investigation.objects.filter(
+        customer_id=cid, status=InvestigationStatus.REVIEWED, investigated_on__lte=on
+    ).order_by("-valid_until", "-id")
+
+
 def investigation_status(customer, on: date | None = None) -> dict:
     """{"state": missing|expired|valid, "due": date|None, "investigation": latest reviewed or None}."""
     on = on or timezone.localdate()
-    latest = (
-        Investigation.objects.filter(
-            customer=customer, status=InvestigationStatus.REVIEWED, investigated_on__lte=on
-        )
-        .order_by("-valid_until", "-id")
-        .first()
-    )
+    return investigation_state(reviewed_investigations(customer, on).first(), on)
+
+
+def investigation_state(latest: Investigation | None, on: date) -> dict:
+    """investigation_status from the first of reviewed_investigations(customer, on), read already."""
     if latest is None:
         return {"state": MISSING, "due": None, "investigation": None}
     state = VALID if latest.valid_until and latest.valid_until >= on else EXPIRED

@@ -74,9 +74,10 @@ def ceiling_allows(monkeypatch):
     from xindang.credit.grants import selectors as grant_selectors
     from xindang.ledger.facts import LedgerFacts
 
-    monkeypatch.setattr(
-        grant_selectors, "current_rating", lambda customer: SimpleNamespace(grade="A", scheme="abc", pk=None)
-    )
+    rating = SimpleNamespace(grade="A", scheme="abc", pk=None)
+    monkeypatch.setattr(grant_selectors, "current_rating", lambda customer: rating)
+    # the ceiling's reads take the rating in force with the grants and the exposure (KnownCredit)
+    monkeypatch.setattr(grant_selectors.KnownCredit, "rating", property(lambda known: rating))
     facts = LedgerFacts(
         date(2025, 1, 1), 24, True, Decimal(5_000_000), Decimal(5_000_000), False, False, 0, 0
     )

@@ -37,7 +37,7 @@ def ledger(monkeypatch):
     monkeypatch.setattr(
         selectors,
         "ledger_facts",
-        lambda cid, *, on, window_months: state.facts.get(cid, make_facts(history=False)),
+        lambda cid, *, on, window_months, **_: state.facts.get(cid, make_facts(history=False)),
     )
     monkeypatch.setattr(selectors, "receivables_balance", lambda on: state.receivables)
     monkeypatch.setattr(
