@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xindang.core.money import format_yuan
+from xindang.core.together import Part
 from xindang.core.workbench import WorkItem
 from xindang.credit import selectors as credit_selectors
 from xindang.credit.grants import selectors as grant_selectors
@@ -92,9 +93,37 @@ def stops_of(customer, past: int = 5) -> tuple[ShipmentStop | None, list[Shipmen
     """The stop in force (as open_shipment_stop) and the first `past` lifted ones (as
     shipment_stops(customer).filter(lifted_at__isnull=False)[:past]), in one query: a customer's
     emergency stops are few."""
-    stops = list(shipment_stops(customer).order_by("pk"))
+    return stops_among(list(shipment_stops(customer).order_by("pk")), past)
+
+
+def stops_among(stops: list[ShipmentStop], past: int = 5) -> tuple[ShipmentStop | None, list[ShipmentStop]]:
+    """stops_of from the customer's stops read already (in the order of their ids)."""
     open_stop = next((s for s in stops if s.lifted_at is None), None)
     return open_stop, [s for s in stops if s.lifted_at is not None][:past]
+
+
+def file_parts(user, *, checks: int = 20, decisions: int = 50) -> dict[str, Part]:
+    """The credit-control page's own lists of a file `user` sees, as parts of the page's credit
+    statement (core.together, built from {"customer": id}): the emergency stops (stops_among), and the
+    latest over-limit decisions and credit checks when the user may view them. A file seen is seen with
+    its checks and decisions (visible_checks and visible_over_limit restrict by the files seen), so they
+    are not restricted again here."""
+    parts = {"control_stops": Part(lambda a: shipment_stops(a["customer"]).order_by("pk"))}
+    if user.has_perm(ControlPermission.VIEW_OVER_LIMIT):
+        parts["control_decisions"] = Part(
+            lambda a: OverLimitRequest.objects.filter(customer_id=a["customer"]).select_related(
+                "requested_by"
+            )[:decisions],
+            key=decisions,
+        )
+    if user.has_perm(ControlPermission.VIEW_CHECKS):
+        parts["control_checks"] = Part(
+            lambda a: CreditCheck.objects.filter(customer_id=a["customer"]).select_related("checked_by")[
+                :checks
+            ],
+            key=checks,
+        )
+    return parts
 
 
 # --- The reduction list (第三十三–三十四条) ---------------------------------------------------------

@@ -151,7 +151,9 @@ def reduction_export(request):
 def _context(request, customer, known=None) -> dict:
     user = request.user
     known = known or KnownCredit(customer)
-    open_stop, past_stops = selectors.stops_of(customer)
+    lists = selectors.file_parts(user)
+    known.want(**lists)
+    open_stop, past_stops = selectors.stops_among(known.rows("control_stops"))
     return {
         "stop": open_stop,
         "past_stops": past_stops,
@@ -161,10 +163,8 @@ def _context(request, customer, known=None) -> dict:
         "decide_form": DecideStopForm(),
         "customer": customer,
         "row": selectors.on_reduction_list(customer, known),
-        "over_limit": selectors.visible_over_limit(user)
-        .filter(customer=customer)
-        .select_related("requested_by")[:50],
-        "checks": selectors.visible_checks(user).filter(customer=customer).select_related("checked_by")[:20],
+        "over_limit": known.rows("control_decisions") if "control_decisions" in lists else [],
+        "checks": known.rows("control_checks") if "control_checks" in lists else [],
         "status_classes": STATUS_CLASSES,
         "outcome_classes": OUTCOME_CLASSES,
         "can_check": user.has_perm(ControlPermission.CHECK),

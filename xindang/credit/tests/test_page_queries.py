@@ -23,20 +23,20 @@ D = Decimal
 
 # page → most queries, for each user who opens it. Every page: the user (once per request; the session, the
 # user's permissions and the policy in force come from the shared cache). The customer's credit reads are
-# one statement (KnownCredit through core.together: a UNION ALL of JSON rows): the rating in force, all the
-# customer's grants, the exposure, and the credit picture's last investigation, oldest overdue item,
-# promises by status, reservations held, recent checks and decisions (where the picture shows them),
-# complaints, visits and surveys, and the guarantees of the grant asked for; the collateral of a grant that
-# has some would be two more (with its documents; none here). Besides it the picture reads the ageing (one
-# UNION ALL). The grant request form (8): the file, the visibility check of its documents (the documents'
-# grants only of a file not seen standing), the credit reads, the ledger facts of the ceiling (one UNION ALL
-# of the two trade-entry aggregates), the ageing and the documents offered. The approval page (9; 10 on some
-# runs, as before, when a shared-cache entry is read again): the request, its steps, may-sign, the comments
-# (once), the grant asked for with the customer and its grants (one query), the credit reads, the ageing and
-# the attachments. The credit-control page (8): the file, the shipment stops, the credit reads, its full
-# lists of decisions and of checks (one query each), the ledger facts and the ageing. The ageing report: one
-# UNION ALL, the departments' names, and its audited view (five statements).
-LIMITS = {"grant request": 8, "approval": 10, "credit control": 8, "ageing": 6}
+# one statement, compiled once per process (KnownCredit through core.together: a UNION ALL of JSON rows):
+# the rating in force, all the customer's grants, the exposure, the ageing (the open debits and the later
+# allocations by bucket), the trade facts of the ceiling (where the page computes one), and the credit
+# picture's last investigation, oldest overdue item, promises by status, reservations held, recent checks
+# and decisions (where the picture shows them), complaints, visits and surveys, and the guarantees of the
+# grant asked for; the collateral of a grant that has some would be two more (with its documents; none
+# here). The grant request form (5): the file, the standing-access check of its documents (the documents'
+# grants are asked only of a file not seen standing), the credit reads and the documents offered. The
+# approval page (8; 9 on some runs when a shared-cache entry is read again): the request, its steps, may-
+# sign, the comments (once), the grant asked for with the customer and its grants (one query), the credit
+# reads and the attachments. The credit-control page (3): the file, and the credit reads with the page's own
+# lists (the shipment stops, the over-limit decisions and the checks). The ageing report: one UNION ALL, the
+# departments' names, and its audited view (five statements).
+LIMITS = {"grant request": 5, "approval": 9, "credit control": 3, "ageing": 6}
 
 
 def _post(customer, kind, amount, *, days_ago=0, due_days_ago=None):
