@@ -169,11 +169,20 @@ class KnownCredit:
     @classmethod
     def of_grant(cls, grant_pk, on: date | None = None) -> tuple["KnownCredit | None", CreditGrant | None]:
         """The reads of the customer of grant `grant_pk`, with that grant: the customer and all its
-        grants in one query. (None, None) when there is no such grant."""
+        grants in one query, compiled once per process (core.together). (None, None) when there is no
+        such grant."""
         on = on or timezone.localdate()
-        customer_of = CreditGrant.objects.filter(pk=grant_pk).values("customer_id")[:1]
-        qs = CreditGrant.objects.filter(customer_id=Subquery(customer_of)).select_related("customer")
-        grants = list(cls.day_grants(qs, on))
+        if not isinstance(grant_pk, int):
+            return None, None
+
+        def build(a):
+            customer_of = CreditGrant.objects.filter(pk=a["grant"]).values("customer_id")[:1]
+            qs = CreditGrant.objects.filter(customer_id=Subquery(customer_of)).select_related("customer")
+            return cls.day_grants(qs, on)
+
+        grants = read_together({"grants_of_grant": Part(build, key=on)}, args={"grant": grant_pk})[
+            "grants_of_grant"
+        ]
         grant = next((g for g in grants if g.pk == grant_pk), None)
         if grant is None:
             return None, None
