@@ -38,7 +38,7 @@ from xindang.ledger import selectors as ledger_selectors
 from xindang.ledger.collection.models import PaymentPromise, PromiseStatus
 from xindang.ledger.collection.spreadsheets import bucket_label
 from xindang.policy.selectors import current_policy
-from xindang.relations.selectors import EVIDENCE_PARTS, evidence_from, evidence_parts, evidence_since
+from xindang.relations.evidence import EVIDENCE_PARTS, evidence_from, evidence_parts, evidence_since
 
 from .grants.rules import limit_below_exposure
 from .texts import reason_rows
@@ -113,7 +113,7 @@ class CreditPicture:
     proposed_limit: Decimal | None = None
     asked_amount: Decimal | None = None  # an over-limit request's amount
     warnings: list = field(default_factory=list)
-    # complaints, visit findings and satisfaction with their dates (relations.selectors.credit_evidence)
+    # complaints, visit findings and satisfaction with their dates (relations.evidence.credit_evidence)
     relations: dict | None = None
 
     @property

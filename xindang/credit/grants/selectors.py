@@ -152,9 +152,10 @@ class KnownCredit:
     """A customer's credit reads for one page, each asked once when first needed, and all of them in one
     statement (core.together): the rating in force, every grant of the customer (newest requested
     first; the one in force, the pending one and the recent ones are taken from it), the maintained
-    exposure, and whatever else the page asked for with want() before the first of them is needed
-    (the credit picture's lists); the ledger facts the ceiling needs are one more statement. Pages
-    that show several of them (the grant request form beside its credit picture) pass it around."""
+    exposure, and whatever else the page asked for with want() or want_facts() before the first of
+    them is needed (the credit picture's lists, the trade facts of the ceiling); anything asked later
+    is one more statement. Pages that show several of them (the grant request form beside its credit
+    picture) pass it around."""
 
     def __init__(self, customer, on: date | None = None, *, grants: list[CreditGrant] | None = None):
         self.customer = customer

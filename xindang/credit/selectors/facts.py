@@ -106,7 +106,7 @@ def rating_facts_bulk(customer_ids, *, on: date | None = None, policy=None) -> d
         if policy.relations.visit_findings_are_rating_facts:
             # A departure (relations policy): a service visit's finding of worsening operations is a
             # C fact (002 第十六条(5)); off by default, the finding is then evidence only.
-            from xindang.relations.selectors import operations_worsening_ids
+            from xindang.relations.evidence import operations_worsening_ids
 
             for cid in operations_worsening_ids(chunk, on=on, policy=policy):
                 if cid in out:

@@ -1,5 +1,5 @@
 """Complaints, visit findings and satisfaction reach the rating form as dated evidence (relations sits
-below credit: credit reads relations.selectors.credit_evidence); the policy may make a visit's
+below credit: credit reads relations.evidence.credit_evidence); the policy may make a visit's
 finding of worsening operations a rating fact — a departure from 002 第十六条(5), off by default."""
 
 from datetime import timedelta

@@ -15,7 +15,7 @@ from xindang.core.errors import DomainError, form_error
 from xindang.core.money import format_yuan
 from xindang.customers.permissions import get_customer_for_user
 from xindang.policy.selectors import current_policy
-from xindang.relations.selectors import credit_evidence as relations_evidence
+from xindang.relations.evidence import credit_evidence as relations_evidence
 
 from .. import pdf, selectors, services
 from ..forms import ProposeForm, SalespersonOpinionForm

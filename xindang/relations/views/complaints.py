@@ -14,7 +14,7 @@ from xindang.core.pagination import CappedPaginator
 from xindang.core.xlsx import XLSX_TYPE
 from xindang.customers.permissions import get_customer_for_user
 
-from .. import rules, selectors, services
+from .. import evidence, rules, selectors, services
 from ..forms import CloseForm, ComplaintForm, FeedbackForm, InvestigateForm, ResolutionForm
 from ..models import Cause, ComplaintKind, ComplaintStatus, Severity
 from ..permissions import RelationsPermission
@@ -298,5 +298,5 @@ def evidence_panel(customer, request) -> str:
     from django.template.loader import render_to_string
 
     return render_to_string(
-        "relations/_evidence.html", {"evidence": selectors.credit_evidence(customer)}, request=request
+        "relations/_evidence.html", {"evidence": evidence.credit_evidence(customer)}, request=request
     )
