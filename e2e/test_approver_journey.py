@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from xindang.approvals.models import ApprovalRequest
 from xindang.credit.control.services import request_over_limit
-from xindang.credit.grants import selectors as grant_selectors
+from xindang.credit.grants import known as known_module
 from xindang.credit.grants import services as grants
 from xindang.credit.grants.models import CreditGrant, GrantStatus
 from xindang.credit.models import Rating, RatingStatus
@@ -92,7 +92,7 @@ def test_approver_sees_the_credit_picture_on_grant_and_over_limit_approvals(
     )
     # The ceiling's averages (the ledger facts are tested by the ledger): shipments 100,000 a month.
     facts = LedgerFacts(date(2024, 1, 1), 30, True, Decimal("100000"), Decimal("80000"), False, False, 0, 0)
-    monkeypatch.setattr(grant_selectors, "ledger_facts", lambda cid, *, on, window_months, **_: facts)
+    monkeypatch.setattr(known_module, "ledger_facts", lambda cid, *, on, window_months, **_: facts)
 
     # The salesperson asks to lower the limit to 30,000 — below the 50,000 owed — and asks for an
     # over-limit shipment of 70,000.

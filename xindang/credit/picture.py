@@ -28,7 +28,7 @@ from xindang.credit import selectors as credit_selectors
 from xindang.credit.control.models import CreditCheck, OverLimitRequest
 from xindang.credit.control.services import OVER_LIMIT_KIND
 from xindang.credit.grants import rules as grant_rules
-from xindang.credit.grants import selectors as grant_selectors
+from xindang.credit.grants.known import KnownCredit
 from xindang.credit.grants.models import Guarantee
 from xindang.credit.grants.services import APPROVAL_KIND as GRANT_KIND
 from xindang.credit.grants.services import compute_ceiling
@@ -215,11 +215,11 @@ def picture_parts(
     return parts
 
 
-def picture_reads(customer, *, on: date | None = None, **options) -> grant_selectors.KnownCredit:
+def picture_reads(customer, *, on: date | None = None, **options) -> KnownCredit:
     """The page's KnownCredit with the picture's reads asked for (credit_picture's options) and the
     trade facts of the ceiling it computes, so that the first of the page's credit reads brings them
     all in one statement."""
-    known = grant_selectors.KnownCredit(customer, on)
+    known = KnownCredit(customer, on)
     known.want(**picture_parts(customer, known.on, **options))
     known.want_facts(current_policy().grants.window_months)
     return known
@@ -252,7 +252,7 @@ def credit_picture(
     show_checks: bool = True,
     show_decisions: bool = True,
     on: date | None = None,
-    known: grant_selectors.KnownCredit | None = None,
+    known: KnownCredit | None = None,
 ) -> CreditPicture:
     """The credit picture of `customer` today. `grant`: a grant asked for (its limit is the proposed
     one, its collateral and stored ceiling are shown); `asked_amount`: an over-limit request's amount
@@ -261,7 +261,7 @@ def credit_picture(
     that each is asked once per page."""
 
     on = on or timezone.localdate()
-    known = known if known is not None and known.on == on else grant_selectors.KnownCredit(customer, on)
+    known = known if known is not None and known.on == on else KnownCredit(customer, on)
     options = {"recent": recent, "show_checks": show_checks, "show_decisions": show_decisions}
     known.want(**picture_parts(customer, on, **options))  # (asked already by picture_reads: kept)
     in_force = known.in_force
@@ -377,7 +377,7 @@ def render_picture(picture: CreditPicture, request=None, **extra) -> str:
 def grant_approval_panel(approval, request) -> str:
     """The credit picture on a grant approval: the grant asked for (its limit against the exposure)."""
 
-    known, grant = grant_selectors.KnownCredit.of_grant(_int(approval.object_id))
+    known, grant = KnownCredit.of_grant(_int(approval.object_id))
     if grant is None:
         return ""
     picture = credit_picture(grant.customer, grant=grant, known=known)

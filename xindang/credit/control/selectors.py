@@ -17,7 +17,7 @@ from xindang.core.money import format_yuan
 from xindang.core.together import Part
 from xindang.core.workbench import WorkItem
 from xindang.credit import selectors as credit_selectors
-from xindang.credit.grants import selectors as grant_selectors
+from xindang.credit.grants.known import KnownCredit
 from xindang.credit.grants.models import CreditGrant, GrantStatus
 from xindang.credit.grants.selectors import limit_in_force_expression
 from xindang.customers.models import Customer
@@ -225,11 +225,11 @@ def reduction_list(user, *, department=None, owner=None, q: str = "", reason: st
     return reduction_rows(reduction_queryset(user, department=department, owner=owner, q=q, reason=reason))
 
 
-def on_reduction_list(customer, known: grant_selectors.KnownCredit | None = None) -> ReductionRow | None:
+def on_reduction_list(customer, known: KnownCredit | None = None) -> ReductionRow | None:
     """The one customer's reduction-list row, or None (for its pages). `known`: the page's reads of
     the customer's credit (exposure, grant in force, rating), asked once per page."""
     on = timezone.localdate()
-    known = known if known is not None and known.on == on else grant_selectors.KnownCredit(customer, on)
+    known = known if known is not None and known.on == on else KnownCredit(customer, on)
     exposure = known.exposure
     total = exposure.committed_amount
     if total <= 0:

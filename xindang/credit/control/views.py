@@ -19,7 +19,7 @@ from xindang.audit.services import record_event
 from xindang.core import xlsx
 from xindang.core.errors import DomainError, form_error
 from xindang.core.pagination import CappedPaginator
-from xindang.credit.grants.selectors import KnownCredit
+from xindang.credit.grants.known import KnownCredit
 from xindang.credit.picture import credit_picture, picture_reads
 from xindang.customers.permissions import get_customer_for_user
 

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from xindang.approvals.models import ApprovalRequest
 from xindang.credit.control.services import request_over_limit
+from xindang.credit.grants import known as known_module
 from xindang.credit.grants import rules as grant_rules
-from xindang.credit.grants import selectors as grant_selectors
 from xindang.credit.grants import services as grants
 from xindang.credit.grants.models import CreditGrant, GrantStatus, Guarantee
 from xindang.credit.models import Rating
@@ -47,7 +47,7 @@ def test_a_limit_below_the_exposure_is_warned(limit, exposure, warned, excess):
 def facts(monkeypatch):
     """Ledger averages for the ceiling (shipments 100,000, collections 80,000 a month)."""
     value = LedgerFacts(date(2024, 1, 1), 24, True, D("100000"), D("80000"), False, False, 0, 0)
-    monkeypatch.setattr(grant_selectors, "ledger_facts", lambda cid, *, on, window_months, **_: value)
+    monkeypatch.setattr(known_module, "ledger_facts", lambda cid, *, on, window_months, **_: value)
 
 
 def _post(customer, kind, amount, *, days_ago=0, due_days_ago=None):

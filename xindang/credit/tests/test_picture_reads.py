@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from xindang.core.together import Part, Rows, read_together
 from xindang.credit.control.models import CreditCheck
-from xindang.credit.grants import selectors as grant_selectors
 from xindang.credit.grants import services as grants
+from xindang.credit.grants.known import KnownCredit
 from xindang.credit.grants.models import CreditGrant, GrantStatus
 from xindang.credit.models import Investigation, Rating
 from xindang.credit.picture import picture_parts
@@ -97,7 +97,7 @@ def test_every_part_reads_as_the_queryset_alone(customer):
     on = timezone.localdate()
     parts = {
         **{name: p.build({"customer": customer.pk}) for name, p in picture_parts(customer, on).items()},
-        "grants": grant_selectors.KnownCredit.day_grants(CreditGrant.objects.filter(customer=customer), on),
+        "grants": KnownCredit.day_grants(CreditGrant.objects.filter(customer=customer), on),
         "ratings": Rating.objects.filter(customer=customer).order_by("-effective_at")[:1],
         "second_rating": Rating.objects.filter(customer=customer).order_by("-effective_at")[1:2],
     }

@@ -71,14 +71,15 @@ def evaluation(grant, customer):
 @pytest.fixture
 def ceiling_allows(monkeypatch):
     """The grant ceiling (grants' business, tested there) as for an A customer with a long record."""
+    from xindang.credit.grants import known as known_module
     from xindang.credit.grants import selectors as grant_selectors
     from xindang.ledger.facts import LedgerFacts
 
     rating = SimpleNamespace(grade="A", scheme="abc", pk=None)
     monkeypatch.setattr(grant_selectors, "current_rating", lambda customer: rating)
     # the ceiling's reads take the rating in force with the grants and the exposure (KnownCredit)
-    monkeypatch.setattr(grant_selectors.KnownCredit, "rating", property(lambda known: rating))
+    monkeypatch.setattr(known_module.KnownCredit, "rating", property(lambda known: rating))
     facts = LedgerFacts(
         date(2025, 1, 1), 24, True, Decimal(5_000_000), Decimal(5_000_000), False, False, 0, 0
     )
-    monkeypatch.setattr(grant_selectors, "ledger_facts", lambda *a, **k: facts)
+    monkeypatch.setattr(known_module, "ledger_facts", lambda *a, **k: facts)

@@ -18,6 +18,7 @@ from xindang.policy.selectors import current_policy
 
 from .. import rules, selectors
 from ..errors import GrantError
+from ..known import KnownCredit
 from ..models import Collateral, CreditGrant, GrantStatus, Guarantee, ReductionStep
 from ..texts import reason_text, reasons_text, schedule_text
 
@@ -52,7 +53,7 @@ def compute_ceiling(
     on: date | None = None,
     policy=None,
     replaces=None,
-    known: selectors.KnownCredit | None = None,
+    known: KnownCredit | None = None,
 ) -> CeilingContext:
     """The ceiling of a grant of `kind` for `customer` now: grade from the current rating (credit),
     credit history and averages from the ledger facts over the policy window, the collateral given,
@@ -61,7 +62,7 @@ def compute_ceiling(
     on = on or timezone.localdate()
     policy = policy or current_policy()
     section = policy.grants
-    known = known if known is not None and known.on == on else selectors.KnownCredit(customer, on)
+    known = known if known is not None and known.on == on else KnownCredit(customer, on)
     rating = known.rating
     scheme = _scheme(rating, policy)
     grade = getattr(rating, "grade", "") or ""

@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from xindang.credit.grants import selectors
+from xindang.credit.grants import known, selectors
 from xindang.ledger.facts import LedgerFacts
 from xindang.testing.samples import set_policy  # noqa: F401 - imported by the tests from here
 
@@ -35,7 +35,7 @@ def ledger(monkeypatch):
     state = Ledger()
     state.facts, state.exposures = {}, {}
     monkeypatch.setattr(
-        selectors,
+        known,
         "ledger_facts",
         lambda cid, *, on, window_months, **_: state.facts.get(cid, make_facts(history=False)),
     )
