@@ -5,7 +5,8 @@ call computes afresh. A write that changes what is cached within the same reques
 """
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TypeVar
 
@@ -41,16 +42,23 @@ def forget(key=None) -> None:
         store.pop(key, None)
 
 
+@contextmanager
+def answering() -> Iterator[None]:
+    """A request's store, open while the block runs (RequestCacheMiddleware; tests)."""
+    token = _store.set({})
+    try:
+        yield
+    finally:
+        _store.reset(token)
+
+
 class RequestCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        token = _store.set({})
-        try:
+        with answering():
             return self.get_response(request)
-        finally:
-            _store.reset(token)
 
 
 # --- Shared between requests and processes ---------------------------------------------------------

@@ -103,6 +103,8 @@ def _received(value, field, connection):
         return value
     if kind == "FloatField":
         return float(value)
+    if hasattr(field, "from_db_value"):  # a field of its own (an encrypted column): as the ORM reads it
+        return field.from_db_value(value, None, connection)
     return field.to_python(value)
 
 

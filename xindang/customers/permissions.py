@@ -6,7 +6,6 @@ decision that also audits a refused attempt (selectors only read).
 """
 
 from django.db import models
-from django.db.models import Exists, OuterRef
 from django.http import Http404
 
 from xindang.accounts.roles import Role
@@ -96,17 +95,17 @@ def get_customer_for_user(
     comes with `whole_file`, whether the user may see all of it (selectors.can_see_customer without
     the scope), answered in the same query."""
     # selectors imports this module's permission enum: a top-level import would be a cycle
-    from .selectors import visible_customers
+    from .selectors import plain_id, seen_file, visible_customers
 
-    qs = visible_customers(user, scope=scope)
-    if whole_file:
-        qs = qs.annotate(whole_file=Exists(visible_customers(user).filter(pk=OuterRef("pk"))))
-    # PostgreSQL refuses FOR UPDATE across the nullable side of an outer join: no joins when locking.
-    qs = (
-        qs.select_for_update()
-        if for_update
-        else qs.select_related("department", "owner", "created_by", "updated_by")
-    )
+    if for_update:  # PostgreSQL refuses FOR UPDATE across the nullable side of an outer join: no joins
+        qs = visible_customers(user, scope=scope).select_for_update()
+    elif plain_id(pk):
+        customer = seen_file(user, pk, scope=scope, whole_file=whole_file)  # compiled once per user
+        if customer is not None:
+            return customer
+        qs = Customer.objects.none()  # refused: audited below when the file exists
+    else:  # not an id: 404
+        qs = visible_customers(user, scope=scope)
     return get_or_refuse(qs, pk, user=user, action="customer.access_denied", request=request)
 
 

@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from functools import cached_property
 
+from django.db import connections
 from django.db.models import Case, DateField, DecimalField, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Cast, Coalesce
 
@@ -32,6 +33,7 @@ from xindang.policy.selectors import current_policy
 DEBIT_KINDS = (SHIPMENT, INVOICE)  # the receivable pool (ledger.rules.POOL_OF)
 NO_DUE_DATE = date(9999, 12, 31)
 ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
 DIMENSIONS = ("company", "department", "salesperson", "customer")
 MONEY = DecimalField(max_digits=18, decimal_places=2)
 
@@ -155,14 +157,53 @@ def ageing_sums(
         "customer_id": customer_id,
     }
     debits, later = ageing_querysets(on=on, dimension=dimension, buckets=buckets, **scope)
-    # Both sums in one round trip (UNION ALL of the two grouped queries), fetched whole, not through
-    # .iterator(): on PostgreSQL a server-side cursor is planned for a fast first row and without
-    # parallel workers (3–6× slower on five million entries).
-    if debits.query.is_empty() or later.query.is_empty():
-        parts = [qs for qs in (debits, later) if not qs.query.is_empty()]
+    return {key: amounts for key, amounts, _label in _summed(debits, later, len(buckets))}
+
+
+def _summed(debits, later, n: int, *, labelled: bool = False) -> list[tuple]:
+    """(key, [amount per bucket], label) for each key with anything open: the two grouped sums added by
+    the database in one statement (their UNION ALL grouped again by key), so that a report of every
+    customer brings one row per customer to Python, not two. `labelled` (keys are customers): the
+    customer's (name, file number) joined on; otherwise label is None. Fetched whole, not through a
+    server-side cursor: PostgreSQL plans one for a fast first row and without parallel workers (3–6×
+    slower on five million entries)."""
+    parts = [qs for qs in (debits, later) if not qs.query.is_empty()]
+    if not parts:
+        return []
+    union = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    connection = connections[union.db]
+    inner, params = union.query.get_compiler(using=union.db).as_sql()
+    q = connection.ops.quote_name
+    names = [q(f"b{i}") for i in range(n)]
+    sums = ", ".join(f"SUM(u.{b})" for b in names)
+    key = f"u.{q('key')}"
+    if labelled:
+        table = q(Customer._meta.db_table)
+        name, file_no = (q(Customer._meta.get_field(f).column) for f in ("name", "file_no"))
+        sql = (
+            f"SELECT {key}, {sums}, c.{name}, c.{file_no} FROM ({inner}) u "  # noqa: S608 - model metadata
+            f"LEFT JOIN {table} c ON c.{q('id')} = {key} GROUP BY {key}, c.{name}, c.{file_no}"
+        )
     else:
-        parts = [debits.union(later, all=True)]
-    return summed_buckets([row for qs in parts for row in list(qs)], len(buckets))
+        sql = f"SELECT {key}, {sums} FROM ({inner}) u GROUP BY {key}"  # noqa: S608 - model metadata
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    out = []
+    for row in rows:
+        amounts = [_money(v) for v in row[1 : n + 1]]
+        if any(amounts):
+            label = (row[n + 1] or "", row[n + 2] or "") if labelled else None
+            out.append((row[0], amounts, label))
+    return out
+
+
+def _money(value) -> Decimal:
+    """A sum as two-place money, whatever the database gives (SQLite sums NUMERIC as a float: its
+    shortest text is exact to the cent for any amount the ledger holds)."""
+    if value is None:
+        return ZERO
+    return (value if isinstance(value, Decimal) else Decimal(str(value))).quantize(CENT)
 
 
 def ageing_querysets(*, on: date, dimension: str, buckets: list[rules.Bucket], **scope) -> tuple:
@@ -195,22 +236,8 @@ def summed_buckets(rows, n: int) -> dict:
 
 
 def _labels(dimension: str, keys) -> dict:
+    """(label, second line) of the salespeople's and departments' keys (a customer's come with its sums)."""
     keys = [k for k in keys if k]
-    if dimension == "customer" and len(keys) > 5000:
-        # Most of the customers: one pass over the table beats IN lists (SQLite caps parameters).
-        wanted = set(keys)
-        return {
-            pk: (name, file_no or "")
-            for pk, name, file_no in Customer.objects.values_list("pk", "name", "file_no").iterator(
-                chunk_size=20000
-            )
-            if pk in wanted
-        }
-    if dimension == "customer":
-        return {
-            c["pk"]: (c["name"], c["file_no"] or "")
-            for c in Customer.objects.filter(pk__in=keys).values("pk", "name", "file_no")
-        }
     if dimension == "salesperson":
         return {u.pk: (u.get_full_name() or u.username, "") for u in User.objects.filter(pk__in=keys)}
     if dimension == "department":
@@ -222,11 +249,14 @@ def _labels(dimension: str, keys) -> dict:
 def ageing_report(*, on: date, dimension: str = "customer", buckets=None, **scope) -> AgeingReport:
     """The ageing report: rows (largest overdue first) with labels, and company totals."""
     buckets = buckets or policy_buckets()
-    sums = ageing_sums(on=on, dimension=dimension, buckets=buckets, **scope)
-    labels = _labels(dimension, sums.keys())
+    if dimension not in DIMENSIONS:
+        raise ValueError(dimension)
+    debits, later = ageing_querysets(on=on, dimension=dimension, buckets=buckets, **scope)
+    summed = _summed(debits, later, len(buckets), labelled=dimension == "customer")
+    labels = {} if dimension == "customer" else _labels(dimension, [key for key, *_ in summed])
     rows = []
-    for key, amounts in sums.items():
-        label, sub = labels.get(key, ("", ""))
+    for key, amounts, label in summed:
+        label, sub = label or labels.get(key, ("", ""))
         rows.append(AgeingRow(key=key, label=label, sub=sub, amounts=amounts))
     rows.sort(key=lambda r: (-r.overdue, -r.total, r.label))
     columns = zip(*(r.amounts for r in rows), strict=True) if rows else [()] * len(buckets)

@@ -8,12 +8,15 @@ import functools
 from collections.abc import Callable
 from datetime import timedelta
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
+from xindang.core import request_cache
+from xindang.core.together import Part, Rows, read_together
 from xindang.core.workbench import WorkItem
+from xindang.policy.selectors import current_policy
 
 from .. import rules, search_index
 from ..choices import Onboarding
@@ -49,6 +52,10 @@ _VIEW_ALL_LIMITS: list[Callable[[object], bool]] = []
 def register_visibility(
     grant: Callable[[object], Q], *, temporary: bool = False, scope: str | None = None
 ) -> None:
+    """Add a way into files. `grant(user)` gives a Q over Customer that depends only on what
+    visibility_key holds (the user's id, department, roles and permissions, the day, the policy in
+    force): anything else, such as the rows that open a file, is read by a subquery in the statement,
+    never evaluated in Python, because a user's visibility statement is compiled once for that key."""
     if scope is not None and scope not in SCOPES:
         raise ValueError(f"unknown scope: {scope}")
     target = (
@@ -60,6 +67,7 @@ def register_visibility(
     )
     if grant not in target:
         target.append(grant)
+    visibility_changed()
 
 
 # Files taken out of standing access (custody: files transferred to the archive room are read only
@@ -70,6 +78,7 @@ _STANDING_EXCLUSIONS: list[Callable[[object], Q | None]] = []
 def register_standing_exclusion(fn: Callable[[object], Q | None]) -> None:
     if fn not in _STANDING_EXCLUSIONS:
         _STANDING_EXCLUSIONS.append(fn)
+    visibility_changed()
 
 
 def _excluded(user) -> Q | None:
@@ -84,6 +93,7 @@ def _excluded(user) -> Q | None:
 def register_view_all_limit(limit: Callable[[object], bool]) -> None:
     if limit not in _VIEW_ALL_LIMITS:
         _VIEW_ALL_LIMITS.append(limit)
+    visibility_changed()
 
 
 def _sees_all(user) -> bool:
@@ -144,7 +154,89 @@ def _temporary_grants(standing_only: bool, scope) -> list:
 def can_see_customer(
     user, customer: Customer, *, standing_only: bool = False, scope: str | tuple[str, ...] | None = None
 ) -> bool:
-    return visible_customers(user, standing_only=standing_only, scope=scope).filter(pk=customer.pk).exists()
+    pk = customer.pk
+    if plain_id(pk):
+        return bool(seen_file(user, pk, standing_only=standing_only, scope=scope, rows=False))
+    return visible_customers(user, standing_only=standing_only, scope=scope).filter(pk=pk).exists()
+
+
+# --- One file through the visibility rule, in a statement compiled once per user and day ------------
+# A file page asks "may this user see file 42?" at every request. Building and compiling the union of
+# the user's ways into files costs several times its execution (bench/README.md), and the statement
+# depends on the user only through visibility_key(): it is compiled once per key (core.together) and
+# then executed with the file's id in its place.
+_epoch = [0]  # bumped by every registration (visibility_changed): a plan never outlives its grants
+FILE_RELATED = ("department", "owner", "created_by", "updated_by")
+
+
+def visibility_changed() -> None:
+    """The registered grants changed (an AppConfig.ready(), a test): plans compiled before are not used."""
+    _epoch[0] += 1
+
+
+def visibility_key(user) -> tuple | None:
+    """Everything the statement of visible_customers(user, …) depends on besides the rows it reads: who
+    the user is (id, active, superuser, department), their permissions and roles, the day, the policy
+    in force (its version and custody section, which decides the approval chains' standing access) and
+    the registrations. None for a user who sees nothing (anonymous, inactive), and outside a request
+    (commands, the task worker), where the policy in force is not at hand without a query."""
+    if not user or not user.is_authenticated or not user.is_active or not request_cache.in_request():
+        return None
+    policy = current_policy()
+    return (
+        user.pk,
+        user.is_superuser,
+        user.department_id,
+        frozenset(user.get_all_permissions()),
+        frozenset(getattr(user, "role_codes", ())),
+        timezone.localdate(),
+        policy.version_id,
+        policy.version,
+        repr(policy.sections.get("custody")),
+        _epoch[0],
+    )
+
+
+def plain_id(pk) -> bool:
+    return isinstance(pk, int) and not isinstance(pk, bool) and 0 < pk < 2**63
+
+
+def seen_file(
+    user,
+    pk: int,
+    *,
+    standing_only: bool = False,
+    scope: str | tuple[str, ...] | None = None,
+    whole_file: bool = False,
+    rows: bool = True,
+) -> Customer | bool | None:
+    """File `pk` if `user` may see it (visible_customers' arguments), with FILE_RELATED and, with
+    `whole_file`, whether the user sees all of it (`whole_file`, as get_customer_for_user has it);
+    None otherwise. rows=False: only whether the user sees it. One statement, compiled once per
+    visibility_key (core.together)."""
+    key = visibility_key(user)
+    if key is None:  # statement built and compiled for this call
+        qs = visible_customers(user, standing_only=standing_only, scope=scope).filter(pk=pk)
+        if not rows:
+            return qs.exists()
+        if whole_file:
+            qs = qs.annotate(whole_file=Exists(visible_customers(user).filter(pk=OuterRef("pk"))))
+        return qs.select_related(*FILE_RELATED).first()
+    scope = (scope,) if isinstance(scope, str) else tuple(scope or ())
+
+    def build(a):
+        qs = visible_customers(user, standing_only=standing_only, scope=scope).filter(pk=a["customer"])
+        if not rows:
+            return Rows(qs.values("pk"), ("pk",))
+        if whole_file:
+            qs = qs.annotate(whole_file=Exists(visible_customers(user).filter(pk=OuterRef("pk"))))
+        return qs.select_related(*FILE_RELATED)
+
+    part = Part(build, key=(key, standing_only, scope, whole_file, rows))
+    found = read_together({"seen_file": part}, args={"customer": pk})["seen_file"]
+    if not rows:
+        return bool(found)
+    return found[0] if found else None
 
 
 SORTS = {

@@ -11,16 +11,19 @@ users and anonymous visitors see none.
 """
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, Group
+from django.db.models import Q
 from django.http import Http404
 
 from conftest import make_user
 from xindang.accounts.models import Department
 from xindang.accounts.roles import Role
 from xindang.audit.models import AuditEvent
+from xindang.core import request_cache
+from xindang.customers import selectors
 from xindang.customers.models import Customer
 from xindang.customers.permissions import get_customer_for_user
-from xindang.customers.selectors import visible_customers
+from xindang.customers.selectors import can_see_customer, visible_customers
 
 pytestmark = pytest.mark.django_db
 
@@ -214,3 +217,97 @@ def test_the_relationship_roles_open_every_file_for_their_relationship_work(worl
     seen = set(visible_customers(user, scope="relations"))
     assert seen == set(files.values())
     assert not visible_customers(user, scope="documents").exists()
+
+
+# --- The same rule through the statement compiled once per user (selectors.seen_file) -------------
+@pytest.fixture
+def answering():
+    """As while a page is answered: the request's store is open, so a file is looked up through the
+    statement compiled once per visibility_key."""
+    with request_cache.answering():
+        yield
+
+
+def test_the_compiled_statement_answers_the_matrix(world, answering):
+    users, files = world
+    for viewer, expected in MATRIX.items():
+        user = users[viewer]
+        before = AuditEvent.objects.filter(action="customer.access_denied").count()
+        for key, customer in files.items():
+            assert can_see_customer(user, customer) is (key in expected), (viewer, key)
+            if key in expected:
+                got = get_customer_for_user(user, customer.pk)
+                want = Customer.objects.select_related(*selectors.FILE_RELATED).get(pk=customer.pk)
+                # every field as the ORM reads it, the related rows too
+                for f in Customer._meta.concrete_fields:
+                    assert getattr(got, f.attname) == getattr(want, f.attname), (viewer, f.name)
+                for name in selectors.FILE_RELATED:
+                    mine, theirs = getattr(got, name), getattr(want, name)
+                    assert (mine is None) == (theirs is None), (viewer, name)
+                    for f in type(theirs)._meta.concrete_fields if theirs is not None else ():
+                        assert getattr(mine, f.attname) == getattr(theirs, f.attname), (viewer, name, f.name)
+            else:
+                with pytest.raises(Http404):
+                    get_customer_for_user(user, customer.pk)
+        # each refusal audited, as on the uncompiled path
+        denied = AuditEvent.objects.filter(action="customer.access_denied").count() - before
+        assert denied == len(files) - len(expected), viewer
+
+
+def test_the_statement_is_compiled_once_per_user_and_then_only_executed(
+    world, answering, monkeypatch, django_assert_num_queries
+):
+    users, files = world
+    manager = users["department_manager"]
+    get_customer_for_user(manager, files["own"].pk)  # compiled here
+    built = []
+    real = selectors.visible_customers
+    monkeypatch.setattr(selectors, "visible_customers", lambda *a, **k: built.append(a) or real(*a, **k))
+    with django_assert_num_queries(1):
+        assert get_customer_for_user(manager, files["colleague"].pk).pk == files["colleague"].pk
+    assert built == []  # nothing built: the plan was executed with the other file's id
+    # another user is another plan: built (twice, to find the id's places) and compiled
+    get_customer_for_user(users["colleague"], files["colleague"].pk)
+    assert len(built) == 2
+
+
+def test_what_opens_a_file_during_the_day_is_seen_by_the_compiled_statement(world, answering):
+    # Given the salesperson's plan is compiled, a colleague's file handed to them later that day opens at
+    # once: the rows that open a file are read by the statement, not baked into it.
+    users, files = world
+    salesperson = users["salesperson"]
+    assert not can_see_customer(salesperson, files["colleague"])
+    Customer.objects.filter(pk=files["colleague"].pk).update(owner=salesperson)
+    assert can_see_customer(salesperson, files["colleague"])
+    Customer.objects.filter(pk=files["colleague"].pk).update(owner=users["colleague"])
+    assert not can_see_customer(salesperson, files["colleague"])
+
+
+def test_a_change_of_department_or_role_is_a_new_plan(world, answering):
+    users, files = world
+    salesperson = users["salesperson"]
+    assert not can_see_customer(salesperson, files["colleague"])
+    # made the department's manager: the same user id, other permissions → another statement
+    salesperson.groups.add(Group.objects.get(name=Role.DEPARTMENT_MANAGER))
+    promoted = type(salesperson).objects.get(pk=salesperson.pk)
+    assert can_see_customer(promoted, files["colleague"])
+    # moved to the other department: the same permissions, another department
+    promoted.department = Department.objects.get(code="XS2")
+    promoted.save(update_fields=["department"])
+    moved = type(salesperson).objects.get(pk=salesperson.pk)
+    assert not can_see_customer(moved, files["colleague"])
+    assert can_see_customer(moved, files["other_dept"])
+
+
+def test_a_grant_registered_later_is_a_new_plan(world, answering):
+    users, files = world
+    salesperson = users["salesperson"]
+    assert not can_see_customer(salesperson, files["other_dept"])
+    grant = lambda user: Q(pk__in=Customer.objects.filter(name="长江实业有限公司").values("pk"))  # noqa: E731
+    selectors.register_visibility(grant)
+    try:
+        assert can_see_customer(salesperson, files["other_dept"])
+    finally:
+        selectors._VISIBILITY_GRANTS.remove(grant)
+        selectors.visibility_changed()
+    assert not can_see_customer(salesperson, files["other_dept"])

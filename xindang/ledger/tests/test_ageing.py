@@ -169,14 +169,14 @@ def test_sql_ageing_agrees_with_the_ledgers_open_items(make_customer, salesperso
             e, _ = ledger_services.post_trade_entry(
                 customer=c,
                 kind=rng.choice(["shipment", "invoice"]),
-                amount=Decimal(rng.randint(100, 5000)),
+                amount=Decimal(rng.randint(10_000, 500_000)) / 100,  # cents: summed exactly on every engine
                 entry_on=on,
                 due_on=on + timedelta(days=rng.choice([0, 30, 45, 90])),
             )
             posted.append(e)
         elif rng.random() < 0.85:
             ledger_services.post_trade_entry(
-                customer=c, kind="payment", amount=Decimal(rng.randint(100, 4000)), entry_on=on
+                customer=c, kind="payment", amount=Decimal(rng.randint(10_000, 400_000)) / 100, entry_on=on
             )
         elif posted:
             victim = posted.pop(rng.randrange(len(posted)))
@@ -187,4 +187,11 @@ def test_sql_ageing_agrees_with_the_ledgers_open_items(make_customer, salesperso
             amounts = expected.setdefault(item.customer_id, [Decimal(0)] * len(BUCKETS))
             code = rules.ageing_bucket(rules.days_overdue(item.due_on, as_of), BUCKETS)
             amounts[[b.code for b in BUCKETS].index(code)] += item.open_amount
-        assert ageing.ageing_sums(on=as_of, buckets=BUCKETS) == {k: v for k, v in expected.items() if any(v)}
+        expected = {k: v for k, v in expected.items() if any(v)}
+        assert ageing.ageing_sums(on=as_of, buckets=BUCKETS) == expected
+        # the report of every customer: the same sums, each with its customer's name and file number
+        report = ageing.ageing_report(on=as_of, buckets=BUCKETS)
+        assert {r.key: r.amounts for r in report.rows} == expected
+        assert {r.key: (r.label, r.sub) for r in report.rows} == {
+            c.pk: (c.name, c.file_no) for c in customers if c.pk in expected
+        }
