@@ -172,12 +172,29 @@ def _branch(label: str, part) -> QuerySet:
     return ranked.values(part=Value(label), **{RANK: F(RANK)}, data=data)
 
 
-def _instance(qs: QuerySet, cols: list[_Column], values: list, connection):
+@dataclass(frozen=True)
+class _Shape:
+    """What turns a part's rows back into objects, without the part itself (a plan keeps only this):
+    the model (None for a Rows part, read as dicts), its annotations' names and the columns sent."""
+
+    model: type | None
+    annotations: frozenset
+    columns: tuple  # (_Column, …) of a model part; ((name, field), …) of a Rows part
+
+
+def _shape(part) -> _Shape:
+    if isinstance(part, Rows):
+        query = part.queryset.query
+        return _Shape(None, frozenset(), tuple((n, query.resolve_ref(n).output_field) for n in part.names))
+    return _Shape(part.model, frozenset(part.query.annotations), tuple(_columns(part)))
+
+
+def _instance(shape: _Shape, values: list, connection):
     by_path: dict[str, tuple[list, list]] = {}
     annotations = {}
-    for col, value in zip(cols, values, strict=True):
+    for col, value in zip(shape.columns, values, strict=True):
         value = _received(value, col.field, connection)
-        if col.path == "" and col.name in qs.query.annotations:
+        if col.path == "" and col.name in shape.annotations:
             annotations[col.name] = value
             continue
         names, got = by_path.setdefault(col.path, ([], []))
@@ -185,7 +202,7 @@ def _instance(qs: QuerySet, cols: list[_Column], values: list, connection):
         got.append(value)
     objects = {}
     for path, (names, got) in by_path.items():
-        model = _model_of(qs.model, path)
+        model = _model_of(shape.model, path)
         pk_at = names.index(model._meta.pk.attname)
         objects[path] = model.from_db(connection.alias, names, got) if got[pk_at] is not None else None
     obj = objects[""]
@@ -219,11 +236,10 @@ class _Plan:
     sql: str
     params: tuple
     slots: tuple[tuple[int, str], ...]  # (place in params, argument name)
-    live: dict
-    columns: dict  # name → [_Column] (model parts) or [(name, field)] (Rows parts)
+    shapes: dict  # name → _Shape of each part that is not empty
 
 
-PLANS_KEPT = 256  # compiled statements kept per process (a plan's key holds its day: old days fall out)
+PLANS_KEPT = 1024  # compiled statements kept per process, about 20 KB each (a key holds its day: old days fall out)
 _plans: OrderedDict = OrderedDict()
 _plans_lock = threading.Lock()
 
@@ -238,17 +254,18 @@ def read_together(parts: dict, *, using: str = "default", args: dict | None = No
     connection = connections[using]
     if parts and all(isinstance(p, Part) for p in parts.values()):
         plan = _plan(parts, args or {}, connection)
-        if not plan.live:
+        if not plan.shapes:
             return {name: [] for name in parts}
         params = list(plan.params)
         for place, name in plan.slots:
             params[place] = args[name]
-        return _decode(parts, plan.live, plan.columns, _execute(connection, plan.sql, params), connection)
+        return _decode(parts, plan.shapes, _execute(connection, plan.sql, params), connection)
     live = {name: p for name, p in parts.items() if not _query(p).is_empty()}
     if not live:
         return {name: [] for name in parts}
     sql, params = _union_sql(live, connection)
-    return _decode(parts, live, _decoding(live), _execute(connection, sql, params), connection)
+    shapes = {name: _shape(p) for name, p in live.items()}
+    return _decode(parts, shapes, _execute(connection, sql, params), connection)
 
 
 def _union_sql(live: dict, connection) -> tuple[str, tuple]:
@@ -259,38 +276,27 @@ def _union_sql(live: dict, connection) -> tuple[str, tuple]:
     return sql, tuple(params)
 
 
-def _decoding(live: dict) -> dict:
-    out = {}
-    for name, part in live.items():
-        if isinstance(part, Rows):
-            query = part.queryset.query
-            out[name] = [(n, query.resolve_ref(n).output_field) for n in part.names]
-        else:
-            out[name] = _columns(part)
-    return out
-
-
 def _execute(connection, sql: str, params) -> list:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 
 
-def _decode(parts: dict, live: dict, columns: dict, rows: list, connection) -> dict[str, list]:
+def _decode(parts: dict, shapes: dict, rows: list, connection) -> dict[str, list]:
     result: dict[str, list] = {name: [] for name in parts}
-    ranked: dict[str, list] = {name: [] for name in live}
+    ranked: dict[str, list] = {name: [] for name in shapes}
     for label, rank, data in rows:
         ranked[label].append((int(rank), [v for chunk in json.loads(data) for v in chunk]))
     for name, got in ranked.items():
-        part, cols = live[name], columns[name]
+        shape = shapes[name]
         got.sort(key=lambda r: r[0])
-        if isinstance(part, Rows):
+        if shape.model is None:
             result[name] = [
-                {n: _received(v, f, connection) for (n, f), v in zip(cols, values, strict=True)}
+                {n: _received(v, f, connection) for (n, f), v in zip(shape.columns, values, strict=True)}
                 for _rank, values in got
             ]
         else:
-            result[name] = [_instance(part, cols, values, connection) for _rank, values in got]
+            result[name] = [_instance(shape, values, connection) for _rank, values in got]
     return result
 
 
@@ -321,7 +327,7 @@ def _plan(parts: dict, args: dict, connection) -> _Plan:
     ) and all(params_2[i] == second[name] for i, name in slots)
     if sql != sql_2 or live.keys() != live_2.keys() or len(params) != len(params_2) or not same_elsewhere:
         raise ValueError(f"read_together: the parts {sorted(parts)} do not take {sorted(args)} as parameters")
-    plan = _Plan(sql=sql, params=params, slots=slots, live=live, columns=_decoding(live))
+    plan = _Plan(sql=sql, params=params, slots=slots, shapes={name: _shape(p) for name, p in live.items()})
     with _plans_lock:
         _plans[key] = plan
         while len(_plans) > PLANS_KEPT:

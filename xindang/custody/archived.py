@@ -8,6 +8,8 @@ approval chain of a lookup changes."""
 
 from collections.abc import Callable
 
+from xindang.customers.selectors import visibility_changed
+
 _CHECKS: list[Callable[[object], bool]] = []
 _FILTERS: list[Callable[[], object]] = []
 
@@ -19,6 +21,16 @@ def register_archived_check(
         _CHECKS.append(fn)
     if archived_filter is not None and archived_filter not in _FILTERS:
         _FILTERS.append(archived_filter)
+        visibility_changed()  # the files' visibility statements leave the archived files out from now
+
+
+def unregister_archived_check(fn: Callable[[object], bool], archived_filter=None) -> None:
+    """Take back a register_archived_check (tests)."""
+    if fn in _CHECKS:
+        _CHECKS.remove(fn)
+    if archived_filter in _FILTERS:
+        _FILTERS.remove(archived_filter)
+        visibility_changed()
 
 
 def archived_condition():

@@ -59,11 +59,12 @@ def test_the_chain_follows_the_highest_level_and_the_readers_department(
 
 
 def test_an_archived_file_is_signed_by_the_office_director_first(colleague, customer, docs, ask):
-    archived.register_archived_check(lambda c: c.pk == customer.pk)
+    check = lambda c: c.pk == customer.pk  # noqa: E731
+    archived.register_archived_check(check)
     try:
         lookup = ask(colleague, customer, [docs["licence"]])
     finally:
-        archived._CHECKS.clear()
+        archived.unregister_archived_check(check)
     assert lookup.archived and lookup.approval.chain == ["office_director", "department_manager"]
 
 
@@ -205,7 +206,8 @@ def test_an_archived_file_is_read_only_through_a_lookup_request(
     """000 4.5: 移交到档案室归档的客户信用档案的查阅需填写《档案查询单》…办公室主任签字后方可查询."""
     from django.db.models import Q
 
-    archived.register_archived_check(lambda c: c.pk == customer.pk, archived_filter=lambda: Q(pk=customer.pk))
+    check, only_this = lambda c: c.pk == customer.pk, lambda: Q(pk=customer.pk)
+    archived.register_archived_check(check, archived_filter=only_this)
     try:
         assert not can_see_customer(salesperson, customer)  # not even its salesperson
         assert not can_see_customer(credit_manager, customer)
@@ -218,5 +220,4 @@ def test_an_archived_file_is_read_only_through_a_lookup_request(
         assert can_read(salesperson, docs["licence"])
         assert not can_read(salesperson, docs["contract"])
     finally:
-        archived._CHECKS.clear()
-        archived._FILTERS.clear()
+        archived.unregister_archived_check(check, only_this)
