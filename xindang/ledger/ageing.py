@@ -203,7 +203,9 @@ def _money(value) -> Decimal:
     shortest text is exact to the cent for any amount the ledger holds)."""
     if value is None:
         return ZERO
-    return (value if isinstance(value, Decimal) else Decimal(str(value))).quantize(CENT)
+    if type(value) is Decimal:  # PostgreSQL and MariaDB sum NUMERIC(18, 2) to two places already
+        return value
+    return Decimal(str(value)).quantize(CENT)
 
 
 def ageing_querysets(*, on: date, dimension: str, buckets: list[rules.Bucket], **scope) -> tuple:
@@ -257,7 +259,10 @@ def ageing_report(*, on: date, dimension: str = "customer", buckets=None, **scop
     rows = []
     for key, amounts, label in summed:
         label, sub = label or labels.get(key, ("", ""))
-        rows.append(AgeingRow(key=key, label=label, sub=sub, amounts=amounts))
+        row = AgeingRow(key=key, label=label, sub=sub, amounts=amounts)
+        total = sum(amounts, ZERO)
+        row.__dict__.update(total=total, overdue=total - amounts[0])  # AgeingRow's, added once
+        rows.append(row)
     rows.sort(key=lambda r: (-r.overdue, -r.total, r.label))
     columns = zip(*(r.amounts for r in rows), strict=True) if rows else [()] * len(buckets)
     totals = AgeingRow(key=None, amounts=[sum(column, ZERO) for column in columns])
