@@ -214,23 +214,20 @@ def seen_file(
     `whole_file`, whether the user sees all of it (`whole_file`, as get_customer_for_user has it);
     None otherwise. rows=False: only whether the user sees it. One statement, compiled once per
     visibility_key (core.together)."""
-    key = visibility_key(user)
-    if key is None:  # statement built and compiled for this call
-        qs = visible_customers(user, standing_only=standing_only, scope=scope).filter(pk=pk)
-        if not rows:
-            return qs.exists()
-        if whole_file:
-            qs = qs.annotate(whole_file=Exists(visible_customers(user).filter(pk=OuterRef("pk"))))
-        return qs.select_related(*FILE_RELATED).first()
     scope = (scope,) if isinstance(scope, str) else tuple(scope or ())
 
-    def build(a):
-        qs = visible_customers(user, standing_only=standing_only, scope=scope).filter(pk=a["customer"])
-        if not rows:
-            return Rows(qs.values("pk"), ("pk",))
+    def file(customer_id):
+        qs = visible_customers(user, standing_only=standing_only, scope=scope).filter(pk=customer_id)
         if whole_file:
             qs = qs.annotate(whole_file=Exists(visible_customers(user).filter(pk=OuterRef("pk"))))
         return qs.select_related(*FILE_RELATED)
+
+    key = visibility_key(user)
+    if key is None:  # outside a request: built and compiled for this call
+        return file(pk).first() if rows else file(pk).exists()
+
+    def build(a):
+        return file(a["customer"]) if rows else Rows(file(a["customer"]).values("pk"), ("pk",))
 
     part = Part(build, key=(key, standing_only, scope, whole_file, rows))
     found = read_together({"seen_file": part}, args={"customer": pk})["seen_file"]
