@@ -239,7 +239,8 @@ class _Plan:
     shapes: dict  # name → _Shape of each part that is not empty
 
 
-PLANS_KEPT = 1024  # compiled statements kept per process, about 20 KB each (a key holds its day: old days fall out)
+# Compiled statements kept per process, about 20 KB each (a plan's key holds its day: old days fall out).
+PLANS_KEPT = 1024
 _plans: OrderedDict = OrderedDict()
 _plans_lock = threading.Lock()
 
