@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, settings
 from xindang.accounts.models import Department
 from xindang.accounts.roles import Role
 from xindang.accounts.services import forget_api_keys
+from xindang.testing import db_template
 from xindang.testing.factories import PASSWORD, CustomerFactory, make_credit_code, make_user
 
 __all__ = ["PASSWORD", "make_credit_code", "make_user"]  # imported by tests as `from conftest import …`
@@ -18,6 +19,8 @@ __all__ = ["PASSWORD", "make_credit_code", "make_user"]  # imported by tests as 
 # machine an example may take longer than Hypothesis's default 200 ms deadline.
 settings.register_profile("xindang", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("xindang")
+# The SQLite test database is copied from one migrated before with the same migrations, when there is one.
+db_template.install()
 
 
 @pytest.fixture(autouse=True)

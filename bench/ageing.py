@@ -139,8 +139,10 @@ def seed(args, start: date) -> None:
         # Shipments without a payment stay open; the others are paid by the next row's payment.
         cur.execute(
             f"""INSERT INTO {Allocation._meta.db_table}
-            (debit_entry_id, credit_entry_id, amount, allocated_on)
-            SELECT d.id, p.id, d.amount, p.entry_on FROM {te} d JOIN {te} p
+            (debit_entry_id, credit_entry_id, amount, allocated_on,
+             customer_id, debit_kind, debit_entry_on, debit_due_on)
+            SELECT d.id, p.id, d.amount, p.entry_on, d.customer_id, d.kind, d.entry_on, d.due_on
+            FROM {te} d JOIN {te} p
               ON p.customer_id = d.customer_id AND p.kind = 'payment'
              AND p.external_id = d.customer_id || '-' || (split_part(d.external_id, '-', 2)::int + 1)
             WHERE d.kind = 'shipment'"""

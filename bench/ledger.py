@@ -183,7 +183,7 @@ def customer_entries(cid: int, n: int, rng: random.Random, first_id: int):
     Debits: shipments (80 %) and invoices; payments settle the oldest open debits (now and then a
     little more: an advance, applied to the next debits)."""
     rows = []  # [id, kind, on, amount, due, external id, open]
-    allocations = []  # (debit id, credit id, amount, allocated on)
+    allocations = []  # rows of ALLOCATION_COLUMNS
     debits, credits = deque(), deque()  # indexes of rows still open
     days = sorted(rng.randrange(DAYS) for _ in range(n))
 
@@ -193,8 +193,9 @@ def customer_entries(cid: int, n: int, rng: random.Random, first_id: int):
             part = min(rows[idx][6], rows[other][6])
             rows[idx][6] -= part
             rows[other][6] -= part
-            d, c = (rows[idx][0], rows[other][0]) if as_debit else (rows[other][0], rows[idx][0])
-            allocations.append((d, c, part, rows[idx][2]))
+            debit, credit = (rows[idx], rows[other]) if as_debit else (rows[other], rows[idx])
+            # (debit, credit, amount, allocated on, and the debit's customer, kind, entry and due dates)
+            allocations.append((debit[0], credit[0], part, rows[idx][2], cid, debit[1], debit[2], debit[4]))
             if rows[other][6] == 0:
                 queue.popleft()
 
@@ -250,7 +251,16 @@ ENTRY_COLUMNS = [
     "memo",
     "created_at",
 ]
-ALLOCATION_COLUMNS = ["debit_entry_id", "credit_entry_id", "amount", "allocated_on"]
+ALLOCATION_COLUMNS = [
+    "debit_entry_id",
+    "credit_entry_id",
+    "amount",
+    "allocated_on",
+    "customer_id",
+    "debit_kind",
+    "debit_entry_on",
+    "debit_due_on",
+]
 EXPOSURE_COLUMNS = [
     "customer_id",
     "open_shipments_amount",

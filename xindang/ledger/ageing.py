@@ -77,34 +77,44 @@ def _bucket_sums(buckets, on: date, due: str, amount: str) -> dict:
     }
 
 
-# Grouping keys per dimension, for the debits (d) and for allocations (through their debit).
-def _keys(dimension: str, prefix: str) -> dict:
+# Where a row finds its debit's columns and its customer: a debit is its own row; an allocation
+# carries its debit's customer, kind and dates, and reaches the debit's salesperson and department
+# through it.
+ENTRY, LATER = ("", ""), ("debit_entry__", "")
+
+
+def _keys(dimension: str, paths: tuple[str, str]) -> dict:
+    """The grouping key per dimension (a debit's salesperson or department, else its customer's)."""
+    entry, own = paths
     if dimension == "customer":
-        return {"key": F(f"{prefix}customer_id")}
+        return {"key": F(f"{own}customer_id")}
     if dimension == "salesperson":
-        return {"key": Coalesce(f"{prefix}salesperson_id", f"{prefix}customer__owner_id")}
+        return {"key": Coalesce(f"{entry}salesperson_id", f"{own}customer__owner_id")}
     if dimension == "department":
-        return {"key": Coalesce(f"{prefix}department_id", f"{prefix}customer__department_id")}
+        return {"key": Coalesce(f"{entry}department_id", f"{own}customer__department_id")}
     return {"key": Value(0)}
 
 
-def _scope(qs, prefix: str, *, customers=None, department_id=None, salesperson_id=None, customer_id=None):
+def _scope(
+    qs, paths: tuple[str, str], *, customers=None, department_id=None, salesperson_id=None, customer_id=None
+):
+    entry, own = paths
     if customers is not None:
         if customers.query.is_empty():
             return qs.none()
         if customers.query.has_filters():
-            qs = qs.filter(**{f"{prefix}customer__in": customers.values("pk")})
+            qs = qs.filter(**{f"{own}customer__in": customers.values("pk")})
     if customer_id:
-        qs = qs.filter(**{f"{prefix}customer_id": customer_id})
+        qs = qs.filter(**{f"{own}customer_id": customer_id})
     if department_id:
         qs = qs.filter(
-            Q(**{f"{prefix}department_id": department_id})
-            | Q(**{f"{prefix}department__isnull": True, f"{prefix}customer__department_id": department_id})
+            Q(**{f"{entry}department_id": department_id})
+            | Q(**{f"{entry}department__isnull": True, f"{own}customer__department_id": department_id})
         )
     if salesperson_id:
         qs = qs.filter(
-            Q(**{f"{prefix}salesperson_id": salesperson_id})
-            | Q(**{f"{prefix}salesperson__isnull": True, f"{prefix}customer__owner_id": salesperson_id})
+            Q(**{f"{entry}salesperson_id": salesperson_id})
+            | Q(**{f"{entry}salesperson__isnull": True, f"{own}customer__owner_id": salesperson_id})
         )
     return qs
 
@@ -212,16 +222,14 @@ def ageing_querysets(*, on: date, dimension: str, buckets: list[rules.Bucket], *
     """The two grouped sums ageing_sums adds up, as querysets of {"key", "b0", "b1", …}: the open
     debits by bucket, and the allocations made after `on` to debits of `on` (open again on that day)."""
     debits = TradeEntry.objects.filter(kind__in=DEBIT_KINDS, open_amount__gt=0, entry_on__lte=on)
-    debits = _scope(debits, "", **scope).annotate(**_keys(dimension, ""))
+    debits = _scope(debits, ENTRY, **scope).annotate(**_keys(dimension, ENTRY))
     debits = debits.order_by().values("key").annotate(**_bucket_sums(buckets, on, "due_on", "open_amount"))
 
-    later = Allocation.objects.filter(
-        allocated_on__gt=on, debit_entry__kind__in=DEBIT_KINDS, debit_entry__entry_on__lte=on
-    )
-    later = _scope(later, "debit_entry__", **scope).annotate(**_keys(dimension, "debit_entry__"))
-    later = (
-        later.order_by().values("key").annotate(**_bucket_sums(buckets, on, "debit_entry__due_on", "amount"))
-    )
+    # The debit's kind and dates as the allocation carries them: no join to the debits unless the
+    # dimension or the scope asks for the debit's salesperson or department.
+    later = Allocation.objects.filter(allocated_on__gt=on, debit_kind__in=DEBIT_KINDS, debit_entry_on__lte=on)
+    later = _scope(later, LATER, **scope).annotate(**_keys(dimension, LATER))
+    later = later.order_by().values("key").annotate(**_bucket_sums(buckets, on, "debit_due_on", "amount"))
     return debits, later
 
 

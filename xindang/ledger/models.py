@@ -213,15 +213,45 @@ class Allocation(models.Model):
     )
     amount = _money(_("amount"))
     allocated_on = models.DateField(_("allocated on"))
+    # The debit's customer, kind and dates, copied from it when the allocation is made (a posted entry
+    # never changes): the ageing at a past date adds up the allocations made since then by customer
+    # and due date without joining each one to its debit.
+    customer = models.ForeignKey(
+        "customers.Customer",
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # ledger_alloc_customer_idx leads with it
+    )
+    debit_kind = models.CharField(_("debit kind"), max_length=16, choices=EntryKind.choices)
+    debit_entry_on = models.DateField(_("debit's entry date"))
+    debit_due_on = models.DateField(_("debit's due date"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("allocation")
         verbose_name_plural = _("allocations")
         ordering = ["allocated_on", "id"]
-        indexes = [models.Index(fields=["debit_entry", "allocated_on"], name="ledger_alloc_debit_idx")]
+        indexes = [
+            models.Index(fields=["debit_entry", "allocated_on"], name="ledger_alloc_debit_idx"),
+            models.Index(fields=["customer", "allocated_on"], name="ledger_alloc_customer_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.credit_entry_id} → {self.debit_entry_id}: {self.amount}"
+
+    @classmethod
+    def of(cls, debit: TradeEntry, credit: TradeEntry, amount: Decimal, on) -> "Allocation":
+        """`amount` of `debit` settled by `credit` on `on`, with the debit's copied columns."""
+        return cls(
+            debit_entry=debit,
+            credit_entry=credit,
+            amount=amount,
+            allocated_on=on,
+            customer_id=debit.customer_id,
+            debit_kind=debit.kind,
+            debit_entry_on=debit.entry_on,
+            debit_due_on=debit.due_on,
+        )
 
 
 class Exposure(models.Model):

@@ -119,7 +119,7 @@ def pay(debit, amount, on: date, *, kind="payment") -> TradeEntry:
     """A payment of `amount` on `on` allocated to `debit` (its open amount goes down)."""
     amount = Decimal(str(amount))
     credit = entry(debit.customer, kind, amount, on)
-    Allocation.objects.create(debit_entry=debit, credit_entry=credit, amount=amount, allocated_on=on)
+    Allocation.of(debit, credit, amount, on).save()
     debit.open_amount -= amount
     debit.save(update_fields=["open_amount"])
     return credit

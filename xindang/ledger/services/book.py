@@ -43,9 +43,7 @@ class Book:
         setattr(self.exposure, figure, getattr(self.exposure, figure) + delta)
 
     def _alloc(self, debit: TradeEntry, credit: TradeEntry, amount: Decimal, on: date) -> None:
-        self.allocations.append(
-            Allocation(debit_entry=debit, credit_entry=credit, amount=amount, allocated_on=on)
-        )
+        self.allocations.append(Allocation.of(debit, credit, amount, on))
 
     def _sync(self, pairs) -> None:
         for item, _part in pairs:
@@ -280,7 +278,7 @@ def load_books(exposures: dict[int, Exposure], rows) -> dict[int, Book]:
         for i in range(0, len(ids), 500):
             qs = (
                 TradeEntry.objects.filter(customer_id__in=ids[i : i + 500], kind__in=kinds, open_amount__gt=0)
-                .only("id", "customer_id", "kind", "entry_on", "amount", "open_amount")
+                .only("id", "customer_id", "kind", "entry_on", "due_on", "amount", "open_amount")
                 .order_by("entry_on", "id")
             )
             for entry in qs:

@@ -1,7 +1,8 @@
 """Property: any sequence of postings and reversals (batched or one by one; invoices billing earlier
 shipments among them) leaves the maintained
 exposure equal to the one recomputed from the ledger, and the maintained total equal to the naive
-sum over the whole ledger (SPEC §6; 004 客户信息管理制度 第八条)."""
+sum over the whole ledger (SPEC §6; 004 客户信息管理制度 第八条); every allocation made on the way
+carries its debit's customer, kind and dates as the debit holds them (what the ageing sums by)."""
 
 from datetime import date, timedelta
 from decimal import Decimal
@@ -13,7 +14,7 @@ from hypothesis import strategies as st
 
 from xindang.core.errors import DomainError
 from xindang.ledger import selectors, services
-from xindang.ledger.models import TradeEntry
+from xindang.ledger.models import Allocation, TradeEntry
 
 pytestmark = pytest.mark.django_db
 _serial = count()
@@ -93,3 +94,12 @@ def test_any_postings_keep_exposure_equal_to_the_ledger(make_customer, salespers
         posted += [e for e, _c in services.post_trade_entries(rows=batch)]
     assert selectors.exposure_differences([customer.pk]) == []
     assert selectors.exposure_of(customer).total_amount == selectors.naive_exposure(customer)
+    allocations = Allocation.objects.filter(debit_entry__customer=customer).select_related("debit_entry")
+    for a in allocations:
+        d = a.debit_entry
+        assert (a.customer_id, a.debit_kind, a.debit_entry_on, a.debit_due_on) == (
+            d.customer_id,
+            d.kind,
+            d.entry_on,
+            d.due_on,
+        )
