@@ -112,7 +112,23 @@ def visible_customers(
     on (the files of contracts they handle). Nothing for anyone else. `standing_only`: leave out the
     temporary grants (an approved lookup request opens a file for its period only). `scope`: add the
     files whose header and that part only are open to the user ("documents": a lookup request for
-    chosen documents; "relations": relationship work); never for the file's other sections."""
+    chosen documents; "relations": relationship work); never for the file's other sections.
+
+    Within a request the statement is built once per visibility_key (the workbench asks for it from
+    some twenty modules); each call gets its own copy. The rows that open a file are read by the
+    statement when it runs, so a file handed over during the request is seen."""
+    key = visibility_key(user)
+    if key is None:
+        return _visible_customers(user, standing_only=standing_only, scope=scope)
+    scope_key = (scope,) if isinstance(scope, str) else tuple(scope or ())
+    built = request_cache.memo(
+        ("visible_customers", key, standing_only, scope_key),
+        lambda: _visible_customers(user, standing_only=standing_only, scope=scope),
+    )
+    return built.all()
+
+
+def _visible_customers(user, *, standing_only: bool, scope) -> QuerySet[Customer]:
     qs = Customer.objects.all()
     if not user or not user.is_authenticated or not user.is_active:
         return qs.none()

@@ -312,3 +312,31 @@ def test_a_grant_registered_later_is_a_new_plan(world, answering):
         selectors._VISIBILITY_GRANTS.remove(grant)
         selectors.visibility_changed()
     assert not can_see_customer(salesperson, files["other_dept"])
+
+
+def test_within_a_request_the_visible_files_are_built_once_per_key(world, answering, monkeypatch):
+    # The workbench asks some twenty modules for their to-dos, each through visible_customers: the
+    # statement is built once per visibility_key and each caller gets a copy of its own.
+    users, files = world
+    built = []
+    real = selectors._visible_customers
+    monkeypatch.setattr(selectors, "_visible_customers", lambda *a, **k: built.append(a) or real(*a, **k))
+    manager = users["department_manager"]
+    first = selectors.visible_customers(manager)
+    second = selectors.visible_customers(manager)
+    assert len(built) == 1 and first is not second
+    assert set(first.filter(pk=files["own"].pk).values_list("pk", flat=True)) == {files["own"].pk}
+    assert set(second.values_list("pk", flat=True)) == {files[k].pk for k in MATRIX["department_manager"]}
+    # another way of asking (standing only, a scope) or another user: built for that
+    selectors.visible_customers(manager, standing_only=True)
+    selectors.visible_customers(manager, scope="documents")
+    selectors.visible_customers(users["salesperson"])
+    assert len(built) == 4
+    # a file handed over during the request is seen: the statement reads the rows when it runs
+    salesperson = users["salesperson"]
+    assert files["colleague"].pk not in set(
+        selectors.visible_customers(salesperson).values_list("pk", flat=True)
+    )
+    Customer.objects.filter(pk=files["colleague"].pk).update(owner=salesperson)
+    assert files["colleague"].pk in set(selectors.visible_customers(salesperson).values_list("pk", flat=True))
+    assert len(built) == 4
