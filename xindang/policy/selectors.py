@@ -1,8 +1,7 @@
 """Reading the policy: the version in force now, or on any past date."""
 
+import functools
 import json
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -34,35 +33,21 @@ class Policy:
             raise AttributeError(name) from exc
 
 
-# Validated sections by what they were validated from (the version, its data, the registered
-# sections): outside a request every call of current_policy() reads the version in force afresh, and
-# validating its twenty sections again cost more than reading it. A version's data never changes once
-# it is in force; a draft's edits give another key.
-_VALIDATED: OrderedDict = OrderedDict()
-_VALIDATED_LOCK = threading.Lock()
-VALIDATED_KEPT = 32
-
-
 def build_policy(data: dict, *, version: int = 0, version_id: int | None = None) -> Policy:
-    key = (
-        version,
-        version_id,
-        json.dumps(data, sort_keys=True, default=str),
-        tuple((name, id(info.model)) for name, info in SECTIONS.items()),
-    )
-    with _VALIDATED_LOCK:
-        sections = _VALIDATED.get(key)
-        if sections is not None:
-            _VALIDATED.move_to_end(key)
-    if sections is None:
-        sections = {name: info.model.model_validate(data.get(name, {})) for name, info in SECTIONS.items()}
-        with _VALIDATED_LOCK:
-            _VALIDATED[key] = sections
-            while len(_VALIDATED) > VALIDATED_KEPT:
-                _VALIDATED.popitem(last=False)
+    registered = tuple((name, id(info.model)) for name, info in SECTIONS.items())
+    sections = _validated(json.dumps(data, sort_keys=True, default=str), registered)
     # Each caller its own copy of the sections: one that changed a value would not change another's.
     copies = {name: section.model_copy() for name, section in sections.items()}
     return Policy(version=version, version_id=version_id, sections=copies)
+
+
+@functools.lru_cache(maxsize=32)
+def _validated(data: str, registered: tuple) -> dict:
+    """The sections validated from a version's data (as JSON) and the registered sections. Outside a
+    request every current_policy() reads the version in force afresh, and validating its twenty
+    sections again cost more than reading it; a version's data never changes once it is in force."""
+    values = json.loads(data)
+    return {name: info.model.model_validate(values.get(name, {})) for name, info in SECTIONS.items()}
 
 
 def default_policy() -> Policy:

@@ -23,7 +23,7 @@ from xindang.core import request_cache
 from xindang.customers import selectors
 from xindang.customers.models import Customer
 from xindang.customers.permissions import get_customer_for_user
-from xindang.customers.selectors import can_see_customer, visible_customers
+from xindang.customers.selectors import can_see_customer, visibility, visible_customers
 
 pytestmark = pytest.mark.django_db
 
@@ -263,7 +263,7 @@ def test_the_statement_is_compiled_once_per_user_and_then_only_executed(
     get_customer_for_user(manager, files["own"].pk)  # compiled here
     built = []
     real = selectors.visible_customers
-    monkeypatch.setattr(selectors, "visible_customers", lambda *a, **k: built.append(a) or real(*a, **k))
+    monkeypatch.setattr(visibility, "visible_customers", lambda *a, **k: built.append(a) or real(*a, **k))
     with django_assert_num_queries(1):
         assert get_customer_for_user(manager, files["colleague"].pk).pk == files["colleague"].pk
     assert built == []  # nothing built: the plan was executed with the other file's id
@@ -309,7 +309,7 @@ def test_a_grant_registered_later_is_a_new_plan(world, answering):
     try:
         assert can_see_customer(salesperson, files["other_dept"])
     finally:
-        selectors._VISIBILITY_GRANTS.remove(grant)
+        visibility._VISIBILITY_GRANTS.remove(grant)
         selectors.visibility_changed()
     assert not can_see_customer(salesperson, files["other_dept"])
 
@@ -319,8 +319,8 @@ def test_within_a_request_the_visible_files_are_built_once_per_key(world, answer
     # statement is built once per visibility_key and each caller gets a copy of its own.
     users, files = world
     built = []
-    real = selectors._visible_customers
-    monkeypatch.setattr(selectors, "_visible_customers", lambda *a, **k: built.append(a) or real(*a, **k))
+    real = visibility._visible_customers
+    monkeypatch.setattr(visibility, "_visible_customers", lambda *a, **k: built.append(a) or real(*a, **k))
     manager = users["department_manager"]
     first = selectors.visible_customers(manager)
     second = selectors.visible_customers(manager)
