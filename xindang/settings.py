@@ -215,11 +215,6 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     }
     # A file, not :memory:, so that threads (concurrency tests, the browser tests' live server) share it.
     _db["TEST"] = {"NAME": str(VAR_DIR / f"test_xindang_{os.getpid()}.sqlite3")}
-elif _db["ENGINE"] == "django.db.backends.postgresql" and os.environ.get("XINDANG_PG_SERVER_BINDING") == "1":
-    # Opt-in: every statement bound on the server and prepared from its fifth run on a connection
-    # (Django's own options; xindang/core/db.py). Off by default: client-side binding is what the
-    # whole site is tested on, and prepared statements need session pooling behind a pooler.
-    _db["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
 elif _db["ENGINE"] == "django.db.backends.mysql":
     import pymysql
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from xindang.accounts.roles import role_label
+from xindang.core.together import read_compiled
 from xindang.core.workbench import WorkItem
 from xindang.policy.selectors import current_policy
 
@@ -65,19 +66,21 @@ def with_trail(qs: QuerySet) -> QuerySet:
     )
 
 
-def _may_sign_q(user, *, same_person: bool) -> Q:
-    """Pending requests whose current step needs a role `user` holds (and names nobody) or names
-    `user`, and that `user` may sign."""
+def _may_sign_q(user_id: int, roles, *, same_person: bool) -> Q:
+    """Pending requests whose current step needs one of `roles` (and names nobody) or names the user,
+    and that the user may sign."""
     current = ApprovalStep.objects.filter(
         request=OuterRef("pk"), round=OuterRef("round"), position=OuterRef("current_position")
     )
     q = (
         Q(status=ApprovalStatus.PENDING)
-        & Exists(current.filter(Q(assignee__isnull=True, role__in=_roles(user)) | Q(assignee=user)))
-        & ~Q(requested_by=user)
+        & Exists(current.filter(Q(assignee__isnull=True, role__in=roles) | Q(assignee_id=user_id)))
+        & ~Q(requested_by_id=user_id)
     )
     if not same_person:
-        signed = ApprovalStep.objects.filter(request=OuterRef("pk"), round=OuterRef("round"), acted_by=user)
+        signed = ApprovalStep.objects.filter(
+            request=OuterRef("pk"), round=OuterRef("round"), acted_by_id=user_id
+        )
         q &= ~Exists(signed)
     return q
 
@@ -88,11 +91,27 @@ def pending_for_user(user, *, policy=None) -> QuerySet[ApprovalRequest]:
         return ApprovalRequest.objects.none()
     policy = policy or current_policy()
     same = policy.approvals.same_person_may_sign_multiple_steps
-    return ApprovalRequest.objects.filter(_may_sign_q(user, same_person=same)).order_by("submitted_at", "pk")
+    q = _may_sign_q(user.pk, _roles(user), same_person=same)
+    return ApprovalRequest.objects.filter(q).order_by("submitted_at", "pk")
 
 
 def may_sign(user, approval: ApprovalRequest) -> bool:
-    return pending_for_user(user).filter(pk=approval.pk).exists()
+    """Whether `user` may sign `approval` now (pending_for_user holds it). Asked on every approval
+    page: the statement is compiled once per process for the user's roles and the policy's rule
+    (core.together.read_compiled), the user and the request put in their places."""
+    if not user or not user.is_authenticated or not user.is_active:
+        return False
+    same = current_policy().approvals.same_person_may_sign_multiple_steps
+    roles = tuple(sorted(_roles(user)))
+
+    def build(a):
+        q = _may_sign_q(a["user"], roles, same_person=same)
+        found = ApprovalRequest.objects.filter(q, pk=a["approval"]).values("pk")[:1]
+        sql, params = found.query.get_compiler(using=found.db).as_sql()
+        return sql, tuple(params)
+
+    args = {"user": user.pk, "approval": approval.pk}
+    return bool(read_compiled(("approvals.may_sign", roles, same), build, args))
 
 
 def my_requests(user) -> QuerySet[ApprovalRequest]:

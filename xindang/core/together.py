@@ -37,6 +37,8 @@ from django.db.models.functions import Cast, JSONArray, RowNumber
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from xindang.core import db as fixed_statements
+
 RANK = "together_rank"
 CHUNK = 40  # values per JSON array (PostgreSQL's functions take at most 100 arguments)
 
@@ -237,6 +239,10 @@ class _Plan:
     params: tuple
     slots: tuple[tuple[int, str], ...]  # (place in params, argument name)
     shapes: dict  # name → _Shape of each part that is not empty
+    # PostgreSQL: the constants written into the text, only the arguments bound on the server, and
+    # the statement prepared on the connection (xindang.core.db): planning a union of a dozen parts
+    # costs the server several times executing it.
+    server_bound: bool = False
 
 
 # Compiled statements kept per process, about 20 KB each (a plan's key holds its day: old days fall out).
@@ -257,10 +263,7 @@ def read_together(parts: dict, *, using: str = "default", args: dict | None = No
         plan = _plan(parts, args or {}, connection)
         if not plan.shapes:
             return {name: [] for name in parts}
-        params = list(plan.params)
-        for place, name in plan.slots:
-            params[place] = args[name]
-        return _decode(parts, plan.shapes, _execute(connection, plan.sql, params), connection)
+        return _decode(parts, plan.shapes, _run(plan, args or {}, connection), connection)
     live = {name: p for name, p in parts.items() if not _query(p).is_empty()}
     if not live:
         return {name: [] for name in parts}
@@ -303,37 +306,95 @@ def _decode(parts: dict, shapes: dict, rows: list, connection) -> dict[str, list
 
 def _sentinels(args: dict, salt: int) -> dict:
     """Stand-ins for the arguments while a plan is compiled: negative ids no row has, different in the
-    two builds (and from each other) so that their places can be told from every other parameter."""
-    return {name: -2_000_000_000 + salt * 1_000 + i for i, name in enumerate(sorted(args))}
+    two builds (and from each other) so that their places can be told from every other parameter; a
+    list argument (ids sent as one array) stands in as a list of one such id."""
+    out = {}
+    for i, name in enumerate(sorted(args)):
+        value = -2_000_000_000 + salt * 1_000 + i
+        out[name] = [value] if isinstance(args[name], list) else value
+    return out
 
 
-def _plan(parts: dict, args: dict, connection) -> _Plan:
-    key = (connection.alias, tuple((name, p.key) for name, p in parts.items()), tuple(sorted(args)))
+def _slot_of(value, by_value: dict):
+    if isinstance(value, list) and len(value) == 1:
+        value = value[0]
+    return by_value.get(value) if isinstance(value, int) else None
+
+
+def _compiled(key: Hashable, build: Callable, args: dict, connection, what: str) -> _Plan:
+    """The plan of `key`: build(stand_ins) gives (sql, params, shapes) and is called twice with
+    different stand-ins on the first call for the key, to find the arguments' places."""
+    key = (
+        connection.alias,
+        key,
+        tuple(sorted(args)),
+        tuple(isinstance(v, list) for _k, v in sorted(args.items())),
+    )
     with _plans_lock:
         plan = _plans.get(key)
         if plan is not None:
             _plans.move_to_end(key)
             return plan
-    builds = []
-    for salt in (1, 2):
-        stand_ins = _sentinels(args, salt)
-        built = {name: p.build(stand_ins) for name, p in parts.items()}
-        live = {name: b for name, b in built.items() if not _query(b).is_empty()}
-        builds.append((stand_ins, live, *(_union_sql(live, connection) if live else ("", ()))))
-    (first, live, sql, params), (second, live_2, sql_2, params_2) = builds
-    by_value = {value: name for name, value in first.items()}
-    slots = tuple((i, by_value[v]) for i, v in enumerate(params) if isinstance(v, int) and v in by_value)
+    (first, (sql, params, shapes)), (second, (sql_2, params_2, shapes_2)) = [
+        (stand_ins, build(stand_ins)) for stand_ins in (_sentinels(args, 1), _sentinels(args, 2))
+    ]
+    by_value = {(v[0] if isinstance(v, list) else v): name for name, v in first.items()}
+    slots = tuple((i, name) for i, v in enumerate(params) if (name := _slot_of(v, by_value)) is not None)
     same_elsewhere = all(
         params[i] == params_2[i] for i in range(len(params)) if i not in dict(slots)
     ) and all(params_2[i] == second[name] for i, name in slots)
-    if sql != sql_2 or live.keys() != live_2.keys() or len(params) != len(params_2) or not same_elsewhere:
-        raise ValueError(f"read_together: the parts {sorted(parts)} do not take {sorted(args)} as parameters")
-    plan = _Plan(sql=sql, params=params, slots=slots, shapes={name: _shape(p) for name, p in live.items()})
+    if sql != sql_2 or shapes.keys() != shapes_2.keys() or len(params) != len(params_2) or not same_elsewhere:
+        raise ValueError(f"read_together: {what} do not take {sorted(args)} as parameters")
+    plan = _Plan(sql=sql, params=params, slots=slots, shapes=shapes)
+    if sql and fixed_statements.server_binding(connection):
+        text, kept = fixed_statements.inline_constants(connection, sql, params, dict(slots))
+        names = dict(slots)
+        plan = _Plan(
+            sql=text,
+            params=tuple(params[i] for i in kept),
+            slots=tuple((j, names[i]) for j, i in enumerate(kept)),
+            shapes=shapes,
+            server_bound=True,
+        )
     with _plans_lock:
         _plans[key] = plan
         while len(_plans) > PLANS_KEPT:
             _plans.popitem(last=False)
     return plan
+
+
+def _plan(parts: dict, args: dict, connection) -> _Plan:
+    def build(stand_ins):
+        built = {name: p.build(stand_ins) for name, p in parts.items()}
+        live = {name: b for name, b in built.items() if not _query(b).is_empty()}
+        sql, params = _union_sql(live, connection) if live else ("", ())
+        return sql, params, {name: _shape(p) for name, p in live.items()}
+
+    key = tuple((name, p.key) for name, p in parts.items())
+    return _compiled(key, build, args, connection, f"the parts {sorted(parts)}")
+
+
+def _run(plan: _Plan, args: dict, connection) -> list:
+    if not plan.sql:  # every part empty: nothing to ask
+        return []
+    params = list(plan.params)
+    for place, name in plan.slots:
+        params[place] = args[name]
+    if plan.server_bound:
+        return fixed_statements.fetchall(plan.sql, params, using=connection.alias)
+    return _execute(connection, plan.sql, params)
+
+
+def read_compiled(
+    key: Hashable, build: Callable[[dict], tuple[str, tuple]], args: dict, *, using: str = "default"
+):
+    """The rows of the statement build(args) gives (its SQL and parameters, as a queryset's compiler
+    gives them), compiled once per process for `key` and the arguments' names, as read_together's
+    parts are: `args` are integer ids or lists of them (sent as one array), and the statement must take
+    them as plain parameters. On PostgreSQL bound on the server and prepared (xindang.core.db)."""
+    connection = connections[using]
+    plan = _compiled(("compiled", key), lambda a: (*build(a), {}), args, connection, f"the statement {key!r}")
+    return _run(plan, args, connection)
 
 
 def _query(part):

@@ -131,7 +131,8 @@ def visible_timeline(visible: QuerySet[Customer], pk: int, limit: int = 300) -> 
     """The timeline of the file `pk` if it is among `visible` (the files a user sees: the check is
     part of the first query) and has a history; otherwise None (the caller decides: a file unseen or
     without a single history record)."""
-    records = Customer.history.filter(id=pk, id__in=visible.values("pk"))
+    # the visible files narrowed to this one: SQLite would otherwise list every visible file first
+    records = Customer.history.filter(id=pk, id__in=visible.filter(pk=pk).values("pk"))
     return _timeline(pk, records, limit, none_if_empty=True)
 
 

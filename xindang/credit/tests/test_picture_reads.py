@@ -218,3 +218,32 @@ def test_a_part_whose_statement_changes_with_its_arguments_is_refused(customer):
     }
     with pytest.raises(ValueError, match="do not take"):
         read_together(parts, args={"customer": customer.pk})
+
+
+def test_a_plan_prepared_on_the_server_answers_as_before(customer, salesperson):
+    """On PostgreSQL a compiled plan keeps its constants in its text and binds only the arguments on the
+    server (xindang.core.db), so the statement is prepared on the connection from its fifth run and
+    its plan reused — the credit picture's union, which groups by DATE_TRUNC('month', …), included.
+    Every run answers what the first answered, and each is one statement in Django's query log."""
+    _checks(customer, salesperson, 3)
+    on = timezone.localdate()
+    args = {"customer": customer.pk}
+    first = read_together(picture_parts(customer, on), args=args)
+    for _ in range(6):
+        parts = picture_parts(customer, on)  # (outside a request, the policy is read here)
+        with CaptureQueriesContext(connection) as ctx:
+            again = read_together(parts, args=args)
+        assert len(ctx) == 1
+        assert again.keys() == first.keys()
+        for name, rows in first.items():
+            if rows and isinstance(rows[0], dict):
+                assert again[name] == rows
+            else:
+                _same(again[name], rows)
+    assert sum(len(rows) for rows in first.values()) > 0
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", ["%together_rank%"]
+            )
+            assert cursor.fetchone()[0] >= 1

@@ -33,6 +33,7 @@ from .visibility import register_standing_exclusion as register_standing_exclusi
 from .visibility import register_view_all_limit as register_view_all_limit
 from .visibility import register_visibility as register_visibility
 from .visibility import seen_file as seen_file
+from .visibility import sees_every_file as sees_every_file
 from .visibility import visibility_changed as visibility_changed
 from .visibility import visibility_key as visibility_key
 from .visibility import visible_customers as visible_customers

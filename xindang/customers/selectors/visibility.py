@@ -2,9 +2,12 @@
 files that other modules register, and the check of one file through a statement compiled once per
 user (seen_file)."""
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from xindang.core import request_cache
@@ -89,6 +92,17 @@ def _sees_all(user) -> bool:
     return not any(limit(user) for limit in _VIEW_ALL_LIMITS)
 
 
+def sees_every_file(user) -> bool:
+    """Whether the user's clearance covers every file (some may still be taken out of standing
+    access): a caller that would read a user's few visible files as ids (ledger.ageing) asks first."""
+    if not user or not user.is_authenticated or not user.is_active:
+        return False
+    key = visibility_key(user)
+    if key is None:
+        return _sees_all(user)
+    return request_cache.memo(("sees_every_file", key), lambda: _sees_all(user))
+
+
 def visible_customers(
     user, *, standing_only: bool = False, scope: str | tuple[str, ...] | None = None
 ) -> QuerySet[Customer]:
@@ -99,21 +113,38 @@ def visible_customers(
     files whose header and that part only are open to the user ("documents": a lookup request for
     chosen documents; "relations": relationship work); never for the file's other sections.
 
-    Within a request the statement is built once per visibility_key (the workbench asks for it from
-    some twenty modules); each call gets its own copy. The rows that open a file are read by the
-    statement when it runs, so a file handed over during the request is seen."""
+    The statement is built once per process for each visibility_key (the workbench asks for it from
+    some twenty modules; every list, search and report page of the user asks again), the union of a
+    user's ways into files compiled to SQL at that time; each call gets its own copy. The rows that
+    open a file are read by the statement when it runs, so a file handed over meanwhile is seen."""
     key = visibility_key(user)
     if key is None:
         return _visible_customers(user, standing_only=standing_only, scope=scope)
     scope_key = (scope,) if isinstance(scope, str) else tuple(scope or ())
-    built = request_cache.memo(
-        ("visible_customers", key, standing_only, scope_key),
-        lambda: _visible_customers(user, standing_only=standing_only, scope=scope),
-    )
+    kept_key = (key, standing_only, scope_key)
+    with _kept_lock:
+        built = _kept.get(kept_key)
+        if built is not None:
+            _kept.move_to_end(kept_key)
+    if built is None:
+        built = _visible_customers(user, standing_only=standing_only, scope=scope, compiled=True)
+        with _kept_lock:
+            _kept[kept_key] = built
+            while len(_kept) > KEPT:
+                _kept.popitem(last=False)
     return built.all()
 
 
-def _visible_customers(user, *, standing_only: bool, scope) -> QuerySet[Customer]:
+# The visible files' statements kept per process (a few KB each; a key holds its day and the policy in
+# force, so old ones fall out).
+KEPT = 1024
+_kept: OrderedDict = OrderedDict()
+_kept_lock = threading.Lock()
+
+
+def _visible_customers(user, *, standing_only: bool, scope, compiled: bool = False) -> QuerySet[Customer]:
+    """compiled: the union of a user's ways into files is compiled to SQL now, so that a statement
+    kept for the user's visibility_key does not compile it again at every use."""
     qs = Customer.objects.all()
     if not user or not user.is_authenticated or not user.is_active:
         return qs.none()
@@ -140,7 +171,11 @@ def _visible_customers(user, *, standing_only: bool, scope) -> QuerySet[Customer
         branches = [b.exclude(excluded) for b in branches]
     branches += [Customer.objects.filter(grant(user)) for grant in _temporary_grants(standing_only, scope)]
     ids = [b.order_by().values("pk") for b in branches]
-    return qs.filter(pk__in=ids[0].union(*ids[1:], all=True) if len(ids) > 1 else ids[0])
+    union = ids[0].union(*ids[1:], all=True) if len(ids) > 1 else ids[0]
+    if compiled:
+        sql, params = union.query.get_compiler(using=union.db).as_sql()
+        return qs.filter(pk__in=RawSQL(sql, params))  # noqa: S611 - the ORM's SQL, values as parameters
+    return qs.filter(pk__in=union)
 
 
 def _temporary_grants(standing_only: bool, scope) -> list:

@@ -314,10 +314,12 @@ def test_a_grant_registered_later_is_a_new_plan(world, answering):
     assert not can_see_customer(salesperson, files["other_dept"])
 
 
-def test_within_a_request_the_visible_files_are_built_once_per_key(world, answering, monkeypatch):
-    # The workbench asks some twenty modules for their to-dos, each through visible_customers: the
-    # statement is built once per visibility_key and each caller gets a copy of its own.
+def test_the_visible_files_are_built_once_per_key(world, answering, monkeypatch):
+    # The workbench asks some twenty modules for their to-dos, each through visible_customers, and
+    # every page asks again: the statement is built once per process and visibility_key and each
+    # caller gets a copy of its own.
     users, files = world
+    selectors.visibility_changed()  # keys of their own: none of them built by an earlier test
     built = []
     real = visibility._visible_customers
     monkeypatch.setattr(visibility, "_visible_customers", lambda *a, **k: built.append(a) or real(*a, **k))
@@ -339,4 +341,10 @@ def test_within_a_request_the_visible_files_are_built_once_per_key(world, answer
     )
     Customer.objects.filter(pk=files["colleague"].pk).update(owner=salesperson)
     assert files["colleague"].pk in set(selectors.visible_customers(salesperson).values_list("pk", flat=True))
+    assert len(built) == 4
+    # the next request (a new store) asks again: the statement kept for the key is used
+    with request_cache.answering():
+        assert set(selectors.visible_customers(salesperson).values_list("pk", flat=True)) >= {
+            files["colleague"].pk
+        }
     assert len(built) == 4

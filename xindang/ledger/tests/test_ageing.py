@@ -7,6 +7,8 @@ from decimal import Decimal
 
 import pytest
 
+from xindang.core import request_cache
+from xindang.customers.models import Customer
 from xindang.customers.selectors import visible_customers
 from xindang.ledger import ageing
 from xindang.ledger.collection import rules
@@ -123,14 +125,31 @@ def test_dimensions_add_up_to_the_company(make_customer, salesperson, other_sale
 
 
 @pytest.mark.django_db
-def test_salesperson_sees_only_own_customers_in_the_ageing(make_customer, salesperson, other_salesperson):
+@pytest.mark.parametrize("few_files", [False, True])
+def test_salesperson_sees_only_own_customers_in_the_ageing(
+    make_customer, salesperson, other_salesperson, few_files
+):
+    """The statement is compiled once per shape and the user's visible files (as ids on PostgreSQL
+    with few_files, else the text of their statement): each salesperson, asked in turn, gets their
+    own files' sums, not the previous caller's."""
     mine = make_customer(salesperson, name="甲公司")
     theirs = make_customer(other_salesperson, name="乙公司")
     entry(mine, "shipment", "10.00", date(2026, 1, 1), due_on=date(2026, 1, 31))
     entry(theirs, "shipment", "20.00", date(2026, 1, 1), due_on=date(2026, 1, 31))
-    report = ageing.ageing_report(on=ON, buckets=BUCKETS, customers=visible_customers(salesperson))
-    assert [r.key for r in report.rows] == [mine.pk]
-    assert report.totals.total == Decimal("10.00")
+    for user, own, total in (
+        (salesperson, mine, "10.00"),
+        (other_salesperson, theirs, "20.00"),
+        (salesperson, mine, "10.00"),
+    ):
+        with request_cache.answering():  # as on the page: the visible files' statement kept per user
+            customers = visible_customers(user)
+            report = ageing.ageing_report(on=ON, buckets=BUCKETS, customers=customers, few_files=few_files)
+        assert [r.key for r in report.rows] == [own.pk]
+        assert report.totals.total == Decimal(total)
+    nobody = ageing.ageing_report(
+        on=ON, buckets=BUCKETS, customers=Customer.objects.none(), few_files=few_files
+    )
+    assert nobody.rows == [] and nobody.totals.total == Decimal("0.00")
 
 
 @pytest.mark.django_db

@@ -11,7 +11,7 @@ FOR UPDATE locks only the exposure row (PostgreSQL: FROM-clause rows; MariaDB/My
 without their own locking clause take no locks) — the same lock posting takes.
 
 Statements run through xindang.core.db.fetchone: on PostgreSQL bound on the server and prepared once
-per connection (Django's own cursor does it when the database OPTIONS turn server_side_binding on).
+per connection.
 """
 
 import functools

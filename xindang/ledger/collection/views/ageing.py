@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xindang.core.xlsx import XLSX_TYPE
-from xindang.customers.selectors import visible_customers
+from xindang.customers.selectors import sees_every_file, visible_customers
 from xindang.ledger import ageing
 
 from .. import selectors, services
@@ -38,6 +38,7 @@ def _ageing(request):
         on=on,
         dimension=by,
         customers=visible_customers(request.user),
+        few_files=not sees_every_file(request.user),
         department_id=department_id,
         salesperson_id=salesperson_id,
     )
