@@ -24,8 +24,6 @@ building and compiling the hundreds of expressions of such a union costs a page 
 from __future__ import annotations
 
 import json
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -38,6 +36,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from xindang.core import db as fixed_statements
+from xindang.core.kept import Kept
 
 RANK = "together_rank"
 CHUNK = 40  # values per JSON array (PostgreSQL's functions take at most 100 arguments)
@@ -247,8 +246,7 @@ class _Plan:
 
 # Compiled statements kept per process, about 20 KB each (a plan's key holds its day: old days fall out).
 PLANS_KEPT = 1024
-_plans: OrderedDict = OrderedDict()
-_plans_lock = threading.Lock()
+_plans = Kept(PLANS_KEPT)
 
 
 def read_together(parts: dict, *, using: str = "default", args: dict | None = None) -> dict[str, list]:
@@ -330,11 +328,10 @@ def _compiled(key: Hashable, build: Callable, args: dict, connection, what: str)
         tuple(sorted(args)),
         tuple(isinstance(v, list) for _k, v in sorted(args.items())),
     )
-    with _plans_lock:
-        plan = _plans.get(key)
-        if plan is not None:
-            _plans.move_to_end(key)
-            return plan
+    return _plans.get_or_build(key, lambda: _compile(build, args, connection, what))
+
+
+def _compile(build: Callable, args: dict, connection, what: str) -> _Plan:
     (first, (sql, params, shapes)), (second, (sql_2, params_2, shapes_2)) = [
         (stand_ins, build(stand_ins)) for stand_ins in (_sentinels(args, 1), _sentinels(args, 2))
     ]
@@ -356,10 +353,6 @@ def _compiled(key: Hashable, build: Callable, args: dict, connection, what: str)
             shapes=shapes,
             server_bound=True,
         )
-    with _plans_lock:
-        _plans[key] = plan
-        while len(_plans) > PLANS_KEPT:
-            _plans.popitem(last=False)
     return plan
 
 

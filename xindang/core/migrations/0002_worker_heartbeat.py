@@ -4,22 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0001_initial'),
+        ("core", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='WorkerHeartbeat',
+            name="WorkerHeartbeat",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('worker_id', models.CharField(max_length=200, unique=True, verbose_name='worker')),
-                ('seen_at', models.DateTimeField(verbose_name='last seen')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("worker_id", models.CharField(max_length=200, unique=True, verbose_name="worker")),
+                ("seen_at", models.DateTimeField(verbose_name="last seen")),
             ],
             options={
-                'verbose_name': 'task worker',
-                'verbose_name_plural': 'task workers',
+                "verbose_name": "task worker",
+                "verbose_name_plural": "task workers",
             },
         ),
     ]

@@ -2,8 +2,6 @@
 files that other modules register, and the check of one file through a statement compiled once per
 user (seen_file)."""
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -11,6 +9,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from xindang.core import request_cache
+from xindang.core.kept import Kept
 from xindang.core.together import Part, Rows, read_together
 from xindang.policy.selectors import current_policy
 
@@ -121,25 +120,16 @@ def visible_customers(
     if key is None:
         return _visible_customers(user, standing_only=standing_only, scope=scope)
     scope_key = (scope,) if isinstance(scope, str) else tuple(scope or ())
-    kept_key = (key, standing_only, scope_key)
-    with _kept_lock:
-        built = _kept.get(kept_key)
-        if built is not None:
-            _kept.move_to_end(kept_key)
-    if built is None:
-        built = _visible_customers(user, standing_only=standing_only, scope=scope, compiled=True)
-        with _kept_lock:
-            _kept[kept_key] = built
-            while len(_kept) > KEPT:
-                _kept.popitem(last=False)
+    built = _kept.get_or_build(
+        (key, standing_only, scope_key),
+        lambda: _visible_customers(user, standing_only=standing_only, scope=scope, compiled=True),
+    )
     return built.all()
 
 
 # The visible files' statements kept per process (a few KB each; a key holds its day and the policy in
 # force, so old ones fall out).
-KEPT = 1024
-_kept: OrderedDict = OrderedDict()
-_kept_lock = threading.Lock()
+_kept = Kept(1024)
 
 
 def _visible_customers(user, *, standing_only: bool, scope, compiled: bool = False) -> QuerySet[Customer]:
